@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#ifndef TERN_DEV_H
+#define TERN_DEV_H
+
+/**
+ * @file
+ * Devices: an ethdev port configured for tern (queues, mbuf pools, offload
+ * capabilities), or a virtual device whose transmit is a callback (used by
+ * tests to wire two contexts together without any PMD).
+ *
+ * Devices are created and destroyed on the main lcore before and after the
+ * workers run. None of these calls is safe to call concurrently.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include <tern/tern_config.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct tern_dev;
+
+/** Offload capabilities, as read from the device and then as enabled. */
+enum tern_dev_cap {
+	TERN_CAP_TX_IP4_CKSUM	= 1u << 0,
+	TERN_CAP_TX_UDP_CKSUM	= 1u << 1,
+	TERN_CAP_TX_TCP_CKSUM	= 1u << 2,
+	TERN_CAP_TX_TSO		= 1u << 3,
+	TERN_CAP_TX_UFO		= 1u << 4,
+	TERN_CAP_RX_IP4_CKSUM	= 1u << 5,
+	TERN_CAP_RX_L4_CKSUM	= 1u << 6,
+	TERN_CAP_RX_LRO		= 1u << 7,
+	TERN_CAP_RX_RSS		= 1u << 8,
+	TERN_CAP_TX_MULTISEG	= 1u << 9,
+	TERN_CAP_RX_VLAN_STRIP	= 1u << 10,
+};
+
+/** Transmit callback of a virtual device: takes ownership of every mbuf. */
+typedef void (*tern_vdev_tx_t)(void *arg, struct rte_mbuf **pkts, uint16_t n);
+
+/** Parameters of tern_dev_create(). Zeroed fields take the defaults. */
+struct tern_dev_param {
+	uint16_t nb_queues;	/**< rx and tx queue pairs; default 1 */
+	uint16_t nb_rxd;	/**< rx descriptors per queue; default 1024 */
+	uint16_t nb_txd;	/**< tx descriptors per queue; default 1024 */
+	uint32_t nb_mbufs;	/**< mbufs in the pool of each socket; default 16383 */
+	uint16_t mtu;		/**< default: the device's current MTU */
+	/** Offloads the user allows (TERN_CAP_*); 0 means all the device has. */
+	uint32_t allow_caps;
+	bool no_offload;	/**< force every software path */
+	bool no_promisc;	/**< leave promiscuous mode off */
+};
+
+/**
+ * Configure and start ethdev port @p port_id for tern: @p param->nb_queues
+ * rx/tx queue pairs, a mbuf pool on the port's NUMA socket (shared by every
+ * device on that socket, created on first use), offloads read and enabled.
+ *
+ * @return the device, or NULL with rte_errno set: EINVAL (bad port or
+ *   parameters), ENOMEM, or the ethdev layer's error.
+ */
+TERN_API struct tern_dev *tern_dev_create(uint16_t port_id, const struct tern_dev_param *param);
+
+/** Parameters of tern_dev_create_virtual(). */
+struct tern_vdev_param {
+	const char *name;	/**< for logs */
+	struct rte_ether_addr mac;
+	uint16_t mtu;		/**< default 1500 */
+	uint32_t caps;		/**< offloads the fake device claims */
+	struct rte_mempool *mp;	/**< pool rx packets come from (required) */
+	tern_vdev_tx_t tx;	/**< transmit callback (required) */
+	void *tx_arg;
+};
+
+/**
+ * Create a device with no PMD behind it: what a context sends goes to
+ * @p param->tx; what it receives the caller passes to tern_ctx_input().
+ * @return the device, or NULL with rte_errno = EINVAL or ENOMEM.
+ */
+TERN_API struct tern_dev *tern_dev_create_virtual(const struct tern_vdev_param *param);
+
+/** Stop (ethdev) and free a device. Contexts using it must be gone. */
+TERN_API void tern_dev_destroy(struct tern_dev *dev);
+
+/** ethdev port id, or UINT16_MAX for a virtual device. */
+TERN_API uint16_t tern_dev_port_id(const struct tern_dev *dev);
+/** MAC address of the device. */
+TERN_API const struct rte_ether_addr *tern_dev_mac(const struct tern_dev *dev);
+/** MTU (IP packet size) of the device. */
+TERN_API uint16_t tern_dev_mtu(const struct tern_dev *dev);
+/** Offloads the device has (TERN_CAP_*). */
+TERN_API uint32_t tern_dev_caps_avail(const struct tern_dev *dev);
+/** Offloads enabled for tern's use (TERN_CAP_*): allowed and available. */
+TERN_API uint32_t tern_dev_caps(const struct tern_dev *dev);
+/** Number of rx/tx queue pairs. */
+TERN_API uint16_t tern_dev_nb_queues(const struct tern_dev *dev);
+/** mbuf pool for socket @p socket_id (falls back to any socket's pool). */
+TERN_API struct rte_mempool *tern_dev_pool(const struct tern_dev *dev, int socket_id);
+
+/**
+ * Print one capability set as text ("tx-ip4-cksum tx-tcp-cksum ...") into
+ * @p buf of @p len bytes. @return @p buf.
+ */
+TERN_API char *tern_dev_caps_str(uint32_t caps, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TERN_DEV_H */

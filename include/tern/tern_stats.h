@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#ifndef TERN_STATS_H
+#define TERN_STATS_H
+
+/**
+ * @file
+ * Per-context counters. They are always on, plain uint64_t, and defined once
+ * here: the X-macro lists generate the struct, the names and the
+ * descriptions, so a counter added to a list shows up everywhere at once.
+ * Every place that drops a packet bumps a counter whose name starts with
+ * "drop_".
+ */
+
+#include <stdint.h>
+
+#include <tern/tern_config.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Device and context counters. */
+#define TERN_STATS_CORE(X)						\
+	X(rx_pkts,		"packets read from device queues")	\
+	X(rx_bytes,		"bytes read from device queues")		\
+	X(tx_pkts,		"packets handed to devices")		\
+	X(tx_bytes,		"bytes handed to devices")			\
+	X(rx_bursts,		"rx bursts that returned packets")	\
+	X(timers_fired,		"timer wheel callbacks run")		\
+	X(drop_tx_full,		"dropped: device tx queue and tx buffer full") \
+	X(drop_nomem,		"dropped: mbuf allocation failed")
+
+/** Ethernet, ARP and neighbor counters. */
+#define TERN_STATS_ETH(X)						\
+	X(eth_in,		"ethernet frames received")		\
+	X(drop_eth_short,	"dropped: frame shorter than its headers") \
+	X(drop_eth_not_ours,	"dropped: destination MAC not ours")	\
+	X(drop_eth_vlan,	"dropped: VLAN tag not configured here") \
+	X(drop_eth_type,	"dropped: unknown ethertype")		\
+	X(arp_in,		"ARP packets received")			\
+	X(arp_req_in,		"ARP requests received")			\
+	X(arp_rep_in,		"ARP replies received")			\
+	X(arp_req_out,		"ARP requests sent")			\
+	X(arp_rep_out,		"ARP replies sent")			\
+	X(arp_grat_out,		"gratuitous ARPs sent")			\
+	X(drop_arp_bad,		"dropped: malformed ARP packet")		\
+	X(drop_arp_not_ours,	"dropped: ARP for an address not ours")	\
+	X(neigh_learned,	"neighbor entries created or updated")	\
+	X(neigh_held,		"packets held while resolving a neighbor") \
+	X(neigh_released,	"held packets sent once resolved")	\
+	X(drop_neigh_timeout,	"dropped: neighbor did not resolve in time") \
+	X(drop_neigh_hold_full,	"dropped: neighbor hold queue full")	\
+	X(drop_neigh_table_full, "dropped: neighbor table full")
+
+/** IPv4 and ICMP counters. */
+#define TERN_STATS_IP4(X)						\
+	X(ip4_in,		"IPv4 packets received")			\
+	X(ip4_out,		"IPv4 packets sent")			\
+	X(ip4_opts_skipped,	"IPv4 packets with options (skipped)")	\
+	X(drop_ip4_short,	"dropped: IPv4 header truncated")		\
+	X(drop_ip4_version,	"dropped: IPv4 version or IHL invalid")	\
+	X(drop_ip4_len,		"dropped: IPv4 total length invalid")	\
+	X(drop_ip4_cksum,	"dropped: IPv4 header checksum bad")	\
+	X(drop_ip4_src,		"dropped: IPv4 source martian")		\
+	X(drop_ip4_not_ours,	"dropped: IPv4 destination not ours")	\
+	X(drop_ip4_frag,	"dropped: IPv4 fragment (no reassembly yet)") \
+	X(drop_ip4_proto,	"dropped: IPv4 protocol unknown")		\
+	X(drop_ip4_noroute,	"dropped: no IPv4 route to destination") \
+	X(icmp4_in,		"ICMP messages received")			\
+	X(icmp4_echo_in,	"ICMP echo requests received")		\
+	X(icmp4_echo_rep_in,	"ICMP echo replies received")		\
+	X(icmp4_echo_out,	"ICMP echo replies sent")		\
+	X(icmp4_unreach_out,	"ICMP destination unreachable sent")	\
+	X(icmp4_ratelimited,	"ICMP errors suppressed by the rate limit") \
+	X(icmp4_other_in,	"ICMP messages of other types (ignored)") \
+	X(drop_icmp4_short,	"dropped: ICMP message truncated")	\
+	X(drop_icmp4_cksum,	"dropped: ICMP checksum bad")
+
+/** IPv6, ICMPv6 and neighbor discovery counters. */
+#define TERN_STATS_IP6(X)						\
+	X(ip6_in,		"IPv6 packets received")			\
+	X(ip6_out,		"IPv6 packets sent")			\
+	X(ip6_ext_skipped,	"IPv6 extension headers skipped")	\
+	X(drop_ip6_short,	"dropped: IPv6 header truncated")		\
+	X(drop_ip6_version,	"dropped: IPv6 version invalid")		\
+	X(drop_ip6_len,		"dropped: IPv6 payload length invalid")	\
+	X(drop_ip6_src,		"dropped: IPv6 source martian")		\
+	X(drop_ip6_not_ours,	"dropped: IPv6 destination not ours")	\
+	X(drop_ip6_ext,		"dropped: IPv6 extension header malformed") \
+	X(drop_ip6_frag,	"dropped: IPv6 fragment (no reassembly yet)") \
+	X(drop_ip6_proto,	"dropped: IPv6 next header unknown")	\
+	X(drop_ip6_noroute,	"dropped: no IPv6 route to destination") \
+	X(icmp6_in,		"ICMPv6 messages received")		\
+	X(icmp6_echo_in,	"ICMPv6 echo requests received")		\
+	X(icmp6_echo_rep_in,	"ICMPv6 echo replies received")		\
+	X(icmp6_echo_out,	"ICMPv6 echo replies sent")		\
+	X(icmp6_unreach_out,	"ICMPv6 destination unreachable sent")	\
+	X(icmp6_ratelimited,	"ICMPv6 errors suppressed by the rate limit") \
+	X(icmp6_other_in,	"ICMPv6 messages of other types (ignored)") \
+	X(drop_icmp6_short,	"dropped: ICMPv6 message truncated")	\
+	X(drop_icmp6_cksum,	"dropped: ICMPv6 checksum bad")		\
+	X(nd_ns_in,		"neighbor solicitations received")	\
+	X(nd_na_in,		"neighbor advertisements received")	\
+	X(nd_ns_out,		"neighbor solicitations sent")		\
+	X(nd_na_out,		"neighbor advertisements sent")		\
+	X(drop_nd_bad,		"dropped: malformed neighbor discovery") \
+	X(drop_nd_not_ours,	"dropped: ND target not ours")
+
+/** Every counter, in struct order. */
+#define TERN_STATS_LIST(X)	\
+	TERN_STATS_CORE(X)	\
+	TERN_STATS_ETH(X)	\
+	TERN_STATS_IP4(X)	\
+	TERN_STATS_IP6(X)
+
+/** One context's counters. */
+struct tern_stats {
+#define TERN_STATS_FIELD(name, desc) uint64_t name;
+	TERN_STATS_LIST(TERN_STATS_FIELD)
+#undef TERN_STATS_FIELD
+};
+
+/** Number of counters in struct tern_stats. */
+#define TERN_STATS_COUNT (sizeof(struct tern_stats) / sizeof(uint64_t))
+
+/**
+ * Name of counter @p idx (struct order), e.g. "drop_ip4_cksum".
+ * @return the name, or NULL if @p idx >= TERN_STATS_COUNT. Thread-safe.
+ */
+TERN_API const char *tern_stats_name(unsigned int idx);
+
+/**
+ * One-line description of counter @p idx.
+ * @return the text, or NULL if @p idx >= TERN_STATS_COUNT. Thread-safe.
+ */
+TERN_API const char *tern_stats_desc(unsigned int idx);
+
+/** Value of counter @p idx in @p st (struct order). */
+static inline uint64_t
+tern_stats_value(const struct tern_stats *st, unsigned int idx)
+{
+	return ((const uint64_t *)st)[idx];
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TERN_STATS_H */

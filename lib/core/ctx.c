@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "tern_core.h"
+
+#define CTX_DEF_TICK_NS		1000000ULL	/* 1 ms */
+#define CTX_DEF_SLOTS		4096
+#define CTX_DEF_EVQ		4096
+#define CTX_TX_RETRIES		4
+
+static uint64_t
+tsc_to_ns(const struct tern_ctx *ctx, uint64_t tsc)
+{
+	return (uint64_t)(((unsigned __int128)(tsc - ctx->tsc_base) * ctx->tsc_mult) >> 32);
+}
+
+struct tern_ctx *
+tern_ctx_alloc(const struct tern_ctx_param *param)
+{
+	struct tern_ctx *ctx;
+	uint64_t tick, hz;
+	uint32_t slots, evq;
+	int socket, ret;
+
+	if (param == NULL || param->net == NULL) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	tick = param->timer_tick_ns ? param->timer_tick_ns : CTX_DEF_TICK_NS;
+	slots = param->timer_slots ? param->timer_slots : CTX_DEF_SLOTS;
+	evq = param->event_queue_size ? param->event_queue_size : CTX_DEF_EVQ;
+	if (!rte_is_power_of_2(slots) || !rte_is_power_of_2(evq)) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	socket = param->socket_id;
+	if (socket == SOCKET_ID_ANY || socket == 0)
+		socket = (int)rte_socket_id();
+
+	ctx = rte_zmalloc_socket("tern_ctx", sizeof(*ctx), RTE_CACHE_LINE_SIZE, socket);
+	if (ctx == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	ctx->socket_id = socket;
+	ctx->lcore_id = rte_lcore_id();
+	ctx->net = param->net;
+	ctx->manual_clock = param->manual_clock;
+	hz = rte_get_tsc_hz();
+	ctx->tsc_base = rte_rdtsc();
+	ctx->tsc_mult = hz ? (uint64_t)(((unsigned __int128)NS_PER_S << 32) / hz) : 1ULL << 32;
+	ctx->now_ns = 0;
+
+	ret = tern_timer_wheel_init(&ctx->wheel, slots, tick, 0, socket);
+	if (ret != 0)
+		goto fail;
+	ctx->evq = rte_zmalloc_socket("tern_evq", sizeof(*ctx->evq) * evq,
+				      RTE_CACHE_LINE_SIZE, socket);
+	if (ctx->evq == NULL) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	ctx->evq_mask = evq - 1;
+	return ctx;
+fail:
+	tern_timer_wheel_fini(&ctx->wheel);
+	rte_free(ctx);
+	rte_errno = -ret;
+	return NULL;
+}
+
+int
+tern_ctx_port_bind(struct tern_ctx *ctx, struct tern_dev *dev, uint16_t queue_id)
+{
+	struct tern_ctx_port *p;
+
+	if (ctx->nb_ports == TERN_MAX_PORTS)
+		return -ENOSPC;
+	if (queue_id >= dev->nb_queues)
+		return -EINVAL;
+	p = &ctx->ports[ctx->nb_ports];
+	p->dev = dev;
+	p->port_id = dev->port_id;
+	p->queue_id = queue_id;
+	p->tx_n = 0;
+	if (ctx->mp == NULL)
+		ctx->mp = tern_dev_pool(dev, ctx->socket_id);
+	ctx->nb_ports++;
+	return 0;
+}
+
+int
+tern_ctx_on_destroy(struct tern_ctx *ctx, void (*fn)(struct tern_ctx *ctx))
+{
+	if (ctx->nb_fini == RTE_DIM(ctx->fini))
+		return -ENOSPC;
+	ctx->fini[ctx->nb_fini++] = fn;
+	return 0;
+}
+
+int
+tern_ctx_on_pending(struct tern_ctx *ctx, unsigned int (*fn)(const struct tern_ctx *ctx))
+{
+	if (ctx->nb_pending == RTE_DIM(ctx->pending))
+		return -ENOSPC;
+	ctx->pending[ctx->nb_pending++] = fn;
+	return 0;
+}
+
+void
+tern_ctx_free(struct tern_ctx *ctx)
+{
+	uint16_t i;
+
+	if (ctx == NULL)
+		return;
+	while (ctx->nb_fini > 0)
+		ctx->fini[--ctx->nb_fini](ctx);
+	for (i = 0; i < ctx->nb_ports; i++) {
+		struct tern_ctx_port *p = &ctx->ports[i];
+
+		rte_pktmbuf_free_bulk(p->tx_buf, p->tx_n);
+		p->tx_n = 0;
+	}
+	tern_timer_wheel_fini(&ctx->wheel);
+	rte_free(ctx->evq);
+	rte_free(ctx);
+}
+
+void
+tern_ctx_destroy(struct tern_ctx *ctx)
+{
+	tern_ctx_free(ctx);
+}
+
+static void
+port_flush(struct tern_ctx *ctx, struct tern_ctx_port *p)
+{
+	uint16_t sent = 0, n = p->tx_n, i;
+	uint64_t bytes = 0;
+	unsigned int tries;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++)
+		bytes += p->tx_buf[i]->pkt_len;
+	if (p->dev->vtx != NULL) {
+		p->dev->vtx(p->dev->vtx_arg, p->tx_buf, n);
+		sent = n;
+	} else {
+		for (tries = 0; sent < n && tries < CTX_TX_RETRIES; tries++)
+			sent += rte_eth_tx_burst(p->port_id, p->queue_id, p->tx_buf + sent,
+						 n - sent);
+	}
+	if (sent < n) {
+		/* Keep the rest for the next flush; count only what left. */
+		for (i = sent; i < n; i++)
+			bytes -= p->tx_buf[i]->pkt_len;
+		memmove(p->tx_buf, p->tx_buf + sent, (n - sent) * sizeof(p->tx_buf[0]));
+	}
+	p->tx_n = n - sent;
+	TERN_STAT_ADD(ctx, tx_pkts, sent);
+	TERN_STAT_ADD(ctx, tx_bytes, bytes);
+}
+
+void
+tern_ctx_flush(struct tern_ctx *ctx)
+{
+	uint16_t i;
+
+	for (i = 0; i < ctx->nb_ports; i++)
+		port_flush(ctx, &ctx->ports[i]);
+}
+
+uint64_t
+tern_ctx_now(const struct tern_ctx *ctx)
+{
+	return ctx->now_ns;
+}
+
+uint64_t
+tern_ctx_update_time(struct tern_ctx *ctx)
+{
+	if (!ctx->manual_clock) {
+		uint64_t now = tsc_to_ns(ctx, rte_rdtsc());
+
+		if (now > ctx->now_ns)
+			ctx->now_ns = now;
+	}
+	return ctx->now_ns;
+}
+
+int
+tern_ctx_set_time(struct tern_ctx *ctx, uint64_t ns)
+{
+	if (!ctx->manual_clock)
+		return -EPERM;
+	if (ns < ctx->now_ns)
+		return -EINVAL;
+	ctx->now_ns = ns;
+	return 0;
+}
+
+static void
+ctx_step_clock(void *arg, uint64_t tick_ns)
+{
+	struct tern_ctx *ctx = arg;
+
+	if (tick_ns > ctx->now_ns)
+		ctx->now_ns = tick_ns;
+}
+
+unsigned int
+tern_ctx_run_timers(struct tern_ctx *ctx)
+{
+	unsigned int n = tern_timer_run(&ctx->wheel, ctx->now_ns, NULL, NULL);
+
+	TERN_STAT_ADD(ctx, timers_fired, n);
+	return n;
+}
+
+int
+tern_ctx_advance(struct tern_ctx *ctx, uint64_t ns)
+{
+	uint64_t end;
+	unsigned int n;
+
+	if (!ctx->manual_clock)
+		return -EPERM;
+	end = ctx->now_ns + ns;
+	n = tern_timer_run(&ctx->wheel, end, ctx_step_clock, ctx);
+	TERN_STAT_ADD(ctx, timers_fired, n);
+	ctx->now_ns = end;
+	tern_ctx_flush(ctx);
+	return 0;
+}
+
+void
+tern_ctx_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t i;
+
+	if (unlikely(port >= ctx->nb_ports || ctx->input == NULL)) {
+		rte_pktmbuf_free_bulk(pkts, n);
+		return;
+	}
+	TERN_STAT_ADD(ctx, rx_pkts, n);
+	for (i = 0; i < n; i++)
+		TERN_STAT_ADD(ctx, rx_bytes, pkts[i]->pkt_len);
+	ctx->input(ctx, port, pkts, n);
+}
+
+unsigned int
+tern_ctx_poll(struct tern_ctx *ctx)
+{
+	struct rte_mbuf *pkts[TERN_RX_BURST];
+	unsigned int total = 0;
+	uint16_t i, n;
+
+	tern_ctx_update_time(ctx);
+	for (i = 0; i < ctx->nb_ports; i++) {
+		struct tern_ctx_port *p = &ctx->ports[i];
+
+		if (p->dev->vtx != NULL)
+			continue;
+		n = rte_eth_rx_burst(p->port_id, p->queue_id, pkts, TERN_RX_BURST);
+		if (n == 0)
+			continue;
+		TERN_STAT_INC(ctx, rx_bursts);
+		tern_ctx_input(ctx, i, pkts, n);
+		total += n;
+	}
+	tern_ctx_run_timers(ctx);
+	tern_ctx_flush(ctx);
+	return total;
+}
+
+void
+tern_ctx_stats(const struct tern_ctx *ctx, struct tern_stats *st)
+{
+	memcpy(st, &ctx->stats, sizeof(*st));
+}
+
+void
+tern_ctx_stats_reset(struct tern_ctx *ctx)
+{
+	memset(&ctx->stats, 0, sizeof(ctx->stats));
+}
+
+struct rte_mempool *
+tern_ctx_pool(const struct tern_ctx *ctx)
+{
+	return ctx->mp;
+}
+
+struct tern_net *
+tern_ctx_net(const struct tern_ctx *ctx)
+{
+	return ctx->net;
+}
+
+unsigned int
+tern_ctx_pending(const struct tern_ctx *ctx)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ctx->nb_ports; i++)
+		n += ctx->ports[i].tx_n;
+	for (i = 0; i < ctx->nb_pending; i++)
+		n += ctx->pending[i](ctx);
+	return n;
+}
+
+int
+tern_ctx_post_event(struct tern_ctx *ctx, const struct tern_event *ev)
+{
+	if (ctx->evq_tail - ctx->evq_head > ctx->evq_mask)
+		return -ENOSPC;
+	ctx->evq[ctx->evq_tail++ & ctx->evq_mask] = *ev;
+	return 0;
+}
+
+unsigned int
+tern_ctx_events(struct tern_ctx *ctx, struct tern_event *ev, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n && ctx->evq_head != ctx->evq_tail; i++)
+		ev[i] = ctx->evq[ctx->evq_head++ & ctx->evq_mask];
+	return i;
+}

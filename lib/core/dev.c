@@ -1,0 +1,405 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <numa.h>
+
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "tern_core.h"
+
+#define DEV_DEF_DESC	1024
+#define DEV_DEF_MBUFS	16383
+#define DEV_MBUF_CACHE	256
+
+static const struct {
+	uint32_t cap;
+	const char *name;
+} cap_names[] = {
+	{ TERN_CAP_TX_IP4_CKSUM, "tx-ip4-cksum" },
+	{ TERN_CAP_TX_UDP_CKSUM, "tx-udp-cksum" },
+	{ TERN_CAP_TX_TCP_CKSUM, "tx-tcp-cksum" },
+	{ TERN_CAP_TX_TSO, "tx-tso" },
+	{ TERN_CAP_TX_UFO, "tx-ufo" },
+	{ TERN_CAP_RX_IP4_CKSUM, "rx-ip4-cksum" },
+	{ TERN_CAP_RX_L4_CKSUM, "rx-l4-cksum" },
+	{ TERN_CAP_RX_LRO, "rx-lro" },
+	{ TERN_CAP_RX_RSS, "rx-rss" },
+	{ TERN_CAP_TX_MULTISEG, "tx-multiseg" },
+	{ TERN_CAP_RX_VLAN_STRIP, "rx-vlan-strip" },
+};
+
+char *
+tern_dev_caps_str(uint32_t caps, char *buf, size_t len)
+{
+	size_t i, off = 0;
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	for (i = 0; i < RTE_DIM(cap_names); i++) {
+		if ((caps & cap_names[i].cap) == 0)
+			continue;
+		int r = snprintf(buf + off, len - off, "%s%s", off ? " " : "", cap_names[i].name);
+		if (r < 0 || (size_t)r >= len - off)
+			break;
+		off += r;
+	}
+	if (off == 0)
+		snprintf(buf, len, "none");
+	return buf;
+}
+
+static uint32_t
+caps_from_dev_info(const struct rte_eth_dev_info *di)
+{
+	uint32_t c = 0;
+	uint64_t tx = di->tx_offload_capa, rx = di->rx_offload_capa;
+
+	if (tx & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM)
+		c |= TERN_CAP_TX_IP4_CKSUM;
+	if (tx & RTE_ETH_TX_OFFLOAD_UDP_CKSUM)
+		c |= TERN_CAP_TX_UDP_CKSUM;
+	if (tx & RTE_ETH_TX_OFFLOAD_TCP_CKSUM)
+		c |= TERN_CAP_TX_TCP_CKSUM;
+	if (tx & RTE_ETH_TX_OFFLOAD_TCP_TSO)
+		c |= TERN_CAP_TX_TSO;
+	if (tx & RTE_ETH_TX_OFFLOAD_UDP_TSO)
+		c |= TERN_CAP_TX_UFO;
+	if (tx & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
+		c |= TERN_CAP_TX_MULTISEG;
+	if (rx & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM)
+		c |= TERN_CAP_RX_IP4_CKSUM;
+	if ((rx & (RTE_ETH_RX_OFFLOAD_UDP_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_CKSUM)) ==
+	    (RTE_ETH_RX_OFFLOAD_UDP_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_CKSUM))
+		c |= TERN_CAP_RX_L4_CKSUM;
+	if (rx & RTE_ETH_RX_OFFLOAD_TCP_LRO)
+		c |= TERN_CAP_RX_LRO;
+	if (rx & RTE_ETH_RX_OFFLOAD_VLAN_STRIP)
+		c |= TERN_CAP_RX_VLAN_STRIP;
+	if (di->flow_type_rss_offloads != 0 && di->max_rx_queues > 1)
+		c |= TERN_CAP_RX_RSS;
+	return c;
+}
+
+static void
+offloads_from_caps(uint32_t c, uint64_t *rx, uint64_t *tx)
+{
+	*rx = 0;
+	*tx = 0;
+	if (c & TERN_CAP_TX_IP4_CKSUM)
+		*tx |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+	if (c & TERN_CAP_TX_UDP_CKSUM)
+		*tx |= RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+	if (c & TERN_CAP_TX_TCP_CKSUM)
+		*tx |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+	if (c & TERN_CAP_TX_TSO)
+		*tx |= RTE_ETH_TX_OFFLOAD_TCP_TSO;
+	if (c & TERN_CAP_TX_UFO)
+		*tx |= RTE_ETH_TX_OFFLOAD_UDP_TSO;
+	if (c & TERN_CAP_TX_MULTISEG)
+		*tx |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	if (c & TERN_CAP_RX_IP4_CKSUM)
+		*rx |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
+	if (c & TERN_CAP_RX_L4_CKSUM)
+		*rx |= RTE_ETH_RX_OFFLOAD_UDP_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_CKSUM;
+	if (c & TERN_CAP_RX_LRO)
+		*rx |= RTE_ETH_RX_OFFLOAD_TCP_LRO;
+}
+
+/* Pool for @socket, made for this device. */
+static struct rte_mempool *
+dev_pool_create(struct tern_dev *dev, int socket, uint32_t nb_mbufs)
+{
+	char name[RTE_MEMPOOL_NAMESIZE];
+	struct rte_mempool *mp;
+
+	snprintf(name, sizeof(name), "tern_p%u_s%d", dev->port_id, socket);
+	mp = rte_pktmbuf_pool_create(name, nb_mbufs, DEV_MBUF_CACHE, 0,
+				     RTE_MBUF_DEFAULT_BUF_SIZE, socket);
+	if (mp == NULL)
+		TERN_LOG(ERR, core, "%s: mbuf pool on socket %d: %s", dev->name, socket,
+			 rte_strerror(rte_errno));
+	return mp;
+}
+
+static void
+dev_free_pools(struct tern_dev *dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_MAX_NUMA_NODES; i++) {
+		if (dev->own_pool[i])
+			rte_mempool_free(dev->pools[i]);
+		dev->pools[i] = NULL;
+		dev->own_pool[i] = false;
+	}
+}
+
+/* Socket of the q-th worker lcore, or of the port when there are fewer. */
+static int
+queue_socket(uint16_t q, int port_socket)
+{
+	unsigned int lcore;
+	uint16_t i = 0;
+
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		if (i++ == q)
+			return (int)rte_lcore_to_socket_id(lcore);
+	}
+	return port_socket;
+}
+
+struct tern_dev *
+tern_dev_create(uint16_t port_id, const struct tern_dev_param *param)
+{
+	struct tern_dev_param p = { 0 };
+	struct rte_eth_dev_info di;
+	struct rte_eth_conf conf;
+	struct tern_dev *dev;
+	uint64_t rx_off, tx_off;
+	char capbuf[256];
+	uint16_t q, mtu;
+	int ret, s;
+
+	if (param != NULL)
+		p = *param;
+	if (!rte_eth_dev_is_valid_port(port_id)) {
+		TERN_LOG(ERR, core, "port %u: no such port", port_id);
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	if (p.nb_queues == 0)
+		p.nb_queues = 1;
+	if (p.nb_rxd == 0)
+		p.nb_rxd = DEV_DEF_DESC;
+	if (p.nb_txd == 0)
+		p.nb_txd = DEV_DEF_DESC;
+	if (p.nb_mbufs == 0)
+		p.nb_mbufs = DEV_DEF_MBUFS;
+
+	ret = rte_eth_dev_info_get(port_id, &di);
+	if (ret != 0) {
+		rte_errno = -ret;
+		return NULL;
+	}
+	if (p.nb_queues > di.max_rx_queues || p.nb_queues > di.max_tx_queues) {
+		TERN_LOG(ERR, core, "port %u (%s): %u queues asked, device has %u rx / %u tx",
+			 port_id, di.driver_name, p.nb_queues, di.max_rx_queues,
+			 di.max_tx_queues);
+		rte_errno = EINVAL;
+		return NULL;
+	}
+
+	dev = rte_zmalloc("tern_dev", sizeof(*dev), RTE_CACHE_LINE_SIZE);
+	if (dev == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	dev->port_id = port_id;
+	dev->nb_queues = p.nb_queues;
+	if (rte_eth_dev_get_name_by_port(port_id, dev->name) != 0)
+		snprintf(dev->name, sizeof(dev->name), "port%u", port_id);
+	dev->socket_id = rte_eth_dev_socket_id(port_id);
+	if (dev->socket_id < 0)
+		dev->socket_id = (int)rte_socket_id();
+
+	dev->caps_avail = caps_from_dev_info(&di);
+	dev->caps = p.no_offload ? 0 :
+		dev->caps_avail & (p.allow_caps != 0 ? p.allow_caps : UINT32_MAX);
+	/* RSS is used only with several queues; LRO only when asked for. */
+	if (p.nb_queues < 2)
+		dev->caps &= ~TERN_CAP_RX_RSS;
+	if (p.allow_caps == 0)
+		dev->caps &= ~(TERN_CAP_RX_LRO | TERN_CAP_TX_TSO | TERN_CAP_TX_UFO);
+	/* Not used by tern: tags are handled in software. */
+	dev->caps &= ~TERN_CAP_RX_VLAN_STRIP;
+
+	memset(&conf, 0, sizeof(conf));
+	offloads_from_caps(dev->caps, &rx_off, &tx_off);
+	conf.rxmode.offloads = rx_off & di.rx_offload_capa;
+	conf.txmode.offloads = tx_off & di.tx_offload_capa;
+	if (dev->caps & TERN_CAP_RX_RSS) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP |
+						    RTE_ETH_RSS_UDP) & di.flow_type_rss_offloads;
+	}
+
+	ret = rte_eth_dev_configure(port_id, p.nb_queues, p.nb_queues, &conf);
+	if (ret != 0) {
+		TERN_LOG(ERR, core, "%s: configure: %s", dev->name, rte_strerror(-ret));
+		goto fail;
+	}
+	ret = rte_eth_dev_adjust_nb_rx_tx_desc(port_id, &p.nb_rxd, &p.nb_txd);
+	if (ret != 0)
+		goto fail;
+	if (p.mtu != 0) {
+		ret = rte_eth_dev_set_mtu(port_id, p.mtu);
+		if (ret != 0) {
+			TERN_LOG(ERR, core, "%s: MTU %u: %s", dev->name, p.mtu,
+				 rte_strerror(-ret));
+			goto fail;
+		}
+	}
+	if (rte_eth_dev_get_mtu(port_id, &mtu) != 0 || mtu == 0)
+		mtu = RTE_ETHER_MTU;
+	dev->mtu = mtu;
+
+	for (q = 0; q < p.nb_queues; q++) {
+		struct rte_eth_rxconf rxc = di.default_rxconf;
+		struct rte_eth_txconf txc = di.default_txconf;
+
+		s = queue_socket(q, dev->socket_id);
+		if (s < 0 || s >= RTE_MAX_NUMA_NODES)
+			s = 0;
+		if (dev->pools[s] == NULL) {
+			dev->pools[s] = dev_pool_create(dev, s, p.nb_mbufs);
+			if (dev->pools[s] == NULL) {
+				ret = -rte_errno;
+				goto fail;
+			}
+			dev->own_pool[s] = true;
+		}
+		rxc.offloads = conf.rxmode.offloads;
+		txc.offloads = conf.txmode.offloads;
+		ret = rte_eth_rx_queue_setup(port_id, q, p.nb_rxd, s, &rxc, dev->pools[s]);
+		if (ret == 0)
+			ret = rte_eth_tx_queue_setup(port_id, q, p.nb_txd, s, &txc);
+		if (ret != 0) {
+			TERN_LOG(ERR, core, "%s: queue %u: %s", dev->name, q, rte_strerror(-ret));
+			goto fail;
+		}
+	}
+
+	ret = rte_eth_macaddr_get(port_id, &dev->mac);
+	if (ret != 0)
+		goto fail;
+	ret = rte_eth_dev_start(port_id);
+	if (ret != 0) {
+		TERN_LOG(ERR, core, "%s: start: %s", dev->name, rte_strerror(-ret));
+		goto fail;
+	}
+	dev->started = true;
+	/*
+	 * Multicast must reach us (IPv6 neighbor discovery uses solicited-node
+	 * groups); not every PMD filters per group, so ask for all of it, or
+	 * promiscuous mode. Frames not for us are dropped and counted.
+	 */
+	if (!p.no_promisc)
+		rte_eth_promiscuous_enable(port_id);
+	rte_eth_allmulticast_enable(port_id);
+
+	TERN_LOG(INFO, core, "%s: port %u, %u queue(s), mtu %u, socket %d, numa nodes %d",
+		 dev->name, port_id, dev->nb_queues, dev->mtu, dev->socket_id,
+		 numa_available() < 0 ? 1 : numa_num_configured_nodes());
+	TERN_LOG(INFO, core, "%s: offloads available: %s", dev->name,
+		 tern_dev_caps_str(dev->caps_avail, capbuf, sizeof(capbuf)));
+	TERN_LOG(INFO, core, "%s: offloads enabled: %s", dev->name,
+		 tern_dev_caps_str(dev->caps, capbuf, sizeof(capbuf)));
+	return dev;
+
+fail:
+	dev_free_pools(dev);
+	rte_free(dev);
+	rte_errno = ret < 0 ? -ret : EINVAL;
+	return NULL;
+}
+
+struct tern_dev *
+tern_dev_create_virtual(const struct tern_vdev_param *param)
+{
+	struct tern_dev *dev;
+	int s;
+
+	if (param == NULL || param->tx == NULL || param->mp == NULL) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	dev = rte_zmalloc("tern_vdev", sizeof(*dev), RTE_CACHE_LINE_SIZE);
+	if (dev == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	snprintf(dev->name, sizeof(dev->name), "%s", param->name ? param->name : "vdev");
+	dev->port_id = UINT16_MAX;
+	dev->nb_queues = 1;
+	dev->mtu = param->mtu ? param->mtu : RTE_ETHER_MTU;
+	dev->mac = param->mac;
+	dev->caps_avail = param->caps;
+	dev->caps = param->caps;
+	s = param->mp->socket_id;
+	dev->socket_id = s < 0 || s >= RTE_MAX_NUMA_NODES ? 0 : s;
+	dev->pools[dev->socket_id] = param->mp;
+	dev->vtx = param->tx;
+	dev->vtx_arg = param->tx_arg;
+	return dev;
+}
+
+void
+tern_dev_destroy(struct tern_dev *dev)
+{
+	if (dev == NULL)
+		return;
+	if (dev->started) {
+		rte_eth_dev_stop(dev->port_id);
+		rte_eth_dev_close(dev->port_id);
+	}
+	dev_free_pools(dev);
+	rte_free(dev);
+}
+
+uint16_t
+tern_dev_port_id(const struct tern_dev *dev)
+{
+	return dev->port_id;
+}
+
+const struct rte_ether_addr *
+tern_dev_mac(const struct tern_dev *dev)
+{
+	return &dev->mac;
+}
+
+uint16_t
+tern_dev_mtu(const struct tern_dev *dev)
+{
+	return dev->mtu;
+}
+
+uint32_t
+tern_dev_caps_avail(const struct tern_dev *dev)
+{
+	return dev->caps_avail;
+}
+
+uint32_t
+tern_dev_caps(const struct tern_dev *dev)
+{
+	return dev->caps;
+}
+
+uint16_t
+tern_dev_nb_queues(const struct tern_dev *dev)
+{
+	return dev->nb_queues;
+}
+
+struct rte_mempool *
+tern_dev_pool(const struct tern_dev *dev, int socket_id)
+{
+	unsigned int i;
+
+	if (socket_id >= 0 && socket_id < RTE_MAX_NUMA_NODES && dev->pools[socket_id] != NULL)
+		return dev->pools[socket_id];
+	for (i = 0; i < RTE_MAX_NUMA_NODES; i++)
+		if (dev->pools[i] != NULL)
+			return dev->pools[i];
+	return NULL;
+}

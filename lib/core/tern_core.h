@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#ifndef TERN_CORE_H
+#define TERN_CORE_H
+
+/*
+ * Internal view of the core layer: the device and context structures and
+ * the helpers the upper layers use to send packets, arm timers, post events
+ * and count. Not installed.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include <tern/tern_ctx.h>
+#include <tern/tern_dev.h>
+#include <tern/tern_stats.h>
+
+#include "tern_log.h"
+#include "tern_timer.h"
+
+struct tern_dev {
+	char name[64];
+	uint16_t port_id;		/* UINT16_MAX: virtual */
+	uint16_t nb_queues;
+	uint16_t mtu;
+	bool started;
+	struct rte_ether_addr mac;
+	uint32_t caps_avail;
+	uint32_t caps;
+	int socket_id;
+	struct rte_mempool *pools[RTE_MAX_NUMA_NODES];
+	bool own_pool[RTE_MAX_NUMA_NODES];
+	tern_vdev_tx_t vtx;
+	void *vtx_arg;
+};
+
+struct tern_ctx_port {
+	struct tern_dev *dev;
+	uint16_t port_id;
+	uint16_t queue_id;
+	uint16_t tx_n;
+	struct rte_mbuf *tx_buf[TERN_TX_BUF];
+};
+
+/* Input hook: the net layer's ethernet input, installed by the stack. */
+typedef void (*tern_ctx_input_t)(struct tern_ctx *ctx, uint16_t port,
+				 struct rte_mbuf **pkts, uint16_t n);
+
+struct tern_ctx {
+	/* hot: read every poll */
+	uint64_t now_ns;
+	uint64_t tsc_base;
+	uint64_t tsc_mult;		/* ns per tsc << 32 */
+	bool manual_clock;
+	uint16_t nb_ports;
+	unsigned int lcore_id;
+	int socket_id;
+	struct rte_mempool *mp;
+	tern_ctx_input_t input;
+	struct tern_net *net;
+	void *net_ctx;			/* struct tern_net_ctx */
+	struct tern_timer_wheel wheel;
+
+	/* event queue: a ring of evq_mask + 1 entries */
+	uint32_t evq_mask;
+	uint32_t evq_head;
+	uint32_t evq_tail;
+	struct tern_event *evq;
+
+	/* layers' teardown, newest first */
+	void (*fini[4])(struct tern_ctx *ctx);
+	unsigned int nb_fini;
+	unsigned int (*pending[4])(const struct tern_ctx *ctx);
+	unsigned int nb_pending;
+
+	struct tern_stats stats __rte_cache_aligned;
+
+	struct tern_ctx_port ports[TERN_MAX_PORTS] __rte_cache_aligned;
+};
+
+#define TERN_STAT_INC(ctx, name)	((ctx)->stats.name++)
+#define TERN_STAT_ADD(ctx, name, n)	((ctx)->stats.name += (n))
+
+/* Core-level context set-up, used by the stack assembly (lib/stack). */
+struct tern_ctx *tern_ctx_alloc(const struct tern_ctx_param *param);
+int tern_ctx_port_bind(struct tern_ctx *ctx, struct tern_dev *dev, uint16_t queue_id);
+void tern_ctx_free(struct tern_ctx *ctx);
+/* Register a teardown hook (run in reverse order by tern_ctx_destroy()). */
+int tern_ctx_on_destroy(struct tern_ctx *ctx, void (*fn)(struct tern_ctx *ctx));
+/* Register a counter of packets a layer holds (summed by tern_ctx_pending()). */
+int tern_ctx_on_pending(struct tern_ctx *ctx, unsigned int (*fn)(const struct tern_ctx *ctx));
+
+/* Queue @m for transmission on port index @port; it is sent at the next flush. */
+static inline void
+tern_ctx_tx(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf *m)
+{
+	struct tern_ctx_port *p = &ctx->ports[port];
+
+	if (unlikely(p->tx_n == TERN_TX_BUF)) {
+		tern_ctx_flush(ctx);
+		if (p->tx_n == TERN_TX_BUF) {
+			TERN_STAT_INC(ctx, drop_tx_full);
+			rte_pktmbuf_free(m);
+			return;
+		}
+	}
+	p->tx_buf[p->tx_n++] = m;
+}
+
+static inline struct rte_mbuf *
+tern_ctx_alloc_mbuf(struct tern_ctx *ctx)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(ctx->mp);
+
+	if (unlikely(m == NULL))
+		TERN_STAT_INC(ctx, drop_nomem);
+	return m;
+}
+
+/*
+ * A new mbuf holding @len bytes of (uninitialised) data, its start in
+ * @data. @return NULL, counted in drop_nomem, when the pool is empty or
+ * @len does not fit in one segment.
+ */
+static inline struct rte_mbuf *
+tern_ctx_alloc_pkt(struct tern_ctx *ctx, uint16_t len, void **data)
+{
+	struct rte_mbuf *m = tern_ctx_alloc_mbuf(ctx);
+
+	if (unlikely(m == NULL))
+		return NULL;
+	*data = rte_pktmbuf_append(m, len);
+	if (unlikely(*data == NULL)) {
+		TERN_STAT_INC(ctx, drop_nomem);
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+static inline void
+tern_ctx_timer_arm(struct tern_ctx *ctx, struct tern_timer *t, uint64_t expire_ns)
+{
+	tern_timer_arm(&ctx->wheel, t, expire_ns);
+}
+
+static inline void
+tern_ctx_timer_cancel(struct tern_ctx *ctx, struct tern_timer *t)
+{
+	tern_timer_cancel(&ctx->wheel, t);
+}
+
+/* Post an event. @return 0, or -ENOSPC when the queue is full. */
+int tern_ctx_post_event(struct tern_ctx *ctx, const struct tern_event *ev);
+
+#endif /* TERN_CORE_H */

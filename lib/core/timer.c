@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#include <errno.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_malloc.h>
+
+#include "tern_timer.h"
+
+int
+tern_timer_wheel_init(struct tern_timer_wheel *w, uint32_t nb_slots, uint64_t tick_ns,
+		      uint64_t now_ns, int socket_id)
+{
+	if (nb_slots == 0 || !rte_is_power_of_2(nb_slots) || tick_ns == 0)
+		return -EINVAL;
+	w->slots = rte_zmalloc_socket("tern_timer_slots", sizeof(*w->slots) * nb_slots,
+				      RTE_CACHE_LINE_SIZE, socket_id);
+	if (w->slots == NULL)
+		return -ENOMEM;
+	w->mask = nb_slots - 1;
+	w->tick_ns = tick_ns;
+	w->cur_tick = now_ns / tick_ns;
+	w->nb_armed = 0;
+	return 0;
+}
+
+void
+tern_timer_wheel_fini(struct tern_timer_wheel *w)
+{
+	uint32_t i;
+	struct tern_timer *t, *n;
+
+	if (w->slots == NULL)
+		return;
+	for (i = 0; i <= w->mask; i++) {
+		for (t = w->slots[i]; t != NULL; t = n) {
+			n = t->next;
+			t->next = NULL;
+			t->pprev = NULL;
+		}
+	}
+	rte_free(w->slots);
+	w->slots = NULL;
+	w->nb_armed = 0;
+}
+
+static inline void
+timer_link(struct tern_timer **head, struct tern_timer *t)
+{
+	t->next = *head;
+	if (t->next != NULL)
+		t->next->pprev = &t->next;
+	*head = t;
+	t->pprev = head;
+}
+
+static inline void
+timer_unlink(struct tern_timer *t)
+{
+	*t->pprev = t->next;
+	if (t->next != NULL)
+		t->next->pprev = t->pprev;
+	t->next = NULL;
+	t->pprev = NULL;
+}
+
+void
+tern_timer_arm(struct tern_timer_wheel *w, struct tern_timer *t, uint64_t expire_ns)
+{
+	uint64_t tick = (expire_ns + w->tick_ns - 1) / w->tick_ns;
+
+	if (tern_timer_pending(t))
+		timer_unlink(t);
+	else
+		w->nb_armed++;
+	if (tick < w->cur_tick)
+		tick = w->cur_tick;
+	t->expire = tick;
+	timer_link(&w->slots[tick & w->mask], t);
+}
+
+void
+tern_timer_cancel(struct tern_timer_wheel *w, struct tern_timer *t)
+{
+	if (!tern_timer_pending(t))
+		return;
+	timer_unlink(t);
+	w->nb_armed--;
+}
+
+unsigned int
+tern_timer_run(struct tern_timer_wheel *w, uint64_t now_ns,
+	       void (*on_tick)(void *arg, uint64_t tick_ns), void *arg)
+{
+	uint64_t target = now_ns / w->tick_ns;
+	unsigned int fired = 0;
+
+	while (w->cur_tick <= target) {
+		uint64_t tick = w->cur_tick;
+		struct tern_timer *local = NULL, *t;
+
+		if (w->nb_armed == 0) {
+			/* Nothing can fire: jump to the end. */
+			w->cur_tick = target + 1;
+			break;
+		}
+		/*
+		 * Mark the tick as run before firing, so that a callback that
+		 * arms a timer for "now" lands on the next tick, not on the
+		 * slot being emptied. Move the slot to a local list: callbacks
+		 * may cancel or re-arm any timer, this slot's included.
+		 */
+		w->cur_tick = tick + 1;
+		local = w->slots[tick & w->mask];
+		if (local == NULL)
+			continue;
+		w->slots[tick & w->mask] = NULL;
+		local->pprev = &local;
+		if (on_tick != NULL)
+			on_tick(arg, tick * w->tick_ns);
+		while ((t = local) != NULL) {
+			timer_unlink(t);
+			if (t->expire > tick) {
+				/* a later lap of the wheel */
+				timer_link(&w->slots[tick & w->mask], t);
+				continue;
+			}
+			w->nb_armed--;
+			t->cb(t, t->arg);
+			fired++;
+		}
+	}
+	return fired;
+}
+
+uint64_t
+tern_timer_next(const struct tern_timer_wheel *w)
+{
+	uint64_t tick, best = UINT64_MAX;
+	uint32_t i;
+	const struct tern_timer *t;
+
+	if (w->nb_armed == 0)
+		return UINT64_MAX;
+	/* Scan one lap; used by tests and idle loops, not the fast path. */
+	for (i = 0; i <= w->mask; i++) {
+		tick = w->cur_tick + i;
+		for (t = w->slots[tick & w->mask]; t != NULL; t = t->next)
+			if (t->expire < best)
+				best = t->expire;
+		if (best <= tick)
+			break;
+	}
+	return best == UINT64_MAX ? best : best * w->tick_ns;
+}

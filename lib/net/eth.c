@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "tern_net_priv.h"
+
+static void
+eth_input_one(struct tern_ctx *ctx, const struct tern_iface *ifp, struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eh;
+	uint16_t type, off = sizeof(*eh), vlan = 0;
+	bool tagged = false;
+
+	TERN_STAT_INC(ctx, eth_in);
+	if (unlikely(m->data_len < sizeof(*eh))) {
+		TERN_STAT_INC(ctx, drop_eth_short);
+		goto drop;
+	}
+	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	if (!rte_is_multicast_ether_addr(&eh->dst_addr) &&
+	    !rte_is_same_ether_addr(&eh->dst_addr, &ifp->mac)) {
+		TERN_STAT_INC(ctx, drop_eth_not_ours);
+		goto drop;
+	}
+	type = rte_be_to_cpu_16(eh->ether_type);
+	if (m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED) {
+		tagged = true;
+		vlan = m->vlan_tci & 0xfff;
+	} else if (type == RTE_ETHER_TYPE_VLAN) {
+		const struct rte_vlan_hdr *vh;
+
+		if (unlikely(m->data_len < sizeof(*eh) + sizeof(*vh))) {
+			TERN_STAT_INC(ctx, drop_eth_short);
+			goto drop;
+		}
+		vh = (const struct rte_vlan_hdr *)(eh + 1);
+		tagged = true;
+		vlan = rte_be_to_cpu_16(vh->vlan_tci) & 0xfff;
+		type = rte_be_to_cpu_16(vh->eth_proto);
+		off += sizeof(*vh);
+	}
+	/* VLAN 0 is a priority tag: it belongs to the untagged interface. */
+	if (unlikely(tagged ? vlan != ifp->vlan_id : ifp->vlan_id != 0)) {
+		TERN_STAT_INC(ctx, drop_eth_vlan);
+		goto drop;
+	}
+	rte_pktmbuf_adj(m, off);
+	m->l2_len = off;
+	switch (type) {
+	case RTE_ETHER_TYPE_IPV4:
+		tern_ip4_input(ctx, ifp->ifindex, m);
+		return;
+	case RTE_ETHER_TYPE_IPV6:
+		tern_ip6_input(ctx, ifp->ifindex, m);
+		return;
+	case RTE_ETHER_TYPE_ARP:
+		tern_arp_input(ctx, ifp->ifindex, m);
+		return;
+	default:
+		TERN_STAT_INC(ctx, drop_eth_type);
+		break;
+	}
+drop:
+	rte_pktmbuf_free(m);
+}
+
+void
+tern_eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct tern_iface *ifp = &ctx->net->ifaces[port];
+	uint16_t i;
+
+	for (i = 0; i < n && i < 4; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (i = 0; i < n; i++) {
+		if (i + 4 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void *));
+		eth_input_one(ctx, ifp, pkts[i]);
+	}
+}
+
+void
+tern_eth_output(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m,
+		const struct rte_ether_addr *dst, uint16_t ether_type)
+{
+	const struct tern_iface *ifp = &ctx->net->ifaces[ifindex];
+	struct rte_ether_hdr *eh;
+	uint16_t hlen = sizeof(*eh) + (ifp->vlan_id ? sizeof(struct rte_vlan_hdr) : 0);
+
+	eh = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, hlen);
+	if (unlikely(eh == NULL)) {
+		TERN_STAT_INC(ctx, drop_nomem);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	rte_ether_addr_copy(dst, &eh->dst_addr);
+	rte_ether_addr_copy(&ifp->mac, &eh->src_addr);
+	if (ifp->vlan_id) {
+		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eh + 1);
+
+		eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+		vh->vlan_tci = rte_cpu_to_be_16(ifp->vlan_id);
+		vh->eth_proto = rte_cpu_to_be_16(ether_type);
+	} else {
+		eh->ether_type = rte_cpu_to_be_16(ether_type);
+	}
+	m->l2_len = hlen;
+	tern_ctx_tx(ctx, ifindex, m);
+}

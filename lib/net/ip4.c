@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#include <errno.h>
+
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "tern_net_priv.h"
+
+#define IP4_BCAST	UINT32_MAX
+
+static const struct rte_ether_addr bcast_mac = {
+	.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }
+};
+
+static inline bool
+ip4_is_martian_src(tern_ip4_t a)
+{
+	uint8_t b0 = ((const uint8_t *)&a)[0];
+
+	/* 0/8, 127/8, multicast and class E (broadcast included) */
+	return b0 == 0 || b0 == 127 || b0 >= 224;
+}
+
+/* Broadcast on @ifp: limited, or the directed broadcast of one of its subnets. */
+static bool
+ip4_is_bcast(const struct tern_iface *ifp, tern_ip4_t a)
+{
+	unsigned int i;
+
+	if (a == IP4_BCAST)
+		return true;
+	for (i = 0; i < ifp->nb_addr4; i++)
+		if (ifp->addr4[i].len < 31 && (a | ifp->addr4[i].mask) == IP4_BCAST &&
+		    (a & ifp->addr4[i].mask) == (ifp->addr4[i].addr & ifp->addr4[i].mask))
+			return true;
+	return false;
+}
+
+static bool
+ip4_is_ours(const struct tern_net *net, const struct tern_iface *ifp, tern_ip4_t a)
+{
+	uint16_t i;
+
+	if (tern_iface_has_addr4(ifp, a))
+		return true;
+	/* weak host model: any interface's address */
+	for (i = 0; i < net->nb_ifaces; i++)
+		if (tern_iface_has_addr4(&net->ifaces[i], a))
+			return true;
+	return false;
+}
+
+static inline bool
+ip4_cksum_ok(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ih, uint16_t ihl)
+{
+	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+
+	if (f == RTE_MBUF_F_RX_IP_CKSUM_GOOD)
+		return true;
+	if (f == RTE_MBUF_F_RX_IP_CKSUM_BAD)
+		return false;
+	return tern_cksum_fold(__rte_raw_cksum(ih, ihl, 0)) == 0xffff;
+}
+
+void
+tern_ip4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
+{
+	struct tern_net_ctx *nc = tern_netc(ctx);
+	const struct tern_iface *ifp = &ctx->net->ifaces[ifindex];
+	const struct rte_ipv4_hdr *ih;
+	struct tern_ip_info ip;
+	uint16_t ihl, tot, frag;
+	tern_l4_input_t fn;
+
+	TERN_STAT_INC(ctx, ip4_in);
+	if (unlikely(m->data_len < sizeof(*ih))) {
+		TERN_STAT_INC(ctx, drop_ip4_short);
+		goto drop;
+	}
+	ih = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	ihl = (uint16_t)((ih->version_ihl & 0x0f) << 2);
+	if (unlikely((ih->version_ihl >> 4) != 4 || ihl < sizeof(*ih))) {
+		TERN_STAT_INC(ctx, drop_ip4_version);
+		goto drop;
+	}
+	if (unlikely(ihl > m->data_len)) {
+		TERN_STAT_INC(ctx, drop_ip4_short);
+		goto drop;
+	}
+	tot = rte_be_to_cpu_16(ih->total_length);
+	if (unlikely(tot < ihl || tot > m->pkt_len)) {
+		TERN_STAT_INC(ctx, drop_ip4_len);
+		goto drop;
+	}
+	if (unlikely(!ip4_cksum_ok(m, ih, ihl))) {
+		TERN_STAT_INC(ctx, drop_ip4_cksum);
+		goto drop;
+	}
+	if (m->pkt_len > tot)	/* ethernet padding */
+		rte_pktmbuf_trim(m, m->pkt_len - tot);
+	if (unlikely(ip4_is_martian_src(ih->src_addr))) {
+		TERN_STAT_INC(ctx, drop_ip4_src);
+		goto drop;
+	}
+	ip.bcast = ip4_is_bcast(ifp, ih->dst_addr);
+	if (!ip.bcast && unlikely(!ip4_is_ours(ctx->net, ifp, ih->dst_addr))) {
+		TERN_STAT_INC(ctx, drop_ip4_not_ours);
+		goto drop;
+	}
+	frag = rte_be_to_cpu_16(ih->fragment_offset);
+	if (unlikely(frag & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))) {
+		TERN_STAT_INC(ctx, drop_ip4_frag);
+		goto drop;
+	}
+	if (ihl > sizeof(*ih))
+		TERN_STAT_INC(ctx, ip4_opts_skipped);
+
+	ip.family = 4;
+	ip.proto = ih->next_proto_id;
+	ip.ttl = ih->time_to_live;
+	ip.ifindex = ifindex;
+	ip.l3_len = ihl;
+	ip.l4_len = tot - ihl;
+	ip.v4.src = ih->src_addr;
+	ip.v4.dst = ih->dst_addr;
+	m->l3_len = ihl;
+
+	fn = nc->l4_input[ip.proto];
+	if (unlikely(fn == NULL)) {
+		TERN_STAT_INC(ctx, drop_ip4_proto);
+		if (!ip.bcast)
+			tern_icmp4_error(ctx, m, 3 /* unreachable */, 2 /* protocol */);
+		goto drop;
+	}
+	rte_pktmbuf_adj(m, ihl);
+	fn(ctx, m, &ip);
+	return;
+drop:
+	rte_pktmbuf_free(m);
+}
+
+tern_ip4_t
+tern_ip4_src_select(struct tern_ctx *ctx, tern_ip4_t dst)
+{
+	tern_ip4_t nh;
+	uint16_t ifindex;
+
+	if (tern_net_route4_lookup(ctx->net, dst, &ifindex, &nh) != 0)
+		return 0;
+	return tern_iface_src4(&ctx->net->ifaces[ifindex], nh);
+}
+
+int
+tern_ip4_output(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_ip4_t dst,
+		uint8_t proto, uint8_t ttl)
+{
+	struct tern_net_ctx *nc = tern_netc(ctx);
+	const struct tern_iface *ifp;
+	struct rte_ipv4_hdr *ih;
+	tern_ip4_t nh;
+	uint16_t ifindex, len;
+
+	if (unlikely(tern_net_route4_lookup(ctx->net, dst, &ifindex, &nh) != 0)) {
+		TERN_STAT_INC(ctx, drop_ip4_noroute);
+		rte_pktmbuf_free(m);
+		return -ENETUNREACH;
+	}
+	ifp = &ctx->net->ifaces[ifindex];
+	len = (uint16_t)(m->pkt_len + sizeof(*ih));
+	if (unlikely(m->pkt_len + sizeof(*ih) > ifp->mtu)) {
+		rte_pktmbuf_free(m);
+		return -EMSGSIZE;
+	}
+	if (src == 0)
+		src = tern_iface_src4(ifp, nh);
+	ih = (struct rte_ipv4_hdr *)rte_pktmbuf_prepend(m, sizeof(*ih));
+	if (unlikely(ih == NULL)) {
+		TERN_STAT_INC(ctx, drop_nomem);
+		rte_pktmbuf_free(m);
+		return -ENOMEM;
+	}
+	ih->version_ihl = RTE_IPV4_VHL_DEF;
+	ih->type_of_service = 0;
+	ih->total_length = rte_cpu_to_be_16(len);
+	ih->packet_id = rte_cpu_to_be_16(nc->ip4_id++);
+	ih->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+	ih->time_to_live = ttl ? ttl : ctx->net->p.ttl;
+	ih->next_proto_id = proto;
+	ih->src_addr = src;
+	ih->dst_addr = dst;
+	ih->hdr_checksum = 0;
+	m->l3_len = sizeof(*ih);
+	if (ifp->dev->caps & TERN_CAP_TX_IP4_CKSUM) {
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+	} else {
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4;
+		ih->hdr_checksum = rte_ipv4_cksum(ih);
+	}
+	TERN_STAT_INC(ctx, ip4_out);
+	if (ip4_is_bcast(ifp, dst))
+		tern_eth_output(ctx, ifindex, m, &bcast_mac, RTE_ETHER_TYPE_IPV4);
+	else
+		tern_neigh_output(ctx, ifindex, 4, &nh, m, RTE_ETHER_TYPE_IPV4);
+	return 0;
+}

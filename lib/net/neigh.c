@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_hash_crc.h>
+
+#include "tern_net_priv.h"
+
+/*
+ * The neighbor table (ARP and ND) shared by every context of a tern_net.
+ *
+ * Open addressing with linear probing over a power-of-two array. An entry's
+ * key is written once and never changes; entries are not removed, they
+ * age: a confirmed entry is REACHABLE for neigh_reachable_ns, then STALE
+ * (still used, and refreshed by a new request on use) for neigh_stale_ns,
+ * then as good as absent. Readers take no lock; writers, which are rare
+ * (ARP/ND input, the start of a resolution), take net->neigh_lock.
+ *
+ * Packets to a neighbor that is not resolved wait in the sending context
+ * (struct tern_held) and are re-examined every TERN_NEIGH_HOLD_CHECK_NS, or
+ * at once when an answer reaches that context.
+ */
+
+#define NEIGH_MAX_PROBE_DIST	64
+
+static inline size_t
+alen(uint8_t family)
+{
+	return family == 4 ? 4 : 16;
+}
+
+static inline uint32_t
+neigh_hash(uint16_t ifindex, uint8_t family, const void *addr)
+{
+	uint32_t h = rte_hash_crc_4byte(((uint32_t)ifindex << 8) | family, 0x7e57);
+
+	return rte_hash_crc(addr, alen(family), h);
+}
+
+static inline bool
+neigh_match(const struct tern_neigh *e, uint16_t ifindex, uint8_t family, const void *addr)
+{
+	return e->ifindex == ifindex && e->family == family &&
+		memcmp(e->addr, addr, alen(family)) == 0;
+}
+
+static struct tern_neigh *
+neigh_find(const struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr)
+{
+	uint32_t h = neigh_hash(ifindex, family, addr), i;
+
+	for (i = 0; i < NEIGH_MAX_PROBE_DIST && i <= net->neigh_mask; i++) {
+		struct tern_neigh *e = &net->neigh[(h + i) & net->neigh_mask];
+
+		if (__atomic_load_n(&e->used, __ATOMIC_ACQUIRE) == 0)
+			return NULL;
+		if (neigh_match(e, ifindex, family, addr))
+			return e;
+	}
+	return NULL;
+}
+
+/* Find or insert; the caller holds neigh_lock. */
+static struct tern_neigh *
+neigh_insert(struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr)
+{
+	uint32_t h = neigh_hash(ifindex, family, addr), i;
+
+	for (i = 0; i < NEIGH_MAX_PROBE_DIST && i <= net->neigh_mask; i++) {
+		struct tern_neigh *e = &net->neigh[(h + i) & net->neigh_mask];
+
+		if (e->used == 0) {
+			e->ifindex = ifindex;
+			e->family = family;
+			memset(e->addr, 0, sizeof(e->addr));
+			memcpy(e->addr, addr, alen(family));
+			e->lla = 0;
+			e->confirmed_ns = 0;
+			e->probe_ns = 0;
+			e->probes = 0;
+			__atomic_store_n(&e->used, 1, __ATOMIC_RELEASE);
+			return e;
+		}
+		if (neigh_match(e, ifindex, family, addr))
+			return e;
+	}
+	return NULL;
+}
+
+static inline uint64_t
+lla_pack(const struct rte_ether_addr *mac, enum tern_neigh_state st)
+{
+	uint64_t w = 0;
+
+	if (mac != NULL)
+		memcpy(&w, mac->addr_bytes, RTE_ETHER_ADDR_LEN);
+	return w | ((uint64_t)st << 48);
+}
+
+/* Effective state of @e at @now (entries age without a writer). */
+static enum tern_neigh_state
+neigh_state(const struct tern_net *net, const struct tern_neigh *e, uint64_t now,
+	    struct rte_ether_addr *mac)
+{
+	uint64_t w = __atomic_load_n(&e->lla, __ATOMIC_ACQUIRE);
+	enum tern_neigh_state st = (enum tern_neigh_state)((w >> 48) & 0xff);
+	uint64_t conf;
+
+	if (st == TERN_NEIGH_REACHABLE) {
+		conf = __atomic_load_n(&e->confirmed_ns, __ATOMIC_RELAXED);
+		if (now > conf + net->p.neigh_reachable_ns + net->p.neigh_stale_ns)
+			return TERN_NEIGH_NONE;
+		if (now > conf + net->p.neigh_reachable_ns)
+			st = TERN_NEIGH_STALE;
+	}
+	if ((st == TERN_NEIGH_REACHABLE || st == TERN_NEIGH_STALE || st == TERN_NEIGH_PERMANENT) &&
+	    mac != NULL)
+		memcpy(mac->addr_bytes, &w, RTE_ETHER_ADDR_LEN);
+	return st;
+}
+
+enum tern_neigh_state
+tern_neigh_get(const struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
+	       uint64_t now_ns, struct rte_ether_addr *mac)
+{
+	const struct tern_neigh *e = neigh_find(net, ifindex, family, addr);
+
+	return e == NULL ? TERN_NEIGH_NONE : neigh_state(net, e, now_ns, mac);
+}
+
+int
+tern_neigh_update(struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
+		  const struct rte_ether_addr *mac, enum tern_neigh_state st, uint64_t now_ns,
+		  bool create)
+{
+	struct tern_neigh *e;
+	enum tern_neigh_state cur;
+
+	rte_spinlock_lock(&net->neigh_lock);
+	e = create ? neigh_insert(net, ifindex, family, addr) :
+		neigh_find(net, ifindex, family, addr);
+	if (e == NULL) {
+		rte_spinlock_unlock(&net->neigh_lock);
+		return create ? -ENOSPC : -ENOENT;
+	}
+	cur = (enum tern_neigh_state)((e->lla >> 48) & 0xff);
+	if (cur == TERN_NEIGH_PERMANENT && st != TERN_NEIGH_PERMANENT) {
+		rte_spinlock_unlock(&net->neigh_lock);
+		return 0;
+	}
+	if (st == TERN_NEIGH_REACHABLE || st == TERN_NEIGH_PERMANENT) {
+		__atomic_store_n(&e->confirmed_ns, now_ns, __ATOMIC_RELAXED);
+		e->probes = 0;
+	}
+	if (st == TERN_NEIGH_INCOMPLETE) {
+		/* Keep a usable MAC while re-resolving a stale entry. */
+		if (neigh_state(net, e, now_ns, NULL) == TERN_NEIGH_STALE) {
+			rte_spinlock_unlock(&net->neigh_lock);
+			return 0;
+		}
+		mac = NULL;
+	}
+	__atomic_store_n(&e->lla, lla_pack(mac, st), __ATOMIC_RELEASE);
+	rte_spinlock_unlock(&net->neigh_lock);
+	return 0;
+}
+
+void
+tern_neigh_refresh(struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
+		   const struct rte_ether_addr *mac, enum tern_neigh_state st, uint64_t now_ns)
+{
+	tern_neigh_update(net, ifindex, family, addr, mac, st, now_ns, false);
+}
+
+/*
+ * Send a request for @addr unless one went out less than neigh_retrans_ns
+ * ago (from any context). @return true if a request was sent.
+ */
+static bool
+neigh_probe(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr)
+{
+	struct tern_net *net = ctx->net;
+	struct tern_neigh *e;
+	uint64_t now = ctx->now_ns;
+	bool send = false;
+
+	rte_spinlock_lock(&net->neigh_lock);
+	e = neigh_insert(net, ifindex, family, addr);
+	if (e != NULL && (e->probe_ns == 0 || now >= e->probe_ns + net->p.neigh_retrans_ns)) {
+		e->probe_ns = now ? now : 1;
+		e->probes++;
+		send = true;
+	}
+	rte_spinlock_unlock(&net->neigh_lock);
+	if (!send)
+		return false;
+	if (family == 4) {
+		tern_ip4_t ip;
+
+		memcpy(&ip, addr, 4);
+		tern_arp_request(ctx, ifindex, ip);
+	} else {
+		tern_nd_solicit(ctx, ifindex, addr);
+	}
+	return true;
+}
+
+static void
+hold_timer_arm(struct tern_ctx *ctx)
+{
+	struct tern_net_ctx *nc = tern_netc(ctx);
+
+	if (!tern_timer_pending(&nc->hold_timer))
+		tern_ctx_timer_arm(ctx, &nc->hold_timer, ctx->now_ns + TERN_NEIGH_HOLD_CHECK_NS);
+}
+
+void
+tern_neigh_output(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr,
+		  struct rte_mbuf *m, uint16_t ether_type)
+{
+	struct tern_net_ctx *nc = tern_netc(ctx);
+	struct tern_net *net = ctx->net;
+	struct rte_ether_addr mac;
+	enum tern_neigh_state st;
+	struct tern_held *h;
+	unsigned int i, same = 0;
+
+	st = tern_neigh_get(net, ifindex, family, addr, ctx->now_ns, &mac);
+	switch (st) {
+	case TERN_NEIGH_REACHABLE:
+	case TERN_NEIGH_PERMANENT:
+		tern_eth_output(ctx, ifindex, m, &mac, ether_type);
+		return;
+	case TERN_NEIGH_STALE:
+		tern_eth_output(ctx, ifindex, m, &mac, ether_type);
+		neigh_probe(ctx, ifindex, family, addr);
+		return;
+	default:
+		break;
+	}
+
+	/* Unresolved: hold the packet and ask. */
+	for (i = 0; i < nc->nb_held; i++) {
+		h = &nc->held[i];
+		if (h->ifindex == ifindex && h->family == family &&
+		    memcmp(h->addr, addr, alen(family)) == 0)
+			same++;
+	}
+	if (same >= TERN_NEIGH_HOLD || nc->nb_held == TERN_NEIGH_HOLD_MAX) {
+		TERN_STAT_INC(ctx, drop_neigh_hold_full);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (st != TERN_NEIGH_INCOMPLETE) {
+		if (tern_neigh_update(net, ifindex, family, addr, NULL, TERN_NEIGH_INCOMPLETE,
+				      ctx->now_ns, true) != 0) {
+			TERN_STAT_INC(ctx, drop_neigh_table_full);
+			rte_pktmbuf_free(m);
+			return;
+		}
+	}
+	h = &nc->held[nc->nb_held++];
+	h->m = m;
+	h->ifindex = ifindex;
+	h->family = family;
+	h->ether_type = ether_type;
+	memset(h->addr, 0, sizeof(h->addr));
+	memcpy(h->addr, addr, alen(family));
+	h->deadline_ns = ctx->now_ns + net->p.neigh_retrans_ns * net->p.neigh_max_probes;
+	TERN_STAT_INC(ctx, neigh_held);
+	neigh_probe(ctx, ifindex, family, addr);
+	hold_timer_arm(ctx);
+}
+
+/* Send what resolved, drop what timed out, ask again for the rest. */
+static void
+neigh_hold_check(struct tern_ctx *ctx)
+{
+	struct tern_net_ctx *nc = tern_netc(ctx);
+	struct tern_net *net = ctx->net;
+	struct rte_ether_addr mac;
+	enum tern_neigh_state st;
+	unsigned int i = 0;
+
+	while (i < nc->nb_held) {
+		struct tern_held *h = &nc->held[i];
+
+		st = tern_neigh_get(net, h->ifindex, h->family, h->addr, ctx->now_ns, &mac);
+		if (st == TERN_NEIGH_REACHABLE || st == TERN_NEIGH_STALE ||
+		    st == TERN_NEIGH_PERMANENT) {
+			tern_eth_output(ctx, h->ifindex, h->m, &mac, h->ether_type);
+			TERN_STAT_INC(ctx, neigh_released);
+		} else if (ctx->now_ns >= h->deadline_ns) {
+			TERN_STAT_INC(ctx, drop_neigh_timeout);
+			rte_pktmbuf_free(h->m);
+			if (st == TERN_NEIGH_INCOMPLETE)
+				tern_neigh_update(net, h->ifindex, h->family, h->addr, NULL,
+						  TERN_NEIGH_FAILED, ctx->now_ns, false);
+		} else {
+			neigh_probe(ctx, h->ifindex, h->family, h->addr);
+			i++;
+			continue;
+		}
+		/* Keep the order of what is left: packets of one flow stay in order. */
+		memmove(h, h + 1, (nc->nb_held - i - 1) * sizeof(*h));
+		nc->nb_held--;
+	}
+	if (nc->nb_held > 0)
+		hold_timer_arm(ctx);
+}
+
+void
+tern_neigh_release(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr)
+{
+	RTE_SET_USED(ifindex);
+	RTE_SET_USED(family);
+	RTE_SET_USED(addr);
+	if (tern_netc(ctx)->nb_held > 0)
+		neigh_hold_check(ctx);
+}
+
+void
+tern_neigh_hold_timer(struct tern_timer *t, void *arg)
+{
+	RTE_SET_USED(t);
+	neigh_hold_check(arg);
+}
+
+void
+tern_neigh_ctx_fini(struct tern_ctx *ctx)
+{
+	struct tern_net_ctx *nc = tern_netc(ctx);
+	unsigned int i;
+
+	for (i = 0; i < nc->nb_held; i++)
+		rte_pktmbuf_free(nc->held[i].m);
+	nc->nb_held = 0;
+	tern_ctx_timer_cancel(ctx, &nc->hold_timer);
+}
+
+enum tern_neigh_state
+tern_net_neigh4_get(const struct tern_net *net, uint16_t ifindex, tern_ip4_t ip,
+		    struct rte_ether_addr *mac)
+{
+	uint64_t now = rte_rdtsc();
+	uint64_t hz = rte_get_tsc_hz();
+
+	now = (uint64_t)(((unsigned __int128)(now - net->tsc_base) * NS_PER_S) / hz);
+	return tern_neigh_get(net, ifindex, 4, &ip, now, mac);
+}
+
+enum tern_neigh_state
+tern_net_neigh6_get(const struct tern_net *net, uint16_t ifindex, const struct tern_ip6 *ip,
+		    struct rte_ether_addr *mac)
+{
+	uint64_t now = rte_rdtsc();
+	uint64_t hz = rte_get_tsc_hz();
+
+	now = (uint64_t)(((unsigned __int128)(now - net->tsc_base) * NS_PER_S) / hz);
+	return tern_neigh_get(net, ifindex, 6, ip->a, now, mac);
+}
+
+int
+tern_net_neigh4_set(struct tern_net *net, uint16_t ifindex, tern_ip4_t ip,
+		    const struct rte_ether_addr *mac)
+{
+	if (net == NULL || mac == NULL || ifindex >= net->nb_ifaces)
+		return -EINVAL;
+	return tern_neigh_update(net, ifindex, 4, &ip, mac, TERN_NEIGH_PERMANENT, 0, true);
+}
+
+int
+tern_net_neigh6_set(struct tern_net *net, uint16_t ifindex, const struct tern_ip6 *ip,
+		    const struct rte_ether_addr *mac)
+{
+	if (net == NULL || ip == NULL || mac == NULL || ifindex >= net->nb_ifaces)
+		return -EINVAL;
+	return tern_neigh_update(net, ifindex, 6, ip->a, mac, TERN_NEIGH_PERMANENT, 0, true);
+}
+
+const char *
+tern_neigh_state_name(enum tern_neigh_state st)
+{
+	switch (st) {
+	case TERN_NEIGH_NONE: return "none";
+	case TERN_NEIGH_INCOMPLETE: return "incomplete";
+	case TERN_NEIGH_REACHABLE: return "reachable";
+	case TERN_NEIGH_STALE: return "stale";
+	case TERN_NEIGH_FAILED: return "failed";
+	case TERN_NEIGH_PERMANENT: return "permanent";
+	}
+	return "?";
+}

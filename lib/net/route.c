@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_lpm.h>
+#include <rte_lpm6.h>
+
+#include "tern_net_priv.h"
+
+int
+tern_route_init(struct tern_net *net)
+{
+	struct rte_lpm_config c4 = {
+		.max_rules = net->p.max_routes4,
+		.number_tbl8s = 256,
+	};
+	struct rte_lpm6_config c6 = {
+		.max_rules = net->p.max_routes6,
+		.number_tbl8s = 1024,
+	};
+	char name[RTE_MEMZONE_NAMESIZE];
+
+	snprintf(name, sizeof(name), "tern4_%p", (void *)net);
+	net->lpm4 = rte_lpm_create(name, net->p.socket_id, &c4);
+	if (net->lpm4 == NULL)
+		return -rte_errno;
+	snprintf(name, sizeof(name), "tern6_%p", (void *)net);
+	net->lpm6 = rte_lpm6_create(name, net->p.socket_id, &c6);
+	if (net->lpm6 == NULL) {
+		rte_lpm_free(net->lpm4);
+		net->lpm4 = NULL;
+		return -rte_errno;
+	}
+	rte_spinlock_init(&net->route_lock);
+	net->default4 = -1;
+	net->default6 = -1;
+	return 0;
+}
+
+void
+tern_route_fini(struct tern_net *net)
+{
+	rte_lpm_free(net->lpm4);
+	rte_lpm6_free(net->lpm6);
+	net->lpm4 = NULL;
+	net->lpm6 = NULL;
+}
+
+/* Find or make the next hop (family, gw, ifindex); takes a reference. */
+static int
+nexthop_get(struct tern_net *net, uint8_t family, const void *gw, uint16_t ifindex)
+{
+	static const uint8_t zero[16];
+	size_t alen = family == 4 ? 4 : 16;
+	bool onlink = memcmp(gw, zero, alen) == 0;
+	int i, free_slot = -1;
+
+	for (i = 0; i < TERN_MAX_NEXTHOPS; i++) {
+		struct tern_nexthop *nh = &net->nexthops[i];
+
+		if (nh->refcnt == 0) {
+			if (free_slot < 0)
+				free_slot = i;
+			continue;
+		}
+		if (nh->family == family && nh->ifindex == ifindex && nh->onlink == onlink &&
+		    memcmp(nh->gw, gw, alen) == 0) {
+			nh->refcnt++;
+			return i;
+		}
+	}
+	if (free_slot < 0)
+		return -ENOSPC;
+	net->nexthops[free_slot] = (struct tern_nexthop){
+		.refcnt = 1, .ifindex = ifindex, .family = family, .onlink = onlink,
+	};
+	memcpy(net->nexthops[free_slot].gw, gw, alen);
+	return free_slot;
+}
+
+static void
+nexthop_put(struct tern_net *net, uint32_t idx)
+{
+	if (idx < TERN_MAX_NEXTHOPS && net->nexthops[idx].refcnt > 0)
+		net->nexthops[idx].refcnt--;
+}
+
+int
+tern_net_route4_add(struct tern_net *net, tern_ip4_t prefix, uint8_t len, tern_ip4_t gw,
+		    uint16_t ifindex)
+{
+	uint32_t old;
+	int nh, ret;
+
+	if (net == NULL || len > 32 || ifindex >= net->nb_ifaces)
+		return -EINVAL;
+	rte_spinlock_lock(&net->route_lock);
+	nh = nexthop_get(net, 4, &gw, ifindex);
+	if (nh < 0) {
+		rte_spinlock_unlock(&net->route_lock);
+		return nh;
+	}
+	/* rte_lpm takes depths 1..32: the default route is kept apart. */
+	if (len == 0) {
+		if (net->default4 >= 0)
+			nexthop_put(net, net->default4);
+		net->default4 = nh;
+		ret = 0;
+	} else {
+		/* Replacing a route drops the old next hop's reference. */
+		if (rte_lpm_is_rule_present(net->lpm4, rte_be_to_cpu_32(prefix), len,
+					    &old) == 1)
+			nexthop_put(net, old);
+		ret = rte_lpm_add(net->lpm4, rte_be_to_cpu_32(prefix), len, (uint32_t)nh);
+		if (ret != 0)
+			nexthop_put(net, nh);
+	}
+	rte_spinlock_unlock(&net->route_lock);
+	return ret < 0 ? (ret == -ENOSPC ? -ENOSPC : ret) : 0;
+}
+
+int
+tern_net_route4_del(struct tern_net *net, tern_ip4_t prefix, uint8_t len)
+{
+	uint32_t old;
+	int ret = -ENOENT;
+
+	if (net == NULL || len > 32)
+		return -EINVAL;
+	rte_spinlock_lock(&net->route_lock);
+	if (len == 0) {
+		if (net->default4 >= 0) {
+			nexthop_put(net, net->default4);
+			net->default4 = -1;
+			ret = 0;
+		}
+	} else if (rte_lpm_is_rule_present(net->lpm4, rte_be_to_cpu_32(prefix), len,
+					   &old) == 1) {
+		ret = rte_lpm_delete(net->lpm4, rte_be_to_cpu_32(prefix), len);
+		if (ret == 0)
+			nexthop_put(net, old);
+	}
+	rte_spinlock_unlock(&net->route_lock);
+	return ret;
+}
+
+int
+tern_net_route6_add(struct tern_net *net, const struct tern_ip6 *prefix, uint8_t len,
+		    const struct tern_ip6 *gw, uint16_t ifindex)
+{
+	static const struct tern_ip6 zero;
+	uint32_t old;
+	int nh, ret;
+
+	if (net == NULL || prefix == NULL || len > 128 || ifindex >= net->nb_ifaces)
+		return -EINVAL;
+	if (gw == NULL)
+		gw = &zero;
+	rte_spinlock_lock(&net->route_lock);
+	nh = nexthop_get(net, 6, gw->a, ifindex);
+	if (nh < 0) {
+		rte_spinlock_unlock(&net->route_lock);
+		return nh;
+	}
+	if (len == 0) {
+		if (net->default6 >= 0)
+			nexthop_put(net, net->default6);
+		net->default6 = nh;
+		ret = 0;
+	} else {
+		if (rte_lpm6_is_rule_present(net->lpm6, prefix->a, len, &old) == 1)
+			nexthop_put(net, old);
+		ret = rte_lpm6_add(net->lpm6, prefix->a, len, (uint32_t)nh);
+		if (ret != 0)
+			nexthop_put(net, nh);
+	}
+	rte_spinlock_unlock(&net->route_lock);
+	return ret < 0 ? ret : 0;
+}
+
+int
+tern_net_route6_del(struct tern_net *net, const struct tern_ip6 *prefix, uint8_t len)
+{
+	uint32_t old;
+	int ret = -ENOENT;
+
+	if (net == NULL || prefix == NULL || len > 128)
+		return -EINVAL;
+	rte_spinlock_lock(&net->route_lock);
+	if (len == 0) {
+		if (net->default6 >= 0) {
+			nexthop_put(net, net->default6);
+			net->default6 = -1;
+			ret = 0;
+		}
+	} else if (rte_lpm6_is_rule_present(net->lpm6, prefix->a, len, &old) == 1) {
+		ret = rte_lpm6_delete(net->lpm6, prefix->a, len);
+		if (ret == 0)
+			nexthop_put(net, old);
+	}
+	rte_spinlock_unlock(&net->route_lock);
+	return ret;
+}
+
+int
+tern_net_route4_lookup(const struct tern_net *net, tern_ip4_t dst, uint16_t *ifindex,
+		       tern_ip4_t *nexthop)
+{
+	const struct tern_nexthop *nh;
+	uint32_t idx;
+
+	if (rte_lpm_lookup(net->lpm4, rte_be_to_cpu_32(dst), &idx) != 0) {
+		int32_t d = __atomic_load_n(&net->default4, __ATOMIC_ACQUIRE);
+
+		if (d < 0)
+			return -ENETUNREACH;
+		idx = (uint32_t)d;
+	}
+	nh = &net->nexthops[idx];
+	*ifindex = nh->ifindex;
+	if (nh->onlink)
+		*nexthop = dst;
+	else
+		memcpy(nexthop, nh->gw, 4);
+	return 0;
+}
+
+int
+tern_net_route6_lookup(const struct tern_net *net, const struct tern_ip6 *dst,
+		       uint16_t *ifindex, struct tern_ip6 *nexthop)
+{
+	const struct tern_nexthop *nh;
+	uint32_t idx;
+
+	if (rte_lpm6_lookup(net->lpm6, dst->a, &idx) != 0) {
+		int32_t d = __atomic_load_n(&net->default6, __ATOMIC_ACQUIRE);
+
+		if (d < 0)
+			return -ENETUNREACH;
+		idx = (uint32_t)d;
+	}
+	nh = &net->nexthops[idx];
+	*ifindex = nh->ifindex;
+	if (nh->onlink)
+		*nexthop = *dst;
+	else
+		memcpy(nexthop->a, nh->gw, 16);
+	return 0;
+}

@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#ifndef TERN_NET_PRIV_H
+#define TERN_NET_PRIV_H
+
+/*
+ * Internal view of the net layer: interfaces, the shared neighbor table,
+ * routes, per-context net state and the input/output helpers the upper
+ * layers (UDP, TCP) call. Not installed.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_spinlock.h>
+
+#include <tern/tern_net.h>
+
+#include "tern_core.h"
+
+struct rte_lpm;
+struct rte_lpm6;
+
+struct tern_addr4 {
+	tern_ip4_t addr;
+	tern_ip4_t mask;
+	uint8_t len;
+};
+
+struct tern_addr6 {
+	struct tern_ip6 addr;
+	uint8_t len;
+};
+
+struct tern_iface {
+	struct tern_dev *dev;
+	struct rte_ether_addr mac;
+	uint16_t ifindex;
+	uint16_t vlan_id;	/* 0: untagged */
+	uint16_t mtu;
+	uint8_t nb_addr4;
+	uint8_t nb_addr6;
+	struct tern_addr4 addr4[TERN_MAX_ADDR4];
+	struct tern_addr6 addr6[TERN_MAX_ADDR6];	/* [0] is link-local */
+};
+
+/*
+ * A neighbor entry. The key (ifindex, family, addr) is written once, before
+ * `used` is published, and never changes: readers on any lcore load `used`
+ * (acquire), compare the key, then read `lla` (MAC and state in one 64-bit
+ * word) and the times with plain atomic loads. Writers hold net->neigh_lock.
+ */
+struct tern_neigh {
+	uint32_t used;
+	uint16_t ifindex;
+	uint8_t family;		/* 4 or 6 */
+	uint8_t pad;
+	uint8_t addr[16];
+	uint64_t lla;		/* MAC in bits 0..47, state in 48..55 */
+	uint64_t confirmed_ns;	/* last confirmation of reachability */
+	uint64_t probe_ns;	/* last request sent (any context) */
+	uint32_t probes;	/* requests sent since the last confirmation */
+	uint32_t pad2;
+} __rte_aligned(64);
+
+struct tern_nexthop {
+	uint32_t refcnt;
+	uint16_t ifindex;
+	uint8_t family;
+	uint8_t onlink;
+	uint8_t gw[16];
+};
+
+struct tern_net {
+	struct tern_net_param p;
+	uint64_t tsc_base;		/* shared time base of every context */
+	uint16_t nb_ifaces;
+	struct tern_iface ifaces[TERN_MAX_PORTS];
+
+	struct rte_lpm *lpm4;
+	struct rte_lpm6 *lpm6;
+	rte_spinlock_t route_lock;
+	struct tern_nexthop nexthops[TERN_MAX_NEXTHOPS];
+	int32_t default4;		/* next hop of 0.0.0.0/0, or -1 */
+	int32_t default6;		/* next hop of ::/0, or -1 */
+
+	rte_spinlock_t neigh_lock;
+	uint32_t neigh_mask;
+	struct tern_neigh *neigh;
+};
+
+/* Per-context L4 input hook: @m's data starts at the L4 header. */
+struct tern_ip_info;
+typedef void (*tern_l4_input_t)(struct tern_ctx *ctx, struct rte_mbuf *m,
+				const struct tern_ip_info *ip);
+
+/* What the IP layer tells L4 about a received packet. */
+struct tern_ip_info {
+	uint8_t family;		/* 4 or 6 */
+	uint8_t proto;
+	uint8_t ttl;		/* TTL / hop limit as received */
+	uint8_t bcast;		/* sent to a broadcast or multicast address */
+	uint16_t ifindex;
+	uint16_t l3_len;	/* IP header(s) length before the L4 data */
+	uint16_t l4_len;	/* L4 bytes (header and payload) */
+	union {
+		struct {
+			tern_ip4_t src;
+			tern_ip4_t dst;
+		} v4;
+		struct {
+			struct tern_ip6 src;
+			struct tern_ip6 dst;
+		} v6;
+	};
+};
+
+/* A packet waiting for its next hop to resolve. */
+struct tern_held {
+	struct rte_mbuf *m;	/* complete but for the ethernet header */
+	uint64_t deadline_ns;
+	uint16_t ifindex;
+	uint16_t ether_type;	/* host order */
+	uint8_t family;
+	uint8_t addr[16];
+};
+
+/* Per-context net state. */
+struct tern_net_ctx {
+	struct tern_net *net;
+	uint16_t ip4_id;
+	/* ICMP error rate limit: a token bucket */
+	uint64_t icmp_tokens_ns;	/* tokens held, as ns worth of rate */
+	uint64_t icmp_last_ns;
+	uint64_t icmp_ns_per_token;
+	uint64_t icmp_burst_ns;
+	/* packets held while resolving */
+	uint32_t nb_held;
+	struct tern_timer hold_timer;
+	struct tern_held held[TERN_NEIGH_HOLD_MAX];
+	/* upper layers' inputs, by IP protocol number */
+	tern_l4_input_t l4_input[256];
+};
+
+#define TERN_NEIGH_HOLD_CHECK_NS	(10ULL * 1000 * 1000)	/* 10 ms */
+
+static inline struct tern_net_ctx *
+tern_netc(struct tern_ctx *ctx)
+{
+	return ctx->net_ctx;
+}
+
+/* net.c */
+int tern_net_ctx_init(struct tern_ctx *ctx);
+int tern_net_ctx_set_l4(struct tern_ctx *ctx, uint8_t proto, tern_l4_input_t fn);
+bool tern_iface_has_addr4(const struct tern_iface *ifp, tern_ip4_t a);
+bool tern_iface_has_addr6(const struct tern_iface *ifp, const struct tern_ip6 *a);
+tern_ip4_t tern_iface_src4(const struct tern_iface *ifp, tern_ip4_t dst);
+const struct tern_ip6 *tern_iface_src6(const struct tern_iface *ifp, const struct tern_ip6 *dst);
+bool tern_icmp_ratelimit_ok(struct tern_ctx *ctx);
+void tern_net_ctx_set_icmp_rate(struct tern_ctx *ctx, uint32_t rate, uint32_t burst);
+
+/* cksum.c */
+uint16_t tern_cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint32_t sum);
+uint32_t tern_cksum_phdr4(tern_ip4_t src, tern_ip4_t dst, uint8_t proto, uint32_t len);
+uint32_t tern_cksum_phdr6(const struct tern_ip6 *src, const struct tern_ip6 *dst, uint8_t proto,
+			  uint32_t len);
+uint16_t tern_cksum_fold(uint32_t sum);
+
+/* eth.c */
+void tern_eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t n);
+/* Prepend the ethernet (and VLAN) header to @m and queue it on @ifindex. */
+void tern_eth_output(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m,
+		     const struct rte_ether_addr *dst, uint16_t ether_type);
+
+/* neigh.c */
+enum tern_neigh_state tern_neigh_get(const struct tern_net *net, uint16_t ifindex, uint8_t family,
+				     const void *addr, uint64_t now_ns, struct rte_ether_addr *mac);
+/* Record a MAC for a neighbor. @confirm: reachable (reply) or only stale. */
+int tern_neigh_update(struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
+		      const struct rte_ether_addr *mac, enum tern_neigh_state st, uint64_t now_ns,
+		      bool create);
+/* Update only if an entry exists. */
+void tern_neigh_refresh(struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
+			const struct rte_ether_addr *mac, enum tern_neigh_state st, uint64_t now_ns);
+/*
+ * Send @m (IP packet, no ethernet header) to next hop @addr of @ifindex:
+ * at once if resolved, else held while it resolves. Consumes @m.
+ */
+void tern_neigh_output(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr,
+		       struct rte_mbuf *m, uint16_t ether_type);
+/* Send held packets for (ifindex, family, addr) now that it resolved. */
+void tern_neigh_release(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr);
+void tern_neigh_ctx_fini(struct tern_ctx *ctx);
+void tern_neigh_hold_timer(struct tern_timer *t, void *arg);
+
+/* arp.c */
+void tern_arp_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
+int tern_arp_request(struct tern_ctx *ctx, uint16_t ifindex, tern_ip4_t target);
+int tern_arp_gratuitous(struct tern_ctx *ctx, uint16_t ifindex, tern_ip4_t addr);
+
+/* ip4.c */
+void tern_ip4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
+/*
+ * Prepend an IPv4 header to @m (data at L4) and send it. @src 0: chosen
+ * from the outgoing interface. Consumes @m. @return 0, -ENETUNREACH, -ENOMEM.
+ */
+int tern_ip4_output(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_ip4_t dst,
+		    uint8_t proto, uint8_t ttl);
+
+/* icmp4.c */
+void tern_icmp4_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip);
+/* Send an ICMP error about @orig (data at its IPv4 header); @orig is not consumed. */
+void tern_icmp4_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type,
+		      uint8_t code);
+
+/* ip6.c */
+void tern_ip6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
+/* Source address for @dst (0 if no route). */
+tern_ip4_t tern_ip4_src_select(struct tern_ctx *ctx, tern_ip4_t dst);
+/* Source address for @dst into @src. @return 0 or -ENETUNREACH. */
+int tern_ip6_src_select(struct tern_ctx *ctx, const struct tern_ip6 *dst, struct tern_ip6 *src);
+/*
+ * As tern_ip4_output(); @src NULL: chosen (only for callers whose L4
+ * checksum does not cover it). @hlim 0: default.
+ */
+int tern_ip6_output(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip6 *src,
+		    const struct tern_ip6 *dst, uint8_t proto, uint8_t hlim);
+/* Send on @ifindex to a link-local or multicast @dst, without a route. */
+int tern_ip6_output_if(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m,
+		       const struct tern_ip6 *src, const struct tern_ip6 *dst, uint8_t proto,
+		       uint8_t hlim);
+
+/* icmp6.c */
+void tern_icmp6_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip);
+void tern_icmp6_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type,
+		      uint8_t code, uint32_t info);
+int tern_nd_solicit(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *target);
+int tern_nd_advertise_unsolicited(struct tern_ctx *ctx, uint16_t ifindex,
+				  const struct tern_ip6 *addr);
+
+/* route.c */
+int tern_route_init(struct tern_net *net);
+void tern_route_fini(struct tern_net *net);
+
+/* IPv6 address helpers */
+static inline bool
+tern_ip6_is_unspec(const struct tern_ip6 *a)
+{
+	static const struct tern_ip6 zero;
+
+	return memcmp(a, &zero, sizeof(*a)) == 0;
+}
+
+static inline bool
+tern_ip6_is_multicast(const struct tern_ip6 *a)
+{
+	return a->a[0] == 0xff;
+}
+
+static inline bool
+tern_ip6_is_linklocal(const struct tern_ip6 *a)
+{
+	return a->a[0] == 0xfe && (a->a[1] & 0xc0) == 0x80;
+}
+
+static inline bool
+tern_ip6_eq(const struct tern_ip6 *a, const struct tern_ip6 *b)
+{
+	return memcmp(a, b, sizeof(*a)) == 0;
+}
+
+/* ff02::1:ffXX:XXXX for @a */
+static inline void
+tern_ip6_solicited_node(const struct tern_ip6 *a, struct tern_ip6 *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->a[0] = 0xff;
+	out->a[1] = 0x02;
+	out->a[11] = 0x01;
+	out->a[12] = 0xff;
+	out->a[13] = a->a[13];
+	out->a[14] = a->a[14];
+	out->a[15] = a->a[15];
+}
+
+/* 33:33:xx:xx:xx:xx for multicast @a */
+static inline void
+tern_ip6_mcast_mac(const struct tern_ip6 *a, struct rte_ether_addr *mac)
+{
+	mac->addr_bytes[0] = 0x33;
+	mac->addr_bytes[1] = 0x33;
+	memcpy(&mac->addr_bytes[2], &a->a[12], 4);
+}
+
+#endif /* TERN_NET_PRIV_H */

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# `make run`: tern on a TAP port, the Linux kernel in a network namespace as
+# its peer. Shows ARP, ND, ping and ping -6 in both directions, prints a
+# summary, and removes the namespace and interface it made, also on failure
+# or Ctrl-C.
+set -u
+BUILD=${1:-build}
+HELLO="$BUILD/examples/hello/tern-hello"
+TERN_NS=terndemo TERN_IF=terndemo0 TERN_PREFIX=terndemo
+. "$(dirname "$0")/netns-lib.sh"
+trap tern_cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "demo: needs root (TAP interfaces and network namespaces)" >&2
+	exit 1
+fi
+[ -x "$HELLO" ] || { echo "demo: $HELLO not built" >&2; exit 1; }
+
+echo "== tern demo: tern at 10.0.0.1 / fd00::1 on a TAP port; kernel at 10.0.0.2 / fd00::2 in netns ${TERN_NS}"
+echo "   EAL: $(tern_eal_args)"
+tern_start "$HELLO" --addr 10.0.0.1/24 --addr6 fd00::1/64 \
+	--ping 10.0.0.2 --ping6 fd00::2 --count 5 --interval 0.2 || exit 1
+tern_peer_setup || exit 1
+sleep 0.5
+
+fail=0
+echo
+echo "== kernel -> tern: ping 10.0.0.1"
+tern_ns ping -c 5 -i 0.2 -W 2 10.0.0.1 || fail=1
+echo
+echo "== kernel -> tern: ping -6 fd00::1"
+tern_ns ping -6 -c 5 -i 0.2 -W 2 fd00::1 || fail=1
+echo
+echo "== kernel's neighbor table (tern's MAC learned via ARP and ND)"
+tern_ns ip neigh show dev "${TERN_IF}"
+mac=$(grep -o 'mac [0-9a-f:]*' "${TERN_LOG}" | awk '{print $2}')
+tern_ns ip neigh show dev "${TERN_IF}" | grep -q "10.0.0.1 lladdr $mac" || fail=1
+tern_ns ip -6 neigh show dev "${TERN_IF}" | grep -q "fd00::1 lladdr $mac" || fail=1
+
+sleep 1
+tern_stop
+echo
+echo "== tern's side"
+grep -E "tern-hello: (port|ping)" "${TERN_LOG}"
+grep -A100 "counters (final)" "${TERN_LOG}"
+echo
+if [ $fail -eq 0 ] && grep -q "ping: 5 sent, 5 replies (IPv4); 5 sent, 5 replies (IPv6)" "${TERN_LOG}"; then
+	echo "== demo: OK (kernel pinged tern over IPv4 and IPv6, tern pinged the kernel, ARP and ND resolved both ways)"
+	exit 0
+fi
+echo "== demo: FAILED (log: ${TERN_LOG})"
+exit 1
