@@ -65,8 +65,12 @@ tern_start() {
 }
 
 # tern_peer_setup: addresses on the kernel's side, link up, DAD off.
+# The TAP PMD gives the kernel's interface the same MAC as the DPDK port;
+# the kernel gets its own here, or the two ends would share one MAC and one
+# link-local address.
 tern_peer_setup() {
 	local n="ip netns exec ${TERN_NS}"
+	$n ip link set "${TERN_IF}" address "${TERN_PEER_MAC:-02:00:00:00:00:02}" || return 1
 	$n sysctl -qw net.ipv6.conf.all.accept_dad=0 2>/dev/null
 	$n sysctl -qw "net.ipv6.conf.${TERN_IF}.accept_dad=0" 2>/dev/null
 	$n ip link set lo up

@@ -45,6 +45,7 @@ struct opts {
 	struct tern_ip6 ping6;
 	unsigned int count;
 	double interval;
+	double ping_delay;
 	double duration;
 	double stats_interval;
 	uint16_t vlan;
@@ -72,6 +73,7 @@ usage(FILE *f, const char *prog)
 "  --ping6 ADDR          send ICMPv6 echo requests to this address\n"
 "  --count N             echo requests to send with --ping/--ping6 (default 10)\n"
 "  --interval SEC        between echo requests (default 0.1)\n"
+"  --ping-delay SEC      wait before the first echo request (default 0.5)\n"
 "  --duration SEC        exit after SEC seconds (default: run until a signal)\n"
 "  --stats-interval SEC  print counters every SEC seconds (default 0: only at exit)\n"
 "  --no-offload          use no device offload (software checksums)\n"
@@ -110,7 +112,7 @@ static int
 parse_args(int argc, char **argv, struct opts *o)
 {
 	enum { O_PORT = 256, O_ADDR, O_ADDR6, O_GW, O_GW6, O_VLAN, O_PING, O_PING6, O_COUNT,
-	       O_INTERVAL, O_DURATION, O_STATS, O_NOOFF };
+	       O_INTERVAL, O_PING_DELAY, O_DURATION, O_STATS, O_NOOFF };
 	static const struct option lo[] = {
 		{ "port", required_argument, NULL, O_PORT },
 		{ "addr", required_argument, NULL, O_ADDR },
@@ -122,6 +124,7 @@ parse_args(int argc, char **argv, struct opts *o)
 		{ "ping6", required_argument, NULL, O_PING6 },
 		{ "count", required_argument, NULL, O_COUNT },
 		{ "interval", required_argument, NULL, O_INTERVAL },
+		{ "ping-delay", required_argument, NULL, O_PING_DELAY },
 		{ "duration", required_argument, NULL, O_DURATION },
 		{ "stats-interval", required_argument, NULL, O_STATS },
 		{ "no-offload", no_argument, NULL, O_NOOFF },
@@ -133,6 +136,7 @@ parse_args(int argc, char **argv, struct opts *o)
 
 	o->count = 10;
 	o->interval = 0.1;
+	o->ping_delay = 0.5;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
@@ -185,6 +189,10 @@ parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case O_INTERVAL:
 			if (parse_double(optarg, &o->interval) != 0)
+				goto bad;
+			break;
+		case O_PING_DELAY:
+			if (parse_double(optarg, &o->ping_delay) != 0)
 				goto bad;
 			break;
 		case O_DURATION:
@@ -342,7 +350,7 @@ main(int argc, char **argv)
 	end = o.duration > 0 ? start + (uint64_t)(o.duration * (double)hz) : UINT64_MAX;
 	next_stats = o.stats_interval > 0 ?
 		start + (uint64_t)(o.stats_interval * (double)hz) : UINT64_MAX;
-	next_ping = start + hz / 2;	/* give the peer time to configure */
+	next_ping = start + (uint64_t)(o.ping_delay * (double)hz);
 	while (!stop) {
 		uint64_t now;
 
