@@ -35,6 +35,17 @@ struct tern_ip6 {
 	uint8_t a[16];
 };
 
+/** An IPv4 or IPv6 address and a port (network byte order). */
+struct tern_sockaddr {
+	uint8_t family;		/**< 4 or 6 */
+	uint8_t pad;
+	uint16_t port;		/**< network byte order */
+	union {
+		tern_ip4_t ip4;
+		struct tern_ip6 ip6;
+	};
+};
+
 /** Parameters of tern_net_create(). Zeroed fields take the defaults. */
 struct tern_net_param {
 	int socket_id;			/**< default SOCKET_ID_ANY */
@@ -46,6 +57,14 @@ struct tern_net_param {
 	uint64_t neigh_retrans_ns;	/**< between requests; default 1 s */
 	uint32_t neigh_max_probes;	/**< requests before giving up; default 3 */
 	uint8_t ttl;			/**< IPv4 TTL / IPv6 hop limit; default 64 */
+	/** Reassembly, per context: an incomplete datagram is dropped after this; default 30 s. */
+	uint64_t frag_timeout_ns;
+	/** Reassembly, per context: bytes of fragments held at most; default 4 MiB. */
+	uint32_t frag_mem_max;
+	/** Reassembly, per context: datagrams in progress at most; default 1024. */
+	uint32_t frag_max_datagrams;
+	/** Do not reassemble: fragments are dropped and counted (drop_frag_bad). */
+	bool no_reassembly;
 };
 
 /** @return a new network, or NULL with rte_errno (EINVAL, ENOMEM, EEXIST). */

@@ -65,7 +65,6 @@ extern "C" {
 	X(drop_ip4_cksum,	"dropped: IPv4 header checksum bad")	\
 	X(drop_ip4_src,		"dropped: IPv4 source martian")		\
 	X(drop_ip4_not_ours,	"dropped: IPv4 destination not ours")	\
-	X(drop_ip4_frag,	"dropped: IPv4 fragment (no reassembly yet)") \
 	X(drop_ip4_proto,	"dropped: IPv4 protocol unknown")		\
 	X(drop_ip4_noroute,	"dropped: no IPv4 route to destination") \
 	X(icmp4_in,		"ICMP messages received")			\
@@ -89,7 +88,6 @@ extern "C" {
 	X(drop_ip6_src,		"dropped: IPv6 source martian")		\
 	X(drop_ip6_not_ours,	"dropped: IPv6 destination not ours")	\
 	X(drop_ip6_ext,		"dropped: IPv6 extension header malformed") \
-	X(drop_ip6_frag,	"dropped: IPv6 fragment (no reassembly yet)") \
 	X(drop_ip6_proto,	"dropped: IPv6 next header unknown")	\
 	X(drop_ip6_noroute,	"dropped: no IPv6 route to destination") \
 	X(icmp6_in,		"ICMPv6 messages received")		\
@@ -108,12 +106,43 @@ extern "C" {
 	X(drop_nd_bad,		"dropped: malformed neighbor discovery") \
 	X(drop_nd_not_ours,	"dropped: ND target not ours")
 
+/** IPv4/IPv6 fragmentation and reassembly counters. */
+#define TERN_STATS_FRAG(X)						\
+	X(frag_in,		"fragments received")			\
+	X(frag_reasm_ok,	"datagrams reassembled")			\
+	X(frag_out,		"fragments sent")				\
+	X(frag_fragmented,	"datagrams fragmented on output")	\
+	X(drop_frag_timeout,	"dropped: fragments of a datagram not completed in time") \
+	X(drop_frag_overlap,	"dropped: overlapping IPv6 fragments (RFC 5722)") \
+	X(drop_frag_bad,	"dropped: malformed fragment")		\
+	X(drop_frag_nomem,	"dropped: reassembly memory or table bound reached") \
+	X(drop_frag_too_big,	"dropped: datagram too big to fragment or reassemble")
+
+/** UDP counters. */
+#define TERN_STATS_UDP(X)						\
+	X(udp_in,		"UDP datagrams received")			\
+	X(udp_out,		"UDP datagrams sent")			\
+	X(udp_cksum_rx_hw,	"UDP checksums verified by the device")	\
+	X(udp_cksum_rx_sw,	"UDP checksums verified in software")	\
+	X(udp_cksum_tx_hw,	"UDP checksums left to the device")	\
+	X(udp_cksum_tx_sw,	"UDP checksums computed in software")	\
+	X(drop_udp_short,	"dropped: UDP header truncated")		\
+	X(drop_udp_len,		"dropped: UDP length field invalid")	\
+	X(drop_udp_cksum,	"dropped: UDP checksum bad")		\
+	X(drop_udp_zero_cksum6,	"dropped: UDP over IPv6 without checksum") \
+	X(drop_udp_noport,	"dropped: UDP to a port with no stream")	\
+	X(drop_udp_rxq_full,	"dropped: UDP stream receive queue full") \
+	X(drop_udp_noroute,	"dropped: UDP send with no route")	\
+	X(drop_udp_too_big,	"dropped: UDP send larger than 65507 bytes")
+
 /** Every counter, in struct order. */
 #define TERN_STATS_LIST(X)	\
 	TERN_STATS_CORE(X)	\
 	TERN_STATS_ETH(X)	\
 	TERN_STATS_IP4(X)	\
-	TERN_STATS_IP6(X)
+	TERN_STATS_IP6(X)	\
+	TERN_STATS_FRAG(X)	\
+	TERN_STATS_UDP(X)
 
 /** One context's counters. */
 struct tern_stats {

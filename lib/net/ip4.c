@@ -112,7 +112,7 @@ tern_ip4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 	}
 	frag = rte_be_to_cpu_16(ih->fragment_offset);
 	if (unlikely(frag & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))) {
-		TERN_STAT_INC(ctx, drop_ip4_frag);
+		TERN_STAT_INC(ctx, drop_frag_bad);	/* reassembly: coming next */
 		goto drop;
 	}
 	if (ihl > sizeof(*ih))

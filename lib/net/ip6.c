@@ -126,7 +126,7 @@ tern_ip6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 		TERN_STAT_INC(ctx, ip6_ext_skipped);
 	}
 	if (nh == NH_FRAGMENT) {
-		TERN_STAT_INC(ctx, drop_ip6_frag);
+		TERN_STAT_INC(ctx, drop_frag_bad);	/* reassembly: coming next */
 		goto drop;
 	}
 	if (nh == NH_NONE)

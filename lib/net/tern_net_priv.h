@@ -146,6 +146,8 @@ struct tern_net_ctx {
 	struct tern_held held[TERN_NEIGH_HOLD_MAX];
 	/* upper layers' inputs, by IP protocol number */
 	tern_l4_input_t l4_input[256];
+	/* IPv4/IPv6 reassembly state (frag.c) */
+	struct tern_frag_ctx *frag;
 };
 
 #define TERN_NEIGH_HOLD_CHECK_NS	(10ULL * 1000 * 1000)	/* 10 ms */
@@ -244,6 +246,9 @@ void tern_icmp6_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t
 int tern_nd_solicit(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *target);
 int tern_nd_advertise_unsolicited(struct tern_ctx *ctx, uint16_t ifindex,
 				  const struct tern_ip6 *addr);
+
+/* frag.c: reassembly and fragmentation (see the comments there) */
+struct tern_frag_ctx;
 
 /* route.c */
 int tern_route_init(struct tern_net *net);
