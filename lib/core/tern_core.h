@@ -65,6 +65,7 @@ struct tern_ctx {
 	tern_ctx_input_t input;
 	struct tern_net *net;
 	void *net_ctx;			/* struct tern_net_ctx */
+	void *udp_ctx;			/* struct tern_udp_ctx */
 	struct tern_timer_wheel wheel;
 
 	/* event queue: a ring of evq_mask + 1 entries */

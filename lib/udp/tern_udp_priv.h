@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#ifndef TERN_UDP_PRIV_H
+#define TERN_UDP_PRIV_H
+
+/* Internal view of the UDP layer. Not installed. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_udp.h>
+
+#include <tern/tern_udp.h>
+
+#include "tern_net_priv.h"
+
+#define UDP_EPHEMERAL_LO	49152
+#define UDP_EPHEMERAL_HI	65535
+#define UDP_DEF_RXQ		1024
+
+struct tern_udp_stream {
+	struct tern_ctx *ctx;
+	struct tern_udp_stream *next;		/* same local port */
+	struct tern_udp_stream *all_next;	/* every stream of the context */
+	struct tern_udp_stream **all_pprev;
+	struct tern_sockaddr local;
+	struct tern_sockaddr remote;
+	bool connected;
+	bool local_any;
+	bool readable_posted;
+	uint64_t udata;
+	uint32_t rxq_mask;
+	uint32_t rxq_head;
+	uint32_t rxq_tail;
+	struct rte_mbuf **rxq;
+};
+
+/* Per-context UDP state: streams by local port, per family. */
+struct tern_udp_ctx {
+	struct tern_udp_stream *all;
+	uint16_t next_ephemeral;
+	struct tern_udp_stream *port4[65536];
+	struct tern_udp_stream *port6[65536];
+};
+
+static inline struct tern_udp_ctx *
+tern_udpc(const struct tern_ctx *ctx)
+{
+	return ctx->udp_ctx;
+}
+
+/* udp_stream.c */
+int tern_udp_ctx_init(struct tern_ctx *ctx);
+struct tern_udp_stream *tern_udp_lookup(const struct tern_udp_ctx *uc,
+					const struct tern_ip_info *ip, uint16_t sport,
+					uint16_t dport);
+
+/* udp_input.c */
+void tern_udp_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip);
+
+#endif /* TERN_UDP_PRIV_H */

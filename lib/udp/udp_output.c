@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_mbuf.h>
+#include <rte_udp.h>
+
+#include "tern_udp_priv.h"
+
+/*
+ * UDP output. The checksum is left to the device when the outgoing
+ * interface offers it and the datagram leaves in one piece; otherwise it is
+ * computed here (a fragmented datagram's checksum covers every fragment).
+ */
+
+/* Fill the UDP header at @m's data; @src/@dst in network order. */
+static int
+udp_finish(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_sockaddr *src,
+	   const struct tern_sockaddr *dst, uint16_t ulen)
+{
+	struct rte_udp_hdr *uh = rte_pktmbuf_mtod(m, struct rte_udp_hdr *);
+	const struct tern_iface *ifp;
+	uint16_t ifindex, iphlen;
+	uint32_t phdr;
+	int ret;
+
+	if (dst->family == 4) {
+		tern_ip4_t nh;
+
+		ret = tern_net_route4_lookup(ctx->net, dst->ip4, &ifindex, &nh);
+		iphlen = sizeof(struct rte_ipv4_hdr);
+	} else {
+		struct tern_ip6 nh;
+
+		ret = tern_net_route6_lookup(ctx->net, &dst->ip6, &ifindex, &nh);
+		iphlen = sizeof(struct rte_ipv6_hdr);
+	}
+	if (unlikely(ret != 0)) {
+		TERN_STAT_INC(ctx, drop_udp_noroute);
+		return -ENETUNREACH;
+	}
+	ifp = &ctx->net->ifaces[ifindex];
+	uh->src_port = src->port;
+	uh->dst_port = dst->port;
+	uh->dgram_len = rte_cpu_to_be_16(ulen);
+	phdr = dst->family == 4 ? tern_cksum_phdr4(src->ip4, dst->ip4, IPPROTO_UDP, ulen) :
+		tern_cksum_phdr6(&src->ip6, &dst->ip6, IPPROTO_UDP, ulen);
+	m->l4_len = sizeof(*uh);
+	if ((ifp->dev->caps & TERN_CAP_TX_UDP_CKSUM) && (uint32_t)ulen + iphlen <= ifp->mtu) {
+		uh->dgram_cksum = tern_cksum_fold(phdr);
+		m->ol_flags |= RTE_MBUF_F_TX_UDP_CKSUM;
+		TERN_STAT_INC(ctx, udp_cksum_tx_hw);
+	} else {
+		uh->dgram_cksum = 0;
+		uh->dgram_cksum = tern_cksum_mbuf(m, 0, ulen, phdr);
+		if (uh->dgram_cksum == 0)
+			uh->dgram_cksum = 0xffff;	/* 0 means "none" */
+		TERN_STAT_INC(ctx, udp_cksum_tx_sw);
+	}
+	return 0;
+}
+
+/* Send one payload @m from @s to @dst. On error @m still belongs to the caller. */
+static int
+udp_send_one(struct tern_udp_stream *s, struct rte_mbuf *m, const struct tern_sockaddr *dst)
+{
+	struct tern_ctx *ctx = s->ctx;
+	struct tern_sockaddr src;
+	uint32_t ulen;
+	int ret;
+
+	if (unlikely(dst->family != s->local.family))
+		return -EAFNOSUPPORT;
+	if (unlikely(dst->port == 0))
+		return -EINVAL;
+	ulen = m->pkt_len + sizeof(struct rte_udp_hdr);
+	if (unlikely(m->pkt_len > TERN_UDP_MAX_PAYLOAD ||
+		     (dst->family == 6 && ulen > UINT16_MAX))) {
+		TERN_STAT_INC(ctx, drop_udp_too_big);
+		return -EMSGSIZE;
+	}
+	src = s->local;
+	if (s->local_any) {
+		if (dst->family == 4)
+			src.ip4 = tern_ip4_src_select(ctx, dst->ip4);
+		else if (tern_ip6_src_select(ctx, &dst->ip6, &src.ip6) != 0)
+			src.ip4 = 0;
+	}
+	if (unlikely(rte_pktmbuf_prepend(m, sizeof(struct rte_udp_hdr)) == NULL))
+		return -ENOBUFS;
+	ret = udp_finish(ctx, m, &src, dst, (uint16_t)ulen);
+	if (unlikely(ret != 0)) {
+		rte_pktmbuf_adj(m, sizeof(struct rte_udp_hdr));
+		return ret;
+	}
+	TERN_STAT_INC(ctx, udp_out);
+	if (dst->family == 4)
+		tern_ip4_output(ctx, m, src.ip4, dst->ip4, IPPROTO_UDP, 0);
+	else
+		tern_ip6_output(ctx, m, &src.ip6, &dst->ip6, IPPROTO_UDP, 0);
+	return 0;
+}
+
+uint16_t
+tern_udp_send_burst(struct tern_udp_stream *s, struct rte_mbuf **pkts, uint16_t n,
+		    const struct tern_sockaddr *dst)
+{
+	uint16_t i;
+	int ret;
+
+	if (dst == NULL) {
+		if (!s->connected) {
+			rte_errno = EDESTADDRREQ;
+			return 0;
+		}
+		dst = &s->remote;
+	}
+	for (i = 0; i < n; i++) {
+		ret = udp_send_one(s, pkts[i], dst);
+		if (unlikely(ret != 0)) {
+			rte_errno = -ret;
+			break;
+		}
+	}
+	return i;
+}
+
+uint16_t
+tern_udp_sendv_burst(struct tern_udp_stream *s, struct rte_mbuf **pkts, uint16_t n,
+		     const struct tern_sockaddr *dst)
+{
+	uint16_t i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		ret = udp_send_one(s, pkts[i], &dst[i]);
+		if (unlikely(ret != 0)) {
+			rte_errno = -ret;
+			break;
+		}
+	}
+	return i;
+}
+
+uint16_t
+tern_udp_reply_burst(struct tern_udp_stream *s, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct tern_sockaddr dst;
+	uint16_t i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		ret = tern_udp_pkt_src(m, &dst);
+		if (unlikely(ret != 0)) {
+			rte_errno = -ret;
+			break;
+		}
+		/* Received flags must not read as transmit requests. */
+		m->ol_flags = 0;
+		m->packet_type = 0;
+		ret = udp_send_one(s, m, &dst);
+		if (unlikely(ret != 0)) {
+			rte_errno = -ret;
+			break;
+		}
+	}
+	return i;
+}
+
+ssize_t
+tern_udp_sendto(struct tern_udp_stream *s, const void *buf, size_t len,
+		const struct tern_sockaddr *dst)
+{
+	struct rte_mbuf *head = NULL, *tail = NULL, *m;
+	const uint8_t *p = buf;
+	size_t left = len;
+	int ret;
+
+	if (dst == NULL) {
+		if (!s->connected)
+			return -EDESTADDRREQ;
+		dst = &s->remote;
+	}
+	if (len > TERN_UDP_MAX_PAYLOAD) {
+		TERN_STAT_INC(s->ctx, drop_udp_too_big);
+		return -EMSGSIZE;
+	}
+	/* Copy into a chain; the first segment keeps its headroom for headers. */
+	do {
+		uint16_t room, chunk;
+		char *d;
+
+		m = tern_ctx_alloc_mbuf(s->ctx);
+		if (m == NULL) {
+			rte_pktmbuf_free(head);
+			return -ENOBUFS;
+		}
+		if (head != NULL)
+			m->data_off = 0;	/* only the first needs headroom */
+		room = rte_pktmbuf_tailroom(m);
+		chunk = (uint16_t)RTE_MIN(left, (size_t)room);
+		d = rte_pktmbuf_append(m, chunk);
+		memcpy(d, p, chunk);
+		p += chunk;
+		left -= chunk;
+		if (head == NULL) {
+			head = m;
+		} else {
+			tail->next = m;
+			head->nb_segs++;
+			head->pkt_len += chunk;
+		}
+		tail = m;
+	} while (left > 0);
+	ret = udp_send_one(s, head, dst);
+	if (ret != 0) {
+		rte_pktmbuf_free(head);
+		return ret;
+	}
+	return (ssize_t)len;
+}
