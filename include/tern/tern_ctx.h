@@ -31,7 +31,7 @@ struct tern_net;
 struct tern_ctx_param {
 	struct tern_net *net;	/**< required: devices, addresses, routes */
 	uint16_t queue_id;	/**< queue pair used on every device */
-	int socket_id;		/**< default (SOCKET_ID_ANY): the caller's */
+	int socket_id;		/**< NUMA socket; SOCKET_ID_ANY: the caller's */
 	/** Drive time by hand (tern_ctx_set_time()) instead of the TSC. */
 	bool manual_clock;
 	uint64_t timer_tick_ns;	/**< timer wheel tick; default 1 ms */

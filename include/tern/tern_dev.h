@@ -61,8 +61,9 @@ struct tern_dev_param {
 
 /**
  * Configure and start ethdev port @p port_id for tern: @p param->nb_queues
- * rx/tx queue pairs, a mbuf pool on the port's NUMA socket (shared by every
- * device on that socket, created on first use), offloads read and enabled.
+ * rx/tx queue pairs, the device's own mbuf pool on each NUMA socket its
+ * queues are polled from (queue q: the q-th worker lcore's socket), offloads
+ * read and enabled.
  *
  * @return the device, or NULL with rte_errno set: EINVAL (bad port or
  *   parameters), ENOMEM, or the ethdev layer's error.

@@ -30,7 +30,8 @@ extern "C" {
 	X(rx_bursts,		"rx bursts that returned packets")	\
 	X(timers_fired,		"timer wheel callbacks run")		\
 	X(drop_tx_full,		"dropped: device tx queue and tx buffer full") \
-	X(drop_nomem,		"dropped: mbuf allocation failed")
+	X(drop_nomem,		"dropped: mbuf allocation failed")	\
+	X(drop_bad_port,	"dropped: input on a port the context does not have")
 
 /** Ethernet, ARP and neighbor counters. */
 #define TERN_STATS_ETH(X)						\

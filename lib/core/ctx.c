@@ -43,7 +43,7 @@ tern_ctx_alloc(const struct tern_ctx_param *param)
 		return NULL;
 	}
 	socket = param->socket_id;
-	if (socket == SOCKET_ID_ANY || socket == 0)
+	if (socket == SOCKET_ID_ANY)
 		socket = (int)rte_socket_id();
 
 	ctx = rte_zmalloc_socket("tern_ctx", sizeof(*ctx), RTE_CACHE_LINE_SIZE, socket);
@@ -154,8 +154,18 @@ port_flush(struct tern_ctx *ctx, struct tern_ctx_port *p)
 	for (i = 0; i < n; i++)
 		bytes += p->tx_buf[i]->pkt_len;
 	if (p->dev->vtx != NULL) {
-		p->dev->vtx(p->dev->vtx_arg, p->tx_buf, n);
-		sent = n;
+		struct rte_mbuf *batch[TERN_TX_BUF];
+
+		/*
+		 * Take the batch out before calling back: the callback may feed
+		 * a context (this one too) that sends again on this port.
+		 */
+		memcpy(batch, p->tx_buf, n * sizeof(batch[0]));
+		p->tx_n = 0;
+		TERN_STAT_ADD(ctx, tx_pkts, n);
+		TERN_STAT_ADD(ctx, tx_bytes, bytes);
+		p->dev->vtx(p->dev->vtx_arg, batch, n);
+		return;
 	} else {
 		for (tries = 0; sent < n && tries < CTX_TX_RETRIES; tries++)
 			sent += rte_eth_tx_burst(p->port_id, p->queue_id, p->tx_buf + sent,
@@ -236,7 +246,7 @@ tern_ctx_advance(struct tern_ctx *ctx, uint64_t ns)
 
 	if (!ctx->manual_clock)
 		return -EPERM;
-	end = ctx->now_ns + ns;
+	end = ns > UINT64_MAX - ctx->now_ns ? UINT64_MAX : ctx->now_ns + ns;
 	n = tern_timer_run(&ctx->wheel, end, ctx_step_clock, ctx);
 	TERN_STAT_ADD(ctx, timers_fired, n);
 	ctx->now_ns = end;
@@ -250,6 +260,7 @@ tern_ctx_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint
 	uint16_t i;
 
 	if (unlikely(port >= ctx->nb_ports || ctx->input == NULL)) {
+		TERN_STAT_ADD(ctx, drop_bad_port, n);
 		rte_pktmbuf_free_bulk(pkts, n);
 		return;
 	}

@@ -6,7 +6,7 @@
 #include <rte_common.h>
 #include <rte_log.h>
 
-#include <tern/tern_stats.h>
+#include <tern/tern.h>
 
 #include "tern_log.h"
 
@@ -41,8 +41,6 @@ tern_stats_desc(unsigned int idx)
 {
 	return idx < RTE_DIM(stat_descs) ? stat_descs[idx] : NULL;
 }
-
-const char *tern_version(void);
 
 const char *
 tern_version(void)

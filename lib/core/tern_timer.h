@@ -66,8 +66,9 @@ void tern_timer_cancel(struct tern_timer_wheel *w, struct tern_timer *t);
 
 /*
  * Run every tick up to and including the one holding @now_ns.
- * @on_tick, if not NULL, is called with each tick's start time before that
- * tick's timers fire (the context uses it to step a manual clock).
+ * @on_tick, if not NULL, is called with the start time of each tick that
+ * holds timers, before they fire (the context uses it to step a manual
+ * clock); empty ticks are skipped without a call.
  * @return timers fired.
  */
 unsigned int tern_timer_run(struct tern_timer_wheel *w, uint64_t now_ns,

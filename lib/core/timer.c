@@ -69,7 +69,8 @@ timer_unlink(struct tern_timer *t)
 void
 tern_timer_arm(struct tern_timer_wheel *w, struct tern_timer *t, uint64_t expire_ns)
 {
-	uint64_t tick = (expire_ns + w->tick_ns - 1) / w->tick_ns;
+	/* round up without overflow: UINT64_MAX means "never", not tick 0 */
+	uint64_t tick = expire_ns / w->tick_ns + (expire_ns % w->tick_ns != 0);
 
 	if (tern_timer_pending(t))
 		timer_unlink(t);
