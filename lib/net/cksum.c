@@ -40,8 +40,7 @@ tern_cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint32_t s
 
 		seglen = m->data_len - off;
 		n = seglen < len ? seglen : len;
-		s = __rte_raw_cksum(p, n, 0);
-		s = tern_cksum_fold(s);
+		s = tern_cksum_fold64(tern_cksum_add(p, n, 0));
 		if (odd)
 			s = ((s & 0xff) << 8) | (s >> 8);
 		acc += s;
@@ -51,7 +50,7 @@ tern_cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint32_t s
 		off = 0;
 		m = m->next;
 	}
-	return (uint16_t)~tern_cksum_fold((uint32_t)((acc & 0xffffffff) + (acc >> 32)));
+	return (uint16_t)~tern_cksum_fold64(acc);
 }
 
 uint32_t
@@ -70,12 +69,12 @@ uint32_t
 tern_cksum_phdr6(const struct tern_ip6 *src, const struct tern_ip6 *dst, uint8_t proto,
 		 uint32_t len)
 {
-	uint32_t s;
+	uint64_t s;
 	rte_be32_t l = rte_cpu_to_be_32(len), p = rte_cpu_to_be_32(proto);
 
-	s = __rte_raw_cksum(src->a, 16, 0);
-	s = __rte_raw_cksum(dst->a, 16, s);
-	s = __rte_raw_cksum(&l, 4, s);
-	s = __rte_raw_cksum(&p, 4, s);
-	return tern_cksum_fold(s);
+	s = tern_cksum_add(src->a, 16, 0);
+	s = tern_cksum_add(dst->a, 16, s);
+	s += l;
+	s += p;
+	return tern_cksum_fold64(s);
 }

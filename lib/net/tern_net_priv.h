@@ -168,6 +168,82 @@ const struct tern_ip6 *tern_iface_src6(const struct tern_iface *ifp, const struc
 bool tern_icmp_ratelimit_ok(struct tern_ctx *ctx);
 void tern_net_ctx_set_icmp_rate(struct tern_ctx *ctx, uint32_t rate, uint32_t burst);
 
+/*
+ * One's complement sum of @len bytes at @buf added to @sum. 64-bit words go
+ * into a 128-bit accumulator (an add-with-carry chain: no vector shuffles,
+ * about two instructions per 8 bytes); the result is folded back below 2^33
+ * so callers may add a few 32-bit terms. By RFC 1071 the sum of wider words
+ * folds to the same 16-bit sum. Host byte order, like rte_raw_cksum();
+ * finish with tern_cksum_fold64().
+ */
+static inline uint64_t
+tern_cksum_add(const void *buf, size_t len, uint64_t sum)
+{
+	const uint8_t *p = buf;
+	unsigned __int128 acc = sum;
+	uint64_t v, lo, hi;
+	uint32_t w;
+	uint16_t h;
+
+	while (len >= 32) {
+		uint64_t a, b, c, d;
+
+		memcpy(&a, p, 8);
+		memcpy(&b, p + 8, 8);
+		memcpy(&c, p + 16, 8);
+		memcpy(&d, p + 24, 8);
+		acc += a;
+		acc += b;
+		acc += c;
+		acc += d;
+		p += 32;
+		len -= 32;
+	}
+	while (len >= 8) {
+		memcpy(&v, p, 8);
+		acc += v;
+		p += 8;
+		len -= 8;
+	}
+	if (len >= 4) {
+		memcpy(&w, p, 4);
+		acc += w;
+		p += 4;
+		len -= 4;
+	}
+	if (len >= 2) {
+		memcpy(&h, p, 2);
+		acc += h;
+		p += 2;
+		len -= 2;
+	}
+	if (len)
+		acc += *p;
+	lo = (uint64_t)acc;
+	hi = (uint64_t)(acc >> 64);
+	lo += hi;
+	lo += lo < hi;				/* end-around carry */
+	return (lo & 0xffffffff) + (lo >> 32);	/* < 2^33 */
+}
+
+/* Fold a 64-bit sum to 16 bits (not complemented). */
+static inline uint16_t
+tern_cksum_fold64(uint64_t sum)
+{
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/* The IPv4 header checksum of @ih (@ihl bytes), field included as it is. */
+static inline uint16_t
+tern_ip4_hdr_cksum(const void *ih, uint16_t ihl)
+{
+	return (uint16_t)~tern_cksum_fold64(tern_cksum_add(ih, ihl, 0));
+}
+
 /* cksum.c */
 uint16_t tern_cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint32_t sum);
 uint32_t tern_cksum_phdr4(tern_ip4_t src, tern_ip4_t dst, uint8_t proto, uint32_t len);
@@ -210,8 +286,10 @@ int tern_arp_gratuitous(struct tern_ctx *ctx, uint16_t ifindex, tern_ip4_t addr)
 /* ip4.c */
 void tern_ip4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
 /*
- * Prepend an IPv4 header to @m (data at L4) and send it. @src 0: chosen
- * from the outgoing interface. Consumes @m. @return 0, -ENETUNREACH, -ENOMEM.
+ * Prepend an IPv4 header to @m (data at L4) and send it, in fragments if it
+ * is larger than the interface MTU (see tern_ip4_fragment()). @src 0:
+ * chosen from the outgoing interface. Consumes @m.
+ * @return 0, -ENETUNREACH, -ENOMEM, -EMSGSIZE (above 65535 bytes).
  */
 int tern_ip4_output(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_ip4_t dst,
 		    uint8_t proto, uint8_t ttl);
@@ -249,6 +327,50 @@ int tern_nd_advertise_unsolicited(struct tern_ctx *ctx, uint16_t ifindex,
 
 /* frag.c: reassembly and fragmentation (see the comments there) */
 struct tern_frag_ctx;
+int tern_frag_ctx_init(struct tern_ctx *ctx);
+/* Free every held fragment and cancel the timer. */
+void tern_frag_ctx_fini(struct tern_ctx *ctx);
+/* Fragments (pieces of datagrams) held for reassembly. */
+unsigned int tern_frag_held(const struct tern_frag_ctx *fc);
+/*
+ * Reassembly input of IPv4 fragment @m (data at its IP header, checked by
+ * tern_ip4_input(), padding trimmed). Consumes @m. @bcast: sent to a
+ * broadcast address (no ICMP about it).
+ * @return NULL (held or dropped), or the whole datagram when @m completes
+ *   it: data at the first fragment's IP header, total length set, MF and
+ *   offset cleared, checksum right; that header and the first 64 bytes
+ *   after it in one writable segment.
+ */
+struct rte_mbuf *tern_ip4_reasm(struct tern_ctx *ctx, struct rte_mbuf *m, bool bcast);
+/*
+ * As tern_ip4_reasm() for IPv6 fragment @m whose fragment header starts at
+ * @frag_off and is named by the next header byte at @nh_off. The datagram
+ * returned has no fragment header: the byte at @nh_off names what followed
+ * it and the fragmentable part starts at @frag_off.
+ */
+struct rte_mbuf *tern_ip6_reasm(struct tern_ctx *ctx, struct rte_mbuf *m, uint32_t nh_off,
+				uint32_t frag_off);
+/*
+ * Send @m (data at its IPv4 header, built whole, no options) in fragments of
+ * at most the MTU of @ifindex, to next hop @nh or, if not NULL, to @dmac.
+ * Consumes @m. The L4 checksum must be complete, or left to the device with
+ * RTE_MBUF_F_TX_UDP_CKSUM / TCP_CKSUM and the pseudo-header sum in its
+ * field (then it is finished here in software).
+ * @return 0, -ENOMEM, -EMSGSIZE (MTU too small, or above 65535 bytes).
+ */
+int tern_ip4_fragment(struct tern_ctx *ctx, struct rte_mbuf *m, uint16_t ifindex, tern_ip4_t nh,
+		      const struct rte_ether_addr *dmac);
+/* As tern_ip4_fragment(), @m at its 40-byte IPv6 header (no extension headers). */
+int tern_ip6_fragment(struct tern_ctx *ctx, struct rte_mbuf *m, uint16_t ifindex,
+		      const struct tern_ip6 *nh, const struct rte_ether_addr *dmac);
+/*
+ * Will @l4_len bytes of L4 to @dst leave in fragments? A caller that lets
+ * the device compute its L4 checksum should compute it itself when so
+ * (tern_ip4_fragment() finishes one left to the device, but at the cost of
+ * a second pass over the data).
+ */
+bool tern_ip4_needs_frag(struct tern_ctx *ctx, tern_ip4_t dst, uint32_t l4_len);
+bool tern_ip6_needs_frag(struct tern_ctx *ctx, const struct tern_ip6 *dst, uint32_t l4_len);
 
 /* route.c */
 int tern_route_init(struct tern_net *net);

@@ -24,6 +24,7 @@ struct bench_opts {
 	unsigned int window;	/* packets in flight from the generator */
 	bool no_kernel;
 	bool sw;		/* force software paths (no offload) */
+	bool single;		/* generator and stack alternate on one lcore */
 };
 
 /* bench_udp.c: tern UDP echo, generator and stack on two lcores. */

@@ -160,47 +160,66 @@ bench_udp_echo_setup(const struct bench_opts *o)
 	return 0;
 }
 
+struct gen_state {
+	uint64_t sent, rcvd, lost, last_rx, stall;
+};
+
+/* One generator step: top the window up, take the echoes back. */
+static void
+gen_step(const struct bench_opts *o, struct gen_state *g)
+{
+	struct rte_mbuf *tx[GEN_BURST], *rx[GEN_BURST];
+	uint64_t inflight = g->sent - g->rcvd - g->lost;
+	uint16_t i, n, k;
+
+	if (inflight < o->window) {
+		k = (uint16_t)RTE_MIN((uint64_t)GEN_BURST, o->window - inflight);
+		if (rte_pktmbuf_alloc_bulk(B.gen_mp, tx, k) == 0) {
+			for (i = 0; i < k; i++) {
+				rte_memcpy(rte_pktmbuf_mtod(tx[i], void *), B.tmpl, B.tmpl_len);
+				tx[i]->data_len = B.tmpl_len;
+				tx[i]->pkt_len = B.tmpl_len;
+			}
+			n = rte_eth_tx_burst(B.port_g, 0, tx, k);
+			if (n < k)
+				rte_pktmbuf_free_bulk(tx + n, k - n);
+			g->sent += n;
+		}
+	}
+	n = rte_eth_rx_burst(B.port_g, 0, rx, GEN_BURST);
+	if (n > 0) {
+		rte_pktmbuf_free_bulk(rx, n);
+		g->rcvd += n;
+		g->last_rx = rte_rdtsc();
+	} else if (inflight >= o->window && rte_rdtsc() - g->last_rx > g->stall) {
+		/* Nothing came back for the stall time with a full window: lost. */
+		g->lost += inflight;
+		g->last_rx = rte_rdtsc();
+	}
+	B.gen_sent = g->sent;
+	B.gen_rcvd = g->rcvd;
+	B.gen_lost = g->lost;
+}
+
+static void
+gen_init(struct gen_state *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->last_rx = rte_rdtsc();
+	g->stall = rte_get_tsc_hz() / 100;
+	g->sent = B.gen_sent;
+	g->rcvd = B.gen_rcvd;
+	g->lost = B.gen_lost;
+}
+
 static int
 gen_loop(void *arg)
 {
-	const struct bench_opts *o = arg;
-	struct rte_mbuf *tx[GEN_BURST], *rx[GEN_BURST];
-	uint64_t sent = 0, rcvd = 0, lost = 0, last_rx = rte_rdtsc();
-	uint64_t stall = rte_get_tsc_hz() / 1000;
-	uint16_t i, n, k;
+	struct gen_state g;
 
-	while (!B.stop) {
-		uint64_t inflight = sent - rcvd - lost;
-
-		if (inflight < o->window) {
-			k = (uint16_t)RTE_MIN((uint64_t)GEN_BURST, o->window - inflight);
-			if (rte_pktmbuf_alloc_bulk(B.gen_mp, tx, k) == 0) {
-				for (i = 0; i < k; i++) {
-					rte_memcpy(rte_pktmbuf_mtod(tx[i], void *), B.tmpl,
-						   B.tmpl_len);
-					tx[i]->data_len = B.tmpl_len;
-					tx[i]->pkt_len = B.tmpl_len;
-				}
-				n = rte_eth_tx_burst(B.port_g, 0, tx, k);
-				if (n < k)
-					rte_pktmbuf_free_bulk(tx + n, k - n);
-				sent += n;
-			}
-		}
-		n = rte_eth_rx_burst(B.port_g, 0, rx, GEN_BURST);
-		if (n > 0) {
-			rte_pktmbuf_free_bulk(rx, n);
-			rcvd += n;
-			last_rx = rte_rdtsc();
-		} else if (inflight >= o->window && rte_rdtsc() - last_rx > stall) {
-			/* Nothing came back for 1 ms with a full window: count it lost. */
-			lost += inflight;
-			last_rx = rte_rdtsc();
-		}
-		B.gen_sent = sent;
-		B.gen_rcvd = rcvd;
-		B.gen_lost = lost;
-	}
+	gen_init(&g);
+	while (!B.stop)
+		gen_step(arg, &g);
 	return 0;
 }
 
@@ -227,19 +246,26 @@ bench_udp_echo_run(const struct bench_opts *o, struct bench_run *r)
 {
 	struct rte_mbuf *pkts[STACK_BURST];
 	struct tern_event ev[32];
+	struct gen_state g;
 	uint64_t hz = rte_get_tsc_hz(), t, start, t0 = 0, end = 0;
 	uint64_t busy = 0, done = 0, base_rcvd = 0, base_lost = 0;
 	unsigned int worker = rte_get_next_lcore(-1, 1, 0), n;
 
-	if (worker >= RTE_MAX_LCORE) {
-		fprintf(stderr, "tern-bench: needs two lcores (EAL -l 0-1)\n");
+	if (!o->single && worker >= RTE_MAX_LCORE) {
+		fprintf(stderr, "tern-bench: needs two lcores (EAL -l 0-1), or --single\n");
 		return -EINVAL;
 	}
 	B.stop = false;
-	rte_eal_remote_launch(gen_loop, (void *)(uintptr_t)o, worker);
+	gen_init(&g);
+	if (!o->single)
+		rte_eal_remote_launch(gen_loop, (void *)(uintptr_t)o, worker);
 	start = rte_rdtsc();
 	for (;;) {
-		uint64_t a = rte_rdtsc(), b;
+		uint64_t a, b;
+
+		if (o->single)
+			gen_step(o, &g);
+		a = rte_rdtsc();
 
 		n = stack_round(ev, pkts);
 		b = rte_rdtsc();
@@ -263,7 +289,8 @@ bench_udp_echo_run(const struct bench_opts *o, struct bench_run *r)
 	r->ops = B.gen_rcvd - base_rcvd;
 	r->drops = B.gen_lost - base_lost;
 	B.stop = true;
-	rte_eal_wait_lcore(worker);
+	if (!o->single)
+		rte_eal_wait_lcore(worker);
 	/* Drain what is still in flight. */
 	for (start = rte_rdtsc(); rte_rdtsc() - start < hz / 50;) {
 		struct rte_mbuf *rx[GEN_BURST];

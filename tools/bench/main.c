@@ -42,6 +42,8 @@ usage(FILE *f)
 "  --seconds S       measured seconds per run, after 10%% warm-up (default 2)\n"
 "  --window N        datagrams in flight from the generator (default 1024)\n"
 "  --sw              force software paths (no device offload)\n"
+"  --single          generator and stack take turns on one lcore (only the\n"
+"                    stack's turns are timed; for callgrind and busy machines)\n"
 "  --no-kernel       skip the Linux kernel baseline\n"
 "  --standard        the standard set (what `make bench` runs)\n"
 "  -h, --help        this text\n");
@@ -75,6 +77,7 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 		{ "seconds", required_argument, NULL, 't' },
 		{ "window", required_argument, NULL, 'n' },
 		{ "sw", no_argument, NULL, 'S' },
+		{ "single", no_argument, NULL, '1' },
 		{ "no-kernel", no_argument, NULL, 'K' },
 		{ "standard", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
@@ -126,6 +129,9 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 			break;
 		case 'S':
 			o->sw = true;
+			break;
+		case '1':
+			o->single = true;
 			break;
 		case 'K':
 			o->no_kernel = true;

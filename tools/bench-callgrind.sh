@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Instructions per echoed datagram on tern's UDP echo path, counted exactly
+# by callgrind (no timing: repeatable on a busy machine). Counts only inside
+# the stack's turn (stack_round) of `tern-bench --single`.
+set -eu
+BUILD=${1:-build}
+out=$(mktemp)
+valgrind --tool=callgrind --callgrind-out-file="$out" --toggle-collect=stack_round \
+	"$BUILD/tools/tern-bench" --runs 1 --seconds 2 --no-kernel --single "${@:2}" >/dev/null 2>&1
+total=$(callgrind_annotate "$out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
+pkts=$(grep -A1 "cfn=.*tern_udp_input" "$out" | awk '/^calls=/ {split($1, a, "="); s += a[2]} END {print s}')
+echo "callgrind: $total instructions in stack_round, $pkts datagrams: $((total / pkts)) instructions/datagram"
+callgrind_annotate "$out" 2>/dev/null | sed -n '/^Ir/,$p' | sed -n '3,22p' | cut -c1-120
+rm -f "$out"
