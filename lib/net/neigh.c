@@ -34,16 +34,33 @@ alen(uint8_t family)
 static inline uint32_t
 neigh_hash(uint16_t ifindex, uint8_t family, const void *addr)
 {
-	uint32_t h = rte_hash_crc_4byte(((uint32_t)ifindex << 8) | family, 0x7e57);
+	uint32_t h = ((uint32_t)ifindex << 8) | family, a4;
+	uint64_t a6[2];
 
-	return rte_hash_crc(addr, alen(family), h);
+	if (family == 4) {
+		memcpy(&a4, addr, 4);
+		return rte_hash_crc_4byte(a4, h);
+	}
+	memcpy(a6, addr, 16);
+	return rte_hash_crc_8byte(a6[1], rte_hash_crc_8byte(a6[0], h));
 }
 
 static inline bool
 neigh_match(const struct tern_neigh *e, uint16_t ifindex, uint8_t family, const void *addr)
 {
-	return e->ifindex == ifindex && e->family == family &&
-		memcmp(e->addr, addr, alen(family)) == 0;
+	uint64_t a[2], b[2];
+	uint32_t x, y;
+
+	if (e->ifindex != ifindex || e->family != family)
+		return false;
+	if (family == 4) {
+		memcpy(&x, e->addr, 4);
+		memcpy(&y, addr, 4);
+		return x == y;
+	}
+	memcpy(a, e->addr, 16);
+	memcpy(b, addr, 16);
+	return ((a[0] ^ b[0]) | (a[1] ^ b[1])) == 0;
 }
 
 static struct tern_neigh *

@@ -169,61 +169,53 @@ bool tern_icmp_ratelimit_ok(struct tern_ctx *ctx);
 void tern_net_ctx_set_icmp_rate(struct tern_ctx *ctx, uint32_t rate, uint32_t burst);
 
 /*
- * One's complement sum of @len bytes at @buf added to @sum. 64-bit words go
- * into a 128-bit accumulator (an add-with-carry chain: no vector shuffles,
- * about two instructions per 8 bytes); the result is folded back below 2^33
- * so callers may add a few 32-bit terms. By RFC 1071 the sum of wider words
- * folds to the same 16-bit sum. Host byte order, like rte_raw_cksum();
- * finish with tern_cksum_fold64().
+ * One's complement sum of @len bytes at @buf added to @sum: 64-bit words
+ * added with their carries counted apart (add + adc, no spills, no vector
+ * shuffles), then folded back below 2^33 so callers may add a few 32-bit
+ * terms. By RFC 1071 the sum of wider words folds to the same 16-bit sum.
+ * Host byte order, like rte_raw_cksum(); finish with tern_cksum_fold64().
  */
 static inline uint64_t
 tern_cksum_add(const void *buf, size_t len, uint64_t sum)
 {
 	const uint8_t *p = buf;
-	unsigned __int128 acc = sum;
-	uint64_t v, lo, hi;
+	uint64_t c = 0, v;
 	uint32_t w;
 	uint16_t h;
 
-	while (len >= 32) {
-		uint64_t a, b, c, d;
+	while (len >= 16) {
+		uint64_t a, b;
 
 		memcpy(&a, p, 8);
 		memcpy(&b, p + 8, 8);
-		memcpy(&c, p + 16, 8);
-		memcpy(&d, p + 24, 8);
-		acc += a;
-		acc += b;
-		acc += c;
-		acc += d;
-		p += 32;
-		len -= 32;
+		c += __builtin_add_overflow(sum, a, &sum);
+		c += __builtin_add_overflow(sum, b, &sum);
+		p += 16;
+		len -= 16;
 	}
-	while (len >= 8) {
+	if (len >= 8) {
 		memcpy(&v, p, 8);
-		acc += v;
+		c += __builtin_add_overflow(sum, v, &sum);
 		p += 8;
 		len -= 8;
 	}
 	if (len >= 4) {
 		memcpy(&w, p, 4);
-		acc += w;
+		c += __builtin_add_overflow(sum, (uint64_t)w, &sum);
 		p += 4;
 		len -= 4;
 	}
 	if (len >= 2) {
 		memcpy(&h, p, 2);
-		acc += h;
+		c += __builtin_add_overflow(sum, (uint64_t)h, &sum);
 		p += 2;
 		len -= 2;
 	}
 	if (len)
-		acc += *p;
-	lo = (uint64_t)acc;
-	hi = (uint64_t)(acc >> 64);
-	lo += hi;
-	lo += lo < hi;				/* end-around carry */
-	return (lo & 0xffffffff) + (lo >> 32);	/* < 2^33 */
+		c += __builtin_add_overflow(sum, (uint64_t)*p, &sum);
+	sum += c;
+	sum += sum < c;				/* end-around carry */
+	return (sum & 0xffffffff) + (sum >> 32);	/* < 2^33 */
 }
 
 /* Fold a 64-bit sum to 16 bits (not complemented). */
