@@ -26,7 +26,7 @@ tern_arp_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 	struct rte_ether_addr sha;
 	tern_ip4_t sip, tip;
 	uint16_t op;
-	bool ours;
+	bool ours, learned = false;
 
 	TERN_STAT_INC(ctx, arp_in);
 	if (m->data_len < sizeof(*ah)) {
@@ -62,10 +62,13 @@ tern_arp_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 				      ctx->now_ns, ours && sip != tip) == 0) {
 			TERN_STAT_INC(ctx, neigh_learned);
 			tern_neigh_release(ctx, ifindex, 4, &sip);
+			learned = true;
 		}
 	}
 	if (!ours) {
-		TERN_STAT_INC(ctx, drop_arp_not_ours);
+		/* For someone else: useful only if it refreshed an entry. */
+		if (!learned)
+			TERN_STAT_INC(ctx, drop_arp_not_ours);
 		goto drop;
 	}
 	if (op != RTE_ARP_OP_REQUEST || sip == tip)

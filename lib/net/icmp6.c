@@ -173,7 +173,8 @@ nd_ns_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info 
 static void
 nd_na_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip)
 {
-	struct rte_ether_addr tlla;
+	struct rte_ether_addr tlla, cached;
+	enum tern_neigh_state cur, st;
 	struct tern_ip6 target;
 	const struct nd_msg *na;
 	struct nd_msg buf;
@@ -196,9 +197,31 @@ nd_na_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info 
 	}
 	if (has_tlla == 0)
 		return;		/* nothing we can use */
-	/* Only an entry we have (one we asked for) is updated (7.2.5). */
-	if (tern_neigh_update(ctx->net, ip->ifindex, 6, target.a, &tlla,
-			      TERN_NEIGH_REACHABLE, ctx->now_ns, false) == 0) {
+	/*
+	 * RFC 4861 7.2.5: only an entry we have is updated. An incomplete one
+	 * takes the address (reachable if solicited, else stale). A complete
+	 * one keeps a different cached address unless Override is set (it
+	 * only goes stale); with the same address or Override, the answer
+	 * confirms it when solicited.
+	 */
+	cur = tern_neigh_get(ctx->net, ip->ifindex, 6, target.a, ctx->now_ns, &cached);
+	if (cur == TERN_NEIGH_NONE || cur == TERN_NEIGH_PERMANENT)
+		return;
+	st = (flags & NA_FLAG_SOLICITED) ? TERN_NEIGH_REACHABLE : TERN_NEIGH_STALE;
+	if (cur == TERN_NEIGH_REACHABLE || cur == TERN_NEIGH_STALE) {
+		bool same = rte_is_same_ether_addr(&cached, &tlla);
+
+		if (!(flags & NA_FLAG_OVERRIDE) && !same) {
+			if (cur == TERN_NEIGH_REACHABLE)
+				tern_neigh_update(ctx->net, ip->ifindex, 6, target.a, &cached,
+						  TERN_NEIGH_STALE, ctx->now_ns, false);
+			return;
+		}
+		if (same && !(flags & NA_FLAG_SOLICITED))
+			return;	/* nothing new */
+	}
+	if (tern_neigh_update(ctx->net, ip->ifindex, 6, target.a, &tlla, st, ctx->now_ns,
+			      false) == 0) {
 		TERN_STAT_INC(ctx, neigh_learned);
 		tern_neigh_release(ctx, ip->ifindex, 6, target.a);
 	}

@@ -170,6 +170,11 @@ tern_neigh_update(struct tern_net *net, uint16_t ifindex, uint8_t family, const 
 	if (st == TERN_NEIGH_REACHABLE || st == TERN_NEIGH_PERMANENT) {
 		__atomic_store_n(&e->confirmed_ns, now_ns, __ATOMIC_RELAXED);
 		e->probes = 0;
+	} else if (st == TERN_NEIGH_STALE) {
+		/* Stale from now on: a reachable entry confirmed one period ago. */
+		__atomic_store_n(&e->confirmed_ns, now_ns > net->p.neigh_reachable_ns ?
+				 now_ns - net->p.neigh_reachable_ns : 0, __ATOMIC_RELAXED);
+		st = TERN_NEIGH_REACHABLE;
 	}
 	if (st == TERN_NEIGH_INCOMPLETE) {
 		/* Keep a usable MAC while re-resolving a stale entry. */
