@@ -2,6 +2,7 @@
  * Copyright (c) 2026 The tern authors
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -359,7 +360,8 @@ tern_ip4_parse(const char *s, tern_ip4_t *addr, uint8_t *len)
 	slash = strchr(s, '/');
 	if (slash != NULL) {
 		buf[slash - s] = '\0';
-		if (slash[1] == '\0')
+		/* digits only: strtoul() would take blanks and a sign */
+		if (!isdigit((unsigned char)slash[1]))
 			return -EINVAL;
 		errno = 0;
 		l = strtoul(slash + 1, &end, 10);
@@ -388,7 +390,8 @@ tern_ip6_parse(const char *s, struct tern_ip6 *addr, uint8_t *len)
 	slash = strchr(s, '/');
 	if (slash != NULL) {
 		buf[slash - s] = '\0';
-		if (slash[1] == '\0')
+		/* digits only: strtoul() would take blanks and a sign */
+		if (!isdigit((unsigned char)slash[1]))
 			return -EINVAL;
 		errno = 0;
 		l = strtoul(slash + 1, &end, 10);
