@@ -59,7 +59,10 @@ struct tern_udp_param {
 TERN_API struct tern_udp_stream *tern_udp_open(struct tern_ctx *ctx,
 					       const struct tern_udp_param *param);
 
-/** Close a stream; its queued datagrams are freed. Safe on NULL. */
+/**
+ * Close a stream; its queued datagrams are freed and its events still in
+ * the context's queue are withdrawn. Safe on NULL.
+ */
 TERN_API void tern_udp_close(struct tern_udp_stream *s);
 
 /** The stream's local address (with the ephemeral port chosen, if any). */
@@ -89,8 +92,9 @@ TERN_API int tern_udp_pkt_src(const struct rte_mbuf *m, struct tern_sockaddr *sr
  * Send @p n datagrams, each mbuf's data a payload, to @p dst (NULL: the
  * connected remote). Takes ownership of the mbufs it accepts.
  * @return datagrams accepted; on a short count rte_errno says why
- *   (EDESTADDRREQ, EAFNOSUPPORT, EMSGSIZE, ENETUNREACH, EINVAL) and the
- *   rest still belong to the caller.
+ *   (EDESTADDRREQ, EAFNOSUPPORT, EMSGSIZE, ENETUNREACH, EINVAL, or ENOBUFS
+ *   when an mbuf has less than 70 bytes of headroom for the headers) and
+ *   the rest still belong to the caller.
  */
 TERN_API uint16_t tern_udp_send_burst(struct tern_udp_stream *s, struct rte_mbuf **pkts,
 				      uint16_t n, const struct tern_sockaddr *dst);

@@ -340,12 +340,31 @@ tern_ctx_post_event(struct tern_ctx *ctx, const struct tern_event *ev)
 	return 0;
 }
 
+void
+tern_ctx_cancel_events(struct tern_ctx *ctx, const void *obj)
+{
+	uint32_t i;
+
+	for (i = ctx->evq_head; i != ctx->evq_tail; i++) {
+		struct tern_event *e = &ctx->evq[i & ctx->evq_mask];
+
+		if (e->obj == obj) {
+			e->type = TERN_EV_NONE;
+			e->obj = NULL;
+		}
+	}
+}
+
 unsigned int
 tern_ctx_events(struct tern_ctx *ctx, struct tern_event *ev, unsigned int n)
 {
-	unsigned int i;
+	unsigned int i = 0;
 
-	for (i = 0; i < n && ctx->evq_head != ctx->evq_tail; i++)
-		ev[i] = ctx->evq[ctx->evq_head++ & ctx->evq_mask];
+	while (i < n && ctx->evq_head != ctx->evq_tail) {
+		const struct tern_event *e = &ctx->evq[ctx->evq_head++ & ctx->evq_mask];
+
+		if (e->type != TERN_EV_NONE)	/* withdrawn */
+			ev[i++] = *e;
+	}
 	return i;
 }

@@ -159,5 +159,7 @@ tern_ctx_timer_cancel(struct tern_ctx *ctx, struct tern_timer *t)
 
 /* Post an event. @return 0, or -ENOSPC when the queue is full. */
 int tern_ctx_post_event(struct tern_ctx *ctx, const struct tern_event *ev);
+/* Withdraw the queued events about @obj (it is going away). */
+void tern_ctx_cancel_events(struct tern_ctx *ctx, const void *obj);
 
 #endif /* TERN_CORE_H */

@@ -18,6 +18,9 @@
 #define UDP_EPHEMERAL_LO	49152
 #define UDP_EPHEMERAL_HI	65535
 #define UDP_DEF_RXQ		1024
+/* Headroom a datagram needs: UDP, IP, Ethernet and a VLAN tag. */
+#define UDP_HEADROOM(family)	(sizeof(struct rte_udp_hdr) + \
+				 ((family) == 4 ? 20 : 40) + RTE_ETHER_HDR_LEN + 4)
 
 struct tern_udp_stream {
 	struct tern_ctx *ctx;

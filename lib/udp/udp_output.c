@@ -82,15 +82,17 @@ udp_send_one(struct tern_udp_stream *s, struct rte_mbuf *m, const struct tern_so
 		TERN_STAT_INC(ctx, drop_udp_too_big);
 		return -EMSGSIZE;
 	}
+	/* Room for every header in front, or nothing is sent at all. */
+	if (unlikely(rte_pktmbuf_headroom(m) < UDP_HEADROOM(dst->family)))
+		return -ENOBUFS;
 	src = s->local;
 	if (s->local_any) {
 		if (dst->family == 4)
 			src.ip4 = tern_ip4_src_select(ctx, dst->ip4);
 		else if (tern_ip6_src_select(ctx, &dst->ip6, &src.ip6) != 0)
-			src.ip4 = 0;
+			memset(&src.ip6, 0, sizeof(src.ip6));
 	}
-	if (unlikely(rte_pktmbuf_prepend(m, sizeof(struct rte_udp_hdr)) == NULL))
-		return -ENOBUFS;
+	rte_pktmbuf_prepend(m, sizeof(struct rte_udp_hdr));
 	ret = udp_finish(ctx, m, &src, dst, (uint16_t)ulen);
 	if (unlikely(ret != 0)) {
 		rte_pktmbuf_adj(m, sizeof(struct rte_udp_hdr));
@@ -160,8 +162,11 @@ tern_udp_reply_burst(struct tern_udp_stream *s, struct rte_mbuf **pkts, uint16_t
 			rte_errno = -ret;
 			break;
 		}
-		/* Received flags must not read as transmit requests. */
-		m->ol_flags = 0;
+		/*
+		 * Received flags must not read as transmit requests; what says
+		 * how the buffer is owned (indirect, external) must stay.
+		 */
+		m->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;
 		m->packet_type = 0;
 		ret = udp_send_one(s, m, &dst);
 		if (unlikely(ret != 0)) {

@@ -220,6 +220,7 @@ tern_udp_close(struct tern_udp_stream *s)
 		s->all_next->all_pprev = s->all_pprev;
 	while (s->rxq_head != s->rxq_tail)
 		rte_pktmbuf_free(s->rxq[s->rxq_head++ & s->rxq_mask]);
+	tern_ctx_cancel_events(s->ctx, s);
 	rte_free(s->rxq);
 	rte_free(s);
 }
