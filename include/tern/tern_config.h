@@ -20,10 +20,11 @@
 #define TERN_RX_BURST		32
 /** Packets a context queues per port before it flushes to the device. */
 #define TERN_TX_BUF		512
-/** Packets a context holds per neighbor while it resolves it. */
-#define TERN_NEIGH_HOLD		4
+/** Packets a context holds per neighbor while it resolves it (a 64 KB datagram
+ * is 45 fragments: they all wait). */
+#define TERN_NEIGH_HOLD		64
 /** Packets a context holds in all while resolving neighbors. */
-#define TERN_NEIGH_HOLD_MAX	256
+#define TERN_NEIGH_HOLD_MAX	1024
 /** Most next hops (routes' targets) in one tern_net. */
 #define TERN_MAX_NEXTHOPS	1024
 

@@ -112,8 +112,13 @@ tern_ip4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 	}
 	frag = rte_be_to_cpu_16(ih->fragment_offset);
 	if (unlikely(frag & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))) {
-		TERN_STAT_INC(ctx, drop_frag_bad);	/* reassembly: coming next */
-		goto drop;
+		m = tern_ip4_reasm(ctx, m, ip.bcast);
+		if (m == NULL)
+			return;		/* held, or dropped and counted */
+		/* The whole datagram, under its first fragment's header. */
+		ih = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+		ihl = (uint16_t)((ih->version_ihl & 0x0f) << 2);
+		tot = rte_be_to_cpu_16(ih->total_length);
 	}
 	if (ihl > sizeof(*ih))
 		TERN_STAT_INC(ctx, ip4_opts_skipped);
@@ -162,6 +167,7 @@ tern_ip4_output(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_i
 	struct rte_ipv4_hdr *ih;
 	tern_ip4_t nh;
 	uint16_t ifindex, len;
+	bool frag;
 
 	if (unlikely(tern_net_route4_lookup(ctx->net, dst, &ifindex, &nh) != 0)) {
 		TERN_STAT_INC(ctx, drop_ip4_noroute);
@@ -169,11 +175,15 @@ tern_ip4_output(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_i
 		return -ENETUNREACH;
 	}
 	ifp = &ctx->net->ifaces[ifindex];
-	len = (uint16_t)(m->pkt_len + sizeof(*ih));
-	if (unlikely(m->pkt_len + sizeof(*ih) > ifp->mtu)) {
+	if (unlikely(m->pkt_len + sizeof(*ih) > UINT16_MAX)) {
+		TERN_STAT_INC(ctx, drop_frag_too_big);
 		rte_pktmbuf_free(m);
 		return -EMSGSIZE;
 	}
+	len = (uint16_t)(m->pkt_len + sizeof(*ih));
+	/* Too big for the link: fragments, unless the device segments it (TSO). */
+	frag = len > ifp->mtu &&
+		!(m->ol_flags & (RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_UDP_SEG));
 	if (src == 0)
 		src = tern_iface_src4(ifp, nh);
 	ih = (struct rte_ipv4_hdr *)rte_pktmbuf_prepend(m, sizeof(*ih));
@@ -186,13 +196,18 @@ tern_ip4_output(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_i
 	ih->type_of_service = 0;
 	ih->total_length = rte_cpu_to_be_16(len);
 	ih->packet_id = rte_cpu_to_be_16(nc->ip4_id++);
-	ih->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+	ih->fragment_offset = rte_cpu_to_be_16(frag ? 0 : RTE_IPV4_HDR_DF_FLAG);
 	ih->time_to_live = ttl ? ttl : ctx->net->p.ttl;
 	ih->next_proto_id = proto;
 	ih->src_addr = src;
 	ih->dst_addr = dst;
 	ih->hdr_checksum = 0;
 	m->l3_len = sizeof(*ih);
+	if (frag) {
+		TERN_STAT_INC(ctx, ip4_out);
+		return tern_ip4_fragment(ctx, m, ifindex, nh,
+					 ip4_is_bcast(ifp, dst) ? &bcast_mac : NULL);
+	}
 	if (ifp->dev->caps & TERN_CAP_TX_IP4_CKSUM) {
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 	} else {

@@ -2,6 +2,7 @@
  * Copyright (c) 2026 The tern authors
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_ether.h>
@@ -61,10 +62,11 @@ tern_ip6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 	const struct tern_iface *ifp = &ctx->net->ifaces[ifindex];
 	const struct rte_ipv6_hdr *ih;
 	struct tern_ip_info ip;
-	uint32_t plen, off = IP6_HDR_LEN;
+	uint32_t plen, off = IP6_HDR_LEN, nh_off;
 	uint8_t nh, buf[2];
 	const uint8_t *eh;
 	tern_l4_input_t fn;
+	bool reasm = false;
 	unsigned int n;
 
 	TERN_STAT_INC(ctx, ip6_in);
@@ -97,9 +99,26 @@ tern_ip6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 		goto drop;
 	}
 
-	/* Walk the extension headers we can skip. */
+	/* Walk the extension headers we can skip; reassemble at a fragment header. */
 	nh = ih->proto;
+	nh_off = offsetof(struct rte_ipv6_hdr, proto);
 	for (n = 0; ; n++) {
+		if (nh == NH_FRAGMENT) {
+			if (unlikely(reasm)) {
+				/* a fragment header inside a reassembled datagram */
+				TERN_STAT_INC(ctx, drop_frag_bad);
+				goto drop;
+			}
+			m = tern_ip6_reasm(ctx, m, nh_off, off);
+			if (m == NULL)
+				return;		/* held, or dropped and counted */
+			/* The whole datagram: go on after where the fragment header was. */
+			reasm = true;
+			ih = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
+			plen = rte_be_to_cpu_16(ih->payload_len);
+			nh = *rte_pktmbuf_mtod_offset(m, const uint8_t *, nh_off);
+			continue;
+		}
 		if (nh != NH_HOPOPTS && nh != NH_ROUTING && nh != NH_DSTOPTS)
 			break;
 		if (unlikely(n == IP6_MAX_EXT || (nh == NH_HOPOPTS && n != 0))) {
@@ -121,13 +140,10 @@ tern_ip6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 				goto drop;
 			}
 		}
+		nh_off = off;
 		nh = eh[0];
 		off += ((uint32_t)eh[1] + 1) * 8;
 		TERN_STAT_INC(ctx, ip6_ext_skipped);
-	}
-	if (nh == NH_FRAGMENT) {
-		TERN_STAT_INC(ctx, drop_frag_bad);	/* reassembly: coming next */
-		goto drop;
 	}
 	if (nh == NH_NONE)
 		goto drop;
@@ -144,7 +160,7 @@ tern_ip6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 	if (unlikely(fn == NULL)) {
 		TERN_STAT_INC(ctx, drop_ip6_proto);
 		if (!ip.bcast)	/* parameter problem: unrecognized next header */
-			tern_icmp6_error(ctx, m, 4, 1, off == IP6_HDR_LEN ? 6 : off - 8);
+			tern_icmp6_error(ctx, m, 4, 1, nh_off);
 		goto drop;
 	}
 	if (unlikely(off > m->data_len)) {
@@ -179,11 +195,17 @@ ip6_send(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *nh,
 	const struct tern_iface *ifp = &ctx->net->ifaces[ifindex];
 	struct rte_ipv6_hdr *ih;
 	uint32_t plen = m->pkt_len;
+	struct rte_ether_addr mac;
+	bool frag;
 
-	if (unlikely(plen + IP6_HDR_LEN > ifp->mtu)) {
+	if (unlikely(plen > UINT16_MAX)) {
+		TERN_STAT_INC(ctx, drop_frag_too_big);
 		rte_pktmbuf_free(m);
 		return -EMSGSIZE;
 	}
+	/* Too big for the link: fragments, unless the device segments it (TSO). */
+	frag = plen + IP6_HDR_LEN > ifp->mtu &&
+		!(m->ol_flags & (RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_UDP_SEG));
 	if (src == NULL)
 		src = tern_iface_src6(ifp, dst);
 	ih = (struct rte_ipv6_hdr *)rte_pktmbuf_prepend(m, IP6_HDR_LEN);
@@ -201,14 +223,15 @@ ip6_send(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *nh,
 	m->l3_len = IP6_HDR_LEN;
 	m->ol_flags |= RTE_MBUF_F_TX_IPV6;
 	TERN_STAT_INC(ctx, ip6_out);
-	if (tern_ip6_is_multicast(dst)) {
-		struct rte_ether_addr mac;
-
+	if (tern_ip6_is_multicast(dst))
 		tern_ip6_mcast_mac(dst, &mac);
+	if (frag)
+		return tern_ip6_fragment(ctx, m, ifindex, nh,
+					 tern_ip6_is_multicast(dst) ? &mac : NULL);
+	if (tern_ip6_is_multicast(dst))
 		tern_eth_output(ctx, ifindex, m, &mac, RTE_ETHER_TYPE_IPV6);
-	} else {
+	else
 		tern_neigh_output(ctx, ifindex, 6, nh->a, m, RTE_ETHER_TYPE_IPV6);
-	}
 	return 0;
 }
 

@@ -23,6 +23,9 @@
 #define NET_DEF_TTL		64
 #define NET_DEF_ICMP_RATE	1000
 #define NET_DEF_ICMP_BURST	50
+#define NET_DEF_FRAG_TIMEOUT_NS	(30ULL * NS_PER_S)
+#define NET_DEF_FRAG_MEM	(4u << 20)
+#define NET_DEF_FRAG_DGRAMS	1024
 
 struct tern_net *
 tern_net_create(const struct tern_net_param *param)
@@ -51,6 +54,12 @@ tern_net_create(const struct tern_net_param *param)
 		p.neigh_max_probes = NET_DEF_PROBES;
 	if (p.ttl == 0)
 		p.ttl = NET_DEF_TTL;
+	if (p.frag_timeout_ns == 0)
+		p.frag_timeout_ns = NET_DEF_FRAG_TIMEOUT_NS;
+	if (p.frag_mem_max == 0)
+		p.frag_mem_max = NET_DEF_FRAG_MEM;
+	if (p.frag_max_datagrams == 0)
+		p.frag_max_datagrams = NET_DEF_FRAG_DGRAMS;
 	if (!rte_is_power_of_2(p.neigh_entries)) {
 		rte_errno = EINVAL;
 		return NULL;
@@ -283,6 +292,7 @@ net_ctx_fini(struct tern_ctx *ctx)
 	if (nc == NULL)
 		return;
 	tern_neigh_ctx_fini(ctx);
+	tern_frag_ctx_fini(ctx);
 	rte_free(nc);
 	ctx->net_ctx = NULL;
 }
@@ -292,7 +302,7 @@ net_ctx_pending(const struct tern_ctx *ctx)
 {
 	const struct tern_net_ctx *nc = ctx->net_ctx;
 
-	return nc ? nc->nb_held : 0;
+	return nc ? nc->nb_held + tern_frag_held(nc->frag) : 0;
 }
 
 int
@@ -300,6 +310,7 @@ tern_net_ctx_init(struct tern_ctx *ctx)
 {
 	struct tern_net_ctx *nc;
 	uint32_t rate = NET_DEF_ICMP_RATE, burst = NET_DEF_ICMP_BURST;
+	int ret;
 
 	nc = rte_zmalloc_socket("tern_net_ctx", sizeof(*nc), RTE_CACHE_LINE_SIZE,
 				ctx->socket_id);
@@ -307,6 +318,12 @@ tern_net_ctx_init(struct tern_ctx *ctx)
 		return -ENOMEM;
 	nc->net = ctx->net;
 	ctx->net_ctx = nc;
+	ret = tern_frag_ctx_init(ctx);
+	if (ret != 0) {
+		rte_free(nc);
+		ctx->net_ctx = NULL;
+		return ret;
+	}
 	ctx->input = tern_eth_input;
 	ctx->tsc_base = ctx->net->tsc_base;
 	tern_timer_init(&nc->hold_timer, tern_neigh_hold_timer, ctx);

@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+
+/* tern-l4fwd: the command line (everything after the EAL's "--"). */
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "l4fwd.h"
+
+void
+l4fwd_usage(FILE *f, const char *prog)
+{
+	fprintf(f,
+"Usage: %s [EAL options] -- --addr A.B.C.D/LEN|--addr6 ADDR/LEN --lport P [options]\n"
+"\n"
+"A UDP workload over tern's stream API, one tern context per worker lcore:\n"
+"  echo  every datagram received on --lport goes back to its sender\n"
+"        (zero copy: tern_udp_recv_burst + tern_udp_reply_burst)\n"
+"  fwd   datagrams received on --lport are relayed to --raddr/--raddr6:--rport;\n"
+"        datagrams coming back from there are relayed to the last client seen\n"
+"  rx    a sink: datagrams received on --lport are counted and freed\n"
+"  tx    a source: datagrams of --size bytes go from --lport to\n"
+"        --raddr/--raddr6:--rport, as fast as possible or at --rate (what\n"
+"        comes back to --lport is counted and freed)\n"
+"A stream is opened on --lport for each family given (--addr, --addr6).\n"
+"Runs until SIGINT/SIGTERM, --duration, or --count datagrams.\n"
+"\n"
+"Options:\n"
+"  --proto udp           transport protocol (default udp; tcp is not implemented yet)\n"
+"  --mode MODE           echo, fwd, rx or tx (default echo)\n"
+"  --addr A.B.C.D/LEN    IPv4 address and prefix length of the port\n"
+"  --addr6 ADDR/LEN      IPv6 address and prefix length of the port\n"
+"                        (at least one of --addr and --addr6 is required)\n"
+"  --lport P             local UDP port of the streams (required; 0 picks an\n"
+"                        ephemeral port, tx mode only)\n"
+"  --raddr A.B.C.D       IPv4 remote: target of tx, backend of fwd (needs --addr)\n"
+"  --raddr6 ADDR         IPv6 remote: target of tx, backend of fwd (needs --addr6)\n"
+"  --rport P             remote UDP port (required with --raddr/--raddr6)\n"
+"  --size N              tx: payload bytes per datagram, 0..%u (default %u);\n"
+"                        more than fits in one IP packet is fragmented\n"
+"  --count N             tx: datagrams to send in all, then exit; echo, fwd, rx:\n"
+"                        exit once N datagrams were received (default 0: no limit)\n"
+"  --rate PPS            tx: datagrams per second in all (default 0: as fast as\n"
+"                        possible)\n"
+"  --burst N             datagrams per receive/send call, 1..%u (default %u)\n"
+"  --lcores N            worker contexts, one per EAL worker lcore, each on its own\n"
+"                        device queue (default 1; N > 1 needs N worker lcores,\n"
+"                        e.g. EAL -l 0-N). With no worker lcore the main lcore\n"
+"                        polls; otherwise the main lcore only prints and times\n"
+"  --port N              ethdev port to use (default 0)\n"
+"  --gw A.B.C.D          IPv4 default gateway\n"
+"  --gw6 ADDR            IPv6 default gateway\n"
+"  --stats-interval SEC  print rates and drop counters every SEC seconds\n"
+"                        (default 0: only the final counters at exit)\n"
+"  --duration SEC        exit after SEC seconds (default 0: run until a signal)\n"
+"  --no-offload          use no device offload (software checksums)\n"
+"  -h, --help            this text\n"
+"\n"
+"tx and fwd first resolve the next hop of each remote (pinging it until its\n"
+"MAC is known); tx sends nothing before.\n"
+"\n"
+"Output: \"" L4FWD_NAME ": ready\" once set up; at exit a line\n"
+"\"" L4FWD_NAME ": final rx_dgrams=N tx_dgrams=N rx_bytes=N tx_bytes=N\" (payload\n"
+"bytes, summed over workers), one such line per family, the application's\n"
+"own drops if any, then every non-zero tern counter summed over contexts\n"
+"under \"" L4FWD_NAME ": counters (final):\".\n"
+"\n"
+"Exit status: 0 on success, 1 on a run-time failure, 2 on bad options.\n"
+"\n"
+"Examples (TAP port, the kernel at 10.0.0.2 / fd00::2):\n"
+"  %s --no-huge -m 512 --no-pci --vdev net_tap0,iface=tern0 -- \\\n"
+"      --mode echo --addr 10.0.0.1/24 --addr6 fd00::1/64 --lport 7000\n"
+"  %s --no-huge -m 512 --no-pci --vdev net_tap0,iface=tern0 -- \\\n"
+"      --mode tx --addr 10.0.0.1/24 --lport 7000 --raddr 10.0.0.2 --rport 9000 \\\n"
+"      --size 512 --count 10000\n",
+		prog, TERN_UDP_MAX_PAYLOAD, L4FWD_DEF_SIZE, L4FWD_MAX_BURST, L4FWD_DEF_BURST,
+		prog, prog);
+}
+
+const char *
+l4fwd_mode_name(enum l4fwd_mode m)
+{
+	switch (m) {
+	case L4FWD_ECHO: return "echo";
+	case L4FWD_FWD: return "fwd";
+	case L4FWD_RX: return "rx";
+	case L4FWD_TX: return "tx";
+	}
+	return "?";
+}
+
+static int
+parse_double(const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return (errno != 0 || end == s || *end != '\0' || !(*out >= 0) || *out > 1e9) ? -1 : 0;
+}
+
+static int
+parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* An address with a mandatory, non-zero prefix length. */
+static int
+parse_prefix4(const char *s, tern_ip4_t *a, uint8_t *len)
+{
+	return (strchr(s, '/') == NULL || tern_ip4_parse(s, a, len) != 0 || *len == 0) ? -1 : 0;
+}
+
+static int
+parse_prefix6(const char *s, struct tern_ip6 *a, uint8_t *len)
+{
+	return (strchr(s, '/') == NULL || tern_ip6_parse(s, a, len) != 0 || *len == 0) ? -1 : 0;
+}
+
+/* A host address: no prefix. */
+static int
+parse_host4(const char *s, tern_ip4_t *a)
+{
+	return (strchr(s, '/') != NULL || tern_ip4_parse(s, a, NULL) != 0) ? -1 : 0;
+}
+
+static int
+parse_host6(const char *s, struct tern_ip6 *a)
+{
+	return (strchr(s, '/') != NULL || tern_ip6_parse(s, a, NULL) != 0) ? -1 : 0;
+}
+
+/* Checks across options, once all are read. */
+static int
+check_opts(const struct l4fwd_opts *o, bool have_lport, bool have_rport)
+{
+	const char *p = L4FWD_NAME;
+
+	if (!o->have_addr[L4FWD_V4] && !o->have_addr[L4FWD_V6]) {
+		fprintf(stderr, "%s: give --addr and/or --addr6\n", p);
+		return -1;
+	}
+	if (!have_lport) {
+		fprintf(stderr, "%s: give --lport\n", p);
+		return -1;
+	}
+	if (o->lport == 0 && o->mode != L4FWD_TX) {
+		fprintf(stderr, "%s: --lport 0 (ephemeral) only makes sense with --mode tx\n", p);
+		return -1;
+	}
+	if (o->have_raddr[L4FWD_V4] && !o->have_addr[L4FWD_V4]) {
+		fprintf(stderr, "%s: --raddr needs --addr (an IPv4 address to send from)\n", p);
+		return -1;
+	}
+	if (o->have_raddr[L4FWD_V6] && !o->have_addr[L4FWD_V6]) {
+		fprintf(stderr, "%s: --raddr6 needs --addr6 (an IPv6 address to send from)\n", p);
+		return -1;
+	}
+	if ((o->have_gw[L4FWD_V4] && !o->have_addr[L4FWD_V4]) ||
+	    (o->have_gw[L4FWD_V6] && !o->have_addr[L4FWD_V6])) {
+		fprintf(stderr, "%s: --gw needs --addr, --gw6 needs --addr6\n", p);
+		return -1;
+	}
+	if (o->mode == L4FWD_TX || o->mode == L4FWD_FWD) {
+		if (!o->have_raddr[L4FWD_V4] && !o->have_raddr[L4FWD_V6]) {
+			fprintf(stderr, "%s: --mode %s needs --raddr and/or --raddr6\n", p,
+				l4fwd_mode_name(o->mode));
+			return -1;
+		}
+		if (!have_rport) {
+			fprintf(stderr, "%s: --mode %s needs --rport\n", p,
+				l4fwd_mode_name(o->mode));
+			return -1;
+		}
+	} else if (o->have_raddr[L4FWD_V4] || o->have_raddr[L4FWD_V6] || have_rport) {
+		fprintf(stderr, "%s: --raddr, --raddr6 and --rport are for --mode tx and fwd\n",
+			p);
+		return -1;
+	}
+	if (o->mode != L4FWD_TX && o->rate != 0) {
+		fprintf(stderr, "%s: --rate is for --mode tx\n", p);
+		return -1;
+	}
+	return 0;
+}
+
+int
+l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o)
+{
+	enum { O_PROTO = 256, O_MODE, O_ADDR, O_ADDR6, O_LPORT, O_RADDR, O_RPORT, O_RADDR6,
+	       O_SIZE, O_COUNT, O_RATE, O_BURST, O_LCORES, O_PORT, O_GW, O_GW6, O_STATS,
+	       O_DURATION, O_NOOFF };
+	static const struct option lo[] = {
+		{ "proto", required_argument, NULL, O_PROTO },
+		{ "mode", required_argument, NULL, O_MODE },
+		{ "addr", required_argument, NULL, O_ADDR },
+		{ "addr6", required_argument, NULL, O_ADDR6 },
+		{ "lport", required_argument, NULL, O_LPORT },
+		{ "raddr", required_argument, NULL, O_RADDR },
+		{ "rport", required_argument, NULL, O_RPORT },
+		{ "raddr6", required_argument, NULL, O_RADDR6 },
+		{ "size", required_argument, NULL, O_SIZE },
+		{ "count", required_argument, NULL, O_COUNT },
+		{ "rate", required_argument, NULL, O_RATE },
+		{ "burst", required_argument, NULL, O_BURST },
+		{ "lcores", required_argument, NULL, O_LCORES },
+		{ "port", required_argument, NULL, O_PORT },
+		{ "gw", required_argument, NULL, O_GW },
+		{ "gw6", required_argument, NULL, O_GW6 },
+		{ "stats-interval", required_argument, NULL, O_STATS },
+		{ "duration", required_argument, NULL, O_DURATION },
+		{ "no-offload", no_argument, NULL, O_NOOFF },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	/* What each option takes, for the error message; in enum order. */
+	static const char *const expect[] = {
+		"udp", "echo, fwd, rx or tx", "A.B.C.D/LEN", "ADDR/LEN", "a port, 0..65535",
+		"A.B.C.D, not 0.0.0.0", "a port, 1..65535", "an IPv6 address", "bytes, 0..65507",
+		"a count", "datagrams per second", "1..512", "a number of lcores, 1 or more",
+		"a port id", "A.B.C.D", "an IPv6 address", "seconds", "seconds", "",
+	};
+	bool have_lport = false, have_rport = false;
+	uint64_t v;
+	int c;
+
+	RTE_BUILD_BUG_ON(RTE_DIM(expect) != O_NOOFF - O_PROTO + 1);
+
+	memset(o, 0, sizeof(*o));
+	o->mode = L4FWD_ECHO;
+	o->size = L4FWD_DEF_SIZE;
+	o->burst = L4FWD_DEF_BURST;
+	o->lcores = 1;
+	optind = 1;
+	opterr = 1;
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case O_PROTO:
+			if (strcmp(optarg, "tcp") == 0) {
+				fprintf(stderr, "%s: TCP is not implemented yet (--proto tcp); "
+					"use --proto udp\n", L4FWD_NAME);
+				return -1;
+			}
+			if (strcmp(optarg, "udp") != 0)
+				goto bad;
+			break;
+		case O_MODE:
+			if (strcmp(optarg, "echo") == 0)
+				o->mode = L4FWD_ECHO;
+			else if (strcmp(optarg, "fwd") == 0)
+				o->mode = L4FWD_FWD;
+			else if (strcmp(optarg, "rx") == 0)
+				o->mode = L4FWD_RX;
+			else if (strcmp(optarg, "tx") == 0)
+				o->mode = L4FWD_TX;
+			else
+				goto bad;
+			break;
+		case O_ADDR:
+			if (parse_prefix4(optarg, &o->addr, &o->addr_len) != 0)
+				goto bad;
+			o->have_addr[L4FWD_V4] = true;
+			break;
+		case O_ADDR6:
+			if (parse_prefix6(optarg, &o->addr6, &o->addr6_len) != 0)
+				goto bad;
+			o->have_addr[L4FWD_V6] = true;
+			break;
+		case O_LPORT:
+			if (parse_u64(optarg, UINT16_MAX, &v) != 0)
+				goto bad;
+			o->lport = (uint16_t)v;
+			have_lport = true;
+			break;
+		case O_RADDR:
+			if (parse_host4(optarg, &o->raddr) != 0 || o->raddr == 0)
+				goto bad;
+			o->have_raddr[L4FWD_V4] = true;
+			break;
+		case O_RADDR6:
+			if (parse_host6(optarg, &o->raddr6) != 0)
+				goto bad;
+			o->have_raddr[L4FWD_V6] = true;
+			break;
+		case O_RPORT:
+			if (parse_u64(optarg, UINT16_MAX, &v) != 0 || v == 0)
+				goto bad;
+			o->rport = (uint16_t)v;
+			have_rport = true;
+			break;
+		case O_SIZE:
+			if (parse_u64(optarg, TERN_UDP_MAX_PAYLOAD, &v) != 0)
+				goto bad;
+			o->size = (uint32_t)v;
+			break;
+		case O_COUNT:
+			if (parse_u64(optarg, UINT64_MAX, &o->count) != 0)
+				goto bad;
+			break;
+		case O_RATE:
+			if (parse_u64(optarg, UINT32_MAX, &o->rate) != 0)
+				goto bad;
+			break;
+		case O_BURST:
+			if (parse_u64(optarg, L4FWD_MAX_BURST, &v) != 0 || v == 0)
+				goto bad;
+			o->burst = (uint16_t)v;
+			break;
+		case O_LCORES:
+			if (parse_u64(optarg, RTE_MAX_LCORE - 1, &v) != 0 || v == 0)
+				goto bad;
+			o->lcores = (uint16_t)v;
+			break;
+		case O_PORT:
+			if (parse_u64(optarg, UINT16_MAX - 1, &v) != 0)
+				goto bad;
+			o->port = (uint16_t)v;
+			break;
+		case O_GW:
+			if (parse_host4(optarg, &o->gw) != 0)
+				goto bad;
+			o->have_gw[L4FWD_V4] = true;
+			break;
+		case O_GW6:
+			if (parse_host6(optarg, &o->gw6) != 0)
+				goto bad;
+			o->have_gw[L4FWD_V6] = true;
+			break;
+		case O_STATS:
+			if (parse_double(optarg, &o->stats_interval) != 0)
+				goto bad;
+			break;
+		case O_DURATION:
+			if (parse_double(optarg, &o->duration) != 0)
+				goto bad;
+			break;
+		case O_NOOFF:
+			o->no_offload = true;
+			break;
+		case 'h':
+			l4fwd_usage(stdout, L4FWD_NAME);
+			exit(0);
+		default:
+			/* getopt_long has said what was wrong */
+			fprintf(stderr, "%s: see --help\n", L4FWD_NAME);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument '%s'\n", L4FWD_NAME, argv[optind]);
+		return -1;
+	}
+	return check_opts(o, have_lport, have_rport);
+bad:
+	fprintf(stderr, "%s: invalid value '%s' for --%s: expected %s (see --help)\n",
+		L4FWD_NAME, optarg, lo[c - O_PROTO].name, expect[c - O_PROTO]);
+	return -1;
+}

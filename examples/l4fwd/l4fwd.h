@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#ifndef L4FWD_H
+#define L4FWD_H
+
+/*
+ * tern-l4fwd: what the files of the example share. args.c parses the
+ * command line, worker.c runs one context per worker lcore (echo, fwd, rx,
+ * tx), stats.c sums and prints the counters, main.c sets up the device and
+ * the network and drives the rest.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_common.h>
+
+#include <tern/tern.h>
+
+#define L4FWD_NAME		"tern-l4fwd"
+#define L4FWD_MAX_BURST		512
+#define L4FWD_DEF_BURST		32
+#define L4FWD_DEF_SIZE		64
+
+enum l4fwd_mode {
+	L4FWD_ECHO,
+	L4FWD_FWD,
+	L4FWD_RX,
+	L4FWD_TX,
+};
+
+/* Address families, as indexes: 0 is IPv4, 1 is IPv6. */
+enum {
+	L4FWD_V4,
+	L4FWD_V6,
+	L4FWD_NB_FAMILIES,
+};
+
+/* The command line, once parsed; read-only while the workers run. */
+struct l4fwd_opts {
+	enum l4fwd_mode mode;
+	uint16_t port;			/* ethdev port */
+	uint16_t lport;			/* host order; 0: ephemeral (tx only) */
+	uint16_t rport;			/* host order */
+	uint16_t burst;
+	uint16_t lcores;		/* worker contexts */
+	uint32_t size;			/* tx payload bytes */
+	uint64_t count;			/* 0: unlimited */
+	uint64_t rate;			/* datagrams per second; 0: unlimited */
+	double stats_interval;		/* seconds; 0: none */
+	double duration;		/* seconds; 0: until a signal */
+	bool no_offload;
+	bool have_addr[L4FWD_NB_FAMILIES];	/* --addr, --addr6 */
+	bool have_raddr[L4FWD_NB_FAMILIES];	/* --raddr, --raddr6 */
+	bool have_gw[L4FWD_NB_FAMILIES];	/* --gw, --gw6 */
+	tern_ip4_t addr, raddr, gw;
+	uint8_t addr_len, addr6_len;
+	struct tern_ip6 addr6, raddr6, gw6;
+};
+
+/* What the application itself counts, per family. */
+struct l4fwd_counts {
+	uint64_t rx_dgrams;		/* datagrams taken from the streams */
+	uint64_t rx_bytes;		/* their payload bytes */
+	uint64_t tx_dgrams;		/* datagrams the stack accepted to send */
+	uint64_t tx_bytes;		/* their payload bytes */
+};
+
+/* Drops the application counts (the stack counts its own). */
+struct l4fwd_drops {
+	uint64_t send_failed;		/* the stack refused a datagram */
+	uint64_t no_mbuf;		/* tx: mbuf allocation failed */
+	uint64_t no_client;		/* fwd: a reply came before any client */
+	uint64_t no_backend;		/* fwd: no --raddr of a usable family */
+};
+
+struct l4fwd_stats {
+	struct l4fwd_counts c[L4FWD_NB_FAMILIES];
+	struct l4fwd_drops d;
+};
+
+enum l4fwd_state {
+	L4FWD_W_INIT = 0,
+	L4FWD_W_READY,		/* context and streams set up */
+	L4FWD_W_FAILED,		/* set-up failed; the worker returned */
+	L4FWD_W_FINISHED,	/* tx: --count sent; still polling until stop */
+	L4FWD_W_DONE,		/* context destroyed; final counters saved */
+};
+
+/* One worker: one context on one lcore, bound to queue @queue. */
+struct l4fwd_worker {
+	unsigned int idx;
+	unsigned int lcore;
+	uint16_t queue;
+	struct tern_net *net;
+	const struct l4fwd_opts *o;
+	uint64_t quota;			/* tx: datagrams to send, unless unlimited */
+	bool unlimited;			/* tx: no --count */
+	uint64_t rate;			/* tx: datagrams/s for this worker; 0: unlimited */
+
+	/* owned by the worker's lcore */
+	struct tern_ctx *ctx;
+	struct tern_udp_stream *s[L4FWD_NB_FAMILIES];
+	struct tern_sockaddr remote[L4FWD_NB_FAMILIES];	/* tx/fwd targets */
+	struct tern_sockaddr client;			/* fwd: last client */
+	bool have_client;
+	bool resolved[L4FWD_NB_FAMILIES];		/* next hop of remote known */
+	uint64_t probe_tsc[L4FWD_NB_FAMILIES];		/* last resolving ping */
+	uint64_t tx_seq;
+	uint64_t tx_start_tsc;
+	unsigned int tx_next_remote;
+	char err[160];
+
+	/* read by the main lcore */
+	int state;				/* enum l4fwd_state, atomic */
+	struct l4fwd_stats st __rte_cache_aligned;
+	struct tern_stats lib_final;		/* the context's counters at exit */
+};
+
+/* Everything main.c shares with the workers. */
+struct l4fwd_app {
+	struct l4fwd_opts o;
+	struct tern_dev *dev;
+	struct tern_net *net;
+	uint16_t ifindex;
+	unsigned int nb_workers;
+	bool main_is_worker;		/* no worker lcore: the main lcore polls */
+	struct l4fwd_worker *w;
+	uint64_t hz;
+	uint64_t start_tsc;
+	uint64_t end_tsc;		/* --duration; UINT64_MAX: none */
+	uint64_t next_stats_tsc;
+	uint64_t last_stats_tsc;
+	uint64_t stop_tsc;
+	bool tx_done;			/* tx: every worker sent its share of --count */
+	struct l4fwd_stats last;	/* at the previous interval print */
+};
+
+/* Set by the signal handler or the control loop; read by the workers. */
+extern volatile int l4fwd_stop;
+/* Set by the main lcore once every worker is ready. */
+extern volatile int l4fwd_go;
+
+/* args.c */
+void l4fwd_usage(FILE *f, const char *prog);
+/* @return 0, or -1 after printing why (the caller exits 2); exits 0 on --help. */
+int l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o);
+const char *l4fwd_mode_name(enum l4fwd_mode m);
+
+/* worker.c */
+void l4fwd_tx_pattern_init(void);
+/* Create the context and open the streams. @return 0 or -1 (w->err says why). */
+int l4fwd_worker_setup(struct l4fwd_worker *w);
+/* The poll loop, until l4fwd_stop; @control is called about every ms if not NULL. */
+void l4fwd_worker_loop(struct l4fwd_worker *w, void (*control)(void *arg), void *arg);
+/* Drain, save the counters, close the streams, destroy the context. */
+void l4fwd_worker_teardown(struct l4fwd_worker *w);
+/* rte_eal_remote_launch() entry: setup, wait for go, loop, teardown. */
+int l4fwd_worker_main(void *arg);
+
+/* stats.c */
+void l4fwd_stats_sum(const struct l4fwd_app *app, struct l4fwd_stats *sum);
+void l4fwd_lib_sum(const struct l4fwd_app *app, bool final, struct tern_stats *sum);
+void l4fwd_print_interval(struct l4fwd_app *app, uint64_t now_tsc);
+void l4fwd_print_final(const struct l4fwd_app *app);
+
+static inline int
+l4fwd_state_get(const struct l4fwd_worker *w)
+{
+	return __atomic_load_n(&w->state, __ATOMIC_ACQUIRE);
+}
+
+static inline void
+l4fwd_state_set(struct l4fwd_worker *w, int st)
+{
+	__atomic_store_n(&w->state, st, __ATOMIC_RELEASE);
+}
+
+#endif /* L4FWD_H */
