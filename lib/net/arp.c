@@ -80,7 +80,7 @@ tern_arp_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 	ah->arp_data.arp_tip = sip;
 	ah->arp_data.arp_sha = ifp->mac;
 	ah->arp_data.arp_sip = tip;
-	rte_pktmbuf_trim(m, m->pkt_len - sizeof(*ah));
+	tern_pkt_cut(m, sizeof(*ah));
 	m->ol_flags = 0;
 	TERN_STAT_INC(ctx, arp_rep_out);
 	tern_eth_output(ctx, ifindex, m, &sha, RTE_ETHER_TYPE_ARP);

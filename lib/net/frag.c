@@ -648,7 +648,7 @@ frag_fix4(struct tern_ctx *ctx, struct rte_mbuf *m, uint32_t ihl, uint32_t total
 	ih->fragment_offset &= rte_cpu_to_be_16((uint16_t)~(RTE_IPV4_HDR_MF_FLAG |
 							     RTE_IPV4_HDR_OFFSET_MASK));
 	ih->hdr_checksum = 0;
-	ih->hdr_checksum = (uint16_t)~tern_cksum_fold(__rte_raw_cksum(ih, ihl, 0));
+	ih->hdr_checksum = tern_ip4_hdr_cksum(ih, ihl);
 	frag_clear_rx_flags(m);
 	return m;
 }
@@ -1048,7 +1048,7 @@ frag_output(struct tern_ctx *ctx, struct rte_mbuf *m, uint8_t family, uint32_t h
 			if (ip_ck)
 				f->ol_flags |= RTE_MBUF_F_TX_IP_CKSUM;
 			else
-				ih->hdr_checksum = rte_ipv4_cksum(ih);
+				ih->hdr_checksum = tern_ip4_hdr_cksum(ih, sizeof(*ih));
 		} else {
 			struct rte_ipv6_hdr *ih = (struct rte_ipv6_hdr *)h;
 			struct rte_ipv6_fragment_ext *fh = (struct rte_ipv6_fragment_ext *)(ih + 1);

@@ -62,7 +62,7 @@ ip4_cksum_ok(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ih, uint16_t i
 		return true;
 	if (f == RTE_MBUF_F_RX_IP_CKSUM_BAD)
 		return false;
-	return tern_cksum_fold(__rte_raw_cksum(ih, ihl, 0)) == 0xffff;
+	return tern_ip4_hdr_cksum(ih, ihl) == 0;
 }
 
 void
@@ -100,7 +100,7 @@ tern_ip4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 		goto drop;
 	}
 	if (m->pkt_len > tot)	/* ethernet padding */
-		rte_pktmbuf_trim(m, m->pkt_len - tot);
+		tern_pkt_cut(m, tot);
 	if (unlikely(ip4_is_martian_src(ih->src_addr))) {
 		TERN_STAT_INC(ctx, drop_ip4_src);
 		goto drop;
@@ -162,19 +162,27 @@ int
 tern_ip4_output(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_ip4_t dst,
 		uint8_t proto, uint8_t ttl)
 {
-	struct tern_net_ctx *nc = tern_netc(ctx);
-	const struct tern_iface *ifp;
-	struct rte_ipv4_hdr *ih;
 	tern_ip4_t nh;
-	uint16_t ifindex, len;
-	bool frag;
+	uint16_t ifindex;
 
 	if (unlikely(tern_net_route4_lookup(ctx->net, dst, &ifindex, &nh) != 0)) {
 		TERN_STAT_INC(ctx, drop_ip4_noroute);
 		rte_pktmbuf_free(m);
 		return -ENETUNREACH;
 	}
-	ifp = &ctx->net->ifaces[ifindex];
+	return tern_ip4_output_via(ctx, m, src, dst, proto, ttl, ifindex, nh);
+}
+
+int
+tern_ip4_output_via(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_ip4_t dst,
+		    uint8_t proto, uint8_t ttl, uint16_t ifindex, tern_ip4_t nh)
+{
+	struct tern_net_ctx *nc = tern_netc(ctx);
+	const struct tern_iface *ifp = &ctx->net->ifaces[ifindex];
+	struct rte_ipv4_hdr *ih;
+	uint16_t len;
+	bool frag, bcast;
+
 	if (unlikely(m->pkt_len + sizeof(*ih) > UINT16_MAX)) {
 		TERN_STAT_INC(ctx, drop_frag_too_big);
 		rte_pktmbuf_free(m);
@@ -203,19 +211,20 @@ tern_ip4_output(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_i
 	ih->dst_addr = dst;
 	ih->hdr_checksum = 0;
 	m->l3_len = sizeof(*ih);
+	/* Through a gateway it is not a broadcast of ours. */
+	bcast = dst == IP4_BCAST || (nh == dst && ip4_is_bcast(ifp, dst));
 	if (frag) {
 		TERN_STAT_INC(ctx, ip4_out);
-		return tern_ip4_fragment(ctx, m, ifindex, nh,
-					 ip4_is_bcast(ifp, dst) ? &bcast_mac : NULL);
+		return tern_ip4_fragment(ctx, m, ifindex, nh, bcast ? &bcast_mac : NULL);
 	}
 	if (ifp->dev->caps & TERN_CAP_TX_IP4_CKSUM) {
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 	} else {
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4;
-		ih->hdr_checksum = rte_ipv4_cksum(ih);
+		ih->hdr_checksum = tern_ip4_hdr_cksum(ih, sizeof(*ih));
 	}
 	TERN_STAT_INC(ctx, ip4_out);
-	if (ip4_is_bcast(ifp, dst))
+	if (bcast)
 		tern_eth_output(ctx, ifindex, m, &bcast_mac, RTE_ETHER_TYPE_IPV4);
 	else
 		tern_neigh_output(ctx, ifindex, 4, &nh, m, RTE_ETHER_TYPE_IPV4);

@@ -85,7 +85,7 @@ tern_ip6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 		goto drop;
 	}
 	if (m->pkt_len > IP6_HDR_LEN + plen)
-		rte_pktmbuf_trim(m, m->pkt_len - IP6_HDR_LEN - plen);
+		tern_pkt_cut(m, IP6_HDR_LEN + plen);
 	memcpy(ip.v6.src.a, ih->src_addr, 16);
 	memcpy(ip.v6.dst.a, ih->dst_addr, 16);
 	if (unlikely(tern_ip6_is_multicast(&ip.v6.src))) {
@@ -187,8 +187,8 @@ tern_ip6_src_select(struct tern_ctx *ctx, const struct tern_ip6 *dst, struct ter
 	return 0;
 }
 
-static int
-ip6_send(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *nh,
+int
+tern_ip6_output_via(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *nh,
 	 struct rte_mbuf *m, const struct tern_ip6 *src, const struct tern_ip6 *dst,
 	 uint8_t proto, uint8_t hlim)
 {
@@ -247,7 +247,7 @@ tern_ip6_output(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip6 
 		rte_pktmbuf_free(m);
 		return -ENETUNREACH;
 	}
-	return ip6_send(ctx, ifindex, &nh, m, src, dst, proto, hlim);
+	return tern_ip6_output_via(ctx, ifindex, &nh, m, src, dst, proto, hlim);
 }
 
 int
@@ -255,5 +255,5 @@ tern_ip6_output_if(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m,
 		   const struct tern_ip6 *src, const struct tern_ip6 *dst, uint8_t proto,
 		   uint8_t hlim)
 {
-	return ip6_send(ctx, ifindex, dst, m, src, dst, proto, hlim);
+	return tern_ip6_output_via(ctx, ifindex, dst, m, src, dst, proto, hlim);
 }

@@ -236,6 +236,36 @@ tern_ip4_hdr_cksum(const void *ih, uint16_t ihl)
 	return (uint16_t)~tern_cksum_fold64(tern_cksum_add(ih, ihl, 0));
 }
 
+/*
+ * Cut packet @m to @len bytes (<= its length), across segments: the
+ * segments past the cut are freed. rte_pktmbuf_trim() only shortens the
+ * last segment.
+ */
+static inline void
+tern_pkt_cut(struct rte_mbuf *m, uint32_t len)
+{
+	struct rte_mbuf *seg = m, *rest;
+	uint32_t left = len;
+	uint16_t nb = 1;
+
+	if (likely(m->next == NULL)) {
+		m->data_len = (uint16_t)len;
+		m->pkt_len = len;
+		return;
+	}
+	while (left > seg->data_len && seg->next != NULL) {
+		left -= seg->data_len;
+		seg = seg->next;
+		nb++;
+	}
+	seg->data_len = (uint16_t)left;
+	rest = seg->next;
+	seg->next = NULL;
+	m->nb_segs = nb;
+	m->pkt_len = len;
+	rte_pktmbuf_free(rest);
+}
+
 /* cksum.c */
 uint16_t tern_cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint32_t sum);
 uint32_t tern_cksum_phdr4(tern_ip4_t src, tern_ip4_t dst, uint8_t proto, uint32_t len);
@@ -294,6 +324,13 @@ void tern_icmp4_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t
 
 /* ip6.c */
 void tern_ip6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
+/* tern_ip4_output() with the route already looked up: @nh via @ifindex. */
+int tern_ip4_output_via(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_ip4_t dst,
+			uint8_t proto, uint8_t ttl, uint16_t ifindex, tern_ip4_t nh);
+/* tern_ip6_output() with the route already looked up: @nh via @ifindex. */
+int tern_ip6_output_via(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *nh,
+			struct rte_mbuf *m, const struct tern_ip6 *src,
+			const struct tern_ip6 *dst, uint8_t proto, uint8_t hlim);
 /* Source address for @dst (0 if no route). */
 tern_ip4_t tern_ip4_src_select(struct tern_ctx *ctx, tern_ip4_t dst);
 /* Source address for @dst into @src. @return 0 or -ENETUNREACH. */

@@ -16,7 +16,8 @@ udp_cksum_ok(struct tern_ctx *ctx, const struct rte_mbuf *m, const struct tern_i
 	uint32_t phdr;
 
 	/* The device's verdict (reassembly clears it: no device saw the whole). */
-	if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD) {
+	/* NONE: the data was verified, the field is partial (vhost, virtio). */
+	if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD || f == RTE_MBUF_F_RX_L4_CKSUM_NONE) {
 		TERN_STAT_INC(ctx, udp_cksum_rx_hw);
 		return true;
 	}
@@ -60,7 +61,7 @@ tern_udp_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_in
 		goto drop;
 	}
 	if (ulen < ip->l4_len)
-		rte_pktmbuf_trim(m, ip->l4_len - ulen);
+		tern_pkt_cut(m, ulen);
 
 	s = tern_udp_lookup(tern_udpc(ctx), ip, uh->src_port, uh->dst_port);
 	if (unlikely(s == NULL)) {
@@ -85,7 +86,8 @@ tern_udp_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_in
 	m->packet_type = (ip->family == 4 ? RTE_PTYPE_L3_IPV4_EXT_UNKNOWN :
 			  RTE_PTYPE_L3_IPV6_EXT_UNKNOWN) | RTE_PTYPE_L4_UDP;
 	s->rxq[s->rxq_tail++ & s->rxq_mask] = m;
-	if (n == 0 && !s->readable_posted) {
+	/* Once per wake-up; retried on the next datagram if the queue was full. */
+	if (!s->readable_posted) {
 		struct tern_event ev = {
 			.type = TERN_EV_READABLE, .obj = s, .udata = s->udata,
 		};
@@ -151,7 +153,7 @@ tern_udp_recvfrom(struct tern_udp_stream *s, void *buf, size_t len, struct tern_
 		return -EAGAIN;
 	if (src != NULL)
 		tern_udp_pkt_src(m, src);
-	n = RTE_MIN((uint32_t)len, m->pkt_len);
+	n = len < m->pkt_len ? (uint32_t)len : m->pkt_len;
 	p = rte_pktmbuf_read(m, 0, n, buf);
 	if (p != NULL && p != buf)
 		memcpy(buf, p, n);

@@ -16,39 +16,32 @@
  * computed here (a fragmented datagram's checksum covers every fragment).
  */
 
-/* Fill the UDP header at @m's data; @src/@dst in network order. */
-static int
+/* Where a datagram goes: the route, looked up once per datagram. */
+struct udp_route {
+	uint16_t ifindex;
+	union {
+		tern_ip4_t nh4;
+		struct tern_ip6 nh6;
+	};
+};
+
+/* Fill the UDP header at @m's data and its checksum (offloaded or not). */
+static void
 udp_finish(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_sockaddr *src,
-	   const struct tern_sockaddr *dst, uint16_t ulen)
+	   const struct tern_sockaddr *dst, uint16_t ulen, const struct tern_iface *ifp)
 {
 	struct rte_udp_hdr *uh = rte_pktmbuf_mtod(m, struct rte_udp_hdr *);
-	const struct tern_iface *ifp;
-	uint16_t ifindex, iphlen;
+	uint16_t iphlen = dst->family == 4 ? sizeof(struct rte_ipv4_hdr) :
+		sizeof(struct rte_ipv6_hdr);
 	uint32_t phdr;
-	int ret;
 
-	if (dst->family == 4) {
-		tern_ip4_t nh;
-
-		ret = tern_net_route4_lookup(ctx->net, dst->ip4, &ifindex, &nh);
-		iphlen = sizeof(struct rte_ipv4_hdr);
-	} else {
-		struct tern_ip6 nh;
-
-		ret = tern_net_route6_lookup(ctx->net, &dst->ip6, &ifindex, &nh);
-		iphlen = sizeof(struct rte_ipv6_hdr);
-	}
-	if (unlikely(ret != 0)) {
-		TERN_STAT_INC(ctx, drop_udp_noroute);
-		return -ENETUNREACH;
-	}
-	ifp = &ctx->net->ifaces[ifindex];
 	uh->src_port = src->port;
 	uh->dst_port = dst->port;
 	uh->dgram_len = rte_cpu_to_be_16(ulen);
 	phdr = dst->family == 4 ? tern_cksum_phdr4(src->ip4, dst->ip4, IPPROTO_UDP, ulen) :
 		tern_cksum_phdr6(&src->ip6, &dst->ip6, IPPROTO_UDP, ulen);
 	m->l4_len = sizeof(*uh);
+	/* The device sums it only for a datagram that leaves in one piece. */
 	if ((ifp->dev->caps & TERN_CAP_TX_UDP_CKSUM) && (uint32_t)ulen + iphlen <= ifp->mtu) {
 		uh->dgram_cksum = tern_cksum_fold(phdr);
 		m->ol_flags |= RTE_MBUF_F_TX_UDP_CKSUM;
@@ -60,7 +53,6 @@ udp_finish(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_sockaddr 
 			uh->dgram_cksum = 0xffff;	/* 0 means "none" */
 		TERN_STAT_INC(ctx, udp_cksum_tx_sw);
 	}
-	return 0;
 }
 
 /* Send one payload @m from @s to @dst. On error @m still belongs to the caller. */
@@ -68,7 +60,9 @@ static int
 udp_send_one(struct tern_udp_stream *s, struct rte_mbuf *m, const struct tern_sockaddr *dst)
 {
 	struct tern_ctx *ctx = s->ctx;
+	const struct tern_iface *ifp;
 	struct tern_sockaddr src;
+	struct udp_route rt;
 	uint32_t ulen;
 	int ret;
 
@@ -85,24 +79,29 @@ udp_send_one(struct tern_udp_stream *s, struct rte_mbuf *m, const struct tern_so
 	/* Room for every header in front, or nothing is sent at all. */
 	if (unlikely(rte_pktmbuf_headroom(m) < UDP_HEADROOM(dst->family)))
 		return -ENOBUFS;
+	ret = dst->family == 4 ?
+		tern_net_route4_lookup(ctx->net, dst->ip4, &rt.ifindex, &rt.nh4) :
+		tern_net_route6_lookup(ctx->net, &dst->ip6, &rt.ifindex, &rt.nh6);
+	if (unlikely(ret != 0)) {
+		TERN_STAT_INC(ctx, drop_udp_noroute);
+		return -ENETUNREACH;
+	}
+	ifp = &ctx->net->ifaces[rt.ifindex];
 	src = s->local;
 	if (s->local_any) {
 		if (dst->family == 4)
-			src.ip4 = tern_ip4_src_select(ctx, dst->ip4);
-		else if (tern_ip6_src_select(ctx, &dst->ip6, &src.ip6) != 0)
-			memset(&src.ip6, 0, sizeof(src.ip6));
+			src.ip4 = tern_iface_src4(ifp, rt.nh4);
+		else
+			src.ip6 = *tern_iface_src6(ifp, &dst->ip6);
 	}
 	rte_pktmbuf_prepend(m, sizeof(struct rte_udp_hdr));
-	ret = udp_finish(ctx, m, &src, dst, (uint16_t)ulen);
-	if (unlikely(ret != 0)) {
-		rte_pktmbuf_adj(m, sizeof(struct rte_udp_hdr));
-		return ret;
-	}
+	udp_finish(ctx, m, &src, dst, (uint16_t)ulen, ifp);
 	TERN_STAT_INC(ctx, udp_out);
 	if (dst->family == 4)
-		tern_ip4_output(ctx, m, src.ip4, dst->ip4, IPPROTO_UDP, 0);
+		tern_ip4_output_via(ctx, m, src.ip4, dst->ip4, IPPROTO_UDP, 0, rt.ifindex, rt.nh4);
 	else
-		tern_ip6_output(ctx, m, &src.ip6, &dst->ip6, IPPROTO_UDP, 0);
+		tern_ip6_output_via(ctx, rt.ifindex, &rt.nh6, m, &src.ip6, &dst->ip6, IPPROTO_UDP,
+				    0);
 	return 0;
 }
 
