@@ -24,7 +24,7 @@ tern_cksum_fold(uint32_t sum)
  * odd-length segments are handled by swapping the next segment's sum.
  */
 uint16_t
-tern_cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint32_t sum)
+tern_cksum_mbuf_segs(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint32_t sum)
 {
 	uint64_t acc = sum;
 	uint32_t seglen, n;

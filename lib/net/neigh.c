@@ -249,7 +249,16 @@ tern_neigh_output(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const 
 	struct tern_held *h;
 	unsigned int i, same = 0;
 
-	st = tern_neigh_get(net, ifindex, family, addr, ctx->now_ns, &mac);
+	/* Consecutive packets mostly go to one neighbor: skip the hash. */
+	if (likely(nc->last_neigh != NULL && neigh_match(nc->last_neigh, ifindex, family, addr))) {
+		st = neigh_state(net, nc->last_neigh, ctx->now_ns, &mac);
+	} else {
+		struct tern_neigh *e = neigh_find(net, ifindex, family, addr);
+
+		st = e == NULL ? TERN_NEIGH_NONE : neigh_state(net, e, ctx->now_ns, &mac);
+		if (e != NULL)
+			nc->last_neigh = e;
+	}
 	switch (st) {
 	case TERN_NEIGH_REACHABLE:
 	case TERN_NEIGH_PERMANENT:

@@ -140,6 +140,8 @@ struct tern_net_ctx {
 	uint64_t icmp_last_ns;
 	uint64_t icmp_ns_per_token;
 	uint64_t icmp_burst_ns;
+	/* the last neighbor used: entries never move, so a pointer stays valid */
+	struct tern_neigh *last_neigh;
 	/* packets held while resolving */
 	uint32_t nb_held;
 	struct tern_timer hold_timer;
@@ -267,7 +269,22 @@ tern_pkt_cut(struct rte_mbuf *m, uint32_t len)
 }
 
 /* cksum.c */
-uint16_t tern_cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint32_t sum);
+uint16_t tern_cksum_mbuf_segs(const struct rte_mbuf *m, uint32_t off, uint32_t len,
+			      uint32_t sum);
+
+/*
+ * The checksum field value for @len bytes of @m from @off plus @sum (a
+ * pseudo-header), or 0 when verifying data whose checksum is right.
+ * Inline for data within the first segment, the common case.
+ */
+static inline uint16_t
+tern_cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint32_t sum)
+{
+	if (likely(off + len <= m->data_len))
+		return (uint16_t)~tern_cksum_fold64(tern_cksum_add(
+			rte_pktmbuf_mtod_offset(m, const uint8_t *, off), len, sum));
+	return tern_cksum_mbuf_segs(m, off, len, sum);
+}
 uint32_t tern_cksum_phdr4(tern_ip4_t src, tern_ip4_t dst, uint8_t proto, uint32_t len);
 uint32_t tern_cksum_phdr6(const struct tern_ip6 *src, const struct tern_ip6 *dst, uint8_t proto,
 			  uint32_t len);
