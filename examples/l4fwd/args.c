@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <netinet/in.h>
+
 #include "l4fwd.h"
 
 void
@@ -55,6 +57,9 @@ l4fwd_usage(FILE *f, const char *prog)
 "  --port N              ethdev port to use (default 0)\n"
 "  --gw A.B.C.D          IPv4 default gateway\n"
 "  --gw6 ADDR            IPv6 default gateway\n"
+"  --neigh IP,MAC        a permanent neighbor (IPv4 or IPv6) on the port, for a\n"
+"                        peer that answers no ARP/ND (e.g. dpdk-testpmd);\n"
+"                        repeatable, up to %u\n"
 "  --stats-interval SEC  print rates and drop counters every SEC seconds\n"
 "                        (default 0: only the final counters at exit)\n"
 "  --duration SEC        exit after SEC seconds (default 0: run until a signal)\n"
@@ -79,7 +84,7 @@ l4fwd_usage(FILE *f, const char *prog)
 "      --mode tx --addr 10.0.0.1/24 --lport 7000 --raddr 10.0.0.2 --rport 9000 \\\n"
 "      --size 512 --count 10000\n",
 		prog, TERN_UDP_MAX_PAYLOAD, L4FWD_DEF_SIZE, L4FWD_MAX_BURST, L4FWD_DEF_BURST,
-		prog, prog);
+		L4FWD_MAX_NEIGH, prog, prog);
 }
 
 const char *
@@ -144,6 +149,35 @@ parse_host6(const char *s, struct tern_ip6 *a)
 	return (strchr(s, '/') != NULL || tern_ip6_parse(s, a, NULL) != 0) ? -1 : 0;
 }
 
+/* "IP,MAC": an IPv4 or IPv6 host address and an Ethernet address. */
+static int
+parse_neigh(const char *s, struct l4fwd_neigh *n)
+{
+	char buf[INET6_ADDRSTRLEN + RTE_ETHER_ADDR_FMT_SIZE + 2];
+	char *comma;
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strcpy(buf, s);
+	/* the last comma: an IPv6 address has none, a MAC has none */
+	comma = strrchr(buf, ',');
+	if (comma == NULL)
+		return -1;
+	*comma = '\0';
+	if (rte_ether_unformat_addr(comma + 1, &n->mac) != 0 ||
+	    !rte_is_unicast_ether_addr(&n->mac) || rte_is_zero_ether_addr(&n->mac))
+		return -1;
+	if (parse_host4(buf, &n->ip4) == 0 && n->ip4 != 0) {
+		n->family = L4FWD_V4;
+		return 0;
+	}
+	if (parse_host6(buf, &n->ip6) == 0) {
+		n->family = L4FWD_V6;
+		return 0;
+	}
+	return -1;
+}
+
 /* Checks across options, once all are read. */
 static int
 check_opts(const struct l4fwd_opts *o, bool have_lport, bool have_rport)
@@ -191,6 +225,15 @@ check_opts(const struct l4fwd_opts *o, bool have_lport, bool have_rport)
 			p);
 		return -1;
 	}
+	for (unsigned int i = 0; i < o->nb_neigh; i++) {
+		if (!o->have_addr[o->neigh[i].family]) {
+			fprintf(stderr, "%s: --neigh %s needs --%s\n", p,
+				o->neigh[i].family == L4FWD_V4 ? "for an IPv4 address" :
+				"for an IPv6 address",
+				o->neigh[i].family == L4FWD_V4 ? "addr" : "addr6");
+			return -1;
+		}
+	}
 	if (o->mode != L4FWD_TX && o->rate != 0) {
 		fprintf(stderr, "%s: --rate is for --mode tx\n", p);
 		return -1;
@@ -203,7 +246,7 @@ l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o)
 {
 	enum { O_PROTO = 256, O_MODE, O_ADDR, O_ADDR6, O_LPORT, O_RADDR, O_RPORT, O_RADDR6,
 	       O_SIZE, O_COUNT, O_RATE, O_BURST, O_LCORES, O_PORT, O_GW, O_GW6, O_STATS,
-	       O_DURATION, O_NOOFF };
+	       O_DURATION, O_NOOFF, O_NEIGH };
 	static const struct option lo[] = {
 		{ "proto", required_argument, NULL, O_PROTO },
 		{ "mode", required_argument, NULL, O_MODE },
@@ -224,6 +267,7 @@ l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o)
 		{ "stats-interval", required_argument, NULL, O_STATS },
 		{ "duration", required_argument, NULL, O_DURATION },
 		{ "no-offload", no_argument, NULL, O_NOOFF },
+		{ "neigh", required_argument, NULL, O_NEIGH },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -350,6 +394,16 @@ l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o)
 			break;
 		case O_NOOFF:
 			o->no_offload = true;
+			break;
+		case O_NEIGH:
+			if (o->nb_neigh == L4FWD_MAX_NEIGH) {
+				fprintf(stderr, "%s: at most %u --neigh\n", L4FWD_NAME,
+					L4FWD_MAX_NEIGH);
+				return -1;
+			}
+			if (parse_neigh(optarg, &o->neigh[o->nb_neigh]) != 0)
+				goto bad;
+			o->nb_neigh++;
 			break;
 		case 'h':
 			l4fwd_usage(stdout, L4FWD_NAME);

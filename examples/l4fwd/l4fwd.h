@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include <rte_common.h>
+#include <rte_ether.h>
 
 #include <tern/tern.h>
 
@@ -23,6 +24,7 @@
 #define L4FWD_MAX_BURST		512
 #define L4FWD_DEF_BURST		32
 #define L4FWD_DEF_SIZE		64
+#define L4FWD_MAX_NEIGH		16
 
 enum l4fwd_mode {
 	L4FWD_ECHO,
@@ -36,6 +38,14 @@ enum {
 	L4FWD_V4,
 	L4FWD_V6,
 	L4FWD_NB_FAMILIES,
+};
+
+/* A permanent neighbor from --neigh. */
+struct l4fwd_neigh {
+	int family;			/* L4FWD_V4 or L4FWD_V6 */
+	tern_ip4_t ip4;
+	struct tern_ip6 ip6;
+	struct rte_ether_addr mac;
 };
 
 /* The command line, once parsed; read-only while the workers run. */
@@ -58,6 +68,8 @@ struct l4fwd_opts {
 	tern_ip4_t addr, raddr, gw;
 	uint8_t addr_len, addr6_len;
 	struct tern_ip6 addr6, raddr6, gw6;
+	unsigned int nb_neigh;		/* --neigh */
+	struct l4fwd_neigh neigh[L4FWD_MAX_NEIGH];
 };
 
 /* What the application itself counts, per family. */

@@ -130,6 +130,17 @@ setup_net(struct l4fwd_app *app)
 		fprintf(stderr, "%s: could not add the default routes\n", p);
 		return 2;
 	}
+	for (unsigned int i = 0; i < o->nb_neigh; i++) {
+		const struct l4fwd_neigh *n = &o->neigh[i];
+		int r = n->family == L4FWD_V4 ?
+			tern_net_neigh4_set(app->net, ifindex, n->ip4, &n->mac) :
+			tern_net_neigh6_set(app->net, ifindex, &n->ip6, &n->mac);
+
+		if (r != 0) {
+			fprintf(stderr, "%s: --neigh: %s\n", p, rte_strerror(-r));
+			return 2;
+		}
+	}
 	if (o->have_raddr[L4FWD_V4]) {
 		tern_ip4_t nh;
 		uint16_t ifi;

@@ -143,16 +143,13 @@ tern_ctx_destroy(struct tern_ctx *ctx)
 }
 
 static void
-port_flush(struct tern_ctx *ctx, struct tern_ctx_port *p)
+port_flush(struct tern_ctx *ctx, struct tern_ctx_port *p, unsigned int tries)
 {
 	uint16_t sent = 0, n = p->tx_n, i;
 	uint64_t bytes = 0;
-	unsigned int tries;
 
 	if (n == 0)
 		return;
-	for (i = 0; i < n; i++)
-		bytes += p->tx_buf[i]->pkt_len;
 	if (p->dev->vtx != NULL) {
 		struct rte_mbuf *batch[TERN_TX_BUF];
 
@@ -160,26 +157,33 @@ port_flush(struct tern_ctx *ctx, struct tern_ctx_port *p)
 		 * Take the batch out before calling back: the callback may feed
 		 * a context (this one too) that sends again on this port.
 		 */
+		for (i = 0; i < n; i++)
+			bytes += p->tx_buf[i]->pkt_len;
 		memcpy(batch, p->tx_buf, n * sizeof(batch[0]));
 		p->tx_n = 0;
 		TERN_STAT_ADD(ctx, tx_pkts, n);
 		TERN_STAT_ADD(ctx, tx_bytes, bytes);
 		p->dev->vtx(p->dev->vtx_arg, batch, n);
 		return;
-	} else {
-		for (tries = 0; sent < n && tries < CTX_TX_RETRIES; tries++)
-			sent += rte_eth_tx_burst(p->port_id, p->queue_id, p->tx_buf + sent,
-						 n - sent);
 	}
-	if (sent < n) {
-		/* Keep the rest for the next flush; count only what left. */
-		for (i = sent; i < n; i++)
-			bytes -= p->tx_buf[i]->pkt_len;
+	for (; sent < n && tries > 0; tries--)
+		sent += rte_eth_tx_burst(p->port_id, p->queue_id, p->tx_buf + sent, n - sent);
+	if (sent == 0)
+		return;
+	for (i = 0; i < sent; i++)
+		bytes += p->tx_buf[i]->pkt_len;
+	/* Keep the rest for the next flush. */
+	if (sent < n)
 		memmove(p->tx_buf, p->tx_buf + sent, (n - sent) * sizeof(p->tx_buf[0]));
-	}
 	p->tx_n = n - sent;
 	TERN_STAT_ADD(ctx, tx_pkts, sent);
 	TERN_STAT_ADD(ctx, tx_bytes, bytes);
+}
+
+void
+tern_ctx_port_flush(struct tern_ctx *ctx, uint16_t port)
+{
+	port_flush(ctx, &ctx->ports[port], 1);
 }
 
 void
@@ -188,7 +192,7 @@ tern_ctx_flush(struct tern_ctx *ctx)
 	uint16_t i;
 
 	for (i = 0; i < ctx->nb_ports; i++)
-		port_flush(ctx, &ctx->ports[i]);
+		port_flush(ctx, &ctx->ports[i], CTX_TX_RETRIES);
 }
 
 uint64_t

@@ -88,6 +88,13 @@ struct tern_ctx {
 #define TERN_STAT_INC(ctx, name)	((ctx)->stats.name++)
 #define TERN_STAT_ADD(ctx, name, n)	((ctx)->stats.name += (n))
 
+/*
+ * One try at handing port @port's buffered packets to the device (the full
+ * buffer case of tern_ctx_tx(): a device that stopped taking packets must
+ * not cost a retry loop per packet).
+ */
+void tern_ctx_port_flush(struct tern_ctx *ctx, uint16_t port);
+
 /* Core-level context set-up, used by the stack assembly (lib/stack). */
 struct tern_ctx *tern_ctx_alloc(const struct tern_ctx_param *param);
 int tern_ctx_port_bind(struct tern_ctx *ctx, struct tern_dev *dev, uint16_t queue_id);
@@ -104,7 +111,7 @@ tern_ctx_tx(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf *m)
 	struct tern_ctx_port *p = &ctx->ports[port];
 
 	if (unlikely(p->tx_n == TERN_TX_BUF)) {
-		tern_ctx_flush(ctx);
+		tern_ctx_port_flush(ctx, port);
 		if (p->tx_n == TERN_TX_BUF) {
 			TERN_STAT_INC(ctx, drop_tx_full);
 			rte_pktmbuf_free(m);
