@@ -7,6 +7,9 @@
 
 #include "tern_net_priv.h"
 
+#define ETH_PF_MBUF	8	/* mbufs prefetched ahead */
+#define ETH_PF_DATA	4	/* packet data prefetched ahead */
+
 static void
 eth_input_one(struct tern_ctx *ctx, const struct tern_iface *ifp, struct rte_mbuf *m)
 {
@@ -73,11 +76,20 @@ tern_eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint
 	const struct tern_iface *ifp = &ctx->net->ifaces[port];
 	uint16_t i;
 
-	for (i = 0; i < n && i < 4; i++)
+	/*
+	 * Packets written by another core (or a NIC) miss the cache twice: the
+	 * mbuf, then the data its buf_addr/data_off point to. Ask for the
+	 * mbufs further ahead than the data.
+	 */
+	for (i = 0; i < n && i < ETH_PF_MBUF; i++)
+		rte_prefetch0(pkts[i]);
+	for (i = 0; i < n && i < ETH_PF_DATA; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < n; i++) {
-		if (i + 4 < n)
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 4], void *));
+		if (i + ETH_PF_MBUF < n)
+			rte_prefetch0(pkts[i + ETH_PF_MBUF]);
+		if (i + ETH_PF_DATA < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + ETH_PF_DATA], void *));
 		eth_input_one(ctx, ifp, pkts[i]);
 	}
 }
