@@ -168,6 +168,12 @@ send_counted(struct l4fwd_worker *w, struct tern_udp_stream *s, struct rte_mbuf 
 			c->tx_bytes += len[j];
 		c->tx_dgrams += k;
 		i += k;
+		if (i < n && rte_errno == ENOBUFS) {
+			/* the device queue is full: the rest would fail too */
+			w->st.d.send_failed += n - i;
+			rte_pktmbuf_free_bulk(pkts + i, n - i);
+			break;
+		}
 		if (i < n) {
 			w->st.d.send_failed++;
 			rte_pktmbuf_free(pkts[i]);

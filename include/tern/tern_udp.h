@@ -92,9 +92,10 @@ TERN_API int tern_udp_pkt_src(const struct rte_mbuf *m, struct tern_sockaddr *sr
  * Send @p n datagrams, each mbuf's data a payload, to @p dst (NULL: the
  * connected remote). Takes ownership of the mbufs it accepts.
  * @return datagrams accepted; on a short count rte_errno says why
- *   (EDESTADDRREQ, EAFNOSUPPORT, EMSGSIZE, ENETUNREACH, EINVAL, or ENOBUFS
- *   when an mbuf has less than 70 bytes of headroom for the headers) and
- *   the rest still belong to the caller.
+ *   (EDESTADDRREQ, EAFNOSUPPORT, EMSGSIZE, ENETUNREACH, EINVAL, or ENOBUFS:
+ *   an mbuf has less than 70 bytes of headroom for the headers, or the
+ *   device's queue is full; then a TERN_EV_WRITABLE event for the stream
+ *   follows once it has room) and the rest still belong to the caller.
  */
 TERN_API uint16_t tern_udp_send_burst(struct tern_udp_stream *s, struct rte_mbuf **pkts,
 				      uint16_t n, const struct tern_sockaddr *dst);

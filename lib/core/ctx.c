@@ -193,6 +193,14 @@ tern_ctx_flush(struct tern_ctx *ctx)
 
 	for (i = 0; i < ctx->nb_ports; i++)
 		port_flush(ctx, &ctx->ports[i], CTX_TX_RETRIES);
+	if (unlikely(ctx->tx_was_full)) {
+		for (i = 0; i < ctx->nb_ports; i++)
+			if (ctx->ports[i].tx_n == TERN_TX_BUF)
+				return;	/* still full: wait */
+		ctx->tx_was_full = false;
+		if (ctx->on_tx_space != NULL)
+			ctx->on_tx_space(ctx);
+	}
 }
 
 uint64_t

@@ -74,6 +74,10 @@ struct tern_ctx {
 	uint32_t evq_tail;
 	struct tern_event *evq;
 
+	/* Called after a flush that made room on a port that had been full. */
+	void (*on_tx_space)(struct tern_ctx *ctx);
+	bool tx_was_full;
+
 	/* layers' teardown, newest first */
 	void (*fini[4])(struct tern_ctx *ctx);
 	unsigned int nb_fini;
@@ -104,6 +108,23 @@ int tern_ctx_on_destroy(struct tern_ctx *ctx, void (*fn)(struct tern_ctx *ctx));
 /* Register a counter of packets a layer holds (summed by tern_ctx_pending()). */
 int tern_ctx_on_pending(struct tern_ctx *ctx, unsigned int (*fn)(const struct tern_ctx *ctx));
 
+/*
+ * Whether port @port can take another packet: after one flush attempt if
+ * its buffer is full. A layer that gets false should hold its packet back
+ * (and may wait for ctx->on_tx_space).
+ */
+static inline bool
+tern_ctx_tx_room(struct tern_ctx *ctx, uint16_t port)
+{
+	if (likely(ctx->ports[port].tx_n < TERN_TX_BUF))
+		return true;
+	tern_ctx_port_flush(ctx, port);
+	if (ctx->ports[port].tx_n < TERN_TX_BUF)
+		return true;
+	ctx->tx_was_full = true;
+	return false;
+}
+
 /* Queue @m for transmission on port index @port; it is sent at the next flush. */
 static inline void
 tern_ctx_tx(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf *m)
@@ -113,6 +134,7 @@ tern_ctx_tx(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf *m)
 	if (unlikely(p->tx_n == TERN_TX_BUF)) {
 		tern_ctx_port_flush(ctx, port);
 		if (p->tx_n == TERN_TX_BUF) {
+			ctx->tx_was_full = true;
 			TERN_STAT_INC(ctx, drop_tx_full);
 			rte_pktmbuf_free(m);
 			return;

@@ -32,6 +32,7 @@ struct tern_udp_stream {
 	bool connected;
 	bool local_any;
 	bool readable_posted;
+	bool want_writable;	/* a send found the device queue full */
 	uint64_t udata;
 	uint32_t rxq_mask;
 	uint32_t rxq_head;
@@ -42,6 +43,7 @@ struct tern_udp_stream {
 /* Per-context UDP state: streams by local port, per family. */
 struct tern_udp_ctx {
 	struct tern_udp_stream *all;
+	uint32_t nb_want_writable;
 	uint16_t next_ephemeral;
 	struct tern_udp_stream *port4[65536];
 	struct tern_udp_stream *port6[65536];

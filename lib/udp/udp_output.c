@@ -86,6 +86,14 @@ udp_send_one(struct tern_udp_stream *s, struct rte_mbuf *m, const struct tern_so
 		TERN_STAT_INC(ctx, drop_udp_noroute);
 		return -ENETUNREACH;
 	}
+	/* The device queue full: keep the datagram, say so, wake up later. */
+	if (unlikely(!tern_ctx_tx_room(ctx, rt.ifindex))) {
+		if (!s->want_writable) {
+			s->want_writable = true;
+			tern_udpc(ctx)->nb_want_writable++;
+		}
+		return -ENOBUFS;
+	}
 	ifp = &ctx->net->ifaces[rt.ifindex];
 	src = s->local;
 	if (s->local_any) {

@@ -52,6 +52,29 @@ addr_is_ours(const struct tern_net *net, const struct tern_sockaddr *sa)
 	return false;
 }
 
+/* Room again on the devices: wake the streams whose sends were refused. */
+static void
+udp_tx_space(struct tern_ctx *ctx)
+{
+	struct tern_udp_ctx *uc = tern_udpc(ctx);
+	struct tern_udp_stream *s;
+
+	for (s = uc->all; s != NULL && uc->nb_want_writable > 0; s = s->all_next) {
+		struct tern_event ev = {
+			.type = TERN_EV_WRITABLE, .obj = s, .udata = s->udata,
+		};
+
+		if (!s->want_writable)
+			continue;
+		if (tern_ctx_post_event(ctx, &ev) != 0)
+			break;	/* the queue is full: retried at the next wake-up */
+		s->want_writable = false;
+		uc->nb_want_writable--;
+	}
+	if (uc->nb_want_writable > 0)
+		ctx->tx_was_full = true;
+}
+
 static void
 udp_ctx_fini(struct tern_ctx *ctx)
 {
@@ -89,6 +112,7 @@ tern_udp_ctx_init(struct tern_ctx *ctx)
 	uc->next_ephemeral = UDP_EPHEMERAL_LO;
 	ctx->udp_ctx = uc;
 	tern_net_ctx_set_l4(ctx, IPPROTO_UDP, tern_udp_input);
+	ctx->on_tx_space = udp_tx_space;
 	tern_ctx_on_destroy(ctx, udp_ctx_fini);
 	tern_ctx_on_pending(ctx, udp_ctx_pending);
 	return 0;
@@ -215,6 +239,8 @@ tern_udp_close(struct tern_udp_stream *s)
 			break;
 		}
 	}
+	if (s->want_writable)
+		uc->nb_want_writable--;
 	*s->all_pprev = s->all_next;
 	if (s->all_next != NULL)
 		s->all_next->all_pprev = s->all_pprev;
