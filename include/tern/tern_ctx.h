@@ -31,7 +31,8 @@ struct tern_net;
 struct tern_ctx_param {
 	struct tern_net *net;	/**< required: devices, addresses, routes */
 	uint16_t queue_id;	/**< queue pair used on every device */
-	int socket_id;		/**< NUMA socket; SOCKET_ID_ANY: the caller's */
+	/** NUMA socket for the context's memory: 0 unless set (SOCKET_ID_ANY: the caller's). */
+	int socket_id;
 	/** Drive time by hand (tern_ctx_set_time()) instead of the TSC. */
 	bool manual_clock;
 	uint64_t timer_tick_ns;	/**< timer wheel tick; default 1 ms */
@@ -77,8 +78,10 @@ TERN_API unsigned int tern_ctx_run_timers(struct tern_ctx *ctx);
 TERN_API void tern_ctx_flush(struct tern_ctx *ctx);
 
 /**
- * The context's time in nanoseconds since it was created. With the TSC
- * clock it is refreshed at each poll (tern_ctx_update_time() forces it).
+ * The context's time in nanoseconds since its tern_net was created (every
+ * context of a network shares the base, so shared neighbor entries age
+ * alike); a manual clock starts at 0. With the TSC clock it is refreshed at
+ * each poll (tern_ctx_update_time() forces it).
  */
 TERN_API uint64_t tern_ctx_now(const struct tern_ctx *ctx);
 

@@ -53,7 +53,10 @@ struct tern_dev_param {
 	uint16_t nb_txd;	/**< tx descriptors per queue; default 1024 */
 	uint32_t nb_mbufs;	/**< mbufs in the pool of each socket; default 16383 */
 	uint16_t mtu;		/**< default: the device's current MTU */
-	/** Offloads the user allows (TERN_CAP_*); 0 means all the device has. */
+	/**
+	 * Offloads the user allows (TERN_CAP_*); 0 means every one the device
+	 * has except LRO, TSO and UFO, which must be asked for by name.
+	 */
 	uint32_t allow_caps;
 	bool no_offload;	/**< force every software path */
 	bool no_promisc;	/**< leave promiscuous mode off */

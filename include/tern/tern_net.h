@@ -78,7 +78,8 @@ TERN_API void tern_net_destroy(struct tern_net *net);
  * @param vlan_id 0 for untagged, else 802.1Q VLAN id (1..4094) to accept
  *   and to tag output with.
  * @return the interface index (also the port index of tern_ctx_input()), or
- *   -EINVAL, -ENOSPC (TERN_MAX_PORTS reached), -EEXIST (added already).
+ *   -EINVAL, -ENOSPC (TERN_MAX_PORTS reached), -EEXIST (added already),
+ *   -EBUSY (a context of this network exists: add every interface first).
  *   An IPv6 link-local address (EUI-64 from the MAC) is added with it.
  */
 TERN_API int tern_net_iface_add(struct tern_net *net, struct tern_dev *dev, uint16_t vlan_id);
@@ -106,6 +107,9 @@ TERN_API int tern_net_addr6_add(struct tern_net *net, uint16_t ifindex,
 /**
  * Add an IPv4 route @p prefix/@p len via gateway @p gw (0: on-link) out of
  * @p ifindex. A /0 prefix is the default route. @return 0, -EINVAL, -ENOSPC.
+ * Adding routes while contexts run is safe; deleting or replacing one is
+ * not yet (its next hop and rte_lpm's groups are reused without a grace
+ * period): change those before the workers start or while they are paused.
  */
 TERN_API int tern_net_route4_add(struct tern_net *net, tern_ip4_t prefix, uint8_t len,
 				 tern_ip4_t gw, uint16_t ifindex);

@@ -9,6 +9,18 @@
 
 #include "tern_net_priv.h"
 
+/* Whether @a is in one of @ifp's subnets: only such senders get an entry. */
+static bool
+arp_onlink(const struct tern_iface *ifp, tern_ip4_t a)
+{
+	unsigned int i;
+
+	for (i = 0; i < ifp->nb_addr4; i++)
+		if ((a & ifp->addr4[i].mask) == (ifp->addr4[i].addr & ifp->addr4[i].mask))
+			return true;
+	return false;
+}
+
 static const struct rte_ether_addr bcast_mac = {
 	.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }
 };
@@ -59,7 +71,7 @@ tern_arp_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 	if (sip != 0 && !tern_iface_has_addr4(ifp, sip)) {
 		/* Merge: update an existing entry, create one if it asks us. */
 		if (tern_neigh_update(ctx->net, ifindex, 4, &sip, &sha, TERN_NEIGH_REACHABLE,
-				      ctx->now_ns, ours && sip != tip) == 0) {
+				      ctx->now_ns, ours && sip != tip && arp_onlink(ifp, sip)) == 0) {
 			TERN_STAT_INC(ctx, neigh_learned);
 			tern_neigh_release(ctx, ifindex, 4, &sip);
 			learned = true;
@@ -81,7 +93,7 @@ tern_arp_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 	ah->arp_data.arp_sha = ifp->mac;
 	ah->arp_data.arp_sip = tip;
 	tern_pkt_cut(m, sizeof(*ah));
-	m->ol_flags = 0;
+	m->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;	/* ownership stays */
 	TERN_STAT_INC(ctx, arp_rep_out);
 	tern_eth_output(ctx, ifindex, m, &sha, RTE_ETHER_TYPE_ARP);
 	return;

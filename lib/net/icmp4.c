@@ -41,7 +41,7 @@ tern_icmp4_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_
 		ic->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
 		ic->icmp_cksum = 0;
 		ic->icmp_cksum = tern_cksum_mbuf(m, 0, ip->l4_len, 0);
-		m->ol_flags = 0;
+		m->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;	/* ownership stays */
 		TERN_STAT_INC(ctx, icmp4_echo_out);
 		tern_ip4_output(ctx, m, ip->v4.dst, ip->v4.src, IPPROTO_ICMP, 0);
 		return;

@@ -256,7 +256,7 @@ tern_icmp6_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_
 		ic->type = ICMP6_ECHO_REPLY;
 		ic->cksum = 0;
 		ic->cksum = icmp6_cksum(m, ip->l4_len, src, &ip->v6.src);
-		m->ol_flags = 0;
+		m->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;	/* ownership stays */
 		TERN_STAT_INC(ctx, icmp6_echo_out);
 		if (tern_ip6_is_linklocal(&ip->v6.src))
 			tern_ip6_output_if(ctx, ip->ifindex, m, src, &ip->v6.src,

@@ -224,9 +224,18 @@ tern_ip4_output_via(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, te
 		ih->hdr_checksum = tern_ip4_hdr_cksum(ih, sizeof(*ih));
 	}
 	TERN_STAT_INC(ctx, ip4_out);
-	if (bcast)
+	if (bcast) {
 		tern_eth_output(ctx, ifindex, m, &bcast_mac, RTE_ETHER_TYPE_IPV4);
-	else
+	} else if ((((const uint8_t *)&dst)[0] & 0xf0) == 0xe0) {
+		/* multicast: 01:00:5e and the group's low 23 bits (RFC 1112) */
+		const uint8_t *g = (const uint8_t *)&dst;
+		struct rte_ether_addr mac = {
+			.addr_bytes = { 0x01, 0x00, 0x5e, g[1] & 0x7f, g[2], g[3] }
+		};
+
+		tern_eth_output(ctx, ifindex, m, &mac, RTE_ETHER_TYPE_IPV4);
+	} else {
 		tern_neigh_output(ctx, ifindex, 4, &nh, m, RTE_ETHER_TYPE_IPV4);
+	}
 	return 0;
 }

@@ -145,8 +145,10 @@ tern_ip6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 		off += ((uint32_t)eh[1] + 1) * 8;
 		TERN_STAT_INC(ctx, ip6_ext_skipped);
 	}
-	if (nh == NH_NONE)
+	if (nh == NH_NONE) {
+		TERN_STAT_INC(ctx, drop_ip6_proto);	/* nothing follows */
 		goto drop;
+	}
 
 	ip.family = 6;
 	ip.proto = nh;

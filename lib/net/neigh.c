@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <rte_hash_crc.h>
+#include <rte_pause.h>
 
 #include "tern_net_priv.h"
 
@@ -63,6 +64,7 @@ neigh_match(const struct tern_neigh *e, uint16_t ifindex, uint8_t family, const 
 	return ((a[0] ^ b[0]) | (a[1] ^ b[1])) == 0;
 }
 
+/* Writers only (neigh_lock held: no key changes under us). */
 static struct tern_neigh *
 neigh_find(const struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr)
 {
@@ -79,31 +81,107 @@ neigh_find(const struct tern_net *net, uint16_t ifindex, uint8_t family, const v
 	return NULL;
 }
 
-/* Find or insert; the caller holds neigh_lock. */
-static struct tern_neigh *
-neigh_insert(struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr)
+static enum tern_neigh_state neigh_state(const struct tern_net *net, const struct tern_neigh *e,
+					 uint64_t now, struct rte_ether_addr *mac);
+
+/*
+ * Readers: the state of @e if it holds the key, else -1; consistent against
+ * a writer giving the slot to another key meanwhile.
+ */
+static int
+neigh_read(const struct tern_net *net, const struct tern_neigh *e, uint16_t ifindex,
+	   uint8_t family, const void *addr, uint64_t now, struct rte_ether_addr *mac)
+{
+	uint32_t s;
+	int st;
+
+	for (;;) {
+		s = __atomic_load_n(&e->seq, __ATOMIC_ACQUIRE);
+		if (unlikely(s & 1)) {
+			rte_pause();
+			continue;
+		}
+		st = neigh_match(e, ifindex, family, addr) ? (int)neigh_state(net, e, now, mac) : -1;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (likely(__atomic_load_n(&e->seq, __ATOMIC_RELAXED) == s))
+			return st;
+	}
+}
+
+/* Readers: look @addr up; @ep (may be NULL) gets the entry found. */
+static enum tern_neigh_state
+neigh_lookup(const struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
+	     uint64_t now, struct rte_ether_addr *mac, struct tern_neigh **ep)
 {
 	uint32_t h = neigh_hash(ifindex, family, addr), i;
 
 	for (i = 0; i < NEIGH_MAX_PROBE_DIST && i <= net->neigh_mask; i++) {
 		struct tern_neigh *e = &net->neigh[(h + i) & net->neigh_mask];
+		int st;
 
-		if (e->used == 0) {
-			e->ifindex = ifindex;
-			e->family = family;
-			memset(e->addr, 0, sizeof(e->addr));
-			memcpy(e->addr, addr, alen(family));
-			e->lla = 0;
-			e->confirmed_ns = 0;
-			e->probe_ns = 0;
-			e->probes = 0;
-			__atomic_store_n(&e->used, 1, __ATOMIC_RELEASE);
-			return e;
+		if (__atomic_load_n(&e->used, __ATOMIC_ACQUIRE) == 0)
+			break;
+		st = neigh_read(net, e, ifindex, family, addr, now, mac);
+		if (st >= 0) {
+			if (ep != NULL)
+				*ep = e;
+			return (enum tern_neigh_state)st;
 		}
+	}
+	return TERN_NEIGH_NONE;
+}
+
+static void
+neigh_set_key(struct tern_neigh *e, uint16_t ifindex, uint8_t family, const void *addr)
+{
+	e->ifindex = ifindex;
+	e->family = family;
+	memset(e->addr, 0, sizeof(e->addr));
+	memcpy(e->addr, addr, alen(family));
+	e->confirmed_ns = 0;
+	e->probe_ns = 0;
+	e->probes = 0;
+}
+
+/*
+ * Find or insert; the caller holds neigh_lock. A new key takes the first
+ * slot of its chain whose entry aged out or failed, or else the first
+ * unused one: the table does not fill up with the dead.
+ */
+static struct tern_neigh *
+neigh_insert(struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
+	     uint64_t now)
+{
+	uint32_t h = neigh_hash(ifindex, family, addr), i;
+	struct tern_neigh *reuse = NULL, *e = NULL;
+
+	for (i = 0; i < NEIGH_MAX_PROBE_DIST && i <= net->neigh_mask; i++) {
+		enum tern_neigh_state st;
+
+		e = &net->neigh[(h + i) & net->neigh_mask];
+		if (e->used == 0)
+			break;
 		if (neigh_match(e, ifindex, family, addr))
 			return e;
+		st = neigh_state(net, e, now, NULL);
+		if (reuse == NULL && (st == TERN_NEIGH_NONE || st == TERN_NEIGH_FAILED))
+			reuse = e;
+		e = NULL;
 	}
-	return NULL;
+	if (reuse != NULL) {
+		__atomic_store_n(&reuse->seq, reuse->seq + 1, __ATOMIC_RELAXED);	/* odd */
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		__atomic_store_n(&reuse->lla, 0, __ATOMIC_RELAXED);
+		neigh_set_key(reuse, ifindex, family, addr);
+		__atomic_store_n(&reuse->seq, reuse->seq + 1, __ATOMIC_RELEASE);	/* even */
+		return reuse;
+	}
+	if (e == NULL)
+		return NULL;	/* chain full of live entries */
+	neigh_set_key(e, ifindex, family, addr);
+	e->lla = 0;
+	__atomic_store_n(&e->used, 1, __ATOMIC_RELEASE);
+	return e;
 }
 
 static inline uint64_t
@@ -142,9 +220,7 @@ enum tern_neigh_state
 tern_neigh_get(const struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
 	       uint64_t now_ns, struct rte_ether_addr *mac)
 {
-	const struct tern_neigh *e = neigh_find(net, ifindex, family, addr);
-
-	return e == NULL ? TERN_NEIGH_NONE : neigh_state(net, e, now_ns, mac);
+	return neigh_lookup(net, ifindex, family, addr, now_ns, mac, NULL);
 }
 
 int
@@ -156,7 +232,7 @@ tern_neigh_update(struct tern_net *net, uint16_t ifindex, uint8_t family, const 
 	enum tern_neigh_state cur;
 
 	rte_spinlock_lock(&net->neigh_lock);
-	e = create ? neigh_insert(net, ifindex, family, addr) :
+	e = create ? neigh_insert(net, ifindex, family, addr, now_ns) :
 		neigh_find(net, ifindex, family, addr);
 	if (e == NULL) {
 		rte_spinlock_unlock(&net->neigh_lock);
@@ -176,9 +252,16 @@ tern_neigh_update(struct tern_net *net, uint16_t ifindex, uint8_t family, const 
 				 now_ns - net->p.neigh_reachable_ns : 0, __ATOMIC_RELAXED);
 		st = TERN_NEIGH_REACHABLE;
 	}
-	if (st == TERN_NEIGH_INCOMPLETE) {
-		/* Keep a usable MAC while re-resolving a stale entry. */
-		if (neigh_state(net, e, now_ns, NULL) == TERN_NEIGH_STALE) {
+	if (st == TERN_NEIGH_INCOMPLETE || st == TERN_NEIGH_FAILED) {
+		enum tern_neigh_state now_st = neigh_state(net, e, now_ns, NULL);
+
+		/*
+		 * Decided on a lock-free read: another context may have resolved
+		 * it since. A usable entry stays; only a resolution in progress
+		 * can fail.
+		 */
+		if (now_st == TERN_NEIGH_REACHABLE || now_st == TERN_NEIGH_STALE ||
+		    (st == TERN_NEIGH_FAILED && now_st != TERN_NEIGH_INCOMPLETE)) {
 			rte_spinlock_unlock(&net->neigh_lock);
 			return 0;
 		}
@@ -209,7 +292,7 @@ neigh_probe(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *
 	bool send = false;
 
 	rte_spinlock_lock(&net->neigh_lock);
-	e = neigh_insert(net, ifindex, family, addr);
+	e = neigh_insert(net, ifindex, family, addr, now);
 	if (e != NULL && (e->probe_ns == 0 || now >= e->probe_ns + net->p.neigh_retrans_ns)) {
 		e->probe_ns = now ? now : 1;
 		e->probes++;
@@ -248,14 +331,17 @@ tern_neigh_output(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const 
 	enum tern_neigh_state st;
 	struct tern_held *h;
 	unsigned int i, same = 0;
+	int rc;
 
 	/* Consecutive packets mostly go to one neighbor: skip the hash. */
-	if (likely(nc->last_neigh != NULL && neigh_match(nc->last_neigh, ifindex, family, addr))) {
-		st = neigh_state(net, nc->last_neigh, ctx->now_ns, &mac);
+	rc = nc->last_neigh == NULL ? -1 :
+		neigh_read(net, nc->last_neigh, ifindex, family, addr, ctx->now_ns, &mac);
+	if (likely(rc >= 0)) {
+		st = (enum tern_neigh_state)rc;
 	} else {
-		struct tern_neigh *e = neigh_find(net, ifindex, family, addr);
+		struct tern_neigh *e = NULL;
 
-		st = e == NULL ? TERN_NEIGH_NONE : neigh_state(net, e, ctx->now_ns, &mac);
+		st = neigh_lookup(net, ifindex, family, addr, ctx->now_ns, &mac, &e);
 		if (e != NULL)
 			nc->last_neigh = e;
 	}

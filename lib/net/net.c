@@ -126,6 +126,9 @@ tern_net_iface_add(struct tern_net *net, struct tern_dev *dev, uint16_t vlan_id)
 
 	if (net == NULL || dev == NULL || vlan_id > 4094)
 		return -EINVAL;
+	/* Contexts bind their ports when created: none may miss one. */
+	if (__atomic_load_n(&net->nb_ctx, __ATOMIC_ACQUIRE) != 0)
+		return -EBUSY;
 	for (i = 0; i < net->nb_ifaces; i++)
 		if (net->ifaces[i].dev == dev)
 			return -EEXIST;
@@ -292,6 +295,7 @@ net_ctx_fini(struct tern_ctx *ctx)
 	if (nc == NULL)
 		return;
 	tern_neigh_ctx_fini(ctx);
+	__atomic_fetch_sub(&ctx->net->nb_ctx, 1, __ATOMIC_RELEASE);
 	tern_frag_ctx_fini(ctx);
 	rte_free(nc);
 	ctx->net_ctx = NULL;
@@ -318,6 +322,7 @@ tern_net_ctx_init(struct tern_ctx *ctx)
 		return -ENOMEM;
 	nc->net = ctx->net;
 	ctx->net_ctx = nc;
+	__atomic_fetch_add(&ctx->net->nb_ctx, 1, __ATOMIC_ACQ_REL);
 	ret = tern_frag_ctx_init(ctx);
 	if (ret != 0) {
 		rte_free(nc);

@@ -108,7 +108,7 @@ tern_net_route4_add(struct tern_net *net, tern_ip4_t prefix, uint8_t len, tern_i
 	if (len == 0) {
 		if (net->default4 >= 0)
 			nexthop_put(net, net->default4);
-		net->default4 = nh;
+		__atomic_store_n(&net->default4, nh, __ATOMIC_RELEASE);
 		ret = 0;
 	} else {
 		/* Replacing a route drops the old next hop's reference. */
@@ -135,7 +135,7 @@ tern_net_route4_del(struct tern_net *net, tern_ip4_t prefix, uint8_t len)
 	if (len == 0) {
 		if (net->default4 >= 0) {
 			nexthop_put(net, net->default4);
-			net->default4 = -1;
+			__atomic_store_n(&net->default4, -1, __ATOMIC_RELEASE);
 			ret = 0;
 		}
 	} else if (rte_lpm_is_rule_present(net->lpm4, rte_be_to_cpu_32(prefix), len,
@@ -169,7 +169,7 @@ tern_net_route6_add(struct tern_net *net, const struct tern_ip6 *prefix, uint8_t
 	if (len == 0) {
 		if (net->default6 >= 0)
 			nexthop_put(net, net->default6);
-		net->default6 = nh;
+		__atomic_store_n(&net->default6, nh, __ATOMIC_RELEASE);
 		ret = 0;
 	} else {
 		if (rte_lpm6_is_rule_present(net->lpm6, prefix->a, len, &old) == 1)
@@ -194,7 +194,7 @@ tern_net_route6_del(struct tern_net *net, const struct tern_ip6 *prefix, uint8_t
 	if (len == 0) {
 		if (net->default6 >= 0) {
 			nexthop_put(net, net->default6);
-			net->default6 = -1;
+			__atomic_store_n(&net->default6, -1, __ATOMIC_RELEASE);
 			ret = 0;
 		}
 	} else if (rte_lpm6_is_rule_present(net->lpm6, prefix->a, len, &old) == 1) {

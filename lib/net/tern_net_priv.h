@@ -51,10 +51,12 @@ struct tern_iface {
 };
 
 /*
- * A neighbor entry. The key (ifindex, family, addr) is written once, before
- * `used` is published, and never changes: readers on any lcore load `used`
- * (acquire), compare the key, then read `lla` (MAC and state in one 64-bit
- * word) and the times with plain atomic loads. Writers hold net->neigh_lock.
+ * A neighbor entry. A slot, once `used`, stays used (lookups stop at the
+ * first unused slot), but an entry that aged out or failed may be given to
+ * a new key: the writer makes `seq` odd, rewrites the key, makes it even.
+ * Readers on any lcore compare the key and read `lla` (MAC and state in one
+ * 64-bit word) between two reads of an even, unchanged `seq`. Writers hold
+ * net->neigh_lock.
  */
 struct tern_neigh {
 	uint32_t used;
@@ -66,7 +68,7 @@ struct tern_neigh {
 	uint64_t confirmed_ns;	/* last confirmation of reachability */
 	uint64_t probe_ns;	/* last request sent (any context) */
 	uint32_t probes;	/* requests sent since the last confirmation */
-	uint32_t pad2;
+	uint32_t seq;		/* odd while the key is being rewritten */
 } __rte_aligned(64);
 
 struct tern_nexthop {
@@ -80,6 +82,7 @@ struct tern_nexthop {
 struct tern_net {
 	struct tern_net_param p;
 	uint64_t tsc_base;		/* shared time base of every context */
+	uint32_t nb_ctx;		/* contexts bound to it (atomic) */
 	uint16_t nb_ifaces;
 	struct tern_iface ifaces[TERN_MAX_PORTS];
 

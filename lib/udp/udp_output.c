@@ -144,6 +144,10 @@ tern_udp_sendv_burst(struct tern_udp_stream *s, struct rte_mbuf **pkts, uint16_t
 	uint16_t i;
 	int ret;
 
+	if (dst == NULL) {
+		rte_errno = EINVAL;
+		return 0;
+	}
 	for (i = 0; i < n; i++) {
 		ret = udp_send_one(s, pkts[i], &dst[i]);
 		if (unlikely(ret != 0)) {
@@ -158,6 +162,8 @@ uint16_t
 tern_udp_reply_burst(struct tern_udp_stream *s, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct tern_sockaddr dst;
+	uint32_t ptype;
+	uint64_t ol;
 	uint16_t i;
 	int ret;
 
@@ -173,10 +179,15 @@ tern_udp_reply_burst(struct tern_udp_stream *s, struct rte_mbuf **pkts, uint16_t
 		 * Received flags must not read as transmit requests; what says
 		 * how the buffer is owned (indirect, external) must stay.
 		 */
+		ol = m->ol_flags;
+		ptype = m->packet_type;
 		m->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;
 		m->packet_type = 0;
 		ret = udp_send_one(s, m, &dst);
 		if (unlikely(ret != 0)) {
+			/* still the caller's, as received: it may try again */
+			m->ol_flags = ol;
+			m->packet_type = ptype;
 			rte_errno = -ret;
 			break;
 		}
