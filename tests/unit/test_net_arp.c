@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "test_common.h"
+#include "test_env.h"
 
 #include <rte_byteorder.h>
 #include <rte_ether.h>
@@ -52,206 +52,45 @@ static const struct rte_ether_addr peer_mac3 = { { 0x02, 0x00, 0x00, 0x00, 0x00,
 static const struct rte_ether_addr bcast_mac = { { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
 static const struct rte_ether_addr zero_mac;
 
-/* a.b.c.d in network byte order (RTE_IPV4() shifts an int into its sign bit) */
-static tern_ip4_t
-ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
-{
-	const uint8_t bytes[4] = { a, b, c, d };
-	tern_ip4_t v;
-
-	memcpy(&v, bytes, sizeof(v));
-	return v;
-}
-
-#define OUR_IP4		ip4(10, 0, 0, 1)
-#define PEER_IP4	ip4(10, 0, 0, 2)
-#define THIRD_IP4	ip4(10, 0, 0, 3)
-#define OTHER_IP4	ip4(10, 0, 0, 99)
+#define OUR_IP4		test_ip4(10, 0, 0, 1)
+#define PEER_IP4	test_ip4(10, 0, 0, 2)
+#define THIRD_IP4	test_ip4(10, 0, 0, 3)
+#define OTHER_IP4	test_ip4(10, 0, 0, 99)
 
 /* ---- the context under test, its device and what it sends ---- */
-
-struct env {
-	struct tern_net *net;
-	struct tern_dev *dev;
-	struct tern_ctx *ctx;
-	struct rte_mbuf *cap[CAP_MAX];
-	unsigned int nb_cap;
-	unsigned int cap_lost;
-};
-
-static void
-cap_tx(void *arg, struct rte_mbuf **pkts, uint16_t n)
-{
-	struct env *e = arg;
-	uint16_t i;
-
-	for (i = 0; i < n; i++) {
-		if (e->nb_cap < CAP_MAX) {
-			e->cap[e->nb_cap++] = pkts[i];
-		} else {
-			e->cap_lost++;
-			rte_pktmbuf_free(pkts[i]);
-		}
-	}
-}
-
-static void
-cap_clear(struct env *e)
-{
-	unsigned int i;
-
-	for (i = 0; i < e->nb_cap; i++)
-		rte_pktmbuf_free(e->cap[i]);
-	e->nb_cap = 0;
-}
-
-static void
-env_free(struct env *e)
-{
-	cap_clear(e);
-	tern_ctx_destroy(e->ctx);
-	e->ctx = NULL;
-	tern_net_destroy(e->net);
-	e->net = NULL;
-	tern_dev_destroy(e->dev);
-	e->dev = NULL;
-}
 
 /* One untagged interface with 10.0.0.1/24 and fd00::1/64; no neighbor known. */
 static int
 env_setup(void **state)
 {
 	static const struct tern_ip6 our_ip6 = { { 0xfd, [15] = 0x01 } };
-	struct tern_net_param np = { 0 };
-	struct tern_vdev_param vp = { 0 };
-	struct tern_ctx_param cp = { 0 };
-	struct env *e = calloc(1, sizeof(*e));
+	struct test_env_param p = { .name = "arp_test", .mac = our_mac, .mark_pool = true };
+	struct test_env *e = calloc(1, sizeof(*e));
 
 	if (e == NULL)
 		return -1;
 	*state = e;
-	vp.name = "arp_test";
-	vp.mac = our_mac;
-	vp.mp = tern_test_pool();
-	vp.tx = cap_tx;
-	vp.tx_arg = e;
-	tern_test_pool_mark();
-	np.socket_id = SOCKET_ID_ANY;
-	e->net = tern_net_create(&np);
-	e->dev = tern_dev_create_virtual(&vp);
-	if (e->net == NULL || e->dev == NULL)
-		return -1;
-	if (tern_net_iface_add(e->net, e->dev, 0) != 0 ||
+	if (test_env_open(e, &p) != 0 ||
 	    tern_net_addr4_add(e->net, 0, OUR_IP4, 24) != 0 ||
 	    tern_net_addr6_add(e->net, 0, &our_ip6, 64) != 0)
 		return -1;
-	cp.net = e->net;
-	cp.socket_id = SOCKET_ID_ANY;
-	cp.manual_clock = true;
-	e->ctx = tern_ctx_create(&cp);
-	return e->ctx == NULL ? -1 : 0;
-}
-
-static int
-env_teardown(void **state)
-{
-	struct env *e = *state;
-
-	if (e != NULL) {
-		env_free(e);
-		free(e);
-	}
-	return 0;
-}
-
-static void
-env_finish(struct env *e)
-{
-	assert_int_equal(e->cap_lost, 0);
-	env_free(e);
-	tern_test_assert_pool_back();
-}
-
-static struct tern_stats
-stats(const struct env *e)
-{
-	struct tern_stats st;
-
-	tern_ctx_stats(e->ctx, &st);
-	return st;
-}
-
-static void
-send_frame(struct env *e, const uint8_t *f, size_t len)
-{
-	struct rte_mbuf *m = tern_test_mbuf_from(f, len);
-
-	tern_ctx_input(e->ctx, 0, &m, 1);
-	tern_ctx_flush(e->ctx);
-}
-
-static size_t
-cap_copy(const struct env *e, unsigned int i, uint8_t *buf, size_t size)
-{
-	const struct rte_mbuf *m;
-	const void *p;
-
-	assert_true(i < e->nb_cap);
-	m = e->cap[i];
-	assert_true(m->pkt_len <= size);
-	p = rte_pktmbuf_read(m, 0, m->pkt_len, buf);
-	assert_non_null(p);
-	if (p != buf)
-		memcpy(buf, p, m->pkt_len);
-	return m->pkt_len;
+	return test_env_start(e);
 }
 
 /* State of the entry for @ip at time @now; @mac filled when usable. */
 static enum tern_neigh_state
-neigh_at(const struct env *e, tern_ip4_t ip, uint64_t now, struct rte_ether_addr *mac)
+neigh_at(const struct test_env *e, tern_ip4_t ip, uint64_t now, struct rte_ether_addr *mac)
 {
 	return tern_neigh_get(e->net, 0, 4, &ip, now, mac);
 }
 
 static enum tern_neigh_state
-neigh_now(const struct env *e, tern_ip4_t ip, struct rte_ether_addr *mac)
+neigh_now(const struct test_env *e, tern_ip4_t ip, struct rte_ether_addr *mac)
 {
 	return neigh_at(e, ip, tern_ctx_now(e->ctx), mac);
 }
 
-/* a macro, so that a failure names the caller's line */
-#define assert_mac_equal(a, b) \
-	assert_memory_equal((a)->addr_bytes, (b)->addr_bytes, RTE_ETHER_ADDR_LEN)
-
 /* ---- frame building and checking, independent of the library ---- */
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static uint16_t
-ref_cksum(const uint8_t *p, size_t len)
-{
-	uint32_t sum = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += ((uint32_t)p[i] << 8) | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
 
 /* An ARP packet for Ethernet/IPv4 (RFC 826). @return its length. */
 static size_t
@@ -290,31 +129,31 @@ eth_frame(uint8_t *f, const struct rte_ether_addr *dst, const struct rte_ether_a
 
 /* Feed an ARP packet from @sha (also the frame's source) to @dst. */
 static void
-send_arp(struct env *e, const struct rte_ether_addr *dst, uint16_t op,
+send_arp(struct test_env *e, const struct rte_ether_addr *dst, uint16_t op,
 	 const struct rte_ether_addr *sha, tern_ip4_t sip, const struct rte_ether_addr *tha,
 	 tern_ip4_t tip)
 {
 	uint8_t a[ARP_LEN], f[FRAME_MAX];
 
 	arp_pkt(a, op, sha, sip, tha, tip);
-	send_frame(e, f, eth_frame(f, dst, sha, ET_ARP, a, sizeof(a)));
+	test_env_send(e, f, eth_frame(f, dst, sha, ET_ARP, a, sizeof(a)));
 }
 
 /* The peer asks who has 10.0.0.1, from @sha / @sip. */
 static void
-send_request_for_us(struct env *e, const struct rte_ether_addr *sha, tern_ip4_t sip)
+send_request_for_us(struct test_env *e, const struct rte_ether_addr *sha, tern_ip4_t sip)
 {
 	send_arp(e, &bcast_mac, OP_REQUEST, sha, sip, &zero_mac, OUR_IP4);
 }
 
 /* Captured packet @i is our ARP request for @target, broadcast. */
 static void
-check_arp_request(const struct env *e, unsigned int i, tern_ip4_t target)
+check_arp_request(const struct test_env *e, unsigned int i, tern_ip4_t target)
 {
 	uint8_t f[FRAME_MAX];
 	const uint8_t *a = f + ETH_LEN;
 	tern_ip4_t our = OUR_IP4;
-	size_t len = cap_copy(e, i, f, sizeof(f));
+	size_t len = test_env_cap_copy(e, i, f, sizeof(f));
 
 	assert_int_equal(len, ETH_LEN + ARP_LEN);
 	assert_memory_equal(f, bcast_mac.addr_bytes, 6);
@@ -332,23 +171,23 @@ check_arp_request(const struct env *e, unsigned int i, tern_ip4_t target)
 }
 
 static bool
-is_arp(const struct env *e, unsigned int i)
+is_arp(const struct test_env *e, unsigned int i)
 {
 	uint8_t f[FRAME_MAX];
 
-	cap_copy(e, i, f, sizeof(f));
+	test_env_cap_copy(e, i, f, sizeof(f));
 	return get16(f + 12) == ET_ARP;
 }
 
 /* Captured packet @i is an echo request from us to @dst / @dst_mac with @seq. */
 static void
-check_echo_request(const struct env *e, unsigned int i, tern_ip4_t dst,
+check_echo_request(const struct test_env *e, unsigned int i, tern_ip4_t dst,
 		   const struct rte_ether_addr *dst_mac, uint16_t id, uint16_t seq)
 {
 	uint8_t f[FRAME_MAX];
 	const uint8_t *ip = f + ETH_LEN, *ic = ip + IP4_LEN;
 	tern_ip4_t our = OUR_IP4;
-	size_t len = cap_copy(e, i, f, sizeof(f));
+	size_t len = test_env_cap_copy(e, i, f, sizeof(f));
 
 	assert_int_equal(len, ETH_LEN + IP4_LEN + ICMP_LEN + ECHO_DATA);
 	assert_memory_equal(f, dst_mac->addr_bytes, 6);
@@ -370,7 +209,7 @@ check_echo_request(const struct env *e, unsigned int i, tern_ip4_t dst,
 static void
 test_arp_request_for_us_is_answered(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t f[FRAME_MAX];
 	const uint8_t *a = f + ETH_LEN;
 	tern_ip4_t our = OUR_IP4, peer = PEER_IP4;
@@ -378,13 +217,13 @@ test_arp_request_for_us_is_answered(void **state)
 	size_t len;
 
 	send_request_for_us(e, &peer_mac, PEER_IP4);	/* padded to 60 bytes */
-	st = stats(e);
+	st = test_env_stats(e);
 	assert_int_equal(st.arp_in, 1);
 	assert_int_equal(st.arp_req_in, 1);
 	assert_int_equal(st.arp_rep_out, 1);
 	assert_int_equal(st.drop_arp_bad, 0);
 	assert_int_equal(e->nb_cap, 1);
-	len = cap_copy(e, 0, f, sizeof(f));
+	len = test_env_cap_copy(e, 0, f, sizeof(f));
 	assert_int_equal(len, ETH_LEN + ARP_LEN);	/* the padding is not echoed */
 	assert_memory_equal(f, peer_mac.addr_bytes, 6);
 	assert_memory_equal(f + 6, our_mac.addr_bytes, 6);
@@ -398,18 +237,18 @@ test_arp_request_for_us_is_answered(void **state)
 	assert_memory_equal(a + 14, &our, 4);
 	assert_memory_equal(a + 18, peer_mac.addr_bytes, 6);
 	assert_memory_equal(a + 24, &peer, 4);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_arp_request_sender_is_learned(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	struct rte_ether_addr mac;
 
 	assert_int_equal(neigh_now(e, PEER_IP4, &mac), TERN_NEIGH_NONE);
 	send_request_for_us(e, &peer_mac, PEER_IP4);
-	assert_int_equal(stats(e).neigh_learned, 1);
+	assert_int_equal(test_env_stats(e).neigh_learned, 1);
 	memset(&mac, 0, sizeof(mac));
 	assert_int_equal(neigh_now(e, PEER_IP4, &mac), TERN_NEIGH_REACHABLE);
 	assert_mac_equal(&mac, &peer_mac);
@@ -417,53 +256,53 @@ test_arp_request_sender_is_learned(void **state)
 	memset(&mac, 0, sizeof(mac));
 	assert_int_equal(tern_net_neigh4_get(e->net, 0, PEER_IP4, &mac), TERN_NEIGH_REACHABLE);
 	assert_mac_equal(&mac, &peer_mac);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* RFC 826: only a request for our address creates an entry. */
 static void
 test_arp_request_for_another_ip_is_not_answered(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	struct tern_stats st;
 
 	send_arp(e, &bcast_mac, OP_REQUEST, &peer_mac, PEER_IP4, &zero_mac, OTHER_IP4);
-	st = stats(e);
+	st = test_env_stats(e);
 	assert_int_equal(st.arp_req_in, 1);
 	assert_int_equal(st.drop_arp_not_ours, 1);
 	assert_int_equal(st.arp_rep_out, 0);
 	assert_int_equal(st.neigh_learned, 0);
 	assert_int_equal(e->nb_cap, 0);
 	assert_int_equal(neigh_now(e, PEER_IP4, NULL), TERN_NEIGH_NONE);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* RFC 826 merge: a sender already known is updated whatever the target. */
 static void
 test_arp_for_another_ip_updates_existing_entry(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	struct rte_ether_addr mac;
 
 	send_request_for_us(e, &peer_mac, PEER_IP4);
-	cap_clear(e);
+	test_env_cap_clear(e);
 	send_arp(e, &bcast_mac, OP_REQUEST, &peer_mac2, PEER_IP4, &zero_mac, OTHER_IP4);
 	/* it refreshed an entry: used, not dropped */
-	assert_int_equal(stats(e).drop_arp_not_ours, 0);
-	assert_int_equal(stats(e).neigh_learned, 2);
+	assert_int_equal(test_env_stats(e).drop_arp_not_ours, 0);
+	assert_int_equal(test_env_stats(e).neigh_learned, 2);
 	assert_int_equal(e->nb_cap, 0);
 	assert_int_equal(neigh_now(e, PEER_IP4, &mac), TERN_NEIGH_REACHABLE);
 	assert_mac_equal(&mac, &peer_mac2);
 	/* and a stranger talking to another host is still not recorded */
 	send_arp(e, &bcast_mac, OP_REQUEST, &peer_mac3, THIRD_IP4, &zero_mac, OTHER_IP4);
 	assert_int_equal(neigh_now(e, THIRD_IP4, NULL), TERN_NEIGH_NONE);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_arp_malformed_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	static const struct rte_ether_addr mcast = { { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 } };
 	uint8_t a[ARP_LEN], bad[ARP_LEN], f[FRAME_MAX];
 	unsigned int nb = 0;
@@ -473,7 +312,7 @@ test_arp_malformed_is_dropped(void **state)
 #define SEND_BAD(stmt) do {							\
 		memcpy(bad, a, sizeof(a));					\
 		stmt;								\
-		send_frame(e, f, eth_frame(f, &bcast_mac, &peer_mac, ET_ARP, bad, \
+		test_env_send(e, f, eth_frame(f, &bcast_mac, &peer_mac, ET_ARP, bad, \
 					   sizeof(bad)));			\
 		nb++;								\
 	} while (0)
@@ -491,28 +330,28 @@ test_arp_malformed_is_dropped(void **state)
 	memcpy(f + 6, peer_mac.addr_bytes, 6);
 	put16(f + 12, ET_ARP);
 	memcpy(f + ETH_LEN, a, ARP_LEN - 1);
-	send_frame(e, f, ETH_LEN + ARP_LEN - 1);
+	test_env_send(e, f, ETH_LEN + ARP_LEN - 1);
 	nb++;
 
-	st = stats(e);
+	st = test_env_stats(e);
 	assert_int_equal(st.arp_in, nb);
 	assert_int_equal(st.drop_arp_bad, nb);
 	assert_int_equal(st.arp_rep_out, 0);
 	assert_int_equal(st.neigh_learned, 0);
 	assert_int_equal(e->nb_cap, 0);
 	assert_int_equal(neigh_now(e, PEER_IP4, NULL), TERN_NEIGH_NONE);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* A gratuitous ARP (sender = target) moves a known neighbor to its new MAC. */
 static void
 test_arp_gratuitous_updates_existing_entry(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	struct rte_ether_addr mac;
 
 	send_request_for_us(e, &peer_mac, PEER_IP4);
-	cap_clear(e);
+	test_env_cap_clear(e);
 	/* request form */
 	send_arp(e, &bcast_mac, OP_REQUEST, &peer_mac2, PEER_IP4, &zero_mac, PEER_IP4);
 	assert_int_equal(neigh_now(e, PEER_IP4, &mac), TERN_NEIGH_REACHABLE);
@@ -521,22 +360,22 @@ test_arp_gratuitous_updates_existing_entry(void **state)
 	send_arp(e, &bcast_mac, OP_REPLY, &peer_mac3, PEER_IP4, &bcast_mac, PEER_IP4);
 	assert_int_equal(neigh_now(e, PEER_IP4, &mac), TERN_NEIGH_REACHABLE);
 	assert_mac_equal(&mac, &peer_mac3);
-	assert_int_equal(stats(e).arp_rep_out, 1);	/* only the first request */
+	assert_int_equal(test_env_stats(e).arp_rep_out, 1);	/* only the first request */
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_arp_gratuitous_does_not_create_entry(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 
 	send_arp(e, &bcast_mac, OP_REQUEST, &peer_mac, PEER_IP4, &zero_mac, PEER_IP4);
 	send_arp(e, &bcast_mac, OP_REPLY, &peer_mac, PEER_IP4, &bcast_mac, PEER_IP4);
 	assert_int_equal(neigh_now(e, PEER_IP4, NULL), TERN_NEIGH_NONE);
-	assert_int_equal(stats(e).neigh_learned, 0);
+	assert_int_equal(test_env_stats(e).neigh_learned, 0);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* ---- resolution: hold, ask, release or give up ---- */
@@ -544,23 +383,23 @@ test_arp_gratuitous_does_not_create_entry(void **state)
 static void
 test_arp_reply_releases_held_packet(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	struct rte_ether_addr mac;
 	struct tern_stats st;
 
 	assert_int_equal(tern_icmp4_echo(e->ctx, PEER_IP4, 0x99, 1, ECHO_DATA), 0);
 	tern_ctx_flush(e->ctx);
-	st = stats(e);
+	st = test_env_stats(e);
 	assert_int_equal(st.neigh_held, 1);
 	assert_int_equal(st.arp_req_out, 1);
 	assert_int_equal(tern_ctx_pending(e->ctx), 1);
 	assert_int_equal(neigh_now(e, PEER_IP4, NULL), TERN_NEIGH_INCOMPLETE);
 	assert_int_equal(e->nb_cap, 1);
 	check_arp_request(e, 0, PEER_IP4);
-	cap_clear(e);
+	test_env_cap_clear(e);
 
 	send_arp(e, &our_mac, OP_REPLY, &peer_mac, PEER_IP4, &our_mac, OUR_IP4);
-	st = stats(e);
+	st = test_env_stats(e);
 	assert_int_equal(st.arp_rep_in, 1);
 	assert_int_equal(st.neigh_released, 1);
 	assert_int_equal(st.arp_rep_out, 0);
@@ -569,14 +408,14 @@ test_arp_reply_releases_held_packet(void **state)
 	assert_mac_equal(&mac, &peer_mac);
 	assert_int_equal(e->nb_cap, 1);
 	check_echo_request(e, 0, PEER_IP4, &peer_mac, 0x99, 1);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* neigh_max_probes requests, neigh_retrans_ns apart, then the packet is dropped. */
 static void
 test_arp_unanswered_resolution_times_out(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	unsigned int i;
 	struct tern_stats st;
 
@@ -584,13 +423,13 @@ test_arp_unanswered_resolution_times_out(void **state)
 	tern_ctx_flush(e->ctx);
 	/* just before the deadline: every request sent, the packet still held */
 	assert_int_equal(tern_ctx_advance(e->ctx, RETRANS_NS * MAX_PROBES - 1 * MS), 0);
-	st = stats(e);
+	st = test_env_stats(e);
 	assert_int_equal(st.drop_neigh_timeout, 0);
 	assert_int_equal(tern_ctx_pending(e->ctx), 1);
 	assert_int_equal(st.arp_req_out, MAX_PROBES);
 	/* past it: dropped, and no more requests */
 	assert_int_equal(tern_ctx_advance(e->ctx, 100 * MS), 0);
-	st = stats(e);
+	st = test_env_stats(e);
 	assert_int_equal(st.drop_neigh_timeout, 1);
 	assert_int_equal(st.neigh_released, 0);
 	assert_int_equal(st.arp_req_out, MAX_PROBES);
@@ -599,34 +438,34 @@ test_arp_unanswered_resolution_times_out(void **state)
 	assert_int_equal(e->nb_cap, MAX_PROBES);
 	for (i = 0; i < e->nb_cap; i++)
 		check_arp_request(e, i, PEER_IP4);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* At most TERN_NEIGH_HOLD packets wait per neighbor; they leave in order. */
 static void
 test_neigh_hold_queue_is_bounded_per_neighbor(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	struct tern_stats st;
 	uint16_t seq;
 
 	for (seq = 0; seq <= TERN_NEIGH_HOLD; seq++)
 		assert_int_equal(tern_icmp4_echo(e->ctx, PEER_IP4, 7, seq, ECHO_DATA), 0);
 	tern_ctx_flush(e->ctx);
-	st = stats(e);
+	st = test_env_stats(e);
 	assert_int_equal(st.neigh_held, TERN_NEIGH_HOLD);
 	assert_int_equal(st.drop_neigh_hold_full, 1);
 	assert_int_equal(st.arp_req_out, 1);
 	assert_int_equal(tern_ctx_pending(e->ctx), TERN_NEIGH_HOLD);
 	assert_int_equal(e->nb_cap, 1);
-	cap_clear(e);
+	test_env_cap_clear(e);
 
 	send_arp(e, &our_mac, OP_REPLY, &peer_mac, PEER_IP4, &our_mac, OUR_IP4);
-	assert_int_equal(stats(e).neigh_released, TERN_NEIGH_HOLD);
+	assert_int_equal(test_env_stats(e).neigh_released, TERN_NEIGH_HOLD);
 	assert_int_equal(e->nb_cap, TERN_NEIGH_HOLD);
 	for (seq = 0; seq < TERN_NEIGH_HOLD; seq++)
 		check_echo_request(e, seq, PEER_IP4, &peer_mac, 7, seq);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* ---- aging ---- */
@@ -634,7 +473,7 @@ test_neigh_hold_queue_is_bounded_per_neighbor(void **state)
 static void
 test_neigh_entry_ages_reachable_stale_none(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	const uint64_t t0 = 5 * SEC;
 	struct rte_ether_addr mac;
 
@@ -651,24 +490,24 @@ test_neigh_entry_ages_reachable_stale_none(void **state)
 	assert_int_equal(neigh_at(e, PEER_IP4, t0 + REACHABLE_NS + STALE_NS + 1, &mac),
 			 TERN_NEIGH_NONE);
 	assert_mac_equal(&mac, &zero_mac);	/* not filled when unusable */
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* A stale entry is still used, and a new request goes out to refresh it. */
 static void
 test_neigh_stale_entry_is_used_and_reprobed(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	unsigned int i, nb_arp = 0;
 
 	send_request_for_us(e, &peer_mac, PEER_IP4);
-	cap_clear(e);
+	test_env_cap_clear(e);
 	assert_int_equal(tern_ctx_set_time(e->ctx, REACHABLE_NS + 1 * SEC), 0);
 	assert_int_equal(neigh_now(e, PEER_IP4, NULL), TERN_NEIGH_STALE);
 	assert_int_equal(tern_icmp4_echo(e->ctx, PEER_IP4, 3, 4, ECHO_DATA), 0);
 	tern_ctx_flush(e->ctx);
-	assert_int_equal(stats(e).neigh_held, 0);
-	assert_int_equal(stats(e).arp_req_out, 1);
+	assert_int_equal(test_env_stats(e).neigh_held, 0);
+	assert_int_equal(test_env_stats(e).arp_req_out, 1);
 	assert_int_equal(e->nb_cap, 2);
 	for (i = 0; i < e->nb_cap; i++) {
 		if (is_arp(e, i)) {
@@ -679,13 +518,13 @@ test_neigh_stale_entry_is_used_and_reprobed(void **state)
 		}
 	}
 	assert_int_equal(nb_arp, 1);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_neigh_permanent_entry_never_ages_nor_is_overwritten(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	struct rte_ether_addr mac;
 
 	assert_int_equal(tern_net_neigh4_set(e->net, 0, PEER_IP4, &peer_mac), 0);
@@ -694,24 +533,24 @@ test_neigh_permanent_entry_never_ages_nor_is_overwritten(void **state)
 	assert_int_equal(neigh_at(e, PEER_IP4, 1000000 * SEC, &mac), TERN_NEIGH_PERMANENT);
 	/* a request for us (answered), a gratuitous ARP and a reply all claim another MAC */
 	send_request_for_us(e, &peer_mac2, PEER_IP4);
-	assert_int_equal(stats(e).arp_rep_out, 1);
+	assert_int_equal(test_env_stats(e).arp_rep_out, 1);
 	send_arp(e, &bcast_mac, OP_REQUEST, &peer_mac2, PEER_IP4, &zero_mac, PEER_IP4);
 	send_arp(e, &our_mac, OP_REPLY, &peer_mac2, PEER_IP4, &our_mac, OUR_IP4);
 	memset(&mac, 0, sizeof(mac));
 	assert_int_equal(neigh_now(e, PEER_IP4, &mac), TERN_NEIGH_PERMANENT);
 	assert_mac_equal(&mac, &peer_mac);
-	cap_clear(e);
+	test_env_cap_clear(e);
 	/* and it is used at once, without a request, even much later */
 	assert_int_equal(tern_ctx_set_time(e->ctx, 1000 * SEC), 0);
 	assert_int_equal(tern_icmp4_echo(e->ctx, PEER_IP4, 5, 6, ECHO_DATA), 0);
 	tern_ctx_flush(e->ctx);
-	assert_int_equal(stats(e).arp_req_out, 0);
+	assert_int_equal(test_env_stats(e).arp_req_out, 0);
 	assert_int_equal(e->nb_cap, 1);
 	check_echo_request(e, 0, PEER_IP4, &peer_mac, 5, 6);
-	env_finish(e);
+	test_env_finish(e);
 }
 
-#define ENV_TEST(fn)	cmocka_unit_test_setup_teardown(fn, env_setup, env_teardown)
+#define ENV_TEST(fn)	cmocka_unit_test_setup_teardown(fn, env_setup, test_env_teardown)
 
 int
 main(void)

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "test_common.h"
+#include "test_env.h"
 
 #include <rte_byteorder.h>
 #include <rte_ip.h>
@@ -46,33 +46,6 @@ rand_fill(uint8_t *p, size_t len)
 	rand_state = RAND_SEED;
 	for (i = 0; i < len; i++)
 		p[i] = (uint8_t)rand_next();
-}
-
-/*
- * Reference: RFC 1071 one's complement sum of big-endian 16-bit words, an
- * odd last byte padded with a zero byte, carries folded back. Host order.
- */
-static uint16_t
-ref_sum(const uint8_t *p, size_t len, uint32_t sum)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2) {
-		sum += ((uint32_t)p[i] << 8) | p[i + 1];
-		sum = (sum & 0xffff) + (sum >> 16);
-	}
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-/* Reference checksum, host order: the complement of the sum. */
-static uint16_t
-ref_cksum(const uint8_t *p, size_t len)
-{
-	return (uint16_t)~ref_sum(p, len, 0);
 }
 
 /* tern's results are in network byte order as stored in memory: read them as such. */

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "test_common.h"
+#include "test_env.h"
 
 #include <rte_byteorder.h>
 #include <rte_ether.h>
@@ -47,69 +47,10 @@ static const struct tern_ip6 our_ip6 = { { 0xfd, [15] = 0x01 } };
 static const struct tern_ip6 peer_ip6 = { { 0xfd, [15] = 0x02 } };
 static const struct tern_ip6 other_ip6 = { { 0xfd, [15] = 0x99 } };
 
-/* a.b.c.d in network byte order (RTE_IPV4() shifts an int into its sign bit) */
-static tern_ip4_t
-ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
-{
-	const uint8_t bytes[4] = { a, b, c, d };
-	tern_ip4_t v;
-
-	memcpy(&v, bytes, sizeof(v));
-	return v;
-}
-
-#define OUR_IP4		ip4(10, 0, 0, 1)
-#define PEER_IP4	ip4(10, 0, 0, 2)
+#define OUR_IP4		test_ip4(10, 0, 0, 1)
+#define PEER_IP4	test_ip4(10, 0, 0, 2)
 
 /* ---- the context under test, its device and what it sends ---- */
-
-struct env {
-	struct tern_net *net;
-	struct tern_dev *dev;
-	struct tern_ctx *ctx;
-	struct rte_mbuf *cap[CAP_MAX];
-	unsigned int nb_cap;
-	unsigned int cap_lost;
-};
-
-static void
-cap_tx(void *arg, struct rte_mbuf **pkts, uint16_t n)
-{
-	struct env *e = arg;
-	uint16_t i;
-
-	for (i = 0; i < n; i++) {
-		if (e->nb_cap < CAP_MAX) {
-			e->cap[e->nb_cap++] = pkts[i];
-		} else {
-			e->cap_lost++;
-			rte_pktmbuf_free(pkts[i]);
-		}
-	}
-}
-
-static void
-cap_clear(struct env *e)
-{
-	unsigned int i;
-
-	for (i = 0; i < e->nb_cap; i++)
-		rte_pktmbuf_free(e->cap[i]);
-	e->nb_cap = 0;
-}
-
-/* Free everything; safe on a partly built or already closed env. */
-static void
-env_free(struct env *e)
-{
-	cap_clear(e);
-	tern_ctx_destroy(e->ctx);
-	e->ctx = NULL;
-	tern_net_destroy(e->net);
-	e->net = NULL;
-	tern_dev_destroy(e->dev);
-	e->dev = NULL;
-}
 
 /*
  * One interface (@vlan_id 0: untagged), 10.0.0.1/24 and fd00::1/64, the peer
@@ -118,37 +59,22 @@ env_free(struct env *e)
 static int
 env_setup_with(void **state, uint16_t vlan_id, bool no_reassembly)
 {
-	struct tern_net_param np = { 0 };
-	struct tern_vdev_param vp = { 0 };
-	struct tern_ctx_param cp = { 0 };
-	struct env *e = calloc(1, sizeof(*e));
+	struct test_env_param p = {
+		.name = "eth_test", .mac = our_mac, .vlan_id = vlan_id,
+		.no_reassembly = no_reassembly, .cap_max = CAP_MAX, .mark_pool = true,
+	};
+	struct test_env *e = calloc(1, sizeof(*e));
 
 	if (e == NULL)
 		return -1;
 	*state = e;
-	vp.name = "eth_test";
-	vp.mac = our_mac;
-	vp.mp = tern_test_pool();
-	vp.tx = cap_tx;
-	vp.tx_arg = e;
-	tern_test_pool_mark();
-	np.socket_id = SOCKET_ID_ANY;
-	np.no_reassembly = no_reassembly;
-	e->net = tern_net_create(&np);
-	e->dev = tern_dev_create_virtual(&vp);
-	if (e->net == NULL || e->dev == NULL)
-		return -1;
-	if (tern_net_iface_add(e->net, e->dev, vlan_id) != 0 ||
+	if (test_env_open(e, &p) != 0 ||
 	    tern_net_addr4_add(e->net, 0, OUR_IP4, 24) != 0 ||
 	    tern_net_addr6_add(e->net, 0, &our_ip6, 64) != 0 ||
 	    tern_net_neigh4_set(e->net, 0, PEER_IP4, &peer_mac) != 0 ||
 	    tern_net_neigh6_set(e->net, 0, &peer_ip6, &peer_mac) != 0)
 		return -1;
-	cp.net = e->net;
-	cp.socket_id = SOCKET_ID_ANY;
-	cp.manual_clock = true;
-	e->ctx = tern_ctx_create(&cp);
-	return e->ctx == NULL ? -1 : 0;
+	return test_env_start(e);
 }
 
 static int
@@ -170,121 +96,7 @@ env_setup_no_reassembly(void **state)
 	return env_setup_with(state, 0, true);
 }
 
-static int
-env_teardown(void **state)
-{
-	struct env *e = *state;
-
-	if (e != NULL) {
-		env_free(e);
-		free(e);
-	}
-	return 0;
-}
-
-/* End of a test: everything freed, every mbuf back in the pool. */
-static void
-env_finish(struct env *e)
-{
-	assert_int_equal(e->cap_lost, 0);
-	env_free(e);
-	tern_test_assert_pool_back();
-}
-
-static struct tern_stats
-stats(const struct env *e)
-{
-	struct tern_stats st;
-
-	tern_ctx_stats(e->ctx, &st);
-	return st;
-}
-
-/* Feed one frame on port 0 and flush what the context answers. */
-static void
-send_frame(struct env *e, const uint8_t *f, size_t len)
-{
-	struct rte_mbuf *m = tern_test_mbuf_from(f, len);
-
-	tern_ctx_input(e->ctx, 0, &m, 1);
-	tern_ctx_flush(e->ctx);
-}
-
-/* Copy captured packet @i into @buf. @return its length. */
-static size_t
-cap_copy(const struct env *e, unsigned int i, uint8_t *buf, size_t size)
-{
-	const struct rte_mbuf *m;
-	const void *p;
-
-	assert_true(i < e->nb_cap);
-	m = e->cap[i];
-	assert_true(m->pkt_len <= size);
-	p = rte_pktmbuf_read(m, 0, m->pkt_len, buf);
-	assert_non_null(p);
-	if (p != buf)
-		memcpy(buf, p, m->pkt_len);
-	return m->pkt_len;
-}
-
 /* ---- frame building and checking, independent of the library ---- */
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-/* RFC 1071 one's complement sum of big-endian words, folded; host order. */
-static uint16_t
-ref_sum(const uint8_t *p, size_t len, uint32_t sum)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += ((uint32_t)p[i] << 8) | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-static uint16_t
-ref_cksum(const uint8_t *p, size_t len)
-{
-	return (uint16_t)~ref_sum(p, len, 0);
-}
-
-/* Sum of the IPv6 pseudo-header (RFC 8200 8.1). */
-static uint16_t
-ref_phdr6(const struct tern_ip6 *src, const struct tern_ip6 *dst, uint8_t nh, uint32_t len)
-{
-	uint8_t ph[40] = { 0 };
-
-	memcpy(ph, src->a, 16);
-	memcpy(ph + 16, dst->a, 16);
-	ph[32] = (uint8_t)(len >> 24);
-	ph[33] = (uint8_t)(len >> 16);
-	ph[34] = (uint8_t)(len >> 8);
-	ph[35] = (uint8_t)len;
-	ph[39] = nh;
-	return ref_sum(ph, sizeof(ph), 0);
-}
-
-static uint16_t
-ref_icmp6_cksum(const struct tern_ip6 *src, const struct tern_ip6 *dst, const uint8_t *msg,
-		size_t len)
-{
-	return (uint16_t)~ref_sum(msg, len, ref_phdr6(src, dst, PROTO_ICMPV6, (uint32_t)len));
-}
 
 /* Ethernet header (@vlan < 0: untagged) from the peer, then @l3. @return frame length. */
 static size_t
@@ -389,11 +201,11 @@ ip6_pkt(uint8_t *p, const struct tern_ip6 *src, const struct tern_ip6 *dst, uint
 }
 
 static void
-send_l3(struct env *e, uint16_t type, const uint8_t *l3, size_t len)
+send_l3(struct test_env *e, uint16_t type, const uint8_t *l3, size_t len)
 {
 	uint8_t f[FRAME_MAX];
 
-	send_frame(e, f, eth_frame(f, &our_mac, -1, type, l3, len));
+	test_env_send(e, f, eth_frame(f, &our_mac, -1, type, l3, len));
 }
 
 /* An echo request from the peer: 10.0.0.2 -> 10.0.0.1, id 0x1234 seq 7, @n bytes. */
@@ -469,160 +281,160 @@ check_echo6_reply(const uint8_t *f, size_t len, const struct tern_ip6 *src,
 static void
 test_eth_truncated_frame_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t f[ETH_LEN] = { 0 };
 	struct tern_stats st;
 
 	memcpy(f, our_mac.addr_bytes, 6);
 	put16(f + 12, ET_IPV4);
-	send_frame(e, f, 10);
-	send_frame(e, f, ETH_LEN - 1);
-	st = stats(e);
+	test_env_send(e, f, 10);
+	test_env_send(e, f, ETH_LEN - 1);
+	st = test_env_stats(e);
 	assert_int_equal(st.eth_in, 2);
 	assert_int_equal(st.drop_eth_short, 2);
 	assert_int_equal(st.ip4_in, 0);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_eth_frame_to_another_unicast_mac_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128], f[256];
 	size_t icn, n;
 	struct tern_stats st;
 
 	n = echo4_pkt(ip, ic, &icn, 16);
-	send_frame(e, f, eth_frame(f, &other_mac, -1, ET_IPV4, ip, n));
-	st = stats(e);
+	test_env_send(e, f, eth_frame(f, &other_mac, -1, ET_IPV4, ip, n));
+	st = test_env_stats(e);
 	assert_int_equal(st.drop_eth_not_ours, 1);
 	assert_int_equal(st.ip4_in, 0);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* Broadcast (a multicast MAC) is accepted: the same echo is then answered. */
 static void
 test_eth_broadcast_frame_is_accepted(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128], f[256], out[FRAME_MAX];
 	size_t icn, n, len;
 	struct tern_stats st;
 
 	n = echo4_pkt(ip, ic, &icn, 16);
-	send_frame(e, f, eth_frame(f, &bcast_mac, -1, ET_IPV4, ip, n));
-	st = stats(e);
+	test_env_send(e, f, eth_frame(f, &bcast_mac, -1, ET_IPV4, ip, n));
+	st = test_env_stats(e);
 	assert_int_equal(st.drop_eth_not_ours, 0);
 	assert_int_equal(st.icmp4_echo_out, 1);
 	assert_int_equal(e->nb_cap, 1);
-	len = cap_copy(e, 0, out, sizeof(out));
+	len = test_env_cap_copy(e, 0, out, sizeof(out));
 	check_eth(out, &peer_mac, ET_IPV4);
 	check_echo4_reply(out, len, ETH_LEN, ic, icn);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_eth_unknown_ethertype_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t pl[46] = { 0 }, f[128];
 	struct tern_stats st;
 
-	send_frame(e, f, eth_frame(f, &our_mac, -1, 0x88b5 /* local experimental */, pl,
+	test_env_send(e, f, eth_frame(f, &our_mac, -1, 0x88b5 /* local experimental */, pl,
 				   sizeof(pl)));
-	st = stats(e);
+	st = test_env_stats(e);
 	assert_int_equal(st.eth_in, 1);
 	assert_int_equal(st.drop_eth_type, 1);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_eth_vlan_tag_on_untagged_iface_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128], f[256];
 	size_t icn, n;
 	struct tern_stats st;
 
 	n = echo4_pkt(ip, ic, &icn, 16);
-	send_frame(e, f, eth_frame(f, &our_mac, VLAN_ID, ET_IPV4, ip, n));
-	st = stats(e);
+	test_env_send(e, f, eth_frame(f, &our_mac, VLAN_ID, ET_IPV4, ip, n));
+	st = test_env_stats(e);
 	assert_int_equal(st.drop_eth_vlan, 1);
 	assert_int_equal(st.ip4_in, 0);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* 802.1Q VLAN 0 only carries a priority: the frame is the untagged interface's. */
 static void
 test_eth_priority_tag_is_accepted_on_untagged_iface(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128], f[256], out[FRAME_MAX];
 	size_t icn, n, len;
 
 	n = echo4_pkt(ip, ic, &icn, 16);
-	send_frame(e, f, eth_frame(f, &our_mac, 0x6000 /* PCP 3, VID 0 */, ET_IPV4, ip, n));
-	assert_int_equal(stats(e).drop_eth_vlan, 0);
+	test_env_send(e, f, eth_frame(f, &our_mac, 0x6000 /* PCP 3, VID 0 */, ET_IPV4, ip, n));
+	assert_int_equal(test_env_stats(e).drop_eth_vlan, 0);
 	assert_int_equal(e->nb_cap, 1);
-	len = cap_copy(e, 0, out, sizeof(out));
+	len = test_env_cap_copy(e, 0, out, sizeof(out));
 	check_eth(out, &peer_mac, ET_IPV4);	/* answered untagged */
 	check_echo4_reply(out, len, ETH_LEN, ic, icn);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_eth_truncated_vlan_header_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t f[ETH_LEN + 2] = { 0 };
 
 	memcpy(f, our_mac.addr_bytes, 6);
 	put16(f + 12, ET_VLAN);
-	send_frame(e, f, sizeof(f));
-	assert_int_equal(stats(e).drop_eth_short, 1);
+	test_env_send(e, f, sizeof(f));
+	assert_int_equal(test_env_stats(e).drop_eth_short, 1);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_eth_vlan_iface_answers_with_the_same_tag(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128], f[256], out[FRAME_MAX];
 	size_t icn, n, len;
 
 	n = echo4_pkt(ip, ic, &icn, 24);
-	send_frame(e, f, eth_frame(f, &our_mac, VLAN_ID, ET_IPV4, ip, n));
-	assert_int_equal(stats(e).drop_eth_vlan, 0);
-	assert_int_equal(stats(e).icmp4_echo_out, 1);
+	test_env_send(e, f, eth_frame(f, &our_mac, VLAN_ID, ET_IPV4, ip, n));
+	assert_int_equal(test_env_stats(e).drop_eth_vlan, 0);
+	assert_int_equal(test_env_stats(e).icmp4_echo_out, 1);
 	assert_int_equal(e->nb_cap, 1);
-	len = cap_copy(e, 0, out, sizeof(out));
+	len = test_env_cap_copy(e, 0, out, sizeof(out));
 	check_eth(out, &peer_mac, ET_VLAN);
 	assert_int_equal(get16(out + 14) & 0xfff, VLAN_ID);
 	assert_int_equal(get16(out + 16), ET_IPV4);
 	check_echo4_reply(out, len, ETH_LEN + VLAN_LEN, ic, icn);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_eth_vlan_iface_drops_untagged_and_other_tags(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128], f[256];
 	size_t icn, n;
 
 	n = echo4_pkt(ip, ic, &icn, 16);
-	send_frame(e, f, eth_frame(f, &our_mac, -1, ET_IPV4, ip, n));
-	send_frame(e, f, eth_frame(f, &our_mac, VLAN_ID + 1, ET_IPV4, ip, n));
-	send_frame(e, f, eth_frame(f, &our_mac, 0, ET_IPV4, ip, n));
-	assert_int_equal(stats(e).drop_eth_vlan, 3);
-	assert_int_equal(stats(e).ip4_in, 0);
+	test_env_send(e, f, eth_frame(f, &our_mac, -1, ET_IPV4, ip, n));
+	test_env_send(e, f, eth_frame(f, &our_mac, VLAN_ID + 1, ET_IPV4, ip, n));
+	test_env_send(e, f, eth_frame(f, &our_mac, 0, ET_IPV4, ip, n));
+	assert_int_equal(test_env_stats(e).drop_eth_vlan, 3);
+	assert_int_equal(test_env_stats(e).ip4_in, 0);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* ---- IPv4 ---- */
@@ -630,22 +442,22 @@ test_eth_vlan_iface_drops_untagged_and_other_tags(void **state)
 static void
 test_ip4_truncated_header_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128];
 	size_t icn;
 
 	echo4_pkt(ip, ic, &icn, 0);
 	send_l3(e, ET_IPV4, ip, IP4_LEN - 1);
-	assert_int_equal(stats(e).ip4_in, 1);
-	assert_int_equal(stats(e).drop_ip4_short, 1);
+	assert_int_equal(test_env_stats(e).ip4_in, 1);
+	assert_int_equal(test_env_stats(e).drop_ip4_short, 1);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_ip4_version_5_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128];
 	size_t icn, n;
 
@@ -653,46 +465,46 @@ test_ip4_version_5_is_dropped(void **state)
 	ip[0] = 0x55;
 	ip4_fix_cksum(ip);
 	send_l3(e, ET_IPV4, ip, n);
-	assert_int_equal(stats(e).drop_ip4_version, 1);
-	assert_int_equal(stats(e).icmp4_in, 0);
+	assert_int_equal(test_env_stats(e).drop_ip4_version, 1);
+	assert_int_equal(test_env_stats(e).icmp4_in, 0);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_ip4_ihl_below_5_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128];
 	size_t icn, n;
 
 	n = echo4_pkt(ip, ic, &icn, 16);
 	ip[0] = 0x44;
 	send_l3(e, ET_IPV4, ip, n);
-	assert_int_equal(stats(e).drop_ip4_version, 1);
+	assert_int_equal(test_env_stats(e).drop_ip4_version, 1);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_ip4_ihl_beyond_data_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128];
 	size_t icn, n;
 
 	n = echo4_pkt(ip, ic, &icn, 0);	/* 28 bytes; IHL 15 says 60 */
 	ip[0] = 0x4f;
 	send_l3(e, ET_IPV4, ip, n);
-	assert_int_equal(stats(e).drop_ip4_short, 1);
+	assert_int_equal(test_env_stats(e).drop_ip4_short, 1);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_ip4_total_length_beyond_frame_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128];
 	size_t icn, n;
 
@@ -704,26 +516,26 @@ test_ip4_total_length_beyond_frame_is_dropped(void **state)
 	put16(ip + 2, IP4_LEN - 1);
 	ip4_fix_cksum(ip);
 	send_l3(e, ET_IPV4, ip, n);
-	assert_int_equal(stats(e).drop_ip4_len, 2);
-	assert_int_equal(stats(e).icmp4_in, 0);
+	assert_int_equal(test_env_stats(e).drop_ip4_len, 2);
+	assert_int_equal(test_env_stats(e).icmp4_in, 0);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_ip4_bad_header_checksum_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128];
 	size_t icn, n;
 
 	n = echo4_pkt(ip, ic, &icn, 16);
 	ip[11] ^= 0x01;
 	send_l3(e, ET_IPV4, ip, n);
-	assert_int_equal(stats(e).drop_ip4_cksum, 1);
-	assert_int_equal(stats(e).icmp4_in, 0);
+	assert_int_equal(test_env_stats(e).drop_ip4_cksum, 1);
+	assert_int_equal(test_env_stats(e).icmp4_in, 0);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* With reassembly off: a first fragment (MF), a later one (offset), a last one. */
@@ -731,7 +543,7 @@ static void
 test_ip4_fragments_are_dropped_without_reassembly(void **state)
 {
 	static const uint16_t frag[] = { 0x2000, 0x0001, 0x2010, 0x4000 | 0x0100 };
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128];
 	size_t icn, n, i;
 
@@ -741,17 +553,17 @@ test_ip4_fragments_are_dropped_without_reassembly(void **state)
 		ip4_fix_cksum(ip);
 		send_l3(e, ET_IPV4, ip, n);
 	}
-	assert_int_equal(stats(e).frag_in, RTE_DIM(frag));
-	assert_int_equal(stats(e).drop_frag_bad, RTE_DIM(frag));
-	assert_int_equal(stats(e).icmp4_in, 0);
+	assert_int_equal(test_env_stats(e).frag_in, RTE_DIM(frag));
+	assert_int_equal(test_env_stats(e).drop_frag_bad, RTE_DIM(frag));
+	assert_int_equal(test_env_stats(e).icmp4_in, 0);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_ip4_options_are_skipped_and_echo_answered(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128], out[FRAME_MAX];
 	size_t icn, n, len;
 
@@ -759,37 +571,37 @@ test_ip4_options_are_skipped_and_echo_answered(void **state)
 	n = ip4_pkt(ip, PEER_IP4, OUR_IP4, PROTO_ICMP, 4, ic, icn);	/* IHL 6 */
 	assert_int_equal(ip[0], 0x46);
 	send_l3(e, ET_IPV4, ip, n);
-	assert_int_equal(stats(e).ip4_opts_skipped, 1);
-	assert_int_equal(stats(e).icmp4_echo_out, 1);
+	assert_int_equal(test_env_stats(e).ip4_opts_skipped, 1);
+	assert_int_equal(test_env_stats(e).icmp4_echo_out, 1);
 	assert_int_equal(e->nb_cap, 1);
-	len = cap_copy(e, 0, out, sizeof(out));
+	len = test_env_cap_copy(e, 0, out, sizeof(out));
 	check_eth(out, &peer_mac, ET_IPV4);
 	check_echo4_reply(out, len, ETH_LEN, ic, icn);	/* IHL 5: no options echoed */
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_ip4_not_our_destination_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128];
 	size_t icn, n;
 
 	icn = icmp4_echo(ic, 1, 1, 8);
-	n = ip4_pkt(ip, PEER_IP4, ip4(10, 0, 0, 99), PROTO_ICMP, 0, ic, icn);
+	n = ip4_pkt(ip, PEER_IP4, test_ip4(10, 0, 0, 99), PROTO_ICMP, 0, ic, icn);
 	send_l3(e, ET_IPV4, ip, n);
-	assert_int_equal(stats(e).drop_ip4_not_ours, 1);
-	assert_int_equal(stats(e).icmp4_in, 0);
+	assert_int_equal(test_env_stats(e).drop_ip4_not_ours, 1);
+	assert_int_equal(test_env_stats(e).icmp4_in, 0);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_ip4_martian_source_is_dropped(void **state)
 {
-	struct env *e = *state;
-	const tern_ip4_t src[] = { ip4(127, 0, 0, 1), ip4(0, 0, 0, 0), ip4(224, 0, 0, 1),
-				   ip4(255, 255, 255, 255) };
+	struct test_env *e = *state;
+	const tern_ip4_t src[] = { test_ip4(127, 0, 0, 1), test_ip4(0, 0, 0, 0), test_ip4(224, 0, 0, 1),
+				   test_ip4(255, 255, 255, 255) };
 	uint8_t ic[64], ip[128];
 	size_t icn, n, i;
 
@@ -798,17 +610,17 @@ test_ip4_martian_source_is_dropped(void **state)
 		n = ip4_pkt(ip, src[i], OUR_IP4, PROTO_ICMP, 0, ic, icn);
 		send_l3(e, ET_IPV4, ip, n);
 	}
-	assert_int_equal(stats(e).drop_ip4_src, RTE_DIM(src));
-	assert_int_equal(stats(e).icmp4_in, 0);
+	assert_int_equal(test_env_stats(e).drop_ip4_src, RTE_DIM(src));
+	assert_int_equal(test_env_stats(e).icmp4_in, 0);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* RFC 1122 3.2.2.1: protocol unreachable, quoting the offending packet. */
 static void
 test_ip4_unknown_protocol_gets_protocol_unreachable(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t l4[12], ip[128], out[FRAME_MAX];
 	const uint8_t *ic;
 	size_t n, len;
@@ -816,10 +628,10 @@ test_ip4_unknown_protocol_gets_protocol_unreachable(void **state)
 	memset(l4, 0x3c, sizeof(l4));
 	n = ip4_pkt(ip, PEER_IP4, OUR_IP4, PROTO_UNKNOWN, 0, l4, sizeof(l4));
 	send_l3(e, ET_IPV4, ip, n);
-	assert_int_equal(stats(e).drop_ip4_proto, 1);
-	assert_int_equal(stats(e).icmp4_unreach_out, 1);
+	assert_int_equal(test_env_stats(e).drop_ip4_proto, 1);
+	assert_int_equal(test_env_stats(e).icmp4_unreach_out, 1);
 	assert_int_equal(e->nb_cap, 1);
-	len = cap_copy(e, 0, out, sizeof(out));
+	len = test_env_cap_copy(e, 0, out, sizeof(out));
 	check_eth(out, &peer_mac, ET_IPV4);
 	assert_int_equal(len, ETH_LEN + IP4_LEN + ICMP_LEN + n);
 	check_ip4(out + ETH_LEN, PROTO_ICMP, IP4_LEN + ICMP_LEN + n);
@@ -830,36 +642,36 @@ test_ip4_unknown_protocol_gets_protocol_unreachable(void **state)
 	assert_int_equal(get16(ic + 6), 0);
 	assert_memory_equal(ic + ICMP_LEN, ip, n);
 	assert_int_equal(ref_cksum(ic, ICMP_LEN + n), 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_icmp4_echo_request_gets_reply(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[128], ip[256], out[FRAME_MAX];
 	size_t icn, n, len;
 	struct tern_stats st;
 
 	n = echo4_pkt(ip, ic, &icn, 56);
 	send_l3(e, ET_IPV4, ip, n);
-	st = stats(e);
+	st = test_env_stats(e);
 	assert_int_equal(st.icmp4_in, 1);
 	assert_int_equal(st.icmp4_echo_in, 1);
 	assert_int_equal(st.icmp4_echo_out, 1);
 	assert_int_equal(st.ip4_out, 1);
 	assert_int_equal(st.tx_pkts, 1);
 	assert_int_equal(e->nb_cap, 1);
-	len = cap_copy(e, 0, out, sizeof(out));
+	len = test_env_cap_copy(e, 0, out, sizeof(out));
 	check_eth(out, &peer_mac, ET_IPV4);
 	check_echo4_reply(out, len, ETH_LEN, ic, icn);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_icmp4_bad_checksum_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128];
 	size_t icn, n;
 
@@ -867,63 +679,63 @@ test_icmp4_bad_checksum_is_dropped(void **state)
 	ic[ICMP_LEN + 3] ^= 0x40;	/* data changed after the checksum */
 	n = ip4_pkt(ip, PEER_IP4, OUR_IP4, PROTO_ICMP, 0, ic, icn);
 	send_l3(e, ET_IPV4, ip, n);
-	assert_int_equal(stats(e).icmp4_in, 1);
-	assert_int_equal(stats(e).drop_icmp4_cksum, 1);
-	assert_int_equal(stats(e).icmp4_echo_in, 0);
+	assert_int_equal(test_env_stats(e).icmp4_in, 1);
+	assert_int_equal(test_env_stats(e).drop_icmp4_cksum, 1);
+	assert_int_equal(test_env_stats(e).icmp4_echo_in, 0);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_icmp4_truncated_message_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128];
 	size_t icn, n;
 
 	icn = icmp4_echo(ic, 1, 1, 0);
 	n = ip4_pkt(ip, PEER_IP4, OUR_IP4, PROTO_ICMP, 0, ic, icn - 4);
 	send_l3(e, ET_IPV4, ip, n);
-	assert_int_equal(stats(e).drop_icmp4_short, 1);
+	assert_int_equal(test_env_stats(e).drop_icmp4_short, 1);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* Like Linux by default: no answer to a ping sent to a broadcast address. */
 static void
 test_icmp4_echo_to_broadcast_is_not_answered(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128], f[256];
 	size_t icn, n;
 
 	icn = icmp4_echo(ic, 1, 1, 8);
-	n = ip4_pkt(ip, PEER_IP4, ip4(10, 0, 0, 255), PROTO_ICMP, 0, ic, icn);
-	send_frame(e, f, eth_frame(f, &bcast_mac, -1, ET_IPV4, ip, n));
-	assert_int_equal(stats(e).icmp4_echo_in, 1);
-	assert_int_equal(stats(e).icmp4_echo_out, 0);
+	n = ip4_pkt(ip, PEER_IP4, test_ip4(10, 0, 0, 255), PROTO_ICMP, 0, ic, icn);
+	test_env_send(e, f, eth_frame(f, &bcast_mac, -1, ET_IPV4, ip, n));
+	assert_int_equal(test_env_stats(e).icmp4_echo_in, 1);
+	assert_int_equal(test_env_stats(e).icmp4_echo_out, 0);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* A 60-byte minimum frame carries a shorter IP packet: the padding is not data. */
 static void
 test_eth_padding_is_trimmed_before_reply(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128], f[256], out[FRAME_MAX];
 	size_t icn, n, len;
 
 	n = echo4_pkt(ip, ic, &icn, 4);		/* 32 bytes of IP */
 	len = eth_frame(f, &our_mac, -1, ET_IPV4, ip, n);
 	memset(f + len, 0xee, 60 - len);	/* non-zero padding: it would break the checksum */
-	send_frame(e, f, 60);
-	assert_int_equal(stats(e).drop_icmp4_cksum, 0);
+	test_env_send(e, f, 60);
+	assert_int_equal(test_env_stats(e).drop_icmp4_cksum, 0);
 	assert_int_equal(e->nb_cap, 1);
-	len = cap_copy(e, 0, out, sizeof(out));
+	len = test_env_cap_copy(e, 0, out, sizeof(out));
 	check_eth(out, &peer_mac, ET_IPV4);
 	check_echo4_reply(out, len, ETH_LEN, ic, icn);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* ---- IPv6 ---- */
@@ -938,107 +750,107 @@ echo6_pkt(uint8_t *ip, uint8_t *icmp, size_t *icmp_len, uint16_t n)
 static void
 test_ip6_truncated_header_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128];
 	size_t icn;
 
 	echo6_pkt(ip, ic, &icn, 0);
 	send_l3(e, ET_IPV6, ip, IP6_LEN - 1);
-	assert_int_equal(stats(e).ip6_in, 1);
-	assert_int_equal(stats(e).drop_ip6_short, 1);
+	assert_int_equal(test_env_stats(e).ip6_in, 1);
+	assert_int_equal(test_env_stats(e).drop_ip6_short, 1);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_ip6_bad_version_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128];
 	size_t icn, n;
 
 	n = echo6_pkt(ip, ic, &icn, 8);
 	ip[0] = 0x40;
 	send_l3(e, ET_IPV6, ip, n);
-	assert_int_equal(stats(e).drop_ip6_version, 1);
-	assert_int_equal(stats(e).icmp6_in, 0);
+	assert_int_equal(test_env_stats(e).drop_ip6_version, 1);
+	assert_int_equal(test_env_stats(e).icmp6_in, 0);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_ip6_payload_length_beyond_frame_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128];
 	size_t icn, n;
 
 	n = echo6_pkt(ip, ic, &icn, 8);
 	put16(ip + 4, (uint16_t)(n - IP6_LEN + 1));
 	send_l3(e, ET_IPV6, ip, n);
-	assert_int_equal(stats(e).drop_ip6_len, 1);
-	assert_int_equal(stats(e).icmp6_in, 0);
+	assert_int_equal(test_env_stats(e).drop_ip6_len, 1);
+	assert_int_equal(test_env_stats(e).icmp6_in, 0);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_ip6_multicast_source_is_dropped(void **state)
 {
 	static const struct tern_ip6 mc = { { 0xff, 0x02, [15] = 0x01 } };
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128];
 	size_t icn, n;
 
 	icn = icmp6_echo(ic, &mc, &our_ip6, 1, 1, 8);
 	n = ip6_pkt(ip, &mc, &our_ip6, PROTO_ICMPV6, 64, ic, icn);
 	send_l3(e, ET_IPV6, ip, n);
-	assert_int_equal(stats(e).drop_ip6_src, 1);
+	assert_int_equal(test_env_stats(e).drop_ip6_src, 1);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_ip6_not_our_destination_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128];
 	size_t icn, n;
 
 	icn = icmp6_echo(ic, &peer_ip6, &other_ip6, 1, 1, 8);
 	n = ip6_pkt(ip, &peer_ip6, &other_ip6, PROTO_ICMPV6, 64, ic, icn);
 	send_l3(e, ET_IPV6, ip, n);
-	assert_int_equal(stats(e).drop_ip6_not_ours, 1);
-	assert_int_equal(stats(e).icmp6_in, 0);
+	assert_int_equal(test_env_stats(e).drop_ip6_not_ours, 1);
+	assert_int_equal(test_env_stats(e).icmp6_in, 0);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_icmp6_echo_request_gets_reply(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[128], ip[256], out[FRAME_MAX];
 	size_t icn, n, len;
 	struct tern_stats st;
 
 	n = echo6_pkt(ip, ic, &icn, 56);
 	send_l3(e, ET_IPV6, ip, n);
-	st = stats(e);
+	st = test_env_stats(e);
 	assert_int_equal(st.icmp6_in, 1);
 	assert_int_equal(st.icmp6_echo_in, 1);
 	assert_int_equal(st.icmp6_echo_out, 1);
 	assert_int_equal(st.ip6_out, 1);
 	assert_int_equal(e->nb_cap, 1);
-	len = cap_copy(e, 0, out, sizeof(out));
+	len = test_env_cap_copy(e, 0, out, sizeof(out));
 	check_echo6_reply(out, len, &our_ip6, ic, icn);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_icmp6_bad_checksum_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128];
 	size_t icn, n;
 
@@ -1046,16 +858,16 @@ test_icmp6_bad_checksum_is_dropped(void **state)
 	icn = icmp6_echo(ic, &other_ip6, &our_ip6, 1, 1, 8);
 	n = ip6_pkt(ip, &peer_ip6, &our_ip6, PROTO_ICMPV6, 64, ic, icn);
 	send_l3(e, ET_IPV6, ip, n);
-	assert_int_equal(stats(e).drop_icmp6_cksum, 1);
-	assert_int_equal(stats(e).icmp6_echo_in, 0);
+	assert_int_equal(test_env_stats(e).drop_icmp6_cksum, 1);
+	assert_int_equal(test_env_stats(e).icmp6_echo_in, 0);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_ip6_padding_is_trimmed_before_reply(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], ip[128], pad[128], out[FRAME_MAX];
 	size_t icn, n, len;
 
@@ -1063,18 +875,18 @@ test_ip6_padding_is_trimmed_before_reply(void **state)
 	memcpy(pad, ip, n);
 	memset(pad + n, 0xee, 8);
 	send_l3(e, ET_IPV6, pad, n + 8);
-	assert_int_equal(stats(e).drop_icmp6_cksum, 0);
+	assert_int_equal(test_env_stats(e).drop_icmp6_cksum, 0);
 	assert_int_equal(e->nb_cap, 1);
-	len = cap_copy(e, 0, out, sizeof(out));
+	len = test_env_cap_copy(e, 0, out, sizeof(out));
 	check_echo6_reply(out, len, &our_ip6, ic, icn);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* Hop-by-hop then destination options, each with one PadN option, then ICMPv6. */
 static void
 test_ip6_hop_by_hop_and_dest_options_are_skipped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], pl[128], ip[256], out[FRAME_MAX];
 	size_t icn, n, len;
 	struct tern_stats st;
@@ -1092,21 +904,21 @@ test_ip6_hop_by_hop_and_dest_options_are_skipped(void **state)
 	memcpy(pl + 16, ic, icn);
 	n = ip6_pkt(ip, &peer_ip6, &our_ip6, 0 /* hop-by-hop */, 64, pl, 16 + icn);
 	send_l3(e, ET_IPV6, ip, n);
-	st = stats(e);
+	st = test_env_stats(e);
 	assert_int_equal(st.ip6_ext_skipped, 2);
 	assert_int_equal(st.drop_ip6_ext, 0);
 	assert_int_equal(st.icmp6_echo_out, 1);
 	assert_int_equal(e->nb_cap, 1);
-	len = cap_copy(e, 0, out, sizeof(out));
+	len = test_env_cap_copy(e, 0, out, sizeof(out));
 	check_echo6_reply(out, len, &our_ip6, ic, icn);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* RFC 8200 4.1: hop-by-hop options only right after the IPv6 header. */
 static void
 test_ip6_hop_by_hop_not_first_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], pl[128], ip[256];
 	size_t icn, n;
 
@@ -1121,15 +933,15 @@ test_ip6_hop_by_hop_not_first_is_dropped(void **state)
 	memcpy(pl + 16, ic, icn);
 	n = ip6_pkt(ip, &peer_ip6, &our_ip6, 60, 64, pl, 16 + icn);
 	send_l3(e, ET_IPV6, ip, n);
-	assert_int_equal(stats(e).drop_ip6_ext, 1);
+	assert_int_equal(test_env_stats(e).drop_ip6_ext, 1);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_ip6_fragment_is_dropped_without_reassembly(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t ic[64], pl[128], ip[256];
 	size_t icn, n;
 
@@ -1141,11 +953,11 @@ test_ip6_fragment_is_dropped_without_reassembly(void **state)
 	memcpy(pl + 8, ic, icn);
 	n = ip6_pkt(ip, &peer_ip6, &our_ip6, 44 /* fragment */, 64, pl, 8 + icn);
 	send_l3(e, ET_IPV6, ip, n);
-	assert_int_equal(stats(e).frag_in, 1);
-	assert_int_equal(stats(e).drop_frag_bad, 1);
-	assert_int_equal(stats(e).icmp6_in, 0);
+	assert_int_equal(test_env_stats(e).frag_in, 1);
+	assert_int_equal(test_env_stats(e).drop_frag_bad, 1);
+	assert_int_equal(test_env_stats(e).icmp6_in, 0);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /*
@@ -1174,18 +986,18 @@ check_param_problem(const uint8_t *out, size_t len, const uint8_t *ip, size_t n,
 static void
 test_ip6_unknown_next_header_gets_parameter_problem(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t pl[16], ip[128], out[FRAME_MAX];
 	size_t n, len;
 
 	memset(pl, 0x5a, sizeof(pl));
 	n = ip6_pkt(ip, &peer_ip6, &our_ip6, PROTO_UNKNOWN, 64, pl, sizeof(pl));
 	send_l3(e, ET_IPV6, ip, n);
-	assert_int_equal(stats(e).drop_ip6_proto, 1);
+	assert_int_equal(test_env_stats(e).drop_ip6_proto, 1);
 	assert_int_equal(e->nb_cap, 1);
-	len = cap_copy(e, 0, out, sizeof(out));
+	len = test_env_cap_copy(e, 0, out, sizeof(out));
 	check_param_problem(out, len, ip, n, 6);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /*
@@ -1195,7 +1007,7 @@ test_ip6_unknown_next_header_gets_parameter_problem(void **state)
 static void
 test_ip6_unknown_next_header_after_options_points_at_last_header(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	uint8_t pl[64], ip[128], out[FRAME_MAX];
 	size_t n, len, hl;
 
@@ -1210,18 +1022,18 @@ test_ip6_unknown_next_header_after_options_points_at_last_header(void **state)
 		n = ip6_pkt(ip, &peer_ip6, &our_ip6, 60, 64, pl, hl + 8);
 		send_l3(e, ET_IPV6, ip, n);
 		assert_int_equal(e->nb_cap, 1);
-		len = cap_copy(e, 0, out, sizeof(out));
+		len = test_env_cap_copy(e, 0, out, sizeof(out));
 		check_param_problem(out, len, ip, n, IP6_LEN);
-		cap_clear(e);
+		test_env_cap_clear(e);
 	}
-	assert_int_equal(stats(e).drop_ip6_proto, 2);
-	env_finish(e);
+	assert_int_equal(test_env_stats(e).drop_ip6_proto, 2);
+	test_env_finish(e);
 }
 
-#define ENV_TEST(fn)	cmocka_unit_test_setup_teardown(fn, env_setup, env_teardown)
-#define VLAN_TEST(fn)	cmocka_unit_test_setup_teardown(fn, env_setup_tagged, env_teardown)
+#define ENV_TEST(fn)	cmocka_unit_test_setup_teardown(fn, env_setup, test_env_teardown)
+#define VLAN_TEST(fn)	cmocka_unit_test_setup_teardown(fn, env_setup_tagged, test_env_teardown)
 #define NOREASM_TEST(fn) \
-	cmocka_unit_test_setup_teardown(fn, env_setup_no_reassembly, env_teardown)
+	cmocka_unit_test_setup_teardown(fn, env_setup_no_reassembly, test_env_teardown)
 
 int
 main(void)

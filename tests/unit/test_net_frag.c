@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "test_common.h"
+#include "test_env.h"
 
 #include <rte_byteorder.h>
 #include <rte_ether.h>
@@ -64,40 +64,6 @@ ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 
 /* ---- byte helpers and reference checksums ---- */
 
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
-
-/* RFC 1071 sum of big-endian words, folded; host order. */
-static uint16_t
-ref_sum(const uint8_t *p, size_t len, uint32_t sum)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += ((uint32_t)p[i] << 8) | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
 /* A deterministic generator, so that every run sees the same data and order. */
 static uint32_t rng_state;
 
@@ -139,12 +105,7 @@ static uint8_t rbuf[DATA_MAX + 128];	/* what came out */
 /* ---- contexts ---- */
 
 struct env {
-	struct tern_net *net;
-	struct tern_dev *dev;
-	struct tern_ctx *ctx;
-	struct rte_mbuf *cap[CAP_MAX];		/* frames sent */
-	unsigned int nb_cap;
-	unsigned int cap_lost;
+	struct test_env t;			/* first: the device's tx_arg */
 	struct rte_mbuf *dg[DG_MAX];		/* datagrams delivered, data at IP */
 	struct tern_ip_info dg_ip[DG_MAX];
 	bool dg_l4_contig[DG_MAX];		/* L4 header in the first segment */
@@ -174,25 +135,9 @@ env_of(const struct tern_ctx *ctx)
 	unsigned int i;
 
 	for (i = 0; i < RTE_DIM(envs); i++)
-		if (envs[i] != NULL && envs[i]->ctx == ctx)
+		if (envs[i] != NULL && envs[i]->t.ctx == ctx)
 			return envs[i];
 	return NULL;
-}
-
-static void
-cap_tx(void *arg, struct rte_mbuf **pkts, uint16_t n)
-{
-	struct env *e = arg;
-	uint16_t i;
-
-	for (i = 0; i < n; i++) {
-		if (e->nb_cap < CAP_MAX) {
-			e->cap[e->nb_cap++] = pkts[i];
-		} else {
-			e->cap_lost++;
-			rte_pktmbuf_free(pkts[i]);
-		}
-	}
 }
 
 /* L4 input for PROTO_TEST (and UDP when asked): keep the datagram. */
@@ -219,16 +164,6 @@ l4_catch(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip
 }
 
 static void
-cap_clear(struct env *e)
-{
-	unsigned int i;
-
-	for (i = 0; i < e->nb_cap; i++)
-		rte_pktmbuf_free(e->cap[i]);
-	e->nb_cap = 0;
-}
-
-static void
 dg_clear(struct env *e)
 {
 	unsigned int i;
@@ -243,11 +178,8 @@ env_close(struct env *e)
 {
 	unsigned int i;
 
-	cap_clear(e);
 	dg_clear(e);
-	tern_ctx_destroy(e->ctx);
-	tern_net_destroy(e->net);
-	tern_dev_destroy(e->dev);
+	test_env_close(&e->t);
 	for (i = 0; i < RTE_DIM(envs); i++)
 		if (envs[i] == e)
 			envs[i] = NULL;
@@ -262,41 +194,31 @@ static struct env *
 env_open(struct env *e, int side, const struct env_conf *conf)
 {
 	static const struct env_conf def = { 0 };
-	struct tern_net_param np = { 0 };
-	struct tern_vdev_param vp = { 0 };
-	struct tern_ctx_param cp = { 0 };
+	struct test_env_param p = { 0 };
 	const struct tern_ip6 *me6 = side ? &ip6_b : &ip6_a, *peer6 = side ? &ip6_a : &ip6_b;
 	tern_ip4_t me4 = side ? IP4_B : IP4_A, peer4 = side ? IP4_A : IP4_B;
 
 	if (conf == NULL)
 		conf = &def;
 	memset(e, 0, sizeof(*e));
-	vp.name = side ? "frag_b" : "frag_a";
-	vp.mac = side ? mac_b : mac_a;
-	vp.mtu = conf->mtu;
-	vp.caps = conf->caps;
-	vp.mp = tern_test_pool();
-	vp.tx = cap_tx;
-	vp.tx_arg = e;
-	np.socket_id = SOCKET_ID_ANY;
-	np.frag_mem_max = conf->frag_mem_max;
-	np.frag_max_datagrams = conf->frag_max_datagrams;
-	np.frag_timeout_ns = conf->frag_timeout_ns;
-	e->net = tern_net_create(&np);
-	assert_non_null(e->net);
-	e->dev = tern_dev_create_virtual(&vp);
-	assert_non_null(e->dev);
-	assert_int_equal(tern_net_iface_add(e->net, e->dev, 0), 0);
-	assert_int_equal(tern_net_addr4_add(e->net, 0, me4, 24), 0);
-	assert_int_equal(tern_net_addr6_add(e->net, 0, me6, 64), 0);
-	assert_int_equal(tern_net_neigh4_set(e->net, 0, peer4, side ? &mac_a : &mac_b), 0);
-	assert_int_equal(tern_net_neigh6_set(e->net, 0, peer6, side ? &mac_a : &mac_b), 0);
-	cp.net = e->net;
-	cp.socket_id = SOCKET_ID_ANY;
-	cp.manual_clock = true;
-	e->ctx = tern_ctx_create(&cp);
-	assert_non_null(e->ctx);
-	assert_int_equal(tern_net_ctx_set_l4(e->ctx, PROTO_TEST, l4_catch), 0);
+	p.name = side ? "frag_b" : "frag_a";
+	p.mac = side ? mac_b : mac_a;
+	p.mtu = conf->mtu;
+	p.caps = conf->caps;
+	p.frag_mem_max = conf->frag_mem_max;
+	p.frag_max_datagrams = conf->frag_max_datagrams;
+	p.frag_timeout_ns = conf->frag_timeout_ns;
+	p.cap_max = CAP_MAX;
+	assert_int_equal(test_env_open(&e->t, &p), 0);
+	assert_non_null(e->t.net);
+	assert_non_null(e->t.dev);
+	assert_int_equal(tern_net_addr4_add(e->t.net, 0, me4, 24), 0);
+	assert_int_equal(tern_net_addr6_add(e->t.net, 0, me6, 64), 0);
+	assert_int_equal(tern_net_neigh4_set(e->t.net, 0, peer4, side ? &mac_a : &mac_b), 0);
+	assert_int_equal(tern_net_neigh6_set(e->t.net, 0, peer6, side ? &mac_a : &mac_b), 0);
+	assert_int_equal(test_env_start(&e->t), 0);
+	assert_non_null(e->t.ctx);
+	assert_int_equal(tern_net_ctx_set_l4(e->t.ctx, PROTO_TEST, l4_catch), 0);
 	envs[side] = e;
 	return e;
 }
@@ -319,9 +241,9 @@ teardown(void **state)
 	struct fixture *f = *state;
 
 	if (f != NULL) {
-		if (f->a.ctx != NULL)
+		if (f->a.t.ctx != NULL)
 			env_close(&f->a);
-		if (f->b.ctx != NULL)
+		if (f->b.t.ctx != NULL)
 			env_close(&f->b);
 		free(f);
 	}
@@ -332,11 +254,11 @@ teardown(void **state)
 static void
 finish(struct fixture *f)
 {
-	assert_int_equal(f->a.cap_lost + f->b.cap_lost, 0);
+	assert_int_equal(f->a.t.cap_lost + f->b.t.cap_lost, 0);
 	assert_int_equal(f->a.dg_lost + f->b.dg_lost, 0);
-	if (f->a.ctx != NULL)
+	if (f->a.t.ctx != NULL)
 		env_close(&f->a);
-	if (f->b.ctx != NULL)
+	if (f->b.t.ctx != NULL)
 		env_close(&f->b);
 	tern_test_assert_pool_back();
 }
@@ -344,29 +266,16 @@ finish(struct fixture *f)
 static struct tern_stats
 stats(const struct env *e)
 {
-	struct tern_stats st;
-
-	tern_ctx_stats(e->ctx, &st);
-	return st;
+	return test_env_stats(&e->t);
 }
 
 /* ---- fragments, built here ---- */
-
-static size_t
-eth_hdr(uint8_t *f, const struct rte_ether_addr *dst, const struct rte_ether_addr *src,
-	uint16_t type)
-{
-	memcpy(f, dst->addr_bytes, 6);
-	memcpy(f + 6, src->addr_bytes, 6);
-	put16(f + 12, type);
-	return ETH_LEN;
-}
 
 /* Frame b -> a: IPv4 fragment of datagram @id, @len bytes of @src at offset @off. */
 static size_t
 frag4(uint8_t *f, uint16_t id, uint32_t off, uint32_t len, bool more, const uint8_t *src)
 {
-	uint8_t *ip = f + eth_hdr(f, &mac_a, &mac_b, ET_IPV4);
+	uint8_t *ip = f + test_eth_hdr(f, &mac_a, &mac_b, ET_IPV4);
 	tern_ip4_t s = IP4_B, d = IP4_A;
 
 	memset(ip, 0, IP4_LEN);
@@ -387,7 +296,7 @@ frag4(uint8_t *f, uint16_t id, uint32_t off, uint32_t len, bool more, const uint
 static size_t
 frag6(uint8_t *f, uint32_t id, uint32_t off, uint32_t len, bool more, const uint8_t *src)
 {
-	uint8_t *ip = f + eth_hdr(f, &mac_a, &mac_b, ET_IPV6), *fh = ip + IP6_LEN;
+	uint8_t *ip = f + test_eth_hdr(f, &mac_a, &mac_b, ET_IPV6), *fh = ip + IP6_LEN;
 
 	memset(ip, 0, IP6_LEN + FH_LEN);
 	ip[0] = 0x60;
@@ -427,8 +336,8 @@ feed(struct env *e, const uint8_t *frame, size_t len, size_t seg_len)
 {
 	struct rte_mbuf *m = tern_test_mbuf_from_segs(frame, len, seg_len);
 
-	tern_ctx_input(e->ctx, 0, &m, 1);
-	tern_ctx_flush(e->ctx);
+	tern_ctx_input(e->t.ctx, 0, &m, 1);
+	tern_ctx_flush(e->t.ctx);
 }
 
 /* Feed fragment @i of data[0, @len) cut in pieces of @fsize. */
@@ -533,7 +442,7 @@ in_order(void **state, int family)
 		assert_int_equal(a->nb_dg, 0);
 		feed_frag(a, family, 0x1234, len, fs, i, 0);
 		if (i + 1 < n)
-			assert_int_equal(tern_ctx_pending(a->ctx), i + 1);
+			assert_int_equal(tern_ctx_pending(a->t.ctx), i + 1);
 	}
 	assert_int_equal(a->nb_dg, 1);
 	if (family == 4)
@@ -542,7 +451,7 @@ in_order(void **state, int family)
 		check_dg6(a, 0, PROTO_TEST, data, len);
 	assert_int_equal(stats(a).frag_in, n);
 	assert_int_equal(stats(a).frag_reasm_ok, 1);
-	assert_int_equal(tern_ctx_pending(a->ctx), 0);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 0);
 	finish(f);
 }
 
@@ -575,7 +484,7 @@ reverse_order(void **state, int family)
 		check_dg4(a, 0, 77, PROTO_TEST, data, len);
 	else
 		check_dg6(a, 0, PROTO_TEST, data, len);
-	assert_int_equal(tern_ctx_pending(a->ctx), 0);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 0);
 	finish(f);
 }
 
@@ -649,7 +558,7 @@ shuffled(void **state, int family)
 	}
 	assert_int_equal(stats(a).frag_in, n + 2);
 	assert_int_equal(stats(a).frag_reasm_ok, 2);
-	assert_int_equal(tern_ctx_pending(a->ctx), 0);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 0);
 	finish(f);
 }
 
@@ -692,7 +601,7 @@ large(void **state, int family)
 		check_dg6(a, 0, PROTO_TEST, data, len);
 	assert_int_equal(stats(a).frag_in, n);
 	assert_int_equal(stats(a).frag_reasm_ok, 1);
-	assert_int_equal(tern_ctx_pending(a->ctx), 0);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 0);
 	finish(f);
 }
 
@@ -778,7 +687,7 @@ shared(void **state, int family)
 	for (i = 3; i-- > 0; ) {
 		m = rte_pktmbuf_clone(orig[i], tern_test_pool());
 		assert_non_null(m);
-		tern_ctx_input(a->ctx, 0, &m, 1);
+		tern_ctx_input(a->t.ctx, 0, &m, 1);
 	}
 	assert_int_equal(a->nb_dg, 1);
 	if (family == 4)
@@ -829,14 +738,14 @@ test_ip4_overlapping_fragments_keep_earlier_data(void **state)
 	memcpy(mix + 2000, junk + 2000, 400);
 	feed(a, fr, frag4(fr, 1, 0, 2800, true, mix), 64);
 	assert_int_equal(a->nb_dg, 0);
-	assert_int_equal(tern_ctx_pending(a->ctx), 5);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 5);
 	/* last: [2400, 3000) with junk over [2400, 2800): trimmed at its start */
 	memcpy(mix + 2400, junk + 2400, 400);
 	feed(a, fr, frag4(fr, 1, 2400, 600, false, mix + 2400), 0);
 	assert_int_equal(a->nb_dg, 1);
 	check_dg4(a, 0, 1, PROTO_TEST, data, 3000);
 	assert_int_equal(stats(a).drop_frag_overlap, 0);
-	assert_int_equal(tern_ctx_pending(a->ctx), 0);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 0);
 	dg_clear(a);
 
 	/* a first fragment trimmed at its end, and a last one at its start */
@@ -869,7 +778,7 @@ test_ip4_duplicate_fragments_are_dropped(void **state)
 	feed(a, fr, frag4(fr, 3, 8, 400, true, junk), 0);	/* inside [0, 1480) */
 	feed_frag(a, 4, 3, 3000, FRAG4, 2, 0);
 	feed_frag(a, 4, 3, 3000, FRAG4, 2, 0);
-	assert_int_equal(tern_ctx_pending(a->ctx), 2);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 2);
 	assert_int_equal(stats(a).drop_frag_overlap, 3);
 	feed_frag(a, 4, 3, 3000, FRAG4, 1, 0);
 	assert_int_equal(a->nb_dg, 1);
@@ -889,10 +798,10 @@ test_ip6_overlap_drops_whole_datagram(void **state)
 	fill(data, 3000, 13);
 	feed(a, fr, frag6(fr, 21, 0, 1448, true, data), 0);
 	feed(a, fr, frag6(fr, 21, 2000, 1000, false, data + 2000), 0);
-	assert_int_equal(tern_ctx_pending(a->ctx), 2);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 2);
 	/* [1440, 2000) overlaps [0, 1448) by 8 bytes */
 	feed(a, fr, frag6(fr, 21, 1440, 560, true, data + 1440), 0);
-	assert_int_equal(tern_ctx_pending(a->ctx), 0);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 0);
 	assert_int_equal(stats(a).drop_frag_overlap, 3);
 	/* the fragments that would now complete it are dropped too */
 	feed(a, fr, frag6(fr, 21, 0, 1448, true, data), 0);
@@ -900,11 +809,11 @@ test_ip6_overlap_drops_whole_datagram(void **state)
 	feed(a, fr, frag6(fr, 21, 2000, 1000, false, data + 2000), 0);
 	assert_int_equal(a->nb_dg, 0);
 	assert_int_equal(stats(a).drop_frag_overlap, 6);
-	assert_int_equal(tern_ctx_pending(a->ctx), 0);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 0);
 	/* it is forgotten at its timeout, silently: nothing held, no ICMP */
-	assert_int_equal(tern_ctx_advance(a->ctx, TIMEOUT), 0);
+	assert_int_equal(tern_ctx_advance(a->t.ctx, TIMEOUT), 0);
 	assert_int_equal(stats(a).drop_frag_timeout, 0);
-	assert_int_equal(a->nb_cap, 0);
+	assert_int_equal(a->t.nb_cap, 0);
 	/* then the same id starts afresh */
 	feed(a, fr, frag6(fr, 21, 0, 1448, true, data), 0);
 	feed(a, fr, frag6(fr, 21, 1448, 1552, false, data + 1448), 0);
@@ -924,7 +833,7 @@ test_ip6_exact_duplicate_is_dropped_alone(void **state)
 	feed_frag(a, 6, 22, 3000, FRAG6, 1, 0);
 	feed_frag(a, 6, 22, 3000, FRAG6, 1, 0);
 	assert_int_equal(stats(a).drop_frag_overlap, 1);
-	assert_int_equal(tern_ctx_pending(a->ctx), 1);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 1);
 	feed_frag(a, 6, 22, 3000, FRAG6, 0, 0);
 	feed_frag(a, 6, 22, 3000, FRAG6, 2, 0);
 	assert_int_equal(a->nb_dg, 1);
@@ -979,7 +888,7 @@ test_ip6_atomic_fragment_is_delivered(void **state)
 	feed(a, fr, frag6(fr, 23, 0, 100, false, data), 0);
 	assert_int_equal(a->nb_dg, 1);
 	check_dg6(a, 0, PROTO_TEST, data, 100);
-	assert_int_equal(tern_ctx_pending(a->ctx), 0);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 0);
 	finish(f);
 }
 
@@ -1000,21 +909,21 @@ timeout(void **state, int family, bool with_first)
 	fill(data, 4000, 16);
 	if (with_first)
 		feed_frag(a, family, 31, 4000, fs, 0, 0);
-	assert_int_equal(tern_ctx_advance(a->ctx, 10 * SEC), 0);
+	assert_int_equal(tern_ctx_advance(a->t.ctx, 10 * SEC), 0);
 	feed_frag(a, family, 31, 4000, fs, 2, 0);
-	assert_int_equal(tern_ctx_pending(a->ctx), with_first ? 2 : 1);
-	assert_int_equal(tern_ctx_advance(a->ctx, TIMEOUT - 10 * SEC - MS), 0);
-	assert_int_equal(tern_ctx_pending(a->ctx), with_first ? 2 : 1);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), with_first ? 2 : 1);
+	assert_int_equal(tern_ctx_advance(a->t.ctx, TIMEOUT - 10 * SEC - MS), 0);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), with_first ? 2 : 1);
 	assert_int_equal(stats(a).drop_frag_timeout, 0);
-	assert_int_equal(tern_ctx_advance(a->ctx, with_first ? MS : 10 * SEC + MS), 0);
-	assert_int_equal(tern_ctx_pending(a->ctx), 0);
+	assert_int_equal(tern_ctx_advance(a->t.ctx, with_first ? MS : 10 * SEC + MS), 0);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 0);
 	assert_int_equal(stats(a).drop_frag_timeout, 1);
 	assert_int_equal(a->nb_dg, 0);
 	if (!with_first) {
-		assert_int_equal(a->nb_cap, 0);	/* nothing to quote: no ICMP */
+		assert_int_equal(a->t.nb_cap, 0);	/* nothing to quote: no ICMP */
 	} else {
-		assert_int_equal(a->nb_cap, 1);
-		n = frame_copy(a->cap[0], out, sizeof(out));
+		assert_int_equal(a->t.nb_cap, 1);
+		n = frame_copy(a->t.cap[0], out, sizeof(out));
 		assert_true(n > ETH_LEN + 100);
 		assert_memory_equal(out, mac_b.addr_bytes, 6);
 		if (family == 4) {
@@ -1038,7 +947,7 @@ timeout(void **state, int family, bool with_first)
 		}
 	}
 	/* every mbuf back before the context goes: the timeout freed them */
-	cap_clear(a);
+	test_env_cap_clear(&a->t);
 	tern_test_assert_pool_back();
 	finish(f);
 }
@@ -1084,12 +993,12 @@ test_ip4_memory_bound_drops_oldest_datagram(void **state)
 	/* A: three fragments of five, all memory allows */
 	for (i = 0; i < 3; i++)
 		feed_frag(a, 4, 41, 8000, FRAG4, i, 0);
-	assert_int_equal(tern_ctx_pending(a->ctx), 3);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 3);
 	assert_int_equal(stats(a).drop_frag_nomem, 0);
 	/* B: its first fragment pushes A out */
 	feed_frag(a, 4, 42, 3000, FRAG4, 0, 0);
 	assert_int_equal(stats(a).drop_frag_nomem, 3);
-	assert_int_equal(tern_ctx_pending(a->ctx), 1);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 1);
 	feed_frag(a, 4, 42, 3000, FRAG4, 1, 0);
 	feed_frag(a, 4, 42, 3000, FRAG4, 2, 0);
 	assert_int_equal(a->nb_dg, 1);
@@ -1098,7 +1007,7 @@ test_ip4_memory_bound_drops_oldest_datagram(void **state)
 	for (i = 0; i < 4; i++)
 		feed_frag(a, 4, 41, 8000, FRAG4, i, 0);
 	assert_int_equal(stats(a).drop_frag_nomem, 3 + 4);
-	assert_int_equal(tern_ctx_pending(a->ctx), 0);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 0);
 	dg_clear(a);
 	tern_test_assert_pool_back();
 	finish(f);
@@ -1119,14 +1028,14 @@ test_ip6_datagram_bound_drops_oldest_datagram(void **state)
 	assert_int_equal(stats(a).drop_frag_nomem, 0);
 	feed_frag(a, 6, 53, 3000, FRAG6, 0, 0);	/* 51 goes */
 	assert_int_equal(stats(a).drop_frag_nomem, 2);
-	assert_int_equal(tern_ctx_pending(a->ctx), 2);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 2);
 	feed_frag(a, 6, 52, 3000, FRAG6, 2, 0);
 	feed_frag(a, 6, 52, 3000, FRAG6, 1, 0);
 	assert_int_equal(a->nb_dg, 1);
 	check_dg6(a, 0, PROTO_TEST, data, 3000);
 	feed_frag(a, 6, 51, 3000, FRAG6, 2, 0);	/* 51 is gone: this starts it again */
 	assert_int_equal(a->nb_dg, 1);
-	assert_int_equal(tern_ctx_pending(a->ctx), 2);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 2);
 	finish(f);
 }
 
@@ -1146,7 +1055,7 @@ test_ip4_bad_fragment_lengths_are_dropped(void **state)
 	feed(a, fr, frag4(fr, 61, 65528, 16, false, data), 0);	/* ends at 65564 */
 	feed(a, fr, frag4(fr, 61, 64, 0, true, data), 0);		/* empty */
 	assert_int_equal(stats(a).drop_frag_bad, 3);
-	assert_int_equal(tern_ctx_pending(a->ctx), 0);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 0);
 	/* the last fragment says 2000 bytes */
 	feed(a, fr, frag4(fr, 62, 1480, 520, false, data + 1480), 0);
 	feed(a, fr, frag4(fr, 62, 1480, 920, false, data + 1480), 0);	/* 2400 */
@@ -1155,12 +1064,12 @@ test_ip4_bad_fragment_lengths_are_dropped(void **state)
 	feed(a, fr, frag4(fr, 63, 800, 400, false, data), 0);	/* 1200, but 2400 held */
 	assert_int_equal(stats(a).drop_frag_bad, 6);
 	assert_int_equal(stats(a).frag_in, 8);
-	assert_int_equal(tern_ctx_pending(a->ctx), 2);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 2);
 	feed(a, fr, frag4(fr, 62, 0, 1480, true, data), 0);
 	assert_int_equal(a->nb_dg, 1);
 	check_dg4(a, 0, 62, PROTO_TEST, data, 2000);
 	/* what is still held goes when the context does */
-	assert_int_equal(tern_ctx_pending(a->ctx), 1);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 1);
 	finish(f);
 }
 
@@ -1178,14 +1087,14 @@ test_ip6_bad_fragment_lengths_are_dropped(void **state)
 	feed(a, fr, frag6(fr, 71, 0, 100, true, data), 0);
 	feed(a, fr, frag6(fr, 71, 65528, 16, false, data), 0);
 	assert_int_equal(stats(a).drop_frag_bad, 2);
-	assert_int_equal(a->nb_cap, 2);
-	n = frame_copy(a->cap[0], out, sizeof(out));
+	assert_int_equal(a->t.nb_cap, 2);
+	n = frame_copy(a->t.cap[0], out, sizeof(out));
 	assert_true(n >= ETH_LEN + IP6_LEN + 8);
 	ic = out + ETH_LEN + IP6_LEN;
 	assert_int_equal(ic[0], 4);
 	assert_int_equal(ic[1], 0);
 	assert_int_equal(get32(ic + 4), 4);	/* the payload length */
-	n = frame_copy(a->cap[1], out, sizeof(out));
+	n = frame_copy(a->t.cap[1], out, sizeof(out));
 	assert_true(n >= ETH_LEN + IP6_LEN + 8);
 	assert_int_equal(ic[0], 4);
 	assert_int_equal(get32(ic + 4), IP6_LEN + 2);	/* the fragment offset */
@@ -1195,7 +1104,7 @@ test_ip6_bad_fragment_lengths_are_dropped(void **state)
 	feed(a, fr, frag6(fr, 72, 0, 1448, true, data), 0);
 	assert_int_equal(a->nb_dg, 1);
 	check_dg6(a, 0, PROTO_TEST, data, 2000);
-	assert_int_equal(tern_ctx_pending(a->ctx), 0);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 0);
 	finish(f);
 }
 
@@ -1212,7 +1121,7 @@ test_destroy_frees_held_fragments(void **state)
 		feed_frag(a, 4, 81, 60000, FRAG4, i, i & 1 ? 300 : 0);
 	for (i = 1; i < 41; i++)
 		feed_frag(a, 6, 82, 60000, FRAG6, i, 0);
-	assert_int_equal(tern_ctx_pending(a->ctx), 80);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 80);
 	finish(f);
 }
 
@@ -1235,9 +1144,9 @@ check_out4(const struct env *a, unsigned int n, size_t len, uint8_t proto, uint1
 	uint32_t next = 0, id = 0;
 	unsigned int i;
 
-	assert_int_equal(a->nb_cap, n);
+	assert_int_equal(a->t.nb_cap, n);
 	for (i = 0; i < n; i++) {
-		const struct rte_mbuf *m = a->cap[i];
+		const struct rte_mbuf *m = a->t.cap[i];
 		const uint8_t *ip = out + ETH_LEN;
 		uint16_t fo;
 		size_t fl;
@@ -1271,9 +1180,9 @@ check_out6(const struct env *a, unsigned int n, size_t len, uint8_t proto, uint1
 	uint32_t next = 0, id = 0;
 	unsigned int i;
 
-	assert_int_equal(a->nb_cap, n);
+	assert_int_equal(a->t.nb_cap, n);
 	for (i = 0; i < n; i++) {
-		const struct rte_mbuf *m = a->cap[i];
+		const struct rte_mbuf *m = a->t.cap[i];
 		const uint8_t *ip = out + ETH_LEN, *fh = ip + IP6_LEN;
 		uint16_t fo;
 		size_t fl;
@@ -1306,19 +1215,19 @@ static struct env *
 deliver(struct fixture *f, uint8_t also_proto)
 {
 	struct rte_mbuf *frames[CAP_MAX];
-	unsigned int i, n = f->a.nb_cap;
+	unsigned int i, n = f->a.t.nb_cap;
 	struct env *b;
 
-	assert_int_equal(f->a.cap_lost, 0);
-	memcpy(frames, f->a.cap, n * sizeof(frames[0]));
-	f->a.nb_cap = 0;
+	assert_int_equal(f->a.t.cap_lost, 0);
+	memcpy(frames, f->a.t.cap, n * sizeof(frames[0]));
+	f->a.t.nb_cap = 0;
 	env_close(&f->a);
 	b = env_open(&f->b, 1, NULL);
 	if (also_proto != 0)
-		assert_int_equal(tern_net_ctx_set_l4(b->ctx, also_proto, l4_catch), 0);
+		assert_int_equal(tern_net_ctx_set_l4(b->t.ctx, also_proto, l4_catch), 0);
 	for (i = 0; i < n; i++)
-		tern_ctx_input(b->ctx, 0, &frames[i], 1);
-	tern_ctx_flush(b->ctx);
+		tern_ctx_input(b->t.ctx, 0, &frames[i], 1);
+	tern_ctx_flush(b->t.ctx);
 	return b;
 }
 
@@ -1340,13 +1249,13 @@ output_case(void **state, int family, uint32_t caps, size_t len, size_t seg_len)
 	fill(data, len, 30 + (uint32_t)len);
 	m = tern_test_mbuf_from_segs(data, len, seg_len);
 	if (family == 4) {
-		assert_true(tern_ip4_needs_frag(a->ctx, IP4_B, (uint32_t)len));
-		assert_int_equal(tern_ip4_output(a->ctx, m, 0, IP4_B, PROTO_TEST, 0), 0);
+		assert_true(tern_ip4_needs_frag(a->t.ctx, IP4_B, (uint32_t)len));
+		assert_int_equal(tern_ip4_output(a->t.ctx, m, 0, IP4_B, PROTO_TEST, 0), 0);
 	} else {
-		assert_true(tern_ip6_needs_frag(a->ctx, &ip6_b, (uint32_t)len));
-		assert_int_equal(tern_ip6_output(a->ctx, m, &ip6_a, &ip6_b, PROTO_TEST, 0), 0);
+		assert_true(tern_ip6_needs_frag(a->t.ctx, &ip6_b, (uint32_t)len));
+		assert_int_equal(tern_ip6_output(a->t.ctx, m, &ip6_a, &ip6_b, PROTO_TEST, 0), 0);
 	}
-	tern_ctx_flush(a->ctx);
+	tern_ctx_flush(a->t.ctx);
 	if (family == 4)
 		id = check_out4(a, n, len, PROTO_TEST, MTU);
 	else
@@ -1363,7 +1272,7 @@ output_case(void **state, int family, uint32_t caps, size_t len, size_t seg_len)
 		check_dg6(b, 0, PROTO_TEST, data, len);
 	}
 	assert_int_equal(stats(b).frag_reasm_ok, 1);
-	assert_int_equal(tern_ctx_pending(b->ctx), 0);
+	assert_int_equal(tern_ctx_pending(b->t.ctx), 0);
 	finish(f);
 }
 
@@ -1422,14 +1331,14 @@ test_ip4_output_that_fits_is_not_fragmented(void **state)
 	struct rte_mbuf *m;
 
 	fill(data, FRAG4, 40);
-	assert_false(tern_ip4_needs_frag(a->ctx, IP4_B, FRAG4));
-	assert_false(tern_ip6_needs_frag(a->ctx, &ip6_b, MTU - IP6_LEN));
-	assert_true(tern_ip6_needs_frag(a->ctx, &ip6_b, MTU - IP6_LEN + 1));
+	assert_false(tern_ip4_needs_frag(a->t.ctx, IP4_B, FRAG4));
+	assert_false(tern_ip6_needs_frag(a->t.ctx, &ip6_b, MTU - IP6_LEN));
+	assert_true(tern_ip6_needs_frag(a->t.ctx, &ip6_b, MTU - IP6_LEN + 1));
 	m = tern_test_mbuf_from(data, FRAG4);
-	assert_int_equal(tern_ip4_output(a->ctx, m, 0, IP4_B, PROTO_TEST, 0), 0);
-	tern_ctx_flush(a->ctx);
-	assert_int_equal(a->nb_cap, 1);
-	assert_int_equal(frame_copy(a->cap[0], out, sizeof(out)), ETH_LEN + MTU);
+	assert_int_equal(tern_ip4_output(a->t.ctx, m, 0, IP4_B, PROTO_TEST, 0), 0);
+	tern_ctx_flush(a->t.ctx);
+	assert_int_equal(a->t.nb_cap, 1);
+	assert_int_equal(frame_copy(a->t.cap[0], out, sizeof(out)), ETH_LEN + MTU);
 	assert_int_equal(get16(out + ETH_LEN + 6), 0x4000);
 	assert_int_equal(stats(a).frag_out, 0);
 	finish(f);
@@ -1444,12 +1353,12 @@ test_output_above_65535_bytes_is_dropped(void **state)
 	struct rte_mbuf *m;
 
 	m = tern_test_mbuf_from(data, 65535 - IP4_LEN + 1);
-	assert_int_equal(tern_ip4_output(a->ctx, m, 0, IP4_B, PROTO_TEST, 0), -EMSGSIZE);
+	assert_int_equal(tern_ip4_output(a->t.ctx, m, 0, IP4_B, PROTO_TEST, 0), -EMSGSIZE);
 	m = tern_test_mbuf_from(data, 65536);
-	assert_int_equal(tern_ip6_output(a->ctx, m, &ip6_a, &ip6_b, PROTO_TEST, 0), -EMSGSIZE);
+	assert_int_equal(tern_ip6_output(a->t.ctx, m, &ip6_a, &ip6_b, PROTO_TEST, 0), -EMSGSIZE);
 	assert_int_equal(stats(a).drop_frag_too_big, 2);
-	tern_ctx_flush(a->ctx);
-	assert_int_equal(a->nb_cap, 0);
+	tern_ctx_flush(a->t.ctx);
+	assert_int_equal(a->t.nb_cap, 0);
 	finish(f);
 }
 
@@ -1494,12 +1403,12 @@ udp_offload(void **state, int family)
 						  RTE_MBUF_F_TX_IPV6);
 	m->l4_len = 8;
 	if (family == 4)
-		assert_int_equal(tern_ip4_output(a->ctx, m, 0, IP4_B, PROTO_UDP, 0), 0);
+		assert_int_equal(tern_ip4_output(a->t.ctx, m, 0, IP4_B, PROTO_UDP, 0), 0);
 	else
-		assert_int_equal(tern_ip6_output(a->ctx, m, &ip6_a, &ip6_b, PROTO_UDP, 0), 0);
-	tern_ctx_flush(a->ctx);
-	assert_int_equal(a->nb_cap, 3);
-	assert_int_equal(a->cap[0]->ol_flags & RTE_MBUF_F_TX_L4_MASK, 0);
+		assert_int_equal(tern_ip6_output(a->t.ctx, m, &ip6_a, &ip6_b, PROTO_UDP, 0), 0);
+	tern_ctx_flush(a->t.ctx);
+	assert_int_equal(a->t.nb_cap, 3);
+	assert_int_equal(a->t.cap[0]->ol_flags & RTE_MBUF_F_TX_L4_MASK, 0);
 	b = deliver(f, PROTO_UDP);
 	assert_int_equal(b->nb_dg, 1);
 	read_all(b->dg[0]);
@@ -1536,8 +1445,8 @@ test_ip4_small_mtu_fragments_fit(void **state)
 
 	fill(data, 3000, 42);
 	m = tern_test_mbuf_from(data, 3000);
-	assert_int_equal(tern_ip4_output(a->ctx, m, 0, IP4_B, PROTO_TEST, 0), 0);
-	tern_ctx_flush(a->ctx);
+	assert_int_equal(tern_ip4_output(a->t.ctx, m, 0, IP4_B, PROTO_TEST, 0), 0);
+	tern_ctx_flush(a->t.ctx);
 	id = check_out4(a, 6, 3000, PROTO_TEST, 576);	/* 552 bytes each */
 	b = deliver(f, 0);
 	assert_int_equal(b->nb_dg, 1);

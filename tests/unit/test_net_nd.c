@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "test_common.h"
+#include "test_env.h"
 
 #include <rte_byteorder.h>
 #include <rte_ether.h>
@@ -82,185 +82,30 @@ mcast_mac(const struct tern_ip6 *a)
 
 /* ---- the context under test, its device and what it sends ---- */
 
-struct env {
-	struct tern_net *net;
-	struct tern_dev *dev;
-	struct tern_ctx *ctx;
-	struct rte_mbuf *cap[CAP_MAX];
-	unsigned int nb_cap;
-	unsigned int cap_lost;
-};
-
-static void
-cap_tx(void *arg, struct rte_mbuf **pkts, uint16_t n)
-{
-	struct env *e = arg;
-	uint16_t i;
-
-	for (i = 0; i < n; i++) {
-		if (e->nb_cap < CAP_MAX) {
-			e->cap[e->nb_cap++] = pkts[i];
-		} else {
-			e->cap_lost++;
-			rte_pktmbuf_free(pkts[i]);
-		}
-	}
-}
-
-static void
-cap_clear(struct env *e)
-{
-	unsigned int i;
-
-	for (i = 0; i < e->nb_cap; i++)
-		rte_pktmbuf_free(e->cap[i]);
-	e->nb_cap = 0;
-}
-
-static void
-env_free(struct env *e)
-{
-	cap_clear(e);
-	tern_ctx_destroy(e->ctx);
-	e->ctx = NULL;
-	tern_net_destroy(e->net);
-	e->net = NULL;
-	tern_dev_destroy(e->dev);
-	e->dev = NULL;
-}
-
 /* One untagged interface with 10.0.0.1/24 and fd00::1/64; no neighbor known. */
 static int
 env_setup(void **state)
 {
-	struct tern_net_param np = { 0 };
-	struct tern_vdev_param vp = { 0 };
-	struct tern_ctx_param cp = { 0 };
-	struct env *e = calloc(1, sizeof(*e));
+	struct test_env_param p = { .name = "nd_test", .mac = our_mac, .mark_pool = true };
+	struct test_env *e = calloc(1, sizeof(*e));
 
 	if (e == NULL)
 		return -1;
 	*state = e;
-	vp.name = "nd_test";
-	vp.mac = our_mac;
-	vp.mp = tern_test_pool();
-	vp.tx = cap_tx;
-	vp.tx_arg = e;
-	tern_test_pool_mark();
-	np.socket_id = SOCKET_ID_ANY;
-	e->net = tern_net_create(&np);
-	e->dev = tern_dev_create_virtual(&vp);
-	if (e->net == NULL || e->dev == NULL)
-		return -1;
-	if (tern_net_iface_add(e->net, e->dev, 0) != 0 ||
+	if (test_env_open(e, &p) != 0 ||
 	    tern_net_addr4_add(e->net, 0, rte_cpu_to_be_32(0x0a000001), 24) != 0 ||
 	    tern_net_addr6_add(e->net, 0, &our_ip6, 64) != 0)
 		return -1;
-	cp.net = e->net;
-	cp.socket_id = SOCKET_ID_ANY;
-	cp.manual_clock = true;
-	e->ctx = tern_ctx_create(&cp);
-	return e->ctx == NULL ? -1 : 0;
-}
-
-static int
-env_teardown(void **state)
-{
-	struct env *e = *state;
-
-	if (e != NULL) {
-		env_free(e);
-		free(e);
-	}
-	return 0;
-}
-
-static void
-env_finish(struct env *e)
-{
-	assert_int_equal(e->cap_lost, 0);
-	env_free(e);
-	tern_test_assert_pool_back();
-}
-
-static struct tern_stats
-stats(const struct env *e)
-{
-	struct tern_stats st;
-
-	tern_ctx_stats(e->ctx, &st);
-	return st;
-}
-
-static size_t
-cap_copy(const struct env *e, unsigned int i, uint8_t *buf, size_t size)
-{
-	const struct rte_mbuf *m;
-	const void *p;
-
-	assert_true(i < e->nb_cap);
-	m = e->cap[i];
-	assert_true(m->pkt_len <= size);
-	p = rte_pktmbuf_read(m, 0, m->pkt_len, buf);
-	assert_non_null(p);
-	if (p != buf)
-		memcpy(buf, p, m->pkt_len);
-	return m->pkt_len;
+	return test_env_start(e);
 }
 
 static enum tern_neigh_state
-neigh6(const struct env *e, const struct tern_ip6 *ip, struct rte_ether_addr *mac)
+neigh6(const struct test_env *e, const struct tern_ip6 *ip, struct rte_ether_addr *mac)
 {
 	return tern_neigh_get(e->net, 0, 6, ip->a, tern_ctx_now(e->ctx), mac);
 }
 
-/* a macro, so that a failure names the caller's line */
-#define assert_mac_equal(a, b) \
-	assert_memory_equal((a)->addr_bytes, (b)->addr_bytes, RTE_ETHER_ADDR_LEN)
-
 /* ---- frame building and checking, independent of the library ---- */
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static uint16_t
-ref_sum(const uint8_t *p, size_t len, uint32_t sum)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += ((uint32_t)p[i] << 8) | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-/* ICMPv6 checksum of @msg with the RFC 8200 8.1 pseudo-header; host order. */
-static uint16_t
-ref_icmp6_cksum(const struct tern_ip6 *src, const struct tern_ip6 *dst, const uint8_t *msg,
-		size_t len)
-{
-	uint8_t ph[40] = { 0 };
-
-	memcpy(ph, src->a, 16);
-	memcpy(ph + 16, dst->a, 16);
-	ph[34] = (uint8_t)(len >> 8);
-	ph[35] = (uint8_t)len;
-	ph[39] = PROTO_ICMPV6;
-	return (uint16_t)~ref_sum(msg, len, ref_sum(ph, sizeof(ph), 0));
-}
 
 /*
  * An NS or NA for @target; @flags in the NA's first reserved byte; a
@@ -288,7 +133,7 @@ nd_msg(uint8_t *p, uint8_t type, uint8_t flags, const struct tern_ip6 *target, u
  * @src to @dst with hop limit @hlim, in a frame from the peer to @dmac.
  */
 static void
-send_icmp6(struct env *e, const struct rte_ether_addr *dmac, const struct tern_ip6 *src,
+send_icmp6(struct test_env *e, const struct rte_ether_addr *dmac, const struct tern_ip6 *src,
 	   const struct tern_ip6 *dst, uint8_t hlim, uint8_t *msg, size_t len)
 {
 	uint8_t f[FRAME_MAX];
@@ -314,7 +159,7 @@ send_icmp6(struct env *e, const struct rte_ether_addr *dmac, const struct tern_i
 
 /* The peer solicits @target from @src to @dst, with its SLLA (or none). */
 static void
-send_ns(struct env *e, const struct tern_ip6 *src, const struct tern_ip6 *dst,
+send_ns(struct test_env *e, const struct tern_ip6 *src, const struct tern_ip6 *dst,
 	const struct tern_ip6 *target, uint8_t hlim, bool slla)
 {
 	struct rte_ether_addr dmac = mcast_mac(dst);
@@ -326,7 +171,7 @@ send_ns(struct env *e, const struct tern_ip6 *src, const struct tern_ip6 *dst,
 }
 
 static void
-send_na(struct env *e, const struct tern_ip6 *dst, uint8_t flags, uint8_t hlim)
+send_na(struct test_env *e, const struct tern_ip6 *dst, uint8_t flags, uint8_t hlim)
 {
 	struct rte_ether_addr dmac = mcast_mac(dst);
 	uint8_t msg[64];
@@ -364,12 +209,12 @@ check_icmp6(const uint8_t *f, size_t len, const struct rte_ether_addr *dmac,
 
 /* Captured packet @i is an NA for @target with @flags and our MAC as TLLA. */
 static void
-check_na(const struct env *e, unsigned int i, const struct rte_ether_addr *dmac,
+check_na(const struct test_env *e, unsigned int i, const struct rte_ether_addr *dmac,
 	 const struct tern_ip6 *src, const struct tern_ip6 *dst, const struct tern_ip6 *target,
 	 uint8_t flags)
 {
 	uint8_t f[FRAME_MAX];
-	size_t len = cap_copy(e, i, f, sizeof(f));
+	size_t len = test_env_cap_copy(e, i, f, sizeof(f));
 	const uint8_t *na = check_icmp6(f, len, dmac, src, dst, ND_HLIM, ND_LEN + OPT_LEN);
 
 	assert_int_equal(na[0], ND_NA);
@@ -387,13 +232,13 @@ check_na(const struct env *e, unsigned int i, const struct rte_ether_addr *dmac,
 static void
 test_nd_ns_for_our_address_gets_solicited_override_na(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	struct tern_ip6 sn = sol_node(&our_ip6);
 	struct rte_ether_addr mac;
 	struct tern_stats st;
 
 	send_ns(e, &peer_ip6, &sn, &our_ip6, ND_HLIM, true);
-	st = stats(e);
+	st = test_env_stats(e);
 	assert_int_equal(st.nd_ns_in, 1);
 	assert_int_equal(st.nd_na_out, 1);
 	assert_int_equal(st.drop_nd_bad, 0);
@@ -402,56 +247,56 @@ test_nd_ns_for_our_address_gets_solicited_override_na(void **state)
 	/* the SLLA taught us the asker */
 	assert_int_equal(neigh6(e, &peer_ip6, &mac), TERN_NEIGH_REACHABLE);
 	assert_mac_equal(&mac, &peer_mac);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* A unicast NS (neighbor unreachability detection) is answered the same way. */
 static void
 test_nd_unicast_ns_is_answered(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 
 	send_ns(e, &peer_ip6, &our_ip6, &our_ip6, ND_HLIM, true);
-	assert_int_equal(stats(e).nd_na_out, 1);
+	assert_int_equal(test_env_stats(e).nd_na_out, 1);
 	assert_int_equal(e->nb_cap, 1);
 	check_na(e, 0, &peer_mac, &our_ip6, &peer_ip6, &our_ip6, NA_S | NA_O);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_nd_ns_for_our_link_local_is_answered_from_it(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	struct tern_ip6 sn = sol_node(&our_ll);
 
 	send_ns(e, &peer_ll, &sn, &our_ll, ND_HLIM, true);
-	assert_int_equal(stats(e).nd_na_out, 1);
+	assert_int_equal(test_env_stats(e).nd_na_out, 1);
 	assert_int_equal(e->nb_cap, 1);
 	check_na(e, 0, &peer_mac, &our_ll, &peer_ll, &our_ll, NA_S | NA_O);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* RFC 4861 7.1.1: a hop limit other than 255 means it crossed a router. */
 static void
 test_nd_ns_with_hop_limit_not_255_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	struct tern_ip6 sn = sol_node(&our_ip6);
 
 	send_ns(e, &peer_ip6, &sn, &our_ip6, ND_HLIM - 1, true);
-	assert_int_equal(stats(e).nd_ns_in, 1);
-	assert_int_equal(stats(e).drop_nd_bad, 1);
-	assert_int_equal(stats(e).nd_na_out, 0);
+	assert_int_equal(test_env_stats(e).nd_ns_in, 1);
+	assert_int_equal(test_env_stats(e).drop_nd_bad, 1);
+	assert_int_equal(test_env_stats(e).nd_na_out, 0);
 	assert_int_equal(e->nb_cap, 0);
 	assert_int_equal(neigh6(e, &peer_ip6, NULL), TERN_NEIGH_NONE);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* RFC 4861 4.6: an option of length zero is invalid, and so is the message. */
 static void
 test_nd_ns_with_zero_length_option_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	struct tern_ip6 sn = sol_node(&our_ip6);
 	struct rte_ether_addr dmac = mcast_mac(&sn);
 	uint8_t msg[64];
@@ -467,80 +312,80 @@ test_nd_ns_with_zero_length_option_is_dropped(void **state)
 	memset(msg + ND_LEN, 0, OPT_LEN);
 	msg[ND_LEN] = 14;
 	send_icmp6(e, &dmac, &peer_ip6, &sn, ND_HLIM, msg, len + OPT_LEN);
-	assert_int_equal(stats(e).nd_ns_in, 2);
-	assert_int_equal(stats(e).drop_nd_bad, 2);
-	assert_int_equal(stats(e).nd_na_out, 0);
+	assert_int_equal(test_env_stats(e).nd_ns_in, 2);
+	assert_int_equal(test_env_stats(e).drop_nd_bad, 2);
+	assert_int_equal(test_env_stats(e).nd_na_out, 0);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_nd_ns_for_another_target_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 
 	send_ns(e, &peer_ip6, &our_ip6, &other_ip6, ND_HLIM, true);
-	assert_int_equal(stats(e).nd_ns_in, 1);
-	assert_int_equal(stats(e).drop_nd_not_ours, 1);
-	assert_int_equal(stats(e).nd_na_out, 0);
+	assert_int_equal(test_env_stats(e).nd_ns_in, 1);
+	assert_int_equal(test_env_stats(e).drop_nd_not_ours, 1);
+	assert_int_equal(test_env_stats(e).nd_na_out, 0);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* The solicited-node group of an address not ours is not joined. */
 static void
 test_nd_ns_to_another_solicited_node_group_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	struct tern_ip6 sn = sol_node(&other_ip6);
 
 	send_ns(e, &peer_ip6, &sn, &other_ip6, ND_HLIM, true);
-	assert_int_equal(stats(e).drop_ip6_not_ours, 1);
-	assert_int_equal(stats(e).nd_ns_in, 0);
+	assert_int_equal(test_env_stats(e).drop_ip6_not_ours, 1);
+	assert_int_equal(test_env_stats(e).nd_ns_in, 0);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* RFC 4861 7.2.4: a DAD probe gets an NA to all-nodes, S clear, and teaches nothing. */
 static void
 test_nd_dad_ns_gets_na_to_all_nodes(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	struct tern_ip6 sn = sol_node(&our_ip6);
 	struct rte_ether_addr an_mac = mcast_mac(&all_nodes);
 
 	send_ns(e, &unspec_ip6, &sn, &our_ip6, ND_HLIM, false);
-	assert_int_equal(stats(e).nd_na_out, 1);
-	assert_int_equal(stats(e).neigh_learned, 0);
+	assert_int_equal(test_env_stats(e).nd_na_out, 1);
+	assert_int_equal(test_env_stats(e).neigh_learned, 0);
 	assert_int_equal(e->nb_cap, 1);
 	check_na(e, 0, &an_mac, &our_ip6, &all_nodes, &our_ip6, NA_O);
 	assert_int_equal(neigh6(e, &unspec_ip6, NULL), TERN_NEIGH_NONE);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* RFC 4861 7.1.1: from the unspecified address, no source link-layer option. */
 static void
 test_nd_dad_ns_with_slla_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	struct tern_ip6 sn = sol_node(&our_ip6);
 
 	send_ns(e, &unspec_ip6, &sn, &our_ip6, ND_HLIM, true);
-	assert_int_equal(stats(e).drop_nd_bad, 1);
+	assert_int_equal(test_env_stats(e).drop_nd_bad, 1);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* ---- resolution through NS / NA ---- */
 
 /* Our NS for @target: to its solicited-node group, SLLA = our MAC. */
 static void
-check_ns(const struct env *e, unsigned int i, const struct tern_ip6 *target)
+check_ns(const struct test_env *e, unsigned int i, const struct tern_ip6 *target)
 {
 	struct tern_ip6 sn = sol_node(target);
 	struct rte_ether_addr dmac = mcast_mac(&sn);
 	uint8_t f[FRAME_MAX];
-	size_t len = cap_copy(e, i, f, sizeof(f));
+	size_t len = test_env_cap_copy(e, i, f, sizeof(f));
 	const uint8_t *ns = check_icmp6(f, len, &dmac, &our_ip6, &sn, ND_HLIM,
 					ND_LEN + OPT_LEN);
 
@@ -554,10 +399,10 @@ check_ns(const struct env *e, unsigned int i, const struct tern_ip6 *target)
 }
 
 static void
-check_echo6_request(const struct env *e, unsigned int i, uint16_t id, uint16_t seq)
+check_echo6_request(const struct test_env *e, unsigned int i, uint16_t id, uint16_t seq)
 {
 	uint8_t f[FRAME_MAX];
-	size_t len = cap_copy(e, i, f, sizeof(f));
+	size_t len = test_env_cap_copy(e, i, f, sizeof(f));
 	const uint8_t *ic = check_icmp6(f, len, &peer_mac, &our_ip6, &peer_ip6, 64,
 					ICMP_LEN + ECHO_DATA);
 
@@ -569,14 +414,14 @@ check_echo6_request(const struct env *e, unsigned int i, uint16_t id, uint16_t s
 static void
 test_nd_na_resolves_incomplete_entry_and_releases_held_packet(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	struct rte_ether_addr mac, dmac;
 	struct tern_ip6 sn;
 	struct tern_stats st;
 
 	assert_int_equal(tern_icmp6_echo(e->ctx, &peer_ip6, 0x5151, 2, ECHO_DATA), 0);
 	tern_ctx_flush(e->ctx);
-	st = stats(e);
+	st = test_env_stats(e);
 	assert_int_equal(st.neigh_held, 1);
 	assert_int_equal(st.nd_ns_out, 1);
 	assert_int_equal(tern_ctx_pending(e->ctx), 1);
@@ -591,10 +436,10 @@ test_nd_na_resolves_incomplete_entry_and_releases_held_packet(void **state)
 	assert_int_equal(dmac.addr_bytes[2], 0xff);
 	assert_int_equal(dmac.addr_bytes[5], 0x02);
 	check_ns(e, 0, &peer_ip6);
-	cap_clear(e);
+	test_env_cap_clear(e);
 
 	send_na(e, &our_ip6, NA_S | NA_O, ND_HLIM);
-	st = stats(e);
+	st = test_env_stats(e);
 	assert_int_equal(st.nd_na_in, 1);
 	assert_int_equal(st.neigh_learned, 1);
 	assert_int_equal(st.neigh_released, 1);
@@ -603,55 +448,55 @@ test_nd_na_resolves_incomplete_entry_and_releases_held_packet(void **state)
 	assert_mac_equal(&mac, &peer_mac);
 	assert_int_equal(e->nb_cap, 1);
 	check_echo6_request(e, 0, 0x5151, 2);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* RFC 4861 7.1.2: an NA to a multicast address must not have S set. */
 static void
 test_nd_na_with_solicited_flag_to_multicast_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 
 	assert_int_equal(tern_icmp6_echo(e->ctx, &peer_ip6, 1, 1, ECHO_DATA), 0);
 	tern_ctx_flush(e->ctx);
-	cap_clear(e);
+	test_env_cap_clear(e);
 	send_na(e, &all_nodes, NA_S | NA_O, ND_HLIM);
-	assert_int_equal(stats(e).nd_na_in, 1);
-	assert_int_equal(stats(e).drop_nd_bad, 1);
-	assert_int_equal(stats(e).neigh_released, 0);
+	assert_int_equal(test_env_stats(e).nd_na_in, 1);
+	assert_int_equal(test_env_stats(e).drop_nd_bad, 1);
+	assert_int_equal(test_env_stats(e).neigh_released, 0);
 	assert_int_equal(neigh6(e, &peer_ip6, NULL), TERN_NEIGH_INCOMPLETE);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 static void
 test_nd_na_with_hop_limit_not_255_is_dropped(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 
 	assert_int_equal(tern_icmp6_echo(e->ctx, &peer_ip6, 1, 1, ECHO_DATA), 0);
 	tern_ctx_flush(e->ctx);
-	cap_clear(e);
+	test_env_cap_clear(e);
 	send_na(e, &our_ip6, NA_S | NA_O, 64);
-	assert_int_equal(stats(e).drop_nd_bad, 1);
+	assert_int_equal(test_env_stats(e).drop_nd_bad, 1);
 	assert_int_equal(neigh6(e, &peer_ip6, NULL), TERN_NEIGH_INCOMPLETE);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* RFC 4861 7.2.5: with no entry, an advertisement is silently discarded. */
 static void
 test_nd_unsolicited_na_does_not_create_entry(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 
 	send_na(e, &all_nodes, NA_O, ND_HLIM);
-	assert_int_equal(stats(e).nd_na_in, 1);
-	assert_int_equal(stats(e).drop_nd_bad, 0);
-	assert_int_equal(stats(e).neigh_learned, 0);
+	assert_int_equal(test_env_stats(e).nd_na_in, 1);
+	assert_int_equal(test_env_stats(e).drop_nd_bad, 0);
+	assert_int_equal(test_env_stats(e).neigh_learned, 0);
 	assert_int_equal(neigh6(e, &peer_ip6, NULL), TERN_NEIGH_NONE);
 	assert_int_equal(e->nb_cap, 0);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /*
@@ -663,7 +508,7 @@ static void
 test_nd_na_without_override_keeps_cached_mac(void **state)
 {
 	static const struct rte_ether_addr mac2 = { { 0x02, 0x00, 0x00, 0x00, 0x00, 0x22 } };
-	struct env *e = *state;
+	struct test_env *e = *state;
 	struct rte_ether_addr mac;
 	uint8_t msg[64];
 	size_t len;
@@ -673,15 +518,15 @@ test_nd_na_without_override_keeps_cached_mac(void **state)
 	send_na(e, &our_ip6, NA_S | NA_O, ND_HLIM);
 	assert_int_equal(neigh6(e, &peer_ip6, &mac), TERN_NEIGH_REACHABLE);
 	assert_mac_equal(&mac, &peer_mac);
-	cap_clear(e);
+	test_env_cap_clear(e);
 
 	len = nd_msg(msg, ND_NA, NA_S, &peer_ip6, OPT_TLLA, &mac2);
 	send_icmp6(e, &our_mac, &peer_ip6, &our_ip6, ND_HLIM, msg, len);
-	assert_int_equal(stats(e).nd_na_in, 2);
+	assert_int_equal(test_env_stats(e).nd_na_in, 2);
 	memset(&mac, 0, sizeof(mac));
 	assert_int_not_equal(neigh6(e, &peer_ip6, &mac), TERN_NEIGH_NONE);
 	assert_mac_equal(&mac, &peer_mac);
-	env_finish(e);
+	test_env_finish(e);
 }
 
 /* ---- echo to a group ---- */
@@ -690,7 +535,7 @@ test_nd_na_without_override_keeps_cached_mac(void **state)
 static void
 test_icmp6_echo_to_all_nodes_is_answered_from_unicast(void **state)
 {
-	struct env *e = *state;
+	struct test_env *e = *state;
 	struct rte_ether_addr an_mac = mcast_mac(&all_nodes);
 	uint8_t msg[64], f[FRAME_MAX];
 	const uint8_t *ic;
@@ -704,17 +549,17 @@ test_icmp6_echo_to_all_nodes_is_answered_from_unicast(void **state)
 	for (i = 0; i < ECHO_DATA; i++)
 		msg[ICMP_LEN + i] = (uint8_t)(i * 3);
 	send_icmp6(e, &an_mac, &peer_ip6, &all_nodes, 64, msg, ICMP_LEN + ECHO_DATA);
-	assert_int_equal(stats(e).icmp6_echo_out, 1);
+	assert_int_equal(test_env_stats(e).icmp6_echo_out, 1);
 	assert_int_equal(e->nb_cap, 1);
-	len = cap_copy(e, 0, f, sizeof(f));
+	len = test_env_cap_copy(e, 0, f, sizeof(f));
 	ic = check_icmp6(f, len, &peer_mac, &our_ip6, &peer_ip6, 64, ICMP_LEN + ECHO_DATA);
 	assert_int_equal(ic[0], ICMP6_ECHO_REPLY);
 	assert_int_equal(ic[1], 0);
 	assert_memory_equal(ic + 4, msg + 4, 4 + ECHO_DATA);
-	env_finish(e);
+	test_env_finish(e);
 }
 
-#define ENV_TEST(fn)	cmocka_unit_test_setup_teardown(fn, env_setup, env_teardown)
+#define ENV_TEST(fn)	cmocka_unit_test_setup_teardown(fn, env_setup, test_env_teardown)
 
 int
 main(void)

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "test_common.h"
+#include "test_env.h"
 
 #include <rte_byteorder.h>
 #include <rte_errno.h>
@@ -165,42 +165,6 @@ assert_sa_equal(const struct tern_sockaddr *got, const struct tern_sockaddr *wan
 }
 
 /* ---- byte helpers, reference checksums, a seeded generator ---- */
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-/* RFC 1071 one's complement sum of big-endian words, folded; host order. */
-static uint16_t
-ref_sum(const uint8_t *p, size_t len, uint32_t sum)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2) {
-		sum += ((uint32_t)p[i] << 8) | p[i + 1];
-		sum = (sum & 0xffff) + (sum >> 16);
-	}
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-static uint16_t
-ref_cksum(const uint8_t *p, size_t len)
-{
-	return (uint16_t)~ref_sum(p, len, 0);
-}
 
 /* Sum of the pseudo-header of IP header @ip for @len bytes of protocol @proto. */
 static uint16_t
@@ -354,89 +318,29 @@ dgram_frame(uint8_t *f, const struct dgram *d, const struct rte_ether_addr *dmac
 
 /* ---- the context under test, its device and what it sends ---- */
 
-struct env {
-	struct tern_net *net;
-	struct tern_dev *dev;
-	struct tern_ctx *ctx;
-	struct rte_mbuf *cap[CAP_MAX];	/* frames sent, in order */
-	unsigned int nb_cap;
-	unsigned int cap_lost;
-	bool discard;			/* free what is sent, only count it */
-	unsigned int nb_sent;
-};
-
 /*
  * "a" is the stack under test (US, US2, PEER and PEER2 permanent
  * neighbors); "b" plays PEER when a test needs a second stack. Only one
  * tern_net fits in the tests' EAL memory at a time (its route tables).
  */
 struct fixture {
-	struct env a;
-	struct env b;
+	struct test_env a;
+	struct test_env b;
 	unsigned int mark;		/* pool count at the start */
 };
 
-static void
-cap_tx(void *arg, struct rte_mbuf **pkts, uint16_t n)
-{
-	struct env *e = arg;
-	uint16_t i;
-
-	for (i = 0; i < n; i++) {
-		e->nb_sent++;
-		if (!e->discard && e->nb_cap < CAP_MAX) {
-			e->cap[e->nb_cap++] = pkts[i];
-			continue;
-		}
-		if (!e->discard)
-			e->cap_lost++;
-		rte_pktmbuf_free(pkts[i]);
-	}
-}
-
-static void
-cap_clear(struct env *e)
-{
-	unsigned int i;
-
-	for (i = 0; i < e->nb_cap; i++)
-		rte_pktmbuf_free(e->cap[i]);
-	e->nb_cap = 0;
-}
-
-/* Free everything; safe on a partly built or already closed env. */
-static void
-env_close(struct env *e)
-{
-	cap_clear(e);
-	tern_ctx_destroy(e->ctx);
-	tern_net_destroy(e->net);
-	tern_dev_destroy(e->dev);
-	memset(e, 0, sizeof(*e));
-}
-
 /* Open @e as side @side (0: a, 1: b) on a device claiming @caps. */
-static struct env *
-env_open(struct env *e, int side, uint32_t caps)
+static struct test_env *
+env_open(struct test_env *e, int side, uint32_t caps)
 {
-	struct tern_net_param np = { 0 };
-	struct tern_vdev_param vp = { 0 };
-	struct tern_ctx_param cp = { 0 };
+	struct test_env_param p = {
+		.name = side ? "udp_b" : "udp_a", .mac = side ? peer_mac : our_mac,
+		.caps = caps, .cap_max = CAP_MAX,
+	};
 	struct tern_net *n;
 
-	memset(e, 0, sizeof(*e));
-	vp.name = side ? "udp_b" : "udp_a";
-	vp.mac = side ? peer_mac : our_mac;
-	vp.caps = caps;
-	vp.mp = tern_test_pool();
-	vp.tx = cap_tx;
-	vp.tx_arg = e;
-	np.socket_id = SOCKET_ID_ANY;
-	e->net = n = tern_net_create(&np);
-	assert_non_null(e->net);
-	e->dev = tern_dev_create_virtual(&vp);
-	assert_non_null(e->dev);
-	assert_int_equal(tern_net_iface_add(n, e->dev, 0), 0);
+	assert_int_equal(test_env_open(e, &p), 0);
+	n = e->net;
 	if (side == 0) {
 		assert_int_equal(tern_net_addr4_add(n, 0, host4(US), 24), 0);
 		assert_int_equal(tern_net_addr4_add(n, 0, host4(US2), 24), 0);
@@ -452,11 +356,7 @@ env_open(struct env *e, int side, uint32_t caps)
 		assert_int_equal(tern_net_neigh4_set(n, 0, host4(US), &our_mac), 0);
 		assert_int_equal(tern_net_neigh6_set(n, 0, &our_ip6, &our_mac), 0);
 	}
-	cp.net = n;
-	cp.socket_id = SOCKET_ID_ANY;
-	cp.manual_clock = true;
-	e->ctx = tern_ctx_create(&cp);
-	assert_non_null(e->ctx);
+	assert_int_equal(test_env_start(e), 0);
 	return e;
 }
 
@@ -478,8 +378,8 @@ teardown(void **state)
 	struct fixture *f = *state;
 
 	if (f != NULL) {
-		env_close(&f->a);
-		env_close(&f->b);
+		test_env_close(&f->a);
+		test_env_close(&f->b);
 		free(f);
 	}
 	return 0;
@@ -491,22 +391,14 @@ finish(struct fixture *f)
 {
 	assert_int_equal(f->a.cap_lost, 0);
 	assert_int_equal(f->b.cap_lost, 0);
-	env_close(&f->a);
-	env_close(&f->b);
+	test_env_close(&f->a);
+	test_env_close(&f->b);
 	tern_test_assert_pool_back();
 }
 
-static struct tern_stats
-stats(const struct env *e)
-{
-	struct tern_stats st;
-
-	tern_ctx_stats(e->ctx, &st);
-	return st;
-}
-
 static struct tern_udp_stream *
-stream_try(struct env *e, const struct tern_sockaddr *local, const struct tern_sockaddr *remote,
+stream_try(struct test_env *e, const struct tern_sockaddr *local,
+	   const struct tern_sockaddr *remote,
 	   uint32_t rxq_size, uint64_t udata)
 {
 	struct tern_udp_param p;
@@ -521,7 +413,8 @@ stream_try(struct env *e, const struct tern_sockaddr *local, const struct tern_s
 }
 
 static struct tern_udp_stream *
-stream_open(struct env *e, const struct tern_sockaddr *local, const struct tern_sockaddr *remote)
+stream_open(struct test_env *e, const struct tern_sockaddr *local,
+	    const struct tern_sockaddr *remote)
 {
 	struct tern_udp_stream *s = stream_try(e, local, remote, 0, 0);
 
@@ -533,7 +426,7 @@ stream_open(struct env *e, const struct tern_sockaddr *local, const struct tern_
 
 /* Feed one frame (in segments of @seg_len bytes; 0: one) with @ol_flags, flush the output. */
 static void
-feed_segs(struct env *e, const uint8_t *f, size_t len, size_t seg_len, uint64_t ol_flags)
+feed_segs(struct test_env *e, const uint8_t *f, size_t len, size_t seg_len, uint64_t ol_flags)
 {
 	struct rte_mbuf *m = tern_test_mbuf_from_segs(f, len, seg_len);
 
@@ -543,35 +436,18 @@ feed_segs(struct env *e, const uint8_t *f, size_t len, size_t seg_len, uint64_t 
 }
 
 static void
-feed(struct env *e, const uint8_t *f, size_t len)
+feed(struct test_env *e, const uint8_t *f, size_t len)
 {
 	feed_segs(e, f, len, 0, 0);
 }
 
 /* Build datagram @d (to our MAC) and feed it. */
 static void
-feed_dgram(struct env *e, const struct dgram *d)
+feed_dgram(struct test_env *e, const struct dgram *d)
 {
 	uint8_t f[FRAME_MAX];
 
 	feed(e, f, dgram_frame(f, d, NULL));
-}
-
-/* Copy captured frame @i into @buf. @return its length. */
-static size_t
-cap_copy(const struct env *e, unsigned int i, uint8_t *buf, size_t size)
-{
-	const struct rte_mbuf *m;
-	const void *p;
-
-	assert_true(i < e->nb_cap);
-	m = e->cap[i];
-	assert_true(m->pkt_len <= size);
-	p = rte_pktmbuf_read(m, 0, m->pkt_len, buf);
-	assert_non_null(p);
-	if (p != buf)
-		memcpy(buf, p, m->pkt_len);
-	return m->pkt_len;
 }
 
 /* Take the next datagram of @s: exactly @plen bytes of @pl, from @from. */
@@ -594,14 +470,14 @@ expect_dgram(struct tern_udp_stream *s, const uint8_t *pl, size_t plen,
  * software checksums, every header field right.
  */
 static void
-check_udp_out(const struct env *e, unsigned int i, const struct dgram *d,
+check_udp_out(const struct test_env *e, unsigned int i, const struct dgram *d,
 	      const struct rte_ether_addr *dmac)
 {
 	static uint8_t f[FRAME_MAX];
 	const uint8_t *ip = f + ETH_LEN, *u = f + l4_off(d->family);
 	size_t ulen = UDP_LEN + d->plen;
 
-	assert_int_equal(cap_copy(e, i, f, sizeof(f)), l4_off(d->family) + ulen);
+	assert_int_equal(test_env_cap_copy(e, i, f, sizeof(f)), l4_off(d->family) + ulen);
 	assert_memory_equal(f, dmac->addr_bytes, 6);
 	assert_memory_equal(f + 6, our_mac.addr_bytes, 6);
 	if (d->family == 4) {
@@ -642,7 +518,7 @@ static void
 recv_case(void **state, uint8_t family)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr local = any_sa(family, PORT_US);
 	struct tern_sockaddr from = host_sa(family, PEER, PORT_PEER);
 	struct tern_udp_stream *s = stream_open(a, &local, NULL);
@@ -656,8 +532,8 @@ recv_case(void **state, uint8_t family)
 	expect_dgram(s, data, 100, &from);
 	expect_dgram(s, NULL, 0, &from);
 	assert_int_equal(tern_udp_rx_count(s), 0);
-	assert_int_equal(stats(a).udp_in, 2);
-	assert_int_equal(stats(a).udp_cksum_rx_sw, 2);
+	assert_int_equal(test_env_stats(a).udp_in, 2);
+	assert_int_equal(test_env_stats(a).udp_cksum_rx_sw, 2);
 	assert_int_equal(a->nb_cap, 0);		/* nothing answered */
 	tern_udp_close(s);
 	finish(f);
@@ -683,7 +559,7 @@ static void
 send_case(void **state, uint8_t family)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr local = any_sa(family, PORT_US);
 	struct tern_sockaddr to = host_sa(family, PEER, PORT_PEER);
 	struct tern_sockaddr to2 = host_sa(family, PEER2, PORT_PEER + 1);
@@ -709,10 +585,10 @@ send_case(void **state, uint8_t family)
 	check_udp_out(a, 1, &d1, &peer_mac);
 	check_udp_out(a, 2, &d2, &peer_mac);
 	check_udp_out(a, 3, &d3, &peer2_mac);
-	assert_int_equal(stats(a).udp_out, 4);
-	assert_int_equal(stats(a).udp_cksum_tx_sw, 4);
-	assert_int_equal(stats(a).udp_cksum_tx_hw, 0);
-	assert_int_equal(stats(a).neigh_held, 0);
+	assert_int_equal(test_env_stats(a).udp_out, 4);
+	assert_int_equal(test_env_stats(a).udp_cksum_tx_sw, 4);
+	assert_int_equal(test_env_stats(a).udp_cksum_tx_hw, 0);
+	assert_int_equal(test_env_stats(a).neigh_held, 0);
 	tern_udp_close(s);
 	tern_udp_close(c);
 	finish(f);
@@ -735,7 +611,7 @@ static void
 test_checksum_computed_as_zero_is_sent_as_ffff(void **state)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr local = any_sa(4, PORT_US), to = host_sa(4, PEER, PORT_PEER);
 	struct tern_udp_stream *s = stream_open(a, &local, NULL);
 	struct dgram d = dg(4, US, PEER, PORT_US, PORT_PEER, data, 32);
@@ -753,7 +629,7 @@ test_checksum_computed_as_zero_is_sent_as_ffff(void **state)
 	tern_ctx_flush(a->ctx);
 	assert_int_equal(a->nb_cap, 1);
 	check_udp_out(a, 0, &d, &peer_mac);
-	cap_copy(a, 0, fr, sizeof(fr));
+	test_env_cap_copy(a, 0, fr, sizeof(fr));
 	assert_int_equal(get16(u + 6), 0xffff);
 	tern_udp_close(s);
 	finish(f);
@@ -769,7 +645,7 @@ test_checksum_computed_as_zero_is_sent_as_ffff(void **state)
 static uint16_t
 offload_send(struct fixture *f, uint32_t caps, uint8_t family, size_t plen, uint8_t *udp)
 {
-	struct env *a = env_open(&f->a, 0, caps);
+	struct test_env *a = env_open(&f->a, 0, caps);
 	struct tern_sockaddr local = any_sa(family, PORT_US), to = host_sa(family, PEER, PORT_PEER);
 	struct tern_udp_stream *s = stream_open(a, &local, NULL);
 	uint8_t fr[FRAME_MAX], *ip = fr + ETH_LEN, *u = fr + l4_off(family);
@@ -781,7 +657,7 @@ offload_send(struct fixture *f, uint32_t caps, uint8_t family, size_t plen, uint
 	tern_ctx_flush(a->ctx);
 	assert_int_equal(a->nb_cap, 1);
 	m = a->cap[0];
-	assert_int_equal(cap_copy(a, 0, fr, sizeof(fr)), l4_off(family) + ulen);
+	assert_int_equal(test_env_cap_copy(a, 0, fr, sizeof(fr)), l4_off(family) + ulen);
 	if (caps & TERN_CAP_TX_UDP_CKSUM) {
 		assert_int_equal(m->ol_flags & RTE_MBUF_F_TX_L4_MASK, RTE_MBUF_F_TX_UDP_CKSUM);
 		assert_true(m->ol_flags & (family == 4 ? RTE_MBUF_F_TX_IPV4 : RTE_MBUF_F_TX_IPV6));
@@ -797,20 +673,20 @@ offload_send(struct fixture *f, uint32_t caps, uint8_t family, size_t plen, uint
 		/* the NIC: sum of the datagram from the UDP header on, complemented */
 		c = ref_cksum(u, ulen);
 		put16(u + 6, c == 0 ? 0xffff : c);
-		assert_int_equal(stats(a).udp_cksum_tx_hw, 1);
-		assert_int_equal(stats(a).udp_cksum_tx_sw, 0);
+		assert_int_equal(test_env_stats(a).udp_cksum_tx_hw, 1);
+		assert_int_equal(test_env_stats(a).udp_cksum_tx_sw, 0);
 	} else {
 		assert_int_equal(m->ol_flags & RTE_MBUF_F_TX_L4_MASK, 0);
 		assert_false(m->ol_flags & RTE_MBUF_F_TX_IP_CKSUM);
-		assert_int_equal(stats(a).udp_cksum_tx_hw, 0);
-		assert_int_equal(stats(a).udp_cksum_tx_sw, 1);
+		assert_int_equal(test_env_stats(a).udp_cksum_tx_hw, 0);
+		assert_int_equal(test_env_stats(a).udp_cksum_tx_sw, 1);
 	}
 	if (family == 4)
 		assert_int_equal(ref_sum(ip, IP4_LEN, 0), 0xffff);
 	assert_true(udp_cksum_verifies(family, ip, u, ulen));
 	memcpy(udp, u, ulen);
 	tern_udp_close(s);
-	env_close(a);
+	test_env_close(a);
 	return get16(udp + 6);
 }
 
@@ -849,7 +725,7 @@ static void
 rx_cksum_case(void **state, uint8_t family)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr local = any_sa(family, PORT_US);
 	struct tern_sockaddr from = host_sa(family, PEER, PORT_PEER);
 	struct tern_udp_stream *s = stream_open(a, &local, NULL);
@@ -864,22 +740,22 @@ rx_cksum_case(void **state, uint8_t family)
 
 	feed_segs(a, bad, len, 0, RTE_MBUF_F_RX_L4_CKSUM_GOOD);
 	assert_int_equal(tern_udp_rx_count(s), 1);
-	assert_int_equal(stats(a).udp_cksum_rx_hw, 1);
-	assert_int_equal(stats(a).udp_cksum_rx_sw, 0);
+	assert_int_equal(test_env_stats(a).udp_cksum_rx_hw, 1);
+	assert_int_equal(test_env_stats(a).udp_cksum_rx_sw, 0);
 
 	feed_segs(a, good, len, 0, RTE_MBUF_F_RX_L4_CKSUM_BAD);
 	assert_int_equal(tern_udp_rx_count(s), 1);
-	assert_int_equal(stats(a).drop_udp_cksum, 1);
-	assert_int_equal(stats(a).udp_cksum_rx_sw, 0);
+	assert_int_equal(test_env_stats(a).drop_udp_cksum, 1);
+	assert_int_equal(test_env_stats(a).udp_cksum_rx_sw, 0);
 
 	feed_segs(a, good, len, 0, RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN);
 	assert_int_equal(tern_udp_rx_count(s), 2);
-	assert_int_equal(stats(a).udp_cksum_rx_sw, 1);
+	assert_int_equal(test_env_stats(a).udp_cksum_rx_sw, 1);
 
 	feed_segs(a, bad, len, 0, RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN);
 	assert_int_equal(tern_udp_rx_count(s), 2);
-	assert_int_equal(stats(a).udp_cksum_rx_sw, 2);
-	assert_int_equal(stats(a).drop_udp_cksum, 2);
+	assert_int_equal(test_env_stats(a).udp_cksum_rx_sw, 2);
+	assert_int_equal(test_env_stats(a).drop_udp_cksum, 2);
 
 	expect_dgram(s, data, 50, &from);
 	expect_dgram(s, data, 50, &from);
@@ -910,7 +786,7 @@ static void
 test_rx_checksum_none_data_verified_is_accepted(void **state)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr local = any_sa(4, PORT_US), from = host_sa(4, PEER, PORT_PEER);
 	struct tern_udp_stream *s = stream_open(a, &local, NULL);
 	struct dgram d = dg(4, PEER, US, PORT_PEER, PORT_US, data, 50);
@@ -922,7 +798,7 @@ test_rx_checksum_none_data_verified_is_accepted(void **state)
 	/* a partial checksum: the pseudo-header sum only, as a sender offloading it leaves */
 	put16(u + 6, ref_phdr(4, ip, UDP_LEN + 50, PROTO_UDP));
 	feed_segs(a, fr, len, 0, RTE_MBUF_F_RX_L4_CKSUM_NONE);
-	assert_int_equal(stats(a).drop_udp_cksum, 0);
+	assert_int_equal(test_env_stats(a).drop_udp_cksum, 0);
 	assert_int_equal(tern_udp_rx_count(s), 1);
 	expect_dgram(s, data, 50, &from);
 	tern_udp_close(s);
@@ -936,7 +812,7 @@ static void
 reply_case(void **state, uint8_t family)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr local = any_sa(family, PORT_US);
 	struct tern_udp_stream *s = stream_open(a, &local, NULL);
 	struct dgram in1 = dg(family, PEER, US, 1111, PORT_US, data, 40);
@@ -958,7 +834,7 @@ reply_case(void **state, uint8_t family)
 	assert_int_equal(a->nb_cap, 2);
 	check_udp_out(a, 0, &out1, &peer_mac);
 	check_udp_out(a, 1, &out2, &peer2_mac);
-	assert_int_equal(stats(a).udp_out, 2);
+	assert_int_equal(test_env_stats(a).udp_out, 2);
 	tern_udp_close(s);
 	finish(f);
 }
@@ -982,7 +858,7 @@ static void
 test_connected_stream_takes_precedence_for_its_peer(void **state)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr local4 = any_sa(4, PORT_US), local6 = any_sa(6, PORT_US);
 	struct tern_sockaddr peer4 = host_sa(4, PEER, PORT_PEER);
 	struct tern_sockaddr peer6 = host_sa(6, PEER, PORT_PEER);
@@ -1016,8 +892,8 @@ test_connected_stream_takes_precedence_for_its_peer(void **state)
 	d = dg(4, PEER2, US, PORT_PEER, PORT_US, data, 16);
 	feed_dgram(a, &d);
 	assert_int_equal(tern_udp_rx_count(c4), 1);
-	assert_int_equal(stats(a).drop_udp_noport, 1);
-	cap_clear(a);	/* its port unreachable */
+	assert_int_equal(test_env_stats(a).drop_udp_noport, 1);
+	test_env_cap_clear(a);	/* its port unreachable */
 	tern_udp_close(c4);
 	tern_udp_close(w6);
 	tern_udp_close(c6);
@@ -1029,7 +905,7 @@ static void
 test_stream_bound_to_address_wins_over_wildcard(void **state)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_udp_stream *w, *b;
 	struct tern_sockaddr any, mine;
 	struct dgram d;
@@ -1060,12 +936,12 @@ test_stream_bound_to_address_wins_over_wildcard(void **state)
 		tern_udp_close(w);
 		tern_udp_close(b);
 	}
-	assert_int_equal(stats(a).drop_udp_noport, 0);
+	assert_int_equal(test_env_stats(a).drop_udp_noport, 0);
 	finish(f);
 }
 
 static void
-expect_open_fails(struct env *e, const struct tern_sockaddr *local,
+expect_open_fails(struct test_env *e, const struct tern_sockaddr *local,
 		  const struct tern_sockaddr *remote, int err)
 {
 	rte_errno = 0;
@@ -1078,7 +954,7 @@ static void
 test_exact_duplicate_is_eaddrinuse(void **state)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr any4 = any_sa(4, PORT_US), mine4 = host_sa(4, US, PORT_US);
 	struct tern_sockaddr any6 = any_sa(6, PORT_US), mine6 = host_sa(6, US, PORT_US);
 	struct tern_sockaddr peer = host_sa(4, PEER, PORT_PEER);
@@ -1111,7 +987,7 @@ static void
 test_local_address_not_ours_is_eaddrnotavail(void **state)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr other4 = host_sa(4, OTHER, PORT_US), peer4 = host_sa(4, PEER, PORT_US);
 	struct tern_sockaddr other6 = host_sa(6, OTHER, PORT_US), peer6 = host_sa(6, PEER, PORT_US);
 
@@ -1127,7 +1003,7 @@ static void
 test_ip4_stream_with_ip6_remote_is_eafnosupport(void **state)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr any4 = any_sa(4, PORT_US), any6 = any_sa(6, PORT_US);
 	struct tern_sockaddr peer4 = host_sa(4, PEER, PORT_PEER);
 	struct tern_sockaddr peer6 = host_sa(6, PEER, PORT_PEER);
@@ -1156,7 +1032,7 @@ static void
 test_port_zero_picks_an_ephemeral_port(void **state)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_udp_stream *s[6];
 	uint16_t port[6];
 	struct tern_sockaddr sa, to = host_sa(4, PEER, PORT_PEER);
@@ -1186,7 +1062,7 @@ test_port_zero_picks_an_ephemeral_port(void **state)
 	assert_int_equal(tern_udp_sendto(s[0], data, 8, &to), 8);
 	tern_ctx_flush(a->ctx);
 	assert_int_equal(a->nb_cap, 1);
-	cap_copy(a, 0, fr, sizeof(fr));
+	test_env_cap_copy(a, 0, fr, sizeof(fr));
 	assert_int_equal(get16(fr + l4_off(4)), port[0]);
 	for (i = 0; i < 6; i++)
 		tern_udp_close(s[i]);
@@ -1198,7 +1074,7 @@ static void
 test_close_frees_queued_datagrams(void **state)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr local = any_sa(4, PORT_US);
 	struct tern_udp_stream *s = stream_open(a, &local, NULL);
 	struct dgram d = dg(4, PEER, US, PORT_PEER, PORT_US, data, 300);
@@ -1222,7 +1098,7 @@ static void
 test_receive_queue_holds_rxq_size_datagrams(void **state)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr local = any_sa(4, PORT_US), from = host_sa(4, PEER, PORT_PEER);
 	struct tern_udp_stream *s;
 	struct rte_mbuf *m[8];
@@ -1241,7 +1117,7 @@ test_receive_queue_holds_rxq_size_datagrams(void **state)
 			feed_dgram(a, &d);
 		}
 		assert_int_equal(tern_udp_rx_count(s), 4);
-		assert_int_equal(stats(a).drop_udp_rxq_full, 2 * (round + 1));
+		assert_int_equal(test_env_stats(a).drop_udp_rxq_full, 2 * (round + 1));
 		/* the first four, in order */
 		for (i = 0; i < 4; i++)
 			expect_dgram(s, pl[i], sizeof(pl[i]), &from);
@@ -1257,7 +1133,7 @@ static void
 test_readable_event_once_per_empty_to_nonempty(void **state)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr local = any_sa(4, PORT_US);
 	struct tern_udp_stream *s = stream_try(a, &local, NULL, 0, 0xfeedbeefcafeULL);
 	struct dgram d = dg(4, PEER, US, PORT_PEER, PORT_US, data, 10);
@@ -1304,12 +1180,12 @@ test_readable_event_once_per_empty_to_nonempty(void **state)
 
 /* The error to @d's sender: @type/@code, quoting the @qlen bytes of @quote. */
 static void
-check_unreach(const struct env *e, unsigned int i, uint8_t family, const uint8_t *quote,
+check_unreach(const struct test_env *e, unsigned int i, uint8_t family, const uint8_t *quote,
 	      size_t qlen)
 {
 	static uint8_t fr[FRAME_MAX];
 	const uint8_t *ip = fr + ETH_LEN, *ic = fr + l4_off(family);
-	size_t len = cap_copy(e, i, fr, sizeof(fr)), mlen = ICMP_LEN + qlen;
+	size_t len = test_env_cap_copy(e, i, fr, sizeof(fr)), mlen = ICMP_LEN + qlen;
 
 	assert_int_equal(len, l4_off(family) + mlen);
 	assert_memory_equal(fr, peer_mac.addr_bytes, 6);
@@ -1345,7 +1221,7 @@ static void
 unreach_case(void **state, uint8_t family)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr other = any_sa(family, PORT_US + 1);
 	struct tern_udp_stream *s = stream_open(a, &other, NULL);
 	struct dgram d = dg(family, PEER, US, PORT_PEER, PORT_US, data, 64);
@@ -1358,11 +1234,11 @@ unreach_case(void **state, uint8_t family)
 	assert_int_equal(a->nb_cap, 1);
 	/* the whole datagram from its IP header on */
 	check_unreach(a, 0, family, fr + ETH_LEN, len - ETH_LEN);
-	assert_int_equal(stats(a).drop_udp_noport, 1);
+	assert_int_equal(test_env_stats(a).drop_udp_noport, 1);
 	if (family == 4)
-		assert_int_equal(stats(a).icmp4_unreach_out, 1);
+		assert_int_equal(test_env_stats(a).icmp4_unreach_out, 1);
 	else
-		assert_int_equal(stats(a).icmp6_unreach_out, 1);
+		assert_int_equal(test_env_stats(a).icmp6_unreach_out, 1);
 	assert_int_equal(tern_udp_rx_count(s), 0);
 	tern_udp_close(s);
 	finish(f);
@@ -1385,7 +1261,7 @@ static void
 test_port_unreachable_is_rate_limited(void **state)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct dgram d = dg(4, PEER, US, PORT_PEER, PORT_US, data, 20);
 	unsigned int i, n;
 
@@ -1394,16 +1270,16 @@ test_port_unreachable_is_rate_limited(void **state)
 		feed_dgram(a, &d);
 	n = a->nb_cap;
 	assert_in_range(n, 1, ICMP_BURST);
-	assert_int_equal(stats(a).icmp4_unreach_out, n);
-	assert_int_equal(stats(a).icmp4_ratelimited, 200 - n);
-	assert_int_equal(stats(a).drop_udp_noport, 200);
-	cap_clear(a);
+	assert_int_equal(test_env_stats(a).icmp4_unreach_out, n);
+	assert_int_equal(test_env_stats(a).icmp4_ratelimited, 200 - n);
+	assert_int_equal(test_env_stats(a).drop_udp_noport, 200);
+	test_env_cap_clear(a);
 	/* 1 ms at the default 1000/s earns one more */
 	assert_int_equal(tern_ctx_advance(a->ctx, 1 * MS), 0);
 	feed_dgram(a, &d);
 	feed_dgram(a, &d);
 	assert_int_equal(a->nb_cap, 1);
-	assert_int_equal(stats(a).icmp4_ratelimited, 200 - n + 1);
+	assert_int_equal(test_env_stats(a).icmp4_ratelimited, 200 - n + 1);
 	finish(f);
 }
 
@@ -1412,7 +1288,7 @@ static void
 test_no_port_unreachable_for_broadcast(void **state)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct dgram d;
 	uint8_t fr[FRAME_MAX], *ip = fr + ETH_LEN;
 	size_t len;
@@ -1427,9 +1303,9 @@ test_no_port_unreachable_for_broadcast(void **state)
 	feed(a, fr, len);
 	d = dg(6, PEER, BCAST, PORT_PEER, PORT_US, data, 20);		/* ff02::1 */
 	feed(a, fr, dgram_frame(fr, &d, &all_nodes_mac));
-	assert_int_equal(stats(a).drop_udp_noport, 3);
+	assert_int_equal(test_env_stats(a).drop_udp_noport, 3);
 	assert_int_equal(a->nb_cap, 0);
-	assert_int_equal(stats(a).icmp4_unreach_out + stats(a).icmp6_unreach_out, 0);
+	assert_int_equal(test_env_stats(a).icmp4_unreach_out + test_env_stats(a).icmp6_unreach_out, 0);
 	/* the same to our unicast address is answered */
 	d = dg(4, PEER, US, PORT_PEER, PORT_US, data, 20);
 	feed_dgram(a, &d);
@@ -1444,7 +1320,7 @@ static void
 test_truncated_udp_header_is_dropped(void **state)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr l4 = any_sa(4, PORT_US), l6 = any_sa(6, PORT_US);
 	struct tern_udp_stream *s4 = stream_open(a, &l4, NULL), *s6 = stream_open(a, &l6, NULL);
 	struct dgram d = dg(4, PEER, US, PORT_PEER, PORT_US, data, 40);
@@ -1463,7 +1339,7 @@ test_truncated_udp_header_is_dropped(void **state)
 	put16(fr + ETH_LEN + 4, 4);
 	feed(a, fr, len);
 	feed(a, fr, ETH_LEN + IP6_LEN + 4);
-	assert_int_equal(stats(a).drop_udp_short, 4);
+	assert_int_equal(test_env_stats(a).drop_udp_short, 4);
 	assert_int_equal(tern_udp_rx_count(s4) + tern_udp_rx_count(s6), 0);
 	assert_int_equal(a->nb_cap, 0);
 	tern_udp_close(s4);
@@ -1476,7 +1352,7 @@ static void
 test_udp_length_above_ip_payload_is_dropped(void **state)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr l4 = any_sa(4, PORT_US), l6 = any_sa(6, PORT_US);
 	struct tern_udp_stream *s4 = stream_open(a, &l4, NULL), *s6 = stream_open(a, &l6, NULL);
 	static const uint16_t bad_len[] = { UDP_LEN + 40 + 1, UDP_LEN + 1000, 7, 0 };
@@ -1495,7 +1371,7 @@ test_udp_length_above_ip_payload_is_dropped(void **state)
 			feed(a, fr, len);
 		}
 	}
-	assert_int_equal(stats(a).drop_udp_len, 2 * RTE_DIM(bad_len));
+	assert_int_equal(test_env_stats(a).drop_udp_len, 2 * RTE_DIM(bad_len));
 	assert_int_equal(tern_udp_rx_count(s4) + tern_udp_rx_count(s6), 0);
 	assert_int_equal(a->nb_cap, 0);
 	tern_udp_close(s4);
@@ -1513,7 +1389,7 @@ test_udp_length_below_ip_payload_is_trimmed(void **state)
 {
 	static const size_t seg_lens[] = { 0, 64 };
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr l4 = any_sa(4, PORT_US), l6 = any_sa(6, PORT_US);
 	struct tern_sockaddr from4 = host_sa(4, PEER, PORT_PEER);
 	struct tern_sockaddr from6 = host_sa(6, PEER, PORT_PEER), src;
@@ -1545,7 +1421,7 @@ test_udp_length_below_ip_payload_is_trimmed(void **state)
 			rte_pktmbuf_free(m);
 		}
 	}
-	assert_int_equal(stats(a).drop_udp_len + stats(a).drop_udp_cksum, 0);
+	assert_int_equal(test_env_stats(a).drop_udp_len + test_env_stats(a).drop_udp_cksum, 0);
 	tern_udp_close(s4);
 	tern_udp_close(s6);
 	finish(f);
@@ -1556,7 +1432,7 @@ static void
 test_ip4_zero_checksum_is_accepted(void **state)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr local = any_sa(4, PORT_US), from = host_sa(4, PEER, PORT_PEER);
 	struct tern_udp_stream *s = stream_open(a, &local, NULL);
 	struct dgram d = dg(4, PEER, US, PORT_PEER, PORT_US, data, 30);
@@ -1569,7 +1445,7 @@ test_ip4_zero_checksum_is_accepted(void **state)
 	feed(a, fr, len);
 	assert_int_equal(tern_udp_rx_count(s), 1);
 	expect_dgram(s, data, 30, &from);
-	assert_int_equal(stats(a).udp_cksum_rx_sw + stats(a).udp_cksum_rx_hw, 0);
+	assert_int_equal(test_env_stats(a).udp_cksum_rx_sw + test_env_stats(a).udp_cksum_rx_hw, 0);
 	tern_udp_close(s);
 	finish(f);
 }
@@ -1579,7 +1455,7 @@ static void
 test_ip6_zero_checksum_is_dropped(void **state)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr local = any_sa(6, PORT_US);
 	struct tern_udp_stream *s = stream_open(a, &local, NULL);
 	struct dgram d = dg(6, PEER, US, PORT_PEER, PORT_US, data, 30);
@@ -1593,7 +1469,7 @@ test_ip6_zero_checksum_is_dropped(void **state)
 	/* even when the device vouches for it */
 	feed_segs(a, fr, len, 0, RTE_MBUF_F_RX_L4_CKSUM_GOOD);
 	assert_int_equal(tern_udp_rx_count(s), 0);
-	assert_int_equal(stats(a).drop_udp_zero_cksum6, 2);
+	assert_int_equal(test_env_stats(a).drop_udp_zero_cksum6, 2);
 	assert_int_equal(a->nb_cap, 0);
 	tern_udp_close(s);
 	finish(f);
@@ -1725,7 +1601,7 @@ fuzz_frame(uint8_t *fr, uint64_t *ol_flags, size_t *seg_len)
 
 /* Read what the streams hold: check each sender, echo half, free the rest. */
 static unsigned int
-fuzz_drain(struct env *e, struct tern_udp_stream **s, unsigned int nb_s)
+fuzz_drain(struct test_env *e, struct tern_udp_stream **s, unsigned int nb_s)
 {
 	struct tern_event ev[64];
 	struct rte_mbuf *m[32];
@@ -1753,7 +1629,7 @@ static void
 test_garbage_flood_never_crashes_and_leaks_nothing(void **state)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr l4 = any_sa(4, PORT_US), l6 = any_sa(6, PORT_US);
 	struct tern_udp_stream *s[2];
 	const char *env_seed = getenv("TERN_TEST_SEED");
@@ -1789,7 +1665,7 @@ test_garbage_flood_never_crashes_and_leaks_nothing(void **state)
 	fuzz_check(tern_ctx_pending(a->ctx) == 0);
 	fuzz_check(tern_test_pool_avail() == f->mark);
 	/* the flood reached UDP, and some of it got through */
-	fuzz_check(stats(a).udp_in > FUZZ_FRAMES / 10);
+	fuzz_check(test_env_stats(a).udp_in > FUZZ_FRAMES / 10);
 	fuzz_check(delivered > 0);
 	fuzz_signals(false);
 	finish(f);
@@ -1802,7 +1678,7 @@ static void
 test_sendto_1_and_1472_bytes_leave_in_one_frame(void **state)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr local = any_sa(4, PORT_US), to = host_sa(4, PEER, PORT_PEER);
 	struct tern_udp_stream *s = stream_open(a, &local, NULL);
 	struct dgram d1 = dg(4, US, PEER, PORT_US, PORT_PEER, data, 1);
@@ -1815,7 +1691,7 @@ test_sendto_1_and_1472_bytes_leave_in_one_frame(void **state)
 	assert_int_equal(a->nb_cap, 2);
 	check_udp_out(a, 0, &d1, &peer_mac);
 	check_udp_out(a, 1, &d2, &peer_mac);
-	assert_int_equal(stats(a).frag_fragmented, 0);
+	assert_int_equal(test_env_stats(a).frag_fragmented, 0);
 	tern_udp_close(s);
 	finish(f);
 }
@@ -1828,7 +1704,7 @@ static void
 sendto_frag_case(void **state, uint8_t family, size_t len, unsigned int nb_frags)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0), *b;
+	struct test_env *a = env_open(&f->a, 0, 0), *b;
 	struct tern_sockaddr local = any_sa(family, PORT_US), to = host_sa(family, PEER, PORT_PEER);
 	struct tern_sockaddr from = host_sa(family, US, PORT_US), src;
 	struct tern_udp_stream *s = stream_open(a, &local, NULL), *r;
@@ -1847,7 +1723,7 @@ sendto_frag_case(void **state, uint8_t family, size_t len, unsigned int nb_frags
 	for (i = 0; i < n; i++) {
 		const uint8_t *ip = fr + ETH_LEN;
 
-		fl = cap_copy(a, i, fr, sizeof(fr));
+		fl = test_env_cap_copy(a, i, fr, sizeof(fr));
 		assert_true(fl <= ETH_LEN + MTU);
 		assert_memory_equal(fr, peer_mac.addr_bytes, 6);
 		if (family == 4) {
@@ -1862,23 +1738,23 @@ sendto_frag_case(void **state, uint8_t family, size_t len, unsigned int nb_frags
 		}
 	}
 	assert_int_equal(total, UDP_LEN + len);
-	assert_int_equal(stats(a).udp_out, 1);
-	assert_int_equal(stats(a).udp_cksum_tx_sw, 1);
-	assert_int_equal(stats(a).frag_fragmented, 1);
+	assert_int_equal(test_env_stats(a).udp_out, 1);
+	assert_int_equal(test_env_stats(a).udp_cksum_tx_sw, 1);
+	assert_int_equal(test_env_stats(a).frag_fragmented, 1);
 
 	/* to the peer's own stack (one tern_net at a time: a goes first) */
 	memcpy(frames, a->cap, n * sizeof(frames[0]));
 	a->nb_cap = 0;
 	tern_udp_close(s);
-	env_close(a);
+	test_env_close(a);
 	b = env_open(&f->b, 1, 0);
 	local = any_sa(family, PORT_PEER);
 	r = stream_open(b, &local, NULL);
 	for (i = 0; i < n; i++)
 		tern_ctx_input(b->ctx, 0, &frames[i], 1);
 	tern_ctx_flush(b->ctx);
-	assert_int_equal(stats(b).frag_reasm_ok, 1);
-	assert_int_equal(stats(b).drop_udp_cksum, 0);
+	assert_int_equal(test_env_stats(b).frag_reasm_ok, 1);
+	assert_int_equal(test_env_stats(b).drop_udp_cksum, 0);
 	assert_int_equal(tern_udp_rx_count(r), 1);
 	memset(rbuf, 0, len);
 	assert_int_equal(tern_udp_recvfrom(r, rbuf, sizeof(rbuf), &src), len);
@@ -1911,7 +1787,7 @@ static void
 test_sendto_above_65507_bytes_is_emsgsize(void **state)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr local = any_sa(4, PORT_US), to = host_sa(4, PEER, PORT_PEER);
 	struct tern_udp_stream *s = stream_open(a, &local, NULL);
 	struct rte_mbuf *m;
@@ -1923,7 +1799,7 @@ test_sendto_above_65507_bytes_is_emsgsize(void **state)
 	assert_int_equal(rte_errno, EMSGSIZE);
 	assert_int_equal(m->pkt_len, TERN_UDP_MAX_PAYLOAD + 1);	/* still the caller's */
 	rte_pktmbuf_free(m);
-	assert_int_equal(stats(a).drop_udp_too_big, 2);
+	assert_int_equal(test_env_stats(a).drop_udp_too_big, 2);
 	tern_ctx_flush(a->ctx);
 	assert_int_equal(a->nb_cap, 0);
 	tern_udp_close(s);
@@ -1935,7 +1811,7 @@ static void
 test_recvfrom_short_buffer_truncates_and_frees(void **state)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr local = any_sa(4, PORT_US), from = host_sa(4, PEER, PORT_PEER), src;
 	struct tern_udp_stream *s = stream_open(a, &local, NULL);
 	struct dgram d = dg(4, PEER, US, PORT_PEER, PORT_US, data, 100);
@@ -1963,7 +1839,7 @@ static void
 test_recvfrom_empty_is_eagain(void **state)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr local = any_sa(4, PORT_US), src;
 	struct tern_udp_stream *s = stream_open(a, &local, NULL);
 	struct rte_mbuf *m;
@@ -1979,7 +1855,7 @@ static void
 test_send_without_destination_on_unconnected_stream_is_edestaddrreq(void **state)
 {
 	struct fixture *f = *state;
-	struct env *a = env_open(&f->a, 0, 0);
+	struct test_env *a = env_open(&f->a, 0, 0);
 	struct tern_sockaddr local = any_sa(4, PORT_US);
 	struct tern_udp_stream *s = stream_open(a, &local, NULL);
 	struct rte_mbuf *m;
@@ -1994,7 +1870,7 @@ test_send_without_destination_on_unconnected_stream_is_edestaddrreq(void **state
 	rte_pktmbuf_free(m);
 	tern_ctx_flush(a->ctx);
 	assert_int_equal(a->nb_cap, 0);
-	assert_int_equal(stats(a).udp_out, 0);
+	assert_int_equal(test_env_stats(a).udp_out, 0);
 	tern_udp_close(s);
 	finish(f);
 }
