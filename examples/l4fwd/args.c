@@ -64,6 +64,11 @@ l4fwd_usage(FILE *f, const char *prog)
 "                        (default 0: only the final counters at exit)\n"
 "  --duration SEC        exit after SEC seconds (default 0: run until a signal)\n"
 "  --no-offload          use no device offload (software checksums)\n"
+"  --impair SPEC         impair the port's traffic in both directions, like netem\n"
+"                        but seeded: SPEC is key=value pairs separated by commas,\n"
+"                        loss, dup, reorder, corrupt in percent, delay in ms,\n"
+"                        seed (default 0), e.g. loss=1,reorder=1,delay=5,seed=42;\n"
+"                        worker i uses seed + i (counters impair_*)\n"
 "  -h, --help            this text\n"
 "\n"
 "tx and fwd first resolve the next hop of each remote (pinging it until its\n"
@@ -246,7 +251,7 @@ l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o)
 {
 	enum { O_PROTO = 256, O_MODE, O_ADDR, O_ADDR6, O_LPORT, O_RADDR, O_RPORT, O_RADDR6,
 	       O_SIZE, O_COUNT, O_RATE, O_BURST, O_LCORES, O_PORT, O_GW, O_GW6, O_STATS,
-	       O_DURATION, O_NOOFF, O_NEIGH };
+	       O_DURATION, O_NOOFF, O_NEIGH, O_IMPAIR, O_LAST = O_IMPAIR };
 	static const struct option lo[] = {
 		{ "proto", required_argument, NULL, O_PROTO },
 		{ "mode", required_argument, NULL, O_MODE },
@@ -268,6 +273,7 @@ l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o)
 		{ "duration", required_argument, NULL, O_DURATION },
 		{ "no-offload", no_argument, NULL, O_NOOFF },
 		{ "neigh", required_argument, NULL, O_NEIGH },
+		{ "impair", required_argument, NULL, O_IMPAIR },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -277,12 +283,14 @@ l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o)
 		"A.B.C.D, not 0.0.0.0", "a port, 1..65535", "an IPv6 address", "bytes, 0..65507",
 		"a count", "datagrams per second", "1..512", "a number of lcores, 1 or more",
 		"a port id", "A.B.C.D", "an IPv6 address", "seconds", "seconds", "",
+		"IP,MAC (a unicast MAC)",
+		"loss=PCT,dup=PCT,reorder=PCT,corrupt=PCT,delay=MS,seed=N",
 	};
 	bool have_lport = false, have_rport = false;
 	uint64_t v;
 	int c;
 
-	RTE_BUILD_BUG_ON(RTE_DIM(expect) != O_NOOFF - O_PROTO + 1);
+	RTE_BUILD_BUG_ON(RTE_DIM(expect) != O_LAST - O_PROTO + 1);
 
 	memset(o, 0, sizeof(*o));
 	o->mode = L4FWD_ECHO;
@@ -404,6 +412,11 @@ l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o)
 			if (parse_neigh(optarg, &o->neigh[o->nb_neigh]) != 0)
 				goto bad;
 			o->nb_neigh++;
+			break;
+		case O_IMPAIR:
+			if (tern_impair_parse(optarg, &o->impair) != 0)
+				goto bad;
+			o->have_impair = true;
 			break;
 		case 'h':
 			l4fwd_usage(stdout, L4FWD_NAME);

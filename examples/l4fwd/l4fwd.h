@@ -70,6 +70,8 @@ struct l4fwd_opts {
 	struct tern_ip6 addr6, raddr6, gw6;
 	unsigned int nb_neigh;		/* --neigh */
 	struct l4fwd_neigh neigh[L4FWD_MAX_NEIGH];
+	bool have_impair;		/* --impair */
+	struct tern_impair_param impair;
 };
 
 /* What the application itself counts, per family. */

@@ -72,6 +72,18 @@ l4fwd_worker_setup(struct l4fwd_worker *w)
 			 rte_strerror(rte_errno));
 		return -1;
 	}
+	if (o->have_impair) {
+		struct tern_impair_param ip = o->impair;
+		int ret;
+
+		/* Each worker its own pattern, all replayable from one seed. */
+		ip.seed += w->idx;
+		ret = tern_ctx_set_impair(w->ctx, &ip);
+		if (ret != 0) {
+			snprintf(w->err, sizeof(w->err), "impairment: %s", rte_strerror(-ret));
+			return -1;
+		}
+	}
 	for (f = 0; f < L4FWD_NB_FAMILIES; f++) {
 		struct tern_udp_param up = { 0 };
 

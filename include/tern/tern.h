@@ -16,6 +16,7 @@
 #include <tern/tern_net.h>
 #include <tern/tern_ctx.h>
 #include <tern/tern_icmp.h>
+#include <tern/tern_impair.h>
 #include <tern/tern_udp.h>
 
 #ifdef __cplusplus

@@ -28,6 +28,9 @@
 /** Most next hops (routes' targets) in one tern_net. */
 #define TERN_MAX_NEXTHOPS	1024
 
+/** Packets the impairment layer holds (delayed, reordered) per direction. */
+#define TERN_IMPAIR_HOLD_MAX	16384
+
 /** Export marker for the shared library's public symbols. */
 #define TERN_API __attribute__((visibility("default")))
 

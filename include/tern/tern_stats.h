@@ -136,6 +136,15 @@ extern "C" {
 	X(drop_udp_noroute,	"dropped: UDP send with no route")	\
 	X(drop_udp_too_big,	"dropped: UDP send larger than 65507 bytes")
 
+/** Impairment layer counters (tern_impair.h); zero unless it is on. */
+#define TERN_STATS_IMPAIR(X)						\
+	X(impair_dropped,	"packets lost on purpose by the impairment layer") \
+	X(impair_duplicated,	"packets duplicated by the impairment layer") \
+	X(impair_reordered,	"packets held back to be overtaken (reordered)") \
+	X(impair_delayed,	"packets held by the impairment layer")	\
+	X(impair_corrupted,	"packets with one byte flipped on purpose") \
+	X(drop_impair_full,	"dropped: impairment hold queue full")
+
 /** Every counter, in struct order. */
 #define TERN_STATS_LIST(X)	\
 	TERN_STATS_CORE(X)	\
@@ -143,7 +152,8 @@ extern "C" {
 	TERN_STATS_IP4(X)	\
 	TERN_STATS_IP6(X)	\
 	TERN_STATS_FRAG(X)	\
-	TERN_STATS_UDP(X)
+	TERN_STATS_UDP(X)	\
+	TERN_STATS_IMPAIR(X)
 
 /** One context's counters. */
 struct tern_stats {

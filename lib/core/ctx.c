@@ -92,6 +92,7 @@ tern_ctx_port_bind(struct tern_ctx *ctx, struct tern_dev *dev, uint16_t queue_id
 	p->port_id = dev->port_id;
 	p->queue_id = queue_id;
 	p->tx_n = 0;
+	p->tx_clean = 0;
 	if (ctx->mp == NULL)
 		ctx->mp = tern_dev_pool(dev, ctx->socket_id);
 	ctx->nb_ports++;
@@ -125,6 +126,7 @@ tern_ctx_free(struct tern_ctx *ctx)
 		return;
 	while (ctx->nb_fini > 0)
 		ctx->fini[--ctx->nb_fini](ctx);
+	tern_impair_fini(ctx);
 	for (i = 0; i < ctx->nb_ports; i++) {
 		struct tern_ctx_port *p = &ctx->ports[i];
 
@@ -142,12 +144,41 @@ tern_ctx_destroy(struct tern_ctx *ctx)
 	tern_ctx_free(ctx);
 }
 
+/*
+ * Run the packets of @p not yet seen by the impairment layer through it;
+ * those that go on now stay in the buffer (past the seen ones), the
+ * others are held or dropped.
+ */
+static void
+port_impair(struct tern_ctx *ctx, struct tern_ctx_port *p)
+{
+	struct rte_mbuf *in[TERN_TX_BUF], *out[2 * TERN_TX_BUF];
+	uint16_t n = p->tx_n - p->tx_clean, m, room;
+
+	memcpy(in, p->tx_buf + p->tx_clean, n * sizeof(in[0]));
+	p->tx_n = p->tx_clean;
+	m = tern_impair_tx(ctx, (uint16_t)(p - ctx->ports), in, n, out);
+	room = TERN_TX_BUF - p->tx_n;
+	if (m > room) {
+		/* duplicates that do not fit */
+		TERN_STAT_ADD(ctx, drop_tx_full, m - room);
+		rte_pktmbuf_free_bulk(out + room, m - room);
+		m = room;
+	}
+	memcpy(p->tx_buf + p->tx_n, out, m * sizeof(out[0]));
+	p->tx_n += m;
+	p->tx_clean = p->tx_n;
+}
+
 static void
 port_flush(struct tern_ctx *ctx, struct tern_ctx_port *p, unsigned int tries)
 {
-	uint16_t sent = 0, n = p->tx_n, i;
+	uint16_t sent = 0, n, i;
 	uint64_t bytes = 0;
 
+	if (unlikely(ctx->impair_dirs & TERN_IMPAIR_TX) && p->tx_clean < p->tx_n)
+		port_impair(ctx, p);
+	n = p->tx_n;
 	if (n == 0)
 		return;
 	if (p->dev->vtx != NULL) {
@@ -161,6 +192,7 @@ port_flush(struct tern_ctx *ctx, struct tern_ctx_port *p, unsigned int tries)
 			bytes += p->tx_buf[i]->pkt_len;
 		memcpy(batch, p->tx_buf, n * sizeof(batch[0]));
 		p->tx_n = 0;
+		p->tx_clean = 0;
 		TERN_STAT_ADD(ctx, tx_pkts, n);
 		TERN_STAT_ADD(ctx, tx_bytes, bytes);
 		p->dev->vtx(p->dev->vtx_arg, batch, n);
@@ -176,8 +208,30 @@ port_flush(struct tern_ctx *ctx, struct tern_ctx_port *p, unsigned int tries)
 	if (sent < n)
 		memmove(p->tx_buf, p->tx_buf + sent, (n - sent) * sizeof(p->tx_buf[0]));
 	p->tx_n = n - sent;
+	p->tx_clean = p->tx_clean > sent ? p->tx_clean - sent : 0;
 	TERN_STAT_ADD(ctx, tx_pkts, sent);
 	TERN_STAT_ADD(ctx, tx_bytes, bytes);
+}
+
+void
+tern_ctx_port_tx_impaired(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts,
+			  uint16_t n)
+{
+	struct tern_ctx_port *p = &ctx->ports[port];
+	uint16_t room = TERN_TX_BUF - p->tx_n;
+
+	if (n > room) {
+		TERN_STAT_ADD(ctx, drop_tx_full, n - room);
+		rte_pktmbuf_free_bulk(pkts + room, n - room);
+		n = room;
+	}
+	/* In front of the packets the impairment has not seen yet. */
+	memmove(p->tx_buf + p->tx_clean + n, p->tx_buf + p->tx_clean,
+		(p->tx_n - p->tx_clean) * sizeof(p->tx_buf[0]));
+	memcpy(p->tx_buf + p->tx_clean, pkts, n * sizeof(pkts[0]));
+	p->tx_n += n;
+	p->tx_clean += n;
+	port_flush(ctx, p, 1);
 }
 
 void
@@ -279,6 +333,21 @@ tern_ctx_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint
 	TERN_STAT_ADD(ctx, rx_pkts, n);
 	for (i = 0; i < n; i++)
 		TERN_STAT_ADD(ctx, rx_bytes, pkts[i]->pkt_len);
+	if (unlikely(ctx->impair_dirs & TERN_IMPAIR_RX)) {
+		tern_impair_rx(ctx, port, pkts, n);
+		return;
+	}
+	ctx->input(ctx, port, pkts, n);
+}
+
+void
+tern_ctx_input_impaired(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	if (unlikely(ctx->input == NULL)) {
+		TERN_STAT_ADD(ctx, drop_bad_port, n);
+		rte_pktmbuf_free_bulk(pkts, n);
+		return;
+	}
 	ctx->input(ctx, port, pkts, n);
 }
 
@@ -340,7 +409,7 @@ tern_ctx_pending(const struct tern_ctx *ctx)
 		n += ctx->ports[i].tx_n;
 	for (i = 0; i < ctx->nb_pending; i++)
 		n += ctx->pending[i](ctx);
-	return n;
+	return n + tern_impair_pending(ctx);
 }
 
 int

@@ -19,6 +19,7 @@
 
 #include <tern/tern_ctx.h>
 #include <tern/tern_dev.h>
+#include <tern/tern_impair.h>
 #include <tern/tern_stats.h>
 
 #include "tern_log.h"
@@ -45,6 +46,7 @@ struct tern_ctx_port {
 	uint16_t port_id;
 	uint16_t queue_id;
 	uint16_t tx_n;
+	uint16_t tx_clean;		/* head of tx_buf already through the impairment */
 	struct rte_mbuf *tx_buf[TERN_TX_BUF];
 };
 
@@ -67,6 +69,8 @@ struct tern_ctx {
 	void *net_ctx;			/* struct tern_net_ctx */
 	void *udp_ctx;			/* struct tern_udp_ctx */
 	struct tern_timer_wheel wheel;
+	struct tern_impair *impair;	/* NULL until tern_ctx_set_impair() */
+	uint8_t impair_dirs;		/* TERN_IMPAIR_TX | TERN_IMPAIR_RX: on */
 
 	/* event queue: a ring of evq_mask + 1 entries */
 	uint32_t evq_mask;
@@ -185,6 +189,29 @@ tern_ctx_timer_cancel(struct tern_ctx *ctx, struct tern_timer *t)
 {
 	tern_timer_cancel(&ctx->wheel, t);
 }
+
+/*
+ * The impairment layer (impair.c). tern_impair_tx() runs @n packets for
+ * port @port through the transmit direction: those that go on now land in
+ * @out (room for 2 * @n: duplicates), the others are held or freed.
+ * tern_impair_rx() does the same for received packets and hands those that
+ * go on to tern_ctx_input_impaired().
+ */
+uint16_t tern_impair_tx(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t n,
+			struct rte_mbuf **out);
+void tern_impair_rx(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t n);
+/* Packets the impairment layer holds. */
+unsigned int tern_impair_pending(const struct tern_ctx *ctx);
+/* Free the held packets and the layer's state. */
+void tern_impair_fini(struct tern_ctx *ctx);
+/*
+ * Where released packets go: out on port @port past the impairment (sent at
+ * once), or into the protocols (received packets, already counted).
+ */
+void tern_ctx_port_tx_impaired(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts,
+			       uint16_t n);
+void tern_ctx_input_impaired(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts,
+			     uint16_t n);
 
 /* Post an event. @return 0, or -ENOSPC when the queue is full. */
 int tern_ctx_post_event(struct tern_ctx *ctx, const struct tern_event *ev);

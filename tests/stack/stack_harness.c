@@ -1,0 +1,411 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_byteorder.h>
+#include <rte_common.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ip.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "stack_harness.h"
+
+#define POOL_CACHE		64
+#define WIRE_INIT		1024
+#define SETTLE_MAX		100000	/* delivery rounds per step before giving up */
+
+struct side {
+	struct harness *h;
+	enum harness_side id;
+	struct rte_mempool *mp;
+	unsigned int mark;		/* pool count once built */
+	struct tern_net *net;
+	struct tern_dev *dev;
+	struct tern_ctx *ctx;
+	/* frames sent, not yet delivered to the other side */
+	struct rte_mbuf **wire;
+	unsigned int wire_n;
+	unsigned int wire_cap;
+	uint64_t frames_sent;
+};
+
+struct harness {
+	struct side s[HARNESS_NB_SIDES];
+	uint64_t now_ns;
+};
+
+static const struct rte_ether_addr side_mac[HARNESS_NB_SIDES] = {
+	{ { 0x02, 0x00, 0x00, 0x00, 0x00, 0x0a } },
+	{ { 0x02, 0x00, 0x00, 0x00, 0x00, 0x0b } },
+};
+
+static unsigned int nb_created;	/* makes pool names unique */
+
+int
+harness_eal_init(const char *name)
+{
+	char prefix[64];
+	/* Not --in-memory: DPDK 22.11 refuses it with --no-huge. */
+	char *argv[] = {
+		(char *)(uintptr_t)name,
+		"--no-huge",
+		"-m", "1024",
+		"--no-pci",
+		"--file-prefix", prefix,
+		"--log-level=*:warning",
+		"--no-telemetry",
+		"--no-shconf",
+		NULL,
+	};
+	int argc = (int)RTE_DIM(argv) - 1;
+
+	snprintf(prefix, sizeof(prefix), "tern_%s_%d", name, (int)getpid());
+	if (rte_eal_init(argc, argv) < 0) {
+		fprintf(stderr, "%s: rte_eal_init: %s\n", name, rte_strerror(rte_errno));
+		return -1;
+	}
+	return 0;
+}
+
+void
+harness_eal_fini(void)
+{
+	char dir[PATH_MAX];
+
+	/* The EAL leaves its (by then empty) run-time directory behind. */
+	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
+	rte_eal_cleanup();
+	if (dir[0] != '\0')
+		rmdir(dir);
+}
+
+uint64_t
+harness_seed(const char *test, uint64_t def)
+{
+	const char *env = getenv("TERN_TEST_SEED");
+	uint64_t seed = def;
+
+	if (env != NULL && env[0] != '\0')
+		seed = strtoull(env, NULL, 0);
+	printf("%s: seed %" PRIu64 " (TERN_TEST_SEED=%" PRIu64 " replays it)\n", test, seed,
+	       seed);
+	fflush(stdout);
+	return seed;
+}
+
+struct tern_sockaddr
+harness_addr(enum harness_side s, uint8_t family, uint16_t port)
+{
+	struct tern_sockaddr sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.family = family;
+	sa.port = rte_cpu_to_be_16(port);
+	if (family == 4) {
+		sa.ip4 = rte_cpu_to_be_32(RTE_IPV4(10, 0, 0, s == HARNESS_A ? 1 : 2));
+	} else {
+		sa.ip6.a[0] = 0xfd;
+		sa.ip6.a[15] = s == HARNESS_A ? 1 : 2;
+	}
+	return sa;
+}
+
+/* The virtual device's transmit: onto the wire, delivered later. */
+static void
+side_tx(void *arg, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct side *s = arg;
+	uint16_t i;
+
+	if (s->wire_n + n > s->wire_cap) {
+		unsigned int cap = RTE_MAX(s->wire_cap * 2, s->wire_n + n);
+		struct rte_mbuf **w = realloc(s->wire, cap * sizeof(*w));
+
+		if (w == NULL) {
+			/* Never expected; the test fails on the pool check. */
+			fprintf(stderr, "harness: wire: out of memory\n");
+			rte_pktmbuf_free_bulk(pkts, n);
+			return;
+		}
+		s->wire = w;
+		s->wire_cap = cap;
+	}
+	for (i = 0; i < n; i++)
+		s->wire[s->wire_n++] = pkts[i];
+	s->frames_sent += n;
+}
+
+static void
+print_impair(const char *dir, const struct tern_impair_param *p)
+{
+	if (p == NULL) {
+		printf("harness: %s: no impairment\n", dir);
+	} else {
+		printf("harness: %s: loss=%g%% dup=%g%% reorder=%g%% corrupt=%g%% "
+		       "delay=%" PRIu64 "ns seed=%" PRIu64 "\n", dir, p->loss * 100,
+		       p->dup * 100, p->reorder * 100, p->corrupt * 100, p->delay_ns, p->seed);
+	}
+	fflush(stdout);
+}
+
+#define BUILD_CHECK(what, cond)							\
+	do {								\
+		if (!(cond)) {						\
+			print_error("harness: %s: %s\n", (what),	\
+				    rte_strerror(rte_errno));		\
+			return -1;					\
+		}							\
+	} while (0)
+
+static int
+side_build(struct harness *h, enum harness_side id)
+{
+	struct side *s = &h->s[id];
+	enum harness_side peer = id == HARNESS_A ? HARNESS_B : HARNESS_A;
+	struct tern_net_param np = { 0 };
+	struct tern_vdev_param vp = { 0 };
+	struct tern_ctx_param cp = { 0 };
+	struct tern_sockaddr me4 = harness_addr(id, 4, 0), me6 = harness_addr(id, 6, 0);
+	struct tern_sockaddr peer4 = harness_addr(peer, 4, 0), peer6 = harness_addr(peer, 6, 0);
+	char name[RTE_MEMPOOL_NAMESIZE];
+
+	s->h = h;
+	s->id = id;
+	snprintf(name, sizeof(name), "harness_%c%u", id == HARNESS_A ? 'a' : 'b', nb_created);
+	s->mp = rte_pktmbuf_pool_create(name, HARNESS_POOL_SIZE, POOL_CACHE, 0,
+					RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	BUILD_CHECK("mbuf pool", s->mp != NULL);
+	vp.name = id == HARNESS_A ? "harness_a" : "harness_b";
+	vp.mac = side_mac[id];
+	vp.mp = s->mp;
+	vp.tx = side_tx;
+	vp.tx_arg = s;
+	np.socket_id = SOCKET_ID_ANY;
+	s->net = tern_net_create(&np);
+	BUILD_CHECK("tern_net_create", s->net != NULL);
+	s->dev = tern_dev_create_virtual(&vp);
+	BUILD_CHECK("tern_dev_create_virtual", s->dev != NULL);
+	rte_errno = EINVAL;
+	BUILD_CHECK("iface", tern_net_iface_add(s->net, s->dev, 0) == 0);
+	BUILD_CHECK("addresses", tern_net_addr4_add(s->net, 0, me4.ip4, 24) == 0 &&
+		    tern_net_addr6_add(s->net, 0, &me6.ip6, 64) == 0);
+	BUILD_CHECK("neighbors",
+		    tern_net_neigh4_set(s->net, 0, peer4.ip4, &side_mac[peer]) == 0 &&
+		    tern_net_neigh6_set(s->net, 0, &peer6.ip6, &side_mac[peer]) == 0);
+	cp.net = s->net;
+	cp.socket_id = SOCKET_ID_ANY;
+	cp.manual_clock = true;
+	s->ctx = tern_ctx_create(&cp);
+	BUILD_CHECK("tern_ctx_create", s->ctx != NULL);
+	return 0;
+}
+
+void
+harness_set_impair(struct harness *h, enum harness_side from, const struct tern_impair_param *p)
+{
+	print_impair(from == HARNESS_A ? "A->B" : "B->A", p);
+	assert_int_equal(tern_ctx_set_impair_dir(h->s[from].ctx, TERN_IMPAIR_TX, p), 0);
+}
+
+struct harness *
+harness_create(const struct tern_impair_param *a_to_b, const struct tern_impair_param *b_to_a)
+{
+	struct harness *h = calloc(1, sizeof(*h));
+	unsigned int i;
+	int ret;
+
+	if (h == NULL)
+		return NULL;
+	nb_created++;
+	for (i = 0; i < HARNESS_NB_SIDES; i++)
+		if (side_build(h, (enum harness_side)i) != 0)
+			goto fail;
+	print_impair("A->B", a_to_b);
+	print_impair("B->A", b_to_a);
+	ret = tern_ctx_set_impair_dir(h->s[HARNESS_A].ctx, TERN_IMPAIR_TX, a_to_b);
+	if (ret == 0)
+		ret = tern_ctx_set_impair_dir(h->s[HARNESS_B].ctx, TERN_IMPAIR_TX, b_to_a);
+	if (ret != 0) {
+		print_error("harness: tern_ctx_set_impair_dir: %s\n", rte_strerror(-ret));
+		goto fail;
+	}
+	for (i = 0; i < HARNESS_NB_SIDES; i++)
+		h->s[i].mark = rte_mempool_avail_count(h->s[i].mp);
+	return h;
+fail:
+	harness_destroy(h);
+	return NULL;
+}
+
+static void
+wire_clear(struct side *s)
+{
+	rte_pktmbuf_free_bulk(s->wire, s->wire_n);
+	s->wire_n = 0;
+}
+
+int
+harness_destroy(struct harness *h)
+{
+	unsigned int i, avail;
+	int ret = 0;
+
+	if (h == NULL)
+		return 0;
+	for (i = 0; i < HARNESS_NB_SIDES; i++) {
+		struct side *s = &h->s[i];
+
+		wire_clear(s);
+		tern_ctx_destroy(s->ctx);
+		s->ctx = NULL;
+	}
+	for (i = 0; i < HARNESS_NB_SIDES; i++) {
+		struct side *s = &h->s[i];
+
+		/* destroying a context may not send, but be sure */
+		wire_clear(s);
+		tern_net_destroy(s->net);
+		tern_dev_destroy(s->dev);
+		free(s->wire);
+	}
+	for (i = 0; i < HARNESS_NB_SIDES; i++) {
+		struct side *s = &h->s[i];
+
+		if (s->mp == NULL)
+			continue;
+		avail = rte_mempool_avail_count(s->mp);
+		if (avail != HARNESS_POOL_SIZE) {
+			print_error("harness: pool %c: %u of %u mbufs back: %d leaked\n",
+				    i == HARNESS_A ? 'A' : 'B', avail, HARNESS_POOL_SIZE,
+				    HARNESS_POOL_SIZE - (int)avail);
+			ret = -1;
+			/* freeing a pool with mbufs out is a use-after-free later */
+			continue;
+		}
+		rte_mempool_free(s->mp);
+	}
+	free(h);
+	return ret;
+}
+
+/* Hand what @from put on the wire to the other side's input. */
+static unsigned int
+deliver(struct harness *h, enum harness_side from)
+{
+	struct side *s = &h->s[from];
+	struct side *to = &h->s[from == HARNESS_A ? HARNESS_B : HARNESS_A];
+	struct rte_mbuf **w = s->wire;
+	unsigned int n = s->wire_n, i, k;
+
+	if (n == 0)
+		return 0;
+	/* The input may send: onto a fresh wire. */
+	s->wire = NULL;
+	s->wire_n = 0;
+	s->wire_cap = 0;
+	for (i = 0; i < n; i++) {
+		/* A wire carries no offload state. */
+		w[i]->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;
+		w[i]->packet_type = 0;
+	}
+	for (i = 0; i < n; i += k) {
+		k = RTE_MIN(n - i, (unsigned int)TERN_RX_BURST);
+		tern_ctx_input(to->ctx, 0, w + i, (uint16_t)k);
+	}
+	free(w);
+	return n;
+}
+
+/* Deliver and poll until neither side has anything on the wire. */
+static void
+settle(struct harness *h)
+{
+	unsigned int round, moved;
+
+	for (round = 0; round < SETTLE_MAX; round++) {
+		tern_ctx_poll(h->s[HARNESS_A].ctx);
+		tern_ctx_poll(h->s[HARNESS_B].ctx);
+		moved = deliver(h, HARNESS_A);
+		moved += deliver(h, HARNESS_B);
+		if (moved == 0)
+			return;
+	}
+	fail_msg("harness: still delivering after %u rounds at %" PRIu64 " ns: a loop?",
+		 SETTLE_MAX, h->now_ns);
+}
+
+void
+harness_run(struct harness *h, uint64_t ns)
+{
+	uint64_t end = h->now_ns + ns, step;
+	unsigned int i;
+
+	settle(h);
+	while (h->now_ns < end) {
+		step = RTE_MIN((uint64_t)HARNESS_STEP_NS, end - h->now_ns);
+		for (i = 0; i < HARNESS_NB_SIDES; i++)
+			assert_int_equal(tern_ctx_advance(h->s[i].ctx, step), 0);
+		h->now_ns += step;
+		settle(h);
+	}
+}
+
+uint64_t
+harness_now(const struct harness *h)
+{
+	return h->now_ns;
+}
+
+struct tern_ctx *
+harness_ctx(const struct harness *h, enum harness_side s)
+{
+	return h->s[s].ctx;
+}
+
+struct rte_mempool *
+harness_pool(const struct harness *h, enum harness_side s)
+{
+	return h->s[s].mp;
+}
+
+struct tern_stats
+harness_stats(const struct harness *h, enum harness_side s)
+{
+	struct tern_stats st;
+
+	tern_ctx_stats(h->s[s].ctx, &st);
+	return st;
+}
+
+uint64_t
+harness_frames_sent(const struct harness *h, enum harness_side s)
+{
+	return h->s[s].frames_sent;
+}
+
+bool
+harness_pools_back(const struct harness *h)
+{
+	bool ok = true;
+	unsigned int i, avail;
+
+	for (i = 0; i < HARNESS_NB_SIDES; i++) {
+		avail = rte_mempool_avail_count(h->s[i].mp);
+		if (avail != h->s[i].mark) {
+			print_error("harness: pool %c: %u mbufs, %u at start: %d out\n",
+				    i == HARNESS_A ? 'A' : 'B', avail, h->s[i].mark,
+				    (int)h->s[i].mark - (int)avail);
+			ok = false;
+		}
+	}
+	return ok;
+}

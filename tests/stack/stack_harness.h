@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#ifndef STACK_HARNESS_H
+#define STACK_HARNESS_H
+
+/*
+ * The two-stack harness of the deterministic protocol tests: two contexts,
+ * A and B, each with its own tern_net, virtual device and mbuf pool, wired
+ * output to input. A is 10.0.0.1/24 and fd00::1/64, B is 10.0.0.2/24 and
+ * fd00::2/64, and each is a permanent neighbor of the other, so nothing
+ * resolves. Both run on manual clocks that only harness_run() moves, in
+ * steps, so a test reads like an RFC clause: send this, run 200 ms, expect
+ * that. Each direction can be impaired (lib/core/impair.c, applied where
+ * the packets leave: A->B on A's transmit path, counted in A's counters).
+ *
+ * What a context sends is queued on the "wire" by its device callback and
+ * delivered to the other context by harness_run(), never from inside the
+ * callback: a context is not re-entered while it flushes.
+ *
+ * cmocka.h needs these four headers first; include this header before it.
+ */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <tern/tern.h>
+
+#define HARNESS_MS		(1000ULL * 1000)
+#define HARNESS_STEP_NS		HARNESS_MS	/* one clock step: the timer tick */
+#define HARNESS_POOL_SIZE	16383		/* mbufs in each side's pool */
+
+/* The sides. */
+enum harness_side {
+	HARNESS_A,
+	HARNESS_B,
+	HARNESS_NB_SIDES,
+};
+
+struct harness;
+
+/*
+ * Start the EAL for test binary @name: no hugepages, no PCI, no shared
+ * config, 1 GB of memory (two tern_nets' route tables take ~260 MB), a file
+ * prefix unique to this process. Call once from main(). @return 0 or -1.
+ */
+int harness_eal_init(const char *name);
+/* Clean up the EAL (and its run-time directory). Call at the end of main(). */
+void harness_eal_fini(void);
+
+/*
+ * A seed for a test: TERN_TEST_SEED from the environment if set, else @def.
+ * Printed, so that a failure can be replayed.
+ */
+uint64_t harness_seed(const char *test, uint64_t def);
+
+/*
+ * Build A and B, with @a_to_b impairing what A sends and @b_to_a what B
+ * sends (NULL: none). The impairments, seeds included, are printed.
+ * @return the harness, or NULL (a message says why; nothing is left over).
+ */
+struct harness *harness_create(const struct tern_impair_param *a_to_b,
+			       const struct tern_impair_param *b_to_a);
+
+/*
+ * Tear everything down: contexts (and what they hold), networks, devices,
+ * packets on the wire, then the pools. @return 0 if every mbuf of both pools
+ * had come back, -1 if not (a message says how many). Safe on NULL (0).
+ */
+int harness_destroy(struct harness *h);
+
+/* Impair what side @from sends from now on (NULL: stop), seed restarted. */
+void harness_set_impair(struct harness *h, enum harness_side from,
+			const struct tern_impair_param *p);
+
+/*
+ * Advance both clocks by @ns in steps of HARNESS_STEP_NS (the last one may be
+ * shorter); after each step, and before the first, deliver what is on the
+ * wire and poll both contexts until nothing moves. @ns 0: only that.
+ */
+void harness_run(struct harness *h, uint64_t ns);
+
+/* Time of both clocks (they move together), ns since harness_create(). */
+uint64_t harness_now(const struct harness *h);
+
+struct tern_ctx *harness_ctx(const struct harness *h, enum harness_side s);
+struct rte_mempool *harness_pool(const struct harness *h, enum harness_side s);
+/* The side's counters. */
+struct tern_stats harness_stats(const struct harness *h, enum harness_side s);
+/* Frames side @s put on the wire so far (before the other side's input). */
+uint64_t harness_frames_sent(const struct harness *h, enum harness_side s);
+
+/* Addresses of a side, for family 4 or 6, port @port (host order). */
+struct tern_sockaddr harness_addr(enum harness_side s, uint8_t family, uint16_t port);
+
+/*
+ * Whether both pools hold as many mbufs as when the harness was built
+ * (prints the difference if not). Meaningful once the test freed what it
+ * took and the contexts hold nothing (tern_ctx_pending() is 0).
+ */
+bool harness_pools_back(const struct harness *h);
+
+#endif /* STACK_HARNESS_H */
