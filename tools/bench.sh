@@ -5,7 +5,8 @@
 #     loopback) in the same run: the RESULT line the issue asks for.
 #  2. The same with generator and stack taking turns on one lcore: the
 #     stack's own cost with the packets already in its cache.
-#  3. dpdk-testpmd (flowgen) against tern-l4fwd echo over memif, and
+#  3. The same over a memif pair in one process (packets copied).
+#  4. dpdk-testpmd (flowgen) against tern-l4fwd echo over memif, and
 #     testpmd against a testpmd reflector as the same-run baseline.
 # Close other work first: the machine has 2 vCPUs and these poll both.
 set -u
@@ -22,14 +23,23 @@ echo "== 2. udp-echo, one lcore (generator and stack take turns; only the stack 
 "$BENCH" --runs 5 --seconds 2 --single --no-kernel | tee /tmp/tern-bench-2.log || rc=1
 sed -i 's/^RESULT workload=udp-echo /RESULT workload=udp-echo-1lcore /' /tmp/tern-bench-2.log
 echo
-echo "== 3. dpdk-testpmd flowgen <-> tern-l4fwd echo over memif (and testpmd <-> testpmd)"
+echo "== 3. udp-echo over a memif pair in one process (the PMD copies each packet)"
+sock=$(mktemp -u /tmp/tern-bench-memif.XXXXXX)
+"$BENCH" --no-huge -m 1024 --no-pci -l 0-1 --file-prefix tbm$$ --log-level='*:warning' \
+	--vdev "net_memif0,role=server,id=0,socket=$sock,socket-abstract=no" \
+	--vdev "net_memif1,role=client,id=0,socket=$sock,socket-abstract=no" \
+	-- --wire memif --runs 3 --seconds 2 --no-kernel | tee /tmp/tern-bench-5.log || rc=1
+rm -f "$sock"
+echo
+echo "== 4. dpdk-testpmd flowgen <-> tern-l4fwd echo over memif (and testpmd <-> testpmd)"
 "$HERE/testpmd-memif.sh" --build "$BUILD" --testpmd-mode flowgen --seconds 5 \
 	| tee /tmp/tern-bench-3.log || rc=1
 "$HERE/testpmd-memif.sh" --build "$BUILD" --testpmd-mode flowgen --seconds 5 --peer testpmd \
 	| tee /tmp/tern-bench-4.log || rc=1
 echo
 echo "== summary"
-grep -h '^RESULT' /tmp/tern-bench-2.log /tmp/tern-bench-3.log /tmp/tern-bench-4.log
+grep -h '^RESULT' /tmp/tern-bench-2.log /tmp/tern-bench-5.log /tmp/tern-bench-3.log \
+	/tmp/tern-bench-4.log
 # the main result last, machine-readable
 grep -h '^RESULT' /tmp/tern-bench-1.log
 exit $rc

@@ -245,8 +245,9 @@ main(int argc, char **argv)
 	kern_m = bench_median(kmpps, o.runs);
 	printf("median: tern %.3f Mpps, %.1f cycles/pkt; kernel %.3f Mpps\n", tern_m, tern_c,
 	       kern_m);
-	printf("RESULT workload=%s mpps=%.3f cycles_per_op=%.1f tsc_hz=%lu kernel_mpps=%.3f "
-	       "ratio=%.2f\n", o.workload, tern_m, tern_c, (unsigned long)hz, kern_m,
+	printf("RESULT workload=%s%s mpps=%.3f cycles_per_op=%.1f tsc_hz=%lu kernel_mpps=%.3f "
+	       "ratio=%.2f\n", o.workload, strcmp(o.wire, "memif") == 0 ? "-memif" : "",
+	       tern_m, tern_c, (unsigned long)hz, kern_m,
 	       kern_m > 0 ? tern_m / kern_m : 0.0);
 	rte_eal_cleanup();
 	return 0;
