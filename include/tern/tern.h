@@ -18,6 +18,7 @@
 #include <tern/tern_icmp.h>
 #include <tern/tern_impair.h>
 #include <tern/tern_udp.h>
+#include <tern/tern_tcp.h>
 
 #ifdef __cplusplus
 extern "C" {

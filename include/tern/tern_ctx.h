@@ -26,6 +26,7 @@ extern "C" {
 
 struct tern_ctx;
 struct tern_net;
+struct tern_tcp_config;
 
 /** Parameters of tern_ctx_create(). Zeroed fields take the defaults. */
 struct tern_ctx_param {
@@ -40,6 +41,8 @@ struct tern_ctx_param {
 	uint32_t event_queue_size; /**< events; power of two; default 4096 */
 	uint32_t icmp_rate;	/**< ICMP errors per second; default 1000 */
 	uint32_t icmp_burst;	/**< ICMP error burst; default 50 */
+	/** TCP settings (struct tern_tcp_config); NULL: the defaults. */
+	const struct tern_tcp_config *tcp;
 };
 
 /**

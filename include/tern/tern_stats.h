@@ -146,6 +146,63 @@ extern "C" {
 	X(drop_impair_full,	"dropped: impairment hold queue full")
 
 /** Every counter, in struct order. */
+/** TCP counters: RFC 4022's (tcpActiveOpens ...) and a reason for every drop. */
+#define TERN_STATS_TCP(X)						\
+	X(tcp_active_opens,	"connections that went SYN_SENT (tcpActiveOpens)") \
+	X(tcp_passive_opens,	"connections created from a SYN (tcpPassiveOpens)") \
+	X(tcp_attempt_fails,	"SYN_SENT/SYN_RECEIVED to CLOSED or LISTEN (tcpAttemptFails)") \
+	X(tcp_estab_resets,	"ESTABLISHED/CLOSE_WAIT to CLOSED by a reset (tcpEstabResets)") \
+	X(tcp_in_segs,		"segments received (tcpInSegs)")		\
+	X(tcp_out_segs,		"segments sent, retransmissions excluded (tcpOutSegs)") \
+	X(tcp_retrans_segs,	"segments retransmitted (tcpRetransSegs)")	\
+	X(tcp_in_errs,		"segments received in error (tcpInErrs)")	\
+	X(tcp_out_rsts,		"segments sent with RST (tcpOutRsts)")	\
+	X(tcp_in_rsts,		"resets received and accepted")		\
+	X(tcp_conn_established,	"connections that reached ESTABLISHED")	\
+	X(tcp_conn_closed,	"control blocks freed")			\
+	X(tcp_syncache_added,	"half-open connections held in the syncache") \
+	X(tcp_syncache_overflow, "SYNs met with a full syncache")		\
+	X(tcp_synack_retrans,	"SYN-ACKs retransmitted")			\
+	X(tcp_cookies_sent,	"SYN-ACKs carrying a SYN cookie")		\
+	X(tcp_cookies_ok,	"connections made from a valid SYN cookie") \
+	X(tcp_tw_created,	"TIME_WAIT records created")		\
+	X(tcp_tw_reused,	"TIME_WAIT records taken over by a new SYN") \
+	X(tcp_tw_recycled,	"TIME_WAIT records cut short: table full")	\
+	X(tcp_challenge_acks,	"RFC 5961 challenge ACKs sent")		\
+	X(tcp_delayed_acks,	"ACKs sent by the delayed-ACK timer")	\
+	X(tcp_acks_out,		"pure ACKs sent")				\
+	X(tcp_rto_fired,	"retransmission timeouts")			\
+	X(tcp_fast_retrans,	"fast retransmissions")			\
+	X(tcp_persist_probes,	"zero-window probes sent")			\
+	X(tcp_keepalive_probes,	"keepalive probes sent")			\
+	X(tcp_timeouts,		"connections dropped after retries or keepalive") \
+	X(tcp_ooo_segs,		"segments queued out of order")		\
+	X(tcp_paws_rejects,	"segments rejected by PAWS (RFC 7323 5)")	\
+	X(drop_tcp_short,	"dropped: TCP header truncated")		\
+	X(drop_tcp_cksum,	"dropped: bad TCP checksum")		\
+	X(drop_tcp_bad_off,	"dropped: bad data offset")		\
+	X(drop_tcp_bad_opts,	"dropped: malformed options on a SYN")	\
+	X(drop_tcp_bcast,	"dropped: TCP to a broadcast or multicast address") \
+	X(drop_tcp_noport,	"dropped: no connection or listener (a reset answers)") \
+	X(drop_tcp_bad_flags,	"dropped: invalid flag combination")	\
+	X(drop_tcp_listen_bad,	"dropped: segment to a listener that is not a SYN") \
+	X(drop_tcp_backlog,	"dropped: SYN to a listener whose accept queue is full") \
+	X(drop_tcp_syncache,	"dropped: SYN with a full syncache and cookies off") \
+	X(drop_tcp_bad_cookie,	"dropped: ACK to a listener with no entry and a bad cookie") \
+	X(drop_tcp_nomem,	"dropped: no memory for a connection")	\
+	X(drop_tcp_out_of_window, "dropped: segment outside the receive window") \
+	X(drop_tcp_paws,	"dropped: timestamp older than ts_recent (PAWS)") \
+	X(drop_tcp_old_ack,	"dropped: ACK below SND.UNA - MAX.SND.WND (challenged)") \
+	X(drop_tcp_future_ack,	"dropped: ACK of data never sent")	\
+	X(drop_tcp_rcvbuf,	"dropped: data past the receive buffer")	\
+	X(drop_tcp_ooo_full,	"dropped: out-of-order queue full")	\
+	X(drop_tcp_after_close,	"dropped: data for a closed read side (a reset answers)") \
+	X(drop_tcp_syn_sent_bad, "dropped: bad segment in SYN_SENT")	\
+	X(drop_tcp_tw,		"dropped: segment to a TIME_WAIT record")	\
+	X(drop_tcp_rst_invalid,	"dropped: reset outside the window")	\
+	X(drop_tcp_no_ack,	"dropped: segment without ACK in a synchronized state") \
+	X(drop_tcp_challenge_limit, "challenge ACKs not sent: over the rate limit")
+
 #define TERN_STATS_LIST(X)	\
 	TERN_STATS_CORE(X)	\
 	TERN_STATS_ETH(X)	\
@@ -153,6 +210,7 @@ extern "C" {
 	TERN_STATS_IP6(X)	\
 	TERN_STATS_FRAG(X)	\
 	TERN_STATS_UDP(X)	\
+	TERN_STATS_TCP(X)	\
 	TERN_STATS_IMPAIR(X)
 
 /** One context's counters. */

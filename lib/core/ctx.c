@@ -338,6 +338,8 @@ tern_ctx_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint
 		return;
 	}
 	ctx->input(ctx, port, pkts, n);
+	if (ctx->post_input != NULL)
+		ctx->post_input(ctx);
 }
 
 void
@@ -349,6 +351,8 @@ tern_ctx_input_impaired(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **p
 		return;
 	}
 	ctx->input(ctx, port, pkts, n);
+	if (ctx->post_input != NULL)
+		ctx->post_input(ctx);
 }
 
 unsigned int

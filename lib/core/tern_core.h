@@ -68,6 +68,9 @@ struct tern_ctx {
 	struct tern_net *net;
 	void *net_ctx;			/* struct tern_net_ctx */
 	void *udp_ctx;			/* struct tern_udp_ctx */
+	void *tcp_ctx;			/* struct tern_tcp_ctx */
+	/* Called after each input burst went through the protocols. */
+	void (*post_input)(struct tern_ctx *ctx);
 	struct tern_timer_wheel wheel;
 	struct tern_impair *impair;	/* NULL until tern_ctx_set_impair() */
 	uint8_t impair_dirs;		/* TERN_IMPAIR_TX | TERN_IMPAIR_RX: on */
@@ -83,9 +86,9 @@ struct tern_ctx {
 	bool tx_was_full;
 
 	/* layers' teardown, newest first */
-	void (*fini[4])(struct tern_ctx *ctx);
+	void (*fini[8])(struct tern_ctx *ctx);
 	unsigned int nb_fini;
-	unsigned int (*pending[4])(const struct tern_ctx *ctx);
+	unsigned int (*pending[8])(const struct tern_ctx *ctx);
 	unsigned int nb_pending;
 
 	struct tern_stats stats __rte_cache_aligned;

@@ -7,6 +7,7 @@
 
 #include "tern_core.h"
 #include "tern_net_priv.h"
+#include "tern_tcp_priv.h"
 #include "tern_udp_priv.h"
 
 /*
@@ -52,6 +53,9 @@ tern_ctx_create(const struct tern_ctx_param *param)
 	if (ret != 0)
 		goto fail;
 	ret = tern_udp_ctx_init(ctx);
+	if (ret != 0)
+		goto fail;
+	ret = tern_tcp_ctx_init(ctx, param->tcp);
 	if (ret != 0)
 		goto fail;
 	tern_net_ctx_set_icmp_rate(ctx, param->icmp_rate, param->icmp_burst);

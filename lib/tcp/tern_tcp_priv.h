@@ -9,8 +9,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <rte_tcp.h>
+
+#include <tern/tern_tcp.h>
+
+#include "tern_net_priv.h"
 #include "tern_tcp_seq.h"
 #include "tcp_opt.h"
+#include "tcp_rtxq.h"
+#include "tcp_ooo.h"
+#include "tcp_cookie.h"
 
 /* ISN generation (RFC 6528), lib/tcp/tcp_isn.c */
 
@@ -49,5 +57,373 @@ uint32_t tern_tcp_isn4(const struct tern_tcp_isn_secret *secret,
 uint32_t tern_tcp_isn6(const struct tern_tcp_isn_secret *secret,
 		       const uint8_t laddr[16], uint16_t lport,
 		       const uint8_t raddr[16], uint16_t rport, uint64_t now_ns);
+
+
+
+/* ---------------------------------------------------------------------- */
+/* Control blocks */
+
+/* Header flags */
+#define TH_FIN	0x01
+#define TH_SYN	0x02
+#define TH_RST	0x04
+#define TH_PSH	0x08
+#define TH_ACK	0x10
+#define TH_URG	0x20
+
+/* Headroom a segment needs in front of its TCP header: IP + Ethernet + VLAN. */
+#define TCP_HDR_ROOM		(40 + RTE_ETHER_HDR_LEN + 4)
+#define TCP_EPHEMERAL_LO	32768
+#define TCP_EPHEMERAL_HI	60999
+#define TCP_DEF_BACKLOG		128
+#define TCP_MAX_BUF		(1u << 30)
+#define TCP_TS_HZ		1000		/* timestamp clock: 1 ms */
+#define TCP_RTT_SHIFT		3		/* srtt kept << 3 */
+#define TCP_RTTVAR_SHIFT	2		/* rttvar kept << 2 */
+#define TCP_PAWS_IDLE_NS	(24ULL * 24 * 3600 * 1000000000ULL)	/* RFC 7323 5.5 */
+
+/*
+ * The 4-tuple key of the connection hash (rte_hash). IPv4 addresses take the
+ * first 4 bytes of each array, the rest is zero.
+ */
+struct tern_tcp_key {
+	uint8_t raddr[16];
+	uint8_t laddr[16];
+	uint16_t rport;		/* network order */
+	uint16_t lport;
+	uint8_t family;
+	uint8_t pad[3];
+};
+
+/* What the hash's data pointer is: the low two bits tag it. */
+#define TCP_REC_TCB	0u
+#define TCP_REC_SYN	1u
+#define TCP_REC_TW	2u
+#define TCP_REC_MASK	3u
+
+/* Per-connection timers, folded onto one wheel timer armed at the earliest. */
+enum tcp_timer_id {
+	TCP_T_RTX = 0,		/* retransmission (and SYN) */
+	TCP_T_PERSIST,		/* zero-window probe */
+	TCP_T_DELACK,		/* delayed ACK */
+	TCP_T_KEEP,		/* keepalive, FIN_WAIT_2 and connection-establishment timeouts */
+	TCP_T_NB,
+};
+
+/* tern_tcp_stream.tf: per-connection flags */
+#define TF_ACK_NOW	(1u << 0)	/* send an ACK at the next output */
+#define TF_DELACK	(1u << 1)	/* an ACK is owed (delayed) */
+#define TF_NODELAY	(1u << 2)
+#define TF_KEEPALIVE	(1u << 3)
+#define TF_TS_OK	(1u << 4)	/* timestamps negotiated */
+#define TF_SACK_OK	(1u << 5)
+#define TF_WS_OK	(1u << 6)
+#define TF_FIN_QUEUED	(1u << 7)	/* the app shut the write side: FIN after the data */
+#define TF_FIN_SENT	(1u << 8)
+#define TF_RD_SHUT	(1u << 9)	/* read side shut */
+#define TF_APP_CLOSED	(1u << 10)	/* handle closed: free when done */
+#define TF_DIRTY	(1u << 11)	/* on the context's output list */
+#define TF_READABLE_POSTED (1u << 12)
+#define TF_WANT_WRITABLE (1u << 13)
+#define TF_FIN_RCVD	(1u << 14)	/* the peer's FIN was taken in order */
+#define TF_LISTENER	(1u << 15)
+#define TF_PUSH		(1u << 16)	/* send queued data now, Nagle aside */
+#define TF_IN_RECOVERY	(1u << 17)	/* fast recovery (NewReno) */
+#define TF_SYN_RECV_PASSIVE (1u << 18)	/* made by a listener: accept queue */
+#define TF_ACCEPTED	(1u << 19)	/* handed to the application */
+#define TF_IN_HASH	(1u << 20)
+#define TF_CONNECTED_POSTED (1u << 21)
+#define TF_CLOSED_POSTED (1u << 22)
+#define TF_ERROR_POSTED	(1u << 23)
+#define TF_OOO_FIN	(1u << 24)	/* ooo_fin holds a FIN past a gap */
+#define TF_DONE		(1u << 25)	/* no connection left: CLOSED, or TIME_WAIT in a record */
+
+static inline uint32_t
+tcp_min(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
+static inline uint32_t
+tcp_max(uint32_t a, uint32_t b)
+{
+	return a > b ? a : b;
+}
+
+struct tern_tcp_ctx;
+
+/*
+ * A listener or a connection. The first two cache lines hold what every
+ * segment touches: state, sequence variables, windows, timestamps, RTT.
+ */
+struct tern_tcp_stream {
+	/* --- cache line 0: input --- */
+	uint8_t state;
+	uint8_t snd_ws;			/* peer's shift, applied to its windows */
+	uint8_t rcv_ws;			/* ours */
+	uint8_t dupacks;
+	uint32_t tf;			/* TF_* */
+	uint32_t rcv_nxt;
+	uint32_t rcv_adv;		/* right edge of the window advertised */
+	uint32_t snd_una;
+	uint32_t snd_nxt;
+	uint32_t snd_max;		/* highest sequence sent + 1 */
+	uint32_t snd_wnd;		/* peer's window, bytes */
+	uint32_t snd_wl1;
+	uint32_t snd_wl2;
+	uint32_t max_sndwnd;
+	uint32_t ts_recent;
+	uint32_t ts_off;		/* our timestamp clock's offset */
+	uint16_t mss;			/* we send at most */
+	uint16_t rcv_mss;		/* we announced */
+	uint32_t cwnd;
+	uint32_t ssthresh;
+	uint32_t recover;		/* NewReno: snd_max when recovery began */
+	uint32_t segs_unacked;		/* full segments received since our last ACK */
+	uint64_t ts_recent_ns;		/* when ts_recent was set */
+	uint32_t last_ack_sent;		/* RCV.NXT of our last ACK (RFC 7323 4.3) */
+	uint32_t ooo_fin;		/* sequence of a FIN received out of order */
+
+	/* --- cache line 1: output, RTT, queues --- */
+	uint32_t srtt;			/* us << 3 */
+	uint32_t rttvar;		/* us << 2 */
+	uint32_t rto_us;
+	uint8_t backoff;		/* consecutive RTOs */
+	uint8_t probes;			/* keepalive / persist probes without answer */
+	uint8_t family;
+	uint8_t pprobes;		/* zero-window probes without a window */
+	uint8_t kprobes;		/* keepalive probes without an answer */
+	uint8_t pad0[3];
+	uint32_t snd_buf;		/* bytes queued (unsent + unacked) at most */
+	uint32_t rcv_buf;
+	uint32_t sndq_bytes;		/* unsent, in sndq */
+	struct rte_mbuf *sndq_head;	/* unsent data: single-segment mbufs */
+	struct rte_mbuf *sndq_tail;
+	struct rte_mbuf *rcvq_head;	/* in-order data for the application */
+	struct rte_mbuf *rcvq_tail;
+	uint32_t rcvq_bytes;
+	uint32_t rtxq_bytes;		/* sequence space in rtxq (sent, unacked) */
+	struct tern_tcp_rtxq rtxq;
+	struct tern_tcp_ooo *ooo;	/* allocated at the first gap */
+
+	/* --- colder --- */
+	struct tern_tcp_ctx *tc;
+	struct tern_ctx *ctx;
+	uint64_t tmr[TCP_T_NB];		/* deadlines, 0: off */
+	struct tern_timer timer;
+	uint64_t idle_ns;		/* last segment received */
+	uint64_t keepidle_ns;
+	uint64_t keepintvl_ns;
+	uint32_t keepcnt;
+	int32_t err;			/* pending error, negative errno */
+	uint32_t iss;
+	uint32_t irs;
+	struct tern_tcp_key key;	/* remote and local */
+	uint16_t ifindex;		/* route, looked up once */
+	uint8_t nh[16];			/* next hop */
+	uint64_t udata;
+	/* accept queue (listener) or link in it (connection) */
+	struct tern_tcp_stream *listener;
+	struct tern_tcp_stream *aq_next;
+	struct tern_tcp_stream *aq_head;	/* listener: established, not yet accepted */
+	struct tern_tcp_stream *aq_tail;
+	uint32_t aq_len;
+	uint32_t backlog;
+	struct tern_tcp_stream *lnext;	/* listener list of the same port bucket */
+	struct tern_tcp_stream *dirty_next;
+	struct tern_tcp_stream *all_next;	/* every stream of the context */
+	struct tern_tcp_stream **all_pprev;
+	uint32_t param_flags;		/* listener: TERN_TCP_F_* to inherit */
+	uint32_t param_sndbuf;
+	uint32_t param_rcvbuf;
+	uint16_t param_mss;
+	uint64_t bytes_sent;
+	uint64_t bytes_received;
+	uint64_t segs_retrans;
+};
+
+/* A half-open connection (SYN received, SYN-ACK sent). */
+struct tern_tcp_syn {
+	struct tern_tcp_key key;
+	struct tern_tcp_stream *listener;
+	struct tern_timer timer;	/* SYN-ACK retransmission, expiry */
+	uint32_t iss;
+	uint32_t irs;
+	uint32_t ts_recent;
+	uint32_t ts_off;
+	uint32_t peer_wnd;		/* unscaled window of the SYN */
+	uint16_t peer_mss;
+	uint16_t ifindex;
+	uint8_t peer_ws;		/* 0xff: none */
+	uint8_t sack_ok;
+	uint8_t ts_ok;
+	uint8_t tries;
+	struct tern_tcp_syn *free_next;
+};
+
+/* A connection in TIME_WAIT: what is needed to ACK and reject. */
+struct tern_tcp_tw {
+	struct tern_tcp_key key;
+	uint32_t snd_nxt;
+	uint32_t rcv_nxt;
+	uint32_t ts_recent;
+	uint32_t ts_off;
+	uint64_t expire_ns;
+	uint16_t rcv_wnd;		/* scaled, as last advertised */
+	uint8_t ts_ok;
+	uint8_t pad;
+	struct tern_tcp_tw *next;	/* FIFO by expiry, or free list */
+	struct tern_tcp_tw *prev;
+};
+
+/* Received segments held until the end of the input burst (bulk lookup). */
+#define TCP_IN_BATCH		32
+
+struct tcp_in_pkt {
+	struct rte_mbuf *m;
+	struct tern_ip_info ip;
+};
+
+/* A listener bucket list: listeners by local port. */
+#define TCP_LISTEN_BUCKETS	256
+
+/* Per-context TCP state. */
+struct tern_tcp_ctx {
+	struct tern_ctx *ctx;
+	struct tern_tcp_config cfg;
+	struct rte_hash *hash;
+	struct rte_mempool *segpool;	/* struct tern_tcp_seg */
+	struct tern_tcp_isn_secret isn_secret;
+	struct tern_tcp_isn_secret cookie_secret;
+	struct tern_tcp_stream *listeners[TCP_LISTEN_BUCKETS];
+	struct tern_tcp_stream *dirty;	/* streams with output to do */
+	struct tern_tcp_stream *all;
+	uint32_t nb_conns;
+	uint32_t nb_want_writable;
+	uint16_t next_ephemeral;
+	/* syncache */
+	struct tern_tcp_syn *syn_mem;
+	struct tern_tcp_syn *syn_free;
+	uint32_t nb_syn;
+	/* TIME_WAIT */
+	struct tern_tcp_tw *tw_mem;
+	struct tern_tcp_tw *tw_free;
+	struct tern_tcp_tw *tw_head;	/* oldest */
+	struct tern_tcp_tw *tw_tail;
+	uint32_t nb_tw;
+	struct tern_timer tw_timer;
+	/* RFC 5961 challenge ACK rate limit */
+	uint64_t chal_second;
+	uint32_t chal_count;
+	/* freed control blocks kept for reuse */
+	struct tern_tcp_stream *tcb_free;
+	uint32_t nb_tcb_free;
+	void (*prev_tx_space)(struct tern_ctx *ctx);
+	uint64_t hash_gen;		/* bumped at every hash change */
+	uint16_t nb_in;
+	struct tcp_in_pkt in[TCP_IN_BATCH];
+	struct tern_tcp_key in_key[TCP_IN_BATCH];
+};
+
+static inline struct tern_tcp_ctx *
+tern_tcpc(const struct tern_ctx *ctx)
+{
+	return ctx->tcp_ctx;
+}
+
+/* The parsed view of a received segment. */
+struct tcp_seg_in {
+	const struct rte_tcp_hdr *th;
+	uint32_t seq;
+	uint32_t ack;
+	uint32_t len;		/* payload bytes */
+	uint32_t wnd;		/* unscaled */
+	uint8_t flags;
+	uint16_t hlen;
+	struct tern_tcp_opts opts;
+	int opts_err;
+};
+
+/* tcp_ctx.c */
+int tern_tcp_ctx_init(struct tern_ctx *ctx, const struct tern_tcp_config *cfg);
+void tcp_key_make(struct tern_tcp_key *k, const struct tern_ip_info *ip, uint16_t sport,
+		  uint16_t dport);
+int tcp_hash_add(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k, void *rec, unsigned int tag);
+void tcp_hash_del(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k);
+void *tcp_hash_lookup(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k, unsigned int *tag);
+struct tern_tcp_stream *tcp_listener_lookup(struct tern_tcp_ctx *tc, const struct tern_ip_info *ip,
+					    uint16_t dport);
+struct tern_tcp_stream *tcp_stream_alloc(struct tern_tcp_ctx *tc);
+void tcp_stream_free(struct tern_tcp_stream *s);
+void tcp_mark_dirty(struct tern_tcp_stream *s);
+void tcp_listener_insert(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l);
+void tcp_listener_remove(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l);
+bool tcp_listener_exists(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k);
+void tcp_stream_purge(struct tern_tcp_stream *s);
+void tcp_flush_input(struct tern_tcp_ctx *tc);
+void tcp_post(struct tern_tcp_stream *s, uint32_t type, int err);
+uint32_t tcp_ts_now(const struct tern_tcp_ctx *tc);
+uint8_t tcp_wscale_for(uint32_t buf);
+uint16_t tcp_mss_for(const struct tern_ctx *ctx, uint16_t ifindex, uint8_t family);
+
+/* tcp_input.c */
+void tern_tcp_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip);
+void tcp_set_state(struct tern_tcp_stream *s, uint8_t st);
+void tcp_conn_input(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in *si);
+void tcp_drop(struct tern_tcp_stream *s, int err);
+void tcp_conn_done(struct tern_tcp_stream *s);
+void tcp_cc_init(struct tern_tcp_stream *s);
+
+/* tcp_output.c */
+int tcp_output(struct tern_tcp_stream *s);
+int tcp_send_ctl(struct tern_tcp_stream *s, uint8_t flags, uint32_t seq);
+void tcp_send_ack(struct tern_tcp_stream *s);
+void tcp_send_rst_reply(struct tern_ctx *ctx, const struct tern_ip_info *ip,
+			const struct tcp_seg_in *si);
+int tcp_send_raw(struct tern_ctx *ctx, const struct tern_tcp_key *k, uint16_t ifindex,
+		 uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
+		 const struct tern_tcp_opts *opts, bool syn_opts);
+int tcp_send_syn(struct tern_tcp_stream *s);
+void tcp_seg_free(struct tern_tcp_stream *s, struct tern_tcp_seg *seg);
+int tcp_xmit_seg(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx);
+uint32_t tcp_rcv_space(const struct tern_tcp_stream *s);
+uint16_t tcp_wnd_to_send(struct tern_tcp_stream *s);
+void tcp_rtxq_free_all(struct tern_tcp_stream *s);
+bool tcp_challenge_ok(struct tern_tcp_ctx *tc);
+
+/* tcp_timer.c */
+void tcp_timer_set(struct tern_tcp_stream *s, enum tcp_timer_id id, uint64_t deadline);
+void tcp_timer_clear(struct tern_tcp_stream *s, enum tcp_timer_id id);
+void tcp_timer_stop_all(struct tern_tcp_stream *s);
+void tcp_timer_fire(struct tern_timer *t, void *arg);
+void tcp_rtt_sample(struct tern_tcp_stream *s, uint64_t rtt_ns);
+uint64_t tcp_rto_ns(const struct tern_tcp_stream *s);
+void tcp_rtx_arm(struct tern_tcp_stream *s);
+
+/* tcp_syncache.c */
+void tcp_syn_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbuf *m,
+		   const struct tern_ip_info *ip, struct tcp_seg_in *si);
+void tcp_syn_ack_input(struct tern_tcp_ctx *tc, struct tern_tcp_syn *sc, struct rte_mbuf *m,
+		       const struct tern_ip_info *ip, struct tcp_seg_in *si);
+bool tcp_cookie_ack_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbuf *m,
+			  const struct tern_ip_info *ip, struct tcp_seg_in *si);
+int tcp_syncache_init(struct tern_tcp_ctx *tc);
+void tcp_syncache_fini(struct tern_tcp_ctx *tc);
+void tcp_syn_free(struct tern_tcp_ctx *tc, struct tern_tcp_syn *sc);
+void tcp_listener_purge_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l);
+struct tern_tcp_stream *tcp_stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
+					    const struct tern_tcp_key *k, uint16_t ifindex,
+					    uint32_t iss, uint32_t irs, uint16_t peer_mss,
+					    int peer_ws, bool sack_ok, bool ts_ok,
+					    uint32_t ts_recent, uint32_t ts_off);
+void tcp_accept_enqueue(struct tern_tcp_stream *s);
+
+/* tcp_timewait.c */
+int tcp_tw_init(struct tern_tcp_ctx *tc);
+void tcp_tw_fini(struct tern_tcp_ctx *tc);
+void tcp_tw_enter(struct tern_tcp_stream *s);
+/* @return true if @m was consumed; false: a new SYN may take over (record gone). */
+bool tcp_tw_input(struct tern_tcp_ctx *tc, struct tern_tcp_tw *tw, struct rte_mbuf *m,
+		  const struct tern_ip_info *ip, struct tcp_seg_in *si);
 
 #endif /* TERN_TCP_PRIV_H */

@@ -167,7 +167,7 @@ print_impair(const char *dir, const struct tern_impair_param *p)
 	} while (0)
 
 static int
-side_build(struct harness *h, enum harness_side id)
+side_build(struct harness *h, enum harness_side id, const struct tern_tcp_config *tcp)
 {
 	struct side *s = &h->s[id];
 	enum harness_side peer = id == HARNESS_A ? HARNESS_B : HARNESS_A;
@@ -204,6 +204,7 @@ side_build(struct harness *h, enum harness_side id)
 	cp.net = s->net;
 	cp.socket_id = SOCKET_ID_ANY;
 	cp.manual_clock = true;
+	cp.tcp = tcp;
 	s->ctx = tern_ctx_create(&cp);
 	BUILD_CHECK("tern_ctx_create", s->ctx != NULL);
 	return 0;
@@ -219,6 +220,13 @@ harness_set_impair(struct harness *h, enum harness_side from, const struct tern_
 struct harness *
 harness_create(const struct tern_impair_param *a_to_b, const struct tern_impair_param *b_to_a)
 {
+	return harness_create_tcp(a_to_b, b_to_a, NULL);
+}
+
+struct harness *
+harness_create_tcp(const struct tern_impair_param *a_to_b, const struct tern_impair_param *b_to_a,
+		   const struct tern_tcp_config *tcp)
+{
 	struct harness *h = calloc(1, sizeof(*h));
 	unsigned int i;
 	int ret;
@@ -227,7 +235,7 @@ harness_create(const struct tern_impair_param *a_to_b, const struct tern_impair_
 		return NULL;
 	nb_created++;
 	for (i = 0; i < HARNESS_NB_SIDES; i++)
-		if (side_build(h, (enum harness_side)i) != 0)
+		if (side_build(h, (enum harness_side)i, tcp) != 0)
 			goto fail;
 	print_impair("A->B", a_to_b);
 	print_impair("B->A", b_to_a);

@@ -67,6 +67,11 @@ uint64_t harness_seed(const char *test, uint64_t def);
 struct harness *harness_create(const struct tern_impair_param *a_to_b,
 			       const struct tern_impair_param *b_to_a);
 
+/* harness_create() with TCP settings @tcp for both contexts (NULL: defaults). */
+struct harness *harness_create_tcp(const struct tern_impair_param *a_to_b,
+				   const struct tern_impair_param *b_to_a,
+				   const struct tern_tcp_config *tcp);
+
 /*
  * Tear everything down: contexts (and what they hold), networks, devices,
  * packets on the wire, then the pools. @return 0 if every mbuf of both pools

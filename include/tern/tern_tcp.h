@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#ifndef TERN_TCP_H
+#define TERN_TCP_H
+
+/**
+ * @file
+ * TCP streams (RFC 9293 with RFC 7323 window scaling and timestamps, SACK,
+ * RFC 6298 retransmission timers, RFC 5961 protection against blind
+ * attacks, SYN cookies).
+ *
+ * A stream is a listener (tern_tcp_listen()) or a connection (from
+ * tern_tcp_connect() or tern_tcp_accept_burst()). Data moves in zero-copy
+ * bursts of mbufs (tern_tcp_recv_burst(), tern_tcp_send_burst()) or is
+ * copied (tern_tcp_read(), tern_tcp_write()). What happens to a stream is
+ * posted on its context's event queue (tern_ctx_events()) with the stream as
+ * the event's obj:
+ *
+ * - TERN_EV_ACCEPT: a listener has connections to accept;
+ * - TERN_EV_CONNECTED: an active open completed;
+ * - TERN_EV_READABLE: data arrived (posted once until the stream has been
+ *   read empty);
+ * - TERN_EV_WRITABLE: a stream whose send buffer had been full (a send
+ *   returned short) has room again;
+ * - TERN_EV_CLOSED: the peer closed its side (read returns 0 after the data);
+ * - TERN_EV_ERROR: the connection failed; err is -ECONNREFUSED (a reset in
+ *   answer to our SYN), -ECONNRESET (reset later), -ETIMEDOUT (no answer
+ *   after the retries, or keepalive probes unanswered).
+ *
+ * Every call must be made from the lcore that polls the stream's context.
+ * A handle stays valid until tern_tcp_close() or tern_tcp_abort(), even
+ * after the connection failed; no event about it is delivered after that.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <rte_mbuf.h>
+
+#include <tern/tern_config.h>
+#include <tern/tern_net.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct tern_ctx;
+struct tern_tcp_stream;
+
+/** Connection states (RFC 9293 3.3.2). */
+enum tern_tcp_state {
+	TERN_TCP_CLOSED = 0,
+	TERN_TCP_LISTEN,
+	TERN_TCP_SYN_SENT,
+	TERN_TCP_SYN_RECEIVED,
+	TERN_TCP_ESTABLISHED,
+	TERN_TCP_FIN_WAIT_1,
+	TERN_TCP_FIN_WAIT_2,
+	TERN_TCP_CLOSE_WAIT,
+	TERN_TCP_CLOSING,
+	TERN_TCP_LAST_ACK,
+	TERN_TCP_TIME_WAIT,
+};
+
+/** Name of a state ("ESTABLISHED", ...). */
+TERN_API const char *tern_tcp_state_name(enum tern_tcp_state st);
+
+/** Bits of tern_tcp_config.flags. */
+#define TERN_TCP_CFG_NO_WSCALE	(1u << 0)	/**< do not offer window scaling */
+#define TERN_TCP_CFG_NO_TS	(1u << 1)	/**< do not offer timestamps */
+#define TERN_TCP_CFG_NO_SACK	(1u << 2)	/**< do not offer SACK */
+#define TERN_TCP_CFG_NO_COOKIES	(1u << 3)	/**< drop SYNs when the syncache is full */
+#define TERN_TCP_CFG_COOKIES_ALWAYS (1u << 4)	/**< answer every SYN with a cookie */
+
+/**
+ * TCP settings of a context (tern_ctx_param.tcp). Zeroed fields take the
+ * default shown.
+ */
+struct tern_tcp_config {
+	uint32_t flags;			/**< TERN_TCP_CFG_* */
+	uint32_t max_conns;		/**< connections (any state) at most; 65536 */
+	uint32_t syncache_size;		/**< half-open connections held; 4096 */
+	uint32_t timewait_max;		/**< TIME_WAIT records; 65536 */
+	uint64_t msl_ns;		/**< maximum segment lifetime; TIME_WAIT is 2 MSL; 30 s */
+	uint64_t rto_init_ns;		/**< RTO before any RTT sample; 1 s */
+	uint64_t rto_min_ns;		/**< 200 ms */
+	uint64_t rto_max_ns;		/**< 120 s */
+	uint32_t retries;		/**< retransmissions of data before abort; 15 */
+	uint32_t syn_retries;		/**< SYN (and SYN-ACK) retransmissions; 6 */
+	uint64_t delack_ns;		/**< delayed ACK timeout; 40 ms */
+	uint64_t fin_wait2_ns;		/**< FIN_WAIT_2 timeout after close; 60 s */
+	uint64_t keepidle_ns;		/**< keepalive idle time; 7200 s */
+	uint64_t keepintvl_ns;		/**< between keepalive probes; 75 s */
+	uint32_t keepcnt;		/**< probes before abort; 9 */
+	uint32_t sndbuf;		/**< default send buffer, bytes; 1 MB */
+	uint32_t rcvbuf;		/**< default receive buffer, bytes; 1 MB */
+	uint32_t challenge_ack_limit;	/**< RFC 5961 challenge ACKs per second; 1000 */
+};
+
+/** Bits of tern_tcp_param.flags. */
+#define TERN_TCP_F_NODELAY	(1u << 0)	/**< no Nagle algorithm */
+#define TERN_TCP_F_KEEPALIVE	(1u << 1)	/**< send keepalive probes */
+
+/** Parameters of tern_tcp_listen() and tern_tcp_connect(). */
+struct tern_tcp_param {
+	/**
+	 * Local address: family 4 or 6; address 0 / :: for any of ours (a
+	 * connect picks the source of the route); port in network order, 0
+	 * for an ephemeral one (connect only).
+	 */
+	struct tern_sockaddr local;
+	/** Remote (connect only). */
+	struct tern_sockaddr remote;
+	uint64_t udata;		/**< returned in events; accepted streams inherit it */
+	uint32_t flags;		/**< TERN_TCP_F_*; accepted streams inherit them */
+	uint32_t backlog;	/**< listen: connections waiting for accept; 128 */
+	uint32_t sndbuf;	/**< bytes; 0: the context's default */
+	uint32_t rcvbuf;	/**< bytes; 0: the context's default (up to 1 GB) */
+	uint16_t mss;		/**< largest segment to receive; 0: from the MTU */
+	uint64_t keepidle_ns;	/**< 0: the context's */
+	uint64_t keepintvl_ns;	/**< 0: the context's */
+	uint32_t keepcnt;	/**< 0: the context's */
+};
+
+/**
+ * Listen on @p param->local.
+ * @return the listener, or NULL with rte_errno: EINVAL, EADDRNOTAVAIL (the
+ *   address is not ours), EADDRINUSE (a listener has it), ENOMEM.
+ */
+TERN_API struct tern_tcp_stream *tern_tcp_listen(struct tern_ctx *ctx,
+						 const struct tern_tcp_param *param);
+
+/**
+ * Take up to @p n established connections off listener @p l's queue.
+ * @return connections returned in @p s.
+ */
+TERN_API uint16_t tern_tcp_accept_burst(struct tern_tcp_stream *l, struct tern_tcp_stream **s,
+					uint16_t n);
+
+/**
+ * Open a connection to @p param->remote. Returns at once; TERN_EV_CONNECTED
+ * or TERN_EV_ERROR follows.
+ * @return the stream (SYN_SENT), or NULL with rte_errno: EINVAL,
+ *   EAFNOSUPPORT, ENETUNREACH, EADDRNOTAVAIL, EADDRINUSE (no free local
+ *   port for this remote, or the 4-tuple is in use), ENOMEM.
+ */
+TERN_API struct tern_tcp_stream *tern_tcp_connect(struct tern_ctx *ctx,
+						  const struct tern_tcp_param *param);
+
+/**
+ * Take up to @p n mbufs of received data, in order. Each is one segment
+ * (nb_segs 1) of payload; the caller owns and frees them.
+ * @return mbufs returned; 0 with rte_errno EAGAIN (nothing yet), 0 with
+ *   rte_errno 0 at the end of the stream (the peer closed), ENOTCONN,
+ *   ECONNRESET / ETIMEDOUT (the connection failed).
+ */
+TERN_API uint16_t tern_tcp_recv_burst(struct tern_tcp_stream *s, struct rte_mbuf **pkts,
+				      uint16_t n);
+
+/**
+ * Copy up to @p len bytes of received data into @p buf.
+ * @return bytes copied; 0 at the end of the stream; -EAGAIN, -ENOTCONN,
+ *   -ECONNRESET, -ETIMEDOUT.
+ */
+TERN_API ssize_t tern_tcp_read(struct tern_tcp_stream *s, void *buf, size_t len);
+
+/**
+ * Queue @p n mbufs of data (chains allowed) for sending. Takes the mbufs it
+ * accepts; an mbuf is accepted whole or not at all.
+ * @return mbufs accepted; on a short count rte_errno says why: EAGAIN (the
+ *   send buffer is full; TERN_EV_WRITABLE follows when it has room), EPIPE
+ *   (the write side is shut), ENOTCONN, ECONNRESET, ETIMEDOUT.
+ */
+TERN_API uint16_t tern_tcp_send_burst(struct tern_tcp_stream *s, struct rte_mbuf **pkts,
+				      uint16_t n);
+
+/**
+ * Copy up to @p len bytes from @p buf into the send buffer.
+ * @return bytes taken (short when the buffer fills); -EAGAIN (full),
+ *   -EPIPE, -ENOTCONN, -ECONNRESET, -ETIMEDOUT, -ENOBUFS (no mbuf).
+ */
+TERN_API ssize_t tern_tcp_write(struct tern_tcp_stream *s, const void *buf, size_t len);
+
+/**
+ * Flush: send what the windows allow now, ignoring Nagle for data queued so
+ * far. Sends also happen at every poll; this is for latency.
+ */
+TERN_API void tern_tcp_push(struct tern_tcp_stream *s);
+
+/**
+ * Shut down the read side (SHUT_RD: received data is dropped), the write
+ * side (SHUT_WR: a FIN follows the queued data) or both (SHUT_RDWR).
+ * @return 0, -EINVAL, -ENOTCONN.
+ */
+TERN_API int tern_tcp_shutdown(struct tern_tcp_stream *s, int how);
+
+/**
+ * Close: the handle is gone at once; the connection ends gracefully (queued
+ * data, then a FIN), or with a reset if received data was left unread (RFC
+ * 9293 3.10.4, RFC 2525 2.17). A listener's unaccepted connections are
+ * reset. Safe on NULL.
+ */
+TERN_API void tern_tcp_close(struct tern_tcp_stream *s);
+
+/** Send a reset (if connected) and free the stream at once. Safe on NULL. */
+TERN_API void tern_tcp_abort(struct tern_tcp_stream *s);
+
+TERN_API enum tern_tcp_state tern_tcp_state(const struct tern_tcp_stream *s);
+TERN_API void tern_tcp_local(const struct tern_tcp_stream *s, struct tern_sockaddr *sa);
+TERN_API void tern_tcp_remote(const struct tern_tcp_stream *s, struct tern_sockaddr *sa);
+TERN_API uint64_t tern_tcp_udata(const struct tern_tcp_stream *s);
+TERN_API void tern_tcp_set_udata(struct tern_tcp_stream *s, uint64_t udata);
+/** The pending error (negative errno, 0 if none), cleared by the call (SO_ERROR). */
+TERN_API int tern_tcp_error(struct tern_tcp_stream *s);
+/** Set or clear TERN_TCP_F_NODELAY. */
+TERN_API void tern_tcp_set_nodelay(struct tern_tcp_stream *s, bool on);
+/**
+ * Turn keepalive on (idle time, interval between probes, probes before the
+ * connection is dropped; 0: the context's value) or off.
+ */
+TERN_API void tern_tcp_set_keepalive(struct tern_tcp_stream *s, bool on, uint64_t idle_ns,
+				     uint64_t intvl_ns, uint32_t cnt);
+/** Bytes ready to read. */
+TERN_API uint32_t tern_tcp_rx_bytes(const struct tern_tcp_stream *s);
+/** Bytes the send buffer can take now. */
+TERN_API uint32_t tern_tcp_tx_space(const struct tern_tcp_stream *s);
+
+/** What tern_tcp_info() reports (a TCP_INFO-like view). */
+struct tern_tcp_info {
+	uint8_t state;		/**< enum tern_tcp_state */
+	uint8_t snd_wscale;	/**< peer's window shift (0: none) */
+	uint8_t rcv_wscale;	/**< ours */
+	uint8_t ts_ok;		/**< timestamps negotiated */
+	uint8_t sack_ok;	/**< SACK negotiated */
+	uint16_t mss;		/**< segment size we send */
+	uint32_t rtt_us;	/**< smoothed RTT */
+	uint32_t rttvar_us;
+	uint32_t rto_us;
+	uint32_t cwnd;		/**< bytes */
+	uint32_t ssthresh;	/**< bytes */
+	uint32_t snd_wnd;	/**< the peer's window, bytes */
+	uint32_t rcv_wnd;	/**< our window, bytes */
+	uint32_t unacked;	/**< bytes in flight */
+	uint64_t bytes_sent;	/**< data bytes sent (first transmissions) */
+	uint64_t bytes_received; /**< data bytes delivered in order */
+	uint64_t segs_retrans;	/**< segments retransmitted */
+};
+
+TERN_API void tern_tcp_info(const struct tern_tcp_stream *s, struct tern_tcp_info *info);
+
+/** Connections of any state the context holds (full control blocks). */
+TERN_API uint32_t tern_tcp_nb_conns(const struct tern_ctx *ctx);
+
+/** Sizes of the TCP records, bytes: full control block, syncache entry, TIME_WAIT record. */
+TERN_API void tern_tcp_record_sizes(size_t *tcb, size_t *syn, size_t *tw);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TERN_TCP_H */

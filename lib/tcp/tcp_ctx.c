@@ -1,0 +1,501 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+#include <rte_mempool.h>
+
+#include "tern_tcp_priv.h"
+
+/*
+ * Per-context TCP state: the connection hash (one rte_hash for control
+ * blocks, syncache entries and TIME_WAIT records, told apart by a tag in
+ * the low bits of the data pointer), the listeners, the pool of retransmit
+ * queue entries, the list of streams with output to do after an input
+ * burst, and the events.
+ */
+
+#define TCB_FREE_KEEP	1024	/* freed control blocks kept for reuse */
+
+static const struct tern_tcp_config tcp_defaults = {
+	.max_conns = 65536,
+	.syncache_size = 4096,
+	.timewait_max = 65536,
+	.msl_ns = 30ULL * 1000000000,
+	.rto_init_ns = 1000ULL * 1000000,
+	.rto_min_ns = 200ULL * 1000000,
+	.rto_max_ns = 120ULL * 1000000000,
+	.retries = 15,
+	.syn_retries = 6,
+	.delack_ns = 40ULL * 1000000,
+	.fin_wait2_ns = 60ULL * 1000000000,
+	.keepidle_ns = 7200ULL * 1000000000,
+	.keepintvl_ns = 75ULL * 1000000000,
+	.keepcnt = 9,
+	.sndbuf = 1u << 20,
+	.rcvbuf = 1u << 20,
+	.challenge_ack_limit = 1000,
+};
+
+static void
+cfg_merge(struct tern_tcp_config *c, const struct tern_tcp_config *u)
+{
+	*c = tcp_defaults;
+	if (u == NULL)
+		return;
+	c->flags = u->flags;
+#define TAKE(f) do { if (u->f) c->f = u->f; } while (0)
+	TAKE(max_conns);
+	TAKE(syncache_size);
+	TAKE(timewait_max);
+	TAKE(msl_ns);
+	TAKE(rto_init_ns);
+	TAKE(rto_min_ns);
+	TAKE(rto_max_ns);
+	TAKE(retries);
+	TAKE(syn_retries);
+	TAKE(delack_ns);
+	TAKE(fin_wait2_ns);
+	TAKE(keepidle_ns);
+	TAKE(keepintvl_ns);
+	TAKE(keepcnt);
+	TAKE(sndbuf);
+	TAKE(rcvbuf);
+	TAKE(challenge_ack_limit);
+#undef TAKE
+	if (c->sndbuf > TCP_MAX_BUF)
+		c->sndbuf = TCP_MAX_BUF;
+	if (c->rcvbuf > TCP_MAX_BUF)
+		c->rcvbuf = TCP_MAX_BUF;
+}
+
+static uint32_t
+tcp_key_hash(const void *key, uint32_t len, uint32_t init)
+{
+	return rte_hash_crc(key, len, init);
+}
+
+void
+tcp_key_make(struct tern_tcp_key *k, const struct tern_ip_info *ip, uint16_t sport,
+	     uint16_t dport)
+{
+	memset(k, 0, sizeof(*k));
+	k->family = ip->family;
+	k->rport = sport;
+	k->lport = dport;
+	if (ip->family == 4) {
+		memcpy(k->raddr, &ip->v4.src, 4);
+		memcpy(k->laddr, &ip->v4.dst, 4);
+	} else {
+		memcpy(k->raddr, &ip->v6.src, 16);
+		memcpy(k->laddr, &ip->v6.dst, 16);
+	}
+}
+
+int
+tcp_hash_add(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k, void *rec, unsigned int tag)
+{
+	int ret = rte_hash_add_key_data(tc->hash, k, (void *)((uintptr_t)rec | tag));
+
+	tc->hash_gen++;
+
+	return ret < 0 ? ret : 0;
+}
+
+void
+tcp_hash_del(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k)
+{
+	rte_hash_del_key(tc->hash, k);
+	tc->hash_gen++;
+}
+
+void *
+tcp_hash_lookup(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k, unsigned int *tag)
+{
+	void *data;
+
+	if (rte_hash_lookup_data(tc->hash, k, &data) < 0)
+		return NULL;
+	*tag = (uintptr_t)data & TCP_REC_MASK;
+	return (void *)((uintptr_t)data & ~(uintptr_t)TCP_REC_MASK);
+}
+
+static inline unsigned int
+listen_bucket(uint16_t port_be)
+{
+	return (port_be ^ (port_be >> 8)) & (TCP_LISTEN_BUCKETS - 1);
+}
+
+/* The listener for a segment to (dst, dport): an exact address before a wildcard. */
+struct tern_tcp_stream *
+tcp_listener_lookup(struct tern_tcp_ctx *tc, const struct tern_ip_info *ip, uint16_t dport)
+{
+	struct tern_tcp_stream *l, *any = NULL;
+
+	for (l = tc->listeners[listen_bucket(dport)]; l != NULL; l = l->lnext) {
+		if (l->key.lport != dport || l->key.family != ip->family)
+			continue;
+		if (ip->family == 4) {
+			tern_ip4_t a;
+
+			memcpy(&a, l->key.laddr, 4);
+			if (a == ip->v4.dst)
+				return l;
+			if (a == 0)
+				any = l;
+		} else {
+			static const uint8_t zero[16];
+
+			if (memcmp(l->key.laddr, &ip->v6.dst, 16) == 0)
+				return l;
+			if (memcmp(l->key.laddr, zero, 16) == 0)
+				any = l;
+		}
+	}
+	return any;
+}
+
+void
+tcp_listener_insert(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l)
+{
+	unsigned int b = listen_bucket(l->key.lport);
+
+	l->lnext = tc->listeners[b];
+	tc->listeners[b] = l;
+}
+
+void
+tcp_listener_remove(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l)
+{
+	struct tern_tcp_stream **pp = &tc->listeners[listen_bucket(l->key.lport)];
+
+	for (; *pp != NULL; pp = &(*pp)->lnext)
+		if (*pp == l) {
+			*pp = l->lnext;
+			return;
+		}
+}
+
+/* Whether a listener already has (family, addr, port) (or overlaps a wildcard). */
+bool
+tcp_listener_exists(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k)
+{
+	struct tern_tcp_stream *l;
+
+	for (l = tc->listeners[listen_bucket(k->lport)]; l != NULL; l = l->lnext)
+		if (l->key.lport == k->lport && l->key.family == k->family &&
+		    memcmp(l->key.laddr, k->laddr, 16) == 0)
+			return true;
+	return false;
+}
+
+struct tern_tcp_stream *
+tcp_stream_alloc(struct tern_tcp_ctx *tc)
+{
+	struct tern_tcp_stream *s = tc->tcb_free;
+
+	if (s != NULL) {
+		tc->tcb_free = s->all_next;
+		tc->nb_tcb_free--;
+		memset(s, 0, sizeof(*s));
+	} else {
+		s = rte_zmalloc_socket("tern_tcb", sizeof(*s), RTE_CACHE_LINE_SIZE,
+				       tc->ctx->socket_id);
+		if (s == NULL)
+			return NULL;
+	}
+	s->tc = tc;
+	s->ctx = tc->ctx;
+	tern_timer_init(&s->timer, tcp_timer_fire, s);
+	tern_tcp_rtxq_init(&s->rtxq);
+	s->all_next = tc->all;
+	if (tc->all != NULL)
+		tc->all->all_pprev = &s->all_next;
+	s->all_pprev = &tc->all;
+	tc->all = s;
+	tc->nb_conns++;
+	return s;
+}
+
+/* Free a stream's memory: everything else about it must already be undone. */
+void
+tcp_stream_free(struct tern_tcp_stream *s)
+{
+	struct tern_tcp_ctx *tc = s->tc;
+
+	*s->all_pprev = s->all_next;
+	if (s->all_next != NULL)
+		s->all_next->all_pprev = s->all_pprev;
+	tc->nb_conns--;
+	TERN_STAT_INC(tc->ctx, tcp_conn_closed);
+	if (tc->nb_tcb_free < TCB_FREE_KEEP) {
+		s->all_next = tc->tcb_free;
+		tc->tcb_free = s;
+		tc->nb_tcb_free++;
+	} else {
+		rte_free(s);
+	}
+}
+
+void
+tcp_mark_dirty(struct tern_tcp_stream *s)
+{
+	if (s->tf & TF_DIRTY)
+		return;
+	s->tf |= TF_DIRTY;
+	s->dirty_next = s->tc->dirty;
+	s->tc->dirty = s;
+}
+
+/* After an input burst: run the output of every stream it touched. */
+static void
+tcp_post_input(struct tern_ctx *ctx)
+{
+	struct tern_tcp_ctx *tc = tern_tcpc(ctx);
+	struct tern_tcp_stream *s;
+
+	tcp_flush_input(tc);
+	while ((s = tc->dirty) != NULL) {
+		tc->dirty = s->dirty_next;
+		s->tf &= ~TF_DIRTY;
+		if (s->tf & TF_DONE) {
+			tcp_conn_done(s);
+			continue;
+		}
+		tcp_output(s);
+	}
+}
+
+void
+tcp_post(struct tern_tcp_stream *s, uint32_t type, int err)
+{
+	struct tern_event ev = {
+		.type = type,
+		.err = err,
+		.obj = s,
+		.udata = s->udata,
+	};
+
+	if (s->tf & TF_APP_CLOSED)
+		return;
+	if ((s->tf & TF_SYN_RECV_PASSIVE) && !(s->tf & TF_ACCEPTED))
+		return;		/* the application does not know it yet */
+	tern_ctx_post_event(s->ctx, &ev);
+}
+
+uint32_t
+tcp_ts_now(const struct tern_tcp_ctx *tc)
+{
+	return (uint32_t)(tc->ctx->now_ns / (1000000000ULL / TCP_TS_HZ));
+}
+
+/* Smallest shift that lets a window of @buf bytes be advertised. */
+uint8_t
+tcp_wscale_for(uint32_t buf)
+{
+	uint8_t ws = 0;
+
+	while (ws < TERN_TCP_WSCALE_MAX && (65535u << ws) < buf)
+		ws++;
+	return ws;
+}
+
+/* MSS for the interface's MTU. */
+uint16_t
+tcp_mss_for(const struct tern_ctx *ctx, uint16_t ifindex, uint8_t family)
+{
+	uint16_t mtu = ctx->net->ifaces[ifindex].mtu;
+
+	return mtu - 20 - (family == 4 ? 20 : 40);
+}
+
+/* Retransmission-timer-driven TX space: wake streams whose sends got EAGAIN. */
+static void
+tcp_tx_space(struct tern_ctx *ctx)
+{
+	struct tern_tcp_ctx *tc = tern_tcpc(ctx);
+	struct tern_tcp_stream *s;
+
+	for (s = tc->all; s != NULL; s = s->all_next)
+		if (s->sndq_bytes > 0 && !(s->tf & TF_DONE))
+			tcp_mark_dirty(s);
+	tcp_post_input(ctx);
+	if (tc->prev_tx_space != NULL)
+		tc->prev_tx_space(ctx);
+}
+
+static unsigned int
+tcp_ctx_pending(const struct tern_ctx *ctx)
+{
+	struct tern_tcp_ctx *tc = tern_tcpc(ctx);
+	const struct tern_tcp_stream *s;
+	unsigned int n = 0;
+
+	for (s = tc->all; s != NULL; s = s->all_next) {
+		const struct rte_mbuf *m;
+		const struct tern_tcp_seg *g;
+
+		for (m = s->sndq_head; m != NULL; m = m->next)
+			n++;
+		for (m = s->rcvq_head; m != NULL; m = m->next)
+			n++;
+		if (s->ooo != NULL)
+			n += s->ooo->nb_mbufs;
+		for (g = tern_tcp_rtxq_first(&s->rtxq); g != NULL; g = tern_tcp_rtxq_next(g))
+			for (m = g->m; m != NULL; m = m->next)
+				n++;
+	}
+	return n;
+}
+
+/* Release every buffer a stream holds. */
+void
+tcp_stream_purge(struct tern_tcp_stream *s)
+{
+	rte_pktmbuf_free(s->sndq_head);
+	s->sndq_head = s->sndq_tail = NULL;
+	s->sndq_bytes = 0;
+	rte_pktmbuf_free(s->rcvq_head);
+	s->rcvq_head = s->rcvq_tail = NULL;
+	s->rcvq_bytes = 0;
+	if (s->ooo != NULL) {
+		tern_tcp_ooo_purge(s->ooo);
+		rte_free(s->ooo);
+		s->ooo = NULL;
+	}
+	tcp_rtxq_free_all(s);
+}
+
+static void
+tcp_ctx_fini(struct tern_ctx *ctx)
+{
+	struct tern_tcp_ctx *tc = tern_tcpc(ctx);
+	struct tern_tcp_stream *s;
+
+	if (tc == NULL)
+		return;
+	while ((s = tc->all) != NULL) {
+		tcp_timer_stop_all(s);
+		tcp_stream_purge(s);
+		tern_ctx_cancel_events(ctx, s);
+		tcp_stream_free(s);
+	}
+	while ((s = tc->tcb_free) != NULL) {
+		tc->tcb_free = s->all_next;
+		rte_free(s);
+	}
+	tcp_syncache_fini(tc);
+	tcp_tw_fini(tc);
+	rte_hash_free(tc->hash);
+	rte_mempool_free(tc->segpool);
+	rte_free(tc);
+	ctx->tcp_ctx = NULL;
+}
+
+int
+tern_tcp_ctx_init(struct tern_ctx *ctx, const struct tern_tcp_config *cfg)
+{
+	static unsigned int seq;
+	struct rte_hash_parameters hp;
+	struct tern_tcp_ctx *tc;
+	char name[RTE_MEMPOOL_NAMESIZE];
+	unsigned int id = __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED);
+	int ret;
+
+	tc = rte_zmalloc_socket("tern_tcp_ctx", sizeof(*tc), RTE_CACHE_LINE_SIZE,
+				ctx->socket_id);
+	if (tc == NULL)
+		return -ENOMEM;
+	tc->ctx = ctx;
+	cfg_merge(&tc->cfg, cfg);
+	tc->next_ephemeral = TCP_EPHEMERAL_LO;
+	ret = tern_tcp_isn_init(&tc->isn_secret, NULL);
+	if (ret == 0)
+		ret = tern_tcp_isn_init(&tc->cookie_secret, NULL);
+	if (ret != 0)
+		goto fail;
+
+	memset(&hp, 0, sizeof(hp));
+	snprintf(name, sizeof(name), "tern_tcp_h%u", id);
+	hp.name = name;
+	hp.entries = tc->cfg.max_conns + tc->cfg.syncache_size + tc->cfg.timewait_max;
+	hp.key_len = sizeof(struct tern_tcp_key);
+	hp.hash_func = tcp_key_hash;
+	hp.socket_id = ctx->socket_id;
+	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
+	tc->hash = rte_hash_create(&hp);
+	if (tc->hash == NULL) {
+		TERN_LOG(ERR, tcp, "connection hash of %u entries: %s", hp.entries,
+			 rte_strerror(rte_errno));
+		ret = -rte_errno;
+		goto fail;
+	}
+	snprintf(name, sizeof(name), "tern_tcp_s%u", id);
+	tc->segpool = rte_mempool_create(name, (unsigned int)ctx->mp->size * 2,
+					 sizeof(struct tern_tcp_seg), 0, 0, NULL, NULL, NULL,
+					 NULL, ctx->socket_id,
+					 RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET);
+	if (tc->segpool == NULL) {
+		ret = -rte_errno;
+		goto fail;
+	}
+	ret = tcp_syncache_init(tc);
+	if (ret == 0)
+		ret = tcp_tw_init(tc);
+	if (ret != 0)
+		goto fail;
+	ctx->tcp_ctx = tc;
+	tern_net_ctx_set_l4(ctx, IPPROTO_TCP, tern_tcp_input);
+	ctx->post_input = tcp_post_input;
+	tc->prev_tx_space = ctx->on_tx_space;
+	ctx->on_tx_space = tcp_tx_space;
+	tern_ctx_on_destroy(ctx, tcp_ctx_fini);
+	tern_ctx_on_pending(ctx, tcp_ctx_pending);
+	return 0;
+fail:
+	tcp_syncache_fini(tc);
+	tcp_tw_fini(tc);
+	rte_hash_free(tc->hash);
+	rte_mempool_free(tc->segpool);
+	rte_free(tc);
+	return ret;
+}
+
+uint32_t
+tern_tcp_nb_conns(const struct tern_ctx *ctx)
+{
+	const struct tern_tcp_ctx *tc = tern_tcpc(ctx);
+
+	return tc == NULL ? 0 : tc->nb_conns;
+}
+
+void
+tern_tcp_record_sizes(size_t *tcb, size_t *syn, size_t *tw)
+{
+	if (tcb != NULL)
+		*tcb = sizeof(struct tern_tcp_stream);
+	if (syn != NULL)
+		*syn = sizeof(struct tern_tcp_syn);
+	if (tw != NULL)
+		*tw = sizeof(struct tern_tcp_tw);
+}
+
+const char *
+tern_tcp_state_name(enum tern_tcp_state st)
+{
+	static const char *const names[] = {
+		"CLOSED", "LISTEN", "SYN_SENT", "SYN_RECEIVED", "ESTABLISHED",
+		"FIN_WAIT_1", "FIN_WAIT_2", "CLOSE_WAIT", "CLOSING", "LAST_ACK",
+		"TIME_WAIT",
+	};
+
+	if ((unsigned int)st >= RTE_DIM(names))
+		return "?";
+	return names[st];
+}

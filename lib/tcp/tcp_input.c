@@ -1,0 +1,914 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_hash.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+
+#include "tern_tcp_priv.h"
+
+/*
+ * TCP input. Segments are checked (length, checksum) as IP hands them up
+ * and held until the end of the input burst; then one bulk lookup of the
+ * connection hash finds their control blocks, and each is processed in
+ * arrival order following RFC 9293 3.10.7 ("SEGMENT ARRIVES"), with RFC
+ * 7323 PAWS, RFC 5961 challenge ACKs and RFC 5681/6582 congestion
+ * control. Output is deferred to the end of the burst (tcp_post_input):
+ * one ACK can answer several segments.
+ */
+
+static inline bool
+tcp_cksum_ok(struct tern_ctx *ctx, const struct rte_mbuf *m, const struct tern_ip_info *ip)
+{
+	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	uint32_t phdr;
+
+	if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD || f == RTE_MBUF_F_RX_L4_CKSUM_NONE)
+		return true;
+	if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)
+		return false;
+	RTE_SET_USED(ctx);
+	phdr = ip->family == 4 ? tern_cksum_phdr4(ip->v4.src, ip->v4.dst, IPPROTO_TCP, ip->l4_len) :
+		tern_cksum_phdr6(&ip->v6.src, &ip->v6.dst, IPPROTO_TCP, ip->l4_len);
+	return tern_cksum_mbuf(m, 0, ip->l4_len, phdr) == 0;
+}
+
+void
+tern_tcp_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip)
+{
+	struct tern_tcp_ctx *tc = tern_tcpc(ctx);
+	const struct rte_tcp_hdr *th;
+	uint16_t hlen;
+
+	TERN_STAT_INC(ctx, tcp_in_segs);
+	if (unlikely(ip->bcast)) {
+		TERN_STAT_INC(ctx, drop_tcp_bcast);
+		goto drop;
+	}
+	if (unlikely(ip->l4_len < sizeof(*th) || m->data_len < sizeof(*th))) {
+		TERN_STAT_INC(ctx, drop_tcp_short);
+		goto err;
+	}
+	th = rte_pktmbuf_mtod(m, const struct rte_tcp_hdr *);
+	hlen = (th->data_off >> 4) * 4;
+	if (unlikely(hlen < sizeof(*th) || hlen > ip->l4_len)) {
+		TERN_STAT_INC(ctx, drop_tcp_bad_off);
+		goto err;
+	}
+	if (unlikely(m->data_len < hlen)) {
+		/* options split across segments: not worth a copy */
+		TERN_STAT_INC(ctx, drop_tcp_short);
+		goto err;
+	}
+	if (unlikely(!tcp_cksum_ok(ctx, m, ip))) {
+		TERN_STAT_INC(ctx, drop_tcp_cksum);
+		goto err;
+	}
+	if (m->pkt_len > ip->l4_len)
+		tern_pkt_cut(m, ip->l4_len);
+	tc->in[tc->nb_in].m = m;
+	tc->in[tc->nb_in].ip = *ip;
+	tcp_key_make(&tc->in_key[tc->nb_in], ip, th->src_port, th->dst_port);
+	if (++tc->nb_in == TCP_IN_BATCH)
+		tcp_flush_input(tc);
+	return;
+err:
+	TERN_STAT_INC(ctx, tcp_in_errs);
+drop:
+	rte_pktmbuf_free(m);
+}
+
+void
+tcp_set_state(struct tern_tcp_stream *s, uint8_t st)
+{
+	if (st == TERN_TCP_ESTABLISHED && s->state != TERN_TCP_ESTABLISHED)
+		TERN_STAT_INC(s->ctx, tcp_conn_established);
+	s->state = st;
+}
+
+/*
+ * The connection is over (closed, reset, timed out): out of the hash, no
+ * timers, no queued output. With @err, the received data goes too and the
+ * application hears of the error. The control block stays until the
+ * application closes its handle.
+ */
+void
+tcp_drop(struct tern_tcp_stream *s, int err)
+{
+	if (s->tf & TF_DONE)
+		return;
+	if (s->state == TERN_TCP_SYN_SENT || s->state == TERN_TCP_SYN_RECEIVED)
+		TERN_STAT_INC(s->ctx, tcp_attempt_fails);
+	else if (err == -ECONNRESET &&
+		 (s->state == TERN_TCP_ESTABLISHED || s->state == TERN_TCP_CLOSE_WAIT))
+		TERN_STAT_INC(s->ctx, tcp_estab_resets);
+	s->tf |= TF_DONE;
+	tcp_set_state(s, TERN_TCP_CLOSED);
+	if (s->tf & TF_IN_HASH) {
+		tcp_hash_del(s->tc, &s->key);
+		s->tf &= ~TF_IN_HASH;
+	}
+	tcp_timer_stop_all(s);
+	rte_pktmbuf_free(s->sndq_head);
+	s->sndq_head = s->sndq_tail = NULL;
+	s->sndq_bytes = 0;
+	tcp_rtxq_free_all(s);
+	if (s->ooo != NULL) {
+		tern_tcp_ooo_purge(s->ooo);
+		rte_free(s->ooo);
+		s->ooo = NULL;
+	}
+	if (err != 0) {
+		rte_pktmbuf_free(s->rcvq_head);
+		s->rcvq_head = s->rcvq_tail = NULL;
+		s->rcvq_bytes = 0;
+		s->err = err;
+		tcp_post(s, TERN_EV_ERROR, err);
+	}
+}
+
+/* Free a finished control block the application no longer holds. */
+void
+tcp_conn_done(struct tern_tcp_stream *s)
+{
+	if (!(s->tf & TF_DONE) || !(s->tf & TF_APP_CLOSED) || (s->tf & TF_DIRTY))
+		return;
+	tcp_timer_stop_all(s);
+	tcp_stream_purge(s);
+	tcp_stream_free(s);
+}
+
+/* RFC 5961 7: at most challenge_ack_limit challenge ACKs per second. */
+bool
+tcp_challenge_ok(struct tern_tcp_ctx *tc)
+{
+	uint64_t sec = tc->ctx->now_ns / 1000000000ULL;
+
+	if (sec != tc->chal_second) {
+		tc->chal_second = sec;
+		tc->chal_count = 0;
+	}
+	if (tc->chal_count >= tc->cfg.challenge_ack_limit) {
+		TERN_STAT_INC(tc->ctx, drop_tcp_challenge_limit);
+		return false;
+	}
+	tc->chal_count++;
+	return true;
+}
+
+static void
+tcp_challenge_ack(struct tern_tcp_stream *s)
+{
+	if (!tcp_challenge_ok(s->tc))
+		return;
+	TERN_STAT_INC(s->ctx, tcp_challenge_acks);
+	tcp_send_ack(s);
+}
+
+/* Take the peer's SYN options into @s (both SYNs seen: what both offered). */
+static void
+tcp_syn_opts_apply(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
+{
+	const struct tern_tcp_opts *o = &si->opts;
+	const struct tern_tcp_config *cfg = &s->tc->cfg;
+	/* RFC 9293 3.7.1: without the option, 536 (IPv4) or 1220 (IPv6) */
+	uint16_t peer_mss = (o->flags & TERN_TCP_OPT_F_MSS) ? o->mss :
+		(s->family == 4 ? 536 : 1220);
+	s->mss = RTE_MIN(peer_mss, tcp_mss_for(s->ctx, s->ifindex, s->family));
+	if (s->mss < 64)
+		s->mss = 64;
+	if ((o->flags & TERN_TCP_OPT_F_WS) && !(cfg->flags & TERN_TCP_CFG_NO_WSCALE)) {
+		s->tf |= TF_WS_OK;
+		s->snd_ws = o->wscale;
+	} else {
+		s->snd_ws = 0;
+		s->rcv_ws = 0;
+	}
+	if ((o->flags & TERN_TCP_OPT_F_TS) && !(cfg->flags & TERN_TCP_CFG_NO_TS)) {
+		s->tf |= TF_TS_OK;
+		s->ts_recent = o->ts_val;
+		s->ts_recent_ns = s->ctx->now_ns;
+	}
+	if (o->sack_permitted && !(cfg->flags & TERN_TCP_CFG_NO_SACK))
+		s->tf |= TF_SACK_OK;
+}
+
+/* Initial congestion window, RFC 6928. */
+void
+tcp_cc_init(struct tern_tcp_stream *s)
+{
+	s->cwnd = tcp_min(10u * s->mss, tcp_max(2u * s->mss, 14600u));
+	s->ssthresh = UINT32_MAX / 2;
+}
+
+static void
+tcp_established(struct tern_tcp_stream *s)
+{
+	tcp_set_state(s, TERN_TCP_ESTABLISHED);
+	s->backoff = 0;
+	if (s->tf & TF_FIN_QUEUED)
+		tcp_set_state(s, TERN_TCP_FIN_WAIT_1);	/* shut before it connected */
+	if (s->tf & TF_KEEPALIVE)
+		tcp_timer_set(s, TCP_T_KEEP, s->ctx->now_ns + s->keepidle_ns);
+}
+
+/* Drop @d bytes from the front of a chain of single-segment mbufs. */
+static struct rte_mbuf *
+chain_trim_front(struct rte_mbuf *m, uint32_t d)
+{
+	uint32_t total = m != NULL ? m->pkt_len : 0;
+	uint16_t nb = m != NULL ? m->nb_segs : 0;
+
+	while (m != NULL && d >= m->data_len) {
+		struct rte_mbuf *next = m->next;
+
+		d -= m->data_len;
+		total -= m->data_len;
+		nb--;
+		m->next = NULL;
+		m->nb_segs = 1;
+		m->pkt_len = m->data_len;
+		rte_pktmbuf_free_seg(m);
+		m = next;
+	}
+	if (m != NULL) {
+		m->data_off += (uint16_t)d;
+		m->data_len -= (uint16_t)d;
+		m->pkt_len = total - d;
+		m->nb_segs = nb;
+	}
+	return m;
+}
+
+/* Send window update from a segment (RFC 9293 3.10.7.4, fifth check). */
+static void
+tcp_update_wnd(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
+{
+	uint32_t wnd = si->wnd << s->snd_ws;
+
+	if (SEQ_LT(s->snd_wl1, si->seq) ||
+	    (s->snd_wl1 == si->seq && SEQ_LEQ(s->snd_wl2, si->ack))) {
+		bool opened = wnd > s->snd_wnd;
+
+		s->snd_wnd = wnd;
+		s->snd_wl1 = si->seq;
+		s->snd_wl2 = si->ack;
+		if (wnd > s->max_sndwnd)
+			s->max_sndwnd = wnd;
+		if (opened && wnd >= s->mss) {
+			s->tmr[TCP_T_PERSIST] = 0;
+			s->pprobes = 0;
+		}
+		if (opened)
+			tcp_mark_dirty(s);
+	}
+}
+
+static void
+tcp_check_writable(struct tern_tcp_stream *s)
+{
+	uint32_t used = s->sndq_bytes + s->rtxq_bytes;
+
+	if ((s->tf & TF_WANT_WRITABLE) && s->snd_buf > used &&
+	    s->snd_buf - used >= RTE_MIN(s->snd_buf / 4, 65536u)) {
+		s->tf &= ~TF_WANT_WRITABLE;
+		tcp_post(s, TERN_EV_WRITABLE, 0);
+	}
+}
+
+/* Our FIN was acknowledged. @return false if @s is gone from the hash (TIME_WAIT, closed). */
+static bool
+tcp_fin_acked(struct tern_tcp_stream *s)
+{
+	switch (s->state) {
+	case TERN_TCP_FIN_WAIT_1:
+		tcp_set_state(s, TERN_TCP_FIN_WAIT_2);
+		if (s->tf & TF_APP_CLOSED)
+			tcp_timer_set(s, TCP_T_KEEP, s->ctx->now_ns + s->tc->cfg.fin_wait2_ns);
+		return true;
+	case TERN_TCP_CLOSING:
+		tcp_tw_enter(s);
+		return false;
+	case TERN_TCP_LAST_ACK:
+		tcp_drop(s, 0);
+		return false;
+	default:
+		return true;
+	}
+}
+
+/*
+ * A new acknowledgment: free what it covers, take an RTT sample (Karn's
+ * rule: only from a segment sent once, else from the timestamp echo),
+ * grow the congestion window or move NewReno recovery on.
+ */
+static void
+tcp_ack_new(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
+{
+	uint32_t ack = si->ack, acked = ack - s->snd_una;
+	struct tern_tcp_seg *seg;
+	uint64_t now = s->ctx->now_ns, xmit_ns = 0;
+
+	while ((seg = tern_tcp_rtxq_first(&s->rtxq)) != NULL &&
+	       SEQ_LEQ(seg->seq + seg->len, ack)) {
+		xmit_ns = seg->nb_tx == 1 ? seg->xmit_ns : 0;
+		tern_tcp_rtxq_unlink(&s->rtxq, seg);
+		s->rtxq_bytes -= seg->len;
+		tcp_seg_free(s, seg);
+	}
+	if (seg != NULL && SEQ_LT(seg->seq, ack)) {
+		uint32_t d = ack - seg->seq;
+
+		if (seg->flags & TERN_TCP_SEG_SYN) {
+			seg->flags &= ~TERN_TCP_SEG_SYN;
+			d--;
+			seg->len--;
+			s->rtxq_bytes--;
+			seg->seq++;
+		}
+		seg->m = chain_trim_front(seg->m, d);
+		seg->seq += d;
+		seg->len -= d;
+		s->rtxq_bytes -= d;
+		if (seg->nb_tx == 1)
+			xmit_ns = seg->xmit_ns;
+	}
+	if (xmit_ns != 0) {
+		tcp_rtt_sample(s, now - xmit_ns);
+	} else if ((s->tf & TF_TS_OK) && (si->opts.flags & TERN_TCP_OPT_F_TS) &&
+		   si->opts.ts_ecr != 0) {
+		uint32_t ms = tcp_ts_now(s->tc) + s->ts_off - si->opts.ts_ecr;
+
+		if (ms < 60000)
+			tcp_rtt_sample(s, (uint64_t)ms * 1000000);
+	}
+	s->snd_una = ack;
+	if (SEQ_LT(s->snd_nxt, s->snd_una))
+		s->snd_nxt = s->snd_una;
+	s->backoff = 0;
+	s->pprobes = 0;
+
+	/* congestion control: NewReno (RFC 5681, RFC 6582) */
+	if (s->tf & TF_IN_RECOVERY) {
+		if (SEQ_GEQ(ack, s->recover)) {
+			uint32_t flight = s->snd_max - ack;
+
+			s->cwnd = tcp_min(s->ssthresh, tcp_max(flight, s->mss) + s->mss);
+			s->tf &= ~TF_IN_RECOVERY;
+			s->dupacks = 0;
+		} else {
+			/* partial ACK: the next hole is lost too */
+			seg = tern_tcp_rtxq_first(&s->rtxq);
+			if (seg != NULL)
+				tcp_xmit_seg(s, seg, true);
+			s->cwnd = s->cwnd > acked ? s->cwnd - acked : 0;
+			s->cwnd += s->mss;
+		}
+	} else {
+		s->dupacks = 0;
+		if (s->cwnd < s->ssthresh)
+			s->cwnd += RTE_MIN(acked, 2u * s->mss);
+		else
+			s->cwnd += RTE_MAX(1u, (uint32_t)s->mss * s->mss / s->cwnd);
+	}
+	if (s->cwnd > (1u << 30))
+		s->cwnd = 1u << 30;
+	if (s->snd_una == s->snd_max)
+		s->tmr[TCP_T_RTX] = 0;
+	else
+		tcp_rtx_arm(s);
+	tcp_check_writable(s);
+	tcp_mark_dirty(s);
+}
+
+/* A duplicate ACK (RFC 5681 2): three start fast retransmit (RFC 6582 3.2). */
+static void
+tcp_ack_dup(struct tern_tcp_stream *s)
+{
+	struct tern_tcp_seg *seg;
+	uint32_t flight;
+
+	s->dupacks++;
+	if (s->tf & TF_IN_RECOVERY) {
+		s->cwnd += s->mss;	/* inflate: a segment left the network */
+		tcp_mark_dirty(s);
+		return;
+	}
+	if (s->dupacks != 3)
+		return;
+	/* RFC 6582 4.1: no new recovery for losses of the previous window */
+	if (SEQ_LT(s->snd_una, s->recover) && s->snd_una != s->recover)
+		return;
+	flight = s->snd_max - s->snd_una;
+	s->ssthresh = RTE_MAX(flight / 2, 2u * s->mss);
+	s->recover = s->snd_max;
+	s->tf |= TF_IN_RECOVERY;
+	seg = tern_tcp_rtxq_first(&s->rtxq);
+	if (seg != NULL) {
+		TERN_STAT_INC(s->ctx, tcp_fast_retrans);
+		tcp_xmit_seg(s, seg, true);
+	}
+	s->cwnd = s->ssthresh + 3u * s->mss;
+	tcp_rtx_arm(s);
+	tcp_mark_dirty(s);
+}
+
+/* Data for the application, in order: to the receive queue. */
+static void
+tcp_rcvq_append(struct tern_tcp_stream *s, struct rte_mbuf *m, uint32_t len)
+{
+	bool was_empty = s->rcvq_head == NULL;
+
+	while (m != NULL) {
+		struct rte_mbuf *next = m->next;
+
+		m->next = NULL;
+		if (m->data_len == 0) {
+			m->nb_segs = 1;
+			rte_pktmbuf_free_seg(m);
+			m = next;
+			continue;
+		}
+		m->nb_segs = 1;
+		m->pkt_len = m->data_len;
+		if (s->rcvq_tail == NULL)
+			s->rcvq_head = m;
+		else
+			s->rcvq_tail->next = m;
+		s->rcvq_tail = m;
+		m = next;
+	}
+	s->rcvq_bytes += len;
+	s->bytes_received += len;
+	if (was_empty && s->rcvq_head != NULL && !(s->tf & TF_READABLE_POSTED)) {
+		s->tf |= TF_READABLE_POSTED;
+		tcp_post(s, TERN_EV_READABLE, 0);
+	}
+}
+
+/* The peer's FIN, in order. @return false if @s left the hash (TIME_WAIT). */
+static bool
+tcp_fin_in(struct tern_tcp_stream *s)
+{
+	s->rcv_nxt++;
+	s->tf |= TF_FIN_RCVD | TF_ACK_NOW;
+	s->tf &= ~TF_OOO_FIN;
+	tcp_post(s, TERN_EV_CLOSED, 0);
+	switch (s->state) {
+	case TERN_TCP_SYN_RECEIVED:
+	case TERN_TCP_ESTABLISHED:
+		tcp_set_state(s, TERN_TCP_CLOSE_WAIT);
+		break;
+	case TERN_TCP_FIN_WAIT_1:
+		tcp_set_state(s, TERN_TCP_CLOSING);
+		break;
+	case TERN_TCP_FIN_WAIT_2:
+		tcp_send_ack(s);
+		tcp_tw_enter(s);
+		return false;
+	default:
+		break;
+	}
+	return true;
+}
+
+/* Segment text (RFC 9293 3.10.7.4, seventh check) and FIN. */
+static void
+tcp_data_in(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in *si)
+{
+	bool fin = si->flags & TH_FIN;
+	uint32_t len = si->len;
+
+	if (len > 0 && (s->tf & TF_APP_CLOSED)) {
+		/* RFC 1122 4.2.2.13: data after the close: reset */
+		TERN_STAT_INC(s->ctx, drop_tcp_after_close);
+		rte_pktmbuf_free(m);
+		tcp_send_ctl(s, TH_RST | TH_ACK, s->snd_nxt);
+		tcp_drop(s, -ECONNRESET);
+		return;
+	}
+	if (len == 0 || s->state == TERN_TCP_CLOSE_WAIT || s->state == TERN_TCP_CLOSING ||
+	    s->state == TERN_TCP_LAST_ACK || s->state == TERN_TCP_TIME_WAIT) {
+		rte_pktmbuf_free(m);
+		len = 0;
+	} else if (si->seq == s->rcv_nxt) {
+		bool hole_filled = s->ooo != NULL && s->ooo->nb > 0;
+
+		s->rcv_nxt += len;
+		if (s->tf & TF_RD_SHUT) {
+			rte_pktmbuf_free(m);
+			s->bytes_received += len;
+		} else {
+			tcp_rcvq_append(s, m, len);
+		}
+		if (hole_filled) {
+			struct rte_mbuf *tail;
+			uint32_t n, nb;
+			struct rte_mbuf *h = tern_tcp_ooo_pull(s->ooo, s->rcv_nxt, &tail, &n, &nb);
+
+			if (h != NULL) {
+				s->rcv_nxt += n;
+				tcp_rcvq_append(s, h, n);
+			}
+			s->tf |= TF_ACK_NOW;
+		}
+		/* ACK every second segment (RFC 9293 3.8.6.3), else delay */
+		if (++s->segs_unacked >= 2) {
+			s->tf |= TF_ACK_NOW;
+		} else if (!(s->tf & TF_ACK_NOW)) {
+			s->tf |= TF_DELACK;
+			if (s->tmr[TCP_T_DELACK] == 0)
+				tcp_timer_set(s, TCP_T_DELACK,
+					      s->ctx->now_ns + s->tc->cfg.delack_ns);
+		}
+	} else {
+		struct tern_tcp_sack_block dsack;
+		int ret;
+
+		if (s->ooo == NULL) {
+			s->ooo = rte_zmalloc_socket("tern_tcp_ooo", sizeof(*s->ooo), 0,
+						    s->ctx->socket_id);
+			if (s->ooo == NULL) {
+				TERN_STAT_INC(s->ctx, drop_tcp_ooo_full);
+				rte_pktmbuf_free(m);
+				s->tf |= TF_ACK_NOW;
+				return;
+			}
+			tern_tcp_ooo_init(s->ooo);
+		}
+		TERN_STAT_INC(s->ctx, tcp_ooo_segs);
+		ret = tern_tcp_ooo_insert(s->ooo, s->rcv_nxt, si->seq, m, len, &dsack);
+		if (ret < 0)
+			TERN_STAT_INC(s->ctx, drop_tcp_ooo_full);
+		if (fin) {
+			s->ooo_fin = si->seq + len;
+			s->tf |= TF_OOO_FIN;
+		}
+		s->tf |= TF_ACK_NOW;
+		return;
+	}
+	if (fin && si->seq + len == s->rcv_nxt) {
+		tcp_fin_in(s);
+		return;
+	}
+	if ((s->tf & TF_OOO_FIN) && s->rcv_nxt == s->ooo_fin)
+		tcp_fin_in(s);
+}
+
+/* SYN_SENT (RFC 9293 3.10.7.3). */
+static void
+tcp_syn_sent_in(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in *si)
+{
+	bool ack_ok = false;
+
+	if (si->flags & TH_ACK) {
+		if (SEQ_LEQ(si->ack, s->iss) || SEQ_GT(si->ack, s->snd_max)) {
+			TERN_STAT_INC(s->ctx, drop_tcp_syn_sent_bad);
+			if (!(si->flags & TH_RST))
+				tcp_send_ctl(s, TH_RST, si->ack);
+			goto drop;
+		}
+		ack_ok = true;
+	}
+	if (si->flags & TH_RST) {
+		if (ack_ok) {
+			TERN_STAT_INC(s->ctx, tcp_in_rsts);
+			tcp_drop(s, -ECONNREFUSED);
+		} else {
+			TERN_STAT_INC(s->ctx, drop_tcp_syn_sent_bad);
+		}
+		goto drop;
+	}
+	if (!(si->flags & TH_SYN)) {
+		TERN_STAT_INC(s->ctx, drop_tcp_syn_sent_bad);
+		goto drop;
+	}
+	s->irs = si->seq;
+	s->rcv_nxt = si->seq + 1;
+	s->rcv_adv = s->rcv_nxt;
+	s->last_ack_sent = s->rcv_nxt;
+	tcp_syn_opts_apply(s, si);
+	tcp_cc_init(s);
+	s->snd_wl1 = si->seq;
+	s->snd_wl2 = si->ack;
+	if (ack_ok) {
+		/* SYN-ACK: a SYN never has its window scaled */
+		s->snd_wnd = si->wnd;
+		s->max_sndwnd = s->snd_wnd;
+		tcp_ack_new(s, si);
+		tcp_established(s);
+		s->tf |= TF_ACK_NOW | TF_CONNECTED_POSTED;
+		tcp_post(s, TERN_EV_CONNECTED, 0);
+		si->seq++;		/* past the SYN: data may follow */
+		si->flags &= ~TH_SYN;
+		if (si->len > 0 || (si->flags & TH_FIN)) {
+			tcp_data_in(s, m, si);
+			m = NULL;
+		}
+		tcp_mark_dirty(s);
+		goto drop;
+	}
+	/* Simultaneous open: our SYN goes again with an ACK. */
+	s->snd_wnd = si->wnd;
+	s->max_sndwnd = s->snd_wnd;
+	tcp_set_state(s, TERN_TCP_SYN_RECEIVED);
+	{
+		struct tern_tcp_seg *seg = tern_tcp_rtxq_first(&s->rtxq);
+
+		if (seg != NULL)
+			tcp_xmit_seg(s, seg, true);
+	}
+drop:
+	rte_pktmbuf_free(m);
+}
+
+/*
+ * A segment for a connection in a synchronized state or SYN_RECEIVED
+ * (RFC 9293 3.10.7.4).
+ */
+void
+tcp_conn_input(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in *si)
+{
+	struct tern_ctx *ctx = s->ctx;
+	uint32_t rcv_wnd, seglen, d;
+	bool ok;
+
+	if (s->state == TERN_TCP_SYN_SENT) {
+		tcp_syn_sent_in(s, m, si);
+		return;
+	}
+	s->idle_ns = ctx->now_ns;
+	s->kprobes = 0;
+
+	/* PAWS (RFC 7323 5.3) */
+	if ((s->tf & TF_TS_OK) && (si->opts.flags & TERN_TCP_OPT_F_TS) && !(si->flags & TH_RST) &&
+	    SEQ_LT(si->opts.ts_val, s->ts_recent) &&
+	    ctx->now_ns - s->ts_recent_ns < TCP_PAWS_IDLE_NS) {
+		TERN_STAT_INC(ctx, tcp_paws_rejects);
+		TERN_STAT_INC(ctx, drop_tcp_paws);
+		s->tf |= TF_ACK_NOW;
+		tcp_mark_dirty(s);
+		goto drop;
+	}
+
+	/* first: sequence number acceptable? */
+	rcv_wnd = SEQ_GT(s->rcv_adv, s->rcv_nxt) ? s->rcv_adv - s->rcv_nxt : 0;
+	seglen = si->len + !!(si->flags & TH_SYN) + !!(si->flags & TH_FIN);
+	if (seglen == 0)
+		ok = rcv_wnd == 0 ? si->seq == s->rcv_nxt :
+			SEQ_IN(si->seq, s->rcv_nxt, s->rcv_nxt + rcv_wnd);
+	else
+		ok = rcv_wnd != 0 &&
+			(SEQ_IN(si->seq, s->rcv_nxt, s->rcv_nxt + rcv_wnd) ||
+			 SEQ_IN(si->seq + seglen - 1, s->rcv_nxt, s->rcv_nxt + rcv_wnd));
+	if (!ok && seglen > 0 && rcv_wnd == 0 && si->seq == s->rcv_nxt)
+		ok = true;	/* a probe at the edge of a zero window: ACK processing only */
+	if (!ok) {
+		if (!(si->flags & TH_RST)) {
+			s->tf |= TF_ACK_NOW;
+			tcp_mark_dirty(s);
+			TERN_STAT_INC(ctx, drop_tcp_out_of_window);
+		} else {
+			TERN_STAT_INC(ctx, drop_tcp_rst_invalid);
+		}
+		goto drop;
+	}
+
+	/* second: RST (RFC 5961 3.2) */
+	if (si->flags & TH_RST) {
+		if (si->seq != s->rcv_nxt) {
+			tcp_challenge_ack(s);
+			TERN_STAT_INC(ctx, drop_tcp_rst_invalid);
+			goto drop;
+		}
+		TERN_STAT_INC(ctx, tcp_in_rsts);
+		if (s->state == TERN_TCP_SYN_RECEIVED)
+			tcp_drop(s, -ECONNREFUSED);
+		else if (s->state == TERN_TCP_CLOSING || s->state == TERN_TCP_LAST_ACK)
+			tcp_drop(s, 0);
+		else
+			tcp_drop(s, -ECONNRESET);
+		goto drop;
+	}
+
+	/* fourth: SYN in a synchronized state (RFC 5961 4.2) */
+	if (si->flags & TH_SYN) {
+		tcp_challenge_ack(s);
+		goto drop;
+	}
+
+	/* fifth: ACK */
+	if (!(si->flags & TH_ACK)) {
+		TERN_STAT_INC(ctx, drop_tcp_no_ack);
+		goto drop;
+	}
+	if (s->state == TERN_TCP_SYN_RECEIVED) {
+		if (!(SEQ_LT(s->snd_una, si->ack) && SEQ_LEQ(si->ack, s->snd_max))) {
+			tcp_send_ctl(s, TH_RST, si->ack);
+			goto drop;
+		}
+		s->snd_wnd = si->wnd << s->snd_ws;
+		s->max_sndwnd = s->snd_wnd;
+		s->snd_wl1 = si->seq;
+		s->snd_wl2 = si->ack;
+		tcp_established(s);
+		if (!(s->tf & TF_CONNECTED_POSTED)) {
+			s->tf |= TF_CONNECTED_POSTED;
+			tcp_post(s, TERN_EV_CONNECTED, 0);
+		}
+	}
+	/* RFC 5961 5.2: an ACK must fall in [SND.UNA - MAX.SND.WND, SND.NXT] */
+	if (SEQ_GT(si->ack, s->snd_max)) {
+		TERN_STAT_INC(ctx, drop_tcp_future_ack);
+		tcp_challenge_ack(s);
+		goto drop;
+	}
+	if (SEQ_LT(si->ack, s->snd_una - s->max_sndwnd)) {
+		TERN_STAT_INC(ctx, drop_tcp_old_ack);
+		tcp_challenge_ack(s);
+		goto drop;
+	}
+
+	/* timestamps: remember the newest from a segment at the left edge (RFC 7323 4.3) */
+	if ((s->tf & TF_TS_OK) && (si->opts.flags & TERN_TCP_OPT_F_TS) &&
+	    SEQ_LEQ(si->seq, s->last_ack_sent) && SEQ_GEQ(si->opts.ts_val, s->ts_recent)) {
+		s->ts_recent = si->opts.ts_val;
+		s->ts_recent_ns = ctx->now_ns;
+	}
+
+	if (SEQ_GT(si->ack, s->snd_una)) {
+		tcp_ack_new(s, si);
+		if ((s->tf & TF_FIN_SENT) && s->snd_una == s->snd_max) {
+			tcp_update_wnd(s, si);
+			if (!tcp_fin_acked(s))
+				goto drop;
+		}
+	} else if (si->ack == s->snd_una && si->len == 0 && !(si->flags & TH_FIN) &&
+		   (si->wnd << s->snd_ws) == s->snd_wnd && s->snd_max != s->snd_una) {
+		tcp_ack_dup(s);
+	} else if (si->ack == s->snd_una && si->len > 0) {
+		s->dupacks = 0;
+	}
+	tcp_update_wnd(s, si);
+
+	/* trim to the window: the part already received, the part past it */
+	if (SEQ_LT(si->seq, s->rcv_nxt)) {
+		d = s->rcv_nxt - si->seq;
+		if (d > si->len) {
+			/* nothing new but maybe the FIN: seq + len is rcv_nxt - 1 at most */
+			if ((si->flags & TH_FIN) && si->seq + si->len != s->rcv_nxt)
+				si->flags &= ~TH_FIN;
+			d = si->len;
+		}
+		if (d > 0) {
+			m = chain_trim_front(m, d);
+			s->tf |= TF_ACK_NOW;	/* a duplicate: the peer missed our ACK */
+		}
+		si->seq += d;
+		si->len -= d;
+	}
+	if (si->len > 0 && SEQ_GT(si->seq + si->len, s->rcv_nxt + rcv_wnd)) {
+		uint32_t keep = s->rcv_nxt + rcv_wnd - si->seq;
+
+		if (SEQ_LT(s->rcv_nxt + rcv_wnd, si->seq))
+			keep = 0;
+		TERN_STAT_INC(ctx, drop_tcp_rcvbuf);
+		si->flags &= ~TH_FIN;
+		if (keep == 0) {
+			rte_pktmbuf_free(m);
+			m = NULL;
+		} else {
+			tern_pkt_cut(m, keep);
+		}
+		si->len = keep;
+		s->tf |= TF_ACK_NOW;
+	}
+	if (si->len > 0 || (si->flags & TH_FIN)) {
+		tcp_data_in(s, m, si);
+		m = NULL;
+	}
+	tcp_mark_dirty(s);
+drop:
+	rte_pktmbuf_free(m);
+}
+
+/* A segment to a listener (RFC 9293 3.10.7.2). */
+static void
+tcp_listen_in(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbuf *m,
+	      const struct tern_ip_info *ip, struct tcp_seg_in *si)
+{
+	if (si->flags & TH_RST) {
+		TERN_STAT_INC(tc->ctx, drop_tcp_listen_bad);
+		goto drop;
+	}
+	if (si->flags & TH_ACK) {
+		if (!(si->flags & TH_SYN) && tcp_cookie_ack_input(tc, l, m, ip, si))
+			return;
+		TERN_STAT_INC(tc->ctx, drop_tcp_listen_bad);
+		tcp_send_rst_reply(tc->ctx, ip, si);
+		goto drop;
+	}
+	if (!(si->flags & TH_SYN)) {
+		TERN_STAT_INC(tc->ctx, drop_tcp_listen_bad);
+		goto drop;
+	}
+	if (si->opts_err != 0) {
+		TERN_STAT_INC(tc->ctx, drop_tcp_bad_opts);
+		goto drop;
+	}
+	tcp_syn_input(tc, l, m, ip, si);
+	return;
+drop:
+	rte_pktmbuf_free(m);
+}
+
+/* Parse a held segment and hand it to its owner. */
+static void
+tcp_segment(struct tern_tcp_ctx *tc, struct rte_mbuf *m, const struct tern_ip_info *ip,
+	    void *rec, unsigned int tag)
+{
+	const struct rte_tcp_hdr *th = rte_pktmbuf_mtod(m, const struct rte_tcp_hdr *);
+	struct tern_tcp_stream *s, *l;
+	struct tcp_seg_in si;
+
+	si.th = th;
+	si.hlen = (th->data_off >> 4) * 4;
+	si.seq = rte_be_to_cpu_32(th->sent_seq);
+	si.ack = rte_be_to_cpu_32(th->recv_ack);
+	si.wnd = rte_be_to_cpu_16(th->rx_win);
+	si.flags = th->tcp_flags & 0x3f;
+	si.opts_err = tern_tcp_opts_parse((const uint8_t *)(th + 1), si.hlen - sizeof(*th),
+					  &si.opts);
+	si.len = ip->l4_len - si.hlen;
+	if (unlikely((si.flags & (TH_SYN | TH_FIN)) == (TH_SYN | TH_FIN) ||
+		     (si.flags & (TH_SYN | TH_RST)) == (TH_SYN | TH_RST))) {
+		TERN_STAT_INC(tc->ctx, drop_tcp_bad_flags);
+		goto drop;
+	}
+	/* What travels on is the payload (headers dropped), the parsed header in si. */
+	if (si.len > 0) {
+		rte_pktmbuf_adj(m, si.hlen);
+	}
+	switch (tag) {
+	case TCP_REC_TCB:
+		if (rec != NULL) {
+			s = rec;
+			tcp_conn_input(s, si.len > 0 ? m : (rte_pktmbuf_free(m), NULL), &si);
+			if ((s->tf & TF_DONE) && !(s->tf & TF_DIRTY))
+				tcp_conn_done(s);
+			return;
+		}
+		break;
+	case TCP_REC_SYN:
+		tcp_syn_ack_input(tc, rec, m, ip, &si);
+		return;
+	case TCP_REC_TW:
+		if (tcp_tw_input(tc, rec, m, ip, &si))
+			return;
+		break;
+	}
+	l = tcp_listener_lookup(tc, ip, th->dst_port);
+	if (l != NULL) {
+		tcp_listen_in(tc, l, m, ip, &si);
+		return;
+	}
+	TERN_STAT_INC(tc->ctx, drop_tcp_noport);
+	tcp_send_rst_reply(tc->ctx, ip, &si);
+drop:
+	rte_pktmbuf_free(m);
+}
+
+/* Process the held segments: one bulk lookup, then each in order. */
+void
+tcp_flush_input(struct tern_tcp_ctx *tc)
+{
+	const void *keys[TCP_IN_BATCH];
+	void *data[TCP_IN_BATCH];
+	uint64_t hits = 0, gen;
+	uint16_t n = tc->nb_in, i;
+
+	if (n == 0)
+		return;
+	tc->nb_in = 0;
+	for (i = 0; i < n; i++)
+		keys[i] = &tc->in_key[i];
+	rte_hash_lookup_bulk_data(tc->hash, keys, n, &hits, data);
+	gen = tc->hash_gen;
+	for (i = 0; i < n; i++) {
+		void *rec = NULL;
+		unsigned int tag = TCP_REC_TCB;
+
+		if (tc->hash_gen != gen) {
+			/* an earlier segment changed the table: look again */
+			rec = tcp_hash_lookup(tc, &tc->in_key[i], &tag);
+		} else if (hits & (1ULL << i)) {
+			tag = (uintptr_t)data[i] & TCP_REC_MASK;
+			rec = (void *)((uintptr_t)data[i] & ~(uintptr_t)TCP_REC_MASK);
+		}
+		tcp_segment(tc, tc->in[i].m, &tc->in[i].ip, rec, tag);
+	}
+}

@@ -1,0 +1,615 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <rte_tcp.h>
+
+#include "tern_tcp_priv.h"
+
+/*
+ * TCP output: segmentation of the send queue into retransmit-queue entries
+ * (Nagle, sender-side silly window avoidance, the congestion and the peer's
+ * windows), the transmission of one entry, pure ACKs, resets and the
+ * window we advertise.
+ *
+ * A transmitted segment is a fresh mbuf holding the headers and, when it
+ * fits, a copy of the data (one copy of at most an MSS beats an indirect
+ * mbuf's allocation and two atomic reference count updates); a segment too
+ * large for one mbuf carries clones of the queued data behind its header.
+ * The queued data stays in the retransmit queue until acknowledged.
+ */
+
+/* Bytes the receive buffer can still take. */
+uint32_t
+tcp_rcv_space(const struct tern_tcp_stream *s)
+{
+	uint32_t used = s->rcvq_bytes + (s->ooo != NULL ? tern_tcp_ooo_bytes(s->ooo) : 0);
+
+	return s->rcv_buf > used ? s->rcv_buf - used : 0;
+}
+
+/*
+ * The window field for a segment we send now, and the right edge it
+ * advertises recorded in rcv_adv. The edge never moves left (RFC 9293
+ * 3.8.6.2.2: shrinking is strongly discouraged); it moves right only by a
+ * full segment or half the buffer at a time (receiver-side silly window
+ * avoidance, RFC 1122 4.2.3.3).
+ */
+uint16_t
+tcp_wnd_to_send(struct tern_tcp_stream *s)
+{
+	uint32_t space = tcp_rcv_space(s);
+	uint32_t adv = s->rcv_adv - s->rcv_nxt;	/* what the peer may still send */
+	uint32_t max = (uint32_t)UINT16_MAX << s->rcv_ws;
+	uint32_t win, thresh;
+
+	if (SEQ_LT(s->rcv_adv, s->rcv_nxt))
+		adv = 0;
+	if (space > max)
+		space = max;
+	thresh = RTE_MIN((uint32_t)s->rcv_mss, s->rcv_buf / 2);
+	if (space > adv && space - adv >= thresh)
+		win = space;
+	else if (space > adv && adv == 0 && space >= thresh)
+		win = space;
+	else
+		win = adv;
+	/* Rounding down by the scale would shrink the edge: round up instead. */
+	win = (win + (1u << s->rcv_ws) - 1) >> s->rcv_ws;
+	if (win > UINT16_MAX)
+		win = UINT16_MAX;
+	if (SEQ_GT(s->rcv_nxt + (win << s->rcv_ws), s->rcv_adv))
+		s->rcv_adv = s->rcv_nxt + (win << s->rcv_ws);
+	return (uint16_t)win;
+}
+
+/* Fill the options of a segment from @s: timestamps and SACK blocks. */
+static void
+tcp_fill_opts(struct tern_tcp_stream *s, struct tern_tcp_opts *o)
+{
+	o->flags = 0;
+	o->nb_sack = 0;
+	if (s->tf & TF_TS_OK) {
+		o->flags |= TERN_TCP_OPT_F_TS;
+		o->ts_val = tcp_ts_now(s->tc) + s->ts_off;
+		o->ts_ecr = s->ts_recent;
+	}
+	if ((s->tf & TF_SACK_OK) && s->ooo != NULL && s->ooo->nb > 0) {
+		o->nb_sack = (uint8_t)tern_tcp_ooo_sack(s->ooo, o->sack, TERN_TCP_SACK_MAX);
+		if (o->nb_sack > 0)
+			o->flags |= TERN_TCP_OPT_F_SACK;
+	}
+}
+
+/* The options of our SYN or SYN-ACK. */
+static void
+tcp_fill_syn_opts(struct tern_tcp_stream *s, struct tern_tcp_opts *o, bool synack)
+{
+	const struct tern_tcp_config *cfg = &s->tc->cfg;
+
+	memset(o, 0, sizeof(*o));
+	o->flags = TERN_TCP_OPT_F_MSS;
+	o->mss = s->rcv_mss;
+	if (synack ? (s->tf & TF_WS_OK) : !(cfg->flags & TERN_TCP_CFG_NO_WSCALE)) {
+		o->flags |= TERN_TCP_OPT_F_WS;
+		o->wscale = s->rcv_ws;
+	}
+	if (synack ? (s->tf & TF_SACK_OK) : !(cfg->flags & TERN_TCP_CFG_NO_SACK)) {
+		o->flags |= TERN_TCP_OPT_F_SACK_PERM;
+		o->sack_permitted = true;
+	}
+	if (synack ? (s->tf & TF_TS_OK) : !(cfg->flags & TERN_TCP_CFG_NO_TS)) {
+		o->flags |= TERN_TCP_OPT_F_TS;
+		o->ts_val = tcp_ts_now(s->tc) + s->ts_off;
+		o->ts_ecr = s->ts_recent;
+	}
+}
+
+/* Addresses of @k in sockaddr-free form for the IP layer. */
+static int
+tcp_ip_output(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_tcp_key *k,
+	      uint16_t ifindex, const uint8_t *nh)
+{
+	if (k->family == 4) {
+		tern_ip4_t src, dst, gw;
+
+		memcpy(&src, k->laddr, 4);
+		memcpy(&dst, k->raddr, 4);
+		memcpy(&gw, nh, 4);
+		return tern_ip4_output_via(ctx, m, src, dst, IPPROTO_TCP, 0, ifindex, gw);
+	}
+	return tern_ip6_output_via(ctx, ifindex, (const struct tern_ip6 *)nh, m,
+				   (const struct tern_ip6 *)k->laddr,
+				   (const struct tern_ip6 *)k->raddr, IPPROTO_TCP, 0);
+}
+
+/* Set the checksum of the TCP segment at @m's data (header and payload). */
+static void
+tcp_cksum(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_tcp_key *k,
+	  uint16_t ifindex)
+{
+	struct rte_tcp_hdr *th = rte_pktmbuf_mtod(m, struct rte_tcp_hdr *);
+	uint32_t len = m->pkt_len, phdr;
+
+	if (k->family == 4) {
+		tern_ip4_t src, dst;
+
+		memcpy(&src, k->laddr, 4);
+		memcpy(&dst, k->raddr, 4);
+		phdr = tern_cksum_phdr4(src, dst, IPPROTO_TCP, len);
+	} else {
+		phdr = tern_cksum_phdr6((const struct tern_ip6 *)k->laddr,
+					(const struct tern_ip6 *)k->raddr, IPPROTO_TCP, len);
+	}
+	m->l4_len = (th->data_off >> 4) * 4;
+	if (m->nb_segs == 1 && (ctx->net->ifaces[ifindex].dev->caps & TERN_CAP_TX_TCP_CKSUM)) {
+		th->cksum = tern_cksum_fold(phdr);
+		m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM;
+		return;
+	}
+	th->cksum = 0;
+	th->cksum = tern_cksum_mbuf(m, 0, len, phdr);
+}
+
+/*
+ * Write a TCP header with @opts at the front of @m's data (room for it
+ * prepended). @syn_opts: SYN layout.
+ */
+static struct rte_tcp_hdr *
+tcp_put_hdr(struct rte_mbuf *m, const struct tern_tcp_key *k, uint32_t seq, uint32_t ack,
+	    uint8_t flags, uint16_t wnd, const struct tern_tcp_opts *opts, bool syn_opts)
+{
+	uint8_t obuf[TERN_TCP_OPT_MAX];
+	struct rte_tcp_hdr *th;
+	int olen = 0;
+
+	if (opts != NULL) {
+		olen = syn_opts ? tern_tcp_opts_write_syn(obuf, sizeof(obuf), opts) :
+			tern_tcp_opts_write(obuf, sizeof(obuf), opts);
+		if (olen < 0)
+			olen = 0;
+	}
+	th = (struct rte_tcp_hdr *)rte_pktmbuf_prepend(m, (uint16_t)(sizeof(*th) + olen));
+	if (th == NULL)
+		return NULL;
+	th->src_port = k->lport;
+	th->dst_port = k->rport;
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	th->data_off = (uint8_t)(((sizeof(*th) + olen) / 4) << 4);
+	th->tcp_flags = flags;
+	th->rx_win = rte_cpu_to_be_16(wnd);
+	th->cksum = 0;
+	th->tcp_urp = 0;
+	if (olen > 0)
+		memcpy(th + 1, obuf, olen);
+	return th;
+}
+
+/* An empty mbuf with room for every header in front. */
+static struct rte_mbuf *
+tcp_hdr_mbuf(struct tern_ctx *ctx)
+{
+	struct rte_mbuf *m = tern_ctx_alloc_mbuf(ctx);
+
+	if (m == NULL)
+		return NULL;
+	/* headers are prepended: leave the whole buffer as headroom */
+	m->data_off = RTE_MIN((uint16_t)(TCP_HDR_ROOM + 60 + RTE_PKTMBUF_HEADROOM),
+			      m->buf_len);
+	return m;
+}
+
+/*
+ * Send a segment that belongs to no control block (or to one whose route
+ * need not be cached): resets, ACKs from a TIME_WAIT record, SYN-ACKs of the
+ * syncache. The route is looked up.
+ */
+int
+tcp_send_raw(struct tern_ctx *ctx, const struct tern_tcp_key *k, uint16_t ifindex,
+	     uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
+	     const struct tern_tcp_opts *opts, bool syn_opts)
+{
+	struct rte_mbuf *m;
+	uint8_t nh[16];
+	int ret;
+
+	RTE_SET_USED(ifindex);
+	if (k->family == 4) {
+		tern_ip4_t dst;
+
+		memcpy(&dst, k->raddr, 4);
+		memset(nh, 0, sizeof(nh));
+		ret = tern_net_route4_lookup(ctx->net, dst, &ifindex, (tern_ip4_t *)nh);
+	} else {
+		ret = tern_net_route6_lookup(ctx->net, (const struct tern_ip6 *)k->raddr, &ifindex,
+					     (struct tern_ip6 *)nh);
+	}
+	if (ret != 0)
+		return -ENETUNREACH;
+	m = tcp_hdr_mbuf(ctx);
+	if (m == NULL)
+		return -ENOBUFS;
+	if (tcp_put_hdr(m, k, seq, ack, flags, wnd, opts, syn_opts) == NULL) {
+		rte_pktmbuf_free(m);
+		return -ENOBUFS;
+	}
+	tcp_cksum(ctx, m, k, ifindex);
+	if (flags & TH_RST)
+		TERN_STAT_INC(ctx, tcp_out_rsts);
+	TERN_STAT_INC(ctx, tcp_out_segs);
+	return tcp_ip_output(ctx, m, k, ifindex, nh);
+}
+
+/* The reset that answers segment @si for which there is no connection (RFC 9293 3.10.7.1). */
+void
+tcp_send_rst_reply(struct tern_ctx *ctx, const struct tern_ip_info *ip,
+		   const struct tcp_seg_in *si)
+{
+	struct tern_tcp_key k;
+	uint32_t seglen;
+
+	if (si->flags & TH_RST)
+		return;
+	tcp_key_make(&k, ip, si->th->src_port, si->th->dst_port);
+	if (si->flags & TH_ACK) {
+		tcp_send_raw(ctx, &k, ip->ifindex, si->ack, 0, TH_RST, 0, NULL, false);
+		return;
+	}
+	seglen = si->len + !!(si->flags & TH_SYN) + !!(si->flags & TH_FIN);
+	tcp_send_raw(ctx, &k, ip->ifindex, 0, si->seq + seglen, TH_RST | TH_ACK, 0, NULL, false);
+}
+
+/* Hand a built segment @m (data at the TCP header) to IP. */
+static int
+tcp_send_built(struct tern_tcp_stream *s, struct rte_mbuf *m)
+{
+	tcp_cksum(s->ctx, m, &s->key, s->ifindex);
+	return tcp_ip_output(s->ctx, m, &s->key, s->ifindex, s->nh);
+}
+
+/* The ACK we owe has been sent with this segment. */
+static inline void
+tcp_acked_now(struct tern_tcp_stream *s)
+{
+	s->tf &= ~(TF_ACK_NOW | TF_DELACK);
+	s->segs_unacked = 0;
+	s->last_ack_sent = s->rcv_nxt;
+	s->tmr[TCP_T_DELACK] = 0;
+}
+
+/* A control segment without data from @s: ACK, RST, probe (@seq). */
+int
+tcp_send_ctl(struct tern_tcp_stream *s, uint8_t flags, uint32_t seq)
+{
+	struct tern_tcp_opts o;
+	struct rte_mbuf *m = tcp_hdr_mbuf(s->ctx);
+	uint16_t wnd;
+
+	if (m == NULL)
+		return -ENOBUFS;
+	tcp_fill_opts(s, &o);
+	wnd = (flags & TH_RST) ? 0 : tcp_wnd_to_send(s);
+	tcp_put_hdr(m, &s->key, seq, (flags & TH_ACK) ? s->rcv_nxt : 0, flags, wnd, &o, false);
+	if (flags & TH_ACK)
+		tcp_acked_now(s);
+	if (flags & TH_RST)
+		TERN_STAT_INC(s->ctx, tcp_out_rsts);
+	else
+		TERN_STAT_INC(s->ctx, tcp_acks_out);
+	TERN_STAT_INC(s->ctx, tcp_out_segs);
+	return tcp_send_built(s, m);
+}
+
+void
+tcp_send_ack(struct tern_tcp_stream *s)
+{
+	tcp_send_ctl(s, TH_ACK, s->snd_nxt);
+}
+
+/* Copy @len bytes of the chain @src (single-segment mbufs) into @dst. */
+static void
+tcp_copy_chain(uint8_t *dst, const struct rte_mbuf *src, uint32_t len)
+{
+	for (; src != NULL && len > 0; src = src->next) {
+		uint32_t n = RTE_MIN(len, (uint32_t)src->data_len);
+
+		memcpy(dst, rte_pktmbuf_mtod(src, const void *), n);
+		dst += n;
+		len -= n;
+	}
+}
+
+/*
+ * Transmit retransmit-queue entry @seg (again, if @rtx).
+ * @return 0 or a negative errno (nothing was sent; the entry stays).
+ */
+int
+tcp_xmit_seg(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx)
+{
+	struct tern_ctx *ctx = s->ctx;
+	uint32_t dlen = seg->len - !!(seg->flags & TERN_TCP_SEG_SYN) -
+		!!(seg->flags & TERN_TCP_SEG_FIN);
+	struct tern_tcp_opts o;
+	struct rte_mbuf *m;
+	uint8_t flags = 0;
+	uint16_t wnd;
+	bool syn = seg->flags & TERN_TCP_SEG_SYN;
+
+	if (!tern_ctx_tx_room(ctx, s->ifindex))
+		return -ENOBUFS;
+	m = tcp_hdr_mbuf(ctx);
+	if (m == NULL)
+		return -ENOBUFS;
+	if (dlen > 0) {
+		if (dlen <= rte_pktmbuf_tailroom(m)) {
+			tcp_copy_chain((uint8_t *)rte_pktmbuf_append(m, (uint16_t)dlen), seg->m,
+				       dlen);
+		} else {
+			struct rte_mbuf *c = rte_pktmbuf_clone(seg->m, ctx->mp);
+
+			if (c == NULL || rte_pktmbuf_chain(m, c) != 0) {
+				rte_pktmbuf_free(c);
+				rte_pktmbuf_free(m);
+				TERN_STAT_INC(ctx, drop_nomem);
+				return -ENOBUFS;
+			}
+		}
+	}
+	if (syn) {
+		flags |= TH_SYN;
+		tcp_fill_syn_opts(s, &o, s->state != TERN_TCP_SYN_SENT);
+	} else {
+		tcp_fill_opts(s, &o);
+	}
+	if (s->state != TERN_TCP_SYN_SENT)
+		flags |= TH_ACK;
+	if (seg->flags & TERN_TCP_SEG_FIN)
+		flags |= TH_FIN;
+	if (dlen > 0 && (tern_tcp_rtxq_next(seg) == NULL) && s->sndq_bytes == 0)
+		flags |= TH_PSH;
+	/* SYNs carry an unscaled window (RFC 7323 2.2). */
+	if (syn) {
+		uint32_t w = RTE_MIN(tcp_rcv_space(s), (uint32_t)UINT16_MAX);
+
+		wnd = (uint16_t)w;
+		if (SEQ_GT(s->rcv_nxt + w, s->rcv_adv))
+			s->rcv_adv = s->rcv_nxt + w;
+	} else {
+		wnd = tcp_wnd_to_send(s);
+	}
+	tcp_put_hdr(m, &s->key, seg->seq, (flags & TH_ACK) ? s->rcv_nxt : 0, flags, wnd, &o,
+		    syn);
+	if (flags & TH_ACK)
+		tcp_acked_now(s);
+	seg->xmit_ns = ctx->now_ns;
+	seg->nb_tx++;
+	if (rtx) {
+		seg->flags |= TERN_TCP_SEG_RETRANS;
+		s->segs_retrans++;
+		TERN_STAT_INC(ctx, tcp_retrans_segs);
+	} else {
+		TERN_STAT_INC(ctx, tcp_out_segs);
+	}
+	tcp_send_built(s, m);
+	return 0;
+}
+
+/*
+ * Take @len bytes off the front of the send queue as a chain of
+ * single-segment mbufs (the head's pkt_len and nb_segs describe the
+ * chain), splitting an mbuf by reference when the cut falls inside it.
+ */
+static struct rte_mbuf *
+tcp_sndq_take(struct tern_tcp_stream *s, uint32_t len)
+{
+	struct rte_mbuf *head = NULL, *tail = NULL, *m;
+	uint32_t left = len;
+	uint16_t nb = 0;
+
+	while (left > 0) {
+		m = s->sndq_head;
+		if (m->data_len > left) {
+			struct rte_mbuf *part = rte_pktmbuf_alloc(s->ctx->mp);
+
+			if (part == NULL)
+				break;
+			rte_pktmbuf_attach(part, m);
+			part->data_len = (uint16_t)left;
+			part->pkt_len = left;
+			m->data_off += (uint16_t)left;
+			m->data_len -= (uint16_t)left;
+			m->pkt_len = m->data_len;
+			m = part;
+		} else {
+			s->sndq_head = m->next;
+			if (s->sndq_head == NULL)
+				s->sndq_tail = NULL;
+			m->next = NULL;
+		}
+		left -= m->data_len;
+		if (head == NULL)
+			head = m;
+		else
+			tail->next = m;
+		tail = m;
+		nb++;
+	}
+	if (head != NULL) {
+		head->pkt_len = len - left;
+		head->nb_segs = nb;
+	}
+	s->sndq_bytes -= len - left;
+	return head;
+}
+
+static struct tern_tcp_seg *
+tcp_seg_alloc(struct tern_tcp_stream *s)
+{
+	void *p;
+
+	if (rte_mempool_get(s->tc->segpool, &p) != 0) {
+		TERN_STAT_INC(s->ctx, drop_nomem);
+		return NULL;
+	}
+	memset(p, 0, sizeof(struct tern_tcp_seg));
+	return p;
+}
+
+void
+tcp_seg_free(struct tern_tcp_stream *s, struct tern_tcp_seg *seg)
+{
+	rte_pktmbuf_free(seg->m);
+	rte_mempool_put(s->tc->segpool, seg);
+}
+
+/* Queue a new entry for [snd_nxt, +len) with @flags and send it. */
+static int
+tcp_send_new(struct tern_tcp_stream *s, uint32_t len, uint16_t flags)
+{
+	struct tern_tcp_seg *seg = tcp_seg_alloc(s);
+
+	if (seg == NULL)
+		return -ENOBUFS;
+	seg->seq = s->snd_nxt;
+	seg->flags = flags;
+	if (len > 0) {
+		seg->m = tcp_sndq_take(s, len);
+		if (seg->m == NULL) {
+			rte_mempool_put(s->tc->segpool, seg);
+			return -ENOBUFS;
+		}
+		len = seg->m->pkt_len;
+	}
+	seg->len = len + !!(flags & TERN_TCP_SEG_SYN) + !!(flags & TERN_TCP_SEG_FIN);
+	tern_tcp_rtxq_insert(&s->rtxq, seg);
+	s->rtxq_bytes += seg->len;
+	s->snd_nxt += seg->len;
+	if (SEQ_GT(s->snd_nxt, s->snd_max))
+		s->snd_max = s->snd_nxt;
+	s->bytes_sent += len;
+	if (flags & TERN_TCP_SEG_FIN)
+		s->tf |= TF_FIN_SENT;
+	tcp_xmit_seg(s, seg, false);
+	if (s->tmr[TCP_T_RTX] == 0)
+		tcp_rtx_arm(s);
+	return 0;
+}
+
+/* Queue and send our SYN (active open). */
+int
+tcp_send_syn(struct tern_tcp_stream *s)
+{
+	return tcp_send_new(s, 0, TERN_TCP_SEG_SYN);
+}
+
+/* Free every entry of the retransmit queue. */
+void
+tcp_rtxq_free_all(struct tern_tcp_stream *s)
+{
+	struct tern_tcp_seg *seg;
+
+	while ((seg = tern_tcp_rtxq_first(&s->rtxq)) != NULL) {
+		tern_tcp_rtxq_unlink(&s->rtxq, seg);
+		tcp_seg_free(s, seg);
+	}
+	s->rtxq_bytes = 0;
+}
+
+/*
+ * Retransmit what lies between snd_nxt and snd_max (after a timeout
+ * snd_nxt went back to snd_una: go-back-N within the congestion window).
+ * @return false if the window stopped it.
+ */
+static bool
+tcp_output_rtx(struct tern_tcp_stream *s, uint32_t wnd)
+{
+	struct tern_tcp_seg *seg = tern_tcp_rtxq_find(&s->rtxq, s->snd_nxt);
+
+	while (seg != NULL && SEQ_LT(s->snd_nxt, s->snd_max)) {
+		if (s->snd_nxt - s->snd_una + seg->len > wnd && s->snd_nxt != s->snd_una)
+			return false;
+		if (tcp_xmit_seg(s, seg, true) != 0)
+			return false;
+		s->snd_nxt = seg->seq + seg->len;
+		seg = tern_tcp_rtxq_next(seg);
+	}
+	return true;
+}
+
+/*
+ * Send what the windows allow: retransmissions after a timeout, then new
+ * data, then the FIN; an ACK if one is owed and nothing else carried it.
+ */
+int
+tcp_output(struct tern_tcp_stream *s)
+{
+	uint32_t wnd, flight, avail, len;
+	bool sent = false;
+
+	if (s->tf & TF_DONE)
+		return 0;
+	switch (s->state) {
+	case TERN_TCP_CLOSED:
+	case TERN_TCP_LISTEN:
+	case TERN_TCP_TIME_WAIT:
+		return 0;
+	case TERN_TCP_SYN_SENT:
+	case TERN_TCP_SYN_RECEIVED:
+		if (s->tf & TF_ACK_NOW)
+			tcp_send_ack(s);
+		return 0;
+	default:
+		break;
+	}
+	wnd = RTE_MIN(s->snd_wnd, s->cwnd);
+	if (SEQ_LT(s->snd_nxt, s->snd_max)) {
+		if (!tcp_output_rtx(s, wnd))
+			goto out;
+		sent = true;
+	}
+	for (;;) {
+		flight = s->snd_nxt - s->snd_una;
+		avail = wnd > flight ? wnd - flight : 0;
+		if (s->sndq_bytes > 0) {
+			len = tcp_min(tcp_min(s->mss, s->sndq_bytes), avail);
+			if (len == 0)
+				break;
+			if (len < s->mss) {
+				/* Nagle (RFC 1122 4.2.3.4): one small segment in flight at most. */
+				if (len == s->sndq_bytes && flight > 0 &&
+				    !(s->tf & (TF_NODELAY | TF_PUSH | TF_FIN_QUEUED)))
+					break;
+				/* sender SWS: a window-limited piece must be worth it */
+				if (len < s->sndq_bytes && len < s->max_sndwnd / 2 && flight > 0)
+					break;
+			}
+			if (!tern_ctx_tx_room(s->ctx, s->ifindex))
+				break;
+			if (tcp_send_new(s, len,
+					 (s->sndq_bytes == len && (s->tf & TF_FIN_QUEUED)) ?
+					 TERN_TCP_SEG_FIN : 0) != 0)
+				break;
+			sent = true;
+			continue;
+		}
+		if ((s->tf & (TF_FIN_QUEUED | TF_FIN_SENT)) == TF_FIN_QUEUED) {
+			if (tcp_send_new(s, 0, TERN_TCP_SEG_FIN) == 0)
+				sent = true;
+		}
+		break;
+	}
+	s->tf &= ~TF_PUSH;
+	/* Data waits for a window that is closed and nothing in flight: probe it. */
+	if (s->sndq_bytes > 0 && s->snd_nxt == s->snd_una && s->snd_wnd < s->mss &&
+	    s->snd_wnd < s->sndq_bytes && s->tmr[TCP_T_PERSIST] == 0)
+		tcp_timer_set(s, TCP_T_PERSIST, s->ctx->now_ns + tcp_rto_ns(s));
+out:
+	if (!sent && (s->tf & TF_ACK_NOW))
+		tcp_send_ack(s);
+	return 0;
+}

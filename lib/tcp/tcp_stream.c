@@ -1,0 +1,733 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <rte_errno.h>
+#include <rte_mbuf.h>
+
+#include "tern_tcp_priv.h"
+
+/* The application's calls on TCP streams (include/tern/tern_tcp.h). */
+
+static bool
+local_addr_ok(const struct tern_ctx *ctx, const struct tern_sockaddr *sa)
+{
+	const struct tern_net *net = ctx->net;
+	uint16_t i;
+
+	if (sa->family == 4) {
+		if (sa->ip4 == 0)
+			return true;
+		for (i = 0; i < net->nb_ifaces; i++)
+			if (tern_iface_has_addr4(&net->ifaces[i], sa->ip4))
+				return true;
+		return false;
+	}
+	if (tern_ip6_is_unspec(&sa->ip6))
+		return true;
+	for (i = 0; i < net->nb_ifaces; i++)
+		if (tern_iface_has_addr6(&net->ifaces[i], &sa->ip6))
+			return true;
+	return false;
+}
+
+static void
+key_set_local(struct tern_tcp_key *k, const struct tern_sockaddr *sa)
+{
+	k->family = sa->family;
+	k->lport = sa->port;
+	if (sa->family == 4)
+		memcpy(k->laddr, &sa->ip4, 4);
+	else
+		memcpy(k->laddr, &sa->ip6, 16);
+}
+
+static void
+key_set_remote(struct tern_tcp_key *k, const struct tern_sockaddr *sa)
+{
+	k->rport = sa->port;
+	if (sa->family == 4)
+		memcpy(k->raddr, &sa->ip4, 4);
+	else
+		memcpy(k->raddr, &sa->ip6, 16);
+}
+
+static void
+stream_params(struct tern_tcp_stream *s, const struct tern_tcp_param *p)
+{
+	const struct tern_tcp_config *cfg = &s->tc->cfg;
+
+	s->udata = p->udata;
+	s->param_flags = p->flags;
+	s->param_sndbuf = p->sndbuf ? RTE_MIN(p->sndbuf, TCP_MAX_BUF) : cfg->sndbuf;
+	s->param_rcvbuf = p->rcvbuf ? RTE_MIN(p->rcvbuf, TCP_MAX_BUF) : cfg->rcvbuf;
+	s->param_mss = p->mss;
+	s->snd_buf = s->param_sndbuf;
+	s->rcv_buf = s->param_rcvbuf;
+	s->keepidle_ns = p->keepidle_ns ? p->keepidle_ns : cfg->keepidle_ns;
+	s->keepintvl_ns = p->keepintvl_ns ? p->keepintvl_ns : cfg->keepintvl_ns;
+	s->keepcnt = p->keepcnt ? p->keepcnt : cfg->keepcnt;
+	if (p->flags & TERN_TCP_F_NODELAY)
+		s->tf |= TF_NODELAY;
+	if (p->flags & TERN_TCP_F_KEEPALIVE)
+		s->tf |= TF_KEEPALIVE;
+}
+
+struct tern_tcp_stream *
+tern_tcp_listen(struct tern_ctx *ctx, const struct tern_tcp_param *p)
+{
+	struct tern_tcp_ctx *tc = tern_tcpc(ctx);
+	struct tern_tcp_stream *l;
+	struct tern_tcp_key k;
+
+	if (tc == NULL || p == NULL || (p->local.family != 4 && p->local.family != 6) ||
+	    p->local.port == 0) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	if (!local_addr_ok(ctx, &p->local)) {
+		rte_errno = EADDRNOTAVAIL;
+		return NULL;
+	}
+	memset(&k, 0, sizeof(k));
+	key_set_local(&k, &p->local);
+	if (tcp_listener_exists(tc, &k)) {
+		rte_errno = EADDRINUSE;
+		return NULL;
+	}
+	l = tcp_stream_alloc(tc);
+	if (l == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	l->key = k;
+	l->family = k.family;
+	l->tf |= TF_LISTENER;
+	l->state = TERN_TCP_LISTEN;
+	l->backlog = p->backlog ? p->backlog : TCP_DEF_BACKLOG;
+	stream_params(l, p);
+	tcp_listener_insert(tc, l);
+	return l;
+}
+
+uint16_t
+tern_tcp_accept_burst(struct tern_tcp_stream *l, struct tern_tcp_stream **out, uint16_t n)
+{
+	uint16_t i = 0;
+
+	if (!(l->tf & TF_LISTENER)) {
+		rte_errno = EINVAL;
+		return 0;
+	}
+	while (i < n && l->aq_head != NULL) {
+		struct tern_tcp_stream *s = l->aq_head;
+
+		l->aq_head = s->aq_next;
+		if (l->aq_head == NULL)
+			l->aq_tail = NULL;
+		l->aq_len--;
+		s->aq_next = NULL;
+		s->tf |= TF_ACCEPTED;
+		out[i++] = s;
+		/* what happened before the application knew of it */
+		if (s->rcvq_head != NULL) {
+			s->tf |= TF_READABLE_POSTED;
+			tcp_post(s, TERN_EV_READABLE, 0);
+		}
+		if (s->tf & TF_FIN_RCVD)
+			tcp_post(s, TERN_EV_CLOSED, 0);
+		if (s->err != 0)
+			tcp_post(s, TERN_EV_ERROR, s->err);
+	}
+	if (i == 0)
+		rte_errno = EAGAIN;
+	return i;
+}
+
+/* A free ephemeral port for the 4-tuple in @k (its lport is set). */
+static int
+pick_port(struct tern_tcp_ctx *tc, struct tern_tcp_key *k)
+{
+	unsigned int i, range = TCP_EPHEMERAL_HI - TCP_EPHEMERAL_LO + 1;
+	unsigned int tag;
+
+	for (i = 0; i < range; i++) {
+		uint16_t p = tc->next_ephemeral;
+
+		tc->next_ephemeral = p >= TCP_EPHEMERAL_HI ? TCP_EPHEMERAL_LO : p + 1;
+		k->lport = rte_cpu_to_be_16(p);
+		if (tcp_hash_lookup(tc, k, &tag) == NULL)
+			return 0;
+	}
+	return -EADDRINUSE;
+}
+
+struct tern_tcp_stream *
+tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
+{
+	struct tern_tcp_ctx *tc = tern_tcpc(ctx);
+	const struct tern_tcp_config *cfg;
+	struct tern_tcp_stream *s;
+	struct tern_tcp_key k;
+	struct tern_sockaddr local;
+	uint16_t ifindex;
+	uint8_t nh[16];
+	unsigned int tag;
+	int ret;
+
+	if (tc == NULL || p == NULL || (p->remote.family != 4 && p->remote.family != 6) ||
+	    p->remote.port == 0) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	cfg = &tc->cfg;
+	if (p->local.family != 0 && p->local.family != p->remote.family) {
+		rte_errno = EAFNOSUPPORT;
+		return NULL;
+	}
+	if ((p->remote.family == 4 && p->remote.ip4 == 0) ||
+	    (p->remote.family == 6 && tern_ip6_is_unspec(&p->remote.ip6))) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	local = p->local;
+	local.family = p->remote.family;
+	if (!local_addr_ok(ctx, &local)) {
+		rte_errno = EADDRNOTAVAIL;
+		return NULL;
+	}
+	memset(nh, 0, sizeof(nh));
+	if (local.family == 4)
+		ret = tern_net_route4_lookup(ctx->net, p->remote.ip4, &ifindex, (tern_ip4_t *)nh);
+	else
+		ret = tern_net_route6_lookup(ctx->net, &p->remote.ip6, &ifindex,
+					     (struct tern_ip6 *)nh);
+	if (ret != 0) {
+		rte_errno = ENETUNREACH;
+		return NULL;
+	}
+	if (local.family == 4 && local.ip4 == 0)
+		local.ip4 = tern_iface_src4(&ctx->net->ifaces[ifindex], p->remote.ip4);
+	else if (local.family == 6 && tern_ip6_is_unspec(&local.ip6))
+		local.ip6 = *tern_iface_src6(&ctx->net->ifaces[ifindex], &p->remote.ip6);
+	memset(&k, 0, sizeof(k));
+	key_set_local(&k, &local);
+	key_set_remote(&k, &p->remote);
+	if (k.lport == 0) {
+		if (pick_port(tc, &k) != 0) {
+			rte_errno = EADDRINUSE;
+			return NULL;
+		}
+	} else if (tcp_hash_lookup(tc, &k, &tag) != NULL) {
+		rte_errno = EADDRINUSE;
+		return NULL;
+	}
+	if (tc->nb_conns >= cfg->max_conns) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	s = tcp_stream_alloc(tc);
+	if (s == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	s->key = k;
+	s->family = k.family;
+	s->ifindex = ifindex;
+	memcpy(s->nh, nh, sizeof(nh));
+	stream_params(s, p);
+	if (tcp_hash_add(tc, &k, s, TCP_REC_TCB) != 0) {
+		tcp_stream_free(s);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	s->tf |= TF_IN_HASH;
+	s->rcv_mss = tcp_mss_for(ctx, ifindex, s->family);
+	if (p->mss != 0 && p->mss < s->rcv_mss)
+		s->rcv_mss = p->mss;
+	s->mss = s->family == 4 ? 536 : 1220;
+	s->rcv_ws = (cfg->flags & TERN_TCP_CFG_NO_WSCALE) ? 0 : tcp_wscale_for(s->rcv_buf);
+	if (local.family == 4)
+		s->iss = tern_tcp_isn4(&tc->isn_secret, local.ip4, k.lport, p->remote.ip4,
+				       k.rport, ctx->now_ns);
+	else
+		s->iss = tern_tcp_isn6(&tc->isn_secret, k.laddr, k.lport, k.raddr, k.rport,
+				       ctx->now_ns);
+	s->ts_off = (uint32_t)tern_siphash24(tc->cookie_secret.key, &k, sizeof(k));
+	s->snd_una = s->snd_nxt = s->snd_max = s->iss;
+	s->rto_us = (uint32_t)(cfg->rto_init_ns / 1000);
+	s->idle_ns = ctx->now_ns;
+	tcp_cc_init(s);
+	tcp_set_state(s, TERN_TCP_SYN_SENT);
+	TERN_STAT_INC(ctx, tcp_active_opens);
+	tcp_send_syn(s);
+	return s;
+}
+
+/* Set rte_errno for a receive that found nothing. */
+static int
+recv_empty_errno(struct tern_tcp_stream *s)
+{
+	if (s->tf & TF_LISTENER)
+		return EINVAL;
+	if (s->err != 0)
+		return -s->err;
+	if (s->tf & (TF_FIN_RCVD | TF_RD_SHUT))
+		return 0;
+	if (s->state == TERN_TCP_CLOSED)
+		return ENOTCONN;
+	return EAGAIN;
+}
+
+/*
+ * The application made room in the receive buffer: tell the peer when the
+ * window grew enough to matter (RFC 1122 4.2.3.3), at once.
+ */
+static void
+rcv_window_update(struct tern_tcp_stream *s)
+{
+	uint32_t space, adv;
+
+	if (s->tf & TF_DONE || s->state < TERN_TCP_ESTABLISHED || (s->tf & TF_FIN_RCVD))
+		return;
+	space = tcp_rcv_space(s);
+	adv = SEQ_GT(s->rcv_adv, s->rcv_nxt) ? s->rcv_adv - s->rcv_nxt : 0;
+	if (space > adv && space - adv >= RTE_MIN(2u * s->rcv_mss, s->rcv_buf / 2))
+		tcp_send_ack(s);
+}
+
+uint16_t
+tern_tcp_recv_burst(struct tern_tcp_stream *s, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t i = 0;
+
+	while (i < n && s->rcvq_head != NULL) {
+		struct rte_mbuf *m = s->rcvq_head;
+
+		s->rcvq_head = m->next;
+		m->next = NULL;
+		s->rcvq_bytes -= m->data_len;
+		pkts[i++] = m;
+	}
+	if (s->rcvq_head == NULL) {
+		s->rcvq_tail = NULL;
+		s->tf &= ~TF_READABLE_POSTED;
+	}
+	if (i == 0) {
+		rte_errno = recv_empty_errno(s);
+		return 0;
+	}
+	rcv_window_update(s);
+	return i;
+}
+
+ssize_t
+tern_tcp_read(struct tern_tcp_stream *s, void *buf, size_t len)
+{
+	uint8_t *p = buf;
+	size_t done = 0;
+
+	while (done < len && s->rcvq_head != NULL) {
+		struct rte_mbuf *m = s->rcvq_head;
+		uint32_t n = RTE_MIN((size_t)m->data_len, len - done);
+
+		memcpy(p + done, rte_pktmbuf_mtod(m, const void *), n);
+		done += n;
+		s->rcvq_bytes -= n;
+		if (n == m->data_len) {
+			s->rcvq_head = m->next;
+			m->next = NULL;
+			rte_pktmbuf_free_seg(m);
+		} else {
+			m->data_off += (uint16_t)n;
+			m->data_len -= (uint16_t)n;
+			m->pkt_len = m->data_len;
+		}
+	}
+	if (s->rcvq_head == NULL) {
+		s->rcvq_tail = NULL;
+		s->tf &= ~TF_READABLE_POSTED;
+	}
+	if (done == 0 && len > 0) {
+		int e = recv_empty_errno(s);
+
+		return e == 0 ? 0 : -e;
+	}
+	rcv_window_update(s);
+	return (ssize_t)done;
+}
+
+/* Why a send cannot queue data now (0: it can). */
+static int
+send_check(const struct tern_tcp_stream *s)
+{
+	if (s->tf & TF_LISTENER)
+		return EINVAL;
+	if (s->err != 0)
+		return -s->err;
+	if (s->tf & TF_FIN_QUEUED)
+		return EPIPE;
+	switch (s->state) {
+	case TERN_TCP_SYN_SENT:
+	case TERN_TCP_SYN_RECEIVED:
+	case TERN_TCP_ESTABLISHED:
+	case TERN_TCP_CLOSE_WAIT:
+		return 0;
+	case TERN_TCP_CLOSED:
+		return ENOTCONN;
+	default:
+		return EPIPE;
+	}
+}
+
+static inline uint32_t
+snd_space(const struct tern_tcp_stream *s)
+{
+	uint32_t used = s->sndq_bytes + s->rtxq_bytes;
+
+	return s->snd_buf > used ? s->snd_buf - used : 0;
+}
+
+/* Append one mbuf (a chain) to the send queue, one segment at a time. */
+static void
+sndq_append(struct tern_tcp_stream *s, struct rte_mbuf *m)
+{
+	s->sndq_bytes += m->pkt_len;
+	while (m != NULL) {
+		struct rte_mbuf *next = m->next;
+
+		m->next = NULL;
+		m->nb_segs = 1;
+		m->pkt_len = m->data_len;
+		if (m->data_len == 0) {
+			rte_pktmbuf_free_seg(m);
+		} else {
+			if (s->sndq_tail == NULL)
+				s->sndq_head = m;
+			else
+				s->sndq_tail->next = m;
+			s->sndq_tail = m;
+		}
+		m = next;
+	}
+}
+
+static void
+send_kick(struct tern_tcp_stream *s)
+{
+	if (s->state >= TERN_TCP_ESTABLISHED)
+		tcp_output(s);
+}
+
+uint16_t
+tern_tcp_send_burst(struct tern_tcp_stream *s, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t i;
+	int e = send_check(s);
+
+	if (e != 0) {
+		rte_errno = e;
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		uint32_t space = snd_space(s);
+
+		if (pkts[i]->pkt_len > space &&
+		    (s->sndq_bytes + s->rtxq_bytes > 0 || space == 0)) {
+			s->tf |= TF_WANT_WRITABLE;
+			rte_errno = EAGAIN;
+			break;
+		}
+		sndq_append(s, pkts[i]);
+	}
+	if (i > 0)
+		send_kick(s);
+	return i;
+}
+
+ssize_t
+tern_tcp_write(struct tern_tcp_stream *s, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	size_t done = 0, want;
+	uint32_t seg = s->mss;
+	int e = send_check(s);
+
+	if (e != 0)
+		return -e;
+	want = RTE_MIN(len, (size_t)snd_space(s));
+	if (want == 0 && len > 0) {
+		s->tf |= TF_WANT_WRITABLE;
+		return -EAGAIN;
+	}
+	/* fill the last queued mbuf up to a segment first */
+	if (s->sndq_tail != NULL && RTE_MBUF_DIRECT(s->sndq_tail) &&
+	    rte_mbuf_refcnt_read(s->sndq_tail) == 1 && s->sndq_tail->data_len < seg) {
+		struct rte_mbuf *t = s->sndq_tail;
+		uint32_t n = tcp_min(tcp_min((uint32_t)want, seg - t->data_len),
+				     rte_pktmbuf_tailroom(t));
+
+		if (n > 0) {
+			memcpy(rte_pktmbuf_mtod_offset(t, uint8_t *, t->data_len), p, n);
+			t->data_len += (uint16_t)n;
+			t->pkt_len = t->data_len;
+			s->sndq_bytes += n;
+			done += n;
+		}
+	}
+	while (done < want) {
+		struct rte_mbuf *m = tern_ctx_alloc_mbuf(s->ctx);
+		uint32_t n;
+
+		if (m == NULL)
+			break;
+		m->data_off = 0;	/* headers go in a separate mbuf */
+		n = tcp_min(tcp_min((uint32_t)(want - done), seg), rte_pktmbuf_tailroom(m));
+		memcpy(rte_pktmbuf_append(m, (uint16_t)n), p + done, n);
+		sndq_append(s, m);
+		done += n;
+	}
+	if (done == 0)
+		return -ENOBUFS;
+	if (done < len)
+		s->tf |= TF_WANT_WRITABLE;
+	send_kick(s);
+	return (ssize_t)done;
+}
+
+void
+tern_tcp_push(struct tern_tcp_stream *s)
+{
+	s->tf |= TF_PUSH;
+	send_kick(s);
+}
+
+/* Queue our FIN after the data and move to the state that waits for it. */
+static void
+shut_write(struct tern_tcp_stream *s)
+{
+	if (s->tf & (TF_FIN_QUEUED | TF_DONE))
+		return;
+	s->tf |= TF_FIN_QUEUED;
+	switch (s->state) {
+	case TERN_TCP_ESTABLISHED:
+		tcp_set_state(s, TERN_TCP_FIN_WAIT_1);
+		break;
+	case TERN_TCP_CLOSE_WAIT:
+		tcp_set_state(s, TERN_TCP_LAST_ACK);
+		break;
+	default:
+		return;		/* SYN_SENT / SYN_RECEIVED: when established */
+	}
+	tcp_output(s);
+}
+
+int
+tern_tcp_shutdown(struct tern_tcp_stream *s, int how)
+{
+	if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR)
+		return -EINVAL;
+	if ((s->tf & TF_LISTENER) || s->state == TERN_TCP_CLOSED)
+		return -ENOTCONN;
+	if (how != SHUT_WR) {
+		s->tf |= TF_RD_SHUT;
+		rte_pktmbuf_free(s->rcvq_head);
+		s->rcvq_head = s->rcvq_tail = NULL;
+		s->rcvq_bytes = 0;
+	}
+	if (how != SHUT_RD)
+		shut_write(s);
+	return 0;
+}
+
+/* Reset and forget a connection (no event reaches the application). */
+static void
+conn_reset(struct tern_tcp_stream *s)
+{
+	if (!(s->tf & TF_DONE) && s->state != TERN_TCP_SYN_SENT)
+		tcp_send_ctl(s, TH_RST | TH_ACK, s->snd_nxt);
+	s->tf |= TF_APP_CLOSED;
+	tcp_drop(s, 0);
+	tcp_conn_done(s);
+}
+
+static void
+listener_close(struct tern_tcp_stream *l)
+{
+	struct tern_tcp_ctx *tc = l->tc;
+	struct tern_tcp_stream *s;
+
+	tcp_listener_remove(tc, l);
+	tcp_listener_purge_syn(tc, l);
+	while ((s = l->aq_head) != NULL) {
+		l->aq_head = s->aq_next;
+		s->aq_next = NULL;
+		conn_reset(s);
+	}
+	l->aq_tail = NULL;
+	l->aq_len = 0;
+	tcp_stream_free(l);
+}
+
+void
+tern_tcp_close(struct tern_tcp_stream *s)
+{
+	if (s == NULL)
+		return;
+	tern_ctx_cancel_events(s->ctx, s);
+	if (s->tf & TF_LISTENER) {
+		listener_close(s);
+		return;
+	}
+	s->tf |= TF_APP_CLOSED;
+	if (s->tf & TF_DONE) {
+		tcp_conn_done(s);
+		return;
+	}
+	/* unread data, or never connected: reset (RFC 9293 3.10.4, RFC 2525 2.17) */
+	if (s->rcvq_bytes > 0 || s->state == TERN_TCP_SYN_SENT) {
+		conn_reset(s);
+		return;
+	}
+	shut_write(s);
+	if (s->state == TERN_TCP_FIN_WAIT_2)
+		tcp_timer_set(s, TCP_T_KEEP, s->ctx->now_ns + s->tc->cfg.fin_wait2_ns);
+	if ((s->tf & TF_DONE) && !(s->tf & TF_DIRTY))
+		tcp_conn_done(s);
+}
+
+void
+tern_tcp_abort(struct tern_tcp_stream *s)
+{
+	if (s == NULL)
+		return;
+	if (s->tf & TF_LISTENER) {
+		tern_tcp_close(s);
+		return;
+	}
+	tern_ctx_cancel_events(s->ctx, s);
+	conn_reset(s);
+}
+
+enum tern_tcp_state
+tern_tcp_state(const struct tern_tcp_stream *s)
+{
+	return (enum tern_tcp_state)s->state;
+}
+
+void
+tern_tcp_local(const struct tern_tcp_stream *s, struct tern_sockaddr *sa)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->family = s->key.family;
+	sa->port = s->key.lport;
+	if (sa->family == 4)
+		memcpy(&sa->ip4, s->key.laddr, 4);
+	else
+		memcpy(&sa->ip6, s->key.laddr, 16);
+}
+
+void
+tern_tcp_remote(const struct tern_tcp_stream *s, struct tern_sockaddr *sa)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->family = s->key.family;
+	sa->port = s->key.rport;
+	if (sa->family == 4)
+		memcpy(&sa->ip4, s->key.raddr, 4);
+	else
+		memcpy(&sa->ip6, s->key.raddr, 16);
+}
+
+uint64_t
+tern_tcp_udata(const struct tern_tcp_stream *s)
+{
+	return s->udata;
+}
+
+void
+tern_tcp_set_udata(struct tern_tcp_stream *s, uint64_t udata)
+{
+	s->udata = udata;
+}
+
+int
+tern_tcp_error(struct tern_tcp_stream *s)
+{
+	int e = s->err;
+
+	s->err = 0;
+	return e;
+}
+
+void
+tern_tcp_set_nodelay(struct tern_tcp_stream *s, bool on)
+{
+	if (on) {
+		s->tf |= TF_NODELAY;
+		send_kick(s);
+	} else {
+		s->tf &= ~TF_NODELAY;
+	}
+}
+
+void
+tern_tcp_set_keepalive(struct tern_tcp_stream *s, bool on, uint64_t idle_ns, uint64_t intvl_ns,
+		       uint32_t cnt)
+{
+	const struct tern_tcp_config *cfg = &s->tc->cfg;
+
+	s->keepidle_ns = idle_ns ? idle_ns : cfg->keepidle_ns;
+	s->keepintvl_ns = intvl_ns ? intvl_ns : cfg->keepintvl_ns;
+	s->keepcnt = cnt ? cnt : cfg->keepcnt;
+	if (!on) {
+		s->tf &= ~TF_KEEPALIVE;
+		return;
+	}
+	s->tf |= TF_KEEPALIVE;
+	if (s->tf & TF_LISTENER) {
+		s->param_flags |= TERN_TCP_F_KEEPALIVE;
+		return;
+	}
+	s->kprobes = 0;
+	if (!(s->tf & TF_DONE) && s->state >= TERN_TCP_ESTABLISHED)
+		tcp_timer_set(s, TCP_T_KEEP, s->idle_ns + s->keepidle_ns);
+}
+
+uint32_t
+tern_tcp_rx_bytes(const struct tern_tcp_stream *s)
+{
+	return s->rcvq_bytes;
+}
+
+uint32_t
+tern_tcp_tx_space(const struct tern_tcp_stream *s)
+{
+	return send_check(s) != 0 ? 0 : snd_space(s);
+}
+
+void
+tern_tcp_info(const struct tern_tcp_stream *s, struct tern_tcp_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->state = s->state;
+	info->snd_wscale = (s->tf & TF_WS_OK) ? s->snd_ws : 0;
+	info->rcv_wscale = (s->tf & TF_WS_OK) ? s->rcv_ws : 0;
+	info->ts_ok = !!(s->tf & TF_TS_OK);
+	info->sack_ok = !!(s->tf & TF_SACK_OK);
+	info->mss = s->mss;
+	info->rtt_us = s->srtt >> TCP_RTT_SHIFT;
+	info->rttvar_us = s->rttvar >> TCP_RTTVAR_SHIFT;
+	info->rto_us = s->rto_us;
+	info->cwnd = s->cwnd;
+	info->ssthresh = s->ssthresh;
+	info->snd_wnd = s->snd_wnd;
+	info->rcv_wnd = SEQ_GT(s->rcv_adv, s->rcv_nxt) ? s->rcv_adv - s->rcv_nxt : 0;
+	info->unacked = s->snd_max - s->snd_una;
+	info->bytes_sent = s->bytes_sent;
+	info->bytes_received = s->bytes_received;
+	info->segs_retrans = s->segs_retrans;
+}

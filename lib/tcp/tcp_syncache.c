@@ -1,0 +1,489 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "tern_tcp_priv.h"
+
+/*
+ * Passive opens. A SYN to a listener gets a small syncache entry (struct
+ * tern_tcp_syn, in the connection hash) and a SYN-ACK; the full control
+ * block is made only when the handshake's ACK arrives. When the syncache
+ * is full (or always, if configured) the SYN-ACK carries a SYN cookie
+ * instead (RFC 4987 3.6) and nothing is kept: the ACK rebuilds the
+ * connection from the cookie and the timestamp echo.
+ */
+
+static void tcp_syn_timer(struct tern_timer *t, void *arg);
+
+int
+tcp_syncache_init(struct tern_tcp_ctx *tc)
+{
+	uint32_t i, n = tc->cfg.syncache_size;
+
+	tc->syn_mem = rte_zmalloc_socket("tern_tcp_syn", sizeof(*tc->syn_mem) * n,
+					 RTE_CACHE_LINE_SIZE, tc->ctx->socket_id);
+	if (tc->syn_mem == NULL)
+		return -ENOMEM;
+	for (i = n; i-- > 0;) {
+		tc->syn_mem[i].free_next = tc->syn_free;
+		tc->syn_free = &tc->syn_mem[i];
+	}
+	return 0;
+}
+
+void
+tcp_syncache_fini(struct tern_tcp_ctx *tc)
+{
+	uint32_t i;
+
+	if (tc->syn_mem == NULL)
+		return;
+	for (i = 0; i < tc->cfg.syncache_size; i++)
+		if (tc->syn_mem[i].listener != NULL)
+			tern_ctx_timer_cancel(tc->ctx, &tc->syn_mem[i].timer);
+	rte_free(tc->syn_mem);
+	tc->syn_mem = NULL;
+}
+
+/* Release an entry; @unhash: also remove it from the connection hash. */
+static void
+syn_release(struct tern_tcp_ctx *tc, struct tern_tcp_syn *sc, bool unhash)
+{
+	if (unhash)
+		tcp_hash_del(tc, &sc->key);
+	tern_ctx_timer_cancel(tc->ctx, &sc->timer);
+	sc->listener = NULL;
+	sc->free_next = tc->syn_free;
+	tc->syn_free = sc;
+	tc->nb_syn--;
+}
+
+void
+tcp_syn_free(struct tern_tcp_ctx *tc, struct tern_tcp_syn *sc)
+{
+	syn_release(tc, sc, true);
+}
+
+void
+tcp_listener_purge_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l)
+{
+	uint32_t i;
+
+	for (i = 0; i < tc->cfg.syncache_size; i++)
+		if (tc->syn_mem[i].listener == l)
+			syn_release(tc, &tc->syn_mem[i], true);
+}
+
+/* Our receive window shift for connections of listener @l (0: none). */
+static uint8_t
+listener_ws(const struct tern_tcp_ctx *tc, const struct tern_tcp_stream *l)
+{
+	if (tc->cfg.flags & TERN_TCP_CFG_NO_WSCALE)
+		return 0;
+	return tcp_wscale_for(l->param_rcvbuf);
+}
+
+static uint16_t
+key_mss(const struct tern_tcp_ctx *tc, const struct tern_tcp_key *k)
+{
+	uint16_t ifindex = 0;
+	uint8_t nh[16];
+
+	if (k->family == 4) {
+		tern_ip4_t dst;
+
+		memcpy(&dst, k->raddr, 4);
+		if (tern_net_route4_lookup(tc->ctx->net, dst, &ifindex, (tern_ip4_t *)nh) != 0)
+			ifindex = 0;
+	} else if (tern_net_route6_lookup(tc->ctx->net, (const struct tern_ip6 *)k->raddr,
+					  &ifindex, (struct tern_ip6 *)nh) != 0) {
+		ifindex = 0;
+	}
+	return tcp_mss_for(tc->ctx, ifindex, k->family);
+}
+
+/* Send the SYN-ACK for what a SYN offered. */
+static void
+send_synack(struct tern_tcp_ctx *tc, const struct tern_tcp_stream *l, const struct tern_tcp_key *k,
+	    uint32_t iss, uint32_t irs, int peer_ws, bool sack, bool ts, uint32_t tsval,
+	    uint32_t tsecr)
+{
+	struct tern_tcp_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.flags = TERN_TCP_OPT_F_MSS;
+	o.mss = key_mss(tc, k);
+	if (peer_ws >= 0 && !(tc->cfg.flags & TERN_TCP_CFG_NO_WSCALE)) {
+		o.flags |= TERN_TCP_OPT_F_WS;
+		o.wscale = listener_ws(tc, l);
+	}
+	if (sack && !(tc->cfg.flags & TERN_TCP_CFG_NO_SACK)) {
+		o.flags |= TERN_TCP_OPT_F_SACK_PERM;
+		o.sack_permitted = true;
+	}
+	if (ts && !(tc->cfg.flags & TERN_TCP_CFG_NO_TS)) {
+		o.flags |= TERN_TCP_OPT_F_TS;
+		o.ts_val = tsval;
+		o.ts_ecr = tsecr;
+	}
+	tcp_send_raw(tc->ctx, k, 0, iss, irs + 1, TH_SYN | TH_ACK,
+		     (uint16_t)RTE_MIN(l->param_rcvbuf, 65535u), &o, true);
+}
+
+static void
+syn_send_synack(struct tern_tcp_ctx *tc, struct tern_tcp_syn *sc)
+{
+	send_synack(tc, sc->listener, &sc->key, sc->iss, sc->irs,
+		    sc->peer_ws == 0xff ? -1 : sc->peer_ws, sc->sack_ok, sc->ts_ok,
+		    tcp_ts_now(tc) + sc->ts_off, sc->ts_recent);
+}
+
+static uint64_t
+syn_rto(const struct tern_tcp_ctx *tc, unsigned int tries)
+{
+	uint64_t t = tc->cfg.rto_init_ns << RTE_MIN(tries, 16u);
+
+	return RTE_MIN(t, tc->cfg.rto_max_ns);
+}
+
+static void
+tcp_syn_timer(struct tern_timer *t, void *arg)
+{
+	struct tern_tcp_syn *sc = arg;
+	struct tern_tcp_ctx *tc = tern_tcpc(sc->listener->ctx);
+
+	RTE_SET_USED(t);
+	if (sc->tries >= tc->cfg.syn_retries) {
+		TERN_STAT_INC(tc->ctx, tcp_attempt_fails);
+		tcp_syn_free(tc, sc);
+		return;
+	}
+	sc->tries++;
+	TERN_STAT_INC(tc->ctx, tcp_synack_retrans);
+	syn_send_synack(tc, sc);
+	tern_ctx_timer_arm(tc->ctx, &sc->timer, tc->ctx->now_ns + syn_rto(tc, sc->tries));
+}
+
+static uint32_t
+key_isn(const struct tern_tcp_ctx *tc, const struct tern_tcp_key *k)
+{
+	if (k->family == 4) {
+		uint32_t la, ra;
+
+		memcpy(&la, k->laddr, 4);
+		memcpy(&ra, k->raddr, 4);
+		return tern_tcp_isn4(&tc->isn_secret, la, k->lport, ra, k->rport,
+				     tc->ctx->now_ns);
+	}
+	return tern_tcp_isn6(&tc->isn_secret, k->laddr, k->lport, k->raddr, k->rport,
+			     tc->ctx->now_ns);
+}
+
+/* A per-connection timestamp offset (RFC 7323 5.4 suggests randomizing it). */
+static uint32_t
+key_ts_off(const struct tern_tcp_ctx *tc, const struct tern_tcp_key *k)
+{
+	return (uint32_t)tern_siphash24(tc->cookie_secret.key, k, sizeof(*k));
+}
+
+static uint32_t
+key_cookie(const struct tern_tcp_ctx *tc, const struct tern_tcp_key *k, uint32_t irs,
+	   uint16_t peer_mss, uint16_t *mss)
+{
+	if (k->family == 4) {
+		uint32_t la, ra;
+
+		memcpy(&la, k->laddr, 4);
+		memcpy(&ra, k->raddr, 4);
+		return tern_tcp_cookie4(&tc->cookie_secret, la, k->lport, ra, k->rport, irs,
+					peer_mss, tc->ctx->now_ns, mss);
+	}
+	return tern_tcp_cookie6(&tc->cookie_secret, k->laddr, k->lport, k->raddr, k->rport, irs,
+				peer_mss, tc->ctx->now_ns, mss);
+}
+
+static int
+key_cookie_check(const struct tern_tcp_ctx *tc, const struct tern_tcp_key *k, uint32_t irs,
+		 uint32_t cookie, uint16_t *mss)
+{
+	if (k->family == 4) {
+		uint32_t la, ra;
+
+		memcpy(&la, k->laddr, 4);
+		memcpy(&ra, k->raddr, 4);
+		return tern_tcp_cookie_check4(&tc->cookie_secret, la, k->lport, ra, k->rport, irs,
+					      cookie, tc->ctx->now_ns, mss);
+	}
+	return tern_tcp_cookie_check6(&tc->cookie_secret, k->laddr, k->lport, k->raddr, k->rport,
+				      irs, cookie, tc->ctx->now_ns, mss);
+}
+
+void
+tcp_syn_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbuf *m,
+	      const struct tern_ip_info *ip, struct tcp_seg_in *si)
+{
+	const struct tern_tcp_config *cfg = &tc->cfg;
+	const struct tern_tcp_opts *o = &si->opts;
+	uint16_t peer_mss = (o->flags & TERN_TCP_OPT_F_MSS) ? o->mss :
+		(ip->family == 4 ? 536 : 1220);
+	bool ts = (o->flags & TERN_TCP_OPT_F_TS) && !(cfg->flags & TERN_TCP_CFG_NO_TS);
+	bool sack = o->sack_permitted && !(cfg->flags & TERN_TCP_CFG_NO_SACK);
+	int peer_ws = (o->flags & TERN_TCP_OPT_F_WS) ? o->wscale : -1;
+	struct tern_tcp_syn *sc;
+	struct tern_tcp_key k;
+
+	tcp_key_make(&k, ip, si->th->src_port, si->th->dst_port);
+	if (l->aq_len >= l->backlog) {
+		TERN_STAT_INC(tc->ctx, drop_tcp_backlog);
+		goto drop;
+	}
+	if ((cfg->flags & TERN_TCP_CFG_COOKIES_ALWAYS) || tc->syn_free == NULL) {
+		uint16_t mss;
+		uint32_t cookie, tsval = 0;
+
+		if (!(cfg->flags & TERN_TCP_CFG_COOKIES_ALWAYS))
+			TERN_STAT_INC(tc->ctx, tcp_syncache_overflow);
+		if (cfg->flags & TERN_TCP_CFG_NO_COOKIES) {
+			TERN_STAT_INC(tc->ctx, drop_tcp_syncache);
+			goto drop;
+		}
+		cookie = key_cookie(tc, &k, si->seq, peer_mss, &mss);
+		if (ts)
+			tsval = tern_tcp_cookie_tsval(tcp_ts_now(tc),
+						      (peer_ws >= 0 &&
+						       !(cfg->flags & TERN_TCP_CFG_NO_WSCALE)) ?
+						      peer_ws : -1, sack);
+		/* Without timestamps nothing carries the options: offer none. */
+		send_synack(tc, l, &k, cookie, si->seq, ts ? peer_ws : -1, ts && sack, ts, tsval,
+			    o->ts_val);
+		TERN_STAT_INC(tc->ctx, tcp_cookies_sent);
+		goto drop;
+	}
+	sc = tc->syn_free;
+	tc->syn_free = sc->free_next;
+	memset(sc, 0, sizeof(*sc));
+	sc->key = k;
+	sc->listener = l;
+	sc->irs = si->seq;
+	sc->iss = key_isn(tc, &k);
+	sc->peer_mss = peer_mss;
+	sc->peer_ws = peer_ws >= 0 ? (uint8_t)peer_ws : 0xff;
+	sc->sack_ok = sack;
+	sc->ts_ok = ts;
+	sc->ts_recent = ts ? o->ts_val : 0;
+	sc->ts_off = ts ? key_ts_off(tc, &k) : 0;
+	sc->peer_wnd = si->wnd;
+	tern_timer_init(&sc->timer, tcp_syn_timer, sc);
+	if (tcp_hash_add(tc, &k, sc, TCP_REC_SYN) != 0) {
+		sc->listener = NULL;
+		sc->free_next = tc->syn_free;
+		tc->syn_free = sc;
+		TERN_STAT_INC(tc->ctx, drop_tcp_nomem);
+		goto drop;
+	}
+	tc->nb_syn++;
+	TERN_STAT_INC(tc->ctx, tcp_syncache_added);
+	syn_send_synack(tc, sc);
+	tern_ctx_timer_arm(tc->ctx, &sc->timer, tc->ctx->now_ns + syn_rto(tc, 0));
+drop:
+	rte_pktmbuf_free(m);
+}
+
+/* Queue an established passive connection on its listener. */
+void
+tcp_accept_enqueue(struct tern_tcp_stream *s)
+{
+	struct tern_tcp_stream *l = s->listener;
+
+	s->aq_next = NULL;
+	if (l->aq_tail == NULL)
+		l->aq_head = s;
+	else
+		l->aq_tail->aq_next = s;
+	l->aq_tail = s;
+	if (l->aq_len++ == 0)
+		tcp_post(l, TERN_EV_ACCEPT, 0);
+}
+
+struct tern_tcp_stream *
+tcp_stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
+		    const struct tern_tcp_key *k, uint16_t ifindex, uint32_t iss, uint32_t irs,
+		    uint16_t peer_mss, int peer_ws, bool sack_ok, bool ts_ok, uint32_t ts_recent,
+		    uint32_t ts_off)
+{
+	struct tern_tcp_stream *s;
+	int ret;
+
+	RTE_SET_USED(ifindex);
+	if (tc->nb_conns >= tc->cfg.max_conns) {
+		TERN_STAT_INC(tc->ctx, drop_tcp_nomem);
+		return NULL;
+	}
+	s = tcp_stream_alloc(tc);
+	if (s == NULL) {
+		TERN_STAT_INC(tc->ctx, drop_tcp_nomem);
+		return NULL;
+	}
+	s->key = *k;
+	s->family = k->family;
+	if (k->family == 4) {
+		tern_ip4_t dst;
+
+		memcpy(&dst, k->raddr, 4);
+		ret = tern_net_route4_lookup(tc->ctx->net, dst, &s->ifindex, (tern_ip4_t *)s->nh);
+	} else {
+		ret = tern_net_route6_lookup(tc->ctx->net, (const struct tern_ip6 *)k->raddr,
+					     &s->ifindex, (struct tern_ip6 *)s->nh);
+	}
+	if (ret != 0 || tcp_hash_add(tc, k, s, TCP_REC_TCB) != 0) {
+		TERN_STAT_INC(tc->ctx, drop_tcp_nomem);
+		tcp_stream_free(s);
+		return NULL;
+	}
+	s->tf |= TF_IN_HASH | TF_SYN_RECV_PASSIVE;
+	s->listener = l;
+	s->udata = l->udata;
+	s->snd_buf = l->param_sndbuf;
+	s->rcv_buf = l->param_rcvbuf;
+	if (l->param_flags & TERN_TCP_F_NODELAY)
+		s->tf |= TF_NODELAY;
+	if (l->param_flags & TERN_TCP_F_KEEPALIVE)
+		s->tf |= TF_KEEPALIVE;
+	s->keepidle_ns = l->keepidle_ns;
+	s->keepintvl_ns = l->keepintvl_ns;
+	s->keepcnt = l->keepcnt;
+	s->iss = iss;
+	s->irs = irs;
+	s->snd_una = s->snd_nxt = s->snd_max = iss + 1;
+	s->rcv_nxt = irs + 1;
+	s->rcv_adv = s->rcv_nxt + RTE_MIN(s->rcv_buf, 65535u);
+	s->last_ack_sent = s->rcv_nxt;
+	s->snd_wl1 = irs;
+	s->snd_wl2 = iss;
+	s->rcv_mss = tcp_mss_for(tc->ctx, s->ifindex, s->family);
+	s->mss = RTE_MIN(peer_mss, s->rcv_mss);
+	if (l->param_mss != 0 && l->param_mss < s->rcv_mss)
+		s->rcv_mss = l->param_mss;
+	if (peer_ws >= 0 && !(tc->cfg.flags & TERN_TCP_CFG_NO_WSCALE)) {
+		s->tf |= TF_WS_OK;
+		s->snd_ws = (uint8_t)peer_ws;
+		s->rcv_ws = listener_ws(tc, l);
+	}
+	if (ts_ok) {
+		s->tf |= TF_TS_OK;
+		s->ts_recent = ts_recent;
+		s->ts_recent_ns = tc->ctx->now_ns;
+		s->ts_off = ts_off;
+	}
+	if (sack_ok)
+		s->tf |= TF_SACK_OK;
+	s->rto_us = (uint32_t)(tc->cfg.rto_init_ns / 1000);
+	s->idle_ns = tc->ctx->now_ns;
+	tcp_cc_init(s);
+	tcp_set_state(s, TERN_TCP_ESTABLISHED);
+	if (s->tf & TF_KEEPALIVE)
+		tcp_timer_set(s, TCP_T_KEEP, tc->ctx->now_ns + s->keepidle_ns);
+	TERN_STAT_INC(tc->ctx, tcp_passive_opens);
+	return s;
+}
+
+/* The rest of the handshake's ACK goes through the connection's input. */
+static void
+finish_passive(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in *si)
+{
+	tcp_accept_enqueue(s);
+	tcp_conn_input(s, si->len > 0 ? m : NULL, si);
+	if (si->len == 0)
+		rte_pktmbuf_free(m);
+}
+
+/* A segment for a syncache entry (SYN_RECEIVED). */
+void
+tcp_syn_ack_input(struct tern_tcp_ctx *tc, struct tern_tcp_syn *sc, struct rte_mbuf *m,
+		  const struct tern_ip_info *ip, struct tcp_seg_in *si)
+{
+	struct tern_tcp_stream *l = sc->listener, *s;
+
+	RTE_SET_USED(ip);
+	if (si->flags & TH_RST) {
+		/* RFC 5961 3.2 for SYN_RECEIVED: exactly RCV.NXT */
+		if (si->seq == sc->irs + 1) {
+			TERN_STAT_INC(tc->ctx, tcp_in_rsts);
+			TERN_STAT_INC(tc->ctx, tcp_attempt_fails);
+			tcp_syn_free(tc, sc);
+		} else {
+			TERN_STAT_INC(tc->ctx, drop_tcp_rst_invalid);
+		}
+		goto drop;
+	}
+	if (si->flags & TH_SYN) {
+		/* our SYN-ACK was lost: a retransmitted SYN gets it again */
+		if (!(si->flags & TH_ACK) && si->seq == sc->irs)
+			syn_send_synack(tc, sc);
+		goto drop;
+	}
+	if (!(si->flags & TH_ACK)) {
+		TERN_STAT_INC(tc->ctx, drop_tcp_no_ack);
+		goto drop;
+	}
+	if (si->ack != sc->iss + 1) {
+		tcp_send_rst_reply(tc->ctx, ip, si);
+		goto drop;
+	}
+	if (l->aq_len >= l->backlog) {
+		TERN_STAT_INC(tc->ctx, drop_tcp_backlog);
+		goto drop;	/* the peer retransmits; the entry's timer resends the SYN-ACK */
+	}
+	s = tcp_stream_from_syn(tc, l, &sc->key, sc->ifindex, sc->iss, sc->irs, sc->peer_mss,
+				sc->peer_ws == 0xff ? -1 : sc->peer_ws, sc->sack_ok, sc->ts_ok,
+				sc->ts_recent, sc->ts_off);
+	if (s == NULL)
+		goto drop;
+	/* the control block took the entry's place in the hash */
+	syn_release(tc, sc, false);
+	finish_passive(s, m, si);
+	return;
+drop:
+	rte_pktmbuf_free(m);
+}
+
+bool
+tcp_cookie_ack_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbuf *m,
+		     const struct tern_ip_info *ip, struct tcp_seg_in *si)
+{
+	const struct tern_tcp_opts *o = &si->opts;
+	struct tern_tcp_stream *s;
+	struct tern_tcp_key k;
+	uint16_t mss;
+	int ws = -1;
+	bool sack = false, ts = false;
+
+	if (tc->cfg.flags & TERN_TCP_CFG_NO_COOKIES)
+		return false;
+	tcp_key_make(&k, ip, si->th->src_port, si->th->dst_port);
+	if (key_cookie_check(tc, &k, si->seq - 1, si->ack - 1, &mss) != 0) {
+		TERN_STAT_INC(tc->ctx, drop_tcp_bad_cookie);
+		return false;
+	}
+	if (l->aq_len >= l->backlog) {
+		TERN_STAT_INC(tc->ctx, drop_tcp_backlog);
+		rte_pktmbuf_free(m);
+		return true;
+	}
+	if ((o->flags & TERN_TCP_OPT_F_TS) && !(tc->cfg.flags & TERN_TCP_CFG_NO_TS) &&
+	    tern_tcp_cookie_ts_decode(o->ts_ecr, &ws, &sack) == 0)
+		ts = true;
+	s = tcp_stream_from_syn(tc, l, &k, ip->ifindex, si->ack - 1, si->seq - 1, mss,
+				ts ? ws : -1, ts && sack, ts, o->ts_val, 0);
+	if (s == NULL) {
+		rte_pktmbuf_free(m);
+		return true;
+	}
+	TERN_STAT_INC(tc->ctx, tcp_cookies_ok);
+	finish_passive(s, m, si);
+	return true;
+}

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#include <errno.h>
+
+#include "tern_tcp_priv.h"
+
+/*
+ * Per-connection timers. A connection has four deadlines (retransmission,
+ * persist, delayed ACK, and one for keepalive / FIN_WAIT_2 / connection
+ * establishment) but a single wheel timer, armed at the earliest: setting a
+ * later deadline costs nothing, clearing one leaves the wheel timer to fire
+ * early and re-arm itself. RTO per RFC 6298 (Karn's rule, backoff, bounds).
+ */
+
+static void
+tcp_timer_rearm(struct tern_tcp_stream *s)
+{
+	uint64_t next = UINT64_MAX;
+	unsigned int i;
+
+	for (i = 0; i < TCP_T_NB; i++)
+		if (s->tmr[i] != 0 && s->tmr[i] < next)
+			next = s->tmr[i];
+	if (next == UINT64_MAX) {
+		tern_ctx_timer_cancel(s->ctx, &s->timer);
+		return;
+	}
+	tern_ctx_timer_arm(s->ctx, &s->timer, next);
+}
+
+void
+tcp_timer_set(struct tern_tcp_stream *s, enum tcp_timer_id id, uint64_t deadline)
+{
+	if (deadline == 0)
+		deadline = 1;
+	s->tmr[id] = deadline;
+	/* the wheel timer fires at its tick: only move it earlier */
+	if (!tern_timer_pending(&s->timer) ||
+	    deadline < s->timer.expire * s->ctx->wheel.tick_ns)
+		tern_ctx_timer_arm(s->ctx, &s->timer, deadline);
+}
+
+void
+tcp_timer_clear(struct tern_tcp_stream *s, enum tcp_timer_id id)
+{
+	s->tmr[id] = 0;
+}
+
+void
+tcp_timer_stop_all(struct tern_tcp_stream *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < TCP_T_NB; i++)
+		s->tmr[i] = 0;
+	tern_ctx_timer_cancel(s->ctx, &s->timer);
+}
+
+uint64_t
+tcp_rto_ns(const struct tern_tcp_stream *s)
+{
+	const struct tern_tcp_config *cfg = &s->tc->cfg;
+	uint64_t rto = (uint64_t)s->rto_us * 1000;
+	unsigned int b = s->backoff;
+
+	while (b-- > 0 && rto < cfg->rto_max_ns)
+		rto <<= 1;
+	if (rto > cfg->rto_max_ns)
+		rto = cfg->rto_max_ns;
+	return rto;
+}
+
+void
+tcp_rtx_arm(struct tern_tcp_stream *s)
+{
+	tcp_timer_set(s, TCP_T_RTX, s->ctx->now_ns + tcp_rto_ns(s));
+}
+
+/* RFC 6298 2.2-2.4: fold an RTT sample into SRTT and RTTVAR and set the RTO. */
+void
+tcp_rtt_sample(struct tern_tcp_stream *s, uint64_t rtt_ns)
+{
+	const struct tern_tcp_config *cfg = &s->tc->cfg;
+	uint32_t r = (uint32_t)RTE_MIN(rtt_ns / 1000, (uint64_t)UINT32_MAX >> 4);
+	uint64_t rto;
+
+	if (r == 0)
+		r = 1;
+	if (s->srtt == 0) {
+		s->srtt = r << TCP_RTT_SHIFT;
+		s->rttvar = (r / 2) << TCP_RTTVAR_SHIFT;
+	} else {
+		int32_t delta = (int32_t)r - (int32_t)(s->srtt >> TCP_RTT_SHIFT);
+
+		if (delta < 0)
+			delta = -delta;
+		/* rttvar = 3/4 rttvar + 1/4 |delta|, srtt = 7/8 srtt + 1/8 r (scaled) */
+		s->rttvar = s->rttvar - (s->rttvar >> 2) + (uint32_t)delta;
+		s->srtt = s->srtt - (s->srtt >> 3) + r;
+	}
+	rto = (s->srtt >> TCP_RTT_SHIFT) + RTE_MAX(1000u, s->rttvar);	/* G: 1 ms */
+	rto *= 1000;
+	if (rto < cfg->rto_min_ns)
+		rto = cfg->rto_min_ns;
+	if (rto > cfg->rto_max_ns)
+		rto = cfg->rto_max_ns;
+	s->rto_us = (uint32_t)(rto / 1000);
+}
+
+/* Retransmission timeout: back off, collapse the window, go back to snd_una. */
+static void
+tcp_timer_rtx(struct tern_tcp_stream *s)
+{
+	const struct tern_tcp_config *cfg = &s->tc->cfg;
+	struct tern_tcp_seg *seg = tern_tcp_rtxq_first(&s->rtxq);
+	uint32_t limit, flight;
+
+	if (seg == NULL)
+		return;
+	TERN_STAT_INC(s->ctx, tcp_rto_fired);
+	limit = (s->state == TERN_TCP_SYN_SENT || s->state == TERN_TCP_SYN_RECEIVED) ?
+		cfg->syn_retries : cfg->retries;
+	if (s->backoff >= limit) {
+		TERN_STAT_INC(s->ctx, tcp_timeouts);
+		tcp_drop(s, -ETIMEDOUT);
+		return;
+	}
+	s->backoff++;
+	if (s->state >= TERN_TCP_ESTABLISHED) {
+		/* RFC 5681 (4): ssthresh = max(FlightSize / 2, 2 * SMSS), cwnd = 1 segment */
+		flight = s->snd_max - s->snd_una;
+		if (s->backoff == 1)
+			s->ssthresh = RTE_MAX(flight / 2, 2u * s->mss);
+		s->cwnd = s->mss;
+		s->tf &= ~TF_IN_RECOVERY;
+		s->dupacks = 0;
+		s->recover = s->snd_max;
+	}
+	/* Go back: everything after snd_una is sent again as the window opens. */
+	s->snd_nxt = s->snd_una;
+	if (tcp_xmit_seg(s, seg, true) == 0)
+		s->snd_nxt = seg->seq + seg->len;
+	tcp_rtx_arm(s);
+	tcp_output(s);
+}
+
+/* Zero-window probe: a segment below the window that the peer must ACK. */
+static void
+tcp_timer_persist(struct tern_tcp_stream *s)
+{
+	uint64_t ivl;
+
+	if (s->sndq_bytes == 0 || s->snd_wnd >= s->mss || s->snd_nxt != s->snd_una)
+		return;
+	if (s->pprobes > s->tc->cfg.retries) {
+		TERN_STAT_INC(s->ctx, tcp_timeouts);
+		tcp_drop(s, -ETIMEDOUT);
+		return;
+	}
+	if (s->snd_wnd > 0) {
+		/* A small window opened: send what fits rather than probe. */
+		s->tf |= TF_PUSH;
+		tcp_output(s);
+		return;
+	}
+	TERN_STAT_INC(s->ctx, tcp_persist_probes);
+	tcp_send_ctl(s, TH_ACK, s->snd_una - 1);
+	s->pprobes++;
+	ivl = (uint64_t)s->rto_us * 1000 << RTE_MIN(s->pprobes, (uint8_t)16);
+	ivl = RTE_MAX(ivl, s->tc->cfg.rto_min_ns);
+	ivl = RTE_MIN(ivl, s->tc->cfg.rto_max_ns);
+	tcp_timer_set(s, TCP_T_PERSIST, s->ctx->now_ns + ivl);
+}
+
+/* Keepalive, FIN_WAIT_2 timeout. */
+static void
+tcp_timer_keep(struct tern_tcp_stream *s)
+{
+	uint64_t now = s->ctx->now_ns;
+
+	if (s->state == TERN_TCP_FIN_WAIT_2) {
+		/* closed by the application and the peer never finished */
+		tcp_drop(s, 0);
+		return;
+	}
+	if (!(s->tf & TF_KEEPALIVE) || s->state < TERN_TCP_ESTABLISHED ||
+	    s->state > TERN_TCP_CLOSE_WAIT)
+		return;
+	if (now - s->idle_ns < s->keepidle_ns && s->kprobes == 0) {
+		tcp_timer_set(s, TCP_T_KEEP, s->idle_ns + s->keepidle_ns);
+		return;
+	}
+	if (s->kprobes >= s->keepcnt) {
+		TERN_STAT_INC(s->ctx, tcp_timeouts);
+		tcp_drop(s, -ETIMEDOUT);
+		return;
+	}
+	TERN_STAT_INC(s->ctx, tcp_keepalive_probes);
+	tcp_send_ctl(s, TH_ACK, s->snd_una - 1);
+	s->kprobes++;
+	tcp_timer_set(s, TCP_T_KEEP, now + s->keepintvl_ns);
+}
+
+void
+tcp_timer_fire(struct tern_timer *t, void *arg)
+{
+	struct tern_tcp_stream *s = arg;
+	uint64_t now = s->ctx->now_ns;
+	unsigned int i;
+
+	RTE_SET_USED(t);
+	for (i = 0; i < TCP_T_NB; i++) {
+		if (s->tmr[i] == 0 || s->tmr[i] > now)
+			continue;
+		s->tmr[i] = 0;
+		switch (i) {
+		case TCP_T_RTX:
+			tcp_timer_rtx(s);
+			break;
+		case TCP_T_PERSIST:
+			tcp_timer_persist(s);
+			break;
+		case TCP_T_DELACK:
+			if (s->tf & TF_DELACK) {
+				TERN_STAT_INC(s->ctx, tcp_delayed_acks);
+				tcp_send_ack(s);
+			}
+			break;
+		case TCP_T_KEEP:
+			tcp_timer_keep(s);
+			break;
+		}
+		if (s->tf & TF_DONE) {
+			/* dropped: free it now if nobody holds the handle */
+			tcp_conn_done(s);
+			return;
+		}
+	}
+	tcp_timer_rearm(s);
+}
