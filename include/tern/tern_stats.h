@@ -201,7 +201,7 @@ extern "C" {
 	X(drop_tcp_tw,		"dropped: segment to a TIME_WAIT record")	\
 	X(drop_tcp_rst_invalid,	"dropped: reset outside the window")	\
 	X(drop_tcp_no_ack,	"dropped: segment without ACK in a synchronized state") \
-	X(drop_tcp_challenge_limit, "challenge ACKs not sent: over the rate limit")
+	X(tcp_challenge_limited, "challenge ACKs not sent: over the rate limit")
 
 #define TERN_STATS_LIST(X)	\
 	TERN_STATS_CORE(X)	\

@@ -153,7 +153,7 @@ tcp_challenge_ok(struct tern_tcp_ctx *tc)
 		tc->chal_count = 0;
 	}
 	if (tc->chal_count >= tc->cfg.challenge_ack_limit) {
-		TERN_STAT_INC(tc->ctx, drop_tcp_challenge_limit);
+		TERN_STAT_INC(tc->ctx, tcp_challenge_limited);
 		return false;
 	}
 	tc->chal_count++;
