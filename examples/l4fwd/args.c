@@ -33,7 +33,12 @@ l4fwd_usage(FILE *f, const char *prog)
 "Runs until SIGINT/SIGTERM, --duration, or --count datagrams.\n"
 "\n"
 "Options:\n"
-"  --proto udp           transport protocol (default udp; tcp is not implemented yet)\n"
+"  --proto udp|tcp       transport protocol (default udp). With tcp: echo, rx\n"
+"                        and fwd accept connections on --lport (fwd opens one to\n"
+"                        the backend per client); tx opens one connection per\n"
+"                        worker and family, sends --count bytes (0: no end) of\n"
+"                        a fixed pattern, then a FIN; --size and --rate do not\n"
+"                        apply; --count for echo, rx, fwd: connections to serve\n"
 "  --mode MODE           echo, fwd, rx or tx (default echo)\n"
 "  --addr A.B.C.D/LEN    IPv4 address and prefix length of the port\n"
 "  --addr6 ADDR/LEN      IPv6 address and prefix length of the port\n"
@@ -302,12 +307,11 @@ l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o)
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
 		case O_PROTO:
-			if (strcmp(optarg, "tcp") == 0) {
-				fprintf(stderr, "%s: TCP is not implemented yet (--proto tcp); "
-					"use --proto udp\n", L4FWD_NAME);
-				return -1;
-			}
-			if (strcmp(optarg, "udp") != 0)
+			if (strcmp(optarg, "tcp") == 0)
+				o->tcp = true;
+			else if (strcmp(optarg, "udp") == 0)
+				o->tcp = false;
+			else
 				goto bad;
 			break;
 		case O_MODE:

@@ -62,6 +62,7 @@ struct l4fwd_opts {
 	double stats_interval;		/* seconds; 0: none */
 	double duration;		/* seconds; 0: until a signal */
 	bool no_offload;
+	bool tcp;			/* --proto tcp */
 	bool have_addr[L4FWD_NB_FAMILIES];	/* --addr, --addr6 */
 	bool have_raddr[L4FWD_NB_FAMILIES];	/* --raddr, --raddr6 */
 	bool have_gw[L4FWD_NB_FAMILIES];	/* --gw, --gw6 */
@@ -90,10 +91,22 @@ struct l4fwd_drops {
 	uint64_t no_backend;		/* fwd: no --raddr of a usable family */
 };
 
+/* TCP connections (--proto tcp). */
+struct l4fwd_tcp_counts {
+	uint64_t opened;		/* accepted or connected */
+	uint64_t done;			/* finished normally */
+	uint64_t closed;		/* handles closed (normally or not) */
+	uint64_t errors;		/* reset, timed out, refused */
+	uint64_t bad_segs;		/* rx: segments not matching the TCP pattern */
+};
+
 struct l4fwd_stats {
 	struct l4fwd_counts c[L4FWD_NB_FAMILIES];
 	struct l4fwd_drops d;
+	struct l4fwd_tcp_counts t;
 };
+
+struct l4fwd_conn;
 
 enum l4fwd_state {
 	L4FWD_W_INIT = 0,
@@ -126,6 +139,11 @@ struct l4fwd_worker {
 	uint64_t tx_start_tsc;
 	unsigned int tx_next_remote;
 	char err[160];
+	/* TCP */
+	struct tern_tcp_stream *tcp_l[L4FWD_NB_FAMILIES];	/* listeners */
+	struct tern_tcp_stream *tcp_tx[L4FWD_NB_FAMILIES];	/* tx connections */
+	struct l4fwd_conn *conns;
+	bool tcp_tx_failed;
 
 	/* read by the main lcore */
 	int state;				/* enum l4fwd_state, atomic */
@@ -173,6 +191,13 @@ void l4fwd_worker_loop(struct l4fwd_worker *w, void (*control)(void *arg), void 
 void l4fwd_worker_teardown(struct l4fwd_worker *w);
 /* rte_eal_remote_launch() entry: setup, wait for go, loop, teardown. */
 int l4fwd_worker_main(void *arg);
+
+/* tcp.c */
+void l4fwd_tcp_pattern_init(void);
+int l4fwd_tcp_setup(struct l4fwd_worker *w);
+void l4fwd_tcp_step(struct l4fwd_worker *w);
+bool l4fwd_tcp_tx_finished(const struct l4fwd_worker *w);
+void l4fwd_tcp_teardown(struct l4fwd_worker *w);
 
 /* stats.c */
 void l4fwd_stats_sum(const struct l4fwd_app *app, struct l4fwd_stats *sum);

@@ -76,7 +76,8 @@ control(void *arg)
 		struct l4fwd_stats s;
 
 		l4fwd_stats_sum(app, &s);
-		if (s.c[L4FWD_V4].rx_dgrams + s.c[L4FWD_V6].rx_dgrams >= o->count) {
+		if (o->tcp ? s.t.done >= o->count :
+		    s.c[L4FWD_V4].rx_dgrams + s.c[L4FWD_V6].rx_dgrams >= o->count) {
 			request_stop(app);
 			return;
 		}
@@ -301,6 +302,7 @@ main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	l4fwd_tx_pattern_init();
+	l4fwd_tcp_pattern_init();
 
 	app.hz = rte_get_tsc_hz();
 	app.nb_workers = o->lcores;

@@ -38,6 +38,11 @@ l4fwd_stats_sum(const struct l4fwd_app *app, struct l4fwd_stats *sum)
 		sum->d.no_mbuf += s->d.no_mbuf;
 		sum->d.no_client += s->d.no_client;
 		sum->d.no_backend += s->d.no_backend;
+		sum->t.opened += s->t.opened;
+		sum->t.done += s->t.done;
+		sum->t.closed += s->t.closed;
+		sum->t.errors += s->t.errors;
+		sum->t.bad_segs += s->t.bad_segs;
 	}
 }
 
@@ -183,6 +188,10 @@ l4fwd_print_final(const struct l4fwd_app *app)
 		       L4FWD_NAME, secs, (double)t.rx_dgrams / secs / 1e6,
 		       (double)t.rx_bytes * 8 / secs / 1e6, (double)t.tx_dgrams / secs / 1e6,
 		       (double)t.tx_bytes * 8 / secs / 1e6);
+	if (app->o.tcp)
+		printf("%s: tcp opened=%" PRIu64 " done=%" PRIu64 " closed=%" PRIu64
+		       " errors=%" PRIu64 " bad_segs=%" PRIu64 "\n", L4FWD_NAME, s.t.opened,
+		       s.t.done, s.t.closed, s.t.errors, s.t.bad_segs);
 	print_drops(&s.d, &lib);
 	printf("%s: counters (final):\n", L4FWD_NAME);
 	for (i = 0; i < TERN_STATS_COUNT; i++) {

@@ -84,6 +84,8 @@ l4fwd_worker_setup(struct l4fwd_worker *w)
 			return -1;
 		}
 	}
+	if (o->tcp)
+		return l4fwd_tcp_setup(w);
 	for (f = 0; f < L4FWD_NB_FAMILIES; f++) {
 		struct tern_udp_param up = { 0 };
 
@@ -412,7 +414,9 @@ l4fwd_worker_loop(struct l4fwd_worker *w, void (*control)(void *arg), void *arg)
 		tern_ctx_announce(w->ctx);
 	while (!stopping()) {
 		tern_ctx_poll(w->ctx);
-		switch (o->mode) {
+		if (o->tcp)
+			l4fwd_tcp_step(w);
+		else switch (o->mode) {
 		case L4FWD_ECHO:
 			echo_step(w);
 			break;
@@ -432,7 +436,10 @@ l4fwd_worker_loop(struct l4fwd_worker *w, void (*control)(void *arg), void *arg)
 		tern_ctx_flush(w->ctx);
 
 		now = rte_rdtsc();
-		if (o->mode == L4FWD_TX && !w->unlimited && w->tx_seq >= w->quota &&
+		if (o->tcp && o->mode == L4FWD_TX && l4fwd_tcp_tx_finished(w) &&
+		    l4fwd_state_get(w) != L4FWD_W_FINISHED)
+			l4fwd_state_set(w, L4FWD_W_FINISHED);
+		else if (!o->tcp && o->mode == L4FWD_TX && !w->unlimited && w->tx_seq >= w->quota &&
 		    l4fwd_state_get(w) != L4FWD_W_FINISHED) {
 			/*
 			 * All sent: finished once the stack holds none of it any
@@ -478,6 +485,7 @@ l4fwd_worker_teardown(struct l4fwd_worker *w)
 				break;
 		}
 	}
+	l4fwd_tcp_teardown(w);
 	tern_ctx_stats(w->ctx, &w->lib_final);
 	for (f = 0; f < L4FWD_NB_FAMILIES; f++) {
 		tern_udp_close(w->s[f]);

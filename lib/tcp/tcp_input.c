@@ -178,9 +178,6 @@ tcp_syn_opts_apply(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
 	/* RFC 9293 3.7.1: without the option, 536 (IPv4) or 1220 (IPv6) */
 	uint16_t peer_mss = (o->flags & TERN_TCP_OPT_F_MSS) ? o->mss :
 		(s->family == 4 ? 536 : 1220);
-	s->mss = RTE_MIN(peer_mss, tcp_mss_for(s->ctx, s->ifindex, s->family));
-	if (s->mss < 64)
-		s->mss = 64;
 	if ((o->flags & TERN_TCP_OPT_F_WS) && !(cfg->flags & TERN_TCP_CFG_NO_WSCALE)) {
 		s->tf |= TF_WS_OK;
 		s->snd_ws = o->wscale;
@@ -195,6 +192,22 @@ tcp_syn_opts_apply(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
 	}
 	if (o->sack_permitted && !(cfg->flags & TERN_TCP_CFG_NO_SACK))
 		s->tf |= TF_SACK_OK;
+	tcp_set_mss(s, peer_mss);
+}
+
+/*
+ * The data a segment carries at most: the peer's MSS or our MTU's, less
+ * the timestamps every segment carries (RFC 6691: the MSS option counts no
+ * TCP options).
+ */
+void
+tcp_set_mss(struct tern_tcp_stream *s, uint16_t peer_mss)
+{
+	uint32_t mss = tcp_min(peer_mss, tcp_mss_for(s->ctx, s->ifindex, s->family));
+
+	if (s->tf & TF_TS_OK)
+		mss -= TERN_TCPOLEN_TS + 2;
+	s->mss = (uint16_t)tcp_max(mss, 64);
 }
 
 /* Initial congestion window, RFC 6928. */

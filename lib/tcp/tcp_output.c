@@ -365,6 +365,16 @@ tcp_xmit_seg(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx)
 		tcp_fill_syn_opts(s, &o, s->state != TERN_TCP_SYN_SENT);
 	} else {
 		tcp_fill_opts(s, &o);
+		if (o.nb_sack > 0 && dlen > 0) {
+			/* a full segment has room for fewer SACK blocks: keep it in the MTU */
+			uint32_t room = tcp_mss_for(ctx, s->ifindex, s->family) - dlen;
+			uint32_t base = (o.flags & TERN_TCP_OPT_F_TS) ? TERN_TCPOLEN_TS + 2 : 0;
+
+			while (o.nb_sack > 0 && base + 4 + 8u * o.nb_sack > room)
+				o.nb_sack--;
+			if (o.nb_sack == 0)
+				o.flags &= ~TERN_TCP_OPT_F_SACK;
+		}
 	}
 	if (s->state != TERN_TCP_SYN_SENT)
 		flags |= TH_ACK;

@@ -365,7 +365,6 @@ tcp_stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
 	s->snd_wl1 = irs;
 	s->snd_wl2 = iss;
 	s->rcv_mss = tcp_mss_for(tc->ctx, s->ifindex, s->family);
-	s->mss = RTE_MIN(peer_mss, s->rcv_mss);
 	if (l->param_mss != 0 && l->param_mss < s->rcv_mss)
 		s->rcv_mss = l->param_mss;
 	if (peer_ws >= 0 && !(tc->cfg.flags & TERN_TCP_CFG_NO_WSCALE)) {
@@ -381,6 +380,7 @@ tcp_stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
 	}
 	if (sack_ok)
 		s->tf |= TF_SACK_OK;
+	tcp_set_mss(s, peer_mss);
 	s->rto_us = (uint32_t)(tc->cfg.rto_init_ns / 1000);
 	s->idle_ns = tc->ctx->now_ns;
 	tcp_cc_init(s);

@@ -373,6 +373,7 @@ void tcp_conn_input(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_se
 void tcp_drop(struct tern_tcp_stream *s, int err);
 void tcp_conn_done(struct tern_tcp_stream *s);
 void tcp_cc_init(struct tern_tcp_stream *s);
+void tcp_set_mss(struct tern_tcp_stream *s, uint16_t peer_mss);
 
 /* tcp_output.c */
 int tcp_output(struct tern_tcp_stream *s);

@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+
+/*
+ * tern-l4fwd over TCP. Each worker keeps its connections in a list and
+ * pumps every one of them each round:
+ *
+ * - echo: what a connection receives goes back on it, zero-copy (the
+ *   received mbufs are handed to tern_tcp_send_burst()); the peer's FIN is
+ *   answered with ours once everything was echoed;
+ * - rx: received bytes are counted and freed; FIN answered with FIN;
+ * - tx: one connection per worker to --raddr/--raddr6:--rport sends --count
+ *   bytes of the TCP pattern (0: without end), then a FIN, and waits for the
+ *   peer's;
+ * - fwd: each accepted connection gets its own connection to the backend
+ *   (--raddr:--rport); bytes are relayed both ways, FINs passed on.
+ *
+ * The TCP pattern: stream byte k is l4fwd_tcp_byte(k % L4FWD_TCP_PERIOD); a
+ * prime period, so no segment size lines up with it (tests/interop rebuild
+ * it to compare digests).
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <rte_byteorder.h>
+#include <rte_errno.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "l4fwd.h"
+
+#define L4FWD_TCP_PERIOD	65521u
+#define L4FWD_TCP_BACKLOG	1024
+
+static uint8_t tcp_pattern[2 * L4FWD_TCP_PERIOD];
+
+void
+l4fwd_tcp_pattern_init(void)
+{
+	uint32_t j;
+
+	for (j = 0; j < L4FWD_TCP_PERIOD; j++) {
+		tcp_pattern[j] = (uint8_t)(((j * 7919u) >> 3) ^ j);
+		tcp_pattern[j + L4FWD_TCP_PERIOD] = tcp_pattern[j];
+	}
+}
+
+/* One direction of a connection: mbufs taken from it but not yet sent on. */
+struct l4fwd_conn {
+	struct l4fwd_conn *next;
+	struct tern_tcp_stream *s;
+	struct l4fwd_conn *peer;	/* fwd: the other end */
+	int f;				/* family index */
+	bool eof;			/* its FIN was read */
+	bool shut;			/* we sent our FIN on it */
+	bool dead;
+	uint16_t npend;			/* mbufs read from here, waiting to go out */
+	struct rte_mbuf *pend[L4FWD_MAX_BURST];
+	uint64_t tx_off;		/* tx: bytes written */
+	uint64_t rx_off;		/* rx: bytes checked against the pattern */
+};
+
+static struct l4fwd_conn *
+conn_new(struct l4fwd_worker *w, struct tern_tcp_stream *s, int f)
+{
+	struct l4fwd_conn *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c->s = s;
+	c->f = f;
+	c->next = w->conns;
+	w->conns = c;
+	tern_tcp_set_udata(s, (uint64_t)(uintptr_t)c);
+	return c;
+}
+
+static int
+family_index(const struct tern_tcp_stream *s)
+{
+	struct tern_sockaddr sa;
+
+	tern_tcp_local(s, &sa);
+	return sa.family == 4 ? L4FWD_V4 : L4FWD_V6;
+}
+
+int
+l4fwd_tcp_setup(struct l4fwd_worker *w)
+{
+	const struct l4fwd_opts *o = w->o;
+	int f;
+
+	for (f = 0; f < L4FWD_NB_FAMILIES; f++) {
+		struct tern_tcp_param p;
+
+		if (!o->have_addr[f])
+			continue;
+		memset(&p, 0, sizeof(p));
+		p.local.family = f == L4FWD_V4 ? 4 : 6;
+		if (o->mode == L4FWD_TX) {
+			if (!o->have_raddr[f])
+				continue;
+			p.remote.family = p.local.family;
+			p.remote.port = rte_cpu_to_be_16(o->rport);
+			if (f == L4FWD_V4)
+				p.remote.ip4 = o->raddr;
+			else
+				p.remote.ip6 = o->raddr6;
+			p.local.port = rte_cpu_to_be_16(o->lport);
+			w->tcp_tx[f] = tern_tcp_connect(w->ctx, &p);
+			if (w->tcp_tx[f] == NULL) {
+				snprintf(w->err, sizeof(w->err), "TCP connect (IPv%u): %s",
+					 p.local.family, rte_strerror(rte_errno));
+				return -1;
+			}
+			if (conn_new(w, w->tcp_tx[f], f) == NULL) {
+				snprintf(w->err, sizeof(w->err), "out of memory");
+				return -1;
+			}
+			w->st.t.opened++;
+			continue;
+		}
+		p.local.port = rte_cpu_to_be_16(o->lport);
+		p.backlog = L4FWD_TCP_BACKLOG;
+		p.flags = TERN_TCP_F_NODELAY;
+		w->tcp_l[f] = tern_tcp_listen(w->ctx, &p);
+		if (w->tcp_l[f] == NULL) {
+			snprintf(w->err, sizeof(w->err), "TCP listener on port %u (IPv%u): %s",
+				 o->lport, p.local.family, rte_strerror(rte_errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Close @c's stream (gracefully unless @abort) and mark it for freeing. */
+static void
+conn_end(struct l4fwd_worker *w, struct l4fwd_conn *c, bool abort)
+{
+	if (c->dead)
+		return;
+	rte_pktmbuf_free_bulk(c->pend, c->npend);
+	c->npend = 0;
+	if (abort)
+		tern_tcp_abort(c->s);
+	else
+		tern_tcp_close(c->s);
+	if (c->s == w->tcp_tx[c->f])
+		w->tcp_tx[c->f] = NULL;
+	c->s = NULL;
+	c->dead = true;
+	w->st.t.closed++;
+}
+
+/*
+ * Move what @src received to @dst (zero-copy). @return -1 if @src failed,
+ * 1 at its end of stream (everything passed on), 0 otherwise.
+ */
+static int
+relay(struct l4fwd_worker *w, struct l4fwd_conn *src, struct tern_tcp_stream *dst)
+{
+	struct l4fwd_counts *cnt = &w->st.c[src->f];
+	uint16_t n, k, i;
+
+	for (;;) {
+		if (src->npend > 0) {
+			if (dst == NULL) {
+				rte_pktmbuf_free_bulk(src->pend, src->npend);
+				src->npend = 0;
+			} else {
+				k = tern_tcp_send_burst(dst, src->pend, src->npend);
+				for (i = 0; i < k; i++) {
+					cnt->tx_dgrams++;
+				}
+				if (k < src->npend) {
+					if (rte_errno != EAGAIN) {
+						rte_pktmbuf_free_bulk(src->pend + k, src->npend - k);
+						src->npend = 0;
+						return -1;
+					}
+					memmove(src->pend, src->pend + k,
+						(src->npend - k) * sizeof(src->pend[0]));
+					src->npend -= k;
+					return 0;	/* wait for room */
+				}
+				src->npend = 0;
+			}
+		}
+		if (src->eof)
+			return 1;
+		n = tern_tcp_recv_burst(src->s, src->pend, w->o->burst);
+		if (n == 0) {
+			if (rte_errno == 0) {
+				src->eof = true;
+				return 1;
+			}
+			return rte_errno == EAGAIN ? 0 : -1;
+		}
+		for (i = 0; i < n; i++) {
+			const struct rte_mbuf *m = src->pend[i];
+
+			cnt->rx_dgrams++;
+			cnt->rx_bytes += m->data_len;
+			cnt->tx_bytes += dst != NULL ? m->data_len : 0;
+			if (dst == NULL && w->o->mode == L4FWD_RX) {
+				/* rx: every byte against the pattern */
+				uint32_t at = (uint32_t)(src->rx_off % L4FWD_TCP_PERIOD);
+
+				if (memcmp(rte_pktmbuf_mtod(m, const void *), tcp_pattern + at,
+					   RTE_MIN((uint32_t)m->data_len,
+						   2 * L4FWD_TCP_PERIOD - at)) != 0)
+					w->st.t.bad_segs++;
+				src->rx_off += m->data_len;
+			}
+		}
+		src->npend = n;
+	}
+}
+
+static void
+pump_echo(struct l4fwd_worker *w, struct l4fwd_conn *c, bool sink)
+{
+	int r = relay(w, c, sink ? NULL : c->s);
+
+	if (r < 0) {
+		w->st.t.errors++;
+		conn_end(w, c, true);
+	} else if (r > 0) {
+		conn_end(w, c, false);	/* FIN after what was echoed */
+		w->st.t.done++;
+	}
+}
+
+static void
+pump_fwd(struct l4fwd_worker *w, struct l4fwd_conn *c)
+{
+	struct l4fwd_conn *p = c->peer;
+	int r;
+
+	if (c->dead || p == NULL)
+		return;
+	if (tern_tcp_state(p->s) == TERN_TCP_SYN_SENT)
+		return;		/* wait for the backend */
+	r = relay(w, c, p->s);
+	if (r > 0 && !c->shut) {
+		tern_tcp_shutdown(p->s, SHUT_WR);
+		c->shut = true;
+	}
+	if (r < 0 || tern_tcp_error(p->s) != 0) {
+		w->st.t.errors++;
+		conn_end(w, c, true);
+		conn_end(w, p, true);
+		return;
+	}
+	if (c->eof && p->eof && c->npend == 0 && p->npend == 0 && c->shut && p->shut) {
+		conn_end(w, c, false);
+		conn_end(w, p, false);
+		w->st.t.done++;
+	}
+}
+
+static void
+pump_tx(struct l4fwd_worker *w, struct l4fwd_conn *c)
+{
+	const struct l4fwd_opts *o = w->o;
+	struct l4fwd_counts *cnt = &w->st.c[c->f];
+	enum tern_tcp_state st = tern_tcp_state(c->s);
+	struct rte_mbuf *pkts[L4FWD_MAX_BURST];
+	uint16_t n, i;
+	int err = tern_tcp_error(c->s);
+
+	if (err != 0) {
+		snprintf(w->err, sizeof(w->err), "TCP connection: %s", rte_strerror(-err));
+		w->st.t.errors++;
+		conn_end(w, c, true);
+		w->tcp_tx_failed = true;
+		return;
+	}
+	/* what comes back is counted and freed */
+	while ((n = tern_tcp_recv_burst(c->s, pkts, RTE_DIM(pkts))) > 0) {
+		for (i = 0; i < n; i++) {
+			cnt->rx_dgrams++;
+			cnt->rx_bytes += pkts[i]->data_len;
+		}
+		rte_pktmbuf_free_bulk(pkts, n);
+	}
+	if (st == TERN_TCP_SYN_SENT)
+		return;
+	while (!c->shut && (o->count == 0 || c->tx_off < w->quota)) {
+		uint32_t at = (uint32_t)(c->tx_off % L4FWD_TCP_PERIOD);
+		uint64_t want = L4FWD_TCP_PERIOD;
+		ssize_t k;
+
+		if (o->count != 0 && w->quota - c->tx_off < want)
+			want = w->quota - c->tx_off;
+		k = tern_tcp_write(c->s, tcp_pattern + at, (size_t)want);
+		if (k <= 0)
+			break;
+		c->tx_off += (uint64_t)k;
+		cnt->tx_bytes += (uint64_t)k;
+		cnt->tx_dgrams++;
+	}
+	if (!c->shut && o->count != 0 && c->tx_off >= w->quota) {
+		tern_tcp_shutdown(c->s, SHUT_WR);
+		c->shut = true;
+	}
+	/* finished once our FIN was acknowledged and the peer sent its own */
+	if (c->shut && (st == TERN_TCP_TIME_WAIT || st == TERN_TCP_CLOSED)) {
+		conn_end(w, c, false);
+		w->st.t.done++;
+	}
+}
+
+/* Accept what the listeners have; fwd: open the backend side of each. */
+static void
+accept_all(struct l4fwd_worker *w)
+{
+	const struct l4fwd_opts *o = w->o;
+	struct tern_tcp_stream *acc[32];
+	uint16_t n, i;
+	int f;
+
+	for (f = 0; f < L4FWD_NB_FAMILIES; f++) {
+		if (w->tcp_l[f] == NULL)
+			continue;
+		while ((n = tern_tcp_accept_burst(w->tcp_l[f], acc, RTE_DIM(acc))) > 0) {
+			for (i = 0; i < n; i++) {
+				struct l4fwd_conn *c = conn_new(w, acc[i], family_index(acc[i]));
+				struct tern_tcp_param p;
+				int b;
+
+				if (c == NULL) {
+					tern_tcp_abort(acc[i]);
+					continue;
+				}
+				w->st.t.opened++;
+				if (o->mode != L4FWD_FWD)
+					continue;
+				/* the backend of the client's family, else the other */
+				b = o->have_raddr[c->f] ? c->f : 1 - c->f;
+				memset(&p, 0, sizeof(p));
+				p.flags = TERN_TCP_F_NODELAY;
+				p.remote.family = b == L4FWD_V4 ? 4 : 6;
+				p.local.family = p.remote.family;
+				p.remote.port = rte_cpu_to_be_16(o->rport);
+				if (b == L4FWD_V4)
+					p.remote.ip4 = o->raddr;
+				else
+					p.remote.ip6 = o->raddr6;
+				if (!o->have_raddr[b] || !o->have_addr[b]) {
+					w->st.d.no_backend++;
+					conn_end(w, c, true);
+					continue;
+				}
+				struct tern_tcp_stream *bs = tern_tcp_connect(w->ctx, &p);
+
+				if (bs == NULL || (c->peer = conn_new(w, bs, b)) == NULL) {
+					w->st.d.no_backend++;
+					if (bs != NULL)
+						tern_tcp_abort(bs);
+					conn_end(w, c, true);
+					continue;
+				}
+				c->peer->peer = c;
+				w->st.t.opened++;
+			}
+		}
+	}
+}
+
+void
+l4fwd_tcp_step(struct l4fwd_worker *w)
+{
+	struct l4fwd_conn **pp, *c;
+
+	accept_all(w);
+	for (c = w->conns; c != NULL; c = c->next) {
+		if (c->dead)
+			continue;
+		switch (w->o->mode) {
+		case L4FWD_ECHO:
+			pump_echo(w, c, false);
+			break;
+		case L4FWD_RX:
+			pump_echo(w, c, true);
+			break;
+		case L4FWD_FWD:
+			pump_fwd(w, c);
+			break;
+		case L4FWD_TX:
+			pump_tx(w, c);
+			break;
+		}
+	}
+	/* free the ended ones (a fwd pair goes together) */
+	for (pp = &w->conns; (c = *pp) != NULL;) {
+		if (c->dead && (c->peer == NULL || c->peer->dead)) {
+			if (c->peer != NULL)
+				c->peer->peer = NULL;
+			*pp = c->next;
+			free(c);
+		} else {
+			pp = &c->next;
+		}
+	}
+}
+
+/* tx: has every connection of the worker finished? */
+bool
+l4fwd_tcp_tx_finished(const struct l4fwd_worker *w)
+{
+	return w->conns == NULL || w->tcp_tx_failed;
+}
+
+void
+l4fwd_tcp_teardown(struct l4fwd_worker *w)
+{
+	struct l4fwd_conn *c;
+	int f;
+
+	while ((c = w->conns) != NULL) {
+		w->conns = c->next;
+		if (!c->dead) {
+			rte_pktmbuf_free_bulk(c->pend, c->npend);
+			tern_tcp_abort(c->s);
+		}
+		free(c);
+	}
+	for (f = 0; f < L4FWD_NB_FAMILIES; f++) {
+		tern_tcp_close(w->tcp_l[f]);
+		w->tcp_l[f] = NULL;
+		w->tcp_tx[f] = NULL;
+	}
+}
