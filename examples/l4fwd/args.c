@@ -284,7 +284,7 @@ l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o)
 	};
 	/* What each option takes, for the error message; in enum order. */
 	static const char *const expect[] = {
-		"udp", "echo, fwd, rx or tx", "A.B.C.D/LEN", "ADDR/LEN", "a port, 0..65535",
+		"udp or tcp", "echo, fwd, rx or tx", "A.B.C.D/LEN", "ADDR/LEN", "a port, 0..65535",
 		"A.B.C.D, not 0.0.0.0", "a port, 1..65535", "an IPv6 address", "bytes, 0..65507",
 		"a count", "datagrams per second", "1..512", "a number of lcores, 1 or more",
 		"a port id", "A.B.C.D", "an IPv6 address", "seconds", "seconds", "",

@@ -79,6 +79,19 @@ conn_new(struct l4fwd_worker *w, struct tern_tcp_stream *s, int f)
 	return c;
 }
 
+/* Aim @p at --raddr (@f IPv4) or --raddr6, port --rport, from the same family. */
+static void
+param_remote(const struct l4fwd_opts *o, int f, struct tern_tcp_param *p)
+{
+	p->remote.family = f == L4FWD_V4 ? 4 : 6;
+	p->local.family = p->remote.family;
+	p->remote.port = rte_cpu_to_be_16(o->rport);
+	if (f == L4FWD_V4)
+		p->remote.ip4 = o->raddr;
+	else
+		p->remote.ip6 = o->raddr6;
+}
+
 static int
 family_index(const struct tern_tcp_stream *s)
 {
@@ -104,12 +117,7 @@ l4fwd_tcp_setup(struct l4fwd_worker *w)
 		if (o->mode == L4FWD_TX) {
 			if (!o->have_raddr[f])
 				continue;
-			p.remote.family = p.local.family;
-			p.remote.port = rte_cpu_to_be_16(o->rport);
-			if (f == L4FWD_V4)
-				p.remote.ip4 = o->raddr;
-			else
-				p.remote.ip6 = o->raddr6;
+			param_remote(o, f, &p);
 			p.local.port = rte_cpu_to_be_16(o->lport);
 			w->tcp_tx[f] = tern_tcp_connect(w->ctx, &p);
 			if (w->tcp_tx[f] == NULL) {
@@ -344,13 +352,7 @@ accept_all(struct l4fwd_worker *w)
 				b = o->have_raddr[c->f] ? c->f : 1 - c->f;
 				memset(&p, 0, sizeof(p));
 				p.flags = TERN_TCP_F_NODELAY;
-				p.remote.family = b == L4FWD_V4 ? 4 : 6;
-				p.local.family = p.remote.family;
-				p.remote.port = rte_cpu_to_be_16(o->rport);
-				if (b == L4FWD_V4)
-					p.remote.ip4 = o->raddr;
-				else
-					p.remote.ip6 = o->raddr6;
+				param_remote(o, b, &p);
 				if (!o->have_raddr[b] || !o->have_addr[b]) {
 					w->st.d.no_backend++;
 					conn_end(w, c, true);

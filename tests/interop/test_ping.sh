@@ -9,27 +9,14 @@ HELLO="$BUILD/examples/hello/tern-hello"
 TOOLS="$(cd "$(dirname "$0")/../../tools" && pwd)"
 TERN_NS=ternping$$ TERN_IF=ternp$$ TERN_PREFIX=ternping$$
 . "$TOOLS/netns-lib.sh"
-trap tern_cleanup EXIT
-trap 'exit 130' INT TERM
-
-pass=0
-fail=0
-check() {
-	local name=$1; shift
-	if "$@"; then
-		echo "ok: $name"
-		pass=$((pass + 1))
-	else
-		echo "FAIL: $name"
-		fail=$((fail + 1))
-	fi
-}
+# shellcheck source=SCRIPTDIR/checks.sh
+. "$(dirname "$0")/checks.sh"
+interop_init
 
 received() {	# received PING_OUTPUT_FILE EXPECTED
 	grep -q "$2 packets transmitted, $2 received, 0% packet loss" "$1"
 }
 
-out=$(mktemp -d)
 tern_start "$HELLO" --addr 10.0.0.1/24 --addr6 fd00::1/64 \
 	--ping 10.0.0.2 --ping6 fd00::2 --count 20 --interval 0.05 --ping-delay 1.5 || exit 1
 tern_peer_setup || exit 1
@@ -78,6 +65,4 @@ if [ $fail -ne 0 ]; then
 	echo "--- tern log"; cat "${TERN_LOG}"
 	for f in "$out"/*; do echo "--- $f"; cat "$f"; done
 fi
-rm -rf "$out"
-echo "checks: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+checks_summary

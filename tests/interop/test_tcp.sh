@@ -31,33 +31,10 @@ TERN_NS=terntcp$$ TERN_IF=ternt$$ TERN_PREFIX=terntcp$$
 # shellcheck source=SCRIPTDIR/../../tools/netns-lib.sh
 . "$TOOLS/netns-lib.sh"
 
+# shellcheck source=SCRIPTDIR/checks.sh
+. "$HERE/checks.sh"
+interop_init
 MB100=$((100 * 1000 * 1000))
-out=$(mktemp -d)
-BG_PIDS=()
-cleanup() {
-	local rc=$?
-	for p in "${BG_PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	tern_cleanup
-	rm -rf "$out"
-	return $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-pass=0
-fail=0
-check() {
-	local name=$1; shift
-	if "$@"; then
-		echo "ok: $name"
-		pass=$((pass + 1))
-	else
-		echo "FAIL: $name"
-		fail=$((fail + 1))
-	fi
-}
 
 py() {	# py OUTFILE ARGS...: the client in the namespace, its output kept
 	local f=$1; shift
@@ -181,5 +158,4 @@ else
 	check "tern-l4fwd fwd starts" false
 fi
 
-echo "checks: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+checks_summary

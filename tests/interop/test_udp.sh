@@ -37,32 +37,9 @@ tern_eal_args() {
 	     "--log-level=*:notice --vdev net_tap0,iface=${TERN_IF} ${EAL_EXTRA}"
 }
 
-out=$(mktemp -d)
-BG_PIDS=()
-cleanup() {
-	local rc=$?
-	for p in "${BG_PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	tern_cleanup
-	rm -rf "$out"
-	return $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-pass=0
-fail=0
-check() {
-	local name=$1; shift
-	if "$@"; then
-		echo "ok: $name"
-		pass=$((pass + 1))
-	else
-		echo "FAIL: $name"
-		fail=$((fail + 1))
-	fi
-}
+# shellcheck source=SCRIPTDIR/checks.sh
+. "$HERE/checks.sh"
+interop_init
 
 py() {	# py OUTFILE ARGS...: the client in the namespace, its output kept
 	local f=$1; shift
@@ -142,11 +119,11 @@ BIG6="2000-60000/2999,1453,1460,4096,8193,65000"
 echo "== command line"
 E="--no-huge -m 512 --no-pci --file-prefix ${TERN_PREFIX}cli --log-level=*:error"
 # shellcheck disable=SC2086
-"$L4FWD" $E -- --proto tcp --addr 10.0.0.1/24 --lport 7000 >"$out/cli_tcp" 2>&1
+"$L4FWD" $E -- --proto sctp --addr 10.0.0.1/24 --lport 7000 >"$out/cli_tcp" 2>&1
 rc=$?
-check "--proto tcp exits 2" test $rc -eq 2
-check "--proto tcp says TCP is not implemented yet" \
-	grep -q "TCP is not implemented yet" "$out/cli_tcp"
+check "--proto sctp exits 2" test $rc -eq 2
+check "--proto sctp: the message names the bad value" \
+	grep -q "invalid value 'sctp' for --proto" "$out/cli_tcp"
 # shellcheck disable=SC2086
 "$L4FWD" $E -- --addr 10.0.0.1/24 --lport 7000 --bogus >"$out/cli_bad" 2>&1
 check "an unknown flag exits 2" test $? -eq 2
@@ -361,5 +338,4 @@ fi
 if [ $fail -ne 0 ]; then
 	for f in "$out"/*.log; do echo "--- $f"; cat "$f"; done
 fi
-echo "checks: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+checks_summary
