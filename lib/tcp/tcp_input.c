@@ -216,6 +216,13 @@ tcp_cc_init(struct tern_tcp_stream *s)
 {
 	s->cwnd = tcp_min(10u * s->mss, tcp_max(2u * s->mss, 14600u));
 	s->ssthresh = UINT32_MAX / 2;
+	/*
+	 * RFC 6582 3.2 step 1: recover starts at the ISS. Left at 0, the
+	 * check of step 2 (snd_una below recover: no new recovery) held for
+	 * every connection whose sequence numbers lie in the half below 0,
+	 * and half of all connections never did a fast retransmit.
+	 */
+	s->recover = s->iss;
 }
 
 static void
@@ -561,7 +568,13 @@ tcp_data_in(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in *si
 			s->ooo_fin = si->seq + len;
 			s->tf |= TF_OOO_FIN;
 		}
-		s->tf |= TF_ACK_NOW;
+		/*
+		 * RFC 5681 4.2: an out-of-order segment elicits an immediate
+		 * duplicate ACK, one per segment (with its SACK blocks, RFC
+		 * 2018 4): the sender counts them for fast retransmit, so
+		 * they must not be folded into one ACK per input burst.
+		 */
+		tcp_send_ack(s);
 		return;
 	}
 	if (fin && si->seq + len == s->rcv_nxt) {

@@ -41,6 +41,8 @@ struct side {
 struct harness {
 	struct side s[HARNESS_NB_SIDES];
 	uint64_t now_ns;
+	harness_tap_fn tap;
+	void *tap_arg;
 };
 
 static const struct rte_ether_addr side_mac[HARNESS_NB_SIDES] = {
@@ -320,11 +322,16 @@ deliver(struct harness *h, enum harness_side from)
 	s->wire = NULL;
 	s->wire_n = 0;
 	s->wire_cap = 0;
-	for (i = 0; i < n; i++) {
+	for (i = 0, k = 0; i < n; i++) {
 		/* A wire carries no offload state. */
 		w[i]->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;
 		w[i]->packet_type = 0;
+		if (h->tap != NULL && h->tap(h->tap_arg, from, w[i], h->now_ns))
+			rte_pktmbuf_free(w[i]);
+		else
+			w[k++] = w[i];
 	}
+	n = k;
 	for (i = 0; i < n; i += k) {
 		k = RTE_MIN(n - i, (unsigned int)TERN_RX_BURST);
 		tern_ctx_input(to->ctx, 0, w + i, (uint16_t)k);
@@ -398,6 +405,28 @@ uint64_t
 harness_frames_sent(const struct harness *h, enum harness_side s)
 {
 	return h->s[s].frames_sent;
+}
+
+struct rte_ether_addr
+harness_mac(enum harness_side s)
+{
+	return side_mac[s];
+}
+
+void
+harness_set_tap(struct harness *h, harness_tap_fn fn, void *arg)
+{
+	h->tap = fn;
+	h->tap_arg = arg;
+}
+
+void
+harness_inject(struct harness *h, enum harness_side to, struct rte_mbuf *m)
+{
+	m->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;
+	m->packet_type = 0;
+	tern_ctx_input(h->s[to].ctx, 0, &m, 1);
+	harness_run(h, 0);
 }
 
 bool

@@ -29,6 +29,9 @@
 
 #include <cmocka.h>
 
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
 #include <tern/tern.h>
 
 #define HARNESS_MS		(1000ULL * 1000)
@@ -109,5 +112,28 @@ struct tern_sockaddr harness_addr(enum harness_side s, uint8_t family, uint16_t 
  * took and the contexts hold nothing (tern_ctx_pending() is 0).
  */
 bool harness_pools_back(const struct harness *h);
+
+/* The MAC address of side @s. */
+struct rte_ether_addr harness_mac(enum harness_side s);
+
+/*
+ * A tap on the wire: called for every frame side @from put on the wire, in
+ * order, when the harness delivers it to the other side (so after @from's
+ * transmit impairment), at virtual time @now_ns. The frame starts at its
+ * Ethernet header. @return true to drop the frame (the harness frees it),
+ * false to deliver it. The tap must not call into the contexts.
+ */
+typedef bool (*harness_tap_fn)(void *arg, enum harness_side from, struct rte_mbuf *m,
+			       uint64_t now_ns);
+
+/* Install tap @fn with @arg on both directions (NULL: none, the default). */
+void harness_set_tap(struct harness *h, harness_tap_fn fn, void *arg);
+
+/*
+ * Hand frame @m (Ethernet header first, from side @to's pool or any other)
+ * to side @to's input as if it came off the wire, then deliver and poll
+ * until nothing moves (harness_run(h, 0)).
+ */
+void harness_inject(struct harness *h, enum harness_side to, struct rte_mbuf *m);
 
 #endif /* STACK_HARNESS_H */

@@ -1,0 +1,1140 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+/*
+ * TCP connection management between two stacks through the harness, one
+ * test per behaviour: the handshake on the wire, simultaneous open, every
+ * reset case (RFC 9293 3.10.7, RFC 5961 3), the close sequences, TIME_WAIT
+ * expiry and reuse, PAWS (RFC 7323 5), challenge ACKs and their rate limit
+ * (RFC 5961), SYN cookies, SYN-ACK retransmission and a full backlog.
+ * Segments are watched on the wire with a tap (tcp_cap) and, where a test
+ * plays a blind attacker or an old duplicate, made by hand and injected.
+ */
+#include "tcp_test.h"
+
+#define PORT_FAKE	1234	/* a peer port A has no connection on */
+
+struct fixture {
+	struct harness *h;
+	struct tcp_cap cap;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	int ret = 0;
+
+	if (f->h != NULL) {
+		harness_set_tap(f->h, NULL, NULL);
+		ret = harness_destroy(f->h);
+	}
+	free(f->cap.rec);
+	free(f);
+	return ret;
+}
+
+/* The harness of a test, with TCP settings @cfg (NULL: defaults); the seed is printed. */
+static struct harness *
+make(struct fixture *f, const char *name, const struct tern_tcp_config *cfg)
+{
+	harness_seed(name, 1);	/* no impairment here: printed for the record */
+	f->h = harness_create_tcp(NULL, NULL, cfg);
+	assert_non_null(f->h);
+	return f->h;
+}
+
+/* Reset what is left, close the listener, check that nothing is held. */
+static void
+finish(struct fixture *f, struct tern_tcp_stream *l, struct tern_tcp_stream *a,
+       struct tern_tcp_stream *b)
+{
+	struct harness *h = f->h;
+
+	memset(f->cap.watch, 0, sizeof(f->cap.watch));
+	tern_tcp_abort(a);
+	tern_tcp_abort(b);
+	tern_tcp_close(l);
+	harness_run(h, 10 * MS);
+	assert_int_equal(tern_tcp_nb_conns(harness_ctx(h, HARNESS_A)), 0);
+	assert_int_equal(tern_tcp_nb_conns(harness_ctx(h, HARNESS_B)), 0);
+	tcp_assert_clean(h);
+}
+
+/*
+ * A connected IPv4 pair with the tap running, after a 5-byte exchange, so
+ * that B's last segment (a delayed ACK) shows its sequence variables.
+ */
+static void
+pair_synced(struct fixture *f, struct tern_tcp_stream **l, struct tern_tcp_stream **a,
+	    struct tern_tcp_stream **b)
+{
+	uint8_t buf[16];
+
+	tcp_pair(f->h, 4, l, a, b);
+	cap_start(f->h, &f->cap);
+	assert_int_equal(tern_tcp_write(*a, "hello", 5), 5);
+	harness_run(f->h, 100 * MS);
+	assert_int_equal(tern_tcp_read(*b, buf, sizeof(buf)), 5);
+	harness_run(f->h, 0);
+}
+
+/* What B's last segment says of B's state. */
+struct b_view {
+	uint32_t rcv_nxt;	/* its ACK */
+	uint32_t snd_nxt;
+	uint32_t ts_recent;	/* its timestamp echo */
+	uint32_t tsval;
+	uint16_t aport;		/* A's port */
+};
+
+static struct b_view
+b_view(const struct fixture *f)
+{
+	const struct seg_rec *r = cap_last(&f->cap, HARNESS_B);
+	struct b_view v;
+
+	assert_non_null(r);
+	assert_true(r->flags & TH_ACK);
+	assert_true(r->has_ts);
+	v.rcv_nxt = r->ack;
+	v.snd_nxt = r->seq + r->len;
+	v.ts_recent = r->tsecr;
+	v.tsval = r->tsval;
+	v.aport = r->dport;
+	return v;
+}
+
+/* Inject a segment "from A's connection" to B. */
+static void
+inject_a(struct fixture *f, const struct b_view *v, uint8_t flags, uint32_t seq, uint32_t ack,
+	 uint32_t tsval, const void *data, uint16_t len)
+{
+	struct seg_out o = {
+		.from = HARNESS_A,
+		.family = 4,
+		.sport = v->aport,
+		.dport = TCP_PORT_B,
+		.seq = seq,
+		.ack = ack,
+		.flags = flags,
+		.wnd = 1000,
+		.ts = true,
+		.tsval = tsval,
+		.tsecr = v->tsval,
+		.data = data,
+		.len = len,
+	};
+
+	seg_inject(f->h, &o);
+}
+
+/* Move @n bytes each way and check them: the connection still works. */
+static void
+still_works(struct harness *h, struct tern_tcp_stream *a, struct tern_tcp_stream *b, uint64_t n)
+{
+	assert_int_equal(tcp_transfer(h, a, b, n, 7, 10 * SEC), n);
+	assert_int_equal(tcp_transfer(h, b, a, n, 8, 10 * SEC), n);
+}
+
+/* ---------------------------------------------------------------------- */
+
+/* RFC 9293 3.5: SYN, SYN-ACK, ACK with the options each side offers. */
+static void
+test_handshake_three_segments_with_options(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_stream *l, *a, *b;
+	const struct seg_rec *r;
+	uint64_t t0;
+
+	cap_start(h, &f->cap);
+	l = tcp_listen_b(h, 4, NULL);
+	a = tcp_connect_a(h, 4, NULL);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_SYN_SENT);
+	t0 = harness_now(h);
+	b = tcp_accept_b(h, l, 10 * MS);
+	assert_non_null(b);
+	assert_int_equal(f->cap.n, 3);
+	r = f->cap.rec;
+	assert_int_equal(r[0].from, HARNESS_A);
+	assert_int_equal(r[0].flags, TH_SYN);
+	assert_true(r[0].has_mss && r[0].mss == 1460);
+	assert_true(r[0].has_ws && r[0].has_sackp && r[0].has_ts);
+	assert_int_equal(r[0].tsecr, 0);
+	assert_int_equal(r[1].from, HARNESS_B);
+	assert_int_equal(r[1].flags, TH_SYN | TH_ACK);
+	assert_int_equal(r[1].ack, r[0].seq + 1);
+	assert_true(r[1].has_mss && r[1].mss == 1460);
+	assert_true(r[1].has_ws && r[1].has_sackp && r[1].has_ts);
+	assert_int_equal(r[1].tsecr, r[0].tsval);
+	assert_int_equal(r[2].from, HARNESS_A);
+	assert_int_equal(r[2].flags, TH_ACK);
+	assert_int_equal(r[2].seq, r[0].seq + 1);
+	assert_int_equal(r[2].ack, r[1].seq + 1);
+	assert_int_equal(r[2].len, 0);
+	assert_int_equal(r[2].tsecr, r[1].tsval);
+	/* no latency on the harness wire: all within the first step */
+	assert_true(r[2].t - t0 < MS);
+	assert_int_equal(STAT(h, HARNESS_A, tcp_active_opens), 1);
+	assert_int_equal(STAT(h, HARNESS_A, tcp_conn_established), 1);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_passive_opens), 1);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_syncache_added), 1);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_conn_established), 1);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_cookies_sent), 0);
+	assert_int_equal(tern_tcp_nb_conns(harness_ctx(h, HARNESS_A)), 1);
+	assert_int_equal(tern_tcp_nb_conns(harness_ctx(h, HARNESS_B)), 2);
+	finish(f, l, a, b);
+}
+
+/* RFC 9293 3.5 figure 8: both ends connect at once; SYNs cross. */
+static void
+test_simultaneous_open(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_param pa, pb;
+	struct tern_tcp_stream *a, *b;
+	struct ev_tally ea = { 0 }, eb = { 0 };
+	bool a_synrcvd = false, b_synrcvd = false;
+	unsigned int i;
+
+	memset(&pa, 0, sizeof(pa));
+	memset(&pb, 0, sizeof(pb));
+	pa.local = harness_addr(HARNESS_A, 4, 5000);
+	pa.remote = harness_addr(HARNESS_B, 4, 6000);
+	pb.local = harness_addr(HARNESS_B, 4, 6000);
+	pb.remote = harness_addr(HARNESS_A, 4, 5000);
+	cap_start(h, &f->cap);
+	a = tern_tcp_connect(harness_ctx(h, HARNESS_A), &pa);
+	b = tern_tcp_connect(harness_ctx(h, HARNESS_B), &pb);
+	assert_non_null(a);
+	assert_non_null(b);
+	f->cap.watch[HARNESS_A] = a;
+	f->cap.watch[HARNESS_B] = b;
+	harness_run(h, 10 * MS);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_ESTABLISHED);
+	assert_int_equal(tern_tcp_state(b), TERN_TCP_ESTABLISHED);
+	for (i = 0; i < f->cap.n; i++) {
+		a_synrcvd |= f->cap.rec[i].st[HARNESS_A] == TERN_TCP_SYN_RECEIVED;
+		b_synrcvd |= f->cap.rec[i].st[HARNESS_B] == TERN_TCP_SYN_RECEIVED;
+	}
+	assert_true(a_synrcvd && b_synrcvd);
+	/* each sent a SYN, then its SYN again with an ACK; nobody reset */
+	assert_int_equal(f->cap.rec[0].flags, TH_SYN);
+	assert_int_equal(f->cap.rec[1].flags, TH_SYN);
+	assert_int_equal(cap_count(&f->cap, HARNESS_A, TH_SYN | TH_ACK, false), 1);
+	assert_int_equal(cap_count(&f->cap, HARNESS_B, TH_SYN | TH_ACK, false), 1);
+	assert_int_equal(cap_count(&f->cap, HARNESS_A, TH_RST, false), 0);
+	assert_int_equal(cap_count(&f->cap, HARNESS_B, TH_RST, false), 0);
+	/* within the first millisecond: no timeout was needed */
+	assert_true(cap_last(&f->cap, HARNESS_A)->t < MS);
+	assert_int_equal(STAT(h, HARNESS_A, tcp_rto_fired), 0);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_rto_fired), 0);
+	ev_collect(h, HARNESS_A, &ea);
+	ev_collect(h, HARNESS_B, &eb);
+	assert_int_equal(ea.n[TERN_EV_CONNECTED], 1);
+	assert_int_equal(eb.n[TERN_EV_CONNECTED], 1);
+	assert_int_equal(ea.n[TERN_EV_ERROR] + eb.n[TERN_EV_ERROR], 0);
+	assert_int_equal(STAT(h, HARNESS_A, tcp_active_opens), 1);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_active_opens), 1);
+	still_works(h, a, b, 100000);
+	finish(f, NULL, a, b);
+}
+
+/* RFC 9293 3.10.7.1 and 3.10.7.3: a SYN to a closed port is reset; the connector fails. */
+static void
+test_rst_to_syn_on_closed_port_econnrefused(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_stream *a;
+	struct ev_tally ea = { 0 };
+	const struct seg_rec *syn, *rst;
+
+	cap_start(h, &f->cap);
+	a = tcp_connect_a(h, 4, NULL);
+	harness_run(h, 5 * MS);
+	assert_int_equal(f->cap.n, 2);
+	syn = &f->cap.rec[0];
+	rst = &f->cap.rec[1];
+	assert_int_equal(rst->from, HARNESS_B);
+	assert_int_equal(rst->flags, TH_RST | TH_ACK);
+	assert_int_equal(rst->seq, 0);
+	assert_int_equal(rst->ack, syn->seq + 1);
+	ev_collect(h, HARNESS_A, &ea);
+	assert_int_equal(ea.n[TERN_EV_ERROR], 1);
+	assert_int_equal(ea.last_err, -ECONNREFUSED);
+	assert_int_equal(ea.n[TERN_EV_CONNECTED], 0);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_CLOSED);
+	assert_int_equal(tern_tcp_read(a, (uint8_t[8]){ 0 }, 8), -ECONNREFUSED);
+	assert_int_equal(STAT(h, HARNESS_B, drop_tcp_noport), 1);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_out_rsts), 1);
+	assert_int_equal(STAT(h, HARNESS_A, tcp_in_rsts), 1);
+	assert_int_equal(STAT(h, HARNESS_A, tcp_attempt_fails), 1);
+	finish(f, NULL, a, NULL);
+}
+
+/* RFC 5961 3.2: a reset whose sequence number is exactly RCV.NXT resets the connection. */
+static void
+test_rst_in_window_exact_seq_econnreset(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_stream *l, *a, *b;
+	struct ev_tally ea = { 0 }, eb = { 0 };
+	struct b_view v;
+
+	pair_synced(f, &l, &a, &b);
+	v = b_view(f);
+	ev_collect(h, HARNESS_B, &eb);
+	memset(&eb, 0, sizeof(eb));
+	inject_a(f, &v, TH_RST, v.rcv_nxt, 0, v.ts_recent, NULL, 0);
+	ev_collect(h, HARNESS_B, &eb);
+	assert_int_equal(eb.n[TERN_EV_ERROR], 1);
+	assert_int_equal(eb.last_err, -ECONNRESET);
+	assert_int_equal(tern_tcp_state(b), TERN_TCP_CLOSED);
+	assert_int_equal(tern_tcp_read(b, (uint8_t[8]){ 0 }, 8), -ECONNRESET);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_in_rsts), 1);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_estab_resets), 1);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_challenge_acks), 0);
+	/* A knows nothing yet; its next segment meets no connection and is reset */
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_ESTABLISHED);
+	assert_int_equal(tern_tcp_write(a, "x", 1), 1);
+	harness_run(h, 5 * MS);
+	ev_collect(h, HARNESS_A, &ea);
+	assert_int_equal(ea.n[TERN_EV_ERROR], 1);
+	assert_int_equal(ea.last_err, -ECONNRESET);
+	/* (B's listener answers: an ACK to LISTEN gets <SEQ=SEG.ACK><CTL=RST>) */
+	assert_int_equal(STAT(h, HARNESS_B, drop_tcp_listen_bad), 1);
+	assert_int_equal(cap_count(&f->cap, HARNESS_B, TH_RST, false), 1);
+	finish(f, l, a, b);
+}
+
+/* RFC 5961 3.2: a reset in the window but not at RCV.NXT gets a challenge ACK. */
+static void
+test_rst_in_window_inexact_challenge_ack(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_stream *l, *a, *b;
+	struct ev_tally eb = { 0 };
+	const struct seg_rec *r;
+	struct b_view v;
+	unsigned int n0;
+
+	pair_synced(f, &l, &a, &b);
+	v = b_view(f);
+	n0 = f->cap.n;
+	inject_a(f, &v, TH_RST, v.rcv_nxt + 1000, 0, v.ts_recent, NULL, 0);
+	/* exactly one segment from B: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
+	assert_int_equal(f->cap.n, n0 + 1);
+	r = &f->cap.rec[n0];
+	assert_int_equal(r->from, HARNESS_B);
+	assert_int_equal(r->flags, TH_ACK);
+	assert_int_equal(r->seq, v.snd_nxt);
+	assert_int_equal(r->ack, v.rcv_nxt);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_challenge_acks), 1);
+	assert_int_equal(STAT(h, HARNESS_B, drop_tcp_rst_invalid), 1);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_in_rsts), 0);
+	ev_collect(h, HARNESS_B, &eb);
+	assert_int_equal(eb.n[TERN_EV_ERROR], 0);
+	assert_int_equal(tern_tcp_state(b), TERN_TCP_ESTABLISHED);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_ESTABLISHED);
+	still_works(h, a, b, 100000);
+	finish(f, l, a, b);
+}
+
+/* RFC 9293 3.10.7.4 / RFC 5961 3.2: a reset outside the window is dropped silently. */
+static void
+test_rst_out_of_window_ignored(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_stream *l, *a, *b;
+	struct ev_tally eb = { 0 };
+	struct b_view v;
+	unsigned int n0;
+
+	pair_synced(f, &l, &a, &b);
+	v = b_view(f);
+	n0 = f->cap.n;
+	inject_a(f, &v, TH_RST, v.rcv_nxt + 0x40000000u, 0, v.ts_recent, NULL, 0);
+	inject_a(f, &v, TH_RST, v.rcv_nxt - 1000, 0, v.ts_recent, NULL, 0);
+	inject_a(f, &v, TH_RST | TH_ACK, v.rcv_nxt - 1, v.snd_nxt, v.ts_recent, NULL, 0);
+	assert_int_equal(f->cap.n, n0);		/* not a single answer */
+	assert_int_equal(STAT(h, HARNESS_B, drop_tcp_rst_invalid), 3);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_challenge_acks), 0);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_in_rsts), 0);
+	ev_collect(h, HARNESS_B, &eb);
+	assert_int_equal(eb.n[TERN_EV_ERROR], 0);
+	assert_int_equal(tern_tcp_state(b), TERN_TCP_ESTABLISHED);
+	still_works(h, a, b, 100000);
+	finish(f, l, a, b);
+}
+
+/* tern_tcp_abort() sends a reset; the peer fails with ECONNRESET. */
+static void
+test_abort_sends_rst_peer_econnreset(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_stream *l, *a, *b;
+	struct ev_tally ea = { 0 }, eb = { 0 };
+	const struct seg_rec *r;
+	struct b_view v;
+	unsigned int n0;
+
+	pair_synced(f, &l, &a, &b);
+	v = b_view(f);
+	n0 = f->cap.n;
+	ev_collect(h, HARNESS_A, &ea);
+	memset(&ea, 0, sizeof(ea));
+	tern_tcp_abort(a);
+	assert_int_equal(tern_tcp_nb_conns(harness_ctx(h, HARNESS_A)), 0);
+	harness_run(h, 5 * MS);
+	assert_int_equal(f->cap.n, n0 + 1);
+	r = &f->cap.rec[n0];
+	assert_int_equal(r->from, HARNESS_A);
+	assert_true(r->flags & TH_RST);
+	assert_int_equal(r->seq, v.rcv_nxt);
+	ev_collect(h, HARNESS_B, &eb);
+	ev_collect(h, HARNESS_A, &ea);
+	assert_int_equal(eb.n[TERN_EV_ERROR], 1);
+	assert_int_equal(eb.last_err, -ECONNRESET);
+	assert_int_equal(ea.n[TERN_EV_ERROR] + ea.n[TERN_EV_CLOSED], 0);	/* handle gone */
+	assert_int_equal(tern_tcp_state(b), TERN_TCP_CLOSED);
+	assert_int_equal(STAT(h, HARNESS_A, tcp_out_rsts), 1);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_in_rsts), 1);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_estab_resets), 1);
+	finish(f, l, NULL, b);
+}
+
+/* RFC 9293 3.10.4, RFC 2525 2.17: close() with unread data resets the connection. */
+static void
+test_close_with_unread_data_sends_rst(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_stream *l, *a, *b;
+	struct ev_tally ea = { 0 };
+	uint8_t buf[1000];
+
+	pair_synced(f, &l, &a, &b);
+	pat_fill(buf, sizeof(buf), 0, 3);
+	assert_int_equal(tern_tcp_write(a, buf, sizeof(buf)), sizeof(buf));
+	harness_run(h, 100 * MS);
+	assert_int_equal(tern_tcp_rx_bytes(b), sizeof(buf));
+	tern_tcp_close(b);
+	harness_run(h, 5 * MS);
+	assert_int_equal(cap_count(&f->cap, HARNESS_B, TH_RST, false), 1);
+	assert_int_equal(cap_count(&f->cap, HARNESS_B, TH_FIN, false), 0);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_out_rsts), 1);
+	ev_collect(h, HARNESS_A, &ea);
+	assert_int_equal(ea.n[TERN_EV_ERROR], 1);
+	assert_int_equal(ea.last_err, -ECONNRESET);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_CLOSED);
+	assert_int_equal(tern_tcp_nb_conns(harness_ctx(h, HARNESS_B)), 1);	/* the listener */
+	finish(f, l, a, NULL);
+}
+
+/* RFC 9293 3.6 case 1: A closes first (FIN_WAIT_1, FIN_WAIT_2, TIME_WAIT), B follows. */
+static void
+test_close_active_a_then_b(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_stream *l, *a, *b;
+	struct ev_tally ea = { 0 }, eb = { 0 };
+	const struct seg_rec *r;
+
+	pair_synced(f, &l, &a, &b);
+	cap_clear(&f->cap);
+	assert_int_equal(tern_tcp_shutdown(a, SHUT_WR), 0);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_FIN_WAIT_1);
+	assert_int_equal(tern_tcp_write(a, "x", 1), -EPIPE);
+	harness_run(h, 5 * MS);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_FIN_WAIT_2);
+	assert_int_equal(tern_tcp_state(b), TERN_TCP_CLOSE_WAIT);
+	ev_collect(h, HARNESS_B, &eb);
+	assert_int_equal(eb.n[TERN_EV_CLOSED], 1);
+	assert_int_equal(tern_tcp_read(b, (uint8_t[8]){ 0 }, 8), 0);
+	/* FIN from A, then B's ACK of it, at once (a FIN is ACKed without delay) */
+	assert_int_equal(f->cap.n, 2);
+	assert_int_equal(f->cap.rec[0].flags & (TH_FIN | TH_ACK), TH_FIN | TH_ACK);
+	assert_int_equal(f->cap.rec[1].from, HARNESS_B);
+	assert_int_equal(f->cap.rec[1].ack, f->cap.rec[0].seq + 1);
+	assert_int_equal(f->cap.rec[1].t, f->cap.rec[0].t);
+	assert_int_equal(tern_tcp_shutdown(b, SHUT_WR), 0);
+	assert_int_equal(tern_tcp_state(b), TERN_TCP_LAST_ACK);
+	harness_run(h, 5 * MS);
+	assert_int_equal(tern_tcp_state(b), TERN_TCP_CLOSED);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_TIME_WAIT);
+	r = cap_last(&f->cap, HARNESS_A);
+	assert_int_equal(r->flags, TH_ACK);
+	assert_int_equal(r->ack, cap_last(&f->cap, HARNESS_B)->seq + 1);
+	ev_collect(h, HARNESS_A, &ea);
+	ev_collect(h, HARNESS_B, &eb);
+	assert_int_equal(ea.n[TERN_EV_CLOSED], 1);
+	assert_int_equal(ea.n[TERN_EV_ERROR] + eb.n[TERN_EV_ERROR], 0);
+	assert_int_equal(STAT(h, HARNESS_A, tcp_tw_created), 1);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_tw_created), 0);
+	assert_int_equal(STAT(h, HARNESS_A, tcp_out_rsts) + STAT(h, HARNESS_B, tcp_out_rsts), 0);
+	tern_tcp_close(a);
+	tern_tcp_close(b);
+	assert_int_equal(tern_tcp_nb_conns(harness_ctx(h, HARNESS_A)), 0);
+	assert_int_equal(tern_tcp_nb_conns(harness_ctx(h, HARNESS_B)), 1);
+	finish(f, l, NULL, NULL);
+}
+
+/*
+ * The passive close: B hears A's FIN (CLOSE_WAIT), still sends 300 kB, then
+ * closes its handle at once (LAST_ACK): the data, then the FIN, all arrive.
+ */
+static void
+test_close_passive_sends_queued_data_then_fin(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_stream *l, *a, *b;
+	static uint8_t buf[300000];
+	uint64_t got = 0;
+	ssize_t n;
+	int i;
+
+	pair_synced(f, &l, &a, &b);
+	assert_int_equal(tern_tcp_shutdown(a, SHUT_WR), 0);
+	harness_run(h, 5 * MS);
+	assert_int_equal(tern_tcp_state(b), TERN_TCP_CLOSE_WAIT);
+	pat_fill(buf, sizeof(buf), 0, 11);
+	assert_int_equal(tern_tcp_write(b, buf, sizeof(buf)), sizeof(buf));
+	tern_tcp_close(b);
+	b = NULL;
+	for (i = 0; i < 1000; i++) {
+		harness_run(h, MS);
+		while ((n = tern_tcp_read(a, buf, sizeof(buf))) > 0) {
+			assert_int_equal(pat_check(buf, (size_t)n, got, 11), UINT64_MAX);
+			got += (uint64_t)n;
+		}
+		if (n == 0)
+			break;
+	}
+	assert_int_equal(got, sizeof(buf));
+	assert_int_equal(n, 0);		/* end of stream after the data */
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_TIME_WAIT);
+	harness_run(h, 5 * MS);
+	assert_int_equal(tern_tcp_nb_conns(harness_ctx(h, HARNESS_B)), 1);	/* B is gone */
+	assert_int_equal(STAT(h, HARNESS_B, tcp_out_rsts), 0);
+	finish(f, l, a, b);
+}
+
+/* RFC 9293 3.6 case 2: both close at once: FIN_WAIT_1, CLOSING, TIME_WAIT on both. */
+static void
+test_close_simultaneous_closing_then_time_wait(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_stream *l, *a, *b;
+	bool closing = false;
+	unsigned int i;
+
+	pair_synced(f, &l, &a, &b);
+	cap_clear(&f->cap);
+	f->cap.watch[HARNESS_A] = a;
+	f->cap.watch[HARNESS_B] = b;
+	assert_int_equal(tern_tcp_shutdown(a, SHUT_WR), 0);
+	assert_int_equal(tern_tcp_shutdown(b, SHUT_WR), 0);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_FIN_WAIT_1);
+	assert_int_equal(tern_tcp_state(b), TERN_TCP_FIN_WAIT_1);
+	harness_run(h, 5 * MS);
+	for (i = 0; i < f->cap.n; i++)
+		closing |= f->cap.rec[i].st[HARNESS_A] == TERN_TCP_CLOSING &&
+			f->cap.rec[i].st[HARNESS_B] == TERN_TCP_CLOSING;
+	assert_true(closing);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_TIME_WAIT);
+	assert_int_equal(tern_tcp_state(b), TERN_TCP_TIME_WAIT);
+	assert_int_equal(cap_count(&f->cap, HARNESS_A, TH_FIN, false), 1);
+	assert_int_equal(cap_count(&f->cap, HARNESS_B, TH_FIN, false), 1);
+	assert_int_equal(STAT(h, HARNESS_A, tcp_tw_created), 1);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_tw_created), 1);
+	assert_int_equal(STAT(h, HARNESS_A, tcp_retrans_segs), 0);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_retrans_segs), 0);
+	finish(f, l, a, b);
+}
+
+/* RFC 9293 3.6: after SHUT_WR the other direction still carries data. */
+static void
+test_shutdown_wr_half_close_data_flows_back(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_stream *l, *a, *b;
+	struct ev_tally eb = { 0 };
+
+	pair_synced(f, &l, &a, &b);
+	assert_int_equal(tern_tcp_shutdown(a, SHUT_WR), 0);
+	harness_run(h, 5 * MS);
+	ev_collect(h, HARNESS_B, &eb);
+	assert_int_equal(eb.n[TERN_EV_CLOSED], 1);
+	assert_int_equal(tern_tcp_read(b, (uint8_t[8]){ 0 }, 8), 0);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_FIN_WAIT_2);
+	assert_int_equal(tcp_transfer(h, b, a, 4u << 20, 5, 30 * SEC), 4u << 20);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_FIN_WAIT_2);
+	assert_int_equal(tern_tcp_state(b), TERN_TCP_CLOSE_WAIT);
+	assert_int_equal(tern_tcp_write(a, "x", 1), -EPIPE);
+	assert_int_equal(tern_tcp_shutdown(b, SHUT_WR), 0);
+	harness_run(h, 5 * MS);
+	assert_int_equal(tern_tcp_read(a, (uint8_t[8]){ 0 }, 8), 0);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_TIME_WAIT);
+	assert_int_equal(tern_tcp_state(b), TERN_TCP_CLOSED);
+	finish(f, l, a, b);
+}
+
+/* RFC 9293 3.6.1: a TIME_WAIT record holds the 4-tuple for 2 MSL, then goes. */
+static void
+test_time_wait_expires_after_2msl(void **state)
+{
+	struct fixture *f = *state;
+	struct tern_tcp_config cfg = { .msl_ns = 500 * MS };
+	struct harness *h = make(f, __func__, &cfg);
+	struct tern_tcp_param p = { 0 }, p2;
+	struct tern_tcp_stream *l, *a, *b, *a2;
+	struct seg_out fin;
+	const struct seg_rec *r;
+	uint64_t t_tw;
+
+	l = tcp_listen_b(h, 4, NULL);
+	p.local = harness_addr(HARNESS_A, 4, 40000);
+	a = tcp_connect_a(h, 4, &p);
+	b = tcp_accept_b(h, l, 10 * MS);
+	assert_non_null(b);
+	cap_start(h, &f->cap);
+	assert_int_equal(tern_tcp_shutdown(a, SHUT_WR), 0);
+	harness_run(h, 5 * MS);
+	assert_int_equal(tern_tcp_shutdown(b, SHUT_WR), 0);
+	harness_run(h, 0);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_TIME_WAIT);
+	t_tw = cap_last(&f->cap, HARNESS_A)->t;		/* its last ACK: when it entered */
+	tern_tcp_close(a);
+	tern_tcp_close(b);
+	assert_int_equal(tern_tcp_nb_conns(harness_ctx(h, HARNESS_A)), 0);
+	/* the record still blocks the 4-tuple just before 2 MSL ... */
+	harness_run(h, t_tw + 2 * cfg.msl_ns - 2 * MS - harness_now(h));
+	p2 = p;
+	p2.remote = harness_addr(HARNESS_B, 4, TCP_PORT_B);
+	assert_null(tern_tcp_connect(harness_ctx(h, HARNESS_A), &p2));
+	assert_int_equal(rte_errno, EADDRINUSE);
+	/* ... and ACKs a retransmitted FIN */
+	r = cap_last(&f->cap, HARNESS_B);
+	assert_true(r->flags & TH_FIN);
+	memset(&fin, 0, sizeof(fin));
+	fin.from = HARNESS_B;
+	fin.family = 4;
+	fin.sport = TCP_PORT_B;
+	fin.dport = 40000;
+	fin.seq = r->seq;
+	fin.ack = r->ack;
+	fin.flags = TH_FIN | TH_ACK;
+	fin.wnd = r->wnd;
+	fin.ts = true;
+	fin.tsval = r->tsval;
+	fin.tsecr = r->tsecr;
+	cap_clear(&f->cap);
+	seg_inject(h, &fin);
+	/* (B, CLOSED by then, resets the ACK; the record ignores resets, RFC 1337) */
+	assert_int_equal(cap_count(&f->cap, HARNESS_A, 0, false), 1);
+	assert_int_equal(f->cap.rec[0].from, HARNESS_A);
+	assert_int_equal(f->cap.rec[0].flags, TH_ACK);
+	assert_int_equal(f->cap.rec[0].ack, fin.seq + 1);
+	assert_int_equal(STAT(h, HARNESS_A, drop_tcp_tw), 1);
+	/* after 2 MSL the record is gone: the same FIN now meets a reset */
+	harness_run(h, 4 * MS);
+	cap_clear(&f->cap);
+	seg_inject(h, &fin);
+	assert_int_equal(f->cap.n, 1);
+	assert_int_equal(f->cap.rec[0].from, HARNESS_A);
+	assert_true(f->cap.rec[0].flags & TH_RST);
+	assert_int_equal(STAT(h, HARNESS_A, drop_tcp_noport), 1);
+	assert_int_equal(STAT(h, HARNESS_A, tcp_tw_created), 1);
+	/* and the 4-tuple can be used again */
+	a2 = tcp_connect_a(h, 4, &p);
+	b = tcp_accept_b(h, l, 10 * MS);
+	assert_non_null(b);
+	assert_int_equal(tern_tcp_state(a2), TERN_TCP_ESTABLISHED);
+	assert_int_equal(tcp_lport(a2), 40000);
+	finish(f, l, a2, b);
+}
+
+/*
+ * B closed first and holds TIME_WAIT; A reconnects from the same port.
+ * With timestamps, a SYN whose timestamp is newer takes the record over
+ * (RFC 6191); one with an older timestamp is answered with an ACK.
+ */
+static void
+test_time_wait_reuse_by_syn_with_newer_timestamp(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_param p = { 0 };
+	struct tern_tcp_stream *l, *a, *b;
+	const struct seg_rec *r, *syn = NULL;
+	struct seg_out o;
+	uint32_t last_tsval;
+	unsigned int i;
+
+	l = tcp_listen_b(h, 4, NULL);
+	p.local = harness_addr(HARNESS_A, 4, 40001);
+	a = tcp_connect_a(h, 4, &p);
+	b = tcp_accept_b(h, l, 10 * MS);
+	assert_non_null(b);
+	assert_int_equal(tcp_transfer(h, a, b, 10000, 1, SEC), 10000);
+	cap_start(h, &f->cap);
+	assert_int_equal(tern_tcp_shutdown(b, SHUT_WR), 0);
+	harness_run(h, 5 * MS);
+	assert_int_equal(tern_tcp_shutdown(a, SHUT_WR), 0);
+	harness_run(h, 5 * MS);
+	assert_int_equal(tern_tcp_state(b), TERN_TCP_TIME_WAIT);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_CLOSED);
+	r = cap_last(&f->cap, HARNESS_A);
+	last_tsval = r->tsval;
+	tern_tcp_close(a);
+	tern_tcp_close(b);
+	harness_run(h, 100 * MS);
+	/* an old duplicate SYN (older timestamp) does not take the record over */
+	memset(&o, 0, sizeof(o));
+	o.from = HARNESS_A;
+	o.family = 4;
+	o.sport = 40001;
+	o.dport = TCP_PORT_B;
+	o.seq = r->seq + 100000;
+	o.flags = TH_SYN;
+	o.wnd = 65535;
+	o.ts = true;
+	o.tsval = last_tsval - 10;
+	cap_clear(&f->cap);
+	seg_inject(h, &o);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_tw_reused), 0);
+	assert_int_equal(STAT(h, HARNESS_B, drop_tcp_tw), 1);
+	assert_int_equal(cap_count(&f->cap, HARNESS_B, TH_ACK, false), 1);
+	assert_int_equal(cap_count(&f->cap, HARNESS_B, TH_SYN, false), 0);
+	/* a new connection from the same port: its SYN's timestamp is newer */
+	cap_clear(&f->cap);
+	a = tcp_connect_a(h, 4, &p);
+	b = tcp_accept_b(h, l, 10 * MS);
+	assert_non_null(b);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_ESTABLISHED);
+	for (i = 0; i < f->cap.n && syn == NULL; i++)
+		if (f->cap.rec[i].flags == TH_SYN)
+			syn = &f->cap.rec[i];
+	assert_non_null(syn);
+	assert_true((int32_t)(syn->tsval - last_tsval) > 0);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_tw_reused), 1);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_tw_created), 1);
+	assert_int_equal(tcp_transfer(h, a, b, 100000, 2, SEC), 100000);
+	finish(f, l, a, b);
+}
+
+/*
+ * Without timestamps, a SYN with a higher sequence number takes TIME_WAIT
+ * over (RFC 1122 4.2.2.13).
+ */
+static void
+test_time_wait_reuse_by_syn_with_higher_seq_no_ts(void **state)
+{
+	struct fixture *f = *state;
+	struct tern_tcp_config cfg = { .flags = TERN_TCP_CFG_NO_TS };
+	struct harness *h = make(f, __func__, &cfg);
+	struct tern_tcp_param p = { 0 };
+	struct tern_tcp_stream *l, *a, *b;
+	const struct seg_rec *syn = NULL;
+	uint32_t old_end;
+	unsigned int i;
+
+	l = tcp_listen_b(h, 4, NULL);
+	p.local = harness_addr(HARNESS_A, 4, 40002);
+	a = tcp_connect_a(h, 4, &p);
+	b = tcp_accept_b(h, l, 10 * MS);
+	assert_non_null(b);
+	cap_start(h, &f->cap);
+	assert_int_equal(tcp_transfer(h, a, b, 1000, 1, SEC), 1000);
+	assert_int_equal(tern_tcp_shutdown(b, SHUT_WR), 0);
+	harness_run(h, 5 * MS);
+	assert_int_equal(tern_tcp_shutdown(a, SHUT_WR), 0);
+	harness_run(h, 5 * MS);
+	assert_int_equal(tern_tcp_state(b), TERN_TCP_TIME_WAIT);
+	old_end = cap_last(&f->cap, HARNESS_A)->seq;	/* A's FIN + 1 */
+	assert_false(cap_last(&f->cap, HARNESS_A)->has_ts);
+	tern_tcp_close(a);
+	tern_tcp_close(b);
+	harness_run(h, 100 * MS);
+	cap_clear(&f->cap);
+	a = tcp_connect_a(h, 4, &p);
+	b = tcp_accept_b(h, l, 10 * MS);
+	assert_non_null(b);
+	for (i = 0; i < f->cap.n && syn == NULL; i++)
+		if (f->cap.rec[i].flags == TH_SYN)
+			syn = &f->cap.rec[i];
+	assert_non_null(syn);
+	assert_true((int32_t)(syn->seq - old_end) > 0);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_tw_reused), 1);
+	assert_int_equal(tcp_transfer(h, a, b, 100000, 2, SEC), 100000);
+	finish(f, l, a, b);
+}
+
+/* RFC 7323 5.3: a segment with a timestamp older than TS.Recent is dropped (and ACKed). */
+static void
+test_paws_rejects_old_timestamp(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_stream *l, *a, *b;
+	uint8_t junk[100];
+	struct b_view v;
+	unsigned int n0;
+
+	pair_synced(f, &l, &a, &b);
+	v = b_view(f);
+	n0 = f->cap.n;
+	memset(junk, 'X', sizeof(junk));
+	inject_a(f, &v, TH_ACK | TH_PSH, v.rcv_nxt, v.snd_nxt, v.ts_recent - 1000, junk,
+		 sizeof(junk));
+	assert_int_equal(STAT(h, HARNESS_B, drop_tcp_paws), 1);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_paws_rejects), 1);
+	assert_int_equal(tern_tcp_rx_bytes(b), 0);
+	/* the drop is ACKed with the unchanged RCV.NXT */
+	assert_int_equal(f->cap.n, n0 + 1);
+	assert_int_equal(f->cap.rec[n0].from, HARNESS_B);
+	assert_int_equal(f->cap.rec[n0].ack, v.rcv_nxt);
+	/* the real bytes at that sequence number arrive intact */
+	assert_int_equal(tcp_transfer(h, a, b, 100000, 9, SEC), 100000);
+	assert_int_equal(tern_tcp_state(b), TERN_TCP_ESTABLISHED);
+	finish(f, l, a, b);
+}
+
+/* RFC 5961 4.2: a SYN in the window of an established connection gets a challenge ACK. */
+static void
+test_challenge_ack_for_syn_in_window(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_stream *l, *a, *b;
+	struct ev_tally eb = { 0 };
+	const struct seg_rec *r;
+	struct b_view v;
+	unsigned int n0;
+
+	pair_synced(f, &l, &a, &b);
+	v = b_view(f);
+	n0 = f->cap.n;
+	inject_a(f, &v, TH_SYN, v.rcv_nxt + 100, 0, v.ts_recent, NULL, 0);
+	assert_int_equal(f->cap.n, n0 + 1);
+	r = &f->cap.rec[n0];
+	assert_int_equal(r->from, HARNESS_B);
+	assert_int_equal(r->flags, TH_ACK);
+	assert_int_equal(r->seq, v.snd_nxt);
+	assert_int_equal(r->ack, v.rcv_nxt);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_challenge_acks), 1);
+	ev_collect(h, HARNESS_B, &eb);
+	assert_int_equal(eb.n[TERN_EV_ERROR], 0);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_ESTABLISHED);
+	assert_int_equal(tern_tcp_state(b), TERN_TCP_ESTABLISHED);
+	still_works(h, a, b, 100000);
+	finish(f, l, a, b);
+}
+
+/* RFC 5961 5.2 / RFC 9293 3.10.7.4: an ACK of data never sent gets an ACK and is dropped. */
+static void
+test_challenge_ack_for_ack_of_unsent_data(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_stream *l, *a, *b;
+	uint8_t junk[10];
+	struct b_view v;
+	unsigned int n0;
+
+	pair_synced(f, &l, &a, &b);
+	v = b_view(f);
+	n0 = f->cap.n;
+	memset(junk, 'Y', sizeof(junk));
+	inject_a(f, &v, TH_ACK, v.rcv_nxt, v.snd_nxt + 100000, v.ts_recent, junk, sizeof(junk));
+	assert_int_equal(f->cap.n, n0 + 1);
+	assert_int_equal(f->cap.rec[n0].flags, TH_ACK);
+	assert_int_equal(f->cap.rec[n0].ack, v.rcv_nxt);
+	assert_int_equal(STAT(h, HARNESS_B, drop_tcp_future_ack), 1);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_challenge_acks), 1);
+	assert_int_equal(tern_tcp_rx_bytes(b), 0);	/* its data is dropped with it */
+	assert_int_equal(tern_tcp_state(b), TERN_TCP_ESTABLISHED);
+	still_works(h, a, b, 100000);
+	finish(f, l, a, b);
+}
+
+/* RFC 5961 7: at most challenge_ack_limit challenge ACKs a second. */
+static void
+test_challenge_ack_rate_limit(void **state)
+{
+	struct fixture *f = *state;
+	struct tern_tcp_config cfg = { .challenge_ack_limit = 3 };
+	struct harness *h = make(f, __func__, &cfg);
+	struct tern_tcp_stream *l, *a, *b;
+	struct b_view v;
+	unsigned int i, n0;
+
+	pair_synced(f, &l, &a, &b);
+	v = b_view(f);
+	assert_true(harness_now(h) < 900 * MS);	/* all within the first second */
+	n0 = f->cap.n;
+	for (i = 0; i < 10; i++)
+		inject_a(f, &v, TH_SYN, v.rcv_nxt + 100 + i, 0, v.ts_recent, NULL, 0);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_challenge_acks), 3);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_challenge_limited), 7);
+	assert_int_equal(f->cap.n - n0, 3);
+	/* the next second has a fresh allowance */
+	harness_run(h, SEC - harness_now(h) % SEC + MS);
+	inject_a(f, &v, TH_SYN, v.rcv_nxt + 200, 0, v.ts_recent, NULL, 0);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_challenge_acks), 4);
+	assert_int_equal(tern_tcp_state(b), TERN_TCP_ESTABLISHED);
+	still_works(h, a, b, 10000);
+	finish(f, l, a, b);
+}
+
+/* Drop A's resets to the fake port: the half-open entry stays in the syncache. */
+static bool
+drop_fake_port_rst(struct tcp_cap *c, const struct seg_rec *r)
+{
+	(void)c;
+	return r->from == HARNESS_A && r->sport == PORT_FAKE;
+}
+
+/* Check a cookie connection carries the options A offered, and data in both directions. */
+static void
+cookie_conn_check(struct harness *h, struct tern_tcp_stream *a, struct tern_tcp_stream *b,
+		  uint16_t mss_opt)
+{
+	/* the cookie keeps the MSS option; segments carry 12 bytes of timestamps */
+	uint16_t mss = (uint16_t)(mss_opt - 12);
+	struct tern_tcp_info ia, ib;
+
+	tern_tcp_info(a, &ia);
+	tern_tcp_info(b, &ib);
+	assert_true(ia.ts_ok && ib.ts_ok);
+	assert_true(ia.sack_ok && ib.sack_ok);
+	assert_true(ia.rcv_wscale > 0);
+	assert_int_equal(ib.snd_wscale, ia.rcv_wscale);	/* recovered from the timestamp */
+	assert_int_equal(ia.snd_wscale, ib.rcv_wscale);
+	assert_int_equal(ib.mss, mss);
+	assert_int_equal(ia.mss, mss);
+	assert_int_equal(tcp_transfer(h, a, b, 4u << 20, 21, 30 * SEC), 4u << 20);
+	assert_int_equal(tcp_transfer(h, b, a, 1u << 20, 22, 30 * SEC), 1u << 20);
+}
+
+/* RFC 4987 3.6: with the syncache full, a SYN cookie carries the handshake. */
+static void
+test_syn_cookie_handshake_when_syncache_full(void **state)
+{
+	struct fixture *f = *state;
+	struct tern_tcp_config cfg = { .syncache_size = 1 };
+	struct harness *h = make(f, __func__, &cfg);
+	struct tern_tcp_stream *l, *a, *b;
+	struct seg_out o;
+
+	l = tcp_listen_b(h, 4, NULL);
+	cap_start(h, &f->cap);
+	f->cap.filter = drop_fake_port_rst;
+	/* a half-open connection fills the syncache */
+	memset(&o, 0, sizeof(o));
+	o.from = HARNESS_A;
+	o.family = 4;
+	o.sport = PORT_FAKE;
+	o.dport = TCP_PORT_B;
+	o.seq = 12345;
+	o.flags = TH_SYN;
+	o.wnd = 65535;
+	seg_inject(h, &o);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_syncache_added), 1);
+	assert_int_equal(f->cap.nb_dropped, 1);
+	a = tcp_connect_a(h, 4, NULL);
+	b = tcp_accept_b(h, l, 10 * MS);
+	assert_non_null(b);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_ESTABLISHED);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_syncache_overflow), 1);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_cookies_sent), 1);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_cookies_ok), 1);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_syncache_added), 1);
+	cookie_conn_check(h, a, b, 1460);
+	finish(f, l, a, b);
+}
+
+/* TERN_TCP_CFG_COOKIES_ALWAYS (IPv6): every SYN gets a cookie, none is held. */
+static void
+test_syn_cookie_always_ipv6(void **state)
+{
+	struct fixture *f = *state;
+	struct tern_tcp_config cfg = { .flags = TERN_TCP_CFG_COOKIES_ALWAYS };
+	struct harness *h = make(f, __func__, &cfg);
+	struct tern_tcp_stream *l, *a, *b;
+
+	l = tcp_listen_b(h, 6, NULL);
+	a = tcp_connect_a(h, 6, NULL);
+	b = tcp_accept_b(h, l, 10 * MS);
+	assert_non_null(b);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_syncache_added), 0);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_cookies_sent), 1);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_cookies_ok), 1);
+	cookie_conn_check(h, a, b, 1440);
+	finish(f, l, a, b);
+}
+
+/* RFC 4987 3.6: without timestamps nothing carries window scale and SACK: none. */
+static void
+test_syn_cookie_without_timestamps_drops_options(void **state)
+{
+	struct fixture *f = *state;
+	struct tern_tcp_config cfg = {
+		.flags = TERN_TCP_CFG_COOKIES_ALWAYS | TERN_TCP_CFG_NO_TS
+	};
+	struct harness *h = make(f, __func__, &cfg);
+	struct tern_tcp_stream *l, *a, *b;
+	struct tern_tcp_info ia, ib;
+
+	l = tcp_listen_b(h, 4, NULL);
+	a = tcp_connect_a(h, 4, NULL);
+	b = tcp_accept_b(h, l, 10 * MS);
+	assert_non_null(b);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_cookies_ok), 1);
+	tern_tcp_info(a, &ia);
+	tern_tcp_info(b, &ib);
+	assert_false(ia.ts_ok || ib.ts_ok || ia.sack_ok || ib.sack_ok);
+	assert_int_equal(ia.snd_wscale + ia.rcv_wscale + ib.snd_wscale + ib.rcv_wscale, 0);
+	assert_int_equal(tcp_transfer(h, a, b, 1u << 20, 23, 30 * SEC), 1u << 20);
+	finish(f, l, a, b);
+}
+
+/* Drop B's first SYN-ACK and every retransmitted SYN of A. */
+static bool
+drop_first_synack(struct tcp_cap *c, const struct seg_rec *r)
+{
+	if (r->from == HARNESS_B && r->flags == (TH_SYN | TH_ACK) && c->arg == 0) {
+		c->arg = 1;
+		return true;
+	}
+	return r->from == HARNESS_A && r->flags == TH_SYN && r != &c->rec[0];
+}
+
+/* The syncache retransmits a lost SYN-ACK after rto_init (RFC 6298 5, RFC 9293 3.8.1). */
+static void
+test_synack_retransmitted_from_syncache(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_stream *l, *a, *b;
+	const struct seg_rec *r = NULL;
+	uint64_t t0;
+	unsigned int i;
+
+	l = tcp_listen_b(h, 4, NULL);
+	cap_start(h, &f->cap);
+	f->cap.filter = drop_first_synack;
+	t0 = harness_now(h);
+	a = tcp_connect_a(h, 4, NULL);
+	b = tcp_accept_b(h, l, 2 * SEC);
+	assert_non_null(b);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_ESTABLISHED);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_synack_retrans), 1);
+	for (i = 0; i < f->cap.n; i++)
+		if (f->cap.rec[i].flags == (TH_SYN | TH_ACK) && !f->cap.rec[i].dropped)
+			r = &f->cap.rec[i];
+	assert_non_null(r);
+	printf("SYN-ACK retransmitted at %.3f s\n", (double)(r->t - t0) / SEC);
+	assert_true(r->t - t0 >= SEC && r->t - t0 <= SEC + 2 * MS);
+	assert_int_equal(tcp_transfer(h, a, b, 10000, 3, SEC), 10000);
+	finish(f, l, a, b);
+}
+
+/* A listener whose accept queue is full drops SYNs; the peer's retransmission gets in later. */
+static void
+test_listener_backlog_full_drops_syn(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_param lp = { .backlog = 1 };
+	struct tern_tcp_stream *l, *a1, *a2, *b1, *b2;
+	struct ev_tally ea = { 0 };
+	uint64_t t0;
+
+	l = tcp_listen_b(h, 4, &lp);
+	a1 = tcp_connect_a(h, 4, NULL);
+	harness_run(h, 5 * MS);
+	assert_int_equal(tern_tcp_state(a1), TERN_TCP_ESTABLISHED);
+	t0 = harness_now(h);
+	a2 = tcp_connect_a(h, 4, NULL);
+	harness_run(h, 500 * MS);
+	assert_int_equal(tern_tcp_state(a2), TERN_TCP_SYN_SENT);
+	assert_int_equal(STAT(h, HARNESS_B, drop_tcp_backlog), 1);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_out_rsts), 0);
+	assert_int_equal(tern_tcp_accept_burst(l, &b1, 1), 1);
+	b2 = tcp_accept_b(h, l, 2 * SEC);
+	assert_non_null(b2);
+	assert_int_equal(tern_tcp_state(a2), TERN_TCP_ESTABLISHED);
+	/* after A's SYN retransmission (rto_init, 1 s) */
+	assert_true(harness_now(h) - t0 >= SEC);
+	assert_int_equal(STAT(h, HARNESS_A, tcp_rto_fired), 1);
+	ev_collect(h, HARNESS_A, &ea);
+	assert_int_equal(ea.n[TERN_EV_CONNECTED], 2);
+	assert_int_equal(ea.n[TERN_EV_ERROR], 0);
+	tern_tcp_abort(a1);
+	tern_tcp_abort(b1);
+	finish(f, l, a2, b2);
+}
+
+#define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_handshake_three_segments_with_options),
+		T(test_simultaneous_open),
+		T(test_rst_to_syn_on_closed_port_econnrefused),
+		T(test_rst_in_window_exact_seq_econnreset),
+		T(test_rst_in_window_inexact_challenge_ack),
+		T(test_rst_out_of_window_ignored),
+		T(test_abort_sends_rst_peer_econnreset),
+		T(test_close_with_unread_data_sends_rst),
+		T(test_close_active_a_then_b),
+		T(test_close_passive_sends_queued_data_then_fin),
+		T(test_close_simultaneous_closing_then_time_wait),
+		T(test_shutdown_wr_half_close_data_flows_back),
+		T(test_time_wait_expires_after_2msl),
+		T(test_time_wait_reuse_by_syn_with_newer_timestamp),
+		T(test_time_wait_reuse_by_syn_with_higher_seq_no_ts),
+		T(test_paws_rejects_old_timestamp),
+		T(test_challenge_ack_for_syn_in_window),
+		T(test_challenge_ack_for_ack_of_unsent_data),
+		T(test_challenge_ack_rate_limit),
+		T(test_syn_cookie_handshake_when_syncache_full),
+		T(test_syn_cookie_always_ipv6),
+		T(test_syn_cookie_without_timestamps_drops_options),
+		T(test_synack_retransmitted_from_syncache),
+		T(test_listener_backlog_full_drops_syn),
+	};
+	int ret;
+
+	if (harness_eal_init("test_stack_tcp_conn") != 0)
+		return 1;
+	ret = cmocka_run_group_tests(tests, NULL, NULL);
+	harness_eal_fini();
+	return ret;
+}
