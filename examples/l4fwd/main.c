@@ -350,10 +350,19 @@ join:
 		if (l4fwd_state_get(&app.w[i]) == L4FWD_W_FAILED)
 			rc = 1;
 	if (rc == 0) {
-		if (app.tx_done)
+		if (app.tx_done && o->tcp)
+			printf("%s: tx done: --count %" PRIu64 " bytes sent on each connection\n",
+			       L4FWD_NAME, o->count);
+		else if (app.tx_done)
 			printf("%s: tx done: --count %" PRIu64 " datagrams handed to the stack\n",
 			       L4FWD_NAME, o->count);
 		l4fwd_print_final(&app);
+		/* a TCP tx connection that failed ends the run, as a failure */
+		for (i = 0; i < app.nb_workers; i++)
+			if (app.w[i].tcp_tx_failed) {
+				fprintf(stderr, "%s: worker %u: %s\n", L4FWD_NAME, i, app.w[i].err);
+				rc = 1;
+			}
 	}
 out:
 	rte_free(app.w);

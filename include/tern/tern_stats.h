@@ -31,7 +31,8 @@ extern "C" {
 	X(timers_fired,		"timer wheel callbacks run")		\
 	X(drop_tx_full,		"dropped: device tx queue and tx buffer full") \
 	X(drop_nomem,		"dropped: mbuf allocation failed")	\
-	X(drop_bad_port,	"dropped: input on a port the context does not have")
+	X(drop_bad_port,	"dropped: input on a port the context does not have") \
+	X(events_lost,		"events not posted: the event queue was full")
 
 /** Ethernet, ARP and neighbor counters. */
 #define TERN_STATS_ETH(X)						\

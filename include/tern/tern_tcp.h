@@ -211,6 +211,10 @@ TERN_API enum tern_tcp_state tern_tcp_state(const struct tern_tcp_stream *s);
 TERN_API void tern_tcp_local(const struct tern_tcp_stream *s, struct tern_sockaddr *sa);
 TERN_API void tern_tcp_remote(const struct tern_tcp_stream *s, struct tern_sockaddr *sa);
 TERN_API uint64_t tern_tcp_udata(const struct tern_tcp_stream *s);
+/**
+ * Set the value returned in the stream's events. Events already queued for
+ * it (posted at accept for data or a FIN that came first) take it too.
+ */
 TERN_API void tern_tcp_set_udata(struct tern_tcp_stream *s, uint64_t udata);
 /** The pending error (negative errno, 0 if none), cleared by the call (SO_ERROR). */
 TERN_API int tern_tcp_error(struct tern_tcp_stream *s);

@@ -419,8 +419,10 @@ tern_ctx_pending(const struct tern_ctx *ctx)
 int
 tern_ctx_post_event(struct tern_ctx *ctx, const struct tern_event *ev)
 {
-	if (ctx->evq_tail - ctx->evq_head > ctx->evq_mask)
+	if (ctx->evq_tail - ctx->evq_head > ctx->evq_mask) {
+		TERN_STAT_INC(ctx, events_lost);
 		return -ENOSPC;
+	}
 	ctx->evq[ctx->evq_tail++ & ctx->evq_mask] = *ev;
 	return 0;
 }
@@ -437,6 +439,19 @@ tern_ctx_cancel_events(struct tern_ctx *ctx, const void *obj)
 			e->type = TERN_EV_NONE;
 			e->obj = NULL;
 		}
+	}
+}
+
+void
+tern_ctx_retag_events(struct tern_ctx *ctx, const void *obj, uint64_t udata)
+{
+	uint32_t i;
+
+	for (i = ctx->evq_head; i != ctx->evq_tail; i++) {
+		struct tern_event *e = &ctx->evq[i & ctx->evq_mask];
+
+		if (e->obj == obj)
+			e->udata = udata;
 	}
 }
 

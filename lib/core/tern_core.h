@@ -218,6 +218,8 @@ void tern_ctx_input_impaired(struct tern_ctx *ctx, uint16_t port, struct rte_mbu
 
 /* Post an event. @return 0, or -ENOSPC when the queue is full. */
 int tern_ctx_post_event(struct tern_ctx *ctx, const struct tern_event *ev);
+/* Give the events still queued for @obj a new udata (its owner just set it). */
+void tern_ctx_retag_events(struct tern_ctx *ctx, const void *obj, uint64_t udata);
 /* Withdraw the queued events about @obj (it is going away). */
 void tern_ctx_cancel_events(struct tern_ctx *ctx, const void *obj);
 

@@ -182,7 +182,11 @@ tcp_listener_remove(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l)
 		}
 }
 
-/* Whether a listener already has (family, addr, port) (or overlaps a wildcard). */
+/*
+ * Whether a listener already has exactly (family, addr, port). A wildcard
+ * and a specific address on the same port may both listen: input picks the
+ * specific one first (tcp_listener_lookup()).
+ */
 bool
 tcp_listener_exists(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k)
 {
@@ -286,7 +290,26 @@ tcp_post(struct tern_tcp_stream *s, uint32_t type, int err)
 		return;
 	if ((s->tf & TF_SYN_RECV_PASSIVE) && !(s->tf & TF_ACCEPTED))
 		return;		/* the application does not know it yet */
-	tern_ctx_post_event(s->ctx, &ev);
+	if (tern_ctx_post_event(s->ctx, &ev) == 0)
+		return;
+	/*
+	 * The queue is full (counted in events_lost). Undo the mark that
+	 * stands for "posted" so that the next occasion posts it again rather
+	 * than leaving the stream silent until the application looks.
+	 */
+	switch (type) {
+	case TERN_EV_READABLE:
+		s->tf &= ~TF_READABLE_POSTED;
+		break;
+	case TERN_EV_WRITABLE:
+		s->tf |= TF_WANT_WRITABLE;
+		break;
+	case TERN_EV_CONNECTED:
+		s->tf &= ~TF_CONNECTED_POSTED;
+		break;
+	default:
+		break;
+	}
 }
 
 uint32_t

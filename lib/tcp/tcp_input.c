@@ -279,9 +279,11 @@ tcp_update_wnd(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
 		s->snd_wl2 = si->ack;
 		if (wnd > s->max_sndwnd)
 			s->max_sndwnd = wnd;
-		if (opened && wnd >= s->mss) {
+		if (opened && wnd >= s->mss && s->tmr[TCP_T_PERSIST] != 0) {
 			s->tmr[TCP_T_PERSIST] = 0;
 			s->pprobes = 0;
+			if (s->snd_max == s->snd_una)
+				s->backoff = 0;	/* the persist backoff */
 		}
 		if (opened)
 			tcp_mark_dirty(s);
@@ -441,8 +443,6 @@ tcp_ack_dup(struct tern_tcp_stream *s)
 static void
 tcp_rcvq_append(struct tern_tcp_stream *s, struct rte_mbuf *m, uint32_t len)
 {
-	bool was_empty = s->rcvq_head == NULL;
-
 	while (m != NULL) {
 		struct rte_mbuf *next = m->next;
 
@@ -464,9 +464,21 @@ tcp_rcvq_append(struct tern_tcp_stream *s, struct rte_mbuf *m, uint32_t len)
 	}
 	s->rcvq_bytes += len;
 	s->bytes_received += len;
-	if (was_empty && s->rcvq_head != NULL && !(s->tf & TF_READABLE_POSTED)) {
+	if (s->rcvq_head != NULL && !(s->tf & TF_READABLE_POSTED)) {
 		s->tf |= TF_READABLE_POSTED;
 		tcp_post(s, TERN_EV_READABLE, 0);
+	}
+}
+
+/* In-order data: to the receive queue, or counted and freed after SHUT_RD. */
+static void
+tcp_rcv_deliver(struct tern_tcp_stream *s, struct rte_mbuf *m, uint32_t len)
+{
+	if (s->tf & TF_RD_SHUT) {
+		rte_pktmbuf_free(m);
+		s->bytes_received += len;
+	} else {
+		tcp_rcvq_append(s, m, len);
 	}
 }
 
@@ -515,16 +527,19 @@ tcp_data_in(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in *si
 	    s->state == TERN_TCP_LAST_ACK || s->state == TERN_TCP_TIME_WAIT) {
 		rte_pktmbuf_free(m);
 		len = 0;
+		if (fin && si->seq != s->rcv_nxt && !(s->tf & TF_FIN_RCVD)) {
+			/* a bare FIN past a hole: kept for later, the hole ACKed now */
+			s->ooo_fin = si->seq;
+			s->tf |= TF_OOO_FIN;
+			TERN_STAT_INC(s->ctx, tcp_ooo_segs);
+			tcp_send_ack(s);
+			return;
+		}
 	} else if (si->seq == s->rcv_nxt) {
 		bool hole_filled = s->ooo != NULL && s->ooo->nb > 0;
 
 		s->rcv_nxt += len;
-		if (s->tf & TF_RD_SHUT) {
-			rte_pktmbuf_free(m);
-			s->bytes_received += len;
-		} else {
-			tcp_rcvq_append(s, m, len);
-		}
+		tcp_rcv_deliver(s, m, len);
 		if (hole_filled) {
 			struct rte_mbuf *tail;
 			uint32_t n, nb;
@@ -532,7 +547,7 @@ tcp_data_in(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in *si
 
 			if (h != NULL) {
 				s->rcv_nxt += n;
-				tcp_rcvq_append(s, h, n);
+				tcp_rcv_deliver(s, h, n);
 			}
 			s->tf |= TF_ACK_NOW;
 		}
@@ -758,6 +773,8 @@ tcp_conn_input(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in 
 		tcp_challenge_ack(s);
 		goto drop;
 	}
+
+	s->pprobes = 0;		/* the peer answers: zero-window probing may go on */
 
 	/* timestamps: remember the newest from a segment at the left edge (RFC 7323 4.3) */
 	if ((s->tf & TF_TS_OK) && (si->opts.flags & TERN_TCP_OPT_F_TS) &&

@@ -652,6 +652,8 @@ void
 tern_tcp_set_udata(struct tern_tcp_stream *s, uint64_t udata)
 {
 	s->udata = udata;
+	/* events posted before (at accept: data that came first) carry it too */
+	tern_ctx_retag_events(s->ctx, s, udata);
 }
 
 int

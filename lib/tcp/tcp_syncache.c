@@ -87,10 +87,12 @@ listener_ws(const struct tern_tcp_ctx *tc, const struct tern_tcp_stream *l)
 	return tcp_wscale_for(l->param_rcvbuf);
 }
 
+/* The MSS we offer: from the route's MTU, no more than the listener's own. */
 static uint16_t
-key_mss(const struct tern_tcp_ctx *tc, const struct tern_tcp_key *k)
+key_mss(const struct tern_tcp_ctx *tc, const struct tern_tcp_stream *l,
+	const struct tern_tcp_key *k)
 {
-	uint16_t ifindex = 0;
+	uint16_t ifindex = 0, mss;
 	uint8_t nh[16];
 
 	if (k->family == 4) {
@@ -103,7 +105,10 @@ key_mss(const struct tern_tcp_ctx *tc, const struct tern_tcp_key *k)
 					  &ifindex, (struct tern_ip6 *)nh) != 0) {
 		ifindex = 0;
 	}
-	return tcp_mss_for(tc->ctx, ifindex, k->family);
+	mss = tcp_mss_for(tc->ctx, ifindex, k->family);
+	if (l->param_mss != 0 && l->param_mss < mss)
+		mss = l->param_mss;
+	return mss;
 }
 
 /* Send the SYN-ACK for what a SYN offered. */
@@ -116,7 +121,7 @@ send_synack(struct tern_tcp_ctx *tc, const struct tern_tcp_stream *l, const stru
 
 	memset(&o, 0, sizeof(o));
 	o.flags = TERN_TCP_OPT_F_MSS;
-	o.mss = key_mss(tc, k);
+	o.mss = key_mss(tc, l, k);
 	if (peer_ws >= 0 && !(tc->cfg.flags & TERN_TCP_CFG_NO_WSCALE)) {
 		o.flags |= TERN_TCP_OPT_F_WS;
 		o.wscale = listener_ws(tc, l);

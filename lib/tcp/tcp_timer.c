@@ -153,6 +153,11 @@ tcp_timer_persist(struct tern_tcp_stream *s)
 
 	if (s->sndq_bytes == 0 || s->snd_wnd >= s->mss || s->snd_nxt != s->snd_una)
 		return;
+	/*
+	 * RFC 1122 4.2.2.17: probe for as long as the receiver answers.
+	 * pprobes counts probes not answered (any acceptable ACK clears it,
+	 * tcp_conn_input()); backoff spaces them out and stays.
+	 */
 	if (s->pprobes > s->tc->cfg.retries) {
 		TERN_STAT_INC(s->ctx, tcp_timeouts);
 		tcp_drop(s, -ETIMEDOUT);
@@ -167,9 +172,10 @@ tcp_timer_persist(struct tern_tcp_stream *s)
 	TERN_STAT_INC(s->ctx, tcp_persist_probes);
 	tcp_send_ctl(s, TH_ACK, s->snd_una - 1);
 	s->pprobes++;
-	ivl = (uint64_t)s->rto_us * 1000 << RTE_MIN(s->pprobes, (uint8_t)16);
+	if (s->backoff < 16)
+		s->backoff++;
+	ivl = tcp_rto_ns(s);
 	ivl = RTE_MAX(ivl, s->tc->cfg.rto_min_ns);
-	ivl = RTE_MIN(ivl, s->tc->cfg.rto_max_ns);
 	tcp_timer_set(s, TCP_T_PERSIST, s->ctx->now_ns + ivl);
 }
 
@@ -179,8 +185,13 @@ tcp_timer_keep(struct tern_tcp_stream *s)
 {
 	uint64_t now = s->ctx->now_ns;
 
-	if (s->state == TERN_TCP_FIN_WAIT_2) {
-		/* closed by the application and the peer never finished */
+	if (s->state == TERN_TCP_FIN_WAIT_2 && (s->tf & TF_APP_CLOSED)) {
+		/*
+		 * Closed by the application and the peer never finished. With
+		 * the handle still open (shutdown(SHUT_WR) only) the application
+		 * may still read, so FIN_WAIT_2 lasts; keepalive (below) is
+		 * what notices a peer that vanished.
+		 */
 		tcp_drop(s, 0);
 		return;
 	}

@@ -110,7 +110,9 @@ tcp_tw_enter(struct tern_tcp_stream *s)
 	tw->ts_ok = !!(s->tf & TF_TS_OK);
 	tw->ts_recent = s->ts_recent;
 	tw->ts_off = s->ts_off;
-	tw->rcv_wnd = (uint16_t)RTE_MIN((s->rcv_adv - s->rcv_nxt) >> s->rcv_ws, 65535u);
+	/* a FIN taken at a zero window leaves rcv_nxt one past rcv_adv */
+	tw->rcv_wnd = SEQ_GT(s->rcv_adv, s->rcv_nxt) ?
+		(uint16_t)RTE_MIN((s->rcv_adv - s->rcv_nxt) >> s->rcv_ws, 65535u) : 0;
 	tw->expire_ns = tc->ctx->now_ns + 2 * tc->cfg.msl_ns;
 	/* takes the control block's place in the hash */
 	if (tcp_hash_add(tc, &tw->key, tw, TCP_REC_TW) != 0) {

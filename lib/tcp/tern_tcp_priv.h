@@ -153,11 +153,12 @@ tcp_max(uint32_t a, uint32_t b)
 struct tern_tcp_ctx;
 
 /*
- * A listener or a connection. The first two cache lines hold what every
- * segment touches: state, sequence variables, windows, timestamps, RTT.
+ * A listener or a connection. The fields first in the record (about the
+ * first two cache lines) are what every segment touches: state, sequence
+ * variables, windows, timestamps, RTT, the queues; the rest is colder.
  */
 struct tern_tcp_stream {
-	/* --- cache line 0: input --- */
+	/* --- hot: input --- */
 	uint8_t state;
 	uint8_t snd_ws;			/* peer's shift, applied to its windows */
 	uint8_t rcv_ws;			/* ours */
@@ -184,16 +185,15 @@ struct tern_tcp_stream {
 	uint32_t last_ack_sent;		/* RCV.NXT of our last ACK (RFC 7323 4.3) */
 	uint32_t ooo_fin;		/* sequence of a FIN received out of order */
 
-	/* --- cache line 1: output, RTT, queues --- */
+	/* --- hot: output, RTT, queues --- */
 	uint32_t srtt;			/* us << 3 */
 	uint32_t rttvar;		/* us << 2 */
 	uint32_t rto_us;
-	uint8_t backoff;		/* consecutive RTOs */
-	uint8_t probes;			/* keepalive / persist probes without answer */
+	uint8_t backoff;		/* consecutive RTOs, or zero-window probes */
 	uint8_t family;
-	uint8_t pprobes;		/* zero-window probes without a window */
+	uint8_t pprobes;		/* zero-window probes without an answer */
 	uint8_t kprobes;		/* keepalive probes without an answer */
-	uint8_t pad0[3];
+	uint8_t pad0[4];
 	uint32_t snd_buf;		/* bytes queued (unsent + unacked) at most */
 	uint32_t rcv_buf;
 	uint32_t sndq_bytes;		/* unsent, in sndq */

@@ -134,6 +134,24 @@ check "tx: tern-l4fwd finished its connection (done=1, no error)" \
 check "tx: tern-l4fwd sent exactly 100 MB" test "$(final_val final tx_bytes)" -eq $MB100
 ip netns del "${TERN_NS}" 2>/dev/null
 
+# --- tx to a port nobody listens on: refused, reported, exit status 1 ---
+TERN_LOG="$out/tx-refused.log"
+refused_rc=none
+if tern_start "$L4FWD" --proto tcp --mode tx --addr 10.0.0.1/24 --lport 0 \
+	--raddr 10.0.0.2 --rport 9009 --count 1000 --neigh 10.0.0.2,02:00:00:00:00:02; then
+	tern_peer_setup
+	for _ in $(seq 100); do
+		kill -0 "${TERN_PID}" 2>/dev/null || break
+		sleep 0.1
+	done
+	tern_stop
+	refused_rc=$?
+fi
+check "tx refused: tern-l4fwd exits with status 1 (got $refused_rc)" test "$refused_rc" = 1
+check "tx refused: the reason is printed" grep -q "TCP connection: Connection refused" "$TERN_LOG"
+check "tx refused: counted in errors" test "$(tcp_val errors)" -eq 1
+ip netns del "${TERN_NS}" 2>/dev/null
+
 # --- rx: the kernel sends 100 MB to tern ---
 if start_l4fwd rx --proto tcp --mode rx --addr 10.0.0.1/24 --addr6 fd00::1/64 --lport 7001; then
 	check "rx: the kernel sent 100 MB and saw tern's FIN" py "$out/src" source 10.0.0.1 7001 $MB100

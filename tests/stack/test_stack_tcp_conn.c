@@ -1101,6 +1101,139 @@ test_listener_backlog_full_drops_syn(void **state)
 
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
+/* The listener's own MSS (tern_tcp_param.mss) is what its SYN-ACK offers. */
+static void
+test_listener_mss_in_synack(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_param lp = { .mss = 1000 };
+	struct tern_tcp_stream *l, *a, *b;
+	struct tern_tcp_info ia;
+	unsigned int i, nsynack = 0;
+
+	cap_start(h, &f->cap);
+	l = tcp_listen_b(h, 4, &lp);
+	a = tcp_connect_a(h, 4, NULL);
+	b = tcp_accept_b(h, l, 10 * MS);
+	assert_non_null(b);
+	for (i = 0; i < f->cap.n; i++) {
+		const struct seg_rec *r = &f->cap.rec[i];
+
+		if (r->from != HARNESS_B || r->flags != (TH_SYN | TH_ACK))
+			continue;
+		nsynack++;
+		assert_true(r->has_mss);
+		assert_int_equal(r->mss, 1000);
+	}
+	assert_int_equal(nsynack, 1);
+	/* A sends at most that, less the timestamp option */
+	tern_tcp_info(a, &ia);
+	assert_int_equal(ia.mss, 1000 - 12);
+	cap_stop(h, &f->cap);
+	finish(f, l, a, b);
+}
+
+/*
+ * Data that comes before the accept is announced by a READABLE posted at
+ * accept time; the udata set right after the accept reaches that event.
+ */
+static void
+test_set_udata_after_accept_retags_queued_events(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_param lp = { .udata = 7 };
+	struct tern_tcp_stream *l, *a, *b = NULL;
+	struct tern_event ev[16];
+	unsigned int n, i, nread = 0;
+
+	l = tcp_listen_b(h, 4, &lp);
+	a = tcp_connect_a(h, 4, NULL);
+	harness_run(h, 10 * MS);
+	assert_int_equal(tern_tcp_write(a, "early", 5), 5);
+	harness_run(h, 10 * MS);
+	/* nothing yet about the connection the application has not accepted */
+	while (tern_ctx_events(harness_ctx(h, HARNESS_B), ev, RTE_DIM(ev)) > 0)
+		;
+	assert_int_equal(tern_tcp_accept_burst(l, &b, 1), 1);
+	assert_int_equal(tern_tcp_udata(b), 7);	/* inherited */
+	tern_tcp_set_udata(b, 99);
+	n = tern_ctx_events(harness_ctx(h, HARNESS_B), ev, RTE_DIM(ev));
+	for (i = 0; i < n; i++) {
+		if (ev[i].obj != b)
+			continue;
+		assert_int_equal(ev[i].udata, 99);
+		nread += ev[i].type == TERN_EV_READABLE;
+	}
+	assert_int_equal(nread, 1);
+	finish(f, l, a, b);
+}
+
+#define NB_OVF	2100	/* connections: 2 events each overflow a 4096-event queue */
+
+/*
+ * An event that does not fit in the full queue is counted (events_lost),
+ * and the stream is not left silent: the next data posts READABLE again.
+ */
+static void
+test_event_queue_full_counted_and_readable_reposted(void **state)
+{
+	struct fixture *f = *state;
+	struct tern_tcp_config cfg = { .max_conns = 4 * NB_OVF };
+	struct harness *h = make(f, __func__, &cfg);
+	struct tern_ctx *ca = harness_ctx(h, HARNESS_A);
+	static struct tern_tcp_stream *as[NB_OVF], *bs[NB_OVF];
+	static uint8_t seen[NB_OVF];
+	struct tern_event ev[256];
+	struct tern_tcp_stream *l;
+	unsigned int i, j, n, nb = 0, lost, nseen = 0;
+	uint8_t c;
+
+	l = tcp_listen_b(h, 4, &(struct tern_tcp_param){ .backlog = NB_OVF });
+	for (i = 0; i < NB_OVF; i++) {
+		as[i] = tcp_connect_a(h, 4, NULL);
+		tern_tcp_set_udata(as[i], i);
+	}
+	for (j = 0; j < 200 && nb < NB_OVF; j++) {
+		harness_run(h, MS);
+		nb += tern_tcp_accept_burst(l, bs + nb, (uint16_t)(NB_OVF - nb));
+	}
+	assert_int_equal(nb, NB_OVF);
+	/* A's queue now has NB_OVF CONNECTED; one byte each adds NB_OVF READABLE */
+	for (i = 0; i < NB_OVF; i++)
+		assert_int_equal(tern_tcp_write(bs[i], "x", 1), 1);
+	harness_run(h, 50 * MS);
+	lost = (unsigned int)STAT(h, HARNESS_A, events_lost);
+	printf("%u events lost of %u\n", lost, 2 * NB_OVF);
+	assert_true(lost > 0);
+	while ((n = tern_ctx_events(ca, ev, RTE_DIM(ev))) > 0)
+		for (j = 0; j < n; j++)
+			if (ev[j].type == TERN_EV_READABLE)
+				seen[ev[j].udata] = 1;
+	for (i = 0; i < NB_OVF; i++)
+		nseen += seen[i];
+	assert_int_equal(nseen, NB_OVF - lost);
+	/* the streams whose READABLE was lost get one with the next byte */
+	for (i = 0; i < NB_OVF; i++)
+		assert_int_equal(tern_tcp_write(bs[i], "y", 1), 1);
+	harness_run(h, 50 * MS);
+	while ((n = tern_ctx_events(ca, ev, RTE_DIM(ev))) > 0)
+		for (j = 0; j < n; j++)
+			if (ev[j].type == TERN_EV_READABLE)
+				seen[ev[j].udata] = 1;
+	for (i = 0; i < NB_OVF; i++) {
+		assert_int_equal(tern_tcp_rx_bytes(as[i]), 2);
+		assert_true(seen[i]);	/* announced in the first round, or now */
+		assert_int_equal(tern_tcp_read(as[i], &c, 1), 1);
+	}
+	for (i = 0; i < NB_OVF; i++) {
+		tern_tcp_abort(as[i]);
+		tern_tcp_abort(bs[i]);
+	}
+	finish(f, l, NULL, NULL);
+}
+
 int
 main(void)
 {
@@ -1129,6 +1262,9 @@ main(void)
 		T(test_syn_cookie_without_timestamps_drops_options),
 		T(test_synack_retransmitted_from_syncache),
 		T(test_listener_backlog_full_drops_syn),
+		T(test_listener_mss_in_synack),
+		T(test_set_udata_after_accept_retags_queued_events),
+		T(test_event_queue_full_counted_and_readable_reposted),
 	};
 	int ret;
 

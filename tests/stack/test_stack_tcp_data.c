@@ -594,6 +594,160 @@ test_rto_backoff_doubles_then_etimedout(void **state)
 
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
+/*
+ * RFC 1122 4.2.2.17: a receiver that keeps answering zero-window probes
+ * keeps the connection open however long its window stays shut; only
+ * probes that go unanswered count toward the abort (retries).
+ */
+static void
+test_persist_answered_probes_never_give_up(void **state)
+{
+	struct fixture *f = *state;
+	struct tern_tcp_config cfg = { .retries = 3, .rto_max_ns = 2 * SEC };
+	struct harness *h = make(f, __func__, &cfg);
+	struct tern_tcp_param lp = { .rcvbuf = 16384 };
+	struct tern_impair_param gone = { .loss = 1.0 };
+	struct tern_tcp_stream *l, *a, *b;
+	struct ev_tally ea = { 0 };
+	static uint8_t buf[65536];
+	uint64_t probes, t0;
+	unsigned int i;
+
+	l = tcp_listen_b(h, 4, &lp);
+	a = tcp_connect_a(h, 4, NULL);
+	b = tcp_accept_b(h, l, 10 * MS);
+	assert_non_null(b);
+	pat_fill(buf, sizeof(buf), 0, 5);
+	assert_int_equal(tern_tcp_write(a, buf, sizeof(buf)), sizeof(buf));
+	harness_run(h, 120 * SEC);
+	probes = STAT(h, HARNESS_A, tcp_persist_probes);
+	printf("%" PRIu64 " answered probes in 120 s (retries %u)\n", probes, cfg.retries);
+	assert_true(probes > 4 * (cfg.retries + 1));
+	assert_int_equal(STAT(h, HARNESS_A, tcp_timeouts), 0);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_ESTABLISHED);
+	/* the receiver vanishes: retries + 1 unanswered probes, then ETIMEDOUT */
+	harness_set_impair(h, HARNESS_B, &gone);
+	ev_collect(h, HARNESS_A, &ea);
+	memset(&ea, 0, sizeof(ea));
+	t0 = harness_now(h);
+	for (i = 0; i < 60 && ea.n[TERN_EV_ERROR] == 0; i++) {
+		harness_run(h, SEC);
+		ev_collect(h, HARNESS_A, &ea);
+	}
+	printf("ETIMEDOUT %.1f s after the receiver vanished, %" PRIu64 " more probes\n",
+	       (double)(harness_now(h) - t0) / SEC,
+	       STAT(h, HARNESS_A, tcp_persist_probes) - probes);
+	assert_int_equal(ea.n[TERN_EV_ERROR], 1);
+	assert_int_equal(ea.last_err, -ETIMEDOUT);
+	assert_int_equal(STAT(h, HARNESS_A, tcp_persist_probes) - probes, cfg.retries + 1);
+	finish(f, l, a, b);
+}
+
+/*
+ * After shutdown(SHUT_WR) the handle is open: FIN_WAIT_2 lasts past the
+ * FIN_WAIT_2 timeout (which applies to closed handles) while the peer is
+ * there, data still flows in, and keepalive reports a peer that vanishes
+ * with ETIMEDOUT rather than dropping the connection silently.
+ */
+static void
+test_keepalive_in_fin_wait_2_with_handle_open(void **state)
+{
+	struct fixture *f = *state;
+	struct tern_tcp_config cfg = { .fin_wait2_ns = SEC };
+	struct harness *h = make(f, __func__, &cfg);
+	struct tern_tcp_param p = {
+		.flags = TERN_TCP_F_KEEPALIVE,
+		.keepidle_ns = 2 * SEC,
+		.keepintvl_ns = SEC,
+		.keepcnt = 2,
+	};
+	struct tern_impair_param gone = { .loss = 1.0 };
+	struct tern_tcp_stream *l, *a, *b;
+	struct ev_tally ea = { 0 };
+	uint8_t buf[16];
+	unsigned int i;
+
+	l = tcp_listen_b(h, 4, NULL);
+	a = tcp_connect_a(h, 4, &p);
+	b = tcp_accept_b(h, l, 10 * MS);
+	assert_non_null(b);
+	assert_int_equal(tern_tcp_shutdown(a, SHUT_WR), 0);
+	harness_run(h, 10 * MS);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_FIN_WAIT_2);
+	harness_run(h, 10 * SEC);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_FIN_WAIT_2);
+	assert_true(STAT(h, HARNESS_A, tcp_keepalive_probes) >= 4);
+	assert_int_equal(tern_tcp_write(b, "late", 4), 4);
+	harness_run(h, 10 * MS);
+	assert_int_equal(tern_tcp_read(a, buf, sizeof(buf)), 4);
+	/* B vanishes */
+	harness_set_impair(h, HARNESS_B, &gone);
+	ev_collect(h, HARNESS_A, &ea);
+	memset(&ea, 0, sizeof(ea));
+	for (i = 0; i < 100 && ea.n[TERN_EV_ERROR] == 0; i++) {
+		harness_run(h, 100 * MS);
+		ev_collect(h, HARNESS_A, &ea);
+	}
+	assert_int_equal(ea.n[TERN_EV_ERROR], 1);
+	assert_int_equal(ea.last_err, -ETIMEDOUT);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_CLOSED);
+	finish(f, l, a, b);
+}
+
+static bool
+drop_first_data_seg(struct tcp_cap *c, const struct seg_rec *r)
+{
+	if (r->from != HARNESS_A || r->len == 0)
+		return false;
+	return ++c->arg == 1;
+}
+
+/*
+ * A bare FIN past a hole is ACKed at once (a duplicate ACK for the hole)
+ * and taken once the hole is filled: the reader sees all data, then EOF.
+ */
+static void
+test_ooo_bare_fin_acked_at_once(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_stream *l, *a, *b;
+	static uint8_t buf[1000];
+	const struct seg_rec *fin = NULL, *r;
+	uint32_t s0 = 0;
+	unsigned int i, nack = 0;
+
+	tcp_pair(h, 4, &l, &a, &b);
+	cap_start(h, &f->cap);
+	f->cap.filter = drop_first_data_seg;
+	pat_fill(buf, sizeof(buf), 0, 9);
+	assert_int_equal(tern_tcp_write(a, buf, sizeof(buf)), sizeof(buf));
+	harness_run(h, 0);
+	assert_int_equal(tern_tcp_shutdown(a, SHUT_WR), 0);
+	harness_run(h, 0);
+	for (i = 0; i < f->cap.n; i++) {
+		r = &f->cap.rec[i];
+		if (r->from == HARNESS_A && r->len > 0 && s0 == 0)
+			s0 = r->seq;
+		if (r->from == HARNESS_A && (r->flags & TH_FIN) && fin == NULL)
+			fin = r;
+		else if (fin != NULL && r->from == HARNESS_B && r->t == fin->t)
+			nack += r->ack == s0;
+	}
+	assert_non_null(fin);
+	assert_int_equal(fin->len, 0);
+	assert_int_equal(fin->seq, s0 + sizeof(buf));
+	assert_int_equal(nack, 1);	/* the hole, ACKed at once */
+	assert_int_equal(tern_tcp_rx_bytes(b), 0);
+	harness_run(h, 5 * SEC);	/* the RTO resends the data */
+	assert_int_equal(tern_tcp_read(b, buf, sizeof(buf)), sizeof(buf));
+	assert_int_equal(pat_check(buf, sizeof(buf), 0, 9), UINT64_MAX);
+	assert_int_equal(tern_tcp_read(b, buf, sizeof(buf)), 0);
+	assert_int_equal(tern_tcp_state(b), TERN_TCP_CLOSE_WAIT);
+	cap_stop(h, &f->cap);
+	finish(f, l, a, b);
+}
+
 int
 main(void)
 {
@@ -607,6 +761,9 @@ main(void)
 		T(test_keepalive_answered_keeps_connection),
 		T(test_keepalive_peer_vanishes_etimedout),
 		T(test_rto_backoff_doubles_then_etimedout),
+		T(test_persist_answered_probes_never_give_up),
+		T(test_keepalive_in_fin_wait_2_with_handle_open),
+		T(test_ooo_bare_fin_acked_at_once),
 		T(test_transfer_100mb_ipv4),
 		T(test_transfer_100mb_lossy_both_ways),
 	};
