@@ -8,6 +8,12 @@
 #  3. The same over a memif pair in one process (packets copied).
 #  4. dpdk-testpmd (flowgen) against tern-l4fwd echo over memif, and
 #     testpmd against a testpmd reflector as the same-run baseline.
+#  5. TCP, a tern client (worker lcore) and a tern server (main lcore, timed)
+#     over the ring pair, each against the kernel (loopback, epoll) in the
+#     same run: tcp-crr (connect, 64 B request, 64 B response, close),
+#     tcp-rr (64 B request/response on 100 connections), tcp-stream (bulk,
+#     one connection), tcp-conns (1,000,000 idle connections: memory per
+#     connection; a few GB of RAM); then tcp-crr and tcp-rr on one lcore.
 # Close other work first: the machine has 2 vCPUs and these poll both.
 set -u
 BUILD=${1:-build}
@@ -37,9 +43,30 @@ echo "== 4. dpdk-testpmd flowgen <-> tern-l4fwd echo over memif (and testpmd <->
 "$HERE/testpmd-memif.sh" --build "$BUILD" --testpmd-mode flowgen --seconds 5 --peer testpmd \
 	| tee /tmp/tern-bench-4.log || rc=1
 echo
+tcp_logs=""
+for w in tcp-crr tcp-rr tcp-stream; do
+	echo "== 5. $w, client and server on two lcores (ring pair), kernel baseline in the same run"
+	"$BENCH" --workload $w --runs 3 --seconds 1 | tee /tmp/tern-bench-$w.log || rc=1
+	tcp_logs="$tcp_logs /tmp/tern-bench-$w.log"
+	echo
+done
+echo "== 5. tcp-conns: 1,000,000 idle connections, memory per connection"
+"$BENCH" --workload tcp-conns --conns 1000000 --runs 3 | tee /tmp/tern-bench-tcp-conns.log || rc=1
+tcp_logs="$tcp_logs /tmp/tern-bench-tcp-conns.log"
+echo
+for w in tcp-crr tcp-rr; do
+	echo "== 5. $w, one lcore (client and server take turns; only the server is timed)"
+	"$BENCH" --workload $w --runs 3 --seconds 1 --single --no-kernel \
+		| tee /tmp/tern-bench-$w-1lcore.log || rc=1
+	sed -i "s/^RESULT workload=$w /RESULT workload=$w-1lcore /" /tmp/tern-bench-$w-1lcore.log
+	tcp_logs="$tcp_logs /tmp/tern-bench-$w-1lcore.log"
+	echo
+done
 echo "== summary"
 grep -h '^RESULT' /tmp/tern-bench-2.log /tmp/tern-bench-5.log /tmp/tern-bench-3.log \
 	/tmp/tern-bench-4.log
+# shellcheck disable=SC2086
+grep -h '^RESULT' $tcp_logs
 # the main result last, machine-readable
 grep -h '^RESULT' /tmp/tern-bench-1.log
 exit $rc

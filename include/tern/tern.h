@@ -19,6 +19,7 @@
 #include <tern/tern_impair.h>
 #include <tern/tern_udp.h>
 #include <tern/tern_tcp.h>
+#include <tern/tern_sock.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -173,7 +173,16 @@ extern "C" {
 	X(tcp_delayed_acks,	"ACKs sent by the delayed-ACK timer")	\
 	X(tcp_acks_out,		"pure ACKs sent")				\
 	X(tcp_rto_fired,	"retransmission timeouts")			\
-	X(tcp_fast_retrans,	"fast retransmissions")			\
+	X(tcp_fast_retrans,	"loss recoveries entered (fast retransmit, RFC 6675 / 6582)") \
+	X(tcp_segs_lost,	"segments marked lost (RACK, duplicate ACKs, timeouts)") \
+	X(tcp_sack_splits,	"segments split at a SACK block's edge")	\
+	X(tcp_sack_walked,	"segments visited by SACK and RACK processing") \
+	X(tcp_dsack_rcvd,	"D-SACK blocks received (RFC 2883)")	\
+	X(tcp_dsack_sent,	"D-SACK blocks sent (RFC 2883)")		\
+	X(tcp_undo,		"congestion responses undone (spurious)")	\
+	X(tcp_spurious_rtx,	"spurious retransmissions found by timestamps (RFC 3522)") \
+	X(tcp_tlp_probes,	"tail loss probes sent (RFC 8985 7)")	\
+	X(tcp_tlp_recoveries,	"losses repaired by a tail loss probe")	\
 	X(tcp_persist_probes,	"zero-window probes sent")			\
 	X(tcp_keepalive_probes,	"keepalive probes sent")			\
 	X(tcp_timeouts,		"connections dropped after retries or keepalive") \

@@ -97,6 +97,12 @@ struct tern_tcp_config {
 	uint32_t sndbuf;		/**< default send buffer, bytes; 1 MB */
 	uint32_t rcvbuf;		/**< default receive buffer, bytes; 1 MB */
 	uint32_t challenge_ack_limit;	/**< RFC 5961 challenge ACKs per second; 1000 */
+	/**
+	 * Congestion control of the context's connections: "cubic" (RFC 9438
+	 * with HyStart++, the default when NULL) or "newreno" (RFC 5681).
+	 * tern_ctx_create() fails with EINVAL for another name.
+	 */
+	const char *cc;
 };
 
 /** Bits of tern_tcp_param.flags. */
@@ -122,11 +128,14 @@ struct tern_tcp_param {
 	uint64_t keepidle_ns;	/**< 0: the context's */
 	uint64_t keepintvl_ns;	/**< 0: the context's */
 	uint32_t keepcnt;	/**< 0: the context's */
+	/** Congestion control by name ("cubic", "newreno"); NULL: the context's. Accepted streams inherit it. */
+	const char *cc;
 };
 
 /**
  * Listen on @p param->local.
- * @return the listener, or NULL with rte_errno: EINVAL, EADDRNOTAVAIL (the
+ * @return the listener, or NULL with rte_errno: EINVAL (also an unknown
+ *   congestion control name), EADDRNOTAVAIL (the
  *   address is not ours), EADDRINUSE (a listener has it), ENOMEM.
  */
 TERN_API struct tern_tcp_stream *tern_tcp_listen(struct tern_ctx *ctx,
@@ -142,8 +151,8 @@ TERN_API uint16_t tern_tcp_accept_burst(struct tern_tcp_stream *l, struct tern_t
 /**
  * Open a connection to @p param->remote. Returns at once; TERN_EV_CONNECTED
  * or TERN_EV_ERROR follows.
- * @return the stream (SYN_SENT), or NULL with rte_errno: EINVAL,
- *   EAFNOSUPPORT, ENETUNREACH, EADDRNOTAVAIL, EADDRINUSE (no free local
+ * @return the stream (SYN_SENT), or NULL with rte_errno: EINVAL (also an
+ *   unknown congestion control name), EAFNOSUPPORT, ENETUNREACH, EADDRNOTAVAIL, EADDRINUSE (no free local
  *   port for this remote, or the 4-tuple is in use), ENOMEM.
  */
 TERN_API struct tern_tcp_stream *tern_tcp_connect(struct tern_ctx *ctx,
@@ -250,6 +259,11 @@ struct tern_tcp_info {
 	uint64_t bytes_sent;	/**< data bytes sent (first transmissions) */
 	uint64_t bytes_received; /**< data bytes delivered in order */
 	uint64_t segs_retrans;	/**< segments retransmitted */
+	uint32_t min_rtt_us;	/**< lowest RTT seen (RACK), 0 before any */
+	uint32_t sacked;	/**< bytes SACKed by the peer, not yet acknowledged */
+	uint32_t lost;		/**< bytes marked lost */
+	uint32_t retrans_out;	/**< bytes retransmitted, in flight */
+	char cc[16];		/**< congestion control ("cubic", "newreno") */
 };
 
 TERN_API void tern_tcp_info(const struct tern_tcp_stream *s, struct tern_tcp_info *info);

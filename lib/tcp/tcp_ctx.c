@@ -68,6 +68,7 @@ cfg_merge(struct tern_tcp_config *c, const struct tern_tcp_config *u)
 	TAKE(sndbuf);
 	TAKE(rcvbuf);
 	TAKE(challenge_ack_limit);
+	TAKE(cc);
 #undef TAKE
 	if (c->sndbuf > TCP_MAX_BUF)
 		c->sndbuf = TCP_MAX_BUF;
@@ -437,6 +438,14 @@ tern_tcp_ctx_init(struct tern_ctx *ctx, const struct tern_tcp_config *cfg)
 		return -ENOMEM;
 	tc->ctx = ctx;
 	cfg_merge(&tc->cfg, cfg);
+	tc->cc_ops = tc->cfg.cc != NULL ? tcp_cc_find(tc->cfg.cc) : tcp_cc_default();
+	if (tc->cc_ops == NULL) {
+		TERN_LOG(ERR, tcp, "unknown congestion control \"%s\" (cubic, newreno)",
+			 tc->cfg.cc);
+		rte_free(tc);
+		return -EINVAL;
+	}
+	tc->cfg.cc = tc->cc_ops->name;	/* the caller's string may go */
 	tc->next_ephemeral = TCP_EPHEMERAL_LO;
 	ret = tern_tcp_isn_init(&tc->isn_secret, NULL);
 	if (ret == 0)

@@ -208,14 +208,18 @@ tcp_set_mss(struct tern_tcp_stream *s, uint16_t peer_mss)
 	if (s->tf & TF_TS_OK)
 		mss -= TERN_TCPOLEN_TS + 2;
 	s->mss = (uint16_t)tcp_max(mss, 64);
+	s->cc.mss = s->mss;
 }
 
 /* Initial congestion window, RFC 6928. */
 void
 tcp_cc_init(struct tern_tcp_stream *s)
 {
-	s->cwnd = tcp_min(10u * s->mss, tcp_max(2u * s->mss, 14600u));
-	s->ssthresh = UINT32_MAX / 2;
+	if (s->cc_ops == NULL)
+		s->cc_ops = s->tc->cc_ops;
+	s->cc.mss = s->mss;
+	s->cc_ops->init(&s->cc, s->ctx->now_ns);
+	s->rack_reo_mult = 1;
 	/*
 	 * RFC 6582 3.2 step 1: recover starts at the ISS. Left at 0, the
 	 * check of step 2 (snd_una below recover: no new recovery) held for
@@ -237,8 +241,8 @@ tcp_established(struct tern_tcp_stream *s)
 }
 
 /* Drop @d bytes from the front of a chain of single-segment mbufs. */
-static struct rte_mbuf *
-chain_trim_front(struct rte_mbuf *m, uint32_t d)
+struct rte_mbuf *
+tcp_chain_trim_front(struct rte_mbuf *m, uint32_t d)
 {
 	uint32_t total = m != NULL ? m->pkt_len : 0;
 	uint16_t nb = m != NULL ? m->nb_segs : 0;
@@ -323,122 +327,6 @@ tcp_fin_acked(struct tern_tcp_stream *s)
 	}
 }
 
-/*
- * A new acknowledgment: free what it covers, take an RTT sample (Karn's
- * rule: only from a segment sent once, else from the timestamp echo),
- * grow the congestion window or move NewReno recovery on.
- */
-static void
-tcp_ack_new(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
-{
-	uint32_t ack = si->ack, acked = ack - s->snd_una;
-	struct tern_tcp_seg *seg;
-	uint64_t now = s->ctx->now_ns, xmit_ns = 0;
-
-	while ((seg = tern_tcp_rtxq_first(&s->rtxq)) != NULL &&
-	       SEQ_LEQ(seg->seq + seg->len, ack)) {
-		xmit_ns = seg->nb_tx == 1 ? seg->xmit_ns : 0;
-		tern_tcp_rtxq_unlink(&s->rtxq, seg);
-		s->rtxq_bytes -= seg->len;
-		tcp_seg_free(s, seg);
-	}
-	if (seg != NULL && SEQ_LT(seg->seq, ack)) {
-		uint32_t d = ack - seg->seq;
-
-		if (seg->flags & TERN_TCP_SEG_SYN) {
-			seg->flags &= ~TERN_TCP_SEG_SYN;
-			d--;
-			seg->len--;
-			s->rtxq_bytes--;
-			seg->seq++;
-		}
-		seg->m = chain_trim_front(seg->m, d);
-		seg->seq += d;
-		seg->len -= d;
-		s->rtxq_bytes -= d;
-		if (seg->nb_tx == 1)
-			xmit_ns = seg->xmit_ns;
-	}
-	if (xmit_ns != 0) {
-		tcp_rtt_sample(s, now - xmit_ns);
-	} else if ((s->tf & TF_TS_OK) && (si->opts.flags & TERN_TCP_OPT_F_TS) &&
-		   si->opts.ts_ecr != 0) {
-		uint32_t ms = tcp_ts_now(s->tc) + s->ts_off - si->opts.ts_ecr;
-
-		if (ms < 60000)
-			tcp_rtt_sample(s, (uint64_t)ms * 1000000);
-	}
-	s->snd_una = ack;
-	if (SEQ_LT(s->snd_nxt, s->snd_una))
-		s->snd_nxt = s->snd_una;
-	s->backoff = 0;
-	s->pprobes = 0;
-
-	/* congestion control: NewReno (RFC 5681, RFC 6582) */
-	if (s->tf & TF_IN_RECOVERY) {
-		if (SEQ_GEQ(ack, s->recover)) {
-			uint32_t flight = s->snd_max - ack;
-
-			s->cwnd = tcp_min(s->ssthresh, tcp_max(flight, s->mss) + s->mss);
-			s->tf &= ~TF_IN_RECOVERY;
-			s->dupacks = 0;
-		} else {
-			/* partial ACK: the next hole is lost too */
-			seg = tern_tcp_rtxq_first(&s->rtxq);
-			if (seg != NULL)
-				tcp_xmit_seg(s, seg, true);
-			s->cwnd = s->cwnd > acked ? s->cwnd - acked : 0;
-			s->cwnd += s->mss;
-		}
-	} else {
-		s->dupacks = 0;
-		if (s->cwnd < s->ssthresh)
-			s->cwnd += RTE_MIN(acked, 2u * s->mss);
-		else
-			s->cwnd += RTE_MAX(1u, (uint32_t)s->mss * s->mss / s->cwnd);
-	}
-	if (s->cwnd > (1u << 30))
-		s->cwnd = 1u << 30;
-	if (s->snd_una == s->snd_max)
-		s->tmr[TCP_T_RTX] = 0;
-	else
-		tcp_rtx_arm(s);
-	tcp_check_writable(s);
-	tcp_mark_dirty(s);
-}
-
-/* A duplicate ACK (RFC 5681 2): three start fast retransmit (RFC 6582 3.2). */
-static void
-tcp_ack_dup(struct tern_tcp_stream *s)
-{
-	struct tern_tcp_seg *seg;
-	uint32_t flight;
-
-	s->dupacks++;
-	if (s->tf & TF_IN_RECOVERY) {
-		s->cwnd += s->mss;	/* inflate: a segment left the network */
-		tcp_mark_dirty(s);
-		return;
-	}
-	if (s->dupacks != 3)
-		return;
-	/* RFC 6582 4.1: no new recovery for losses of the previous window */
-	if (SEQ_LT(s->snd_una, s->recover) && s->snd_una != s->recover)
-		return;
-	flight = s->snd_max - s->snd_una;
-	s->ssthresh = RTE_MAX(flight / 2, 2u * s->mss);
-	s->recover = s->snd_max;
-	s->tf |= TF_IN_RECOVERY;
-	seg = tern_tcp_rtxq_first(&s->rtxq);
-	if (seg != NULL) {
-		TERN_STAT_INC(s->ctx, tcp_fast_retrans);
-		tcp_xmit_seg(s, seg, true);
-	}
-	s->cwnd = s->ssthresh + 3u * s->mss;
-	tcp_rtx_arm(s);
-	tcp_mark_dirty(s);
-}
-
 /* Data for the application, in order: to the receive queue. */
 static void
 tcp_rcvq_append(struct tern_tcp_stream *s, struct rte_mbuf *m, uint32_t len)
@@ -468,6 +356,17 @@ tcp_rcvq_append(struct tern_tcp_stream *s, struct rte_mbuf *m, uint32_t len)
 		s->tf |= TF_READABLE_POSTED;
 		tcp_post(s, TERN_EV_READABLE, 0);
 	}
+}
+
+/* Data [l, r) came twice: report it in the next ACK (RFC 2883 4). */
+static void
+tcp_dsack_note(struct tern_tcp_stream *s, uint32_t l, uint32_t r)
+{
+	if (!(s->tf & TF_SACK_OK) || !SEQ_LT(l, r))
+		return;
+	s->dsack[0] = l;
+	s->dsack[1] = r;
+	s->tf |= TF_DSACK;
 }
 
 /* In-order data: to the receive queue, or counted and freed after SHUT_RD. */
@@ -579,6 +478,8 @@ tcp_data_in(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in *si
 		ret = tern_tcp_ooo_insert(s->ooo, s->rcv_nxt, si->seq, m, len, &dsack);
 		if (ret < 0)
 			TERN_STAT_INC(s->ctx, drop_tcp_ooo_full);
+		else if (dsack.left != dsack.right)
+			tcp_dsack_note(s, dsack.left, dsack.right);
 		if (fin) {
 			s->ooo_fin = si->seq + len;
 			s->tf |= TF_OOO_FIN;
@@ -640,7 +541,7 @@ tcp_syn_sent_in(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in
 		/* SYN-ACK: a SYN never has its window scaled */
 		s->snd_wnd = si->wnd;
 		s->max_sndwnd = s->snd_wnd;
-		tcp_ack_new(s, si);
+		tcp_ack_recv(s, si, false);
 		tcp_established(s);
 		s->tf |= TF_ACK_NOW | TF_CONNECTED_POSTED;
 		tcp_post(s, TERN_EV_CONNECTED, 0);
@@ -783,18 +684,24 @@ tcp_conn_input(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in 
 		s->ts_recent_ns = ctx->now_ns;
 	}
 
-	if (SEQ_GT(si->ack, s->snd_una)) {
-		tcp_ack_new(s, si);
-		if ((s->tf & TF_FIN_SENT) && s->snd_una == s->snd_max) {
-			tcp_update_wnd(s, si);
-			if (!tcp_fin_acked(s))
-				goto drop;
+	{
+		/* RFC 5681 2: a duplicate ACK */
+		bool is_dup = si->ack == s->snd_una && si->len == 0 && !(si->flags & TH_FIN) &&
+			(si->wnd << s->snd_ws) == s->snd_wnd && s->snd_max != s->snd_una;
+		bool acked = SEQ_GT(si->ack, s->snd_una);
+
+		if (acked || is_dup || ((s->tf & TF_SACK_OK) && si->opts.nb_sack > 0))
+			tcp_ack_recv(s, si, is_dup);
+		if (acked) {
+			tcp_check_writable(s);
+			if ((s->tf & TF_FIN_SENT) && s->snd_una == s->snd_max) {
+				tcp_update_wnd(s, si);
+				if (!tcp_fin_acked(s))
+					goto drop;
+			}
+		} else if (si->ack == s->snd_una && si->len > 0 && !(s->tf & TF_SACK_OK)) {
+			s->dupacks = 0;
 		}
-	} else if (si->ack == s->snd_una && si->len == 0 && !(si->flags & TH_FIN) &&
-		   (si->wnd << s->snd_ws) == s->snd_wnd && s->snd_max != s->snd_una) {
-		tcp_ack_dup(s);
-	} else if (si->ack == s->snd_una && si->len > 0) {
-		s->dupacks = 0;
 	}
 	tcp_update_wnd(s, si);
 
@@ -808,8 +715,9 @@ tcp_conn_input(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in 
 			d = si->len;
 		}
 		if (d > 0) {
-			m = chain_trim_front(m, d);
+			m = tcp_chain_trim_front(m, d);
 			s->tf |= TF_ACK_NOW;	/* a duplicate: the peer missed our ACK */
+			tcp_dsack_note(s, si->seq, si->seq + d);
 		}
 		si->seq += d;
 		si->len -= d;

@@ -78,11 +78,19 @@ tcp_fill_opts(struct tern_tcp_stream *s, struct tern_tcp_opts *o)
 		o->ts_val = tcp_ts_now(s->tc) + s->ts_off;
 		o->ts_ecr = s->ts_recent;
 	}
-	if ((s->tf & TF_SACK_OK) && s->ooo != NULL && s->ooo->nb > 0) {
-		o->nb_sack = (uint8_t)tern_tcp_ooo_sack(s->ooo, o->sack, TERN_TCP_SACK_MAX);
-		if (o->nb_sack > 0)
-			o->flags |= TERN_TCP_OPT_F_SACK;
+	if ((s->tf & (TF_SACK_OK | TF_DSACK)) == (TF_SACK_OK | TF_DSACK)) {
+		/* RFC 2883: the duplicate range first, once */
+		o->sack[0].left = s->dsack[0];
+		o->sack[0].right = s->dsack[1];
+		o->nb_sack = 1;
+		s->tf &= ~TF_DSACK;
+		TERN_STAT_INC(s->ctx, tcp_dsack_sent);
 	}
+	if ((s->tf & TF_SACK_OK) && s->ooo != NULL && s->ooo->nb > 0)
+		o->nb_sack += (uint8_t)tern_tcp_ooo_sack(s->ooo, o->sack + o->nb_sack,
+							 TERN_TCP_SACK_MAX - o->nb_sack);
+	if (o->nb_sack > 0)
+		o->flags |= TERN_TCP_OPT_F_SACK;
 }
 
 /* The options of our SYN or SYN-ACK. */
@@ -397,7 +405,9 @@ tcp_xmit_seg(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx)
 	if (flags & TH_ACK)
 		tcp_acked_now(s);
 	seg->xmit_ns = ctx->now_ns;
+	seg->tsval = o.ts_val;
 	seg->nb_tx++;
+	seg->flags &= ~TERN_TCP_SEG_TLP;
 	if (rtx) {
 		seg->flags |= TERN_TCP_SEG_RETRANS;
 		s->segs_retrans++;
@@ -405,6 +415,7 @@ tcp_xmit_seg(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx)
 	} else {
 		TERN_STAT_INC(ctx, tcp_out_segs);
 	}
+	tcp_sack_sent(s, seg, rtx);
 	tcp_send_built(s, m);
 	return 0;
 }
@@ -505,8 +516,7 @@ tcp_send_new(struct tern_tcp_stream *s, uint32_t len, uint16_t flags)
 	if (flags & TERN_TCP_SEG_FIN)
 		s->tf |= TF_FIN_SENT;
 	tcp_xmit_seg(s, seg, false);
-	if (s->tmr[TCP_T_RTX] == 0)
-		tcp_rtx_arm(s);
+	tcp_rtx_schedule(s, 0, false);
 	return 0;
 }
 
@@ -524,31 +534,39 @@ tcp_rtxq_free_all(struct tern_tcp_stream *s)
 	struct tern_tcp_seg *seg;
 
 	while ((seg = tern_tcp_rtxq_first(&s->rtxq)) != NULL) {
+		tcp_sack_forget(s, seg);
 		tern_tcp_rtxq_unlink(&s->rtxq, seg);
 		tcp_seg_free(s, seg);
 	}
 	s->rtxq_bytes = 0;
+	s->sacked_out = 0;
 }
 
 /*
- * Retransmit what lies between snd_nxt and snd_max (after a timeout
- * snd_nxt went back to snd_una: go-back-N within the congestion window).
- * @return false if the window stopped it.
+ * Retransmit the segments marked lost, oldest mark first, while the
+ * congestion window has room for them (RFC 6675 5: NextSeg rule 1; after a
+ * timeout, everything not SACKed). @return segments sent; *@blocked: the
+ * window (or the device) stopped it before the list was done.
  */
-static bool
-tcp_output_rtx(struct tern_tcp_stream *s, uint32_t wnd)
+static unsigned int
+tcp_output_rtx(struct tern_tcp_stream *s, bool *blocked)
 {
-	struct tern_tcp_seg *seg = tern_tcp_rtxq_find(&s->rtxq, s->snd_nxt);
+	struct tern_tcp_seg *seg;
+	unsigned int n = 0;
 
-	while (seg != NULL && SEQ_LT(s->snd_nxt, s->snd_max)) {
-		if (s->snd_nxt - s->snd_una + seg->len > wnd && s->snd_nxt != s->snd_una)
-			return false;
-		if (tcp_xmit_seg(s, seg, true) != 0)
-			return false;
-		s->snd_nxt = seg->seq + seg->len;
-		seg = tern_tcp_rtxq_next(seg);
+	*blocked = false;
+	while ((seg = s->lost_head) != NULL) {
+		uint32_t pipe = tcp_pipe(s);
+
+		if (pipe >= s->cc.cwnd ||
+		    s->cc.cwnd - pipe < RTE_MIN(seg->len, (uint32_t)s->mss) ||
+		    tcp_xmit_seg(s, seg, true) != 0) {
+			*blocked = true;
+			break;
+		}
+		n++;
 	}
-	return true;
+	return n;
 }
 
 /*
@@ -576,15 +594,21 @@ tcp_output(struct tern_tcp_stream *s)
 	default:
 		break;
 	}
-	wnd = RTE_MIN(s->snd_wnd, s->cwnd);
-	if (SEQ_LT(s->snd_nxt, s->snd_max)) {
-		if (!tcp_output_rtx(s, wnd))
+	if (s->lost_head != NULL) {
+		bool blocked;
+
+		sent = tcp_output_rtx(s, &blocked) > 0;
+		if (blocked)
 			goto out;
-		sent = true;
 	}
 	for (;;) {
+		uint32_t pipe = tcp_pipe(s);
+
+		/* new data: within the peer's window and the congestion window's room */
 		flight = s->snd_nxt - s->snd_una;
-		avail = wnd > flight ? wnd - flight : 0;
+		wnd = s->snd_wnd > flight ? s->snd_wnd - flight : 0;
+		avail = s->cc.cwnd > pipe ? s->cc.cwnd - pipe : 0;
+		avail = RTE_MIN(avail, wnd);
 		if (s->sndq_bytes > 0) {
 			len = tcp_min(tcp_min(s->mss, s->sndq_bytes), avail);
 			if (len == 0)

@@ -45,6 +45,9 @@ struct tern_rb_node {
 #define TERN_TCP_SEG_SACKED	0x04
 #define TERN_TCP_SEG_LOST	0x08
 #define TERN_TCP_SEG_RETRANS	0x10	/* sent more than once */
+#define TERN_TCP_SEG_RTX_OUT	0x20	/* a retransmission of it is in flight (counted in retrans_out) */
+#define TERN_TCP_SEG_ON_LIST	0x40	/* linked on the sent list or the lost list (tnext/tprev) */
+#define TERN_TCP_SEG_TLP	0x80	/* last sent as a tail loss probe */
 
 /* One segment of the retransmit queue. */
 struct tern_tcp_seg {
@@ -55,7 +58,14 @@ struct tern_tcp_seg {
 	struct rte_mbuf *m;	/* the data, a chain of single-segment mbufs linked by ->next; NULL for none */
 	uint16_t flags;
 	uint16_t nb_tx;		/* transmissions */
-	uint32_t pad;
+	uint32_t tsval;		/* our timestamp value on the last transmission */
+	/*
+	 * Loss recovery (tcp_sack.c): a segment in flight and not SACKed is on
+	 * the connection's sent list, ordered by its last transmission time;
+	 * one marked lost waits on the lost list for its retransmission. The
+	 * tree does not use these.
+	 */
+	struct tern_tcp_seg *tnext, *tprev;
 };
 
 /* The retransmit queue of one connection. */

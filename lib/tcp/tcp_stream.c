@@ -2,6 +2,7 @@
  * Copyright (c) 2026 The tern authors
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -55,6 +56,13 @@ key_set_remote(struct tern_tcp_key *k, const struct tern_sockaddr *sa)
 		memcpy(k->raddr, &sa->ip6, 16);
 }
 
+/* The congestion control @p names: the context's if none, NULL if unknown. */
+static const struct tcp_cc_ops *
+param_cc(const struct tern_tcp_ctx *tc, const struct tern_tcp_param *p)
+{
+	return p->cc != NULL ? tcp_cc_find(p->cc) : tc->cc_ops;
+}
+
 static void
 stream_params(struct tern_tcp_stream *s, const struct tern_tcp_param *p)
 {
@@ -84,7 +92,7 @@ tern_tcp_listen(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 	struct tern_tcp_key k;
 
 	if (tc == NULL || p == NULL || (p->local.family != 4 && p->local.family != 6) ||
-	    p->local.port == 0) {
+	    p->local.port == 0 || param_cc(tc, p) == NULL) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -108,6 +116,7 @@ tern_tcp_listen(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 	l->tf |= TF_LISTENER;
 	l->state = TERN_TCP_LISTEN;
 	l->backlog = p->backlog ? p->backlog : TCP_DEF_BACKLOG;
+	l->cc_ops = param_cc(tc, p);
 	stream_params(l, p);
 	tcp_listener_insert(tc, l);
 	return l;
@@ -179,7 +188,7 @@ tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 	int ret;
 
 	if (tc == NULL || p == NULL || (p->remote.family != 4 && p->remote.family != 6) ||
-	    p->remote.port == 0) {
+	    p->remote.port == 0 || param_cc(tc, p) == NULL) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -239,6 +248,7 @@ tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 	s->ifindex = ifindex;
 	memcpy(s->nh, nh, sizeof(nh));
 	stream_params(s, p);
+	s->cc_ops = param_cc(tc, p);
 	if (tcp_hash_add(tc, &k, s, TCP_REC_TCB) != 0) {
 		tcp_stream_free(s);
 		rte_errno = ENOMEM;
@@ -724,8 +734,14 @@ tern_tcp_info(const struct tern_tcp_stream *s, struct tern_tcp_info *info)
 	info->rtt_us = s->srtt >> TCP_RTT_SHIFT;
 	info->rttvar_us = s->rttvar >> TCP_RTTVAR_SHIFT;
 	info->rto_us = s->rto_us;
-	info->cwnd = s->cwnd;
-	info->ssthresh = s->ssthresh;
+	info->cwnd = s->cc.cwnd;
+	info->ssthresh = s->cc.ssthresh;
+	info->min_rtt_us = s->min_rtt_us;
+	info->sacked = s->sacked_out;
+	info->lost = s->lost_out;
+	info->retrans_out = s->retrans_out;
+	if (s->cc_ops != NULL)
+		snprintf(info->cc, sizeof(info->cc), "%s", s->cc_ops->name);
 	info->snd_wnd = s->snd_wnd;
 	info->rcv_wnd = SEQ_GT(s->rcv_adv, s->rcv_nxt) ? s->rcv_adv - s->rcv_nxt : 0;
 	info->unacked = s->snd_max - s->snd_una;

@@ -335,6 +335,7 @@ tcp_stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
 	}
 	s->key = *k;
 	s->family = k->family;
+	s->cc_ops = l->cc_ops;
 	if (k->family == 4) {
 		tern_ip4_t dst;
 

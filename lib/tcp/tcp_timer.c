@@ -74,6 +74,7 @@ tcp_rto_ns(const struct tern_tcp_stream *s)
 void
 tcp_rtx_arm(struct tern_tcp_stream *s)
 {
+	s->rtx_kind = TCP_RTX_RTO;
 	tcp_timer_set(s, TCP_T_RTX, s->ctx->now_ns + tcp_rto_ns(s));
 }
 
@@ -108,16 +109,29 @@ tcp_rtt_sample(struct tern_tcp_stream *s, uint64_t rtt_ns)
 	s->rto_us = (uint32_t)(rto / 1000);
 }
 
-/* Retransmission timeout: back off, collapse the window, go back to snd_una. */
+/*
+ * Retransmission timeout: back off, collapse the window, mark everything
+ * not SACKed lost and send the first again. The same deadline serves the
+ * tail loss probe and the RACK reordering timer (rtx_kind).
+ */
 static void
 tcp_timer_rtx(struct tern_tcp_stream *s)
 {
 	const struct tern_tcp_config *cfg = &s->tc->cfg;
 	struct tern_tcp_seg *seg = tern_tcp_rtxq_first(&s->rtxq);
-	uint32_t limit, flight;
+	uint32_t limit;
+	bool first;
 
 	if (seg == NULL)
 		return;
+	if (s->rtx_kind == TCP_RTX_TLP) {
+		tcp_tlp_fire(s);
+		return;
+	}
+	if (s->rtx_kind == TCP_RTX_REO) {
+		tcp_reo_fire(s);
+		return;
+	}
 	TERN_STAT_INC(s->ctx, tcp_rto_fired);
 	limit = (s->state == TERN_TCP_SYN_SENT || s->state == TERN_TCP_SYN_RECEIVED) ?
 		cfg->syn_retries : cfg->retries;
@@ -126,21 +140,17 @@ tcp_timer_rtx(struct tern_tcp_stream *s)
 		tcp_drop(s, -ETIMEDOUT);
 		return;
 	}
+	first = s->backoff == 0;
 	s->backoff++;
-	if (s->state >= TERN_TCP_ESTABLISHED) {
-		/* RFC 5681 (4): ssthresh = max(FlightSize / 2, 2 * SMSS), cwnd = 1 segment */
-		flight = s->snd_max - s->snd_una;
-		if (s->backoff == 1)
-			s->ssthresh = RTE_MAX(flight / 2, 2u * s->mss);
-		s->cwnd = s->mss;
-		s->tf &= ~TF_IN_RECOVERY;
-		s->dupacks = 0;
-		s->recover = s->snd_max;
+	s->rtx_kind = TCP_RTX_RTO;
+	if (s->state < TERN_TCP_ESTABLISHED) {
+		/* the SYN or SYN-ACK again */
+		tcp_xmit_seg(s, seg, true);
+		tcp_rtx_arm(s);
+		return;
 	}
-	/* Go back: everything after snd_una is sent again as the window opens. */
-	s->snd_nxt = s->snd_una;
-	if (tcp_xmit_seg(s, seg, true) == 0)
-		s->snd_nxt = seg->seq + seg->len;
+	/* RFC 5681 (4) / the algorithm's: ssthresh on the first, cwnd = 1 segment */
+	tcp_sack_rto(s, first);
 	tcp_rtx_arm(s);
 	tcp_output(s);
 }

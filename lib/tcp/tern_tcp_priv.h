@@ -19,6 +19,7 @@
 #include "tcp_rtxq.h"
 #include "tcp_ooo.h"
 #include "tcp_cookie.h"
+#include "tcp_cc.h"
 
 /* ISN generation (RFC 6528), lib/tcp/tcp_isn.c */
 
@@ -102,6 +103,11 @@ struct tern_tcp_key {
 #define TCP_REC_MASK	3u
 
 /* Per-connection timers, folded onto one wheel timer armed at the earliest. */
+/* What the TCP_T_RTX deadline stands for (rtx_kind). */
+#define TCP_RTX_RTO	0	/* retransmission timeout (RFC 6298) */
+#define TCP_RTX_TLP	1	/* probe timeout (RFC 8985 7.2) */
+#define TCP_RTX_REO	2	/* RACK reordering timer (RFC 8985 6.3) */
+
 enum tcp_timer_id {
 	TCP_T_RTX = 0,		/* retransmission (and SYN) */
 	TCP_T_PERSIST,		/* zero-window probe */
@@ -137,6 +143,9 @@ enum tcp_timer_id {
 #define TF_ERROR_POSTED	(1u << 23)
 #define TF_OOO_FIN	(1u << 24)	/* ooo_fin holds a FIN past a gap */
 #define TF_DONE		(1u << 25)	/* no connection left: CLOSED, or TIME_WAIT in a record */
+#define TF_LOSS		(1u << 26)	/* recovering from a timeout (RFC 6675 5.1) */
+#define TF_DSACK	(1u << 27)	/* dsack[] goes first in the next SACK option */
+#define TF_TLP_RTX	(1u << 28)	/* the tail loss probe was a retransmission */
 
 static inline uint32_t
 tcp_min(uint32_t a, uint32_t b)
@@ -177,9 +186,7 @@ struct tern_tcp_stream {
 	uint32_t ts_off;		/* our timestamp clock's offset */
 	uint16_t mss;			/* we send at most */
 	uint16_t rcv_mss;		/* we announced */
-	uint32_t cwnd;
-	uint32_t ssthresh;
-	uint32_t recover;		/* NewReno: snd_max when recovery began */
+	uint32_t recover;		/* snd_max when recovery began (RFC 6582, RFC 6675) */
 	uint32_t segs_unacked;		/* full segments received since our last ACK */
 	uint64_t ts_recent_ns;		/* when ts_recent was set */
 	uint32_t last_ack_sent;		/* RCV.NXT of our last ACK (RFC 7323 4.3) */
@@ -205,6 +212,35 @@ struct tern_tcp_stream {
 	uint32_t rtxq_bytes;		/* sequence space in rtxq (sent, unacked) */
 	struct tern_tcp_rtxq rtxq;
 	struct tern_tcp_ooo *ooo;	/* allocated at the first gap */
+
+	/* --- loss recovery and congestion control (tcp_sack.c, tcp_cc_*.c) --- */
+	struct tcp_cc_conn cc;		/* cwnd, ssthresh, the algorithm's state */
+	const struct tcp_cc_ops *cc_ops;
+	struct tern_tcp_seg *sent_head;	/* in flight, not SACKed, by transmission time */
+	struct tern_tcp_seg *sent_tail;
+	struct tern_tcp_seg *lost_head;	/* marked lost, waiting for retransmission */
+	struct tern_tcp_seg *lost_tail;
+	uint32_t sacked_out;		/* bytes of rtxq SACKed */
+	uint32_t lost_out;		/* bytes marked lost (retransmitted or not) */
+	uint32_t retrans_out;		/* bytes retransmitted, still in flight */
+	uint32_t high_sacked;		/* end of the highest SACKed byte */
+	uint32_t sack_cache[TERN_TCP_SACK_MAX][2];	/* blocks of the last ACK, done */
+	uint8_t nb_sack_cache;
+	uint8_t rtx_kind;		/* what TCP_T_RTX is now: TCP_RTX_* */
+	uint8_t rack_reord;		/* reordering seen: keep a reordering window */
+	uint8_t rack_reo_mult;		/* RFC 8985 6.2: reo_wnd multiplier (D-SACK) */
+	uint32_t rack_end_seq;		/* RACK.end_seq */
+	uint64_t rack_xmit_ns;		/* RACK.xmit_ts: latest transmission delivered */
+	uint32_t rack_rtt_us;		/* RACK.rtt */
+	uint32_t min_rtt_us;
+	uint32_t prr_delivered;		/* RFC 6937 */
+	uint32_t prr_out;
+	uint32_t recover_fs;
+	uint32_t undo_marker;		/* snd_una when the reduction began; 0: none to undo */
+	int32_t undo_retrans;		/* retransmissions not shown spurious by D-SACK */
+	uint32_t retrans_tsval;		/* tsval of the first retransmission (Eifel, RFC 3522) */
+	uint32_t tlp_high_seq;		/* RFC 8985 7: snd_max at the probe; 0: none */
+	uint32_t dsack[2];		/* D-SACK block to send next (RFC 2883), if TF_DSACK */
 
 	/* --- colder --- */
 	struct tern_tcp_ctx *tc;
@@ -291,6 +327,7 @@ struct tcp_in_pkt {
 struct tern_tcp_ctx {
 	struct tern_ctx *ctx;
 	struct tern_tcp_config cfg;
+	const struct tcp_cc_ops *cc_ops;	/* the context's congestion control */
 	struct rte_hash *hash;
 	struct rte_mempool *segpool;	/* struct tern_tcp_seg */
 	struct tern_tcp_isn_secret isn_secret;
@@ -373,6 +410,21 @@ void tcp_conn_input(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_se
 void tcp_drop(struct tern_tcp_stream *s, int err);
 void tcp_conn_done(struct tern_tcp_stream *s);
 void tcp_cc_init(struct tern_tcp_stream *s);
+struct rte_mbuf *tcp_chain_trim_front(struct rte_mbuf *m, uint32_t d);
+
+/* tcp_sack.c: loss recovery */
+void tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup);
+/* @seg was just (re)transmitted: onto the sent list, counters. */
+void tcp_sack_sent(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx);
+/* @seg leaves the retransmit queue (or is reset): off the lists, counters. */
+void tcp_sack_forget(struct tern_tcp_stream *s, struct tern_tcp_seg *seg);
+/* Bytes in the network by RFC 6675's estimate. */
+uint32_t tcp_pipe(const struct tern_tcp_stream *s);
+/* Arm TCP_T_RTX: the RACK reordering timer if @reo_left, else a probe or the RTO. */
+void tcp_rtx_schedule(struct tern_tcp_stream *s, uint64_t reo_left, bool restart);
+void tcp_sack_rto(struct tern_tcp_stream *s, bool first);
+void tcp_tlp_fire(struct tern_tcp_stream *s);
+void tcp_reo_fire(struct tern_tcp_stream *s);
 void tcp_set_mss(struct tern_tcp_stream *s, uint16_t peer_mss);
 
 /* tcp_output.c */
@@ -426,5 +478,18 @@ void tcp_tw_enter(struct tern_tcp_stream *s);
 /* @return true if @m was consumed; false: a new SYN may take over (record gone). */
 bool tcp_tw_input(struct tern_tcp_ctx *tc, struct tern_tcp_tw *tw, struct rte_mbuf *m,
 		  const struct tern_ip_info *ip, struct tcp_seg_in *si);
+
+/* used by lib/sock (lib/tcp/tcp_sock.c) */
+/* Connections waiting in listener @l's accept queue (0 if not a listener). */
+uint32_t tcp_sock_acceptq_len(const struct tern_tcp_stream *l);
+/* Whether the peer's FIN was taken in order. */
+bool tcp_sock_fin_rcvd(const struct tern_tcp_stream *s);
+/* Send / receive buffer in force (a listener's: what it hands on). */
+uint32_t tcp_sock_sndbuf(const struct tern_tcp_stream *s);
+uint32_t tcp_sock_rcvbuf(const struct tern_tcp_stream *s);
+/* Change the send buffer (a listener's: for connections accepted later); 0: no change. */
+void tcp_sock_set_sndbuf(struct tern_tcp_stream *s, uint32_t bytes);
+/* The context's TCP settings (defaults applied), or NULL. */
+const struct tern_tcp_config *tcp_sock_config(const struct tern_ctx *ctx);
 
 #endif /* TERN_TCP_PRIV_H */

@@ -36,11 +36,17 @@ struct side {
 	unsigned int wire_n;
 	unsigned int wire_cap;
 	uint64_t frames_sent;
+	/* the delay line (harness_set_wire_delay()): a FIFO, frames and due times */
+	struct rte_mbuf **dl;
+	uint64_t *dl_due;
+	unsigned int dl_head, dl_n, dl_cap;
+	unsigned int pool_size;
 };
 
 struct harness {
 	struct side s[HARNESS_NB_SIDES];
 	uint64_t now_ns;
+	uint64_t wire_delay_ns;
 	harness_tap_fn tap;
 	void *tap_arg;
 };
@@ -51,16 +57,31 @@ static const struct rte_ether_addr side_mac[HARNESS_NB_SIDES] = {
 };
 
 static unsigned int nb_created;	/* makes pool names unique */
+static unsigned int pool_size = HARNESS_POOL_SIZE;	/* of the next harness */
+static unsigned int eal_mb = 1024;
+
+void
+harness_set_pool_size(unsigned int n)
+{
+	pool_size = n != 0 ? n : HARNESS_POOL_SIZE;
+}
+
+int
+harness_eal_init_mem(const char *name, unsigned int mb)
+{
+	eal_mb = mb;
+	return harness_eal_init(name);
+}
 
 int
 harness_eal_init(const char *name)
 {
-	char prefix[64];
+	char prefix[64], mem[16];
 	/* Not --in-memory: DPDK 22.11 refuses it with --no-huge. */
 	char *argv[] = {
 		(char *)(uintptr_t)name,
 		"--no-huge",
-		"-m", "1024",
+		"-m", mem,
 		"--no-pci",
 		"--file-prefix", prefix,
 		"--log-level=*:warning",
@@ -71,6 +92,7 @@ harness_eal_init(const char *name)
 	int argc = (int)RTE_DIM(argv) - 1;
 
 	snprintf(prefix, sizeof(prefix), "tern_%s_%d", name, (int)getpid());
+	snprintf(mem, sizeof(mem), "%u", eal_mb);
 	if (rte_eal_init(argc, argv) < 0) {
 		fprintf(stderr, "%s: rte_eal_init: %s\n", name, rte_strerror(rte_errno));
 		return -1;
@@ -121,29 +143,104 @@ harness_addr(enum harness_side s, uint8_t family, uint16_t port)
 	return sa;
 }
 
-/* The virtual device's transmit: onto the wire, delivered later. */
+/* Hold @m on @s's delay line until @due. @return 0, -1 (no memory: dropped). */
+static int
+dl_push(struct side *s, struct rte_mbuf *m, uint64_t due)
+{
+	unsigned int i;
+
+	if (s->dl_n == s->dl_cap) {
+		unsigned int cap = RTE_MAX(s->dl_cap * 2, 1024u);
+		struct rte_mbuf **q = malloc(cap * sizeof(*q));
+		uint64_t *d = malloc(cap * sizeof(*d));
+
+		if (q == NULL || d == NULL) {
+			free(q);
+			free(d);
+			fprintf(stderr, "harness: delay line: out of memory\n");
+			return -1;
+		}
+		for (i = 0; i < s->dl_n; i++) {
+			q[i] = s->dl[(s->dl_head + i) % s->dl_cap];
+			d[i] = s->dl_due[(s->dl_head + i) % s->dl_cap];
+		}
+		free(s->dl);
+		free(s->dl_due);
+		s->dl = q;
+		s->dl_due = d;
+		s->dl_head = 0;
+		s->dl_cap = cap;
+	}
+	i = (s->dl_head + s->dl_n) % s->dl_cap;
+	s->dl[i] = m;
+	s->dl_due[i] = due;
+	s->dl_n++;
+	return 0;
+}
+
+static void wire_put(struct side *s, struct rte_mbuf *m);
+
+/* Move the frames of @s's delay line that are due onto the wire. */
+static void
+dl_release(struct side *s)
+{
+	while (s->dl_n > 0 && s->dl_due[s->dl_head] <= s->h->now_ns) {
+		wire_put(s, s->dl[s->dl_head]);
+		s->dl_head = (s->dl_head + 1) % s->dl_cap;
+		s->dl_n--;
+	}
+}
+
+static void
+dl_clear(struct side *s)
+{
+	while (s->dl_n > 0) {
+		rte_pktmbuf_free(s->dl[s->dl_head]);
+		s->dl_head = (s->dl_head + 1) % s->dl_cap;
+		s->dl_n--;
+	}
+}
+
+void
+harness_set_wire_delay(struct harness *h, uint64_t ns)
+{
+	h->wire_delay_ns = ns;
+}
+
+/* Put @m on @s's wire, for the next delivery. */
+static void
+wire_put(struct side *s, struct rte_mbuf *m)
+{
+	if (s->wire_n == s->wire_cap) {
+		unsigned int cap = RTE_MAX(s->wire_cap * 2, 64u);
+		struct rte_mbuf **w = realloc(s->wire, cap * sizeof(*w));
+
+		if (w == NULL) {
+			/* Never expected; the test fails on the pool check. */
+			fprintf(stderr, "harness: wire: out of memory\n");
+			rte_pktmbuf_free(m);
+			return;
+		}
+		s->wire = w;
+		s->wire_cap = cap;
+	}
+	s->wire[s->wire_n++] = m;
+}
+
+/* The virtual device's transmit: onto the wire (or the delay line), delivered later. */
 static void
 side_tx(void *arg, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct side *s = arg;
 	uint16_t i;
 
-	if (s->wire_n + n > s->wire_cap) {
-		unsigned int cap = RTE_MAX(s->wire_cap * 2, s->wire_n + n);
-		struct rte_mbuf **w = realloc(s->wire, cap * sizeof(*w));
-
-		if (w == NULL) {
-			/* Never expected; the test fails on the pool check. */
-			fprintf(stderr, "harness: wire: out of memory\n");
-			rte_pktmbuf_free_bulk(pkts, n);
-			return;
-		}
-		s->wire = w;
-		s->wire_cap = cap;
-	}
-	for (i = 0; i < n; i++)
-		s->wire[s->wire_n++] = pkts[i];
 	s->frames_sent += n;
+	for (i = 0; i < n; i++) {
+		if (s->h->wire_delay_ns == 0)
+			wire_put(s, pkts[i]);
+		else if (dl_push(s, pkts[i], s->h->now_ns + s->h->wire_delay_ns) != 0)
+			rte_pktmbuf_free(pkts[i]);
+	}
 }
 
 static void
@@ -183,7 +280,8 @@ side_build(struct harness *h, enum harness_side id, const struct tern_tcp_config
 	s->h = h;
 	s->id = id;
 	snprintf(name, sizeof(name), "harness_%c%u", id == HARNESS_A ? 'a' : 'b', nb_created);
-	s->mp = rte_pktmbuf_pool_create(name, HARNESS_POOL_SIZE, POOL_CACHE, 0,
+	s->pool_size = pool_size;
+	s->mp = rte_pktmbuf_pool_create(name, s->pool_size, POOL_CACHE, 0,
 					RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	BUILD_CHECK("mbuf pool", s->mp != NULL);
 	vp.name = id == HARNESS_A ? "harness_a" : "harness_b";
@@ -261,6 +359,7 @@ wire_clear(struct side *s)
 {
 	rte_pktmbuf_free_bulk(s->wire, s->wire_n);
 	s->wire_n = 0;
+	dl_clear(s);
 }
 
 int
@@ -286,6 +385,8 @@ harness_destroy(struct harness *h)
 		tern_net_destroy(s->net);
 		tern_dev_destroy(s->dev);
 		free(s->wire);
+		free(s->dl);
+		free(s->dl_due);
 	}
 	for (i = 0; i < HARNESS_NB_SIDES; i++) {
 		struct side *s = &h->s[i];
@@ -293,10 +394,10 @@ harness_destroy(struct harness *h)
 		if (s->mp == NULL)
 			continue;
 		avail = rte_mempool_avail_count(s->mp);
-		if (avail != HARNESS_POOL_SIZE) {
+		if (avail != s->pool_size) {
 			print_error("harness: pool %c: %u of %u mbufs back: %d leaked\n",
-				    i == HARNESS_A ? 'A' : 'B', avail, HARNESS_POOL_SIZE,
-				    HARNESS_POOL_SIZE - (int)avail);
+				    i == HARNESS_A ? 'A' : 'B', avail, s->pool_size,
+				    (int)s->pool_size - (int)avail);
 			ret = -1;
 			/* freeing a pool with mbufs out is a use-after-free later */
 			continue;
@@ -346,6 +447,8 @@ settle(struct harness *h)
 {
 	unsigned int round, moved;
 
+	dl_release(&h->s[HARNESS_A]);
+	dl_release(&h->s[HARNESS_B]);
 	for (round = 0; round < SETTLE_MAX; round++) {
 		tern_ctx_poll(h->s[HARNESS_A].ctx);
 		tern_ctx_poll(h->s[HARNESS_B].ctx);

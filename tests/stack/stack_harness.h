@@ -53,6 +53,8 @@ struct harness;
  * prefix unique to this process. Call once from main(). @return 0 or -1.
  */
 int harness_eal_init(const char *name);
+/* harness_eal_init() with @mb megabytes of memory instead of 1024. */
+int harness_eal_init_mem(const char *name, unsigned int mb);
 /* Clean up the EAL (and its run-time directory). Call at the end of main(). */
 void harness_eal_fini(void);
 
@@ -81,6 +83,16 @@ struct harness *harness_create_tcp(const struct tern_impair_param *a_to_b,
  * had come back, -1 if not (a message says how many). Safe on NULL (0).
  */
 int harness_destroy(struct harness *h);
+
+/* Mbufs in each pool of the harnesses built from now on (0: HARNESS_POOL_SIZE). */
+void harness_set_pool_size(unsigned int n);
+
+/*
+ * Hold every frame on the wire for @ns (both directions, in order, no
+ * limit on what is held, unlike the impairment layer's delay): a long
+ * fat pipe. 0: deliver at the next settle, as by default.
+ */
+void harness_set_wire_delay(struct harness *h, uint64_t ns);
 
 /* Impair what side @from sends from now on (NULL: stop), seed restarted. */
 void harness_set_impair(struct harness *h, enum harness_side from,

@@ -541,7 +541,10 @@ test_keepalive_peer_vanishes_etimedout(void **state)
 /*
  * RFC 6298 5.5-5.7: with every ACK lost, the data is retransmitted at
  * intervals that double from the RTO (here rto_min, 200 ms), and after
- * `retries` retransmissions the connection fails with ETIMEDOUT.
+ * `retries` retransmissions the connection fails with ETIMEDOUT. The first
+ * resend is the tail loss probe (RFC 8985 7.2: 2 SRTT plus the worst-case
+ * delayed-ACK allowance for a lone segment, 200 ms, capped at the RTO, 200
+ * ms here), after which the RTO runs.
  */
 static void
 test_rto_backoff_doubles_then_etimedout(void **state)
@@ -552,7 +555,7 @@ test_rto_backoff_doubles_then_etimedout(void **state)
 	struct tern_impair_param gone = { .loss = 1.0 };
 	struct tern_tcp_stream *l, *a, *b;
 	struct ev_tally ea = { 0 };
-	unsigned int idx[16], n, i;
+	unsigned int idx[16] = { 0 }, n, i;
 	uint64_t t_err = 0, expect;
 	uint8_t buf[1000];
 
@@ -571,9 +574,14 @@ test_rto_backoff_doubles_then_etimedout(void **state)
 	for (i = 0; i < n; i++)
 		printf(" %.3f", (double)(f->cap.rec[idx[i]].t - f->cap.rec[idx[0]].t) / SEC);
 	printf(" s, ETIMEDOUT at %.3f s\n", (double)(t_err - f->cap.rec[idx[0]].t) / SEC);
-	assert_int_equal(n, 1 + cfg.retries);
+	assert_int_equal(n, 2 + cfg.retries);
+	/* the probe: PTO after the first transmission */
+	assert_true(f->cap.rec[idx[1]].t - f->cap.rec[idx[0]].t >= 200 * MS &&
+		    f->cap.rec[idx[1]].t - f->cap.rec[idx[0]].t <= 202 * MS);
+	assert_int_equal(f->cap.rec[idx[1]].seq, f->cap.rec[idx[0]].seq);
+	assert_int_equal(STAT(h, HARNESS_A, tcp_tlp_probes), 1);
 	expect = 200 * MS;
-	for (i = 1; i < n; i++, expect *= 2) {
+	for (i = 2; i < n; i++, expect *= 2) {
 		uint64_t d = f->cap.rec[idx[i]].t - f->cap.rec[idx[i - 1]].t;
 
 		assert_true(d >= expect && d <= expect + MS);
@@ -585,7 +593,7 @@ test_rto_backoff_doubles_then_etimedout(void **state)
 	assert_int_equal(ea.n[TERN_EV_ERROR], 1);
 	assert_int_equal(ea.last_err, -ETIMEDOUT);
 	assert_int_equal(STAT(h, HARNESS_A, tcp_rto_fired), cfg.retries + 1);
-	assert_int_equal(STAT(h, HARNESS_A, tcp_retrans_segs), cfg.retries);
+	assert_int_equal(STAT(h, HARNESS_A, tcp_retrans_segs), cfg.retries + 1);
 	assert_int_equal(STAT(h, HARNESS_A, tcp_timeouts), 1);
 	assert_int_equal(tern_tcp_state(a), TERN_TCP_CLOSED);
 	cap_stop(h, &f->cap);

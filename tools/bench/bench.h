@@ -9,10 +9,16 @@
 
 /* One measured run of a workload. */
 struct bench_run {
-	double ops_per_s;	/* echoed datagrams per second */
-	double cycles_per_op;	/* stack core's busy TSC cycles per operation */
+	double ops_per_s;	/* operations per second (see each workload) */
+	double cycles_per_op;	/* stack (server) core's busy TSC cycles per operation */
 	uint64_t ops;
-	uint64_t drops;		/* generator packets lost */
+	uint64_t drops;		/* udp: generator packets lost; tcp: connection errors */
+	double gbps;		/* tcp-stream: payload Gbit/s */
+	double cycles_per_byte;	/* tcp-stream: server core's busy cycles per payload byte */
+	double bytes_per_conn;	/* tcp-conns: memory per idle connection */
+	double cycles_per_op_all; /* tcp: with the rounds that lost their vCPU */
+	uint64_t rounds;	/* tcp: the server's busy rounds */
+	uint64_t rounds_cut;	/* tcp: of them, left out (longer than 200 us) */
 };
 
 struct bench_opts {
@@ -20,12 +26,22 @@ struct bench_opts {
 	const char *wire;	/* "ring" or "memif" */
 	unsigned int runs;
 	double seconds;
-	unsigned int size;	/* UDP payload bytes */
-	unsigned int window;	/* packets in flight from the generator */
+	unsigned int size;	/* UDP payload / TCP request and response bytes */
+	unsigned int window;	/* udp: packets in flight; tcp-crr, tcp-conns: connects in flight */
+	unsigned int conns;	/* tcp-rr: open connections; tcp-conns: idle connections */
 	bool no_kernel;
 	bool sw;		/* force software paths (no offload) */
 	bool single;		/* generator and stack alternate on one lcore */
+	bool stats;		/* tcp: print both contexts' counters at the end */
 };
+
+/* TCP workloads (bench_tcp.c). */
+#define BENCH_TCP_RR_CONNS	100	/* tcp-rr default --conns */
+#define BENCH_TCP_CONNS		100000	/* tcp-conns default --conns */
+#define BENCH_TCP_CONNS_MAX	1000000
+#define BENCH_TCP_CRR_WINDOW	100	/* tcp-crr default --window */
+#define BENCH_TCP_OPEN_WINDOW	256	/* tcp-conns default --window */
+#define BENCH_TCP_STREAM_OP	65536	/* tcp-stream: one operation is this many bytes */
 
 /* bench_udp.c: tern UDP echo, generator and stack on two lcores. */
 int bench_udp_echo_setup(const struct bench_opts *o);
@@ -34,6 +50,18 @@ void bench_udp_echo_teardown(void);
 
 /* bench_kernel.c: the same workload against the Linux kernel (loopback). */
 int bench_kernel_udp_echo(const struct bench_opts *o, struct bench_run *r);
+
+/* bench_tcp.c: tern TCP client and server contexts over a ring pair. */
+bool bench_is_tcp(const char *workload);
+int bench_tcp_setup(const struct bench_opts *o);
+int bench_tcp_run(const struct bench_opts *o, struct bench_run *r);
+void bench_tcp_teardown(void);
+
+/* bench_kernel_tcp.c: the TCP workloads against the kernel (loopback, epoll). */
+int bench_kernel_tcp(const struct bench_opts *o, struct bench_run *r);
+
+/* Raise the open-file limit to its hard limit; @return the soft limit now. */
+uint64_t bench_raise_nofile(void);
 
 double bench_median(double *v, unsigned int n);
 

@@ -5,9 +5,12 @@
 /*
  * tern-bench: a testpmd-style benchmark. It runs a workload through tern
  * and, in the same run, through the Linux kernel, and prints medians of N
- * runs, the stack's cycles per operation, the TSC rate and the ratio.
- * The last line is machine-readable:
+ * runs, the stack's (server's) cycles per operation, the TSC rate and the
+ * ratio. The last line is machine-readable:
  *   RESULT workload=udp-echo mpps=... cycles_per_op=... tsc_hz=... kernel_mpps=... ratio=...
+ *   RESULT workload=tcp-rr ops_per_s=... cycles_per_op=... tsc_hz=...
+ *          kernel_ops_per_s=... ratio=...   (one line)
+ * (tcp-stream adds gbps= and cycles_per_byte=, tcp-conns bytes_per_conn=).
  */
 
 #include <errno.h>
@@ -30,21 +33,56 @@ usage(FILE *f)
 "Usage: tern-bench [EAL options --] [options]\n"
 "\n"
 "Without EAL options it uses: --no-huge -m 1024 --no-pci -l 0-1 --file-prefix tb<pid>\n"
-"(two lcores: the generator on the worker, tern on the main one).\n"
+"(two lcores: the generator or TCP client on the worker, tern's stack or TCP\n"
+"server on the main one, which is the one timed; tcp-conns asks for more -m\n"
+"when --conns needs it).\n"
+"\n"
+"Workloads (--workload NAME):\n"
+"  udp-echo    (default) a raw generator keeps --window datagrams of --size\n"
+"              bytes in flight; tern echoes them. An op is a datagram.\n"
+"  tcp-crr     a tern client keeps --window connections going, each: connect,\n"
+"              --size byte request, --size byte response, close (the client\n"
+"              closes first; its TIME_WAIT records are capped at 4096, the\n"
+"              oldest released early, so its 28,232 ephemeral ports never run\n"
+"              out and 2 MSL stays 60 s). An op is a connection.\n"
+"  tcp-rr      --conns open connections (default 100), one --size byte\n"
+"              request in flight on each; the server echoes. An op is a request.\n"
+"  tcp-stream  one connection, the client sends MSS-sized mbufs without end.\n"
+"              An op is 64 KiB received; also Gbit/s and cycles per byte.\n"
+"  tcp-conns   open --conns idle connections (default 100000, up to 1000000),\n"
+"              --window handshakes at a time (default 256), in fresh contexts\n"
+"              each run. An op is a connection accepted. bytes_per_conn: the\n"
+"              server context's whole rte_malloc heap (control blocks, the\n"
+"              connection hash sized for --conns, syncache and TIME_WAIT\n"
+"              arrays, timer wheel, event queue, segment pool; not the device's\n"
+"              mbuf pool, which idle connections do not use) over --conns.\n"
+"  The TCP workloads run a tern client and a tern server over the ring pair;\n"
+"  cycles_per_op counts the server's loop rounds that did work, leaving out\n"
+"  rounds longer than 200 us (the vCPU was taken away; the run line shows how\n"
+"  many, and the figure with them). The kernel baseline: loopback sockets,\n"
+"  epoll, a server thread on CPU 0 and a client thread on CPU 1.\n"
 "\n"
 "Options:\n"
-"  --workload NAME   udp-echo (the only one so far; default)\n"
+"  --workload NAME   see above\n"
 "  --wire ring|memif ring: in-process ring pair, pointer moves only (default);\n"
-"                    memif: give EAL --vdev net_memif0,role=server,socket=S\n"
-"                    --vdev net_memif1,role=client,socket=S\n"
-"  --size N          UDP payload bytes (default 64)\n"
+"                    memif (udp-echo only): give EAL --vdev net_memif0,role=server,\n"
+"                    socket=S --vdev net_memif1,role=client,socket=S\n"
+"  --size N          udp-echo payload, tcp-crr/tcp-rr request and response\n"
+"                    bytes (up to 2048) (default 64)\n"
 "  --runs N          runs; medians are reported (default 5)\n"
-"  --seconds S       measured seconds per run, after 10%% warm-up (default 2)\n"
-"  --window N        datagrams in flight from the generator (default 1024)\n"
+"  --seconds S       measured seconds per run, after 10%% warm-up (default 2;\n"
+"                    tcp-conns runs until its connections are open)\n"
+"  --window N        udp-echo: datagrams in flight (default 1024); tcp-crr:\n"
+"                    connections at once (default 100); tcp-conns: handshakes\n"
+"                    in flight (default 256)\n"
+"  --conns N         tcp-rr: open connections (default 100); tcp-conns: idle\n"
+"                    connections to open (default 100000, at most 1000000)\n"
 "  --sw              force software paths (no device offload)\n"
-"  --single          generator and stack take turns on one lcore (only the\n"
-"                    stack's turns are timed; for callgrind and busy machines)\n"
+"  --single          client (generator) and server (stack) take turns on one\n"
+"                    lcore (only the server's turns are timed; for callgrind and\n"
+"                    busy machines; the kernel baseline still uses two threads)\n"
 "  --no-kernel       skip the Linux kernel baseline\n"
+"  --stats           TCP: print the non-zero counters of both contexts at the end\n"
 "  --standard        the standard set (what `make bench` runs)\n"
 "  -h, --help        this text\n");
 }
@@ -76,9 +114,11 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 		{ "runs", required_argument, NULL, 'r' },
 		{ "seconds", required_argument, NULL, 't' },
 		{ "window", required_argument, NULL, 'n' },
+		{ "conns", required_argument, NULL, 'c' },
 		{ "sw", no_argument, NULL, 'S' },
 		{ "single", no_argument, NULL, '1' },
 		{ "no-kernel", no_argument, NULL, 'K' },
+		{ "stats", no_argument, NULL, 'P' },
 		{ "standard", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -92,7 +132,7 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'w':
-			if (strcmp(optarg, "udp-echo") != 0) {
+			if (strcmp(optarg, "udp-echo") != 0 && !bench_is_tcp(optarg)) {
 				fprintf(stderr, "tern-bench: unknown workload '%s'\n", optarg);
 				return -1;
 			}
@@ -104,6 +144,15 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 				return -1;
 			}
 			o->wire = optarg;
+			break;
+		case 'c':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || *end || v <= 0 || v > BENCH_TCP_CONNS_MAX) {
+				fprintf(stderr, "tern-bench: --conns 1 to %d\n", BENCH_TCP_CONNS_MAX);
+				return -1;
+			}
+			o->conns = (unsigned int)v;
 			break;
 		case 's': case 'r': case 'n':
 			errno = 0;
@@ -136,6 +185,9 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 		case 'K':
 			o->no_kernel = true;
 			break;
+		case 'P':
+			o->stats = true;
+			break;
 		case 'X':
 			break;
 		case 'h':
@@ -155,17 +207,137 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 	return 0;
 }
 
+/* udp-echo: the figures in Mpps, as since the first version. */
+static int
+run_udp(const struct bench_opts *o, uint64_t hz)
+{
+	double mpps[64], cyc[64], kmpps[64];
+	double tern_m, tern_c, kern_m;
+	int i, ret;
+
+	ret = bench_udp_echo_setup(o);
+	if (ret != 0) {
+		fprintf(stderr, "tern-bench: setup failed: %s\n", strerror(-ret));
+		return 1;
+	}
+	for (i = 0; i < (int)o->runs; i++) {
+		struct bench_run r = { 0 }, k = { 0 };
+
+		ret = bench_udp_echo_run(o, &r);
+		if (ret != 0)
+			break;
+		mpps[i] = r.ops_per_s / 1e6;
+		cyc[i] = r.cycles_per_op;
+		kmpps[i] = 0;
+		if (!o->no_kernel && bench_kernel_udp_echo(o, &k) == 0)
+			kmpps[i] = k.ops_per_s / 1e6;
+		printf("run %d: tern %.3f Mpps, %.1f cycles/pkt on the stack core, %lu lost; "
+		       "kernel %.3f Mpps\n", i + 1, mpps[i], cyc[i], (unsigned long)r.drops,
+		       kmpps[i]);
+		fflush(stdout);
+	}
+	bench_udp_echo_teardown();
+	if (ret != 0)
+		return 1;
+	tern_m = bench_median(mpps, o->runs);
+	tern_c = bench_median(cyc, o->runs);
+	kern_m = bench_median(kmpps, o->runs);
+	printf("median: tern %.3f Mpps, %.1f cycles/pkt; kernel %.3f Mpps\n", tern_m, tern_c,
+	       kern_m);
+	printf("RESULT workload=%s%s mpps=%.3f cycles_per_op=%.1f tsc_hz=%lu kernel_mpps=%.3f "
+	       "ratio=%.2f\n", o->workload, strcmp(o->wire, "memif") == 0 ? "-memif" : "",
+	       tern_m, tern_c, (unsigned long)hz, kern_m,
+	       kern_m > 0 ? tern_m / kern_m : 0.0);
+	return 0;
+}
+
+/* The TCP workloads: ops per second, and the extra figures of stream and conns. */
+static int
+run_tcp(const struct bench_opts *o, uint64_t hz)
+{
+	double ops[64], cyc[64], kops[64], gbps[64], cpb[64], bpc[64], kgbps[64], kbpc[64];
+	double m_ops, m_cyc, m_kops, ratio;
+	bool stream = strcmp(o->workload, "tcp-stream") == 0;
+	bool conns = strcmp(o->workload, "tcp-conns") == 0;
+	int i, ret;
+
+	ret = bench_tcp_setup(o);
+	if (ret != 0) {
+		fprintf(stderr, "tern-bench: setup failed: %s\n", strerror(-ret));
+		bench_tcp_teardown();
+		return 1;
+	}
+	for (i = 0; i < (int)o->runs; i++) {
+		struct bench_run r = { 0 }, k = { 0 };
+
+		ret = bench_tcp_run(o, &r);
+		if (ret != 0)
+			break;
+		ops[i] = r.ops_per_s;
+		cyc[i] = r.cycles_per_op;
+		gbps[i] = r.gbps;
+		cpb[i] = r.cycles_per_byte;
+		bpc[i] = r.bytes_per_conn;
+		kops[i] = kgbps[i] = kbpc[i] = 0;
+		if (!o->no_kernel && bench_kernel_tcp(o, &k) == 0) {
+			kops[i] = k.ops_per_s;
+			kgbps[i] = k.gbps;
+			kbpc[i] = k.bytes_per_conn;
+		}
+		if (stream)
+			printf("run %d: tern %.3f Gbit/s, %.3f cycles/byte, %.0f cycles/64 KiB on the "
+			       "server core, %lu errors; kernel %.3f Gbit/s\n", i + 1, gbps[i],
+			       cpb[i], cyc[i], (unsigned long)r.drops, kgbps[i]);
+		else if (conns)
+			printf("run %d: tern %.0f connections/s, %.1f cycles/connection on the "
+			       "server core, %.1f B/connection, %lu errors; kernel %.0f "
+			       "connections/s, ~%.0f B/connection per end (slab)\n", i + 1, ops[i],
+			       cyc[i], bpc[i], (unsigned long)r.drops, kops[i], kbpc[i]);
+		else
+			printf("run %d: tern %.0f ops/s, %.1f cycles/op on the server core, %lu errors; "
+			       "kernel %.0f ops/s, %lu errors\n", i + 1, ops[i], cyc[i],
+			       (unsigned long)r.drops, kops[i], (unsigned long)k.drops);
+		printf("       server rounds longer than 200 us (vCPU taken away): %lu of %lu, "
+		       "left out; with them %.1f cycles/op\n", (unsigned long)r.rounds_cut,
+		       (unsigned long)r.rounds, r.cycles_per_op_all);
+		fflush(stdout);
+	}
+	bench_tcp_teardown();
+	if (ret != 0) {
+		fprintf(stderr, "tern-bench: run failed: %s\n", strerror(-ret));
+		return 1;
+	}
+	m_ops = bench_median(ops, o->runs);
+	m_cyc = bench_median(cyc, o->runs);
+	m_kops = bench_median(kops, o->runs);
+	ratio = m_kops > 0 ? m_ops / m_kops : 0;
+	if (stream)
+		printf("median: tern %.3f Gbit/s, %.3f cycles/byte; kernel %.3f Gbit/s\n",
+		       bench_median(gbps, o->runs), bench_median(cpb, o->runs),
+		       bench_median(kgbps, o->runs));
+	else
+		printf("median: tern %.0f ops/s, %.1f cycles/op; kernel %.0f ops/s\n", m_ops,
+		       m_cyc, m_kops);
+	printf("RESULT workload=%s ops_per_s=%.0f cycles_per_op=%.1f tsc_hz=%lu "
+	       "kernel_ops_per_s=%.0f ratio=%.2f", o->workload, m_ops, m_cyc, (unsigned long)hz,
+	       m_kops, ratio);
+	if (stream)
+		printf(" gbps=%.3f cycles_per_byte=%.3f", bench_median(gbps, o->runs),
+		       bench_median(cpb, o->runs));
+	if (conns)
+		printf(" bytes_per_conn=%.0f", bench_median(bpc, o->runs));
+	printf("\n");
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct bench_opts o = {
 		.workload = "udp-echo", .wire = "ring", .runs = 5, .seconds = 2, .size = 64,
-		.window = 1024,
 	};
-	double mpps[64], cyc[64], kmpps[64];
-	char prefix[64], *eal_argv[16];
+	char prefix[64], mem[32], *eal_argv[16];
 	int i, ret, eal_argc = 0, has_sep = 0;
-	double tern_m, tern_c, kern_m;
 	uint64_t hz;
 
 	for (i = 1; i < argc; i++)
@@ -185,19 +357,22 @@ main(int argc, char **argv)
 		argc -= ret;
 		argv += ret;
 	} else {
+		if (parse_opts(argc, argv, &o) != 0)
+			return 2;
+		/* tcp-conns: the client's connections live in EAL memory, about 1 KB each */
+		snprintf(mem, sizeof(mem), "%u", strcmp(o.workload, "tcp-conns") == 0 ?
+			 1024 + (o.conns ? o.conns : BENCH_TCP_CONNS) / 1024 : 1024);
 		snprintf(prefix, sizeof(prefix), "tb%d", (int)getpid());
 		eal_argv[eal_argc++] = argv[0];
 		eal_argv[eal_argc++] = (char *)"--no-huge";
 		eal_argv[eal_argc++] = (char *)"-m";
-		eal_argv[eal_argc++] = (char *)"1024";
+		eal_argv[eal_argc++] = mem;
 		eal_argv[eal_argc++] = (char *)"--no-pci";
 		eal_argv[eal_argc++] = (char *)"-l";
 		eal_argv[eal_argc++] = (char *)"0-1";
 		eal_argv[eal_argc++] = (char *)"--file-prefix";
 		eal_argv[eal_argc++] = prefix;
 		eal_argv[eal_argc++] = (char *)"--log-level=*:warning";
-		if (parse_opts(argc, argv, &o) != 0)
-			return 2;
 		ret = rte_eal_init(eal_argc, eal_argv);
 		if (ret < 0) {
 			fprintf(stderr, "tern-bench: EAL: %s\n", rte_strerror(rte_errno));
@@ -210,45 +385,26 @@ main(int argc, char **argv)
 		return 2;
 	}
 	hz = rte_get_tsc_hz();
-	printf("tern-bench: workload %s, wire %s, payload %u B, window %u, %u run(s) of %.1f s, "
-	       "TSC %.3f GHz%s\n", o.workload, o.wire, o.size, o.window, o.runs, o.seconds,
-	       (double)hz / 1e9, o.sw ? ", software paths forced" : "");
-	ret = bench_udp_echo_setup(&o);
-	if (ret != 0) {
-		fprintf(stderr, "tern-bench: setup failed: %s\n", strerror(-ret));
-		rte_eal_cleanup();
-		return 1;
-	}
-	for (i = 0; i < (int)o.runs; i++) {
-		struct bench_run r = { 0 }, k = { 0 };
+	if (!bench_is_tcp(o.workload)) {
+		if (o.window == 0)
+			o.window = 1024;
+		printf("tern-bench: workload %s, wire %s, payload %u B, window %u, %u run(s) of "
+		       "%.1f s, TSC %.3f GHz%s\n", o.workload, o.wire, o.size, o.window, o.runs,
+		       o.seconds, (double)hz / 1e9, o.sw ? ", software paths forced" : "");
+		ret = run_udp(&o, hz);
+	} else {
+		bool conns = strcmp(o.workload, "tcp-conns") == 0;
 
-		ret = bench_udp_echo_run(&o, &r);
-		if (ret != 0)
-			break;
-		mpps[i] = r.ops_per_s / 1e6;
-		cyc[i] = r.cycles_per_op;
-		kmpps[i] = 0;
-		if (!o.no_kernel && bench_kernel_udp_echo(&o, &k) == 0)
-			kmpps[i] = k.ops_per_s / 1e6;
-		printf("run %d: tern %.3f Mpps, %.1f cycles/pkt on the stack core, %lu lost; "
-		       "kernel %.3f Mpps\n", i + 1, mpps[i], cyc[i], (unsigned long)r.drops,
-		       kmpps[i]);
-		fflush(stdout);
+		if (o.window == 0)
+			o.window = conns ? BENCH_TCP_OPEN_WINDOW : BENCH_TCP_CRR_WINDOW;
+		if (o.conns == 0)
+			o.conns = conns ? BENCH_TCP_CONNS : BENCH_TCP_RR_CONNS;
+		printf("tern-bench: workload %s, wire %s, request %u B, window %u, conns %u, "
+		       "%u run(s) of %.1f s, TSC %.3f GHz%s%s\n", o.workload, o.wire, o.size,
+		       o.window, o.conns, o.runs, o.seconds, (double)hz / 1e9,
+		       o.single ? ", one lcore" : "", o.sw ? ", software paths forced" : "");
+		ret = run_tcp(&o, hz);
 	}
-	bench_udp_echo_teardown();
-	if (ret != 0) {
-		rte_eal_cleanup();
-		return 1;
-	}
-	tern_m = bench_median(mpps, o.runs);
-	tern_c = bench_median(cyc, o.runs);
-	kern_m = bench_median(kmpps, o.runs);
-	printf("median: tern %.3f Mpps, %.1f cycles/pkt; kernel %.3f Mpps\n", tern_m, tern_c,
-	       kern_m);
-	printf("RESULT workload=%s%s mpps=%.3f cycles_per_op=%.1f tsc_hz=%lu kernel_mpps=%.3f "
-	       "ratio=%.2f\n", o.workload, strcmp(o.wire, "memif") == 0 ? "-memif" : "",
-	       tern_m, tern_c, (unsigned long)hz, kern_m,
-	       kern_m > 0 ? tern_m / kern_m : 0.0);
 	rte_eal_cleanup();
-	return 0;
+	return ret;
 }

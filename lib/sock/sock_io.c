@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#include <errno.h>
+#include <limits.h>
+#include <sys/uio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include "sock_priv.h"
+
+/* Copying reads and writes: send, recv, sendto, recvfrom, readv, writev. */
+
+#define SEND_FLAGS	(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE)
+#define RECV_FLAGS	(MSG_DONTWAIT | MSG_WAITALL | MSG_TRUNC | MSG_CMSG_CLOEXEC)
+#define GATHER_STACK	2048	/* a UDP writev up to this size is gathered on the stack */
+
+/* The pending error, cleared; @dflt if none. */
+static int
+take_error(struct sock *s, int dflt)
+{
+	int e = s->so_error;
+
+	if (e == 0)
+		return dflt;
+	s->so_error = 0;
+	return e;
+}
+
+/* Total length of @iov, or -1 (errno EINVAL) if @cnt or the sum is out of range. */
+static ssize_t
+iov_total(const struct iovec *iov, int cnt)
+{
+	size_t total = 0;
+	int i;
+
+	if (cnt <= 0 || cnt > UIO_MAXIOV || iov == NULL)
+		return sock_err(EINVAL);
+	for (i = 0; i < cnt; i++) {
+		if (iov[i].iov_len > (size_t)SSIZE_MAX - total)
+			return sock_err(EINVAL);
+		total += iov[i].iov_len;
+	}
+	return (ssize_t)total;
+}
+
+/* ---------------------------------------------------------------------- */
+/* TCP */
+
+static ssize_t
+tcp_send_fail(struct sock *s, ssize_t r)
+{
+	if (r == -EAGAIN) {
+		sock_after_io(s, false);
+		return sock_err(EAGAIN);
+	}
+	sock_sync(s);
+	if (s->st == SS_DEAD)
+		return sock_err(take_error(s, EPIPE));
+	return sock_err(r == -ENOTCONN ? EPIPE : (int)-r);
+}
+
+static ssize_t
+tcp_send_iov(struct sock *s, const struct iovec *iov, int cnt)
+{
+	size_t done = 0;
+	ssize_t r;
+	int i;
+
+	sock_sync(s);
+	switch (s->st) {
+	case SS_NEW:
+	case SS_LISTEN:
+		return sock_err(ENOTCONN);
+	case SS_CONNECTING:
+		return sock_err(EAGAIN);
+	case SS_DEAD:
+		return sock_err(take_error(s, EPIPE));
+	default:
+		break;
+	}
+	if (s->fl & SF_SHUT_WR)
+		return sock_err(EPIPE);
+	for (i = 0; i < cnt; i++) {
+		if (iov[i].iov_len == 0)
+			continue;
+		r = tern_tcp_write(s->tcp, iov[i].iov_base, iov[i].iov_len);
+		if (r < 0) {
+			if (done > 0)
+				break;	/* the error shows at the next call */
+			return tcp_send_fail(s, r);
+		}
+		done += (size_t)r;
+		if ((size_t)r < iov[i].iov_len) {
+			sock_after_io(s, false);	/* the buffer is full */
+			break;
+		}
+	}
+	return (ssize_t)done;
+}
+
+static ssize_t
+tcp_recv_fail(struct sock *s, ssize_t r)
+{
+	if (r == -EAGAIN) {
+		sock_after_io(s, true);
+		return sock_err(EAGAIN);
+	}
+	sock_sync(s);
+	if (s->st == SS_DEAD) {
+		int e = take_error(s, 0);
+
+		return e != 0 ? sock_err(e) : 0;
+	}
+	return sock_err((int)-r);
+}
+
+static ssize_t
+tcp_recv_iov(struct sock *s, const struct iovec *iov, int cnt, size_t total)
+{
+	size_t done = 0;
+	ssize_t r;
+	int i, e;
+
+	sock_sync(s);
+	switch (s->st) {
+	case SS_NEW:
+	case SS_LISTEN:
+		return sock_err(ENOTCONN);
+	case SS_CONNECTING:
+		return sock_err(EAGAIN);
+	case SS_DEAD:
+		e = take_error(s, 0);
+		return e != 0 ? sock_err(e) : 0;
+	default:
+		break;
+	}
+	if (total == 0)
+		return 0;
+	for (i = 0; i < cnt; i++) {
+		if (iov[i].iov_len == 0)
+			continue;
+		r = tern_tcp_read(s->tcp, iov[i].iov_base, iov[i].iov_len);
+		if (r < 0) {
+			if (done > 0)
+				break;
+			return tcp_recv_fail(s, r);
+		}
+		done += (size_t)r;
+		if (r == 0 || (size_t)r < iov[i].iov_len)
+			break;	/* the end of the stream, or nothing more now */
+	}
+	sock_after_io(s, true);
+	return (ssize_t)done;
+}
+
+/* ---------------------------------------------------------------------- */
+/* UDP */
+
+static bool
+udp_from_peer(const struct sock *s, const struct tern_sockaddr *src)
+{
+	if (src->port != s->remote.port)
+		return false;
+	return s->family == 4 ? src->ip4 == s->remote.ip4 :
+		memcmp(&src->ip6, &s->remote.ip6, sizeof(src->ip6)) == 0;
+}
+
+static ssize_t
+udp_recv_iov(struct sock *s, const struct iovec *iov, int cnt, int flags,
+	     struct sockaddr *from, socklen_t *fromlen)
+{
+	struct tern_sockaddr src;
+	struct rte_mbuf *m;
+	uint32_t total, off = 0;
+	int i;
+
+	if (from != NULL && fromlen == NULL)
+		return sock_err(EFAULT);
+	if (s->fl & SF_SHUT_RD)
+		return 0;
+	if (s->udp == NULL)
+		return sock_err(EAGAIN);
+	for (;;) {
+		if (tern_udp_recv_burst(s->udp, &m, 1) == 0) {
+			sock_after_io(s, true);
+			return sock_err(EAGAIN);
+		}
+		if (tern_udp_pkt_src(m, &src) != 0)
+			memset(&src, 0, sizeof(src));
+		if (!(s->fl & SF_UDP_CONN) || udp_from_peer(s, &src))
+			break;
+		rte_pktmbuf_free(m);	/* not from the connected peer */
+	}
+	total = m->pkt_len;
+	for (i = 0; i < cnt && off < total; i++) {
+		uint32_t n = (uint32_t)RTE_MIN((size_t)(total - off), iov[i].iov_len);
+		const void *p;
+
+		if (n == 0)
+			continue;
+		p = rte_pktmbuf_read(m, off, n, iov[i].iov_base);
+		if (p != iov[i].iov_base)
+			memcpy(iov[i].iov_base, p, n);
+		off += n;
+	}
+	rte_pktmbuf_free(m);
+	if (from != NULL)
+		sock_addr_out(&src, s->family, from, fromlen);
+	sock_after_io(s, true);
+	return (flags & MSG_TRUNC) ? (ssize_t)total : (ssize_t)off;
+}
+
+static ssize_t
+udp_send_iov(struct sock *s, const struct iovec *iov, int cnt, size_t total,
+	     const struct sockaddr *to, socklen_t tolen)
+{
+	uint8_t stack[GATHER_STACK], *buf;
+	struct tern_sockaddr dst;
+	size_t off = 0;
+	ssize_t r;
+	int i, e;
+
+	if (s->fl & SF_SHUT_WR)
+		return sock_err(EPIPE);
+	if (to != NULL) {
+		e = sock_addr_in(s, to, tolen, &dst);
+		if (e != 0)
+			return sock_err(e);
+	} else if (s->fl & SF_UDP_CONN) {
+		dst = s->remote;
+	} else {
+		return sock_err(EDESTADDRREQ);
+	}
+	e = sock_udp_autobind(s);
+	if (e != 0)
+		return sock_err(e);
+	if (cnt == 1) {
+		r = tern_udp_sendto(s->udp, iov[0].iov_base, iov[0].iov_len, &dst);
+		return r < 0 ? sock_err((int)-r) : r;
+	}
+	if (total > TERN_UDP_MAX_PAYLOAD)
+		return sock_err(EMSGSIZE);
+	buf = total <= sizeof(stack) ? stack : malloc(total);
+	if (buf == NULL)
+		return sock_err(ENOBUFS);
+	for (i = 0; i < cnt; i++) {
+		memcpy(buf + off, iov[i].iov_base, iov[i].iov_len);
+		off += iov[i].iov_len;
+	}
+	r = tern_udp_sendto(s->udp, buf, total, &dst);
+	if (buf != stack)
+		free(buf);
+	return r < 0 ? sock_err((int)-r) : r;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The calls */
+
+static ssize_t
+do_send(int fd, const struct iovec *iov, int cnt, int flags, const struct sockaddr *to,
+	socklen_t tolen)
+{
+	struct sock *s = sock_get_sk(fd);
+	ssize_t total;
+
+	if (s == NULL)
+		return -1;
+	if (flags & ~SEND_FLAGS)
+		return sock_err(EOPNOTSUPP);
+	total = iov_total(iov, cnt);
+	if (total < 0)
+		return -1;
+	if (s->kind == SK_UDP)
+		return udp_send_iov(s, iov, cnt, (size_t)total, to, tolen);
+	return tcp_send_iov(s, iov, cnt);
+}
+
+static ssize_t
+do_recv(int fd, const struct iovec *iov, int cnt, int flags, struct sockaddr *from,
+	socklen_t *fromlen)
+{
+	struct sock *s = sock_get_sk(fd);
+	ssize_t total;
+
+	if (s == NULL)
+		return -1;
+	if (flags & ~RECV_FLAGS)
+		return sock_err(EOPNOTSUPP);
+	total = iov_total(iov, cnt);
+	if (total < 0)
+		return -1;
+	if (s->kind == SK_UDP)
+		return udp_recv_iov(s, iov, cnt, flags, from, fromlen);
+	if (fromlen != NULL)
+		*fromlen = 0;
+	return tcp_recv_iov(s, iov, cnt, (size_t)total);
+}
+
+ssize_t
+tern_send(int fd, const void *buf, size_t len, int flags)
+{
+	struct iovec iov = { .iov_base = (void *)(uintptr_t)buf, .iov_len = len };
+
+	return do_send(fd, &iov, 1, flags, NULL, 0);
+}
+
+ssize_t
+tern_sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to,
+	    socklen_t tolen)
+{
+	struct iovec iov = { .iov_base = (void *)(uintptr_t)buf, .iov_len = len };
+
+	return do_send(fd, &iov, 1, flags, to, tolen);
+}
+
+ssize_t
+tern_write(int fd, const void *buf, size_t len)
+{
+	return tern_send(fd, buf, len, 0);
+}
+
+ssize_t
+tern_writev(int fd, const struct iovec *iov, int iovcnt)
+{
+	return do_send(fd, iov, iovcnt, 0, NULL, 0);
+}
+
+ssize_t
+tern_recv(int fd, void *buf, size_t len, int flags)
+{
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+
+	return do_recv(fd, &iov, 1, flags, NULL, NULL);
+}
+
+ssize_t
+tern_recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
+	      socklen_t *fromlen)
+{
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+
+	return do_recv(fd, &iov, 1, flags, from, fromlen);
+}
+
+ssize_t
+tern_read(int fd, void *buf, size_t len)
+{
+	return tern_recv(fd, buf, len, 0);
+}
+
+ssize_t
+tern_readv(int fd, const struct iovec *iov, int iovcnt)
+{
+	return do_recv(fd, iov, iovcnt, 0, NULL, NULL);
+}

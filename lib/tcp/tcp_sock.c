@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tern_tcp_priv.h"
+
+/*
+ * What the socket layer (lib/sock) reads of a stream beyond the public
+ * calls: readiness it must derive from state, and the buffer sizes that
+ * getsockopt() reports.
+ */
+
+uint32_t
+tcp_sock_acceptq_len(const struct tern_tcp_stream *l)
+{
+	return (l->tf & TF_LISTENER) ? l->aq_len : 0;
+}
+
+bool
+tcp_sock_fin_rcvd(const struct tern_tcp_stream *s)
+{
+	return (s->tf & TF_FIN_RCVD) != 0;
+}
+
+uint32_t
+tcp_sock_sndbuf(const struct tern_tcp_stream *s)
+{
+	return (s->tf & TF_LISTENER) ? s->param_sndbuf : s->snd_buf;
+}
+
+uint32_t
+tcp_sock_rcvbuf(const struct tern_tcp_stream *s)
+{
+	return (s->tf & TF_LISTENER) ? s->param_rcvbuf : s->rcv_buf;
+}
+
+void
+tcp_sock_set_sndbuf(struct tern_tcp_stream *s, uint32_t bytes)
+{
+	if (bytes == 0)
+		return;
+	bytes = tcp_min(bytes, TCP_MAX_BUF);
+	if (s->tf & TF_LISTENER)
+		s->param_sndbuf = bytes;
+	else
+		s->snd_buf = bytes;
+}
+
+const struct tern_tcp_config *
+tcp_sock_config(const struct tern_ctx *ctx)
+{
+	const struct tern_tcp_ctx *tc = tern_tcpc(ctx);
+
+	return tc != NULL ? &tc->cfg : NULL;
+}

@@ -1,0 +1,1072 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+
+/*
+ * TCP through tern: a client context on the worker lcore and a server
+ * context on the main lcore, each a whole stack (device, tern_net,
+ * context), wired by an in-process ring pair (rte_eth_from_rings: pointer
+ * moves only, every checksum in software). Both sides use the stream API
+ * of tern_tcp.h. With --single the client and the server take turns on the
+ * main lcore.
+ *
+ *  tcp-crr     the client keeps --window connections going; each one is
+ *              connect, a --size byte request, the --size byte response
+ *              (the server echoes it), close. An op is one connection.
+ *  tcp-rr      --conns open connections, one --size byte request in flight
+ *              on each; the server echoes. An op is one request answered.
+ *  tcp-stream  one connection; the client queues MSS-sized mbufs as fast as
+ *              its send buffer takes them (zero copy), the server reads and
+ *              frees them. An op is 64 KiB received.
+ *  tcp-conns   the client opens --conns connections, --window handshakes at
+ *              a time, and leaves them idle. An op is a connection accepted.
+ *              The server context lives on a malloc heap of its own (an
+ *              external rte_malloc heap), so its memory is counted exactly:
+ *              bytes_per_conn is that heap's use with the connections open,
+ *              less its use before the context was made, over --conns.
+ *
+ * cycles_per_op: TSC cycles of the server's loop rounds that did work (a
+ * packet received or an event taken: rx burst, TCP input, the
+ * application's calls, output, tx burst), over the operations the server
+ * saw in the measured time; idle rounds are not counted.
+ *
+ * Ports and TIME_WAIT in tcp-crr: the client closes first, so TIME_WAIT is
+ * on the client. tern has 28,232 ephemeral ports per remote address and
+ * port; with TIME_WAIT held 2 MSL (60 s) they would run out in a fraction
+ * of a second. The client context therefore holds at most 4,096 TIME_WAIT
+ * records (timewait_max): each new one releases the oldest early
+ * (tcp_tw_recycled), and a port whose record is gone is free again, so the
+ * ephemeral counter always finds a free port. The server, the measured
+ * side, closes passively and holds no TIME_WAIT. This keeps the 2 MSL of
+ * the protocol untouched and costs the client a record per connection, as a
+ * Linux client with tcp_tw_reuse pays for its own.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <rte_ring.h>
+
+#include <tern/tern.h>
+
+#include "bench.h"
+
+#define TB_BURST	32
+#define TB_EVENTS	64
+#define TB_PORT		5000		/* first listening port */
+#define TB_MAX_LISTEN	64
+#define TB_RING		8192
+#define TB_PORTS_PER_REMOTE 28000	/* a little under tern's 28,232 ephemeral ports */
+#define TB_CLI_TW	4096		/* tcp-crr: the client's TIME_WAIT records */
+#define TB_HEAP_PAGE	(2ul << 20)
+#define TB_HEAP_NAME	"tern_bench_srv"
+
+enum tb_kind { TB_CRR, TB_RR, TB_STREAM, TB_CONNS };
+
+static const char *const tb_names[] = {
+	[TB_CRR] = "tcp-crr", [TB_RR] = "tcp-rr", [TB_STREAM] = "tcp-stream",
+	[TB_CONNS] = "tcp-conns",
+};
+
+struct tb_cli_conn {
+	struct tern_tcp_stream *s;
+	uint32_t got;		/* bytes of the current response */
+	bool up;		/* established */
+	bool busy;		/* tcp-rr: a request is in flight */
+};
+
+static struct {
+	enum tb_kind kind;
+	unsigned int size, window, conns, nb_listen;
+	bool sw;
+	bool stats;		/* --stats */
+	struct rte_ring *r_cs, *r_sc;
+	uint16_t port_s, port_c;
+	struct tern_dev *dev_s, *dev_c;
+	struct tern_net *net_s, *net_c;
+	tern_ip4_t ip_s, ip_c;
+	struct tern_ctx *srv, *cli;
+	struct tern_tcp_stream *lst[TB_MAX_LISTEN];
+	/* server (main lcore) */
+	uint64_t srv_ops;	/* connections accepted */
+	uint64_t srv_bytes;	/* bytes received */
+	uint64_t srv_errors;
+	/* client (worker lcore, or the main one with --single or between runs) */
+	struct tb_cli_conn *cc;
+	unsigned int nb_cc;
+	uint32_t *free_slot;
+	unsigned int nb_free;
+	unsigned int inflight;	/* crr, conns: connections begun, not done; rr: requests */
+	unsigned int established;
+	uint64_t issued;	/* conns: connects made */
+	uint16_t seg;		/* stream: bytes per mbuf (the connection's MSS) */
+	uint32_t tx_idle;	/* stream: send space with nothing queued or in flight */
+	bool drain;		/* begin nothing new */
+	bool kick;		/* rr: send a request on every idle connection */
+	uint8_t req[2048];
+	volatile uint64_t cli_ops;	/* crr, rr: operations completed; conns: established */
+	volatile uint64_t cli_errors;
+	volatile bool stop;
+	/* tcp-conns: the server context's own heap */
+	void *heap_mem;
+	size_t heap_len;
+	void *heap_map;		/* what mmap() gave (heap_mem is aligned in it) */
+	size_t heap_map_len;
+	int heap_socket;
+} T;
+
+bool
+bench_is_tcp(const char *workload)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(tb_names); i++)
+		if (strcmp(workload, tb_names[i]) == 0)
+			return true;
+	return false;
+}
+
+static uint32_t
+pow2_at_least(uint32_t v, uint32_t min)
+{
+	return rte_align32pow2(RTE_MAX(v, min));
+}
+
+/* ---------------------------------------------------------------------- */
+/* Server */
+
+static bool
+srv_is_listener(const struct tern_tcp_stream *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < T.nb_listen; i++)
+		if (T.lst[i] == s)
+			return true;
+	return false;
+}
+
+/*
+ * Read what arrived; crr and rr echo it (zero copy: the received mbufs go
+ * back through tern_tcp_send_burst), stream frees it.
+ * @return true when the stream is done: end of stream, or an error.
+ */
+static bool
+srv_pump(struct tern_tcp_stream *s)
+{
+	struct rte_mbuf *m[TB_BURST];
+	uint16_t n, k, i;
+	uint64_t b;
+
+	for (;;) {
+		n = tern_tcp_recv_burst(s, m, TB_BURST);
+		if (n == 0) {
+			if (rte_errno != EAGAIN && rte_errno != 0)
+				T.srv_errors++;
+			return rte_errno != EAGAIN;
+		}
+		for (b = 0, i = 0; i < n; i++)
+			b += m[i]->data_len;
+		T.srv_bytes += b;
+		if (T.kind == TB_STREAM) {
+			rte_pktmbuf_free_bulk(m, n);
+			continue;
+		}
+		k = tern_tcp_send_burst(s, m, n);
+		if (k < n) {
+			/* the echo does not fit the send buffer: not with these sizes */
+			rte_pktmbuf_free_bulk(m + k, n - k);
+			T.srv_errors++;
+			return true;
+		}
+	}
+}
+
+static void
+srv_accept(struct tern_tcp_stream *l)
+{
+	struct tern_tcp_stream *s[TB_BURST];
+	uint16_t n, i;
+
+	while ((n = tern_tcp_accept_burst(l, s, TB_BURST)) > 0) {
+		T.srv_ops += n;
+		if (T.kind == TB_CONNS)
+			continue;	/* idle: the context keeps them */
+		/*
+		 * Data may have come with the handshake. A stream accepted
+		 * here is in no event already taken off the queue, so it
+		 * may be closed at once.
+		 */
+		for (i = 0; i < n; i++)
+			if (srv_pump(s[i]))
+				tern_tcp_close(s[i]);
+	}
+}
+
+/* One server round. @return packets received plus events taken (0: idle). */
+static unsigned int
+srv_round(void)
+{
+	struct tern_event ev[TB_EVENTS];
+	struct tern_tcp_stream *done[TB_EVENTS];
+	unsigned int n, nev, i, j, nd = 0;
+
+	n = tern_ctx_poll(T.srv);
+	nev = tern_ctx_events(T.srv, ev, TB_EVENTS);
+	for (i = 0; i < nev; i++) {
+		struct tern_tcp_stream *s = ev[i].obj;
+
+		if (srv_is_listener(s)) {
+			srv_accept(s);
+			continue;
+		}
+		if (!srv_pump(s))
+			continue;
+		/* closed after the batch: a later event of it may be in ev[] */
+		for (j = 0; j < nd && done[j] != s; j++)
+			;
+		if (j == nd)
+			done[nd++] = s;
+	}
+	for (i = 0; i < nd; i++)
+		tern_tcp_close(done[i]);
+	tern_ctx_flush(T.srv);
+	return n + nev;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Client */
+
+static void
+cli_slot_free(struct tb_cli_conn *c)
+{
+	c->s = NULL;
+	c->up = false;
+	T.free_slot[T.nb_free++] = (uint32_t)(c - T.cc);
+}
+
+static void
+cli_fail(struct tb_cli_conn *c)
+{
+	T.cli_errors++;
+	tern_tcp_close(c->s);
+	if (T.kind == TB_CRR || T.kind == TB_CONNS)
+		T.inflight--;
+	else if (c->busy)
+		T.inflight--;
+	c->busy = false;
+	if (T.kind == TB_CRR)
+		cli_slot_free(c);
+	else
+		c->s = NULL;
+}
+
+static void
+cli_request(struct tb_cli_conn *c)
+{
+	ssize_t k = tern_tcp_write(c->s, T.req, T.size);
+
+	if (k != (ssize_t)T.size) {
+		cli_fail(c);
+		return;
+	}
+	c->got = 0;
+	if (T.kind == TB_RR) {
+		c->busy = true;
+		T.inflight++;
+	}
+}
+
+/* Take the response; crr closes after it, rr sends the next request. */
+static void
+cli_read(struct tb_cli_conn *c)
+{
+	struct rte_mbuf *m[TB_BURST];
+	uint16_t n, i;
+
+	for (;;) {
+		n = tern_tcp_recv_burst(c->s, m, TB_BURST);
+		if (n == 0) {
+			if (rte_errno != EAGAIN)
+				cli_fail(c);
+			return;
+		}
+		for (i = 0; i < n; i++)
+			c->got += m[i]->data_len;
+		rte_pktmbuf_free_bulk(m, n);
+		if (c->got < T.size || T.kind == TB_STREAM)
+			continue;
+		T.cli_ops++;
+		if (T.kind == TB_CRR) {
+			tern_tcp_close(c->s);	/* active close: TIME_WAIT here */
+			T.inflight--;
+			cli_slot_free(c);
+			return;
+		}
+		c->busy = false;
+		T.inflight--;
+		if (!T.drain)
+			cli_request(c);
+	}
+}
+
+static void
+cli_event(struct tb_cli_conn *c, const struct tern_event *ev)
+{
+	switch (ev->type) {
+	case TERN_EV_CONNECTED:
+		c->up = true;
+		T.established++;
+		if (T.kind == TB_CONNS) {
+			T.inflight--;
+			T.cli_ops++;
+		} else if (T.kind == TB_CRR) {
+			cli_request(c);
+		} else if (T.kind == TB_STREAM) {
+			struct tern_tcp_info info;
+
+			tern_tcp_info(c->s, &info);
+			T.seg = info.mss;
+			T.tx_idle = tern_tcp_tx_space(c->s);
+		}
+		break;
+	case TERN_EV_READABLE:
+		cli_read(c);
+		break;
+	case TERN_EV_WRITABLE:
+		break;
+	default:		/* CLOSED, ERROR: the server never closes first */
+		cli_fail(c);
+		break;
+	}
+}
+
+static struct tern_tcp_stream *
+cli_connect(uint32_t idx, uint16_t port)
+{
+	struct tern_tcp_param p = { 0 };
+
+	p.local.family = 4;
+	p.remote.family = 4;
+	p.remote.ip4 = T.ip_s;
+	p.remote.port = rte_cpu_to_be_16(port);
+	p.udata = idx;
+	if (T.kind == TB_CRR || T.kind == TB_RR)
+		p.flags = TERN_TCP_F_NODELAY;
+	return tern_tcp_connect(T.cli, &p);
+}
+
+/* Keep the connections going: crr and conns open, rr kicks, stream fills. */
+static void
+cli_top_up(void)
+{
+	struct tern_tcp_stream *s;
+	struct tb_cli_conn *c;
+	unsigned int i;
+
+	switch (T.kind) {
+	case TB_CRR:
+		while (!T.drain && T.nb_free > 0) {
+			uint32_t idx = T.free_slot[--T.nb_free];
+
+			s = cli_connect(idx, TB_PORT);
+			if (s == NULL) {
+				T.free_slot[T.nb_free++] = idx;
+				T.cli_errors++;
+				break;
+			}
+			T.cc[idx].s = s;
+			T.cc[idx].got = 0;
+			T.inflight++;
+		}
+		break;
+	case TB_CONNS:
+		while (!T.drain && T.inflight < T.window && T.issued < T.conns) {
+			s = cli_connect((uint32_t)T.issued,
+					(uint16_t)(TB_PORT + T.issued % T.nb_listen));
+			if (s == NULL) {
+				T.cli_errors++;
+				break;
+			}
+			T.cc[T.issued++].s = s;
+			T.inflight++;
+		}
+		break;
+	case TB_RR:
+		if (!T.kick || T.drain)
+			break;
+		T.kick = false;
+		for (i = 0; i < T.nb_cc; i++) {
+			c = &T.cc[i];
+			if (c->s != NULL && c->up && !c->busy)
+				cli_request(c);
+		}
+		break;
+	case TB_STREAM: {
+		struct rte_mbuf *m[TB_BURST];
+		struct rte_mempool *mp = tern_ctx_pool(T.cli);
+		uint32_t space;
+		uint16_t k, a;
+
+		c = &T.cc[0];
+		if (T.drain || c->s == NULL || !c->up)
+			break;
+		space = tern_tcp_tx_space(c->s);
+		while (space >= T.seg) {
+			k = (uint16_t)RTE_MIN((uint32_t)TB_BURST, space / T.seg);
+			if (rte_pktmbuf_alloc_bulk(mp, m, k) != 0)
+				break;
+			for (i = 0; i < k; i++)
+				rte_pktmbuf_append(m[i], T.seg);
+			a = tern_tcp_send_burst(c->s, m, k);
+			if (a < k) {
+				rte_pktmbuf_free_bulk(m + a, k - a);
+				break;
+			}
+			space -= (uint32_t)a * T.seg;
+		}
+		break;
+	}
+	}
+}
+
+static void
+cli_round(void)
+{
+	struct tern_event ev[TB_EVENTS];
+	unsigned int nev, i;
+
+	tern_ctx_poll(T.cli);
+	nev = tern_ctx_events(T.cli, ev, TB_EVENTS);
+	for (i = 0; i < nev; i++) {
+		uint64_t idx = ev[i].udata;
+
+		/* a stream closed earlier in this batch: its slot is empty */
+		if (idx >= T.nb_cc || T.cc[idx].s != ev[i].obj)
+			continue;
+		cli_event(&T.cc[idx], &ev[i]);
+	}
+	cli_top_up();
+	tern_ctx_flush(T.cli);
+}
+
+static int
+cli_loop(void *arg)
+{
+	RTE_SET_USED(arg);
+	while (!T.stop)
+		cli_round();
+	return 0;
+}
+
+/* Nothing of the client's in flight. */
+static bool
+cli_idle(void)
+{
+	if (T.kind == TB_STREAM)
+		return T.cc[0].s == NULL || !T.cc[0].up ||
+		       tern_tcp_tx_space(T.cc[0].s) >= T.tx_idle;
+	return T.inflight == 0;
+}
+
+/*
+ * Both sides on this lcore, beginning nothing new, until what is in flight
+ * is done, then 60 ms more for the closing handshakes and the delayed ACKs
+ * (40 ms): nothing is left unacknowledged to time out while the kernel
+ * baseline runs. At most 2 s.
+ */
+static void
+drain(void)
+{
+	uint64_t hz = rte_get_tsc_hz(), start = rte_rdtsc(), idle_at = 0;
+
+	T.drain = true;
+	while (rte_rdtsc() - start < 2 * hz) {
+		cli_round();
+		srv_round();
+		if (idle_at == 0 && cli_idle())
+			idle_at = rte_rdtsc();
+		if (idle_at != 0 && rte_rdtsc() - idle_at > hz / 16)
+			break;
+	}
+	if (!cli_idle())
+		fprintf(stderr, "tern-bench: %s: %u still in flight after 2 s\n",
+			tb_names[T.kind], T.inflight);
+	T.drain = false;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Set-up */
+
+static int
+tb_heap_create(size_t want)
+{
+	rte_iova_t *iova;
+	unsigned int i, n;
+	uint8_t *p;
+
+	T.heap_len = RTE_ALIGN_CEIL(want, TB_HEAP_PAGE);
+	n = (unsigned int)(T.heap_len / TB_HEAP_PAGE);
+	/* over-map to align on the page size DPDK is told */
+	p = mmap(NULL, T.heap_len + TB_HEAP_PAGE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	T.heap_map = p;
+	T.heap_map_len = T.heap_len + TB_HEAP_PAGE;
+	T.heap_mem = RTE_PTR_ALIGN_CEIL(p, TB_HEAP_PAGE);
+	iova = calloc(n, sizeof(*iova));
+	if (iova == NULL)
+		return -ENOMEM;
+	/* Nothing does DMA from this heap: IOVA = VA keeps it contiguous. */
+	for (i = 0; i < n; i++)
+		iova[i] = (rte_iova_t)(uintptr_t)T.heap_mem + (rte_iova_t)i * TB_HEAP_PAGE;
+	if (rte_malloc_heap_create(TB_HEAP_NAME) != 0 ||
+	    rte_malloc_heap_memory_add(TB_HEAP_NAME, T.heap_mem, T.heap_len, iova, n,
+				       TB_HEAP_PAGE) != 0) {
+		free(iova);
+		fprintf(stderr, "tern-bench: external heap: %s\n", rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	free(iova);
+	T.heap_socket = rte_malloc_heap_get_socket(TB_HEAP_NAME);
+	return T.heap_socket < 0 ? -EINVAL : 0;
+}
+
+static size_t
+tb_heap_used(void)
+{
+	struct rte_malloc_socket_stats st;
+
+	if (rte_malloc_get_socket_stats(T.heap_socket, &st) != 0)
+		return 0;
+	return st.heap_allocsz_bytes;
+}
+
+/* Allocations (malloc elements) live in the server's heap. */
+static unsigned int
+tb_heap_allocs(void)
+{
+	struct rte_malloc_socket_stats st;
+
+	if (rte_malloc_get_socket_stats(T.heap_socket, &st) != 0)
+		return 0;
+	return st.alloc_count;
+}
+
+static int
+tb_ring_ports(void)
+{
+	int socket = (int)rte_socket_id(), ps, pc;
+
+	T.r_cs = rte_ring_create("tbt_cs", TB_RING, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	T.r_sc = rte_ring_create("tbt_sc", TB_RING, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (T.r_cs == NULL || T.r_sc == NULL)
+		return -ENOMEM;
+	ps = rte_eth_from_rings("tbt_srv", &T.r_cs, 1, &T.r_sc, 1, socket);
+	pc = rte_eth_from_rings("tbt_cli", &T.r_sc, 1, &T.r_cs, 1, socket);
+	if (ps < 0 || pc < 0)
+		return -ENODEV;
+	T.port_s = (uint16_t)ps;
+	T.port_c = (uint16_t)pc;
+	return 0;
+}
+
+static struct tern_net *
+tb_net(struct tern_dev *dev, tern_ip4_t self, tern_ip4_t peer, struct tern_dev *peer_dev)
+{
+	struct tern_net *net = tern_net_create(NULL);
+
+	if (net == NULL || tern_net_iface_add(net, dev, 0) != 0 ||
+	    tern_net_addr4_add(net, 0, self, 24) != 0 ||
+	    /* static neighbor: no ARP in the measurement */
+	    tern_net_neigh4_set(net, 0, peer, tern_dev_mac(peer_dev)) != 0) {
+		tern_net_destroy(net);
+		return NULL;
+	}
+	return net;
+}
+
+/* Make both contexts, with TCP settings sized for the workload, and the listeners. */
+static int
+tb_contexts(void)
+{
+	struct tern_tcp_config sc = { 0 }, cc = { 0 };
+	struct tern_ctx_param sp = { 0 }, cp = { 0 };
+	uint32_t evq;
+	unsigned int i;
+
+	switch (T.kind) {
+	case TB_CRR:
+		/* connecting, established, closing: a few windows' worth */
+		sc.max_conns = cc.max_conns = 4 * T.window + 1024;
+		sc.syncache_size = pow2_at_least(2 * T.window, 256);
+		sc.timewait_max = 64;		/* passive close: none used */
+		cc.timewait_max = TB_CLI_TW;	/* see the top of the file */
+		break;
+	case TB_RR:
+		sc.max_conns = cc.max_conns = T.conns + 64;
+		sc.syncache_size = pow2_at_least(T.conns, 256);
+		sc.timewait_max = cc.timewait_max = 64;
+		break;
+	case TB_STREAM:
+		sc.max_conns = cc.max_conns = 64;
+		sc.syncache_size = 64;
+		sc.timewait_max = cc.timewait_max = 64;
+		break;
+	case TB_CONNS:
+		sc.max_conns = T.conns + T.nb_listen + 64;
+		cc.max_conns = T.conns + 64;
+		sc.syncache_size = pow2_at_least(2 * T.window, 256);
+		sc.timewait_max = cc.timewait_max = 64;
+		break;
+	}
+	cc.syncache_size = 64;		/* the client does not listen */
+	/* a few events per connection that can be busy at once */
+	evq = pow2_at_least(4 * (T.kind == TB_RR ? T.conns : T.window), 4096);
+	sp.net = T.net_s;
+	sp.tcp = &sc;
+	sp.event_queue_size = evq;
+	sp.socket_id = T.kind == TB_CONNS ? T.heap_socket : (int)rte_socket_id();
+	cp.net = T.net_c;
+	cp.tcp = &cc;
+	cp.event_queue_size = evq;
+	cp.socket_id = (int)rte_socket_id();
+	T.srv = tern_ctx_create(&sp);
+	if (T.srv == NULL)
+		return -rte_errno;
+	for (i = 0; i < T.nb_listen; i++) {
+		struct tern_tcp_param lp = { 0 };
+
+		lp.local.family = 4;
+		lp.local.port = rte_cpu_to_be_16((uint16_t)(TB_PORT + i));
+		lp.flags = T.kind == TB_CRR || T.kind == TB_RR ? TERN_TCP_F_NODELAY : 0;
+		lp.backlog = 2 * RTE_MAX(T.window, T.kind == TB_RR ? T.conns : 0) + 64;
+		T.lst[i] = tern_tcp_listen(T.srv, &lp);
+		if (T.lst[i] == NULL)
+			return -rte_errno;
+	}
+	T.cli = tern_ctx_create(&cp);
+	if (T.cli == NULL)
+		return -rte_errno;
+	return 0;
+}
+
+/* Free what sits in the rings (contexts gone or stopped). */
+static void
+tb_drain_rings(void)
+{
+	struct rte_mbuf *m[TB_BURST];
+	uint16_t n;
+
+	while ((n = rte_eth_rx_burst(T.port_s, 0, m, TB_BURST)) > 0)
+		rte_pktmbuf_free_bulk(m, n);
+	while ((n = rte_eth_rx_burst(T.port_c, 0, m, TB_BURST)) > 0)
+		rte_pktmbuf_free_bulk(m, n);
+}
+
+/* --stats: the non-zero counters of both contexts. */
+static void
+tb_print_stats(void)
+{
+	struct tern_stats ss, cs;
+	unsigned int i;
+
+	if (!T.stats || T.srv == NULL || T.cli == NULL)
+		return;
+	tern_ctx_stats(T.srv, &ss);
+	tern_ctx_stats(T.cli, &cs);
+	printf("  %-28s %14s %14s\n", "counter", "server", "client");
+	for (i = 0; i < TERN_STATS_COUNT; i++)
+		if (tern_stats_value(&ss, i) != 0 || tern_stats_value(&cs, i) != 0)
+			printf("  %-28s %14lu %14lu\n", tern_stats_name(i),
+			       (unsigned long)tern_stats_value(&ss, i),
+			       (unsigned long)tern_stats_value(&cs, i));
+}
+
+static void
+tb_contexts_destroy(void)
+{
+	tb_print_stats();
+	tern_ctx_destroy(T.cli);
+	tern_ctx_destroy(T.srv);
+	T.cli = NULL;
+	T.srv = NULL;
+	memset(T.lst, 0, sizeof(T.lst));
+	tb_drain_rings();
+}
+
+/* Both sides on this lcore until @want client connections are up (rr, stream). */
+static int
+tb_open(unsigned int want)
+{
+	uint64_t hz = rte_get_tsc_hz(), start = rte_rdtsc();
+	unsigned int i;
+
+	T.drain = true;		/* rr and stream: no data yet */
+	for (i = 0; i < want; i++) {
+		T.cc[i].s = cli_connect(i, TB_PORT);
+		if (T.cc[i].s == NULL)
+			return -rte_errno;
+	}
+	while (T.established < want || T.srv_ops < want) {
+		cli_round();
+		srv_round();
+		if (rte_rdtsc() - start > 5 * hz) {
+			fprintf(stderr, "tern-bench: %u of %u connections up after 5 s\n",
+				T.established, want);
+			return -ETIMEDOUT;
+		}
+	}
+	T.drain = false;
+	return 0;
+}
+
+int
+bench_tcp_setup(const struct bench_opts *o)
+{
+	struct tern_dev_param dp = { .nb_mbufs = 16383, .no_offload = o->sw };
+	unsigned int i;
+	int ret;
+
+	memset(&T, 0, sizeof(T));
+	for (i = 0; i < RTE_DIM(tb_names); i++)
+		if (strcmp(o->workload, tb_names[i]) == 0)
+			T.kind = (enum tb_kind)i;
+	if (strcmp(o->wire, "ring") != 0) {
+		fprintf(stderr, "tern-bench: the TCP workloads run over --wire ring only\n");
+		return -EINVAL;
+	}
+	T.stats = o->stats;
+	T.size = o->size;
+	if (T.size > sizeof(T.req)) {
+		fprintf(stderr, "tern-bench: --size up to %zu for TCP\n", sizeof(T.req));
+		return -EINVAL;
+	}
+	T.window = o->window ? o->window :
+		   T.kind == TB_CONNS ? BENCH_TCP_OPEN_WINDOW : BENCH_TCP_CRR_WINDOW;
+	T.conns = o->conns ? o->conns :
+		  T.kind == TB_CONNS ? BENCH_TCP_CONNS : BENCH_TCP_RR_CONNS;
+	T.nb_listen = 1;
+	if (T.kind == TB_CONNS) {
+		/*
+		 * One listening port per 28,000 connections; an odd number of
+		 * them, so that round-robin over the ports and the client's
+		 * port counter (28,232 ports) never repeat a pair.
+		 */
+		T.nb_listen = (T.conns + TB_PORTS_PER_REMOTE - 1) / TB_PORTS_PER_REMOTE;
+		if (T.nb_listen > 1 && T.nb_listen % 2 == 0)
+			T.nb_listen++;
+		if (T.nb_listen > TB_MAX_LISTEN)
+			return -EINVAL;
+	}
+	memset(T.req, 'q', sizeof(T.req));
+	T.nb_cc = T.kind == TB_CRR ? T.window : T.kind == TB_RR ? T.conns :
+		  T.kind == TB_STREAM ? 1 : T.conns;
+	T.cc = calloc(T.nb_cc, sizeof(*T.cc));
+	T.free_slot = calloc(T.nb_cc, sizeof(*T.free_slot));
+	if (T.cc == NULL || T.free_slot == NULL)
+		return -ENOMEM;
+	if (T.kind == TB_CRR)
+		for (i = 0; i < T.nb_cc; i++)
+			T.free_slot[T.nb_free++] = T.nb_cc - 1 - i;
+	ret = tb_ring_ports();
+	if (ret != 0)
+		return ret;
+	T.dev_s = tern_dev_create(T.port_s, &dp);
+	T.dev_c = tern_dev_create(T.port_c, &dp);
+	if (T.dev_s == NULL || T.dev_c == NULL)
+		return -ENODEV;
+	tern_ip4_parse("10.2.0.1", &T.ip_s, NULL);
+	tern_ip4_parse("10.2.0.2", &T.ip_c, NULL);
+	T.net_s = tb_net(T.dev_s, T.ip_s, T.ip_c, T.dev_c);
+	T.net_c = tb_net(T.dev_c, T.ip_c, T.ip_s, T.dev_s);
+	if (T.net_s == NULL || T.net_c == NULL)
+		return -ENOMEM;
+	if (T.kind == TB_CONNS) {
+		size_t tcb, syn, tw;
+
+		tern_tcp_record_sizes(&tcb, &syn, &tw);
+		/* room for the connections and the context's tables, touched only as used */
+		ret = tb_heap_create((size_t)T.conns * (tcb + 1024) + (256ul << 20));
+		if (ret != 0)
+			return ret;
+		return 0;	/* the contexts are made for each run */
+	}
+	ret = tb_contexts();
+	if (ret != 0)
+		return ret;
+	if (T.kind == TB_RR)
+		ret = tb_open(T.conns);
+	else if (T.kind == TB_STREAM)
+		ret = tb_open(1);
+	return ret;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Runs */
+
+/*
+ * The server's busy cycles. A round handles at most one rx burst (32
+ * packets) and 64 events: tens of microseconds. One that took longer than
+ * TB_ROUND_MAX_US lost its vCPU to the host (the machines' vCPUs are
+ * shared), so it is left out of cycles_per_op together with the work it
+ * did; the run line shows how many and the figure with them.
+ */
+#define TB_ROUND_MAX_US	200
+
+struct tb_busy {
+	uint64_t limit;		/* cycles */
+	uint64_t cycles, units;	/* rounds kept */
+	uint64_t all_cycles, all_units;
+	uint64_t rounds, cut;
+};
+
+/* What the server's work is counted in: connections accepted, or bytes. */
+static uint64_t
+tb_units(void)
+{
+	return T.kind == TB_CRR || T.kind == TB_CONNS ? T.srv_ops : T.srv_bytes;
+}
+
+static void
+tb_busy_add(struct tb_busy *bz, uint64_t cycles, uint64_t units)
+{
+	bz->rounds++;
+	bz->all_cycles += cycles;
+	bz->all_units += units;
+	if (cycles > bz->limit) {
+		bz->cut++;
+		return;
+	}
+	bz->cycles += cycles;
+	bz->units += units;
+}
+
+/* Cycles per @unit_size units. */
+static void
+tb_busy_report(const struct tb_busy *bz, double unit_size, struct bench_run *r)
+{
+	r->cycles_per_op = bz->units ? (double)bz->cycles * unit_size / (double)bz->units : 0;
+	r->cycles_per_op_all = bz->all_units ?
+			       (double)bz->all_cycles * unit_size / (double)bz->all_units : 0;
+	r->rounds = bz->rounds;
+	r->rounds_cut = bz->cut;
+	if (T.kind == TB_STREAM)
+		r->cycles_per_byte = bz->units ? (double)bz->cycles / (double)bz->units : 0;
+}
+
+/* tcp-crr, tcp-rr, tcp-stream: steady state, measured like udp-echo. */
+static int
+tb_run_steady(const struct bench_opts *o, struct bench_run *r)
+{
+	uint64_t hz = rte_get_tsc_hz(), t, start, t0 = 0, end = 0;
+	uint64_t b_cli = 0, b_bytes = 0, b_err = 0, cli, bytes;
+	unsigned int worker = rte_get_next_lcore(-1, 1, 0), n;
+	struct tb_busy bz = { .limit = hz * TB_ROUND_MAX_US / 1000000 };
+	double dt;
+
+	if (!o->single && worker >= RTE_MAX_LCORE) {
+		fprintf(stderr, "tern-bench: needs two lcores (EAL -l 0-1), or --single\n");
+		return -EINVAL;
+	}
+	T.stop = false;
+	T.drain = false;
+	T.kick = true;
+	if (!o->single)
+		rte_eal_remote_launch(cli_loop, NULL, worker);
+	start = rte_rdtsc();
+	for (;;) {
+		uint64_t a, b, u;
+
+		if (o->single)
+			cli_round();
+		u = tb_units();
+		a = rte_rdtsc();
+		n = srv_round();
+		b = rte_rdtsc();
+		if (t0 == 0) {
+			if (b - start >= (uint64_t)(o->seconds * 0.1 * (double)hz)) {
+				t0 = b;
+				b_cli = T.cli_ops;
+				b_bytes = T.srv_bytes;
+				b_err = T.cli_errors + T.srv_errors;
+				end = t0 + (uint64_t)(o->seconds * (double)hz);
+			}
+			continue;
+		}
+		if (n > 0)
+			tb_busy_add(&bz, b - a, tb_units() - u);
+		if (b >= end)
+			break;
+	}
+	t = rte_rdtsc();
+	cli = T.cli_ops - b_cli;
+	bytes = T.srv_bytes - b_bytes;
+	T.stop = true;
+	if (!o->single)
+		rte_eal_wait_lcore(worker);
+	r->drops = T.cli_errors + T.srv_errors - b_err;
+	drain();
+	dt = (double)(t - t0) / (double)hz;
+	switch (T.kind) {
+	case TB_CRR:
+		r->ops = cli;
+		tb_busy_report(&bz, 1, r);
+		break;
+	case TB_RR:
+		r->ops = cli;
+		tb_busy_report(&bz, T.size, r);
+		break;
+	default:
+		r->ops = bytes / BENCH_TCP_STREAM_OP;
+		tb_busy_report(&bz, BENCH_TCP_STREAM_OP, r);
+		r->gbps = (double)bytes * 8 / dt / 1e9;
+		break;
+	}
+	r->ops_per_s = T.kind == TB_STREAM ? (double)bytes / BENCH_TCP_STREAM_OP / dt :
+		       (double)r->ops / dt;
+	return 0;
+}
+
+/* tcp-conns: fresh contexts, open --conns connections, count the server's heap. */
+static int
+tb_run_conns(const struct bench_opts *o, struct bench_run *r)
+{
+	uint64_t hz = rte_get_tsc_hz(), start, t, stall;
+	unsigned int worker = rte_get_next_lcore(-1, 1, 0);
+	struct tb_busy bz = { .limit = hz * TB_ROUND_MAX_US / 1000000 };
+	size_t h0, h_ctx, h1, h2;
+	struct rte_mempool *mp_s = tern_dev_pool(T.dev_s, (int)rte_socket_id());
+	unsigned int mb0, mb1, conns_in_ctx, a_ctx, a1;
+	size_t tcb;
+	uint64_t last_ops = 0;
+	int ret;
+
+	if (!o->single && worker >= RTE_MAX_LCORE) {
+		fprintf(stderr, "tern-bench: needs two lcores (EAL -l 0-1), or --single\n");
+		return -EINVAL;
+	}
+	T.srv_ops = 0;
+	T.cli_ops = 0;
+	T.issued = 0;
+	T.inflight = 0;
+	T.established = 0;
+	T.cli_errors = 0;
+	T.srv_errors = 0;
+	memset(T.cc, 0, sizeof(*T.cc) * T.nb_cc);
+	h0 = tb_heap_used();
+	ret = tb_contexts();
+	if (ret != 0) {
+		fprintf(stderr, "tern-bench: contexts for %u connections: %s\n", T.conns,
+			strerror(-ret));
+		tb_contexts_destroy();
+		return ret;
+	}
+	h_ctx = tb_heap_used();
+	a_ctx = tb_heap_allocs();
+	mb0 = rte_mempool_in_use_count(mp_s);
+	T.stop = false;
+	T.drain = false;
+	if (!o->single)
+		rte_eal_remote_launch(cli_loop, NULL, worker);
+	start = rte_rdtsc();
+	stall = start;
+	while (T.srv_ops < T.conns || T.cli_ops < T.conns) {
+		uint64_t a, b, u = T.srv_ops;
+		unsigned int n;
+
+		if (o->single)
+			cli_round();
+		a = rte_rdtsc();
+		n = srv_round();
+		b = rte_rdtsc();
+		if (n > 0)
+			tb_busy_add(&bz, b - a, T.srv_ops - u);
+		if (T.srv_ops != last_ops) {
+			last_ops = T.srv_ops;
+			stall = b;
+		} else if (b - stall > 5 * hz) {
+			break;		/* nothing accepted for 5 s */
+		}
+	}
+	t = rte_rdtsc();
+	T.stop = true;
+	if (!o->single)
+		rte_eal_wait_lcore(worker);
+	r->drops = T.cli_errors + T.srv_errors;
+	if (T.srv_ops < T.conns || T.cli_ops < T.conns) {
+		fprintf(stderr, "tern-bench: tcp-conns: stalled: %lu accepted, %lu established "
+			"of %u (%lu errors)\n", (unsigned long)T.srv_ops,
+			(unsigned long)T.cli_ops, T.conns, (unsigned long)r->drops);
+		tb_contexts_destroy();
+		return -ETIMEDOUT;
+	}
+	h1 = tb_heap_used();
+	a1 = tb_heap_allocs();
+	mb1 = rte_mempool_in_use_count(mp_s);
+	conns_in_ctx = tern_tcp_nb_conns(T.srv);
+	r->ops = T.conns;
+	r->ops_per_s = (double)T.conns * (double)hz / (double)(t - start);
+	tb_busy_report(&bz, 1, r);
+	r->bytes_per_conn = (double)(h1 - h0) / (double)T.conns;
+	tern_tcp_record_sizes(&tcb, NULL, NULL);
+	printf("  server context heap: %zu B made (tables sized for %u connections), "
+	       "%zu B with them open: %.1f B/connection in all, %.1f B/connection on top "
+	       "of the empty context (%u control blocks of %zu B, %u listeners among them; "
+	       "rte_malloc elements %u -> %u); server mbufs in use %u -> %u\n", h_ctx - h0,
+	       T.conns, h1 - h0, r->bytes_per_conn, (double)(h1 - h_ctx) / (double)T.conns,
+	       conns_in_ctx, tcb, T.nb_listen, a_ctx, a1, mb0, mb1);
+	tb_contexts_destroy();
+	h2 = tb_heap_used();
+	if (h2 != h0)
+		fprintf(stderr, "tern-bench: tcp-conns: the server heap holds %zd B more after "
+			"tern_ctx_destroy() than before the context\n", (ssize_t)(h2 - h0));
+	return 0;
+}
+
+int
+bench_tcp_run(const struct bench_opts *o, struct bench_run *r)
+{
+	if (T.kind == TB_CONNS)
+		return tb_run_conns(o, r);
+	return tb_run_steady(o, r);
+}
+
+void
+bench_tcp_teardown(void)
+{
+	unsigned int i;
+
+	if (T.cli != NULL || T.srv != NULL) {
+		for (i = 0; i < T.nb_cc; i++)
+			if (T.cc != NULL && T.cc[i].s != NULL && T.kind != TB_CONNS)
+				tern_tcp_close(T.cc[i].s);
+		tb_contexts_destroy();
+	}
+	tern_net_destroy(T.net_s);
+	tern_net_destroy(T.net_c);
+	tern_dev_destroy(T.dev_s);
+	tern_dev_destroy(T.dev_c);
+	rte_ring_free(T.r_cs);
+	rte_ring_free(T.r_sc);
+	if (T.heap_mem != NULL) {
+		rte_malloc_heap_memory_remove(TB_HEAP_NAME, T.heap_mem, T.heap_len);
+		rte_malloc_heap_destroy(TB_HEAP_NAME);
+		munmap(T.heap_map, T.heap_map_len);
+	}
+	free(T.cc);
+	free(T.free_slot);
+}
