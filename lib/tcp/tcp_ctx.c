@@ -21,7 +21,13 @@
  * burst, and the events.
  */
 
-#define TCB_FREE_KEEP	1024	/* freed control blocks kept for reuse */
+#define TCB_CHUNK	64	/* control blocks allocated at a time */
+
+/* Control blocks come in chunks: one allocator header per TCB_CHUNK. */
+struct tcb_chunk {
+	struct tcb_chunk *next;
+	struct tern_tcp_stream tcb[TCB_CHUNK];
+};
 
 static const struct tern_tcp_config tcp_defaults = {
 	.max_conns = 65536,
@@ -205,16 +211,25 @@ tcp_stream_alloc(struct tern_tcp_ctx *tc)
 {
 	struct tern_tcp_stream *s = tc->tcb_free;
 
-	if (s != NULL) {
-		tc->tcb_free = s->all_next;
-		tc->nb_tcb_free--;
-		memset(s, 0, sizeof(*s));
-	} else {
-		s = rte_zmalloc_socket("tern_tcb", sizeof(*s), RTE_CACHE_LINE_SIZE,
-				       tc->ctx->socket_id);
-		if (s == NULL)
+	if (s == NULL) {
+		struct tcb_chunk *c = rte_malloc_socket("tern_tcb", sizeof(*c),
+							RTE_CACHE_LINE_SIZE, tc->ctx->socket_id);
+		unsigned int i;
+
+		if (c == NULL)
 			return NULL;
+		c->next = tc->tcb_chunks;
+		tc->tcb_chunks = c;
+		for (i = TCB_CHUNK; i-- > 0;) {
+			c->tcb[i].all_next = tc->tcb_free;
+			tc->tcb_free = &c->tcb[i];
+		}
+		tc->nb_tcb_free += TCB_CHUNK;
+		s = tc->tcb_free;
 	}
+	tc->tcb_free = s->all_next;
+	tc->nb_tcb_free--;
+	memset(s, 0, sizeof(*s));
 	s->tc = tc;
 	s->ctx = tc->ctx;
 	tern_timer_init(&s->timer, tcp_timer_fire, s);
@@ -239,13 +254,10 @@ tcp_stream_free(struct tern_tcp_stream *s)
 		s->all_next->all_pprev = s->all_pprev;
 	tc->nb_conns--;
 	TERN_STAT_INC(tc->ctx, tcp_conn_closed);
-	if (tc->nb_tcb_free < TCB_FREE_KEEP) {
-		s->all_next = tc->tcb_free;
-		tc->tcb_free = s;
-		tc->nb_tcb_free++;
-	} else {
-		rte_free(s);
-	}
+	/* back to the free list: chunks go back to the heap with the context */
+	s->all_next = tc->tcb_free;
+	tc->tcb_free = s;
+	tc->nb_tcb_free++;
 }
 
 void
@@ -410,10 +422,13 @@ tcp_ctx_fini(struct tern_ctx *ctx)
 		tern_ctx_cancel_events(ctx, s);
 		tcp_stream_free(s);
 	}
-	while ((s = tc->tcb_free) != NULL) {
-		tc->tcb_free = s->all_next;
-		rte_free(s);
+	while (tc->tcb_chunks != NULL) {
+		struct tcb_chunk *c = tc->tcb_chunks;
+
+		tc->tcb_chunks = c->next;
+		rte_free(c);
 	}
+	tc->tcb_free = NULL;
 	tcp_syncache_fini(tc);
 	tcp_tw_fini(tc);
 	rte_hash_free(tc->hash);

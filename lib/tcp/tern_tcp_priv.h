@@ -355,6 +355,7 @@ struct tern_tcp_ctx {
 	/* freed control blocks kept for reuse */
 	struct tern_tcp_stream *tcb_free;
 	uint32_t nb_tcb_free;
+	struct tcb_chunk *tcb_chunks;	/* where control blocks live (tcp_ctx.c) */
 	void (*prev_tx_space)(struct tern_ctx *ctx);
 	uint64_t hash_gen;		/* bumped at every hash change */
 	uint16_t nb_in;
