@@ -20,7 +20,7 @@ l4fwd_usage(FILE *f, const char *prog)
 	fprintf(f,
 "Usage: %s [EAL options] -- --addr A.B.C.D/LEN|--addr6 ADDR/LEN --lport P [options]\n"
 "\n"
-"A UDP workload over tern's stream API, one tern context per worker lcore:\n"
+"A UDP or TCP workload over tern, one tern context per worker lcore:\n"
 "  echo  every datagram received on --lport goes back to its sender\n"
 "        (zero copy: tern_udp_recv_burst + tern_udp_reply_burst)\n"
 "  fwd   datagrams received on --lport are relayed to --raddr/--raddr6:--rport;\n"
@@ -35,10 +35,17 @@ l4fwd_usage(FILE *f, const char *prog)
 "Options:\n"
 "  --proto udp|tcp       transport protocol (default udp). With tcp: echo, rx\n"
 "                        and fwd accept connections on --lport (fwd opens one to\n"
-"                        the backend per client); tx opens one connection per\n"
-"                        worker and family, sends --count bytes (0: no end) of\n"
-"                        a fixed pattern, then a FIN; --size and --rate do not\n"
+"                        the backend per client); tx opens --conns connections\n"
+"                        per worker and family (at most 64 at once), each sends\n"
+"                        the worker's share of --count bytes (0: no end) of a\n"
+"                        fixed pattern, then a FIN; --size and --rate do not\n"
 "                        apply; --count for echo, rx, fwd: connections to serve\n"
+"  --api burst|sock      burst (default): the stream calls (zero-copy bursts of\n"
+"                        mbufs); sock: TCP echo, rx and tx over the BSD-shaped\n"
+"                        sockets and epoll of lib/sock (tern_socket, tern_accept,\n"
+"                        tern_recv/tern_send, tern_epoll_wait; copies)\n"
+"  --conns N             TCP tx: connections per worker and family, one after\n"
+"                        another (default 1); needs --lport 0 if N > 1\n"
 "  --mode MODE           echo, fwd, rx or tx (default echo)\n"
 "  --addr A.B.C.D/LEN    IPv4 address and prefix length of the port\n"
 "  --addr6 ADDR/LEN      IPv6 address and prefix length of the port\n"
@@ -58,7 +65,17 @@ l4fwd_usage(FILE *f, const char *prog)
 "  --lcores N            worker contexts, one per EAL worker lcore, each on its own\n"
 "                        device queue (default 1; N > 1 needs N worker lcores,\n"
 "                        e.g. EAL -l 0-N). With no worker lcore the main lcore\n"
-"                        polls; otherwise the main lcore only prints and times\n"
+"                        polls; otherwise the main lcore only prints and times.\n"
+"                        The device's RSS spreads flows over the contexts (or\n"
+"                        tern's software dispatcher, for a device without RSS\n"
+"                        or with fewer queues); TCP active opens pick local\n"
+"                        ports whose replies come back to their own context\n"
+"  --steer auto|rss|sw   with --lcores > 1, who steers flows to the contexts:\n"
+"                        auto (default): the device's RSS if tern can read or\n"
+"                        set its key and table, else tern's software dispatcher\n"
+"                        (net_tap); rss: the device's queues even so, assuming\n"
+"                        the default key (on net_tap TCP active opens then\n"
+"                        fail); sw: the software dispatcher\n"
 "  --port N              ethdev port to use (default 0)\n"
 "  --gw A.B.C.D          IPv4 default gateway\n"
 "  --gw6 ADDR            IPv6 default gateway\n"
@@ -244,6 +261,16 @@ check_opts(const struct l4fwd_opts *o, bool have_lport, bool have_rport)
 			return -1;
 		}
 	}
+	if (o->api_sock && (!o->tcp || o->mode == L4FWD_FWD)) {
+		fprintf(stderr, "%s: --api sock runs the TCP echo, rx and tx modes (use --api "
+			"burst for UDP and for fwd)\n", p);
+		return -1;
+	}
+	if (o->tcp && o->mode == L4FWD_TX && o->lport != 0 && (o->lcores > 1 || o->conns > 1)) {
+		fprintf(stderr, "%s: TCP tx with --lcores > 1 or --conns > 1 needs --lport 0 "
+			"(a fixed local port is one 4-tuple for all)\n", p);
+		return -1;
+	}
 	if (o->mode != L4FWD_TX && o->rate != 0) {
 		fprintf(stderr, "%s: --rate is for --mode tx\n", p);
 		return -1;
@@ -256,7 +283,8 @@ l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o)
 {
 	enum { O_PROTO = 256, O_MODE, O_ADDR, O_ADDR6, O_LPORT, O_RADDR, O_RPORT, O_RADDR6,
 	       O_SIZE, O_COUNT, O_RATE, O_BURST, O_LCORES, O_PORT, O_GW, O_GW6, O_STATS,
-	       O_DURATION, O_NOOFF, O_NEIGH, O_IMPAIR, O_LAST = O_IMPAIR };
+	       O_DURATION, O_NOOFF, O_NEIGH, O_IMPAIR, O_API, O_CONNS, O_SWDISP,
+	       O_LAST = O_SWDISP };
 	static const struct option lo[] = {
 		{ "proto", required_argument, NULL, O_PROTO },
 		{ "mode", required_argument, NULL, O_MODE },
@@ -279,6 +307,9 @@ l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o)
 		{ "no-offload", no_argument, NULL, O_NOOFF },
 		{ "neigh", required_argument, NULL, O_NEIGH },
 		{ "impair", required_argument, NULL, O_IMPAIR },
+		{ "api", required_argument, NULL, O_API },
+		{ "conns", required_argument, NULL, O_CONNS },
+		{ "steer", required_argument, NULL, O_SWDISP },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -290,8 +321,9 @@ l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o)
 		"a port id", "A.B.C.D", "an IPv6 address", "seconds", "seconds", "",
 		"IP,MAC (a unicast MAC)",
 		"loss=PCT,dup=PCT,reorder=PCT,corrupt=PCT,delay=MS,seed=N",
+		"sock or burst", "a count, 1 or more", "auto, rss or sw",
 	};
-	bool have_lport = false, have_rport = false;
+	bool have_lport = false, have_rport = false, have_conns = false;
 	uint64_t v;
 	int c;
 
@@ -302,6 +334,7 @@ l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o)
 	o->size = L4FWD_DEF_SIZE;
 	o->burst = L4FWD_DEF_BURST;
 	o->lcores = 1;
+	o->conns = 1;
 	optind = 1;
 	opterr = 1;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
@@ -422,6 +455,26 @@ l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o)
 				goto bad;
 			o->have_impair = true;
 			break;
+		case O_API:
+			if (strcmp(optarg, "sock") == 0)
+				o->api_sock = true;
+			else if (strcmp(optarg, "burst") == 0)
+				o->api_sock = false;
+			else
+				goto bad;
+			break;
+		case O_CONNS:
+			if (parse_u64(optarg, UINT32_MAX, &v) != 0 || v == 0)
+				goto bad;
+			o->conns = (uint32_t)v;
+			have_conns = true;
+			break;
+		case O_SWDISP:
+			o->sw_dispatch = strcmp(optarg, "sw") == 0;
+			o->rss_assume = strcmp(optarg, "rss") == 0;
+			if (!o->sw_dispatch && !o->rss_assume && strcmp(optarg, "auto") != 0)
+				goto bad;
+			break;
 		case 'h':
 			l4fwd_usage(stdout, L4FWD_NAME);
 			exit(0);
@@ -433,6 +486,10 @@ l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o)
 	}
 	if (optind < argc) {
 		fprintf(stderr, "%s: unexpected argument '%s'\n", L4FWD_NAME, argv[optind]);
+		return -1;
+	}
+	if (have_conns && !(o->tcp && o->mode == L4FWD_TX)) {
+		fprintf(stderr, "%s: --conns is for --proto tcp --mode tx\n", L4FWD_NAME);
 		return -1;
 	}
 	return check_opts(o, have_lport, have_rport);

@@ -25,6 +25,9 @@
 #define L4FWD_DEF_BURST		32
 #define L4FWD_DEF_SIZE		64
 #define L4FWD_MAX_NEIGH		16
+#define L4FWD_TCP_PERIOD	65521u	/* of the TCP pattern */
+#define L4FWD_TCP_BACKLOG	1024
+#define L4FWD_TX_PARALLEL	64	/* TCP tx: connections open at once per worker */
 
 enum l4fwd_mode {
 	L4FWD_ECHO,
@@ -73,6 +76,10 @@ struct l4fwd_opts {
 	struct l4fwd_neigh neigh[L4FWD_MAX_NEIGH];
 	bool have_impair;		/* --impair */
 	struct tern_impair_param impair;
+	bool api_sock;			/* --api sock: BSD-shaped sockets (lib/sock) */
+	bool sw_dispatch;		/* --steer sw */
+	bool rss_assume;		/* --steer rss */
+	uint32_t conns;			/* TCP tx: connections per worker and family */
 };
 
 /* What the application itself counts, per family. */
@@ -107,6 +114,7 @@ struct l4fwd_stats {
 };
 
 struct l4fwd_conn;
+struct l4fwd_sconn;
 
 enum l4fwd_state {
 	L4FWD_W_INIT = 0,
@@ -144,6 +152,12 @@ struct l4fwd_worker {
 	struct tern_tcp_stream *tcp_tx[L4FWD_NB_FAMILIES];	/* tx connections */
 	struct l4fwd_conn *conns;
 	bool tcp_tx_failed;
+	uint32_t tx_started[L4FWD_NB_FAMILIES];	/* TCP tx: connections opened */
+	uint32_t tx_open;			/* TCP tx: connections not yet ended */
+	/* --api sock */
+	int ep;					/* epoll handle */
+	int sock_l[L4FWD_NB_FAMILIES];		/* listening sockets, -1: none */
+	struct l4fwd_sconn *sconns;
 
 	/* read by the main lcore */
 	int state;				/* enum l4fwd_state, atomic */
@@ -194,10 +208,19 @@ int l4fwd_worker_main(void *arg);
 
 /* tcp.c */
 void l4fwd_tcp_pattern_init(void);
+/* The TCP pattern, two periods long: byte k of a stream at [k % L4FWD_TCP_PERIOD]. */
+const uint8_t *l4fwd_tcp_pattern(void);
 int l4fwd_tcp_setup(struct l4fwd_worker *w);
 void l4fwd_tcp_step(struct l4fwd_worker *w);
 bool l4fwd_tcp_tx_finished(const struct l4fwd_worker *w);
 void l4fwd_tcp_teardown(struct l4fwd_worker *w);
+
+/* sock.c: the TCP modes over the socket-like API (--api sock) */
+int l4fwd_sock_setup(struct l4fwd_worker *w);
+/* One round: tern_epoll_wait() (which polls the context), then the sockets. */
+void l4fwd_sock_step(struct l4fwd_worker *w);
+bool l4fwd_sock_tx_finished(const struct l4fwd_worker *w);
+void l4fwd_sock_teardown(struct l4fwd_worker *w);
 
 /* stats.c */
 void l4fwd_stats_sum(const struct l4fwd_app *app, struct l4fwd_stats *sum);

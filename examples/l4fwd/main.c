@@ -100,6 +100,8 @@ setup_net(struct l4fwd_app *app)
 
 	dp.nb_queues = o->lcores;
 	dp.no_offload = o->no_offload;
+	dp.sw_dispatch = o->sw_dispatch;
+	dp.rss_assume = o->rss_assume;
 	app->dev = tern_dev_create(o->port, &dp);
 	if (app->dev == NULL) {
 		fprintf(stderr, "%s: port %u with %u queue(s): %s\n", p, o->port, o->lcores,
@@ -166,6 +168,7 @@ setup_net(struct l4fwd_app *app)
 	printf("%s: port %u mac %s mtu %u queues %u offloads: %s\n", p, o->port, mac,
 	       tern_dev_mtu(app->dev), tern_dev_nb_queues(app->dev),
 	       tern_dev_caps_str(tern_dev_caps(app->dev), caps, sizeof(caps)));
+	printf("%s: steering: %s\n", p, tern_dev_steering_str(app->dev, caps, sizeof(caps)));
 	return 0;
 }
 
@@ -181,6 +184,7 @@ start_workers(struct l4fwd_app *app)
 
 		w->idx = i;
 		w->queue = (uint16_t)i;
+		w->ep = -1;
 		w->net = app->net;
 		w->o = o;
 		/* --count and --rate are totals: share them out. */
@@ -248,8 +252,8 @@ print_ready(const struct l4fwd_app *app)
 		printf("%s: udp%s stream on port %u in each of %u context(s)\n", L4FWD_NAME,
 		       f == L4FWD_V4 ? "4" : "6", rte_be_to_cpu_16(sa.port), app->nb_workers);
 	}
-	printf("%s: mode %s, %u worker(s) on lcore(s)", L4FWD_NAME, l4fwd_mode_name(o->mode),
-	       app->nb_workers);
+	printf("%s: mode %s, api %s, %u worker(s) on lcore(s)", L4FWD_NAME,
+	       l4fwd_mode_name(o->mode), o->api_sock ? "sock" : "burst", app->nb_workers);
 	for (i = 0; i < app->nb_workers; i++)
 		printf(" %u", app->w[i].lcore);
 	printf("%s\n", app->main_is_worker ? " (the main lcore)" : "");

@@ -176,11 +176,30 @@ l4fwd_print_final(const struct l4fwd_app *app)
 	}
 	for (i = 0; app->nb_workers > 1 && i < app->nb_workers; i++) {
 		const struct l4fwd_worker *w = &app->w[i];
+		const struct tern_stats *ls = &w->lib_final;
+		struct tern_dev_dispatch_stats ds;
 
 		printf("%s: worker %u lcore %u queue %u rx_dgrams=%" PRIu64 " tx_dgrams=%" PRIu64
-		       "\n", L4FWD_NAME, i, w->lcore, w->queue,
+		       " rx_pkts=%" PRIu64 " tx_pkts=%" PRIu64, L4FWD_NAME, i, w->lcore, w->queue,
 		       w->st.c[L4FWD_V4].rx_dgrams + w->st.c[L4FWD_V6].rx_dgrams,
-		       w->st.c[L4FWD_V4].tx_dgrams + w->st.c[L4FWD_V6].tx_dgrams);
+		       w->st.c[L4FWD_V4].tx_dgrams + w->st.c[L4FWD_V6].tx_dgrams,
+		       ls->rx_pkts, ls->tx_pkts);
+		if (app->o.tcp)
+			printf(" opened=%" PRIu64 " done=%" PRIu64 " errors=%" PRIu64
+			       " tcp_passive_opens=%" PRIu64 " tcp_active_opens=%" PRIu64
+			       " tcp_conn_established=%" PRIu64 " tcp_out_rsts=%" PRIu64
+			       " drop_tcp_noport=%" PRIu64 " drop_tcp_listen_bad=%" PRIu64
+			       " drop_tcp_syn_sent_bad=%" PRIu64, w->st.t.opened, w->st.t.done,
+			       w->st.t.errors, ls->tcp_passive_opens, ls->tcp_active_opens,
+			       ls->tcp_conn_established, ls->tcp_out_rsts, ls->drop_tcp_noport,
+			       ls->drop_tcp_listen_bad, ls->drop_tcp_syn_sent_bad);
+		if (tern_dev_steering(app->dev) == TERN_STEER_SW &&
+		    tern_dev_dispatch_stats(app->dev, w->queue, &ds) == 0)
+			printf(" disp_rx=%" PRIu64 " disp_kept=%" PRIu64 " disp_passed=%" PRIu64
+			       " disp_ring_full=%" PRIu64 " disp_from_ring=%" PRIu64
+			       " disp_tx_ring=%" PRIu64, ds.rx, ds.kept, ds.passed, ds.ring_full,
+			       ds.from_ring, ds.tx_ring);
+		printf("\n");
 	}
 	secs = (double)(app->stop_tsc - app->start_tsc) / (double)app->hz;
 	if (secs > 0)

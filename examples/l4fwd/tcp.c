@@ -33,10 +33,13 @@
 
 #include "l4fwd.h"
 
-#define L4FWD_TCP_PERIOD	65521u
-#define L4FWD_TCP_BACKLOG	1024
-
 static uint8_t tcp_pattern[2 * L4FWD_TCP_PERIOD];
+
+const uint8_t *
+l4fwd_tcp_pattern(void)
+{
+	return tcp_pattern;
+}
 
 void
 l4fwd_tcp_pattern_init(void)
@@ -101,6 +104,38 @@ family_index(const struct tern_tcp_stream *s)
 	return sa.family == 4 ? L4FWD_V4 : L4FWD_V6;
 }
 
+/*
+ * tx: open connections of family @f until L4FWD_TX_PARALLEL are open or
+ * --conns were opened. @return 0, or -1 (w->err says why).
+ */
+static int
+tx_open_more(struct l4fwd_worker *w, int f)
+{
+	const struct l4fwd_opts *o = w->o;
+
+	while (w->tx_started[f] < o->conns && w->tx_open < L4FWD_TX_PARALLEL) {
+		struct tern_tcp_param p;
+
+		memset(&p, 0, sizeof(p));
+		param_remote(o, f, &p);
+		p.local.port = rte_cpu_to_be_16(o->lport);
+		w->tcp_tx[f] = tern_tcp_connect(w->ctx, &p);
+		if (w->tcp_tx[f] == NULL) {
+			snprintf(w->err, sizeof(w->err), "TCP connect (IPv%u): %s",
+				 p.local.family, rte_strerror(rte_errno));
+			return -1;
+		}
+		if (conn_new(w, w->tcp_tx[f], f) == NULL) {
+			snprintf(w->err, sizeof(w->err), "out of memory");
+			return -1;
+		}
+		w->tx_started[f]++;
+		w->tx_open++;
+		w->st.t.opened++;
+	}
+	return 0;
+}
+
 int
 l4fwd_tcp_setup(struct l4fwd_worker *w)
 {
@@ -115,21 +150,8 @@ l4fwd_tcp_setup(struct l4fwd_worker *w)
 		memset(&p, 0, sizeof(p));
 		p.local.family = f == L4FWD_V4 ? 4 : 6;
 		if (o->mode == L4FWD_TX) {
-			if (!o->have_raddr[f])
-				continue;
-			param_remote(o, f, &p);
-			p.local.port = rte_cpu_to_be_16(o->lport);
-			w->tcp_tx[f] = tern_tcp_connect(w->ctx, &p);
-			if (w->tcp_tx[f] == NULL) {
-				snprintf(w->err, sizeof(w->err), "TCP connect (IPv%u): %s",
-					 p.local.family, rte_strerror(rte_errno));
+			if (o->have_raddr[f] && tx_open_more(w, f) != 0)
 				return -1;
-			}
-			if (conn_new(w, w->tcp_tx[f], f) == NULL) {
-				snprintf(w->err, sizeof(w->err), "out of memory");
-				return -1;
-			}
-			w->st.t.opened++;
 			continue;
 		}
 		p.local.port = rte_cpu_to_be_16(o->lport);
@@ -159,6 +181,8 @@ conn_end(struct l4fwd_worker *w, struct l4fwd_conn *c, bool abort)
 		tern_tcp_close(c->s);
 	if (c->s == w->tcp_tx[c->f])
 		w->tcp_tx[c->f] = NULL;
+	if (w->o->mode == L4FWD_TX)
+		w->tx_open--;
 	c->s = NULL;
 	c->dead = true;
 	w->st.t.closed++;
@@ -398,7 +422,16 @@ l4fwd_tcp_step(struct l4fwd_worker *w)
 			break;
 		}
 	}
-	/* free the ended ones (a fwd pair goes together) */
+	/* tx: the next connections, while no one failed */
+	if (w->o->mode == L4FWD_TX && !w->tcp_tx_failed) {
+		for (int f = 0; f < L4FWD_NB_FAMILIES; f++) {
+			if (w->o->have_raddr[f] && w->o->have_addr[f] && tx_open_more(w, f) != 0) {
+				w->st.t.errors++;
+				w->tcp_tx_failed = true;
+			}
+		}
+	}
+		/* free the ended ones (a fwd pair goes together) */
 	for (pp = &w->conns; (c = *pp) != NULL;) {
 		if (c->dead && (c->peer == NULL || c->peer->dead)) {
 			if (c->peer != NULL)
@@ -415,7 +448,14 @@ l4fwd_tcp_step(struct l4fwd_worker *w)
 bool
 l4fwd_tcp_tx_finished(const struct l4fwd_worker *w)
 {
-	return w->conns == NULL || w->tcp_tx_failed;
+	int f;
+
+	if (w->tcp_tx_failed)
+		return true;
+	for (f = 0; f < L4FWD_NB_FAMILIES; f++)
+		if (w->o->have_raddr[f] && w->o->have_addr[f] && w->tx_started[f] < w->o->conns)
+			return false;
+	return w->conns == NULL;
 }
 
 void

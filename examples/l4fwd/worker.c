@@ -84,6 +84,8 @@ l4fwd_worker_setup(struct l4fwd_worker *w)
 			return -1;
 		}
 	}
+	if (o->tcp && o->api_sock)
+		return l4fwd_sock_setup(w);
 	if (o->tcp)
 		return l4fwd_tcp_setup(w);
 	for (f = 0; f < L4FWD_NB_FAMILIES; f++) {
@@ -413,6 +415,12 @@ l4fwd_worker_loop(struct l4fwd_worker *w, void (*control)(void *arg), void *arg)
 	if (w->idx == 0)
 		tern_ctx_announce(w->ctx);
 	while (!stopping()) {
+		if (o->api_sock) {
+			/* tern_epoll_wait() polls the context and takes its events */
+			l4fwd_sock_step(w);
+			tern_ctx_flush(w->ctx);
+			goto round_end;
+		}
 		tern_ctx_poll(w->ctx);
 		if (o->tcp)
 			l4fwd_tcp_step(w);
@@ -434,9 +442,10 @@ l4fwd_worker_loop(struct l4fwd_worker *w, void (*control)(void *arg), void *arg)
 		/* Streams are polled directly: their readable events are not needed. */
 		tern_ctx_events(w->ctx, ev, RTE_DIM(ev));
 		tern_ctx_flush(w->ctx);
-
+round_end:
 		now = rte_rdtsc();
-		if (o->tcp && o->mode == L4FWD_TX && l4fwd_tcp_tx_finished(w) &&
+		if (o->tcp && o->mode == L4FWD_TX &&
+		    (o->api_sock ? l4fwd_sock_tx_finished(w) : l4fwd_tcp_tx_finished(w)) &&
 		    l4fwd_state_get(w) != L4FWD_W_FINISHED)
 			l4fwd_state_set(w, L4FWD_W_FINISHED);
 		else if (!o->tcp && o->mode == L4FWD_TX && !w->unlimited && w->tx_seq >= w->quota &&
@@ -485,6 +494,7 @@ l4fwd_worker_teardown(struct l4fwd_worker *w)
 				break;
 		}
 	}
+	l4fwd_sock_teardown(w);
 	l4fwd_tcp_teardown(w);
 	tern_ctx_stats(w->ctx, &w->lib_final);
 	for (f = 0; f < L4FWD_NB_FAMILIES; f++) {

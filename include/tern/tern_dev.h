@@ -60,6 +60,44 @@ struct tern_dev_param {
 	uint32_t allow_caps;
 	bool no_offload;	/**< force every software path */
 	bool no_promisc;	/**< leave promiscuous mode off */
+	/**
+	 * With several queues, steer flows with tern's software dispatcher
+	 * even if the device has RSS. It is used anyway when the device has no
+	 * RSS, has fewer queues than asked, no_offload is set, or the device
+	 * neither tells its RSS key and redirection table nor takes tern's
+	 * (net_tap): tern could not choose ports whose replies come back to the
+	 * opener's queue.
+	 */
+	bool sw_dispatch;
+	/**
+	 * Keep the device's own steering even when its RSS key or redirection
+	 * table cannot be read or set, assuming the usual default key and a
+	 * round-robin table (passive opens follow the device; active opens
+	 * land on the opener's queue only if the assumption holds).
+	 */
+	bool rss_assume;
+};
+
+/** How a device's flows reach the contexts (one context per queue). */
+enum tern_dev_steer {
+	TERN_STEER_NONE = 0,	/**< one queue: one context sees everything */
+	TERN_STEER_RSS,		/**< the device's RSS spreads flows over the queues */
+	TERN_STEER_SW,		/**< tern's software dispatcher hands packets to their context */
+};
+
+/**
+ * Counters of the software dispatcher for one queue (context). Each is
+ * written by that queue's context only; zero unless TERN_STEER_SW.
+ */
+struct tern_dev_dispatch_stats {
+	uint64_t rx;		/**< packets read from the device queue of this context */
+	uint64_t kept;		/**< ... owned by this context */
+	uint64_t passed;	/**< ... handed to their owner's ring */
+	uint64_t ring_full;	/**< ... dropped: the owner's ring was full */
+	uint64_t from_ring;	/**< packets taken from this context's ring */
+	uint64_t tx_ring;	/**< packets sent through the shared tx ring (no own tx queue) */
+	uint64_t tx_ring_full;	/**< ... not taken: the tx ring was full (kept, retried) */
+	uint64_t tx_ring_out;	/**< queue 0: packets taken from the tx ring to the device */
 };
 
 /**
@@ -108,6 +146,23 @@ TERN_API uint32_t tern_dev_caps(const struct tern_dev *dev);
 TERN_API uint16_t tern_dev_nb_queues(const struct tern_dev *dev);
 /** mbuf pool for socket @p socket_id (falls back to any socket's pool). */
 TERN_API struct rte_mempool *tern_dev_pool(const struct tern_dev *dev, int socket_id);
+
+/** How flows are steered to the queues (enum tern_dev_steer). */
+TERN_API enum tern_dev_steer tern_dev_steering(const struct tern_dev *dev);
+
+/**
+ * Describe the steering in @p buf of @p len bytes, e.g. "rss: 2 queues, key
+ * device, reta device (128 entries)". @return @p buf.
+ */
+TERN_API char *tern_dev_steering_str(const struct tern_dev *dev, char *buf, size_t len);
+
+/**
+ * Copy the software dispatcher's counters of queue @p queue into @p st.
+ * Safe from any lcore (torn reads possible).
+ * @return 0, or -EINVAL (queue out of range).
+ */
+TERN_API int tern_dev_dispatch_stats(const struct tern_dev *dev, uint16_t queue,
+				     struct tern_dev_dispatch_stats *st);
 
 /**
  * Print one capability set as text ("tx-ip4-cksum tx-tcp-cksum ...") into

@@ -183,6 +183,13 @@ extern "C" {
 	X(tcp_spurious_rtx,	"spurious retransmissions found by timestamps (RFC 3522)") \
 	X(tcp_tlp_probes,	"tail loss probes sent (RFC 8985 7)")	\
 	X(tcp_tlp_recoveries,	"losses repaired by a tail loss probe")	\
+	X(tcp_tso_segs,		"TSO sends handed to the device (each cut by it)") \
+	X(tcp_tso_sw_bytes,	"bytes cut into MSS-sized packets by tern (software TSO)") \
+	X(tcp_gro_merged,	"segments coalesced into the one before (GRO, LRO)") \
+	X(tcp_cksum_rx_hw,	"TCP checksums verified by the device")	\
+	X(tcp_cksum_rx_sw,	"TCP checksums verified in software")	\
+	X(tcp_cksum_tx_hw,	"TCP checksums left to the device")	\
+	X(tcp_cksum_tx_sw,	"TCP checksums computed in software")	\
 	X(tcp_persist_probes,	"zero-window probes sent")			\
 	X(tcp_keepalive_probes,	"keepalive probes sent")			\
 	X(tcp_timeouts,		"connections dropped after retries or keepalive") \

@@ -73,6 +73,15 @@ TERN_API const char *tern_tcp_state_name(enum tern_tcp_state st);
 #define TERN_TCP_CFG_NO_SACK	(1u << 2)	/**< do not offer SACK */
 #define TERN_TCP_CFG_NO_COOKIES	(1u << 3)	/**< drop SYNs when the syncache is full */
 #define TERN_TCP_CFG_COOKIES_ALWAYS (1u << 4)	/**< answer every SYN with a cookie */
+/**
+ * Send MSS-sized segments only: no TSO, neither the device's nor the
+ * software one (by default a send of up to tso_max bytes is one entry of
+ * the retransmit queue, cut into MSS-sized packets by the device when the
+ * port has TERN_CAP_TX_TSO and TERN_CAP_TX_MULTISEG, else by tern).
+ */
+#define TERN_TCP_CFG_NO_TSO	(1u << 5)
+/** Do not coalesce received segments (GRO) before TCP input. */
+#define TERN_TCP_CFG_NO_GRO	(1u << 6)
 
 /**
  * TCP settings of a context (tern_ctx_param.tcp). Zeroed fields take the
@@ -103,6 +112,8 @@ struct tern_tcp_config {
 	 * tern_ctx_create() fails with EINVAL for another name.
 	 */
 	const char *cc;
+	/** Data bytes of one TSO send (cut to a multiple of the MSS); 64000. */
+	uint32_t tso_max;
 };
 
 /** Bits of tern_tcp_param.flags. */

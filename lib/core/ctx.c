@@ -91,6 +91,9 @@ tern_ctx_port_bind(struct tern_ctx *ctx, struct tern_dev *dev, uint16_t queue_id
 	p->dev = dev;
 	p->port_id = dev->port_id;
 	p->queue_id = queue_id;
+	p->rss = dev->rss.nb_queues > 1 ? &dev->rss : NULL;
+	p->sw_dispatch = dev->steer == TERN_STEER_SW;
+	p->tx_ring = p->sw_dispatch && queue_id >= dev->hw_queues ? dev->sw_tx : NULL;
 	p->tx_n = 0;
 	p->tx_clean = 0;
 	if (ctx->mp == NULL)
@@ -198,8 +201,16 @@ port_flush(struct tern_ctx *ctx, struct tern_ctx_port *p, unsigned int tries)
 		p->dev->vtx(p->dev->vtx_arg, batch, n);
 		return;
 	}
-	for (; sent < n && tries > 0; tries--)
-		sent += rte_eth_tx_burst(p->port_id, p->queue_id, p->tx_buf + sent, n - sent);
+	if (unlikely(p->tx_ring != NULL)) {
+		/* no device queue of our own: queue 0's context sends for us */
+		sent = (uint16_t)rte_ring_enqueue_burst(p->tx_ring, (void **)p->tx_buf, n, NULL);
+		p->dev->disp[p->queue_id].tx_ring += sent;
+		p->dev->disp[p->queue_id].tx_ring_full += n - sent;
+	} else {
+		for (; sent < n && tries > 0; tries--)
+			sent += rte_eth_tx_burst(p->port_id, p->queue_id, p->tx_buf + sent,
+						 n - sent);
+	}
 	if (sent == 0)
 		return;
 	for (i = 0; i < sent; i++)
@@ -240,13 +251,46 @@ tern_ctx_port_flush(struct tern_ctx *ctx, uint16_t port)
 	port_flush(ctx, &ctx->ports[port], 1);
 }
 
+/*
+ * Queue 0's context of a dispatched device sends what the contexts without
+ * a device tx queue put in the tx ring (their tx_pkts counted them). What
+ * the device does not take is dropped, counted in drop_tx_full here.
+ */
+static void
+port_drain_tx_ring(struct tern_ctx *ctx, struct tern_ctx_port *p)
+{
+	struct rte_mbuf *pkts[TERN_RX_BURST];
+	unsigned int n, sent, tries, round;
+
+	for (round = 0; round < 8; round++) {
+		n = rte_ring_dequeue_burst(p->dev->sw_tx, (void **)pkts, RTE_DIM(pkts), NULL);
+		if (n == 0)
+			return;
+		p->dev->disp[0].tx_ring_out += n;
+		for (sent = 0, tries = CTX_TX_RETRIES; sent < n && tries > 0; tries--)
+			sent += rte_eth_tx_burst(p->port_id, p->queue_id, pkts + sent,
+						 (uint16_t)(n - sent));
+		/* tx_pkts counted them when they went into the ring */
+		if (sent < n) {
+			TERN_STAT_ADD(ctx, drop_tx_full, n - sent);
+			rte_pktmbuf_free_bulk(pkts + sent, n - sent);
+			return;
+		}
+	}
+}
+
 void
 tern_ctx_flush(struct tern_ctx *ctx)
 {
 	uint16_t i;
 
-	for (i = 0; i < ctx->nb_ports; i++)
-		port_flush(ctx, &ctx->ports[i], CTX_TX_RETRIES);
+	for (i = 0; i < ctx->nb_ports; i++) {
+		struct tern_ctx_port *p = &ctx->ports[i];
+
+		port_flush(ctx, p, CTX_TX_RETRIES);
+		if (unlikely(p->sw_dispatch) && p->queue_id == 0 && p->dev->sw_tx != NULL)
+			port_drain_tx_ring(ctx, p);
+	}
 	if (unlikely(ctx->tx_was_full)) {
 		for (i = 0; i < ctx->nb_ports; i++)
 			if (ctx->ports[i].tx_n == TERN_TX_BUF)
@@ -355,6 +399,41 @@ tern_ctx_input_impaired(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **p
 		ctx->post_input(ctx);
 }
 
+/*
+ * rx on a device steered by the software dispatcher: read our device queue
+ * (if we have one) and pass on what other contexts own, then take what the
+ * others passed to us. @return packets received.
+ */
+static unsigned int
+port_poll_dispatched(struct tern_ctx *ctx, uint16_t port)
+{
+	struct tern_ctx_port *p = &ctx->ports[port];
+	struct tern_dev *dev = p->dev;
+	struct rte_mbuf *pkts[TERN_RX_BURST];
+	unsigned int total = 0;
+	uint16_t n;
+
+	/* what others passed first: it was read from a device queue earlier */
+	n = (uint16_t)rte_ring_dequeue_burst(dev->sw_rx[p->queue_id], (void **)pkts,
+					     TERN_RX_BURST, NULL);
+	if (n > 0) {
+		dev->disp[p->queue_id].from_ring += n;
+		tern_ctx_input(ctx, port, pkts, n);
+		total += n;
+	}
+	if (p->queue_id < dev->hw_queues) {
+		n = rte_eth_rx_burst(p->port_id, p->queue_id, pkts, TERN_RX_BURST);
+		if (n > 0) {
+			TERN_STAT_INC(ctx, rx_bursts);
+			n = tern_rss_dispatch(dev, p->queue_id, pkts, n);
+			if (n > 0)
+				tern_ctx_input(ctx, port, pkts, n);
+			total += n;
+		}
+	}
+	return total;
+}
+
 unsigned int
 tern_ctx_poll(struct tern_ctx *ctx)
 {
@@ -368,6 +447,10 @@ tern_ctx_poll(struct tern_ctx *ctx)
 
 		if (p->dev->vtx != NULL)
 			continue;
+		if (unlikely(p->sw_dispatch)) {
+			total += port_poll_dispatched(ctx, i);
+			continue;
+		}
 		n = rte_eth_rx_burst(p->port_id, p->queue_id, pkts, TERN_RX_BURST);
 		if (n == 0)
 			continue;

@@ -157,6 +157,182 @@ queue_socket(uint16_t q, int port_socket)
 	return port_socket;
 }
 
+static void
+dev_free_steer(struct tern_dev *dev)
+{
+	struct rte_mbuf *m;
+	uint16_t q;
+
+	if (dev->sw_rx != NULL) {
+		for (q = 0; q < dev->nb_queues; q++) {
+			while (dev->sw_rx[q] != NULL && rte_ring_dequeue(dev->sw_rx[q],
+								   (void **)&m) == 0)
+				rte_pktmbuf_free(m);
+			rte_ring_free(dev->sw_rx[q]);
+		}
+		rte_free(dev->sw_rx);
+		dev->sw_rx = NULL;
+	}
+	if (dev->sw_tx != NULL) {
+		while (rte_ring_dequeue(dev->sw_tx, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(dev->sw_tx);
+		dev->sw_tx = NULL;
+	}
+	rte_free(dev->disp);
+	dev->disp = NULL;
+}
+
+/*
+ * The key the device hashes with: read from it; else ours, set on it;
+ * else ours, assumed (the PMD neither tells nor takes one: net_tap).
+ */
+static void
+rss_key_setup(struct tern_dev *dev, const struct rte_eth_dev_info *di, uint64_t rss_hf,
+	      uint8_t *key, unsigned int *key_len)
+{
+	struct rte_eth_rss_conf rc;
+	unsigned int i;
+	bool zero = true;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.rss_key = key;
+	rc.rss_key_len = di->hash_key_size > TERN_RSS_KEY_MIN ? di->hash_key_size :
+		TERN_RSS_KEY_MIN;
+	if (rc.rss_key_len > TERN_RSS_KEY_MAX)
+		rc.rss_key_len = TERN_RSS_KEY_MAX;
+	if (rte_eth_dev_rss_hash_conf_get(dev->port_id, &rc) == 0 &&
+	    rc.rss_key_len >= TERN_RSS_KEY_MIN && rc.rss_key_len <= TERN_RSS_KEY_MAX &&
+	    rc.rss_key_len % 4 == 0) {
+		for (i = 0; i < rc.rss_key_len; i++)
+			zero &= key[i] == 0;
+		if (!zero) {
+			*key_len = rc.rss_key_len;
+			dev->rss_key_src = "device";
+			return;
+		}
+	}
+	memcpy(key, tern_rss_default_key, sizeof(tern_rss_default_key));
+	*key_len = sizeof(tern_rss_default_key);
+	memset(&rc, 0, sizeof(rc));
+	rc.rss_key = key;
+	rc.rss_key_len = (uint8_t)*key_len;
+	rc.rss_hf = rss_hf;
+	dev->rss_key_src = (di->hash_key_size == *key_len &&
+			    rte_eth_dev_rss_hash_update(dev->port_id, &rc) == 0) ? "set" : "assumed";
+}
+
+/* The device's redirection table: read; else round robin, set on it or assumed. */
+static void
+rss_reta_setup(struct tern_dev *dev, const struct rte_eth_dev_info *di, uint16_t *reta,
+	       unsigned int *reta_size)
+{
+	struct rte_eth_rss_reta_entry64 rc[TERN_RSS_RETA_MAX / RTE_ETH_RETA_GROUP_SIZE];
+	unsigned int i, n = di->reta_size, g;
+	bool ok = true;
+
+	if (n == 0 || n > TERN_RSS_RETA_MAX || n % RTE_ETH_RETA_GROUP_SIZE != 0) {
+		*reta_size = TERN_RSS_RETA_DEF;
+		for (i = 0; i < *reta_size; i++)
+			reta[i] = (uint16_t)(i % dev->nb_queues);
+		dev->rss_reta_src = "assumed";
+		return;
+	}
+	*reta_size = n;
+	memset(rc, 0, sizeof(rc));
+	for (g = 0; g < n / RTE_ETH_RETA_GROUP_SIZE; g++)
+		rc[g].mask = UINT64_MAX;
+	if (rte_eth_dev_rss_reta_query(dev->port_id, rc, (uint16_t)n) == 0) {
+		for (i = 0; i < n; i++) {
+			reta[i] = rc[i / RTE_ETH_RETA_GROUP_SIZE].reta[i % RTE_ETH_RETA_GROUP_SIZE];
+			ok &= reta[i] < dev->nb_queues;
+		}
+		if (ok) {
+			dev->rss_reta_src = "device";
+			return;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		reta[i] = (uint16_t)(i % dev->nb_queues);
+		rc[i / RTE_ETH_RETA_GROUP_SIZE].reta[i % RTE_ETH_RETA_GROUP_SIZE] = reta[i];
+	}
+	dev->rss_reta_src = rte_eth_dev_rss_reta_update(dev->port_id, rc, (uint16_t)n) == 0 ?
+		"set" : "assumed";
+}
+
+/*
+ * Steering state once the device runs: the RSS model, the dispatcher's
+ * rings. A device whose hash tern can neither read nor set goes to the
+ * dispatcher (unless @rss_assume): on net_tap the kernel picks the queue of
+ * a SYN-ACK by its own hash, so an active open's reply often misses.
+ */
+static int
+steer_setup(struct tern_dev *dev, const struct rte_eth_dev_info *di, uint64_t rss_hf,
+	    bool rss_assume)
+{
+	uint8_t key[TERN_RSS_KEY_MAX];
+	uint16_t reta[TERN_RSS_RETA_MAX];
+	unsigned int key_len, reta_size, i;
+	char name[RTE_RING_NAMESIZE];
+	uint16_t q;
+	int ret;
+
+	dev->disp = rte_zmalloc("tern_disp", sizeof(*dev->disp) * dev->nb_queues,
+				RTE_CACHE_LINE_SIZE);
+	if (dev->disp == NULL)
+		return -ENOMEM;
+	if (dev->steer == TERN_STEER_NONE)
+		return 0;
+	if (dev->steer == TERN_STEER_RSS) {
+		rss_key_setup(dev, di, rss_hf, key, &key_len);
+		rss_reta_setup(dev, di, reta, &reta_size);
+		if (!rss_assume && (strcmp(dev->rss_key_src, "assumed") == 0 ||
+				    strcmp(dev->rss_reta_src, "assumed") == 0)) {
+			TERN_LOG(NOTICE, core, "%s: RSS key %s, RETA %s: flows are steered by "
+				 "tern's software dispatcher instead", dev->name,
+				 dev->rss_key_src, dev->rss_reta_src);
+			dev->steer = TERN_STEER_SW;
+		}
+	}
+	if (dev->steer == TERN_STEER_RSS) {
+		ret = tern_rss_init(&dev->rss, key, key_len, reta, reta_size, dev->nb_queues);
+	} else {
+		dev->rss_key_src = "tern";
+		dev->rss_reta_src = "tern";
+		ret = tern_rss_init(&dev->rss, NULL, 0, NULL, TERN_RSS_RETA_DEF, dev->nb_queues);
+	}
+	if (ret != 0)
+		return ret;
+	for (q = 0; q < dev->nb_queues; q++) {
+		for (i = 0; i < dev->rss.reta_size && dev->rss.reta[i] != q; i++)
+			;
+		if (i == dev->rss.reta_size)
+			TERN_LOG(WARNING, core, "%s: no RETA entry points to queue %u: its "
+				 "context can open no connection with an ephemeral port",
+				 dev->name, q);
+	}
+	if (dev->steer != TERN_STEER_SW)
+		return 0;
+	dev->sw_rx = rte_zmalloc("tern_sw_rx", sizeof(*dev->sw_rx) * dev->nb_queues, 0);
+	if (dev->sw_rx == NULL)
+		return -ENOMEM;
+	for (q = 0; q < dev->nb_queues; q++) {
+		snprintf(name, sizeof(name), "tern_p%u_d%u", dev->port_id, q);
+		dev->sw_rx[q] = rte_ring_create(name, TERN_SW_RING_SIZE, dev->socket_id,
+						RING_F_SC_DEQ);
+		if (dev->sw_rx[q] == NULL)
+			return -rte_errno;
+	}
+	if (dev->hw_queues < dev->nb_queues) {
+		snprintf(name, sizeof(name), "tern_p%u_tx", dev->port_id);
+		dev->sw_tx = rte_ring_create(name, TERN_SW_RING_SIZE, dev->socket_id,
+					     RING_F_SC_DEQ);
+		if (dev->sw_tx == NULL)
+			return -rte_errno;
+	}
+	return 0;
+}
+
 struct tern_dev *
 tern_dev_create(uint16_t port_id, const struct tern_dev_param *param)
 {
@@ -190,10 +366,8 @@ tern_dev_create(uint16_t port_id, const struct tern_dev_param *param)
 		rte_errno = -ret;
 		return NULL;
 	}
-	if (p.nb_queues > di.max_rx_queues || p.nb_queues > di.max_tx_queues) {
-		TERN_LOG(ERR, core, "port %u (%s): %u queues asked, device has %u rx / %u tx",
-			 port_id, di.driver_name, p.nb_queues, di.max_rx_queues,
-			 di.max_tx_queues);
+	if (di.max_rx_queues == 0 || di.max_tx_queues == 0) {
+		TERN_LOG(ERR, core, "port %u (%s): no rx or no tx queue", port_id, di.driver_name);
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -221,6 +395,22 @@ tern_dev_create(uint16_t port_id, const struct tern_dev_param *param)
 		dev->caps &= ~(TERN_CAP_RX_LRO | TERN_CAP_TX_TSO | TERN_CAP_TX_UFO);
 	/* Not used by tern: tags are handled in software. */
 	dev->caps &= ~TERN_CAP_RX_VLAN_STRIP;
+	/*
+	 * Several contexts: the device's RSS steers flows if it can, with a
+	 * queue per context; else tern's dispatcher does, over the queues the
+	 * device has (down to one).
+	 */
+	dev->hw_queues = p.nb_queues;
+	if (p.nb_queues > 1 && (p.sw_dispatch || !(dev->caps & TERN_CAP_RX_RSS) ||
+				p.nb_queues > di.max_rx_queues ||
+				p.nb_queues > di.max_tx_queues)) {
+		dev->steer = TERN_STEER_SW;
+		dev->caps &= ~TERN_CAP_RX_RSS;
+		dev->hw_queues = RTE_MIN(p.nb_queues, di.max_rx_queues);
+		dev->hw_queues = RTE_MIN(dev->hw_queues, di.max_tx_queues);
+	} else if (p.nb_queues > 1) {
+		dev->steer = TERN_STEER_RSS;
+	}
 
 	memset(&conf, 0, sizeof(conf));
 	offloads_from_caps(dev->caps, &rx_off, &tx_off);
@@ -232,7 +422,7 @@ tern_dev_create(uint16_t port_id, const struct tern_dev_param *param)
 						    RTE_ETH_RSS_UDP) & di.flow_type_rss_offloads;
 	}
 
-	ret = rte_eth_dev_configure(port_id, p.nb_queues, p.nb_queues, &conf);
+	ret = rte_eth_dev_configure(port_id, dev->hw_queues, dev->hw_queues, &conf);
 	if (ret != 0) {
 		TERN_LOG(ERR, core, "%s: configure: %s", dev->name, rte_strerror(-ret));
 		goto fail;
@@ -252,7 +442,7 @@ tern_dev_create(uint16_t port_id, const struct tern_dev_param *param)
 		mtu = RTE_ETHER_MTU;
 	dev->mtu = mtu;
 
-	for (q = 0; q < p.nb_queues; q++) {
+	for (q = 0; q < dev->hw_queues; q++) {
 		struct rte_eth_rxconf rxc = di.default_rxconf;
 		struct rte_eth_txconf txc = di.default_txconf;
 
@@ -295,6 +485,9 @@ tern_dev_create(uint16_t port_id, const struct tern_dev_param *param)
 	if (!p.no_promisc)
 		rte_eth_promiscuous_enable(port_id);
 	rte_eth_allmulticast_enable(port_id);
+	ret = steer_setup(dev, &di, conf.rx_adv_conf.rss_conf.rss_hf, p.rss_assume);
+	if (ret != 0)
+		goto fail;
 
 	TERN_LOG(INFO, core, "%s: port %u, %u queue(s), mtu %u, socket %d, numa nodes %d",
 		 dev->name, port_id, dev->nb_queues, dev->mtu, dev->socket_id,
@@ -303,9 +496,16 @@ tern_dev_create(uint16_t port_id, const struct tern_dev_param *param)
 		 tern_dev_caps_str(dev->caps_avail, capbuf, sizeof(capbuf)));
 	TERN_LOG(INFO, core, "%s: offloads enabled: %s", dev->name,
 		 tern_dev_caps_str(dev->caps, capbuf, sizeof(capbuf)));
+	TERN_LOG(INFO, core, "%s: steering: %s", dev->name,
+		 tern_dev_steering_str(dev, capbuf, sizeof(capbuf)));
 	return dev;
 
 fail:
+	if (dev->started) {
+		rte_eth_dev_stop(port_id);
+		dev->started = false;
+	}
+	dev_free_steer(dev);
 	dev_free_pools(dev);
 	rte_free(dev);
 	rte_errno = ret < 0 ? -ret : EINVAL;
@@ -339,6 +539,7 @@ tern_dev_create_virtual(const struct tern_vdev_param *param)
 	dev->pools[dev->socket_id] = param->mp;
 	dev->vtx = param->tx;
 	dev->vtx_arg = param->tx_arg;
+	dev->hw_queues = 1;
 	return dev;
 }
 
@@ -351,6 +552,7 @@ tern_dev_destroy(struct tern_dev *dev)
 		rte_eth_dev_stop(dev->port_id);
 		rte_eth_dev_close(dev->port_id);
 	}
+	dev_free_steer(dev);
 	dev_free_pools(dev);
 	rte_free(dev);
 }
@@ -389,6 +591,44 @@ uint16_t
 tern_dev_nb_queues(const struct tern_dev *dev)
 {
 	return dev->nb_queues;
+}
+
+enum tern_dev_steer
+tern_dev_steering(const struct tern_dev *dev)
+{
+	return (enum tern_dev_steer)dev->steer;
+}
+
+char *
+tern_dev_steering_str(const struct tern_dev *dev, char *buf, size_t len)
+{
+	switch (dev->steer) {
+	case TERN_STEER_RSS:
+		snprintf(buf, len, "rss: %u queues, key %s, reta %s (%u entries)",
+			 dev->nb_queues, dev->rss_key_src, dev->rss_reta_src, dev->rss.reta_size);
+		break;
+	case TERN_STEER_SW:
+		snprintf(buf, len, "software dispatcher: %u contexts over %u device queue(s)%s",
+			 dev->nb_queues, dev->hw_queues, dev->sw_tx != NULL ? ", tx ring" : "");
+		break;
+	default:
+		snprintf(buf, len, "none: one queue");
+		break;
+	}
+	return buf;
+}
+
+int
+tern_dev_dispatch_stats(const struct tern_dev *dev, uint16_t queue,
+			struct tern_dev_dispatch_stats *st)
+{
+	if (queue >= dev->nb_queues)
+		return -EINVAL;
+	if (dev->disp == NULL)
+		memset(st, 0, sizeof(*st));
+	else
+		memcpy(st, &dev->disp[queue], sizeof(*st));
+	return 0;
 }
 
 struct rte_mempool *

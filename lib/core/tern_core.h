@@ -16,6 +16,7 @@
 #include <rte_branch_prediction.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
 
 #include <tern/tern_ctx.h>
 #include <tern/tern_dev.h>
@@ -24,6 +25,27 @@
 
 #include "tern_log.h"
 #include "tern_timer.h"
+
+/*
+ * RSS as tern models it (rss.c): the Toeplitz key and the redirection
+ * table (RETA) the device applies, or that tern's software dispatcher
+ * applies in its place. A flow whose hash is h goes to queue
+ * reta[h % reta_size]. nb_queues > 1 is the "steering on" flag.
+ */
+#define TERN_RSS_KEY_MIN	40	/* an IPv6 4-tuple reads 40 key bytes */
+#define TERN_RSS_KEY_MAX	64
+#define TERN_RSS_RETA_MAX	512
+#define TERN_RSS_RETA_DEF	128
+#define TERN_SW_RING_SIZE	4096	/* dispatcher rings, per context and for tx */
+
+struct tern_rss {
+	uint16_t nb_queues;		/* queues (contexts) the hash spreads flows over */
+	uint16_t reta_size;
+	uint8_t key_len;
+	uint32_t key_be[TERN_RSS_KEY_MAX / 4];	/* the key as CPU-order words */
+	uint8_t key[TERN_RSS_KEY_MAX];
+	uint16_t reta[TERN_RSS_RETA_MAX];
+};
 
 struct tern_dev {
 	char name[64];
@@ -39,10 +61,24 @@ struct tern_dev {
 	bool own_pool[RTE_MAX_NUMA_NODES];
 	tern_vdev_tx_t vtx;
 	void *vtx_arg;
+	/* steering of flows to the contexts' queues */
+	uint8_t steer;			/* enum tern_dev_steer */
+	uint16_t hw_queues;		/* queue pairs configured on the ethdev */
+	const char *rss_key_src;	/* "device", "set", "assumed", "tern" */
+	const char *rss_reta_src;
+	struct tern_rss rss;
+	/* software dispatcher (TERN_STEER_SW): a ring per context, one for tx */
+	struct rte_ring **sw_rx;	/* [nb_queues], multi-producer, single-consumer */
+	struct rte_ring *sw_tx;		/* contexts without a device tx queue; queue 0 drains */
+	struct tern_dev_dispatch_stats *disp;	/* [nb_queues], each written by its context */
 };
 
 struct tern_ctx_port {
 	struct tern_dev *dev;
+	/* The device's RSS model when flows are steered over several queues, else NULL. */
+	const struct tern_rss *rss;
+	struct rte_ring *tx_ring;	/* software dispatch, no tx queue of our own: via here */
+	bool sw_dispatch;		/* rx through the software dispatcher */
 	uint16_t port_id;
 	uint16_t queue_id;
 	uint16_t tx_n;
@@ -215,6 +251,59 @@ void tern_ctx_port_tx_impaired(struct tern_ctx *ctx, uint16_t port, struct rte_m
 			       uint16_t n);
 void tern_ctx_input_impaired(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts,
 			     uint16_t n);
+
+/*
+ * RSS (rss.c): the Toeplitz hash with the device's key, the queue a hash
+ * lands on, the choice of a local port whose reply lands on a given queue,
+ * and the software dispatcher.
+ */
+extern const uint8_t tern_rss_default_key[TERN_RSS_KEY_MIN];
+/*
+ * Fill @r: @key of @key_len bytes (NULL: the default key), @reta of
+ * @reta_size entries (NULL: queues 0..@nb_queues-1 round robin).
+ * @return 0, or -EINVAL (key shorter than TERN_RSS_KEY_MIN or longer than
+ * TERN_RSS_KEY_MAX, reta_size 0 or too big, an entry >= @nb_queues).
+ */
+int tern_rss_init(struct tern_rss *r, const uint8_t *key, unsigned int key_len,
+		  const uint16_t *reta, unsigned int reta_size, uint16_t nb_queues);
+/* The hash of an IPv4 / IPv6 4-tuple (addresses and ports in network order). */
+uint32_t tern_rss_hash4(const struct tern_rss *r, uint32_t src, uint32_t dst, uint16_t sport,
+			uint16_t dport);
+uint32_t tern_rss_hash6(const struct tern_rss *r, const uint8_t *src, const uint8_t *dst,
+			uint16_t sport, uint16_t dport);
+
+static inline uint16_t
+tern_rss_queue(const struct tern_rss *r, uint32_t hash)
+{
+	return r->reta[hash % r->reta_size];
+}
+
+/*
+ * A local port in [@lo, @hi] (host order), searched from *@next on (which
+ * moves on), such that the reply to a connection from @laddr:port to
+ * @raddr:@rport (the remote's packets: src = remote, dst = local) hashes to
+ * @queue under @r, and that @taken does not refuse. @r NULL or with one
+ * queue: any port @taken accepts. Addresses are 4 or 16 bytes by @family,
+ * ports in network order. @return 0 with *@port_be set, or -EADDRINUSE.
+ */
+int tern_rss_pick_port(const struct tern_rss *r, uint8_t family, const uint8_t *laddr,
+		       const uint8_t *raddr, uint16_t rport, uint16_t queue, uint16_t lo,
+		       uint16_t hi, uint16_t *next, bool (*taken)(void *arg, uint16_t port_be),
+		       void *arg, uint16_t *port_be);
+/*
+ * The queue that owns packet @m under @r: TCP and UDP by their 4-tuple,
+ * IP fragments by their addresses, everything else (ARP, ICMP, ND, other
+ * ethertypes) queue 0.
+ */
+uint16_t tern_rss_pkt_queue(const struct tern_rss *r, const struct rte_mbuf *m);
+/*
+ * The software dispatcher, run by the context of queue @self on what it
+ * read from its device queue: packets owned by other queues go to their
+ * rings (or are dropped when full); @return the packets kept, compacted at
+ * the front of @pkts.
+ */
+uint16_t tern_rss_dispatch(struct tern_dev *dev, uint16_t self, struct rte_mbuf **pkts,
+			   uint16_t n);
 
 /* Post an event. @return 0, or -ENOSPC when the queue is full. */
 int tern_ctx_post_event(struct tern_ctx *ctx, const struct tern_event *ev);

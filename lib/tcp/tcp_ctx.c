@@ -47,6 +47,7 @@ static const struct tern_tcp_config tcp_defaults = {
 	.sndbuf = 1u << 20,
 	.rcvbuf = 1u << 20,
 	.challenge_ack_limit = 1000,
+	.tso_max = 64000,
 };
 
 static void
@@ -75,7 +76,10 @@ cfg_merge(struct tern_tcp_config *c, const struct tern_tcp_config *u)
 	TAKE(rcvbuf);
 	TAKE(challenge_ack_limit);
 	TAKE(cc);
+	TAKE(tso_max);
 #undef TAKE
+	if (c->tso_max > 64000)
+		c->tso_max = 64000;	/* headers and all within an IP datagram */
 	if (c->sndbuf > TCP_MAX_BUF)
 		c->sndbuf = TCP_MAX_BUF;
 	if (c->rcvbuf > TCP_MAX_BUF)

@@ -27,11 +27,15 @@ tcp_cksum_ok(struct tern_ctx *ctx, const struct rte_mbuf *m, const struct tern_i
 	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
 	uint32_t phdr;
 
-	if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD || f == RTE_MBUF_F_RX_L4_CKSUM_NONE)
+	if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD || f == RTE_MBUF_F_RX_L4_CKSUM_NONE) {
+		TERN_STAT_INC(ctx, tcp_cksum_rx_hw);
 		return true;
-	if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)
+	}
+	if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD) {
+		TERN_STAT_INC(ctx, tcp_cksum_rx_hw);
 		return false;
-	RTE_SET_USED(ctx);
+	}
+	TERN_STAT_INC(ctx, tcp_cksum_rx_sw);
 	phdr = ip->family == 4 ? tern_cksum_phdr4(ip->v4.src, ip->v4.dst, IPPROTO_TCP, ip->l4_len) :
 		tern_cksum_phdr6(&ip->v6.src, &ip->v6.dst, IPPROTO_TCP, ip->l4_len);
 	return tern_cksum_mbuf(m, 0, ip->l4_len, phdr) == 0;
@@ -72,6 +76,11 @@ tern_tcp_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_in
 		tern_pkt_cut(m, ip->l4_len);
 	tc->in[tc->nb_in].m = m;
 	tc->in[tc->nb_in].ip = *ip;
+	tc->in[tc->nb_in].segs = 1;
+	if ((m->ol_flags & RTE_MBUF_F_RX_LRO) && m->tso_segsz != 0 && ip->l4_len > hlen)
+		/* a super-segment the NIC coalesced: the segments it stands for */
+		tc->in[tc->nb_in].segs = (uint16_t)RTE_MAX(1u, (ip->l4_len - hlen + m->tso_segsz -
+							      1u) / m->tso_segsz);
 	tcp_key_make(&tc->in_key[tc->nb_in], ip, th->src_port, th->dst_port);
 	if (++tc->nb_in == TCP_IN_BATCH)
 		tcp_flush_input(tc);
@@ -451,7 +460,8 @@ tcp_data_in(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in *si
 			s->tf |= TF_ACK_NOW;
 		}
 		/* ACK every second segment (RFC 9293 3.8.6.3), else delay */
-		if (++s->segs_unacked >= 2) {
+		s->segs_unacked += si->segs;
+		if (s->segs_unacked >= 2) {
 			s->tf |= TF_ACK_NOW;
 		} else if (!(s->tf & TF_ACK_NOW)) {
 			s->tf |= TF_DELACK;
@@ -614,6 +624,8 @@ tcp_conn_input(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in 
 			s->tf |= TF_ACK_NOW;
 			tcp_mark_dirty(s);
 			TERN_STAT_INC(ctx, drop_tcp_out_of_window);
+			if (si->len > 0 && SEQ_LEQ(si->seq + si->len, s->rcv_nxt))
+				tcp_dsack_note(s, si->seq, si->seq + si->len);	/* RFC 2883 4.1.1 */
 		} else {
 			TERN_STAT_INC(ctx, drop_tcp_rst_invalid);
 		}
@@ -780,13 +792,14 @@ drop:
 /* Parse a held segment and hand it to its owner. */
 static void
 tcp_segment(struct tern_tcp_ctx *tc, struct rte_mbuf *m, const struct tern_ip_info *ip,
-	    void *rec, unsigned int tag)
+	    uint16_t segs, void *rec, unsigned int tag)
 {
 	const struct rte_tcp_hdr *th = rte_pktmbuf_mtod(m, const struct rte_tcp_hdr *);
 	struct tern_tcp_stream *s, *l;
 	struct tcp_seg_in si;
 
 	si.th = th;
+	si.segs = segs;
 	si.hlen = (th->data_off >> 4) * 4;
 	si.seq = rte_be_to_cpu_32(th->sent_seq);
 	si.ack = rte_be_to_cpu_32(th->recv_ack);
@@ -834,6 +847,44 @@ drop:
 }
 
 /* Process the held segments: one bulk lookup, then each in order. */
+/*
+ * GRO: fold segment @b into @a, the one before it in the burst, of the same
+ * connection. Only plain data in order: @a carries ACK alone, @b ACK and
+ * maybe PSH (which ends the run), both data, the same ACK, window and option
+ * bytes (so the same timestamps), @b starting where @a ends. The merged
+ * segment goes to TCP input as one, counting for @a->segs + @b->segs
+ * (delayed ACKs and byte counting see them all).
+ * @return true if merged (@b->m is then NULL).
+ */
+static bool
+tcp_gro_merge(struct tern_tcp_ctx *tc, struct tcp_in_pkt *a, struct tcp_in_pkt *b)
+{
+	struct rte_tcp_hdr *ta = rte_pktmbuf_mtod(a->m, struct rte_tcp_hdr *);
+	const struct rte_tcp_hdr *tb = rte_pktmbuf_mtod(b->m, const struct rte_tcp_hdr *);
+	uint16_t ha = (ta->data_off >> 4) * 4, hb = (tb->data_off >> 4) * 4;
+	uint32_t la = a->ip.l4_len - ha, lb = b->ip.l4_len - hb;
+
+	if (la == 0 || lb == 0 || ha != hb ||
+	    (ta->tcp_flags & 0x3f) != TH_ACK || (tb->tcp_flags & 0x3f & ~TH_PSH) != TH_ACK ||
+	    ta->recv_ack != tb->recv_ack || ta->rx_win != tb->rx_win ||
+	    rte_be_to_cpu_32(tb->sent_seq) != rte_be_to_cpu_32(ta->sent_seq) + la ||
+	    (uint32_t)a->ip.l4_len + lb > UINT16_MAX ||
+	    a->m->nb_segs + b->m->nb_segs > RTE_MBUF_MAX_NB_SEGS ||
+	    (ha > sizeof(*ta) && memcmp(ta + 1, tb + 1, ha - sizeof(*ta)) != 0))
+		return false;
+	ta->tcp_flags |= tb->tcp_flags & TH_PSH;
+	rte_pktmbuf_adj(b->m, hb);
+	if (rte_pktmbuf_chain(a->m, b->m) != 0) {
+		rte_pktmbuf_prepend(b->m, hb);	/* cannot happen: nb_segs was checked */
+		return false;
+	}
+	a->ip.l4_len = (uint16_t)(a->ip.l4_len + lb);
+	a->segs = (uint16_t)(a->segs + b->segs);
+	b->m = NULL;
+	TERN_STAT_INC(tc->ctx, tcp_gro_merged);
+	return true;
+}
+
 void
 tcp_flush_input(struct tern_tcp_ctx *tc)
 {
@@ -860,6 +911,16 @@ tcp_flush_input(struct tern_tcp_ctx *tc)
 			tag = (uintptr_t)data[i] & TCP_REC_MASK;
 			rec = (void *)((uintptr_t)data[i] & ~(uintptr_t)TCP_REC_MASK);
 		}
-		tcp_segment(tc, tc->in[i].m, &tc->in[i].ip, rec, tag);
+		if (tc->in[i].m == NULL)
+			continue;	/* coalesced into an earlier one */
+		if (tag == TCP_REC_TCB && rec != NULL && !(tc->cfg.flags & TERN_TCP_CFG_NO_GRO)) {
+			uint16_t j;
+
+			for (j = i + 1; j < n; j++)
+				if (memcmp(&tc->in_key[i], &tc->in_key[j], sizeof(tc->in_key[i])) != 0 ||
+				    !tcp_gro_merge(tc, &tc->in[i], &tc->in[j]))
+					break;
+		}
+		tcp_segment(tc, tc->in[i].m, &tc->in[i].ip, tc->in[i].segs, rec, tag);
 	}
 }

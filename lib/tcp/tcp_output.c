@@ -73,6 +73,7 @@ tcp_fill_opts(struct tern_tcp_stream *s, struct tern_tcp_opts *o)
 {
 	o->flags = 0;
 	o->nb_sack = 0;
+	o->ts_val = 0;
 	if (s->tf & TF_TS_OK) {
 		o->flags |= TERN_TCP_OPT_F_TS;
 		o->ts_val = tcp_ts_now(s->tc) + s->ts_off;
@@ -157,10 +158,42 @@ tcp_cksum(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_tcp_key *k
 	if (m->nb_segs == 1 && (ctx->net->ifaces[ifindex].dev->caps & TERN_CAP_TX_TCP_CKSUM)) {
 		th->cksum = tern_cksum_fold(phdr);
 		m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM;
+		TERN_STAT_INC(ctx, tcp_cksum_tx_hw);
 		return;
 	}
 	th->cksum = 0;
 	th->cksum = tern_cksum_mbuf(m, 0, len, phdr);
+	TERN_STAT_INC(ctx, tcp_cksum_tx_sw);
+}
+
+/*
+ * A TSO send (RTE_MBUF_F_TX_TCP_SEG): the device cuts it into @mss-byte
+ * segments and sets each checksum; the field holds the pseudo-header sum
+ * without the length, as DPDK asks.
+ */
+static void
+tcp_cksum_tso(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_tcp_key *k,
+	      uint16_t mss)
+{
+	struct rte_tcp_hdr *th = rte_pktmbuf_mtod(m, struct rte_tcp_hdr *);
+	uint32_t phdr;
+
+	if (k->family == 4) {
+		tern_ip4_t src, dst;
+
+		memcpy(&src, k->laddr, 4);
+		memcpy(&dst, k->raddr, 4);
+		phdr = tern_cksum_phdr4(src, dst, IPPROTO_TCP, 0);
+	} else {
+		phdr = tern_cksum_phdr6((const struct tern_ip6 *)k->laddr,
+					(const struct tern_ip6 *)k->raddr, IPPROTO_TCP, 0);
+	}
+	m->l4_len = (th->data_off >> 4) * 4;
+	m->tso_segsz = mss;
+	m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_TCP_CKSUM;
+	th->cksum = tern_cksum_fold(phdr);
+	TERN_STAT_INC(ctx, tcp_tso_segs);
+	TERN_STAT_INC(ctx, tcp_cksum_tx_hw);
 }
 
 /*
@@ -319,17 +352,120 @@ tcp_send_ack(struct tern_tcp_stream *s)
 	tcp_send_ctl(s, TH_ACK, s->snd_nxt);
 }
 
-/* Copy @len bytes of the chain @src (single-segment mbufs) into @dst. */
+/* Copy @len bytes from offset @off of the chain @src (single-segment mbufs) into @dst. */
 static void
-tcp_copy_chain(uint8_t *dst, const struct rte_mbuf *src, uint32_t len)
+tcp_copy_chain(uint8_t *dst, const struct rte_mbuf *src, uint32_t off, uint32_t len)
 {
+	for (; src != NULL && off >= src->data_len; src = src->next)
+		off -= src->data_len;
 	for (; src != NULL && len > 0; src = src->next) {
-		uint32_t n = RTE_MIN(len, (uint32_t)src->data_len);
+		uint32_t n = RTE_MIN(len, (uint32_t)src->data_len - off);
 
-		memcpy(dst, rte_pktmbuf_mtod(src, const void *), n);
+		memcpy(dst, rte_pktmbuf_mtod_offset(src, const uint8_t *, off), n);
 		dst += n;
 		len -= n;
+		off = 0;
 	}
+}
+
+/* Bookkeeping once entry @seg went out (again, if @rtx), its first packet carrying @tsval. */
+static void
+tcp_seg_sent(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint32_t tsval,
+	     uint32_t nsegs)
+{
+	seg->xmit_ns = s->ctx->now_ns;
+	seg->tsval = tsval;
+	seg->nb_tx++;
+	seg->flags &= ~TERN_TCP_SEG_TLP;
+	/* counted in segments on the wire (RFC 4022), whoever cut them */
+	if (rtx) {
+		seg->flags |= TERN_TCP_SEG_RETRANS;
+		s->segs_retrans += nsegs;
+		TERN_STAT_ADD(s->ctx, tcp_retrans_segs, nsegs);
+	} else {
+		TERN_STAT_ADD(s->ctx, tcp_out_segs, nsegs);
+	}
+	tcp_sack_sent(s, seg, rtx);
+}
+
+/* Cut SACK blocks so that a packet with @dlen data bytes stays within the MTU. */
+static void
+tcp_sack_fit(struct tern_tcp_stream *s, struct tern_tcp_opts *o, uint32_t dlen)
+{
+	uint32_t room = tcp_mss_for(s->ctx, s->ifindex, s->family) - dlen;
+	uint32_t base = (o->flags & TERN_TCP_OPT_F_TS) ? TERN_TCPOLEN_TS + 2 : 0;
+
+	if (o->nb_sack == 0 || dlen == 0)
+		return;
+	while (o->nb_sack > 0 && base + 4 + 8u * o->nb_sack > room)
+		o->nb_sack--;
+	if (o->nb_sack == 0)
+		o->flags &= ~TERN_TCP_OPT_F_SACK;
+}
+
+/*
+ * Transmit entry @seg of more than one MSS: as one TSO send when the port
+ * cuts it (TERN_CAP_TX_TSO with TERN_CAP_TX_MULTISEG: the header mbuf
+ * chained to clones of the data), else cut here into MSS-sized packets
+ * with the same headers the device would write (software TSO). Either way
+ * the wire sees the same segments.
+ */
+static int
+tcp_xmit_tso(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint32_t dlen)
+{
+	struct tern_ctx *ctx = s->ctx;
+	uint32_t caps = ctx->net->ifaces[s->ifindex].dev->caps;
+	bool tail = tern_tcp_rtxq_next(seg) == NULL && s->sndq_bytes == 0;
+	uint8_t last_flags = (tail ? TH_PSH : 0) | ((seg->flags & TERN_TCP_SEG_FIN) ? TH_FIN : 0);
+	struct tern_tcp_opts o, o_next;
+	struct rte_mbuf *m;
+	uint32_t off, n;
+	uint16_t wnd;
+
+	if (!tern_ctx_tx_room(ctx, s->ifindex))
+		return -ENOBUFS;
+	tcp_fill_opts(s, &o);
+	tcp_sack_fit(s, &o, s->mss);
+	wnd = tcp_wnd_to_send(s);
+	if ((caps & (TERN_CAP_TX_TSO | TERN_CAP_TX_MULTISEG | TERN_CAP_TX_TCP_CKSUM)) ==
+	    (TERN_CAP_TX_TSO | TERN_CAP_TX_MULTISEG | TERN_CAP_TX_TCP_CKSUM)) {
+		struct rte_mbuf *c;
+
+		m = tcp_hdr_mbuf(ctx);
+		c = m != NULL ? rte_pktmbuf_clone(seg->m, ctx->mp) : NULL;
+		if (c == NULL || rte_pktmbuf_chain(m, c) != 0) {
+			rte_pktmbuf_free(c);
+			rte_pktmbuf_free(m);
+			TERN_STAT_INC(ctx, drop_nomem);
+			return -ENOBUFS;
+		}
+		tcp_put_hdr(m, &s->key, seg->seq, s->rcv_nxt, TH_ACK | last_flags, wnd, &o, false);
+		tcp_cksum_tso(ctx, m, &s->key, s->mss);
+		tcp_ip_output(ctx, m, &s->key, s->ifindex, s->nh);
+	} else {
+		o_next = o;
+		o_next.nb_sack = 0;
+		o_next.flags &= ~TERN_TCP_OPT_F_SACK;
+		for (off = 0; off < dlen; off += n) {
+			n = RTE_MIN((uint32_t)s->mss, dlen - off);
+			m = tcp_hdr_mbuf(ctx);
+			if (m == NULL) {
+				TERN_STAT_INC(ctx, drop_nomem);
+				if (off == 0)
+					return -ENOBUFS;
+				break;	/* the rest is lost: recovery resends it */
+			}
+			tcp_copy_chain((uint8_t *)rte_pktmbuf_append(m, (uint16_t)n), seg->m, off, n);
+			tcp_put_hdr(m, &s->key, seg->seq + off, s->rcv_nxt,
+				    TH_ACK | (off + n == dlen ? last_flags : 0), wnd,
+				    off == 0 ? &o : &o_next, false);
+			tcp_send_built(s, m);
+		}
+		TERN_STAT_ADD(ctx, tcp_tso_sw_bytes, dlen);
+	}
+	tcp_acked_now(s);
+	tcp_seg_sent(s, seg, rtx, o.ts_val, (dlen + s->mss - 1) / s->mss);
+	return 0;
 }
 
 /*
@@ -348,6 +484,8 @@ tcp_xmit_seg(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx)
 	uint16_t wnd;
 	bool syn = seg->flags & TERN_TCP_SEG_SYN;
 
+	if (dlen > s->mss && !syn && seg->m != NULL && s->mss <= TCP_TSO_MSS_MAX)
+		return tcp_xmit_tso(s, seg, rtx, dlen);
 	if (!tern_ctx_tx_room(ctx, s->ifindex))
 		return -ENOBUFS;
 	m = tcp_hdr_mbuf(ctx);
@@ -356,7 +494,7 @@ tcp_xmit_seg(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx)
 	if (dlen > 0) {
 		if (dlen <= rte_pktmbuf_tailroom(m)) {
 			tcp_copy_chain((uint8_t *)rte_pktmbuf_append(m, (uint16_t)dlen), seg->m,
-				       dlen);
+				       0, dlen);
 		} else {
 			struct rte_mbuf *c = rte_pktmbuf_clone(seg->m, ctx->mp);
 
@@ -373,16 +511,8 @@ tcp_xmit_seg(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx)
 		tcp_fill_syn_opts(s, &o, s->state != TERN_TCP_SYN_SENT);
 	} else {
 		tcp_fill_opts(s, &o);
-		if (o.nb_sack > 0 && dlen > 0) {
-			/* a full segment has room for fewer SACK blocks: keep it in the MTU */
-			uint32_t room = tcp_mss_for(ctx, s->ifindex, s->family) - dlen;
-			uint32_t base = (o.flags & TERN_TCP_OPT_F_TS) ? TERN_TCPOLEN_TS + 2 : 0;
-
-			while (o.nb_sack > 0 && base + 4 + 8u * o.nb_sack > room)
-				o.nb_sack--;
-			if (o.nb_sack == 0)
-				o.flags &= ~TERN_TCP_OPT_F_SACK;
-		}
+		/* a full segment has room for fewer SACK blocks: keep it in the MTU */
+		tcp_sack_fit(s, &o, dlen);
 	}
 	if (s->state != TERN_TCP_SYN_SENT)
 		flags |= TH_ACK;
@@ -404,20 +534,20 @@ tcp_xmit_seg(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx)
 		    syn);
 	if (flags & TH_ACK)
 		tcp_acked_now(s);
-	seg->xmit_ns = ctx->now_ns;
-	seg->tsval = o.ts_val;
-	seg->nb_tx++;
-	seg->flags &= ~TERN_TCP_SEG_TLP;
-	if (rtx) {
-		seg->flags |= TERN_TCP_SEG_RETRANS;
-		s->segs_retrans++;
-		TERN_STAT_INC(ctx, tcp_retrans_segs);
-	} else {
-		TERN_STAT_INC(ctx, tcp_out_segs);
-	}
-	tcp_sack_sent(s, seg, rtx);
+	tcp_seg_sent(s, seg, rtx, o.ts_val, 1);
 	tcp_send_built(s, m);
 	return 0;
+}
+
+/* The most one retransmit-queue entry holds: one MSS, or a TSO send. */
+static inline uint32_t
+tcp_seg_max(const struct tern_tcp_stream *s)
+{
+	const struct tern_tcp_config *cfg = &s->tc->cfg;
+
+	if ((cfg->flags & TERN_TCP_CFG_NO_TSO) || s->mss > TCP_TSO_MSS_MAX)
+		return s->mss;
+	return RTE_MAX((uint32_t)s->mss, cfg->tso_max / s->mss * s->mss);
 }
 
 /*
@@ -610,9 +740,12 @@ tcp_output(struct tern_tcp_stream *s)
 		avail = s->cc.cwnd > pipe ? s->cc.cwnd - pipe : 0;
 		avail = RTE_MIN(avail, wnd);
 		if (s->sndq_bytes > 0) {
-			len = tcp_min(tcp_min(s->mss, s->sndq_bytes), avail);
+			len = tcp_min(tcp_min(tcp_seg_max(s), s->sndq_bytes), avail);
 			if (len == 0)
 				break;
+			/* a TSO entry is whole segments, but for the tail of the queue */
+			if (len > s->mss && len < s->sndq_bytes)
+				len -= len % s->mss;
 			if (len < s->mss) {
 				/* Nagle (RFC 1122 4.2.3.4): one small segment in flight at most. */
 				if (len == s->sndq_bytes && flight > 0 &&

@@ -410,7 +410,14 @@ dsack_in(struct tern_tcp_stream *s, uint32_t l, uint32_t r)
 	if (s->rack_reo_mult < 16)
 		s->rack_reo_mult++;
 	s->rack_reord = 1;
-	if (s->undo_marker != 0 && SEQ_GEQ(l, s->undo_marker) && s->undo_retrans > 0)
+	/*
+	 * A duplicate of a retransmission of the episode: at or above
+	 * undo_marker and, as undo may now come after the episode ended (see
+	 * tcp_ack_recv()), below `recover`, so that later network duplicates
+	 * of new data do not count (RFC 3708 3).
+	 */
+	if (s->undo_marker != 0 && SEQ_GEQ(l, s->undo_marker) && SEQ_LEQ(r, s->recover) &&
+	    s->undo_retrans > 0)
 		s->undo_retrans--;
 	if (s->tlp_high_seq != 0 && r == s->tlp_high_seq)
 		s->tf &= ~TF_TLP_RTX;	/* the probe was a duplicate: nothing was lost */
@@ -649,6 +656,22 @@ tcp_sack_rto(struct tern_tcp_stream *s, bool first)
 	s->dupacks = 0;
 	if (!(s->tf & TF_SACK_OK))
 		s->sacked_out = 0;	/* NewReno's count of duplicate ACKs */
+	seg = tern_tcp_rtxq_first(&s->rtxq);
+	if ((s->tf & TF_SACK_OK) && seg != NULL && (seg->flags & TERN_TCP_SEG_SACKED)) {
+		/*
+		 * RFC 2018 8, RFC 6675 5.1: the segment at SND.UNA was SACKed
+		 * yet not acknowledged: the receiver reneged (tern's does when
+		 * its out-of-order queue is full). Turn off every SACKed bit,
+		 * else nothing is resent and the timeouts go on forever.
+		 */
+		for (; seg != NULL; seg = tern_tcp_rtxq_next(seg))
+			if (seg->flags & TERN_TCP_SEG_SACKED) {
+				seg->flags &= ~TERN_TCP_SEG_SACKED;
+				s->sacked_out -= seg->len;
+			}
+		s->nb_sack_cache = 0;
+		s->high_sacked = s->snd_una;
+	}
 	/* everything not SACKed is lost, resent in sequence order */
 	for (seg = tern_tcp_rtxq_first(&s->rtxq); seg != NULL; seg = tern_tcp_rtxq_next(seg)) {
 		if (seg->flags & TERN_TCP_SEG_SACKED)
@@ -669,14 +692,26 @@ ack_remove(struct tern_tcp_stream *s, const struct tcp_seg_in *si, int64_t *rtt_
 	uint32_t ack = si->ack, delivered = 0;
 	uint64_t now = s->ctx->now_ns, xmit_ns = 0;
 	struct tern_tcp_seg *seg;
+	bool rtx_acked = false;
 
+	/*
+	 * The RTT sample (RFC 6298 3, Karn): from the last segment newly
+	 * delivered by this ACK, sent once and not SACKed before (a SACKed one
+	 * was delivered earlier: its wait for the cumulative ACK is no round
+	 * trip), and none if the ACK covers a retransmitted segment (the ACK
+	 * that fills a repaired hole, ambiguous: it would count the whole
+	 * recovery as one round trip and inflate the RTO).
+	 */
 	while ((seg = tern_tcp_rtxq_first(&s->rtxq)) != NULL &&
 	       SEQ_LEQ(tern_tcp_seg_end(seg), ack)) {
 		if (!(seg->flags & TERN_TCP_SEG_SACKED)) {
 			delivered += seg->len;
 			rack_delivered(s, seg, si);
+			if (seg->nb_tx == 1)
+				xmit_ns = seg->xmit_ns;
 		}
-		xmit_ns = seg->nb_tx == 1 ? seg->xmit_ns : 0;
+		if (seg->nb_tx > 1)
+			rtx_acked = true;
 		tcp_sack_forget(s, seg);
 		tern_tcp_rtxq_unlink(&s->rtxq, seg);
 		s->rtxq_bytes -= seg->len;
@@ -701,8 +736,10 @@ ack_remove(struct tern_tcp_stream *s, const struct tcp_seg_in *si, int64_t *rtt_
 		s->rtxq_bytes -= d;
 		if (seg->nb_tx == 1)
 			xmit_ns = seg->xmit_ns;
+		else
+			rtx_acked = true;
 	}
-	*rtt_ns = xmit_ns != 0 ? (int64_t)(now - xmit_ns) : -1;
+	*rtt_ns = xmit_ns != 0 && !rtx_acked ? (int64_t)(now - xmit_ns) : -1;
 	return delivered;
 }
 
@@ -723,7 +760,7 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 		delivered += ack_remove(s, si, &rtt_ns);
 		/* RTT: Karn's rule on the segment, else the timestamp echo (RFC 7323 4) */
 		if (rtt_ns < 0 && (s->tf & TF_TS_OK) && (si->opts.flags & TERN_TCP_OPT_F_TS) &&
-		    si->opts.ts_ecr != 0 && s->undo_marker == 0) {
+		    si->opts.ts_ecr != 0 && !(s->tf & (TF_IN_RECOVERY | TF_LOSS))) {
 			uint32_t ms = tcp_ts_now(s->tc) + s->ts_off - si->opts.ts_ecr;
 
 			if (ms < 60000)
@@ -749,9 +786,15 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 			s->dupacks = 0;
 		}
 	}
-	if (dsack && s->undo_marker != 0 && s->undo_retrans == 0 &&
-	    (s->tf & (TF_IN_RECOVERY | TF_LOSS)))
-		undo_reduction(s);	/* every retransmission was a duplicate (RFC 3708) */
+	/*
+	 * Every retransmission was a duplicate (RFC 3708 3). The D-SACK of the
+	 * last one usually comes after recovery ended: the late original
+	 * filled the hole, its ACK passed `recover`, then the retransmission
+	 * arrived as a duplicate. So undo also outside recovery while the
+	 * episode's undo_marker stands (Linux: tcp_try_undo_dsack() in Open).
+	 */
+	if (dsack && s->undo_marker != 0 && s->undo_retrans == 0)
+		undo_reduction(s);
 
 	/* Loss detection */
 	if (!(s->tf & TF_SACK_OK)) {

@@ -156,22 +156,37 @@ tern_tcp_accept_burst(struct tern_tcp_stream *l, struct tern_tcp_stream **out, u
 	return i;
 }
 
-/* A free ephemeral port for the 4-tuple in @k (its lport is set). */
-static int
-pick_port(struct tern_tcp_ctx *tc, struct tern_tcp_key *k)
+struct pick_arg {
+	struct tern_tcp_ctx *tc;
+	struct tern_tcp_key *k;
+};
+
+static bool
+port_taken(void *arg, uint16_t port_be)
 {
-	unsigned int i, range = TCP_EPHEMERAL_HI - TCP_EPHEMERAL_LO + 1;
+	struct pick_arg *a = arg;
 	unsigned int tag;
 
-	for (i = 0; i < range; i++) {
-		uint16_t p = tc->next_ephemeral;
+	a->k->lport = port_be;
+	return tcp_hash_lookup(a->tc, a->k, &tag) != NULL;
+}
 
-		tc->next_ephemeral = p >= TCP_EPHEMERAL_HI ? TCP_EPHEMERAL_LO : p + 1;
-		k->lport = rte_cpu_to_be_16(p);
-		if (tcp_hash_lookup(tc, k, &tag) == NULL)
-			return 0;
-	}
-	return -EADDRINUSE;
+/*
+ * A free ephemeral port for the 4-tuple in @k (its lport is set), going out
+ * through interface @ifindex. When the device steers flows over several
+ * queues, only a port whose reply (src = remote, dst = local) hashes to
+ * this context's queue will do: the answers come back to us, and contexts
+ * never pick the same 4-tuple.
+ */
+static int
+pick_port(struct tern_tcp_ctx *tc, struct tern_tcp_key *k, uint16_t ifindex)
+{
+	const struct tern_ctx_port *cp = &tc->ctx->ports[ifindex];
+	struct pick_arg a = { .tc = tc, .k = k };
+
+	return tern_rss_pick_port(cp->rss, k->family, k->laddr, k->raddr, k->rport,
+				  cp->queue_id, TCP_EPHEMERAL_LO, TCP_EPHEMERAL_HI,
+				  &tc->next_ephemeral, port_taken, &a, &k->lport);
 }
 
 struct tern_tcp_stream *
@@ -226,7 +241,7 @@ tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 	key_set_local(&k, &local);
 	key_set_remote(&k, &p->remote);
 	if (k.lport == 0) {
-		if (pick_port(tc, &k) != 0) {
+		if (pick_port(tc, &k, ifindex) != 0) {
 			rte_errno = EADDRINUSE;
 			return NULL;
 		}

@@ -78,6 +78,8 @@ uint32_t tern_tcp_isn6(const struct tern_tcp_isn_secret *secret,
 #define TCP_EPHEMERAL_HI	60999
 #define TCP_DEF_BACKLOG		128
 #define TCP_MAX_BUF		(1u << 30)
+/* TSO only below this MSS: each packet is copied into its header mbuf's tailroom */
+#define TCP_TSO_MSS_MAX		1900
 #define TCP_TS_HZ		1000		/* timestamp clock: 1 ms */
 #define TCP_RTT_SHIFT		3		/* srtt kept << 3 */
 #define TCP_RTTVAR_SHIFT	2		/* rttvar kept << 2 */
@@ -316,8 +318,9 @@ struct tern_tcp_tw {
 #define TCP_IN_BATCH		32
 
 struct tcp_in_pkt {
-	struct rte_mbuf *m;
+	struct rte_mbuf *m;	/* NULL: coalesced into an earlier one (GRO) */
 	struct tern_ip_info ip;
+	uint16_t segs;		/* segments it stands for (GRO, LRO) */
 };
 
 /* A listener bucket list: listeners by local port. */
@@ -378,6 +381,7 @@ struct tcp_seg_in {
 	uint32_t wnd;		/* unscaled */
 	uint8_t flags;
 	uint16_t hlen;
+	uint16_t segs;		/* segments coalesced in it (GRO, LRO); 1 normally */
 	struct tern_tcp_opts opts;
 	int opts_err;
 };
