@@ -41,3 +41,18 @@ checks_summary() {
 	echo "checks: $pass passed, $fail failed"
 	[ "$fail" -eq 0 ]
 }
+
+# py OUTFILE ARGS...: $CLIENT (a Python client) in the namespace, its output kept
+py() {
+	local f=$1; shift
+	timeout 600 ip netns exec "${TERN_NS}" "$PY" "$CLIENT" "$@" >"$f" 2>&1
+	local rc=$?
+	cat "$f"
+	return $rc
+}
+
+# tcp_val KEY: from the "tern-l4fwd: tcp ..." line of $TERN_LOG
+tcp_val() {
+	awk -v k="$1" '$2 == "tcp" { for (i = 3; i <= NF; i++) { split($i, kv, "=");
+		if (kv[1] == k) print kv[2] } }' "${TERN_LOG}" | tail -1 | grep . || echo -1
+}

@@ -36,13 +36,6 @@ TERN_NS=terntcp$$ TERN_IF=ternt$$ TERN_PREFIX=terntcp$$
 interop_init
 MB100=$((100 * 1000 * 1000))
 
-py() {	# py OUTFILE ARGS...: the client in the namespace, its output kept
-	local f=$1; shift
-	timeout 600 ip netns exec "${TERN_NS}" "$PY" "$CLIENT" "$@" >"$f" 2>&1
-	local rc=$?
-	cat "$f"
-	return $rc
-}
 
 start_l4fwd() {	# start_l4fwd NAME ARGS...
 	local name=$1; shift
@@ -65,10 +58,6 @@ stop_l4fwd() {	# stop_l4fwd NAME
 	grep "tern-l4fwd: tcp\|Mbit" "${TERN_LOG}"
 }
 
-tcp_val() {	# tcp_val KEY: from the "tern-l4fwd: tcp ..." line
-	awk -v k="$1" '$2 == "tcp" { for (i = 3; i <= NF; i++) { split($i, kv, "=");
-		if (kv[1] == k) print kv[2] } }' "${TERN_LOG}" | tail -1 | grep . || echo -1
-}
 
 final_val() {	# final_val WHO KEY
 	awk -v w="$1" -v k="$2" '$1 == "tern-l4fwd:" && $2 == w {

@@ -33,18 +33,7 @@ TERN_NS=ternloss$$ TERN_IF=ternl$$ TERN_PREFIX=ternloss$$
 interop_init
 MB100=$((100 * 1000 * 1000))
 
-py() {	# py OUTFILE ARGS...: the client in the namespace, its output kept
-	local f=$1; shift
-	timeout 600 ip netns exec "${TERN_NS}" "$PY" "$CLIENT" "$@" >"$f" 2>&1
-	local rc=$?
-	cat "$f"
-	return $rc
-}
 
-tcp_val() {	# tcp_val KEY: from the "tern-l4fwd: tcp ..." line
-	awk -v k="$1" '$2 == "tcp" { for (i = 3; i <= NF; i++) { split($i, kv, "=");
-		if (kv[1] == k) print kv[2] } }' "${TERN_LOG}" | tail -1 | grep . || echo -1
-}
 
 counters() {	# the loss and recovery counters of the last run, one line
 	local c line=""
