@@ -579,6 +579,28 @@ drop:
 }
 
 /*
+ * A pure duplicate ACK that only lost a race with a newer segment carries an
+ * older timestamp; PAWS would drop it with the SACK blocks it brings, which
+ * loss recovery needs under reordering. Let it through when it can do no
+ * harm: no data, at RCV.NXT, acking exactly SND.UNA, not changing the window,
+ * and its timestamp at most one RTO older than TS.Recent (an old duplicate
+ * from a previous incarnation is far older than that).
+ */
+static bool
+tcp_disordered_ack(const struct tern_tcp_stream *s, const struct tcp_seg_in *si)
+{
+	uint64_t rto_ticks;
+
+	if (si->len != 0 || (si->flags & (TH_SYN | TH_FIN | TH_RST)) || !(si->flags & TH_ACK))
+		return false;
+	if (si->seq != s->rcv_nxt || si->ack != s->snd_una ||
+	    (si->wnd << s->snd_ws) != s->snd_wnd)
+		return false;
+	rto_ticks = tcp_rto_ns(s) * TCP_TS_HZ / 1000000000ULL + 1;
+	return (uint64_t)(s->ts_recent - si->opts.ts_val) <= rto_ticks;
+}
+
+/*
  * A segment for a connection in a synchronized state or SYN_RECEIVED
  * (RFC 9293 3.10.7.4).
  */
@@ -599,11 +621,14 @@ tcp_conn_input(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in 
 	/* PAWS (RFC 7323 5.3) */
 	if ((s->tf & TF_TS_OK) && (si->opts.flags & TERN_TCP_OPT_F_TS) && !(si->flags & TH_RST) &&
 	    SEQ_LT(si->opts.ts_val, s->ts_recent) &&
-	    ctx->now_ns - s->ts_recent_ns < TCP_PAWS_IDLE_NS) {
+	    ctx->now_ns - s->ts_recent_ns < TCP_PAWS_IDLE_NS && !tcp_disordered_ack(s, si)) {
 		TERN_STAT_INC(ctx, tcp_paws_rejects);
 		TERN_STAT_INC(ctx, drop_tcp_paws);
-		s->tf |= TF_ACK_NOW;
-		tcp_mark_dirty(s);
+		if (si->len > 0 || (si->flags & (TH_SYN | TH_FIN))) {
+			/* answer data, not a stale pure ACK (no ACK ping-pong) */
+			s->tf |= TF_ACK_NOW;
+			tcp_mark_dirty(s);
+		}
 		goto drop;
 	}
 

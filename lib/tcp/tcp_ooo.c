@@ -242,9 +242,25 @@ tern_tcp_ooo_insert(struct tern_tcp_ooo *q, uint32_t rcv_nxt, uint32_t seq,
 		got = end - seq;
 	}
 
-	/* Blocks [lo, hi) touch or overlap [seq, end]. */
-	for (lo = 0; lo < q->nb && SEQ_LT(q->blk[lo].end, seq); lo++)
-		;
+	/*
+	 * Blocks [lo, hi) touch or overlap [seq, end]. The ends ascend (the
+	 * blocks are sorted and disjoint): lo by binary search.
+	 */
+	{
+		unsigned int n = q->nb;
+
+		lo = 0;
+		while (n > 0) {
+			unsigned int half = n / 2;
+
+			if (SEQ_LT(q->blk[lo + half].end, seq)) {
+				lo += half + 1;
+				n -= half + 1;
+			} else {
+				n = half;
+			}
+		}
+	}
 	for (hi = lo; hi < q->nb && SEQ_LEQ(q->blk[hi].start, end); hi++)
 		;
 

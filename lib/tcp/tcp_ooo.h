@@ -27,8 +27,13 @@
 
 struct rte_mbuf;
 
-/* Blocks one queue holds at most. */
-#define TERN_TCP_OOO_MAX_BLOCKS		32
+/*
+ * Blocks one queue holds at most: one per hole the sender must fill. At
+ * 10 % loss a window of a thousand segments has about a hundred holes;
+ * with fewer blocks the receiver reneges, and the sender resends what
+ * was already here. Below 255 (recent[] holds uint8_t indexes).
+ */
+#define TERN_TCP_OOO_MAX_BLOCKS		192
 
 /* An entry of tern_tcp_ooo.recent[] that names no block. */
 #define TERN_TCP_OOO_NONE		0xff

@@ -687,10 +687,16 @@ tcp_output_rtx(struct tern_tcp_stream *s, bool *blocked)
 	*blocked = false;
 	while ((seg = s->lost_head) != NULL) {
 		uint32_t pipe = tcp_pipe(s);
+		uint32_t room = s->cc.cwnd > pipe ? s->cc.cwnd - pipe : 0;
 
-		if (pipe >= s->cc.cwnd ||
-		    s->cc.cwnd - pipe < RTE_MIN(seg->len, (uint32_t)s->mss) ||
-		    tcp_xmit_seg(s, seg, true) != 0) {
+		if (room < RTE_MIN(seg->len, (uint32_t)s->mss)) {
+			*blocked = true;
+			break;
+		}
+		/* a TSO entry bigger than the room: resend whole MSS of it, the rest waits */
+		if (seg->len > room)
+			tcp_seg_split(s, seg, seg->seq + room - room % s->mss);
+		if (tcp_xmit_seg(s, seg, true) != 0) {
 			*blocked = true;
 			break;
 		}

@@ -218,8 +218,8 @@ chain_split(struct rte_mempool *mp, struct rte_mbuf *m, uint32_t d)
  * takes the marks, the transmission history and the list position.
  * @return the new (upper) segment, or NULL (nothing changed).
  */
-static struct tern_tcp_seg *
-seg_split(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, uint32_t at)
+struct tern_tcp_seg *
+tcp_seg_split(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, uint32_t at)
 {
 	uint32_t d = at - seg->seq;
 	uint32_t dlen = seg->len - !!(seg->flags & TERN_TCP_SEG_SYN) -
@@ -288,21 +288,30 @@ sent_after(uint64_t t1, uint32_t seq1, uint64_t t2, uint32_t seq2)
 /* A segment was delivered (ACKed or SACKed): RACK.xmit_ts / end_seq / rtt. */
 static void
 rack_delivered(struct tern_tcp_stream *s, const struct tern_tcp_seg *seg,
-	       const struct tcp_seg_in *si)
+	       const struct tcp_seg_in *si, bool sacked)
 {
 	uint64_t now = s->ctx->now_ns;
 	uint32_t rtt_us = (uint32_t)RTE_MIN((now - seg->xmit_ns) / 1000, (uint64_t)UINT32_MAX);
 
 	if (seg->flags & TERN_TCP_SEG_RETRANS) {
 		/*
-		 * RFC 8985 6.2 step 2: ambiguous unless the timestamp echo
-		 * shows it answers the last transmission, or it came back
-		 * faster than any round trip could (an answer to an older one).
+		 * RFC 8985 6.2 step 2: ambiguous if it came back faster than
+		 * any round trip could (an answer to an older transmission),
+		 * or, for a cumulative ACK, if the timestamp echo shows it
+		 * answers an older one. A SACK's echo is no evidence: the
+		 * receiver echoes the segment at its left edge (RFC 7323
+		 * 4.3), older than the out-of-order one SACKed; demanding it
+		 * would leave a tail loss probe's SACK unable to reveal the
+		 * losses below it (RFC 8985 7.4).
 		 */
-		if (!((s->tf & TF_TS_OK) && (si->opts.flags & TERN_TCP_OPT_F_TS) &&
-		      SEQ_GEQ(si->opts.ts_ecr, seg->tsval)))
+		if (!sacked && (s->tf & TF_TS_OK) && (si->opts.flags & TERN_TCP_OPT_F_TS) &&
+		    SEQ_LT(si->opts.ts_ecr, seg->tsval))
 			return;
-		if (s->min_rtt_us != 0 && rtt_us < s->min_rtt_us)
+		if (!sacked && !((s->tf & TF_TS_OK) && (si->opts.flags & TERN_TCP_OPT_F_TS)))
+			return;		/* Karn: nothing tells the transmissions apart */
+		/* (less a timer tick: a timer's send is stamped up to a tick late) */
+		if (s->min_rtt_us != 0 &&
+		    (uint64_t)rtt_us * 1000 + s->ctx->wheel.tick_ns < (uint64_t)s->min_rtt_us * 1000)
 			return;
 	}
 	if (s->min_rtt_us == 0 || rtt_us < s->min_rtt_us)
@@ -379,17 +388,17 @@ sack_range(struct tern_tcp_stream *s, uint32_t l, uint32_t r, const struct tcp_s
 		}
 		if (SEQ_LT(seg->seq, l)) {
 			/* the block starts inside: SACK the upper part only */
-			seg = seg_split(s, seg, l);
+			seg = tcp_seg_split(s, seg, l);
 			continue;
 		}
-		if (SEQ_GT(tern_tcp_seg_end(seg), r) && seg_split(s, seg, r) == NULL)
+		if (SEQ_GT(tern_tcp_seg_end(seg), r) && tcp_seg_split(s, seg, r) == NULL)
 			break;	/* cannot split: leave it unSACKed */
 		next = tern_tcp_rtxq_next(seg);
 		/* reordering: delivered below what was SACKed already, never resent */
 		if (s->sacked_out > 0 && SEQ_LT(tern_tcp_seg_end(seg), s->high_sacked) &&
 		    !(seg->flags & TERN_TCP_SEG_RETRANS))
 			s->rack_reord = 1;
-		rack_delivered(s, seg, si);
+		rack_delivered(s, seg, si, true);
 		tcp_sack_forget(s, seg);
 		seg->flags |= TERN_TCP_SEG_SACKED;
 		s->sacked_out += seg->len;
@@ -612,6 +621,15 @@ tcp_tlp_fire(struct tern_tcp_stream *s)
 		tcp_output(s);
 		s->cc.cwnd = RTE_MAX(cwnd, s->cc.cwnd - s->mss);
 	} else if ((seg = tern_tcp_rtxq_last(&s->rtxq)) != NULL) {
+		uint32_t dlen = seg->len - !!(seg->flags & TERN_TCP_SEG_FIN);
+
+		/* the probe is the last segment's worth, not a whole TSO entry */
+		if (dlen > s->mss) {
+			struct tern_tcp_seg *n = tcp_seg_split(s, seg, seg->seq + dlen - s->mss);
+
+			if (n != NULL)
+				seg = n;
+		}
 		if (tcp_xmit_seg(s, seg, true) == 0) {
 			seg->flags |= TERN_TCP_SEG_TLP;
 			s->tf |= TF_TLP_RTX;
@@ -706,7 +724,7 @@ ack_remove(struct tern_tcp_stream *s, const struct tcp_seg_in *si, int64_t *rtt_
 	       SEQ_LEQ(tern_tcp_seg_end(seg), ack)) {
 		if (!(seg->flags & TERN_TCP_SEG_SACKED)) {
 			delivered += seg->len;
-			rack_delivered(s, seg, si);
+			rack_delivered(s, seg, si, false);
 			if (seg->nb_tx == 1)
 				xmit_ns = seg->xmit_ns;
 		}
@@ -720,7 +738,7 @@ ack_remove(struct tern_tcp_stream *s, const struct tcp_seg_in *si, int64_t *rtt_
 	if (seg != NULL && SEQ_LT(seg->seq, ack)) {
 		uint32_t d = ack - seg->seq;
 
-		rack_delivered(s, seg, si);
+		rack_delivered(s, seg, si, false);
 		seg_trim_counts(s, seg, d);
 		delivered += d;
 		if (seg->flags & TERN_TCP_SEG_SYN) {

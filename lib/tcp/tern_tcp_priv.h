@@ -425,6 +425,9 @@ void tcp_sack_sent(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx
 void tcp_sack_forget(struct tern_tcp_stream *s, struct tern_tcp_seg *seg);
 /* Bytes in the network by RFC 6675's estimate. */
 uint32_t tcp_pipe(const struct tern_tcp_stream *s);
+/* Split @seg so a new entry starts at @at inside it. @return the new (upper) one or NULL. */
+struct tern_tcp_seg *tcp_seg_split(struct tern_tcp_stream *s, struct tern_tcp_seg *seg,
+				   uint32_t at);
 /* Arm TCP_T_RTX: the RACK reordering timer if @reo_left, else a probe or the RTO. */
 void tcp_rtx_schedule(struct tern_tcp_stream *s, uint64_t reo_left, bool restart);
 void tcp_sack_rto(struct tern_tcp_stream *s, bool first);

@@ -823,6 +823,53 @@ test_paws_rejects_old_timestamp(void **state)
 	finish(f, l, a, b);
 }
 
+/*
+ * RFC 7323 5.3 and reordering: a pure duplicate ACK overtaken by a newer
+ * segment (its TSval a little older than TS.Recent) is not a PAWS victim;
+ * one far older is dropped, and neither is answered (no ACK for an ACK).
+ */
+static void
+test_paws_lets_disordered_pure_ack_through(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_stream *l, *a, *b;
+	const struct seg_rec *ra;
+	struct b_view v;
+	struct seg_out o;
+	unsigned int n0;
+
+	pair_synced(f, &l, &a, &b);
+	v = b_view(f);
+	ra = cap_last(&f->cap, HARNESS_A);
+	assert_non_null(ra);
+	o = (struct seg_out){
+		.from = HARNESS_A, .family = 4, .sport = v.aport, .dport = TCP_PORT_B,
+		.seq = v.rcv_nxt, .ack = v.snd_nxt, .flags = TH_ACK, .wnd = ra->wnd,
+		.ts = true, .tsval = v.ts_recent - 1, .tsecr = v.tsval,
+	};
+	n0 = f->cap.n;
+	seg_inject(h, &o);
+	harness_run(h, 10 * MS);
+	assert_int_equal(STAT(h, HARNESS_B, drop_tcp_paws), 0);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_paws_rejects), 0);
+	/* far older than one RTO: an old duplicate, dropped */
+	o.tsval = v.ts_recent - 100000;
+	seg_inject(h, &o);
+	harness_run(h, 10 * MS);
+	assert_int_equal(STAT(h, HARNESS_B, drop_tcp_paws), 1);
+	/* a window update with an old timestamp is not exempt either */
+	o.tsval = v.ts_recent - 1;
+	o.wnd = ra->wnd - 1;
+	seg_inject(h, &o);
+	harness_run(h, 10 * MS);
+	assert_int_equal(STAT(h, HARNESS_B, drop_tcp_paws), 2);
+	/* B answered none of the three */
+	assert_int_equal(f->cap.n, n0);
+	still_works(h, a, b, 100000);
+	finish(f, l, a, b);
+}
+
 /* RFC 5961 4.2: a SYN in the window of an established connection gets a challenge ACK. */
 static void
 test_challenge_ack_for_syn_in_window(void **state)
@@ -1254,6 +1301,7 @@ main(void)
 		T(test_time_wait_reuse_by_syn_with_newer_timestamp),
 		T(test_time_wait_reuse_by_syn_with_higher_seq_no_ts),
 		T(test_paws_rejects_old_timestamp),
+		T(test_paws_lets_disordered_pure_ack_through),
 		T(test_challenge_ack_for_syn_in_window),
 		T(test_challenge_ack_for_ack_of_unsent_data),
 		T(test_challenge_ack_rate_limit),

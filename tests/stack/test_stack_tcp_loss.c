@@ -173,6 +173,7 @@ wire_retransmissions(const struct ltap *t)
 struct fixture {
 	struct harness *h;
 	struct ltap *tap;
+	bool tso;			/* keep TSO on (make_pair adds only NO_GRO) */
 };
 
 static int
@@ -225,7 +226,7 @@ make_pair(struct fixture *f, const struct tern_tcp_config *cfg, uint64_t delay,
 
 	if (cfg != NULL)
 		c = *cfg;
-	c.flags |= LOSS_CFG_FLAGS;
+	c.flags |= f->tso ? (LOSS_CFG_FLAGS & ~TERN_TCP_CFG_NO_TSO) : LOSS_CFG_FLAGS;
 	f->h = harness_create_tcp(NULL, NULL, &c);
 	assert_non_null(f->h);
 	harness_set_wire_delay(f->h, delay);
@@ -688,6 +689,83 @@ test_rfc8985_7_tail_loss_probe_repairs_without_rto(void **state)
 }
 
 /*
+ * RFC 8985 7.3 with TSO: a flight of ten segments is one send entry (cut
+ * into MSS-sized packets by tern's software TSO) and all ten are lost. The
+ * probe is the last segment only, not the whole entry again; the SACK it
+ * draws lets RACK find the nine below lost, and they follow in recovery,
+ * without a timeout.
+ */
+static void
+test_rfc8985_7_3_probe_of_a_tso_entry_is_one_segment(void **state)
+{
+	struct fixture *f = *state;
+	struct tern_tcp_config cfg = { .rto_min_ns = SEC };
+	struct tern_tcp_stream *l, *a, *b;
+	const struct seg_rec *tx[4], *probe;
+	struct ltap *t = f->tap;
+	unsigned int k;
+
+	f->tso = true;
+	make_pair(f, &cfg, DELAY, NULL, NULL, &l, &a, &b);
+	tap_start(f, a, true);
+	for (k = 0; k < 10; k++)
+		t->drop[k] = 1;
+	write_segs(a, 10, 16);
+	harness_run(f->h, 3 * SEC);
+	assert_true(STAT(f->h, HARNESS_A, tcp_tso_sw_bytes) > 0);
+	assert_int_equal(read_check(b, 0, 16), 10 * t->mss);
+	assert_int_equal(STAT(f->h, HARNESS_A, tcp_tlp_probes), 1);
+	assert_int_equal(STAT(f->h, HARNESS_A, tcp_rto_fired), 0);
+	assert_int_equal(tx_of(t, 9, tx, 4), 2);
+	probe = tx[1];
+	/* nothing else went with the probe: the next retransmission is a round trip later */
+	for (k = 0; k < 9; k++) {
+		assert_int_equal(tx_of(t, (int)k, tx, 4), 2);
+		assert_true(tx[1]->t >= probe->t + RTT);
+	}
+	assert_int_equal(wire_retransmissions(t), 10);
+	finish(f, l, a, b, DELAY);
+}
+
+/*
+ * RFC 5681 3.1 after a timeout with TSO: ten segments in one send entry,
+ * all lost, no SACK (so no probe): the RTO leaves a window of one segment,
+ * and only one MSS of the entry goes again; the rest follows in slow start
+ * (two, then four...), each round a round trip apart, not all ten at once.
+ */
+static void
+test_rfc5681_3_1_rto_resends_one_mss_of_a_tso_entry(void **state)
+{
+	struct fixture *f = *state;
+	struct tern_tcp_config cfg = { .flags = TERN_TCP_CFG_NO_SACK };
+	struct tern_tcp_stream *l, *a, *b;
+	const struct seg_rec *tx[4];
+	struct ltap *t = f->tap;
+	uint64_t t0;
+	unsigned int k;
+
+	f->tso = true;
+	make_pair(f, &cfg, DELAY, NULL, NULL, &l, &a, &b);
+	tap_start(f, a, true);
+	for (k = 0; k < 10; k++)
+		t->drop[k] = 1;
+	write_segs(a, 10, 17);
+	harness_run(f->h, 10 * SEC);
+	assert_true(STAT(f->h, HARNESS_A, tcp_tso_sw_bytes) > 0);
+	assert_int_equal(read_check(b, 0, 17), 10 * t->mss);
+	assert_int_equal(STAT(f->h, HARNESS_A, tcp_rto_fired), 1);
+	assert_int_equal(tx_of(t, 0, tx, 4), 2);
+	t0 = tx[1]->t;
+	/* segments 1 and 2 go on the ACK of 0 (cwnd 2), a round trip later */
+	for (k = 1; k < 10; k++) {
+		assert_int_equal(tx_of(t, (int)k, tx, 4), 2);
+		assert_true(tx[1]->t >= t0 + RTT);
+	}
+	assert_int_equal(wire_retransmissions(t), 10);
+	finish(f, l, a, b, DELAY);
+}
+
+/*
  * RFC 2883 (D-SACK) and RFC 3708: segment 3 of a flight is held back on the
  * wire until after its retransmission went out (three later segments were
  * SACKed, so RACK marked it lost), and reaches B before the retransmission.
@@ -1062,6 +1140,8 @@ main(void)
 		T(test_rfc6675_multiple_losses_one_window_one_recovery),
 		T(test_rfc8985_6_2_lost_retransmission_detected_by_rack),
 		T(test_rfc8985_7_tail_loss_probe_repairs_without_rto),
+		T(test_rfc8985_7_3_probe_of_a_tso_entry_is_one_segment),
+		T(test_rfc5681_3_1_rto_resends_one_mss_of_a_tso_entry),
 		T(test_rfc2883_rfc3708_spurious_retransmit_undone_by_dsack),
 		T(test_ack_loss_rfc5681_cumulative_acks_need_no_retransmission),
 		T(test_rfc6582_newreno_partial_ack_resends_next_hole),

@@ -26,8 +26,8 @@
 
 #define FUZZ_SEED	0x2f6e2b1du
 #define FUZZ_ROUNDS	20000
-#define FUZZ_WIN	6000u	/* window: bytes above rcv_nxt a segment may reach */
-#define FUZZ_RING	8192u	/* model bitmap, a power of two >= FUZZ_WIN */
+#define FUZZ_WIN	30000u	/* window: bytes above rcv_nxt a segment may reach */
+#define FUZZ_RING	32768u	/* model bitmap, a power of two >= FUZZ_WIN */
 
 static uint8_t buf[BUF_MAX];
 
@@ -538,24 +538,25 @@ test_block_limit_drops_highest_or_new(void **state)
 	uint32_t k;
 
 	(void)state;
+	enum { M = TERN_TCP_OOO_MAX_BLOCKS, TOP = 100 + 200 * (M - 1) };	/* the highest block */
 	tern_tcp_ooo_init(&q);
 	for (k = 0; k < TERN_TCP_OOO_MAX_BLOCKS; k++)
 		assert_int_equal(ins(&q, 0, 100 + 200 * k, 100, 0, &d), 100);
 	assert_int_equal(q.nb, TERN_TCP_OOO_MAX_BLOCKS);
-	assert_block(&q, 31, 6300, 6400);
+	assert_block(&q, M - 1, TOP, TOP + 100);
 	avail = tern_test_pool_avail();
 
-	/* the 33rd, above all: dropped, nothing changes */
-	assert_int_equal(ins(&q, 0, 6500, 100, 0, &d), -ENOSPC);
+	/* one more, above all: dropped, nothing changes */
+	assert_int_equal(ins(&q, 0, TOP + 200, 100, 0, &d), -ENOSPC);
 	assert_no_dsack(&d);
 	assert_int_equal(tern_test_pool_avail(), avail);
 	assert_int_equal(q.nb, TERN_TCP_OOO_MAX_BLOCKS);
-	assert_block(&q, 31, 6300, 6400);
-	assert_int_equal(tern_tcp_ooo_bytes(&q), 3200);
+	assert_block(&q, M - 1, TOP, TOP + 100);
+	assert_int_equal(tern_tcp_ooo_bytes(&q), 100 * M);
 	assert_int_equal(tern_tcp_ooo_sack(&q, s, 1), 1);
-	assert_range(&s[0], 6300, 6400);
+	assert_range(&s[0], TOP, TOP + 100);
 
-	/* the 33rd, in the first gap: the highest block goes */
+	/* one more, in the first gap: the highest block goes */
 	assert_int_equal(ins(&q, 0, 210, 50, 0, &d), 50);
 	assert_no_dsack(&d);
 	assert_int_equal(tern_test_pool_avail(), avail);	/* one in, one out */
@@ -563,27 +564,27 @@ test_block_limit_drops_highest_or_new(void **state)
 	assert_block(&q, 0, 100, 200);
 	assert_block(&q, 1, 210, 260);
 	assert_block(&q, 2, 300, 400);
-	assert_block(&q, 31, 6100, 6200);
-	assert_int_equal(tern_tcp_ooo_bytes(&q), 3200 - 100 + 50);
+	assert_block(&q, M - 1, TOP - 200, TOP - 100);
+	assert_int_equal(tern_tcp_ooo_bytes(&q), 100 * M - 100 + 50);
 	assert_int_equal(tern_tcp_ooo_sack(&q, s, 4), 4);
 	assert_range(&s[0], 210, 260);
-	assert_range(&s[1], 6100, 6200);	/* the evicted one is not reported */
-	assert_range(&s[2], 5900, 6000);
-	assert_range(&s[3], 5700, 5800);
+	assert_range(&s[1], TOP - 200, TOP - 100);	/* the evicted one is not reported */
+	assert_range(&s[2], TOP - 400, TOP - 300);
+	assert_range(&s[3], TOP - 600, TOP - 500);
 
 	/* just below the (new) highest block: that one goes, the new one is last */
-	assert_int_equal(ins(&q, 0, 6050, 20, 0, &d), 20);
+	assert_int_equal(ins(&q, 0, TOP - 250, 20, 0, &d), 20);
 	assert_int_equal(q.nb, TERN_TCP_OOO_MAX_BLOCKS);
-	assert_block(&q, 30, 5900, 6000);
-	assert_block(&q, 31, 6050, 6070);
+	assert_block(&q, M - 2, TOP - 400, TOP - 300);
+	assert_block(&q, M - 1, TOP - 250, TOP - 230);
 	assert_int_equal(tern_test_pool_avail(), avail);
 
 	/* joining a block needs no room: taken even when full */
-	assert_int_equal(ins(&q, 0, 6070, 30, 0, &d), 30);
+	assert_int_equal(ins(&q, 0, TOP - 230, 30, 0, &d), 30);
 	assert_int_equal(q.nb, TERN_TCP_OOO_MAX_BLOCKS);
-	assert_block(&q, 31, 6050, 6100);
+	assert_block(&q, M - 1, TOP - 250, TOP - 200);
 	assert_int_equal(tern_test_pool_avail(), avail - 1);
-	assert_int_equal(tern_tcp_ooo_bytes(&q), 3200 - 200 + 50 + 50);
+	assert_int_equal(tern_tcp_ooo_bytes(&q), 100 * M - 200 + 50 + 50);
 	tern_tcp_ooo_purge(&q);
 	tern_test_assert_pool_back();
 }
