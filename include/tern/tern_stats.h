@@ -180,6 +180,7 @@ extern "C" {
 	X(tcp_dsack_rcvd,	"D-SACK blocks received (RFC 2883)")	\
 	X(tcp_dsack_sent,	"D-SACK blocks sent (RFC 2883)")		\
 	X(tcp_undo,		"congestion responses undone (spurious)")	\
+	X(tcp_idle_restarts,	"windows cut to the restart window after idle")	\
 	X(tcp_spurious_rtx,	"spurious retransmissions found by timestamps (RFC 3522)") \
 	X(tcp_tlp_probes,	"tail loss probes sent (RFC 8985 7)")	\
 	X(tcp_tlp_recoveries,	"losses repaired by a tail loss probe")	\

@@ -82,6 +82,13 @@ TERN_API const char *tern_tcp_state_name(enum tern_tcp_state st);
 #define TERN_TCP_CFG_NO_TSO	(1u << 5)
 /** Do not coalesce received segments (GRO) before TCP input. */
 #define TERN_TCP_CFG_NO_GRO	(1u << 6)
+/**
+ * Keep the congestion window over idle periods. By default a connection
+ * that sends again after more than one RTO without sending starts from
+ * the restart window, min(initial window, cwnd) (RFC 5681 4.1), so that it
+ * does not burst a stale window into a network it no longer measures.
+ */
+#define TERN_TCP_CFG_NO_IDLE_RESTART (1u << 7)
 
 /**
  * TCP settings of a context (tern_ctx_param.tcp). Zeroed fields take the

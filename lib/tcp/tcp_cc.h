@@ -83,6 +83,13 @@ struct tcp_cc_ops {
 	 * the state saved before it (cwnd, ssthresh and the algorithm's own).
 	 */
 	void (*undo)(struct tcp_cc_conn *c, uint64_t now_ns);
+	/*
+	 * Optional (NULL: nothing more). The connection sends again after more
+	 * than one RTO without sending; the engine has already lowered cwnd
+	 * to the restart window, min(IW, cwnd) (RFC 5681 4.1). The algorithm
+	 * forgets what the idle time made stale (CUBIC: its epoch).
+	 */
+	void (*on_idle_restart)(struct tcp_cc_conn *c, uint64_t now_ns);
 };
 
 extern const struct tcp_cc_ops tcp_cc_newreno;

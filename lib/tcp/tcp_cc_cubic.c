@@ -452,6 +452,20 @@ cu_undo(struct tcp_cc_conn *c, uint64_t now_ns)
 	}
 }
 
+/*
+ * Idle longer than an RTO: the window was cut to the restart window. The
+ * time spent idle is not time on the curve: the next ACK starts a new epoch
+ * from the cwnd it finds (W_max and the HyStart++ state stay).
+ */
+static void
+cu_on_idle_restart(struct tcp_cc_conn *c, uint64_t now_ns)
+{
+	struct cubic *cu = cu_of(c);
+
+	(void)now_ns;
+	cu->flags &= ~CU_F_EPOCH;
+}
+
 const struct tcp_cc_ops tcp_cc_cubic = {
 	.name = "cubic",
 	.init = cu_init,
@@ -460,4 +474,5 @@ const struct tcp_cc_ops tcp_cc_cubic = {
 	.on_recovery_end = cu_on_recovery_end,
 	.on_rto = cu_on_rto,
 	.undo = cu_undo,
+	.on_idle_restart = cu_on_idle_restart,
 };

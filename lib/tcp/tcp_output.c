@@ -705,6 +705,20 @@ tcp_output_rtx(struct tern_tcp_stream *s, bool *blocked)
 	return n;
 }
 
+/* Back to the restart window after an idle period (RFC 5681 4.1). */
+static void
+tcp_idle_restart(struct tern_tcp_stream *s)
+{
+	uint32_t rw = tcp_cc_iw(s->cc.mss);
+
+	if (s->cc.cwnd <= rw)
+		return;
+	s->cc.cwnd = rw;
+	if (s->cc_ops->on_idle_restart != NULL)
+		s->cc_ops->on_idle_restart(&s->cc, s->ctx->now_ns);
+	TERN_STAT_INC(s->ctx, tcp_idle_restarts);
+}
+
 /*
  * Send what the windows allow: retransmissions after a timeout, then new
  * data, then the FIN; an ACK if one is owed and nothing else carried it.
@@ -730,6 +744,15 @@ tcp_output(struct tern_tcp_stream *s)
 	default:
 		break;
 	}
+	/*
+	 * RFC 5681 4.1: data to send after more than one RTO without sending
+	 * (nothing in flight; the last delivered transmission was the last
+	 * one): start from the restart window.
+	 */
+	if (s->sndq_bytes > 0 && s->snd_nxt == s->snd_una && s->rack_xmit_ns != 0 &&
+	    s->ctx->now_ns - s->rack_xmit_ns > tcp_rto_ns(s) &&
+	    !(s->tc->cfg.flags & TERN_TCP_CFG_NO_IDLE_RESTART))
+		tcp_idle_restart(s);
 	if (s->lost_head != NULL) {
 		bool blocked;
 

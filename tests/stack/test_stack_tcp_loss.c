@@ -155,6 +155,17 @@ tx_of(const struct ltap *t, int k, const struct seg_rec **out, unsigned int max)
 	return n;
 }
 
+/* Data segments A put on the wire (recorded by the tap). */
+static unsigned int
+t_data_segs(const struct tcp_cap *c)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < c->n; i++)
+		n += c->rec[i].from == HARNESS_A && c->rec[i].len > 0;
+	return n;
+}
+
 /* Data segments A sent more than once, counted per transmission after the first. */
 static unsigned int
 wire_retransmissions(const struct ltap *t)
@@ -766,6 +777,62 @@ test_rfc5681_3_1_rto_resends_one_mss_of_a_tso_entry(void **state)
 }
 
 /*
+ * RFC 5681 4.1: after 1 MB the window is far above the initial one; the
+ * connection then stays silent for 2 s (more than the RTO) and sends
+ * again: it starts from the restart window, min(IW, cwnd), and the burst
+ * on the wire is that window, not the stale one. With
+ * TERN_TCP_CFG_NO_IDLE_RESTART the window is kept.
+ */
+static void
+idle_restart(struct fixture *f, bool keep)
+{
+	struct tern_tcp_config cfg = { .flags = keep ? TERN_TCP_CFG_NO_IDLE_RESTART : 0 };
+	struct tern_tcp_stream *l, *a, *b;
+	struct tern_tcp_info ia;
+	uint32_t before, iw;
+
+	make_pair(f, &cfg, DELAY, NULL, NULL, &l, &a, &b);
+	assert_int_equal(xfer(f->h, a, b, 1 << 20, 18, 10 * SEC), 1 << 20);
+	harness_run(f->h, RTT);
+	tern_tcp_info(a, &ia);
+	before = ia.cwnd;
+	iw = 10 * ia.mss;
+	assert_true(before > 4 * iw);
+	harness_run(f->h, 2 * SEC);
+	assert_true(2 * SEC > (uint64_t)ia.rto_us * 1000);
+	tap_start(f, a, true);
+	write_segs(a, 100, 19);
+	tern_tcp_info(a, &ia);
+	printf("cwnd %u before 2 s idle, %u after it (IW %u)%s\n", before, ia.cwnd, iw,
+	       keep ? ", NO_IDLE_RESTART" : "");
+	if (keep) {
+		assert_true(ia.cwnd >= before);
+		assert_int_equal(STAT(f->h, HARNESS_A, tcp_idle_restarts), 0);
+	} else {
+		assert_int_equal(ia.cwnd, iw);
+		assert_int_equal(STAT(f->h, HARNESS_A, tcp_idle_restarts), 1);
+		/* the first burst is the restart window: ten segments */
+		harness_run(f->h, DELAY + MS);
+		assert_int_equal(t_data_segs(&f->tap->c), 10);
+	}
+	harness_run(f->h, 2 * SEC);
+	assert_int_equal(read_check(b, 0, 19), 100 * f->tap->mss);
+	finish(f, l, a, b, DELAY);
+}
+
+static void
+test_rfc5681_4_1_restart_window_after_idle(void **state)
+{
+	idle_restart(*state, false);
+}
+
+static void
+test_idle_restart_off_keeps_the_window(void **state)
+{
+	idle_restart(*state, true);
+}
+
+/*
  * RFC 2883 (D-SACK) and RFC 3708: segment 3 of a flight is held back on the
  * wire until after its retransmission went out (three later segments were
  * SACKed, so RACK marked it lost), and reaches B before the retransmission.
@@ -1142,6 +1209,8 @@ main(void)
 		T(test_rfc8985_7_tail_loss_probe_repairs_without_rto),
 		T(test_rfc8985_7_3_probe_of_a_tso_entry_is_one_segment),
 		T(test_rfc5681_3_1_rto_resends_one_mss_of_a_tso_entry),
+		T(test_rfc5681_4_1_restart_window_after_idle),
+		T(test_idle_restart_off_keeps_the_window),
 		T(test_rfc2883_rfc3708_spurious_retransmit_undone_by_dsack),
 		T(test_ack_loss_rfc5681_cumulative_acks_need_no_retransmission),
 		T(test_rfc6582_newreno_partial_ack_resends_next_hole),
