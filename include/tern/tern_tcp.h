@@ -243,7 +243,11 @@ TERN_API uint64_t tern_tcp_udata(const struct tern_tcp_stream *s);
  * it (posted at accept for data or a FIN that came first) take it too.
  */
 TERN_API void tern_tcp_set_udata(struct tern_tcp_stream *s, uint64_t udata);
-/** The pending error (negative errno, 0 if none), cleared by the call (SO_ERROR). */
+/**
+ * The pending error (negative errno, 0 if none), cleared by the call
+ * (SO_ERROR). Once it is taken, reads return 0 (the end) and writes -EPIPE,
+ * as a BSD socket does after SO_ERROR reported a reset.
+ */
 TERN_API int tern_tcp_error(struct tern_tcp_stream *s);
 /** Set or clear TERN_TCP_F_NODELAY. */
 TERN_API void tern_tcp_set_nodelay(struct tern_tcp_stream *s, bool on);

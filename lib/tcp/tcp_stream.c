@@ -300,7 +300,7 @@ recv_empty_errno(struct tern_tcp_stream *s)
 		return EINVAL;
 	if (s->err != 0)
 		return -s->err;
-	if (s->tf & (TF_FIN_RCVD | TF_RD_SHUT))
+	if (s->tf & (TF_FIN_RCVD | TF_RD_SHUT | TF_ERR_TAKEN))
 		return 0;
 	if (s->state == TERN_TCP_CLOSED)
 		return ENOTCONN;
@@ -393,7 +393,7 @@ send_check(const struct tern_tcp_stream *s)
 		return EINVAL;
 	if (s->err != 0)
 		return -s->err;
-	if (s->tf & TF_FIN_QUEUED)
+	if (s->tf & (TF_FIN_QUEUED | TF_ERR_TAKEN))
 		return EPIPE;
 	switch (s->state) {
 	case TERN_TCP_SYN_SENT:
@@ -686,7 +686,10 @@ tern_tcp_error(struct tern_tcp_stream *s)
 {
 	int e = s->err;
 
-	s->err = 0;
+	if (e != 0) {
+		s->err = 0;
+		s->tf |= TF_ERR_TAKEN;	/* then as POSIX: reads see EOF, writes EPIPE */
+	}
 	return e;
 }
 
@@ -695,9 +698,13 @@ tern_tcp_set_nodelay(struct tern_tcp_stream *s, bool on)
 {
 	if (on) {
 		s->tf |= TF_NODELAY;
-		send_kick(s);
+		if (s->tf & TF_LISTENER)
+			s->param_flags |= TERN_TCP_F_NODELAY;	/* accepted streams inherit it */
+		else
+			send_kick(s);
 	} else {
 		s->tf &= ~TF_NODELAY;
+		s->param_flags &= ~TERN_TCP_F_NODELAY;
 	}
 }
 
@@ -712,6 +719,7 @@ tern_tcp_set_keepalive(struct tern_tcp_stream *s, bool on, uint64_t idle_ns, uin
 	s->keepcnt = cnt ? cnt : cfg->keepcnt;
 	if (!on) {
 		s->tf &= ~TF_KEEPALIVE;
+		s->param_flags &= ~TERN_TCP_F_KEEPALIVE;
 		return;
 	}
 	s->tf |= TF_KEEPALIVE;

@@ -148,6 +148,7 @@ enum tcp_timer_id {
 #define TF_LOSS		(1u << 26)	/* recovering from a timeout (RFC 6675 5.1) */
 #define TF_DSACK	(1u << 27)	/* dsack[] goes first in the next SACK option */
 #define TF_TLP_RTX	(1u << 28)	/* the tail loss probe was a retransmission */
+#define TF_ERR_TAKEN	(1u << 29)	/* the error was reported and cleared (SO_ERROR) */
 
 static inline uint32_t
 tcp_min(uint32_t a, uint32_t b)

@@ -307,6 +307,11 @@ test_rst_in_window_exact_seq_econnreset(void **state)
 	assert_int_equal(eb.last_err, -ECONNRESET);
 	assert_int_equal(tern_tcp_state(b), TERN_TCP_CLOSED);
 	assert_int_equal(tern_tcp_read(b, (uint8_t[8]){ 0 }, 8), -ECONNRESET);
+	/* SO_ERROR takes the error once; then reads see the end, writes EPIPE (POSIX) */
+	assert_int_equal(tern_tcp_error(b), -ECONNRESET);
+	assert_int_equal(tern_tcp_error(b), 0);
+	assert_int_equal(tern_tcp_read(b, (uint8_t[8]){ 0 }, 8), 0);
+	assert_int_equal(tern_tcp_write(b, "x", 1), -EPIPE);
 	assert_int_equal(STAT(h, HARNESS_B, tcp_in_rsts), 1);
 	assert_int_equal(STAT(h, HARNESS_B, tcp_estab_resets), 1);
 	assert_int_equal(STAT(h, HARNESS_B, tcp_challenge_acks), 0);
@@ -870,6 +875,45 @@ test_paws_lets_disordered_pure_ack_through(void **state)
 	finish(f, l, a, b);
 }
 
+/*
+ * tern_tcp_set_nodelay() on a listener after it listens: the streams it
+ * accepts inherit it (two small writes go out at once, without Nagle's
+ * wait for an ACK); cleared again, the next accepted stream does not.
+ */
+static void
+test_nodelay_set_on_listener_is_inherited(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_stream *l, *a, *b, *a2, *b2;
+
+	l = tcp_listen_b(h, 4, NULL);
+	tern_tcp_set_nodelay(l, true);
+	a = tcp_connect_a(h, 4, NULL);
+	b = tcp_accept_b(h, l, SEC);
+	assert_non_null(b);
+	harness_run(h, 10 * MS);
+	cap_start(h, &f->cap);
+	assert_int_equal(tern_tcp_write(b, "a", 1), 1);
+	assert_int_equal(tern_tcp_write(b, "b", 1), 1);
+	harness_run(h, 0);	/* no time passes: A's delayed ACK does not come */
+	assert_int_equal(cap_count(&f->cap, HARNESS_B, TH_ACK, true), 2);
+	/* off again: the next one waits for the ACK of its first small write */
+	tern_tcp_set_nodelay(l, false);
+	a2 = tcp_connect_a(h, 4, NULL);
+	b2 = tcp_accept_b(h, l, SEC);
+	assert_non_null(b2);
+	harness_run(h, 10 * MS);
+	cap_clear(&f->cap);
+	assert_int_equal(tern_tcp_write(b2, "a", 1), 1);
+	assert_int_equal(tern_tcp_write(b2, "b", 1), 1);
+	harness_run(h, 0);
+	assert_int_equal(cap_count(&f->cap, HARNESS_B, TH_ACK, true), 1);
+	tern_tcp_abort(a2);
+	tern_tcp_abort(b2);
+	finish(f, l, a, b);
+}
+
 /* RFC 5961 4.2: a SYN in the window of an established connection gets a challenge ACK. */
 static void
 test_challenge_ack_for_syn_in_window(void **state)
@@ -1302,6 +1346,7 @@ main(void)
 		T(test_time_wait_reuse_by_syn_with_higher_seq_no_ts),
 		T(test_paws_rejects_old_timestamp),
 		T(test_paws_lets_disordered_pure_ack_through),
+		T(test_nodelay_set_on_listener_is_inherited),
 		T(test_challenge_ack_for_syn_in_window),
 		T(test_challenge_ack_for_ack_of_unsent_data),
 		T(test_challenge_ack_rate_limit),
