@@ -12,8 +12,11 @@
 #     over the ring pair, each against the kernel (loopback, epoll) in the
 #     same run: tcp-crr (connect, 64 B request, 64 B response, close),
 #     tcp-rr (64 B request/response on 100 connections), tcp-stream (bulk,
-#     one connection), tcp-conns (1,000,000 idle connections: memory per
-#     connection; a few GB of RAM); then tcp-crr and tcp-rr on one lcore.
+#     one connection; every run once with TSO and GRO off and once on,
+#     --offload both: a RESULT line for each, offload=off and offload=on, and
+#     an OFFLOAD line with the on/off throughput ratio), tcp-conns (1,000,000
+#     idle connections: memory per connection; a few GB of RAM); then tcp-crr
+#     and tcp-rr on one lcore.
 # Close other work first: the machine has 2 vCPUs and these poll both.
 set -u
 BUILD=${1:-build}
@@ -46,7 +49,11 @@ echo
 tcp_logs=""
 for w in tcp-crr tcp-rr tcp-stream; do
 	echo "== 5. $w, client and server on two lcores (ring pair), kernel baseline in the same run"
-	"$BENCH" --workload $w --runs 3 --seconds 1 | tee /tmp/tern-bench-$w.log || rc=1
+	args=""
+	# TSO and GRO off, then on, in every run (fresh contexts for each)
+	[ $w = tcp-stream ] && args="--offload both"
+	# shellcheck disable=SC2086
+	"$BENCH" --workload $w --runs 3 --seconds 1 $args | tee /tmp/tern-bench-$w.log || rc=1
 	tcp_logs="$tcp_logs /tmp/tern-bench-$w.log"
 	echo
 done
@@ -67,6 +74,8 @@ grep -h '^RESULT' /tmp/tern-bench-2.log /tmp/tern-bench-5.log /tmp/tern-bench-3.
 	/tmp/tern-bench-4.log
 # shellcheck disable=SC2086
 grep -h '^RESULT' $tcp_logs
+# tcp-stream: the on/off ratio of the two RESULT lines with offload=
+grep -h '^OFFLOAD' /tmp/tern-bench-tcp-stream.log
 # the main result last, machine-readable
 grep -h '^RESULT' /tmp/tern-bench-1.log
 exit $rc

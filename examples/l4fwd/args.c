@@ -86,6 +86,15 @@ l4fwd_usage(FILE *f, const char *prog)
 "                        (default 0: only the final counters at exit)\n"
 "  --duration SEC        exit after SEC seconds (default 0: run until a signal)\n"
 "  --no-offload          use no device offload (software checksums)\n"
+"  --tso                 TCP: let the device cut each send of up to 64000 bytes\n"
+"                        into MSS-sized segments (TSO), if it has TSO,\n"
+"                        multi-segment tx and TCP checksum offload; tern enables\n"
+"                        the device's TSO only when asked. Without it, or on a\n"
+"                        device without TSO, tern cuts the sends itself (software\n"
+"                        TSO). Counters tcp_tso_segs, tcp_tso_sw_bytes. Not with\n"
+"                        --no-offload\n"
+"  --sha256              TCP rx and tx: a SHA-256 of the bytes each connection\n"
+"                        received (rx) or sent (tx), printed when it ends (below)\n"
 "  --impair SPEC         impair the port's traffic in both directions, like netem\n"
 "                        but seeded: SPEC is key=value pairs separated by commas,\n"
 "                        loss, dup, reorder, corrupt in percent, delay in ms,\n"
@@ -100,7 +109,10 @@ l4fwd_usage(FILE *f, const char *prog)
 "\"" L4FWD_NAME ": final rx_dgrams=N tx_dgrams=N rx_bytes=N tx_bytes=N\" (payload\n"
 "bytes, summed over workers), one such line per family, the application's\n"
 "own drops if any, then every non-zero tern counter summed over contexts\n"
-"under \"" L4FWD_NAME ": counters (final):\".\n"
+"under \"" L4FWD_NAME ": counters (final):\". With --sha256, each connection\n"
+"prints as it ends \"" L4FWD_NAME ": conn ipv4|ipv6 rx|tx bytes=N secs=S\n"
+"mbit_s=R end=done|error|open sha256=HEX\" (secs: since it was established;\n"
+"open: still open at exit).\n"
 "\n"
 "Exit status: 0 on success, 1 on a run-time failure, 2 on bad options.\n"
 "\n"
@@ -271,6 +283,14 @@ check_opts(const struct l4fwd_opts *o, bool have_lport, bool have_rport)
 			"(a fixed local port is one 4-tuple for all)\n", p);
 		return -1;
 	}
+	if (o->tso && (!o->tcp || o->no_offload)) {
+		fprintf(stderr, "%s: --tso is for --proto tcp, without --no-offload\n", p);
+		return -1;
+	}
+	if (o->sha256 && (!o->tcp || (o->mode != L4FWD_RX && o->mode != L4FWD_TX))) {
+		fprintf(stderr, "%s: --sha256 is for --proto tcp --mode rx or tx\n", p);
+		return -1;
+	}
 	if (o->mode != L4FWD_TX && o->rate != 0) {
 		fprintf(stderr, "%s: --rate is for --mode tx\n", p);
 		return -1;
@@ -284,7 +304,7 @@ l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o)
 	enum { O_PROTO = 256, O_MODE, O_ADDR, O_ADDR6, O_LPORT, O_RADDR, O_RPORT, O_RADDR6,
 	       O_SIZE, O_COUNT, O_RATE, O_BURST, O_LCORES, O_PORT, O_GW, O_GW6, O_STATS,
 	       O_DURATION, O_NOOFF, O_NEIGH, O_IMPAIR, O_API, O_CONNS, O_SWDISP,
-	       O_LAST = O_SWDISP };
+	       O_TSO, O_SHA256, O_LAST = O_SHA256 };
 	static const struct option lo[] = {
 		{ "proto", required_argument, NULL, O_PROTO },
 		{ "mode", required_argument, NULL, O_MODE },
@@ -310,6 +330,8 @@ l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o)
 		{ "api", required_argument, NULL, O_API },
 		{ "conns", required_argument, NULL, O_CONNS },
 		{ "steer", required_argument, NULL, O_SWDISP },
+		{ "tso", no_argument, NULL, O_TSO },
+		{ "sha256", no_argument, NULL, O_SHA256 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -321,7 +343,7 @@ l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o)
 		"a port id", "A.B.C.D", "an IPv6 address", "seconds", "seconds", "",
 		"IP,MAC (a unicast MAC)",
 		"loss=PCT,dup=PCT,reorder=PCT,corrupt=PCT,delay=MS,seed=N",
-		"sock or burst", "a count, 1 or more", "auto, rss or sw",
+		"sock or burst", "a count, 1 or more", "auto, rss or sw", "", "",
 	};
 	bool have_lport = false, have_rport = false, have_conns = false;
 	uint64_t v;
@@ -474,6 +496,12 @@ l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o)
 			o->rss_assume = strcmp(optarg, "rss") == 0;
 			if (!o->sw_dispatch && !o->rss_assume && strcmp(optarg, "auto") != 0)
 				goto bad;
+			break;
+		case O_TSO:
+			o->tso = true;
+			break;
+		case O_SHA256:
+			o->sha256 = true;
 			break;
 		case 'h':
 			l4fwd_usage(stdout, L4FWD_NAME);

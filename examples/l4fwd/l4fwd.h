@@ -80,6 +80,15 @@ struct l4fwd_opts {
 	bool sw_dispatch;		/* --steer sw */
 	bool rss_assume;		/* --steer rss */
 	uint32_t conns;			/* TCP tx: connections per worker and family */
+	bool tso;			/* --tso: allow the device's TSO */
+	bool sha256;			/* --sha256: digest of each TCP rx/tx connection */
+};
+
+/* A running SHA-256 (sha256.c). */
+struct l4fwd_sha256 {
+	uint32_t h[8];
+	uint64_t len;			/* bytes so far */
+	uint8_t buf[64];		/* the incomplete block */
 };
 
 /* What the application itself counts, per family. */
@@ -221,6 +230,19 @@ int l4fwd_sock_setup(struct l4fwd_worker *w);
 void l4fwd_sock_step(struct l4fwd_worker *w);
 bool l4fwd_sock_tx_finished(const struct l4fwd_worker *w);
 void l4fwd_sock_teardown(struct l4fwd_worker *w);
+
+/* sha256.c */
+void l4fwd_sha256_init(struct l4fwd_sha256 *s);
+void l4fwd_sha256_update(struct l4fwd_sha256 *s, const void *data, size_t n);
+/* The digest of what was hashed so far, as 64 hex digits and a NUL. */
+void l4fwd_sha256_hex(const struct l4fwd_sha256 *s, char out[65]);
+/*
+ * --sha256: print "conn ipv4|ipv6 rx|tx bytes=N secs=S mbit_s=R end=END
+ * sha256=HEX" for a connection of family @f that ends now; @t0: TSC at its
+ * establishment (0: unknown).
+ */
+void l4fwd_conn_report(int f, bool rx, uint64_t bytes, uint64_t t0, const char *end,
+		       const struct l4fwd_sha256 *s);
 
 /* stats.c */
 void l4fwd_stats_sum(const struct l4fwd_app *app, struct l4fwd_stats *sum);

@@ -102,6 +102,9 @@ setup_net(struct l4fwd_app *app)
 	dp.no_offload = o->no_offload;
 	dp.sw_dispatch = o->sw_dispatch;
 	dp.rss_assume = o->rss_assume;
+	/* TSO is enabled only when asked for by name; LRO and UFO stay off */
+	if (o->tso)
+		dp.allow_caps = UINT32_MAX & ~(uint32_t)(TERN_CAP_RX_LRO | TERN_CAP_TX_UFO);
 	app->dev = tern_dev_create(o->port, &dp);
 	if (app->dev == NULL) {
 		fprintf(stderr, "%s: port %u with %u queue(s): %s\n", p, o->port, o->lcores,
@@ -168,6 +171,8 @@ setup_net(struct l4fwd_app *app)
 	printf("%s: port %u mac %s mtu %u queues %u offloads: %s\n", p, o->port, mac,
 	       tern_dev_mtu(app->dev), tern_dev_nb_queues(app->dev),
 	       tern_dev_caps_str(tern_dev_caps(app->dev), caps, sizeof(caps)));
+	printf("%s: port %u device offers: %s\n", p, o->port,
+	       tern_dev_caps_str(tern_dev_caps_avail(app->dev), caps, sizeof(caps)));
 	printf("%s: steering: %s\n", p, tern_dev_steering_str(app->dev, caps, sizeof(caps)));
 	return 0;
 }

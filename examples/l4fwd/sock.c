@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 
 #include <rte_byteorder.h>
+#include <rte_cycles.h>
 
 #include <tern/tern_sock.h>
 
@@ -41,6 +42,8 @@ struct l4fwd_sconn {
 	bool dead;
 	uint32_t plen, poff;		/* echo: bytes in buf not yet sent back */
 	uint64_t tx_off, rx_off;
+	uint64_t t0;			/* rx, tx: TSC at establishment (tx: 0 before) */
+	struct l4fwd_sha256 sha;	/* --sha256: of what rx got or tx sent */
 	uint8_t buf[SOCK_BUF];
 };
 
@@ -53,6 +56,9 @@ sconn_new(struct l4fwd_worker *w, int fd, int f)
 		return NULL;
 	c->fd = fd;
 	c->f = f;
+	if (w->o->mode != L4FWD_TX)
+		c->t0 = rte_rdtsc();	/* accepted: established */
+	l4fwd_sha256_init(&c->sha);
 	c->next = w->sconns;
 	w->sconns = c;
 	return c;
@@ -91,12 +97,23 @@ sock_addr(const struct l4fwd_opts *o, int f, bool remote, struct sockaddr_storag
 	return sizeof(*a6);
 }
 
+/* --sha256: the digest line of an rx or tx connection that ends (@end says how). */
+static void
+sconn_report(const struct l4fwd_worker *w, const struct l4fwd_sconn *c, const char *end)
+{
+	bool rx = w->o->mode == L4FWD_RX;
+
+	if (w->o->sha256 && !c->listener)
+		l4fwd_conn_report(c->f, rx, rx ? c->rx_off : c->tx_off, c->t0, end, &c->sha);
+}
+
 /* Close @c (gracefully: tern_close() sends our FIN after what is queued). */
 static void
 sconn_end(struct l4fwd_worker *w, struct l4fwd_sconn *c, bool error)
 {
 	if (c->dead)
 		return;
+	sconn_report(w, c, error ? "error" : "done");
 	if (error) {
 		/* SO_LINGER 0: a reset, as tern_tcp_abort() in the burst mode */
 		struct linger l = { .l_onoff = 1, .l_linger = 0 };
@@ -277,6 +294,8 @@ serve(struct l4fwd_worker *w, struct l4fwd_sconn *c, bool sink)
 
 			if (memcmp(c->buf, pat + at, (size_t)k) != 0)
 				w->st.t.bad_segs++;
+			if (w->o->sha256)
+				l4fwd_sha256_update(&c->sha, c->buf, (size_t)k);
 			c->rx_off += (uint64_t)k;
 		} else {
 			c->plen = (uint32_t)k;
@@ -309,6 +328,7 @@ source(struct l4fwd_worker *w, struct l4fwd_sconn *c, uint32_t events)
 		if (!(events & EPOLLOUT))
 			return;
 		c->connecting = false;
+		c->t0 = rte_rdtsc();
 	}
 	while (!c->shut && (o->count == 0 || c->tx_off < w->quota)) {
 		uint32_t at = (uint32_t)(c->tx_off % L4FWD_TCP_PERIOD);
@@ -319,6 +339,8 @@ source(struct l4fwd_worker *w, struct l4fwd_sconn *c, uint32_t events)
 		k = tern_send(c->fd, pat + at, (size_t)want, 0);
 		if (k <= 0)
 			break;
+		if (o->sha256)
+			l4fwd_sha256_update(&c->sha, pat + at, (size_t)k);
 		c->tx_off += (uint64_t)k;
 		cnt->tx_bytes += (uint64_t)k;
 		cnt->tx_dgrams++;
@@ -412,8 +434,11 @@ l4fwd_sock_teardown(struct l4fwd_worker *w)
 		return;
 	while ((c = w->sconns) != NULL) {
 		w->sconns = c->next;
-		if (!c->dead)
+		if (!c->dead) {
+			if (w->o->mode == L4FWD_RX || w->o->mode == L4FWD_TX)
+				sconn_report(w, c, "open");
 			tern_close(c->fd);
+		}
 		free(c);
 	}
 	if (w->ep >= 0)

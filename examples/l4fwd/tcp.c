@@ -27,6 +27,7 @@
 #include <sys/socket.h>
 
 #include <rte_byteorder.h>
+#include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
@@ -65,6 +66,8 @@ struct l4fwd_conn {
 	struct rte_mbuf *pend[L4FWD_MAX_BURST];
 	uint64_t tx_off;		/* tx: bytes written */
 	uint64_t rx_off;		/* rx: bytes checked against the pattern */
+	uint64_t t0;			/* rx, tx: TSC at establishment (tx: 0 before) */
+	struct l4fwd_sha256 sha;	/* --sha256: of what rx got or tx wrote */
 };
 
 static struct l4fwd_conn *
@@ -76,6 +79,9 @@ conn_new(struct l4fwd_worker *w, struct tern_tcp_stream *s, int f)
 		return NULL;
 	c->s = s;
 	c->f = f;
+	if (w->o->mode != L4FWD_TX)
+		c->t0 = rte_rdtsc();	/* accepted: established */
+	l4fwd_sha256_init(&c->sha);
 	c->next = w->conns;
 	w->conns = c;
 	tern_tcp_set_udata(s, (uint64_t)(uintptr_t)c);
@@ -167,12 +173,23 @@ l4fwd_tcp_setup(struct l4fwd_worker *w)
 	return 0;
 }
 
+/* --sha256: the digest line of an rx or tx connection that ends (@end says how). */
+static void
+conn_report(const struct l4fwd_worker *w, const struct l4fwd_conn *c, const char *end)
+{
+	bool rx = w->o->mode == L4FWD_RX;
+
+	if (w->o->sha256)
+		l4fwd_conn_report(c->f, rx, rx ? c->rx_off : c->tx_off, c->t0, end, &c->sha);
+}
+
 /* Close @c's stream (gracefully unless @abort) and mark it for freeing. */
 static void
 conn_end(struct l4fwd_worker *w, struct l4fwd_conn *c, bool abort)
 {
 	if (c->dead)
 		return;
+	conn_report(w, c, abort ? "error" : "done");
 	rte_pktmbuf_free_bulk(c->pend, c->npend);
 	c->npend = 0;
 	if (abort)
@@ -246,6 +263,10 @@ relay(struct l4fwd_worker *w, struct l4fwd_conn *src, struct tern_tcp_stream *ds
 					   RTE_MIN((uint32_t)m->data_len,
 						   2 * L4FWD_TCP_PERIOD - at)) != 0)
 					w->st.t.bad_segs++;
+				if (w->o->sha256)
+					l4fwd_sha256_update(&src->sha,
+							    rte_pktmbuf_mtod(m, const void *),
+							    m->data_len);
 				src->rx_off += m->data_len;
 			}
 		}
@@ -322,6 +343,8 @@ pump_tx(struct l4fwd_worker *w, struct l4fwd_conn *c)
 	}
 	if (st == TERN_TCP_SYN_SENT)
 		return;
+	if (c->t0 == 0)
+		c->t0 = rte_rdtsc();
 	while (!c->shut && (o->count == 0 || c->tx_off < w->quota)) {
 		uint32_t at = (uint32_t)(c->tx_off % L4FWD_TCP_PERIOD);
 		uint64_t want = L4FWD_TCP_PERIOD;
@@ -332,6 +355,8 @@ pump_tx(struct l4fwd_worker *w, struct l4fwd_conn *c)
 		k = tern_tcp_write(c->s, tcp_pattern + at, (size_t)want);
 		if (k <= 0)
 			break;
+		if (o->sha256)
+			l4fwd_sha256_update(&c->sha, tcp_pattern + at, (size_t)k);
 		c->tx_off += (uint64_t)k;
 		cnt->tx_bytes += (uint64_t)k;
 		cnt->tx_dgrams++;
@@ -467,6 +492,8 @@ l4fwd_tcp_teardown(struct l4fwd_worker *w)
 	while ((c = w->conns) != NULL) {
 		w->conns = c->next;
 		if (!c->dead) {
+			if (w->o->mode == L4FWD_RX || w->o->mode == L4FWD_TX)
+				conn_report(w, c, "open");
 			rte_pktmbuf_free_bulk(c->pend, c->npend);
 			tern_tcp_abort(c->s);
 		}

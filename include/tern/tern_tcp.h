@@ -77,7 +77,8 @@ TERN_API const char *tern_tcp_state_name(enum tern_tcp_state st);
  * Send MSS-sized segments only: no TSO, neither the device's nor the
  * software one (by default a send of up to tso_max bytes is one entry of
  * the retransmit queue, cut into MSS-sized packets by the device when the
- * port has TERN_CAP_TX_TSO and TERN_CAP_TX_MULTISEG, else by tern).
+ * port has TERN_CAP_TX_TSO, TERN_CAP_TX_MULTISEG and TERN_CAP_TX_TCP_CKSUM,
+ * and for IPv4 TERN_CAP_TX_IP4_CKSUM, else by tern).
  */
 #define TERN_TCP_CFG_NO_TSO	(1u << 5)
 /** Do not coalesce received segments (GRO) before TCP input. */

@@ -52,6 +52,13 @@ struct tern_dev {
 	uint16_t port_id;		/* UINT16_MAX: virtual */
 	uint16_t nb_queues;
 	uint16_t mtu;
+	/*
+	 * TSO: the largest frame, Ethernet header included, the device lets a
+	 * TSO piece be (0: no limit beyond the MTU it applies itself). DPDK
+	 * 22.11's net_tap compares segment + L2 + L3 + L4 headers with the
+	 * MTU and refuses the packet otherwise, so there it is the MTU.
+	 */
+	uint16_t tso_frame_max;
 	bool started;
 	struct rte_ether_addr mac;
 	uint32_t caps_avail;

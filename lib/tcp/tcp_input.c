@@ -874,9 +874,10 @@ drop:
 /* Process the held segments: one bulk lookup, then each in order. */
 /*
  * GRO: fold segment @b into @a, the one before it in the burst, of the same
- * connection. Only plain data in order: @a carries ACK alone, @b ACK and
- * maybe PSH (which ends the run), both data, the same ACK, window and option
- * bytes (so the same timestamps), @b starting where @a ends. The merged
+ * connection, the run starting at RCV.NXT (tcp_flush_input checks it). Only
+ * plain data in order: @a carries ACK alone, @b ACK and maybe PSH (which
+ * ends the run), both data, the same ACK, window and option bytes (so the
+ * same timestamps), @b starting where @a ends. The merged
  * segment goes to TCP input as one, counting for @a->segs + @b->segs
  * (delayed ACKs and byte counting see them all).
  * @return true if merged (@b->m is then NULL).
@@ -910,20 +911,41 @@ tcp_gro_merge(struct tern_tcp_ctx *tc, struct tcp_in_pkt *a, struct tcp_in_pkt *
 	return true;
 }
 
+/* @a and @b are the same connection's key (all 40 bytes, as tcp_key_make writes them). */
+static inline bool
+tcp_key_same(const struct tern_tcp_key *a, const struct tern_tcp_key *b)
+{
+	uint64_t x[5], y[5];
+
+	RTE_BUILD_BUG_ON(sizeof(*a) != sizeof(x));
+	memcpy(x, a, sizeof(x));
+	memcpy(y, b, sizeof(y));
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) |
+		(x[4] ^ y[4])) == 0;
+}
+
 void
 tcp_flush_input(struct tern_tcp_ctx *tc)
 {
 	const void *keys[TCP_IN_BATCH];
 	void *data[TCP_IN_BATCH];
-	uint64_t hits = 0, gen;
-	uint16_t n = tc->nb_in, i;
+	uint8_t ki[TCP_IN_BATCH];	/* segment i's key is keys[ki[i]] */
+	uint64_t hits = 0, gen, same = 0;	/* same: bit i, key i is key i - 1 */
+	uint16_t n = tc->nb_in, i, nk = 0;
 
+	RTE_BUILD_BUG_ON(TCP_IN_BATCH > 64);
 	if (n == 0)
 		return;
 	tc->nb_in = 0;
-	for (i = 0; i < n; i++)
-		keys[i] = &tc->in_key[i];
-	rte_hash_lookup_bulk_data(tc->hash, keys, n, &hits, data);
+	/* one lookup for each run of segments of one connection */
+	for (i = 0; i < n; i++) {
+		if (i > 0 && tcp_key_same(&tc->in_key[i], &tc->in_key[i - 1]))
+			same |= 1ULL << i;
+		else
+			keys[nk++] = &tc->in_key[i];
+		ki[i] = (uint8_t)(nk - 1);
+	}
+	rte_hash_lookup_bulk_data(tc->hash, keys, nk, &hits, data);
 	gen = tc->hash_gen;
 	for (i = 0; i < n; i++) {
 		void *rec = NULL;
@@ -932,18 +954,26 @@ tcp_flush_input(struct tern_tcp_ctx *tc)
 		if (tc->hash_gen != gen) {
 			/* an earlier segment changed the table: look again */
 			rec = tcp_hash_lookup(tc, &tc->in_key[i], &tag);
-		} else if (hits & (1ULL << i)) {
-			tag = (uintptr_t)data[i] & TCP_REC_MASK;
-			rec = (void *)((uintptr_t)data[i] & ~(uintptr_t)TCP_REC_MASK);
+		} else if (hits & (1ULL << ki[i])) {
+			tag = (uintptr_t)data[ki[i]] & TCP_REC_MASK;
+			rec = (void *)((uintptr_t)data[ki[i]] & ~(uintptr_t)TCP_REC_MASK);
 		}
 		if (tc->in[i].m == NULL)
 			continue;	/* coalesced into an earlier one */
-		if (tag == TCP_REC_TCB && rec != NULL && !(tc->cfg.flags & TERN_TCP_CFG_NO_GRO)) {
+		/*
+		 * GRO only for a run that starts at RCV.NXT (the segments before
+		 * it in the burst are done: it is exact). Past a hole each
+		 * segment must reach TCP alone, to be answered by a duplicate
+		 * ACK of its own (RFC 5681 4.2) that the sender counts.
+		 */
+		if (tag == TCP_REC_TCB && rec != NULL && !(tc->cfg.flags & TERN_TCP_CFG_NO_GRO) &&
+		    rte_be_to_cpu_32(rte_pktmbuf_mtod(tc->in[i].m,
+						      const struct rte_tcp_hdr *)->sent_seq) ==
+		    ((const struct tern_tcp_stream *)rec)->rcv_nxt) {
 			uint16_t j;
 
-			for (j = i + 1; j < n; j++)
-				if (memcmp(&tc->in_key[i], &tc->in_key[j], sizeof(tc->in_key[i])) != 0 ||
-				    !tcp_gro_merge(tc, &tc->in[i], &tc->in[j]))
+			for (j = i + 1; j < n && (same & (1ULL << j)); j++)
+				if (!tcp_gro_merge(tc, &tc->in[i], &tc->in[j]))
 					break;
 		}
 		tcp_segment(tc, tc->in[i].m, &tc->in[i].ip, tc->in[i].segs, rec, tag);

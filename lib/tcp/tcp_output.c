@@ -6,6 +6,7 @@
 
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <rte_prefetch.h>
 #include <rte_tcp.h>
 
 #include "tern_tcp_priv.h"
@@ -173,7 +174,7 @@ tcp_cksum(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_tcp_key *k
  */
 static void
 tcp_cksum_tso(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_tcp_key *k,
-	      uint16_t mss)
+	      uint16_t mss, uint16_t frame_max)
 {
 	struct rte_tcp_hdr *th = rte_pktmbuf_mtod(m, struct rte_tcp_hdr *);
 	uint32_t phdr;
@@ -189,6 +190,13 @@ tcp_cksum_tso(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_tcp_ke
 					(const struct tern_ip6 *)k->raddr, IPPROTO_TCP, 0);
 	}
 	m->l4_len = (th->data_off >> 4) * 4;
+	if (frame_max != 0) {
+		/* a device that counts the headers in: pieces smaller than the MSS */
+		uint32_t hdrs = RTE_ETHER_HDR_LEN + (k->family == 4 ? 20u : 40u) + m->l4_len;
+
+		if (frame_max > hdrs && frame_max - hdrs < mss)
+			mss = (uint16_t)(frame_max - hdrs);
+	}
 	m->tso_segsz = mss;
 	m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_TCP_CKSUM;
 	th->cksum = tern_cksum_fold(phdr);
@@ -231,6 +239,14 @@ tcp_put_hdr(struct rte_mbuf *m, const struct tern_tcp_key *k, uint32_t seq, uint
 	return th;
 }
 
+/* Room for every header in front of fresh mbuf @m's data (headers are prepended). */
+static inline void
+tcp_hdr_mbuf_room(struct rte_mbuf *m)
+{
+	m->data_off = RTE_MIN((uint16_t)(TCP_HDR_ROOM + 60 + RTE_PKTMBUF_HEADROOM),
+			      m->buf_len);
+}
+
 /* An empty mbuf with room for every header in front. */
 static struct rte_mbuf *
 tcp_hdr_mbuf(struct tern_ctx *ctx)
@@ -239,9 +255,7 @@ tcp_hdr_mbuf(struct tern_ctx *ctx)
 
 	if (m == NULL)
 		return NULL;
-	/* headers are prepended: leave the whole buffer as headroom */
-	m->data_off = RTE_MIN((uint16_t)(TCP_HDR_ROOM + 60 + RTE_PKTMBUF_HEADROOM),
-			      m->buf_len);
+	tcp_hdr_mbuf_room(m);
 	return m;
 }
 
@@ -404,17 +418,68 @@ tcp_sack_fit(struct tern_tcp_stream *s, struct tern_tcp_opts *o, uint32_t dlen)
 }
 
 /*
+ * Software TSO takes its header mbufs from the pool TCP_TSO_BATCH at a time
+ * and prefetches, TCP_TSO_AHEAD pieces before it copies one, the lines the
+ * piece is copied into (for writing) and from (for reading). Both are cold
+ * when the mbufs cross cores (on a ring pair the receiving core frees them),
+ * and a copy that waits for each line in turn costs more than the rest of
+ * the piece.
+ */
+#define TCP_TSO_BATCH	16
+#define TCP_TSO_AHEAD	2
+
+/* Prefetch for writing what a piece of @len data bytes fills in header mbuf @m. */
+static inline void
+tcp_tso_prefetch(struct rte_mbuf *m, uint32_t len)
+{
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *) - (TCP_HDR_ROOM + 60);
+	uint32_t l;
+
+	for (l = 0; l < len + TCP_HDR_ROOM + 60; l += RTE_CACHE_LINE_SIZE)
+		rte_prefetch0_write(p + l);
+}
+
+/* Prefetch @len bytes of queued data at cursor (*@pf, *@pf_off) for reading; move the cursor on. */
+static inline void
+tcp_tso_prefetch_src(const struct rte_mbuf **pf, uint32_t *pf_off, uint32_t len)
+{
+	while (*pf != NULL && len > 0) {
+		const struct rte_mbuf *d = *pf;
+		uint32_t k = RTE_MIN(len, (uint32_t)d->data_len - *pf_off);
+		uintptr_t a = (uintptr_t)rte_pktmbuf_mtod_offset(d, const uint8_t *, *pf_off);
+
+		for (a = RTE_ALIGN_FLOOR(a, RTE_CACHE_LINE_SIZE);
+		     a < (uintptr_t)rte_pktmbuf_mtod_offset(d, const uint8_t *, *pf_off + k);
+		     a += RTE_CACHE_LINE_SIZE)
+			rte_prefetch0((const void *)a);
+		len -= k;
+		*pf_off += k;
+		if (*pf_off >= d->data_len) {
+			*pf = d->next;
+			*pf_off = 0;
+			if (*pf != NULL)
+				rte_prefetch0(*pf);
+		}
+	}
+}
+
+/*
  * Transmit entry @seg of more than one MSS: as one TSO send when the port
  * cuts it (TERN_CAP_TX_TSO with TERN_CAP_TX_MULTISEG: the header mbuf
  * chained to clones of the data), else cut here into MSS-sized packets
  * with the same headers the device would write (software TSO). Either way
- * the wire sees the same segments.
+ * the wire sees the same segments. Over IPv4 the device must also do the
+ * header checksum: it rewrites each piece's total length, and DPDK's TSO
+ * contract (RTE_MBUF_F_TX_TCP_SEG) asks for RTE_MBUF_F_TX_IP_CKSUM, which
+ * the IP layer sets only on a port with TERN_CAP_TX_IP4_CKSUM.
  */
 static int
 tcp_xmit_tso(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint32_t dlen)
 {
 	struct tern_ctx *ctx = s->ctx;
 	uint32_t caps = ctx->net->ifaces[s->ifindex].dev->caps;
+	uint32_t need = TERN_CAP_TX_TSO | TERN_CAP_TX_MULTISEG | TERN_CAP_TX_TCP_CKSUM |
+		(s->family == 4 ? TERN_CAP_TX_IP4_CKSUM : 0);
 	bool tail = tern_tcp_rtxq_next(seg) == NULL && s->sndq_bytes == 0;
 	uint8_t last_flags = (tail ? TH_PSH : 0) | ((seg->flags & TERN_TCP_SEG_FIN) ? TH_FIN : 0);
 	struct tern_tcp_opts o, o_next;
@@ -427,8 +492,7 @@ tcp_xmit_tso(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint
 	tcp_fill_opts(s, &o);
 	tcp_sack_fit(s, &o, s->mss);
 	wnd = tcp_wnd_to_send(s);
-	if ((caps & (TERN_CAP_TX_TSO | TERN_CAP_TX_MULTISEG | TERN_CAP_TX_TCP_CKSUM)) ==
-	    (TERN_CAP_TX_TSO | TERN_CAP_TX_MULTISEG | TERN_CAP_TX_TCP_CKSUM)) {
+	if ((caps & need) == need) {
 		struct rte_mbuf *c;
 
 		m = tcp_hdr_mbuf(ctx);
@@ -440,22 +504,57 @@ tcp_xmit_tso(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint
 			return -ENOBUFS;
 		}
 		tcp_put_hdr(m, &s->key, seg->seq, s->rcv_nxt, TH_ACK | last_flags, wnd, &o, false);
-		tcp_cksum_tso(ctx, m, &s->key, s->mss);
+		tcp_cksum_tso(ctx, m, &s->key, s->mss,
+			      ctx->net->ifaces[s->ifindex].dev->tso_frame_max);
 		tcp_ip_output(ctx, m, &s->key, s->ifindex, s->nh);
 	} else {
+		struct rte_mbuf *hm[TCP_TSO_BATCH], *src = seg->m;
+		const struct rte_mbuf *pf = seg->m;
+		uint32_t soff = 0, nb_hm = 0, k = 0, i, pf_off = 0, pf_done;
+
 		o_next = o;
 		o_next.nb_sack = 0;
 		o_next.flags &= ~TERN_TCP_OPT_F_SACK;
+		/* the source of the first pieces now, then of one piece TCP_TSO_AHEAD on each time */
+		pf_done = RTE_MIN(dlen, (uint32_t)TCP_TSO_AHEAD * s->mss);
+		tcp_tso_prefetch_src(&pf, &pf_off, pf_done);
 		for (off = 0; off < dlen; off += n) {
 			n = RTE_MIN((uint32_t)s->mss, dlen - off);
-			m = tcp_hdr_mbuf(ctx);
+			if (pf_done < dlen) {
+				i = RTE_MIN((uint32_t)s->mss, dlen - pf_done);
+				tcp_tso_prefetch_src(&pf, &pf_off, i);
+				pf_done += i;
+			}
+			if (k == nb_hm) {
+				/* the next batch of header mbufs; its first pieces prefetched now */
+				nb_hm = RTE_MIN((uint32_t)TCP_TSO_BATCH,
+						(dlen - off + s->mss - 1) / s->mss);
+				if (rte_pktmbuf_alloc_bulk(ctx->mp, hm, nb_hm) != 0)
+					nb_hm = 0;
+				for (i = 0; i < nb_hm; i++) {
+					tcp_hdr_mbuf_room(hm[i]);
+					if (i < TCP_TSO_AHEAD)
+						tcp_tso_prefetch(hm[i], s->mss);
+				}
+				k = 0;
+			}
+			if (k < nb_hm) {
+				if (k + TCP_TSO_AHEAD < nb_hm)
+					tcp_tso_prefetch(hm[k + TCP_TSO_AHEAD], s->mss);
+				m = hm[k++];
+			} else {
+				m = tcp_hdr_mbuf(ctx);	/* the pool is short: one at a time */
+			}
 			if (m == NULL) {
 				TERN_STAT_INC(ctx, drop_nomem);
 				if (off == 0)
 					return -ENOBUFS;
 				break;	/* the rest is lost: recovery resends it */
 			}
-			tcp_copy_chain((uint8_t *)rte_pktmbuf_append(m, (uint16_t)n), seg->m, off, n);
+			/* from a cursor in the chain, not walked from its head for each piece */
+			tcp_copy_chain((uint8_t *)rte_pktmbuf_append(m, (uint16_t)n), src, soff, n);
+			for (soff += n; src != NULL && soff >= src->data_len; src = src->next)
+				soff -= src->data_len;
 			tcp_put_hdr(m, &s->key, seg->seq + off, s->rcv_nxt,
 				    TH_ACK | (off + n == dlen ? last_flags : 0), wnd,
 				    off == 0 ? &o : &o_next, false);

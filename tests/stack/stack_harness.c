@@ -16,6 +16,8 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <rte_tcp.h>
+#include <rte_udp.h>
 
 #include "stack_harness.h"
 
@@ -41,6 +43,10 @@ struct side {
 	uint64_t *dl_due;
 	unsigned int dl_head, dl_n, dl_cap;
 	unsigned int pool_size;
+	/* the device's offloads, done by the wire (harness_set_dev_caps()) */
+	uint32_t caps;
+	uint16_t mtu;
+	struct harness_wire_stats ws;
 };
 
 struct harness {
@@ -59,6 +65,13 @@ static const struct rte_ether_addr side_mac[HARNESS_NB_SIDES] = {
 static unsigned int nb_created;	/* makes pool names unique */
 static unsigned int pool_size = HARNESS_POOL_SIZE;	/* of the next harness */
 static unsigned int eal_mb = 1024;
+static uint32_t dev_caps[HARNESS_NB_SIDES];	/* of the next harness */
+
+void
+harness_set_dev_caps(enum harness_side s, uint32_t caps)
+{
+	dev_caps[s] = caps;
+}
 
 void
 harness_set_pool_size(unsigned int n)
@@ -227,6 +240,247 @@ wire_put(struct side *s, struct rte_mbuf *m)
 	s->wire[s->wire_n++] = m;
 }
 
+/* One frame onto @s's wire (or its delay line), delivered later. */
+static void
+side_out(struct side *s, struct rte_mbuf *m)
+{
+	uint32_t l3 = m->pkt_len > RTE_ETHER_HDR_LEN ? m->pkt_len - RTE_ETHER_HDR_LEN : 0;
+
+	s->frames_sent++;
+	s->ws.frames++;
+	if (l3 > s->ws.max_l3)
+		s->ws.max_l3 = l3;
+	if (s->caps != 0 && l3 > s->mtu) {
+		print_error("harness: side %c put a %u-byte packet on a wire of MTU %u\n",
+			    s->id == HARNESS_A ? 'A' : 'B', l3, s->mtu);
+		s->ws.errors++;
+	}
+	if (s->h->wire_delay_ns == 0)
+		wire_put(s, m);
+	else if (dl_push(s, m, s->h->now_ns + s->h->wire_delay_ns) != 0)
+		rte_pktmbuf_free(m);
+}
+
+/* A breach of the offload contract by what side @s sent: printed, counted, @m dropped. */
+static void
+nic_breach(struct side *s, struct rte_mbuf *m, const char *what)
+{
+	print_error("harness: side %c's device (offloads %#x) was sent a packet it cannot "
+		    "send: %s (ol_flags %#" PRIx64 ", l2 %u l3 %u l4 %u tso_segsz %u, "
+		    "%u bytes in %u segments)\n", s->id == HARNESS_A ? 'A' : 'B', s->caps, what,
+		    m->ol_flags, m->l2_len, m->l3_len, m->l4_len, m->tso_segsz, m->pkt_len,
+		    m->nb_segs);
+	s->ws.errors++;
+	rte_pktmbuf_free(m);
+}
+
+#define NIC_BREACH(s, m, what)			\
+	do {					\
+		nic_breach((s), (m), (what));	\
+		return;				\
+	} while (0)
+
+/* The one's complement sum @raw (folded, host-order words) plus @add, folded. */
+static uint16_t
+sum_fold(uint32_t raw, uint32_t add)
+{
+	uint32_t sum = raw + add;
+
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/*
+ * Where the IP header of @m starts and how long its L4 part is, from the
+ * offload fields the sender filled, checked against the headers.
+ * @return NULL (with *@why) if they do not describe @m.
+ */
+static uint8_t *
+nic_l3(struct rte_mbuf *m, bool *v4, uint32_t *l4_bytes, uint8_t *proto, const char **why)
+{
+	uint64_t f = m->ol_flags;
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+	uint32_t l2 = m->l2_len, l3 = m->l3_len;
+
+	*why = "l2_len/l3_len do not match the headers";
+	if (l2 != RTE_ETHER_HDR_LEN || m->data_len < l2 + l3 + sizeof(struct rte_udp_hdr))
+		return NULL;
+	*v4 = (f & RTE_MBUF_F_TX_IPV4) != 0;
+	if (*v4 == ((f & RTE_MBUF_F_TX_IPV6) != 0)) {
+		*why = "not exactly one of RTE_MBUF_F_TX_IPV4 and _IPV6";
+		return NULL;
+	}
+	if (*v4) {
+		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(p + l2);
+		uint32_t tot = rte_be_to_cpu_16(ip->total_length);
+
+		if (ip->version_ihl >> 4 != 4 || (ip->version_ihl & 0xf) * 4u != l3 ||
+		    tot < l3 || l2 + tot != m->pkt_len)
+			return NULL;
+		*l4_bytes = tot - l3;
+		*proto = ip->next_proto_id;
+	} else {
+		const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)(p + l2);
+
+		if (rte_be_to_cpu_32(ip->vtc_flow) >> 28 != 6 || l3 != sizeof(*ip) ||
+		    l2 + l3 + rte_be_to_cpu_16(ip->payload_len) != m->pkt_len)
+			return NULL;
+		*l4_bytes = rte_be_to_cpu_16(ip->payload_len);
+		*proto = ip->proto;
+	}
+	return p + l2;
+}
+
+/* A TSO send: cut into pieces of tso_segsz payload bytes, each onto the wire. */
+static void
+nic_tso(struct side *s, struct rte_mbuf *m)
+{
+	uint8_t hdr[RTE_ETHER_HDR_LEN + 60 + 60];
+	uint32_t l2 = m->l2_len, l3 = m->l3_len, l4 = m->l4_len, hl = l2 + l3 + l4;
+	uint32_t mss = m->tso_segsz, l4_bytes, payload, off, n, seq0;
+	struct rte_tcp_hdr *th;
+	const char *why;
+	uint16_t id0 = 0;
+	uint8_t proto, flags0;
+	uint8_t *ip;
+	unsigned int i;
+	bool v4;
+
+	if (!(s->caps & TERN_CAP_TX_TSO) || !(s->caps & TERN_CAP_TX_TCP_CKSUM))
+		NIC_BREACH(s, m, "TSO on a device without TSO and TCP checksum offload");
+	if ((m->ol_flags & RTE_MBUF_F_TX_L4_MASK) != RTE_MBUF_F_TX_TCP_CKSUM)
+		NIC_BREACH(s, m, "TSO without RTE_MBUF_F_TX_TCP_CKSUM");
+	ip = nic_l3(m, &v4, &l4_bytes, &proto, &why);
+	if (ip == NULL)
+		NIC_BREACH(s, m, why);
+	if (v4 && !(m->ol_flags & RTE_MBUF_F_TX_IP_CKSUM))
+		NIC_BREACH(s, m, "IPv4 TSO without RTE_MBUF_F_TX_IP_CKSUM");
+	if ((m->ol_flags & RTE_MBUF_F_TX_IP_CKSUM) && !(s->caps & TERN_CAP_TX_IP4_CKSUM))
+		NIC_BREACH(s, m, "IP checksum offload on a device without it");
+	if (proto != IPPROTO_TCP || mss == 0 || l4 < sizeof(*th) || hl > sizeof(hdr) ||
+	    m->data_len < hl || l4_bytes <= l4)
+		NIC_BREACH(s, m, "TSO fields do not describe a TCP segment with data");
+	th = (struct rte_tcp_hdr *)(ip + l3);
+	if ((th->data_off >> 4) * 4u != l4)
+		NIC_BREACH(s, m, "l4_len is not the TCP header's length");
+	memcpy(hdr, rte_pktmbuf_mtod(m, uint8_t *), hl);
+	ip = hdr + l2;
+	th = (struct rte_tcp_hdr *)(ip + l3);
+	if (v4)
+		id0 = rte_be_to_cpu_16(((struct rte_ipv4_hdr *)ip)->packet_id);
+	seq0 = rte_be_to_cpu_32(th->sent_seq);
+	flags0 = th->tcp_flags;
+	payload = l4_bytes - l4;
+	s->ws.tso_sends++;
+	for (off = 0, i = 0; off < payload; off += n, i++) {
+		struct rte_mbuf *p = rte_pktmbuf_alloc(s->mp);
+		struct rte_tcp_hdr *pth;
+		const void *src;
+		uint8_t *d, *pip;
+
+		n = RTE_MIN(mss, payload - off);
+		d = p != NULL ? (uint8_t *)rte_pktmbuf_append(p, (uint16_t)(hl + n)) : NULL;
+		if (d == NULL) {
+			print_error("harness: side %c: no mbuf for a %u-byte TSO piece\n",
+				    s->id == HARNESS_A ? 'A' : 'B', hl + n);
+			s->ws.errors++;
+			rte_pktmbuf_free(p);
+			break;
+		}
+		memcpy(d, hdr, hl);
+		src = rte_pktmbuf_read(m, hl + off, n, d + hl);
+		if (src != d + hl)
+			memcpy(d + hl, src, n);
+		pip = d + l2;
+		pth = (struct rte_tcp_hdr *)(pip + l3);
+		if (v4) {
+			struct rte_ipv4_hdr *ih = (struct rte_ipv4_hdr *)pip;
+
+			ih->total_length = rte_cpu_to_be_16((uint16_t)(l3 + l4 + n));
+			ih->packet_id = rte_cpu_to_be_16((uint16_t)(id0 + i));
+			ih->hdr_checksum = 0;
+			ih->hdr_checksum = rte_ipv4_cksum(ih);
+		} else {
+			((struct rte_ipv6_hdr *)pip)->payload_len =
+				rte_cpu_to_be_16((uint16_t)(l4 + n));
+		}
+		pth->sent_seq = rte_cpu_to_be_32(seq0 + off);
+		if (off + n < payload)
+			pth->tcp_flags = flags0 & (uint8_t)~(RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG);
+		/* the field holds the pseudo-header sum without the length: add the piece's */
+		pth->cksum = (uint16_t)~sum_fold(rte_raw_cksum(pth, l4 + n),
+						 rte_cpu_to_be_16((uint16_t)(l4 + n)));
+		s->ws.tso_pieces++;
+		side_out(s, p);
+	}
+	rte_pktmbuf_free(m);
+}
+
+/*
+ * What side @s's device does to @m on its way out: checksums finished, a
+ * TSO send cut, then onto the wire.
+ */
+static void
+nic_tx(struct side *s, struct rte_mbuf *m)
+{
+	uint64_t f = m->ol_flags, l4f = f & RTE_MBUF_F_TX_L4_MASK;
+	uint32_t l4_bytes, field;
+	const char *why;
+	uint8_t proto;
+	uint8_t *ip;
+	bool v4;
+
+	if (m->nb_segs > 1 && !(s->caps & TERN_CAP_TX_MULTISEG))
+		NIC_BREACH(s, m, "a multi-segment packet on a device without "
+				  "multi-segment transmit");
+	if (f & RTE_MBUF_F_TX_TCP_SEG)
+		return nic_tso(s, m);
+	if (f & RTE_MBUF_F_TX_UDP_SEG)
+		NIC_BREACH(s, m, "UDP segmentation (UFO) is not emulated");
+	if (!(f & RTE_MBUF_F_TX_IP_CKSUM) && l4f == 0) {
+		side_out(s, m);
+		return;
+	}
+	ip = nic_l3(m, &v4, &l4_bytes, &proto, &why);
+	if (ip == NULL)
+		NIC_BREACH(s, m, why);
+	if (f & RTE_MBUF_F_TX_IP_CKSUM) {
+		struct rte_ipv4_hdr *ih = (struct rte_ipv4_hdr *)ip;
+
+		if (!v4 || !(s->caps & TERN_CAP_TX_IP4_CKSUM))
+			NIC_BREACH(s, m, "IP checksum offload not possible here");
+		ih->hdr_checksum = 0;
+		ih->hdr_checksum = rte_ipv4_cksum(ih);
+	}
+	if (l4f == RTE_MBUF_F_TX_TCP_CKSUM) {
+		if (proto != IPPROTO_TCP || !(s->caps & TERN_CAP_TX_TCP_CKSUM))
+			NIC_BREACH(s, m, "TCP checksum offload not possible here");
+		field = offsetof(struct rte_tcp_hdr, cksum);
+	} else if (l4f == RTE_MBUF_F_TX_UDP_CKSUM) {
+		if (proto != IPPROTO_UDP || !(s->caps & TERN_CAP_TX_UDP_CKSUM))
+			NIC_BREACH(s, m, "UDP checksum offload not possible here");
+		field = offsetof(struct rte_udp_hdr, dgram_cksum);
+	} else if (l4f != 0) {
+		NIC_BREACH(s, m, "an L4 checksum offload other than TCP and UDP");
+	}
+	if (l4f != 0) {
+		uint32_t l4_off = (uint32_t)(ip - rte_pktmbuf_mtod(m, uint8_t *)) + m->l3_len;
+		uint16_t raw, ck;
+
+		if (rte_raw_cksum_mbuf(m, l4_off, l4_bytes, &raw) != 0)
+			NIC_BREACH(s, m, "L4 length past the packet");
+		/* the field holds the pseudo-header sum: summing over it finishes the job */
+		ck = (uint16_t)~raw;
+		if (ck == 0 && l4f == RTE_MBUF_F_TX_UDP_CKSUM)
+			ck = 0xffff;
+		memcpy(ip + m->l3_len + field, &ck, sizeof(ck));
+		s->ws.cksums++;
+	}
+	m->ol_flags &= ~(RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK);
+	side_out(s, m);
+}
+
 /* The virtual device's transmit: onto the wire (or the delay line), delivered later. */
 static void
 side_tx(void *arg, struct rte_mbuf **pkts, uint16_t n)
@@ -234,12 +488,11 @@ side_tx(void *arg, struct rte_mbuf **pkts, uint16_t n)
 	struct side *s = arg;
 	uint16_t i;
 
-	s->frames_sent += n;
 	for (i = 0; i < n; i++) {
-		if (s->h->wire_delay_ns == 0)
-			wire_put(s, pkts[i]);
-		else if (dl_push(s, pkts[i], s->h->now_ns + s->h->wire_delay_ns) != 0)
-			rte_pktmbuf_free(pkts[i]);
+		if (s->caps != 0)
+			nic_tx(s, pkts[i]);
+		else
+			side_out(s, pkts[i]);
 	}
 }
 
@@ -289,11 +542,14 @@ side_build(struct harness *h, enum harness_side id, const struct tern_tcp_config
 	vp.mp = s->mp;
 	vp.tx = side_tx;
 	vp.tx_arg = s;
+	vp.caps = dev_caps[id];
+	s->caps = dev_caps[id];
 	np.socket_id = SOCKET_ID_ANY;
 	s->net = tern_net_create(&np);
 	BUILD_CHECK("tern_net_create", s->net != NULL);
 	s->dev = tern_dev_create_virtual(&vp);
 	BUILD_CHECK("tern_dev_create_virtual", s->dev != NULL);
+	s->mtu = tern_dev_mtu(s->dev);
 	rte_errno = EINVAL;
 	BUILD_CHECK("iface", tern_net_iface_add(s->net, s->dev, 0) == 0);
 	BUILD_CHECK("addresses", tern_net_addr4_add(s->net, 0, me4.ip4, 24) == 0 &&
@@ -461,6 +717,18 @@ settle(struct harness *h)
 		 SETTLE_MAX, h->now_ns);
 }
 
+/* Fail the test if a wire saw a breach of the offload contract or the MTU. */
+static void
+wire_check(const struct harness *h)
+{
+	unsigned int i;
+
+	for (i = 0; i < HARNESS_NB_SIDES; i++)
+		if (h->s[i].ws.errors != 0)
+			fail_msg("harness: side %c's wire: %" PRIu64 " offload or MTU breaches "
+				 "(printed above)", i == HARNESS_A ? 'A' : 'B', h->s[i].ws.errors);
+}
+
 void
 harness_run(struct harness *h, uint64_t ns)
 {
@@ -468,12 +736,14 @@ harness_run(struct harness *h, uint64_t ns)
 	unsigned int i;
 
 	settle(h);
+	wire_check(h);
 	while (h->now_ns < end) {
 		step = RTE_MIN((uint64_t)HARNESS_STEP_NS, end - h->now_ns);
 		for (i = 0; i < HARNESS_NB_SIDES; i++)
 			assert_int_equal(tern_ctx_advance(h->s[i].ctx, step), 0);
 		h->now_ns += step;
 		settle(h);
+		wire_check(h);
 	}
 }
 
@@ -530,6 +800,26 @@ harness_inject(struct harness *h, enum harness_side to, struct rte_mbuf *m)
 	m->packet_type = 0;
 	tern_ctx_input(h->s[to].ctx, 0, &m, 1);
 	harness_run(h, 0);
+}
+
+void
+harness_inject_burst(struct harness *h, enum harness_side to, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t i;
+
+	assert_true(n <= TERN_RX_BURST);
+	for (i = 0; i < n; i++) {
+		pkts[i]->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;
+		pkts[i]->packet_type = 0;
+	}
+	tern_ctx_input(h->s[to].ctx, 0, pkts, n);
+	harness_run(h, 0);
+}
+
+struct harness_wire_stats
+harness_wire_stats(const struct harness *h, enum harness_side s)
+{
+	return h->s[s].ws;
 }
 
 bool

@@ -148,4 +148,49 @@ void harness_set_tap(struct harness *h, harness_tap_fn fn, void *arg);
  */
 void harness_inject(struct harness *h, enum harness_side to, struct rte_mbuf *m);
 
+/*
+ * harness_inject() for a burst: frames @pkts[0..@n) go to side @to's input
+ * in one call (one input burst: what TCP coalesces or answers together),
+ * then deliver and poll until nothing moves. @n at most TERN_RX_BURST.
+ */
+void harness_inject_burst(struct harness *h, enum harness_side to, struct rte_mbuf **pkts,
+			  uint16_t n);
+
+/*
+ * Offloads (TERN_CAP_*) side @s's virtual device claims in the harnesses
+ * built from now on; 0, the default: none. Such a side's wire does what a
+ * NIC with them does to what the side sends, and checks that it is asked
+ * only what DPDK's offload contract allows (rte_mbuf_core.h):
+ *
+ * - the IPv4 header checksum (RTE_MBUF_F_TX_IP_CKSUM) and the TCP or UDP
+ *   checksum (RTE_MBUF_F_TX_TCP_CKSUM, _UDP_CKSUM: the field holds the
+ *   pseudo-header sum) are finished;
+ * - a TSO send (RTE_MBUF_F_TX_TCP_SEG) is cut into packets of tso_segsz
+ *   payload bytes: headers (l2_len + l3_len + l4_len) copied to each, the
+ *   sequence number advanced, the IP length set and, for IPv4, the packet
+ *   id incremented and the header checksum computed, FIN and PSH only on
+ *   the last piece, the TCP checksum computed from the pseudo-header sum
+ *   without length in the field, plus the piece's length;
+ * - every frame it puts on the wire fits the device MTU.
+ *
+ * A breach (an offload the device does not claim, a multi-segment packet
+ * without TERN_CAP_TX_MULTISEG, an IPv4 TSO send without
+ * RTE_MBUF_F_TX_IP_CKSUM, lengths that do not match the headers, a frame
+ * over the MTU) is printed and counted, and fails the next harness_run().
+ */
+void harness_set_dev_caps(enum harness_side s, uint32_t caps);
+
+/* What crossed the wire of one side (harness_wire_stats()). */
+struct harness_wire_stats {
+	uint64_t frames;	/* put on the wire (after TSO: the pieces) */
+	uint64_t tso_sends;	/* TSO sends the wire cut (offloading sides) */
+	uint64_t tso_pieces;	/* packets they made */
+	uint64_t cksums;	/* L4 checksums finished for the sender */
+	uint32_t max_l3;	/* largest frame, Ethernet header excluded, bytes */
+	uint64_t errors;	/* breaches of the offload contract or the MTU */
+};
+
+/* What side @s's wire carried so far. */
+struct harness_wire_stats harness_wire_stats(const struct harness *h, enum harness_side s);
+
 #endif /* STACK_HARNESS_H */

@@ -15,6 +15,8 @@ struct bench_run {
 	uint64_t drops;		/* udp: generator packets lost; tcp: connection errors */
 	double gbps;		/* tcp-stream: payload Gbit/s */
 	double cycles_per_byte;	/* tcp-stream: server core's busy cycles per payload byte */
+	double cli_cycles_per_byte; /* tcp-stream: the client's busy cycles per byte */
+	double cli_busy;	/* tcp-stream: the client's busy share of the measured time */
 	double bytes_per_conn;	/* tcp-conns: memory per idle connection */
 	double cycles_per_op_all; /* tcp: with the rounds that lost their vCPU */
 	uint64_t rounds;	/* tcp: the server's busy rounds */
@@ -33,7 +35,14 @@ struct bench_opts {
 	bool sw;		/* force software paths (no offload) */
 	bool single;		/* generator and stack alternate on one lcore */
 	bool stats;		/* tcp: print both contexts' counters at the end */
+	int offload;		/* tcp-stream: BENCH_OFFLOAD_* */
 };
+
+/* tcp-stream --offload: TSO and GRO of both contexts. */
+#define BENCH_OFFLOAD_DEFAULT	-1	/* not given: on (tern's default) */
+#define BENCH_OFFLOAD_OFF	0	/* TERN_TCP_CFG_NO_TSO | TERN_TCP_CFG_NO_GRO */
+#define BENCH_OFFLOAD_ON	1	/* software TSO (net_ring cuts nothing) and GRO */
+#define BENCH_OFFLOAD_BOTH	2	/* each run once off, once on, fresh contexts */
 
 /* TCP workloads (bench_tcp.c). */
 #define BENCH_TCP_RR_CONNS	100	/* tcp-rr default --conns */
@@ -55,6 +64,11 @@ int bench_kernel_udp_echo(const struct bench_opts *o, struct bench_run *r);
 bool bench_is_tcp(const char *workload);
 int bench_tcp_setup(const struct bench_opts *o);
 int bench_tcp_run(const struct bench_opts *o, struct bench_run *r);
+/*
+ * tcp-stream: from the next run on, TSO and GRO @on or off (fresh contexts
+ * and a fresh connection when it changes).
+ */
+int bench_tcp_offload(bool on);
 void bench_tcp_teardown(void);
 
 /* bench_kernel_tcp.c: the TCP workloads against the kernel (loopback, epoll). */

@@ -17,7 +17,13 @@
  *              on each; the server echoes. An op is one request answered.
  *  tcp-stream  one connection; the client queues MSS-sized mbufs as fast as
  *              its send buffer takes them (zero copy), the server reads and
- *              frees them. An op is 64 KiB received.
+ *              frees them. An op is 64 KiB received. --offload on (tern's
+ *              default): the send queue leaves in entries of up to tso_max
+ *              (64,000) bytes, which tern cuts into MSS-sized packets itself
+ *              (the ring ports have no TSO), and the server coalesces each
+ *              burst's in-order segments (GRO) before TCP input; off: both
+ *              contexts with TERN_TCP_CFG_NO_TSO | TERN_TCP_CFG_NO_GRO, one
+ *              MSS per entry and per TCP input.
  *  tcp-conns   the client opens --conns connections, --window handshakes at
  *              a time, and leaves them idle. An op is a connection accepted.
  *              The server context lives on a malloc heap of its own (an
@@ -92,6 +98,7 @@ static struct {
 	unsigned int size, window, conns, nb_listen;
 	bool sw;
 	bool stats;		/* --stats */
+	bool no_offload;	/* tcp-stream: NO_TSO | NO_GRO on both contexts */
 	struct rte_ring *r_cs, *r_sc;
 	uint16_t port_s, port_c;
 	struct tern_dev *dev_s, *dev_c;
@@ -118,6 +125,7 @@ static struct {
 	uint8_t req[2048];
 	volatile uint64_t cli_ops;	/* crr, rr: operations completed; conns: established */
 	volatile uint64_t cli_errors;
+	volatile uint64_t cli_busy;	/* the client's busy cycles (cli_round_timed) */
 	volatile bool stop;
 	/* tcp-conns: the server context's own heap */
 	void *heap_mem;
@@ -368,10 +376,14 @@ cli_connect(uint32_t idx, uint16_t port)
 	return tern_tcp_connect(T.cli, &p);
 }
 
-/* Keep the connections going: crr and conns open, rr kicks, stream fills. */
-static void
+/*
+ * Keep the connections going: crr and conns open, rr kicks, stream fills.
+ * @return stream: mbufs queued; else 0.
+ */
+static unsigned int
 cli_top_up(void)
 {
+	unsigned int queued = 0;
 	struct tern_tcp_stream *s;
 	struct tb_cli_conn *c;
 	unsigned int i;
@@ -431,6 +443,7 @@ cli_top_up(void)
 			for (i = 0; i < k; i++)
 				rte_pktmbuf_append(m[i], T.seg);
 			a = tern_tcp_send_burst(c->s, m, k);
+			queued += a;
 			if (a < k) {
 				rte_pktmbuf_free_bulk(m + a, k - a);
 				break;
@@ -440,15 +453,17 @@ cli_top_up(void)
 		break;
 	}
 	}
+	return queued;
 }
 
-static void
+/* One client round. @return packets received, events taken and mbufs queued (0: idle). */
+static unsigned int
 cli_round(void)
 {
 	struct tern_event ev[TB_EVENTS];
-	unsigned int nev, i;
+	unsigned int n, nev, i;
 
-	tern_ctx_poll(T.cli);
+	n = tern_ctx_poll(T.cli);
 	nev = tern_ctx_events(T.cli, ev, TB_EVENTS);
 	for (i = 0; i < nev; i++) {
 		uint64_t idx = ev[i].udata;
@@ -458,8 +473,29 @@ cli_round(void)
 			continue;
 		cli_event(&T.cc[idx], &ev[i]);
 	}
-	cli_top_up();
+	n += nev + cli_top_up();
 	tern_ctx_flush(T.cli);
+	return n;
+}
+
+/*
+ * A client round; tcp-stream: its cycles added to T.cli_busy when it did
+ * work. None is left out: one ACK can let the client send hundreds of
+ * segments in a round that is then longer than the server's 200 us, vCPU
+ * taken away or not.
+ */
+static void
+cli_round_timed(void)
+{
+	uint64_t a;
+
+	if (T.kind != TB_STREAM) {
+		cli_round();
+		return;
+	}
+	a = rte_rdtsc();
+	if (cli_round() != 0)
+		T.cli_busy += rte_rdtsc() - a;
 }
 
 static int
@@ -467,7 +503,7 @@ cli_loop(void *arg)
 {
 	RTE_SET_USED(arg);
 	while (!T.stop)
-		cli_round();
+		cli_round_timed();
 	return 0;
 }
 
@@ -625,6 +661,8 @@ tb_contexts(void)
 		sc.max_conns = cc.max_conns = 64;
 		sc.syncache_size = 64;
 		sc.timewait_max = cc.timewait_max = 64;
+		if (T.no_offload)
+			sc.flags = cc.flags = TERN_TCP_CFG_NO_TSO | TERN_TCP_CFG_NO_GRO;
 		break;
 	case TB_CONNS:
 		sc.max_conns = T.conns + T.nb_listen + 64;
@@ -688,6 +726,8 @@ tb_print_stats(void)
 		return;
 	tern_ctx_stats(T.srv, &ss);
 	tern_ctx_stats(T.cli, &cs);
+	if (T.kind == TB_STREAM)
+		printf("  counters of the contexts with offload %s:\n", T.no_offload ? "off" : "on");
 	printf("  %-28s %14s %14s\n", "counter", "server", "client");
 	for (i = 0; i < TERN_STATS_COUNT; i++)
 		if (tern_stats_value(&ss, i) != 0 || tern_stats_value(&cs, i) != 0)
@@ -750,6 +790,7 @@ bench_tcp_setup(const struct bench_opts *o)
 		return -EINVAL;
 	}
 	T.stats = o->stats;
+	T.no_offload = o->offload == BENCH_OFFLOAD_OFF || o->offload == BENCH_OFFLOAD_BOTH;
 	T.size = o->size;
 	if (T.size > sizeof(T.req)) {
 		fprintf(stderr, "tern-bench: --size up to %zu for TCP\n", sizeof(T.req));
@@ -789,6 +830,12 @@ bench_tcp_setup(const struct bench_opts *o)
 	T.dev_c = tern_dev_create(T.port_c, &dp);
 	if (T.dev_s == NULL || T.dev_c == NULL)
 		return -ENODEV;
+	if (T.stats) {
+		char caps[256];
+
+		printf("  ring ports' offloads in use: %s\n",
+		       tern_dev_caps_str(tern_dev_caps(T.dev_s), caps, sizeof(caps)));
+	}
 	tern_ip4_parse("10.2.0.1", &T.ip_s, NULL);
 	tern_ip4_parse("10.2.0.2", &T.ip_c, NULL);
 	T.net_s = tb_net(T.dev_s, T.ip_s, T.ip_c, T.dev_c);
@@ -873,7 +920,7 @@ static int
 tb_run_steady(const struct bench_opts *o, struct bench_run *r)
 {
 	uint64_t hz = rte_get_tsc_hz(), t, start, t0 = 0, end = 0;
-	uint64_t b_cli = 0, b_bytes = 0, b_err = 0, cli, bytes;
+	uint64_t b_cli = 0, b_bytes = 0, b_err = 0, b_busy = 0, cli, bytes, busy;
 	unsigned int worker = rte_get_next_lcore(-1, 1, 0), n;
 	struct tb_busy bz = { .limit = hz * TB_ROUND_MAX_US / 1000000 };
 	double dt;
@@ -892,7 +939,7 @@ tb_run_steady(const struct bench_opts *o, struct bench_run *r)
 		uint64_t a, b, u;
 
 		if (o->single)
-			cli_round();
+			cli_round_timed();
 		u = tb_units();
 		a = rte_rdtsc();
 		n = srv_round();
@@ -903,6 +950,7 @@ tb_run_steady(const struct bench_opts *o, struct bench_run *r)
 				b_cli = T.cli_ops;
 				b_bytes = T.srv_bytes;
 				b_err = T.cli_errors + T.srv_errors;
+				b_busy = T.cli_busy;
 				end = t0 + (uint64_t)(o->seconds * (double)hz);
 			}
 			continue;
@@ -915,6 +963,7 @@ tb_run_steady(const struct bench_opts *o, struct bench_run *r)
 	t = rte_rdtsc();
 	cli = T.cli_ops - b_cli;
 	bytes = T.srv_bytes - b_bytes;
+	busy = T.cli_busy - b_busy;
 	T.stop = true;
 	if (!o->single)
 		rte_eal_wait_lcore(worker);
@@ -934,6 +983,8 @@ tb_run_steady(const struct bench_opts *o, struct bench_run *r)
 		r->ops = bytes / BENCH_TCP_STREAM_OP;
 		tb_busy_report(&bz, BENCH_TCP_STREAM_OP, r);
 		r->gbps = (double)bytes * 8 / dt / 1e9;
+		r->cli_cycles_per_byte = bytes ? (double)busy / (double)bytes : 0;
+		r->cli_busy = (double)busy / (double)(t - t0);
 		break;
 	}
 	r->ops_per_s = T.kind == TB_STREAM ? (double)bytes / BENCH_TCP_STREAM_OP / dt :
@@ -1035,6 +1086,29 @@ tb_run_conns(const struct bench_opts *o, struct bench_run *r)
 		fprintf(stderr, "tern-bench: tcp-conns: the server heap holds %zd B more after "
 			"tern_ctx_destroy() than before the context\n", (ssize_t)(h2 - h0));
 	return 0;
+}
+
+int
+bench_tcp_offload(bool on)
+{
+	int ret;
+
+	if (T.kind != TB_STREAM)
+		return -EINVAL;
+	if (T.no_offload == !on && T.srv != NULL)
+		return 0;
+	/* the connection and both contexts go; what is in the rings is freed */
+	if (T.cc[0].s != NULL)
+		tern_tcp_close(T.cc[0].s);
+	tb_contexts_destroy();
+	memset(&T.cc[0], 0, sizeof(T.cc[0]));
+	T.established = 0;
+	T.srv_ops = 0;
+	T.no_offload = !on;
+	ret = tb_contexts();
+	if (ret != 0)
+		return ret;
+	return tb_open(1);
 }
 
 int

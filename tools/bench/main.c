@@ -10,11 +10,15 @@
  *   RESULT workload=udp-echo mpps=... cycles_per_op=... tsc_hz=... kernel_mpps=... ratio=...
  *   RESULT workload=tcp-rr ops_per_s=... cycles_per_op=... tsc_hz=...
  *          kernel_ops_per_s=... ratio=...   (one line)
- * (tcp-stream adds gbps= and cycles_per_byte=, tcp-conns bytes_per_conn=).
+ * (tcp-stream adds gbps=, cycles_per_byte= and offload=on|off, tcp-conns
+ * bytes_per_conn=). tcp-stream --offload both prints one RESULT line for
+ * each setting and then the on/off ratios:
+ *   OFFLOAD workload=tcp-stream gbps_on=... gbps_off=... ratio=... ...
  */
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +53,10 @@ usage(FILE *f)
 "              request in flight on each; the server echoes. An op is a request.\n"
 "  tcp-stream  one connection, the client sends MSS-sized mbufs without end.\n"
 "              An op is 64 KiB received; also Gbit/s and cycles per byte.\n"
+"              --offload picks TSO and GRO (both contexts; see below).\n"
+"              Each run line also gives the client's busy cycles per byte\n"
+"              (all its rounds that did work, none left out) and its busy\n"
+"              share of the time: near 100%% it is the client that limits.\n"
 "  tcp-conns   open --conns idle connections (default 100000, up to 1000000),\n"
 "              --window handshakes at a time (default 256), in fresh contexts\n"
 "              each run. An op is a connection accepted. bytes_per_conn: the\n"
@@ -77,6 +85,19 @@ usage(FILE *f)
 "                    in flight (default 256)\n"
 "  --conns N         tcp-rr: open connections (default 100); tcp-conns: idle\n"
 "                    connections to open (default 100000, at most 1000000)\n"
+"  --offload on|off|both\n"
+"                    tcp-stream only (an error with any other workload).\n"
+"                    on (the default; tern's own default): a send of up to\n"
+"                    64,000 bytes is one retransmit-queue entry, cut into\n"
+"                    MSS-sized packets by tern (software TSO: the ring ports\n"
+"                    offer no TSO), and the server coalesces each burst's\n"
+"                    in-order segments before TCP input (GRO). off: both\n"
+"                    contexts with TERN_TCP_CFG_NO_TSO|TERN_TCP_CFG_NO_GRO: one\n"
+"                    MSS per entry, per packet and per TCP input. both: every\n"
+"                    run once off and once on (order alternating, fresh\n"
+"                    contexts and connection for each setting), a RESULT line\n"
+"                    for each and an OFFLOAD line with the on/off ratios.\n"
+"                    The RESULT line of tcp-stream ends in offload=on|off.\n"
 "  --sw              force software paths (no device offload)\n"
 "  --single          client (generator) and server (stack) take turns on one\n"
 "                    lcore (only the server's turns are timed; for callgrind and\n"
@@ -116,6 +137,7 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 		{ "window", required_argument, NULL, 'n' },
 		{ "conns", required_argument, NULL, 'c' },
 		{ "sw", no_argument, NULL, 'S' },
+		{ "offload", required_argument, NULL, 'O' },
 		{ "single", no_argument, NULL, '1' },
 		{ "no-kernel", no_argument, NULL, 'K' },
 		{ "stats", no_argument, NULL, 'P' },
@@ -179,6 +201,19 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 		case 'S':
 			o->sw = true;
 			break;
+		case 'O':
+			if (strcmp(optarg, "on") == 0)
+				o->offload = BENCH_OFFLOAD_ON;
+			else if (strcmp(optarg, "off") == 0)
+				o->offload = BENCH_OFFLOAD_OFF;
+			else if (strcmp(optarg, "both") == 0)
+				o->offload = BENCH_OFFLOAD_BOTH;
+			else {
+				fprintf(stderr, "tern-bench: --offload on, off or both, not '%s'\n",
+					optarg);
+				return -1;
+			}
+			break;
 		case '1':
 			o->single = true;
 			break;
@@ -204,6 +239,10 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 	}
 	if (o->runs > 64)
 		o->runs = 64;
+	if (o->offload != BENCH_OFFLOAD_DEFAULT && strcmp(o->workload, "tcp-stream") != 0) {
+		fprintf(stderr, "tern-bench: --offload is for --workload tcp-stream only\n");
+		return -1;
+	}
 	return 0;
 }
 
@@ -251,55 +290,113 @@ run_udp(const struct bench_opts *o, uint64_t hz)
 	return 0;
 }
 
-/* The TCP workloads: ops per second, and the extra figures of stream and conns. */
+/* The figures of one setting over the runs. */
+struct tcp_figs {
+	double ops[64], cyc[64], gbps[64], cpb[64], bpc[64], ccpb[64];
+};
+
+/* The RESULT line of one setting (@offload: BENCH_OFFLOAD_ON/OFF for tcp-stream, else -1). */
+static void
+tcp_result(const struct bench_opts *o, uint64_t hz, struct tcp_figs *f, double *kops,
+	   int offload)
+{
+	double m_ops = bench_median(f->ops, o->runs), m_kops = bench_median(kops, o->runs);
+
+	printf("RESULT workload=%s ops_per_s=%.0f cycles_per_op=%.1f tsc_hz=%lu "
+	       "kernel_ops_per_s=%.0f ratio=%.2f", o->workload, m_ops,
+	       bench_median(f->cyc, o->runs), (unsigned long)hz, m_kops,
+	       m_kops > 0 ? m_ops / m_kops : 0);
+	if (offload >= 0)
+		printf(" gbps=%.3f cycles_per_byte=%.3f offload=%s", bench_median(f->gbps, o->runs),
+		       bench_median(f->cpb, o->runs), offload == BENCH_OFFLOAD_ON ? "on" : "off");
+	if (strcmp(o->workload, "tcp-conns") == 0)
+		printf(" bytes_per_conn=%.0f", bench_median(f->bpc, o->runs));
+	printf("\n");
+}
+
+/*
+ * The TCP workloads: ops per second, and the extra figures of stream and
+ * conns. tcp-stream --offload both: each run once with every setting, the
+ * order alternating (off on, on off, ...) so that a drift of the machine's
+ * load weighs on both alike.
+ */
 static int
 run_tcp(const struct bench_opts *o, uint64_t hz)
 {
-	double ops[64], cyc[64], kops[64], gbps[64], cpb[64], bpc[64], kgbps[64], kbpc[64];
-	double m_ops, m_cyc, m_kops, ratio;
+	static struct tcp_figs figs[2];	/* [BENCH_OFFLOAD_OFF], [BENCH_OFFLOAD_ON] */
+	double kops[64], kgbps[64], kbpc[64], pair[64];
 	bool stream = strcmp(o->workload, "tcp-stream") == 0;
 	bool conns = strcmp(o->workload, "tcp-conns") == 0;
-	int i, ret;
+	int modes[2], nb_modes = 1, i, j, ret;
 
+	/* the setting of each pass; not tcp-stream: one pass, figs[0] */
+	modes[0] = !stream ? -1 : o->offload == BENCH_OFFLOAD_OFF ? BENCH_OFFLOAD_OFF :
+		   o->offload == BENCH_OFFLOAD_BOTH ? BENCH_OFFLOAD_OFF : BENCH_OFFLOAD_ON;
+	if (stream && o->offload == BENCH_OFFLOAD_BOTH) {
+		modes[1] = BENCH_OFFLOAD_ON;
+		nb_modes = 2;
+	}
 	ret = bench_tcp_setup(o);
 	if (ret != 0) {
 		fprintf(stderr, "tern-bench: setup failed: %s\n", strerror(-ret));
 		bench_tcp_teardown();
 		return 1;
 	}
-	for (i = 0; i < (int)o->runs; i++) {
-		struct bench_run r = { 0 }, k = { 0 };
+	for (i = 0; i < (int)o->runs && ret == 0; i++) {
+		struct bench_run r[2] = { { 0 } }, k = { 0 };
+		int mode[2];
 
-		ret = bench_tcp_run(o, &r);
+		for (j = 0; j < nb_modes; j++) {
+			/* off on, on off, off on, ... */
+			mode[j] = modes[i % 2 ? nb_modes - 1 - j : j];
+			if (mode[j] >= 0 && (ret = bench_tcp_offload(mode[j] == BENCH_OFFLOAD_ON)) != 0)
+				break;
+			ret = bench_tcp_run(o, &r[j]);
+			if (ret != 0)
+				break;
+		}
 		if (ret != 0)
 			break;
-		ops[i] = r.ops_per_s;
-		cyc[i] = r.cycles_per_op;
-		gbps[i] = r.gbps;
-		cpb[i] = r.cycles_per_byte;
-		bpc[i] = r.bytes_per_conn;
 		kops[i] = kgbps[i] = kbpc[i] = 0;
 		if (!o->no_kernel && bench_kernel_tcp(o, &k) == 0) {
 			kops[i] = k.ops_per_s;
 			kgbps[i] = k.gbps;
 			kbpc[i] = k.bytes_per_conn;
 		}
-		if (stream)
-			printf("run %d: tern %.3f Gbit/s, %.3f cycles/byte, %.0f cycles/64 KiB on the "
-			       "server core, %lu errors; kernel %.3f Gbit/s\n", i + 1, gbps[i],
-			       cpb[i], cyc[i], (unsigned long)r.drops, kgbps[i]);
-		else if (conns)
-			printf("run %d: tern %.0f connections/s, %.1f cycles/connection on the "
-			       "server core, %.1f B/connection, %lu errors; kernel %.0f "
-			       "connections/s, ~%.0f B/connection per end (slab)\n", i + 1, ops[i],
-			       cyc[i], bpc[i], (unsigned long)r.drops, kops[i], kbpc[i]);
-		else
-			printf("run %d: tern %.0f ops/s, %.1f cycles/op on the server core, %lu errors; "
-			       "kernel %.0f ops/s, %lu errors\n", i + 1, ops[i], cyc[i],
-			       (unsigned long)r.drops, kops[i], (unsigned long)k.drops);
-		printf("       server rounds longer than 200 us (vCPU taken away): %lu of %lu, "
-		       "left out; with them %.1f cycles/op\n", (unsigned long)r.rounds_cut,
-		       (unsigned long)r.rounds, r.cycles_per_op_all);
+		for (j = 0; j < nb_modes; j++) {
+			struct tcp_figs *f = &figs[mode[j] < 0 ? 0 : mode[j]];
+
+			f->ops[i] = r[j].ops_per_s;
+			f->cyc[i] = r[j].cycles_per_op;
+			f->gbps[i] = r[j].gbps;
+			f->cpb[i] = r[j].cycles_per_byte;
+			f->bpc[i] = r[j].bytes_per_conn;
+			f->ccpb[i] = r[j].cli_cycles_per_byte;
+			if (stream)
+				printf("run %d, offload %s: tern %.3f Gbit/s, %.3f cycles/byte, %.0f "
+				       "cycles/64 KiB on the server core, client %.3f cycles/byte "
+				       "(busy %.0f%%), %lu errors; kernel %.3f Gbit/s\n", i + 1,
+				       mode[j] == BENCH_OFFLOAD_ON ? "on" : "off", f->gbps[i], f->cpb[i],
+				       f->cyc[i], f->ccpb[i], 100 * r[j].cli_busy,
+				       (unsigned long)r[j].drops, kgbps[i]);
+			else if (conns)
+				printf("run %d: tern %.0f connections/s, %.1f cycles/connection on the "
+				       "server core, %.1f B/connection, %lu errors; kernel %.0f "
+				       "connections/s, ~%.0f B/connection per end (slab)\n", i + 1,
+				       f->ops[i], f->cyc[i], f->bpc[i], (unsigned long)r[j].drops,
+				       kops[i], kbpc[i]);
+			else
+				printf("run %d: tern %.0f ops/s, %.1f cycles/op on the server core, %lu "
+				       "errors; kernel %.0f ops/s, %lu errors\n", i + 1, f->ops[i],
+				       f->cyc[i], (unsigned long)r[j].drops, kops[i],
+				       (unsigned long)k.drops);
+			printf("       server rounds longer than 200 us (vCPU taken away): %lu of %lu, "
+			       "left out; with them %.1f cycles/op\n", (unsigned long)r[j].rounds_cut,
+			       (unsigned long)r[j].rounds, r[j].cycles_per_op_all);
+		}
+		if (nb_modes == 2)
+			pair[i] = figs[BENCH_OFFLOAD_OFF].gbps[i] > 0 ?
+				  figs[BENCH_OFFLOAD_ON].gbps[i] / figs[BENCH_OFFLOAD_OFF].gbps[i] : 0;
 		fflush(stdout);
 	}
 	bench_tcp_teardown();
@@ -307,26 +404,40 @@ run_tcp(const struct bench_opts *o, uint64_t hz)
 		fprintf(stderr, "tern-bench: run failed: %s\n", strerror(-ret));
 		return 1;
 	}
-	m_ops = bench_median(ops, o->runs);
-	m_cyc = bench_median(cyc, o->runs);
-	m_kops = bench_median(kops, o->runs);
-	ratio = m_kops > 0 ? m_ops / m_kops : 0;
-	if (stream)
-		printf("median: tern %.3f Gbit/s, %.3f cycles/byte; kernel %.3f Gbit/s\n",
-		       bench_median(gbps, o->runs), bench_median(cpb, o->runs),
-		       bench_median(kgbps, o->runs));
-	else
-		printf("median: tern %.0f ops/s, %.1f cycles/op; kernel %.0f ops/s\n", m_ops,
-		       m_cyc, m_kops);
-	printf("RESULT workload=%s ops_per_s=%.0f cycles_per_op=%.1f tsc_hz=%lu "
-	       "kernel_ops_per_s=%.0f ratio=%.2f", o->workload, m_ops, m_cyc, (unsigned long)hz,
-	       m_kops, ratio);
-	if (stream)
-		printf(" gbps=%.3f cycles_per_byte=%.3f", bench_median(gbps, o->runs),
-		       bench_median(cpb, o->runs));
-	if (conns)
-		printf(" bytes_per_conn=%.0f", bench_median(bpc, o->runs));
-	printf("\n");
+	for (j = 0; j < nb_modes; j++) {
+		struct tcp_figs *f = &figs[modes[j] < 0 ? 0 : modes[j]];
+
+		if (stream)
+			printf("median, offload %s: tern %.3f Gbit/s, %.3f cycles/byte (client %.3f); "
+			       "kernel %.3f Gbit/s\n", modes[j] == BENCH_OFFLOAD_ON ? "on" : "off",
+			       bench_median(f->gbps, o->runs), bench_median(f->cpb, o->runs),
+			       bench_median(f->ccpb, o->runs), bench_median(kgbps, o->runs));
+		else
+			printf("median: tern %.0f ops/s, %.1f cycles/op; kernel %.0f ops/s\n",
+			       bench_median(f->ops, o->runs), bench_median(f->cyc, o->runs),
+			       bench_median(kops, o->runs));
+	}
+	if (nb_modes == 2) {
+		struct tcp_figs *on = &figs[BENCH_OFFLOAD_ON], *off = &figs[BENCH_OFFLOAD_OFF];
+		double g_on = bench_median(on->gbps, o->runs), g_off = bench_median(off->gbps, o->runs);
+		double c_on = bench_median(on->cpb, o->runs), c_off = bench_median(off->cpb, o->runs);
+
+		printf("offload on/off: throughput %.2fx (medians %.3f / %.3f Gbit/s; median of the "
+		       "runs' own ratios %.2fx), server cycles/byte %.3f / %.3f (off/on %.2fx)\n",
+		       g_off > 0 ? g_on / g_off : 0, g_on, g_off, bench_median(pair, o->runs),
+		       c_on, c_off, c_on > 0 ? c_off / c_on : 0);
+	}
+	for (j = 0; j < nb_modes; j++)
+		tcp_result(o, hz, &figs[modes[j] < 0 ? 0 : modes[j]], kops, modes[j]);
+	if (nb_modes == 2) {
+		struct tcp_figs *on = &figs[BENCH_OFFLOAD_ON], *off = &figs[BENCH_OFFLOAD_OFF];
+		double g_on = bench_median(on->gbps, o->runs), g_off = bench_median(off->gbps, o->runs);
+		double c_on = bench_median(on->cpb, o->runs), c_off = bench_median(off->cpb, o->runs);
+
+		printf("OFFLOAD workload=tcp-stream gbps_on=%.3f gbps_off=%.3f ratio=%.2f "
+		       "cycles_per_byte_on=%.3f cycles_per_byte_off=%.3f tsc_hz=%lu\n", g_on, g_off,
+		       g_off > 0 ? g_on / g_off : 0, c_on, c_off, (unsigned long)hz);
+	}
 	return 0;
 }
 
@@ -335,6 +446,7 @@ main(int argc, char **argv)
 {
 	struct bench_opts o = {
 		.workload = "udp-echo", .wire = "ring", .runs = 5, .seconds = 2, .size = 64,
+		.offload = BENCH_OFFLOAD_DEFAULT,
 	};
 	char prefix[64], mem[32], *eal_argv[16];
 	int i, ret, eal_argc = 0, has_sep = 0;

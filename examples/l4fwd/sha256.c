@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+
+/*
+ * tern-l4fwd --sha256: SHA-256 (FIPS 180-4) of what a TCP connection sent
+ * or received, so that a test compares it with the digest the other end,
+ * or the kernel, computed. Plain C, one 64-byte block at a time.
+ */
+
+#include <inttypes.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+
+#include "l4fwd.h"
+
+static const uint32_t sha256_k[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+	0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+	0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+	0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+	0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+	0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+	0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+	0xc67178f2,
+};
+
+static inline uint32_t
+ror32(uint32_t x, unsigned int n)
+{
+	return (x >> n) | (x << (32 - n));
+}
+
+static void
+sha256_block(uint32_t h[8], const uint8_t *p)
+{
+	uint32_t w[64], a, b, c, d, e, f, g, hh, t1, t2;
+	unsigned int i;
+
+	for (i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	for (i = 16; i < 64; i++) {
+		uint32_t s0 = ror32(w[i - 15], 7) ^ ror32(w[i - 15], 18) ^ (w[i - 15] >> 3);
+		uint32_t s1 = ror32(w[i - 2], 17) ^ ror32(w[i - 2], 19) ^ (w[i - 2] >> 10);
+
+		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+	}
+	a = h[0]; b = h[1]; c = h[2]; d = h[3];
+	e = h[4]; f = h[5]; g = h[6]; hh = h[7];
+	for (i = 0; i < 64; i++) {
+		t1 = hh + (ror32(e, 6) ^ ror32(e, 11) ^ ror32(e, 25)) + ((e & f) ^ (~e & g)) +
+		     sha256_k[i] + w[i];
+		t2 = (ror32(a, 2) ^ ror32(a, 13) ^ ror32(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+		hh = g; g = f; f = e; e = d + t1;
+		d = c; c = b; b = a; a = t1 + t2;
+	}
+	h[0] += a; h[1] += b; h[2] += c; h[3] += d;
+	h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+}
+
+void
+l4fwd_sha256_init(struct l4fwd_sha256 *s)
+{
+	static const uint32_t h0[8] = {
+		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+	};
+
+	memcpy(s->h, h0, sizeof(s->h));
+	s->len = 0;
+}
+
+void
+l4fwd_sha256_update(struct l4fwd_sha256 *s, const void *data, size_t n)
+{
+	const uint8_t *p = data;
+	size_t used = (size_t)(s->len % 64), k;
+
+	s->len += n;
+	if (used > 0) {
+		k = RTE_MIN(n, 64 - used);
+		memcpy(s->buf + used, p, k);
+		p += k;
+		n -= k;
+		if (used + k < 64)
+			return;
+		sha256_block(s->h, s->buf);
+	}
+	for (; n >= 64; p += 64, n -= 64)
+		sha256_block(s->h, p);
+	memcpy(s->buf, p, n);
+}
+
+void
+l4fwd_sha256_hex(const struct l4fwd_sha256 *s, char out[65])
+{
+	struct l4fwd_sha256 t = *s;	/* the running digest goes on */
+	uint64_t bits = t.len * 8;
+	size_t used = (size_t)(t.len % 64);
+	unsigned int i;
+
+	t.buf[used++] = 0x80;
+	if (used > 56) {
+		memset(t.buf + used, 0, 64 - used);
+		sha256_block(t.h, t.buf);
+		used = 0;
+	}
+	memset(t.buf + used, 0, 56 - used);
+	for (i = 0; i < 8; i++)
+		t.buf[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
+	sha256_block(t.h, t.buf);
+	for (i = 0; i < 8; i++)
+		snprintf(out + 8 * i, 9, "%08" PRIx32, t.h[i]);
+}
+
+void
+l4fwd_conn_report(int f, bool rx, uint64_t bytes, uint64_t t0, const char *end,
+		  const struct l4fwd_sha256 *s)
+{
+	double secs = t0 != 0 ? (double)(rte_rdtsc() - t0) / (double)rte_get_tsc_hz() : 0;
+	char hex[65];
+
+	l4fwd_sha256_hex(s, hex);
+	printf("%s: conn %s %s bytes=%" PRIu64 " secs=%.3f mbit_s=%.1f end=%s sha256=%s\n",
+	       L4FWD_NAME, f == L4FWD_V4 ? "ipv4" : "ipv6", rx ? "rx" : "tx", bytes, secs,
+	       secs > 0 ? (double)bytes * 8 / secs / 1e6 : 0.0, end, hex);
+	fflush(stdout);
+}
