@@ -700,45 +700,6 @@ test_rfc8985_7_tail_loss_probe_repairs_without_rto(void **state)
 }
 
 /*
- * RFC 8985 7.3 with TSO: a flight of ten segments is one send entry (cut
- * into MSS-sized packets by tern's software TSO) and all ten are lost. The
- * probe is the last segment only, not the whole entry again; the SACK it
- * draws lets RACK find the nine below lost, and they follow in recovery,
- * without a timeout.
- */
-static void
-test_rfc8985_7_3_probe_of_a_tso_entry_is_one_segment(void **state)
-{
-	struct fixture *f = *state;
-	struct tern_tcp_config cfg = { .rto_min_ns = SEC };
-	struct tern_tcp_stream *l, *a, *b;
-	const struct seg_rec *tx[4], *probe;
-	struct ltap *t = f->tap;
-	unsigned int k;
-
-	f->tso = true;
-	make_pair(f, &cfg, DELAY, NULL, NULL, &l, &a, &b);
-	tap_start(f, a, true);
-	for (k = 0; k < 10; k++)
-		t->drop[k] = 1;
-	write_segs(a, 10, 16);
-	harness_run(f->h, 3 * SEC);
-	assert_true(STAT(f->h, HARNESS_A, tcp_tso_sw_bytes) > 0);
-	assert_int_equal(read_check(b, 0, 16), 10 * t->mss);
-	assert_int_equal(STAT(f->h, HARNESS_A, tcp_tlp_probes), 1);
-	assert_int_equal(STAT(f->h, HARNESS_A, tcp_rto_fired), 0);
-	assert_int_equal(tx_of(t, 9, tx, 4), 2);
-	probe = tx[1];
-	/* nothing else went with the probe: the next retransmission is a round trip later */
-	for (k = 0; k < 9; k++) {
-		assert_int_equal(tx_of(t, (int)k, tx, 4), 2);
-		assert_true(tx[1]->t >= probe->t + RTT);
-	}
-	assert_int_equal(wire_retransmissions(t), 10);
-	finish(f, l, a, b, DELAY);
-}
-
-/*
  * RFC 5681 3.1 after a timeout with TSO: ten segments in one send entry,
  * all lost, no SACK (so no probe): the RTO leaves a window of one segment,
  * and only one MSS of the entry goes again; the rest follows in slow start
@@ -1207,7 +1168,6 @@ main(void)
 		T(test_rfc6675_multiple_losses_one_window_one_recovery),
 		T(test_rfc8985_6_2_lost_retransmission_detected_by_rack),
 		T(test_rfc8985_7_tail_loss_probe_repairs_without_rto),
-		T(test_rfc8985_7_3_probe_of_a_tso_entry_is_one_segment),
 		T(test_rfc5681_3_1_rto_resends_one_mss_of_a_tso_entry),
 		T(test_rfc5681_4_1_restart_window_after_idle),
 		T(test_idle_restart_off_keeps_the_window),
