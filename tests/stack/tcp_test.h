@@ -517,4 +517,42 @@ tcp_assert_clean(struct harness *h)
 /* Counter @f of side @s now. */
 #define STAT(h, s, f)	(harness_stats((h), (s)).f)
 
+#ifdef TCP_TEST_CAP_FIXTURE
+/*
+ * The fixture of the tests that watch the wire with a tcp_cap: define
+ * TCP_TEST_CAP_FIXTURE before including this header.
+ */
+struct fixture {
+	struct harness *h;
+	struct tcp_cap cap;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+/* Destroy the harness (it checks that nothing is held), free the capture. */
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	int ret = 0;
+
+	if (f->h != NULL) {
+		harness_set_tap(f->h, NULL, NULL);
+		ret = harness_destroy(f->h);
+	}
+	free(f->cap.rec);
+	free(f);
+	return ret;
+}
+#endif /* TCP_TEST_CAP_FIXTURE */
+
 #endif /* TCP_TEST_H */

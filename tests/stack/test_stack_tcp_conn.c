@@ -10,40 +10,10 @@
  * Segments are watched on the wire with a tap (tcp_cap) and, where a test
  * plays a blind attacker or an old duplicate, made by hand and injected.
  */
+#define TCP_TEST_CAP_FIXTURE
 #include "tcp_test.h"
 
 #define PORT_FAKE	1234	/* a peer port A has no connection on */
-
-struct fixture {
-	struct harness *h;
-	struct tcp_cap cap;
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (f == NULL)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-	int ret = 0;
-
-	if (f->h != NULL) {
-		harness_set_tap(f->h, NULL, NULL);
-		ret = harness_destroy(f->h);
-	}
-	free(f->cap.rec);
-	free(f);
-	return ret;
-}
 
 /* The harness of a test, with TCP settings @cfg (NULL: defaults); the seed is printed. */
 static struct harness *

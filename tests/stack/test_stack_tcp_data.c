@@ -8,38 +8,8 @@
  * out-of-order data, zero windows and persist probes, keepalive, and the
  * retransmission timer's backoff up to the abort.
  */
+#define TCP_TEST_CAP_FIXTURE
 #include "tcp_test.h"
-
-struct fixture {
-	struct harness *h;
-	struct tcp_cap cap;
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (f == NULL)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-	int ret = 0;
-
-	if (f->h != NULL) {
-		harness_set_tap(f->h, NULL, NULL);
-		ret = harness_destroy(f->h);
-	}
-	free(f->cap.rec);
-	free(f);
-	return ret;
-}
 
 static struct harness *
 make(struct fixture *f, const char *name, const struct tern_tcp_config *cfg)

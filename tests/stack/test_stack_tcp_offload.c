@@ -27,6 +27,7 @@
  *
  * Every test checks that both pools are back to where they started.
  */
+#define TCP_TEST_CAP_FIXTURE
 #include "tcp_test.h"
 
 #include "tern_tcp_priv.h"	/* sequence variables and queues: the tests read internals */
@@ -43,36 +44,14 @@
 /* The three tcp_xmit_tso asks for, without IPv4 header checksum offload. */
 #define CAPS_TSO_NO_IP4	(TERN_CAP_TX_TSO | TERN_CAP_TX_MULTISEG | TERN_CAP_TX_TCP_CKSUM)
 
-struct fixture {
-	struct harness *h;
-	struct tcp_cap cap;
-};
-
+/* The shared teardown, and the devices back to advertising nothing. */
 static int
-setup(void **state)
+teardown_caps(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	int ret = teardown(state);
 
-	if (f == NULL)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-	int ret = 0;
-
-	if (f->h != NULL) {
-		harness_set_tap(f->h, NULL, NULL);
-		ret = harness_destroy(f->h);
-	}
 	harness_set_dev_caps(HARNESS_A, 0);
 	harness_set_dev_caps(HARNESS_B, 0);
-	free(f->cap.rec);
-	free(f);
 	return ret;
 }
 
@@ -976,7 +955,7 @@ test_gro_off_delayed_ack_same(void **state)
 	gro_delack(state, __func__, NO_GRO, false);
 }
 
-#define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown_caps)
 
 int
 main(void)
