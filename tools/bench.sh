@@ -17,6 +17,9 @@
 #     an OFFLOAD line with the on/off throughput ratio), tcp-conns (1,000,000
 #     idle connections: memory per connection; a few GB of RAM); then tcp-crr
 #     and tcp-rr on one lcore.
+#  6. TCP ACK cost (tern-bench-ack, the two-stack harness, virtual time):
+#     the sender's TSC cycles per ACK with 1,000 and with 100,000 segments
+#     in flight and periodic loss (issue 5); about 30 s, 3.5 GB of RAM.
 # Close other work first: the machine has 2 vCPUs and these poll both.
 set -u
 BUILD=${1:-build}
@@ -69,6 +72,12 @@ for w in tcp-crr tcp-rr; do
 	tcp_logs="$tcp_logs /tmp/tern-bench-$w-1lcore.log"
 	echo
 done
+echo "== 6. ack-cost: the sender's cycles per ACK, 1,000 and 100,000 segments in flight"
+# (the harness prints each pair's impairments: none)
+(set -o pipefail; "$BUILD/tests/tern-bench-ack" 2>&1 | grep -v '^harness: ' \
+	| tee /tmp/tern-bench-ack.log) || rc=1
+tcp_logs="$tcp_logs /tmp/tern-bench-ack.log"
+echo
 echo "== summary"
 grep -h '^RESULT' /tmp/tern-bench-2.log /tmp/tern-bench-5.log /tmp/tern-bench-3.log \
 	/tmp/tern-bench-4.log

@@ -10,6 +10,7 @@
 
 #include <rte_byteorder.h>
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_ip.h>
@@ -38,6 +39,8 @@ struct side {
 	unsigned int wire_n;
 	unsigned int wire_cap;
 	uint64_t frames_sent;
+	/* TSC cycles spent in tern_ctx_input() of frames delivered to this side */
+	uint64_t input_cycles;
 	/* the delay line (harness_set_wire_delay()): a FIFO, frames and due times */
 	struct rte_mbuf **dl;
 	uint64_t *dl_due;
@@ -690,8 +693,12 @@ deliver(struct harness *h, enum harness_side from)
 	}
 	n = k;
 	for (i = 0; i < n; i += k) {
+		uint64_t t0;
+
 		k = RTE_MIN(n - i, (unsigned int)TERN_RX_BURST);
+		t0 = rte_rdtsc();
 		tern_ctx_input(to->ctx, 0, w + i, (uint16_t)k);
+		to->input_cycles += rte_rdtsc() - t0;
 	}
 	free(w);
 	return n;
@@ -778,6 +785,12 @@ uint64_t
 harness_frames_sent(const struct harness *h, enum harness_side s)
 {
 	return h->s[s].frames_sent;
+}
+
+uint64_t
+harness_side_cycles(const struct harness *h, enum harness_side s)
+{
+	return h->s[s].input_cycles;
 }
 
 struct rte_ether_addr

@@ -115,6 +115,13 @@ struct tern_stats harness_stats(const struct harness *h, enum harness_side s);
 /* Frames side @s put on the wire so far (before the other side's input). */
 uint64_t harness_frames_sent(const struct harness *h, enum harness_side s);
 
+/*
+ * TSC cycles (rte_rdtsc()) side @s spent so far in tern_ctx_input() of the
+ * frames the harness delivered to it (its output flush included, what
+ * happens after the input in tern_ctx_poll() excluded): for benchmarks.
+ */
+uint64_t harness_side_cycles(const struct harness *h, enum harness_side s);
+
 /* Addresses of a side, for family 4 or 6, port @port (host order). */
 struct tern_sockaddr harness_addr(enum harness_side s, uint8_t family, uint16_t port);
 
