@@ -213,6 +213,28 @@ tern_tcp_ooo_init(struct tern_tcp_ooo *q)
 	memset(q->recent, TERN_TCP_OOO_NONE, sizeof(q->recent));
 }
 
+/*
+ * Index of the first block whose end is at or above @seq (q->nb if none):
+ * a binary search, the ends ascending as the blocks are sorted and disjoint.
+ */
+static unsigned int
+blk_first_reaching(const struct tern_tcp_ooo *q, uint32_t seq)
+{
+	unsigned int lo = 0, n = q->nb;
+
+	while (n > 0) {
+		unsigned int half = n / 2;
+
+		if (SEQ_LT(q->blk[lo + half].end, seq)) {
+			lo += half + 1;
+			n -= half + 1;
+		} else {
+			n = half;
+		}
+	}
+	return lo;
+}
+
 int
 tern_tcp_ooo_insert(struct tern_tcp_ooo *q, uint32_t rcv_nxt, uint32_t seq,
 		    struct rte_mbuf *m, uint32_t len, struct tern_tcp_sack_block *dsack)
@@ -242,25 +264,8 @@ tern_tcp_ooo_insert(struct tern_tcp_ooo *q, uint32_t rcv_nxt, uint32_t seq,
 		got = end - seq;
 	}
 
-	/*
-	 * Blocks [lo, hi) touch or overlap [seq, end]. The ends ascend (the
-	 * blocks are sorted and disjoint): lo by binary search.
-	 */
-	{
-		unsigned int n = q->nb;
-
-		lo = 0;
-		while (n > 0) {
-			unsigned int half = n / 2;
-
-			if (SEQ_LT(q->blk[lo + half].end, seq)) {
-				lo += half + 1;
-				n -= half + 1;
-			} else {
-				n = half;
-			}
-		}
-	}
+	/* Blocks [lo, hi) touch or overlap [seq, end]. */
+	lo = blk_first_reaching(q, seq);
 	for (hi = lo; hi < q->nb && SEQ_LEQ(q->blk[hi].start, end); hi++)
 		;
 

@@ -477,7 +477,8 @@ static int
 tcp_xmit_tso(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint32_t dlen)
 {
 	struct tern_ctx *ctx = s->ctx;
-	uint32_t caps = ctx->net->ifaces[s->ifindex].dev->caps;
+	const struct tern_dev *dev = ctx->net->ifaces[s->ifindex].dev;
+	uint32_t caps = dev->caps;
 	uint32_t need = TERN_CAP_TX_TSO | TERN_CAP_TX_MULTISEG | TERN_CAP_TX_TCP_CKSUM |
 		(s->family == 4 ? TERN_CAP_TX_IP4_CKSUM : 0);
 	bool tail = tern_tcp_rtxq_next(seg) == NULL && s->sndq_bytes == 0;
@@ -504,8 +505,7 @@ tcp_xmit_tso(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint
 			return -ENOBUFS;
 		}
 		tcp_put_hdr(m, &s->key, seg->seq, s->rcv_nxt, TH_ACK | last_flags, wnd, &o, false);
-		tcp_cksum_tso(ctx, m, &s->key, s->mss,
-			      ctx->net->ifaces[s->ifindex].dev->tso_frame_max);
+		tcp_cksum_tso(ctx, m, &s->key, s->mss, dev->tso_frame_max);
 		tcp_ip_output(ctx, m, &s->key, s->ifindex, s->nh);
 	} else {
 		struct rte_mbuf *hm[TCP_TSO_BATCH], *src = seg->m;
@@ -849,8 +849,8 @@ tcp_output(struct tern_tcp_stream *s)
 	 * one): start from the restart window.
 	 */
 	if (s->sndq_bytes > 0 && s->snd_nxt == s->snd_una && s->rack_xmit_ns != 0 &&
-	    s->ctx->now_ns - s->rack_xmit_ns > tcp_rto_ns(s) &&
-	    !(s->tc->cfg.flags & TERN_TCP_CFG_NO_IDLE_RESTART))
+	    !(s->tc->cfg.flags & TERN_TCP_CFG_NO_IDLE_RESTART) &&
+	    s->ctx->now_ns - s->rack_xmit_ns > tcp_rto_ns(s))
 		tcp_idle_restart(s);
 	if (s->lost_head != NULL) {
 		bool blocked;

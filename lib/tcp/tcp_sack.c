@@ -304,11 +304,11 @@ rack_delivered(struct tern_tcp_stream *s, const struct tern_tcp_seg *seg,
 		 * would leave a tail loss probe's SACK unable to reveal the
 		 * losses below it (RFC 8985 7.4).
 		 */
-		if (!sacked && (s->tf & TF_TS_OK) && (si->opts.flags & TERN_TCP_OPT_F_TS) &&
-		    SEQ_LT(si->opts.ts_ecr, seg->tsval))
+		bool ts = (s->tf & TF_TS_OK) && (si->opts.flags & TERN_TCP_OPT_F_TS);
+
+		/* (no timestamps: Karn, nothing tells the transmissions apart) */
+		if (!sacked && (!ts || SEQ_LT(si->opts.ts_ecr, seg->tsval)))
 			return;
-		if (!sacked && !((s->tf & TF_TS_OK) && (si->opts.flags & TERN_TCP_OPT_F_TS)))
-			return;		/* Karn: nothing tells the transmissions apart */
 		/* (less a timer tick: a timer's send is stamped up to a tick late) */
 		if (s->min_rtt_us != 0 &&
 		    (uint64_t)rtt_us * 1000 + s->ctx->wheel.tick_ns < (uint64_t)s->min_rtt_us * 1000)
