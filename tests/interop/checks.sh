@@ -3,12 +3,22 @@
 # check NAME CMD... counts and prints a result; interop_init makes a
 # scratch directory ($out) and installs the EXIT trap that stops background
 # helpers ($BG_PIDS), tern and the namespace; checks_summary prints the
-# totals and returns non-zero if any check failed.
+# totals and returns non-zero if any check failed; l4fwd_path finds
+# tern-l4fwd in a build directory.
 
 pass=0
 fail=0
 BG_PIDS=()
 out=
+
+# l4fwd_path BUILD: tern-l4fwd in the build directory BUILD
+l4fwd_path() {
+	if [ -x "$1/l4fwd/tern-l4fwd" ]; then
+		echo "$1/l4fwd/tern-l4fwd"
+	else
+		echo "$1/examples/l4fwd/tern-l4fwd"
+	fi
+}
 
 check() {
 	local name=$1; shift

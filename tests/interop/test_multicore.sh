@@ -24,11 +24,6 @@
 # Usage: test_multicore.sh BUILD_DIR
 set -u
 BUILD=${1:?usage: test_multicore.sh BUILD_DIR}
-if [ -x "$BUILD/l4fwd/tern-l4fwd" ]; then
-	L4FWD="$BUILD/l4fwd/tern-l4fwd"
-else
-	L4FWD="$BUILD/examples/l4fwd/tern-l4fwd"
-fi
 HERE="$(cd "$(dirname "$0")" && pwd)"
 TOOLS="$(cd "$HERE/../../tools" && pwd)"
 PY=/usr/bin/python3
@@ -38,6 +33,7 @@ TERN_NS=tmc-ns$$ TERN_IF=tmc$$ TERN_PREFIX=tmc$$
 . "$TOOLS/netns-lib.sh"
 # shellcheck source=SCRIPTDIR/checks.sh
 . "$HERE/checks.sh"
+L4FWD=$(l4fwd_path "$BUILD")
 interop_init
 
 NCONN=2000

@@ -18,11 +18,6 @@
 # Usage: test_tcp.sh BUILD_DIR
 set -u
 BUILD=${1:?usage: test_tcp.sh BUILD_DIR}
-if [ -x "$BUILD/l4fwd/tern-l4fwd" ]; then
-	L4FWD="$BUILD/l4fwd/tern-l4fwd"
-else
-	L4FWD="$BUILD/examples/l4fwd/tern-l4fwd"
-fi
 HERE="$(cd "$(dirname "$0")" && pwd)"
 TOOLS="$(cd "$HERE/../../tools" && pwd)"
 PY=/usr/bin/python3
@@ -33,6 +28,7 @@ TERN_NS=terntcp$$ TERN_IF=ternt$$ TERN_PREFIX=terntcp$$
 
 # shellcheck source=SCRIPTDIR/checks.sh
 . "$HERE/checks.sh"
+L4FWD=$(l4fwd_path "$BUILD")
 interop_init
 MB100=$((100 * 1000 * 1000))
 

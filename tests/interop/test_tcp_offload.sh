@@ -28,11 +28,6 @@
 # Usage: test_tcp_offload.sh BUILD_DIR
 set -u
 BUILD=${1:?usage: test_tcp_offload.sh BUILD_DIR}
-if [ -x "$BUILD/l4fwd/tern-l4fwd" ]; then
-	L4FWD="$BUILD/l4fwd/tern-l4fwd"
-else
-	L4FWD="$BUILD/examples/l4fwd/tern-l4fwd"
-fi
 HERE="$(cd "$(dirname "$0")" && pwd)"
 TOOLS="$(cd "$HERE/../../tools" && pwd)"
 PY=/usr/bin/python3
@@ -43,6 +38,7 @@ TERN_NS=ternoff$$ TERN_IF=terno$$ TERN_PREFIX=ternoff$$
 
 # shellcheck source=SCRIPTDIR/checks.sh
 . "$HERE/checks.sh"
+L4FWD=$(l4fwd_path "$BUILD")
 interop_init
 MB100=$((100 * 1000 * 1000))
 # MTU 1500: the MSS is 1448 data bytes (12 go to the timestamp option).

@@ -17,11 +17,6 @@
 # Usage: test_udp.sh BUILD_DIR (the build root, or its examples/ directory)
 set -u
 BUILD=${1:?usage: test_udp.sh BUILD_DIR}
-if [ -x "$BUILD/l4fwd/tern-l4fwd" ]; then
-	L4FWD="$BUILD/l4fwd/tern-l4fwd"
-else
-	L4FWD="$BUILD/examples/l4fwd/tern-l4fwd"
-fi
 HERE="$(cd "$(dirname "$0")" && pwd)"
 TOOLS="$(cd "$HERE/../../tools" && pwd)"
 PY=/usr/bin/python3
@@ -39,6 +34,7 @@ tern_eal_args() {
 
 # shellcheck source=SCRIPTDIR/checks.sh
 . "$HERE/checks.sh"
+L4FWD=$(l4fwd_path "$BUILD")
 interop_init
 
 py() {	# py OUTFILE ARGS...: the client in the namespace, its output kept
