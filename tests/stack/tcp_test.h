@@ -538,7 +538,7 @@ setup(void **state)
 	return 0;
 }
 
-/* Destroy the harness (it checks that nothing is held), free the capture. */
+/* Destroy the harness (it closes what a failed test left open), free the capture. */
 static int
 teardown(void **state)
 {

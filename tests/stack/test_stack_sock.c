@@ -17,6 +17,7 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 
+#define TCP_TEST_CAP_FIXTURE
 #include "tcp_test.h"
 
 #define PORT_UDP	9000
@@ -30,41 +31,10 @@
 		assert_int_equal(errno, (e));				\
 	} while (0)
 
-struct fixture {
-	struct harness *h;
-	struct tcp_cap cap;
-};
-
 /* A listener on B, a connection from A and B's end of it. */
 struct pair {
 	int l, c, s;
 };
-
-static int
-setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (f == NULL)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-	int ret = 0;
-
-	if (f->h != NULL) {
-		harness_set_tap(f->h, NULL, NULL);
-		ret = harness_destroy(f->h);	/* closes what a failed test left open */
-	}
-	free(f->cap.rec);
-	free(f);
-	return ret;
-}
 
 static struct harness *
 make(struct fixture *f, const char *name)
