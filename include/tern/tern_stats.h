@@ -30,6 +30,7 @@ extern "C" {
 	X(rx_bursts,		"rx bursts that returned packets")	\
 	X(timers_fired,		"timer wheel callbacks run")		\
 	X(drop_tx_full,		"dropped: device tx queue and tx buffer full") \
+	X(drop_tx_refused,	"dropped: refused by the device (tx_prepare, or stuck at the head)") \
 	X(drop_nomem,		"dropped: mbuf allocation failed")	\
 	X(drop_bad_port,	"dropped: input on a port the context does not have") \
 	X(events_lost,		"events not posted: the event queue was full")

@@ -17,10 +17,38 @@
 #define CTX_DEF_EVQ		4096
 #define CTX_TX_RETRIES		4
 
+/*
+ * A port whose device took nothing for CTX_TX_STALL_FLUSHES flushes in a row
+ * and for CTX_TX_STALL_NS loses the packet at the head of its tx buffer:
+ * see port_tx_stalled().
+ */
+#define CTX_TX_STALL_FLUSHES	64
+#define CTX_TX_STALL_NS		(100 * 1000000ULL)	/* 100 ms */
+
+/* TX offloads: a packet may carry a request rte_eth_tx_prepare() checks. */
+#define CTX_TX_OFFLOAD_CAPS	(TERN_CAP_TX_IP4_CKSUM | TERN_CAP_TX_UDP_CKSUM | \
+				 TERN_CAP_TX_TCP_CKSUM | TERN_CAP_TX_TSO | TERN_CAP_TX_UFO | \
+				 TERN_CAP_TX_MULTISEG)
+
+/* tern_ctx_port.tx_warned: refusals logged once per port */
+#define CTX_TX_WARN_PREPARE	0x1
+#define CTX_TX_WARN_STUCK	0x2
+
 static uint64_t
 tsc_to_ns(const struct tern_ctx *ctx, uint64_t tsc)
 {
 	return (uint64_t)(((unsigned __int128)(tsc - ctx->tsc_base) * ctx->tsc_mult) >> 32);
+}
+
+/*
+ * The time now, without moving the context's clock: the manual clock as
+ * the test set it, else the TSC (now_ns is only read once per poll, and an
+ * application may flush without polling).
+ */
+static uint64_t
+ctx_clock_ns(const struct tern_ctx *ctx)
+{
+	return ctx->manual_clock ? ctx->now_ns : tsc_to_ns(ctx, rte_rdtsc());
 }
 
 struct tern_ctx *
@@ -96,6 +124,10 @@ tern_ctx_port_bind(struct tern_ctx *ctx, struct tern_dev *dev, uint16_t queue_id
 	p->tx_ring = p->sw_dispatch && queue_id >= dev->hw_queues ? dev->sw_tx : NULL;
 	p->tx_n = 0;
 	p->tx_clean = 0;
+	p->tx_prep = 0;
+	p->tx_prepare = dev->vtx == NULL && (dev->caps & CTX_TX_OFFLOAD_CAPS) != 0;
+	p->tx_warned = 0;
+	p->tx_stall_n = 0;
 	if (ctx->mp == NULL)
 		ctx->mp = tern_dev_pool(dev, ctx->socket_id);
 	ctx->nb_ports++;
@@ -160,6 +192,8 @@ port_impair(struct tern_ctx *ctx, struct tern_ctx_port *p)
 
 	memcpy(in, p->tx_buf + p->tx_clean, n * sizeof(in[0]));
 	p->tx_n = p->tx_clean;
+	if (p->tx_prep > p->tx_n)
+		p->tx_prep = p->tx_n;	/* prepared again once through */
 	m = tern_impair_tx(ctx, (uint16_t)(p - ctx->ports), in, n, out);
 	room = TERN_TX_BUF - p->tx_n;
 	if (m > room) {
@@ -171,6 +205,90 @@ port_impair(struct tern_ctx *ctx, struct tern_ctx_port *p)
 	memcpy(p->tx_buf + p->tx_n, out, m * sizeof(out[0]));
 	p->tx_n += m;
 	p->tx_clean = p->tx_n;
+}
+
+/* Free packet @i of @p's tx buffer; the ones behind it move up. */
+static void
+port_tx_drop(struct tern_ctx_port *p, uint16_t i)
+{
+	rte_pktmbuf_free(p->tx_buf[i]);
+	p->tx_n--;
+	memmove(p->tx_buf + i, p->tx_buf + i + 1, (p->tx_n - i) * sizeof(p->tx_buf[0]));
+	if (i < p->tx_clean)
+		p->tx_clean--;
+	if (i < p->tx_prep)
+		p->tx_prep--;
+}
+
+/*
+ * Run pkts[@from, @n) through the device's tx_prepare. A packet it refuses
+ * (an offload request the device cannot do, too many segments) would be
+ * refused again on every try, or worse, sent as a bad descriptor: drop it
+ * and count it. @return the packets left, in order. @in_buf: @pkts is
+ * @p's tx buffer (its indexes follow the drops).
+ */
+static uint16_t
+port_tx_prepare(struct tern_ctx *ctx, struct tern_ctx_port *p, struct rte_mbuf **pkts,
+		uint16_t from, uint16_t n, bool in_buf)
+{
+	while (from < n) {
+		from += rte_eth_tx_prepare(p->port_id, p->queue_id, pkts + from, n - from);
+		if (from == n)
+			break;
+		if (!(p->tx_warned & CTX_TX_WARN_PREPARE)) {
+			p->tx_warned |= CTX_TX_WARN_PREPARE;
+			TERN_LOG(WARNING, core, "%s: queue %u: tx_prepare refuses a packet (%s): "
+				 "dropped, counted in drop_tx_refused (logged once)",
+				 p->dev->name, p->queue_id, rte_strerror(rte_errno));
+		}
+		TERN_STAT_INC(ctx, drop_tx_refused);
+		if (in_buf) {
+			port_tx_drop(p, from);
+		} else {
+			rte_pktmbuf_free(pkts[from]);
+			memmove(pkts + from, pkts + from + 1, (n - from - 1) * sizeof(pkts[0]));
+		}
+		n--;
+	}
+	return n;
+}
+
+/*
+ * A flush of @p that sent nothing, with packets waiting. A full device
+ * ring is the usual reason and passes: the packets wait, nothing is lost.
+ * But a device may also refuse one packet for good (net_tap: a frame
+ * longer than its MTU, or a TSO frame it cannot cut; some PMDs: a
+ * malformed offload request), and tx_burst stops at it every time: the
+ * port is blocked, and everything behind it dropped as drop_tx_full. The
+ * two look the same from here, so: once the device has taken nothing for
+ * CTX_TX_STALL_FLUSHES flushes in a row AND for CTX_TX_STALL_NS, the
+ * packet at the head is dropped (counted in drop_tx_refused) and the count
+ * starts again. Both limits: many flushes in a short time are a busy
+ * device, a long time with few flushes is an idle lcore. A device that
+ * stays stuck loses one packet per period; the rest are tx-full drops, as
+ * before. Any packet sent resets the count (port_flush()).
+ */
+static void
+port_tx_stalled(struct tern_ctx *ctx, struct tern_ctx_port *p)
+{
+	if (p->tx_stall_n < CTX_TX_STALL_FLUSHES) {
+		if (p->tx_stall_n++ == 0)
+			p->tx_stall_ns = ctx_clock_ns(ctx);
+		if (p->tx_stall_n < CTX_TX_STALL_FLUSHES)
+			return;
+	}
+	if (ctx_clock_ns(ctx) - p->tx_stall_ns < CTX_TX_STALL_NS)
+		return;
+	if (!(p->tx_warned & CTX_TX_WARN_STUCK)) {
+		p->tx_warned |= CTX_TX_WARN_STUCK;
+		TERN_LOG(WARNING, core, "%s: queue %u: the device took no packet for %u flushes "
+			 "and %llu ms: the packet at the head dropped, counted in "
+			 "drop_tx_refused (logged once)", p->dev->name, p->queue_id,
+			 CTX_TX_STALL_FLUSHES, CTX_TX_STALL_NS / 1000000ULL);
+	}
+	TERN_STAT_INC(ctx, drop_tx_refused);
+	port_tx_drop(p, 0);
+	p->tx_stall_n = 0;
 }
 
 static void
@@ -202,17 +320,36 @@ port_flush(struct tern_ctx *ctx, struct tern_ctx_port *p, unsigned int tries)
 		return;
 	}
 	if (unlikely(p->tx_ring != NULL)) {
-		/* no device queue of our own: queue 0's context sends for us */
+		/*
+		 * No device queue of our own: queue 0's context sends for us.
+		 * No stall rule here: a full ring is transient only. Queue 0's
+		 * context empties it every poll, and drops (counts) what the
+		 * device refuses there (port_drain_tx_ring()), so no packet can
+		 * block it; a ring that stays full means that context stopped
+		 * polling, and dropping our head would not help. Its tx_prepare
+		 * runs there too, on queue 0.
+		 */
 		sent = (uint16_t)rte_ring_enqueue_burst(p->tx_ring, (void **)p->tx_buf, n, NULL);
 		p->dev->disp[p->queue_id].tx_ring += sent;
 		p->dev->disp[p->queue_id].tx_ring_full += n - sent;
+		if (sent == 0)
+			return;
 	} else {
+		if (unlikely(p->tx_prepare) && p->tx_prep < n) {
+			n = port_tx_prepare(ctx, p, p->tx_buf, p->tx_prep, n, true);
+			p->tx_prep = n;
+			if (n == 0)
+				return;
+		}
 		for (; sent < n && tries > 0; tries--)
 			sent += rte_eth_tx_burst(p->port_id, p->queue_id, p->tx_buf + sent,
 						 n - sent);
+		if (unlikely(sent == 0)) {
+			port_tx_stalled(ctx, p);
+			return;
+		}
+		p->tx_stall_n = 0;
 	}
-	if (sent == 0)
-		return;
 	for (i = 0; i < sent; i++)
 		bytes += p->tx_buf[i]->pkt_len;
 	/* Keep the rest for the next flush. */
@@ -220,6 +357,7 @@ port_flush(struct tern_ctx *ctx, struct tern_ctx_port *p, unsigned int tries)
 		memmove(p->tx_buf, p->tx_buf + sent, (n - sent) * sizeof(p->tx_buf[0]));
 	p->tx_n = n - sent;
 	p->tx_clean = p->tx_clean > sent ? p->tx_clean - sent : 0;
+	p->tx_prep = p->tx_prep > sent ? p->tx_prep - sent : 0;
 	TERN_STAT_ADD(ctx, tx_pkts, sent);
 	TERN_STAT_ADD(ctx, tx_bytes, bytes);
 }
@@ -237,6 +375,8 @@ tern_ctx_port_tx_impaired(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf *
 		n = room;
 	}
 	/* In front of the packets the impairment has not seen yet. */
+	if (p->tx_prep > p->tx_clean)
+		p->tx_prep = p->tx_clean;
 	memmove(p->tx_buf + p->tx_clean + n, p->tx_buf + p->tx_clean,
 		(p->tx_n - p->tx_clean) * sizeof(p->tx_buf[0]));
 	memcpy(p->tx_buf + p->tx_clean, pkts, n * sizeof(pkts[0]));
@@ -267,6 +407,11 @@ port_drain_tx_ring(struct tern_ctx *ctx, struct tern_ctx_port *p)
 		if (n == 0)
 			return;
 		p->dev->disp[0].tx_ring_out += n;
+		if (unlikely(p->tx_prepare)) {
+			n = port_tx_prepare(ctx, p, pkts, 0, (uint16_t)n, false);
+			if (n == 0)
+				continue;
+		}
 		for (sent = 0, tries = CTX_TX_RETRIES; sent < n && tries > 0; tries--)
 			sent += rte_eth_tx_burst(p->port_id, p->queue_id, pkts + sent,
 						 (uint16_t)(n - sent));

@@ -90,6 +90,12 @@ struct tern_ctx_port {
 	uint16_t queue_id;
 	uint16_t tx_n;
 	uint16_t tx_clean;		/* head of tx_buf already through the impairment */
+	uint16_t tx_prep;		/* head of tx_buf already through rte_eth_tx_prepare() */
+	bool tx_prepare;		/* TX offloads on: run rte_eth_tx_prepare() */
+	uint8_t tx_warned;		/* refusals already logged (ctx.c) */
+	/* flushes in a row that sent nothing, and the clock at the first (ctx.c) */
+	uint16_t tx_stall_n;
+	uint64_t tx_stall_ns;
 	struct rte_mbuf *tx_buf[TERN_TX_BUF];
 };
 
