@@ -81,10 +81,27 @@ eth_prefetch_data(const struct rte_mbuf *m)
 		rte_prefetch0(d + RTE_CACHE_LINE_SIZE);
 }
 
+/*
+ * The rest of the frame, from its third line: a port that does not check
+ * L4 checksums leaves the whole payload to be summed in software, and the
+ * payload of a frame written by another core is cold. Asked for one frame
+ * ahead, so its lines come in while the frame before is summed.
+ */
+static inline void
+eth_prefetch_rest(const struct rte_mbuf *m)
+{
+	const char *d = rte_pktmbuf_mtod(m, const char *);
+	uint32_t l;
+
+	for (l = 2 * RTE_CACHE_LINE_SIZE; l < m->data_len; l += RTE_CACHE_LINE_SIZE)
+		rte_prefetch0(d + l);
+}
+
 void
 tern_eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct tern_iface *ifp = &ctx->net->ifaces[port];
+	bool sw_l4 = !(ifp->dev->caps & TERN_CAP_RX_L4_CKSUM);
 	uint16_t i;
 
 	/*
@@ -101,6 +118,8 @@ tern_eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint
 			rte_prefetch0(pkts[i + ETH_PF_MBUF]);
 		if (i + ETH_PF_DATA < n)
 			eth_prefetch_data(pkts[i + ETH_PF_DATA]);
+		if (sw_l4 && i + 1 < n)
+			eth_prefetch_rest(pkts[i + 1]);
 		eth_input_one(ctx, ifp, pkts[i]);
 	}
 }

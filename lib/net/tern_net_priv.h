@@ -181,7 +181,7 @@ void tern_net_ctx_set_icmp_rate(struct tern_ctx *ctx, uint32_t rate, uint32_t bu
  * Host byte order, like rte_raw_cksum(); finish with tern_cksum_fold64().
  */
 static inline uint64_t
-tern_cksum_add(const void *buf, size_t len, uint64_t sum)
+tern_cksum_add_scalar(const void *buf, size_t len, uint64_t sum)
 {
 	const uint8_t *p = buf;
 	uint64_t c = 0, v;
@@ -221,6 +221,26 @@ tern_cksum_add(const void *buf, size_t len, uint64_t sum)
 	sum += c;
 	sum += sum < c;				/* end-around carry */
 	return (sum & 0xffffffff) + (sum >> 32);	/* < 2^33 */
+}
+
+/*
+ * From this many bytes on, tern_cksum_add() calls the vector sum (AVX2 when
+ * the CPU has it, picked once at start-up; else the scalar loop above).
+ */
+#define TERN_CKSUM_VEC_MIN	128
+
+/* cksum.c */
+uint64_t tern_cksum_add_long(const void *buf, size_t len, uint64_t sum);
+uint64_t tern_cksum_copy(void *dst, const void *src, size_t len, uint64_t sum);
+bool tern_cksum_vec_set(bool on);
+
+/* The one's complement sum of @len bytes at @buf added to @sum (see tern_cksum_add_scalar). */
+static inline uint64_t
+tern_cksum_add(const void *buf, size_t len, uint64_t sum)
+{
+	if (len >= TERN_CKSUM_VEC_MIN)
+		return tern_cksum_add_long(buf, len, sum);
+	return tern_cksum_add_scalar(buf, len, sum);
 }
 
 /* Fold a 64-bit sum to 16 bits (not complemented). */

@@ -291,6 +291,9 @@ tcp_post_input(struct tern_ctx *ctx)
 		}
 		tcp_output(s);
 	}
+	if (tc->nb_acked > 0 && !tc->acked_new)
+		tcp_acked_flush(tc);
+	tc->acked_new = false;
 }
 
 void
@@ -375,8 +378,10 @@ tcp_ctx_pending(const struct tern_ctx *ctx)
 {
 	struct tern_tcp_ctx *tc = tern_tcpc(ctx);
 	const struct tern_tcp_stream *s;
-	unsigned int n = 0;
+	unsigned int n = 0, i;
 
+	for (i = 0; i < tc->nb_acked; i++)
+		n += tc->acked[i]->nb_segs;
 	for (s = tc->all; s != NULL; s = s->all_next) {
 		const struct rte_mbuf *m;
 		const struct tern_tcp_seg *g;
@@ -420,6 +425,7 @@ tcp_ctx_fini(struct tern_ctx *ctx)
 
 	if (tc == NULL)
 		return;
+	tcp_acked_flush(tc);
 	while ((s = tc->all) != NULL) {
 		tcp_timer_stop_all(s);
 		tcp_stream_purge(s);

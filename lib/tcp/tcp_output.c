@@ -137,10 +137,14 @@ tcp_ip_output(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_tcp_ke
 				   (const struct tern_ip6 *)k->raddr, IPPROTO_TCP, 0);
 }
 
-/* Set the checksum of the TCP segment at @m's data (header and payload). */
+/*
+ * Set the checksum of the TCP segment at @m's data (header and payload).
+ * @dsum: NULL, or the sum of the payload already taken (by the copy that
+ * put it behind the header, in @m's one segment): only the header is summed.
+ */
 static void
 tcp_cksum(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_tcp_key *k,
-	  uint16_t ifindex)
+	  uint16_t ifindex, const uint64_t *dsum)
 {
 	struct rte_tcp_hdr *th = rte_pktmbuf_mtod(m, struct rte_tcp_hdr *);
 	uint32_t len = m->pkt_len, phdr;
@@ -163,7 +167,11 @@ tcp_cksum(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_tcp_key *k
 		return;
 	}
 	th->cksum = 0;
-	th->cksum = tern_cksum_mbuf(m, 0, len, phdr);
+	if (dsum != NULL)
+		th->cksum = (uint16_t)~tern_cksum_fold64(tern_cksum_add_scalar(th, m->l4_len,
+									       *dsum + phdr));
+	else
+		th->cksum = tern_cksum_mbuf(m, 0, len, phdr);
 	TERN_STAT_INC(ctx, tcp_cksum_tx_sw);
 }
 
@@ -293,7 +301,7 @@ tcp_send_raw(struct tern_ctx *ctx, const struct tern_tcp_key *k, uint16_t ifinde
 		rte_pktmbuf_free(m);
 		return -ENOBUFS;
 	}
-	tcp_cksum(ctx, m, k, ifindex);
+	tcp_cksum(ctx, m, k, ifindex, NULL);
 	if (flags & TH_RST)
 		TERN_STAT_INC(ctx, tcp_out_rsts);
 	TERN_STAT_INC(ctx, tcp_out_segs);
@@ -319,11 +327,11 @@ tcp_send_rst_reply(struct tern_ctx *ctx, const struct tern_ip_info *ip,
 	tcp_send_raw(ctx, &k, ip->ifindex, 0, si->seq + seglen, TH_RST | TH_ACK, 0, NULL, false);
 }
 
-/* Hand a built segment @m (data at the TCP header) to IP. */
+/* Hand a built segment @m (data at the TCP header; @dsum: see tcp_cksum()) to IP. */
 static int
-tcp_send_built(struct tern_tcp_stream *s, struct rte_mbuf *m)
+tcp_send_built(struct tern_tcp_stream *s, struct rte_mbuf *m, const uint64_t *dsum)
 {
-	tcp_cksum(s->ctx, m, &s->key, s->ifindex);
+	tcp_cksum(s->ctx, m, &s->key, s->ifindex, dsum);
 	return tcp_ip_output(s->ctx, m, &s->key, s->ifindex, s->nh);
 }
 
@@ -357,7 +365,7 @@ tcp_send_ctl(struct tern_tcp_stream *s, uint8_t flags, uint32_t seq)
 	else
 		TERN_STAT_INC(s->ctx, tcp_acks_out);
 	TERN_STAT_INC(s->ctx, tcp_out_segs);
-	return tcp_send_built(s, m);
+	return tcp_send_built(s, m, NULL);
 }
 
 void
@@ -366,20 +374,41 @@ tcp_send_ack(struct tern_tcp_stream *s)
 	tcp_send_ctl(s, TH_ACK, s->snd_nxt);
 }
 
-/* Copy @len bytes from offset @off of the chain @src (single-segment mbufs) into @dst. */
-static void
-tcp_copy_chain(uint8_t *dst, const struct rte_mbuf *src, uint32_t off, uint32_t len)
+/*
+ * Copy @len bytes from offset @off of the chain @src (single-segment mbufs)
+ * into @dst. @sum: also sum them in the copy (one pass, see
+ * tern_cksum_copy()) for a checksum done in software. @return that sum
+ * (host order, unfolded, as if @dst were summed), or 0 without @sum.
+ */
+static uint64_t
+tcp_copy_chain(uint8_t *dst, const struct rte_mbuf *src, uint32_t off, uint32_t len, bool sum)
 {
+	uint64_t acc = 0;
+	bool odd = false;
+
 	for (; src != NULL && off >= src->data_len; src = src->next)
 		off -= src->data_len;
 	for (; src != NULL && len > 0; src = src->next) {
 		uint32_t n = RTE_MIN(len, (uint32_t)src->data_len - off);
+		const uint8_t *p = rte_pktmbuf_mtod_offset(src, const uint8_t *, off);
 
-		memcpy(dst, rte_pktmbuf_mtod_offset(src, const uint8_t *, off), n);
+		if (!sum) {
+			memcpy(dst, p, n);
+		} else if (!odd) {
+			acc += tern_cksum_copy(dst, p, n, 0);
+		} else {
+			/* bytes at an odd offset of the packet: their sum byte-swapped */
+			uint16_t h = tern_cksum_fold64(tern_cksum_copy(dst, p, n, 0));
+
+			acc += (uint16_t)((h << 8) | (h >> 8));
+		}
+		if (n & 1)
+			odd = !odd;
 		dst += n;
 		len -= n;
 		off = 0;
 	}
+	return acc;
 }
 
 /* Bookkeeping once entry @seg went out (again, if @rtx), its first packet carrying @tsval. */
@@ -511,6 +540,8 @@ tcp_xmit_tso(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint
 		struct rte_mbuf *hm[TCP_TSO_BATCH], *src = seg->m;
 		const struct rte_mbuf *pf = seg->m;
 		uint32_t soff = 0, nb_hm = 0, k = 0, i, pf_off = 0, pf_done;
+		bool sw_cksum = !(caps & TERN_CAP_TX_TCP_CKSUM);
+		uint64_t dsum;
 
 		o_next = o;
 		o_next.nb_sack = 0;
@@ -552,13 +583,14 @@ tcp_xmit_tso(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint
 				break;	/* the rest is lost: recovery resends it */
 			}
 			/* from a cursor in the chain, not walked from its head for each piece */
-			tcp_copy_chain((uint8_t *)rte_pktmbuf_append(m, (uint16_t)n), src, soff, n);
+			dsum = tcp_copy_chain((uint8_t *)rte_pktmbuf_append(m, (uint16_t)n), src,
+					      soff, n, sw_cksum);
 			for (soff += n; src != NULL && soff >= src->data_len; src = src->next)
 				soff -= src->data_len;
 			tcp_put_hdr(m, &s->key, seg->seq + off, s->rcv_nxt,
 				    TH_ACK | (off + n == dlen ? last_flags : 0), wnd,
 				    off == 0 ? &o : &o_next, false);
-			tcp_send_built(s, m);
+			tcp_send_built(s, m, sw_cksum ? &dsum : NULL);
 		}
 		TERN_STAT_ADD(ctx, tcp_tso_sw_bytes, dlen);
 	}
@@ -581,7 +613,8 @@ tcp_xmit_seg(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx)
 	struct rte_mbuf *m;
 	uint8_t flags = 0;
 	uint16_t wnd;
-	bool syn = seg->flags & TERN_TCP_SEG_SYN;
+	bool syn = seg->flags & TERN_TCP_SEG_SYN, sw_cksum = false;
+	uint64_t dsum = 0;
 
 	if (dlen > s->mss && !syn && seg->m != NULL && s->mss <= TCP_TSO_MSS_MAX)
 		return tcp_xmit_tso(s, seg, rtx, dlen);
@@ -592,8 +625,9 @@ tcp_xmit_seg(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx)
 		return -ENOBUFS;
 	if (dlen > 0) {
 		if (dlen <= rte_pktmbuf_tailroom(m)) {
-			tcp_copy_chain((uint8_t *)rte_pktmbuf_append(m, (uint16_t)dlen), seg->m,
-				       0, dlen);
+			sw_cksum = !(ctx->net->ifaces[s->ifindex].dev->caps & TERN_CAP_TX_TCP_CKSUM);
+			dsum = tcp_copy_chain((uint8_t *)rte_pktmbuf_append(m, (uint16_t)dlen),
+					      seg->m, 0, dlen, sw_cksum);
 		} else {
 			struct rte_mbuf *c = rte_pktmbuf_clone(seg->m, ctx->mp);
 
@@ -634,7 +668,7 @@ tcp_xmit_seg(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx)
 	if (flags & TH_ACK)
 		tcp_acked_now(s);
 	tcp_seg_sent(s, seg, rtx, o.ts_val, 1);
-	tcp_send_built(s, m);
+	tcp_send_built(s, m, sw_cksum ? &dsum : NULL);
 	return 0;
 }
 
@@ -710,11 +744,102 @@ tcp_seg_alloc(struct tern_tcp_stream *s)
 	return p;
 }
 
+/*
+ * Freeing acknowledged data. An entry is acknowledged a window after it
+ * was sent, when its mbufs have left the cache, and rte_pktmbuf_free()
+ * walks a chain one next pointer at a time: a miss in turn for each mbuf
+ * (44 for a 64,000-byte entry of MSS-sized mbufs), the largest item of a
+ * bulk sender's time. So the ACK path defers the chains it frees, up to
+ * TCP_ACKED_MAX, and tcp_chains_free() walks them side by side: one mbuf
+ * of each chain a pass, the next pointers of different chains loaded
+ * together and each mbuf prefetched the pass before it is released, then
+ * put back to the pool in bulk. The deferred chains are freed when the
+ * queue is full, after an input burst that acknowledged no entry, when a
+ * stream's retransmit queue empties, on a retransmission timeout and when
+ * the context ends: at most TCP_ACKED_MAX entries wait, never longer than
+ * until the next input burst without an acknowledged entry.
+ */
+#define TCP_FREE_BATCH	32
+
+/* Release @n mbufs (segments, any reference count) and put them back in bulk. */
+static void
+tcp_mbufs_put(struct rte_mbuf **b, unsigned int n)
+{
+	unsigned int i, j;
+
+	for (i = 0, j = 0; i < n; i++) {
+		struct rte_mbuf *f = rte_pktmbuf_prefree_seg(b[i]);
+
+		if (f == NULL)
+			continue;
+		if (j > 0 && f->pool != b[0]->pool) {
+			rte_mempool_put_bulk(b[0]->pool, (void **)b, j);
+			j = 0;
+		}
+		b[j++] = f;
+	}
+	if (j > 0)
+		rte_mempool_put_bulk(b[0]->pool, (void **)b, j);
+}
+
+/* Free the @n chains at @c (emptied), walking them side by side. */
+static void
+tcp_chains_free(struct rte_mbuf **c, unsigned int n)
+{
+	struct rte_mbuf *b[TCP_FREE_BATCH];
+	unsigned int nb = 0, i;
+
+	while (n > 0) {
+		for (i = 0; i < n;) {
+			struct rte_mbuf *m = c[i];
+
+			c[i] = m->next;
+			b[nb++] = m;
+			if (nb == TCP_FREE_BATCH) {
+				tcp_mbufs_put(b, nb);
+				nb = 0;
+			}
+			if (c[i] == NULL) {
+				c[i] = c[--n];
+				continue;
+			}
+			rte_prefetch0_write(c[i]);
+			rte_prefetch0_write(RTE_PTR_ADD(c[i], RTE_CACHE_LINE_SIZE));
+			i++;
+		}
+	}
+	if (nb > 0)
+		tcp_mbufs_put(b, nb);
+}
+
+/* Free the acknowledged chains the context deferred. */
+void
+tcp_acked_flush(struct tern_tcp_ctx *tc)
+{
+	tcp_chains_free(tc->acked, tc->nb_acked);
+	tc->nb_acked = 0;
+}
+
 void
 tcp_seg_free(struct tern_tcp_stream *s, struct tern_tcp_seg *seg)
 {
 	rte_pktmbuf_free(seg->m);
 	rte_mempool_put(s->tc->segpool, seg);
+}
+
+/* Free entry @seg, acknowledged: its data with the context's deferred chains. */
+void
+tcp_seg_free_acked(struct tern_tcp_stream *s, struct tern_tcp_seg *seg)
+{
+	struct tern_tcp_ctx *tc = s->tc;
+
+	if (seg->m != NULL) {
+		if (tc->nb_acked == TCP_ACKED_MAX)
+			tcp_acked_flush(tc);
+		tc->acked[tc->nb_acked++] = seg->m;
+		tc->acked_new = true;
+	}
+	rte_mempool_put(tc->segpool, seg);
 }
 
 /* Queue a new entry for [snd_nxt, +len) with @flags and send it. */

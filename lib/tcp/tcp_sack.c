@@ -730,8 +730,10 @@ ack_remove(struct tern_tcp_stream *s, const struct tcp_seg_in *si, int64_t *rtt_
 		tcp_sack_forget(s, seg);
 		tern_tcp_rtxq_unlink(&s->rtxq, seg);
 		s->rtxq_bytes -= seg->len;
-		tcp_seg_free(s, seg);
+		tcp_seg_free_acked(s, seg);
 	}
+	if (seg == NULL && s->tc->nb_acked > 0)
+		tcp_acked_flush(s->tc);	/* all acknowledged: nothing to batch with */
 	if (seg != NULL && SEQ_LT(seg->seq, ack)) {
 		uint32_t d = ack - seg->seq;
 

@@ -133,6 +133,8 @@ tcp_timer_rtx(struct tern_tcp_stream *s)
 		return;
 	}
 	TERN_STAT_INC(s->ctx, tcp_rto_fired);
+	if (s->tc->nb_acked > 0)
+		tcp_acked_flush(s->tc);	/* acknowledged data waits no longer than this */
 	limit = (s->state == TERN_TCP_SYN_SENT || s->state == TERN_TCP_SYN_RECEIVED) ?
 		cfg->syn_retries : cfg->retries;
 	if (s->backoff >= limit) {

@@ -317,6 +317,7 @@ struct tern_tcp_tw {
 
 /* Received segments held until the end of the input burst (bulk lookup). */
 #define TCP_IN_BATCH		32
+#define TCP_ACKED_MAX		8	/* acknowledged chains freed together */
 
 struct tcp_in_pkt {
 	struct rte_mbuf *m;	/* NULL: coalesced into an earlier one (GRO) */
@@ -362,6 +363,10 @@ struct tern_tcp_ctx {
 	struct tcb_chunk *tcb_chunks;	/* where control blocks live (tcp_ctx.c) */
 	void (*prev_tx_space)(struct tern_ctx *ctx);
 	uint64_t hash_gen;		/* bumped at every hash change */
+	/* acknowledged data waiting to be freed together (tcp_output.c) */
+	uint16_t nb_acked;
+	bool acked_new;			/* a chain was deferred in this input burst */
+	struct rte_mbuf *acked[TCP_ACKED_MAX];
 	uint16_t nb_in;
 	struct tcp_in_pkt in[TCP_IN_BATCH];
 	struct tern_tcp_key in_key[TCP_IN_BATCH];
@@ -447,6 +452,8 @@ int tcp_send_raw(struct tern_ctx *ctx, const struct tern_tcp_key *k, uint16_t if
 		 const struct tern_tcp_opts *opts, bool syn_opts);
 int tcp_send_syn(struct tern_tcp_stream *s);
 void tcp_seg_free(struct tern_tcp_stream *s, struct tern_tcp_seg *seg);
+void tcp_seg_free_acked(struct tern_tcp_stream *s, struct tern_tcp_seg *seg);
+void tcp_acked_flush(struct tern_tcp_ctx *tc);
 int tcp_xmit_seg(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx);
 uint32_t tcp_rcv_space(const struct tern_tcp_stream *s);
 uint16_t tcp_wnd_to_send(struct tern_tcp_stream *s);
