@@ -239,3 +239,103 @@ tern_ip4_output_via(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, te
 	}
 	return 0;
 }
+
+int
+tern_ip_tmpl_init(struct tern_ctx *ctx, struct tern_ip_tmpl *t, uint8_t family,
+		  const void *src, const void *dst, uint8_t proto, uint16_t ifindex,
+		  const void *nh)
+{
+	const struct tern_iface *ifp = &ctx->net->ifaces[ifindex];
+	struct rte_ether_addr mac;
+	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)t->hdr;
+	uint16_t type = family == 4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6;
+
+	if (family == 4) {
+		tern_ip4_t d;
+
+		memcpy(&d, dst, 4);
+		if (ip4_is_bcast(ifp, d) || (((const uint8_t *)dst)[0] & 0xf0) == 0xe0)
+			return -EAGAIN;
+	} else if (tern_ip6_is_multicast(dst)) {
+		return -EAGAIN;
+	}
+	if (tern_neigh_resolved(ctx, ifindex, family, nh, &mac) != 0)
+		return -EAGAIN;
+	memset(t, 0, sizeof(*t));
+	t->ifindex = ifindex;
+	t->family = family;
+	/* as tern_eth_output() writes it */
+	rte_ether_addr_copy(&mac, &eh->dst_addr);
+	rte_ether_addr_copy(&ifp->mac, &eh->src_addr);
+	if (ifp->vlan_id) {
+		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eh + 1);
+
+		eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+		vh->vlan_tci = rte_cpu_to_be_16(ifp->vlan_id);
+		vh->eth_proto = rte_cpu_to_be_16(type);
+		t->l2_len = sizeof(*eh) + sizeof(*vh);
+	} else {
+		eh->ether_type = rte_cpu_to_be_16(type);
+		t->l2_len = sizeof(*eh);
+	}
+	/* as tern_ip4_output_via() and tern_ip6_output_via() write them */
+	if (family == 4) {
+		struct rte_ipv4_hdr *ih = (struct rte_ipv4_hdr *)(t->hdr + t->l2_len);
+
+		ih->version_ihl = RTE_IPV4_VHL_DEF;
+		ih->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+		ih->time_to_live = ctx->net->p.ttl;
+		ih->next_proto_id = proto;
+		memcpy(&ih->src_addr, src, 4);
+		memcpy(&ih->dst_addr, dst, 4);
+		t->hlen = (uint8_t)(t->l2_len + sizeof(*ih));
+		t->ol_flags = RTE_MBUF_F_TX_IPV4;
+		if (ifp->dev->caps & TERN_CAP_TX_IP4_CKSUM)
+			t->ol_flags |= RTE_MBUF_F_TX_IP_CKSUM;
+		else
+			t->ip_cksum_sw = true;
+	} else {
+		struct rte_ipv6_hdr *ih = (struct rte_ipv6_hdr *)(t->hdr + t->l2_len);
+
+		ih->vtc_flow = rte_cpu_to_be_32(6u << 28);
+		ih->proto = proto;
+		ih->hop_limits = ctx->net->p.ttl;
+		memcpy(ih->src_addr, src, 16);
+		memcpy(ih->dst_addr, dst, 16);
+		t->hlen = (uint8_t)(t->l2_len + sizeof(*ih));
+		t->ol_flags = RTE_MBUF_F_TX_IPV6;
+	}
+	return 0;
+}
+
+void
+tern_ip_tmpl_output(struct tern_ctx *ctx, const struct tern_ip_tmpl *t, struct rte_mbuf *m)
+{
+	uint32_t l4 = m->pkt_len;
+	uint8_t *h = (uint8_t *)rte_pktmbuf_prepend(m, t->hlen);
+
+	if (unlikely(h == NULL)) {
+		TERN_STAT_INC(ctx, drop_nomem);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	memcpy(h, t->hdr, t->hlen);
+	m->l2_len = t->l2_len;
+	m->l3_len = t->hlen - t->l2_len;
+	m->ol_flags |= t->ol_flags;
+	if (t->family == 4) {
+		struct rte_ipv4_hdr *ih = (struct rte_ipv4_hdr *)(h + t->l2_len);
+
+		ih->total_length = rte_cpu_to_be_16((uint16_t)(l4 + sizeof(*ih)));
+		ih->packet_id = rte_cpu_to_be_16(tern_netc(ctx)->ip4_id++);
+		if (t->ip_cksum_sw)
+			ih->hdr_checksum = tern_ip4_hdr_cksum(ih, sizeof(*ih));
+		TERN_STAT_INC(ctx, ip4_out);
+	} else {
+		struct rte_ipv6_hdr *ih = (struct rte_ipv6_hdr *)(h + t->l2_len);
+
+		ih->payload_len = rte_cpu_to_be_16((uint16_t)l4);
+		TERN_STAT_INC(ctx, ip6_out);
+	}
+	tern_ctx_tx(ctx, t->ifindex, m);
+}

@@ -321,6 +321,25 @@ hold_timer_arm(struct tern_ctx *ctx)
 		tern_ctx_timer_arm(ctx, &nc->hold_timer, ctx->now_ns + TERN_NEIGH_HOLD_CHECK_NS);
 }
 
+int
+tern_neigh_resolved(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr,
+		    struct rte_ether_addr *mac)
+{
+	struct tern_net_ctx *nc = tern_netc(ctx);
+	int rc;
+
+	rc = nc->last_neigh == NULL ? -1 :
+		neigh_read(ctx->net, nc->last_neigh, ifindex, family, addr, ctx->now_ns, mac);
+	if (rc < 0) {
+		struct tern_neigh *e = NULL;
+
+		rc = (int)neigh_lookup(ctx->net, ifindex, family, addr, ctx->now_ns, mac, &e);
+		if (e != NULL)
+			nc->last_neigh = e;
+	}
+	return rc == TERN_NEIGH_REACHABLE || rc == TERN_NEIGH_PERMANENT ? 0 : -EAGAIN;
+}
+
 void
 tern_neigh_output(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr,
 		  struct rte_mbuf *m, uint16_t ether_type)

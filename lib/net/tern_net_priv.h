@@ -335,6 +335,13 @@ void tern_neigh_refresh(struct tern_net *net, uint16_t ifindex, uint8_t family, 
  */
 void tern_neigh_output(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr,
 		       struct rte_mbuf *m, uint16_t ether_type);
+/*
+ * The link address of next hop @addr of @ifindex into @mac, if it can be
+ * used as it is (REACHABLE or PERMANENT: no probe due, nothing to hold).
+ * @return 0, or -EAGAIN: send through tern_neigh_output().
+ */
+int tern_neigh_resolved(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family,
+			const void *addr, struct rte_ether_addr *mac);
 /* Send held packets for (ifindex, family, addr) now that it resolved. */
 void tern_neigh_release(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr);
 void tern_neigh_ctx_fini(struct tern_ctx *ctx);
@@ -371,6 +378,39 @@ int tern_ip4_output_via(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src
 int tern_ip6_output_via(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *nh,
 			struct rte_mbuf *m, const struct tern_ip6 *src,
 			const struct tern_ip6 *dst, uint8_t proto, uint8_t hlim);
+/*
+ * The link and IP headers of a run of packets to one destination, written
+ * once (tern_ip_tmpl_init()) and copied in front of each packet
+ * (tern_ip_tmpl_output()): what software TSO sends for each piece.
+ */
+#define TERN_IP_TMPL_MAX	(RTE_ETHER_HDR_LEN + 4 + 40)
+
+struct tern_ip_tmpl {
+	uint16_t ifindex;
+	uint8_t family;
+	uint8_t l2_len;
+	uint8_t hlen;			/* l2_len + the IP header */
+	bool ip_cksum_sw;		/* IPv4 header checksum in software */
+	uint64_t ol_flags;
+	uint8_t hdr[TERN_IP_TMPL_MAX];
+};
+
+/*
+ * Headers for packets of @proto from @src to @dst (4 or 16 bytes, by
+ * @family) through next hop @nh of @ifindex, which must be resolved now.
+ * @return 0, or -EAGAIN (the next hop is not usable as it is, or @dst is
+ * not unicast): send through the IP output functions instead.
+ */
+int tern_ip_tmpl_init(struct tern_ctx *ctx, struct tern_ip_tmpl *t, uint8_t family,
+		      const void *src, const void *dst, uint8_t proto, uint16_t ifindex,
+		      const void *nh);
+/*
+ * Send @m (data at its L4 header, no larger than the link MTU allows) with
+ * the headers of @t: IP length, identification and header checksum set.
+ * Consumes @m.
+ */
+void tern_ip_tmpl_output(struct tern_ctx *ctx, const struct tern_ip_tmpl *t,
+			 struct rte_mbuf *m);
 /* Source address for @dst (0 if no route). */
 tern_ip4_t tern_ip4_src_select(struct tern_ctx *ctx, tern_ip4_t dst);
 /* Source address for @dst into @src. @return 0 or -ENETUNREACH. */

@@ -449,7 +449,8 @@ tcp_sack_fit(struct tern_tcp_stream *s, struct tern_tcp_opts *o, uint32_t dlen)
 /*
  * Software TSO takes its header mbufs from the pool TCP_TSO_BATCH at a time
  * and prefetches, TCP_TSO_AHEAD pieces before it copies one, the lines the
- * piece is copied into (for writing) and from (for reading). Both are cold
+ * piece is copied into (for writing: the mbuf itself too, reset only when
+ * the piece is built) and from (for reading). Both are cold
  * when the mbufs cross cores (on a ring pair the receiving core frees them),
  * and a copy that waits for each line in turn costs more than the rest of
  * the piece.
@@ -457,13 +458,20 @@ tcp_sack_fit(struct tern_tcp_stream *s, struct tern_tcp_opts *o, uint32_t dlen)
 #define TCP_TSO_BATCH	16
 #define TCP_TSO_AHEAD	2
 
-/* Prefetch for writing what a piece of @len data bytes fills in header mbuf @m. */
+/*
+ * Prefetch for writing what a piece of @len data bytes fills in header mbuf
+ * @m, taken from pool @mp and not reset yet: its two lines, reset when the
+ * piece is built, and the headers and data from the start of its data room
+ * (the address follows from the pool, not from the cold mbuf).
+ */
 static inline void
-tcp_tso_prefetch(struct rte_mbuf *m, uint32_t len)
+tcp_tso_prefetch(struct rte_mbuf *m, struct rte_mempool *mp, uint32_t len)
 {
-	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *) - (TCP_HDR_ROOM + 60);
+	uint8_t *p = (uint8_t *)rte_mbuf_buf_addr(m, mp) + RTE_PKTMBUF_HEADROOM;
 	uint32_t l;
 
+	rte_prefetch0_write(m);
+	rte_prefetch0_write(RTE_PTR_ADD(m, RTE_CACHE_LINE_SIZE));
 	for (l = 0; l < len + TCP_HDR_ROOM + 60; l += RTE_CACHE_LINE_SIZE)
 		rte_prefetch0_write(p + l);
 }
@@ -543,6 +551,11 @@ tcp_xmit_tso(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint
 		bool sw_cksum = !(caps & TERN_CAP_TX_TCP_CKSUM);
 		uint64_t dsum;
 
+		struct tern_ip_tmpl ipt;
+		/* the link and IP headers written once for every piece, when they can be */
+		bool tmpl = tern_ip_tmpl_init(ctx, &ipt, s->family, s->key.laddr, s->key.raddr,
+					      IPPROTO_TCP, s->ifindex, s->nh) == 0;
+
 		o_next = o;
 		o_next.nb_sack = 0;
 		o_next.flags &= ~TERN_TCP_OPT_F_SACK;
@@ -560,19 +573,19 @@ tcp_xmit_tso(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint
 				/* the next batch of header mbufs; its first pieces prefetched now */
 				nb_hm = RTE_MIN((uint32_t)TCP_TSO_BATCH,
 						(dlen - off + s->mss - 1) / s->mss);
-				if (rte_pktmbuf_alloc_bulk(ctx->mp, hm, nb_hm) != 0)
+				if (rte_mempool_get_bulk(ctx->mp, (void **)hm, nb_hm) != 0)
 					nb_hm = 0;
-				for (i = 0; i < nb_hm; i++) {
-					tcp_hdr_mbuf_room(hm[i]);
-					if (i < TCP_TSO_AHEAD)
-						tcp_tso_prefetch(hm[i], s->mss);
-				}
+				for (i = 0; i < nb_hm && i < TCP_TSO_AHEAD; i++)
+					tcp_tso_prefetch(hm[i], ctx->mp, s->mss);
 				k = 0;
 			}
 			if (k < nb_hm) {
 				if (k + TCP_TSO_AHEAD < nb_hm)
-					tcp_tso_prefetch(hm[k + TCP_TSO_AHEAD], s->mss);
+					tcp_tso_prefetch(hm[k + TCP_TSO_AHEAD], ctx->mp, s->mss);
+				/* reset now, its lines prefetched: as rte_pktmbuf_alloc() */
 				m = hm[k++];
+				rte_pktmbuf_reset(m);
+				tcp_hdr_mbuf_room(m);
 			} else {
 				m = tcp_hdr_mbuf(ctx);	/* the pool is short: one at a time */
 			}
@@ -590,7 +603,12 @@ tcp_xmit_tso(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint
 			tcp_put_hdr(m, &s->key, seg->seq + off, s->rcv_nxt,
 				    TH_ACK | (off + n == dlen ? last_flags : 0), wnd,
 				    off == 0 ? &o : &o_next, false);
-			tcp_send_built(s, m, sw_cksum ? &dsum : NULL);
+			if (tmpl) {
+				tcp_cksum(ctx, m, &s->key, s->ifindex, sw_cksum ? &dsum : NULL);
+				tern_ip_tmpl_output(ctx, &ipt, m);
+			} else {
+				tcp_send_built(s, m, sw_cksum ? &dsum : NULL);
+			}
 		}
 		TERN_STAT_ADD(ctx, tcp_tso_sw_bytes, dlen);
 	}
