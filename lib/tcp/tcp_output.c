@@ -212,6 +212,37 @@ tcp_cksum_tso(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_tcp_ke
 	TERN_STAT_INC(ctx, tcp_cksum_tx_hw);
 }
 
+/* Fill the fixed part of TCP header @th (@olen bytes of options behind it), checksum 0. */
+static inline void
+tcp_fill_hdr(struct rte_tcp_hdr *th, const struct tern_tcp_key *k, uint32_t seq, uint32_t ack,
+	     uint8_t flags, uint16_t wnd, int olen)
+{
+	th->src_port = k->lport;
+	th->dst_port = k->rport;
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	th->data_off = (uint8_t)(((sizeof(*th) + olen) / 4) << 4);
+	th->tcp_flags = flags;
+	th->rx_win = rte_cpu_to_be_16(wnd);
+	th->cksum = 0;
+	th->tcp_urp = 0;
+}
+
+/* Write @opts (@syn_opts: SYN layout) into @buf. @return their length. */
+static inline int
+tcp_opts_put(uint8_t *buf, size_t size, const struct tern_tcp_opts *opts, bool syn_opts)
+{
+	int olen = 0;
+
+	if (opts != NULL) {
+		olen = syn_opts ? tern_tcp_opts_write_syn(buf, size, opts) :
+			tern_tcp_opts_write(buf, size, opts);
+		if (olen < 0)
+			olen = 0;
+	}
+	return olen;
+}
+
 /*
  * Write a TCP header with @opts at the front of @m's data (room for it
  * prepended). @syn_opts: SYN layout.
@@ -222,26 +253,12 @@ tcp_put_hdr(struct rte_mbuf *m, const struct tern_tcp_key *k, uint32_t seq, uint
 {
 	uint8_t obuf[TERN_TCP_OPT_MAX];
 	struct rte_tcp_hdr *th;
-	int olen = 0;
+	int olen = tcp_opts_put(obuf, sizeof(obuf), opts, syn_opts);
 
-	if (opts != NULL) {
-		olen = syn_opts ? tern_tcp_opts_write_syn(obuf, sizeof(obuf), opts) :
-			tern_tcp_opts_write(obuf, sizeof(obuf), opts);
-		if (olen < 0)
-			olen = 0;
-	}
 	th = (struct rte_tcp_hdr *)rte_pktmbuf_prepend(m, (uint16_t)(sizeof(*th) + olen));
 	if (th == NULL)
 		return NULL;
-	th->src_port = k->lport;
-	th->dst_port = k->rport;
-	th->sent_seq = rte_cpu_to_be_32(seq);
-	th->recv_ack = rte_cpu_to_be_32(ack);
-	th->data_off = (uint8_t)(((sizeof(*th) + olen) / 4) << 4);
-	th->tcp_flags = flags;
-	th->rx_win = rte_cpu_to_be_16(wnd);
-	th->cksum = 0;
-	th->tcp_urp = 0;
+	tcp_fill_hdr(th, k, seq, ack, flags, wnd, olen);
 	if (olen > 0)
 		memcpy(th + 1, obuf, olen);
 	return th;
@@ -501,6 +518,174 @@ tcp_tso_prefetch_src(const struct rte_mbuf **pf, uint32_t *pf_off, uint32_t len)
 }
 
 /*
+ * The TCP header of every piece of a software TSO send after the first: the
+ * same options (the timestamps; SACK blocks go in the first only), ACK and
+ * window, so it is written once with sequence number 0 and summed once
+ * with the pseudo-header (length 0). Each piece copies it, sets its
+ * sequence number and adds that and its length to the sum.
+ */
+struct tcp_tso_hdr {
+	uint64_t sum;		/* header + pseudo-header without length, host order */
+	uint32_t phdr;		/* the pseudo-header alone */
+	uint16_t len;		/* 0: not written yet */
+	uint8_t b[sizeof(struct rte_tcp_hdr) + TERN_TCP_OPT_MAX];
+};
+
+static void
+tcp_tso_hdr_init(struct tcp_tso_hdr *h, const struct tern_tcp_stream *s, uint16_t wnd,
+		 const struct tern_tcp_opts *o)
+{
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)h->b;
+	int olen = tcp_opts_put(h->b + sizeof(*th), TERN_TCP_OPT_MAX, o, false);
+
+	tcp_fill_hdr(th, &s->key, 0, s->rcv_nxt, TH_ACK, wnd, olen);
+	h->len = (uint16_t)(sizeof(*th) + olen);
+	if (s->family == 4) {
+		tern_ip4_t src, dst;
+
+		memcpy(&src, s->key.laddr, 4);
+		memcpy(&dst, s->key.raddr, 4);
+		h->phdr = tern_cksum_phdr4(src, dst, IPPROTO_TCP, 0);
+	} else {
+		h->phdr = tern_cksum_phdr6((const struct tern_ip6 *)s->key.laddr,
+					   (const struct tern_ip6 *)s->key.raddr, IPPROTO_TCP, 0);
+	}
+	h->sum = tern_cksum_add_scalar(h->b, h->len, h->phdr);
+}
+
+/*
+ * Put header @h in front of piece @m (@seq, @flags, its payload summed to
+ * @dsum) and set the checksum. By RFC 1071 the sum is the template's plus
+ * the fields that differ, the sequence number and the length: the
+ * big-endian words as they lie in memory, added in host order like the
+ * rest. A piece with more flags than ACK (the last: PSH, FIN) is summed
+ * whole.
+ */
+static inline int
+tcp_tso_hdr_put(struct tern_ctx *ctx, const struct tcp_tso_hdr *h, struct rte_mbuf *m,
+		uint32_t seq, uint8_t flags, uint64_t dsum)
+{
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)rte_pktmbuf_prepend(m, h->len);
+	rte_be32_t seq_be = rte_cpu_to_be_32(seq);
+	uint64_t sum;
+
+	if (unlikely(th == NULL))
+		return -ENOBUFS;
+	sum = dsum + rte_cpu_to_be_16((uint16_t)m->pkt_len);	/* header and data */
+	memcpy(th, h->b, h->len);
+	th->sent_seq = seq_be;
+	if (flags == TH_ACK) {
+		sum += h->sum + seq_be;
+	} else {
+		th->tcp_flags = flags;
+		sum = tern_cksum_add_scalar(th, h->len, sum + h->phdr);
+	}
+	th->cksum = (uint16_t)~tern_cksum_fold64(sum);
+	m->l4_len = h->len;
+	TERN_STAT_INC(ctx, tcp_cksum_tx_sw);
+	return 0;
+}
+
+/*
+ * Software TSO: cut entry @seg (@dlen data bytes) into MSS-sized packets
+ * with the headers the device would write: @o and the SACK blocks in the
+ * first, the last with @last_flags. Each piece is a header mbuf with a copy
+ * of its data, summed in the copy when the port does not do checksums.
+ * With the next hop resolved, the link and IP headers (tern_ip_tmpl) and
+ * the TCP header (struct tcp_tso_hdr) of the pieces are written once.
+ * @return 0, or -ENOBUFS when not even the first piece could go.
+ */
+static int
+tcp_tso_sw(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, uint32_t dlen,
+	   const struct tern_tcp_opts *o, uint16_t wnd, uint8_t last_flags)
+{
+	struct tern_ctx *ctx = s->ctx;
+	struct rte_mbuf *hm[TCP_TSO_BATCH], *src = seg->m, *m;
+	const struct rte_mbuf *pf = seg->m;
+	uint32_t soff = 0, nb_hm = 0, k = 0, i, pf_off = 0, pf_done, off, n;
+	bool sw_cksum = !(ctx->net->ifaces[s->ifindex].dev->caps & TERN_CAP_TX_TCP_CKSUM);
+	struct tcp_tso_hdr th;
+	struct tern_tcp_opts o_next;
+	struct tern_ip_tmpl ipt;
+	uint64_t dsum;
+	bool tmpl;
+
+	/* the link and IP headers written once for every piece, when they can be */
+	tmpl = tern_ip_tmpl_init(ctx, &ipt, s->family, s->key.laddr, s->key.raddr,
+				 IPPROTO_TCP, s->ifindex, s->nh) == 0;
+	th.len = 0;
+	o_next = *o;
+	o_next.nb_sack = 0;
+	o_next.flags &= ~TERN_TCP_OPT_F_SACK;
+	/* the source of the first pieces now, then of one piece TCP_TSO_AHEAD on each time */
+	pf_done = RTE_MIN(dlen, (uint32_t)TCP_TSO_AHEAD * s->mss);
+	tcp_tso_prefetch_src(&pf, &pf_off, pf_done);
+	for (off = 0; off < dlen; off += n) {
+		uint8_t flags = TH_ACK;
+
+		n = RTE_MIN((uint32_t)s->mss, dlen - off);
+		if (off + n == dlen)
+			flags |= last_flags;
+		if (pf_done < dlen) {
+			i = RTE_MIN((uint32_t)s->mss, dlen - pf_done);
+			tcp_tso_prefetch_src(&pf, &pf_off, i);
+			pf_done += i;
+		}
+		if (k == nb_hm) {
+			/* the next batch of header mbufs; its first pieces prefetched now */
+			nb_hm = RTE_MIN((uint32_t)TCP_TSO_BATCH, (dlen - off + s->mss - 1) / s->mss);
+			if (rte_mempool_get_bulk(ctx->mp, (void **)hm, nb_hm) != 0)
+				nb_hm = 0;
+			for (i = 0; i < nb_hm && i < TCP_TSO_AHEAD; i++)
+				tcp_tso_prefetch(hm[i], ctx->mp, s->mss);
+			k = 0;
+		}
+		if (k < nb_hm) {
+			if (k + TCP_TSO_AHEAD < nb_hm)
+				tcp_tso_prefetch(hm[k + TCP_TSO_AHEAD], ctx->mp, s->mss);
+			/* reset now, its lines prefetched: as rte_pktmbuf_alloc() */
+			m = hm[k++];
+			rte_pktmbuf_reset(m);
+			tcp_hdr_mbuf_room(m);
+		} else {
+			m = tcp_hdr_mbuf(ctx);	/* the pool is short: one at a time */
+		}
+		if (m == NULL) {
+			TERN_STAT_INC(ctx, drop_nomem);
+			if (off == 0)
+				return -ENOBUFS;
+			break;	/* the rest is lost: recovery resends it */
+		}
+		/* from a cursor in the chain, not walked from its head for each piece */
+		dsum = tcp_copy_chain((uint8_t *)rte_pktmbuf_append(m, (uint16_t)n), src, soff, n,
+				      sw_cksum);
+		for (soff += n; src != NULL && soff >= src->data_len; src = src->next)
+			soff -= src->data_len;
+		if (off > 0 && tmpl && sw_cksum) {
+			if (th.len == 0)
+				tcp_tso_hdr_init(&th, s, wnd, &o_next);
+			if (tcp_tso_hdr_put(ctx, &th, m, seg->seq + off, flags, dsum) == 0) {
+				tern_ip_tmpl_output(ctx, &ipt, m);
+			} else {
+				TERN_STAT_INC(ctx, drop_nomem);
+				rte_pktmbuf_free(m);
+			}
+			continue;
+		}
+		tcp_put_hdr(m, &s->key, seg->seq + off, s->rcv_nxt, flags, wnd,
+			    off == 0 ? o : &o_next, false);
+		if (tmpl) {
+			tcp_cksum(ctx, m, &s->key, s->ifindex, sw_cksum ? &dsum : NULL);
+			tern_ip_tmpl_output(ctx, &ipt, m);
+		} else {
+			tcp_send_built(s, m, sw_cksum ? &dsum : NULL);
+		}
+	}
+	TERN_STAT_ADD(ctx, tcp_tso_sw_bytes, dlen);
+	return 0;
+}
+
+/*
  * Transmit entry @seg of more than one MSS: as one TSO send when the port
  * cuts it (TERN_CAP_TX_TSO with TERN_CAP_TX_MULTISEG: the header mbuf
  * chained to clones of the data), else cut here into MSS-sized packets
@@ -520,9 +705,8 @@ tcp_xmit_tso(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint
 		(s->family == 4 ? TERN_CAP_TX_IP4_CKSUM : 0);
 	bool tail = tern_tcp_rtxq_next(seg) == NULL && s->sndq_bytes == 0;
 	uint8_t last_flags = (tail ? TH_PSH : 0) | ((seg->flags & TERN_TCP_SEG_FIN) ? TH_FIN : 0);
-	struct tern_tcp_opts o, o_next;
+	struct tern_tcp_opts o;
 	struct rte_mbuf *m;
-	uint32_t off, n;
 	uint16_t wnd;
 
 	if (!tern_ctx_tx_room(ctx, s->ifindex))
@@ -544,73 +728,8 @@ tcp_xmit_tso(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint
 		tcp_put_hdr(m, &s->key, seg->seq, s->rcv_nxt, TH_ACK | last_flags, wnd, &o, false);
 		tcp_cksum_tso(ctx, m, &s->key, s->mss, dev->tso_frame_max);
 		tcp_ip_output(ctx, m, &s->key, s->ifindex, s->nh);
-	} else {
-		struct rte_mbuf *hm[TCP_TSO_BATCH], *src = seg->m;
-		const struct rte_mbuf *pf = seg->m;
-		uint32_t soff = 0, nb_hm = 0, k = 0, i, pf_off = 0, pf_done;
-		bool sw_cksum = !(caps & TERN_CAP_TX_TCP_CKSUM);
-		uint64_t dsum;
-
-		struct tern_ip_tmpl ipt;
-		/* the link and IP headers written once for every piece, when they can be */
-		bool tmpl = tern_ip_tmpl_init(ctx, &ipt, s->family, s->key.laddr, s->key.raddr,
-					      IPPROTO_TCP, s->ifindex, s->nh) == 0;
-
-		o_next = o;
-		o_next.nb_sack = 0;
-		o_next.flags &= ~TERN_TCP_OPT_F_SACK;
-		/* the source of the first pieces now, then of one piece TCP_TSO_AHEAD on each time */
-		pf_done = RTE_MIN(dlen, (uint32_t)TCP_TSO_AHEAD * s->mss);
-		tcp_tso_prefetch_src(&pf, &pf_off, pf_done);
-		for (off = 0; off < dlen; off += n) {
-			n = RTE_MIN((uint32_t)s->mss, dlen - off);
-			if (pf_done < dlen) {
-				i = RTE_MIN((uint32_t)s->mss, dlen - pf_done);
-				tcp_tso_prefetch_src(&pf, &pf_off, i);
-				pf_done += i;
-			}
-			if (k == nb_hm) {
-				/* the next batch of header mbufs; its first pieces prefetched now */
-				nb_hm = RTE_MIN((uint32_t)TCP_TSO_BATCH,
-						(dlen - off + s->mss - 1) / s->mss);
-				if (rte_mempool_get_bulk(ctx->mp, (void **)hm, nb_hm) != 0)
-					nb_hm = 0;
-				for (i = 0; i < nb_hm && i < TCP_TSO_AHEAD; i++)
-					tcp_tso_prefetch(hm[i], ctx->mp, s->mss);
-				k = 0;
-			}
-			if (k < nb_hm) {
-				if (k + TCP_TSO_AHEAD < nb_hm)
-					tcp_tso_prefetch(hm[k + TCP_TSO_AHEAD], ctx->mp, s->mss);
-				/* reset now, its lines prefetched: as rte_pktmbuf_alloc() */
-				m = hm[k++];
-				rte_pktmbuf_reset(m);
-				tcp_hdr_mbuf_room(m);
-			} else {
-				m = tcp_hdr_mbuf(ctx);	/* the pool is short: one at a time */
-			}
-			if (m == NULL) {
-				TERN_STAT_INC(ctx, drop_nomem);
-				if (off == 0)
-					return -ENOBUFS;
-				break;	/* the rest is lost: recovery resends it */
-			}
-			/* from a cursor in the chain, not walked from its head for each piece */
-			dsum = tcp_copy_chain((uint8_t *)rte_pktmbuf_append(m, (uint16_t)n), src,
-					      soff, n, sw_cksum);
-			for (soff += n; src != NULL && soff >= src->data_len; src = src->next)
-				soff -= src->data_len;
-			tcp_put_hdr(m, &s->key, seg->seq + off, s->rcv_nxt,
-				    TH_ACK | (off + n == dlen ? last_flags : 0), wnd,
-				    off == 0 ? &o : &o_next, false);
-			if (tmpl) {
-				tcp_cksum(ctx, m, &s->key, s->ifindex, sw_cksum ? &dsum : NULL);
-				tern_ip_tmpl_output(ctx, &ipt, m);
-			} else {
-				tcp_send_built(s, m, sw_cksum ? &dsum : NULL);
-			}
-		}
-		TERN_STAT_ADD(ctx, tcp_tso_sw_bytes, dlen);
+	} else if (tcp_tso_sw(s, seg, dlen, &o, wnd, last_flags) != 0) {
+		return -ENOBUFS;
 	}
 	tcp_acked_now(s);
 	tcp_seg_sent(s, seg, rtx, o.ts_val, (dlen + s->mss - 1) / s->mss);
