@@ -173,6 +173,7 @@ extern "C" {
 	X(tcp_challenge_acks,	"RFC 5961 challenge ACKs sent")		\
 	X(tcp_delayed_acks,	"ACKs sent by the delayed-ACK timer")	\
 	X(tcp_acks_out,		"pure ACKs sent")				\
+	X(tcp_acks_in_burst,	"ACKs sent within an input burst: two segments owed") \
 	X(tcp_rto_fired,	"retransmission timeouts")			\
 	X(tcp_fast_retrans,	"loss recoveries entered (fast retransmit, RFC 6675 / 6582)") \
 	X(tcp_segs_lost,	"segments marked lost (RACK, duplicate ACKs, timeouts)") \

@@ -446,6 +446,18 @@ tcp_data_in(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in *si
 	} else if (si->seq == s->rcv_nxt) {
 		bool hole_filled = s->ooo != NULL && s->ooo->nb > 0;
 
+		/*
+		 * Two segments or more are owed an ACK and more data came in
+		 * the same burst: that ACK goes now, so that an ACK covers at
+		 * most two segments (RFC 5681 4.2; RFC 9293 3.8.6.3), not the
+		 * whole burst. The last is still left to the end of the burst,
+		 * where data may carry it. A GRO run counts once: it reaches
+		 * here as one segment, and is acknowledged as one.
+		 */
+		if (s->segs_unacked >= 2 && (s->tf & TF_ACK_NOW)) {
+			tcp_send_ack(s);
+			TERN_STAT_INC(s->ctx, tcp_acks_in_burst);
+		}
 		s->rcv_nxt += len;
 		tcp_rcv_deliver(s, m, len);
 		if (hole_filled) {
