@@ -441,8 +441,10 @@ tern_dev_create(uint16_t port_id, const struct tern_dev_param *param)
 	if (rte_eth_dev_get_mtu(port_id, &mtu) != 0 || mtu == 0)
 		mtu = RTE_ETHER_MTU;
 	dev->mtu = mtu;
-	if (strcmp(di.driver_name, "net_tap") == 0)
+	if (strcmp(di.driver_name, "net_tap") == 0) {
 		dev->tso_frame_max = mtu;	/* see tern_core.h */
+		dev->tso_ipv4_only = true;
+	}
 
 	for (q = 0; q < dev->hw_queues; q++) {
 		struct rte_eth_rxconf rxc = di.default_rxconf;

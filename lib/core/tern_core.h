@@ -59,6 +59,12 @@ struct tern_dev {
 	 * MTU and refuses the packet otherwise, so there it is the MTU.
 	 */
 	uint16_t tso_frame_max;
+	/*
+	 * TSO for IPv4 only: 22.11's net_tap cuts its TSO sends with rte_gso,
+	 * which knows IPv4 TCP only, and hands an IPv6 one to the kernel
+	 * whole, larger than the MTU. tern cuts IPv6 itself there.
+	 */
+	bool tso_ipv4_only;
 	bool started;
 	struct rte_ether_addr mac;
 	uint32_t caps_avail;

@@ -693,7 +693,8 @@ tcp_tso_sw(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, uint32_t dlen,
  * the wire sees the same segments. Over IPv4 the device must also do the
  * header checksum: it rewrites each piece's total length, and DPDK's TSO
  * contract (RTE_MBUF_F_TX_TCP_SEG) asks for RTE_MBUF_F_TX_IP_CKSUM, which
- * the IP layer sets only on a port with TERN_CAP_TX_IP4_CKSUM.
+ * the IP layer sets only on a port with TERN_CAP_TX_IP4_CKSUM. A port whose
+ * TSO knows IPv4 only (tso_ipv4_only: net_tap) gets IPv6 cut here.
  */
 static int
 tcp_xmit_tso(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint32_t dlen)
@@ -714,7 +715,7 @@ tcp_xmit_tso(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint
 	tcp_fill_opts(s, &o);
 	tcp_sack_fit(s, &o, s->mss);
 	wnd = tcp_wnd_to_send(s);
-	if ((caps & need) == need) {
+	if ((caps & need) == need && !(s->family == 6 && dev->tso_ipv4_only)) {
 		struct rte_mbuf *c;
 
 		m = tcp_hdr_mbuf(ctx);

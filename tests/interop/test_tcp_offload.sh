@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Interop: tern's TCP send offloads. tern keeps up to 64000 bytes of a
 # connection's data as one send; who cuts it into MSS-sized segments
-# depends on the port. tern-l4fwd tx sends 100 MB of its TCP pattern (IPv4)
-# with --sha256 (it prints the SHA-256 of what it sent), each time:
+# depends on the port. tern-l4fwd tx sends 100 MB of its TCP pattern (IPv4,
+# except where IPv6 is said) with --sha256 (it prints the SHA-256 of what it
+# sent), each time:
 #   - net_tap, --tso (tern enables the device's TSO only when asked), the
 #     kernel receiving in a network namespace: net_tap offers tx-tso and
 #     tern enabled tx-tso, tx-multiseg and tx-tcp-cksum; the sends were
@@ -14,6 +15,15 @@
 #     nearly all of it (tcp_tso_sw_bytes >= 90 MB: only sends of one MSS or
 #     less go out uncut), tcp_tso_segs = 0, every checksum in software
 #     (tcp_cksum_tx_hw = 0); the same SHA-256, segments and capture checks;
+#   - net_tap, --tso, over IPv6 (fd00::1 -> the kernel at fd00::2): DPDK
+#     22.11's net_tap cuts TSO sends with rte_gso, which knows IPv4 TCP only,
+#     and would hand an IPv6 send to the kernel whole (frames of 13-48 KB on
+#     a 1500-byte MTU). So tern (lib/core/dev.c, tso_ipv4_only) cuts IPv6
+#     sends itself on net_tap even with --tso: tx-tso is enabled, yet
+#     tcp_tso_segs = 0 and tcp_tso_sw_bytes >= 90 MB; the kernel received
+#     100 MB with the pattern's SHA-256 in at least 100 MB / 1428 segments
+#     (the IPv6 MSS: 1500 - 40 - 20 - 12), and the capture shows 1428-byte
+#     payloads and none larger (no frame above the MTU);
 #   - net_memif, which has no TSO: two tern-l4fwd processes (the kernel
 #     cannot be a memif peer), tcp tx --tso (memif client, CPU 1) -> tcp rx
 #     --sha256 (memif server, CPU 0): tern's software segmentation, TSO
@@ -21,7 +31,7 @@
 #     receiver got 100 MB, every segment matched the pattern (bad_segs = 0),
 #     and its SHA-256 of the stream equals the pattern's and the sender's.
 # The TAP has the usual 1500-byte MTU; DPDK 22.11's net_tap counts the
-# headers of a TSO piece against it, so tern cuts TSO sends there into
+# headers of a TSO piece against it, so tern has IPv4 TSO sends cut there into
 # pieces of 1434 bytes instead of the 1448-byte MSS (see PIECE below).
 # Prints the throughput of each transfer (the receiver's, from its first
 # byte to the end), the offload counters, and "checks: N passed, M failed".
@@ -50,6 +60,9 @@ MB100=$((100 * 1000 * 1000))
 PEER_MTU=1500
 MSS=$((PEER_MTU - 20 - 20 - 12))
 PIECE=$((PEER_MTU - 14 - 20 - 32))
+# IPv6: 1500 - 40 - 20 - 12 = 1428 data bytes; tern cuts IPv6 itself on
+# net_tap, so its segments are the MSS.
+MSS6=$((PEER_MTU - 40 - 20 - 12))
 T_START=$(date +%s.%N)
 
 # The memif pair is not tern_start's: its processes, socket and the EAL's
@@ -76,7 +89,7 @@ WANT=$("$PY" -c "import sys; sys.path.insert(0, sys.argv[1]); import tcp_client
 print(tcp_client.pattern_sha(int(sys.argv[2])))" "$HERE" $MB100)
 echo "SHA-256 of 100 MB of the pattern: $WANT"
 
-# conn_val DIR KEY: from the "tern-l4fwd: conn ipv4 DIR ..." line of $TERN_LOG
+# conn_val DIR KEY: from the "tern-l4fwd: conn ipv4|ipv6 DIR ..." line of $TERN_LOG
 conn_val() {
 	awk -v d="$1" -v k="$2" '$1 == "tern-l4fwd:" && $2 == "conn" && $4 == d {
 		for (i = 5; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) print kv[2] } }' \
@@ -115,16 +128,21 @@ tcp_in_segs() {
 		$1 == "Tcp:" && h { print $col["InSegs"] }' /proc/net/snmp
 }
 
-# --- tap: tern-l4fwd tx -> kernel receiver, 100 MB, RUN = tso or sw ---
-tap_tx() {	# tap_tx RUN L4FWD_ARGS...
-	local run=$1; shift
-	local t0 t1 segs seg=$MSS
+# --- tap: tern-l4fwd tx -> kernel receiver, 100 MB, RUN = tso, sw or tso6 ---
+tap_tx() {	# tap_tx RUN FAMILY(4|6) L4FWD_ARGS...
+	local run=$1 fam=$2; shift 2
+	local t0 t1 segs seg=$MSS mss=$MSS src=10.0.0.1 addrs
+	addrs=(--addr 10.0.0.1/24 --raddr 10.0.0.2 --neigh "10.0.0.2,02:00:00:00:00:02")
 	[ "$run" = tso ] && seg=$PIECE
+	if [ "$fam" = 6 ]; then
+		# tern cuts IPv6 itself on net_tap: segments of the MSS
+		mss=$MSS6 seg=$MSS6 src=fd00::1
+		addrs=(--addr6 fd00::1/64 --raddr6 fd00::2 --neigh "fd00::2,02:00:00:00:00:02")
+	fi
 	TERN_LOG="$out/tap-$run.log"
-	echo "== tap, $run: tern-l4fwd tcp tx $* -> the kernel, 100 MB"
-	if ! tern_start "$L4FWD" --proto tcp --mode tx --addr 10.0.0.1/24 --lport 0 \
-		--raddr 10.0.0.2 --rport 9000 --count $MB100 \
-		--neigh 10.0.0.2,02:00:00:00:00:02 --sha256 "$@"; then
+	echo "== tap, $run: tern-l4fwd tcp tx $* -> the kernel, IPv$fam, 100 MB"
+	if ! tern_start "$L4FWD" --proto tcp --mode tx "${addrs[@]}" --lport 0 \
+		--rport 9000 --count $MB100 --sha256 "$@"; then
 		check "tap, $run: tern-l4fwd tx starts" false
 		return
 	fi
@@ -137,7 +155,7 @@ tap_tx() {	# tap_tx RUN L4FWD_ARGS...
 	tern_peer_setup
 	# a sample of tern's data segments as the kernel receives them
 	tern_ns timeout 20 tcpdump -nn -q -i "${TERN_IF}" -c 300 \
-		"tcp and src host 10.0.0.1 and greater 100" >"$out/dump-$run" 2>/dev/null &
+		"tcp and src host $src and greater 100" >"$out/dump-$run" 2>/dev/null &
 	BG_PIDS+=($!)
 	timeout 30 tail --pid="$sink" -f /dev/null
 	t1=$(date +%s.%N)
@@ -164,19 +182,19 @@ tap_tx() {	# tap_tx RUN L4FWD_ARGS...
 		test "$(conn_val tx bytes)" = $MB100 -a "$(conn_val tx sha256)" = "$WANT"
 	check "tap, $run: the kernel got >= 100 MB / $seg segments (Tcp InSegs $segs)" \
 		test "${segs:-0}" -ge $(((MB100 + seg - 1) / seg))
-	# tcpdump -q: "... 10.0.0.1.P > 10.0.0.2.9000: tcp LEN"
+	# tcpdump -q: "... 10.0.0.1.P > 10.0.0.2.9000: tcp LEN" (IPv6: fd00::1.P ...)
 	local lens
 	lens=$(awk '$NF ~ /^[0-9]+$/ && $(NF-1) == "tcp" { print $NF }' "$out/dump-$run" |
 		sort -n | uniq -c | sort -k2 -n | awk '{ printf "%s%dx%d", s, $1, $2; s = " " }')
 	echo "captured data segment payload sizes (count x bytes): $lens"
 	# (with TSO, a send of one MSS or less is not cut: it may carry the full MSS)
-	check "tap, $run: captured data segments carry $seg bytes, none more than the MSS" \
-		awk -v m=$seg -v x=$MSS '$NF ~ /^[0-9]+$/ && $(NF-1) == "tcp" { n++; if ($NF == m) f++; if ($NF > x) big++ }
+	check "tap, $run: captured data segments carry $seg bytes, none more than the MSS ($mss)" \
+		awk -v m=$seg -v x=$mss '$NF ~ /^[0-9]+$/ && $(NF-1) == "tcp" { n++; if ($NF == m) f++; if ($NF > x) big++ }
 			END { exit !(n > 0 && f > 0 && big == 0) }' "$out/dump-$run"
 	ip netns del "${TERN_NS}" 2>/dev/null
 }
 
-tap_tx tso --tso
+tap_tx tso 4 --tso
 check "tap, tso: net_tap offers TSO (device offers: tx-tso)" caps_has offered tx-tso
 check "tap, tso: tern enabled tx-tso, tx-multiseg and tx-tcp-cksum" \
 	caps_has enabled tx-tso tx-multiseg tx-tcp-cksum
@@ -186,7 +204,7 @@ check "tap, tso: nothing cut by tern (tcp_tso_sw_bytes $(tern_counter tcp_tso_sw
 	test "$(tern_counter tcp_tso_sw_bytes)" -eq 0
 check "tap, tso: no TCP checksum drops" test "$(tern_counter drop_tcp_cksum)" -eq 0
 
-tap_tx sw --no-offload
+tap_tx sw 4 --no-offload
 check "tap, sw: no offload enabled (offloads: none)" grep -q "offloads: none" "${TERN_LOG}"
 check "tap, sw: no TSO send handed to the device (tcp_tso_segs = 0)" \
 	test "$(tern_counter tcp_tso_segs)" -eq 0
@@ -194,6 +212,18 @@ check "tap, sw: tern cut nearly all of it itself (tcp_tso_sw_bytes $(tern_counte
 	test "$(tern_counter tcp_tso_sw_bytes)" -ge $((MB100 * 9 / 10))
 check "tap, sw: every checksum in software (tcp_cksum_tx_hw = 0, tcp_cksum_tx_sw > 0)" \
 	test "$(tern_counter tcp_cksum_tx_hw)" -eq 0 -a "$(tern_counter tcp_cksum_tx_sw)" -gt 0
+
+# IPv6 with --tso: net_tap cuts its TSO sends with rte_gso, which knows IPv4
+# TCP only; an IPv6 send would reach the kernel whole, above the MTU. tern
+# (dev->tso_ipv4_only) keeps TSO enabled but cuts IPv6 sends itself there.
+tap_tx tso6 6 --tso
+check "tap, tso6: tern enabled tx-tso (TSO allowed and offered)" \
+	caps_has enabled tx-tso
+check "tap, tso6: no IPv6 TSO send handed to the device (tcp_tso_segs $(tern_counter tcp_tso_segs) = 0)" \
+	test "$(tern_counter tcp_tso_segs)" -eq 0
+check "tap, tso6: tern cut nearly all of it itself (tcp_tso_sw_bytes $(tern_counter tcp_tso_sw_bytes) >= 90 MB)" \
+	test "$(tern_counter tcp_tso_sw_bytes)" -ge $((MB100 * 9 / 10))
+check "tap, tso6: no TCP checksum drops" test "$(tern_counter drop_tcp_cksum)" -eq 0
 
 # --- memif: tern-l4fwd tx (client, CPU 1) -> tern-l4fwd rx (server, CPU 0) ---
 echo "== memif: tern-l4fwd tcp tx --tso -> tern-l4fwd tcp rx, 100 MB"
