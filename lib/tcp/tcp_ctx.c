@@ -403,10 +403,10 @@ tcp_ctx_pending(const struct tern_ctx *ctx)
 void
 tcp_stream_purge(struct tern_tcp_stream *s)
 {
-	rte_pktmbuf_free(s->sndq_head);
+	tcp_chain_free(s->sndq_head);
 	s->sndq_head = s->sndq_tail = NULL;
 	s->sndq_bytes = 0;
-	rte_pktmbuf_free(s->rcvq_head);
+	tcp_chain_free(s->rcvq_head);
 	s->rcvq_head = s->rcvq_tail = NULL;
 	s->rcvq_bytes = 0;
 	if (s->ooo != NULL) {

@@ -122,7 +122,7 @@ tcp_drop(struct tern_tcp_stream *s, int err)
 		s->tf &= ~TF_IN_HASH;
 	}
 	tcp_timer_stop_all(s);
-	rte_pktmbuf_free(s->sndq_head);
+	tcp_chain_free(s->sndq_head);
 	s->sndq_head = s->sndq_tail = NULL;
 	s->sndq_bytes = 0;
 	tcp_rtxq_free_all(s);
@@ -132,7 +132,7 @@ tcp_drop(struct tern_tcp_stream *s, int err)
 		s->ooo = NULL;
 	}
 	if (err != 0) {
-		rte_pktmbuf_free(s->rcvq_head);
+		tcp_chain_free(s->rcvq_head);
 		s->rcvq_head = s->rcvq_tail = NULL;
 		s->rcvq_bytes = 0;
 		s->err = err;

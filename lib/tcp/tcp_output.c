@@ -899,14 +899,26 @@ tcp_seg_alloc(struct tern_tcp_stream *s)
  */
 #define TCP_FREE_BATCH	32
 
-/* Release @n mbufs (segments, any reference count) and put them back in bulk. */
+/*
+ * Release @n mbufs (segments of tern's chains, any reference count) and put
+ * them back in bulk. One that someone else still holds (an application's
+ * zero-copy send it kept a reference to) leaves the chain whole: a single
+ * segment again, as it was handed to tern, not linked to tern's next.
+ */
 static void
 tcp_mbufs_put(struct rte_mbuf **b, unsigned int n)
 {
 	unsigned int i, j;
 
 	for (i = 0, j = 0; i < n; i++) {
-		struct rte_mbuf *f = rte_pktmbuf_prefree_seg(b[i]);
+		struct rte_mbuf *f;
+
+		if (unlikely(rte_mbuf_refcnt_read(b[i]) > 1)) {
+			b[i]->next = NULL;
+			b[i]->nb_segs = 1;
+			b[i]->pkt_len = b[i]->data_len;
+		}
+		f = rte_pktmbuf_prefree_seg(b[i]);
 
 		if (f == NULL)
 			continue;
@@ -950,6 +962,14 @@ tcp_chains_free(struct rte_mbuf **c, unsigned int n)
 		tcp_mbufs_put(b, nb);
 }
 
+/* Free chain @m, tern's own linking of single-segment mbufs (see tcp_mbufs_put()). */
+void
+tcp_chain_free(struct rte_mbuf *m)
+{
+	if (m != NULL)
+		tcp_chains_free(&m, 1);
+}
+
 /* Free the acknowledged chains the context deferred. */
 void
 tcp_acked_flush(struct tern_tcp_ctx *tc)
@@ -961,7 +981,7 @@ tcp_acked_flush(struct tern_tcp_ctx *tc)
 void
 tcp_seg_free(struct tern_tcp_stream *s, struct tern_tcp_seg *seg)
 {
-	rte_pktmbuf_free(seg->m);
+	tcp_chain_free(seg->m);
 	rte_mempool_put(s->tc->segpool, seg);
 }
 

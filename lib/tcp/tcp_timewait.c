@@ -93,7 +93,7 @@ tcp_tw_enter(struct tern_tcp_stream *s)
 	tcp_set_state(s, TERN_TCP_TIME_WAIT);
 	s->tf |= TF_DONE;
 	tcp_timer_stop_all(s);
-	rte_pktmbuf_free(s->sndq_head);
+	tcp_chain_free(s->sndq_head);
 	s->sndq_head = s->sndq_tail = NULL;
 	s->sndq_bytes = 0;
 	tcp_rtxq_free_all(s);

@@ -454,6 +454,7 @@ int tcp_send_syn(struct tern_tcp_stream *s);
 void tcp_seg_free(struct tern_tcp_stream *s, struct tern_tcp_seg *seg);
 void tcp_seg_free_acked(struct tern_tcp_stream *s, struct tern_tcp_seg *seg);
 void tcp_acked_flush(struct tern_tcp_ctx *tc);
+void tcp_chain_free(struct rte_mbuf *m);
 int tcp_xmit_seg(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx);
 uint32_t tcp_rcv_space(const struct tern_tcp_stream *s);
 uint16_t tcp_wnd_to_send(struct tern_tcp_stream *s);
