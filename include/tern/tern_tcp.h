@@ -196,7 +196,15 @@ TERN_API ssize_t tern_tcp_read(struct tern_tcp_stream *s, void *buf, size_t len)
 
 /**
  * Queue @p n mbufs of data (chains allowed) for sending. Takes the mbufs it
- * accepts; an mbuf is accepted whole or not at all.
+ * accepts; an mbuf is accepted whole or not at all. Taken means the mbuf,
+ * its fields included: until tern lets go of it (when the data is
+ * acknowledged, or the connection ends), it links it into chains of its
+ * own and moves data_off and data_len when a segment boundary falls inside
+ * it. To keep the data and read it later, send a clone
+ * (rte_pktmbuf_clone()); an mbuf whose reference count was raised instead
+ * comes back to its other holder as one segment (next NULL, nb_segs 1),
+ * with the same bytes in its buffer but data_off and data_len possibly
+ * moved.
  * @return mbufs accepted; on a short count rte_errno says why: EAGAIN (the
  *   send buffer is full; TERN_EV_WRITABLE follows when it has room), EPIPE
  *   (the write side is shut), ENOTCONN, ECONNRESET, ETIMEDOUT.
