@@ -892,10 +892,13 @@ drop:
  * same timestamps), @b starting where @a ends. The merged
  * segment goes to TCP input as one, counting for @a->segs + @b->segs
  * (delayed ACKs and byte counting see them all).
+ * *@tail is the last segment of @a's chain, moved on to @b's (not walked
+ * to for each merge, as rte_pktmbuf_chain() does).
  * @return true if merged (@b->m is then NULL).
  */
 static bool
-tcp_gro_merge(struct tern_tcp_ctx *tc, struct tcp_in_pkt *a, struct tcp_in_pkt *b)
+tcp_gro_merge(struct tern_tcp_ctx *tc, struct tcp_in_pkt *a, struct tcp_in_pkt *b,
+	      struct rte_mbuf **tail)
 {
 	struct rte_tcp_hdr *ta = rte_pktmbuf_mtod(a->m, struct rte_tcp_hdr *);
 	const struct rte_tcp_hdr *tb = rte_pktmbuf_mtod(b->m, const struct rte_tcp_hdr *);
@@ -912,10 +915,11 @@ tcp_gro_merge(struct tern_tcp_ctx *tc, struct tcp_in_pkt *a, struct tcp_in_pkt *
 		return false;
 	ta->tcp_flags |= tb->tcp_flags & TH_PSH;
 	rte_pktmbuf_adj(b->m, hb);
-	if (rte_pktmbuf_chain(a->m, b->m) != 0) {
-		rte_pktmbuf_prepend(b->m, hb);	/* cannot happen: nb_segs was checked */
-		return false;
-	}
+	(*tail)->next = b->m;
+	a->m->nb_segs = (uint16_t)(a->m->nb_segs + b->m->nb_segs);
+	a->m->pkt_len += b->m->pkt_len;
+	*tail = rte_pktmbuf_lastseg(b->m);
+	b->m->pkt_len = b->m->data_len;
 	a->ip.l4_len = (uint16_t)(a->ip.l4_len + lb);
 	a->segs = (uint16_t)(a->segs + b->segs);
 	b->m = NULL;
@@ -982,10 +986,11 @@ tcp_flush_input(struct tern_tcp_ctx *tc)
 		    rte_be_to_cpu_32(rte_pktmbuf_mtod(tc->in[i].m,
 						      const struct rte_tcp_hdr *)->sent_seq) ==
 		    ((const struct tern_tcp_stream *)rec)->rcv_nxt) {
+			struct rte_mbuf *tail = rte_pktmbuf_lastseg(tc->in[i].m);
 			uint16_t j;
 
 			for (j = i + 1; j < n && (same & (1ULL << j)); j++)
-				if (!tcp_gro_merge(tc, &tc->in[i], &tc->in[j]))
+				if (!tcp_gro_merge(tc, &tc->in[i], &tc->in[j], &tail))
 					break;
 		}
 		tcp_segment(tc, tc->in[i].m, &tc->in[i].ip, tc->in[i].segs, rec, tag);

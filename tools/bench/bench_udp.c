@@ -191,6 +191,14 @@ gen_step(const struct bench_opts *o, struct gen_state *g)
 		rte_pktmbuf_free_bulk(rx, n);
 		g->rcvd += n;
 		g->last_rx = rte_rdtsc();
+		/*
+		 * Echoes of datagrams already counted lost (the stall below
+		 * fires when this lcore lost the CPU for longer than the stall
+		 * time): they were late, not lost. Without this the window
+		 * count underflows and the generator stops for good.
+		 */
+		if (g->rcvd + g->lost > g->sent)
+			g->lost = g->sent - g->rcvd;
 	} else if (inflight >= o->window && rte_rdtsc() - g->last_rx > g->stall) {
 		/* Nothing came back for the stall time with a full window: lost. */
 		g->lost += inflight;
@@ -287,7 +295,8 @@ bench_udp_echo_run(const struct bench_opts *o, struct bench_run *r)
 	}
 	t = rte_rdtsc();
 	r->ops = B.gen_rcvd - base_rcvd;
-	r->drops = B.gen_lost - base_lost;
+	/* late echoes take back what was counted lost: never below 0 */
+	r->drops = B.gen_lost > base_lost ? B.gen_lost - base_lost : 0;
 	B.stop = true;
 	if (!o->single)
 		rte_eal_wait_lcore(worker);
