@@ -124,20 +124,12 @@ tern_eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint
 	}
 }
 
-void
-tern_eth_output(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m,
-		const struct rte_ether_addr *dst, uint16_t ether_type)
+uint16_t
+tern_eth_hdr_write(const struct tern_iface *ifp, void *buf, const struct rte_ether_addr *dst,
+		   uint16_t ether_type)
 {
-	const struct tern_iface *ifp = &ctx->net->ifaces[ifindex];
-	struct rte_ether_hdr *eh;
-	uint16_t hlen = sizeof(*eh) + (ifp->vlan_id ? sizeof(struct rte_vlan_hdr) : 0);
+	struct rte_ether_hdr *eh = buf;
 
-	eh = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, hlen);
-	if (unlikely(eh == NULL)) {
-		TERN_STAT_INC(ctx, drop_nomem);
-		rte_pktmbuf_free(m);
-		return;
-	}
 	rte_ether_addr_copy(dst, &eh->dst_addr);
 	rte_ether_addr_copy(&ifp->mac, &eh->src_addr);
 	if (ifp->vlan_id) {
@@ -146,9 +138,26 @@ tern_eth_output(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m,
 		eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
 		vh->vlan_tci = rte_cpu_to_be_16(ifp->vlan_id);
 		vh->eth_proto = rte_cpu_to_be_16(ether_type);
-	} else {
-		eh->ether_type = rte_cpu_to_be_16(ether_type);
+		return sizeof(*eh) + sizeof(*vh);
 	}
-	m->l2_len = hlen;
+	eh->ether_type = rte_cpu_to_be_16(ether_type);
+	return sizeof(*eh);
+}
+
+void
+tern_eth_output(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m,
+		const struct rte_ether_addr *dst, uint16_t ether_type)
+{
+	const struct tern_iface *ifp = &ctx->net->ifaces[ifindex];
+	uint16_t hlen = sizeof(struct rte_ether_hdr) +
+		(ifp->vlan_id ? sizeof(struct rte_vlan_hdr) : 0);
+	void *eh = rte_pktmbuf_prepend(m, hlen);
+
+	if (unlikely(eh == NULL)) {
+		TERN_STAT_INC(ctx, drop_nomem);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	m->l2_len = tern_eth_hdr_write(ifp, eh, dst, ether_type);
 	tern_ctx_tx(ctx, ifindex, m);
 }

@@ -247,7 +247,6 @@ tern_ip_tmpl_init(struct tern_ctx *ctx, struct tern_ip_tmpl *t, uint8_t family,
 {
 	const struct tern_iface *ifp = &ctx->net->ifaces[ifindex];
 	struct rte_ether_addr mac;
-	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)t->hdr;
 	uint16_t type = family == 4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6;
 
 	if (family == 4) {
@@ -264,20 +263,7 @@ tern_ip_tmpl_init(struct tern_ctx *ctx, struct tern_ip_tmpl *t, uint8_t family,
 	memset(t, 0, sizeof(*t));
 	t->ifindex = ifindex;
 	t->family = family;
-	/* as tern_eth_output() writes it */
-	rte_ether_addr_copy(&mac, &eh->dst_addr);
-	rte_ether_addr_copy(&ifp->mac, &eh->src_addr);
-	if (ifp->vlan_id) {
-		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eh + 1);
-
-		eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
-		vh->vlan_tci = rte_cpu_to_be_16(ifp->vlan_id);
-		vh->eth_proto = rte_cpu_to_be_16(type);
-		t->l2_len = sizeof(*eh) + sizeof(*vh);
-	} else {
-		eh->ether_type = rte_cpu_to_be_16(type);
-		t->l2_len = sizeof(*eh);
-	}
+	t->l2_len = (uint8_t)tern_eth_hdr_write(ifp, t->hdr, &mac, type);
 	/* as tern_ip4_output_via() and tern_ip6_output_via() write them */
 	if (family == 4) {
 		struct rte_ipv4_hdr *ih = (struct rte_ipv4_hdr *)(t->hdr + t->l2_len);

@@ -347,6 +347,14 @@ void tern_neigh_release(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, 
 void tern_neigh_ctx_fini(struct tern_ctx *ctx);
 void tern_neigh_hold_timer(struct tern_timer *t, void *arg);
 
+/* eth.c */
+/*
+ * Write the Ethernet header (and VLAN tag, if @ifp has one) of a frame from
+ * @ifp to @dst at @buf. @return its length.
+ */
+uint16_t tern_eth_hdr_write(const struct tern_iface *ifp, void *buf,
+			    const struct rte_ether_addr *dst, uint16_t ether_type);
+
 /* arp.c */
 void tern_arp_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
 int tern_arp_request(struct tern_ctx *ctx, uint16_t ifindex, tern_ip4_t target);
