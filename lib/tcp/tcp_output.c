@@ -473,7 +473,7 @@ tcp_sack_fit(struct tern_tcp_stream *s, struct tern_tcp_opts *o, uint32_t dlen)
  * the piece.
  */
 #define TCP_TSO_BATCH	16
-#define TCP_TSO_AHEAD	2
+#define TCP_TSO_AHEAD	1
 
 /*
  * Prefetch for writing what a piece of @len data bytes fills in header mbuf
