@@ -197,8 +197,10 @@ TERN_API ssize_t tern_tcp_read(struct tern_tcp_stream *s, void *buf, size_t len)
 /**
  * Queue @p n mbufs of data (chains allowed) for sending. Takes the mbufs it
  * accepts; an mbuf is accepted whole or not at all. Taken means the mbuf,
- * its fields included: until tern lets go of it (when the data is
- * acknowledged, or the connection ends), it links it into chains of its
+ * its fields included: until tern lets go of it (after the data is
+ * acknowledged: acknowledged data is released in batches of up to 8 sends,
+ * at the latest when nothing is in flight, at a retransmission timeout or
+ * when the connection ends), it links it into chains of its
  * own and moves data_off and data_len when a segment boundary falls inside
  * it. To keep the data and read it later, send a clone
  * (rte_pktmbuf_clone()); an mbuf whose reference count was raised instead

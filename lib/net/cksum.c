@@ -9,7 +9,8 @@
 
 #include "tern_net_priv.h"
 
-#ifdef RTE_ARCH_X86
+#ifdef RTE_ARCH_X86_64
+#include <rte_cpuflags.h>
 #include <immintrin.h>
 #endif
 
@@ -36,7 +37,7 @@ cksum_copy_scalar(void *dst, const void *src, size_t len, uint64_t sum)
 	return tern_cksum_add_scalar(dst, len, sum);
 }
 
-#ifdef RTE_ARCH_X86
+#ifdef RTE_ARCH_X86_64
 #define CKSUM_AVX2_ROUNDS	65536
 
 __attribute__((target("avx2")))
@@ -120,7 +121,7 @@ cksum_copy_avx2(void *dst, const void *src, size_t len, uint64_t sum)
 {
 	return cksum_avx2(dst, src, len, sum, true);
 }
-#endif /* RTE_ARCH_X86 */
+#endif /* RTE_ARCH_X86_64 */
 
 static uint64_t (*cksum_add_fn)(const void *, size_t, uint64_t) = cksum_add_scalar;
 static uint64_t (*cksum_copy_fn)(void *, const void *, size_t, uint64_t) = cksum_copy_scalar;
@@ -133,8 +134,8 @@ static uint64_t (*cksum_copy_fn)(void *, const void *, size_t, uint64_t) = cksum
 bool
 tern_cksum_vec_set(bool on)
 {
-#ifdef RTE_ARCH_X86
-	if (on && __builtin_cpu_supports("avx2")) {
+#ifdef RTE_ARCH_X86_64
+	if (on && rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX2) > 0) {
 		cksum_add_fn = cksum_add_avx2;
 		cksum_copy_fn = cksum_copy_avx2;
 		return true;

@@ -277,6 +277,20 @@ tcp_chain_trim_front(struct rte_mbuf *m, uint32_t d)
 	return m;
 }
 
+/*
+ * Timestamps: remember the newest TSval from a segment at the left edge
+ * (RFC 7323 4.3: SEG.SEQ <= Last.ACK.sent), the one our ACKs echo.
+ */
+static inline void
+tcp_ts_recent_update(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
+{
+	if ((s->tf & TF_TS_OK) && (si->opts.flags & TERN_TCP_OPT_F_TS) &&
+	    SEQ_LEQ(si->seq, s->last_ack_sent) && SEQ_GEQ(si->opts.ts_val, s->ts_recent)) {
+		s->ts_recent = si->opts.ts_val;
+		s->ts_recent_ns = s->ctx->now_ns;
+	}
+}
+
 /* Send window update from a segment (RFC 9293 3.10.7.4, fifth check). */
 static void
 tcp_update_wnd(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
@@ -454,9 +468,11 @@ tcp_data_in(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in *si
 		 * where data may carry it. A GRO run counts once: it reaches
 		 * here as one segment, and is acknowledged as one.
 		 */
-		if (s->segs_unacked >= 2 && (s->tf & TF_ACK_NOW)) {
-			tcp_send_ack(s);
+		if (s->segs_unacked >= 2 && (s->tf & TF_ACK_NOW) &&
+		    tcp_send_ctl(s, TH_ACK, s->snd_nxt) == 0) {
 			TERN_STAT_INC(s->ctx, tcp_acks_in_burst);
+			/* this segment is at Last.ACK.sent now: its TSval is the one to echo */
+			tcp_ts_recent_update(s, si);
 		}
 		s->rcv_nxt += len;
 		tcp_rcv_deliver(s, m, len);
@@ -726,12 +742,7 @@ tcp_conn_input(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in 
 
 	s->pprobes = 0;		/* the peer answers: zero-window probing may go on */
 
-	/* timestamps: remember the newest from a segment at the left edge (RFC 7323 4.3) */
-	if ((s->tf & TF_TS_OK) && (si->opts.flags & TERN_TCP_OPT_F_TS) &&
-	    SEQ_LEQ(si->seq, s->last_ack_sent) && SEQ_GEQ(si->opts.ts_val, s->ts_recent)) {
-		s->ts_recent = si->opts.ts_val;
-		s->ts_recent_ns = ctx->now_ns;
-	}
+	tcp_ts_recent_update(s, si);
 
 	{
 		/* RFC 5681 2: a duplicate ACK */

@@ -526,7 +526,6 @@ tcp_tso_prefetch_src(const struct rte_mbuf **pf, uint32_t *pf_off, uint32_t len)
  */
 struct tcp_tso_hdr {
 	uint64_t sum;		/* header + pseudo-header without length, host order */
-	uint32_t phdr;		/* the pseudo-header alone */
 	uint16_t len;		/* 0: not written yet */
 	uint8_t b[sizeof(struct rte_tcp_hdr) + TERN_TCP_OPT_MAX];
 };
@@ -538,6 +537,8 @@ tcp_tso_hdr_init(struct tcp_tso_hdr *h, const struct tern_tcp_stream *s, uint16_
 	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)h->b;
 	int olen = tcp_opts_put(h->b + sizeof(*th), TERN_TCP_OPT_MAX, o, false);
 
+	uint32_t phdr;
+
 	tcp_fill_hdr(th, &s->key, 0, s->rcv_nxt, TH_ACK, wnd, olen);
 	h->len = (uint16_t)(sizeof(*th) + olen);
 	if (s->family == 4) {
@@ -545,21 +546,21 @@ tcp_tso_hdr_init(struct tcp_tso_hdr *h, const struct tern_tcp_stream *s, uint16_
 
 		memcpy(&src, s->key.laddr, 4);
 		memcpy(&dst, s->key.raddr, 4);
-		h->phdr = tern_cksum_phdr4(src, dst, IPPROTO_TCP, 0);
+		phdr = tern_cksum_phdr4(src, dst, IPPROTO_TCP, 0);
 	} else {
-		h->phdr = tern_cksum_phdr6((const struct tern_ip6 *)s->key.laddr,
-					   (const struct tern_ip6 *)s->key.raddr, IPPROTO_TCP, 0);
+		phdr = tern_cksum_phdr6((const struct tern_ip6 *)s->key.laddr,
+					(const struct tern_ip6 *)s->key.raddr, IPPROTO_TCP, 0);
 	}
-	h->sum = tern_cksum_add_scalar(h->b, h->len, h->phdr);
+	h->sum = tern_cksum_add_scalar(h->b, h->len, phdr);
 }
 
 /*
  * Put header @h in front of piece @m (@seq, @flags, its payload summed to
  * @dsum) and set the checksum. By RFC 1071 the sum is the template's plus
- * the fields that differ, the sequence number and the length: the
- * big-endian words as they lie in memory, added in host order like the
- * rest. A piece with more flags than ACK (the last: PSH, FIN) is summed
- * whole.
+ * the fields that differ: the sequence number, the length and the flags
+ * beyond ACK (the last piece's PSH, FIN), each as the big-endian word it
+ * is in memory, added in host order like the rest (the flags are the
+ * second byte of their word).
  */
 static inline int
 tcp_tso_hdr_put(struct tern_ctx *ctx, const struct tcp_tso_hdr *h, struct rte_mbuf *m,
@@ -574,12 +575,8 @@ tcp_tso_hdr_put(struct tern_ctx *ctx, const struct tcp_tso_hdr *h, struct rte_mb
 	sum = dsum + rte_cpu_to_be_16((uint16_t)m->pkt_len);	/* header and data */
 	memcpy(th, h->b, h->len);
 	th->sent_seq = seq_be;
-	if (flags == TH_ACK) {
-		sum += h->sum + seq_be;
-	} else {
-		th->tcp_flags = flags;
-		sum = tern_cksum_add_scalar(th, h->len, sum + h->phdr);
-	}
+	th->tcp_flags = flags;
+	sum += h->sum + seq_be + rte_cpu_to_be_16((uint16_t)(flags - TH_ACK));
 	th->cksum = (uint16_t)~tern_cksum_fold64(sum);
 	m->l4_len = h->len;
 	TERN_STAT_INC(ctx, tcp_cksum_tx_sw);
@@ -893,9 +890,9 @@ tcp_seg_alloc(struct tern_tcp_stream *s)
  * together and each mbuf prefetched the pass before it is released, then
  * put back to the pool in bulk. The deferred chains are freed when the
  * queue is full, after an input burst that acknowledged no entry, when a
- * stream's retransmit queue empties, on a retransmission timeout and when
- * the context ends: at most TCP_ACKED_MAX entries wait, never longer than
- * until the next input burst without an acknowledged entry.
+ * stream's retransmit queue empties or is freed (the stream ends), on a
+ * retransmission timeout and when the context ends: at most TCP_ACKED_MAX
+ * entries wait, and only while a stream with data in flight lives.
  */
 #define TCP_FREE_BATCH	32
 
@@ -1052,6 +1049,8 @@ tcp_rtxq_free_all(struct tern_tcp_stream *s)
 	}
 	s->rtxq_bytes = 0;
 	s->sacked_out = 0;
+	/* the stream ends or restarts: its acknowledged data waits no longer either */
+	tcp_acked_flush(s->tc);
 }
 
 /*

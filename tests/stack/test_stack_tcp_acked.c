@@ -599,12 +599,32 @@ test_acked_flushed_at_context_end(void **state)
 	struct tern_tcp_stream *l, *a, *b;
 
 	run_until_deferred(h, &l, &a, &b, 33);
-	tern_tcp_abort(a);
-	tern_tcp_abort(b);
-	tern_tcp_close(l);
+	/* the connections still up: the context's end frees what waits */
 	assert_true(tern_tcpc(harness_ctx(h, HARNESS_A))->nb_acked > 0);
 	f->h = NULL;
 	/* 0: every mbuf of both pools came back */
+	assert_int_equal(harness_destroy(h), 0);
+}
+
+/*
+ * A stream that ends (here aborted by the application) takes the context's
+ * deferred chains with it: nothing waits for more input or the context's
+ * end once its data has nowhere to go.
+ */
+static void
+test_acked_flushed_when_stream_ends(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__);
+	struct tern_tcp_stream *l, *a, *b;
+
+	run_until_deferred(h, &l, &a, &b, 35);
+	assert_true(tern_tcpc(harness_ctx(h, HARNESS_A))->nb_acked > 0);
+	tern_tcp_abort(a);
+	assert_int_equal(tern_tcpc(harness_ctx(h, HARNESS_A))->nb_acked, 0);
+	tern_tcp_abort(b);
+	tern_tcp_close(l);
+	f->h = NULL;
 	assert_int_equal(harness_destroy(h), 0);
 }
 
@@ -819,6 +839,7 @@ main(void)
 		T(test_acked_flushed_after_input_burst_acking_no_entry),
 		T(test_acked_flushed_on_rto),
 		T(test_acked_flushed_at_context_end),
+		T(test_acked_flushed_when_stream_ends),
 		T(test_acked_ninth_chain_frees_the_eight_before),
 		T(test_acked_zero_copy_kept_mbufs_returned_whole),
 		T(test_acked_indirect_entries_freed_direct_kept),

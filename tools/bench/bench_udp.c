@@ -310,6 +310,8 @@ bench_udp_echo_run(const struct bench_opts *o, struct bench_run *r)
 		rte_pktmbuf_free_bulk(rx, k);
 		/* counted, so that the next run starts with an empty window */
 		B.gen_rcvd += k;
+		if (B.gen_rcvd + B.gen_lost > B.gen_sent)	/* late, not lost */
+			B.gen_lost = B.gen_sent - B.gen_rcvd;
 	}
 	r->ops_per_s = (double)r->ops * (double)hz / (double)(t - t0);
 	r->cycles_per_op = done ? (double)busy / (double)done : 0;
