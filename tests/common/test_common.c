@@ -14,6 +14,9 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <rte_ring.h>
+
+#include <tern/tern.h>
 
 #include "test_common.h"
 
@@ -205,4 +208,19 @@ tern_test_assert_mbuf_bytes_at(const struct rte_mbuf *m, const void *expect, siz
 		_fail(file, line);
 	}
 	free(got);
+}
+
+void
+tern_test_ring_port_fini(struct tern_ctx *ctx, struct tern_net *net, struct tern_dev *dev,
+			 struct rte_ring *rx, struct rte_ring *tx)
+{
+	void *obj;
+
+	tern_ctx_destroy(ctx);
+	tern_net_destroy(net);
+	while (rte_ring_dequeue(tx, &obj) == 0)
+		rte_pktmbuf_free(obj);
+	tern_dev_destroy(dev);
+	rte_ring_free(rx);
+	rte_ring_free(tx);
 }

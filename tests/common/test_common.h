@@ -37,6 +37,18 @@ int tern_test_eal_init(const char *name);
 /* Free the shared pool and clean up the EAL. Call at the end of main(). */
 void tern_test_eal_fini(void);
 
+struct tern_ctx;
+struct tern_net;
+struct tern_dev;
+struct rte_ring;
+/*
+ * Take down a context and net over a ring port (rte_eth_from_rings): the
+ * context, the net, what the port's @tx ring still holds, the device, then
+ * both rings.
+ */
+void tern_test_ring_port_fini(struct tern_ctx *ctx, struct tern_net *net, struct tern_dev *dev,
+			      struct rte_ring *rx, struct rte_ring *tx);
+
 /*
  * The binary's shared pktmbuf pool (TERN_TEST_POOL_SIZE mbufs, default
  * buffer size), created on first use. Fails the current test if it cannot

@@ -155,17 +155,10 @@ static int
 stall_teardown(void **state)
 {
 	struct stall_env *e = *state;
-	void *obj = NULL;
 
 	rte_eth_fp_ops[e->port].tx_pkt_burst = orig_burst;
 	rte_eth_fp_ops[e->port].tx_pkt_prepare = orig_prepare;
-	tern_ctx_destroy(e->ctx);
-	tern_net_destroy(e->net);
-	while (rte_ring_dequeue(e->tx, &obj) == 0)
-		rte_pktmbuf_free(obj);
-	tern_dev_destroy(e->dev);
-	rte_ring_free(e->rx);
-	rte_ring_free(e->tx);
+	tern_test_ring_port_fini(e->ctx, e->net, e->dev, e->rx, e->tx);
 	return 0;
 }
 

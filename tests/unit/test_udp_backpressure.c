@@ -78,16 +78,9 @@ static int
 bp_teardown(void **state)
 {
 	struct bp_env *e = *state;
-	void *obj;
 
 	tern_udp_close(e->s);
-	tern_ctx_destroy(e->ctx);
-	tern_net_destroy(e->net);
-	while (rte_ring_dequeue(e->tx, &obj) == 0)
-		rte_pktmbuf_free(obj);
-	tern_dev_destroy(e->dev);
-	rte_ring_free(e->rx);
-	rte_ring_free(e->tx);
+	tern_test_ring_port_fini(e->ctx, e->net, e->dev, e->rx, e->tx);
 	return 0;
 }
 
