@@ -137,6 +137,20 @@ tcp_ip_output(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_tcp_ke
 				   (const struct tern_ip6 *)k->raddr, IPPROTO_TCP, 0);
 }
 
+/* The pseudo-header sum of @k's addresses for @len TCP bytes (RFC 9293 3.1). */
+static inline uint32_t
+tcp_phdr(const struct tern_tcp_key *k, uint32_t len)
+{
+	tern_ip4_t src, dst;
+
+	if (k->family == 6)
+		return tern_cksum_phdr6((const struct tern_ip6 *)k->laddr,
+					(const struct tern_ip6 *)k->raddr, IPPROTO_TCP, len);
+	memcpy(&src, k->laddr, 4);
+	memcpy(&dst, k->raddr, 4);
+	return tern_cksum_phdr4(src, dst, IPPROTO_TCP, len);
+}
+
 /*
  * Set the checksum of the TCP segment at @m's data (header and payload).
  * @dsum: NULL, or the sum of the payload already taken (by the copy that
@@ -147,18 +161,8 @@ tcp_cksum(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_tcp_key *k
 	  uint16_t ifindex, const uint64_t *dsum)
 {
 	struct rte_tcp_hdr *th = rte_pktmbuf_mtod(m, struct rte_tcp_hdr *);
-	uint32_t len = m->pkt_len, phdr;
+	uint32_t len = m->pkt_len, phdr = tcp_phdr(k, len);
 
-	if (k->family == 4) {
-		tern_ip4_t src, dst;
-
-		memcpy(&src, k->laddr, 4);
-		memcpy(&dst, k->raddr, 4);
-		phdr = tern_cksum_phdr4(src, dst, IPPROTO_TCP, len);
-	} else {
-		phdr = tern_cksum_phdr6((const struct tern_ip6 *)k->laddr,
-					(const struct tern_ip6 *)k->raddr, IPPROTO_TCP, len);
-	}
 	m->l4_len = (th->data_off >> 4) * 4;
 	if (m->nb_segs == 1 && (ctx->net->ifaces[ifindex].dev->caps & TERN_CAP_TX_TCP_CKSUM)) {
 		th->cksum = tern_cksum_fold(phdr);
@@ -185,18 +189,7 @@ tcp_cksum_tso(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_tcp_ke
 	      uint16_t mss, uint16_t frame_max)
 {
 	struct rte_tcp_hdr *th = rte_pktmbuf_mtod(m, struct rte_tcp_hdr *);
-	uint32_t phdr;
 
-	if (k->family == 4) {
-		tern_ip4_t src, dst;
-
-		memcpy(&src, k->laddr, 4);
-		memcpy(&dst, k->raddr, 4);
-		phdr = tern_cksum_phdr4(src, dst, IPPROTO_TCP, 0);
-	} else {
-		phdr = tern_cksum_phdr6((const struct tern_ip6 *)k->laddr,
-					(const struct tern_ip6 *)k->raddr, IPPROTO_TCP, 0);
-	}
 	m->l4_len = (th->data_off >> 4) * 4;
 	if (frame_max != 0) {
 		/* a device that counts the headers in: pieces smaller than the MSS */
@@ -207,7 +200,7 @@ tcp_cksum_tso(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_tcp_ke
 	}
 	m->tso_segsz = mss;
 	m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_TCP_CKSUM;
-	th->cksum = tern_cksum_fold(phdr);
+	th->cksum = tern_cksum_fold(tcp_phdr(k, 0));
 	TERN_STAT_INC(ctx, tcp_tso_segs);
 	TERN_STAT_INC(ctx, tcp_cksum_tx_hw);
 }
@@ -537,21 +530,9 @@ tcp_tso_hdr_init(struct tcp_tso_hdr *h, const struct tern_tcp_stream *s, uint16_
 	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)h->b;
 	int olen = tcp_opts_put(h->b + sizeof(*th), TERN_TCP_OPT_MAX, o, false);
 
-	uint32_t phdr;
-
 	tcp_fill_hdr(th, &s->key, 0, s->rcv_nxt, TH_ACK, wnd, olen);
 	h->len = (uint16_t)(sizeof(*th) + olen);
-	if (s->family == 4) {
-		tern_ip4_t src, dst;
-
-		memcpy(&src, s->key.laddr, 4);
-		memcpy(&dst, s->key.raddr, 4);
-		phdr = tern_cksum_phdr4(src, dst, IPPROTO_TCP, 0);
-	} else {
-		phdr = tern_cksum_phdr6((const struct tern_ip6 *)s->key.laddr,
-					(const struct tern_ip6 *)s->key.raddr, IPPROTO_TCP, 0);
-	}
-	h->sum = tern_cksum_add_scalar(h->b, h->len, phdr);
+	h->sum = tern_cksum_add_scalar(h->b, h->len, tcp_phdr(&s->key, 0));
 }
 
 /*
