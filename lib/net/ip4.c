@@ -173,6 +173,21 @@ tern_ip4_output(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_i
 	return tern_ip4_output_via(ctx, m, src, dst, proto, ttl, ifindex, nh);
 }
 
+/* An IPv4 header without options, checksum 0; length and identification left to the caller. */
+static inline void
+ip4_hdr_fill(struct rte_ipv4_hdr *ih, tern_ip4_t src, tern_ip4_t dst, uint8_t proto,
+	     uint8_t ttl, bool df)
+{
+	ih->version_ihl = RTE_IPV4_VHL_DEF;
+	ih->type_of_service = 0;
+	ih->fragment_offset = rte_cpu_to_be_16(df ? RTE_IPV4_HDR_DF_FLAG : 0);
+	ih->time_to_live = ttl;
+	ih->next_proto_id = proto;
+	ih->src_addr = src;
+	ih->dst_addr = dst;
+	ih->hdr_checksum = 0;
+}
+
 int
 tern_ip4_output_via(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_ip4_t dst,
 		    uint8_t proto, uint8_t ttl, uint16_t ifindex, tern_ip4_t nh)
@@ -200,16 +215,9 @@ tern_ip4_output_via(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, te
 		rte_pktmbuf_free(m);
 		return -ENOMEM;
 	}
-	ih->version_ihl = RTE_IPV4_VHL_DEF;
-	ih->type_of_service = 0;
+	ip4_hdr_fill(ih, src, dst, proto, ttl ? ttl : ctx->net->p.ttl, !frag);
 	ih->total_length = rte_cpu_to_be_16(len);
 	ih->packet_id = rte_cpu_to_be_16(nc->ip4_id++);
-	ih->fragment_offset = rte_cpu_to_be_16(frag ? 0 : RTE_IPV4_HDR_DF_FLAG);
-	ih->time_to_live = ttl ? ttl : ctx->net->p.ttl;
-	ih->next_proto_id = proto;
-	ih->src_addr = src;
-	ih->dst_addr = dst;
-	ih->hdr_checksum = 0;
 	m->l3_len = sizeof(*ih);
 	/* Through a gateway it is not a broadcast of ours. */
 	bcast = dst == IP4_BCAST || (nh == dst && ip4_is_bcast(ifp, dst));
@@ -248,12 +256,12 @@ tern_ip_tmpl_init(struct tern_ctx *ctx, struct tern_ip_tmpl *t, uint8_t family,
 	const struct tern_iface *ifp = &ctx->net->ifaces[ifindex];
 	struct rte_ether_addr mac;
 	uint16_t type = family == 4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6;
+	tern_ip4_t s4 = 0, d4 = 0;
 
 	if (family == 4) {
-		tern_ip4_t d;
-
-		memcpy(&d, dst, 4);
-		if (ip4_is_bcast(ifp, d) || (((const uint8_t *)dst)[0] & 0xf0) == 0xe0)
+		memcpy(&s4, src, 4);
+		memcpy(&d4, dst, 4);
+		if (ip4_is_bcast(ifp, d4) || (((const uint8_t *)dst)[0] & 0xf0) == 0xe0)
 			return -EAGAIN;
 	} else if (tern_ip6_is_multicast(dst)) {
 		return -EAGAIN;
@@ -268,12 +276,7 @@ tern_ip_tmpl_init(struct tern_ctx *ctx, struct tern_ip_tmpl *t, uint8_t family,
 	if (family == 4) {
 		struct rte_ipv4_hdr *ih = (struct rte_ipv4_hdr *)(t->hdr + t->l2_len);
 
-		ih->version_ihl = RTE_IPV4_VHL_DEF;
-		ih->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
-		ih->time_to_live = ctx->net->p.ttl;
-		ih->next_proto_id = proto;
-		memcpy(&ih->src_addr, src, 4);
-		memcpy(&ih->dst_addr, dst, 4);
+		ip4_hdr_fill(ih, s4, d4, proto, ctx->net->p.ttl, true);
 		t->hlen = (uint8_t)(t->l2_len + sizeof(*ih));
 		t->ol_flags = RTE_MBUF_F_TX_IPV4;
 		if (ifp->dev->caps & TERN_CAP_TX_IP4_CKSUM)
@@ -283,11 +286,7 @@ tern_ip_tmpl_init(struct tern_ctx *ctx, struct tern_ip_tmpl *t, uint8_t family,
 	} else {
 		struct rte_ipv6_hdr *ih = (struct rte_ipv6_hdr *)(t->hdr + t->l2_len);
 
-		ih->vtc_flow = rte_cpu_to_be_32(6u << 28);
-		ih->proto = proto;
-		ih->hop_limits = ctx->net->p.ttl;
-		memcpy(ih->src_addr, src, 16);
-		memcpy(ih->dst_addr, dst, 16);
+		tern_ip6_hdr_fill(ih, src, dst, proto, ctx->net->p.ttl);
 		t->hlen = (uint8_t)(t->l2_len + sizeof(*ih));
 		t->ol_flags = RTE_MBUF_F_TX_IPV6;
 	}

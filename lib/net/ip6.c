@@ -189,6 +189,17 @@ tern_ip6_src_select(struct tern_ctx *ctx, const struct tern_ip6 *dst, struct ter
 	return 0;
 }
 
+void
+tern_ip6_hdr_fill(struct rte_ipv6_hdr *ih, const void *src, const void *dst, uint8_t proto,
+		  uint8_t hlim)
+{
+	ih->vtc_flow = rte_cpu_to_be_32(6u << 28);
+	ih->proto = proto;
+	ih->hop_limits = hlim;
+	memcpy(ih->src_addr, src, 16);
+	memcpy(ih->dst_addr, dst, 16);
+}
+
 int
 tern_ip6_output_via(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *nh,
 	 struct rte_mbuf *m, const struct tern_ip6 *src, const struct tern_ip6 *dst,
@@ -216,12 +227,8 @@ tern_ip6_output_via(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip
 		rte_pktmbuf_free(m);
 		return -ENOMEM;
 	}
-	ih->vtc_flow = rte_cpu_to_be_32(6u << 28);
+	tern_ip6_hdr_fill(ih, src->a, dst->a, proto, hlim ? hlim : ctx->net->p.ttl);
 	ih->payload_len = rte_cpu_to_be_16((uint16_t)plen);
-	ih->proto = proto;
-	ih->hop_limits = hlim ? hlim : ctx->net->p.ttl;
-	memcpy(ih->src_addr, src->a, 16);
-	memcpy(ih->dst_addr, dst->a, 16);
 	m->l3_len = IP6_HDR_LEN;
 	m->ol_flags |= RTE_MBUF_F_TX_IPV6;
 	TERN_STAT_INC(ctx, ip6_out);

@@ -321,23 +321,37 @@ hold_timer_arm(struct tern_ctx *ctx)
 		tern_ctx_timer_arm(ctx, &nc->hold_timer, ctx->now_ns + TERN_NEIGH_HOLD_CHECK_NS);
 }
 
-int
-tern_neigh_resolved(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr,
-		    struct rte_ether_addr *mac)
+/*
+ * The state of next hop @addr of @ifindex, its address in @mac: the
+ * context's last neighbor first (consecutive packets mostly go to one),
+ * else the hash.
+ */
+static enum tern_neigh_state
+neigh_get(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr,
+	  struct rte_ether_addr *mac)
 {
 	struct tern_net_ctx *nc = tern_netc(ctx);
+	struct tern_neigh *e = NULL;
+	enum tern_neigh_state st;
 	int rc;
 
 	rc = nc->last_neigh == NULL ? -1 :
 		neigh_read(ctx->net, nc->last_neigh, ifindex, family, addr, ctx->now_ns, mac);
-	if (rc < 0) {
-		struct tern_neigh *e = NULL;
+	if (likely(rc >= 0))
+		return (enum tern_neigh_state)rc;
+	st = neigh_lookup(ctx->net, ifindex, family, addr, ctx->now_ns, mac, &e);
+	if (e != NULL)
+		nc->last_neigh = e;
+	return st;
+}
 
-		rc = (int)neigh_lookup(ctx->net, ifindex, family, addr, ctx->now_ns, mac, &e);
-		if (e != NULL)
-			nc->last_neigh = e;
-	}
-	return rc == TERN_NEIGH_REACHABLE || rc == TERN_NEIGH_PERMANENT ? 0 : -EAGAIN;
+int
+tern_neigh_resolved(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr,
+		    struct rte_ether_addr *mac)
+{
+	enum tern_neigh_state st = neigh_get(ctx, ifindex, family, addr, mac);
+
+	return st == TERN_NEIGH_REACHABLE || st == TERN_NEIGH_PERMANENT ? 0 : -EAGAIN;
 }
 
 void
@@ -350,20 +364,8 @@ tern_neigh_output(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const 
 	enum tern_neigh_state st;
 	struct tern_held *h;
 	unsigned int i, same = 0;
-	int rc;
 
-	/* Consecutive packets mostly go to one neighbor: skip the hash. */
-	rc = nc->last_neigh == NULL ? -1 :
-		neigh_read(net, nc->last_neigh, ifindex, family, addr, ctx->now_ns, &mac);
-	if (likely(rc >= 0)) {
-		st = (enum tern_neigh_state)rc;
-	} else {
-		struct tern_neigh *e = NULL;
-
-		st = neigh_lookup(net, ifindex, family, addr, ctx->now_ns, &mac, &e);
-		if (e != NULL)
-			nc->last_neigh = e;
-	}
+	st = neigh_get(ctx, ifindex, family, addr, &mac);
 	switch (st) {
 	case TERN_NEIGH_REACHABLE:
 	case TERN_NEIGH_PERMANENT:

@@ -382,6 +382,9 @@ void tern_ip6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
 /* tern_ip4_output() with the route already looked up: @nh via @ifindex. */
 int tern_ip4_output_via(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_ip4_t dst,
 			uint8_t proto, uint8_t ttl, uint16_t ifindex, tern_ip4_t nh);
+/* An IPv6 header, no flow label; the payload length left to the caller. */
+void tern_ip6_hdr_fill(struct rte_ipv6_hdr *ih, const void *src, const void *dst,
+		       uint8_t proto, uint8_t hlim);
 /* tern_ip6_output() with the route already looked up: @nh via @ifindex. */
 int tern_ip6_output_via(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *nh,
 			struct rte_mbuf *m, const struct tern_ip6 *src,
