@@ -403,12 +403,8 @@ tcp_ctx_pending(const struct tern_ctx *ctx)
 void
 tcp_stream_purge(struct tern_tcp_stream *s)
 {
-	tcp_chain_free(s->sndq_head);
-	s->sndq_head = s->sndq_tail = NULL;
-	s->sndq_bytes = 0;
-	tcp_chain_free(s->rcvq_head);
-	s->rcvq_head = s->rcvq_tail = NULL;
-	s->rcvq_bytes = 0;
+	tcp_sndq_free(s);
+	tcp_rcvq_free(s);
 	if (s->ooo != NULL) {
 		tern_tcp_ooo_purge(s->ooo);
 		rte_free(s->ooo);

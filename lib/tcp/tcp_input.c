@@ -122,9 +122,7 @@ tcp_drop(struct tern_tcp_stream *s, int err)
 		s->tf &= ~TF_IN_HASH;
 	}
 	tcp_timer_stop_all(s);
-	tcp_chain_free(s->sndq_head);
-	s->sndq_head = s->sndq_tail = NULL;
-	s->sndq_bytes = 0;
+	tcp_sndq_free(s);
 	tcp_rtxq_free_all(s);
 	if (s->ooo != NULL) {
 		tern_tcp_ooo_purge(s->ooo);
@@ -132,9 +130,7 @@ tcp_drop(struct tern_tcp_stream *s, int err)
 		s->ooo = NULL;
 	}
 	if (err != 0) {
-		tcp_chain_free(s->rcvq_head);
-		s->rcvq_head = s->rcvq_tail = NULL;
-		s->rcvq_bytes = 0;
+		tcp_rcvq_free(s);
 		s->err = err;
 		tcp_post(s, TERN_EV_ERROR, err);
 	}

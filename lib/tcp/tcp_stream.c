@@ -559,9 +559,7 @@ tern_tcp_shutdown(struct tern_tcp_stream *s, int how)
 		return -ENOTCONN;
 	if (how != SHUT_WR) {
 		s->tf |= TF_RD_SHUT;
-		tcp_chain_free(s->rcvq_head);
-		s->rcvq_head = s->rcvq_tail = NULL;
-		s->rcvq_bytes = 0;
+		tcp_rcvq_free(s);
 	}
 	if (how != SHUT_RD)
 		shut_write(s);

@@ -93,9 +93,7 @@ tcp_tw_enter(struct tern_tcp_stream *s)
 	tcp_set_state(s, TERN_TCP_TIME_WAIT);
 	s->tf |= TF_DONE;
 	tcp_timer_stop_all(s);
-	tcp_chain_free(s->sndq_head);
-	s->sndq_head = s->sndq_tail = NULL;
-	s->sndq_bytes = 0;
+	tcp_sndq_free(s);
 	tcp_rtxq_free_all(s);
 	if (tc->tw_free == NULL) {
 		TERN_STAT_INC(tc->ctx, tcp_tw_recycled);

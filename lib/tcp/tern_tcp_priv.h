@@ -455,6 +455,24 @@ void tcp_seg_free(struct tern_tcp_stream *s, struct tern_tcp_seg *seg);
 void tcp_seg_free_acked(struct tern_tcp_stream *s, struct tern_tcp_seg *seg);
 void tcp_acked_flush(struct tern_tcp_ctx *tc);
 void tcp_chain_free(struct rte_mbuf *m);
+
+/* Drop what the send queue holds. */
+static inline void
+tcp_sndq_free(struct tern_tcp_stream *s)
+{
+	tcp_chain_free(s->sndq_head);
+	s->sndq_head = s->sndq_tail = NULL;
+	s->sndq_bytes = 0;
+}
+
+/* Drop what the receive queue holds. */
+static inline void
+tcp_rcvq_free(struct tern_tcp_stream *s)
+{
+	tcp_chain_free(s->rcvq_head);
+	s->rcvq_head = s->rcvq_tail = NULL;
+	s->rcvq_bytes = 0;
+}
 int tcp_xmit_seg(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx);
 uint32_t tcp_rcv_space(const struct tern_tcp_stream *s);
 uint16_t tcp_wnd_to_send(struct tern_tcp_stream *s);
