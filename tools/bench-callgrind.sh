@@ -8,11 +8,11 @@ out=$(mktemp)
 valgrind --tool=callgrind --callgrind-out-file="$out" --toggle-collect=stack_round \
 	"$BUILD/tools/tern-bench" --runs 1 --seconds 2 --no-kernel --single "${@:2}" >/dev/null 2>&1
 total=$(callgrind_annotate "$out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
-# calls into tern_udp_input: callgrind names a function once, then by id
+# calls into udp_input: callgrind names a function once, then by id
 pkts=$(python3 - "$out" <<'PY'
 import re, sys
 txt = open(sys.argv[1]).read()
-m = re.search(r"\((\d+)\) tern_udp_input\b", txt)
+m = re.search(r"\((\d+)\) udp_input\b", txt)
 n = 0
 if m:
 	for c in re.finditer(r"cfn=\(" + m.group(1) + r"\)[^\n]*\ncalls=(\d+)", txt):

@@ -52,7 +52,7 @@ ctx_clock_ns(const struct tern_ctx *ctx)
 }
 
 struct tern_ctx *
-tern_ctx_alloc(const struct tern_ctx_param *param)
+ctx_alloc(const struct tern_ctx_param *param)
 {
 	struct tern_ctx *ctx;
 	uint64_t tick, hz;
@@ -88,7 +88,7 @@ tern_ctx_alloc(const struct tern_ctx_param *param)
 	ctx->tsc_mult = hz ? (uint64_t)(((unsigned __int128)NS_PER_S << 32) / hz) : 1ULL << 32;
 	ctx->now_ns = 0;
 
-	ret = tern_timer_wheel_init(&ctx->wheel, slots, tick, 0, socket);
+	ret = timer_wheel_init(&ctx->wheel, slots, tick, 0, socket);
 	if (ret != 0)
 		goto fail;
 	ctx->evq = rte_zmalloc_socket("tern_evq", sizeof(*ctx->evq) * evq,
@@ -100,14 +100,14 @@ tern_ctx_alloc(const struct tern_ctx_param *param)
 	ctx->evq_mask = evq - 1;
 	return ctx;
 fail:
-	tern_timer_wheel_fini(&ctx->wheel);
+	timer_wheel_fini(&ctx->wheel);
 	rte_free(ctx);
 	rte_errno = -ret;
 	return NULL;
 }
 
 int
-tern_ctx_port_bind(struct tern_ctx *ctx, struct tern_dev *dev, uint16_t queue_id)
+ctx_port_bind(struct tern_ctx *ctx, struct tern_dev *dev, uint16_t queue_id)
 {
 	struct tern_ctx_port *p;
 
@@ -135,7 +135,7 @@ tern_ctx_port_bind(struct tern_ctx *ctx, struct tern_dev *dev, uint16_t queue_id
 }
 
 int
-tern_ctx_on_destroy(struct tern_ctx *ctx, void (*fn)(struct tern_ctx *ctx))
+ctx_on_destroy(struct tern_ctx *ctx, void (*fn)(struct tern_ctx *ctx))
 {
 	if (ctx->nb_fini == RTE_DIM(ctx->fini))
 		return -ENOSPC;
@@ -144,7 +144,7 @@ tern_ctx_on_destroy(struct tern_ctx *ctx, void (*fn)(struct tern_ctx *ctx))
 }
 
 int
-tern_ctx_on_pending(struct tern_ctx *ctx, unsigned int (*fn)(const struct tern_ctx *ctx))
+ctx_on_pending(struct tern_ctx *ctx, unsigned int (*fn)(const struct tern_ctx *ctx))
 {
 	if (ctx->nb_pending == RTE_DIM(ctx->pending))
 		return -ENOSPC;
@@ -153,7 +153,7 @@ tern_ctx_on_pending(struct tern_ctx *ctx, unsigned int (*fn)(const struct tern_c
 }
 
 void
-tern_ctx_free(struct tern_ctx *ctx)
+ctx_free(struct tern_ctx *ctx)
 {
 	uint16_t i;
 
@@ -161,14 +161,14 @@ tern_ctx_free(struct tern_ctx *ctx)
 		return;
 	while (ctx->nb_fini > 0)
 		ctx->fini[--ctx->nb_fini](ctx);
-	tern_impair_fini(ctx);
+	impair_fini(ctx);
 	for (i = 0; i < ctx->nb_ports; i++) {
 		struct tern_ctx_port *p = &ctx->ports[i];
 
 		rte_pktmbuf_free_bulk(p->tx_buf, p->tx_n);
 		p->tx_n = 0;
 	}
-	tern_timer_wheel_fini(&ctx->wheel);
+	timer_wheel_fini(&ctx->wheel);
 	rte_free(ctx->evq);
 	rte_free(ctx);
 }
@@ -176,7 +176,7 @@ tern_ctx_free(struct tern_ctx *ctx)
 void
 tern_ctx_destroy(struct tern_ctx *ctx)
 {
-	tern_ctx_free(ctx);
+	ctx_free(ctx);
 }
 
 /*
@@ -194,7 +194,7 @@ port_impair(struct tern_ctx *ctx, struct tern_ctx_port *p)
 	p->tx_n = p->tx_clean;
 	if (p->tx_prep > p->tx_n)
 		p->tx_prep = p->tx_n;	/* prepared again once through */
-	m = tern_impair_tx(ctx, (uint16_t)(p - ctx->ports), in, n, out);
+	m = impair_tx(ctx, (uint16_t)(p - ctx->ports), in, n, out);
 	room = TERN_TX_BUF - p->tx_n;
 	if (m > room) {
 		/* duplicates that do not fit */
@@ -363,7 +363,7 @@ port_flush(struct tern_ctx *ctx, struct tern_ctx_port *p, unsigned int tries)
 }
 
 void
-tern_ctx_port_tx_impaired(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts,
+ctx_port_tx_impaired(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts,
 			  uint16_t n)
 {
 	struct tern_ctx_port *p = &ctx->ports[port];
@@ -386,7 +386,7 @@ tern_ctx_port_tx_impaired(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf *
 }
 
 void
-tern_ctx_port_flush(struct tern_ctx *ctx, uint16_t port)
+ctx_port_flush(struct tern_ctx *ctx, uint16_t port)
 {
 	port_flush(ctx, &ctx->ports[port], 1);
 }
@@ -487,7 +487,7 @@ ctx_step_clock(void *arg, uint64_t tick_ns)
 unsigned int
 tern_ctx_run_timers(struct tern_ctx *ctx)
 {
-	unsigned int n = tern_timer_run(&ctx->wheel, ctx->now_ns, NULL, NULL);
+	unsigned int n = timer_run(&ctx->wheel, ctx->now_ns, NULL, NULL);
 
 	TERN_STAT_ADD(ctx, timers_fired, n);
 	return n;
@@ -502,7 +502,7 @@ tern_ctx_advance(struct tern_ctx *ctx, uint64_t ns)
 	if (!ctx->manual_clock)
 		return -EPERM;
 	end = ns > UINT64_MAX - ctx->now_ns ? UINT64_MAX : ctx->now_ns + ns;
-	n = tern_timer_run(&ctx->wheel, end, ctx_step_clock, ctx);
+	n = timer_run(&ctx->wheel, end, ctx_step_clock, ctx);
 	TERN_STAT_ADD(ctx, timers_fired, n);
 	ctx->now_ns = end;
 	tern_ctx_flush(ctx);
@@ -523,7 +523,7 @@ tern_ctx_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint
 	for (i = 0; i < n; i++)
 		TERN_STAT_ADD(ctx, rx_bytes, pkts[i]->pkt_len);
 	if (unlikely(ctx->impair_dirs & TERN_IMPAIR_RX)) {
-		tern_impair_rx(ctx, port, pkts, n);
+		impair_rx(ctx, port, pkts, n);
 		return;
 	}
 	ctx->input(ctx, port, pkts, n);
@@ -532,7 +532,7 @@ tern_ctx_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint
 }
 
 void
-tern_ctx_input_impaired(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+ctx_input_impaired(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
 	if (unlikely(ctx->input == NULL)) {
 		TERN_STAT_ADD(ctx, drop_bad_port, n);
@@ -570,7 +570,7 @@ port_poll_dispatched(struct tern_ctx *ctx, uint16_t port)
 		n = rte_eth_rx_burst(p->port_id, p->queue_id, pkts, TERN_RX_BURST);
 		if (n > 0) {
 			TERN_STAT_INC(ctx, rx_bursts);
-			n = tern_rss_dispatch(dev, p->queue_id, pkts, n);
+			n = rss_dispatch(dev, p->queue_id, pkts, n);
 			if (n > 0)
 				tern_ctx_input(ctx, port, pkts, n);
 			total += n;
@@ -641,11 +641,11 @@ tern_ctx_pending(const struct tern_ctx *ctx)
 		n += ctx->ports[i].tx_n;
 	for (i = 0; i < ctx->nb_pending; i++)
 		n += ctx->pending[i](ctx);
-	return n + tern_impair_pending(ctx);
+	return n + impair_pending(ctx);
 }
 
 int
-tern_ctx_post_event(struct tern_ctx *ctx, const struct tern_event *ev)
+ctx_post_event(struct tern_ctx *ctx, const struct tern_event *ev)
 {
 	if (ctx->evq_tail - ctx->evq_head > ctx->evq_mask) {
 		TERN_STAT_INC(ctx, events_lost);
@@ -656,7 +656,7 @@ tern_ctx_post_event(struct tern_ctx *ctx, const struct tern_event *ev)
 }
 
 void
-tern_ctx_cancel_events(struct tern_ctx *ctx, const void *obj)
+ctx_cancel_events(struct tern_ctx *ctx, const void *obj)
 {
 	uint32_t i;
 
@@ -671,7 +671,7 @@ tern_ctx_cancel_events(struct tern_ctx *ctx, const void *obj)
 }
 
 void
-tern_ctx_retag_events(struct tern_ctx *ctx, const void *obj, uint64_t udata)
+ctx_retag_events(struct tern_ctx *ctx, const void *obj, uint64_t udata)
 {
 	uint32_t i;
 

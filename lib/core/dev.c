@@ -295,11 +295,11 @@ steer_setup(struct tern_dev *dev, const struct rte_eth_dev_info *di, uint64_t rs
 		}
 	}
 	if (dev->steer == TERN_STEER_RSS) {
-		ret = tern_rss_init(&dev->rss, key, key_len, reta, reta_size, dev->nb_queues);
+		ret = rss_init(&dev->rss, key, key_len, reta, reta_size, dev->nb_queues);
 	} else {
 		dev->rss_key_src = "tern";
 		dev->rss_reta_src = "tern";
-		ret = tern_rss_init(&dev->rss, NULL, 0, NULL, TERN_RSS_RETA_DEF, dev->nb_queues);
+		ret = rss_init(&dev->rss, NULL, 0, NULL, TERN_RSS_RETA_DEF, dev->nb_queues);
 	}
 	if (ret != 0)
 		return ret;

@@ -130,9 +130,9 @@ static void
 impair_dispatch(struct impair_dir *d, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
 	if (d->idx == DIR_TX)
-		tern_ctx_port_tx_impaired(d->ctx, port, pkts, n);
+		ctx_port_tx_impaired(d->ctx, port, pkts, n);
 	else
-		tern_ctx_input_impaired(d->ctx, port, pkts, n);
+		ctx_input_impaired(d->ctx, port, pkts, n);
 }
 
 static void
@@ -161,7 +161,7 @@ impair_release(struct tern_timer *t, void *arg)
 		impair_dispatch(d, port, batch, n);
 	}
 	if (d->nb_held > 0)
-		tern_ctx_timer_arm(ctx, &d->timer, d->heap[0].when);
+		ctx_timer_arm(ctx, &d->timer, d->heap[0].when);
 }
 
 /* Hold @m until @hold_ns from now (rounded up to the timer tick). */
@@ -183,8 +183,8 @@ impair_hold(struct impair_dir *d, uint16_t port, struct rte_mbuf *m, uint64_t ho
 	h.port = port;
 	heap_push(d, &h);
 	TERN_STAT_INC(ctx, impair_delayed);
-	if (d->heap[0].seq == h.seq || !tern_timer_pending(&d->timer))
-		tern_ctx_timer_arm(ctx, &d->timer, d->heap[0].when);
+	if (d->heap[0].seq == h.seq || !timer_pending(&d->timer))
+		ctx_timer_arm(ctx, &d->timer, d->heap[0].when);
 }
 
 /* ---- corruption ---- */
@@ -337,14 +337,14 @@ impair_burst(struct impair_dir *d, uint16_t port, struct rte_mbuf **pkts, uint16
 }
 
 uint16_t
-tern_impair_tx(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t n,
+impair_tx(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t n,
 	       struct rte_mbuf **out)
 {
 	return impair_burst(&ctx->impair->dir[DIR_TX], port, pkts, n, out);
 }
 
 void
-tern_impair_rx(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+impair_rx(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct impair_dir *d = &ctx->impair->dir[DIR_RX];
 	struct rte_mbuf *out[2 * IMPAIR_BATCH];
@@ -354,12 +354,12 @@ tern_impair_rx(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint
 		k = RTE_MIN(n - i, IMPAIR_BATCH);
 		nb = impair_burst(d, port, pkts + i, k, out);
 		if (nb > 0)
-			tern_ctx_input_impaired(ctx, port, out, nb);
+			ctx_input_impaired(ctx, port, out, nb);
 	}
 }
 
 unsigned int
-tern_impair_pending(const struct tern_ctx *ctx)
+impair_pending(const struct tern_ctx *ctx)
 {
 	const struct tern_impair *im = ctx->impair;
 
@@ -369,7 +369,7 @@ tern_impair_pending(const struct tern_ctx *ctx)
 }
 
 void
-tern_impair_fini(struct tern_ctx *ctx)
+impair_fini(struct tern_ctx *ctx)
 {
 	struct tern_impair *im = ctx->impair;
 	unsigned int i;
@@ -380,7 +380,7 @@ tern_impair_fini(struct tern_ctx *ctx)
 	for (i = 0; i < NB_DIRS; i++) {
 		struct impair_dir *d = &im->dir[i];
 
-		tern_ctx_timer_cancel(ctx, &d->timer);
+		ctx_timer_cancel(ctx, &d->timer);
 		for (j = 0; j < d->nb_held; j++)
 			rte_pktmbuf_free(d->heap[j].m);
 		rte_free(d->heap);
@@ -413,7 +413,7 @@ impair_alloc(struct tern_ctx *ctx)
 			rte_free(im);
 			return -ENOMEM;
 		}
-		tern_timer_init(&d->timer, impair_release, d);
+		timer_init(&d->timer, impair_release, d);
 	}
 	ctx->impair = im;
 	return 0;

@@ -36,7 +36,7 @@ const uint8_t tern_rss_default_key[TERN_RSS_KEY_MIN] = {
 #define RSS_V6_PORTS_WORD	8
 
 int
-tern_rss_init(struct tern_rss *r, const uint8_t *key, unsigned int key_len,
+rss_init(struct tern_rss *r, const uint8_t *key, unsigned int key_len,
 	      const uint16_t *reta, unsigned int reta_size, uint16_t nb_queues)
 {
 	unsigned int i;
@@ -82,7 +82,7 @@ load_v6(uint32_t *w, const uint8_t *a)
 }
 
 uint32_t
-tern_rss_hash4(const struct tern_rss *r, uint32_t src, uint32_t dst, uint16_t sport,
+rss_hash4(const struct tern_rss *r, uint32_t src, uint32_t dst, uint16_t sport,
 	       uint16_t dport)
 {
 	uint32_t t[3] = { rte_be_to_cpu_32(src), rte_be_to_cpu_32(dst), ports_word(sport, dport) };
@@ -91,7 +91,7 @@ tern_rss_hash4(const struct tern_rss *r, uint32_t src, uint32_t dst, uint16_t sp
 }
 
 uint32_t
-tern_rss_hash6(const struct tern_rss *r, const uint8_t *src, const uint8_t *dst, uint16_t sport,
+rss_hash6(const struct tern_rss *r, const uint8_t *src, const uint8_t *dst, uint16_t sport,
 	       uint16_t dport)
 {
 	uint32_t t[9];
@@ -103,7 +103,7 @@ tern_rss_hash6(const struct tern_rss *r, const uint8_t *src, const uint8_t *dst,
 }
 
 int
-tern_rss_pick_port(const struct tern_rss *r, uint8_t family, const uint8_t *laddr,
+rss_pick_port(const struct tern_rss *r, uint8_t family, const uint8_t *laddr,
 		   const uint8_t *raddr, uint16_t rport, uint16_t queue, uint16_t lo, uint16_t hi,
 		   uint16_t *next, bool (*taken)(void *arg, uint16_t port_be), void *arg,
 		   uint16_t *port_be)
@@ -123,10 +123,10 @@ tern_rss_pick_port(const struct tern_rss *r, uint8_t family, const uint8_t *ladd
 
 			memcpy(&s, raddr, 4);
 			memcpy(&d, laddr, 4);
-			base = tern_rss_hash4(r, s, d, rport, 0);
+			base = rss_hash4(r, s, d, rport, 0);
 			word = RSS_V4_PORTS_WORD;
 		} else {
-			base = tern_rss_hash6(r, raddr, laddr, rport, 0);
+			base = rss_hash6(r, raddr, laddr, rport, 0);
 			word = RSS_V6_PORTS_WORD;
 		}
 	}
@@ -139,7 +139,7 @@ tern_rss_pick_port(const struct tern_rss *r, uint8_t family, const uint8_t *ladd
 		if (steer) {
 			w = p;
 			h = base ^ rte_softrss_be(&w, 1, (const uint8_t *)&r->key_be[word]);
-			if (tern_rss_queue(r, h) != queue)
+			if (rss_queue(r, h) != queue)
 				continue;
 		}
 		if (!taken(arg, rte_cpu_to_be_16(p))) {
@@ -151,7 +151,7 @@ tern_rss_pick_port(const struct tern_rss *r, uint8_t family, const uint8_t *ladd
 }
 
 uint16_t
-tern_rss_pkt_queue(const struct tern_rss *r, const struct rte_mbuf *m)
+rss_pkt_queue(const struct tern_rss *r, const struct rte_mbuf *m)
 {
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t len = m->data_len, off = sizeof(struct rte_ether_hdr);
@@ -176,15 +176,15 @@ tern_rss_pkt_queue(const struct tern_rss *r, const struct rte_mbuf *m)
 		hl = (ip->version_ihl & 0xf) * 4u;
 		if ((ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG |
 							      RTE_IPV4_HDR_OFFSET_MASK)) != 0)
-			return tern_rss_queue(r, rte_softrss_be((uint32_t[]){
+			return rss_queue(r, rte_softrss_be((uint32_t[]){
 				rte_be_to_cpu_32(ip->src_addr), rte_be_to_cpu_32(ip->dst_addr) },
 				2, (const uint8_t *)r->key_be));
 		if ((ip->next_proto_id != IPPROTO_TCP && ip->next_proto_id != IPPROTO_UDP) ||
 		    hl < sizeof(*ip) || len < off + hl + 4)
 			return 0;
 		memcpy(ports, p + off + hl, 4);
-		h = tern_rss_hash4(r, ip->src_addr, ip->dst_addr, ports[0], ports[1]);
-		return tern_rss_queue(r, h);
+		h = rss_hash4(r, ip->src_addr, ip->dst_addr, ports[0], ports[1]);
+		return rss_queue(r, h);
 	}
 	if (type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6)) {
 		const struct rte_ipv6_hdr *ip = (const void *)(p + off);
@@ -195,20 +195,20 @@ tern_rss_pkt_queue(const struct tern_rss *r, const struct rte_mbuf *m)
 		if (ip->proto == IPPROTO_FRAGMENT) {
 			load_v6(t, ip->src_addr);
 			load_v6(t + 4, ip->dst_addr);
-			return tern_rss_queue(r, rte_softrss_be(t, 8, (const uint8_t *)r->key_be));
+			return rss_queue(r, rte_softrss_be(t, 8, (const uint8_t *)r->key_be));
 		}
 		if ((ip->proto != IPPROTO_TCP && ip->proto != IPPROTO_UDP) ||
 		    len < off + sizeof(*ip) + 4)
 			return 0;
 		memcpy(ports, p + off + sizeof(*ip), 4);
-		h = tern_rss_hash6(r, ip->src_addr, ip->dst_addr, ports[0], ports[1]);
-		return tern_rss_queue(r, h);
+		h = rss_hash6(r, ip->src_addr, ip->dst_addr, ports[0], ports[1]);
+		return rss_queue(r, h);
 	}
 	return 0;	/* ARP and other ethertypes: queue 0 */
 }
 
 uint16_t
-tern_rss_dispatch(struct tern_dev *dev, uint16_t self, struct rte_mbuf **pkts, uint16_t n)
+rss_dispatch(struct tern_dev *dev, uint16_t self, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct tern_dev_dispatch_stats *st = &dev->disp[self];
 	struct rte_mbuf *to[TERN_RX_BURST];
@@ -218,7 +218,7 @@ tern_rss_dispatch(struct tern_dev *dev, uint16_t self, struct rte_mbuf **pkts, u
 
 	st->rx += n;
 	for (i = 0; i < n; i++)
-		owner[i] = tern_rss_pkt_queue(&dev->rss, pkts[i]);
+		owner[i] = rss_pkt_queue(&dev->rss, pkts[i]);
 	for (i = 0; i < n; i++) {
 		if (owner[i] == self) {
 			pkts[kept++] = pkts[i];

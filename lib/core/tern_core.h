@@ -156,19 +156,19 @@ struct tern_ctx {
 
 /*
  * One try at handing port @port's buffered packets to the device (the full
- * buffer case of tern_ctx_tx(): a device that stopped taking packets must
+ * buffer case of ctx_tx(): a device that stopped taking packets must
  * not cost a retry loop per packet).
  */
-void tern_ctx_port_flush(struct tern_ctx *ctx, uint16_t port);
+void ctx_port_flush(struct tern_ctx *ctx, uint16_t port);
 
 /* Core-level context set-up, used by the stack assembly (lib/stack). */
-struct tern_ctx *tern_ctx_alloc(const struct tern_ctx_param *param);
-int tern_ctx_port_bind(struct tern_ctx *ctx, struct tern_dev *dev, uint16_t queue_id);
-void tern_ctx_free(struct tern_ctx *ctx);
+struct tern_ctx *ctx_alloc(const struct tern_ctx_param *param);
+int ctx_port_bind(struct tern_ctx *ctx, struct tern_dev *dev, uint16_t queue_id);
+void ctx_free(struct tern_ctx *ctx);
 /* Register a teardown hook (run in reverse order by tern_ctx_destroy()). */
-int tern_ctx_on_destroy(struct tern_ctx *ctx, void (*fn)(struct tern_ctx *ctx));
+int ctx_on_destroy(struct tern_ctx *ctx, void (*fn)(struct tern_ctx *ctx));
 /* Register a counter of packets a layer holds (summed by tern_ctx_pending()). */
-int tern_ctx_on_pending(struct tern_ctx *ctx, unsigned int (*fn)(const struct tern_ctx *ctx));
+int ctx_on_pending(struct tern_ctx *ctx, unsigned int (*fn)(const struct tern_ctx *ctx));
 
 /*
  * Whether port @port can take another packet: after one flush attempt if
@@ -176,11 +176,11 @@ int tern_ctx_on_pending(struct tern_ctx *ctx, unsigned int (*fn)(const struct te
  * (and may wait for ctx->on_tx_space).
  */
 static inline bool
-tern_ctx_tx_room(struct tern_ctx *ctx, uint16_t port)
+ctx_tx_room(struct tern_ctx *ctx, uint16_t port)
 {
 	if (likely(ctx->ports[port].tx_n < TERN_TX_BUF))
 		return true;
-	tern_ctx_port_flush(ctx, port);
+	ctx_port_flush(ctx, port);
 	if (ctx->ports[port].tx_n < TERN_TX_BUF)
 		return true;
 	ctx->tx_was_full = true;
@@ -189,12 +189,12 @@ tern_ctx_tx_room(struct tern_ctx *ctx, uint16_t port)
 
 /* Queue @m for transmission on port index @port; it is sent at the next flush. */
 static inline void
-tern_ctx_tx(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf *m)
+ctx_tx(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf *m)
 {
 	struct tern_ctx_port *p = &ctx->ports[port];
 
 	if (unlikely(p->tx_n == TERN_TX_BUF)) {
-		tern_ctx_port_flush(ctx, port);
+		ctx_port_flush(ctx, port);
 		if (p->tx_n == TERN_TX_BUF) {
 			ctx->tx_was_full = true;
 			TERN_STAT_INC(ctx, drop_tx_full);
@@ -206,7 +206,7 @@ tern_ctx_tx(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf *m)
 }
 
 static inline struct rte_mbuf *
-tern_ctx_alloc_mbuf(struct tern_ctx *ctx)
+ctx_alloc_mbuf(struct tern_ctx *ctx)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(ctx->mp);
 
@@ -221,9 +221,9 @@ tern_ctx_alloc_mbuf(struct tern_ctx *ctx)
  * @len does not fit in one segment.
  */
 static inline struct rte_mbuf *
-tern_ctx_alloc_pkt(struct tern_ctx *ctx, uint16_t len, void **data)
+ctx_alloc_pkt(struct tern_ctx *ctx, uint16_t len, void **data)
 {
-	struct rte_mbuf *m = tern_ctx_alloc_mbuf(ctx);
+	struct rte_mbuf *m = ctx_alloc_mbuf(ctx);
 
 	if (unlikely(m == NULL))
 		return NULL;
@@ -237,38 +237,38 @@ tern_ctx_alloc_pkt(struct tern_ctx *ctx, uint16_t len, void **data)
 }
 
 static inline void
-tern_ctx_timer_arm(struct tern_ctx *ctx, struct tern_timer *t, uint64_t expire_ns)
+ctx_timer_arm(struct tern_ctx *ctx, struct tern_timer *t, uint64_t expire_ns)
 {
-	tern_timer_arm(&ctx->wheel, t, expire_ns);
+	timer_arm(&ctx->wheel, t, expire_ns);
 }
 
 static inline void
-tern_ctx_timer_cancel(struct tern_ctx *ctx, struct tern_timer *t)
+ctx_timer_cancel(struct tern_ctx *ctx, struct tern_timer *t)
 {
-	tern_timer_cancel(&ctx->wheel, t);
+	timer_cancel(&ctx->wheel, t);
 }
 
 /*
- * The impairment layer (impair.c). tern_impair_tx() runs @n packets for
+ * The impairment layer (impair.c). impair_tx() runs @n packets for
  * port @port through the transmit direction: those that go on now land in
  * @out (room for 2 * @n: duplicates), the others are held or freed.
- * tern_impair_rx() does the same for received packets and hands those that
- * go on to tern_ctx_input_impaired().
+ * impair_rx() does the same for received packets and hands those that
+ * go on to ctx_input_impaired().
  */
-uint16_t tern_impair_tx(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t n,
+uint16_t impair_tx(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t n,
 			struct rte_mbuf **out);
-void tern_impair_rx(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t n);
+void impair_rx(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t n);
 /* Packets the impairment layer holds. */
-unsigned int tern_impair_pending(const struct tern_ctx *ctx);
+unsigned int impair_pending(const struct tern_ctx *ctx);
 /* Free the held packets and the layer's state. */
-void tern_impair_fini(struct tern_ctx *ctx);
+void impair_fini(struct tern_ctx *ctx);
 /*
  * Where released packets go: out on port @port past the impairment (sent at
  * once), or into the protocols (received packets, already counted).
  */
-void tern_ctx_port_tx_impaired(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts,
+void ctx_port_tx_impaired(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts,
 			       uint16_t n);
-void tern_ctx_input_impaired(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts,
+void ctx_input_impaired(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts,
 			     uint16_t n);
 
 /*
@@ -283,16 +283,16 @@ extern const uint8_t tern_rss_default_key[TERN_RSS_KEY_MIN];
  * @return 0, or -EINVAL (key shorter than TERN_RSS_KEY_MIN or longer than
  * TERN_RSS_KEY_MAX, reta_size 0 or too big, an entry >= @nb_queues).
  */
-int tern_rss_init(struct tern_rss *r, const uint8_t *key, unsigned int key_len,
+int rss_init(struct tern_rss *r, const uint8_t *key, unsigned int key_len,
 		  const uint16_t *reta, unsigned int reta_size, uint16_t nb_queues);
 /* The hash of an IPv4 / IPv6 4-tuple (addresses and ports in network order). */
-uint32_t tern_rss_hash4(const struct tern_rss *r, uint32_t src, uint32_t dst, uint16_t sport,
+uint32_t rss_hash4(const struct tern_rss *r, uint32_t src, uint32_t dst, uint16_t sport,
 			uint16_t dport);
-uint32_t tern_rss_hash6(const struct tern_rss *r, const uint8_t *src, const uint8_t *dst,
+uint32_t rss_hash6(const struct tern_rss *r, const uint8_t *src, const uint8_t *dst,
 			uint16_t sport, uint16_t dport);
 
 static inline uint16_t
-tern_rss_queue(const struct tern_rss *r, uint32_t hash)
+rss_queue(const struct tern_rss *r, uint32_t hash)
 {
 	return r->reta[hash % r->reta_size];
 }
@@ -305,7 +305,7 @@ tern_rss_queue(const struct tern_rss *r, uint32_t hash)
  * queue: any port @taken accepts. Addresses are 4 or 16 bytes by @family,
  * ports in network order. @return 0 with *@port_be set, or -EADDRINUSE.
  */
-int tern_rss_pick_port(const struct tern_rss *r, uint8_t family, const uint8_t *laddr,
+int rss_pick_port(const struct tern_rss *r, uint8_t family, const uint8_t *laddr,
 		       const uint8_t *raddr, uint16_t rport, uint16_t queue, uint16_t lo,
 		       uint16_t hi, uint16_t *next, bool (*taken)(void *arg, uint16_t port_be),
 		       void *arg, uint16_t *port_be);
@@ -314,21 +314,21 @@ int tern_rss_pick_port(const struct tern_rss *r, uint8_t family, const uint8_t *
  * IP fragments by their addresses, everything else (ARP, ICMP, ND, other
  * ethertypes) queue 0.
  */
-uint16_t tern_rss_pkt_queue(const struct tern_rss *r, const struct rte_mbuf *m);
+uint16_t rss_pkt_queue(const struct tern_rss *r, const struct rte_mbuf *m);
 /*
  * The software dispatcher, run by the context of queue @self on what it
  * read from its device queue: packets owned by other queues go to their
  * rings (or are dropped when full); @return the packets kept, compacted at
  * the front of @pkts.
  */
-uint16_t tern_rss_dispatch(struct tern_dev *dev, uint16_t self, struct rte_mbuf **pkts,
+uint16_t rss_dispatch(struct tern_dev *dev, uint16_t self, struct rte_mbuf **pkts,
 			   uint16_t n);
 
 /* Post an event. @return 0, or -ENOSPC when the queue is full. */
-int tern_ctx_post_event(struct tern_ctx *ctx, const struct tern_event *ev);
+int ctx_post_event(struct tern_ctx *ctx, const struct tern_event *ev);
 /* Give the events still queued for @obj a new udata (its owner just set it). */
-void tern_ctx_retag_events(struct tern_ctx *ctx, const void *obj, uint64_t udata);
+void ctx_retag_events(struct tern_ctx *ctx, const void *obj, uint64_t udata);
 /* Withdraw the queued events about @obj (it is going away). */
-void tern_ctx_cancel_events(struct tern_ctx *ctx, const void *obj);
+void ctx_cancel_events(struct tern_ctx *ctx, const void *obj);
 
 #endif /* TERN_CORE_H */

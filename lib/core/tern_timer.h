@@ -35,13 +35,13 @@ struct tern_timer_wheel {
 };
 
 /* nb_slots: power of two. @return 0, -EINVAL or -ENOMEM. */
-int tern_timer_wheel_init(struct tern_timer_wheel *w, uint32_t nb_slots, uint64_t tick_ns,
+int timer_wheel_init(struct tern_timer_wheel *w, uint32_t nb_slots, uint64_t tick_ns,
 			  uint64_t now_ns, int socket_id);
 /* Forget every timer (they are not fired) and free the slots. */
-void tern_timer_wheel_fini(struct tern_timer_wheel *w);
+void timer_wheel_fini(struct tern_timer_wheel *w);
 
 static inline void
-tern_timer_init(struct tern_timer *t, tern_timer_cb_t cb, void *arg)
+timer_init(struct tern_timer *t, tern_timer_cb_t cb, void *arg)
 {
 	t->next = NULL;
 	t->pprev = NULL;
@@ -51,7 +51,7 @@ tern_timer_init(struct tern_timer *t, tern_timer_cb_t cb, void *arg)
 }
 
 static inline bool
-tern_timer_pending(const struct tern_timer *t)
+timer_pending(const struct tern_timer *t)
 {
 	return t->pprev != NULL;
 }
@@ -60,9 +60,9 @@ tern_timer_pending(const struct tern_timer *t)
  * Arm (or re-arm) @t to fire at the first tick at or after @expire_ns.
  * A time already past fires at the next run.
  */
-void tern_timer_arm(struct tern_timer_wheel *w, struct tern_timer *t, uint64_t expire_ns);
+void timer_arm(struct tern_timer_wheel *w, struct tern_timer *t, uint64_t expire_ns);
 /* Cancel @t if armed. */
-void tern_timer_cancel(struct tern_timer_wheel *w, struct tern_timer *t);
+void timer_cancel(struct tern_timer_wheel *w, struct tern_timer *t);
 
 /*
  * Run every tick up to and including the one holding @now_ns.
@@ -71,10 +71,10 @@ void tern_timer_cancel(struct tern_timer_wheel *w, struct tern_timer *t);
  * clock); empty ticks are skipped without a call.
  * @return timers fired.
  */
-unsigned int tern_timer_run(struct tern_timer_wheel *w, uint64_t now_ns,
+unsigned int timer_run(struct tern_timer_wheel *w, uint64_t now_ns,
 			    void (*on_tick)(void *arg, uint64_t tick_ns), void *arg);
 
 /* Time (ns) of the earliest tick that may hold a due timer, or UINT64_MAX. */
-uint64_t tern_timer_next(const struct tern_timer_wheel *w);
+uint64_t timer_next(const struct tern_timer_wheel *w);
 
 #endif /* TERN_TIMER_H */

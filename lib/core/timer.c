@@ -10,7 +10,7 @@
 #include "tern_timer.h"
 
 int
-tern_timer_wheel_init(struct tern_timer_wheel *w, uint32_t nb_slots, uint64_t tick_ns,
+timer_wheel_init(struct tern_timer_wheel *w, uint32_t nb_slots, uint64_t tick_ns,
 		      uint64_t now_ns, int socket_id)
 {
 	if (nb_slots == 0 || !rte_is_power_of_2(nb_slots) || tick_ns == 0)
@@ -27,7 +27,7 @@ tern_timer_wheel_init(struct tern_timer_wheel *w, uint32_t nb_slots, uint64_t ti
 }
 
 void
-tern_timer_wheel_fini(struct tern_timer_wheel *w)
+timer_wheel_fini(struct tern_timer_wheel *w)
 {
 	uint32_t i;
 	struct tern_timer *t, *n;
@@ -67,12 +67,12 @@ timer_unlink(struct tern_timer *t)
 }
 
 void
-tern_timer_arm(struct tern_timer_wheel *w, struct tern_timer *t, uint64_t expire_ns)
+timer_arm(struct tern_timer_wheel *w, struct tern_timer *t, uint64_t expire_ns)
 {
 	/* round up without overflow: UINT64_MAX means "never", not tick 0 */
 	uint64_t tick = expire_ns / w->tick_ns + (expire_ns % w->tick_ns != 0);
 
-	if (tern_timer_pending(t))
+	if (timer_pending(t))
 		timer_unlink(t);
 	else
 		w->nb_armed++;
@@ -83,16 +83,16 @@ tern_timer_arm(struct tern_timer_wheel *w, struct tern_timer *t, uint64_t expire
 }
 
 void
-tern_timer_cancel(struct tern_timer_wheel *w, struct tern_timer *t)
+timer_cancel(struct tern_timer_wheel *w, struct tern_timer *t)
 {
-	if (!tern_timer_pending(t))
+	if (!timer_pending(t))
 		return;
 	timer_unlink(t);
 	w->nb_armed--;
 }
 
 unsigned int
-tern_timer_run(struct tern_timer_wheel *w, uint64_t now_ns,
+timer_run(struct tern_timer_wheel *w, uint64_t now_ns,
 	       void (*on_tick)(void *arg, uint64_t tick_ns), void *arg)
 {
 	uint64_t target = now_ns / w->tick_ns;
@@ -137,7 +137,7 @@ tern_timer_run(struct tern_timer_wheel *w, uint64_t now_ns,
 }
 
 uint64_t
-tern_timer_next(const struct tern_timer_wheel *w)
+timer_next(const struct tern_timer_wheel *w)
 {
 	uint64_t tick, best = UINT64_MAX;
 	uint32_t i;

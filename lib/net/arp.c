@@ -31,7 +31,7 @@ static const struct rte_ether_addr bcast_mac = {
  * added. Requests for our addresses are answered in place, in the same mbuf.
  */
 void
-tern_arp_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
+arp_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 {
 	const struct tern_iface *ifp = &ctx->net->ifaces[ifindex];
 	struct rte_arp_hdr *ah;
@@ -66,14 +66,14 @@ tern_arp_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 	else
 		TERN_STAT_INC(ctx, arp_rep_in);
 
-	ours = tern_iface_has_addr4(ifp, tip);
+	ours = iface_has_addr4(ifp, tip);
 	/* A probe (RFC 5227) has sender 0.0.0.0: nothing to learn. */
-	if (sip != 0 && !tern_iface_has_addr4(ifp, sip)) {
+	if (sip != 0 && !iface_has_addr4(ifp, sip)) {
 		/* Merge: update an existing entry, create one if it asks us. */
-		if (tern_neigh_update(ctx->net, ifindex, 4, &sip, &sha, TERN_NEIGH_REACHABLE,
+		if (neigh_update(ctx->net, ifindex, 4, &sip, &sha, TERN_NEIGH_REACHABLE,
 				      ctx->now_ns, ours && sip != tip && arp_onlink(ifp, sip)) == 0) {
 			TERN_STAT_INC(ctx, neigh_learned);
-			tern_neigh_release(ctx, ifindex, 4, &sip);
+			neigh_release(ctx, ifindex, 4, &sip);
 			learned = true;
 		}
 	}
@@ -92,10 +92,10 @@ tern_arp_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 	ah->arp_data.arp_tip = sip;
 	ah->arp_data.arp_sha = ifp->mac;
 	ah->arp_data.arp_sip = tip;
-	tern_pkt_cut(m, sizeof(*ah));
+	pkt_cut(m, sizeof(*ah));
 	m->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;	/* ownership stays */
 	TERN_STAT_INC(ctx, arp_rep_out);
-	tern_eth_output(ctx, ifindex, m, &sha, RTE_ETHER_TYPE_ARP);
+	eth_output(ctx, ifindex, m, &sha, RTE_ETHER_TYPE_ARP);
 	return;
 drop:
 	rte_pktmbuf_free(m);
@@ -106,7 +106,7 @@ arp_send(struct tern_ctx *ctx, uint16_t ifindex, tern_ip4_t sip, tern_ip4_t tip)
 {
 	const struct tern_iface *ifp = &ctx->net->ifaces[ifindex];
 	struct rte_arp_hdr *ah;
-	struct rte_mbuf *m = tern_ctx_alloc_pkt(ctx, sizeof(*ah), (void **)&ah);
+	struct rte_mbuf *m = ctx_alloc_pkt(ctx, sizeof(*ah), (void **)&ah);
 
 	if (m == NULL)
 		return -ENOMEM;
@@ -119,15 +119,15 @@ arp_send(struct tern_ctx *ctx, uint16_t ifindex, tern_ip4_t sip, tern_ip4_t tip)
 	ah->arp_data.arp_sip = sip;
 	memset(&ah->arp_data.arp_tha, 0, sizeof(ah->arp_data.arp_tha));
 	ah->arp_data.arp_tip = tip;
-	tern_eth_output(ctx, ifindex, m, &bcast_mac, RTE_ETHER_TYPE_ARP);
+	eth_output(ctx, ifindex, m, &bcast_mac, RTE_ETHER_TYPE_ARP);
 	return 0;
 }
 
 int
-tern_arp_request(struct tern_ctx *ctx, uint16_t ifindex, tern_ip4_t target)
+arp_request(struct tern_ctx *ctx, uint16_t ifindex, tern_ip4_t target)
 {
 	const struct tern_iface *ifp = &ctx->net->ifaces[ifindex];
-	int ret = arp_send(ctx, ifindex, tern_iface_src4(ifp, target), target);
+	int ret = arp_send(ctx, ifindex, iface_src4(ifp, target), target);
 
 	if (ret == 0)
 		TERN_STAT_INC(ctx, arp_req_out);
@@ -135,7 +135,7 @@ tern_arp_request(struct tern_ctx *ctx, uint16_t ifindex, tern_ip4_t target)
 }
 
 int
-tern_arp_gratuitous(struct tern_ctx *ctx, uint16_t ifindex, tern_ip4_t addr)
+arp_gratuitous(struct tern_ctx *ctx, uint16_t ifindex, tern_ip4_t addr)
 {
 	int ret = arp_send(ctx, ifindex, addr, addr);
 

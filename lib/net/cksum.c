@@ -25,16 +25,16 @@
  * the copy it makes anyway instead of reading it a second time.
  */
 static uint64_t
-cksum_add_scalar(const void *buf, size_t len, uint64_t sum)
+cksum_add_scalar_fn(const void *buf, size_t len, uint64_t sum)
 {
-	return tern_cksum_add_scalar(buf, len, sum);
+	return cksum_add_scalar(buf, len, sum);
 }
 
 static uint64_t
 cksum_copy_scalar(void *dst, const void *src, size_t len, uint64_t sum)
 {
 	memcpy(dst, src, len);
-	return tern_cksum_add_scalar(dst, len, sum);
+	return cksum_add_scalar(dst, len, sum);
 }
 
 #ifdef RTE_ARCH_X86_64
@@ -104,7 +104,7 @@ cksum_avx2(uint8_t *dst, const uint8_t *p, size_t len, uint64_t sum, bool copy)
 	if (copy)
 		memcpy(dst, p, len);
 	/* the tail starts at an even offset: its words line up with the vectors' */
-	sum = tern_cksum_add_scalar(p, len, sum) + acc;
+	sum = cksum_add_scalar(p, len, sum) + acc;
 	return (sum & 0xffffffff) + (sum >> 32);	/* < 2^33 */
 }
 
@@ -123,7 +123,7 @@ cksum_copy_avx2(void *dst, const void *src, size_t len, uint64_t sum)
 }
 #endif /* RTE_ARCH_X86_64 */
 
-static uint64_t (*cksum_add_fn)(const void *, size_t, uint64_t) = cksum_add_scalar;
+static uint64_t (*cksum_add_fn)(const void *, size_t, uint64_t) = cksum_add_scalar_fn;
 static uint64_t (*cksum_copy_fn)(void *, const void *, size_t, uint64_t) = cksum_copy_scalar;
 
 /*
@@ -132,7 +132,7 @@ static uint64_t (*cksum_copy_fn)(void *, const void *, size_t, uint64_t) = cksum
  * library turns it on at start-up.
  */
 bool
-tern_cksum_vec_set(bool on)
+cksum_vec_set(bool on)
 {
 #ifdef RTE_ARCH_X86_64
 	if (on && rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX2) > 0) {
@@ -143,35 +143,35 @@ tern_cksum_vec_set(bool on)
 #else
 	RTE_SET_USED(on);
 #endif
-	cksum_add_fn = cksum_add_scalar;
+	cksum_add_fn = cksum_add_scalar_fn;
 	cksum_copy_fn = cksum_copy_scalar;
 	return false;
 }
 
 RTE_INIT(tern_cksum_init)
 {
-	tern_cksum_vec_set(true);
+	cksum_vec_set(true);
 }
 
-/* tern_cksum_add() of a long buffer (TERN_CKSUM_VEC_MIN bytes or more). Below 2^33. */
+/* cksum_add() of a long buffer (TERN_CKSUM_VEC_MIN bytes or more). Below 2^33. */
 uint64_t
-tern_cksum_add_long(const void *buf, size_t len, uint64_t sum)
+cksum_add_long(const void *buf, size_t len, uint64_t sum)
 {
 	return cksum_add_fn(buf, len, sum);
 }
 
 /*
  * Copy @len bytes from @src to @dst (not overlapping) and return their sum
- * added to @sum, as tern_cksum_add(@src, @len, @sum) would. Below 2^33.
+ * added to @sum, as cksum_add(@src, @len, @sum) would. Below 2^33.
  */
 uint64_t
-tern_cksum_copy(void *dst, const void *src, size_t len, uint64_t sum)
+cksum_copy(void *dst, const void *src, size_t len, uint64_t sum)
 {
 	return cksum_copy_fn(dst, src, len, sum);
 }
 
 uint16_t
-tern_cksum_fold(uint32_t sum)
+cksum_fold(uint32_t sum)
 {
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
@@ -185,7 +185,7 @@ tern_cksum_fold(uint32_t sum)
  * odd-length segments are handled by swapping the next segment's sum.
  */
 uint16_t
-tern_cksum_mbuf_segs(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint32_t sum)
+cksum_mbuf_segs(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint32_t sum)
 {
 	uint64_t acc = sum;
 	uint32_t seglen, n;
@@ -201,7 +201,7 @@ tern_cksum_mbuf_segs(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint3
 
 		seglen = m->data_len - off;
 		n = seglen < len ? seglen : len;
-		s = tern_cksum_fold64(tern_cksum_add(p, n, 0));
+		s = cksum_fold64(cksum_add(p, n, 0));
 		if (odd)
 			s = ((s & 0xff) << 8) | (s >> 8);
 		acc += s;
@@ -211,11 +211,11 @@ tern_cksum_mbuf_segs(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint3
 		off = 0;
 		m = m->next;
 	}
-	return (uint16_t)~tern_cksum_fold64(acc);
+	return (uint16_t)~cksum_fold64(acc);
 }
 
 uint32_t
-tern_cksum_phdr4(tern_ip4_t src, tern_ip4_t dst, uint8_t proto, uint32_t len)
+cksum_phdr4(tern_ip4_t src, tern_ip4_t dst, uint8_t proto, uint32_t len)
 {
 	uint32_t s = 0;
 
@@ -227,15 +227,15 @@ tern_cksum_phdr4(tern_ip4_t src, tern_ip4_t dst, uint8_t proto, uint32_t len)
 }
 
 uint32_t
-tern_cksum_phdr6(const struct tern_ip6 *src, const struct tern_ip6 *dst, uint8_t proto,
+cksum_phdr6(const struct tern_ip6 *src, const struct tern_ip6 *dst, uint8_t proto,
 		 uint32_t len)
 {
 	uint64_t s;
 	rte_be32_t l = rte_cpu_to_be_32(len), p = rte_cpu_to_be_32(proto);
 
-	s = tern_cksum_add(src->a, 16, 0);
-	s = tern_cksum_add(dst->a, 16, s);
+	s = cksum_add(src->a, 16, 0);
+	s = cksum_add(dst->a, 16, s);
 	s += l;
 	s += p;
-	return tern_cksum_fold64(s);
+	return cksum_fold64(s);
 }

@@ -54,13 +54,13 @@ eth_input_one(struct tern_ctx *ctx, const struct tern_iface *ifp, struct rte_mbu
 	m->l2_len = off;
 	switch (type) {
 	case RTE_ETHER_TYPE_IPV4:
-		tern_ip4_input(ctx, ifp->ifindex, m);
+		ip4_input(ctx, ifp->ifindex, m);
 		return;
 	case RTE_ETHER_TYPE_IPV6:
-		tern_ip6_input(ctx, ifp->ifindex, m);
+		ip6_input(ctx, ifp->ifindex, m);
 		return;
 	case RTE_ETHER_TYPE_ARP:
-		tern_arp_input(ctx, ifp->ifindex, m);
+		arp_input(ctx, ifp->ifindex, m);
 		return;
 	default:
 		TERN_STAT_INC(ctx, drop_eth_type);
@@ -98,7 +98,7 @@ eth_prefetch_rest(const struct rte_mbuf *m)
 }
 
 void
-tern_eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct tern_iface *ifp = &ctx->net->ifaces[port];
 	bool sw_l4 = !(ifp->dev->caps & TERN_CAP_RX_L4_CKSUM);
@@ -125,7 +125,7 @@ tern_eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint
 }
 
 uint16_t
-tern_eth_hdr_write(const struct tern_iface *ifp, void *buf, const struct rte_ether_addr *dst,
+eth_hdr_write(const struct tern_iface *ifp, void *buf, const struct rte_ether_addr *dst,
 		   uint16_t ether_type)
 {
 	struct rte_ether_hdr *eh = buf;
@@ -145,7 +145,7 @@ tern_eth_hdr_write(const struct tern_iface *ifp, void *buf, const struct rte_eth
 }
 
 void
-tern_eth_output(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m,
+eth_output(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m,
 		const struct rte_ether_addr *dst, uint16_t ether_type)
 {
 	const struct tern_iface *ifp = &ctx->net->ifaces[ifindex];
@@ -158,6 +158,6 @@ tern_eth_output(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m,
 		rte_pktmbuf_free(m);
 		return;
 	}
-	m->l2_len = tern_eth_hdr_write(ifp, eh, dst, ether_type);
-	tern_ctx_tx(ctx, ifindex, m);
+	m->l2_len = eth_hdr_write(ifp, eh, dst, ether_type);
+	ctx_tx(ctx, ifindex, m);
 }

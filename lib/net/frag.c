@@ -158,7 +158,7 @@ struct frag_in {
 static inline struct tern_frag_ctx *
 frag_ctx(struct tern_ctx *ctx)
 {
-	return tern_netc(ctx)->frag;
+	return netc(ctx)->frag;
 }
 
 /* mbuf helpers */
@@ -266,7 +266,7 @@ mbuf_pullup(struct tern_ctx *ctx, struct rte_mbuf *m, uint32_t n)
 		return m;
 	}
 	/* A new first segment with a copy of those bytes. */
-	h = tern_ctx_alloc_mbuf(ctx);
+	h = ctx_alloc_mbuf(ctx);
 	if (h == NULL || rte_pktmbuf_tailroom(h) < n) {
 		rte_pktmbuf_free(h);
 		rte_pktmbuf_free(m);
@@ -433,7 +433,7 @@ dgram_free(struct tern_ctx *ctx, struct tern_frag_ctx *fc, struct frag_dgram *d)
 	fc->dg_free = di;
 	fc->nb_dgrams--;
 	if (fc->age_head == FRAG_NIL)
-		tern_ctx_timer_cancel(ctx, &fc->timer);
+		ctx_timer_cancel(ctx, &fc->timer);
 }
 
 /* Drop the oldest datagram but @keep. @return false if there is none. */
@@ -474,7 +474,7 @@ dgram_new(struct tern_ctx *ctx, struct tern_frag_ctx *fc, const struct frag_key 
 	d->prev = fc->age_tail;
 	if (fc->age_tail == FRAG_NIL) {
 		fc->age_head = di;
-		tern_ctx_timer_arm(ctx, &fc->timer, d->deadline_ns);
+		ctx_timer_arm(ctx, &fc->timer, d->deadline_ns);
 	} else {
 		fc->dg[fc->age_tail].next = di;
 	}
@@ -490,9 +490,9 @@ frag_time_exceeded(struct tern_ctx *ctx, const struct frag_dgram *d)
 	const struct rte_mbuf *first = frag_ctx(ctx)->pc[d->pieces].m;
 
 	if (d->key.family == 4)
-		tern_icmp4_error(ctx, first, 11 /* time exceeded */, 1 /* reassembly */);
+		icmp4_error(ctx, first, 11 /* time exceeded */, 1 /* reassembly */);
 	else
-		tern_icmp6_error(ctx, first, 3 /* time exceeded */, 1 /* reassembly */, 0);
+		icmp6_error(ctx, first, 3 /* time exceeded */, 1 /* reassembly */, 0);
 }
 
 static void
@@ -515,7 +515,7 @@ frag_timer(struct tern_timer *t, void *arg)
 		dgram_free(ctx, fc, d);
 	}
 	if (fc->age_head != FRAG_NIL)
-		tern_ctx_timer_arm(ctx, &fc->timer, fc->dg[fc->age_head].deadline_ns);
+		ctx_timer_arm(ctx, &fc->timer, fc->dg[fc->age_head].deadline_ns);
 }
 
 /* Gaps of [@s, @e) that @d's pieces leave. */
@@ -648,7 +648,7 @@ frag_fix4(struct tern_ctx *ctx, struct rte_mbuf *m, uint32_t ihl, uint32_t total
 	ih->fragment_offset &= rte_cpu_to_be_16((uint16_t)~(RTE_IPV4_HDR_MF_FLAG |
 							     RTE_IPV4_HDR_OFFSET_MASK));
 	ih->hdr_checksum = 0;
-	ih->hdr_checksum = tern_ip4_hdr_cksum(ih, ihl);
+	ih->hdr_checksum = ip4_hdr_cksum(ih, ihl);
 	frag_clear_rx_flags(m);
 	return m;
 }
@@ -811,7 +811,7 @@ drop:
 }
 
 struct rte_mbuf *
-tern_ip4_reasm(struct tern_ctx *ctx, struct rte_mbuf *m, bool bcast)
+ip4_reasm(struct tern_ctx *ctx, struct rte_mbuf *m, bool bcast)
 {
 	struct tern_frag_ctx *fc = frag_ctx(ctx);
 	const struct rte_ipv4_hdr *ih = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
@@ -845,7 +845,7 @@ bad:
 }
 
 struct rte_mbuf *
-tern_ip6_reasm(struct tern_ctx *ctx, struct rte_mbuf *m, uint32_t nh_off, uint32_t frag_off)
+ip6_reasm(struct tern_ctx *ctx, struct rte_mbuf *m, uint32_t nh_off, uint32_t frag_off)
 {
 	struct tern_frag_ctx *fc = frag_ctx(ctx);
 	const struct rte_ipv6_hdr *ih = rte_pktmbuf_mtod(m, const struct rte_ipv6_hdr *);
@@ -871,11 +871,11 @@ tern_ip6_reasm(struct tern_ctx *ctx, struct rte_mbuf *m, uint32_t nh_off, uint32
 	fi.frag_nh = fh->next_header;
 	/* RFC 8200 4.5: both answered with a parameter problem (code 0). */
 	if (fi.more && (fi.len & 7) != 0) {
-		tern_icmp6_error(ctx, m, 4, 0, offsetof(struct rte_ipv6_hdr, payload_len));
+		icmp6_error(ctx, m, 4, 0, offsetof(struct rte_ipv6_hdr, payload_len));
 		goto bad;
 	}
 	if (frag_off - IP6_HLEN + fi.off + fi.len > FRAG_MAX_LEN) {
-		tern_icmp6_error(ctx, m, 4, 0, frag_off + 2);
+		icmp6_error(ctx, m, 4, 0, frag_off + 2);
 		goto bad;
 	}
 	if (fi.off == 0 && !fi.more) {
@@ -916,7 +916,7 @@ frag_l4_cksum(struct rte_mbuf *m, uint32_t l4_off)
 	else
 		return;
 	/* The field holds the pseudo-header sum: summing over it finishes the job. */
-	ck = tern_cksum_mbuf(m, l4_off, m->pkt_len - l4_off, 0);
+	ck = cksum_mbuf(m, l4_off, m->pkt_len - l4_off, 0);
 	if (ck == 0 && l4 == RTE_MBUF_F_TX_UDP_CKSUM)
 		ck = 0xffff;
 	mbuf_write(m, l4_off + field, &ck, sizeof(ck));
@@ -936,7 +936,7 @@ frag_append_copy(struct tern_ctx *ctx, struct rte_mbuf *f, const struct rte_mbuf
 	while (len > 0) {
 		k = RTE_MIN(len, (uint32_t)rte_pktmbuf_tailroom(last));
 		if (k == 0) {
-			n = tern_ctx_alloc_mbuf(ctx);
+			n = ctx_alloc_mbuf(ctx);
 			if (n == NULL)
 				return -ENOMEM;
 			n->data_off = 0;
@@ -973,7 +973,7 @@ frag_append_ref(struct tern_ctx *ctx, struct rte_mbuf *f, struct rte_mbuf *m, ui
 		k = RTE_MIN(len, (uint32_t)seg->data_len - off);
 		if (k == 0)
 			continue;
-		mi = tern_ctx_alloc_mbuf(ctx);
+		mi = ctx_alloc_mbuf(ctx);
 		if (mi == NULL)
 			return -ENOMEM;
 		rte_pktmbuf_attach(mi, seg);
@@ -1021,7 +1021,7 @@ frag_output(struct tern_ctx *ctx, struct rte_mbuf *m, uint8_t family, uint32_t h
 	for (off = 0; off < plen; off += len) {
 		len = RTE_MIN(fsize, plen - off);
 		more = off + len < plen;
-		f = tern_ctx_alloc_mbuf(ctx);
+		f = ctx_alloc_mbuf(ctx);
 		if (f == NULL)
 			goto nomem;
 		h = (uint8_t *)rte_pktmbuf_append(f, (uint16_t)fhlen);
@@ -1048,7 +1048,7 @@ frag_output(struct tern_ctx *ctx, struct rte_mbuf *m, uint8_t family, uint32_t h
 			if (ip_ck)
 				f->ol_flags |= RTE_MBUF_F_TX_IP_CKSUM;
 			else
-				ih->hdr_checksum = tern_ip4_hdr_cksum(ih, sizeof(*ih));
+				ih->hdr_checksum = ip4_hdr_cksum(ih, sizeof(*ih));
 		} else {
 			struct rte_ipv6_hdr *ih = (struct rte_ipv6_hdr *)h;
 			struct rte_ipv6_fragment_ext *fh = (struct rte_ipv6_fragment_ext *)(ih + 1);
@@ -1064,9 +1064,9 @@ frag_output(struct tern_ctx *ctx, struct rte_mbuf *m, uint8_t family, uint32_t h
 		f->l3_len = fhlen;
 		TERN_STAT_INC(ctx, frag_out);
 		if (dmac != NULL)
-			tern_eth_output(ctx, ifindex, f, dmac, ether_type);
+			eth_output(ctx, ifindex, f, dmac, ether_type);
 		else
-			tern_neigh_output(ctx, ifindex, family, nh, f, ether_type);
+			neigh_output(ctx, ifindex, family, nh, f, ether_type);
 	}
 	TERN_STAT_INC(ctx, frag_fragmented);
 	rte_pktmbuf_free(m);
@@ -1077,7 +1077,7 @@ nomem:
 }
 
 int
-tern_ip4_fragment(struct tern_ctx *ctx, struct rte_mbuf *m, uint16_t ifindex, tern_ip4_t nh,
+ip4_fragment(struct tern_ctx *ctx, struct rte_mbuf *m, uint16_t ifindex, tern_ip4_t nh,
 		  const struct rte_ether_addr *dmac)
 {
 	const struct rte_ipv4_hdr *ih = rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
@@ -1086,14 +1086,14 @@ tern_ip4_fragment(struct tern_ctx *ctx, struct rte_mbuf *m, uint16_t ifindex, te
 }
 
 int
-tern_ip6_fragment(struct tern_ctx *ctx, struct rte_mbuf *m, uint16_t ifindex,
+ip6_fragment(struct tern_ctx *ctx, struct rte_mbuf *m, uint16_t ifindex,
 		  const struct tern_ip6 *nh, const struct rte_ether_addr *dmac)
 {
 	return frag_output(ctx, m, 6, IP6_HLEN, ifindex, nh->a, dmac);
 }
 
 bool
-tern_ip4_needs_frag(struct tern_ctx *ctx, tern_ip4_t dst, uint32_t l4_len)
+ip4_needs_frag(struct tern_ctx *ctx, tern_ip4_t dst, uint32_t l4_len)
 {
 	uint16_t ifindex;
 	tern_ip4_t nh;
@@ -1104,7 +1104,7 @@ tern_ip4_needs_frag(struct tern_ctx *ctx, tern_ip4_t dst, uint32_t l4_len)
 }
 
 bool
-tern_ip6_needs_frag(struct tern_ctx *ctx, const struct tern_ip6 *dst, uint32_t l4_len)
+ip6_needs_frag(struct tern_ctx *ctx, const struct tern_ip6 *dst, uint32_t l4_len)
 {
 	struct tern_ip6 nh;
 	uint16_t ifindex;
@@ -1117,13 +1117,13 @@ tern_ip6_needs_frag(struct tern_ctx *ctx, const struct tern_ip6 *dst, uint32_t l
 /* Context set-up */
 
 unsigned int
-tern_frag_held(const struct tern_frag_ctx *fc)
+frag_held(const struct tern_frag_ctx *fc)
 {
 	return fc == NULL ? 0 : fc->nb_pieces;
 }
 
 int
-tern_frag_ctx_init(struct tern_ctx *ctx)
+frag_ctx_init(struct tern_ctx *ctx)
 {
 	const struct tern_net_param *p = &ctx->net->p;
 	struct tern_frag_ctx *fc;
@@ -1142,8 +1142,8 @@ tern_frag_ctx_init(struct tern_ctx *ctx)
 	fc->age_tail = FRAG_NIL;
 	fc->dg_free = FRAG_NIL;
 	fc->pc_free = FRAG_NIL;
-	tern_timer_init(&fc->timer, frag_timer, ctx);
-	tern_netc(ctx)->frag = fc;
+	timer_init(&fc->timer, frag_timer, ctx);
+	netc(ctx)->frag = fc;
 	if (fc->no_reasm)
 		return 0;
 
@@ -1158,7 +1158,7 @@ tern_frag_ctx_init(struct tern_ctx *ctx)
 	fc->pc = rte_malloc_socket("tern_frag_pc", sizeof(*fc->pc) * fc->max_pieces,
 				   RTE_CACHE_LINE_SIZE, ctx->socket_id);
 	if (fc->idx == NULL || fc->dg == NULL || fc->pc == NULL) {
-		tern_frag_ctx_fini(ctx);
+		frag_ctx_fini(ctx);
 		return -ENOMEM;
 	}
 	memset(fc->idx, 0xff, sizeof(*fc->idx) * slots);
@@ -1176,16 +1176,16 @@ tern_frag_ctx_init(struct tern_ctx *ctx)
 }
 
 void
-tern_frag_ctx_fini(struct tern_ctx *ctx)
+frag_ctx_fini(struct tern_ctx *ctx)
 {
-	struct tern_net_ctx *nc = tern_netc(ctx);
+	struct tern_net_ctx *nc = netc(ctx);
 	struct tern_frag_ctx *fc = nc == NULL ? NULL : nc->frag;
 
 	if (fc == NULL)
 		return;
 	while (fc->age_head != FRAG_NIL)
 		dgram_free(ctx, fc, &fc->dg[fc->age_head]);
-	tern_ctx_timer_cancel(ctx, &fc->timer);
+	ctx_timer_cancel(ctx, &fc->timer);
 	rte_free(fc->idx);
 	rte_free(fc->dg);
 	rte_free(fc->pc);

@@ -17,7 +17,7 @@
 #define ICMP4_ERR_MAX	(576 - sizeof(struct rte_ipv4_hdr) - sizeof(struct rte_icmp_hdr))
 
 void
-tern_icmp4_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip)
+icmp4_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip)
 {
 	struct rte_icmp_hdr *ic;
 
@@ -26,7 +26,7 @@ tern_icmp4_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_
 		TERN_STAT_INC(ctx, drop_icmp4_short);
 		goto drop;
 	}
-	if (unlikely(tern_cksum_mbuf(m, 0, ip->l4_len, 0) != 0)) {
+	if (unlikely(cksum_mbuf(m, 0, ip->l4_len, 0) != 0)) {
 		TERN_STAT_INC(ctx, drop_icmp4_cksum);
 		goto drop;
 	}
@@ -40,10 +40,10 @@ tern_icmp4_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_
 		/* Answer in place: same id, sequence and data. */
 		ic->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
 		ic->icmp_cksum = 0;
-		ic->icmp_cksum = tern_cksum_mbuf(m, 0, ip->l4_len, 0);
+		ic->icmp_cksum = cksum_mbuf(m, 0, ip->l4_len, 0);
 		m->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;	/* ownership stays */
 		TERN_STAT_INC(ctx, icmp4_echo_out);
-		tern_ip4_output(ctx, m, ip->v4.dst, ip->v4.src, IPPROTO_ICMP, 0);
+		ip4_output(ctx, m, ip->v4.dst, ip->v4.src, IPPROTO_ICMP, 0);
 		return;
 	case RTE_IP_ICMP_ECHO_REPLY:
 		TERN_STAT_INC(ctx, icmp4_echo_rep_in);
@@ -57,7 +57,7 @@ drop:
 }
 
 void
-tern_icmp4_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type, uint8_t code)
+icmp4_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type, uint8_t code)
 {
 	const struct rte_ipv4_hdr *oh = rte_pktmbuf_mtod(orig, const struct rte_ipv4_hdr *);
 	struct rte_icmp_hdr *ic;
@@ -79,13 +79,13 @@ tern_icmp4_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type
 				    oic->icmp_type != RTE_IP_ICMP_ECHO_REPLY))
 			return;
 	}
-	if (!tern_icmp_ratelimit_ok(ctx)) {
+	if (!icmp_ratelimit_ok(ctx)) {
 		TERN_STAT_INC(ctx, icmp4_ratelimited);
 		return;
 	}
 	len = RTE_MIN(rte_be_to_cpu_16(oh->total_length), orig->pkt_len);
 	len = RTE_MIN(len, (uint32_t)ICMP4_ERR_MAX);
-	m = tern_ctx_alloc_pkt(ctx, (uint16_t)(sizeof(*ic) + len), (void **)&ic);
+	m = ctx_alloc_pkt(ctx, (uint16_t)(sizeof(*ic) + len), (void **)&ic);
 	if (m == NULL)
 		return;
 	memset(ic, 0, sizeof(*ic));
@@ -99,10 +99,10 @@ tern_icmp4_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type
 	}
 	if (src != data)
 		memcpy(data, src, len);
-	ic->icmp_cksum = tern_cksum_mbuf(m, 0, m->pkt_len, 0);
+	ic->icmp_cksum = cksum_mbuf(m, 0, m->pkt_len, 0);
 	if (type == ICMP4_DEST_UNREACH)
 		TERN_STAT_INC(ctx, icmp4_unreach_out);
-	tern_ip4_output(ctx, m, oh->dst_addr, oh->src_addr, IPPROTO_ICMP, 0);
+	ip4_output(ctx, m, oh->dst_addr, oh->src_addr, IPPROTO_ICMP, 0);
 }
 
 int
@@ -115,7 +115,7 @@ tern_icmp4_echo(struct tern_ctx *ctx, tern_ip4_t dst, uint16_t id, uint16_t seq,
 
 	if (len > RTE_ETHER_MTU - sizeof(struct rte_ipv4_hdr) - sizeof(*ic))
 		return -EMSGSIZE;
-	m = tern_ctx_alloc_pkt(ctx, (uint16_t)(sizeof(*ic) + len), (void **)&ic);
+	m = ctx_alloc_pkt(ctx, (uint16_t)(sizeof(*ic) + len), (void **)&ic);
 	if (m == NULL)
 		return -ENOMEM;
 	ic->icmp_type = RTE_IP_ICMP_ECHO_REQUEST;
@@ -126,6 +126,6 @@ tern_icmp4_echo(struct tern_ctx *ctx, tern_ip4_t dst, uint16_t id, uint16_t seq,
 	p = (uint8_t *)(ic + 1);
 	for (i = 0; i < len; i++)
 		p[i] = (uint8_t)i;
-	ic->icmp_cksum = tern_cksum_mbuf(m, 0, m->pkt_len, 0);
-	return tern_ip4_output(ctx, m, 0, dst, IPPROTO_ICMP, 0);
+	ic->icmp_cksum = cksum_mbuf(m, 0, m->pkt_len, 0);
+	return ip4_output(ctx, m, 0, dst, IPPROTO_ICMP, 0);
 }

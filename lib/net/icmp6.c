@@ -56,7 +56,7 @@ static uint16_t
 icmp6_cksum(const struct rte_mbuf *m, uint32_t len, const struct tern_ip6 *src,
 	    const struct tern_ip6 *dst)
 {
-	return tern_cksum_mbuf(m, 0, len, tern_cksum_phdr6(src, dst, IPPROTO_ICMPV6, len));
+	return cksum_mbuf(m, 0, len, cksum_phdr6(src, dst, IPPROTO_ICMPV6, len));
 }
 
 /*
@@ -108,7 +108,7 @@ nd_send_na(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *target
 	struct nd_opt_lla *o;
 	struct nd_msg *na;
 	uint32_t len = sizeof(*na) + sizeof(*o);
-	struct rte_mbuf *m = tern_ctx_alloc_pkt(ctx, (uint16_t)len, (void **)&na);
+	struct rte_mbuf *m = ctx_alloc_pkt(ctx, (uint16_t)len, (void **)&na);
 
 	if (m == NULL)
 		return -ENOMEM;
@@ -122,7 +122,7 @@ nd_send_na(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *target
 	memcpy(o->mac, ifp->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
 	na->h.cksum = icmp6_cksum(m, len, target, dst);
 	TERN_STAT_INC(ctx, nd_na_out);
-	return tern_ip6_output_if(ctx, ifindex, m, target, dst, IPPROTO_ICMPV6, ND_HLIM);
+	return ip6_output_if(ctx, ifindex, m, target, dst, IPPROTO_ICMPV6, ND_HLIM);
 }
 
 static void
@@ -133,7 +133,7 @@ nd_ns_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info 
 	struct tern_ip6 target;
 	const struct nd_msg *ns;
 	struct nd_msg buf;
-	bool unspec = tern_ip6_is_unspec(&ip->v6.src);
+	bool unspec = ip6_is_unspec(&ip->v6.src);
 	int has_slla;
 
 	TERN_STAT_INC(ctx, nd_ns_in);
@@ -144,12 +144,12 @@ nd_ns_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info 
 	}
 	memcpy(target.a, ns->target, 16);
 	has_slla = nd_find_lla(m, sizeof(*ns), ip->l4_len, ND_OPT_SLLA, &slla);
-	if (has_slla < 0 || tern_ip6_is_multicast(&target) ||
-	    (unspec && (has_slla || !tern_ip6_is_multicast(&ip->v6.dst)))) {
+	if (has_slla < 0 || ip6_is_multicast(&target) ||
+	    (unspec && (has_slla || !ip6_is_multicast(&ip->v6.dst)))) {
 		TERN_STAT_INC(ctx, drop_nd_bad);
 		return;
 	}
-	if (!tern_iface_has_addr6(ifp, &target)) {
+	if (!iface_has_addr6(ifp, &target)) {
 		TERN_STAT_INC(ctx, drop_nd_not_ours);
 		return;
 	}
@@ -159,10 +159,10 @@ nd_ns_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info 
 		 * as the asker just proved it is there, which spares a probe
 		 * when we answer it.
 		 */
-		if (tern_neigh_update(ctx->net, ip->ifindex, 6, ip->v6.src.a, &slla,
+		if (neigh_update(ctx->net, ip->ifindex, 6, ip->v6.src.a, &slla,
 				      TERN_NEIGH_REACHABLE, ctx->now_ns, true) == 0) {
 			TERN_STAT_INC(ctx, neigh_learned);
-			tern_neigh_release(ctx, ip->ifindex, 6, ip->v6.src.a);
+			neigh_release(ctx, ip->ifindex, 6, ip->v6.src.a);
 		}
 	}
 	/* A DAD probe (unspecified source) is answered to all-nodes. */
@@ -190,8 +190,8 @@ nd_na_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info 
 	flags = (uint8_t)(rte_be_to_cpu_32(na->h.data) >> 24);
 	memcpy(target.a, na->target, 16);
 	has_tlla = nd_find_lla(m, sizeof(*na), ip->l4_len, ND_OPT_TLLA, &tlla);
-	if (has_tlla < 0 || tern_ip6_is_multicast(&target) ||
-	    (tern_ip6_is_multicast(&ip->v6.dst) && (flags & NA_FLAG_SOLICITED))) {
+	if (has_tlla < 0 || ip6_is_multicast(&target) ||
+	    (ip6_is_multicast(&ip->v6.dst) && (flags & NA_FLAG_SOLICITED))) {
 		TERN_STAT_INC(ctx, drop_nd_bad);
 		return;
 	}
@@ -204,7 +204,7 @@ nd_na_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info 
 	 * only goes stale); with the same address or Override, the answer
 	 * confirms it when solicited.
 	 */
-	cur = tern_neigh_get(ctx->net, ip->ifindex, 6, target.a, ctx->now_ns, &cached);
+	cur = neigh_get(ctx->net, ip->ifindex, 6, target.a, ctx->now_ns, &cached);
 	if (cur == TERN_NEIGH_NONE || cur == TERN_NEIGH_PERMANENT)
 		return;
 	st = (flags & NA_FLAG_SOLICITED) ? TERN_NEIGH_REACHABLE : TERN_NEIGH_STALE;
@@ -213,22 +213,22 @@ nd_na_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info 
 
 		if (!(flags & NA_FLAG_OVERRIDE) && !same) {
 			if (cur == TERN_NEIGH_REACHABLE)
-				tern_neigh_update(ctx->net, ip->ifindex, 6, target.a, &cached,
+				neigh_update(ctx->net, ip->ifindex, 6, target.a, &cached,
 						  TERN_NEIGH_STALE, ctx->now_ns, false);
 			return;
 		}
 		if (same && !(flags & NA_FLAG_SOLICITED))
 			return;	/* nothing new */
 	}
-	if (tern_neigh_update(ctx->net, ip->ifindex, 6, target.a, &tlla, st, ctx->now_ns,
+	if (neigh_update(ctx->net, ip->ifindex, 6, target.a, &tlla, st, ctx->now_ns,
 			      false) == 0) {
 		TERN_STAT_INC(ctx, neigh_learned);
-		tern_neigh_release(ctx, ip->ifindex, 6, target.a);
+		neigh_release(ctx, ip->ifindex, 6, target.a);
 	}
 }
 
 void
-tern_icmp6_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip)
+icmp6_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip)
 {
 	struct icmp6_hdr *ic;
 	const struct tern_ip6 *src;
@@ -247,10 +247,10 @@ tern_icmp6_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_
 	switch (ic->type) {
 	case ICMP6_ECHO_REQUEST:
 		TERN_STAT_INC(ctx, icmp6_echo_in);
-		if (ic->code != 0 || tern_ip6_is_unspec(&ip->v6.src))
+		if (ic->code != 0 || ip6_is_unspec(&ip->v6.src))
 			goto drop;
 		/* To a group, answer from our own unicast address (RFC 4443 4.2). */
-		sel = ip->bcast ? *tern_iface_src6(&ctx->net->ifaces[ip->ifindex], &ip->v6.src) :
+		sel = ip->bcast ? *iface_src6(&ctx->net->ifaces[ip->ifindex], &ip->v6.src) :
 			ip->v6.dst;
 		src = &sel;
 		ic->type = ICMP6_ECHO_REPLY;
@@ -258,11 +258,11 @@ tern_icmp6_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_
 		ic->cksum = icmp6_cksum(m, ip->l4_len, src, &ip->v6.src);
 		m->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;	/* ownership stays */
 		TERN_STAT_INC(ctx, icmp6_echo_out);
-		if (tern_ip6_is_linklocal(&ip->v6.src))
-			tern_ip6_output_if(ctx, ip->ifindex, m, src, &ip->v6.src,
+		if (ip6_is_linklocal(&ip->v6.src))
+			ip6_output_if(ctx, ip->ifindex, m, src, &ip->v6.src,
 					   IPPROTO_ICMPV6, 0);
 		else
-			tern_ip6_output(ctx, m, src, &ip->v6.src, IPPROTO_ICMPV6, 0);
+			ip6_output(ctx, m, src, &ip->v6.src, IPPROTO_ICMPV6, 0);
 		return;
 	case ICMP6_ECHO_REPLY:
 		TERN_STAT_INC(ctx, icmp6_echo_rep_in);
@@ -282,7 +282,7 @@ drop:
 }
 
 void
-tern_icmp6_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type, uint8_t code,
+icmp6_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type, uint8_t code,
 		 uint32_t info)
 {
 	const struct rte_ipv6_hdr *oh = rte_pktmbuf_mtod(orig, const struct rte_ipv6_hdr *);
@@ -296,8 +296,8 @@ tern_icmp6_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type
 	memcpy(osrc.a, oh->src_addr, 16);
 	memcpy(odst.a, oh->dst_addr, 16);
 	/* RFC 4443 2.4 (e): not to a group, not from the unspecified address. */
-	if (tern_ip6_is_multicast(&odst) || tern_ip6_is_unspec(&osrc) ||
-	    tern_ip6_is_multicast(&osrc))
+	if (ip6_is_multicast(&odst) || ip6_is_unspec(&osrc) ||
+	    ip6_is_multicast(&osrc))
 		return;
 	if (oh->proto == IPPROTO_ICMPV6) {
 		uint8_t t, tb;
@@ -307,12 +307,12 @@ tern_icmp6_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type
 		if (t < 128)	/* an error message */
 			return;
 	}
-	if (!tern_icmp_ratelimit_ok(ctx)) {
+	if (!icmp_ratelimit_ok(ctx)) {
 		TERN_STAT_INC(ctx, icmp6_ratelimited);
 		return;
 	}
 	len = RTE_MIN(orig->pkt_len, (uint32_t)ICMP6_ERR_MAX);
-	m = tern_ctx_alloc_pkt(ctx, (uint16_t)(sizeof(*ic) + len), (void **)&ic);
+	m = ctx_alloc_pkt(ctx, (uint16_t)(sizeof(*ic) + len), (void **)&ic);
 	if (m == NULL)
 		return;
 	ic->type = type;
@@ -330,11 +330,11 @@ tern_icmp6_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type
 	ic->cksum = icmp6_cksum(m, m->pkt_len, &odst, &osrc);
 	if (type == ICMP6_DST_UNREACH)
 		TERN_STAT_INC(ctx, icmp6_unreach_out);
-	tern_ip6_output(ctx, m, &odst, &osrc, IPPROTO_ICMPV6, 0);
+	ip6_output(ctx, m, &odst, &osrc, IPPROTO_ICMPV6, 0);
 }
 
 int
-tern_nd_solicit(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *target)
+nd_solicit(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *target)
 {
 	const struct tern_iface *ifp = &ctx->net->ifaces[ifindex];
 	const struct tern_ip6 *src;
@@ -342,12 +342,12 @@ tern_nd_solicit(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *t
 	struct nd_opt_lla *o;
 	struct nd_msg *ns;
 	uint32_t len = sizeof(*ns) + sizeof(*o);
-	struct rte_mbuf *m = tern_ctx_alloc_pkt(ctx, (uint16_t)len, (void **)&ns);
+	struct rte_mbuf *m = ctx_alloc_pkt(ctx, (uint16_t)len, (void **)&ns);
 
 	if (m == NULL)
 		return -ENOMEM;
-	tern_ip6_solicited_node(target, &dst);
-	src = tern_iface_src6(ifp, target);
+	ip6_solicited_node(target, &dst);
+	src = iface_src6(ifp, target);
 	memset(ns, 0, len);
 	ns->h.type = ND_NEIGHBOR_SOLICIT;
 	memcpy(ns->target, target->a, 16);
@@ -357,11 +357,11 @@ tern_nd_solicit(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *t
 	memcpy(o->mac, ifp->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
 	ns->h.cksum = icmp6_cksum(m, len, src, &dst);
 	TERN_STAT_INC(ctx, nd_ns_out);
-	return tern_ip6_output_if(ctx, ifindex, m, src, &dst, IPPROTO_ICMPV6, ND_HLIM);
+	return ip6_output_if(ctx, ifindex, m, src, &dst, IPPROTO_ICMPV6, ND_HLIM);
 }
 
 int
-tern_nd_advertise_unsolicited(struct tern_ctx *ctx, uint16_t ifindex,
+nd_advertise_unsolicited(struct tern_ctx *ctx, uint16_t ifindex,
 			      const struct tern_ip6 *addr)
 {
 	return nd_send_na(ctx, ifindex, addr, &all_nodes, NA_FLAG_OVERRIDE);
@@ -379,11 +379,11 @@ tern_icmp6_echo(struct tern_ctx *ctx, const struct tern_ip6 *dst, uint16_t id, u
 
 	if (len > RTE_ETHER_MTU - 40 - sizeof(*ic))
 		return -EMSGSIZE;
-	if (tern_ip6_src_select(ctx, dst, &src) != 0) {
+	if (ip6_src_select(ctx, dst, &src) != 0) {
 		TERN_STAT_INC(ctx, drop_ip6_noroute);
 		return -ENETUNREACH;
 	}
-	m = tern_ctx_alloc_pkt(ctx, (uint16_t)(sizeof(*ic) + len), (void **)&ic);
+	m = ctx_alloc_pkt(ctx, (uint16_t)(sizeof(*ic) + len), (void **)&ic);
 	if (m == NULL)
 		return -ENOMEM;
 	ic->type = ICMP6_ECHO_REQUEST;
@@ -394,5 +394,5 @@ tern_icmp6_echo(struct tern_ctx *ctx, const struct tern_ip6 *dst, uint16_t id, u
 	for (i = 0; i < len; i++)
 		p[i] = (uint8_t)i;
 	ic->cksum = icmp6_cksum(m, m->pkt_len, &src, dst);
-	return tern_ip6_output(ctx, m, &src, dst, IPPROTO_ICMPV6, 0);
+	return ip6_output(ctx, m, &src, dst, IPPROTO_ICMPV6, 0);
 }

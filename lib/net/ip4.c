@@ -44,11 +44,11 @@ ip4_is_ours(const struct tern_net *net, const struct tern_iface *ifp, tern_ip4_t
 {
 	uint16_t i;
 
-	if (tern_iface_has_addr4(ifp, a))
+	if (iface_has_addr4(ifp, a))
 		return true;
 	/* weak host model: any interface's address */
 	for (i = 0; i < net->nb_ifaces; i++)
-		if (tern_iface_has_addr4(&net->ifaces[i], a))
+		if (iface_has_addr4(&net->ifaces[i], a))
 			return true;
 	return false;
 }
@@ -62,13 +62,13 @@ ip4_cksum_ok(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ih, uint16_t i
 		return true;
 	if (f == RTE_MBUF_F_RX_IP_CKSUM_BAD)
 		return false;
-	return tern_ip4_hdr_cksum(ih, ihl) == 0;
+	return ip4_hdr_cksum(ih, ihl) == 0;
 }
 
 void
-tern_ip4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
+ip4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 {
-	struct tern_net_ctx *nc = tern_netc(ctx);
+	struct tern_net_ctx *nc = netc(ctx);
 	const struct tern_iface *ifp = &ctx->net->ifaces[ifindex];
 	const struct rte_ipv4_hdr *ih;
 	struct tern_ip_info ip;
@@ -100,7 +100,7 @@ tern_ip4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 		goto drop;
 	}
 	if (m->pkt_len > tot)	/* ethernet padding */
-		tern_pkt_cut(m, tot);
+		pkt_cut(m, tot);
 	if (unlikely(ip4_is_martian_src(ih->src_addr))) {
 		TERN_STAT_INC(ctx, drop_ip4_src);
 		goto drop;
@@ -112,7 +112,7 @@ tern_ip4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 	}
 	frag = rte_be_to_cpu_16(ih->fragment_offset);
 	if (unlikely(frag & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))) {
-		m = tern_ip4_reasm(ctx, m, ip.bcast);
+		m = ip4_reasm(ctx, m, ip.bcast);
 		if (m == NULL)
 			return;		/* held, or dropped and counted */
 		/* The whole datagram, under its first fragment's header. */
@@ -137,7 +137,7 @@ tern_ip4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 	if (unlikely(fn == NULL)) {
 		TERN_STAT_INC(ctx, drop_ip4_proto);
 		if (!ip.bcast)
-			tern_icmp4_error(ctx, m, 3 /* unreachable */, 2 /* protocol */);
+			icmp4_error(ctx, m, 3 /* unreachable */, 2 /* protocol */);
 		goto drop;
 	}
 	rte_pktmbuf_adj(m, ihl);
@@ -148,18 +148,18 @@ drop:
 }
 
 tern_ip4_t
-tern_ip4_src_select(struct tern_ctx *ctx, tern_ip4_t dst)
+ip4_src_select(struct tern_ctx *ctx, tern_ip4_t dst)
 {
 	tern_ip4_t nh;
 	uint16_t ifindex;
 
 	if (tern_net_route4_lookup(ctx->net, dst, &ifindex, &nh) != 0)
 		return 0;
-	return tern_iface_src4(&ctx->net->ifaces[ifindex], nh);
+	return iface_src4(&ctx->net->ifaces[ifindex], nh);
 }
 
 int
-tern_ip4_output(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_ip4_t dst,
+ip4_output(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_ip4_t dst,
 		uint8_t proto, uint8_t ttl)
 {
 	tern_ip4_t nh;
@@ -170,7 +170,7 @@ tern_ip4_output(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_i
 		rte_pktmbuf_free(m);
 		return -ENETUNREACH;
 	}
-	return tern_ip4_output_via(ctx, m, src, dst, proto, ttl, ifindex, nh);
+	return ip4_output_via(ctx, m, src, dst, proto, ttl, ifindex, nh);
 }
 
 /* An IPv4 header without options, checksum 0; length and identification left to the caller. */
@@ -189,10 +189,10 @@ ip4_hdr_fill(struct rte_ipv4_hdr *ih, tern_ip4_t src, tern_ip4_t dst, uint8_t pr
 }
 
 int
-tern_ip4_output_via(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_ip4_t dst,
+ip4_output_via(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_ip4_t dst,
 		    uint8_t proto, uint8_t ttl, uint16_t ifindex, tern_ip4_t nh)
 {
-	struct tern_net_ctx *nc = tern_netc(ctx);
+	struct tern_net_ctx *nc = netc(ctx);
 	const struct tern_iface *ifp = &ctx->net->ifaces[ifindex];
 	struct rte_ipv4_hdr *ih;
 	uint16_t len;
@@ -208,7 +208,7 @@ tern_ip4_output_via(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, te
 	frag = len > ifp->mtu &&
 		!(m->ol_flags & (RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_UDP_SEG));
 	if (src == 0)
-		src = tern_iface_src4(ifp, nh);
+		src = iface_src4(ifp, nh);
 	ih = (struct rte_ipv4_hdr *)rte_pktmbuf_prepend(m, sizeof(*ih));
 	if (unlikely(ih == NULL)) {
 		TERN_STAT_INC(ctx, drop_nomem);
@@ -223,17 +223,17 @@ tern_ip4_output_via(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, te
 	bcast = dst == IP4_BCAST || (nh == dst && ip4_is_bcast(ifp, dst));
 	if (frag) {
 		TERN_STAT_INC(ctx, ip4_out);
-		return tern_ip4_fragment(ctx, m, ifindex, nh, bcast ? &bcast_mac : NULL);
+		return ip4_fragment(ctx, m, ifindex, nh, bcast ? &bcast_mac : NULL);
 	}
 	if (ifp->dev->caps & TERN_CAP_TX_IP4_CKSUM) {
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 	} else {
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4;
-		ih->hdr_checksum = tern_ip4_hdr_cksum(ih, sizeof(*ih));
+		ih->hdr_checksum = ip4_hdr_cksum(ih, sizeof(*ih));
 	}
 	TERN_STAT_INC(ctx, ip4_out);
 	if (bcast) {
-		tern_eth_output(ctx, ifindex, m, &bcast_mac, RTE_ETHER_TYPE_IPV4);
+		eth_output(ctx, ifindex, m, &bcast_mac, RTE_ETHER_TYPE_IPV4);
 	} else if ((((const uint8_t *)&dst)[0] & 0xf0) == 0xe0) {
 		/* multicast: 01:00:5e and the group's low 23 bits (RFC 1112) */
 		const uint8_t *g = (const uint8_t *)&dst;
@@ -241,15 +241,15 @@ tern_ip4_output_via(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, te
 			.addr_bytes = { 0x01, 0x00, 0x5e, g[1] & 0x7f, g[2], g[3] }
 		};
 
-		tern_eth_output(ctx, ifindex, m, &mac, RTE_ETHER_TYPE_IPV4);
+		eth_output(ctx, ifindex, m, &mac, RTE_ETHER_TYPE_IPV4);
 	} else {
-		tern_neigh_output(ctx, ifindex, 4, &nh, m, RTE_ETHER_TYPE_IPV4);
+		neigh_output(ctx, ifindex, 4, &nh, m, RTE_ETHER_TYPE_IPV4);
 	}
 	return 0;
 }
 
 int
-tern_ip_tmpl_init(struct tern_ctx *ctx, struct tern_ip_tmpl *t, uint8_t family,
+ip_tmpl_init(struct tern_ctx *ctx, struct tern_ip_tmpl *t, uint8_t family,
 		  const void *src, const void *dst, uint8_t proto, uint16_t ifindex,
 		  const void *nh)
 {
@@ -263,16 +263,16 @@ tern_ip_tmpl_init(struct tern_ctx *ctx, struct tern_ip_tmpl *t, uint8_t family,
 		memcpy(&d4, dst, 4);
 		if (ip4_is_bcast(ifp, d4) || (((const uint8_t *)dst)[0] & 0xf0) == 0xe0)
 			return -EAGAIN;
-	} else if (tern_ip6_is_multicast(dst)) {
+	} else if (ip6_is_multicast(dst)) {
 		return -EAGAIN;
 	}
-	if (tern_neigh_resolved(ctx, ifindex, family, nh, &mac) != 0)
+	if (neigh_resolved(ctx, ifindex, family, nh, &mac) != 0)
 		return -EAGAIN;
 	memset(t, 0, sizeof(*t));
 	t->ifindex = ifindex;
 	t->family = family;
-	t->l2_len = (uint8_t)tern_eth_hdr_write(ifp, t->hdr, &mac, type);
-	/* as tern_ip4_output_via() and tern_ip6_output_via() write them */
+	t->l2_len = (uint8_t)eth_hdr_write(ifp, t->hdr, &mac, type);
+	/* as ip4_output_via() and ip6_output_via() write them */
 	if (family == 4) {
 		struct rte_ipv4_hdr *ih = (struct rte_ipv4_hdr *)(t->hdr + t->l2_len);
 
@@ -286,7 +286,7 @@ tern_ip_tmpl_init(struct tern_ctx *ctx, struct tern_ip_tmpl *t, uint8_t family,
 	} else {
 		struct rte_ipv6_hdr *ih = (struct rte_ipv6_hdr *)(t->hdr + t->l2_len);
 
-		tern_ip6_hdr_fill(ih, src, dst, proto, ctx->net->p.ttl);
+		ip6_hdr_fill(ih, src, dst, proto, ctx->net->p.ttl);
 		t->hlen = (uint8_t)(t->l2_len + sizeof(*ih));
 		t->ol_flags = RTE_MBUF_F_TX_IPV6;
 	}
@@ -294,7 +294,7 @@ tern_ip_tmpl_init(struct tern_ctx *ctx, struct tern_ip_tmpl *t, uint8_t family,
 }
 
 void
-tern_ip_tmpl_output(struct tern_ctx *ctx, const struct tern_ip_tmpl *t, struct rte_mbuf *m)
+ip_tmpl_output(struct tern_ctx *ctx, const struct tern_ip_tmpl *t, struct rte_mbuf *m)
 {
 	uint32_t l4 = m->pkt_len;
 	uint8_t *h = (uint8_t *)rte_pktmbuf_prepend(m, t->hlen);
@@ -312,9 +312,9 @@ tern_ip_tmpl_output(struct tern_ctx *ctx, const struct tern_ip_tmpl *t, struct r
 		struct rte_ipv4_hdr *ih = (struct rte_ipv4_hdr *)(h + t->l2_len);
 
 		ih->total_length = rte_cpu_to_be_16((uint16_t)(l4 + sizeof(*ih)));
-		ih->packet_id = rte_cpu_to_be_16(tern_netc(ctx)->ip4_id++);
+		ih->packet_id = rte_cpu_to_be_16(netc(ctx)->ip4_id++);
 		if (t->ip_cksum_sw)
-			ih->hdr_checksum = tern_ip4_hdr_cksum(ih, sizeof(*ih));
+			ih->hdr_checksum = ip4_hdr_cksum(ih, sizeof(*ih));
 		TERN_STAT_INC(ctx, ip4_out);
 	} else {
 		struct rte_ipv6_hdr *ih = (struct rte_ipv6_hdr *)(h + t->l2_len);
@@ -322,5 +322,5 @@ tern_ip_tmpl_output(struct tern_ctx *ctx, const struct tern_ip_tmpl *t, struct r
 		ih->payload_len = rte_cpu_to_be_16((uint16_t)l4);
 		TERN_STAT_INC(ctx, ip6_out);
 	}
-	tern_ctx_tx(ctx, t->ifindex, m);
+	ctx_tx(ctx, t->ifindex, m);
 }

@@ -30,11 +30,11 @@ ip6_mcast_is_ours(const struct tern_iface *ifp, const struct tern_ip6 *a)
 	struct tern_ip6 sn;
 	unsigned int i;
 
-	if (tern_ip6_eq(a, &all_nodes))
+	if (ip6_eq(a, &all_nodes))
 		return true;
 	for (i = 0; i < ifp->nb_addr6; i++) {
-		tern_ip6_solicited_node(&ifp->addr6[i].addr, &sn);
-		if (tern_ip6_eq(a, &sn))
+		ip6_solicited_node(&ifp->addr6[i].addr, &sn);
+		if (ip6_eq(a, &sn))
 			return true;
 	}
 	return false;
@@ -45,20 +45,20 @@ ip6_is_ours(const struct tern_net *net, const struct tern_iface *ifp, const stru
 {
 	uint16_t i;
 
-	if (tern_iface_has_addr6(ifp, a))
+	if (iface_has_addr6(ifp, a))
 		return true;
-	if (tern_ip6_is_linklocal(a))
+	if (ip6_is_linklocal(a))
 		return false;	/* link-local: only the receiving interface's */
 	for (i = 0; i < net->nb_ifaces; i++)
-		if (tern_iface_has_addr6(&net->ifaces[i], a))
+		if (iface_has_addr6(&net->ifaces[i], a))
 			return true;
 	return false;
 }
 
 void
-tern_ip6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
+ip6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 {
-	struct tern_net_ctx *nc = tern_netc(ctx);
+	struct tern_net_ctx *nc = netc(ctx);
 	const struct tern_iface *ifp = &ctx->net->ifaces[ifindex];
 	const struct rte_ipv6_hdr *ih;
 	struct tern_ip_info ip;
@@ -85,14 +85,14 @@ tern_ip6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 		goto drop;
 	}
 	if (m->pkt_len > IP6_HDR_LEN + plen)
-		tern_pkt_cut(m, IP6_HDR_LEN + plen);
+		pkt_cut(m, IP6_HDR_LEN + plen);
 	memcpy(ip.v6.src.a, ih->src_addr, 16);
 	memcpy(ip.v6.dst.a, ih->dst_addr, 16);
-	if (unlikely(tern_ip6_is_multicast(&ip.v6.src))) {
+	if (unlikely(ip6_is_multicast(&ip.v6.src))) {
 		TERN_STAT_INC(ctx, drop_ip6_src);
 		goto drop;
 	}
-	ip.bcast = tern_ip6_is_multicast(&ip.v6.dst);
+	ip.bcast = ip6_is_multicast(&ip.v6.dst);
 	if (ip.bcast ? !ip6_mcast_is_ours(ifp, &ip.v6.dst) :
 		       !ip6_is_ours(ctx->net, ifp, &ip.v6.dst)) {
 		TERN_STAT_INC(ctx, drop_ip6_not_ours);
@@ -109,7 +109,7 @@ tern_ip6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 				TERN_STAT_INC(ctx, drop_frag_bad);
 				goto drop;
 			}
-			m = tern_ip6_reasm(ctx, m, nh_off, off);
+			m = ip6_reasm(ctx, m, nh_off, off);
 			if (m == NULL)
 				return;		/* held, or dropped and counted */
 			/* The whole datagram: go on after where the fragment header was. */
@@ -162,7 +162,7 @@ tern_ip6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 	if (unlikely(fn == NULL)) {
 		TERN_STAT_INC(ctx, drop_ip6_proto);
 		if (!ip.bcast)	/* parameter problem: unrecognized next header */
-			tern_icmp6_error(ctx, m, 4, 1, nh_off);
+			icmp6_error(ctx, m, 4, 1, nh_off);
 		goto drop;
 	}
 	if (unlikely(off > m->data_len)) {
@@ -178,19 +178,19 @@ drop:
 }
 
 int
-tern_ip6_src_select(struct tern_ctx *ctx, const struct tern_ip6 *dst, struct tern_ip6 *src)
+ip6_src_select(struct tern_ctx *ctx, const struct tern_ip6 *dst, struct tern_ip6 *src)
 {
 	struct tern_ip6 nh;
 	uint16_t ifindex;
 
 	if (tern_net_route6_lookup(ctx->net, dst, &ifindex, &nh) != 0)
 		return -ENETUNREACH;
-	*src = *tern_iface_src6(&ctx->net->ifaces[ifindex], dst);
+	*src = *iface_src6(&ctx->net->ifaces[ifindex], dst);
 	return 0;
 }
 
 void
-tern_ip6_hdr_fill(struct rte_ipv6_hdr *ih, const void *src, const void *dst, uint8_t proto,
+ip6_hdr_fill(struct rte_ipv6_hdr *ih, const void *src, const void *dst, uint8_t proto,
 		  uint8_t hlim)
 {
 	ih->vtc_flow = rte_cpu_to_be_32(6u << 28);
@@ -201,7 +201,7 @@ tern_ip6_hdr_fill(struct rte_ipv6_hdr *ih, const void *src, const void *dst, uin
 }
 
 int
-tern_ip6_output_via(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *nh,
+ip6_output_via(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *nh,
 	 struct rte_mbuf *m, const struct tern_ip6 *src, const struct tern_ip6 *dst,
 	 uint8_t proto, uint8_t hlim)
 {
@@ -220,32 +220,32 @@ tern_ip6_output_via(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip
 	frag = plen + IP6_HDR_LEN > ifp->mtu &&
 		!(m->ol_flags & (RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_UDP_SEG));
 	if (src == NULL)
-		src = tern_iface_src6(ifp, dst);
+		src = iface_src6(ifp, dst);
 	ih = (struct rte_ipv6_hdr *)rte_pktmbuf_prepend(m, IP6_HDR_LEN);
 	if (unlikely(ih == NULL)) {
 		TERN_STAT_INC(ctx, drop_nomem);
 		rte_pktmbuf_free(m);
 		return -ENOMEM;
 	}
-	tern_ip6_hdr_fill(ih, src->a, dst->a, proto, hlim ? hlim : ctx->net->p.ttl);
+	ip6_hdr_fill(ih, src->a, dst->a, proto, hlim ? hlim : ctx->net->p.ttl);
 	ih->payload_len = rte_cpu_to_be_16((uint16_t)plen);
 	m->l3_len = IP6_HDR_LEN;
 	m->ol_flags |= RTE_MBUF_F_TX_IPV6;
 	TERN_STAT_INC(ctx, ip6_out);
-	if (tern_ip6_is_multicast(dst))
-		tern_ip6_mcast_mac(dst, &mac);
+	if (ip6_is_multicast(dst))
+		ip6_mcast_mac(dst, &mac);
 	if (frag)
-		return tern_ip6_fragment(ctx, m, ifindex, nh,
-					 tern_ip6_is_multicast(dst) ? &mac : NULL);
-	if (tern_ip6_is_multicast(dst))
-		tern_eth_output(ctx, ifindex, m, &mac, RTE_ETHER_TYPE_IPV6);
+		return ip6_fragment(ctx, m, ifindex, nh,
+					 ip6_is_multicast(dst) ? &mac : NULL);
+	if (ip6_is_multicast(dst))
+		eth_output(ctx, ifindex, m, &mac, RTE_ETHER_TYPE_IPV6);
 	else
-		tern_neigh_output(ctx, ifindex, 6, nh->a, m, RTE_ETHER_TYPE_IPV6);
+		neigh_output(ctx, ifindex, 6, nh->a, m, RTE_ETHER_TYPE_IPV6);
 	return 0;
 }
 
 int
-tern_ip6_output(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip6 *src,
+ip6_output(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip6 *src,
 		const struct tern_ip6 *dst, uint8_t proto, uint8_t hlim)
 {
 	struct tern_ip6 nh;
@@ -256,13 +256,13 @@ tern_ip6_output(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip6 
 		rte_pktmbuf_free(m);
 		return -ENETUNREACH;
 	}
-	return tern_ip6_output_via(ctx, ifindex, &nh, m, src, dst, proto, hlim);
+	return ip6_output_via(ctx, ifindex, &nh, m, src, dst, proto, hlim);
 }
 
 int
-tern_ip6_output_if(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m,
+ip6_output_if(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m,
 		   const struct tern_ip6 *src, const struct tern_ip6 *dst, uint8_t proto,
 		   uint8_t hlim)
 {
-	return tern_ip6_output_via(ctx, ifindex, dst, m, src, dst, proto, hlim);
+	return ip6_output_via(ctx, ifindex, dst, m, src, dst, proto, hlim);
 }

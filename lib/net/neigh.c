@@ -217,14 +217,14 @@ neigh_state(const struct tern_net *net, const struct tern_neigh *e, uint64_t now
 }
 
 enum tern_neigh_state
-tern_neigh_get(const struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
+neigh_get(const struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
 	       uint64_t now_ns, struct rte_ether_addr *mac)
 {
 	return neigh_lookup(net, ifindex, family, addr, now_ns, mac, NULL);
 }
 
 int
-tern_neigh_update(struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
+neigh_update(struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
 		  const struct rte_ether_addr *mac, enum tern_neigh_state st, uint64_t now_ns,
 		  bool create)
 {
@@ -273,10 +273,10 @@ tern_neigh_update(struct tern_net *net, uint16_t ifindex, uint8_t family, const 
 }
 
 void
-tern_neigh_refresh(struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
+neigh_refresh(struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
 		   const struct rte_ether_addr *mac, enum tern_neigh_state st, uint64_t now_ns)
 {
-	tern_neigh_update(net, ifindex, family, addr, mac, st, now_ns, false);
+	neigh_update(net, ifindex, family, addr, mac, st, now_ns, false);
 }
 
 /*
@@ -305,9 +305,9 @@ neigh_probe(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *
 		tern_ip4_t ip;
 
 		memcpy(&ip, addr, 4);
-		tern_arp_request(ctx, ifindex, ip);
+		arp_request(ctx, ifindex, ip);
 	} else {
-		tern_nd_solicit(ctx, ifindex, addr);
+		nd_solicit(ctx, ifindex, addr);
 	}
 	return true;
 }
@@ -315,10 +315,10 @@ neigh_probe(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *
 static void
 hold_timer_arm(struct tern_ctx *ctx)
 {
-	struct tern_net_ctx *nc = tern_netc(ctx);
+	struct tern_net_ctx *nc = netc(ctx);
 
-	if (!tern_timer_pending(&nc->hold_timer))
-		tern_ctx_timer_arm(ctx, &nc->hold_timer, ctx->now_ns + TERN_NEIGH_HOLD_CHECK_NS);
+	if (!timer_pending(&nc->hold_timer))
+		ctx_timer_arm(ctx, &nc->hold_timer, ctx->now_ns + TERN_NEIGH_HOLD_CHECK_NS);
 }
 
 /*
@@ -327,10 +327,10 @@ hold_timer_arm(struct tern_ctx *ctx)
  * else the hash.
  */
 static enum tern_neigh_state
-neigh_get(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr,
+neigh_lookup_mac(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr,
 	  struct rte_ether_addr *mac)
 {
-	struct tern_net_ctx *nc = tern_netc(ctx);
+	struct tern_net_ctx *nc = netc(ctx);
 	struct tern_neigh *e = NULL;
 	enum tern_neigh_state st;
 	int rc;
@@ -346,33 +346,33 @@ neigh_get(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *ad
 }
 
 int
-tern_neigh_resolved(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr,
+neigh_resolved(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr,
 		    struct rte_ether_addr *mac)
 {
-	enum tern_neigh_state st = neigh_get(ctx, ifindex, family, addr, mac);
+	enum tern_neigh_state st = neigh_lookup_mac(ctx, ifindex, family, addr, mac);
 
 	return st == TERN_NEIGH_REACHABLE || st == TERN_NEIGH_PERMANENT ? 0 : -EAGAIN;
 }
 
 void
-tern_neigh_output(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr,
+neigh_output(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr,
 		  struct rte_mbuf *m, uint16_t ether_type)
 {
-	struct tern_net_ctx *nc = tern_netc(ctx);
+	struct tern_net_ctx *nc = netc(ctx);
 	struct tern_net *net = ctx->net;
 	struct rte_ether_addr mac;
 	enum tern_neigh_state st;
 	struct tern_held *h;
 	unsigned int i, same = 0;
 
-	st = neigh_get(ctx, ifindex, family, addr, &mac);
+	st = neigh_lookup_mac(ctx, ifindex, family, addr, &mac);
 	switch (st) {
 	case TERN_NEIGH_REACHABLE:
 	case TERN_NEIGH_PERMANENT:
-		tern_eth_output(ctx, ifindex, m, &mac, ether_type);
+		eth_output(ctx, ifindex, m, &mac, ether_type);
 		return;
 	case TERN_NEIGH_STALE:
-		tern_eth_output(ctx, ifindex, m, &mac, ether_type);
+		eth_output(ctx, ifindex, m, &mac, ether_type);
 		neigh_probe(ctx, ifindex, family, addr);
 		return;
 	default:
@@ -392,7 +392,7 @@ tern_neigh_output(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const 
 		return;
 	}
 	if (st != TERN_NEIGH_INCOMPLETE) {
-		if (tern_neigh_update(net, ifindex, family, addr, NULL, TERN_NEIGH_INCOMPLETE,
+		if (neigh_update(net, ifindex, family, addr, NULL, TERN_NEIGH_INCOMPLETE,
 				      ctx->now_ns, true) != 0) {
 			TERN_STAT_INC(ctx, drop_neigh_table_full);
 			rte_pktmbuf_free(m);
@@ -416,7 +416,7 @@ tern_neigh_output(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const 
 static void
 neigh_hold_check(struct tern_ctx *ctx)
 {
-	struct tern_net_ctx *nc = tern_netc(ctx);
+	struct tern_net_ctx *nc = netc(ctx);
 	struct tern_net *net = ctx->net;
 	struct rte_ether_addr mac;
 	enum tern_neigh_state st;
@@ -425,16 +425,16 @@ neigh_hold_check(struct tern_ctx *ctx)
 	while (i < nc->nb_held) {
 		struct tern_held *h = &nc->held[i];
 
-		st = tern_neigh_get(net, h->ifindex, h->family, h->addr, ctx->now_ns, &mac);
+		st = neigh_get(net, h->ifindex, h->family, h->addr, ctx->now_ns, &mac);
 		if (st == TERN_NEIGH_REACHABLE || st == TERN_NEIGH_STALE ||
 		    st == TERN_NEIGH_PERMANENT) {
-			tern_eth_output(ctx, h->ifindex, h->m, &mac, h->ether_type);
+			eth_output(ctx, h->ifindex, h->m, &mac, h->ether_type);
 			TERN_STAT_INC(ctx, neigh_released);
 		} else if (ctx->now_ns >= h->deadline_ns) {
 			TERN_STAT_INC(ctx, drop_neigh_timeout);
 			rte_pktmbuf_free(h->m);
 			if (st == TERN_NEIGH_INCOMPLETE)
-				tern_neigh_update(net, h->ifindex, h->family, h->addr, NULL,
+				neigh_update(net, h->ifindex, h->family, h->addr, NULL,
 						  TERN_NEIGH_FAILED, ctx->now_ns, false);
 		} else {
 			neigh_probe(ctx, h->ifindex, h->family, h->addr);
@@ -450,32 +450,32 @@ neigh_hold_check(struct tern_ctx *ctx)
 }
 
 void
-tern_neigh_release(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr)
+neigh_release(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr)
 {
 	RTE_SET_USED(ifindex);
 	RTE_SET_USED(family);
 	RTE_SET_USED(addr);
-	if (tern_netc(ctx)->nb_held > 0)
+	if (netc(ctx)->nb_held > 0)
 		neigh_hold_check(ctx);
 }
 
 void
-tern_neigh_hold_timer(struct tern_timer *t, void *arg)
+neigh_hold_timer(struct tern_timer *t, void *arg)
 {
 	RTE_SET_USED(t);
 	neigh_hold_check(arg);
 }
 
 void
-tern_neigh_ctx_fini(struct tern_ctx *ctx)
+neigh_ctx_fini(struct tern_ctx *ctx)
 {
-	struct tern_net_ctx *nc = tern_netc(ctx);
+	struct tern_net_ctx *nc = netc(ctx);
 	unsigned int i;
 
 	for (i = 0; i < nc->nb_held; i++)
 		rte_pktmbuf_free(nc->held[i].m);
 	nc->nb_held = 0;
-	tern_ctx_timer_cancel(ctx, &nc->hold_timer);
+	ctx_timer_cancel(ctx, &nc->hold_timer);
 }
 
 enum tern_neigh_state
@@ -486,7 +486,7 @@ tern_net_neigh4_get(const struct tern_net *net, uint16_t ifindex, tern_ip4_t ip,
 	uint64_t hz = rte_get_tsc_hz();
 
 	now = (uint64_t)(((unsigned __int128)(now - net->tsc_base) * NS_PER_S) / hz);
-	return tern_neigh_get(net, ifindex, 4, &ip, now, mac);
+	return neigh_get(net, ifindex, 4, &ip, now, mac);
 }
 
 enum tern_neigh_state
@@ -497,7 +497,7 @@ tern_net_neigh6_get(const struct tern_net *net, uint16_t ifindex, const struct t
 	uint64_t hz = rte_get_tsc_hz();
 
 	now = (uint64_t)(((unsigned __int128)(now - net->tsc_base) * NS_PER_S) / hz);
-	return tern_neigh_get(net, ifindex, 6, ip->a, now, mac);
+	return neigh_get(net, ifindex, 6, ip->a, now, mac);
 }
 
 int
@@ -506,7 +506,7 @@ tern_net_neigh4_set(struct tern_net *net, uint16_t ifindex, tern_ip4_t ip,
 {
 	if (net == NULL || mac == NULL || ifindex >= net->nb_ifaces)
 		return -EINVAL;
-	return tern_neigh_update(net, ifindex, 4, &ip, mac, TERN_NEIGH_PERMANENT, 0, true);
+	return neigh_update(net, ifindex, 4, &ip, mac, TERN_NEIGH_PERMANENT, 0, true);
 }
 
 int
@@ -515,7 +515,7 @@ tern_net_neigh6_set(struct tern_net *net, uint16_t ifindex, const struct tern_ip
 {
 	if (net == NULL || ip == NULL || mac == NULL || ifindex >= net->nb_ifaces)
 		return -EINVAL;
-	return tern_neigh_update(net, ifindex, 6, ip->a, mac, TERN_NEIGH_PERMANENT, 0, true);
+	return neigh_update(net, ifindex, 6, ip->a, mac, TERN_NEIGH_PERMANENT, 0, true);
 }
 
 const char *

@@ -81,7 +81,7 @@ tern_net_create(const struct tern_net_param *param)
 		rte_errno = ENOMEM;
 		return NULL;
 	}
-	ret = tern_route_init(net);
+	ret = route_init(net);
 	if (ret != 0) {
 		rte_free(net->neigh);
 		rte_free(net);
@@ -96,7 +96,7 @@ tern_net_destroy(struct tern_net *net)
 {
 	if (net == NULL)
 		return;
-	tern_route_fini(net);
+	route_fini(net);
 	rte_free(net->neigh);
 	rte_free(net);
 }
@@ -180,7 +180,7 @@ tern_net_addr4_add(struct tern_net *net, uint16_t ifindex, tern_ip4_t addr, uint
 	    addr == 0)
 		return -EINVAL;
 	ifp = &net->ifaces[ifindex];
-	if (tern_iface_has_addr4(ifp, addr))
+	if (iface_has_addr4(ifp, addr))
 		return -EEXIST;
 	if (ifp->nb_addr4 == TERN_MAX_ADDR4)
 		return -ENOSPC;
@@ -202,10 +202,10 @@ tern_net_addr6_add(struct tern_net *net, uint16_t ifindex, const struct tern_ip6
 	int ret;
 
 	if (net == NULL || addr == NULL || ifindex >= net->nb_ifaces || prefixlen == 0 ||
-	    prefixlen > 128 || tern_ip6_is_unspec(addr) || tern_ip6_is_multicast(addr))
+	    prefixlen > 128 || ip6_is_unspec(addr) || ip6_is_multicast(addr))
 		return -EINVAL;
 	ifp = &net->ifaces[ifindex];
-	if (tern_iface_has_addr6(ifp, addr))
+	if (iface_has_addr6(ifp, addr))
 		return -EEXIST;
 	if (ifp->nb_addr6 == TERN_MAX_ADDR6)
 		return -ENOSPC;
@@ -228,7 +228,7 @@ tern_net_addr6_add(struct tern_net *net, uint16_t ifindex, const struct tern_ip6
 }
 
 bool
-tern_iface_has_addr4(const struct tern_iface *ifp, tern_ip4_t a)
+iface_has_addr4(const struct tern_iface *ifp, tern_ip4_t a)
 {
 	unsigned int i;
 
@@ -239,19 +239,19 @@ tern_iface_has_addr4(const struct tern_iface *ifp, tern_ip4_t a)
 }
 
 bool
-tern_iface_has_addr6(const struct tern_iface *ifp, const struct tern_ip6 *a)
+iface_has_addr6(const struct tern_iface *ifp, const struct tern_ip6 *a)
 {
 	unsigned int i;
 
 	for (i = 0; i < ifp->nb_addr6; i++)
-		if (tern_ip6_eq(&ifp->addr6[i].addr, a))
+		if (ip6_eq(&ifp->addr6[i].addr, a))
 			return true;
 	return false;
 }
 
 /* Source for @dst: an address of the same subnet, else the first one. */
 tern_ip4_t
-tern_iface_src4(const struct tern_iface *ifp, tern_ip4_t dst)
+iface_src4(const struct tern_iface *ifp, tern_ip4_t dst)
 {
 	unsigned int i;
 
@@ -263,18 +263,18 @@ tern_iface_src4(const struct tern_iface *ifp, tern_ip4_t dst)
 
 /* Source for @dst: link-local for link-local or multicast, else a global one. */
 const struct tern_ip6 *
-tern_iface_src6(const struct tern_iface *ifp, const struct tern_ip6 *dst)
+iface_src6(const struct tern_iface *ifp, const struct tern_ip6 *dst)
 {
-	if (tern_ip6_is_linklocal(dst) || (tern_ip6_is_multicast(dst) && (dst->a[1] & 0xf) <= 2) ||
+	if (ip6_is_linklocal(dst) || (ip6_is_multicast(dst) && (dst->a[1] & 0xf) <= 2) ||
 	    ifp->nb_addr6 < 2)
 		return &ifp->addr6[0].addr;
 	return &ifp->addr6[1].addr;
 }
 
 bool
-tern_icmp_ratelimit_ok(struct tern_ctx *ctx)
+icmp_ratelimit_ok(struct tern_ctx *ctx)
 {
-	struct tern_net_ctx *nc = tern_netc(ctx);
+	struct tern_net_ctx *nc = netc(ctx);
 	uint64_t now = ctx->now_ns;
 
 	nc->icmp_tokens_ns += now - nc->icmp_last_ns;
@@ -290,13 +290,13 @@ tern_icmp_ratelimit_ok(struct tern_ctx *ctx)
 static void
 net_ctx_fini(struct tern_ctx *ctx)
 {
-	struct tern_net_ctx *nc = tern_netc(ctx);
+	struct tern_net_ctx *nc = netc(ctx);
 
 	if (nc == NULL)
 		return;
-	tern_neigh_ctx_fini(ctx);
+	neigh_ctx_fini(ctx);
 	__atomic_fetch_sub(&ctx->net->nb_ctx, 1, __ATOMIC_RELEASE);
-	tern_frag_ctx_fini(ctx);
+	frag_ctx_fini(ctx);
 	rte_free(nc);
 	ctx->net_ctx = NULL;
 }
@@ -306,11 +306,11 @@ net_ctx_pending(const struct tern_ctx *ctx)
 {
 	const struct tern_net_ctx *nc = ctx->net_ctx;
 
-	return nc ? nc->nb_held + tern_frag_held(nc->frag) : 0;
+	return nc ? nc->nb_held + frag_held(nc->frag) : 0;
 }
 
 int
-tern_net_ctx_init(struct tern_ctx *ctx)
+net_ctx_init(struct tern_ctx *ctx)
 {
 	struct tern_net_ctx *nc;
 	uint32_t rate = NET_DEF_ICMP_RATE, burst = NET_DEF_ICMP_BURST;
@@ -323,28 +323,28 @@ tern_net_ctx_init(struct tern_ctx *ctx)
 	nc->net = ctx->net;
 	ctx->net_ctx = nc;
 	__atomic_fetch_add(&ctx->net->nb_ctx, 1, __ATOMIC_ACQ_REL);
-	ret = tern_frag_ctx_init(ctx);
+	ret = frag_ctx_init(ctx);
 	if (ret != 0) {
 		rte_free(nc);
 		ctx->net_ctx = NULL;
 		return ret;
 	}
-	ctx->input = tern_eth_input;
+	ctx->input = eth_input;
 	ctx->tsc_base = ctx->net->tsc_base;
-	tern_timer_init(&nc->hold_timer, tern_neigh_hold_timer, ctx);
-	nc->l4_input[IPPROTO_ICMP] = tern_icmp4_input;
-	nc->l4_input[IPPROTO_ICMPV6] = tern_icmp6_input;
+	timer_init(&nc->hold_timer, neigh_hold_timer, ctx);
+	nc->l4_input[IPPROTO_ICMP] = icmp4_input;
+	nc->l4_input[IPPROTO_ICMPV6] = icmp6_input;
 	nc->ip4_id = (uint16_t)rte_rdtsc();
-	tern_net_ctx_set_icmp_rate(ctx, rate, burst);
-	tern_ctx_on_destroy(ctx, net_ctx_fini);
-	tern_ctx_on_pending(ctx, net_ctx_pending);
+	net_ctx_set_icmp_rate(ctx, rate, burst);
+	ctx_on_destroy(ctx, net_ctx_fini);
+	ctx_on_pending(ctx, net_ctx_pending);
 	return 0;
 }
 
 void
-tern_net_ctx_set_icmp_rate(struct tern_ctx *ctx, uint32_t rate, uint32_t burst)
+net_ctx_set_icmp_rate(struct tern_ctx *ctx, uint32_t rate, uint32_t burst)
 {
-	struct tern_net_ctx *nc = tern_netc(ctx);
+	struct tern_net_ctx *nc = netc(ctx);
 
 	if (rate == 0)
 		rate = NET_DEF_ICMP_RATE;
@@ -357,9 +357,9 @@ tern_net_ctx_set_icmp_rate(struct tern_ctx *ctx, uint32_t rate, uint32_t burst)
 }
 
 int
-tern_net_ctx_set_l4(struct tern_ctx *ctx, uint8_t proto, tern_l4_input_t fn)
+net_ctx_set_l4(struct tern_ctx *ctx, uint8_t proto, tern_l4_input_t fn)
 {
-	struct tern_net_ctx *nc = tern_netc(ctx);
+	struct tern_net_ctx *nc = netc(ctx);
 
 	if (nc == NULL)
 		return -EINVAL;

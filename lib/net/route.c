@@ -12,7 +12,7 @@
 #include "tern_net_priv.h"
 
 int
-tern_route_init(struct tern_net *net)
+route_init(struct tern_net *net)
 {
 	struct rte_lpm_config c4 = {
 		.max_rules = net->p.max_routes4,
@@ -42,7 +42,7 @@ tern_route_init(struct tern_net *net)
 }
 
 void
-tern_route_fini(struct tern_net *net)
+route_fini(struct tern_net *net)
 {
 	rte_lpm_free(net->lpm4);
 	rte_lpm6_free(net->lpm6);

@@ -158,30 +158,30 @@ struct tern_net_ctx {
 #define TERN_NEIGH_HOLD_CHECK_NS	(10ULL * 1000 * 1000)	/* 10 ms */
 
 static inline struct tern_net_ctx *
-tern_netc(struct tern_ctx *ctx)
+netc(struct tern_ctx *ctx)
 {
 	return ctx->net_ctx;
 }
 
 /* net.c */
-int tern_net_ctx_init(struct tern_ctx *ctx);
-int tern_net_ctx_set_l4(struct tern_ctx *ctx, uint8_t proto, tern_l4_input_t fn);
-bool tern_iface_has_addr4(const struct tern_iface *ifp, tern_ip4_t a);
-bool tern_iface_has_addr6(const struct tern_iface *ifp, const struct tern_ip6 *a);
-tern_ip4_t tern_iface_src4(const struct tern_iface *ifp, tern_ip4_t dst);
-const struct tern_ip6 *tern_iface_src6(const struct tern_iface *ifp, const struct tern_ip6 *dst);
-bool tern_icmp_ratelimit_ok(struct tern_ctx *ctx);
-void tern_net_ctx_set_icmp_rate(struct tern_ctx *ctx, uint32_t rate, uint32_t burst);
+int net_ctx_init(struct tern_ctx *ctx);
+int net_ctx_set_l4(struct tern_ctx *ctx, uint8_t proto, tern_l4_input_t fn);
+bool iface_has_addr4(const struct tern_iface *ifp, tern_ip4_t a);
+bool iface_has_addr6(const struct tern_iface *ifp, const struct tern_ip6 *a);
+tern_ip4_t iface_src4(const struct tern_iface *ifp, tern_ip4_t dst);
+const struct tern_ip6 *iface_src6(const struct tern_iface *ifp, const struct tern_ip6 *dst);
+bool icmp_ratelimit_ok(struct tern_ctx *ctx);
+void net_ctx_set_icmp_rate(struct tern_ctx *ctx, uint32_t rate, uint32_t burst);
 
 /*
  * One's complement sum of @len bytes at @buf added to @sum: 64-bit words
  * added with their carries counted apart (add + adc, no spills, no vector
  * shuffles), then folded back below 2^33 so callers may add a few 32-bit
  * terms. By RFC 1071 the sum of wider words folds to the same 16-bit sum.
- * Host byte order, like rte_raw_cksum(); finish with tern_cksum_fold64().
+ * Host byte order, like rte_raw_cksum(); finish with cksum_fold64().
  */
 static inline uint64_t
-tern_cksum_add_scalar(const void *buf, size_t len, uint64_t sum)
+cksum_add_scalar(const void *buf, size_t len, uint64_t sum)
 {
 	const uint8_t *p = buf;
 	uint64_t c = 0, v;
@@ -224,28 +224,28 @@ tern_cksum_add_scalar(const void *buf, size_t len, uint64_t sum)
 }
 
 /*
- * From this many bytes on, tern_cksum_add() calls the vector sum (AVX2 when
+ * From this many bytes on, cksum_add() calls the vector sum (AVX2 when
  * the CPU has it, picked once at start-up; else the scalar loop above).
  */
 #define TERN_CKSUM_VEC_MIN	128
 
 /* cksum.c */
-uint64_t tern_cksum_add_long(const void *buf, size_t len, uint64_t sum);
-uint64_t tern_cksum_copy(void *dst, const void *src, size_t len, uint64_t sum);
-bool tern_cksum_vec_set(bool on);
+uint64_t cksum_add_long(const void *buf, size_t len, uint64_t sum);
+uint64_t cksum_copy(void *dst, const void *src, size_t len, uint64_t sum);
+bool cksum_vec_set(bool on);
 
-/* The one's complement sum of @len bytes at @buf added to @sum (see tern_cksum_add_scalar). */
+/* The one's complement sum of @len bytes at @buf added to @sum (see cksum_add_scalar). */
 static inline uint64_t
-tern_cksum_add(const void *buf, size_t len, uint64_t sum)
+cksum_add(const void *buf, size_t len, uint64_t sum)
 {
 	if (len >= TERN_CKSUM_VEC_MIN)
-		return tern_cksum_add_long(buf, len, sum);
-	return tern_cksum_add_scalar(buf, len, sum);
+		return cksum_add_long(buf, len, sum);
+	return cksum_add_scalar(buf, len, sum);
 }
 
 /* Fold a 64-bit sum to 16 bits (not complemented). */
 static inline uint16_t
-tern_cksum_fold64(uint64_t sum)
+cksum_fold64(uint64_t sum)
 {
 	sum = (sum & 0xffffffff) + (sum >> 32);
 	sum = (sum & 0xffffffff) + (sum >> 32);
@@ -256,9 +256,9 @@ tern_cksum_fold64(uint64_t sum)
 
 /* The IPv4 header checksum of @ih (@ihl bytes), field included as it is. */
 static inline uint16_t
-tern_ip4_hdr_cksum(const void *ih, uint16_t ihl)
+ip4_hdr_cksum(const void *ih, uint16_t ihl)
 {
-	return (uint16_t)~tern_cksum_fold64(tern_cksum_add(ih, ihl, 0));
+	return (uint16_t)~cksum_fold64(cksum_add(ih, ihl, 0));
 }
 
 /*
@@ -267,7 +267,7 @@ tern_ip4_hdr_cksum(const void *ih, uint16_t ihl)
  * last segment.
  */
 static inline void
-tern_pkt_cut(struct rte_mbuf *m, uint32_t len)
+pkt_cut(struct rte_mbuf *m, uint32_t len)
 {
 	struct rte_mbuf *seg = m, *rest;
 	uint32_t left = len;
@@ -292,7 +292,7 @@ tern_pkt_cut(struct rte_mbuf *m, uint32_t len)
 }
 
 /* cksum.c */
-uint16_t tern_cksum_mbuf_segs(const struct rte_mbuf *m, uint32_t off, uint32_t len,
+uint16_t cksum_mbuf_segs(const struct rte_mbuf *m, uint32_t off, uint32_t len,
 			      uint32_t sum);
 
 /*
@@ -301,98 +301,98 @@ uint16_t tern_cksum_mbuf_segs(const struct rte_mbuf *m, uint32_t off, uint32_t l
  * Inline for data within the first segment, the common case.
  */
 static inline uint16_t
-tern_cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint32_t sum)
+cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint32_t sum)
 {
 	if (likely(off + len <= m->data_len))
-		return (uint16_t)~tern_cksum_fold64(tern_cksum_add(
+		return (uint16_t)~cksum_fold64(cksum_add(
 			rte_pktmbuf_mtod_offset(m, const uint8_t *, off), len, sum));
-	return tern_cksum_mbuf_segs(m, off, len, sum);
+	return cksum_mbuf_segs(m, off, len, sum);
 }
-uint32_t tern_cksum_phdr4(tern_ip4_t src, tern_ip4_t dst, uint8_t proto, uint32_t len);
-uint32_t tern_cksum_phdr6(const struct tern_ip6 *src, const struct tern_ip6 *dst, uint8_t proto,
+uint32_t cksum_phdr4(tern_ip4_t src, tern_ip4_t dst, uint8_t proto, uint32_t len);
+uint32_t cksum_phdr6(const struct tern_ip6 *src, const struct tern_ip6 *dst, uint8_t proto,
 			  uint32_t len);
-uint16_t tern_cksum_fold(uint32_t sum);
+uint16_t cksum_fold(uint32_t sum);
 
 /* eth.c */
-void tern_eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t n);
+void eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t n);
 /* Prepend the ethernet (and VLAN) header to @m and queue it on @ifindex. */
-void tern_eth_output(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m,
+void eth_output(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m,
 		     const struct rte_ether_addr *dst, uint16_t ether_type);
 
 /* neigh.c */
-enum tern_neigh_state tern_neigh_get(const struct tern_net *net, uint16_t ifindex, uint8_t family,
+enum tern_neigh_state neigh_get(const struct tern_net *net, uint16_t ifindex, uint8_t family,
 				     const void *addr, uint64_t now_ns, struct rte_ether_addr *mac);
 /* Record a MAC for a neighbor. @confirm: reachable (reply) or only stale. */
-int tern_neigh_update(struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
+int neigh_update(struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
 		      const struct rte_ether_addr *mac, enum tern_neigh_state st, uint64_t now_ns,
 		      bool create);
 /* Update only if an entry exists. */
-void tern_neigh_refresh(struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
+void neigh_refresh(struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
 			const struct rte_ether_addr *mac, enum tern_neigh_state st, uint64_t now_ns);
 /*
  * Send @m (IP packet, no ethernet header) to next hop @addr of @ifindex:
  * at once if resolved, else held while it resolves. Consumes @m.
  */
-void tern_neigh_output(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr,
+void neigh_output(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr,
 		       struct rte_mbuf *m, uint16_t ether_type);
 /*
  * The link address of next hop @addr of @ifindex into @mac, if it can be
  * used as it is (REACHABLE or PERMANENT: no probe due, nothing to hold).
- * @return 0, or -EAGAIN: send through tern_neigh_output().
+ * @return 0, or -EAGAIN: send through neigh_output().
  */
-int tern_neigh_resolved(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family,
+int neigh_resolved(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family,
 			const void *addr, struct rte_ether_addr *mac);
 /* Send held packets for (ifindex, family, addr) now that it resolved. */
-void tern_neigh_release(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr);
-void tern_neigh_ctx_fini(struct tern_ctx *ctx);
-void tern_neigh_hold_timer(struct tern_timer *t, void *arg);
+void neigh_release(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr);
+void neigh_ctx_fini(struct tern_ctx *ctx);
+void neigh_hold_timer(struct tern_timer *t, void *arg);
 
 /* eth.c */
 /*
  * Write the Ethernet header (and VLAN tag, if @ifp has one) of a frame from
  * @ifp to @dst at @buf. @return its length.
  */
-uint16_t tern_eth_hdr_write(const struct tern_iface *ifp, void *buf,
+uint16_t eth_hdr_write(const struct tern_iface *ifp, void *buf,
 			    const struct rte_ether_addr *dst, uint16_t ether_type);
 
 /* arp.c */
-void tern_arp_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
-int tern_arp_request(struct tern_ctx *ctx, uint16_t ifindex, tern_ip4_t target);
-int tern_arp_gratuitous(struct tern_ctx *ctx, uint16_t ifindex, tern_ip4_t addr);
+void arp_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
+int arp_request(struct tern_ctx *ctx, uint16_t ifindex, tern_ip4_t target);
+int arp_gratuitous(struct tern_ctx *ctx, uint16_t ifindex, tern_ip4_t addr);
 
 /* ip4.c */
-void tern_ip4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
+void ip4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
 /*
  * Prepend an IPv4 header to @m (data at L4) and send it, in fragments if it
- * is larger than the interface MTU (see tern_ip4_fragment()). @src 0:
+ * is larger than the interface MTU (see ip4_fragment()). @src 0:
  * chosen from the outgoing interface. Consumes @m.
  * @return 0, -ENETUNREACH, -ENOMEM, -EMSGSIZE (above 65535 bytes).
  */
-int tern_ip4_output(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_ip4_t dst,
+int ip4_output(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_ip4_t dst,
 		    uint8_t proto, uint8_t ttl);
 
 /* icmp4.c */
-void tern_icmp4_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip);
+void icmp4_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip);
 /* Send an ICMP error about @orig (data at its IPv4 header); @orig is not consumed. */
-void tern_icmp4_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type,
+void icmp4_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type,
 		      uint8_t code);
 
 /* ip6.c */
-void tern_ip6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
-/* tern_ip4_output() with the route already looked up: @nh via @ifindex. */
-int tern_ip4_output_via(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_ip4_t dst,
+void ip6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
+/* ip4_output() with the route already looked up: @nh via @ifindex. */
+int ip4_output_via(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_ip4_t dst,
 			uint8_t proto, uint8_t ttl, uint16_t ifindex, tern_ip4_t nh);
 /* An IPv6 header, no flow label; the payload length left to the caller. */
-void tern_ip6_hdr_fill(struct rte_ipv6_hdr *ih, const void *src, const void *dst,
+void ip6_hdr_fill(struct rte_ipv6_hdr *ih, const void *src, const void *dst,
 		       uint8_t proto, uint8_t hlim);
-/* tern_ip6_output() with the route already looked up: @nh via @ifindex. */
-int tern_ip6_output_via(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *nh,
+/* ip6_output() with the route already looked up: @nh via @ifindex. */
+int ip6_output_via(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *nh,
 			struct rte_mbuf *m, const struct tern_ip6 *src,
 			const struct tern_ip6 *dst, uint8_t proto, uint8_t hlim);
 /*
  * The link and IP headers of a run of packets to one destination, written
- * once (tern_ip_tmpl_init()) and copied in front of each packet
- * (tern_ip_tmpl_output()): what software TSO sends for each piece.
+ * once (ip_tmpl_init()) and copied in front of each packet
+ * (ip_tmpl_output()): what software TSO sends for each piece.
  */
 #define TERN_IP_TMPL_MAX	(RTE_ETHER_HDR_LEN + 4 + 40)
 
@@ -412,7 +412,7 @@ struct tern_ip_tmpl {
  * @return 0, or -EAGAIN (the next hop is not usable as it is, or @dst is
  * not unicast): send through the IP output functions instead.
  */
-int tern_ip_tmpl_init(struct tern_ctx *ctx, struct tern_ip_tmpl *t, uint8_t family,
+int ip_tmpl_init(struct tern_ctx *ctx, struct tern_ip_tmpl *t, uint8_t family,
 		      const void *src, const void *dst, uint8_t proto, uint16_t ifindex,
 		      const void *nh);
 /*
@@ -420,55 +420,55 @@ int tern_ip_tmpl_init(struct tern_ctx *ctx, struct tern_ip_tmpl *t, uint8_t fami
  * the headers of @t: IP length, identification and header checksum set.
  * Consumes @m.
  */
-void tern_ip_tmpl_output(struct tern_ctx *ctx, const struct tern_ip_tmpl *t,
+void ip_tmpl_output(struct tern_ctx *ctx, const struct tern_ip_tmpl *t,
 			 struct rte_mbuf *m);
 /* Source address for @dst (0 if no route). */
-tern_ip4_t tern_ip4_src_select(struct tern_ctx *ctx, tern_ip4_t dst);
+tern_ip4_t ip4_src_select(struct tern_ctx *ctx, tern_ip4_t dst);
 /* Source address for @dst into @src. @return 0 or -ENETUNREACH. */
-int tern_ip6_src_select(struct tern_ctx *ctx, const struct tern_ip6 *dst, struct tern_ip6 *src);
+int ip6_src_select(struct tern_ctx *ctx, const struct tern_ip6 *dst, struct tern_ip6 *src);
 /*
- * As tern_ip4_output(); @src NULL: chosen (only for callers whose L4
+ * As ip4_output(); @src NULL: chosen (only for callers whose L4
  * checksum does not cover it). @hlim 0: default.
  */
-int tern_ip6_output(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip6 *src,
+int ip6_output(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip6 *src,
 		    const struct tern_ip6 *dst, uint8_t proto, uint8_t hlim);
 /* Send on @ifindex to a link-local or multicast @dst, without a route. */
-int tern_ip6_output_if(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m,
+int ip6_output_if(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m,
 		       const struct tern_ip6 *src, const struct tern_ip6 *dst, uint8_t proto,
 		       uint8_t hlim);
 
 /* icmp6.c */
-void tern_icmp6_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip);
-void tern_icmp6_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type,
+void icmp6_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip);
+void icmp6_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type,
 		      uint8_t code, uint32_t info);
-int tern_nd_solicit(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *target);
-int tern_nd_advertise_unsolicited(struct tern_ctx *ctx, uint16_t ifindex,
+int nd_solicit(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *target);
+int nd_advertise_unsolicited(struct tern_ctx *ctx, uint16_t ifindex,
 				  const struct tern_ip6 *addr);
 
 /* frag.c: reassembly and fragmentation (see the comments there) */
 struct tern_frag_ctx;
-int tern_frag_ctx_init(struct tern_ctx *ctx);
+int frag_ctx_init(struct tern_ctx *ctx);
 /* Free every held fragment and cancel the timer. */
-void tern_frag_ctx_fini(struct tern_ctx *ctx);
+void frag_ctx_fini(struct tern_ctx *ctx);
 /* Fragments (pieces of datagrams) held for reassembly. */
-unsigned int tern_frag_held(const struct tern_frag_ctx *fc);
+unsigned int frag_held(const struct tern_frag_ctx *fc);
 /*
  * Reassembly input of IPv4 fragment @m (data at its IP header, checked by
- * tern_ip4_input(), padding trimmed). Consumes @m. @bcast: sent to a
+ * ip4_input(), padding trimmed). Consumes @m. @bcast: sent to a
  * broadcast address (no ICMP about it).
  * @return NULL (held or dropped), or the whole datagram when @m completes
  *   it: data at the first fragment's IP header, total length set, MF and
  *   offset cleared, checksum right; that header and the first 64 bytes
  *   after it in one writable segment.
  */
-struct rte_mbuf *tern_ip4_reasm(struct tern_ctx *ctx, struct rte_mbuf *m, bool bcast);
+struct rte_mbuf *ip4_reasm(struct tern_ctx *ctx, struct rte_mbuf *m, bool bcast);
 /*
- * As tern_ip4_reasm() for IPv6 fragment @m whose fragment header starts at
+ * As ip4_reasm() for IPv6 fragment @m whose fragment header starts at
  * @frag_off and is named by the next header byte at @nh_off. The datagram
  * returned has no fragment header: the byte at @nh_off names what followed
  * it and the fragmentable part starts at @frag_off.
  */
-struct rte_mbuf *tern_ip6_reasm(struct tern_ctx *ctx, struct rte_mbuf *m, uint32_t nh_off,
+struct rte_mbuf *ip6_reasm(struct tern_ctx *ctx, struct rte_mbuf *m, uint32_t nh_off,
 				uint32_t frag_off);
 /*
  * Send @m (data at its IPv4 header, built whole, no options) in fragments of
@@ -478,27 +478,27 @@ struct rte_mbuf *tern_ip6_reasm(struct tern_ctx *ctx, struct rte_mbuf *m, uint32
  * field (then it is finished here in software).
  * @return 0, -ENOMEM, -EMSGSIZE (MTU too small, or above 65535 bytes).
  */
-int tern_ip4_fragment(struct tern_ctx *ctx, struct rte_mbuf *m, uint16_t ifindex, tern_ip4_t nh,
+int ip4_fragment(struct tern_ctx *ctx, struct rte_mbuf *m, uint16_t ifindex, tern_ip4_t nh,
 		      const struct rte_ether_addr *dmac);
-/* As tern_ip4_fragment(), @m at its 40-byte IPv6 header (no extension headers). */
-int tern_ip6_fragment(struct tern_ctx *ctx, struct rte_mbuf *m, uint16_t ifindex,
+/* As ip4_fragment(), @m at its 40-byte IPv6 header (no extension headers). */
+int ip6_fragment(struct tern_ctx *ctx, struct rte_mbuf *m, uint16_t ifindex,
 		      const struct tern_ip6 *nh, const struct rte_ether_addr *dmac);
 /*
  * Will @l4_len bytes of L4 to @dst leave in fragments? A caller that lets
  * the device compute its L4 checksum should compute it itself when so
- * (tern_ip4_fragment() finishes one left to the device, but at the cost of
+ * (ip4_fragment() finishes one left to the device, but at the cost of
  * a second pass over the data).
  */
-bool tern_ip4_needs_frag(struct tern_ctx *ctx, tern_ip4_t dst, uint32_t l4_len);
-bool tern_ip6_needs_frag(struct tern_ctx *ctx, const struct tern_ip6 *dst, uint32_t l4_len);
+bool ip4_needs_frag(struct tern_ctx *ctx, tern_ip4_t dst, uint32_t l4_len);
+bool ip6_needs_frag(struct tern_ctx *ctx, const struct tern_ip6 *dst, uint32_t l4_len);
 
 /* route.c */
-int tern_route_init(struct tern_net *net);
-void tern_route_fini(struct tern_net *net);
+int route_init(struct tern_net *net);
+void route_fini(struct tern_net *net);
 
 /* IPv6 address helpers */
 static inline bool
-tern_ip6_is_unspec(const struct tern_ip6 *a)
+ip6_is_unspec(const struct tern_ip6 *a)
 {
 	static const struct tern_ip6 zero;
 
@@ -506,26 +506,26 @@ tern_ip6_is_unspec(const struct tern_ip6 *a)
 }
 
 static inline bool
-tern_ip6_is_multicast(const struct tern_ip6 *a)
+ip6_is_multicast(const struct tern_ip6 *a)
 {
 	return a->a[0] == 0xff;
 }
 
 static inline bool
-tern_ip6_is_linklocal(const struct tern_ip6 *a)
+ip6_is_linklocal(const struct tern_ip6 *a)
 {
 	return a->a[0] == 0xfe && (a->a[1] & 0xc0) == 0x80;
 }
 
 static inline bool
-tern_ip6_eq(const struct tern_ip6 *a, const struct tern_ip6 *b)
+ip6_eq(const struct tern_ip6 *a, const struct tern_ip6 *b)
 {
 	return memcmp(a, b, sizeof(*a)) == 0;
 }
 
 /* ff02::1:ffXX:XXXX for @a */
 static inline void
-tern_ip6_solicited_node(const struct tern_ip6 *a, struct tern_ip6 *out)
+ip6_solicited_node(const struct tern_ip6 *a, struct tern_ip6 *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->a[0] = 0xff;
@@ -539,7 +539,7 @@ tern_ip6_solicited_node(const struct tern_ip6 *a, struct tern_ip6 *out)
 
 /* 33:33:xx:xx:xx:xx for multicast @a */
 static inline void
-tern_ip6_mcast_mac(const struct tern_ip6 *a, struct rte_ether_addr *mac)
+ip6_mcast_mac(const struct tern_ip6 *a, struct rte_ether_addr *mac)
 {
 	mac->addr_bytes[0] = 0x33;
 	mac->addr_bytes[1] = 0x33;

@@ -96,7 +96,7 @@ hook_destroy(struct tern_ctx *ctx)
 		if (hooked[i] == NULL && hole == TERN_SOCK_MAX_CTX)
 			hole = i;
 	}
-	if (hole == TERN_SOCK_MAX_CTX || tern_ctx_on_destroy(ctx, sock_ctx_destroyed) != 0) {
+	if (hole == TERN_SOCK_MAX_CTX || ctx_on_destroy(ctx, sock_ctx_destroyed) != 0) {
 		TERN_LOG(WARNING, sock, "context %p: no destroy hook; call tern_sock_ctx_fini()",
 			 (void *)ctx);
 		return;
@@ -472,13 +472,13 @@ sock_addr_out(const struct tern_sockaddr *sa, uint8_t family, struct sockaddr *a
 static bool
 addr_is_any(const struct tern_sockaddr *sa)
 {
-	return sa->family == 4 ? sa->ip4 == 0 : tern_ip6_is_unspec(&sa->ip6);
+	return sa->family == 4 ? sa->ip4 == 0 : ip6_is_unspec(&sa->ip6);
 }
 
 static bool
 addr_same(const struct tern_sockaddr *a, const struct tern_sockaddr *b)
 {
-	return a->family == 4 ? a->ip4 == b->ip4 : tern_ip6_eq(&a->ip6, &b->ip6);
+	return a->family == 4 ? a->ip4 == b->ip4 : ip6_eq(&a->ip6, &b->ip6);
 }
 
 /* Whether @sa is the wildcard or an address of the context's network. */
@@ -491,8 +491,8 @@ addr_local_ok(const struct tern_ctx *ctx, const struct tern_sockaddr *sa)
 	if (addr_is_any(sa))
 		return true;
 	for (i = 0; i < net->nb_ifaces; i++)
-		if (sa->family == 4 ? tern_iface_has_addr4(&net->ifaces[i], sa->ip4) :
-				      tern_iface_has_addr6(&net->ifaces[i], &sa->ip6))
+		if (sa->family == 4 ? iface_has_addr4(&net->ifaces[i], sa->ip4) :
+				      iface_has_addr6(&net->ifaces[i], &sa->ip6))
 			return true;
 	return false;
 }

@@ -284,7 +284,7 @@ linux_state(uint8_t st)
 }
 
 static void
-tern_info(const struct sock *s, struct tern_tcp_info *ti)
+sock_tcp_info_fill(const struct sock *s, struct tern_tcp_info *ti)
 {
 	memset(ti, 0, sizeof(*ti));
 	if (s->tcp != NULL)
@@ -299,7 +299,7 @@ linux_info(const struct sock *s, struct tcp_info *li)
 	struct tern_tcp_info ti;
 	uint32_t mss;
 
-	tern_info(s, &ti);
+	sock_tcp_info_fill(s, &ti);
 	mss = ti.mss != 0 ? ti.mss : MSS_DEFAULT;
 	memset(li, 0, sizeof(*li));
 	li->tcpi_state = linux_state(ti.state);
@@ -456,7 +456,7 @@ tern_getsockopt(int fd, int level, int optname, void *optval, socklen_t *optlen)
 			return 0;
 		case TERN_TCP_INFO:
 			sock_sync(s);
-			tern_info(s, &ti);
+			sock_tcp_info_fill(s, &ti);
 			copy_out(optval, optlen, &ti, sizeof(ti));
 			return 0;
 		default:

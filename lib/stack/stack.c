@@ -34,11 +34,11 @@ tern_ctx_create(const struct tern_ctx_param *param)
 		rte_errno = EINVAL;
 		return NULL;
 	}
-	ctx = tern_ctx_alloc(param);
+	ctx = ctx_alloc(param);
 	if (ctx == NULL)
 		return NULL;
 	for (i = 0; i < net->nb_ifaces; i++) {
-		ret = tern_ctx_port_bind(ctx, net->ifaces[i].dev, param->queue_id);
+		ret = ctx_port_bind(ctx, net->ifaces[i].dev, param->queue_id);
 		if (ret != 0) {
 			TERN_LOG(ERR, core, "context: queue %u on %s: %s", param->queue_id,
 				 net->ifaces[i].dev->name, rte_strerror(-ret));
@@ -49,20 +49,20 @@ tern_ctx_create(const struct tern_ctx_param *param)
 		ret = -EINVAL;
 		goto fail;
 	}
-	ret = tern_net_ctx_init(ctx);
+	ret = net_ctx_init(ctx);
 	if (ret != 0)
 		goto fail;
-	ret = tern_udp_ctx_init(ctx);
+	ret = udp_ctx_init(ctx);
 	if (ret != 0)
 		goto fail;
-	ret = tern_tcp_ctx_init(ctx, param->tcp);
+	ret = tcp_ctx_init(ctx, param->tcp);
 	if (ret != 0)
 		goto fail;
-	tern_net_ctx_set_icmp_rate(ctx, param->icmp_rate, param->icmp_burst);
+	net_ctx_set_icmp_rate(ctx, param->icmp_rate, param->icmp_burst);
 	tern_ctx_update_time(ctx);
 	return ctx;
 fail:
-	tern_ctx_free(ctx);
+	ctx_free(ctx);
 	rte_errno = -ret;
 	return NULL;
 }
@@ -81,10 +81,10 @@ tern_ctx_announce(struct tern_ctx *ctx)
 		const struct tern_iface *ifp = &net->ifaces[i];
 
 		for (a = 0; a < ifp->nb_addr4; a++)
-			if (tern_arp_gratuitous(ctx, i, ifp->addr4[a].addr) == 0)
+			if (arp_gratuitous(ctx, i, ifp->addr4[a].addr) == 0)
 				sent++;
 		for (a = 0; a < ifp->nb_addr6; a++)
-			if (tern_nd_advertise_unsolicited(ctx, i, &ifp->addr6[a].addr) == 0)
+			if (nd_advertise_unsolicited(ctx, i, &ifp->addr6[a].addr) == 0)
 				sent++;
 	}
 	tern_ctx_flush(ctx);

@@ -125,7 +125,7 @@ static uint32_t
 cookie_pad(const struct tern_tcp_isn_secret *sec, uint8_t *msg, size_t base)
 {
 	msg[base] = COOKIE_DOMAIN_PAD;
-	return (uint32_t)(tern_siphash24(sec->key, msg, base + 1) >> 32) & COOKIE_FIELD_MASK;
+	return (uint32_t)(siphash24(sec->key, msg, base + 1) >> 32) & COOKIE_FIELD_MASK;
 }
 
 static uint32_t
@@ -135,7 +135,7 @@ cookie_mac(const struct tern_tcp_isn_secret *sec, uint8_t *msg, size_t base,
 	put_le32(msg + base, t);
 	msg[base + 4] = (uint8_t)m;
 	msg[base + 5] = COOKIE_DOMAIN_MAC;
-	return (uint32_t)tern_siphash24(sec->key, msg, base + 6) & COOKIE_MAC_MASK;
+	return (uint32_t)siphash24(sec->key, msg, base + 6) & COOKIE_MAC_MASK;
 }
 
 static uint32_t
@@ -204,7 +204,7 @@ msg6(uint8_t *msg, const uint8_t laddr[16], uint16_t lport,
 }
 
 uint32_t
-tern_tcp_cookie4(const struct tern_tcp_isn_secret *sec,
+tcp_cookie4(const struct tern_tcp_isn_secret *sec,
 		 uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
 		 uint32_t peer_isn, uint16_t peer_mss, uint64_t now_ns,
 		 uint16_t *mss_out)
@@ -216,7 +216,7 @@ tern_tcp_cookie4(const struct tern_tcp_isn_secret *sec,
 }
 
 int
-tern_tcp_cookie_check4(const struct tern_tcp_isn_secret *sec,
+tcp_cookie_check4(const struct tern_tcp_isn_secret *sec,
 		       uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
 		       uint32_t peer_isn, uint32_t cookie, uint64_t now_ns,
 		       uint16_t *mss_out)
@@ -228,7 +228,7 @@ tern_tcp_cookie_check4(const struct tern_tcp_isn_secret *sec,
 }
 
 uint32_t
-tern_tcp_cookie6(const struct tern_tcp_isn_secret *sec,
+tcp_cookie6(const struct tern_tcp_isn_secret *sec,
 		 const uint8_t laddr[16], uint16_t lport,
 		 const uint8_t raddr[16], uint16_t rport,
 		 uint32_t peer_isn, uint16_t peer_mss, uint64_t now_ns,
@@ -241,7 +241,7 @@ tern_tcp_cookie6(const struct tern_tcp_isn_secret *sec,
 }
 
 int
-tern_tcp_cookie_check6(const struct tern_tcp_isn_secret *sec,
+tcp_cookie_check6(const struct tern_tcp_isn_secret *sec,
 		       const uint8_t laddr[16], uint16_t lport,
 		       const uint8_t raddr[16], uint16_t rport,
 		       uint32_t peer_isn, uint32_t cookie, uint64_t now_ns,
@@ -261,7 +261,7 @@ ts_chk(uint32_t v)
 }
 
 uint32_t
-tern_tcp_cookie_tsval(uint32_t now_ts, int wscale, bool sack)
+tcp_cookie_tsval(uint32_t now_ts, int wscale, bool sack)
 {
 	uint32_t code;
 
@@ -276,7 +276,7 @@ tern_tcp_cookie_tsval(uint32_t now_ts, int wscale, bool sack)
 }
 
 int
-tern_tcp_cookie_ts_decode(uint32_t tsecr, int *wscale, bool *sack)
+tcp_cookie_ts_decode(uint32_t tsecr, int *wscale, bool *sack)
 {
 	uint32_t code = tsecr & TS_MASK;
 

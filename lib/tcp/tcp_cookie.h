@@ -13,7 +13,7 @@
  * What a cookie connection keeps: the MSS, rounded down to one of 8 values
  * (536, 1220, 1300, 1380, 1420, 1440, 1460, 8940). What it keeps only if the
  * peer sent timestamps: window scale and SACK-permitted, carried in the low
- * bits of our timestamp (tern_tcp_cookie_tsval()). Without timestamps it
+ * bits of our timestamp (tcp_cookie_tsval()). Without timestamps it
  * has neither (RFC 4987 3.6).
  *
  * Lifetime: a cookie made at time unit t (TERN_TCP_COOKIE_UNIT_NS, 64 s) is
@@ -22,7 +22,7 @@
  * it was made. A clock that went back to unit t - 1 rejects it too.
  *
  * The secret: a struct tern_tcp_isn_secret of its own (not the ISN
- * secret), set up with tern_tcp_isn_init() and owned by the caller. The
+ * secret), set up with tcp_isn_init() and owned by the caller. The
  * time unit is under the hash, so the secret needs no rotation to expire
  * cookies. Everyone who checks a cookie must use the same secret and a
  * clock that agrees to well under a unit (e.g. the TSC-based clock shared
@@ -44,7 +44,7 @@ struct tern_tcp_isn_secret;
 #define TERN_TCP_COOKIE_MAX_AGE_UNITS	2
 /*
  * Low bits of the timestamp value that carry the options: the tsval of
- * tern_tcp_cookie_tsval() lies less than 2^6 ticks before now_ts.
+ * tcp_cookie_tsval() lies less than 2^6 ticks before now_ts.
  */
 #define TERN_TCP_COOKIE_TS_BITS		6
 
@@ -67,7 +67,7 @@ struct tern_tcp_isn_secret;
  *                 limit (route MTU) when sending.
  * @return the cookie. Cannot fail.
  */
-uint32_t tern_tcp_cookie4(const struct tern_tcp_isn_secret *sec,
+uint32_t tcp_cookie4(const struct tern_tcp_isn_secret *sec,
 			  uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
 			  uint32_t peer_isn, uint16_t peer_mss, uint64_t now_ns,
 			  uint16_t *mss_out);
@@ -80,28 +80,28 @@ uint32_t tern_tcp_cookie4(const struct tern_tcp_isn_secret *sec,
  *
  * @param mss_out if not NULL and the cookie is valid, the MSS it encodes
  *                (untouched otherwise)
- * @return 0 if @cookie is one tern_tcp_cookie4() made for this 4-tuple,
+ * @return 0 if @cookie is one tcp_cookie4() made for this 4-tuple,
  *         @peer_isn and @sec, in the current time unit or the one before;
  *         -EINVAL otherwise (forged, altered, for another connection, or
  *         expired).
  */
-int tern_tcp_cookie_check4(const struct tern_tcp_isn_secret *sec,
+int tcp_cookie_check4(const struct tern_tcp_isn_secret *sec,
 			   uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
 			   uint32_t peer_isn, uint32_t cookie, uint64_t now_ns,
 			   uint16_t *mss_out);
 
 /*
- * tern_tcp_cookie4() for IPv6: @laddr and @raddr are the 16 bytes of each
+ * tcp_cookie4() for IPv6: @laddr and @raddr are the 16 bytes of each
  * address. An IPv4 cookie never checks as an IPv6 one (v4-mapped or not).
  */
-uint32_t tern_tcp_cookie6(const struct tern_tcp_isn_secret *sec,
+uint32_t tcp_cookie6(const struct tern_tcp_isn_secret *sec,
 			  const uint8_t laddr[16], uint16_t lport,
 			  const uint8_t raddr[16], uint16_t rport,
 			  uint32_t peer_isn, uint16_t peer_mss, uint64_t now_ns,
 			  uint16_t *mss_out);
 
-/* tern_tcp_cookie_check4() for IPv6. @return 0 valid; -EINVAL otherwise. */
-int tern_tcp_cookie_check6(const struct tern_tcp_isn_secret *sec,
+/* tcp_cookie_check4() for IPv6. @return 0 valid; -EINVAL otherwise. */
+int tcp_cookie_check6(const struct tern_tcp_isn_secret *sec,
 			   const uint8_t laddr[16], uint16_t lport,
 			   const uint8_t raddr[16], uint16_t rport,
 			   uint32_t peer_isn, uint32_t cookie, uint64_t now_ns,
@@ -121,7 +121,7 @@ int tern_tcp_cookie_check6(const struct tern_tcp_isn_secret *sec,
  * @param sack   the peer's SYN had SACK-permitted
  * @return the tsval to send
  */
-uint32_t tern_tcp_cookie_tsval(uint32_t now_ts, int wscale, bool sack);
+uint32_t tcp_cookie_tsval(uint32_t now_ts, int wscale, bool sack);
 
 /*
  * Read the options back from the timestamp echo reply of the ACK that
@@ -130,11 +130,11 @@ uint32_t tern_tcp_cookie_tsval(uint32_t now_ts, int wscale, bool sack);
  * @param tsecr  the ACK's TSecr
  * @param wscale set to the window scale (0..14) or -1 for none
  * @param sack   set to whether SACK was permitted
- * @return 0; -EINVAL if @tsecr cannot be a value tern_tcp_cookie_tsval()
+ * @return 0; -EINVAL if @tsecr cannot be a value tcp_cookie_tsval()
  *         made (its check bit is wrong: the echo was altered, or is 0),
  *         with *wscale = -1 and *sack = false. The caller then drops the
  *         ACK or goes on without window scaling and SACK.
  */
-int tern_tcp_cookie_ts_decode(uint32_t tsecr, int *wscale, bool *sack);
+int tcp_cookie_ts_decode(uint32_t tsecr, int *wscale, bool *sack);
 
 #endif /* TERN_TCP_COOKIE_H */

@@ -236,8 +236,8 @@ tcp_stream_alloc(struct tern_tcp_ctx *tc)
 	memset(s, 0, sizeof(*s));
 	s->tc = tc;
 	s->ctx = tc->ctx;
-	tern_timer_init(&s->timer, tcp_timer_fire, s);
-	tern_tcp_rtxq_init(&s->rtxq);
+	timer_init(&s->timer, tcp_timer_fire, s);
+	tcp_rtxq_init(&s->rtxq);
 	s->all_next = tc->all;
 	if (tc->all != NULL)
 		tc->all->all_pprev = &s->all_next;
@@ -278,7 +278,7 @@ tcp_mark_dirty(struct tern_tcp_stream *s)
 static void
 tcp_post_input(struct tern_ctx *ctx)
 {
-	struct tern_tcp_ctx *tc = tern_tcpc(ctx);
+	struct tern_tcp_ctx *tc = tcpc(ctx);
 	struct tern_tcp_stream *s;
 
 	tcp_flush_input(tc);
@@ -310,7 +310,7 @@ tcp_post(struct tern_tcp_stream *s, uint32_t type, int err)
 		return;
 	if ((s->tf & TF_SYN_RECV_PASSIVE) && !(s->tf & TF_ACCEPTED))
 		return;		/* the application does not know it yet */
-	if (tern_ctx_post_event(s->ctx, &ev) == 0)
+	if (ctx_post_event(s->ctx, &ev) == 0)
 		return;
 	/*
 	 * The queue is full (counted in events_lost). Undo the mark that
@@ -362,7 +362,7 @@ tcp_mss_for(const struct tern_ctx *ctx, uint16_t ifindex, uint8_t family)
 static void
 tcp_tx_space(struct tern_ctx *ctx)
 {
-	struct tern_tcp_ctx *tc = tern_tcpc(ctx);
+	struct tern_tcp_ctx *tc = tcpc(ctx);
 	struct tern_tcp_stream *s;
 
 	for (s = tc->all; s != NULL; s = s->all_next)
@@ -376,7 +376,7 @@ tcp_tx_space(struct tern_ctx *ctx)
 static unsigned int
 tcp_ctx_pending(const struct tern_ctx *ctx)
 {
-	struct tern_tcp_ctx *tc = tern_tcpc(ctx);
+	struct tern_tcp_ctx *tc = tcpc(ctx);
 	const struct tern_tcp_stream *s;
 	unsigned int n = 0, i;
 
@@ -392,7 +392,7 @@ tcp_ctx_pending(const struct tern_ctx *ctx)
 			n++;
 		if (s->ooo != NULL)
 			n += s->ooo->nb_mbufs;
-		for (g = tern_tcp_rtxq_first(&s->rtxq); g != NULL; g = tern_tcp_rtxq_next(g))
+		for (g = tcp_rtxq_first(&s->rtxq); g != NULL; g = tcp_rtxq_next(g))
 			for (m = g->m; m != NULL; m = m->next)
 				n++;
 	}
@@ -406,7 +406,7 @@ tcp_stream_purge(struct tern_tcp_stream *s)
 	tcp_sndq_free(s);
 	tcp_rcvq_free(s);
 	if (s->ooo != NULL) {
-		tern_tcp_ooo_purge(s->ooo);
+		tcp_ooo_purge(s->ooo);
 		rte_free(s->ooo);
 		s->ooo = NULL;
 	}
@@ -416,7 +416,7 @@ tcp_stream_purge(struct tern_tcp_stream *s)
 static void
 tcp_ctx_fini(struct tern_ctx *ctx)
 {
-	struct tern_tcp_ctx *tc = tern_tcpc(ctx);
+	struct tern_tcp_ctx *tc = tcpc(ctx);
 	struct tern_tcp_stream *s;
 
 	if (tc == NULL)
@@ -425,7 +425,7 @@ tcp_ctx_fini(struct tern_ctx *ctx)
 	while ((s = tc->all) != NULL) {
 		tcp_timer_stop_all(s);
 		tcp_stream_purge(s);
-		tern_ctx_cancel_events(ctx, s);
+		ctx_cancel_events(ctx, s);
 		tcp_stream_free(s);
 	}
 	while (tc->tcb_chunks != NULL) {
@@ -444,7 +444,7 @@ tcp_ctx_fini(struct tern_ctx *ctx)
 }
 
 int
-tern_tcp_ctx_init(struct tern_ctx *ctx, const struct tern_tcp_config *cfg)
+tcp_ctx_init(struct tern_ctx *ctx, const struct tern_tcp_config *cfg)
 {
 	static unsigned int seq;
 	struct rte_hash_parameters hp;
@@ -468,9 +468,9 @@ tern_tcp_ctx_init(struct tern_ctx *ctx, const struct tern_tcp_config *cfg)
 	}
 	tc->cfg.cc = tc->cc_ops->name;	/* the caller's string may go */
 	tc->next_ephemeral = TCP_EPHEMERAL_LO;
-	ret = tern_tcp_isn_init(&tc->isn_secret, NULL);
+	ret = tcp_isn_init(&tc->isn_secret, NULL);
 	if (ret == 0)
-		ret = tern_tcp_isn_init(&tc->cookie_secret, NULL);
+		ret = tcp_isn_init(&tc->cookie_secret, NULL);
 	if (ret != 0)
 		goto fail;
 
@@ -504,12 +504,12 @@ tern_tcp_ctx_init(struct tern_ctx *ctx, const struct tern_tcp_config *cfg)
 	if (ret != 0)
 		goto fail;
 	ctx->tcp_ctx = tc;
-	tern_net_ctx_set_l4(ctx, IPPROTO_TCP, tern_tcp_input);
+	net_ctx_set_l4(ctx, IPPROTO_TCP, tcp_input);
 	ctx->post_input = tcp_post_input;
 	tc->prev_tx_space = ctx->on_tx_space;
 	ctx->on_tx_space = tcp_tx_space;
-	tern_ctx_on_destroy(ctx, tcp_ctx_fini);
-	tern_ctx_on_pending(ctx, tcp_ctx_pending);
+	ctx_on_destroy(ctx, tcp_ctx_fini);
+	ctx_on_pending(ctx, tcp_ctx_pending);
 	return 0;
 fail:
 	tcp_syncache_fini(tc);
@@ -523,7 +523,7 @@ fail:
 uint32_t
 tern_tcp_nb_conns(const struct tern_ctx *ctx)
 {
-	const struct tern_tcp_ctx *tc = tern_tcpc(ctx);
+	const struct tern_tcp_ctx *tc = tcpc(ctx);
 
 	return tc == NULL ? 0 : tc->nb_conns;
 }

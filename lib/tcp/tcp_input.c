@@ -36,15 +36,15 @@ tcp_cksum_ok(struct tern_ctx *ctx, const struct rte_mbuf *m, const struct tern_i
 		return false;
 	}
 	TERN_STAT_INC(ctx, tcp_cksum_rx_sw);
-	phdr = ip->family == 4 ? tern_cksum_phdr4(ip->v4.src, ip->v4.dst, IPPROTO_TCP, ip->l4_len) :
-		tern_cksum_phdr6(&ip->v6.src, &ip->v6.dst, IPPROTO_TCP, ip->l4_len);
-	return tern_cksum_mbuf(m, 0, ip->l4_len, phdr) == 0;
+	phdr = ip->family == 4 ? cksum_phdr4(ip->v4.src, ip->v4.dst, IPPROTO_TCP, ip->l4_len) :
+		cksum_phdr6(&ip->v6.src, &ip->v6.dst, IPPROTO_TCP, ip->l4_len);
+	return cksum_mbuf(m, 0, ip->l4_len, phdr) == 0;
 }
 
 void
-tern_tcp_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip)
+tcp_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip)
 {
-	struct tern_tcp_ctx *tc = tern_tcpc(ctx);
+	struct tern_tcp_ctx *tc = tcpc(ctx);
 	const struct rte_tcp_hdr *th;
 	uint16_t hlen;
 
@@ -73,7 +73,7 @@ tern_tcp_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_in
 		goto err;
 	}
 	if (m->pkt_len > ip->l4_len)
-		tern_pkt_cut(m, ip->l4_len);
+		pkt_cut(m, ip->l4_len);
 	tc->in[tc->nb_in].m = m;
 	tc->in[tc->nb_in].ip = *ip;
 	tc->in[tc->nb_in].segs = 1;
@@ -125,7 +125,7 @@ tcp_drop(struct tern_tcp_stream *s, int err)
 	tcp_sndq_free(s);
 	tcp_rtxq_free_all(s);
 	if (s->ooo != NULL) {
-		tern_tcp_ooo_purge(s->ooo);
+		tcp_ooo_purge(s->ooo);
 		rte_free(s->ooo);
 		s->ooo = NULL;
 	}
@@ -475,7 +475,7 @@ tcp_data_in(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in *si
 		if (hole_filled) {
 			struct rte_mbuf *tail;
 			uint32_t n, nb;
-			struct rte_mbuf *h = tern_tcp_ooo_pull(s->ooo, s->rcv_nxt, &tail, &n, &nb);
+			struct rte_mbuf *h = tcp_ooo_pull(s->ooo, s->rcv_nxt, &tail, &n, &nb);
 
 			if (h != NULL) {
 				s->rcv_nxt += n;
@@ -506,10 +506,10 @@ tcp_data_in(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in *si
 				s->tf |= TF_ACK_NOW;
 				return;
 			}
-			tern_tcp_ooo_init(s->ooo);
+			tcp_ooo_init(s->ooo);
 		}
 		TERN_STAT_INC(s->ctx, tcp_ooo_segs);
-		ret = tern_tcp_ooo_insert(s->ooo, s->rcv_nxt, si->seq, m, len, &dsack);
+		ret = tcp_ooo_insert(s->ooo, s->rcv_nxt, si->seq, m, len, &dsack);
 		if (ret < 0)
 			TERN_STAT_INC(s->ctx, drop_tcp_ooo_full);
 		else if (dsack.left != dsack.right)
@@ -593,7 +593,7 @@ tcp_syn_sent_in(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in
 	s->max_sndwnd = s->snd_wnd;
 	tcp_set_state(s, TERN_TCP_SYN_RECEIVED);
 	{
-		struct tern_tcp_seg *seg = tern_tcp_rtxq_first(&s->rtxq);
+		struct tern_tcp_seg *seg = tcp_rtxq_first(&s->rtxq);
 
 		if (seg != NULL)
 			tcp_xmit_seg(s, seg, true);
@@ -789,7 +789,7 @@ tcp_conn_input(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in 
 			rte_pktmbuf_free(m);
 			m = NULL;
 		} else {
-			tern_pkt_cut(m, keep);
+			pkt_cut(m, keep);
 		}
 		si->len = keep;
 		s->tf |= TF_ACK_NOW;
@@ -849,7 +849,7 @@ tcp_segment(struct tern_tcp_ctx *tc, struct rte_mbuf *m, const struct tern_ip_in
 	si.ack = rte_be_to_cpu_32(th->recv_ack);
 	si.wnd = rte_be_to_cpu_16(th->rx_win);
 	si.flags = th->tcp_flags & 0x3f;
-	si.opts_err = tern_tcp_opts_parse((const uint8_t *)(th + 1), si.hlen - sizeof(*th),
+	si.opts_err = tcp_opts_parse((const uint8_t *)(th + 1), si.hlen - sizeof(*th),
 					  &si.opts);
 	si.len = ip->l4_len - si.hlen;
 	if (unlikely((si.flags & (TH_SYN | TH_FIN)) == (TH_SYN | TH_FIN) ||

@@ -69,7 +69,7 @@ sip_compress(uint64_t v[4], uint64_t m)
 }
 
 uint64_t
-tern_siphash24(const uint8_t key[16], const void *msg, size_t len)
+siphash24(const uint8_t key[16], const void *msg, size_t len)
 {
 	const uint8_t *in = msg;
 	uint64_t k0 = get_le64(key);
@@ -104,7 +104,7 @@ tern_siphash24(const uint8_t key[16], const void *msg, size_t len)
 }
 
 int
-tern_tcp_isn_init(struct tern_tcp_isn_secret *secret, const uint8_t *key)
+tcp_isn_init(struct tern_tcp_isn_secret *secret, const uint8_t *key)
 {
 	size_t got = 0;
 
@@ -136,7 +136,7 @@ isn_clock(uint64_t now_ns)
 }
 
 uint32_t
-tern_tcp_isn4(const struct tern_tcp_isn_secret *secret,
+tcp_isn4(const struct tern_tcp_isn_secret *secret,
 	      uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
 	      uint64_t now_ns)
 {
@@ -147,11 +147,11 @@ tern_tcp_isn4(const struct tern_tcp_isn_secret *secret,
 	memcpy(msg + 4, &raddr, 4);
 	memcpy(msg + 8, &lport, 2);
 	memcpy(msg + 10, &rport, 2);
-	return isn_clock(now_ns) + (uint32_t)tern_siphash24(secret->key, msg, sizeof(msg));
+	return isn_clock(now_ns) + (uint32_t)siphash24(secret->key, msg, sizeof(msg));
 }
 
 uint32_t
-tern_tcp_isn6(const struct tern_tcp_isn_secret *secret,
+tcp_isn6(const struct tern_tcp_isn_secret *secret,
 	      const uint8_t laddr[16], uint16_t lport,
 	      const uint8_t raddr[16], uint16_t rport, uint64_t now_ns)
 {
@@ -161,5 +161,5 @@ tern_tcp_isn6(const struct tern_tcp_isn_secret *secret,
 	memcpy(msg + 16, raddr, 16);
 	memcpy(msg + 32, &lport, 2);
 	memcpy(msg + 34, &rport, 2);
-	return isn_clock(now_ns) + (uint32_t)tern_siphash24(secret->key, msg, sizeof(msg));
+	return isn_clock(now_ns) + (uint32_t)siphash24(secret->key, msg, sizeof(msg));
 }

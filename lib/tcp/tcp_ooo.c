@@ -207,7 +207,7 @@ blk_open(struct tern_tcp_ooo *q, unsigned int a)
 }
 
 void
-tern_tcp_ooo_init(struct tern_tcp_ooo *q)
+tcp_ooo_init(struct tern_tcp_ooo *q)
 {
 	memset(q, 0, sizeof(*q));
 	memset(q->recent, TERN_TCP_OOO_NONE, sizeof(q->recent));
@@ -236,7 +236,7 @@ blk_first_reaching(const struct tern_tcp_ooo *q, uint32_t seq)
 }
 
 int
-tern_tcp_ooo_insert(struct tern_tcp_ooo *q, uint32_t rcv_nxt, uint32_t seq,
+tcp_ooo_insert(struct tern_tcp_ooo *q, uint32_t rcv_nxt, uint32_t seq,
 		    struct rte_mbuf *m, uint32_t len, struct tern_tcp_sack_block *dsack)
 {
 	struct tern_tcp_ooo_block *b;
@@ -358,7 +358,7 @@ tern_tcp_ooo_insert(struct tern_tcp_ooo *q, uint32_t rcv_nxt, uint32_t seq,
 }
 
 struct rte_mbuf *
-tern_tcp_ooo_pull(struct tern_tcp_ooo *q, uint32_t rcv_nxt, struct rte_mbuf **tail,
+tcp_ooo_pull(struct tern_tcp_ooo *q, uint32_t rcv_nxt, struct rte_mbuf **tail,
 		  uint32_t *len, uint32_t *nb_mbufs)
 {
 	while (q->nb > 0 && SEQ_LEQ(q->blk[0].start, rcv_nxt)) {
@@ -391,7 +391,7 @@ tern_tcp_ooo_pull(struct tern_tcp_ooo *q, uint32_t rcv_nxt, struct rte_mbuf **ta
 }
 
 unsigned int
-tern_tcp_ooo_sack(const struct tern_tcp_ooo *q, struct tern_tcp_sack_block *out,
+tcp_ooo_sack(const struct tern_tcp_ooo *q, struct tern_tcp_sack_block *out,
 		  unsigned int max)
 {
 	bool listed[TERN_TCP_OOO_MAX_BLOCKS] = { false };
@@ -418,11 +418,11 @@ tern_tcp_ooo_sack(const struct tern_tcp_ooo *q, struct tern_tcp_sack_block *out,
 }
 
 void
-tern_tcp_ooo_purge(struct tern_tcp_ooo *q)
+tcp_ooo_purge(struct tern_tcp_ooo *q)
 {
 	unsigned int i;
 
 	for (i = 0; i < q->nb; i++)
 		chain_free(q->blk[i].head);
-	tern_tcp_ooo_init(q);
+	tcp_ooo_init(q);
 }

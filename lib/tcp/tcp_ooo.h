@@ -65,7 +65,7 @@ struct tern_tcp_ooo {
  *
  * @param q the queue
  */
-void tern_tcp_ooo_init(struct tern_tcp_ooo *q);
+void tcp_ooo_init(struct tern_tcp_ooo *q);
 
 /*
  * Queue the payload of a segment received out of order. Takes ownership of
@@ -87,7 +87,7 @@ void tern_tcp_ooo_init(struct tern_tcp_ooo *q);
  *   held: if it lies below the highest block, that block is freed to make
  *   room (RFC 2018 8 allows reneging); otherwise the segment is dropped.
  * - The block the segment went into (or, for a duplicate, the block that
- *   holds it) becomes the first one tern_tcp_ooo_sack() reports.
+ *   holds it) becomes the first one tcp_ooo_sack() reports.
  *
  * @param q       the queue
  * @param rcv_nxt next sequence number expected in order
@@ -104,7 +104,7 @@ void tern_tcp_ooo_init(struct tern_tcp_ooo *q);
  *         held TERN_TCP_OOO_MAX_BLOCKS and the segment lay above all of
  *         them: it was freed and the queue is unchanged.
  */
-int tern_tcp_ooo_insert(struct tern_tcp_ooo *q, uint32_t rcv_nxt, uint32_t seq,
+int tcp_ooo_insert(struct tern_tcp_ooo *q, uint32_t rcv_nxt, uint32_t seq,
 			struct rte_mbuf *m, uint32_t len, struct tern_tcp_sack_block *dsack);
 
 /*
@@ -129,7 +129,7 @@ int tern_tcp_ooo_insert(struct tern_tcp_ooo *q, uint32_t rcv_nxt, uint32_t seq,
  *         NULL if the first block starts above @rcv_nxt or the queue is
  *         empty.
  */
-struct rte_mbuf *tern_tcp_ooo_pull(struct tern_tcp_ooo *q, uint32_t rcv_nxt,
+struct rte_mbuf *tcp_ooo_pull(struct tern_tcp_ooo *q, uint32_t rcv_nxt,
 				   struct rte_mbuf **tail, uint32_t *len, uint32_t *nb_mbufs);
 
 /*
@@ -144,7 +144,7 @@ struct rte_mbuf *tern_tcp_ooo_pull(struct tern_tcp_ooo *q, uint32_t rcv_nxt,
  * @param max room in @out
  * @return blocks written, at most @max and at most the blocks held.
  */
-unsigned int tern_tcp_ooo_sack(const struct tern_tcp_ooo *q, struct tern_tcp_sack_block *out,
+unsigned int tcp_ooo_sack(const struct tern_tcp_ooo *q, struct tern_tcp_sack_block *out,
 			       unsigned int max);
 
 /*
@@ -153,7 +153,7 @@ unsigned int tern_tcp_ooo_sack(const struct tern_tcp_ooo *q, struct tern_tcp_sac
  *
  * @param q the queue
  */
-void tern_tcp_ooo_purge(struct tern_tcp_ooo *q);
+void tcp_ooo_purge(struct tern_tcp_ooo *q);
 
 /*
  * Payload bytes the queue holds.
@@ -162,7 +162,7 @@ void tern_tcp_ooo_purge(struct tern_tcp_ooo *q);
  * @return the bytes held.
  */
 static inline uint32_t
-tern_tcp_ooo_bytes(const struct tern_tcp_ooo *q)
+tcp_ooo_bytes(const struct tern_tcp_ooo *q)
 {
 	return q->bytes;
 }

@@ -54,7 +54,7 @@ sack_len_ok(unsigned int optlen)
 }
 
 int
-tern_tcp_opts_parse(const uint8_t *p, size_t len, struct tern_tcp_opts *opts)
+tcp_opts_parse(const uint8_t *p, size_t len, struct tern_tcp_opts *opts)
 {
 	size_t off = 0;
 	int ret = 0;
@@ -162,7 +162,7 @@ put_nop_nop(uint8_t *p, uint8_t kind, uint8_t len)
 }
 
 int
-tern_tcp_opts_write_syn(uint8_t *buf, size_t size, const struct tern_tcp_opts *opts)
+tcp_opts_write_syn(uint8_t *buf, size_t size, const struct tern_tcp_opts *opts)
 {
 	bool mss = (opts->flags & TERN_TCP_OPT_F_MSS) != 0;
 	bool ws = (opts->flags & TERN_TCP_OPT_F_WS) != 0;
@@ -210,7 +210,7 @@ tern_tcp_opts_write_syn(uint8_t *buf, size_t size, const struct tern_tcp_opts *o
 }
 
 int
-tern_tcp_opts_write(uint8_t *buf, size_t size, const struct tern_tcp_opts *opts)
+tcp_opts_write(uint8_t *buf, size_t size, const struct tern_tcp_opts *opts)
 {
 	bool ts = (opts->flags & TERN_TCP_OPT_F_TS) != 0;
 	unsigned int nb_sack = 0;

@@ -95,7 +95,7 @@ struct tern_tcp_opts {
  *         of the area (parsing stops there), or a known option had the wrong
  *         length (that option is ignored, the rest is parsed).
  */
-int tern_tcp_opts_parse(const uint8_t *p, size_t len, struct tern_tcp_opts *opts);
+int tcp_opts_parse(const uint8_t *p, size_t len, struct tern_tcp_opts *opts);
 
 /*
  * Write the options of a SYN or SYN-ACK, in the order Linux uses:
@@ -114,7 +114,7 @@ int tern_tcp_opts_parse(const uint8_t *p, size_t len, struct tern_tcp_opts *opts
  *         -EINVAL if @opts->wscale exceeds TERN_TCP_WSCALE_MAX;
  *         -ENOSPC if @size is too small (nothing is written).
  */
-int tern_tcp_opts_write_syn(uint8_t *buf, size_t size, const struct tern_tcp_opts *opts);
+int tcp_opts_write_syn(uint8_t *buf, size_t size, const struct tern_tcp_opts *opts);
 
 /*
  * Write the options of a data or ACK segment: NOP NOP timestamps (12) if
@@ -130,6 +130,6 @@ int tern_tcp_opts_write_syn(uint8_t *buf, size_t size, const struct tern_tcp_opt
  * @return bytes written (a multiple of 4, at most 40);
  *         -ENOSPC if @size is too small (nothing is written).
  */
-int tern_tcp_opts_write(uint8_t *buf, size_t size, const struct tern_tcp_opts *opts);
+int tcp_opts_write(uint8_t *buf, size_t size, const struct tern_tcp_opts *opts);
 
 #endif /* TERN_TCP_OPT_H */

@@ -28,7 +28,7 @@
 uint32_t
 tcp_rcv_space(const struct tern_tcp_stream *s)
 {
-	uint32_t used = s->rcvq_bytes + (s->ooo != NULL ? tern_tcp_ooo_bytes(s->ooo) : 0);
+	uint32_t used = s->rcvq_bytes + (s->ooo != NULL ? tcp_ooo_bytes(s->ooo) : 0);
 
 	return s->rcv_buf > used ? s->rcv_buf - used : 0;
 }
@@ -89,7 +89,7 @@ tcp_fill_opts(struct tern_tcp_stream *s, struct tern_tcp_opts *o)
 		TERN_STAT_INC(s->ctx, tcp_dsack_sent);
 	}
 	if ((s->tf & TF_SACK_OK) && s->ooo != NULL && s->ooo->nb > 0)
-		o->nb_sack += (uint8_t)tern_tcp_ooo_sack(s->ooo, o->sack + o->nb_sack,
+		o->nb_sack += (uint8_t)tcp_ooo_sack(s->ooo, o->sack + o->nb_sack,
 							 TERN_TCP_SACK_MAX - o->nb_sack);
 	if (o->nb_sack > 0)
 		o->flags |= TERN_TCP_OPT_F_SACK;
@@ -130,9 +130,9 @@ tcp_ip_output(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_tcp_ke
 		memcpy(&src, k->laddr, 4);
 		memcpy(&dst, k->raddr, 4);
 		memcpy(&gw, nh, 4);
-		return tern_ip4_output_via(ctx, m, src, dst, IPPROTO_TCP, 0, ifindex, gw);
+		return ip4_output_via(ctx, m, src, dst, IPPROTO_TCP, 0, ifindex, gw);
 	}
-	return tern_ip6_output_via(ctx, ifindex, (const struct tern_ip6 *)nh, m,
+	return ip6_output_via(ctx, ifindex, (const struct tern_ip6 *)nh, m,
 				   (const struct tern_ip6 *)k->laddr,
 				   (const struct tern_ip6 *)k->raddr, IPPROTO_TCP, 0);
 }
@@ -144,11 +144,11 @@ tcp_phdr(const struct tern_tcp_key *k, uint32_t len)
 	tern_ip4_t src, dst;
 
 	if (k->family == 6)
-		return tern_cksum_phdr6((const struct tern_ip6 *)k->laddr,
+		return cksum_phdr6((const struct tern_ip6 *)k->laddr,
 					(const struct tern_ip6 *)k->raddr, IPPROTO_TCP, len);
 	memcpy(&src, k->laddr, 4);
 	memcpy(&dst, k->raddr, 4);
-	return tern_cksum_phdr4(src, dst, IPPROTO_TCP, len);
+	return cksum_phdr4(src, dst, IPPROTO_TCP, len);
 }
 
 /*
@@ -165,17 +165,17 @@ tcp_cksum(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_tcp_key *k
 
 	m->l4_len = (th->data_off >> 4) * 4;
 	if (m->nb_segs == 1 && (ctx->net->ifaces[ifindex].dev->caps & TERN_CAP_TX_TCP_CKSUM)) {
-		th->cksum = tern_cksum_fold(phdr);
+		th->cksum = cksum_fold(phdr);
 		m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM;
 		TERN_STAT_INC(ctx, tcp_cksum_tx_hw);
 		return;
 	}
 	th->cksum = 0;
 	if (dsum != NULL)
-		th->cksum = (uint16_t)~tern_cksum_fold64(tern_cksum_add_scalar(th, m->l4_len,
+		th->cksum = (uint16_t)~cksum_fold64(cksum_add_scalar(th, m->l4_len,
 									       *dsum + phdr));
 	else
-		th->cksum = tern_cksum_mbuf(m, 0, len, phdr);
+		th->cksum = cksum_mbuf(m, 0, len, phdr);
 	TERN_STAT_INC(ctx, tcp_cksum_tx_sw);
 }
 
@@ -200,7 +200,7 @@ tcp_cksum_tso(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_tcp_ke
 	}
 	m->tso_segsz = mss;
 	m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_TCP_CKSUM;
-	th->cksum = tern_cksum_fold(tcp_phdr(k, 0));
+	th->cksum = cksum_fold(tcp_phdr(k, 0));
 	TERN_STAT_INC(ctx, tcp_tso_segs);
 	TERN_STAT_INC(ctx, tcp_cksum_tx_hw);
 }
@@ -228,8 +228,8 @@ tcp_opts_put(uint8_t *buf, size_t size, const struct tern_tcp_opts *opts, bool s
 	int olen = 0;
 
 	if (opts != NULL) {
-		olen = syn_opts ? tern_tcp_opts_write_syn(buf, size, opts) :
-			tern_tcp_opts_write(buf, size, opts);
+		olen = syn_opts ? tcp_opts_write_syn(buf, size, opts) :
+			tcp_opts_write(buf, size, opts);
 		if (olen < 0)
 			olen = 0;
 	}
@@ -269,7 +269,7 @@ tcp_hdr_mbuf_room(struct rte_mbuf *m)
 static struct rte_mbuf *
 tcp_hdr_mbuf(struct tern_ctx *ctx)
 {
-	struct rte_mbuf *m = tern_ctx_alloc_mbuf(ctx);
+	struct rte_mbuf *m = ctx_alloc_mbuf(ctx);
 
 	if (m == NULL)
 		return NULL;
@@ -387,7 +387,7 @@ tcp_send_ack(struct tern_tcp_stream *s)
 /*
  * Copy @len bytes from offset @off of the chain @src (single-segment mbufs)
  * into @dst. @sum: also sum them in the copy (one pass, see
- * tern_cksum_copy()) for a checksum done in software. @return that sum
+ * cksum_copy()) for a checksum done in software. @return that sum
  * (host order, unfolded, as if @dst were summed), or 0 without @sum.
  */
 static uint64_t
@@ -405,10 +405,10 @@ tcp_copy_chain(uint8_t *dst, const struct rte_mbuf *src, uint32_t off, uint32_t 
 		if (!sum) {
 			memcpy(dst, p, n);
 		} else if (!odd) {
-			acc += tern_cksum_copy(dst, p, n, 0);
+			acc += cksum_copy(dst, p, n, 0);
 		} else {
 			/* bytes at an odd offset of the packet: their sum byte-swapped */
-			uint16_t h = tern_cksum_fold64(tern_cksum_copy(dst, p, n, 0));
+			uint16_t h = cksum_fold64(cksum_copy(dst, p, n, 0));
 
 			acc += (uint16_t)((h << 8) | (h >> 8));
 		}
@@ -532,7 +532,7 @@ tcp_tso_hdr_init(struct tcp_tso_hdr *h, const struct tern_tcp_stream *s, uint16_
 
 	tcp_fill_hdr(th, &s->key, 0, s->rcv_nxt, TH_ACK, wnd, olen);
 	h->len = (uint16_t)(sizeof(*th) + olen);
-	h->sum = tern_cksum_add_scalar(h->b, h->len, tcp_phdr(&s->key, 0));
+	h->sum = cksum_add_scalar(h->b, h->len, tcp_phdr(&s->key, 0));
 }
 
 /*
@@ -558,7 +558,7 @@ tcp_tso_hdr_put(struct tern_ctx *ctx, const struct tcp_tso_hdr *h, struct rte_mb
 	th->sent_seq = seq_be;
 	th->tcp_flags = flags;
 	sum += h->sum + seq_be + rte_cpu_to_be_16((uint16_t)(flags - TH_ACK));
-	th->cksum = (uint16_t)~tern_cksum_fold64(sum);
+	th->cksum = (uint16_t)~cksum_fold64(sum);
 	m->l4_len = h->len;
 	TERN_STAT_INC(ctx, tcp_cksum_tx_sw);
 	return 0;
@@ -589,7 +589,7 @@ tcp_tso_sw(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, uint32_t dlen,
 	bool tmpl;
 
 	/* the link and IP headers written once for every piece, when they can be */
-	tmpl = tern_ip_tmpl_init(ctx, &ipt, s->family, s->key.laddr, s->key.raddr,
+	tmpl = ip_tmpl_init(ctx, &ipt, s->family, s->key.laddr, s->key.raddr,
 				 IPPROTO_TCP, s->ifindex, s->nh) == 0;
 	th.len = 0;
 	o_next = *o;
@@ -643,7 +643,7 @@ tcp_tso_sw(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, uint32_t dlen,
 			if (th.len == 0)
 				tcp_tso_hdr_init(&th, s, wnd, &o_next);
 			if (tcp_tso_hdr_put(ctx, &th, m, seg->seq + off, flags, dsum) == 0) {
-				tern_ip_tmpl_output(ctx, &ipt, m);
+				ip_tmpl_output(ctx, &ipt, m);
 			} else {
 				TERN_STAT_INC(ctx, drop_nomem);
 				rte_pktmbuf_free(m);
@@ -654,7 +654,7 @@ tcp_tso_sw(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, uint32_t dlen,
 			    off == 0 ? o : &o_next, false);
 		if (tmpl) {
 			tcp_cksum(ctx, m, &s->key, s->ifindex, sw_cksum ? &dsum : NULL);
-			tern_ip_tmpl_output(ctx, &ipt, m);
+			ip_tmpl_output(ctx, &ipt, m);
 		} else {
 			tcp_send_built(s, m, sw_cksum ? &dsum : NULL);
 		}
@@ -682,13 +682,13 @@ tcp_xmit_tso(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint
 	uint32_t caps = dev->caps;
 	uint32_t need = TERN_CAP_TX_TSO | TERN_CAP_TX_MULTISEG | TERN_CAP_TX_TCP_CKSUM |
 		(s->family == 4 ? TERN_CAP_TX_IP4_CKSUM : 0);
-	bool tail = tern_tcp_rtxq_next(seg) == NULL && s->sndq_bytes == 0;
+	bool tail = tcp_rtxq_next(seg) == NULL && s->sndq_bytes == 0;
 	uint8_t last_flags = (tail ? TH_PSH : 0) | ((seg->flags & TERN_TCP_SEG_FIN) ? TH_FIN : 0);
 	struct tern_tcp_opts o;
 	struct rte_mbuf *m;
 	uint16_t wnd;
 
-	if (!tern_ctx_tx_room(ctx, s->ifindex))
+	if (!ctx_tx_room(ctx, s->ifindex))
 		return -ENOBUFS;
 	tcp_fill_opts(s, &o);
 	tcp_sack_fit(s, &o, s->mss);
@@ -734,7 +734,7 @@ tcp_xmit_seg(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx)
 
 	if (dlen > s->mss && !syn && seg->m != NULL && s->mss <= TCP_TSO_MSS_MAX)
 		return tcp_xmit_tso(s, seg, rtx, dlen);
-	if (!tern_ctx_tx_room(ctx, s->ifindex))
+	if (!ctx_tx_room(ctx, s->ifindex))
 		return -ENOBUFS;
 	m = tcp_hdr_mbuf(ctx);
 	if (m == NULL)
@@ -767,7 +767,7 @@ tcp_xmit_seg(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx)
 		flags |= TH_ACK;
 	if (seg->flags & TERN_TCP_SEG_FIN)
 		flags |= TH_FIN;
-	if (dlen > 0 && (tern_tcp_rtxq_next(seg) == NULL) && s->sndq_bytes == 0)
+	if (dlen > 0 && (tcp_rtxq_next(seg) == NULL) && s->sndq_bytes == 0)
 		flags |= TH_PSH;
 	/* SYNs carry an unscaled window (RFC 7323 2.2). */
 	if (syn) {
@@ -997,7 +997,7 @@ tcp_send_new(struct tern_tcp_stream *s, uint32_t len, uint16_t flags)
 		len = seg->m->pkt_len;
 	}
 	seg->len = len + !!(flags & TERN_TCP_SEG_SYN) + !!(flags & TERN_TCP_SEG_FIN);
-	tern_tcp_rtxq_insert(&s->rtxq, seg);
+	tcp_rtxq_insert(&s->rtxq, seg);
 	s->rtxq_bytes += seg->len;
 	s->snd_nxt += seg->len;
 	if (SEQ_GT(s->snd_nxt, s->snd_max))
@@ -1023,9 +1023,9 @@ tcp_rtxq_free_all(struct tern_tcp_stream *s)
 {
 	struct tern_tcp_seg *seg;
 
-	while ((seg = tern_tcp_rtxq_first(&s->rtxq)) != NULL) {
+	while ((seg = tcp_rtxq_first(&s->rtxq)) != NULL) {
 		tcp_sack_forget(s, seg);
-		tern_tcp_rtxq_unlink(&s->rtxq, seg);
+		tcp_rtxq_unlink(&s->rtxq, seg);
 		tcp_seg_free(s, seg);
 	}
 	s->rtxq_bytes = 0;
@@ -1146,7 +1146,7 @@ tcp_output(struct tern_tcp_stream *s)
 				if (len < s->sndq_bytes && len < s->max_sndwnd / 2 && flight > 0)
 					break;
 			}
-			if (!tern_ctx_tx_room(s->ctx, s->ifindex))
+			if (!ctx_tx_room(s->ctx, s->ifindex))
 				break;
 			if (tcp_send_new(s, len,
 					 (s->sndq_bytes == len && (s->tf & TF_FIN_QUEUED)) ?

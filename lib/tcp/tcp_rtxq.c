@@ -8,7 +8,7 @@
  * the black leaves instead of a sentinel node: the delete fix-up therefore
  * carries the parent of the node it works on, which may be NULL.
  *
- * Invariants (tern_tcp_rtxq_check() verifies them):
+ * Invariants (tcp_rtxq_check() verifies them):
  *  1. every node is red or black;
  *  2. the root is black;
  *  3. the leaves (NULL) are black;
@@ -271,13 +271,13 @@ rb_erase_fixup(struct tern_tcp_rtxq *q, struct tern_rb_node *x, struct tern_rb_n
 /* Queue calls */
 
 void
-tern_tcp_rtxq_init(struct tern_tcp_rtxq *q)
+tcp_rtxq_init(struct tern_tcp_rtxq *q)
 {
 	memset(q, 0, sizeof(*q));
 }
 
 struct tern_tcp_seg *
-tern_tcp_rtxq_next(const struct tern_tcp_seg *s)
+tcp_rtxq_next(const struct tern_tcp_seg *s)
 {
 	const struct tern_rb_node *n = &s->rb;
 	const struct tern_rb_node *p;
@@ -295,7 +295,7 @@ tern_tcp_rtxq_next(const struct tern_tcp_seg *s)
 }
 
 struct tern_tcp_seg *
-tern_tcp_rtxq_prev(const struct tern_tcp_seg *s)
+tcp_rtxq_prev(const struct tern_tcp_seg *s)
 {
 	const struct tern_rb_node *n = &s->rb;
 	const struct tern_rb_node *p;
@@ -312,7 +312,7 @@ tern_tcp_rtxq_prev(const struct tern_tcp_seg *s)
 }
 
 int
-tern_tcp_rtxq_insert(struct tern_tcp_rtxq *q, struct tern_tcp_seg *s)
+tcp_rtxq_insert(struct tern_tcp_rtxq *q, struct tern_tcp_seg *s)
 {
 	struct tern_rb_node *n = &s->rb;
 	struct tern_rb_node *parent = NULL;
@@ -366,7 +366,7 @@ tern_tcp_rtxq_insert(struct tern_tcp_rtxq *q, struct tern_tcp_seg *s)
 }
 
 struct tern_tcp_seg *
-tern_tcp_rtxq_find(struct tern_tcp_rtxq *q, uint32_t seq)
+tcp_rtxq_find(struct tern_tcp_rtxq *q, uint32_t seq)
 {
 	const struct tern_rb_node *cur = q->root;
 
@@ -376,7 +376,7 @@ tern_tcp_rtxq_find(struct tern_tcp_rtxq *q, uint32_t seq)
 		q->visits++;
 		if (SEQ_LT(seq, c->seq))
 			cur = cur->left;
-		else if (SEQ_IN(seq, c->seq, tern_tcp_seg_end(c)))
+		else if (SEQ_IN(seq, c->seq, tcp_seg_end(c)))
 			return c;
 		else
 			cur = cur->right;
@@ -385,7 +385,7 @@ tern_tcp_rtxq_find(struct tern_tcp_rtxq *q, uint32_t seq)
 }
 
 struct tern_tcp_seg *
-tern_tcp_rtxq_find_ge(struct tern_tcp_rtxq *q, uint32_t seq)
+tcp_rtxq_find_ge(struct tern_tcp_rtxq *q, uint32_t seq)
 {
 	const struct tern_rb_node *cur;
 	struct tern_tcp_seg *best = NULL;
@@ -394,10 +394,10 @@ tern_tcp_rtxq_find_ge(struct tern_tcp_rtxq *q, uint32_t seq)
 		return NULL;
 	/* Segments do not overlap, so their ends rise with their starts. */
 	q->visits++;
-	if (SEQ_GT(tern_tcp_seg_end(q->first), seq))
+	if (SEQ_GT(tcp_seg_end(q->first), seq))
 		return q->first;
 	q->visits++;
-	if (SEQ_LEQ(tern_tcp_seg_end(q->last), seq))
+	if (SEQ_LEQ(tcp_seg_end(q->last), seq))
 		return NULL;
 
 	cur = q->root;
@@ -405,7 +405,7 @@ tern_tcp_rtxq_find_ge(struct tern_tcp_rtxq *q, uint32_t seq)
 		struct tern_tcp_seg *c = seg_of(cur);
 
 		q->visits++;
-		if (SEQ_GT(tern_tcp_seg_end(c), seq)) {
+		if (SEQ_GT(tcp_seg_end(c), seq)) {
 			best = c;
 			cur = cur->left;
 		} else {
@@ -416,7 +416,7 @@ tern_tcp_rtxq_find_ge(struct tern_tcp_rtxq *q, uint32_t seq)
 }
 
 void
-tern_tcp_rtxq_unlink(struct tern_tcp_rtxq *q, struct tern_tcp_seg *s)
+tcp_rtxq_unlink(struct tern_tcp_rtxq *q, struct tern_tcp_seg *s)
 {
 	struct tern_rb_node *z = &s->rb;
 	struct tern_rb_node *x, *xp, *y;
@@ -429,9 +429,9 @@ tern_tcp_rtxq_unlink(struct tern_tcp_rtxq *q, struct tern_tcp_seg *s)
 	 * or its parent: O(1). The same holds, mirrored, for the highest.
 	 */
 	if (q->first == s)
-		q->first = tern_tcp_rtxq_next(s);
+		q->first = tcp_rtxq_next(s);
 	if (q->last == s)
-		q->last = tern_tcp_rtxq_prev(s);
+		q->last = tcp_rtxq_prev(s);
 
 	if (z->left == NULL) {
 		removed_color = rb_color(z);
@@ -518,7 +518,7 @@ check_subtree(const struct tern_rb_node *n, const struct tern_rb_node *parent, u
 	} else {
 		if (!SEQ_LT(w->prev->seq, s->seq))
 			return TERN_TCP_RTXQ_ERR_ORDER;
-		if (SEQ_GT(tern_tcp_seg_end(w->prev), s->seq))
+		if (SEQ_GT(tcp_seg_end(w->prev), s->seq))
 			return TERN_TCP_RTXQ_ERR_OVERLAP;
 		w->span += (uint32_t)(s->seq - w->prev->seq);
 		if (w->span >= (UINT64_C(1) << 31))
@@ -536,7 +536,7 @@ check_subtree(const struct tern_rb_node *n, const struct tern_rb_node *parent, u
 }
 
 int
-tern_tcp_rtxq_check(const struct tern_tcp_rtxq *q)
+tcp_rtxq_check(const struct tern_tcp_rtxq *q)
 {
 	struct rtxq_walk w = { .prev = NULL };
 	int rc;

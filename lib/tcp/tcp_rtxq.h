@@ -77,7 +77,7 @@ struct tern_tcp_rtxq {
 	uint64_t visits;		/* tree nodes visited by find/insert, a deterministic work counter (tests of loss recovery read it) */
 };
 
-/* What tern_tcp_rtxq_check() returns for each broken rule. */
+/* What tcp_rtxq_check() returns for each broken rule. */
 #define TERN_TCP_RTXQ_ERR_PARENT	-1	/* a parent pointer is wrong (the root's is not NULL) */
 #define TERN_TCP_RTXQ_ERR_ROOT_RED	-2	/* the root is red */
 #define TERN_TCP_RTXQ_ERR_RED_RED	-3	/* a red node has a red child */
@@ -94,7 +94,7 @@ struct tern_tcp_rtxq {
  * @param s a segment
  */
 static inline uint32_t
-tern_tcp_seg_end(const struct tern_tcp_seg *s)
+tcp_seg_end(const struct tern_tcp_seg *s)
 {
 	return s->seq + s->len;
 }
@@ -103,7 +103,7 @@ tern_tcp_seg_end(const struct tern_tcp_seg *s)
  * Make @q an empty queue with a zero visit counter. O(1).
  * @param q the queue (its previous contents, if any, are forgotten, not freed)
  */
-void tern_tcp_rtxq_init(struct tern_tcp_rtxq *q);
+void tcp_rtxq_init(struct tern_tcp_rtxq *q);
 
 /*
  * The lowest segment (the oldest unacknowledged one). O(1).
@@ -111,7 +111,7 @@ void tern_tcp_rtxq_init(struct tern_tcp_rtxq *q);
  * @return the segment, or NULL if @q is empty.
  */
 static inline struct tern_tcp_seg *
-tern_tcp_rtxq_first(const struct tern_tcp_rtxq *q)
+tcp_rtxq_first(const struct tern_tcp_rtxq *q)
 {
 	return q->first;
 }
@@ -122,7 +122,7 @@ tern_tcp_rtxq_first(const struct tern_tcp_rtxq *q)
  * @return the segment, or NULL if @q is empty.
  */
 static inline struct tern_tcp_seg *
-tern_tcp_rtxq_last(const struct tern_tcp_rtxq *q)
+tcp_rtxq_last(const struct tern_tcp_rtxq *q)
 {
 	return q->last;
 }
@@ -132,7 +132,7 @@ tern_tcp_rtxq_last(const struct tern_tcp_rtxq *q)
  * @param q the queue
  */
 static inline bool
-tern_tcp_rtxq_empty(const struct tern_tcp_rtxq *q)
+tcp_rtxq_empty(const struct tern_tcp_rtxq *q)
 {
 	return q->root == NULL;
 }
@@ -144,15 +144,15 @@ tern_tcp_rtxq_empty(const struct tern_tcp_rtxq *q)
  * @param s a segment linked in a queue
  * @return the next segment, or NULL if @s is the last one.
  */
-struct tern_tcp_seg *tern_tcp_rtxq_next(const struct tern_tcp_seg *s);
+struct tern_tcp_seg *tcp_rtxq_next(const struct tern_tcp_seg *s);
 
 /*
  * The in-order predecessor of @s: the next segment down in sequence space.
- * Same costs as tern_tcp_rtxq_next().
+ * Same costs as tcp_rtxq_next().
  * @param s a segment linked in a queue
  * @return the previous segment, or NULL if @s is the first one.
  */
-struct tern_tcp_seg *tern_tcp_rtxq_prev(const struct tern_tcp_seg *s);
+struct tern_tcp_seg *tcp_rtxq_prev(const struct tern_tcp_seg *s);
 
 /*
  * Link @s into @q, ordered by @s->seq (SEQ_LT). @s->seq and @s->len must be
@@ -166,7 +166,7 @@ struct tern_tcp_seg *tern_tcp_rtxq_prev(const struct tern_tcp_seg *s);
  * otherwise those 2 plus the nodes compared on the way down from the root
  * (0 when the queue was empty).
  *
- * Overlap with a neighbour is not checked here (tern_tcp_rtxq_check() does).
+ * Overlap with a neighbour is not checked here (tcp_rtxq_check() does).
  *
  * @param q the queue
  * @param s the segment, not linked in any queue
@@ -174,7 +174,7 @@ struct tern_tcp_seg *tern_tcp_rtxq_prev(const struct tern_tcp_seg *s);
  *         -EEXIST if a segment with the same seq is already in @q (nothing
  *         is linked, @q is unchanged apart from its visit counter).
  */
-int tern_tcp_rtxq_insert(struct tern_tcp_rtxq *q, struct tern_tcp_seg *s);
+int tcp_rtxq_insert(struct tern_tcp_rtxq *q, struct tern_tcp_seg *s);
 
 /*
  * The segment whose range [seq, seq + len) holds @seq. O(log n): a descent
@@ -184,7 +184,7 @@ int tern_tcp_rtxq_insert(struct tern_tcp_rtxq *q, struct tern_tcp_seg *s);
  * @return the segment, or NULL if @seq falls in a gap, before the first
  *         segment or after the last one.
  */
-struct tern_tcp_seg *tern_tcp_rtxq_find(struct tern_tcp_rtxq *q, uint32_t seq);
+struct tern_tcp_seg *tcp_rtxq_find(struct tern_tcp_rtxq *q, uint32_t seq);
 
 /*
  * The first segment not entirely below @seq: the lowest one whose end
@@ -197,7 +197,7 @@ struct tern_tcp_seg *tern_tcp_rtxq_find(struct tern_tcp_rtxq *q, uint32_t seq);
  * @param seq a sequence number
  * @return the segment, or NULL if every segment ends at or before @seq.
  */
-struct tern_tcp_seg *tern_tcp_rtxq_find_ge(struct tern_tcp_rtxq *q, uint32_t seq);
+struct tern_tcp_seg *tcp_rtxq_find_ge(struct tern_tcp_rtxq *q, uint32_t seq);
 
 /*
  * Unlink @s from @q and rebalance; ->first and ->last follow. O(log n).
@@ -207,7 +207,7 @@ struct tern_tcp_seg *tern_tcp_rtxq_find_ge(struct tern_tcp_rtxq *q, uint32_t seq
  * @param q the queue
  * @param s a segment linked in @q (anything else corrupts the tree)
  */
-void tern_tcp_rtxq_unlink(struct tern_tcp_rtxq *q, struct tern_tcp_seg *s);
+void tcp_rtxq_unlink(struct tern_tcp_rtxq *q, struct tern_tcp_seg *s);
 
 /*
  * Validate @q, for tests: BST order by SEQ_LT, the root black, no red node
@@ -220,6 +220,6 @@ void tern_tcp_rtxq_unlink(struct tern_tcp_rtxq *q, struct tern_tcp_seg *s);
  * @return 0 if every rule holds; otherwise the TERN_TCP_RTXQ_ERR_* value
  *         of the first broken rule found.
  */
-int tern_tcp_rtxq_check(const struct tern_tcp_rtxq *q);
+int tcp_rtxq_check(const struct tern_tcp_rtxq *q);
 
 #endif /* TERN_TCP_RTXQ_H */

@@ -249,7 +249,7 @@ tcp_seg_split(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, uint32_t at)
 	n->flags = seg->flags & ~(TERN_TCP_SEG_SYN | TERN_TCP_SEG_ON_LIST);
 	seg->flags &= ~TERN_TCP_SEG_FIN;
 	seg->len = d;
-	tern_tcp_rtxq_insert(&s->rtxq, n);
+	tcp_rtxq_insert(&s->rtxq, n);
 	if (seg->flags & TERN_TCP_SEG_ON_LIST) {
 		struct tern_tcp_seg **head, **tail;
 
@@ -317,9 +317,9 @@ rack_delivered(struct tern_tcp_stream *s, const struct tern_tcp_seg *seg,
 	if (s->min_rtt_us == 0 || rtt_us < s->min_rtt_us)
 		s->min_rtt_us = rtt_us ? rtt_us : 1;
 	s->rack_rtt_us = rtt_us;
-	if (sent_after(seg->xmit_ns, tern_tcp_seg_end(seg), s->rack_xmit_ns, s->rack_end_seq)) {
+	if (sent_after(seg->xmit_ns, tcp_seg_end(seg), s->rack_xmit_ns, s->rack_end_seq)) {
 		s->rack_xmit_ns = seg->xmit_ns;
-		s->rack_end_seq = tern_tcp_seg_end(seg);
+		s->rack_end_seq = tcp_seg_end(seg);
 	}
 }
 
@@ -358,7 +358,7 @@ rack_detect_loss(struct tern_tcp_stream *s)
 
 		TERN_STAT_INC(s->ctx, tcp_sack_walked);
 		if (!sent_after(s->rack_xmit_ns, s->rack_end_seq, seg->xmit_ns,
-				tern_tcp_seg_end(seg)))
+				tcp_seg_end(seg)))
 			return 0;	/* sent after the latest delivery: not yet */
 		due = seg->xmit_ns + rtt + reo;
 		if (due > now)
@@ -375,7 +375,7 @@ rack_detect_loss(struct tern_tcp_stream *s)
 static uint32_t
 sack_range(struct tern_tcp_stream *s, uint32_t l, uint32_t r, const struct tcp_seg_in *si)
 {
-	struct tern_tcp_seg *seg = tern_tcp_rtxq_find_ge(&s->rtxq, l);
+	struct tern_tcp_seg *seg = tcp_rtxq_find_ge(&s->rtxq, l);
 	uint32_t newly = 0;
 
 	while (seg != NULL && SEQ_LT(seg->seq, r)) {
@@ -383,7 +383,7 @@ sack_range(struct tern_tcp_stream *s, uint32_t l, uint32_t r, const struct tcp_s
 
 		TERN_STAT_INC(s->ctx, tcp_sack_walked);
 		if (seg->flags & TERN_TCP_SEG_SACKED) {
-			seg = tern_tcp_rtxq_next(seg);
+			seg = tcp_rtxq_next(seg);
 			continue;
 		}
 		if (SEQ_LT(seg->seq, l)) {
@@ -391,11 +391,11 @@ sack_range(struct tern_tcp_stream *s, uint32_t l, uint32_t r, const struct tcp_s
 			seg = tcp_seg_split(s, seg, l);
 			continue;
 		}
-		if (SEQ_GT(tern_tcp_seg_end(seg), r) && tcp_seg_split(s, seg, r) == NULL)
+		if (SEQ_GT(tcp_seg_end(seg), r) && tcp_seg_split(s, seg, r) == NULL)
 			break;	/* cannot split: leave it unSACKed */
-		next = tern_tcp_rtxq_next(seg);
+		next = tcp_rtxq_next(seg);
 		/* reordering: delivered below what was SACKed already, never resent */
-		if (s->sacked_out > 0 && SEQ_LT(tern_tcp_seg_end(seg), s->high_sacked) &&
+		if (s->sacked_out > 0 && SEQ_LT(tcp_seg_end(seg), s->high_sacked) &&
 		    !(seg->flags & TERN_TCP_SEG_RETRANS))
 			s->rack_reord = 1;
 		rack_delivered(s, seg, si, true);
@@ -403,8 +403,8 @@ sack_range(struct tern_tcp_stream *s, uint32_t l, uint32_t r, const struct tcp_s
 		seg->flags |= TERN_TCP_SEG_SACKED;
 		s->sacked_out += seg->len;
 		newly += seg->len;
-		if (s->sacked_out == seg->len || SEQ_GT(tern_tcp_seg_end(seg), s->high_sacked))
-			s->high_sacked = tern_tcp_seg_end(seg);
+		if (s->sacked_out == seg->len || SEQ_GT(tcp_seg_end(seg), s->high_sacked))
+			s->high_sacked = tcp_seg_end(seg);
 		seg = next;
 	}
 	return newly;
@@ -580,7 +580,7 @@ tcp_rtx_schedule(struct tern_tcp_stream *s, uint64_t reo_left, bool restart)
 {
 	uint64_t now = s->ctx->now_ns;
 
-	if (tern_tcp_rtxq_empty(&s->rtxq)) {
+	if (tcp_rtxq_empty(&s->rtxq)) {
 		s->tmr[TCP_T_RTX] = 0;
 		return;
 	}
@@ -620,7 +620,7 @@ tcp_tlp_fire(struct tern_tcp_stream *s)
 		s->tf |= TF_PUSH;
 		tcp_output(s);
 		s->cc.cwnd = RTE_MAX(cwnd, s->cc.cwnd - s->mss);
-	} else if ((seg = tern_tcp_rtxq_last(&s->rtxq)) != NULL) {
+	} else if ((seg = tcp_rtxq_last(&s->rtxq)) != NULL) {
 		/*
 		 * The whole last entry (up to tso_max), not its last MSS as RFC
 		 * 8985 7.3 and Linux do: against the Linux receiver over net_tap
@@ -671,7 +671,7 @@ tcp_sack_rto(struct tern_tcp_stream *s, bool first)
 	s->dupacks = 0;
 	if (!(s->tf & TF_SACK_OK))
 		s->sacked_out = 0;	/* NewReno's count of duplicate ACKs */
-	seg = tern_tcp_rtxq_first(&s->rtxq);
+	seg = tcp_rtxq_first(&s->rtxq);
 	if ((s->tf & TF_SACK_OK) && seg != NULL && (seg->flags & TERN_TCP_SEG_SACKED)) {
 		/*
 		 * RFC 2018 8, RFC 6675 5.1: the segment at SND.UNA was SACKed
@@ -679,7 +679,7 @@ tcp_sack_rto(struct tern_tcp_stream *s, bool first)
 		 * its out-of-order queue is full). Turn off every SACKed bit,
 		 * else nothing is resent and the timeouts go on forever.
 		 */
-		for (; seg != NULL; seg = tern_tcp_rtxq_next(seg))
+		for (; seg != NULL; seg = tcp_rtxq_next(seg))
 			if (seg->flags & TERN_TCP_SEG_SACKED) {
 				seg->flags &= ~TERN_TCP_SEG_SACKED;
 				s->sacked_out -= seg->len;
@@ -688,7 +688,7 @@ tcp_sack_rto(struct tern_tcp_stream *s, bool first)
 		s->high_sacked = s->snd_una;
 	}
 	/* everything not SACKed is lost, resent in sequence order */
-	for (seg = tern_tcp_rtxq_first(&s->rtxq); seg != NULL; seg = tern_tcp_rtxq_next(seg)) {
+	for (seg = tcp_rtxq_first(&s->rtxq); seg != NULL; seg = tcp_rtxq_next(seg)) {
 		if (seg->flags & TERN_TCP_SEG_SACKED)
 			continue;
 		if ((seg->flags & TERN_TCP_SEG_LOST) && !(seg->flags & TERN_TCP_SEG_RTX_OUT))
@@ -717,8 +717,8 @@ ack_remove(struct tern_tcp_stream *s, const struct tcp_seg_in *si, int64_t *rtt_
 	 * that fills a repaired hole, ambiguous: it would count the whole
 	 * recovery as one round trip and inflate the RTO).
 	 */
-	while ((seg = tern_tcp_rtxq_first(&s->rtxq)) != NULL &&
-	       SEQ_LEQ(tern_tcp_seg_end(seg), ack)) {
+	while ((seg = tcp_rtxq_first(&s->rtxq)) != NULL &&
+	       SEQ_LEQ(tcp_seg_end(seg), ack)) {
 		if (!(seg->flags & TERN_TCP_SEG_SACKED)) {
 			delivered += seg->len;
 			rack_delivered(s, seg, si, false);
@@ -728,7 +728,7 @@ ack_remove(struct tern_tcp_stream *s, const struct tcp_seg_in *si, int64_t *rtt_
 		if (seg->nb_tx > 1)
 			rtx_acked = true;
 		tcp_sack_forget(s, seg);
-		tern_tcp_rtxq_unlink(&s->rtxq, seg);
+		tcp_rtxq_unlink(&s->rtxq, seg);
 		s->rtxq_bytes -= seg->len;
 		tcp_seg_free_acked(s, seg);
 	}
@@ -822,14 +822,14 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 				s->sacked_out += s->mss;
 			if (s->dupacks == DUPTHRESH && !(s->tf & (TF_IN_RECOVERY | TF_LOSS)) &&
 			    SEQ_GEQ(s->snd_una, s->recover)) {
-				struct tern_tcp_seg *first = tern_tcp_rtxq_first(&s->rtxq);
+				struct tern_tcp_seg *first = tcp_rtxq_first(&s->rtxq);
 
 				if (first != NULL && !(first->flags & TERN_TCP_SEG_LOST))
 					mark_lost(s, first);
 			}
 		} else if (acked > 0 && (s->tf & TF_IN_RECOVERY) && SEQ_LT(ack, s->recover)) {
 			/* RFC 6582 3.2 (5): a partial ACK, the next hole is lost too */
-			struct tern_tcp_seg *first = tern_tcp_rtxq_first(&s->rtxq);
+			struct tern_tcp_seg *first = tcp_rtxq_first(&s->rtxq);
 
 			if (first != NULL && !(first->flags & TERN_TCP_SEG_LOST))
 				mark_lost(s, first);

@@ -51,7 +51,7 @@ tcp_sock_set_sndbuf(struct tern_tcp_stream *s, uint32_t bytes)
 const struct tern_tcp_config *
 tcp_sock_config(const struct tern_ctx *ctx)
 {
-	const struct tern_tcp_ctx *tc = tern_tcpc(ctx);
+	const struct tern_tcp_ctx *tc = tcpc(ctx);
 
 	return tc != NULL ? &tc->cfg : NULL;
 }

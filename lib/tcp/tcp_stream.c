@@ -23,14 +23,14 @@ local_addr_ok(const struct tern_ctx *ctx, const struct tern_sockaddr *sa)
 		if (sa->ip4 == 0)
 			return true;
 		for (i = 0; i < net->nb_ifaces; i++)
-			if (tern_iface_has_addr4(&net->ifaces[i], sa->ip4))
+			if (iface_has_addr4(&net->ifaces[i], sa->ip4))
 				return true;
 		return false;
 	}
-	if (tern_ip6_is_unspec(&sa->ip6))
+	if (ip6_is_unspec(&sa->ip6))
 		return true;
 	for (i = 0; i < net->nb_ifaces; i++)
-		if (tern_iface_has_addr6(&net->ifaces[i], &sa->ip6))
+		if (iface_has_addr6(&net->ifaces[i], &sa->ip6))
 			return true;
 	return false;
 }
@@ -87,7 +87,7 @@ stream_params(struct tern_tcp_stream *s, const struct tern_tcp_param *p)
 struct tern_tcp_stream *
 tern_tcp_listen(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 {
-	struct tern_tcp_ctx *tc = tern_tcpc(ctx);
+	struct tern_tcp_ctx *tc = tcpc(ctx);
 	struct tern_tcp_stream *l;
 	struct tern_tcp_key k;
 
@@ -184,7 +184,7 @@ pick_port(struct tern_tcp_ctx *tc, struct tern_tcp_key *k, uint16_t ifindex)
 	const struct tern_ctx_port *cp = &tc->ctx->ports[ifindex];
 	struct pick_arg a = { .tc = tc, .k = k };
 
-	return tern_rss_pick_port(cp->rss, k->family, k->laddr, k->raddr, k->rport,
+	return rss_pick_port(cp->rss, k->family, k->laddr, k->raddr, k->rport,
 				  cp->queue_id, TCP_EPHEMERAL_LO, TCP_EPHEMERAL_HI,
 				  &tc->next_ephemeral, port_taken, &a, &k->lport);
 }
@@ -192,7 +192,7 @@ pick_port(struct tern_tcp_ctx *tc, struct tern_tcp_key *k, uint16_t ifindex)
 struct tern_tcp_stream *
 tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 {
-	struct tern_tcp_ctx *tc = tern_tcpc(ctx);
+	struct tern_tcp_ctx *tc = tcpc(ctx);
 	const struct tern_tcp_config *cfg;
 	struct tern_tcp_stream *s;
 	struct tern_tcp_key k;
@@ -213,7 +213,7 @@ tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 		return NULL;
 	}
 	if ((p->remote.family == 4 && p->remote.ip4 == 0) ||
-	    (p->remote.family == 6 && tern_ip6_is_unspec(&p->remote.ip6))) {
+	    (p->remote.family == 6 && ip6_is_unspec(&p->remote.ip6))) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -234,9 +234,9 @@ tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 		return NULL;
 	}
 	if (local.family == 4 && local.ip4 == 0)
-		local.ip4 = tern_iface_src4(&ctx->net->ifaces[ifindex], p->remote.ip4);
-	else if (local.family == 6 && tern_ip6_is_unspec(&local.ip6))
-		local.ip6 = *tern_iface_src6(&ctx->net->ifaces[ifindex], &p->remote.ip6);
+		local.ip4 = iface_src4(&ctx->net->ifaces[ifindex], p->remote.ip4);
+	else if (local.family == 6 && ip6_is_unspec(&local.ip6))
+		local.ip6 = *iface_src6(&ctx->net->ifaces[ifindex], &p->remote.ip6);
 	memset(&k, 0, sizeof(k));
 	key_set_local(&k, &local);
 	key_set_remote(&k, &p->remote);
@@ -276,12 +276,12 @@ tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 	s->mss = s->family == 4 ? 536 : 1220;
 	s->rcv_ws = (cfg->flags & TERN_TCP_CFG_NO_WSCALE) ? 0 : tcp_wscale_for(s->rcv_buf);
 	if (local.family == 4)
-		s->iss = tern_tcp_isn4(&tc->isn_secret, local.ip4, k.lport, p->remote.ip4,
+		s->iss = tcp_isn4(&tc->isn_secret, local.ip4, k.lport, p->remote.ip4,
 				       k.rport, ctx->now_ns);
 	else
-		s->iss = tern_tcp_isn6(&tc->isn_secret, k.laddr, k.lport, k.raddr, k.rport,
+		s->iss = tcp_isn6(&tc->isn_secret, k.laddr, k.lport, k.raddr, k.rport,
 				       ctx->now_ns);
-	s->ts_off = (uint32_t)tern_siphash24(tc->cookie_secret.key, &k, sizeof(k));
+	s->ts_off = (uint32_t)siphash24(tc->cookie_secret.key, &k, sizeof(k));
 	s->snd_una = s->snd_nxt = s->snd_max = s->iss;
 	s->rto_us = (uint32_t)(cfg->rto_init_ns / 1000);
 	s->idle_ns = ctx->now_ns;
@@ -504,7 +504,7 @@ tern_tcp_write(struct tern_tcp_stream *s, const void *buf, size_t len)
 		}
 	}
 	while (done < want) {
-		struct rte_mbuf *m = tern_ctx_alloc_mbuf(s->ctx);
+		struct rte_mbuf *m = ctx_alloc_mbuf(s->ctx);
 		uint32_t n;
 
 		if (m == NULL)
@@ -600,7 +600,7 @@ tern_tcp_close(struct tern_tcp_stream *s)
 {
 	if (s == NULL)
 		return;
-	tern_ctx_cancel_events(s->ctx, s);
+	ctx_cancel_events(s->ctx, s);
 	if (s->tf & TF_LISTENER) {
 		listener_close(s);
 		return;
@@ -631,7 +631,7 @@ tern_tcp_abort(struct tern_tcp_stream *s)
 		tern_tcp_close(s);
 		return;
 	}
-	tern_ctx_cancel_events(s->ctx, s);
+	ctx_cancel_events(s->ctx, s);
 	conn_reset(s);
 }
 
@@ -676,7 +676,7 @@ tern_tcp_set_udata(struct tern_tcp_stream *s, uint64_t udata)
 {
 	s->udata = udata;
 	/* events posted before (at accept: data that came first) carry it too */
-	tern_ctx_retag_events(s->ctx, s, udata);
+	ctx_retag_events(s->ctx, s, udata);
 }
 
 int

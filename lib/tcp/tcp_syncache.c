@@ -44,7 +44,7 @@ tcp_syncache_fini(struct tern_tcp_ctx *tc)
 		return;
 	for (i = 0; i < tc->cfg.syncache_size; i++)
 		if (tc->syn_mem[i].listener != NULL)
-			tern_ctx_timer_cancel(tc->ctx, &tc->syn_mem[i].timer);
+			ctx_timer_cancel(tc->ctx, &tc->syn_mem[i].timer);
 	rte_free(tc->syn_mem);
 	tc->syn_mem = NULL;
 }
@@ -55,7 +55,7 @@ syn_release(struct tern_tcp_ctx *tc, struct tern_tcp_syn *sc, bool unhash)
 {
 	if (unhash)
 		tcp_hash_del(tc, &sc->key);
-	tern_ctx_timer_cancel(tc->ctx, &sc->timer);
+	ctx_timer_cancel(tc->ctx, &sc->timer);
 	sc->listener = NULL;
 	sc->free_next = tc->syn_free;
 	tc->syn_free = sc;
@@ -159,7 +159,7 @@ static void
 tcp_syn_timer(struct tern_timer *t, void *arg)
 {
 	struct tern_tcp_syn *sc = arg;
-	struct tern_tcp_ctx *tc = tern_tcpc(sc->listener->ctx);
+	struct tern_tcp_ctx *tc = tcpc(sc->listener->ctx);
 
 	RTE_SET_USED(t);
 	if (sc->tries >= tc->cfg.syn_retries) {
@@ -170,7 +170,7 @@ tcp_syn_timer(struct tern_timer *t, void *arg)
 	sc->tries++;
 	TERN_STAT_INC(tc->ctx, tcp_synack_retrans);
 	syn_send_synack(tc, sc);
-	tern_ctx_timer_arm(tc->ctx, &sc->timer, tc->ctx->now_ns + syn_rto(tc, sc->tries));
+	ctx_timer_arm(tc->ctx, &sc->timer, tc->ctx->now_ns + syn_rto(tc, sc->tries));
 }
 
 static uint32_t
@@ -181,10 +181,10 @@ key_isn(const struct tern_tcp_ctx *tc, const struct tern_tcp_key *k)
 
 		memcpy(&la, k->laddr, 4);
 		memcpy(&ra, k->raddr, 4);
-		return tern_tcp_isn4(&tc->isn_secret, la, k->lport, ra, k->rport,
+		return tcp_isn4(&tc->isn_secret, la, k->lport, ra, k->rport,
 				     tc->ctx->now_ns);
 	}
-	return tern_tcp_isn6(&tc->isn_secret, k->laddr, k->lport, k->raddr, k->rport,
+	return tcp_isn6(&tc->isn_secret, k->laddr, k->lport, k->raddr, k->rport,
 			     tc->ctx->now_ns);
 }
 
@@ -192,7 +192,7 @@ key_isn(const struct tern_tcp_ctx *tc, const struct tern_tcp_key *k)
 static uint32_t
 key_ts_off(const struct tern_tcp_ctx *tc, const struct tern_tcp_key *k)
 {
-	return (uint32_t)tern_siphash24(tc->cookie_secret.key, k, sizeof(*k));
+	return (uint32_t)siphash24(tc->cookie_secret.key, k, sizeof(*k));
 }
 
 static uint32_t
@@ -204,10 +204,10 @@ key_cookie(const struct tern_tcp_ctx *tc, const struct tern_tcp_key *k, uint32_t
 
 		memcpy(&la, k->laddr, 4);
 		memcpy(&ra, k->raddr, 4);
-		return tern_tcp_cookie4(&tc->cookie_secret, la, k->lport, ra, k->rport, irs,
+		return tcp_cookie4(&tc->cookie_secret, la, k->lport, ra, k->rport, irs,
 					peer_mss, tc->ctx->now_ns, mss);
 	}
-	return tern_tcp_cookie6(&tc->cookie_secret, k->laddr, k->lport, k->raddr, k->rport, irs,
+	return tcp_cookie6(&tc->cookie_secret, k->laddr, k->lport, k->raddr, k->rport, irs,
 				peer_mss, tc->ctx->now_ns, mss);
 }
 
@@ -220,10 +220,10 @@ key_cookie_check(const struct tern_tcp_ctx *tc, const struct tern_tcp_key *k, ui
 
 		memcpy(&la, k->laddr, 4);
 		memcpy(&ra, k->raddr, 4);
-		return tern_tcp_cookie_check4(&tc->cookie_secret, la, k->lport, ra, k->rport, irs,
+		return tcp_cookie_check4(&tc->cookie_secret, la, k->lport, ra, k->rport, irs,
 					      cookie, tc->ctx->now_ns, mss);
 	}
-	return tern_tcp_cookie_check6(&tc->cookie_secret, k->laddr, k->lport, k->raddr, k->rport,
+	return tcp_cookie_check6(&tc->cookie_secret, k->laddr, k->lport, k->raddr, k->rport,
 				      irs, cookie, tc->ctx->now_ns, mss);
 }
 
@@ -258,7 +258,7 @@ tcp_syn_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbu
 		}
 		cookie = key_cookie(tc, &k, si->seq, peer_mss, &mss);
 		if (ts)
-			tsval = tern_tcp_cookie_tsval(tcp_ts_now(tc),
+			tsval = tcp_cookie_tsval(tcp_ts_now(tc),
 						      (peer_ws >= 0 &&
 						       !(cfg->flags & TERN_TCP_CFG_NO_WSCALE)) ?
 						      peer_ws : -1, sack);
@@ -282,7 +282,7 @@ tcp_syn_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbu
 	sc->ts_recent = ts ? o->ts_val : 0;
 	sc->ts_off = ts ? key_ts_off(tc, &k) : 0;
 	sc->peer_wnd = si->wnd;
-	tern_timer_init(&sc->timer, tcp_syn_timer, sc);
+	timer_init(&sc->timer, tcp_syn_timer, sc);
 	if (tcp_hash_add(tc, &k, sc, TCP_REC_SYN) != 0) {
 		sc->listener = NULL;
 		sc->free_next = tc->syn_free;
@@ -293,7 +293,7 @@ tcp_syn_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbu
 	tc->nb_syn++;
 	TERN_STAT_INC(tc->ctx, tcp_syncache_added);
 	syn_send_synack(tc, sc);
-	tern_ctx_timer_arm(tc->ctx, &sc->timer, tc->ctx->now_ns + syn_rto(tc, 0));
+	ctx_timer_arm(tc->ctx, &sc->timer, tc->ctx->now_ns + syn_rto(tc, 0));
 drop:
 	rte_pktmbuf_free(m);
 }
@@ -481,7 +481,7 @@ tcp_cookie_ack_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct 
 		return true;
 	}
 	if ((o->flags & TERN_TCP_OPT_F_TS) && !(tc->cfg.flags & TERN_TCP_CFG_NO_TS) &&
-	    tern_tcp_cookie_ts_decode(o->ts_ecr, &ws, &sack) == 0)
+	    tcp_cookie_ts_decode(o->ts_ecr, &ws, &sack) == 0)
 		ts = true;
 	s = tcp_stream_from_syn(tc, l, &k, ip->ifindex, si->ack - 1, si->seq - 1, mss,
 				ts ? ws : -1, ts && sack, ts, o->ts_val, 0);

@@ -23,10 +23,10 @@ tcp_timer_rearm(struct tern_tcp_stream *s)
 		if (s->tmr[i] != 0 && s->tmr[i] < next)
 			next = s->tmr[i];
 	if (next == UINT64_MAX) {
-		tern_ctx_timer_cancel(s->ctx, &s->timer);
+		ctx_timer_cancel(s->ctx, &s->timer);
 		return;
 	}
-	tern_ctx_timer_arm(s->ctx, &s->timer, next);
+	ctx_timer_arm(s->ctx, &s->timer, next);
 }
 
 void
@@ -36,9 +36,9 @@ tcp_timer_set(struct tern_tcp_stream *s, enum tcp_timer_id id, uint64_t deadline
 		deadline = 1;
 	s->tmr[id] = deadline;
 	/* the wheel timer fires at its tick: only move it earlier */
-	if (!tern_timer_pending(&s->timer) ||
+	if (!timer_pending(&s->timer) ||
 	    deadline < s->timer.expire * s->ctx->wheel.tick_ns)
-		tern_ctx_timer_arm(s->ctx, &s->timer, deadline);
+		ctx_timer_arm(s->ctx, &s->timer, deadline);
 }
 
 void
@@ -54,7 +54,7 @@ tcp_timer_stop_all(struct tern_tcp_stream *s)
 
 	for (i = 0; i < TCP_T_NB; i++)
 		s->tmr[i] = 0;
-	tern_ctx_timer_cancel(s->ctx, &s->timer);
+	ctx_timer_cancel(s->ctx, &s->timer);
 }
 
 uint64_t
@@ -118,7 +118,7 @@ static void
 tcp_timer_rtx(struct tern_tcp_stream *s)
 {
 	const struct tern_tcp_config *cfg = &s->tc->cfg;
-	struct tern_tcp_seg *seg = tern_tcp_rtxq_first(&s->rtxq);
+	struct tern_tcp_seg *seg = tcp_rtxq_first(&s->rtxq);
 	uint32_t limit;
 	bool first;
 

@@ -33,7 +33,7 @@ tcp_tw_init(struct tern_tcp_ctx *tc)
 		tc->tw_mem[i].next = tc->tw_free;
 		tc->tw_free = &tc->tw_mem[i];
 	}
-	tern_timer_init(&tc->tw_timer, tw_timer, tc);
+	timer_init(&tc->tw_timer, tw_timer, tc);
 	return 0;
 }
 
@@ -42,7 +42,7 @@ tcp_tw_fini(struct tern_tcp_ctx *tc)
 {
 	if (tc->tw_mem == NULL)
 		return;
-	tern_ctx_timer_cancel(tc->ctx, &tc->tw_timer);
+	ctx_timer_cancel(tc->ctx, &tc->tw_timer);
 	rte_free(tc->tw_mem);
 	tc->tw_mem = NULL;
 }
@@ -81,7 +81,7 @@ tw_timer(struct tern_timer *t, void *arg)
 	while (tc->tw_head != NULL && tc->tw_head->expire_ns <= now)
 		tw_release(tc, tc->tw_head);
 	if (tc->tw_head != NULL)
-		tern_ctx_timer_arm(tc->ctx, &tc->tw_timer, tc->tw_head->expire_ns);
+		ctx_timer_arm(tc->ctx, &tc->tw_timer, tc->tw_head->expire_ns);
 }
 
 void
@@ -130,8 +130,8 @@ tcp_tw_enter(struct tern_tcp_stream *s)
 	tc->tw_tail = tw;
 	tc->nb_tw++;
 	TERN_STAT_INC(tc->ctx, tcp_tw_created);
-	if (!tern_timer_pending(&tc->tw_timer))
-		tern_ctx_timer_arm(tc->ctx, &tc->tw_timer, tc->tw_head->expire_ns);
+	if (!timer_pending(&tc->tw_timer))
+		ctx_timer_arm(tc->ctx, &tc->tw_timer, tc->tw_head->expire_ns);
 }
 
 static void
@@ -172,7 +172,7 @@ tcp_tw_input(struct tern_tcp_ctx *tc, struct tern_tcp_tw *tw, struct rte_mbuf *m
 			TERN_STAT_INC(tc->ctx, tcp_tw_reused);
 			tw_release(tc, tw);
 			if (tc->tw_head == NULL)
-				tern_ctx_timer_cancel(tc->ctx, &tc->tw_timer);
+				ctx_timer_cancel(tc->ctx, &tc->tw_timer);
 			return false;
 		}
 		TERN_STAT_INC(tc->ctx, drop_tcp_tw);

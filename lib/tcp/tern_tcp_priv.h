@@ -33,7 +33,7 @@ struct tern_tcp_isn_secret {
  * the 16-byte key @key: the 64-bit result, key and message read as little
  * endian words as the paper specifies.
  */
-uint64_t tern_siphash24(const uint8_t key[16], const void *msg, size_t len);
+uint64_t siphash24(const uint8_t key[16], const void *msg, size_t len);
 
 /*
  * Set up @secret: copy the 16 bytes of @key, or, if @key is NULL, fill it
@@ -41,7 +41,7 @@ uint64_t tern_siphash24(const uint8_t key[16], const void *msg, size_t len);
  * @return 0; -errno of getrandom(2) if it fails (@secret is then zeroed:
  *         do not fall back to a guessable key).
  */
-int tern_tcp_isn_init(struct tern_tcp_isn_secret *secret, const uint8_t *key);
+int tcp_isn_init(struct tern_tcp_isn_secret *secret, const uint8_t *key);
 
 /*
  * RFC 6528 initial sequence number for an IPv4 connection:
@@ -50,12 +50,12 @@ int tern_tcp_isn_init(struct tern_tcp_isn_secret *secret, const uint8_t *key);
  * SipHash-2-4 of the 4-tuple under @secret.
  * Addresses and ports are in network byte order, as in the headers.
  */
-uint32_t tern_tcp_isn4(const struct tern_tcp_isn_secret *secret,
+uint32_t tcp_isn4(const struct tern_tcp_isn_secret *secret,
 		       uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
 		       uint64_t now_ns);
 
 /* Same for IPv6: @laddr and @raddr are the 16 bytes of each address. */
-uint32_t tern_tcp_isn6(const struct tern_tcp_isn_secret *secret,
+uint32_t tcp_isn6(const struct tern_tcp_isn_secret *secret,
 		       const uint8_t laddr[16], uint16_t lport,
 		       const uint8_t raddr[16], uint16_t rport, uint64_t now_ns);
 
@@ -373,7 +373,7 @@ struct tern_tcp_ctx {
 };
 
 static inline struct tern_tcp_ctx *
-tern_tcpc(const struct tern_ctx *ctx)
+tcpc(const struct tern_ctx *ctx)
 {
 	return ctx->tcp_ctx;
 }
@@ -393,7 +393,7 @@ struct tcp_seg_in {
 };
 
 /* tcp_ctx.c */
-int tern_tcp_ctx_init(struct tern_ctx *ctx, const struct tern_tcp_config *cfg);
+int tcp_ctx_init(struct tern_ctx *ctx, const struct tern_tcp_config *cfg);
 void tcp_key_make(struct tern_tcp_key *k, const struct tern_ip_info *ip, uint16_t sport,
 		  uint16_t dport);
 int tcp_hash_add(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k, void *rec, unsigned int tag);
@@ -415,7 +415,7 @@ uint8_t tcp_wscale_for(uint32_t buf);
 uint16_t tcp_mss_for(const struct tern_ctx *ctx, uint16_t ifindex, uint8_t family);
 
 /* tcp_input.c */
-void tern_tcp_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip);
+void tcp_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip);
 void tcp_set_state(struct tern_tcp_stream *s, uint8_t st);
 void tcp_conn_input(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in *si);
 void tcp_drop(struct tern_tcp_stream *s, int err);

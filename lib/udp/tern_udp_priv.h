@@ -50,18 +50,18 @@ struct tern_udp_ctx {
 };
 
 static inline struct tern_udp_ctx *
-tern_udpc(const struct tern_ctx *ctx)
+udpc(const struct tern_ctx *ctx)
 {
 	return ctx->udp_ctx;
 }
 
 /* udp_stream.c */
-int tern_udp_ctx_init(struct tern_ctx *ctx);
-struct tern_udp_stream *tern_udp_lookup(const struct tern_udp_ctx *uc,
+int udp_ctx_init(struct tern_ctx *ctx);
+struct tern_udp_stream *udp_lookup(const struct tern_udp_ctx *uc,
 					const struct tern_ip_info *ip, uint16_t sport,
 					uint16_t dport);
 
 /* udp_input.c */
-void tern_udp_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip);
+void udp_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip);
 
 #endif /* TERN_UDP_PRIV_H */

@@ -26,13 +26,13 @@ udp_cksum_ok(struct tern_ctx *ctx, const struct rte_mbuf *m, const struct tern_i
 		return false;
 	}
 	TERN_STAT_INC(ctx, udp_cksum_rx_sw);
-	phdr = ip->family == 4 ? tern_cksum_phdr4(ip->v4.src, ip->v4.dst, IPPROTO_UDP, ulen) :
-		tern_cksum_phdr6(&ip->v6.src, &ip->v6.dst, IPPROTO_UDP, ulen);
-	return tern_cksum_mbuf(m, 0, ulen, phdr) == 0;
+	phdr = ip->family == 4 ? cksum_phdr4(ip->v4.src, ip->v4.dst, IPPROTO_UDP, ulen) :
+		cksum_phdr6(&ip->v6.src, &ip->v6.dst, IPPROTO_UDP, ulen);
+	return cksum_mbuf(m, 0, ulen, phdr) == 0;
 }
 
 void
-tern_udp_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip)
+udp_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip)
 {
 	const struct rte_udp_hdr *uh;
 	struct tern_udp_stream *s;
@@ -61,18 +61,18 @@ tern_udp_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_in
 		goto drop;
 	}
 	if (ulen < ip->l4_len)
-		tern_pkt_cut(m, ulen);
+		pkt_cut(m, ulen);
 
-	s = tern_udp_lookup(tern_udpc(ctx), ip, uh->src_port, uh->dst_port);
+	s = udp_lookup(udpc(ctx), ip, uh->src_port, uh->dst_port);
 	if (unlikely(s == NULL)) {
 		TERN_STAT_INC(ctx, drop_udp_noport);
 		if (!ip->bcast) {
 			/* The error quotes the datagram from its IP header on. */
 			rte_pktmbuf_prepend(m, ip->l3_len);
 			if (ip->family == 4)
-				tern_icmp4_error(ctx, m, 3, 3);	/* port unreachable */
+				icmp4_error(ctx, m, 3, 3);	/* port unreachable */
 			else
-				tern_icmp6_error(ctx, m, 1, 4, 0);	/* port unreachable */
+				icmp6_error(ctx, m, 1, 4, 0);	/* port unreachable */
 		}
 		goto drop;
 	}
@@ -92,7 +92,7 @@ tern_udp_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_in
 			.type = TERN_EV_READABLE, .obj = s, .udata = s->udata,
 		};
 
-		s->readable_posted = tern_ctx_post_event(ctx, &ev) == 0;
+		s->readable_posted = ctx_post_event(ctx, &ev) == 0;
 	}
 	return;
 drop:

@@ -38,17 +38,17 @@ udp_finish(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_sockaddr 
 	uh->src_port = src->port;
 	uh->dst_port = dst->port;
 	uh->dgram_len = rte_cpu_to_be_16(ulen);
-	phdr = dst->family == 4 ? tern_cksum_phdr4(src->ip4, dst->ip4, IPPROTO_UDP, ulen) :
-		tern_cksum_phdr6(&src->ip6, &dst->ip6, IPPROTO_UDP, ulen);
+	phdr = dst->family == 4 ? cksum_phdr4(src->ip4, dst->ip4, IPPROTO_UDP, ulen) :
+		cksum_phdr6(&src->ip6, &dst->ip6, IPPROTO_UDP, ulen);
 	m->l4_len = sizeof(*uh);
 	/* The device sums it only for a datagram that leaves in one piece. */
 	if ((ifp->dev->caps & TERN_CAP_TX_UDP_CKSUM) && (uint32_t)ulen + iphlen <= ifp->mtu) {
-		uh->dgram_cksum = tern_cksum_fold(phdr);
+		uh->dgram_cksum = cksum_fold(phdr);
 		m->ol_flags |= RTE_MBUF_F_TX_UDP_CKSUM;
 		TERN_STAT_INC(ctx, udp_cksum_tx_hw);
 	} else {
 		uh->dgram_cksum = 0;
-		uh->dgram_cksum = tern_cksum_mbuf(m, 0, ulen, phdr);
+		uh->dgram_cksum = cksum_mbuf(m, 0, ulen, phdr);
 		if (uh->dgram_cksum == 0)
 			uh->dgram_cksum = 0xffff;	/* 0 means "none" */
 		TERN_STAT_INC(ctx, udp_cksum_tx_sw);
@@ -87,10 +87,10 @@ udp_send_one(struct tern_udp_stream *s, struct rte_mbuf *m, const struct tern_so
 		return -ENETUNREACH;
 	}
 	/* The device queue full: keep the datagram, say so, wake up later. */
-	if (unlikely(!tern_ctx_tx_room(ctx, rt.ifindex))) {
+	if (unlikely(!ctx_tx_room(ctx, rt.ifindex))) {
 		if (!s->want_writable) {
 			s->want_writable = true;
-			tern_udpc(ctx)->nb_want_writable++;
+			udpc(ctx)->nb_want_writable++;
 		}
 		return -ENOBUFS;
 	}
@@ -98,17 +98,17 @@ udp_send_one(struct tern_udp_stream *s, struct rte_mbuf *m, const struct tern_so
 	src = s->local;
 	if (s->local_any) {
 		if (dst->family == 4)
-			src.ip4 = tern_iface_src4(ifp, rt.nh4);
+			src.ip4 = iface_src4(ifp, rt.nh4);
 		else
-			src.ip6 = *tern_iface_src6(ifp, &dst->ip6);
+			src.ip6 = *iface_src6(ifp, &dst->ip6);
 	}
 	rte_pktmbuf_prepend(m, sizeof(struct rte_udp_hdr));
 	udp_finish(ctx, m, &src, dst, (uint16_t)ulen, ifp);
 	TERN_STAT_INC(ctx, udp_out);
 	if (dst->family == 4)
-		tern_ip4_output_via(ctx, m, src.ip4, dst->ip4, IPPROTO_UDP, 0, rt.ifindex, rt.nh4);
+		ip4_output_via(ctx, m, src.ip4, dst->ip4, IPPROTO_UDP, 0, rt.ifindex, rt.nh4);
 	else
-		tern_ip6_output_via(ctx, rt.ifindex, &rt.nh6, m, &src.ip6, &dst->ip6, IPPROTO_UDP,
+		ip6_output_via(ctx, rt.ifindex, &rt.nh6, m, &src.ip6, &dst->ip6, IPPROTO_UDP,
 				    0);
 	return 0;
 }
@@ -218,7 +218,7 @@ tern_udp_sendto(struct tern_udp_stream *s, const void *buf, size_t len,
 		uint16_t room, chunk;
 		char *d;
 
-		m = tern_ctx_alloc_mbuf(s->ctx);
+		m = ctx_alloc_mbuf(s->ctx);
 		if (m == NULL) {
 			rte_pktmbuf_free(head);
 			return -ENOBUFS;

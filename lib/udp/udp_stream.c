@@ -28,7 +28,7 @@ port_slot(struct tern_udp_ctx *uc, uint8_t family, uint16_t port_be)
 static bool
 addr_is_any(const struct tern_sockaddr *sa)
 {
-	return sa->family == 4 ? sa->ip4 == 0 : tern_ip6_is_unspec(&sa->ip6);
+	return sa->family == 4 ? sa->ip4 == 0 : ip6_is_unspec(&sa->ip6);
 }
 
 static bool
@@ -36,7 +36,7 @@ addr_eq(const struct tern_sockaddr *a, const struct tern_sockaddr *b)
 {
 	if (a->family != b->family)
 		return false;
-	return a->family == 4 ? a->ip4 == b->ip4 : tern_ip6_eq(&a->ip6, &b->ip6);
+	return a->family == 4 ? a->ip4 == b->ip4 : ip6_eq(&a->ip6, &b->ip6);
 }
 
 static bool
@@ -45,8 +45,8 @@ addr_is_ours(const struct tern_net *net, const struct tern_sockaddr *sa)
 	uint16_t i;
 
 	for (i = 0; i < net->nb_ifaces; i++) {
-		if (sa->family == 4 ? tern_iface_has_addr4(&net->ifaces[i], sa->ip4) :
-				      tern_iface_has_addr6(&net->ifaces[i], &sa->ip6))
+		if (sa->family == 4 ? iface_has_addr4(&net->ifaces[i], sa->ip4) :
+				      iface_has_addr6(&net->ifaces[i], &sa->ip6))
 			return true;
 	}
 	return false;
@@ -56,7 +56,7 @@ addr_is_ours(const struct tern_net *net, const struct tern_sockaddr *sa)
 static void
 udp_tx_space(struct tern_ctx *ctx)
 {
-	struct tern_udp_ctx *uc = tern_udpc(ctx);
+	struct tern_udp_ctx *uc = udpc(ctx);
 	struct tern_udp_stream *s;
 
 	for (s = uc->all; s != NULL && uc->nb_want_writable > 0; s = s->all_next) {
@@ -66,7 +66,7 @@ udp_tx_space(struct tern_ctx *ctx)
 
 		if (!s->want_writable)
 			continue;
-		if (tern_ctx_post_event(ctx, &ev) != 0)
+		if (ctx_post_event(ctx, &ev) != 0)
 			break;	/* the queue is full: retried at the next wake-up */
 		s->want_writable = false;
 		uc->nb_want_writable--;
@@ -78,7 +78,7 @@ udp_tx_space(struct tern_ctx *ctx)
 static void
 udp_ctx_fini(struct tern_ctx *ctx)
 {
-	struct tern_udp_ctx *uc = tern_udpc(ctx);
+	struct tern_udp_ctx *uc = udpc(ctx);
 
 	if (uc == NULL)
 		return;
@@ -91,7 +91,7 @@ udp_ctx_fini(struct tern_ctx *ctx)
 static unsigned int
 udp_ctx_pending(const struct tern_ctx *ctx)
 {
-	const struct tern_udp_ctx *uc = tern_udpc(ctx);
+	const struct tern_udp_ctx *uc = udpc(ctx);
 	const struct tern_udp_stream *s;
 	unsigned int n = 0;
 
@@ -101,7 +101,7 @@ udp_ctx_pending(const struct tern_ctx *ctx)
 }
 
 int
-tern_udp_ctx_init(struct tern_ctx *ctx)
+udp_ctx_init(struct tern_ctx *ctx)
 {
 	struct tern_udp_ctx *uc;
 
@@ -111,10 +111,10 @@ tern_udp_ctx_init(struct tern_ctx *ctx)
 		return -ENOMEM;
 	uc->next_ephemeral = UDP_EPHEMERAL_LO;
 	ctx->udp_ctx = uc;
-	tern_net_ctx_set_l4(ctx, IPPROTO_UDP, tern_udp_input);
+	net_ctx_set_l4(ctx, IPPROTO_UDP, udp_input);
 	ctx->on_tx_space = udp_tx_space;
-	tern_ctx_on_destroy(ctx, udp_ctx_fini);
-	tern_ctx_on_pending(ctx, udp_ctx_pending);
+	ctx_on_destroy(ctx, udp_ctx_fini);
+	ctx_on_pending(ctx, udp_ctx_pending);
 	return 0;
 }
 
@@ -157,7 +157,7 @@ tern_udp_open(struct tern_ctx *ctx, const struct tern_udp_param *p)
 	uint32_t q;
 	int err;
 
-	if (ctx == NULL || p == NULL || (uc = tern_udpc(ctx)) == NULL ||
+	if (ctx == NULL || p == NULL || (uc = udpc(ctx)) == NULL ||
 	    (p->local.family != 4 && p->local.family != 6)) {
 		rte_errno = EINVAL;
 		return NULL;
@@ -232,7 +232,7 @@ tern_udp_close(struct tern_udp_stream *s)
 
 	if (s == NULL)
 		return;
-	uc = tern_udpc(s->ctx);
+	uc = udpc(s->ctx);
 	for (pp = port_slot(uc, s->local.family, s->local.port); *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == s) {
 			*pp = s->next;
@@ -246,13 +246,13 @@ tern_udp_close(struct tern_udp_stream *s)
 		s->all_next->all_pprev = s->all_pprev;
 	while (s->rxq_head != s->rxq_tail)
 		rte_pktmbuf_free(s->rxq[s->rxq_head++ & s->rxq_mask]);
-	tern_ctx_cancel_events(s->ctx, s);
+	ctx_cancel_events(s->ctx, s);
 	rte_free(s->rxq);
 	rte_free(s);
 }
 
 struct tern_udp_stream *
-tern_udp_lookup(const struct tern_udp_ctx *uc, const struct tern_ip_info *ip, uint16_t sport,
+udp_lookup(const struct tern_udp_ctx *uc, const struct tern_ip_info *ip, uint16_t sport,
 		uint16_t dport)
 {
 	struct tern_udp_stream *s, *best = NULL;
@@ -268,14 +268,14 @@ tern_udp_lookup(const struct tern_udp_ctx *uc, const struct tern_ip_info *ip, ui
 
 		if (!s->local_any) {
 			if (ip->family == 4 ? s->local.ip4 != ip->v4.dst :
-					      !tern_ip6_eq(&s->local.ip6, &ip->v6.dst))
+					      !ip6_eq(&s->local.ip6, &ip->v6.dst))
 				continue;
 			score += 1;
 		}
 		if (s->connected) {
 			if (s->remote.port != sport ||
 			    (ip->family == 4 ? s->remote.ip4 != ip->v4.src :
-					       !tern_ip6_eq(&s->remote.ip6, &ip->v6.src)))
+					       !ip6_eq(&s->remote.ip6, &ip->v6.src)))
 				continue;
 			score += 2;
 		}

@@ -81,7 +81,7 @@ send_side_cost(const struct tern_tcp_stream *s)
 	const struct tern_tcp_seg *g;
 	unsigned int n = chain_cost(s->sndq_head);
 
-	for (g = tern_tcp_rtxq_first(&s->rtxq); g != NULL; g = tern_tcp_rtxq_next(g))
+	for (g = tcp_rtxq_first(&s->rtxq); g != NULL; g = tcp_rtxq_next(g))
 		n += chain_cost(g->m);
 	return n;
 }
@@ -142,7 +142,7 @@ static bool
 a_all_acked(const struct tern_tcp_stream *a)
 {
 	return a->sndq_bytes == 0 && a->snd_una == a->snd_max &&
-		tern_tcp_rtxq_first(&a->rtxq) == NULL;
+		tcp_rtxq_first(&a->rtxq) == NULL;
 }
 
 /* Close gracefully, A first, and check that nothing is left anywhere. */
@@ -193,7 +193,7 @@ test_acked_nothing_deferred_once_rtx_queue_empty(void **state)
 {
 	struct fixture *f = *state;
 	struct harness *h = make(f, __func__);
-	struct tern_tcp_ctx *tca = tern_tcpc(harness_ctx(h, HARNESS_A));
+	struct tern_tcp_ctx *tca = tcpc(harness_ctx(h, HARNESS_A));
 	struct tern_tcp_stream *l, *a, *b;
 	const uint64_t total = 2u << 20;
 	const uint32_t seed = 21;
@@ -274,7 +274,7 @@ struct bound_watch {
 static void
 bound_sample(struct bound_watch *bw, const char *where)
 {
-	struct tern_tcp_ctx *tc = tern_tcpc(harness_ctx(bw->h, HARNESS_A));
+	struct tern_tcp_ctx *tc = tcpc(harness_ctx(bw->h, HARNESS_A));
 	unsigned int out = bw->mark - pool_avail(bw->h, HARNESS_A);
 	unsigned int queued = send_side_cost(bw->a);
 	unsigned int wire = (unsigned int)(harness_frames_sent(bw->h, HARNESS_A) - bw->base_a -
@@ -409,7 +409,7 @@ run_until_deferred(struct harness *h, struct tern_tcp_stream **l, struct tern_tc
 		   struct tern_tcp_stream **b, uint32_t seed)
 {
 	struct tern_tcp_param lp = { .rcvbuf = 256 * 1024 };
-	struct tern_tcp_ctx *tca = tern_tcpc(harness_ctx(h, HARNESS_A));
+	struct tern_tcp_ctx *tca = tcpc(harness_ctx(h, HARNESS_A));
 	const uint64_t total = 8u << 20;
 	uint64_t sent = 0, got = 0, t0;
 
@@ -423,7 +423,7 @@ run_until_deferred(struct harness *h, struct tern_tcp_stream **l, struct tern_tc
 	for (;;) {
 		write_a(*a, &sent, total, seed);
 		harness_run(h, MS);
-		if (tca->nb_acked > 0 && tern_tcp_rtxq_first(&(*a)->rtxq) != NULL)
+		if (tca->nb_acked > 0 && tcp_rtxq_first(&(*a)->rtxq) != NULL)
 			break;
 		read_b(*b, &got, seed);
 		if (got == total || harness_now(h) - t0 > 10 * SEC)
@@ -461,7 +461,7 @@ test_acked_flushed_after_input_burst_acking_no_entry(void **state)
 {
 	struct fixture *f = *state;
 	struct harness *h = make(f, __func__);
-	struct tern_tcp_ctx *tca = tern_tcpc(harness_ctx(h, HARNESS_A));
+	struct tern_tcp_ctx *tca = tcpc(harness_ctx(h, HARNESS_A));
 	struct tern_tcp_stream *l, *a, *b;
 	unsigned int before, pending;
 	uint32_t una;
@@ -505,7 +505,7 @@ test_acked_flushed_on_rto(void **state)
 {
 	struct fixture *f = *state;
 	struct harness *h = make(f, __func__);
-	struct tern_tcp_ctx *tca = tern_tcpc(harness_ctx(h, HARNESS_A));
+	struct tern_tcp_ctx *tca = tcpc(harness_ctx(h, HARNESS_A));
 	struct tern_tcp_stream *l, *a, *b;
 	unsigned int nb;
 	uint64_t rto0, t0;
@@ -549,7 +549,7 @@ test_acked_ninth_chain_frees_the_eight_before(void **state)
 	harness_seed(__func__, SEED_DEF);
 	h = f->h = harness_create_tcp(NULL, NULL, &cfg);
 	assert_non_null(h);
-	tca = tern_tcpc(harness_ctx(h, HARNESS_A));
+	tca = tcpc(harness_ctx(h, HARNESS_A));
 	tcp_pair(h, 4, &l, &a, &b);
 	harness_run(h, 10 * MS);
 	mark = pool_avail(h, HARNESS_A);
@@ -557,7 +557,7 @@ test_acked_ninth_chain_frees_the_eight_before(void **state)
 	write_a(a, &sent, 100 * a->mss, 34);
 	harness_run(h, 0);
 	/* the entries in flight, one mbuf each; the end of the ninth */
-	for (n = 0, g = tern_tcp_rtxq_first(&a->rtxq); g != NULL; g = tern_tcp_rtxq_next(g)) {
+	for (n = 0, g = tcp_rtxq_first(&a->rtxq); g != NULL; g = tcp_rtxq_next(g)) {
 		assert_int_equal(chain_cost(g->m), 1);
 		if (++n == ACKED_MAX + 1)
 			ack = g->seq + g->len;
@@ -579,7 +579,7 @@ test_acked_ninth_chain_frees_the_eight_before(void **state)
 	o.tsecr = b->ts_recent;
 	harness_inject(h, HARNESS_A, seg_build(h, &o));
 	assert_int_equal(a->snd_una, ack);
-	assert_non_null(tern_tcp_rtxq_first(&a->rtxq));
+	assert_non_null(tcp_rtxq_first(&a->rtxq));
 	out = mark - pool_avail(h, HARNESS_A);
 	known = send_side_cost(a) + recv_side_from(b, harness_pool(h, HARNESS_A));
 	printf("%u chains deferred; %u of A's mbufs out, %u in its queues and at B\n",
@@ -600,7 +600,7 @@ test_acked_flushed_at_context_end(void **state)
 
 	run_until_deferred(h, &l, &a, &b, 33);
 	/* the connections still up: the context's end frees what waits */
-	assert_true(tern_tcpc(harness_ctx(h, HARNESS_A))->nb_acked > 0);
+	assert_true(tcpc(harness_ctx(h, HARNESS_A))->nb_acked > 0);
 	f->h = NULL;
 	/* 0: every mbuf of both pools came back */
 	assert_int_equal(harness_destroy(h), 0);
@@ -619,9 +619,9 @@ test_acked_flushed_when_stream_ends(void **state)
 	struct tern_tcp_stream *l, *a, *b;
 
 	run_until_deferred(h, &l, &a, &b, 35);
-	assert_true(tern_tcpc(harness_ctx(h, HARNESS_A))->nb_acked > 0);
+	assert_true(tcpc(harness_ctx(h, HARNESS_A))->nb_acked > 0);
 	tern_tcp_abort(a);
-	assert_int_equal(tern_tcpc(harness_ctx(h, HARNESS_A))->nb_acked, 0);
+	assert_int_equal(tcpc(harness_ctx(h, HARNESS_A))->nb_acked, 0);
 	tern_tcp_abort(b);
 	tern_tcp_close(l);
 	f->h = NULL;
@@ -730,7 +730,7 @@ zero_copy(void **state, const char *name, unsigned int n, enum zc_mode mode, boo
 		assert_true(harness_now(h) - t0 < 30 * SEC);
 	}
 	/* at the end of the step that acknowledged all: nothing waits at A */
-	assert_int_equal(tern_tcpc(harness_ctx(h, HARNESS_A))->nb_acked, 0);
+	assert_int_equal(tcpc(harness_ctx(h, HARNESS_A))->nb_acked, 0);
 	assert_int_equal(tern_ctx_pending(harness_ctx(h, HARNESS_A)), 0);
 	read_b(b, &got, seed);
 	assert_int_equal(got, total);

@@ -159,7 +159,7 @@ arm_other_now_cb(struct tern_timer *t, void *arg)
 	struct probe *p = arg;
 
 	probe_cb(t, arg);
-	tern_ctx_timer_arm(p->ctx, &p->other->t, tern_ctx_now(p->ctx));
+	ctx_timer_arm(p->ctx, &p->other->t, tern_ctx_now(p->ctx));
 }
 
 static struct probe *
@@ -168,7 +168,7 @@ probe(struct fixture *fx, unsigned int i, tern_timer_cb_t cb)
 	struct probe *p = &fx->p[i];
 
 	p->ctx = fx->ctx;
-	tern_timer_init(&p->t, cb != NULL ? cb : probe_cb, p);
+	timer_init(&p->t, cb != NULL ? cb : probe_cb, p);
 	return p;
 }
 
@@ -245,9 +245,9 @@ advance_runs_timers_at_their_tick_time(void **state)
 	struct probe *b = probe(fx, 1, NULL);
 	struct probe *c = probe(fx, 2, NULL);
 
-	tern_ctx_timer_arm(fx->ctx, &a->t, 2 * MS);
-	tern_ctx_timer_arm(fx->ctx, &b->t, 5 * MS + 300000);	/* fires at tick 6 */
-	tern_ctx_timer_arm(fx->ctx, &c->t, 20 * MS);
+	ctx_timer_arm(fx->ctx, &a->t, 2 * MS);
+	ctx_timer_arm(fx->ctx, &b->t, 5 * MS + 300000);	/* fires at tick 6 */
+	ctx_timer_arm(fx->ctx, &c->t, 20 * MS);
 	assert_int_equal(tern_ctx_advance(fx->ctx, 10 * MS), 0);
 	assert_int_equal(a->fired, 1);
 	assert_int_equal(a->seen_ns, 2 * MS);
@@ -274,7 +274,7 @@ advance_timer_armed_for_now_in_callback_fires_next_tick(void **state)
 	struct probe *b = probe(fx, 1, NULL);
 
 	a->other = b;
-	tern_ctx_timer_arm(fx->ctx, &a->t, 3 * MS);
+	ctx_timer_arm(fx->ctx, &a->t, 3 * MS);
 	assert_int_equal(tern_ctx_advance(fx->ctx, 10 * MS), 0);
 	assert_int_equal(a->seen_ns, 3 * MS);
 	assert_int_equal(b->fired, 1);
@@ -290,7 +290,7 @@ advance_periodic_timer_sees_each_period(void **state)
 	unsigned int i;
 
 	for (i = 1; i <= 5; i++) {
-		tern_ctx_timer_arm(fx->ctx, &p->t, tern_ctx_now(fx->ctx) + 4 * MS);
+		ctx_timer_arm(fx->ctx, &p->t, tern_ctx_now(fx->ctx) + 4 * MS);
 		assert_int_equal(tern_ctx_advance(fx->ctx, 4 * MS), 0);
 		assert_int_equal(p->fired, i);
 		assert_int_equal(p->seen_ns, i * 4 * MS);
@@ -303,7 +303,7 @@ set_time_past_timer_then_advance_never_goes_back(void **state)
 	struct fixture *fx = *state;
 	struct probe *p = probe(fx, 0, NULL);
 
-	tern_ctx_timer_arm(fx->ctx, &p->t, 10 * MS);
+	ctx_timer_arm(fx->ctx, &p->t, 10 * MS);
 	/* set_time moves the clock only; the timer runs at the next advance */
 	assert_int_equal(tern_ctx_set_time(fx->ctx, 50 * MS), 0);
 	assert_int_equal(p->fired, 0);
@@ -320,8 +320,8 @@ run_timers_after_set_time_fires_due_timers(void **state)
 	struct probe *a = probe(fx, 0, NULL);
 	struct probe *b = probe(fx, 1, NULL);
 
-	tern_ctx_timer_arm(fx->ctx, &a->t, 5 * MS);
-	tern_ctx_timer_arm(fx->ctx, &b->t, 5 * MS + 1);
+	ctx_timer_arm(fx->ctx, &a->t, 5 * MS);
+	ctx_timer_arm(fx->ctx, &b->t, 5 * MS + 1);
 	assert_int_equal(tern_ctx_set_time(fx->ctx, 5 * MS), 0);
 	assert_int_equal(tern_ctx_run_timers(fx->ctx), 1);
 	assert_int_equal(a->fired, 1);
@@ -340,11 +340,11 @@ destroy_with_armed_timers_does_not_fire_them(void **state)
 	struct fixture *fx = *state;
 	struct probe *a = probe(fx, 0, NULL);
 
-	tern_ctx_timer_arm(fx->ctx, &a->t, 5 * MS);
+	ctx_timer_arm(fx->ctx, &a->t, 5 * MS);
 	tern_ctx_destroy(fx->ctx);
 	fx->ctx = NULL;
 	assert_int_equal(a->fired, 0);
-	assert_false(tern_timer_pending(&a->t));
+	assert_false(timer_pending(&a->t));
 }
 
 /* --- TSC clock --- */
@@ -409,7 +409,7 @@ tsc_clock_runs_due_timers(void **state)
 	struct probe *a = probe(fx, 0, NULL);
 	uint64_t armed_at = tern_ctx_update_time(fx->ctx);
 
-	tern_ctx_timer_arm(fx->ctx, &a->t, armed_at + 2 * MS);
+	ctx_timer_arm(fx->ctx, &a->t, armed_at + 2 * MS);
 	assert_int_equal(tern_ctx_run_timers(fx->ctx), 0);
 	rte_delay_us_block(5000);
 	tern_ctx_update_time(fx->ctx);

@@ -49,7 +49,7 @@ setup(void **state)
 
 	if (fx == NULL)
 		return -1;
-	if (tern_timer_wheel_init(&fx->w, NB_SLOTS, T, 0, SOCKET_ID_ANY) != 0) {
+	if (timer_wheel_init(&fx->w, NB_SLOTS, T, 0, SOCKET_ID_ANY) != 0) {
 		free(fx);
 		return -1;
 	}
@@ -63,7 +63,7 @@ teardown(void **state)
 	struct fixture *fx = *state;
 
 	/*
-	 * Not tern_timer_wheel_fini(): it unlinks the timers still armed, and
+	 * Not timer_wheel_fini(): it unlinks the timers still armed, and
 	 * those of a failed test lived on its (gone) stack frame.
 	 */
 	rte_free(fx->w.slots);
@@ -87,7 +87,7 @@ on_tick(void *arg, uint64_t tick_ns)
 static unsigned int
 run(struct fixture *fx, uint64_t now_ns)
 {
-	return tern_timer_run(&fx->w, now_ns, on_tick, fx);
+	return timer_run(&fx->w, now_ns, on_tick, fx);
 }
 
 static void
@@ -96,7 +96,7 @@ probe_cb(struct tern_timer *t, void *arg)
 	struct probe *p = arg;
 
 	assert_ptr_equal(t, &p->t);
-	assert_false(tern_timer_pending(t));
+	assert_false(timer_pending(t));
 	p->fired++;
 	p->fired_at = p->fx->tick_time;
 	p->order = ++p->fx->seq;
@@ -106,14 +106,14 @@ static void
 probe_init(struct probe *p, struct fixture *fx, tern_timer_cb_t cb)
 {
 	*p = (struct probe){ .fx = fx };
-	tern_timer_init(&p->t, cb != NULL ? cb : probe_cb, p);
+	timer_init(&p->t, cb != NULL ? cb : probe_cb, p);
 }
 
 static void
 arm(struct fixture *fx, struct probe *p, uint64_t ns)
 {
-	tern_timer_arm(&fx->w, &p->t, ns);
-	assert_true(tern_timer_pending(&p->t));
+	timer_arm(&fx->w, &p->t, ns);
+	assert_true(timer_pending(&p->t));
 }
 
 /* Callbacks that act on another timer (p->other) as they fire. */
@@ -124,7 +124,7 @@ cancel_other_cb(struct tern_timer *t, void *arg)
 	struct probe *p = arg;
 
 	probe_cb(t, arg);
-	tern_timer_cancel(&p->fx->w, &p->other->t);
+	timer_cancel(&p->fx->w, &p->other->t);
 }
 
 static void
@@ -134,7 +134,7 @@ arm_other_cb(struct tern_timer *t, void *arg)
 
 	probe_cb(t, arg);
 	if (p->other != NULL)
-		tern_timer_arm(&p->fx->w, &p->other->t, p->arg_ns);
+		timer_arm(&p->fx->w, &p->other->t, p->arg_ns);
 }
 
 static void
@@ -143,7 +143,7 @@ arm_other_now_cb(struct tern_timer *t, void *arg)
 	struct probe *p = arg;
 
 	probe_cb(t, arg);
-	tern_timer_arm(&p->fx->w, &p->other->t, p->fx->tick_time);
+	timer_arm(&p->fx->w, &p->other->t, p->fx->tick_time);
 }
 
 static void
@@ -153,7 +153,7 @@ periodic_cb(struct tern_timer *t, void *arg)
 
 	probe_cb(t, arg);
 	if (p->fired < p->max_fires)
-		tern_timer_arm(&p->fx->w, t, p->fired_at + p->arg_ns);
+		timer_arm(&p->fx->w, t, p->fired_at + p->arg_ns);
 }
 
 /* --- init --- */
@@ -164,12 +164,12 @@ wheel_init_rejects_bad_geometry(void **state)
 	struct tern_timer_wheel w = { 0 };
 
 	(void)state;
-	assert_int_equal(tern_timer_wheel_init(&w, 0, T, 0, SOCKET_ID_ANY), -EINVAL);
-	assert_int_equal(tern_timer_wheel_init(&w, 12, T, 0, SOCKET_ID_ANY), -EINVAL);
-	assert_int_equal(tern_timer_wheel_init(&w, 16, 0, 0, SOCKET_ID_ANY), -EINVAL);
-	assert_int_equal(tern_timer_wheel_init(&w, 1, T, 0, SOCKET_ID_ANY), 0);
+	assert_int_equal(timer_wheel_init(&w, 0, T, 0, SOCKET_ID_ANY), -EINVAL);
+	assert_int_equal(timer_wheel_init(&w, 12, T, 0, SOCKET_ID_ANY), -EINVAL);
+	assert_int_equal(timer_wheel_init(&w, 16, 0, 0, SOCKET_ID_ANY), -EINVAL);
+	assert_int_equal(timer_wheel_init(&w, 1, T, 0, SOCKET_ID_ANY), 0);
 	assert_non_null(w.slots);
-	tern_timer_wheel_fini(&w);
+	timer_wheel_fini(&w);
 	assert_null(w.slots);
 }
 
@@ -181,19 +181,19 @@ wheel_init_starts_at_given_time(void **state)
 	struct probe past, next;
 	uint64_t now = 100 * T + T / 2;
 
-	assert_int_equal(tern_timer_wheel_init(&w, NB_SLOTS, T, now, SOCKET_ID_ANY), 0);
+	assert_int_equal(timer_wheel_init(&w, NB_SLOTS, T, now, SOCKET_ID_ANY), 0);
 	probe_init(&past, fx, NULL);
 	probe_init(&next, fx, NULL);
-	tern_timer_arm(&w, &past.t, 50 * T);
-	tern_timer_arm(&w, &next.t, now + 1);
-	assert_int_equal(tern_timer_next(&w), 100 * T);
-	assert_int_equal(tern_timer_run(&w, now, on_tick, fx), 1);
+	timer_arm(&w, &past.t, 50 * T);
+	timer_arm(&w, &next.t, now + 1);
+	assert_int_equal(timer_next(&w), 100 * T);
+	assert_int_equal(timer_run(&w, now, on_tick, fx), 1);
 	assert_int_equal(past.fired, 1);
 	assert_int_equal(past.fired_at, 100 * T);
 	assert_int_equal(next.fired, 0);
-	assert_int_equal(tern_timer_run(&w, 101 * T, on_tick, fx), 1);
+	assert_int_equal(timer_run(&w, 101 * T, on_tick, fx), 1);
 	assert_int_equal(next.fired_at, 101 * T);
-	tern_timer_wheel_fini(&w);
+	timer_wheel_fini(&w);
 }
 
 /* --- arm and fire --- */
@@ -209,11 +209,11 @@ timer_fires_at_its_tick_not_before(void **state)
 	assert_int_equal(fx->w.nb_armed, 1);
 	assert_int_equal(run(fx, 5 * T - 1), 0);
 	assert_int_equal(p.fired, 0);
-	assert_true(tern_timer_pending(&p.t));
+	assert_true(timer_pending(&p.t));
 	assert_int_equal(run(fx, 5 * T), 1);
 	assert_int_equal(p.fired, 1);
 	assert_int_equal(p.fired_at, 5 * T);
-	assert_false(tern_timer_pending(&p.t));
+	assert_false(timer_pending(&p.t));
 	assert_int_equal(fx->w.nb_armed, 0);
 	assert_int_equal(run(fx, 100 * T), 0);
 	assert_int_equal(p.fired, 1);
@@ -256,7 +256,7 @@ timer_armed_in_the_past_fires_on_next_run(void **state)
 	assert_int_equal(run(fx, 10 * T + T / 2), 0);
 	arm(fx, &p, 3 * T);
 	/* The wheel is past tick 3: it lands on the first tick not yet run. */
-	assert_int_equal(tern_timer_next(&fx->w), 11 * T);
+	assert_int_equal(timer_next(&fx->w), 11 * T);
 	assert_int_equal(run(fx, 11 * T), 1);
 	assert_int_equal(p.fired, 1);
 	assert_int_equal(p.fired_at, 11 * T);
@@ -274,8 +274,8 @@ timer_far_future_expiry_does_not_wrap_to_now(void **state)
 	arm(fx, &p, UINT64_MAX);
 	assert_int_equal(run(fx, 100 * T), 0);
 	assert_int_equal(p.fired, 0);
-	assert_true(tern_timer_pending(&p.t));
-	tern_timer_cancel(&fx->w, &p.t);
+	assert_true(timer_pending(&p.t));
+	timer_cancel(&fx->w, &p.t);
 }
 
 /* --- cancel --- */
@@ -288,10 +288,10 @@ timer_cancelled_does_not_fire(void **state)
 
 	probe_init(&p, fx, NULL);
 	arm(fx, &p, 5 * T);
-	tern_timer_cancel(&fx->w, &p.t);
-	assert_false(tern_timer_pending(&p.t));
+	timer_cancel(&fx->w, &p.t);
+	assert_false(timer_pending(&p.t));
 	assert_int_equal(fx->w.nb_armed, 0);
-	assert_int_equal(tern_timer_next(&fx->w), UINT64_MAX);
+	assert_int_equal(timer_next(&fx->w), UINT64_MAX);
 	assert_int_equal(run(fx, 100 * T), 0);
 	assert_int_equal(p.fired, 0);
 }
@@ -311,12 +311,12 @@ timer_cancel_of_unarmed_timer_is_noop(void **state)
 	arm(fx, &a, 5 * T);
 	arm(fx, &b, 5 * T);
 
-	tern_timer_cancel(&fx->w, &idle.t);	/* never armed */
-	tern_timer_cancel(&fx->w, &idle.t);
-	tern_timer_cancel(&fx->w, &done.t);	/* already fired */
+	timer_cancel(&fx->w, &idle.t);	/* never armed */
+	timer_cancel(&fx->w, &idle.t);
+	timer_cancel(&fx->w, &done.t);	/* already fired */
 	assert_int_equal(fx->w.nb_armed, 2);
-	tern_timer_cancel(&fx->w, &a.t);
-	tern_timer_cancel(&fx->w, &a.t);	/* already cancelled */
+	timer_cancel(&fx->w, &a.t);
+	timer_cancel(&fx->w, &a.t);	/* already cancelled */
 	assert_int_equal(fx->w.nb_armed, 1);
 
 	assert_int_equal(run(fx, 5 * T), 1);
@@ -339,9 +339,9 @@ timer_cancel_unlinks_from_any_place_in_its_slot(void **state)
 		arm(fx, &p[i], 7 * T);
 	}
 	/* Slots are lists: cancel the first armed, the last, and one between. */
-	tern_timer_cancel(&fx->w, &p[0].t);
-	tern_timer_cancel(&fx->w, &p[4].t);
-	tern_timer_cancel(&fx->w, &p[2].t);
+	timer_cancel(&fx->w, &p[0].t);
+	timer_cancel(&fx->w, &p[4].t);
+	timer_cancel(&fx->w, &p[2].t);
 	assert_int_equal(fx->w.nb_armed, 2);
 	assert_int_equal(run(fx, 7 * T), 2);
 	assert_int_equal(p[0].fired + p[2].fired + p[4].fired, 0);
@@ -361,7 +361,7 @@ timer_rearmed_later_fires_only_at_new_time(void **state)
 	arm(fx, &p, 5 * T);
 	arm(fx, &p, 9 * T);
 	assert_int_equal(fx->w.nb_armed, 1);
-	assert_int_equal(tern_timer_next(&fx->w), 9 * T);
+	assert_int_equal(timer_next(&fx->w), 9 * T);
 	assert_int_equal(run(fx, 8 * T), 0);
 	assert_int_equal(p.fired, 0);
 	assert_int_equal(run(fx, 9 * T), 1);
@@ -398,15 +398,15 @@ timer_laps_ahead_waits_for_its_lap(void **state)
 	probe_init(&near, fx, NULL);
 	arm(fx, &far, due);
 	arm(fx, &near, 5 * T);		/* same slot, first lap */
-	assert_int_equal(tern_timer_next(&fx->w), 5 * T);
+	assert_int_equal(timer_next(&fx->w), 5 * T);
 	for (now = 0; now < due; now += T) {
 		run(fx, now);
 		assert_int_equal(far.fired, 0);
-		assert_true(tern_timer_pending(&far.t));
+		assert_true(timer_pending(&far.t));
 	}
 	assert_int_equal(near.fired, 1);
 	assert_int_equal(near.fired_at, 5 * T);
-	assert_int_equal(tern_timer_next(&fx->w), due);
+	assert_int_equal(timer_next(&fx->w), due);
 	assert_int_equal(run(fx, due), 1);
 	assert_int_equal(far.fired, 1);
 	assert_int_equal(far.fired_at, due);
@@ -478,7 +478,7 @@ many_timers_in_one_slot_all_fire(void **state)
 			assert_int_equal(many[i].fired_at, 7 * T);
 		} else {
 			assert_int_equal(many[i].fired, 0);
-			assert_true(tern_timer_pending(&many[i].t));
+			assert_true(timer_pending(&many[i].t));
 		}
 	}
 	assert_int_equal(fx->w.nb_armed, NB_MANY_NEXT);
@@ -502,10 +502,10 @@ callback_arming_timer_for_now_fires_it_on_next_run(void **state)
 	a.other = &b;
 	arm(fx, &a, 5 * T);
 	assert_int_equal(run(fx, 5 * T), 1);
-	assert_true(tern_timer_pending(&b.t));
+	assert_true(timer_pending(&b.t));
 	assert_int_equal(b.fired, 0);
 	/* Not lost for a lap: it is due at the very next tick. */
-	assert_int_equal(tern_timer_next(&fx->w), 6 * T);
+	assert_int_equal(timer_next(&fx->w), 6 * T);
 	assert_int_equal(run(fx, 6 * T), 1);
 	assert_int_equal(b.fired, 1);
 	assert_int_equal(b.fired_at, 6 * T);
@@ -574,8 +574,8 @@ callback_cancelling_timer_due_same_tick_stops_it(void **state)
 	arm(fx, &b, 5 * T);
 	assert_int_equal(run(fx, 5 * T), 1);
 	assert_int_equal(a.fired + b.fired, 1);
-	assert_false(tern_timer_pending(&a.t));
-	assert_false(tern_timer_pending(&b.t));
+	assert_false(timer_pending(&a.t));
+	assert_false(timer_pending(&b.t));
 	assert_int_equal(fx->w.nb_armed, 0);
 	assert_int_equal(run(fx, 100 * T), 0);
 	assert_int_equal(a.fired + b.fired, 1);
@@ -606,7 +606,7 @@ callback_cancelling_timer_due_same_tick_in_crowded_slot(void **state)
 	/* The victim fires only if its turn came before the killer's. */
 	if (victim.fired)
 		assert_true(victim.order < killer.order);
-	assert_false(tern_timer_pending(&victim.t));
+	assert_false(timer_pending(&victim.t));
 	assert_int_equal(fx->w.nb_armed, 0);
 	assert_int_equal(run(fx, 100 * T), 0);
 }
@@ -630,14 +630,14 @@ callback_rearming_timer_due_same_tick_moves_it(void **state)
 	second = a.fired ? &b : &a;
 	assert_int_equal(first->fired_at, 5 * T);
 	assert_int_equal(second->fired, 0);
-	assert_true(tern_timer_pending(&second->t));
+	assert_true(timer_pending(&second->t));
 	/* the second, at its new time, moves the first (already run) to 12 T */
 	second->arg_ns = 12 * T;
 	first->other = NULL;
 	assert_int_equal(run(fx, 8 * T), 1);
 	assert_int_equal(second->fired, 1);
 	assert_int_equal(second->fired_at, 8 * T);
-	assert_true(tern_timer_pending(&first->t));
+	assert_true(timer_pending(&first->t));
 	assert_int_equal(run(fx, 11 * T), 0);
 	assert_int_equal(run(fx, 12 * T), 1);
 	assert_int_equal(first->fired, 2);
@@ -659,13 +659,13 @@ callback_rearming_itself_is_periodic(void **state)
 	assert_int_equal(run(fx, 20 * T), 7);	/* 2, 5, 8, 11, 14, 17, 20 */
 	assert_int_equal(p.fired, 7);
 	assert_int_equal(p.fired_at, 20 * T);
-	assert_true(tern_timer_pending(&p.t));
-	assert_int_equal(tern_timer_next(&fx->w), 23 * T);
+	assert_true(timer_pending(&p.t));
+	assert_int_equal(timer_next(&fx->w), 23 * T);
 	/* across laps, a tick at a time */
 	for (i = 21; i <= 4 * NB_SLOTS + 2; i++)
 		run(fx, i * T);
 	assert_int_equal(p.fired, 7 + (4 * NB_SLOTS + 2 - 20) / 3);
-	tern_timer_cancel(&fx->w, &p.t);
+	timer_cancel(&fx->w, &p.t);
 	assert_int_equal(run(fx, 200 * T), 0);
 }
 
@@ -681,7 +681,7 @@ callback_rearming_itself_for_now_runs_once_per_tick(void **state)
 	arm(fx, &p, 2 * T);
 	assert_int_equal(run(fx, 10 * T), 9);
 	assert_int_equal(p.fired_at, 10 * T);
-	tern_timer_cancel(&fx->w, &p.t);
+	timer_cancel(&fx->w, &p.t);
 }
 
 /* --- next and on_tick --- */
@@ -695,21 +695,21 @@ timer_next_is_earliest_due_tick(void **state)
 	probe_init(&a, fx, NULL);
 	probe_init(&b, fx, NULL);
 	probe_init(&c, fx, NULL);
-	assert_int_equal(tern_timer_next(&fx->w), UINT64_MAX);
+	assert_int_equal(timer_next(&fx->w), UINT64_MAX);
 	arm(fx, &a, 9 * T);
 	arm(fx, &b, 4 * T + 1);			/* rounds up to tick 5 */
-	assert_int_equal(tern_timer_next(&fx->w), 5 * T);
-	tern_timer_cancel(&fx->w, &b.t);
-	assert_int_equal(tern_timer_next(&fx->w), 9 * T);
+	assert_int_equal(timer_next(&fx->w), 5 * T);
+	timer_cancel(&fx->w, &b.t);
+	assert_int_equal(timer_next(&fx->w), 9 * T);
 	/* a later lap in a slot scanned before slot 9 */
 	arm(fx, &c, (NB_SLOTS + 1) * T);
-	assert_int_equal(tern_timer_next(&fx->w), 9 * T);
-	tern_timer_cancel(&fx->w, &a.t);
-	assert_int_equal(tern_timer_next(&fx->w), (NB_SLOTS + 1) * T);
+	assert_int_equal(timer_next(&fx->w), 9 * T);
+	timer_cancel(&fx->w, &a.t);
+	assert_int_equal(timer_next(&fx->w), (NB_SLOTS + 1) * T);
 	assert_int_equal(run(fx, 3 * T), 0);
-	assert_int_equal(tern_timer_next(&fx->w), (NB_SLOTS + 1) * T);
+	assert_int_equal(timer_next(&fx->w), (NB_SLOTS + 1) * T);
 	assert_int_equal(run(fx, (NB_SLOTS + 1) * T), 1);
-	assert_int_equal(tern_timer_next(&fx->w), UINT64_MAX);
+	assert_int_equal(timer_next(&fx->w), UINT64_MAX);
 }
 
 static void
@@ -720,8 +720,8 @@ timer_next_beyond_one_lap(void **state)
 
 	probe_init(&a, fx, NULL);
 	arm(fx, &a, (5 * NB_SLOTS + 3) * T);
-	assert_int_equal(tern_timer_next(&fx->w), (5 * NB_SLOTS + 3) * T);
-	assert_int_equal(run(fx, tern_timer_next(&fx->w)), 1);
+	assert_int_equal(timer_next(&fx->w), (5 * NB_SLOTS + 3) * T);
+	assert_int_equal(run(fx, timer_next(&fx->w)), 1);
 }
 
 static void
@@ -762,8 +762,8 @@ run_without_on_tick_fires_timers(void **state)
 
 	probe_init(&a, fx, NULL);
 	arm(fx, &a, 3 * T);
-	assert_int_equal(tern_timer_run(&fx->w, 2 * T, NULL, NULL), 0);
-	assert_int_equal(tern_timer_run(&fx->w, 3 * T, NULL, NULL), 1);
+	assert_int_equal(timer_run(&fx->w, 2 * T, NULL, NULL), 0);
+	assert_int_equal(timer_run(&fx->w, 3 * T, NULL, NULL), 1);
 	assert_int_equal(a.fired, 1);
 	assert_int_equal(fx->nb_ticks, 0);
 }
@@ -779,9 +779,9 @@ wheel_fini_forgets_armed_timers(void **state)
 		probe_init(&p[i], fx, NULL);
 		arm(fx, &p[i], (i * NB_SLOTS + 2) * T);
 	}
-	tern_timer_wheel_fini(&fx->w);
+	timer_wheel_fini(&fx->w);
 	for (i = 0; i < RTE_DIM(p); i++) {
-		assert_false(tern_timer_pending(&p[i].t));
+		assert_false(timer_pending(&p[i].t));
 		assert_int_equal(p[i].fired, 0);
 	}
 	assert_int_equal(fx->w.nb_armed, 0);

@@ -172,7 +172,7 @@ queue_pkt(struct stall_env *e, uint32_t seq)
 	assert_non_null(rte_pktmbuf_append(m, 64));
 	memset(rte_pktmbuf_mtod(m, void *), 0x5a, 64);
 	memcpy(rte_pktmbuf_mtod(m, void *), &seq, sizeof(seq));
-	tern_ctx_tx(e->ctx, 0, m);
+	ctx_tx(e->ctx, 0, m);
 }
 
 /*

@@ -81,7 +81,7 @@ env_setup(void **state)
 static enum tern_neigh_state
 neigh_at(const struct test_env *e, tern_ip4_t ip, uint64_t now, struct rte_ether_addr *mac)
 {
-	return tern_neigh_get(e->net, 0, 4, &ip, now, mac);
+	return neigh_get(e->net, 0, 4, &ip, now, mac);
 }
 
 static enum tern_neigh_state

@@ -2,8 +2,8 @@
  * Copyright (c) 2026 The tern authors
  */
 /*
- * The Internet checksum of the net layer (lib/net/cksum.c): tern_cksum_mbuf,
- * tern_cksum_phdr4, tern_cksum_phdr6 and tern_cksum_fold, checked against a
+ * The Internet checksum of the net layer (lib/net/cksum.c): cksum_mbuf,
+ * cksum_phdr4, cksum_phdr6 and cksum_fold, checked against a
  * byte-by-byte reference written here (RFC 1071), known vectors, and DPDK's
  * own rte_ipv4_udptcp_cksum / rte_ipv6_udptcp_cksum; the vector sum and the
  * copy that sums against the scalar loop and the reference.
@@ -89,13 +89,13 @@ static void
 test_cksum_fold_adds_the_carries_back(void **state)
 {
 	(void)state;
-	assert_int_equal(tern_cksum_fold(0), 0);
-	assert_int_equal(tern_cksum_fold(0x1234), 0x1234);
-	assert_int_equal(tern_cksum_fold(0x12345678), 0x68ac);
+	assert_int_equal(cksum_fold(0), 0);
+	assert_int_equal(cksum_fold(0x1234), 0x1234);
+	assert_int_equal(cksum_fold(0x12345678), 0x68ac);
 	/* 0x0001 + 0xffff = 0x10000: a second carry to fold */
-	assert_int_equal(tern_cksum_fold(0x0001ffff), 0x0001);
-	assert_int_equal(tern_cksum_fold(0xffffffff), 0xffff);
-	assert_int_equal(tern_cksum_fold(0xfffe0001), 0xffff);
+	assert_int_equal(cksum_fold(0x0001ffff), 0x0001);
+	assert_int_equal(cksum_fold(0xffffffff), 0xffff);
+	assert_int_equal(cksum_fold(0xfffe0001), 0xffff);
 }
 
 /* RFC 1071 section 3: bytes 00 01 f2 03 f4 f5 f6 f7 sum to 0xddf2. */
@@ -109,7 +109,7 @@ test_cksum_rfc1071_example(void **state)
 	tern_test_pool_mark();
 	assert_int_equal(ref_sum(b, sizeof(b), 0), 0xddf2);
 	m = tern_test_mbuf_from(b, sizeof(b));
-	assert_int_equal(host16(tern_cksum_mbuf(m, 0, sizeof(b), 0)), 0x220d);
+	assert_int_equal(host16(cksum_mbuf(m, 0, sizeof(b), 0)), 0x220d);
 	rte_pktmbuf_free(m);
 	tern_test_assert_pool_back();
 }
@@ -133,7 +133,7 @@ test_cksum_ipv4_header_known_vector(void **state)
 	h[11] = 0;
 	assert_int_equal(ref_cksum(h, sizeof(h)), 0xb861);
 	m = tern_test_mbuf_from(h, sizeof(h));
-	assert_int_equal(host16(tern_cksum_mbuf(m, 0, sizeof(h), 0)), 0xb861);
+	assert_int_equal(host16(cksum_mbuf(m, 0, sizeof(h), 0)), 0xb861);
 	rte_pktmbuf_free(m);
 	tern_test_assert_pool_back();
 }
@@ -148,14 +148,14 @@ test_cksum_verify_is_zero_on_a_correct_header(void **state)
 	(void)state;
 	tern_test_pool_mark();
 	m = tern_test_mbuf_from(ip4_hdr_vector, sizeof(ip4_hdr_vector));
-	assert_int_equal(tern_cksum_mbuf(m, 0, sizeof(ip4_hdr_vector), 0), 0);
+	assert_int_equal(cksum_mbuf(m, 0, sizeof(ip4_hdr_vector), 0), 0);
 	rte_pktmbuf_free(m);
 	/* Any single flipped bit shows. */
 	for (bit = 0; bit < sizeof(h) * 8; bit++) {
 		memcpy(h, ip4_hdr_vector, sizeof(h));
 		h[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 		m = tern_test_mbuf_from(h, sizeof(h));
-		assert_int_not_equal(tern_cksum_mbuf(m, 0, sizeof(h), 0), 0);
+		assert_int_not_equal(cksum_mbuf(m, 0, sizeof(h), 0), 0);
 		rte_pktmbuf_free(m);
 	}
 	tern_test_assert_pool_back();
@@ -174,7 +174,7 @@ test_cksum_every_short_length_matches_reference(void **state)
 	rand_fill(d, sizeof(d));
 	for (len = 0; len <= sizeof(d); len++) {
 		m = tern_test_mbuf_from(d, len);
-		assert_int_equal(host16(tern_cksum_mbuf(m, 0, (uint32_t)len, 0)),
+		assert_int_equal(host16(cksum_mbuf(m, 0, (uint32_t)len, 0)),
 				 ref_cksum(d, len));
 		rte_pktmbuf_free(m);
 	}
@@ -208,8 +208,8 @@ test_cksum_odd_segments_match_one_segment(void **state)
 			assert_int_equal(one->nb_segs, 1);
 			if (lens[i] > s[0])
 				assert_true(chain->nb_segs > 1);
-			a = tern_cksum_mbuf(one, 0, lens[i], 0);
-			b = tern_cksum_mbuf(chain, 0, lens[i], 0);
+			a = cksum_mbuf(one, 0, lens[i], 0);
+			b = cksum_mbuf(chain, 0, lens[i], 0);
 			assert_int_equal(b, a);
 			assert_int_equal(host16(a), ref_cksum(d, lens[i]));
 			rte_pktmbuf_free(one);
@@ -232,7 +232,7 @@ test_cksum_equal_segment_sizes_match_reference(void **state)
 	for (seg = 1; seg <= 33; seg++) {
 		m = tern_test_mbuf_from_segs(d, sizeof(d), seg);
 		assert_int_equal(m->nb_segs, (sizeof(d) + seg - 1) / seg);
-		assert_int_equal(host16(tern_cksum_mbuf(m, 0, sizeof(d), 0)),
+		assert_int_equal(host16(cksum_mbuf(m, 0, sizeof(d), 0)),
 				 ref_cksum(d, sizeof(d)));
 		rte_pktmbuf_free(m);
 	}
@@ -254,11 +254,11 @@ test_cksum_offset_and_length_select_the_bytes(void **state)
 	m = mbuf_chain(d, sizeof(d), sizes, RTE_DIM(sizes));
 	for (off = 0; off <= sizeof(d); off++) {
 		len = (uint32_t)sizeof(d) - off;
-		assert_int_equal(host16(tern_cksum_mbuf(m, off, len, 0)),
+		assert_int_equal(host16(cksum_mbuf(m, off, len, 0)),
 				 ref_cksum(d + off, len));
 		/* a prefix of what is left */
 		len /= 2;
-		assert_int_equal(host16(tern_cksum_mbuf(m, off, len, 0)),
+		assert_int_equal(host16(cksum_mbuf(m, off, len, 0)),
 				 ref_cksum(d + off, len));
 	}
 	rte_pktmbuf_free(m);
@@ -283,9 +283,9 @@ test_cksum_initial_sum_is_added(void **state)
 	m = mbuf_chain(d, sizeof(d), sizes, RTE_DIM(sizes));
 	for (i = 0; i < RTE_DIM(sums); i++) {
 		/* @sum holds 16-bit words in memory order; the reference wants host order */
-		s = tern_cksum_fold(sums[i]);
+		s = cksum_fold(sums[i]);
 		want = (uint16_t)~ref_sum(d, sizeof(d), host16((uint16_t)s));
-		assert_int_equal(host16(tern_cksum_mbuf(m, 0, sizeof(d), sums[i])), want);
+		assert_int_equal(host16(cksum_mbuf(m, 0, sizeof(d), sums[i])), want);
 	}
 	rte_pktmbuf_free(m);
 	tern_test_assert_pool_back();
@@ -303,13 +303,13 @@ test_cksum_phdr4_matches_reference_pseudo_header(void **state)
 	(void)state;
 	memcpy(&src, ph, 4);
 	memcpy(&dst, ph + 4, 4);
-	assert_int_equal(host16(tern_cksum_fold(tern_cksum_phdr4(src, dst, 17, 0x1234))),
+	assert_int_equal(host16(cksum_fold(cksum_phdr4(src, dst, 17, 0x1234))),
 			 ref_sum(ph, sizeof(ph), 0));
 	/* another protocol and length change it */
-	assert_int_not_equal(tern_cksum_fold(tern_cksum_phdr4(src, dst, 6, 0x1234)),
-			     tern_cksum_fold(tern_cksum_phdr4(src, dst, 17, 0x1234)));
-	assert_int_not_equal(tern_cksum_fold(tern_cksum_phdr4(src, dst, 17, 0x1235)),
-			     tern_cksum_fold(tern_cksum_phdr4(src, dst, 17, 0x1234)));
+	assert_int_not_equal(cksum_fold(cksum_phdr4(src, dst, 6, 0x1234)),
+			     cksum_fold(cksum_phdr4(src, dst, 17, 0x1234)));
+	assert_int_not_equal(cksum_fold(cksum_phdr4(src, dst, 17, 0x1235)),
+			     cksum_fold(cksum_phdr4(src, dst, 17, 0x1234)));
 }
 
 static void
@@ -337,7 +337,7 @@ test_cksum_phdr6_matches_reference_pseudo_header(void **state)
 		ph[37] = 0;
 		ph[38] = 0;
 		ph[39] = IPPROTO_ICMPV6;
-		assert_int_equal(host16(tern_cksum_fold(tern_cksum_phdr6(&src, &dst,
+		assert_int_equal(host16(cksum_fold(cksum_phdr6(&src, &dst,
 									 IPPROTO_ICMPV6,
 									 lens[i]))),
 				 ref_sum(ph, sizeof(ph), 0));
@@ -396,12 +396,12 @@ test_cksum_udp4_matches_dpdk(void **state)
 		len = udp4_packet(pkt, plen);
 		ulen = (uint16_t)(len - sizeof(*ih));
 		want = rte_ipv4_udptcp_cksum(ih, uh);
-		phdr = tern_cksum_phdr4(ih->src_addr, ih->dst_addr, IPPROTO_UDP, ulen);
+		phdr = cksum_phdr4(ih->src_addr, ih->dst_addr, IPPROTO_UDP, ulen);
 		one = tern_test_mbuf_from(pkt, len);
 		chain = mbuf_chain(pkt, len, sizes, RTE_DIM(sizes));
-		assert_int_equal(udp_cksum_field(tern_cksum_mbuf(one, sizeof(*ih), ulen, phdr)),
+		assert_int_equal(udp_cksum_field(cksum_mbuf(one, sizeof(*ih), ulen, phdr)),
 				 want);
-		assert_int_equal(udp_cksum_field(tern_cksum_mbuf(chain, sizeof(*ih), ulen,
+		assert_int_equal(udp_cksum_field(cksum_mbuf(chain, sizeof(*ih), ulen,
 								 phdr)), want);
 		rte_pktmbuf_free(one);
 		rte_pktmbuf_free(chain);
@@ -410,7 +410,7 @@ test_cksum_udp4_matches_dpdk(void **state)
 		uh->dgram_cksum = want;
 		assert_int_equal(rte_ipv4_udptcp_cksum_verify(ih, uh), 0);
 		one = tern_test_mbuf_from(pkt, len);
-		assert_int_equal(tern_cksum_mbuf(one, sizeof(*ih), ulen, phdr), 0);
+		assert_int_equal(cksum_mbuf(one, sizeof(*ih), ulen, phdr), 0);
 		rte_pktmbuf_free(one);
 	}
 	tern_test_assert_pool_back();
@@ -454,12 +454,12 @@ test_cksum_udp6_matches_dpdk(void **state)
 		memcpy(dst.a, ih->dst_addr, 16);
 
 		want = rte_ipv6_udptcp_cksum(ih, uh);
-		phdr = tern_cksum_phdr6(&src, &dst, IPPROTO_UDP, ulen);
+		phdr = cksum_phdr6(&src, &dst, IPPROTO_UDP, ulen);
 		one = tern_test_mbuf_from(pkt, len);
 		chain = mbuf_chain(pkt, len, sizes, RTE_DIM(sizes));
-		assert_int_equal(udp_cksum_field(tern_cksum_mbuf(one, sizeof(*ih), ulen, phdr)),
+		assert_int_equal(udp_cksum_field(cksum_mbuf(one, sizeof(*ih), ulen, phdr)),
 				 want);
-		assert_int_equal(udp_cksum_field(tern_cksum_mbuf(chain, sizeof(*ih), ulen,
+		assert_int_equal(udp_cksum_field(cksum_mbuf(chain, sizeof(*ih), ulen,
 								 phdr)), want);
 		rte_pktmbuf_free(one);
 		rte_pktmbuf_free(chain);
@@ -467,7 +467,7 @@ test_cksum_udp6_matches_dpdk(void **state)
 		uh->dgram_cksum = want;
 		assert_int_equal(rte_ipv6_udptcp_cksum_verify(ih, uh), 0);
 		one = tern_test_mbuf_from(pkt, len);
-		assert_int_equal(tern_cksum_mbuf(one, sizeof(*ih), ulen, phdr), 0);
+		assert_int_equal(cksum_mbuf(one, sizeof(*ih), ulen, phdr), 0);
 		rte_pktmbuf_free(one);
 	}
 	tern_test_assert_pool_back();
@@ -494,17 +494,17 @@ check_sums_every_length(void)
 			uint16_t want = ref_sum(p, len, 0);
 			uint64_t s;
 
-			assert_int_equal(rte_bswap16(tern_cksum_fold64(tern_cksum_add(p, len, 0))),
+			assert_int_equal(rte_bswap16(cksum_fold64(cksum_add(p, len, 0))),
 					 want);
 			/* a start sum with every high bit set: the carries come back */
-			s = tern_cksum_add_long(p, len, ~(uint64_t)0);
+			s = cksum_add_long(p, len, ~(uint64_t)0);
 			assert_true(s < (1ull << 33));
-			assert_int_equal(tern_cksum_fold64(s),
-					 tern_cksum_fold64(tern_cksum_add_scalar(p, len, ~(uint64_t)0)));
+			assert_int_equal(cksum_fold64(s),
+					 cksum_fold64(cksum_add_scalar(p, len, ~(uint64_t)0)));
 			/* the copy sums the same and writes exactly @len bytes */
 			memset(dst, 0xa5, sizeof(dst));
-			s = tern_cksum_copy(dst + 1 + al, p, len, 0);
-			assert_int_equal(rte_bswap16(tern_cksum_fold64(s)), want);
+			s = cksum_copy(dst + 1 + al, p, len, 0);
+			assert_int_equal(rte_bswap16(cksum_fold64(s)), want);
 			assert_memory_equal(dst + 1 + al, p, len);
 			assert_int_equal(dst[al], 0xa5);
 			assert_int_equal(dst[1 + al + len], 0xa5);
@@ -518,12 +518,12 @@ test_cksum_vector_and_scalar_match_reference_every_length(void **state)
 	bool vec;
 
 	(void)state;
-	vec = tern_cksum_vec_set(true);
+	vec = cksum_vec_set(true);
 	print_message("vector sums: %s\n", vec ? "AVX2" : "not on this CPU (scalar only)");
 	check_sums_every_length();
-	assert_false(tern_cksum_vec_set(false));
+	assert_false(cksum_vec_set(false));
 	check_sums_every_length();
-	assert_int_equal(tern_cksum_vec_set(true), vec);
+	assert_int_equal(cksum_vec_set(true), vec);
 }
 
 /*
@@ -546,9 +546,9 @@ test_cksum_vector_lanes_do_not_overflow(void **state)
 			memset(buf, 0xff, len);
 		else
 			rand_fill(buf, len);
-		want = tern_cksum_fold64(tern_cksum_add_scalar(buf, len, 0));
-		assert_int_equal(tern_cksum_fold64(tern_cksum_add(buf, len, 0)), want);
-		assert_int_equal(tern_cksum_fold64(tern_cksum_copy(dst, buf, len, 0)), want);
+		want = cksum_fold64(cksum_add_scalar(buf, len, 0));
+		assert_int_equal(cksum_fold64(cksum_add(buf, len, 0)), want);
+		assert_int_equal(cksum_fold64(cksum_copy(dst, buf, len, 0)), want);
 		assert_memory_equal(dst, buf, len);
 	}
 	free(buf);

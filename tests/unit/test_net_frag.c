@@ -218,7 +218,7 @@ env_open(struct env *e, int side, const struct env_conf *conf)
 	assert_int_equal(tern_net_neigh6_set(e->t.net, 0, peer6, side ? &mac_a : &mac_b), 0);
 	assert_int_equal(test_env_start(&e->t), 0);
 	assert_non_null(e->t.ctx);
-	assert_int_equal(tern_net_ctx_set_l4(e->t.ctx, PROTO_TEST, l4_catch), 0);
+	assert_int_equal(net_ctx_set_l4(e->t.ctx, PROTO_TEST, l4_catch), 0);
 	envs[side] = e;
 	return e;
 }
@@ -1224,7 +1224,7 @@ deliver(struct fixture *f, uint8_t also_proto)
 	env_close(&f->a);
 	b = env_open(&f->b, 1, NULL);
 	if (also_proto != 0)
-		assert_int_equal(tern_net_ctx_set_l4(b->t.ctx, also_proto, l4_catch), 0);
+		assert_int_equal(net_ctx_set_l4(b->t.ctx, also_proto, l4_catch), 0);
 	for (i = 0; i < n; i++)
 		tern_ctx_input(b->t.ctx, 0, &frames[i], 1);
 	tern_ctx_flush(b->t.ctx);
@@ -1249,11 +1249,11 @@ output_case(void **state, int family, uint32_t caps, size_t len, size_t seg_len)
 	fill(data, len, 30 + (uint32_t)len);
 	m = tern_test_mbuf_from_segs(data, len, seg_len);
 	if (family == 4) {
-		assert_true(tern_ip4_needs_frag(a->t.ctx, IP4_B, (uint32_t)len));
-		assert_int_equal(tern_ip4_output(a->t.ctx, m, 0, IP4_B, PROTO_TEST, 0), 0);
+		assert_true(ip4_needs_frag(a->t.ctx, IP4_B, (uint32_t)len));
+		assert_int_equal(ip4_output(a->t.ctx, m, 0, IP4_B, PROTO_TEST, 0), 0);
 	} else {
-		assert_true(tern_ip6_needs_frag(a->t.ctx, &ip6_b, (uint32_t)len));
-		assert_int_equal(tern_ip6_output(a->t.ctx, m, &ip6_a, &ip6_b, PROTO_TEST, 0), 0);
+		assert_true(ip6_needs_frag(a->t.ctx, &ip6_b, (uint32_t)len));
+		assert_int_equal(ip6_output(a->t.ctx, m, &ip6_a, &ip6_b, PROTO_TEST, 0), 0);
 	}
 	tern_ctx_flush(a->t.ctx);
 	if (family == 4)
@@ -1331,11 +1331,11 @@ test_ip4_output_that_fits_is_not_fragmented(void **state)
 	struct rte_mbuf *m;
 
 	fill(data, FRAG4, 40);
-	assert_false(tern_ip4_needs_frag(a->t.ctx, IP4_B, FRAG4));
-	assert_false(tern_ip6_needs_frag(a->t.ctx, &ip6_b, MTU - IP6_LEN));
-	assert_true(tern_ip6_needs_frag(a->t.ctx, &ip6_b, MTU - IP6_LEN + 1));
+	assert_false(ip4_needs_frag(a->t.ctx, IP4_B, FRAG4));
+	assert_false(ip6_needs_frag(a->t.ctx, &ip6_b, MTU - IP6_LEN));
+	assert_true(ip6_needs_frag(a->t.ctx, &ip6_b, MTU - IP6_LEN + 1));
 	m = tern_test_mbuf_from(data, FRAG4);
-	assert_int_equal(tern_ip4_output(a->t.ctx, m, 0, IP4_B, PROTO_TEST, 0), 0);
+	assert_int_equal(ip4_output(a->t.ctx, m, 0, IP4_B, PROTO_TEST, 0), 0);
 	tern_ctx_flush(a->t.ctx);
 	assert_int_equal(a->t.nb_cap, 1);
 	assert_int_equal(frame_copy(a->t.cap[0], out, sizeof(out)), ETH_LEN + MTU);
@@ -1353,9 +1353,9 @@ test_output_above_65535_bytes_is_dropped(void **state)
 	struct rte_mbuf *m;
 
 	m = tern_test_mbuf_from(data, 65535 - IP4_LEN + 1);
-	assert_int_equal(tern_ip4_output(a->t.ctx, m, 0, IP4_B, PROTO_TEST, 0), -EMSGSIZE);
+	assert_int_equal(ip4_output(a->t.ctx, m, 0, IP4_B, PROTO_TEST, 0), -EMSGSIZE);
 	m = tern_test_mbuf_from(data, 65536);
-	assert_int_equal(tern_ip6_output(a->t.ctx, m, &ip6_a, &ip6_b, PROTO_TEST, 0), -EMSGSIZE);
+	assert_int_equal(ip6_output(a->t.ctx, m, &ip6_a, &ip6_b, PROTO_TEST, 0), -EMSGSIZE);
 	assert_int_equal(stats(a).drop_frag_too_big, 2);
 	tern_ctx_flush(a->t.ctx);
 	assert_int_equal(a->t.nb_cap, 0);
@@ -1403,9 +1403,9 @@ udp_offload(void **state, int family)
 						  RTE_MBUF_F_TX_IPV6);
 	m->l4_len = 8;
 	if (family == 4)
-		assert_int_equal(tern_ip4_output(a->t.ctx, m, 0, IP4_B, PROTO_UDP, 0), 0);
+		assert_int_equal(ip4_output(a->t.ctx, m, 0, IP4_B, PROTO_UDP, 0), 0);
 	else
-		assert_int_equal(tern_ip6_output(a->t.ctx, m, &ip6_a, &ip6_b, PROTO_UDP, 0), 0);
+		assert_int_equal(ip6_output(a->t.ctx, m, &ip6_a, &ip6_b, PROTO_UDP, 0), 0);
 	tern_ctx_flush(a->t.ctx);
 	assert_int_equal(a->t.nb_cap, 3);
 	assert_int_equal(a->t.cap[0]->ol_flags & RTE_MBUF_F_TX_L4_MASK, 0);
@@ -1445,7 +1445,7 @@ test_ip4_small_mtu_fragments_fit(void **state)
 
 	fill(data, 3000, 42);
 	m = tern_test_mbuf_from(data, 3000);
-	assert_int_equal(tern_ip4_output(a->t.ctx, m, 0, IP4_B, PROTO_TEST, 0), 0);
+	assert_int_equal(ip4_output(a->t.ctx, m, 0, IP4_B, PROTO_TEST, 0), 0);
 	tern_ctx_flush(a->t.ctx);
 	id = check_out4(a, 6, 3000, PROTO_TEST, 576);	/* 552 bytes each */
 	b = deliver(f, 0);

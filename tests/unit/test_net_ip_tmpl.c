@@ -3,13 +3,13 @@
  */
 /*
  * The link and IP header template of a resolved unicast next hop
- * (tern_ip_tmpl_init(), tern_ip_tmpl_output() in lib/net/ip4.c and
- * tern_neigh_resolved() in lib/net/neigh.c), what software TSO sends each
+ * (ip_tmpl_init(), ip_tmpl_output() in lib/net/ip4.c and
+ * neigh_resolved() in lib/net/neigh.c), what software TSO sends each
  * piece with. For IPv4 and IPv6, untagged and on a VLAN, with and without
  * the device's IPv4 header checksum offload:
  *
- * - a packet sent through the template is the frame tern_ip4_output_via() /
- *   tern_ip6_output_via() make of the same L4 bytes to the same neighbor,
+ * - a packet sent through the template is the frame ip4_output_via() /
+ *   ip6_output_via() make of the same L4 bytes to the same neighbor,
  *   byte for byte but for the IPv4 identification (one counter for both
  *   paths, one more per packet) and so the header checksum, which
  *   verifies; the frames are also checked field by field against a
@@ -98,14 +98,14 @@ static void
 neigh_set(struct test_env *e, uint8_t family, const void *addr, const struct rte_ether_addr *mac,
 	  enum tern_neigh_state st)
 {
-	assert_int_equal(tern_neigh_update(e->net, 0, family, addr, mac, st,
+	assert_int_equal(neigh_update(e->net, 0, family, addr, mac, st,
 					   tern_ctx_now(e->ctx), true), 0);
 }
 
 static enum tern_neigh_state
 neigh_state(const struct test_env *e, uint8_t family, const void *addr)
 {
-	return tern_neigh_get(e->net, 0, family, addr, tern_ctx_now(e->ctx), NULL);
+	return neigh_get(e->net, 0, family, addr, tern_ctx_now(e->ctx), NULL);
 }
 
 /* ---- reference frames, built here from the RFCs, not by the library ---- */
@@ -190,9 +190,9 @@ send_normal(struct test_env *e, const struct dest *d, struct rte_mbuf *m)
 		memcpy(&src, d->src, 4);
 		memcpy(&dst, d->dst, 4);
 		memcpy(&nh, d->nh, 4);
-		assert_int_equal(tern_ip4_output_via(e->ctx, m, src, dst, d->proto, 0, 0, nh), 0);
+		assert_int_equal(ip4_output_via(e->ctx, m, src, dst, d->proto, 0, 0, nh), 0);
 	} else {
-		assert_int_equal(tern_ip6_output_via(e->ctx, 0, d->nh, m, d->src, d->dst, d->proto,
+		assert_int_equal(ip6_output_via(e->ctx, 0, d->nh, m, d->src, d->dst, d->proto,
 						     0), 0);
 	}
 }
@@ -227,7 +227,7 @@ same_frames(struct test_env *e, const struct dest *d, uint16_t vlan, uint32_t ca
 	uint16_t id0 = 0;
 	unsigned int i, base = e->nb_cap;
 
-	assert_int_equal(tern_ip_tmpl_init(e->ctx, &t, d->family, d->src, d->dst, d->proto, 0,
+	assert_int_equal(ip_tmpl_init(e->ctx, &t, d->family, d->src, d->dst, d->proto, 0,
 					   d->nh), 0);
 	for (i = 0; i < nb; i++) {
 		struct rte_mbuf *mn, *mt;
@@ -242,7 +242,7 @@ same_frames(struct test_env *e, const struct dest *d, uint16_t vlan, uint32_t ca
 				continue;
 			}
 			st0 = test_env_stats(e);
-			tern_ip_tmpl_output(e->ctx, &t, mt);
+			ip_tmpl_output(e->ctx, &t, mt);
 			st1 = test_env_stats(e);
 			assert_int_equal(st1.ip4_out - st0.ip4_out, d->family == 4 ? 1 : 0);
 			assert_int_equal(st1.ip6_out - st0.ip6_out, d->family == 6 ? 1 : 0);
@@ -413,7 +413,7 @@ test_tmpl_ip6_vlan_cksum_offload_matches_ip6_output_via(void **state)
 /* ---- refusals ---- */
 
 /*
- * tern_ip_tmpl_init() for next hop @nh of @family (from us to @nh) is
+ * ip_tmpl_init() for next hop @nh of @family (from us to @nh) is
  * refused, and neither that nor the next 5 s of clock send anything, hold
  * anything or probe @nh: its state is still @st.
  */
@@ -427,7 +427,7 @@ refused_quietly(struct test_env *e, uint8_t family, const void *nh, enum tern_ne
 	struct tern_ip_tmpl t;
 
 	assert_int_equal(neigh_state(e, family, nh), st);
-	assert_int_equal(tern_ip_tmpl_init(e->ctx, &t, family, src, nh, PROTO_TCP, 0, nh),
+	assert_int_equal(ip_tmpl_init(e->ctx, &t, family, src, nh, PROTO_TCP, 0, nh),
 			 -EAGAIN);
 	tern_ctx_flush(e->ctx);
 	assert_int_equal(e->nb_sent, sent);
@@ -463,20 +463,20 @@ refuses_unresolved(void **state, uint8_t family)
 
 	/* unknown */
 	refused_quietly(e, family, a, TERN_NEIGH_NONE);
-	assert_int_equal(tern_neigh_resolved(e->ctx, 0, family, a, &mac), -EAGAIN);
+	assert_int_equal(neigh_resolved(e->ctx, 0, family, a, &mac), -EAGAIN);
 	/* resolving */
 	neigh_set(e, family, a, NULL, TERN_NEIGH_INCOMPLETE);
 	refused_quietly(e, family, a, TERN_NEIGH_INCOMPLETE);
 	/* answered: taken, with the MAC */
 	neigh_set(e, family, a, &peer_mac, TERN_NEIGH_REACHABLE);
-	assert_int_equal(tern_neigh_resolved(e->ctx, 0, family, a, &mac), 0);
+	assert_int_equal(neigh_resolved(e->ctx, 0, family, a, &mac), 0);
 	assert_mac_equal(&mac, &peer_mac);
-	assert_int_equal(tern_ip_tmpl_init(e->ctx, &t, family, src, a, PROTO_TCP, 0, a), 0);
+	assert_int_equal(ip_tmpl_init(e->ctx, &t, family, src, a, PROTO_TCP, 0, a), 0);
 	assert_memory_equal(t.hdr, peer_mac.addr_bytes, RTE_ETHER_ADDR_LEN);
 	/* past the reachable time: STALE, refused (the normal path would probe it) */
 	assert_int_equal(tern_ctx_advance(e->ctx, REACHABLE_NS + SEC), 0);
 	refused_quietly(e, family, a, TERN_NEIGH_STALE);
-	assert_int_equal(tern_neigh_resolved(e->ctx, 0, family, a, &mac), -EAGAIN);
+	assert_int_equal(neigh_resolved(e->ctx, 0, family, a, &mac), -EAGAIN);
 	/* a permanent entry never goes stale */
 	if (family == 4)
 		assert_int_equal(tern_net_neigh4_set(e->net, 0, *(const tern_ip4_t *)b,
@@ -484,11 +484,11 @@ refuses_unresolved(void **state, uint8_t family)
 	else
 		assert_int_equal(tern_net_neigh6_set(e->net, 0, b, &peer2_mac), 0);
 	assert_int_equal(tern_ctx_advance(e->ctx, 10 * REACHABLE_NS), 0);
-	assert_int_equal(tern_ip_tmpl_init(e->ctx, &t, family, src, b, PROTO_TCP, 0, b), 0);
+	assert_int_equal(ip_tmpl_init(e->ctx, &t, family, src, b, PROTO_TCP, 0, b), 0);
 	assert_memory_equal(t.hdr, peer2_mac.addr_bytes, RTE_ETHER_ADDR_LEN);
 	/* the entry last used (b) does not answer for another address (a, now gone) */
 	refused_quietly(e, family, a, TERN_NEIGH_NONE);
-	assert_int_equal(tern_ip_tmpl_init(e->ctx, &t, family, src, b, PROTO_TCP, 0, b), 0);
+	assert_int_equal(ip_tmpl_init(e->ctx, &t, family, src, b, PROTO_TCP, 0, b), 0);
 	assert_memory_equal(t.hdr, peer2_mac.addr_bytes, RTE_ETHER_ADDR_LEN);
 	assert_int_equal(e->nb_sent, 0);
 	test_env_finish(e);
@@ -525,9 +525,9 @@ test_tmpl_ip4_refuses_broadcast_and_multicast(void **state)
 
 	neigh_set(e, 4, &nh, &peer_mac, TERN_NEIGH_REACHABLE);
 	/* the control: a unicast destination through it is taken */
-	assert_int_equal(tern_ip_tmpl_init(e->ctx, &t, 4, &src, &nh, PROTO_UDP, 0, &nh), 0);
+	assert_int_equal(ip_tmpl_init(e->ctx, &t, 4, &src, &nh, PROTO_UDP, 0, &nh), 0);
 	for (i = 0; i < RTE_DIM(dsts); i++)
-		assert_int_equal(tern_ip_tmpl_init(e->ctx, &t, 4, &src, &dsts[i], PROTO_UDP, 0,
+		assert_int_equal(ip_tmpl_init(e->ctx, &t, 4, &src, &dsts[i], PROTO_UDP, 0,
 						   &nh), -EAGAIN);
 	tern_ctx_flush(e->ctx);
 	assert_int_equal(e->nb_sent, 0);
@@ -547,10 +547,10 @@ test_tmpl_ip6_refuses_multicast(void **state)
 	unsigned int i;
 
 	neigh_set(e, 6, &peer_ip6, &peer_mac, TERN_NEIGH_REACHABLE);
-	assert_int_equal(tern_ip_tmpl_init(e->ctx, &t, 6, &our_ip6, &peer_ip6, PROTO_UDP, 0,
+	assert_int_equal(ip_tmpl_init(e->ctx, &t, 6, &our_ip6, &peer_ip6, PROTO_UDP, 0,
 					   &peer_ip6), 0);
 	for (i = 0; i < RTE_DIM(dsts); i++)
-		assert_int_equal(tern_ip_tmpl_init(e->ctx, &t, 6, &our_ip6, &dsts[i], PROTO_UDP, 0,
+		assert_int_equal(ip_tmpl_init(e->ctx, &t, 6, &our_ip6, &dsts[i], PROTO_UDP, 0,
 						   &peer_ip6), -EAGAIN);
 	tern_ctx_flush(e->ctx);
 	assert_int_equal(e->nb_sent, 0);

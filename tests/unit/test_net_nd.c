@@ -102,7 +102,7 @@ env_setup(void **state)
 static enum tern_neigh_state
 neigh6(const struct test_env *e, const struct tern_ip6 *ip, struct rte_ether_addr *mac)
 {
-	return tern_neigh_get(e->net, 0, 6, ip->a, tern_ctx_now(e->ctx), mac);
+	return neigh_get(e->net, 0, 6, ip->a, tern_ctx_now(e->ctx), mac);
 }
 
 /* ---- frame building and checking, independent of the library ---- */
@@ -167,7 +167,7 @@ send_ns(struct test_env *e, const struct tern_ip6 *src, const struct tern_ip6 *d
 	size_t len;
 
 	len = nd_msg(msg, ND_NS, 0, target, slla ? OPT_SLLA : 0, &peer_mac);
-	send_icmp6(e, tern_ip6_is_multicast(dst) ? &dmac : &our_mac, src, dst, hlim, msg, len);
+	send_icmp6(e, ip6_is_multicast(dst) ? &dmac : &our_mac, src, dst, hlim, msg, len);
 }
 
 static void
@@ -178,7 +178,7 @@ send_na(struct test_env *e, const struct tern_ip6 *dst, uint8_t flags, uint8_t h
 	size_t len;
 
 	len = nd_msg(msg, ND_NA, flags, &peer_ip6, OPT_TLLA, &peer_mac);
-	send_icmp6(e, tern_ip6_is_multicast(dst) ? &dmac : &our_mac, &peer_ip6, dst, hlim, msg,
+	send_icmp6(e, ip6_is_multicast(dst) ? &dmac : &our_mac, &peer_ip6, dst, hlim, msg,
 		   len);
 }
 

@@ -115,7 +115,7 @@ host(unsigned int i)
 static enum tern_neigh_state
 state_of(struct nenv *e, tern_ip4_t ip)
 {
-	return tern_neigh_get(e->net, 0, 4, &ip, tern_ctx_now(e->ctx), NULL);
+	return neigh_get(e->net, 0, 4, &ip, tern_ctx_now(e->ctx), NULL);
 }
 
 /* A table full of live neighbors refuses new ones; once they age out, it takes them. */

@@ -109,10 +109,10 @@ test_hash_published_vectors(void **state)
 	struct tern_rss r;
 
 	(void)state;
-	assert_int_equal(tern_rss_init(&r, NULL, 0, NULL, RETA, NQ), 0);
-	assert_int_equal(tern_rss_hash4(&r, ip4(66, 9, 149, 187), ip4(161, 142, 100, 80),
+	assert_int_equal(rss_init(&r, NULL, 0, NULL, RETA, NQ), 0);
+	assert_int_equal(rss_hash4(&r, ip4(66, 9, 149, 187), ip4(161, 142, 100, 80),
 					RTE_BE16(2794), RTE_BE16(1766)), 0x51ccc178);
-	assert_int_equal(tern_rss_hash6(&r, s6, d6, RTE_BE16(2794), RTE_BE16(1766)),
+	assert_int_equal(rss_hash6(&r, s6, d6, RTE_BE16(2794), RTE_BE16(1766)),
 			 0x40207d3d);
 }
 
@@ -128,7 +128,7 @@ test_hash_equals_rte_softrss(void **state)
 	srand(7);
 	for (k = 0; k < sizeof(key); k++)
 		key[k] = (uint8_t)rand();
-	assert_int_equal(tern_rss_init(&r, key, sizeof(key), NULL, RETA, NQ), 0);
+	assert_int_equal(rss_init(&r, key, sizeof(key), NULL, RETA, NQ), 0);
 	for (i = 0; i < 2000; i++) {
 		uint32_t s = (uint32_t)rand(), d = (uint32_t)rand();
 		uint16_t sp = (uint16_t)rand(), dp = (uint16_t)rand();
@@ -140,7 +140,7 @@ test_hash_equals_rte_softrss(void **state)
 		t.v4.dst_addr = rte_be_to_cpu_32(d);
 		t.v4.sport = rte_be_to_cpu_16(sp);
 		t.v4.dport = rte_be_to_cpu_16(dp);
-		assert_int_equal(tern_rss_hash4(&r, s, d, sp, dp),
+		assert_int_equal(rss_hash4(&r, s, d, sp, dp),
 				 rte_softrss((uint32_t *)&t, RTE_THASH_V4_L4_LEN, key));
 		for (k = 0; k < 16; k++) {
 			a[k] = (uint8_t)rand();
@@ -152,7 +152,7 @@ test_hash_equals_rte_softrss(void **state)
 		rte_thash_load_v6_addrs(&ip, &t);
 		t.v6.sport = rte_be_to_cpu_16(sp);
 		t.v6.dport = rte_be_to_cpu_16(dp);
-		assert_int_equal(tern_rss_hash6(&r, a, b, sp, dp),
+		assert_int_equal(rss_hash6(&r, a, b, sp, dp),
 				 rte_softrss((uint32_t *)&t, RTE_THASH_V6_L4_LEN, key));
 	}
 }
@@ -165,13 +165,13 @@ test_init_rejects_bad_tables(void **state)
 	struct tern_rss r;
 
 	(void)state;
-	assert_int_equal(tern_rss_init(&r, key, 36, NULL, RETA, NQ), -EINVAL);
-	assert_int_equal(tern_rss_init(&r, key, 40, NULL, 0, NQ), -EINVAL);
-	assert_int_equal(tern_rss_init(&r, key, 40, NULL, TERN_RSS_RETA_MAX + 1, NQ), -EINVAL);
+	assert_int_equal(rss_init(&r, key, 36, NULL, RETA, NQ), -EINVAL);
+	assert_int_equal(rss_init(&r, key, 40, NULL, 0, NQ), -EINVAL);
+	assert_int_equal(rss_init(&r, key, 40, NULL, TERN_RSS_RETA_MAX + 1, NQ), -EINVAL);
 	reta[5] = NQ;
-	assert_int_equal(tern_rss_init(&r, key, 40, reta, RETA, NQ), -EINVAL);
+	assert_int_equal(rss_init(&r, key, 40, reta, RETA, NQ), -EINVAL);
 	reta[5] = NQ - 1;
-	assert_int_equal(tern_rss_init(&r, key, 40, reta, RETA, NQ), 0);
+	assert_int_equal(rss_init(&r, key, 40, reta, RETA, NQ), 0);
 }
 
 /* ---- the port choice ---- */
@@ -219,12 +219,12 @@ pick_many(uint8_t family)
 
 	assert_non_null(u);
 	make_reta(reta, RETA, NQ, 11);
-	assert_int_equal(tern_rss_init(&r, NULL, 0, reta, RETA, NQ), 0);
+	assert_int_equal(rss_init(&r, NULL, 0, reta, RETA, NQ), 0);
 	for (q = 0; q < NQ; q++)
 		next[q] = LO;	/* every context starts at the same place, as today */
 	for (i = 0; i < 2000; i++) {
 		for (q = 0; q < NQ; q++) {
-			assert_int_equal(tern_rss_pick_port(&r, family, la, ra, rport, (uint16_t)q,
+			assert_int_equal(rss_pick_port(&r, family, la, ra, rport, (uint16_t)q,
 							    LO, HI, &next[q], used_taken, u,
 							    &port), 0);
 			used_set(u, port);
@@ -277,12 +277,12 @@ test_contexts_never_share_a_tuple(void **state)
 	assert_non_null(u);
 	assert_non_null(owner);
 	make_reta(reta, RETA, NQ, 3);
-	assert_int_equal(tern_rss_init(&r, NULL, 0, reta, RETA, NQ), 0);
+	assert_int_equal(rss_init(&r, NULL, 0, reta, RETA, NQ), 0);
 	for (q = 0; q < NQ; q++) {
 		uint16_t next = LO;
 
 		for (i = 0; i < 3000; i++) {
-			assert_int_equal(tern_rss_pick_port(&r, 4, (const uint8_t *)&l4,
+			assert_int_equal(rss_pick_port(&r, 4, (const uint8_t *)&l4,
 							    (const uint8_t *)&r4, RTE_BE16(80),
 							    (uint16_t)q, LO, HI, &next, used_taken,
 							    &u[q], &port), 0);
@@ -312,12 +312,12 @@ test_pick_port_exhaustion_eaddrinuse(void **state)
 	(void)state;
 	assert_non_null(u);
 	make_reta(reta, RETA, NQ, 5);
-	assert_int_equal(tern_rss_init(&r, NULL, 0, reta, RETA, NQ), 0);
+	assert_int_equal(rss_init(&r, NULL, 0, reta, RETA, NQ), 0);
 	for (p = LO; p <= HI; p++)
 		if (nic_queue4(&r, reta, r4, l4, 443, (uint16_t)p) == q)
 			expect++;
 	assert_true(expect > (HI - LO + 1) / NQ / 2);
-	while (tern_rss_pick_port(&r, 4, (const uint8_t *)&l4, (const uint8_t *)&r4,
+	while (rss_pick_port(&r, 4, (const uint8_t *)&l4, (const uint8_t *)&r4,
 				  RTE_BE16(443), q, LO, HI, &next, used_taken, u, &port) == 0) {
 		used_set(u, port);
 		freed = port;
@@ -325,13 +325,13 @@ test_pick_port_exhaustion_eaddrinuse(void **state)
 		assert_true(got <= expect);
 	}
 	assert_int_equal(got, expect);
-	assert_int_equal(tern_rss_pick_port(&r, 4, (const uint8_t *)&l4, (const uint8_t *)&r4,
+	assert_int_equal(rss_pick_port(&r, 4, (const uint8_t *)&l4, (const uint8_t *)&r4,
 					    RTE_BE16(443), q, LO, HI, &next, used_taken, u,
 					    &port), -EADDRINUSE);
 	/* free one: it is found again */
 	p = rte_be_to_cpu_16(freed);
 	u->bit[p / 8] &= (uint8_t)~(1u << (p % 8));
-	assert_int_equal(tern_rss_pick_port(&r, 4, (const uint8_t *)&l4, (const uint8_t *)&r4,
+	assert_int_equal(rss_pick_port(&r, 4, (const uint8_t *)&l4, (const uint8_t *)&r4,
 					    RTE_BE16(443), q, LO, HI, &next, used_taken, u,
 					    &port), 0);
 	assert_int_equal(port, freed);
@@ -351,14 +351,14 @@ test_pick_port_one_queue_sequential(void **state)
 	(void)state;
 	assert_non_null(u);
 	for (i = 0; i < 100; i++) {
-		assert_int_equal(tern_rss_pick_port(NULL, 4, (const uint8_t *)&l4,
+		assert_int_equal(rss_pick_port(NULL, 4, (const uint8_t *)&l4,
 						    (const uint8_t *)&r4, RTE_BE16(80), 0, LO, HI,
 						    &next, used_taken, u, &port), 0);
 		assert_int_equal(rte_be_to_cpu_16(port), LO + i);
 		used_set(u, port);
 	}
-	assert_int_equal(tern_rss_init(&r, NULL, 0, NULL, RETA, 1), 0);
-	assert_int_equal(tern_rss_pick_port(&r, 4, (const uint8_t *)&l4, (const uint8_t *)&r4,
+	assert_int_equal(rss_init(&r, NULL, 0, NULL, RETA, 1), 0);
+	assert_int_equal(rss_pick_port(&r, 4, (const uint8_t *)&l4, (const uint8_t *)&r4,
 					    RTE_BE16(80), 0, LO, HI, &next, used_taken, u,
 					    &port), 0);
 	assert_int_equal(rte_be_to_cpu_16(port), LO + 100);
@@ -427,29 +427,29 @@ test_dispatch_owner(void **state)
 	tern_test_pool_mark();
 	assert_non_null(u);
 	make_reta(reta, RETA, NQ, 9);
-	assert_int_equal(tern_rss_init(&r, NULL, 0, reta, RETA, NQ), 0);
+	assert_int_equal(rss_init(&r, NULL, 0, reta, RETA, NQ), 0);
 	for (q = 0; q < NQ; q++) {
 		next[q] = LO;
 		for (i = 0; i < 50; i++) {
-			assert_int_equal(tern_rss_pick_port(&r, 4, (const uint8_t *)&l4,
+			assert_int_equal(rss_pick_port(&r, 4, (const uint8_t *)&l4,
 							    (const uint8_t *)&r4, RTE_BE16(9000),
 							    (uint16_t)q, LO, HI, &next[q],
 							    used_taken, u, &port), 0);
 			used_set(u, port);
 			m = tcp4_frame(r4, l4, 9000, rte_be_to_cpu_16(port), 0);
-			assert_int_equal(tern_rss_pkt_queue(&r, m), q);
+			assert_int_equal(rss_pkt_queue(&r, m), q);
 			rte_pktmbuf_free(m);
 		}
 	}
 	m = arp_frame();
-	assert_int_equal(tern_rss_pkt_queue(&r, m), 0);
+	assert_int_equal(rss_pkt_queue(&r, m), 0);
 	rte_pktmbuf_free(m);
 	/* fragments of one datagram: all with the same owner, whatever the ports */
 	{
 		struct rte_mbuf *a = tcp4_frame(r4, l4, 1, 2, RTE_IPV4_HDR_MF_FLAG);
 		struct rte_mbuf *b = tcp4_frame(r4, l4, 3, 4, 185);
 
-		assert_int_equal(tern_rss_pkt_queue(&r, a), tern_rss_pkt_queue(&r, b));
+		assert_int_equal(rss_pkt_queue(&r, a), rss_pkt_queue(&r, b));
 		rte_pktmbuf_free(a);
 		rte_pktmbuf_free(b);
 	}
@@ -474,7 +474,7 @@ test_dispatch_rings(void **state)
 	assert_non_null(dev);
 	dev->nb_queues = NQ;
 	dev->steer = TERN_STEER_SW;
-	assert_int_equal(tern_rss_init(&dev->rss, NULL, 0, NULL, RETA, NQ), 0);
+	assert_int_equal(rss_init(&dev->rss, NULL, 0, NULL, RETA, NQ), 0);
 	dev->disp = rte_zmalloc(NULL, sizeof(*dev->disp) * NQ, 0);
 	dev->sw_rx = rte_zmalloc(NULL, sizeof(*dev->sw_rx) * NQ, 0);
 	assert_non_null(dev->disp);
@@ -486,16 +486,16 @@ test_dispatch_rings(void **state)
 	}
 	for (i = 0; i < TERN_RX_BURST; i++) {
 		pkts[i] = i == 5 ? arp_frame() : tcp4_frame(r4, l4, 9000, (uint16_t)(40000 + i), 0);
-		owner[i] = tern_rss_pkt_queue(&dev->rss, pkts[i]);
+		owner[i] = rss_pkt_queue(&dev->rss, pkts[i]);
 		want[owner[i]]++;
 		/* the sequence number of the packet in its TCP checksum field */
 		if (i != 5)
 			rte_pktmbuf_mtod_offset(pkts[i], uint8_t *, 14 + 20 + 16)[0] = (uint8_t)i;
 	}
-	kept = tern_rss_dispatch(dev, 1, pkts, TERN_RX_BURST);
+	kept = rss_dispatch(dev, 1, pkts, TERN_RX_BURST);
 	assert_int_equal(kept, want[1]);
 	for (i = 0; i < kept; i++)
-		assert_int_equal(tern_rss_pkt_queue(&dev->rss, pkts[i]), 1);
+		assert_int_equal(rss_pkt_queue(&dev->rss, pkts[i]), 1);
 	rte_pktmbuf_free_bulk(pkts, kept);
 	assert_int_equal(dev->disp[1].rx, TERN_RX_BURST);
 	assert_int_equal(dev->disp[1].kept, want[1]);
@@ -510,7 +510,7 @@ test_dispatch_rings(void **state)
 			if (m->pkt_len != 14 + 28) {
 				int seq = rte_pktmbuf_mtod_offset(m, uint8_t *, 14 + 20 + 16)[0];
 
-				assert_int_equal(tern_rss_pkt_queue(&dev->rss, m), q);
+				assert_int_equal(rss_pkt_queue(&dev->rss, m), q);
 				assert_true(seq > last);	/* in order */
 				last = seq;
 			} else {

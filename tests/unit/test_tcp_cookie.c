@@ -46,7 +46,7 @@ static const uint16_t mss_table[] = { 536, 1220, 1300, 1380, 1420, 1440, 1460, 8
 static void
 secret_a(struct tern_tcp_isn_secret *s)
 {
-	assert_int_equal(tern_tcp_isn_init(s, key_a), 0);
+	assert_int_equal(tcp_isn_init(s, key_a), 0);
 }
 
 /* Make an IPv4 cookie for (@peer_mss, @made) and check it at @now. */
@@ -54,18 +54,18 @@ static int
 round_trip4(const struct tern_tcp_isn_secret *s, uint16_t peer_mss, uint64_t made,
 	    uint64_t now, uint16_t *mss_made, uint16_t *mss_checked)
 {
-	uint32_t c = tern_tcp_cookie4(s, L4, LP, R4, RP, PISN, peer_mss, made, mss_made);
+	uint32_t c = tcp_cookie4(s, L4, LP, R4, RP, PISN, peer_mss, made, mss_made);
 
-	return tern_tcp_cookie_check4(s, L4, LP, R4, RP, PISN, c, now, mss_checked);
+	return tcp_cookie_check4(s, L4, LP, R4, RP, PISN, c, now, mss_checked);
 }
 
 static int
 round_trip6(const struct tern_tcp_isn_secret *s, uint16_t peer_mss, uint64_t made,
 	    uint64_t now, uint16_t *mss_made, uint16_t *mss_checked)
 {
-	uint32_t c = tern_tcp_cookie6(s, l6, LP, r6, RP, PISN, peer_mss, made, mss_made);
+	uint32_t c = tcp_cookie6(s, l6, LP, r6, RP, PISN, peer_mss, made, mss_made);
 
-	return tern_tcp_cookie_check6(s, l6, LP, r6, RP, PISN, c, now, mss_checked);
+	return tcp_cookie_check6(s, l6, LP, r6, RP, PISN, c, now, mss_checked);
 }
 
 /* Both families: @peer_mss comes back as @want, made and checked at once. */
@@ -146,7 +146,7 @@ test_cookie_mss_index_changes_cookie(void **state)
 	(void)state;
 	secret_a(&s);
 	for (i = 0; i < NB_MSS; i++)
-		c[i] = tern_tcp_cookie4(&s, L4, LP, R4, RP, PISN, mss_table[i], T0, NULL);
+		c[i] = tcp_cookie4(&s, L4, LP, R4, RP, PISN, mss_table[i], T0, NULL);
 	for (i = 0; i < NB_MSS; i++)
 		for (j = i + 1; j < NB_MSS; j++)
 			assert_int_not_equal(c[i], c[j]);
@@ -260,14 +260,14 @@ test_cookie_rejected_with_any_bit_flipped(void **state)
 		uint64_t made = T0 + when[w];
 
 		for (i = 0; i < NB_MSS; i++) {
-			uint32_t c4 = tern_tcp_cookie4(&s, L4, LP, R4, RP, PISN, mss_table[i],
+			uint32_t c4 = tcp_cookie4(&s, L4, LP, R4, RP, PISN, mss_table[i],
 						       made, NULL);
-			uint32_t c6 = tern_tcp_cookie6(&s, l6, LP, r6, RP, PISN, mss_table[i],
+			uint32_t c6 = tcp_cookie6(&s, l6, LP, r6, RP, PISN, mss_table[i],
 						       made, NULL);
 
-			assert_int_equal(tern_tcp_cookie_check4(&s, L4, LP, R4, RP, PISN, c4,
+			assert_int_equal(tcp_cookie_check4(&s, L4, LP, R4, RP, PISN, c4,
 								made, NULL), 0);
-			assert_int_equal(tern_tcp_cookie_check6(&s, l6, LP, r6, RP, PISN, c6,
+			assert_int_equal(tcp_cookie_check6(&s, l6, LP, r6, RP, PISN, c6,
 								made, NULL), 0);
 			for (bit = 0; bit < 32; bit++) {
 				uint32_t f4 = c4 ^ (UINT32_C(1) << bit);
@@ -275,14 +275,14 @@ test_cookie_rejected_with_any_bit_flipped(void **state)
 				uint16_t mss = 0xdead;
 
 				/* Neither now nor one unit later. */
-				assert_int_equal(tern_tcp_cookie_check4(&s, L4, LP, R4, RP, PISN,
+				assert_int_equal(tcp_cookie_check4(&s, L4, LP, R4, RP, PISN,
 									f4, made, &mss), -EINVAL);
-				assert_int_equal(tern_tcp_cookie_check4(&s, L4, LP, R4, RP, PISN,
+				assert_int_equal(tcp_cookie_check4(&s, L4, LP, R4, RP, PISN,
 									f4, made + UNIT, &mss),
 						 -EINVAL);
-				assert_int_equal(tern_tcp_cookie_check6(&s, l6, LP, r6, RP, PISN,
+				assert_int_equal(tcp_cookie_check6(&s, l6, LP, r6, RP, PISN,
 									f6, made, &mss), -EINVAL);
-				assert_int_equal(tern_tcp_cookie_check6(&s, l6, LP, r6, RP, PISN,
+				assert_int_equal(tcp_cookie_check6(&s, l6, LP, r6, RP, PISN,
 									f6, made + UNIT, &mss),
 						 -EINVAL);
 				/* A failed check leaves mss_out alone. */
@@ -302,12 +302,12 @@ test_cookie_rejected_for_other_peer_isn(void **state)
 
 	(void)state;
 	secret_a(&s);
-	c4 = tern_tcp_cookie4(&s, L4, LP, R4, RP, PISN, 1460, T0, NULL);
-	c6 = tern_tcp_cookie6(&s, l6, LP, r6, RP, PISN, 1440, T0, NULL);
+	c4 = tcp_cookie4(&s, L4, LP, R4, RP, PISN, 1460, T0, NULL);
+	c6 = tcp_cookie6(&s, l6, LP, r6, RP, PISN, 1440, T0, NULL);
 	for (k = 0; k < sizeof(delta) / sizeof(delta[0]); k++) {
-		assert_int_equal(tern_tcp_cookie_check4(&s, L4, LP, R4, RP, PISN + delta[k], c4,
+		assert_int_equal(tcp_cookie_check4(&s, L4, LP, R4, RP, PISN + delta[k], c4,
 							T0, NULL), -EINVAL);
-		assert_int_equal(tern_tcp_cookie_check6(&s, l6, LP, r6, RP, PISN + delta[k], c6,
+		assert_int_equal(tcp_cookie_check6(&s, l6, LP, r6, RP, PISN + delta[k], c6,
 							T0, NULL), -EINVAL);
 	}
 }
@@ -321,23 +321,23 @@ test_cookie_rejected_for_other_port(void **state)
 
 	(void)state;
 	secret_a(&s);
-	c4 = tern_tcp_cookie4(&s, L4, LP, R4, RP, PISN, 1460, T0, NULL);
-	c6 = tern_tcp_cookie6(&s, l6, LP, r6, RP, PISN, 1440, T0, NULL);
+	c4 = tcp_cookie4(&s, L4, LP, R4, RP, PISN, 1460, T0, NULL);
+	c6 = tcp_cookie6(&s, l6, LP, r6, RP, PISN, 1440, T0, NULL);
 	for (bit = 0; bit < 16; bit++) {
 		uint16_t x = (uint16_t)(1u << bit);
 
-		assert_int_equal(tern_tcp_cookie_check4(&s, L4, LP ^ x, R4, RP, PISN, c4, T0, NULL),
+		assert_int_equal(tcp_cookie_check4(&s, L4, LP ^ x, R4, RP, PISN, c4, T0, NULL),
 				 -EINVAL);
-		assert_int_equal(tern_tcp_cookie_check4(&s, L4, LP, R4, RP ^ x, PISN, c4, T0, NULL),
+		assert_int_equal(tcp_cookie_check4(&s, L4, LP, R4, RP ^ x, PISN, c4, T0, NULL),
 				 -EINVAL);
-		assert_int_equal(tern_tcp_cookie_check6(&s, l6, LP ^ x, r6, RP, PISN, c6, T0, NULL),
+		assert_int_equal(tcp_cookie_check6(&s, l6, LP ^ x, r6, RP, PISN, c6, T0, NULL),
 				 -EINVAL);
-		assert_int_equal(tern_tcp_cookie_check6(&s, l6, LP, r6, RP ^ x, PISN, c6, T0, NULL),
+		assert_int_equal(tcp_cookie_check6(&s, l6, LP, r6, RP ^ x, PISN, c6, T0, NULL),
 				 -EINVAL);
 	}
 	/* Ports swapped. */
-	assert_int_equal(tern_tcp_cookie_check4(&s, L4, RP, R4, LP, PISN, c4, T0, NULL), -EINVAL);
-	assert_int_equal(tern_tcp_cookie_check6(&s, l6, RP, r6, LP, PISN, c6, T0, NULL), -EINVAL);
+	assert_int_equal(tcp_cookie_check4(&s, L4, RP, R4, LP, PISN, c4, T0, NULL), -EINVAL);
+	assert_int_equal(tcp_cookie_check6(&s, l6, RP, r6, LP, PISN, c6, T0, NULL), -EINVAL);
 }
 
 static void
@@ -350,29 +350,29 @@ test_cookie_rejected_for_other_address(void **state)
 
 	(void)state;
 	secret_a(&s);
-	c4 = tern_tcp_cookie4(&s, L4, LP, R4, RP, PISN, 1460, T0, NULL);
-	c6 = tern_tcp_cookie6(&s, l6, LP, r6, RP, PISN, 1440, T0, NULL);
+	c4 = tcp_cookie4(&s, L4, LP, R4, RP, PISN, 1460, T0, NULL);
+	c6 = tcp_cookie6(&s, l6, LP, r6, RP, PISN, 1440, T0, NULL);
 	for (bit = 0; bit < 32; bit++) {
 		uint32_t x = UINT32_C(1) << bit;
 
-		assert_int_equal(tern_tcp_cookie_check4(&s, L4 ^ x, LP, R4, RP, PISN, c4, T0, NULL),
+		assert_int_equal(tcp_cookie_check4(&s, L4 ^ x, LP, R4, RP, PISN, c4, T0, NULL),
 				 -EINVAL);
-		assert_int_equal(tern_tcp_cookie_check4(&s, L4, LP, R4 ^ x, RP, PISN, c4, T0, NULL),
+		assert_int_equal(tcp_cookie_check4(&s, L4, LP, R4 ^ x, RP, PISN, c4, T0, NULL),
 				 -EINVAL);
 	}
 	/* Addresses swapped. */
-	assert_int_equal(tern_tcp_cookie_check4(&s, R4, LP, L4, RP, PISN, c4, T0, NULL), -EINVAL);
+	assert_int_equal(tcp_cookie_check4(&s, R4, LP, L4, RP, PISN, c4, T0, NULL), -EINVAL);
 	for (bit = 0; bit < 128; bit++) {
 		memcpy(x6, l6, 16);
 		x6[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-		assert_int_equal(tern_tcp_cookie_check6(&s, x6, LP, r6, RP, PISN, c6, T0, NULL),
+		assert_int_equal(tcp_cookie_check6(&s, x6, LP, r6, RP, PISN, c6, T0, NULL),
 				 -EINVAL);
 		memcpy(x6, r6, 16);
 		x6[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-		assert_int_equal(tern_tcp_cookie_check6(&s, l6, LP, x6, RP, PISN, c6, T0, NULL),
+		assert_int_equal(tcp_cookie_check6(&s, l6, LP, x6, RP, PISN, c6, T0, NULL),
 				 -EINVAL);
 	}
-	assert_int_equal(tern_tcp_cookie_check6(&s, r6, LP, l6, RP, PISN, c6, T0, NULL), -EINVAL);
+	assert_int_equal(tcp_cookie_check6(&s, r6, LP, l6, RP, PISN, c6, T0, NULL), -EINVAL);
 }
 
 static void
@@ -387,15 +387,15 @@ test_cookie_rejected_under_other_secret(void **state)
 	for (bit = 0; bit < 128; bit++) {
 		memcpy(key_b, key_a, sizeof(key_b));
 		key_b[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-		assert_int_equal(tern_tcp_isn_init(&o, key_b), 0);
+		assert_int_equal(tcp_isn_init(&o, key_b), 0);
 		for (i = 0; i < NB_MSS; i++) {
-			uint32_t c4 = tern_tcp_cookie4(&s, L4, LP, R4, RP, PISN, mss_table[i], T0,
+			uint32_t c4 = tcp_cookie4(&s, L4, LP, R4, RP, PISN, mss_table[i], T0,
 						       NULL);
-			uint32_t c6 = tern_tcp_cookie6(&s, l6, LP, r6, RP, PISN, mss_table[i], T0,
+			uint32_t c6 = tcp_cookie6(&s, l6, LP, r6, RP, PISN, mss_table[i], T0,
 						       NULL);
 
-			ok += tern_tcp_cookie_check4(&o, L4, LP, R4, RP, PISN, c4, T0, NULL) == 0;
-			ok += tern_tcp_cookie_check6(&o, l6, LP, r6, RP, PISN, c6, T0, NULL) == 0;
+			ok += tcp_cookie_check4(&o, L4, LP, R4, RP, PISN, c4, T0, NULL) == 0;
+			ok += tcp_cookie_check6(&o, l6, LP, r6, RP, PISN, c6, T0, NULL) == 0;
 		}
 	}
 	assert_int_equal(ok, 0);
@@ -413,10 +413,10 @@ test_cookie_v4_and_v4_mapped_v6_differ(void **state)
 	secret_a(&s);
 	memcpy(ml + 12, &l, 4);
 	memcpy(mr + 12, &r, 4);
-	c4 = tern_tcp_cookie4(&s, L4, LP, R4, RP, PISN, 1460, T0, NULL);
-	c6 = tern_tcp_cookie6(&s, ml, LP, mr, RP, PISN, 1460, T0, NULL);
-	assert_int_equal(tern_tcp_cookie_check6(&s, ml, LP, mr, RP, PISN, c4, T0, NULL), -EINVAL);
-	assert_int_equal(tern_tcp_cookie_check4(&s, L4, LP, R4, RP, PISN, c6, T0, NULL), -EINVAL);
+	c4 = tcp_cookie4(&s, L4, LP, R4, RP, PISN, 1460, T0, NULL);
+	c6 = tcp_cookie6(&s, ml, LP, mr, RP, PISN, 1460, T0, NULL);
+	assert_int_equal(tcp_cookie_check6(&s, ml, LP, mr, RP, PISN, c4, T0, NULL), -EINVAL);
+	assert_int_equal(tcp_cookie_check4(&s, L4, LP, R4, RP, PISN, c6, T0, NULL), -EINVAL);
 }
 
 /*
@@ -432,10 +432,10 @@ test_cookie_guesses_rejected(void **state)
 
 	(void)state;
 	secret_a(&s);
-	c = tern_tcp_cookie4(&s, L4, LP, R4, RP, PISN, 1460, T0, NULL);
+	c = tcp_cookie4(&s, L4, LP, R4, RP, PISN, 1460, T0, NULL);
 	for (i = 0; i < (1u << 20); i++) {
 		g = c - (1u << 19) + i;
-		ok += tern_tcp_cookie_check4(&s, L4, LP, R4, RP, PISN, g, T0, NULL) == 0;
+		ok += tcp_cookie_check4(&s, L4, LP, R4, RP, PISN, g, T0, NULL) == 0;
 	}
 	assert_int_equal(ok, 1);
 }
@@ -470,7 +470,7 @@ test_cookie_spread_over_many_ports(void **state)
 	c = malloc(N * sizeof(*c));
 	assert_non_null(c);
 	for (i = 0; i < N; i++) {
-		c[i] = tern_tcp_cookie4(&s, L4, LP, R4, rte_cpu_to_be_16((uint16_t)(20000 + i)),
+		c[i] = tcp_cookie4(&s, L4, LP, R4, rte_cpu_to_be_16((uint16_t)(20000 + i)),
 					PISN, 1460, T0, NULL);
 		high += c[i] >> 31;
 		hist[c[i] >> 27]++;
@@ -503,7 +503,7 @@ assert_tsval_round_trip(uint32_t now_ts)
 
 	for (ws = -1; ws <= TERN_TCP_WSCALE_MAX; ws++) {
 		for (sk = 0; sk < 2; sk++) {
-			uint32_t tsval = tern_tcp_cookie_tsval(now_ts, ws, sk != 0);
+			uint32_t tsval = tcp_cookie_tsval(now_ts, ws, sk != 0);
 
 			/* Never after now_ts, less than 64 ticks before it. */
 			assert_true(SEQ_LEQ(tsval, now_ts));
@@ -512,7 +512,7 @@ assert_tsval_round_trip(uint32_t now_ts)
 				assert_true(tsval <= now_ts);
 			got_ws = 99;
 			got_sack = sk == 0;
-			assert_int_equal(tern_tcp_cookie_ts_decode(tsval, &got_ws, &got_sack), 0);
+			assert_int_equal(tcp_cookie_ts_decode(tsval, &got_ws, &got_sack), 0);
 			assert_int_equal(got_ws, ws);
 			assert_int_equal(got_sack, sk != 0);
 		}
@@ -549,8 +549,8 @@ test_cookie_tsval_wraps_near_zero_and_2_32(void **state)
 	}
 	/* At 0, some encodings must wrap to the top of the space. */
 	now_ts = 0;
-	assert_true(tern_tcp_cookie_tsval(now_ts, 14, true) > UINT32_C(0xffffffc0));
-	assert_true(SEQ_LT(tern_tcp_cookie_tsval(now_ts, 14, true), now_ts));
+	assert_true(tcp_cookie_tsval(now_ts, 14, true) > UINT32_C(0xffffffc0));
+	assert_true(SEQ_LT(tcp_cookie_tsval(now_ts, 14, true), now_ts));
 }
 
 /* The same options at a later now_ts give a later (or equal) tsval. */
@@ -562,9 +562,9 @@ test_cookie_tsval_is_monotonic(void **state)
 
 	(void)state;
 	for (ws = -1; ws <= TERN_TCP_WSCALE_MAX; ws += 5) {
-		prev = tern_tcp_cookie_tsval(UINT32_C(0xfffff000), ws, true);
+		prev = tcp_cookie_tsval(UINT32_C(0xfffff000), ws, true);
 		for (now_ts = UINT32_C(0xfffff001); now_ts != 0x1000; now_ts++) {
-			uint32_t v = tern_tcp_cookie_tsval(now_ts, ws, true);
+			uint32_t v = tcp_cookie_tsval(now_ts, ws, true);
 
 			assert_true(SEQ_GEQ(v, prev));
 			prev = v;
@@ -580,15 +580,15 @@ test_cookie_tsval_clamps_wscale(void **state)
 	bool sack;
 
 	(void)state;
-	assert_int_equal(tern_tcp_cookie_ts_decode(tern_tcp_cookie_tsval(5000, 15, false),
+	assert_int_equal(tcp_cookie_ts_decode(tcp_cookie_tsval(5000, 15, false),
 						   &ws, &sack), 0);
 	assert_int_equal(ws, 14);
 	assert_false(sack);
-	assert_int_equal(tern_tcp_cookie_ts_decode(tern_tcp_cookie_tsval(5000, 200, true),
+	assert_int_equal(tcp_cookie_ts_decode(tcp_cookie_tsval(5000, 200, true),
 						   &ws, &sack), 0);
 	assert_int_equal(ws, 14);
 	assert_true(sack);
-	assert_int_equal(tern_tcp_cookie_ts_decode(tern_tcp_cookie_tsval(5000, -7, true),
+	assert_int_equal(tcp_cookie_ts_decode(tcp_cookie_tsval(5000, -7, true),
 						   &ws, &sack), 0);
 	assert_int_equal(ws, -1);
 	assert_true(sack);
@@ -605,21 +605,21 @@ test_cookie_ts_decode_rejects_altered_echo(void **state)
 	(void)state;
 	ws = 3;
 	sack = true;
-	assert_int_equal(tern_tcp_cookie_ts_decode(0, &ws, &sack), -EINVAL);
+	assert_int_equal(tcp_cookie_ts_decode(0, &ws, &sack), -EINVAL);
 	assert_int_equal(ws, -1);
 	assert_false(sack);
 	for (w = -1; w <= TERN_TCP_WSCALE_MAX; w++) {
-		uint32_t tsval = tern_tcp_cookie_tsval(777777, w, true);
+		uint32_t tsval = tcp_cookie_tsval(777777, w, true);
 
 		for (bit = 0; bit < TERN_TCP_COOKIE_TS_BITS; bit++)
-			assert_int_equal(tern_tcp_cookie_ts_decode(tsval ^ (1u << bit), &ws, &sack),
+			assert_int_equal(tcp_cookie_ts_decode(tsval ^ (1u << bit), &ws, &sack),
 					 -EINVAL);
 		/* Bits above the code do not matter. */
-		assert_int_equal(tern_tcp_cookie_ts_decode(tsval ^ 0x40, &ws, &sack), 0);
+		assert_int_equal(tcp_cookie_ts_decode(tsval ^ 0x40, &ws, &sack), 0);
 		assert_int_equal(ws, w);
 	}
 	for (code = 0; code < (1u << TERN_TCP_COOKIE_TS_BITS); code++)
-		valid += tern_tcp_cookie_ts_decode(0x1000 + code, &ws, &sack) == 0;
+		valid += tcp_cookie_ts_decode(0x1000 + code, &ws, &sack) == 0;
 	assert_int_equal(valid, 32);
 }
 

@@ -60,7 +60,7 @@ static const uint8_t r6[16] = { 0x20, 0x01, 0x0d, 0xb8, [14] = 0xab, [15] = 2 };
 static void
 secret_a(struct tern_tcp_isn_secret *s)
 {
-	assert_int_equal(tern_tcp_isn_init(s, key_a), 0);
+	assert_int_equal(tcp_isn_init(s, key_a), 0);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -76,7 +76,7 @@ test_siphash24_reference_vectors(void **state)
 	for (i = 0; i < sizeof(msg); i++)
 		msg[i] = (uint8_t)i;
 	for (i = 0; i < 64; i++) {
-		uint64_t got = tern_siphash24(key_a, msg, i);
+		uint64_t got = siphash24(key_a, msg, i);
 
 		if (got != sip64_vectors[i])
 			print_message("siphash len %u: %016llx want %016llx\n", i,
@@ -93,7 +93,7 @@ test_siphash24_paper_appendix_example(void **state)
 	const uint8_t msg[15] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 };
 
 	(void)state;
-	assert_true(tern_siphash24(key_a, msg, sizeof(msg)) == UINT64_C(0xa129ca6149be45e5));
+	assert_true(siphash24(key_a, msg, sizeof(msg)) == UINT64_C(0xa129ca6149be45e5));
 }
 
 /* Unaligned input gives the same result as aligned input. */
@@ -108,7 +108,7 @@ test_siphash24_unaligned_message(void **state)
 		for (i = 0; i < 64; i++)
 			buf[shift + i] = (uint8_t)i;
 		for (len = 0; len < 64; len++)
-			assert_true(tern_siphash24(key_a, buf + shift, len) == sip64_vectors[len]);
+			assert_true(siphash24(key_a, buf + shift, len) == sip64_vectors[len]);
 	}
 }
 
@@ -123,19 +123,19 @@ test_siphash24_depends_on_every_bit(void **state)
 	(void)state;
 	memcpy(key, key_a, sizeof(key));
 	memset(msg, 0x5a, sizeof(msg));
-	base = tern_siphash24(key, msg, sizeof(msg));
+	base = siphash24(key, msg, sizeof(msg));
 	for (bit = 0; bit < 128; bit++) {
 		key[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-		assert_true(tern_siphash24(key, msg, sizeof(msg)) != base);
+		assert_true(siphash24(key, msg, sizeof(msg)) != base);
 		key[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 	}
 	for (bit = 0; bit < 96; bit++) {
 		msg[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-		assert_true(tern_siphash24(key, msg, sizeof(msg)) != base);
+		assert_true(siphash24(key, msg, sizeof(msg)) != base);
 		msg[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 	}
 	/* Trailing zero bytes change the length, hence the hash. */
-	assert_true(tern_siphash24(key, msg, 11) != tern_siphash24(key, msg, 12));
+	assert_true(siphash24(key, msg, 11) != siphash24(key, msg, 12));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -148,7 +148,7 @@ test_isn_init_copies_the_given_key(void **state)
 
 	(void)state;
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(tern_tcp_isn_init(&s, key_a), 0);
+	assert_int_equal(tcp_isn_init(&s, key_a), 0);
 	assert_memory_equal(s.key, key_a, sizeof(key_a));
 }
 
@@ -159,15 +159,15 @@ test_isn_init_random_key_from_kernel(void **state)
 	const uint8_t zero[16] = { 0 };
 
 	(void)state;
-	assert_int_equal(tern_tcp_isn_init(&s1, NULL), 0);
-	assert_int_equal(tern_tcp_isn_init(&s2, NULL), 0);
+	assert_int_equal(tcp_isn_init(&s1, NULL), 0);
+	assert_int_equal(tcp_isn_init(&s2, NULL), 0);
 	/* 2^-128 odds of a false failure. */
 	assert_memory_not_equal(s1.key, zero, sizeof(zero));
 	assert_memory_not_equal(s1.key, s2.key, sizeof(s1.key));
-	assert_true(tern_tcp_isn4(&s1, L4, LP, R4, RP, T0) !=
-		    tern_tcp_isn4(&s2, L4, LP, R4, RP, T0) ||
-		    tern_tcp_isn4(&s1, L4, LP, R4, RP + 1, T0) !=
-		    tern_tcp_isn4(&s2, L4, LP, R4, RP + 1, T0));
+	assert_true(tcp_isn4(&s1, L4, LP, R4, RP, T0) !=
+		    tcp_isn4(&s2, L4, LP, R4, RP, T0) ||
+		    tcp_isn4(&s1, L4, LP, R4, RP + 1, T0) !=
+		    tcp_isn4(&s2, L4, LP, R4, RP + 1, T0));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -193,12 +193,12 @@ test_isn_rfc6528_is_clock_plus_keyed_hash(void **state)
 	memcpy(msg6 + 16, r6, 16);
 	memcpy(msg6 + 32, &lp, 2);
 	memcpy(msg6 + 34, &rp, 2);
-	f4 = (uint32_t)tern_siphash24(key_a, msg4, sizeof(msg4));
-	f6 = (uint32_t)tern_siphash24(key_a, msg6, sizeof(msg6));
-	assert_int_equal(tern_tcp_isn4(&s, L4, LP, R4, RP, 0), f4);
-	assert_int_equal(tern_tcp_isn4(&s, L4, LP, R4, RP, T0), f4 + (uint32_t)(T0 / 4000));
-	assert_int_equal(tern_tcp_isn6(&s, l6, LP, r6, RP, 0), f6);
-	assert_int_equal(tern_tcp_isn6(&s, l6, LP, r6, RP, T0), f6 + (uint32_t)(T0 / 4000));
+	f4 = (uint32_t)siphash24(key_a, msg4, sizeof(msg4));
+	f6 = (uint32_t)siphash24(key_a, msg6, sizeof(msg6));
+	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, 0), f4);
+	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, T0), f4 + (uint32_t)(T0 / 4000));
+	assert_int_equal(tcp_isn6(&s, l6, LP, r6, RP, 0), f6);
+	assert_int_equal(tcp_isn6(&s, l6, LP, r6, RP, T0), f6 + (uint32_t)(T0 / 4000));
 }
 
 static void
@@ -209,12 +209,12 @@ test_isn_deterministic_for_same_inputs(void **state)
 	(void)state;
 	secret_a(&s1);
 	secret_a(&s2);
-	assert_int_equal(tern_tcp_isn4(&s1, L4, LP, R4, RP, T0),
-			 tern_tcp_isn4(&s2, L4, LP, R4, RP, T0));
-	assert_int_equal(tern_tcp_isn4(&s1, L4, LP, R4, RP, T0),
-			 tern_tcp_isn4(&s1, L4, LP, R4, RP, T0));
-	assert_int_equal(tern_tcp_isn6(&s1, l6, LP, r6, RP, T0),
-			 tern_tcp_isn6(&s2, l6, LP, r6, RP, T0));
+	assert_int_equal(tcp_isn4(&s1, L4, LP, R4, RP, T0),
+			 tcp_isn4(&s2, L4, LP, R4, RP, T0));
+	assert_int_equal(tcp_isn4(&s1, L4, LP, R4, RP, T0),
+			 tcp_isn4(&s1, L4, LP, R4, RP, T0));
+	assert_int_equal(tcp_isn6(&s1, l6, LP, r6, RP, T0),
+			 tcp_isn6(&s2, l6, LP, r6, RP, T0));
 }
 
 /* Each element of the 4-tuple matters, and so does which end is local. */
@@ -227,24 +227,24 @@ test_isn_differs_between_4_tuples(void **state)
 
 	(void)state;
 	secret_a(&s);
-	base4 = tern_tcp_isn4(&s, L4, LP, R4, RP, T0);
-	assert_int_not_equal(tern_tcp_isn4(&s, L4 ^ RTE_BE32(1), LP, R4, RP, T0), base4);
-	assert_int_not_equal(tern_tcp_isn4(&s, L4, LP ^ RTE_BE16(1), R4, RP, T0), base4);
-	assert_int_not_equal(tern_tcp_isn4(&s, L4, LP, R4 ^ RTE_BE32(1), RP, T0), base4);
-	assert_int_not_equal(tern_tcp_isn4(&s, L4, LP, R4, RP ^ RTE_BE16(1), T0), base4);
-	assert_int_not_equal(tern_tcp_isn4(&s, R4, RP, L4, LP, T0), base4);
-	assert_int_not_equal(tern_tcp_isn4(&s, L4, RP, R4, LP, T0), base4);
+	base4 = tcp_isn4(&s, L4, LP, R4, RP, T0);
+	assert_int_not_equal(tcp_isn4(&s, L4 ^ RTE_BE32(1), LP, R4, RP, T0), base4);
+	assert_int_not_equal(tcp_isn4(&s, L4, LP ^ RTE_BE16(1), R4, RP, T0), base4);
+	assert_int_not_equal(tcp_isn4(&s, L4, LP, R4 ^ RTE_BE32(1), RP, T0), base4);
+	assert_int_not_equal(tcp_isn4(&s, L4, LP, R4, RP ^ RTE_BE16(1), T0), base4);
+	assert_int_not_equal(tcp_isn4(&s, R4, RP, L4, LP, T0), base4);
+	assert_int_not_equal(tcp_isn4(&s, L4, RP, R4, LP, T0), base4);
 
-	base6 = tern_tcp_isn6(&s, l6, LP, r6, RP, T0);
+	base6 = tcp_isn6(&s, l6, LP, r6, RP, T0);
 	memcpy(x6, l6, 16);
 	x6[7] ^= 0x10;
-	assert_int_not_equal(tern_tcp_isn6(&s, x6, LP, r6, RP, T0), base6);
+	assert_int_not_equal(tcp_isn6(&s, x6, LP, r6, RP, T0), base6);
 	memcpy(x6, r6, 16);
 	x6[0] ^= 0x80;
-	assert_int_not_equal(tern_tcp_isn6(&s, l6, LP, x6, RP, T0), base6);
-	assert_int_not_equal(tern_tcp_isn6(&s, l6, LP ^ RTE_BE16(1), r6, RP, T0), base6);
-	assert_int_not_equal(tern_tcp_isn6(&s, l6, LP, r6, RP ^ RTE_BE16(1), T0), base6);
-	assert_int_not_equal(tern_tcp_isn6(&s, r6, RP, l6, LP, T0), base6);
+	assert_int_not_equal(tcp_isn6(&s, l6, LP, x6, RP, T0), base6);
+	assert_int_not_equal(tcp_isn6(&s, l6, LP ^ RTE_BE16(1), r6, RP, T0), base6);
+	assert_int_not_equal(tcp_isn6(&s, l6, LP, r6, RP ^ RTE_BE16(1), T0), base6);
+	assert_int_not_equal(tcp_isn6(&s, r6, RP, l6, LP, T0), base6);
 }
 
 static int
@@ -269,7 +269,7 @@ test_isn_spread_over_many_ports(void **state)
 	isn = malloc(N * sizeof(*isn));
 	assert_non_null(isn);
 	for (i = 0; i < N; i++) {
-		isn[i] = tern_tcp_isn4(&s, L4, rte_cpu_to_be_16((uint16_t)(30000 + i)), R4, RP, T0);
+		isn[i] = tcp_isn4(&s, L4, rte_cpu_to_be_16((uint16_t)(30000 + i)), R4, RP, T0);
 		high += isn[i] >> 31;
 	}
 	qsort(isn, N, sizeof(*isn), cmp_u32);
@@ -293,18 +293,18 @@ test_isn_advances_by_1_every_4_microseconds(void **state)
 
 	(void)state;
 	secret_a(&s);
-	base = tern_tcp_isn4(&s, L4, LP, R4, RP, t);
-	base6 = tern_tcp_isn6(&s, l6, LP, r6, RP, t);
-	assert_int_equal(tern_tcp_isn4(&s, L4, LP, R4, RP, t + 1), base);
-	assert_int_equal(tern_tcp_isn4(&s, L4, LP, R4, RP, t + 3999), base);
-	assert_int_equal(tern_tcp_isn4(&s, L4, LP, R4, RP, t + 4000), base + 1);
-	assert_int_equal(tern_tcp_isn4(&s, L4, LP, R4, RP, t - 1), base - 1);
+	base = tcp_isn4(&s, L4, LP, R4, RP, t);
+	base6 = tcp_isn6(&s, l6, LP, r6, RP, t);
+	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, t + 1), base);
+	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, t + 3999), base);
+	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, t + 4000), base + 1);
+	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, t - 1), base - 1);
 	for (k = 0; k <= 100000; k += 997) {
-		assert_int_equal(tern_tcp_isn4(&s, L4, LP, R4, RP, t + 4000ull * k), base + k);
-		assert_int_equal(tern_tcp_isn6(&s, l6, LP, r6, RP, t + 4000ull * k), base6 + k);
+		assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, t + 4000ull * k), base + k);
+		assert_int_equal(tcp_isn6(&s, l6, LP, r6, RP, t + 4000ull * k), base6 + k);
 	}
 	/* One second is 250,000 ticks. */
-	assert_int_equal(tern_tcp_isn4(&s, L4, LP, R4, RP, t + UINT64_C(1000000000)),
+	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, t + UINT64_C(1000000000)),
 			 base + 250000);
 }
 
@@ -318,13 +318,13 @@ test_isn_clock_wraps_modulo_2_32(void **state)
 
 	(void)state;
 	secret_a(&s);
-	f = tern_tcp_isn4(&s, L4, LP, R4, RP, 0);
-	assert_int_equal(tern_tcp_isn4(&s, L4, LP, R4, RP, wrap), f);
-	assert_int_equal(tern_tcp_isn4(&s, L4, LP, R4, RP, wrap - 4000), f - 1);
-	assert_int_equal(tern_tcp_isn4(&s, L4, LP, R4, RP, 3 * wrap + 8000), f + 2);
+	f = tcp_isn4(&s, L4, LP, R4, RP, 0);
+	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, wrap), f);
+	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, wrap - 4000), f - 1);
+	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, 3 * wrap + 8000), f + 2);
 	/* And the ISN keeps increasing through the wrap in sequence space. */
-	assert_true(SEQ_LT(tern_tcp_isn4(&s, L4, LP, R4, RP, wrap - 4000),
-			   tern_tcp_isn4(&s, L4, LP, R4, RP, wrap + 4000)));
+	assert_true(SEQ_LT(tcp_isn4(&s, L4, LP, R4, RP, wrap - 4000),
+			   tcp_isn4(&s, L4, LP, R4, RP, wrap + 4000)));
 }
 
 static void
@@ -338,14 +338,14 @@ test_isn_differs_for_a_different_secret(void **state)
 	secret_a(&s1);
 	memcpy(key_b, key_a, sizeof(key_b));
 	key_b[15] ^= 1;
-	assert_int_equal(tern_tcp_isn_init(&s2, key_b), 0);
+	assert_int_equal(tcp_isn_init(&s2, key_b), 0);
 	for (i = 0; i < 1000; i++) {
 		uint16_t lp = rte_cpu_to_be_16((uint16_t)(1024 + i));
 
-		same4 += tern_tcp_isn4(&s1, L4, lp, R4, RP, T0) ==
-			 tern_tcp_isn4(&s2, L4, lp, R4, RP, T0);
-		same6 += tern_tcp_isn6(&s1, l6, lp, r6, RP, T0) ==
-			 tern_tcp_isn6(&s2, l6, lp, r6, RP, T0);
+		same4 += tcp_isn4(&s1, L4, lp, R4, RP, T0) ==
+			 tcp_isn4(&s2, L4, lp, R4, RP, T0);
+		same6 += tcp_isn6(&s1, l6, lp, r6, RP, T0) ==
+			 tcp_isn6(&s2, l6, lp, r6, RP, T0);
 	}
 	assert_true(same4 <= 1);
 	assert_true(same6 <= 1);
@@ -363,8 +363,8 @@ test_isn_v4_and_v4_mapped_v6_differ(void **state)
 	secret_a(&s);
 	memcpy(ml + 12, &l, 4);
 	memcpy(mr + 12, &r, 4);
-	assert_int_not_equal(tern_tcp_isn4(&s, L4, LP, R4, RP, T0),
-			     tern_tcp_isn6(&s, ml, LP, mr, RP, T0));
+	assert_int_not_equal(tcp_isn4(&s, L4, LP, R4, RP, T0),
+			     tcp_isn6(&s, ml, LP, mr, RP, T0));
 }
 
 int

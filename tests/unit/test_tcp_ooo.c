@@ -104,7 +104,7 @@ check_queue(const struct tern_tcp_ooo *q)
 		nb_mbufs += b->nb_mbufs;
 	}
 	assert_int_equal(q->bytes, bytes);
-	assert_int_equal(tern_tcp_ooo_bytes(q), bytes);
+	assert_int_equal(tcp_ooo_bytes(q), bytes);
 	assert_int_equal(q->nb_mbufs, nb_mbufs);
 	for (i = 0; i < TERN_TCP_SACK_MAX; i++) {
 		uint8_t r = q->recent[i];
@@ -125,7 +125,7 @@ static int
 ins(struct tern_tcp_ooo *q, uint32_t rcv_nxt, uint32_t seq, uint32_t len, size_t seg_len,
     struct tern_tcp_sack_block *dsack)
 {
-	int ret = tern_tcp_ooo_insert(q, rcv_nxt, seq, payload(seq, len, seg_len), len, dsack);
+	int ret = tcp_ooo_insert(q, rcv_nxt, seq, payload(seq, len, seg_len), len, dsack);
 
 	check_queue(q);
 	return ret;
@@ -158,7 +158,7 @@ pull_expect(struct tern_tcp_ooo *q, uint32_t rcv_nxt, uint32_t len)
 {
 	struct rte_mbuf *tail = (struct rte_mbuf *)&tail;	/* anything but NULL */
 	uint32_t got = 12345, nb = 12345;
-	struct rte_mbuf *m = tern_tcp_ooo_pull(q, rcv_nxt, &tail, &got, &nb);
+	struct rte_mbuf *m = tcp_ooo_pull(q, rcv_nxt, &tail, &got, &nb);
 
 	if (len == 0) {
 		assert_null(m);
@@ -192,22 +192,22 @@ test_segment_above_gap_is_held_until_gap_filled(void **state)
 	struct tern_tcp_sack_block d, s[4];
 
 	(void)state;
-	tern_tcp_ooo_init(&q);
+	tcp_ooo_init(&q);
 	check_queue(&q);
 	assert_int_equal(ins(&q, 1000, 1100, 100, 0, &d), 100);
 	assert_no_dsack(&d);
 	assert_int_equal(q.nb, 1);
 	assert_int_equal(q.nb_mbufs, 1);
-	assert_int_equal(tern_tcp_ooo_bytes(&q), 100);
-	assert_int_equal(tern_tcp_ooo_sack(&q, s, 4), 1);
+	assert_int_equal(tcp_ooo_bytes(&q), 100);
+	assert_int_equal(tcp_ooo_sack(&q, s, 4), 1);
 	assert_range(&s[0], 1100, 1200);
 	pull_expect(&q, 1000, 0);		/* the gap is still open */
 	pull_expect(&q, 1099, 0);
-	assert_int_equal(tern_tcp_ooo_bytes(&q), 100);
+	assert_int_equal(tcp_ooo_bytes(&q), 100);
 	pull_expect(&q, 1100, 100);		/* [1000, 1100) arrived in order */
 	assert_int_equal(q.nb, 0);
-	assert_int_equal(tern_tcp_ooo_bytes(&q), 0);
-	assert_int_equal(tern_tcp_ooo_sack(&q, s, 4), 0);
+	assert_int_equal(tcp_ooo_bytes(&q), 0);
+	assert_int_equal(tcp_ooo_sack(&q, s, 4), 0);
 	pull_expect(&q, 1200, 0);
 	tern_test_assert_pool_back();
 }
@@ -222,17 +222,17 @@ test_segments_in_reverse_order_make_one_block(void **state)
 	uint32_t k;
 
 	(void)state;
-	tern_tcp_ooo_init(&q);
+	tcp_ooo_init(&q);
 	for (k = n; k >= 1; k--) {
 		assert_int_equal(ins(&q, rcv_nxt, rcv_nxt + k * mss, mss, 0, &d), mss);
 		assert_no_dsack(&d);
 		assert_int_equal(q.nb, 1);
 		assert_block(&q, 0, rcv_nxt + k * mss, rcv_nxt + (n + 1) * mss);
-		assert_int_equal(tern_tcp_ooo_sack(&q, s, 4), 1);
+		assert_int_equal(tcp_ooo_sack(&q, s, 4), 1);
 		assert_range(&s[0], rcv_nxt + k * mss, rcv_nxt + (n + 1) * mss);
 	}
 	assert_int_equal(q.nb_mbufs, n);
-	assert_int_equal(tern_tcp_ooo_bytes(&q), n * mss);
+	assert_int_equal(tcp_ooo_bytes(&q), n * mss);
 	pull_expect(&q, rcv_nxt, 0);
 	pull_expect(&q, rcv_nxt + mss, n * mss);	/* segment 0 came in order */
 	pull_expect(&q, rcv_nxt + (n + 1) * mss, 0);
@@ -248,7 +248,7 @@ test_rfc2883_exact_duplicate_reported_and_freed(void **state)
 	unsigned int avail;
 
 	(void)state;
-	tern_tcp_ooo_init(&q);
+	tcp_ooo_init(&q);
 	assert_int_equal(ins(&q, 0, 1000, 500, 0, &d), 500);
 	assert_int_equal(ins(&q, 0, 3000, 500, 0, &d), 500);
 	avail = tern_test_pool_avail();
@@ -257,16 +257,16 @@ test_rfc2883_exact_duplicate_reported_and_freed(void **state)
 	assert_range(&d, 1000, 1500);
 	assert_int_equal(tern_test_pool_avail(), avail);
 	assert_int_equal(q.nb, 2);
-	assert_int_equal(tern_tcp_ooo_bytes(&q), 1000);
+	assert_int_equal(tcp_ooo_bytes(&q), 1000);
 	/* the block holding the duplicate is reported first (RFC 2883 4) */
-	assert_int_equal(tern_tcp_ooo_sack(&q, s, 4), 2);
+	assert_int_equal(tcp_ooo_sack(&q, s, 4), 2);
 	assert_range(&s[0], 1000, 1500);
 	assert_range(&s[1], 3000, 3500);
 	/* a part of a block, as three segments */
 	assert_int_equal(ins(&q, 0, 3100, 300, 100, &d), 0);
 	assert_range(&d, 3100, 3400);
 	assert_int_equal(tern_test_pool_avail(), avail);
-	assert_int_equal(tern_tcp_ooo_sack(&q, s, 4), 2);
+	assert_int_equal(tcp_ooo_sack(&q, s, 4), 2);
 	assert_range(&s[0], 3000, 3500);
 	assert_int_equal(q.nb_mbufs, 2);
 	/* the old copy is what comes out */
@@ -284,7 +284,7 @@ test_overlap_with_block_start_trims_segment_tail(void **state)
 	unsigned int avail;
 
 	(void)state;
-	tern_tcp_ooo_init(&q);
+	tcp_ooo_init(&q);
 	assert_int_equal(ins(&q, 0, 200, 100, 0, &d), 100);
 	avail = tern_test_pool_avail();
 	/* [100, 250) in 30-byte segments: 30 30 30 10 kept, the last 30 freed */
@@ -309,7 +309,7 @@ test_overlap_with_block_end_trims_segment_head(void **state)
 	unsigned int avail;
 
 	(void)state;
-	tern_tcp_ooo_init(&q);
+	tcp_ooo_init(&q);
 	assert_int_equal(ins(&q, 0, 200, 100, 0, &d), 100);
 	avail = tern_test_pool_avail();
 	/* [250, 400) in 40-byte segments: the first 40 lose 50 - 40 of the next */
@@ -337,7 +337,7 @@ test_overlap_over_several_blocks_merges_them(void **state)
 	struct tern_tcp_sack_block d, s[4];
 
 	(void)state;
-	tern_tcp_ooo_init(&q);
+	tcp_ooo_init(&q);
 	assert_int_equal(ins(&q, 0, 200, 100, 0, &d), 100);
 	assert_int_equal(ins(&q, 0, 400, 100, 0, &d), 100);
 	assert_int_equal(ins(&q, 0, 600, 100, 0, &d), 100);
@@ -350,8 +350,8 @@ test_overlap_over_several_blocks_merges_them(void **state)
 	assert_block(&q, 0, 200, 700);
 	assert_block(&q, 1, 800, 900);
 	assert_block(&q, 2, 1000, 1100);
-	assert_int_equal(tern_tcp_ooo_bytes(&q), 700);
-	assert_int_equal(tern_tcp_ooo_sack(&q, s, 4), 3);
+	assert_int_equal(tcp_ooo_bytes(&q), 700);
+	assert_int_equal(tcp_ooo_sack(&q, s, 4), 3);
 	assert_range(&s[0], 200, 700);
 	/* from below everything to past [800, 900), starting in a gap */
 	assert_int_equal(ins(&q, 0, 100, 850, 64, &d), 850 - 500 - 100);
@@ -364,7 +364,7 @@ test_overlap_over_several_blocks_merges_them(void **state)
 	assert_range(&d, 1000, 1100);
 	assert_int_equal(q.nb, 1);
 	assert_block(&q, 0, 100, 1150);
-	assert_int_equal(tern_tcp_ooo_sack(&q, s, 4), 1);
+	assert_int_equal(tcp_ooo_sack(&q, s, 4), 1);
 	pull_expect(&q, 100, 1050);
 	tern_test_assert_pool_back();
 }
@@ -379,7 +379,7 @@ test_adjacent_blocks_merge(void **state)
 	unsigned int i;
 
 	(void)state;
-	tern_tcp_ooo_init(&q);
+	tcp_ooo_init(&q);
 	assert_int_equal(ins(&q, 0, 200, 100, 0, &d), 100);
 	assert_int_equal(ins(&q, 0, 400, 100, 0, &d), 100);
 	assert_int_equal(ins(&q, 0, 300, 100, 0, &d), 100);
@@ -398,7 +398,7 @@ test_adjacent_blocks_merge(void **state)
 	assert_int_equal(q.nb, 1);
 	assert_block(&q, 0, 190, 510);
 	assert_int_equal(q.nb_mbufs, 5);
-	assert_int_equal(tern_tcp_ooo_sack(&q, s, 4), 1);
+	assert_int_equal(tcp_ooo_sack(&q, s, 4), 1);
 	assert_range(&s[0], 190, 510);
 	pull_expect(&q, 190, 320);
 	tern_test_assert_pool_back();
@@ -419,12 +419,12 @@ test_pull_trims_bytes_below_rcv_nxt(void **state)
 	unsigned int avail;
 
 	(void)state;
-	tern_tcp_ooo_init(&q);
+	tcp_ooo_init(&q);
 	assert_int_equal(ins(&q, 0, 200, 300, 64, &d), 300);	/* 64 x4 + 44 */
 	assert_int_equal(q.nb_mbufs, 5);
 	avail = tern_test_pool_avail();
 	/* 350 is 22 bytes into the third mbuf [328, 392) */
-	m = tern_tcp_ooo_pull(&q, 350, &tail, &len, &nb);
+	m = tcp_ooo_pull(&q, 350, &tail, &len, &nb);
 	assert_non_null(m);
 	assert_int_equal(len, 150);
 	assert_int_equal(nb, 3);
@@ -447,10 +447,10 @@ test_pull_trims_bytes_below_rcv_nxt(void **state)
 	assert_int_equal(q.nb, 0);
 	/* the optional outputs may be NULL */
 	assert_int_equal(ins(&q, 0, 2000, 100, 0, &d), 100);
-	m = tern_tcp_ooo_pull(&q, 2000, NULL, NULL, NULL);
+	m = tcp_ooo_pull(&q, 2000, NULL, NULL, NULL);
 	assert_non_null(m);
 	rte_pktmbuf_free(m);
-	assert_null(tern_tcp_ooo_pull(&q, 2100, NULL, NULL, NULL));
+	assert_null(tcp_ooo_pull(&q, 2100, NULL, NULL, NULL));
 	tern_test_assert_pool_back();
 }
 
@@ -465,42 +465,42 @@ test_rfc2018_sack_blocks_most_recent_first(void **state)
 	struct tern_tcp_sack_block d, s[8];
 
 	(void)state;
-	tern_tcp_ooo_init(&q);
+	tcp_ooo_init(&q);
 	/* A B C D E */
 	assert_int_equal(ins(&q, 0, 1000, 100, 0, &d), 100);
 	assert_int_equal(ins(&q, 0, 2000, 100, 0, &d), 100);
 	assert_int_equal(ins(&q, 0, 3000, 100, 0, &d), 100);
 	assert_int_equal(ins(&q, 0, 4000, 100, 0, &d), 100);
 	assert_int_equal(ins(&q, 0, 5000, 100, 0, &d), 100);
-	assert_int_equal(tern_tcp_ooo_sack(&q, s, 4), 4);
+	assert_int_equal(tcp_ooo_sack(&q, s, 4), 4);
 	assert_range(&s[0], 5000, 5100);
 	assert_range(&s[1], 4000, 4100);
 	assert_range(&s[2], 3000, 3100);
 	assert_range(&s[3], 2000, 2100);
 	/* max caps the count; the most recent stay */
-	assert_int_equal(tern_tcp_ooo_sack(&q, s, 3), 3);
+	assert_int_equal(tcp_ooo_sack(&q, s, 3), 3);
 	assert_range(&s[2], 3000, 3100);
-	assert_int_equal(tern_tcp_ooo_sack(&q, s, 0), 0);
+	assert_int_equal(tcp_ooo_sack(&q, s, 0), 0);
 	/* more room than recent[]: the rest follow in sequence order */
-	assert_int_equal(tern_tcp_ooo_sack(&q, s, 8), 5);
+	assert_int_equal(tcp_ooo_sack(&q, s, 8), 5);
 	assert_range(&s[4], 1000, 1100);
 	/* B grows: first, the others keep their order */
 	assert_int_equal(ins(&q, 0, 2100, 100, 0, &d), 100);
-	assert_int_equal(tern_tcp_ooo_sack(&q, s, 4), 4);
+	assert_int_equal(tcp_ooo_sack(&q, s, 4), 4);
 	assert_range(&s[0], 2000, 2200);
 	assert_range(&s[1], 5000, 5100);
 	assert_range(&s[2], 4000, 4100);
 	assert_range(&s[3], 3000, 3100);
 	/* C and D merge: once, first; A fills the room E B leave */
 	assert_int_equal(ins(&q, 0, 3100, 900, 0, &d), 900);
-	assert_int_equal(tern_tcp_ooo_sack(&q, s, 4), 4);
+	assert_int_equal(tcp_ooo_sack(&q, s, 4), 4);
 	assert_range(&s[0], 3000, 4100);
 	assert_range(&s[1], 2000, 2200);
 	assert_range(&s[2], 5000, 5100);
 	assert_range(&s[3], 1000, 1100);
 	/* a new block below all of them renumbers the rest */
 	assert_int_equal(ins(&q, 0, 500, 100, 0, &d), 100);
-	assert_int_equal(tern_tcp_ooo_sack(&q, s, 4), 4);
+	assert_int_equal(tcp_ooo_sack(&q, s, 4), 4);
 	assert_range(&s[0], 500, 600);
 	assert_range(&s[1], 3000, 4100);
 	assert_range(&s[2], 2000, 2200);
@@ -508,19 +508,19 @@ test_rfc2018_sack_blocks_most_recent_first(void **state)
 	/* a duplicate of A makes A's block the first (RFC 2883 4) */
 	assert_int_equal(ins(&q, 0, 1050, 10, 0, &d), 0);
 	assert_range(&d, 1050, 1060);
-	assert_int_equal(tern_tcp_ooo_sack(&q, s, 4), 4);
+	assert_int_equal(tcp_ooo_sack(&q, s, 4), 4);
 	assert_range(&s[0], 1000, 1100);
 	assert_range(&s[1], 500, 600);
 	assert_range(&s[2], 3000, 4100);
 	assert_range(&s[3], 2000, 2200);
 	/* pulling the lowest block forgets it */
 	pull_expect(&q, 500, 100);
-	assert_int_equal(tern_tcp_ooo_sack(&q, s, 4), 4);
+	assert_int_equal(tcp_ooo_sack(&q, s, 4), 4);
 	assert_range(&s[0], 1000, 1100);
 	assert_range(&s[1], 3000, 4100);
 	assert_range(&s[2], 2000, 2200);
 	assert_range(&s[3], 5000, 5100);
-	tern_tcp_ooo_purge(&q);
+	tcp_ooo_purge(&q);
 	tern_test_assert_pool_back();
 }
 
@@ -539,7 +539,7 @@ test_block_limit_drops_highest_or_new(void **state)
 
 	(void)state;
 	enum { M = TERN_TCP_OOO_MAX_BLOCKS, TOP = 100 + 200 * (M - 1) };	/* the highest block */
-	tern_tcp_ooo_init(&q);
+	tcp_ooo_init(&q);
 	for (k = 0; k < TERN_TCP_OOO_MAX_BLOCKS; k++)
 		assert_int_equal(ins(&q, 0, 100 + 200 * k, 100, 0, &d), 100);
 	assert_int_equal(q.nb, TERN_TCP_OOO_MAX_BLOCKS);
@@ -552,8 +552,8 @@ test_block_limit_drops_highest_or_new(void **state)
 	assert_int_equal(tern_test_pool_avail(), avail);
 	assert_int_equal(q.nb, TERN_TCP_OOO_MAX_BLOCKS);
 	assert_block(&q, M - 1, TOP, TOP + 100);
-	assert_int_equal(tern_tcp_ooo_bytes(&q), 100 * M);
-	assert_int_equal(tern_tcp_ooo_sack(&q, s, 1), 1);
+	assert_int_equal(tcp_ooo_bytes(&q), 100 * M);
+	assert_int_equal(tcp_ooo_sack(&q, s, 1), 1);
 	assert_range(&s[0], TOP, TOP + 100);
 
 	/* one more, in the first gap: the highest block goes */
@@ -565,8 +565,8 @@ test_block_limit_drops_highest_or_new(void **state)
 	assert_block(&q, 1, 210, 260);
 	assert_block(&q, 2, 300, 400);
 	assert_block(&q, M - 1, TOP - 200, TOP - 100);
-	assert_int_equal(tern_tcp_ooo_bytes(&q), 100 * M - 100 + 50);
-	assert_int_equal(tern_tcp_ooo_sack(&q, s, 4), 4);
+	assert_int_equal(tcp_ooo_bytes(&q), 100 * M - 100 + 50);
+	assert_int_equal(tcp_ooo_sack(&q, s, 4), 4);
 	assert_range(&s[0], 210, 260);
 	assert_range(&s[1], TOP - 200, TOP - 100);	/* the evicted one is not reported */
 	assert_range(&s[2], TOP - 400, TOP - 300);
@@ -584,8 +584,8 @@ test_block_limit_drops_highest_or_new(void **state)
 	assert_int_equal(q.nb, TERN_TCP_OOO_MAX_BLOCKS);
 	assert_block(&q, M - 1, TOP - 250, TOP - 200);
 	assert_int_equal(tern_test_pool_avail(), avail - 1);
-	assert_int_equal(tern_tcp_ooo_bytes(&q), 100 * M - 200 + 50 + 50);
-	tern_tcp_ooo_purge(&q);
+	assert_int_equal(tcp_ooo_bytes(&q), 100 * M - 200 + 50 + 50);
+	tcp_ooo_purge(&q);
 	tern_test_assert_pool_back();
 }
 
@@ -598,7 +598,7 @@ test_blocks_across_the_sequence_wrap(void **state)
 	const uint32_t rcv_nxt = 0xffffff00u;
 
 	(void)state;
-	tern_tcp_ooo_init(&q);
+	tcp_ooo_init(&q);
 	/* after the wrap first, then before it: sorted by sequence, not value */
 	assert_int_equal(ins(&q, rcv_nxt, 0x00000100u, 0x100, 0, &d), 0x100);
 	assert_int_equal(ins(&q, rcv_nxt, 0xffffff80u, 0x40, 0, &d), 0x40);
@@ -610,8 +610,8 @@ test_blocks_across_the_sequence_wrap(void **state)
 	assert_range(&d, 0xffffffa0u, 0xffffffc0u);
 	assert_int_equal(q.nb, 1);
 	assert_block(&q, 0, 0xffffff80u, 0x00000200u);
-	assert_int_equal(tern_tcp_ooo_bytes(&q), 0x280);
-	assert_int_equal(tern_tcp_ooo_sack(&q, s, 4), 1);
+	assert_int_equal(tcp_ooo_bytes(&q), 0x280);
+	assert_int_equal(tcp_ooo_sack(&q, s, 4), 1);
 	assert_range(&s[0], 0xffffff80u, 0x00000200u);
 	/* touching the block from below */
 	assert_int_equal(ins(&q, rcv_nxt, 0xffffff10u, 0x70, 0, &d), 0x70);
@@ -642,7 +642,7 @@ test_multi_segment_input_chains(void **state)
 	unsigned int avail;
 
 	(void)state;
-	tern_tcp_ooo_init(&q);
+	tcp_ooo_init(&q);
 	assert_int_equal(ins(&q, 100, 300, 100, 0, &d), 100);
 	assert_int_equal(ins(&q, 100, 600, 100, 0, &d), 100);
 	avail = tern_test_pool_avail();
@@ -669,7 +669,7 @@ test_multi_segment_input_chains(void **state)
 	empty = rte_pktmbuf_alloc(tern_test_pool());
 	assert_non_null(empty);
 	assert_int_equal(rte_pktmbuf_chain(m, empty), 0);
-	assert_int_equal(tern_tcp_ooo_insert(&q, 100, 1300, m, 90, &d), 90);
+	assert_int_equal(tcp_ooo_insert(&q, 100, 1300, m, 90, &d), 90);
 	assert_no_dsack(&d);
 	check_queue(&q);
 	assert_block(&q, 1, 1300, 1390);
@@ -682,17 +682,17 @@ test_multi_segment_input_chains(void **state)
 	assert_non_null(empty);
 	m = payload(1500, 20, 0);
 	assert_int_equal(rte_pktmbuf_chain(empty, m), 0);
-	assert_int_equal(tern_tcp_ooo_insert(&q, 100, 1500, empty, 1000, &d), 20);
+	assert_int_equal(tcp_ooo_insert(&q, 100, 1500, empty, 1000, &d), 20);
 	check_queue(&q);
 	assert_block(&q, 2, 1500, 1520);
 	assert_int_equal(tern_test_pool_avail(), avail - 1);
 
 	/* nothing at all: NULL, and an all-empty chain */
-	assert_int_equal(tern_tcp_ooo_insert(&q, 100, 2000, NULL, 0, &d), 0);
+	assert_int_equal(tcp_ooo_insert(&q, 100, 2000, NULL, 0, &d), 0);
 	assert_no_dsack(&d);
 	empty = rte_pktmbuf_alloc(tern_test_pool());
 	assert_non_null(empty);
-	assert_int_equal(tern_tcp_ooo_insert(&q, 100, 2000, empty, 0, &d), 0);
+	assert_int_equal(tcp_ooo_insert(&q, 100, 2000, empty, 0, &d), 0);
 	assert_no_dsack(&d);
 	check_queue(&q);
 	assert_int_equal(q.nb, 3);
@@ -712,7 +712,7 @@ test_bytes_below_rcv_nxt_never_get_in(void **state)
 	unsigned int avail;
 
 	(void)state;
-	tern_tcp_ooo_init(&q);
+	tcp_ooo_init(&q);
 	avail = tern_test_pool_avail();
 	assert_int_equal(ins(&q, 1000, 900, 100, 0, &d), 0);
 	assert_range(&d, 900, 1000);
@@ -735,8 +735,8 @@ test_purge_frees_everything(void **state)
 	uint32_t k;
 
 	(void)state;
-	tern_tcp_ooo_init(&q);
-	tern_tcp_ooo_purge(&q);			/* empty: nothing to do */
+	tcp_ooo_init(&q);
+	tcp_ooo_purge(&q);			/* empty: nothing to do */
 	avail = tern_test_pool_avail();
 	check_queue(&q);
 	for (k = 0; k < 10; k++)
@@ -744,16 +744,16 @@ test_purge_frees_everything(void **state)
 	assert_int_equal(q.nb, 10);
 	assert_int_equal(q.nb_mbufs, 150);
 	assert_int_equal(tern_test_pool_avail(), avail - 150);
-	tern_tcp_ooo_purge(&q);
+	tcp_ooo_purge(&q);
 	check_queue(&q);
 	assert_int_equal(q.nb, 0);
 	assert_int_equal(q.nb_mbufs, 0);
-	assert_int_equal(tern_tcp_ooo_bytes(&q), 0);
-	assert_int_equal(tern_tcp_ooo_sack(&q, s, 4), 0);
+	assert_int_equal(tcp_ooo_bytes(&q), 0);
+	assert_int_equal(tcp_ooo_sack(&q, s, 4), 0);
 	pull_expect(&q, 1000, 0);
 	/* usable again */
 	assert_int_equal(ins(&q, 0, 10, 10, 0, &d), 10);
-	tern_tcp_ooo_purge(&q);
+	tcp_ooo_purge(&q);
 	tern_test_assert_pool_back();
 }
 
@@ -816,7 +816,7 @@ test_random_segments_match_a_model(void **state)
 
 	(void)state;
 	memset(model, 0, sizeof(model));
-	tern_tcp_ooo_init(&q);
+	tcp_ooo_init(&q);
 	for (round = 0; round < FUZZ_ROUNDS; round++) {
 		uint32_t off = 1 + rnd(&x) % (FUZZ_WIN - 1);
 		uint32_t len = 1 + rnd(&x) % (rnd(&x) % 16 == 0 ? 1200 : 12);
@@ -875,7 +875,7 @@ test_random_segments_match_a_model(void **state)
 			assert_block(&q, k, runs[k].left, runs[k].right);
 
 		/* SACK: the segment's block first, real blocks, none twice */
-		n = tern_tcp_ooo_sack(&q, s, TERN_TCP_SACK_MAX);
+		n = tcp_ooo_sack(&q, s, TERN_TCP_SACK_MAX);
 		assert_int_equal(n, q.nb < TERN_TCP_SACK_MAX ? q.nb : TERN_TCP_SACK_MAX);
 		if (ret >= 0) {
 			assert_true(n > 0);
@@ -914,7 +914,7 @@ test_random_segments_match_a_model(void **state)
 	assert_true(nb_dup > 0);
 	assert_true(nb_pull > 0);
 	assert_true(rcv_nxt > 0x10000u && rcv_nxt < 0xffff0000u);
-	tern_tcp_ooo_purge(&q);
+	tcp_ooo_purge(&q);
 	tern_test_assert_pool_back();
 }
 

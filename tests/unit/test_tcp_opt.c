@@ -74,7 +74,7 @@ at_page_end(const uint8_t *bytes, size_t len)
 static int
 parse_guarded(const uint8_t *bytes, size_t len, struct tern_tcp_opts *o)
 {
-	return tern_tcp_opts_parse(at_page_end(bytes, len), len, o);
+	return tcp_opts_parse(at_page_end(bytes, len), len, o);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -237,7 +237,7 @@ test_opt_parse_empty_area(void **state)
 
 	(void)state;
 	memset(&o, 0xa5, sizeof(o));
-	assert_int_equal(tern_tcp_opts_parse(NULL, 0, &o), 0);
+	assert_int_equal(tcp_opts_parse(NULL, 0, &o), 0);
 	assert_int_equal(o.flags, 0);
 	assert_int_equal(o.nb_sack, 0);
 	assert_int_equal(parse_guarded(NULL, 0, &o), 0);
@@ -666,7 +666,7 @@ test_opt_write_syn_linux_layout(void **state)
 	uint8_t buf[TERN_TCP_OPT_MAX];
 
 	(void)state;
-	assert_int_equal(tern_tcp_opts_write_syn(buf, sizeof(buf), &in), 20);
+	assert_int_equal(tcp_opts_write_syn(buf, sizeof(buf), &in), 20);
 	assert_memory_equal(buf, want, sizeof(want));
 	assert_int_equal(parse_guarded(buf, 20, &out), 0);
 	assert_int_equal(out.flags, in.flags);
@@ -676,9 +676,9 @@ test_opt_write_syn_linux_layout(void **state)
 	assert_int_equal(out.ts_val, 0xdeadbeefu);
 	assert_int_equal(out.ts_ecr, 0);
 	/* Exactly 20 bytes is enough, 19 is not, and nothing is written then. */
-	assert_int_equal(tern_tcp_opts_write_syn(buf, 20, &in), 20);
+	assert_int_equal(tcp_opts_write_syn(buf, 20, &in), 20);
 	memset(buf, 0xee, sizeof(buf));
-	assert_int_equal(tern_tcp_opts_write_syn(buf, 19, &in), -ENOSPC);
+	assert_int_equal(tcp_opts_write_syn(buf, 19, &in), -ENOSPC);
 	assert_int_equal(buf[0], 0xee);
 }
 
@@ -715,7 +715,7 @@ test_opt_write_syn_subsets(void **state)
 		in.wscale = 14;
 		in.ts_val = 9;
 		in.ts_ecr = 8;
-		assert_int_equal(tern_tcp_opts_write_syn(buf, sizeof(buf), &in), cases[i].len);
+		assert_int_equal(tcp_opts_write_syn(buf, sizeof(buf), &in), cases[i].len);
 		assert_memory_equal(buf, cases[i].bytes, (size_t)cases[i].len);
 		assert_int_equal(parse_guarded(buf, (size_t)cases[i].len, &out), 0);
 		assert_int_equal(out.flags, cases[i].flags);
@@ -723,7 +723,7 @@ test_opt_write_syn_subsets(void **state)
 	/* A shift above 14 is a caller bug. */
 	in.flags = TERN_TCP_OPT_F_WS;
 	in.wscale = 15;
-	assert_int_equal(tern_tcp_opts_write_syn(buf, sizeof(buf), &in), -EINVAL);
+	assert_int_equal(tcp_opts_write_syn(buf, sizeof(buf), &in), -EINVAL);
 }
 
 static void
@@ -737,20 +737,20 @@ test_opt_write_ack_timestamps(void **state)
 	uint8_t buf[TERN_TCP_OPT_MAX];
 
 	(void)state;
-	assert_int_equal(tern_tcp_opts_write(buf, sizeof(buf), &in), 12);
+	assert_int_equal(tcp_opts_write(buf, sizeof(buf), &in), 12);
 	assert_memory_equal(buf, want, sizeof(want));
 	assert_int_equal(parse_guarded(buf, 12, &out), 0);
 	assert_int_equal(out.flags, TERN_TCP_OPT_F_TS);
 	assert_int_equal(out.ts_val, 0x01020304u);
 	assert_int_equal(out.ts_ecr, 0xf0e0d0c0u);
-	assert_int_equal(tern_tcp_opts_write(buf, 11, &in), -ENOSPC);
+	assert_int_equal(tcp_opts_write(buf, 11, &in), -ENOSPC);
 	/* Nothing asked, nothing written. */
 	in.flags = 0;
-	assert_int_equal(tern_tcp_opts_write(buf, 0, &in), 0);
+	assert_int_equal(tcp_opts_write(buf, 0, &in), 0);
 	/* The SACK flag with no blocks writes no SACK option. */
 	in.flags = TERN_TCP_OPT_F_SACK;
 	in.nb_sack = 0;
-	assert_int_equal(tern_tcp_opts_write(buf, sizeof(buf), &in), 0);
+	assert_int_equal(tcp_opts_write(buf, sizeof(buf), &in), 0);
 }
 
 /* n SACK blocks, with and without timestamps: what fits in 40 bytes is kept. */
@@ -779,7 +779,7 @@ test_opt_write_ack_sack_round_trip_and_limit(void **state)
 				in.sack[i].right = in.sack[i].left + 500;
 			}
 			memset(buf, 0xee, sizeof(buf));
-			assert_int_equal(tern_tcp_opts_write(buf, sizeof(buf), &in), len);
+			assert_int_equal(tcp_opts_write(buf, sizeof(buf), &in), len);
 			assert_true(len <= TERN_TCP_OPT_MAX);
 			assert_int_equal(len % 4, 0);
 			assert_int_equal(buf[len], 0xee);
@@ -798,7 +798,7 @@ test_opt_write_ack_sack_round_trip_and_limit(void **state)
 				assert_int_equal(out.ts_val, 77);
 				assert_int_equal(out.ts_ecr, 66);
 			}
-			assert_int_equal(tern_tcp_opts_write(buf, (size_t)len - 1, &in), -ENOSPC);
+			assert_int_equal(tcp_opts_write(buf, (size_t)len - 1, &in), -ENOSPC);
 		}
 	}
 }
@@ -970,7 +970,7 @@ test_opt_parse_fuzz_matches_reference(void **state)
 		const uint8_t *p = at_page_end(a, len);
 		int ret, want;
 
-		ret = tern_tcp_opts_parse(p, len, &o);
+		ret = tcp_opts_parse(p, len, &o);
 		want = ref_parse(p, len, &ref);
 		if (ret != want || o.flags != ref.flags)
 			print_message("fuzz seed %#x round %u: ret %d want %d flags %#x want %#x\n",

@@ -4,7 +4,7 @@
 /*
  * The TCP retransmit queue (lib/tcp/tcp_rtxq.c): a red-black tree of
  * segments ordered by sequence number. Every structural test runs
- * tern_tcp_rtxq_check() (order, colours, black height, parent pointers,
+ * tcp_rtxq_check() (order, colours, black height, parent pointers,
  * cached ends, count, no overlap) after batches of changes and compares the
  * in-order walk with a reference; one test shows that check() catches each
  * broken rule. Needs neither EAL nor mbufs: the tree never touches seg->m.
@@ -98,7 +98,7 @@ perm_make(uint32_t n)
 	return p;
 }
 
-#define assert_rtxq_valid(q) assert_int_equal(tern_tcp_rtxq_check(q), 0)
+#define assert_rtxq_valid(q) assert_int_equal(tcp_rtxq_check(q), 0)
 
 /*
  * Walk @q forwards from first and backwards from last and assert both walks
@@ -109,25 +109,25 @@ static void
 assert_walk(const struct tern_tcp_rtxq *q, struct tern_tcp_seg *segs, const bool *present,
 	    uint32_t n)
 {
-	const struct tern_tcp_seg *s = tern_tcp_rtxq_first(q);
+	const struct tern_tcp_seg *s = tcp_rtxq_first(q);
 	uint32_t i, nb = 0;
 
 	for (i = 0; i < n; i++) {
 		if (present != NULL && !present[i])
 			continue;
 		assert_ptr_equal(s, &segs[i]);
-		s = tern_tcp_rtxq_next(s);
+		s = tcp_rtxq_next(s);
 		nb++;
 	}
 	assert_null(s);
 	assert_int_equal(q->nb, nb);
 
-	s = tern_tcp_rtxq_last(q);
+	s = tcp_rtxq_last(q);
 	for (i = n; i-- > 0;) {
 		if (present != NULL && !present[i])
 			continue;
 		assert_ptr_equal(s, &segs[i]);
-		s = tern_tcp_rtxq_prev(s);
+		s = tcp_rtxq_prev(s);
 	}
 	assert_null(s);
 }
@@ -147,7 +147,7 @@ insert_all(struct tern_tcp_rtxq *q, struct tern_tcp_seg *segs, const uint32_t *o
 	uint32_t i;
 
 	for (i = 0; i < n; i++) {
-		assert_int_equal(tern_tcp_rtxq_insert(q, &segs[order != NULL ? order[i] : i]), 0);
+		assert_int_equal(tcp_rtxq_insert(q, &segs[order != NULL ? order[i] : i]), 0);
 		if (check_batches && (i + 1) % BATCH == 0) {
 			assert_int_equal(q->nb, i + 1);
 			assert_rtxq_valid(q);
@@ -166,15 +166,15 @@ test_rtxq_empty_queue(void **state)
 
 	(void)state;
 	memset(&q, 0xa5, sizeof(q));
-	tern_tcp_rtxq_init(&q);
-	assert_true(tern_tcp_rtxq_empty(&q));
-	assert_null(tern_tcp_rtxq_first(&q));
-	assert_null(tern_tcp_rtxq_last(&q));
+	tcp_rtxq_init(&q);
+	assert_true(tcp_rtxq_empty(&q));
+	assert_null(tcp_rtxq_first(&q));
+	assert_null(tcp_rtxq_last(&q));
 	assert_int_equal(q.nb, 0);
 	assert_int_equal(q.visits, 0);
-	assert_null(tern_tcp_rtxq_find(&q, 0));
-	assert_null(tern_tcp_rtxq_find(&q, 0x80000000u));
-	assert_null(tern_tcp_rtxq_find_ge(&q, 0));
+	assert_null(tcp_rtxq_find(&q, 0));
+	assert_null(tcp_rtxq_find(&q, 0x80000000u));
+	assert_null(tcp_rtxq_find_ge(&q, 0));
 	assert_int_equal(q.visits, 0);
 	assert_rtxq_valid(&q);
 }
@@ -190,22 +190,22 @@ test_rtxq_single_segment_in_and_out(void **state)
 	s.seq = 1000;
 	s.len = 1;
 	s.flags = TERN_TCP_SEG_SYN;
-	tern_tcp_rtxq_init(&q);
-	assert_int_equal(tern_tcp_rtxq_insert(&q, &s), 0);
-	assert_false(tern_tcp_rtxq_empty(&q));
-	assert_ptr_equal(tern_tcp_rtxq_first(&q), &s);
-	assert_ptr_equal(tern_tcp_rtxq_last(&q), &s);
-	assert_null(tern_tcp_rtxq_next(&s));
-	assert_null(tern_tcp_rtxq_prev(&s));
-	assert_ptr_equal(tern_tcp_rtxq_find(&q, 1000), &s);
-	assert_null(tern_tcp_rtxq_find(&q, 1001));
-	assert_null(tern_tcp_rtxq_find(&q, 999));
+	tcp_rtxq_init(&q);
+	assert_int_equal(tcp_rtxq_insert(&q, &s), 0);
+	assert_false(tcp_rtxq_empty(&q));
+	assert_ptr_equal(tcp_rtxq_first(&q), &s);
+	assert_ptr_equal(tcp_rtxq_last(&q), &s);
+	assert_null(tcp_rtxq_next(&s));
+	assert_null(tcp_rtxq_prev(&s));
+	assert_ptr_equal(tcp_rtxq_find(&q, 1000), &s);
+	assert_null(tcp_rtxq_find(&q, 1001));
+	assert_null(tcp_rtxq_find(&q, 999));
 	assert_rtxq_valid(&q);
 
-	tern_tcp_rtxq_unlink(&q, &s);
-	assert_true(tern_tcp_rtxq_empty(&q));
-	assert_null(tern_tcp_rtxq_first(&q));
-	assert_null(tern_tcp_rtxq_last(&q));
+	tcp_rtxq_unlink(&q, &s);
+	assert_true(tcp_rtxq_empty(&q));
+	assert_null(tcp_rtxq_first(&q));
+	assert_null(tcp_rtxq_last(&q));
 	assert_int_equal(q.nb, 0);
 	assert_rtxq_valid(&q);
 	/* The node is cleared, the rest of the segment is not touched. */
@@ -226,10 +226,10 @@ test_rtxq_insert_in_order_100k(void **state)
 	struct tern_tcp_rtxq q;
 
 	(void)state;
-	tern_tcp_rtxq_init(&q);
+	tcp_rtxq_init(&q);
 	insert_all(&q, segs, NULL, BIG_N, true);
-	assert_ptr_equal(tern_tcp_rtxq_first(&q), &segs[0]);
-	assert_ptr_equal(tern_tcp_rtxq_last(&q), &segs[BIG_N - 1]);
+	assert_ptr_equal(tcp_rtxq_first(&q), &segs[0]);
+	assert_ptr_equal(tcp_rtxq_last(&q), &segs[BIG_N - 1]);
 	assert_walk(&q, segs, NULL, BIG_N);
 	free(segs);
 }
@@ -242,17 +242,17 @@ test_rtxq_insert_reverse_order_100k(void **state)
 	uint32_t i;
 
 	(void)state;
-	tern_tcp_rtxq_init(&q);
+	tcp_rtxq_init(&q);
 	for (i = BIG_N; i-- > 0;) {
-		assert_int_equal(tern_tcp_rtxq_insert(&q, &segs[i]), 0);
-		assert_ptr_equal(tern_tcp_rtxq_first(&q), &segs[i]);
+		assert_int_equal(tcp_rtxq_insert(&q, &segs[i]), 0);
+		assert_ptr_equal(tcp_rtxq_first(&q), &segs[i]);
 		if ((BIG_N - i) % BATCH == 0) {
 			assert_int_equal(q.nb, BIG_N - i);
 			assert_rtxq_valid(&q);
 		}
 	}
 	assert_rtxq_valid(&q);
-	assert_ptr_equal(tern_tcp_rtxq_last(&q), &segs[BIG_N - 1]);
+	assert_ptr_equal(tcp_rtxq_last(&q), &segs[BIG_N - 1]);
 	assert_walk(&q, segs, NULL, BIG_N);
 	free(segs);
 }
@@ -267,10 +267,10 @@ test_rtxq_insert_random_order_100k(void **state)
 	(void)state;
 	rng_seed(__func__);
 	order = perm_make(BIG_N);
-	tern_tcp_rtxq_init(&q);
+	tcp_rtxq_init(&q);
 	insert_all(&q, segs, order, BIG_N, true);
-	assert_ptr_equal(tern_tcp_rtxq_first(&q), &segs[0]);
-	assert_ptr_equal(tern_tcp_rtxq_last(&q), &segs[BIG_N - 1]);
+	assert_ptr_equal(tcp_rtxq_first(&q), &segs[0]);
+	assert_ptr_equal(tcp_rtxq_last(&q), &segs[BIG_N - 1]);
 	assert_walk(&q, segs, NULL, BIG_N);
 	free(order);
 	free(segs);
@@ -286,19 +286,19 @@ test_rtxq_duplicate_seq_rejected_with_eexist(void **state)
 	unsigned int i;
 
 	(void)state;
-	tern_tcp_rtxq_init(&q);
+	tcp_rtxq_init(&q);
 	insert_all(&q, segs, NULL, 64, false);
 	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
 		memset(&dup, 0, sizeof(dup));
 		dup.seq = segs[at[i]].seq;
 		dup.len = 10;	/* a different length does not matter: seq decides */
-		assert_int_equal(tern_tcp_rtxq_insert(&q, &dup), -EEXIST);
+		assert_int_equal(tcp_rtxq_insert(&q, &dup), -EEXIST);
 		assert_int_equal(q.nb, 64);
-		assert_ptr_equal(tern_tcp_rtxq_find(&q, dup.seq), &segs[at[i]]);
+		assert_ptr_equal(tcp_rtxq_find(&q, dup.seq), &segs[at[i]]);
 		assert_rtxq_valid(&q);
 	}
 	/* The same segment twice. */
-	assert_int_equal(tern_tcp_rtxq_insert(&q, &segs[40]), -EEXIST);
+	assert_int_equal(tcp_rtxq_insert(&q, &segs[40]), -EEXIST);
 	assert_rtxq_valid(&q);
 	assert_walk(&q, segs, NULL, 64);
 	free(segs);
@@ -314,16 +314,16 @@ test_rtxq_append_fast_path_visits_one_node(void **state)
 	uint32_t i;
 
 	(void)state;
-	tern_tcp_rtxq_init(&q);
+	tcp_rtxq_init(&q);
 	for (i = 0; i < BIG_N; i++) {
 		before = q.visits;
-		assert_int_equal(tern_tcp_rtxq_insert(&q, &segs[i]), 0);
+		assert_int_equal(tcp_rtxq_insert(&q, &segs[i]), 0);
 		assert_int_equal(q.visits - before, i == 0 ? 0 : 1);
 	}
 	assert_rtxq_valid(&q);
 	/* The tree is still balanced: the fast path rebalances too. */
 	before = q.visits;
-	assert_ptr_equal(tern_tcp_rtxq_find(&q, segs[BIG_N / 3].seq), &segs[BIG_N / 3]);
+	assert_ptr_equal(tcp_rtxq_find(&q, segs[BIG_N / 3].seq), &segs[BIG_N / 3]);
 	assert_true(within_2log2(q.visits - before, BIG_N));
 	free(segs);
 }
@@ -344,33 +344,33 @@ test_rtxq_find_start_middle_last_byte_and_gaps(void **state)
 	(void)state;
 	rng_seed(__func__);
 	order = perm_make(1000);
-	tern_tcp_rtxq_init(&q);
+	tcp_rtxq_init(&q);
 	insert_all(&q, segs, order, 1000, false);
 	for (i = 0; i < 1000; i++) {
 		seq = segs[i].seq;
-		assert_ptr_equal(tern_tcp_rtxq_find(&q, seq), &segs[i]);
-		assert_ptr_equal(tern_tcp_rtxq_find(&q, seq + SEG_LEN / 2), &segs[i]);
-		assert_ptr_equal(tern_tcp_rtxq_find(&q, seq + SEG_LEN - 1), &segs[i]);
-		assert_null(tern_tcp_rtxq_find(&q, seq + SEG_LEN));
-		assert_null(tern_tcp_rtxq_find(&q, seq + 150));
-		assert_null(tern_tcp_rtxq_find(&q, seq + 199));
+		assert_ptr_equal(tcp_rtxq_find(&q, seq), &segs[i]);
+		assert_ptr_equal(tcp_rtxq_find(&q, seq + SEG_LEN / 2), &segs[i]);
+		assert_ptr_equal(tcp_rtxq_find(&q, seq + SEG_LEN - 1), &segs[i]);
+		assert_null(tcp_rtxq_find(&q, seq + SEG_LEN));
+		assert_null(tcp_rtxq_find(&q, seq + 150));
+		assert_null(tcp_rtxq_find(&q, seq + 199));
 	}
 	/* Before the first, after the last, and half the space away. */
-	assert_null(tern_tcp_rtxq_find(&q, 9999));
-	assert_null(tern_tcp_rtxq_find(&q, 0));
-	assert_null(tern_tcp_rtxq_find(&q, tern_tcp_seg_end(&segs[999])));
-	assert_null(tern_tcp_rtxq_find(&q, 10000 + 0x80000000u));
+	assert_null(tcp_rtxq_find(&q, 9999));
+	assert_null(tcp_rtxq_find(&q, 0));
+	assert_null(tcp_rtxq_find(&q, tcp_seg_end(&segs[999])));
+	assert_null(tcp_rtxq_find(&q, 10000 + 0x80000000u));
 
 	/* A one-byte segment (a SYN) just below the first. */
 	memset(&syn, 0, sizeof(syn));
 	syn.seq = 9999;
 	syn.len = 1;
 	syn.flags = TERN_TCP_SEG_SYN;
-	assert_int_equal(tern_tcp_rtxq_insert(&q, &syn), 0);
-	assert_ptr_equal(tern_tcp_rtxq_first(&q), &syn);
-	assert_ptr_equal(tern_tcp_rtxq_find(&q, 9999), &syn);
-	assert_ptr_equal(tern_tcp_rtxq_find(&q, 10000), &segs[0]);
-	assert_null(tern_tcp_rtxq_find(&q, 9998));
+	assert_int_equal(tcp_rtxq_insert(&q, &syn), 0);
+	assert_ptr_equal(tcp_rtxq_first(&q), &syn);
+	assert_ptr_equal(tcp_rtxq_find(&q, 9999), &syn);
+	assert_ptr_equal(tcp_rtxq_find(&q, 10000), &segs[0]);
+	assert_null(tcp_rtxq_find(&q, 9998));
 	assert_rtxq_valid(&q);
 	free(order);
 	free(segs);
@@ -387,32 +387,32 @@ test_rtxq_find_ge_first_not_entirely_below(void **state)
 	(void)state;
 	rng_seed(__func__);
 	order = perm_make(1000);
-	tern_tcp_rtxq_init(&q);
+	tcp_rtxq_init(&q);
 	insert_all(&q, segs, order, 1000, false);
 
 	/* Below the first segment: the first. */
-	assert_ptr_equal(tern_tcp_rtxq_find_ge(&q, 0), &segs[0]);
-	assert_ptr_equal(tern_tcp_rtxq_find_ge(&q, 9999), &segs[0]);
+	assert_ptr_equal(tcp_rtxq_find_ge(&q, 0), &segs[0]);
+	assert_ptr_equal(tcp_rtxq_find_ge(&q, 9999), &segs[0]);
 	for (i = 0; i < 1000; i++) {
 		struct tern_tcp_seg *next = i + 1 < 1000 ? &segs[i + 1] : NULL;
 
 		seq = segs[i].seq;
 		/* Inside: the segment itself, up to its last byte. */
-		assert_ptr_equal(tern_tcp_rtxq_find_ge(&q, seq), &segs[i]);
-		assert_ptr_equal(tern_tcp_rtxq_find_ge(&q, seq + 1), &segs[i]);
-		assert_ptr_equal(tern_tcp_rtxq_find_ge(&q, seq + SEG_LEN - 1), &segs[i]);
+		assert_ptr_equal(tcp_rtxq_find_ge(&q, seq), &segs[i]);
+		assert_ptr_equal(tcp_rtxq_find_ge(&q, seq + 1), &segs[i]);
+		assert_ptr_equal(tcp_rtxq_find_ge(&q, seq + SEG_LEN - 1), &segs[i]);
 		/* Its end and the gap after it: the next one. */
-		assert_ptr_equal(tern_tcp_rtxq_find_ge(&q, seq + SEG_LEN), next);
-		assert_ptr_equal(tern_tcp_rtxq_find_ge(&q, seq + 199), next);
+		assert_ptr_equal(tcp_rtxq_find_ge(&q, seq + SEG_LEN), next);
+		assert_ptr_equal(tcp_rtxq_find_ge(&q, seq + 199), next);
 	}
-	assert_null(tern_tcp_rtxq_find_ge(&q, tern_tcp_seg_end(&segs[999]) + 12345));
+	assert_null(tcp_rtxq_find_ge(&q, tcp_seg_end(&segs[999]) + 12345));
 
 	/* O(1) at the ends: 1 visit for the first, 2 for none. */
 	q.visits = 0;
-	assert_ptr_equal(tern_tcp_rtxq_find_ge(&q, 10050), &segs[0]);
+	assert_ptr_equal(tcp_rtxq_find_ge(&q, 10050), &segs[0]);
 	assert_int_equal(q.visits, 1);
 	q.visits = 0;
-	assert_null(tern_tcp_rtxq_find_ge(&q, tern_tcp_seg_end(&segs[999])));
+	assert_null(tcp_rtxq_find_ge(&q, tcp_seg_end(&segs[999])));
 	assert_int_equal(q.visits, 2);
 	assert_rtxq_valid(&q);
 	free(order);
@@ -440,11 +440,11 @@ check_find_visits_logarithmic(uint32_t n)
 			for (i = 0; i < n; i++)
 				order[i] = pass == 0 ? i : n - 1 - i;
 		}
-		tern_tcp_rtxq_init(&q);
+		tcp_rtxq_init(&q);
 		insert_all(&q, segs, order, n, false);
 		for (i = 0; i < n; i++) {
 			before = q.visits;
-			assert_ptr_equal(tern_tcp_rtxq_find(&q, segs[i].seq + SEG_LEN / 2), &segs[i]);
+			assert_ptr_equal(tcp_rtxq_find(&q, segs[i].seq + SEG_LEN / 2), &segs[i]);
 			v = q.visits - before;
 			assert_true(v >= 1);
 			if (v > worst)
@@ -454,7 +454,7 @@ check_find_visits_logarithmic(uint32_t n)
 					 (unsigned long long)v);
 			/* A miss in the gap after it walks a whole path. */
 			before = q.visits;
-			assert_null(tern_tcp_rtxq_find(&q, segs[i].seq + SEG_LEN + 1));
+			assert_null(tcp_rtxq_find(&q, segs[i].seq + SEG_LEN + 1));
 			v = q.visits - before;
 			if (v > worst)
 				worst = v;
@@ -463,7 +463,7 @@ check_find_visits_logarithmic(uint32_t n)
 					 i, (unsigned long long)v);
 			/* find_ge: its two cached compares plus one path. */
 			before = q.visits;
-			assert_ptr_equal(tern_tcp_rtxq_find_ge(&q, segs[i].seq + SEG_LEN + 1),
+			assert_ptr_equal(tcp_rtxq_find_ge(&q, segs[i].seq + SEG_LEN + 1),
 					 i + 1 < n ? &segs[i + 1] : NULL);
 			v = q.visits - before;
 			if (v > 2 && !within_2log2(v - 2, n))
@@ -506,26 +506,26 @@ test_rtxq_unlink_front_loop_ack_pattern(void **state)
 
 	(void)state;
 	rng_seed(__func__);
-	tern_tcp_rtxq_init(&q);
+	tcp_rtxq_init(&q);
 	insert_all(&q, segs, NULL, BIG_N, false);
 	ack = segs[0].seq;
-	while (!tern_tcp_rtxq_empty(&q)) {
+	while (!tcp_rtxq_empty(&q)) {
 		/* An ACK for 0 to 3 segments and a bit, sometimes mid-segment. */
 		ack += rng_below(4 * SEG_LEN);
-		while ((s = tern_tcp_rtxq_first(&q)) != NULL && SEQ_LEQ(tern_tcp_seg_end(s), ack)) {
+		while ((s = tcp_rtxq_first(&q)) != NULL && SEQ_LEQ(tcp_seg_end(s), ack)) {
 			assert_ptr_equal(s, &segs[i]);
-			tern_tcp_rtxq_unlink(&q, s);
+			tcp_rtxq_unlink(&q, s);
 			i++;
 			if (++removed % BATCH == 0)
 				assert_rtxq_valid(&q);
 		}
 		/* What is left starts with the segment the ACK lands in, or after. */
-		assert_ptr_equal(tern_tcp_rtxq_find_ge(&q, ack), tern_tcp_rtxq_first(&q));
+		assert_ptr_equal(tcp_rtxq_find_ge(&q, ack), tcp_rtxq_first(&q));
 		assert_int_equal(q.nb, BIG_N - i);
 	}
 	assert_int_equal(i, BIG_N);
-	assert_null(tern_tcp_rtxq_first(&q));
-	assert_null(tern_tcp_rtxq_last(&q));
+	assert_null(tcp_rtxq_first(&q));
+	assert_null(tcp_rtxq_last(&q));
 	assert_rtxq_valid(&q);
 	free(segs);
 }
@@ -538,16 +538,16 @@ test_rtxq_unlink_back_loop_keeps_last(void **state)
 	uint32_t i;
 
 	(void)state;
-	tern_tcp_rtxq_init(&q);
+	tcp_rtxq_init(&q);
 	insert_all(&q, segs, NULL, 10000, false);
 	for (i = 10000; i-- > 0;) {
-		assert_ptr_equal(tern_tcp_rtxq_last(&q), &segs[i]);
-		tern_tcp_rtxq_unlink(&q, &segs[i]);
-		assert_ptr_equal(tern_tcp_rtxq_first(&q), i > 0 ? &segs[0] : NULL);
+		assert_ptr_equal(tcp_rtxq_last(&q), &segs[i]);
+		tcp_rtxq_unlink(&q, &segs[i]);
+		assert_ptr_equal(tcp_rtxq_first(&q), i > 0 ? &segs[0] : NULL);
 		if (i % 500 == 0)
 			assert_rtxq_valid(&q);
 	}
-	assert_true(tern_tcp_rtxq_empty(&q));
+	assert_true(tcp_rtxq_empty(&q));
 	assert_rtxq_valid(&q);
 	free(segs);
 }
@@ -566,17 +566,17 @@ test_rtxq_random_unlinks(void **state)
 	rng_seed(__func__);
 	ins = perm_make(BIG_N);
 	del = perm_make(BIG_N);
-	tern_tcp_rtxq_init(&q);
+	tcp_rtxq_init(&q);
 	insert_all(&q, segs, ins, BIG_N, false);
 	for (i = 0; i < BIG_N; i++)
 		present[i] = true;
 
 	for (i = 0; i < BIG_N; i++) {
 		k = del[i];
-		tern_tcp_rtxq_unlink(&q, &segs[k]);
+		tcp_rtxq_unlink(&q, &segs[k]);
 		present[k] = false;
-		assert_null(tern_tcp_rtxq_find(&q, segs[k].seq));
-		assert_null(tern_tcp_rtxq_find(&q, segs[k].seq + SEG_LEN - 1));
+		assert_null(tcp_rtxq_find(&q, segs[k].seq));
+		assert_null(tcp_rtxq_find(&q, segs[k].seq + SEG_LEN - 1));
 		if ((i + 1) % BATCH == 0) {
 			assert_int_equal(q.nb, BIG_N - i - 1);
 			assert_rtxq_valid(&q);
@@ -584,7 +584,7 @@ test_rtxq_random_unlinks(void **state)
 		if (i + 1 == BIG_N / 2)
 			assert_walk(&q, segs, present, BIG_N);
 	}
-	assert_true(tern_tcp_rtxq_empty(&q));
+	assert_true(tcp_rtxq_empty(&q));
 	assert_rtxq_valid(&q);
 	free(ins);
 	free(del);
@@ -611,18 +611,18 @@ test_rtxq_random_mixed_ops_match_reference(void **state)
 	(void)state;
 	assert_non_null(present);
 	rng_seed(__func__);
-	tern_tcp_rtxq_init(&q);
+	tcp_rtxq_init(&q);
 	for (op = 0; op < OPS; op++) {
 		k = rng_below(SLOTS);
 		switch (rng_below(4)) {
 		case 0:
 		case 1:
 			if (present[k]) {
-				tern_tcp_rtxq_unlink(&q, &segs[k]);
+				tcp_rtxq_unlink(&q, &segs[k]);
 				present[k] = false;
 			} else {
 				segs[k].len = 1 + rng_below(STRIDE);
-				assert_int_equal(tern_tcp_rtxq_insert(&q, &segs[k]), 0);
+				assert_int_equal(tcp_rtxq_insert(&q, &segs[k]), 0);
 				present[k] = true;
 			}
 			break;
@@ -630,7 +630,7 @@ test_rtxq_random_mixed_ops_match_reference(void **state)
 			off = rng_below(STRIDE);
 			seq = segs[k].seq + off;
 			want = present[k] && off < segs[k].len ? &segs[k] : NULL;
-			assert_ptr_equal(tern_tcp_rtxq_find(&q, seq), want);
+			assert_ptr_equal(tcp_rtxq_find(&q, seq), want);
 			break;
 		default:
 			off = rng_below(STRIDE);
@@ -646,7 +646,7 @@ test_rtxq_random_mixed_ops_match_reference(void **state)
 					}
 				}
 			}
-			assert_ptr_equal(tern_tcp_rtxq_find_ge(&q, seq), want);
+			assert_ptr_equal(tcp_rtxq_find_ge(&q, seq), want);
 			break;
 		}
 		if ((op + 1) % BATCH == 0)
@@ -675,55 +675,55 @@ test_rtxq_seq_wraps_around_2_32(void **state)
 	(void)state;
 	rng_seed(__func__);
 	order = perm_make(64);
-	tern_tcp_rtxq_init(&q);
+	tcp_rtxq_init(&q);
 	insert_all(&q, segs, order, 64, false);
 	assert_int_equal(segs[16].seq, 0);
-	assert_int_equal(tern_tcp_rtxq_first(&q)->seq, 0xfffff000u);
-	assert_int_equal(tern_tcp_rtxq_last(&q)->seq, 0x2f00);
+	assert_int_equal(tcp_rtxq_first(&q)->seq, 0xfffff000u);
+	assert_int_equal(tcp_rtxq_last(&q)->seq, 0x2f00);
 	assert_walk(&q, segs, NULL, 64);
-	assert_ptr_equal(tern_tcp_rtxq_find(&q, 0xffffffffu), &segs[15]);
-	assert_ptr_equal(tern_tcp_rtxq_find(&q, 0), &segs[16]);
-	assert_ptr_equal(tern_tcp_rtxq_find(&q, 0xfffff000u), &segs[0]);
-	assert_ptr_equal(tern_tcp_rtxq_find(&q, 0x2fff), &segs[63]);
-	assert_null(tern_tcp_rtxq_find(&q, 0x3000));
-	assert_null(tern_tcp_rtxq_find(&q, 0xffffefffu));
-	assert_ptr_equal(tern_tcp_rtxq_find_ge(&q, 0xffffffffu), &segs[15]);
-	assert_ptr_equal(tern_tcp_rtxq_find_ge(&q, 0), &segs[16]);
-	assert_ptr_equal(tern_tcp_rtxq_find_ge(&q, 0xffff0000u), &segs[0]);
-	assert_null(tern_tcp_rtxq_find_ge(&q, 0x3000));
+	assert_ptr_equal(tcp_rtxq_find(&q, 0xffffffffu), &segs[15]);
+	assert_ptr_equal(tcp_rtxq_find(&q, 0), &segs[16]);
+	assert_ptr_equal(tcp_rtxq_find(&q, 0xfffff000u), &segs[0]);
+	assert_ptr_equal(tcp_rtxq_find(&q, 0x2fff), &segs[63]);
+	assert_null(tcp_rtxq_find(&q, 0x3000));
+	assert_null(tcp_rtxq_find(&q, 0xffffefffu));
+	assert_ptr_equal(tcp_rtxq_find_ge(&q, 0xffffffffu), &segs[15]);
+	assert_ptr_equal(tcp_rtxq_find_ge(&q, 0), &segs[16]);
+	assert_ptr_equal(tcp_rtxq_find_ge(&q, 0xffff0000u), &segs[0]);
+	assert_null(tcp_rtxq_find_ge(&q, 0x3000));
 	/* Duplicates are still seen across the wrap. */
 	memset(&straddle, 0, sizeof(straddle));
 	straddle.seq = 0;
 	straddle.len = 1;
-	assert_int_equal(tern_tcp_rtxq_insert(&q, &straddle), -EEXIST);
+	assert_int_equal(tcp_rtxq_insert(&q, &straddle), -EEXIST);
 	/* ACK them off the front, through the wrap. */
 	for (i = 0; i < 64; i++) {
-		assert_ptr_equal(tern_tcp_rtxq_first(&q), &segs[i]);
-		tern_tcp_rtxq_unlink(&q, &segs[i]);
+		assert_ptr_equal(tcp_rtxq_first(&q), &segs[i]);
+		tcp_rtxq_unlink(&q, &segs[i]);
 		assert_rtxq_valid(&q);
 	}
-	assert_true(tern_tcp_rtxq_empty(&q));
+	assert_true(tcp_rtxq_empty(&q));
 
 	/* One segment across the wrap itself: [0xffffff80, 0x80). */
 	straddle.seq = 0xffffff80u;
 	straddle.len = 256;
-	tern_tcp_rtxq_init(&q2);
+	tcp_rtxq_init(&q2);
 	for (i = 0; i < 8; i++)
-		assert_int_equal(tern_tcp_rtxq_insert(&q2, &segs[i]), 0);	/* ..0xfffff800 */
-	assert_int_equal(tern_tcp_rtxq_insert(&q2, &straddle), 0);
+		assert_int_equal(tcp_rtxq_insert(&q2, &segs[i]), 0);	/* ..0xfffff800 */
+	assert_int_equal(tcp_rtxq_insert(&q2, &straddle), 0);
 	segs[20].seq = 0x100;
-	assert_int_equal(tern_tcp_rtxq_insert(&q2, &segs[20]), 0);
+	assert_int_equal(tcp_rtxq_insert(&q2, &segs[20]), 0);
 	assert_rtxq_valid(&q2);
-	assert_ptr_equal(tern_tcp_rtxq_last(&q2), &segs[20]);
-	assert_ptr_equal(tern_tcp_rtxq_find(&q2, 0xffffff80u), &straddle);
-	assert_ptr_equal(tern_tcp_rtxq_find(&q2, 0xffffffffu), &straddle);
-	assert_ptr_equal(tern_tcp_rtxq_find(&q2, 0), &straddle);
-	assert_ptr_equal(tern_tcp_rtxq_find(&q2, 0x7f), &straddle);
-	assert_null(tern_tcp_rtxq_find(&q2, 0x80));
-	assert_ptr_equal(tern_tcp_rtxq_find_ge(&q2, 0x10), &straddle);
-	assert_ptr_equal(tern_tcp_rtxq_find_ge(&q2, 0x80), &segs[20]);
-	assert_ptr_equal(tern_tcp_rtxq_next(&straddle), &segs[20]);
-	assert_ptr_equal(tern_tcp_rtxq_prev(&straddle), &segs[7]);
+	assert_ptr_equal(tcp_rtxq_last(&q2), &segs[20]);
+	assert_ptr_equal(tcp_rtxq_find(&q2, 0xffffff80u), &straddle);
+	assert_ptr_equal(tcp_rtxq_find(&q2, 0xffffffffu), &straddle);
+	assert_ptr_equal(tcp_rtxq_find(&q2, 0), &straddle);
+	assert_ptr_equal(tcp_rtxq_find(&q2, 0x7f), &straddle);
+	assert_null(tcp_rtxq_find(&q2, 0x80));
+	assert_ptr_equal(tcp_rtxq_find_ge(&q2, 0x10), &straddle);
+	assert_ptr_equal(tcp_rtxq_find_ge(&q2, 0x80), &segs[20]);
+	assert_ptr_equal(tcp_rtxq_next(&straddle), &segs[20]);
+	assert_ptr_equal(tcp_rtxq_prev(&straddle), &segs[7]);
 	free(order);
 	free(segs);
 }
@@ -742,14 +742,14 @@ test_rtxq_next_prev_walks(void **state)
 	assert_non_null(present);
 	rng_seed(__func__);
 	order = perm_make(5000);
-	tern_tcp_rtxq_init(&q);
+	tcp_rtxq_init(&q);
 	insert_all(&q, segs, order, 5000, false);
 	assert_walk(&q, segs, NULL, 5000);
-	assert_null(tern_tcp_rtxq_prev(&segs[0]));
-	assert_null(tern_tcp_rtxq_next(&segs[4999]));
+	assert_null(tcp_rtxq_prev(&segs[0]));
+	assert_null(tcp_rtxq_next(&segs[4999]));
 	for (i = 1; i < 5000; i++) {
-		assert_ptr_equal(tern_tcp_rtxq_next(&segs[i - 1]), &segs[i]);
-		assert_ptr_equal(tern_tcp_rtxq_prev(&segs[i]), &segs[i - 1]);
+		assert_ptr_equal(tcp_rtxq_next(&segs[i - 1]), &segs[i]);
+		assert_ptr_equal(tcp_rtxq_prev(&segs[i]), &segs[i - 1]);
 	}
 	/* Drop every third one and walk again: next/prev skip the holes. */
 	for (i = 0; i < 5000; i++)
@@ -757,17 +757,17 @@ test_rtxq_next_prev_walks(void **state)
 	for (i = 0; i < 5000; i++) {
 		k = order[i];
 		if (k % 3 == 1) {
-			tern_tcp_rtxq_unlink(&q, &segs[k]);
+			tcp_rtxq_unlink(&q, &segs[k]);
 			present[k] = false;
 		}
 	}
 	assert_rtxq_valid(&q);
 	assert_walk(&q, segs, present, 5000);
 	/* From the middle, the walk goes on both ways. */
-	s = tern_tcp_rtxq_find(&q, segs[2499].seq);
+	s = tcp_rtxq_find(&q, segs[2499].seq);
 	assert_ptr_equal(s, &segs[2499]);
-	assert_ptr_equal(tern_tcp_rtxq_next(s), &segs[2501]);
-	assert_ptr_equal(tern_tcp_rtxq_prev(s), &segs[2498]);
+	assert_ptr_equal(tcp_rtxq_next(s), &segs[2501]);
+	assert_ptr_equal(tcp_rtxq_prev(s), &segs[2498]);
 	free(order);
 	free(present);
 	free(segs);
@@ -800,7 +800,7 @@ test_rtxq_check_detects_each_broken_rule(void **state)
 	uint32_t saved32, i;
 
 	(void)state;
-	tern_tcp_rtxq_init(&q);
+	tcp_rtxq_init(&q);
 	insert_all(&q, segs, NULL, 100, false);
 	l = q.root->left;
 	r = q.root->right;
@@ -808,17 +808,17 @@ test_rtxq_check_detects_each_broken_rule(void **state)
 	assert_non_null(r);
 
 	set_color(q.root, 0);
-	assert_int_equal(tern_tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_ROOT_RED);
+	assert_int_equal(tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_ROOT_RED);
 	set_color(q.root, 1);
 	assert_rtxq_valid(&q);
 
 	saved = l->parent_color;
 	l->parent_color = (uintptr_t)r | (saved & 1);
-	assert_int_equal(tern_tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_PARENT);
+	assert_int_equal(tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_PARENT);
 	l->parent_color = saved;
 	saved = q.root->parent_color;
 	q.root->parent_color = (uintptr_t)l | 1;
-	assert_int_equal(tern_tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_PARENT);
+	assert_int_equal(tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_PARENT);
 	q.root->parent_color = saved;
 	assert_rtxq_valid(&q);
 
@@ -829,7 +829,7 @@ test_rtxq_check_detects_each_broken_rule(void **state)
 		assert_non_null(l->left);
 		set_color(l, 0);
 		set_color(l->left, 0);
-		assert_int_equal(tern_tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_RED_RED);
+		assert_int_equal(tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_RED_RED);
 		set_color(l, !cl);
 		set_color(l->left, !cll);
 	}
@@ -846,7 +846,7 @@ test_rtxq_check_detects_each_broken_rule(void **state)
 		segs[0].rb.left = &extra.rb;
 		q.first = &extra;
 		q.nb++;
-		assert_int_equal(tern_tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_BLACK_HEIGHT);
+		assert_int_equal(tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_BLACK_HEIGHT);
 		segs[0].rb.left = NULL;
 		q.first = &segs[0];
 		q.nb--;
@@ -855,40 +855,40 @@ test_rtxq_check_detects_each_broken_rule(void **state)
 
 	saved32 = segs[50].seq;
 	segs[50].seq = segs[51].seq + 10;
-	assert_int_equal(tern_tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_ORDER);
+	assert_int_equal(tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_ORDER);
 	segs[50].seq = segs[49].seq;
-	assert_int_equal(tern_tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_ORDER);
+	assert_int_equal(tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_ORDER);
 	segs[50].seq = saved32;
 	assert_rtxq_valid(&q);
 
 	segs[50].len = SEG_LEN + 1;
-	assert_int_equal(tern_tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_OVERLAP);
+	assert_int_equal(tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_OVERLAP);
 	segs[50].len = SEG_LEN;
 	assert_rtxq_valid(&q);
 
 	q.first = &segs[1];
-	assert_int_equal(tern_tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_FIRST_LAST);
+	assert_int_equal(tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_FIRST_LAST);
 	q.first = &segs[0];
 	q.last = &segs[98];
-	assert_int_equal(tern_tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_FIRST_LAST);
+	assert_int_equal(tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_FIRST_LAST);
 	q.last = &segs[99];
 	assert_rtxq_valid(&q);
 
 	q.nb++;
-	assert_int_equal(tern_tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_COUNT);
+	assert_int_equal(tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_COUNT);
 	q.nb -= 2;
-	assert_int_equal(tern_tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_COUNT);
+	assert_int_equal(tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_COUNT);
 	q.nb++;
 	assert_rtxq_valid(&q);
 
 	/* Three starts, each less than 2^31 after the one before, 0xa0000000 in all. */
-	tern_tcp_rtxq_init(&q);
+	tcp_rtxq_init(&q);
 	segs[0].seq = 0;
 	segs[1].seq = 0x50000000u;
 	segs[2].seq = 0xa0000000u;
 	for (i = 0; i < 3; i++)
-		assert_int_equal(tern_tcp_rtxq_insert(&q, &segs[i]), 0);
-	assert_int_equal(tern_tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_SPAN);
+		assert_int_equal(tcp_rtxq_insert(&q, &segs[i]), 0);
+	assert_int_equal(tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_SPAN);
 
 	/* A chain of 70 right children, parent pointers consistent. */
 	memset(chain, 0, sizeof(chain));
@@ -899,19 +899,19 @@ test_rtxq_check_detects_each_broken_rule(void **state)
 		if (i + 1 < 70)
 			chain[i].rb.right = &chain[i + 1].rb;
 	}
-	tern_tcp_rtxq_init(&q);
+	tcp_rtxq_init(&q);
 	q.root = &chain[0].rb;
 	q.first = &chain[0];
 	q.last = &chain[69];
 	q.nb = 70;
-	assert_int_equal(tern_tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_DEPTH);
+	assert_int_equal(tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_DEPTH);
 	/* Cut to 10, then a cycle back to the root: caught by its parent pointer. */
 	chain[9].rb.right = NULL;
 	q.last = &chain[9];
 	q.nb = 10;
-	assert_int_equal(tern_tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_BLACK_HEIGHT);
+	assert_int_equal(tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_BLACK_HEIGHT);
 	chain[9].rb.right = &chain[0].rb;
-	assert_int_equal(tern_tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_PARENT);
+	assert_int_equal(tcp_rtxq_check(&q), TERN_TCP_RTXQ_ERR_PARENT);
 	free(segs);
 }
 
