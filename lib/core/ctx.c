@@ -34,10 +34,13 @@
 #define CTX_TX_WARN_PREPARE	0x1
 #define CTX_TX_WARN_STUCK	0x2
 
-static uint64_t
-tsc_to_ns(const struct tern_ctx *ctx, uint64_t tsc)
+void
+clock_init(struct tern_clock *c)
 {
-	return (uint64_t)(((unsigned __int128)(tsc - ctx->tsc_base) * ctx->tsc_mult) >> 32);
+	uint64_t hz = rte_get_tsc_hz();
+
+	c->tsc_base = rte_rdtsc();
+	c->tsc_mult = hz ? (uint64_t)(((unsigned __int128)NS_PER_S << 32) / hz) : 1ULL << 32;
 }
 
 /*
@@ -48,14 +51,14 @@ tsc_to_ns(const struct tern_ctx *ctx, uint64_t tsc)
 static uint64_t
 ctx_clock_ns(const struct tern_ctx *ctx)
 {
-	return ctx->manual_clock ? ctx->now_ns : tsc_to_ns(ctx, rte_rdtsc());
+	return ctx->manual_clock ? ctx->now_ns : clock_ns(&ctx->clock, rte_rdtsc());
 }
 
 struct tern_ctx *
-ctx_alloc(const struct tern_ctx_param *param)
+ctx_alloc(const struct tern_ctx_param *param, const struct tern_clock *base)
 {
 	struct tern_ctx *ctx;
-	uint64_t tick, hz;
+	uint64_t tick;
 	uint32_t slots, evq;
 	int socket, ret;
 
@@ -83,9 +86,7 @@ ctx_alloc(const struct tern_ctx_param *param)
 	ctx->lcore_id = rte_lcore_id();
 	ctx->net = param->net;
 	ctx->manual_clock = param->manual_clock;
-	hz = rte_get_tsc_hz();
-	ctx->tsc_base = rte_rdtsc();
-	ctx->tsc_mult = hz ? (uint64_t)(((unsigned __int128)NS_PER_S << 32) / hz) : 1ULL << 32;
+	ctx->clock = *base;
 	ctx->now_ns = 0;
 
 	ret = timer_wheel_init(&ctx->wheel, slots, tick, 0, socket);
@@ -134,21 +135,37 @@ ctx_port_bind(struct tern_ctx *ctx, struct tern_dev *dev, uint16_t queue_id)
 	return 0;
 }
 
-int
-ctx_on_destroy(struct tern_ctx *ctx, void (*fn)(struct tern_ctx *ctx))
+bool
+ctx_layer_has(const struct tern_ctx *ctx, const struct ctx_layer_ops *ops)
 {
-	if (ctx->nb_fini == RTE_DIM(ctx->fini))
-		return -ENOSPC;
-	ctx->fini[ctx->nb_fini++] = fn;
-	return 0;
+	unsigned int i;
+
+	for (i = 0; i < ctx->nb_layers; i++)
+		if (ctx->layers[i] == ops)
+			return true;
+	return false;
 }
 
 int
-ctx_on_pending(struct tern_ctx *ctx, unsigned int (*fn)(const struct tern_ctx *ctx))
+ctx_layer_add(struct tern_ctx *ctx, const struct ctx_layer_ops *ops,
+	      const struct tern_ctx_param *param)
 {
-	if (ctx->nb_pending == RTE_DIM(ctx->pending))
+	int ret;
+
+	if (ctx_layer_has(ctx, ops) || (ops->input != NULL && ctx->input != NULL))
+		return -EEXIST;
+	if (ctx->nb_layers == RTE_DIM(ctx->layers))
 		return -ENOSPC;
-	ctx->pending[ctx->nb_pending++] = fn;
+	if (ops->init != NULL) {
+		ret = ops->init(ctx, param);
+		if (ret != 0) {
+			TERN_LOG(ERR, core, "context: layer %s: %s", ops->name, rte_strerror(-ret));
+			return ret;
+		}
+	}
+	if (ops->input != NULL)
+		ctx->input = ops->input;
+	ctx->layers[ctx->nb_layers++] = ops;
 	return 0;
 }
 
@@ -159,8 +176,13 @@ ctx_free(struct tern_ctx *ctx)
 
 	if (ctx == NULL)
 		return;
-	while (ctx->nb_fini > 0)
-		ctx->fini[--ctx->nb_fini](ctx);
+	while (ctx->nb_layers > 0) {
+		const struct ctx_layer_ops *ops = ctx->layers[--ctx->nb_layers];
+
+		if (ops->fini != NULL)
+			ops->fini(ctx);
+	}
+	ctx->input = NULL;
 	impair_fini(ctx);
 	for (i = 0; i < ctx->nb_ports; i++) {
 		struct tern_ctx_port *p = &ctx->ports[i];
@@ -441,8 +463,9 @@ tern_ctx_flush(struct tern_ctx *ctx)
 			if (ctx->ports[i].tx_n == TERN_TX_BUF)
 				return;	/* still full: wait */
 		ctx->tx_was_full = false;
-		if (ctx->on_tx_space != NULL)
-			ctx->on_tx_space(ctx);
+		for (i = 0; i < ctx->nb_layers; i++)
+			if (ctx->layers[i]->tx_space != NULL)
+				ctx->layers[i]->tx_space(ctx);
 	}
 }
 
@@ -456,7 +479,7 @@ uint64_t
 tern_ctx_update_time(struct tern_ctx *ctx)
 {
 	if (!ctx->manual_clock) {
-		uint64_t now = tsc_to_ns(ctx, rte_rdtsc());
+		uint64_t now = clock_ns(&ctx->clock, rte_rdtsc());
 
 		if (now > ctx->now_ns)
 			ctx->now_ns = now;
@@ -527,8 +550,7 @@ tern_ctx_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint
 		return;
 	}
 	ctx->input(ctx, port, pkts, n);
-	if (ctx->post_input != NULL)
-		ctx->post_input(ctx);
+	ctx_post_input(ctx);
 }
 
 void
@@ -540,8 +562,7 @@ ctx_input_impaired(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, 
 		return;
 	}
 	ctx->input(ctx, port, pkts, n);
-	if (ctx->post_input != NULL)
-		ctx->post_input(ctx);
+	ctx_post_input(ctx);
 }
 
 /*
@@ -639,8 +660,9 @@ tern_ctx_pending(const struct tern_ctx *ctx)
 
 	for (i = 0; i < ctx->nb_ports; i++)
 		n += ctx->ports[i].tx_n;
-	for (i = 0; i < ctx->nb_pending; i++)
-		n += ctx->pending[i](ctx);
+	for (i = 0; i < ctx->nb_layers; i++)
+		if (ctx->layers[i]->pending != NULL)
+			n += ctx->layers[i]->pending(ctx);
 	return n + impair_pending(ctx);
 }
 

@@ -105,15 +105,60 @@ struct tern_ctx_port {
 	struct rte_mbuf *tx_buf[TERN_TX_BUF];
 };
 
+/*
+ * A time base: nanoseconds since the TSC read @tsc_base. The network owns
+ * one (every context of a network shares it, so shared neighbor entries age
+ * alike); each context gets a copy when it is made (ctx_alloc()).
+ */
+struct tern_clock {
+	uint64_t tsc_base;
+	uint64_t tsc_mult;		/* ns per tsc << 32 */
+};
+
+/* Start a time base: now is 0. */
+void clock_init(struct tern_clock *c);
+
+/* TSC reading @tsc in nanoseconds of time base @c. */
+static inline uint64_t
+clock_ns(const struct tern_clock *c, uint64_t tsc)
+{
+	return (uint64_t)(((unsigned __int128)(tsc - c->tsc_base) * c->tsc_mult) >> 32);
+}
+
 /* Input hook: the net layer's ethernet input, installed by the stack. */
 typedef void (*tern_ctx_input_t)(struct tern_ctx *ctx, uint16_t port,
 				 struct rte_mbuf **pkts, uint16_t n);
 
+/*
+ * A layer as the context sees it: the one way a layer plugs into a
+ * context. The stack assembly (lib/stack/stack.c) adds the layers in order,
+ * lowest first, with ctx_layer_add(); a layer that is added later (the
+ * socket layer, on first use of a context) does the same. Every hook is
+ * optional; each runs for every layer in the order they were added, except
+ * fini, which runs newest first.
+ */
+struct ctx_layer_ops {
+	const char *name;
+	/* Set the layer up on @ctx; 0 or a negative errno (nothing registered then). */
+	int (*init)(struct tern_ctx *ctx, const struct tern_ctx_param *param);
+	/* Tear it down (tern_ctx_destroy(), or a later layer's failed init). */
+	void (*fini)(struct tern_ctx *ctx);
+	/* The context's input: the lowest layer's frame input; one layer only. */
+	tern_ctx_input_t input;
+	/* After each input burst has gone through the protocols. */
+	void (*post_input)(struct tern_ctx *ctx);
+	/* After a flush made room on a port that had been full. */
+	void (*tx_space)(struct tern_ctx *ctx);
+	/* Packets the layer holds (summed by tern_ctx_pending()). */
+	unsigned int (*pending)(const struct tern_ctx *ctx);
+};
+
+#define CTX_MAX_LAYERS	8
+
 struct tern_ctx {
 	/* hot: read every poll */
 	uint64_t now_ns;
-	uint64_t tsc_base;
-	uint64_t tsc_mult;		/* ns per tsc << 32 */
+	struct tern_clock clock;	/* the network's time base */
 	bool manual_clock;
 	uint16_t nb_ports;
 	unsigned int lcore_id;
@@ -124,8 +169,6 @@ struct tern_ctx {
 	void *net_ctx;			/* struct tern_net_ctx */
 	void *udp_ctx;			/* struct tern_udp_ctx */
 	void *tcp_ctx;			/* struct tern_tcp_ctx */
-	/* Called after each input burst went through the protocols. */
-	void (*post_input)(struct tern_ctx *ctx);
 	struct tern_timer_wheel wheel;
 	struct tern_impair *impair;	/* NULL until tern_ctx_set_impair() */
 	uint8_t impair_dirs;		/* TERN_IMPAIR_TX | TERN_IMPAIR_RX: on */
@@ -136,15 +179,11 @@ struct tern_ctx {
 	uint32_t evq_tail;
 	struct tern_event *evq;
 
-	/* Called after a flush that made room on a port that had been full. */
-	void (*on_tx_space)(struct tern_ctx *ctx);
 	bool tx_was_full;
 
-	/* layers' teardown, newest first */
-	void (*fini[8])(struct tern_ctx *ctx);
-	unsigned int nb_fini;
-	unsigned int (*pending[8])(const struct tern_ctx *ctx);
-	unsigned int nb_pending;
+	/* the layers, in the order they were added (ctx_layer_add()) */
+	const struct ctx_layer_ops *layers[CTX_MAX_LAYERS];
+	unsigned int nb_layers;
 
 	struct tern_stats stats __rte_cache_aligned;
 
@@ -162,18 +201,34 @@ struct tern_ctx {
 void ctx_port_flush(struct tern_ctx *ctx, uint16_t port);
 
 /* Core-level context set-up, used by the stack assembly (lib/stack). */
-struct tern_ctx *ctx_alloc(const struct tern_ctx_param *param);
+struct tern_ctx *ctx_alloc(const struct tern_ctx_param *param, const struct tern_clock *base);
 int ctx_port_bind(struct tern_ctx *ctx, struct tern_dev *dev, uint16_t queue_id);
 void ctx_free(struct tern_ctx *ctx);
-/* Register a teardown hook (run in reverse order by tern_ctx_destroy()). */
-int ctx_on_destroy(struct tern_ctx *ctx, void (*fn)(struct tern_ctx *ctx));
-/* Register a counter of packets a layer holds (summed by tern_ctx_pending()). */
-int ctx_on_pending(struct tern_ctx *ctx, unsigned int (*fn)(const struct tern_ctx *ctx));
+/*
+ * Add layer @ops to @ctx: run its init (with @param, which may be NULL for
+ * a layer added after creation) and register its hooks.
+ * @return 0; -EEXIST (already added, or a second input), -ENOSPC (no room:
+ * CTX_MAX_LAYERS), or the init's error. On error nothing stays registered.
+ */
+int ctx_layer_add(struct tern_ctx *ctx, const struct ctx_layer_ops *ops,
+		  const struct tern_ctx_param *param);
+/* Whether @ops was added to @ctx. */
+bool ctx_layer_has(const struct tern_ctx *ctx, const struct ctx_layer_ops *ops);
+/* Run every layer's post_input hook: after an input burst. */
+static inline void
+ctx_post_input(struct tern_ctx *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nb_layers; i++)
+		if (ctx->layers[i]->post_input != NULL)
+			ctx->layers[i]->post_input(ctx);
+}
 
 /*
  * Whether port @port can take another packet: after one flush attempt if
  * its buffer is full. A layer that gets false should hold its packet back
- * (and may wait for ctx->on_tx_space).
+ * (and may wait for its layer's tx_space hook).
  */
 static inline bool
 ctx_tx_room(struct tern_ctx *ctx, uint16_t port)

@@ -1,6 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The tern authors
  */
+/*
+ * Why not rte_timer: rte_timer_manage() reads the TSC itself and keeps its
+ * lists per lcore behind a lock; a context's timers run on the context's own
+ * clock (a manual one in tests, so every TCP timer is deterministic) and a
+ * connection re-arms its timer on nearly every ACK: a hashed wheel with O(1)
+ * intrusive arm and cancel, no lock, no allocation.
+ */
 #include <errno.h>
 #include <stdint.h>
 

@@ -73,7 +73,7 @@ arp_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 		if (neigh_update(ctx->net, ifindex, 4, &sip, &sha, TERN_NEIGH_REACHABLE,
 				      ctx->now_ns, ours && sip != tip && arp_onlink(ifp, sip)) == 0) {
 			TERN_STAT_INC(ctx, neigh_learned);
-			neigh_release(ctx, ifindex, 4, &sip);
+			neigh_release(ctx);
 			learned = true;
 		}
 	}

@@ -162,7 +162,7 @@ nd_ns_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info 
 		if (neigh_update(ctx->net, ip->ifindex, 6, ip->v6.src.a, &slla,
 				      TERN_NEIGH_REACHABLE, ctx->now_ns, true) == 0) {
 			TERN_STAT_INC(ctx, neigh_learned);
-			neigh_release(ctx, ip->ifindex, 6, ip->v6.src.a);
+			neigh_release(ctx);
 		}
 	}
 	/* A DAD probe (unspecified source) is answered to all-nodes. */
@@ -223,7 +223,7 @@ nd_na_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info 
 	if (neigh_update(ctx->net, ip->ifindex, 6, target.a, &tlla, st, ctx->now_ns,
 			      false) == 0) {
 		TERN_STAT_INC(ctx, neigh_learned);
-		neigh_release(ctx, ip->ifindex, 6, target.a);
+		neigh_release(ctx);
 	}
 }
 

@@ -147,17 +147,6 @@ drop:
 	rte_pktmbuf_free(m);
 }
 
-tern_ip4_t
-ip4_src_select(struct tern_ctx *ctx, tern_ip4_t dst)
-{
-	tern_ip4_t nh;
-	uint16_t ifindex;
-
-	if (tern_net_route4_lookup(ctx->net, dst, &ifindex, &nh) != 0)
-		return 0;
-	return iface_src4(&ctx->net->ifaces[ifindex], nh);
-}
-
 int
 ip4_output(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_ip4_t dst,
 		uint8_t proto, uint8_t ttl)
@@ -255,6 +244,7 @@ ip_tmpl_init(struct tern_ctx *ctx, struct tern_ip_tmpl *t, uint8_t family,
 {
 	const struct tern_iface *ifp = &ctx->net->ifaces[ifindex];
 	struct rte_ether_addr mac;
+	uint64_t until;
 	uint16_t type = family == 4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6;
 	tern_ip4_t s4 = 0, d4 = 0;
 
@@ -266,11 +256,13 @@ ip_tmpl_init(struct tern_ctx *ctx, struct tern_ip_tmpl *t, uint8_t family,
 	} else if (ip6_is_multicast(dst)) {
 		return -EAGAIN;
 	}
-	if (neigh_resolved(ctx, ifindex, family, nh, &mac) != 0)
+	if (neigh_resolved(ctx, ifindex, family, nh, &mac, &until) != 0)
 		return -EAGAIN;
 	memset(t, 0, sizeof(*t));
 	t->ifindex = ifindex;
 	t->family = family;
+	t->mtu = ifp->mtu;
+	t->until_ns = until;
 	t->l2_len = (uint8_t)eth_hdr_write(ifp, t->hdr, &mac, type);
 	/* as ip4_output_via() and ip6_output_via() write them */
 	if (family == 4) {

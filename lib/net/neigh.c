@@ -82,7 +82,8 @@ neigh_find(const struct tern_net *net, uint16_t ifindex, uint8_t family, const v
 }
 
 static enum tern_neigh_state neigh_state(const struct tern_net *net, const struct tern_neigh *e,
-					 uint64_t now, struct rte_ether_addr *mac);
+					 uint64_t now, struct rte_ether_addr *mac,
+					 uint64_t *until);
 
 /*
  * Readers: the state of @e if it holds the key, else -1; consistent against
@@ -90,7 +91,8 @@ static enum tern_neigh_state neigh_state(const struct tern_net *net, const struc
  */
 static int
 neigh_read(const struct tern_net *net, const struct tern_neigh *e, uint16_t ifindex,
-	   uint8_t family, const void *addr, uint64_t now, struct rte_ether_addr *mac)
+	   uint8_t family, const void *addr, uint64_t now, struct rte_ether_addr *mac,
+	   uint64_t *until)
 {
 	uint32_t s;
 	int st;
@@ -101,7 +103,8 @@ neigh_read(const struct tern_net *net, const struct tern_neigh *e, uint16_t ifin
 			rte_pause();
 			continue;
 		}
-		st = neigh_match(e, ifindex, family, addr) ? (int)neigh_state(net, e, now, mac) : -1;
+		st = neigh_match(e, ifindex, family, addr) ? (int)neigh_state(net, e, now, mac, until) :
+			-1;
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		if (likely(__atomic_load_n(&e->seq, __ATOMIC_RELAXED) == s))
 			return st;
@@ -111,7 +114,7 @@ neigh_read(const struct tern_net *net, const struct tern_neigh *e, uint16_t ifin
 /* Readers: look @addr up; @ep (may be NULL) gets the entry found. */
 static enum tern_neigh_state
 neigh_lookup(const struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
-	     uint64_t now, struct rte_ether_addr *mac, struct tern_neigh **ep)
+	     uint64_t now, struct rte_ether_addr *mac, uint64_t *until, struct tern_neigh **ep)
 {
 	uint32_t h = neigh_hash(ifindex, family, addr), i;
 
@@ -121,7 +124,7 @@ neigh_lookup(const struct tern_net *net, uint16_t ifindex, uint8_t family, const
 
 		if (__atomic_load_n(&e->used, __ATOMIC_ACQUIRE) == 0)
 			break;
-		st = neigh_read(net, e, ifindex, family, addr, now, mac);
+		st = neigh_read(net, e, ifindex, family, addr, now, mac, until);
 		if (st >= 0) {
 			if (ep != NULL)
 				*ep = e;
@@ -163,7 +166,7 @@ neigh_insert(struct tern_net *net, uint16_t ifindex, uint8_t family, const void 
 			break;
 		if (neigh_match(e, ifindex, family, addr))
 			return e;
-		st = neigh_state(net, e, now, NULL);
+		st = neigh_state(net, e, now, NULL, NULL);
 		if (reuse == NULL && (st == TERN_NEIGH_NONE || st == TERN_NEIGH_FAILED))
 			reuse = e;
 		e = NULL;
@@ -194,10 +197,13 @@ lla_pack(const struct rte_ether_addr *mac, enum tern_neigh_state st)
 	return w | ((uint64_t)st << 48);
 }
 
-/* Effective state of @e at @now (entries age without a writer). */
+/*
+ * Effective state of @e at @now (entries age without a writer); @until (may
+ * be NULL): when a REACHABLE entry turns STALE (UINT64_MAX: PERMANENT).
+ */
 static enum tern_neigh_state
 neigh_state(const struct tern_net *net, const struct tern_neigh *e, uint64_t now,
-	    struct rte_ether_addr *mac)
+	    struct rte_ether_addr *mac, uint64_t *until)
 {
 	uint64_t w = __atomic_load_n(&e->lla, __ATOMIC_ACQUIRE);
 	enum tern_neigh_state st = (enum tern_neigh_state)((w >> 48) & 0xff);
@@ -209,6 +215,10 @@ neigh_state(const struct tern_net *net, const struct tern_neigh *e, uint64_t now
 			return TERN_NEIGH_NONE;
 		if (now > conf + net->p.neigh_reachable_ns)
 			st = TERN_NEIGH_STALE;
+		else if (until != NULL)
+			*until = conf + net->p.neigh_reachable_ns;
+	} else if (st == TERN_NEIGH_PERMANENT && until != NULL) {
+		*until = UINT64_MAX;
 	}
 	if ((st == TERN_NEIGH_REACHABLE || st == TERN_NEIGH_STALE || st == TERN_NEIGH_PERMANENT) &&
 	    mac != NULL)
@@ -220,7 +230,7 @@ enum tern_neigh_state
 neigh_get(const struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
 	       uint64_t now_ns, struct rte_ether_addr *mac)
 {
-	return neigh_lookup(net, ifindex, family, addr, now_ns, mac, NULL);
+	return neigh_lookup(net, ifindex, family, addr, now_ns, mac, NULL, NULL);
 }
 
 int
@@ -253,7 +263,7 @@ neigh_update(struct tern_net *net, uint16_t ifindex, uint8_t family, const void 
 		st = TERN_NEIGH_REACHABLE;
 	}
 	if (st == TERN_NEIGH_INCOMPLETE || st == TERN_NEIGH_FAILED) {
-		enum tern_neigh_state now_st = neigh_state(net, e, now_ns, NULL);
+		enum tern_neigh_state now_st = neigh_state(net, e, now_ns, NULL, NULL);
 
 		/*
 		 * Decided on a lock-free read: another context may have resolved
@@ -267,16 +277,13 @@ neigh_update(struct tern_net *net, uint16_t ifindex, uint8_t family, const void 
 		}
 		mac = NULL;
 	}
-	__atomic_store_n(&e->lla, lla_pack(mac, st), __ATOMIC_RELEASE);
+	if (e->lla != lla_pack(mac, st)) {
+		__atomic_store_n(&e->lla, lla_pack(mac, st), __ATOMIC_RELEASE);
+		/* a link address or a state changed: headers built with the old go */
+		__atomic_fetch_add(&net->neigh_gen, 1, __ATOMIC_RELEASE);
+	}
 	rte_spinlock_unlock(&net->neigh_lock);
 	return 0;
-}
-
-void
-neigh_refresh(struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
-		   const struct rte_ether_addr *mac, enum tern_neigh_state st, uint64_t now_ns)
-{
-	neigh_update(net, ifindex, family, addr, mac, st, now_ns, false);
 }
 
 /*
@@ -328,7 +335,7 @@ hold_timer_arm(struct tern_ctx *ctx)
  */
 static enum tern_neigh_state
 neigh_lookup_mac(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr,
-	  struct rte_ether_addr *mac)
+		 struct rte_ether_addr *mac, uint64_t *until)
 {
 	struct tern_net_ctx *nc = netc(ctx);
 	struct tern_neigh *e = NULL;
@@ -336,10 +343,11 @@ neigh_lookup_mac(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const v
 	int rc;
 
 	rc = nc->last_neigh == NULL ? -1 :
-		neigh_read(ctx->net, nc->last_neigh, ifindex, family, addr, ctx->now_ns, mac);
+		neigh_read(ctx->net, nc->last_neigh, ifindex, family, addr, ctx->now_ns, mac,
+			   until);
 	if (likely(rc >= 0))
 		return (enum tern_neigh_state)rc;
-	st = neigh_lookup(ctx->net, ifindex, family, addr, ctx->now_ns, mac, &e);
+	st = neigh_lookup(ctx->net, ifindex, family, addr, ctx->now_ns, mac, until, &e);
 	if (e != NULL)
 		nc->last_neigh = e;
 	return st;
@@ -347,9 +355,9 @@ neigh_lookup_mac(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const v
 
 int
 neigh_resolved(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr,
-		    struct rte_ether_addr *mac)
+	       struct rte_ether_addr *mac, uint64_t *until)
 {
-	enum tern_neigh_state st = neigh_lookup_mac(ctx, ifindex, family, addr, mac);
+	enum tern_neigh_state st = neigh_lookup_mac(ctx, ifindex, family, addr, mac, until);
 
 	return st == TERN_NEIGH_REACHABLE || st == TERN_NEIGH_PERMANENT ? 0 : -EAGAIN;
 }
@@ -365,7 +373,7 @@ neigh_output(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void 
 	struct tern_held *h;
 	unsigned int i, same = 0;
 
-	st = neigh_lookup_mac(ctx, ifindex, family, addr, &mac);
+	st = neigh_lookup_mac(ctx, ifindex, family, addr, &mac, NULL);
 	switch (st) {
 	case TERN_NEIGH_REACHABLE:
 	case TERN_NEIGH_PERMANENT:
@@ -450,11 +458,8 @@ neigh_hold_check(struct tern_ctx *ctx)
 }
 
 void
-neigh_release(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr)
+neigh_release(struct tern_ctx *ctx)
 {
-	RTE_SET_USED(ifindex);
-	RTE_SET_USED(family);
-	RTE_SET_USED(addr);
 	if (netc(ctx)->nb_held > 0)
 		neigh_hold_check(ctx);
 }
@@ -482,10 +487,8 @@ enum tern_neigh_state
 tern_net_neigh4_get(const struct tern_net *net, uint16_t ifindex, tern_ip4_t ip,
 		    struct rte_ether_addr *mac)
 {
-	uint64_t now = rte_rdtsc();
-	uint64_t hz = rte_get_tsc_hz();
+	uint64_t now = clock_ns(&net->clock, rte_rdtsc());
 
-	now = (uint64_t)(((unsigned __int128)(now - net->tsc_base) * NS_PER_S) / hz);
 	return neigh_get(net, ifindex, 4, &ip, now, mac);
 }
 
@@ -493,10 +496,8 @@ enum tern_neigh_state
 tern_net_neigh6_get(const struct tern_net *net, uint16_t ifindex, const struct tern_ip6 *ip,
 		    struct rte_ether_addr *mac)
 {
-	uint64_t now = rte_rdtsc();
-	uint64_t hz = rte_get_tsc_hz();
+	uint64_t now = clock_ns(&net->clock, rte_rdtsc());
 
-	now = (uint64_t)(((unsigned __int128)(now - net->tsc_base) * NS_PER_S) / hz);
 	return neigh_get(net, ifindex, 6, ip->a, now, mac);
 }
 

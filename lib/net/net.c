@@ -71,7 +71,7 @@ tern_net_create(const struct tern_net_param *param)
 		return NULL;
 	}
 	net->p = p;
-	net->tsc_base = rte_rdtsc();
+	clock_init(&net->clock);
 	rte_spinlock_init(&net->neigh_lock);
 	net->neigh_mask = p.neigh_entries - 1;
 	net->neigh = rte_zmalloc_socket("tern_neigh", sizeof(*net->neigh) * p.neigh_entries,
@@ -309,11 +309,10 @@ net_ctx_pending(const struct tern_ctx *ctx)
 	return nc ? nc->nb_held + frag_held(nc->frag) : 0;
 }
 
-int
-net_ctx_init(struct tern_ctx *ctx)
+static int
+net_ctx_init(struct tern_ctx *ctx, const struct tern_ctx_param *param)
 {
 	struct tern_net_ctx *nc;
-	uint32_t rate = NET_DEF_ICMP_RATE, burst = NET_DEF_ICMP_BURST;
 	int ret;
 
 	nc = rte_zmalloc_socket("tern_net_ctx", sizeof(*nc), RTE_CACHE_LINE_SIZE,
@@ -322,24 +321,29 @@ net_ctx_init(struct tern_ctx *ctx)
 		return -ENOMEM;
 	nc->net = ctx->net;
 	ctx->net_ctx = nc;
-	__atomic_fetch_add(&ctx->net->nb_ctx, 1, __ATOMIC_ACQ_REL);
 	ret = frag_ctx_init(ctx);
 	if (ret != 0) {
 		rte_free(nc);
 		ctx->net_ctx = NULL;
 		return ret;
 	}
-	ctx->input = eth_input;
-	ctx->tsc_base = ctx->net->tsc_base;
+	__atomic_fetch_add(&ctx->net->nb_ctx, 1, __ATOMIC_ACQ_REL);
 	timer_init(&nc->hold_timer, neigh_hold_timer, ctx);
 	nc->l4_input[IPPROTO_ICMP] = icmp4_input;
 	nc->l4_input[IPPROTO_ICMPV6] = icmp6_input;
 	nc->ip4_id = (uint16_t)rte_rdtsc();
-	net_ctx_set_icmp_rate(ctx, rate, burst);
-	ctx_on_destroy(ctx, net_ctx_fini);
-	ctx_on_pending(ctx, net_ctx_pending);
+	net_ctx_set_icmp_rate(ctx, param->icmp_rate, param->icmp_burst);
 	return 0;
 }
+
+/* The net layer in a context: Ethernet input at the bottom of every context. */
+const struct ctx_layer_ops net_layer_ops = {
+	.name = "net",
+	.init = net_ctx_init,
+	.fini = net_ctx_fini,
+	.input = eth_input,
+	.pending = net_ctx_pending,
+};
 
 void
 net_ctx_set_icmp_rate(struct tern_ctx *ctx, uint32_t rate, uint32_t burst)

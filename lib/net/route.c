@@ -119,6 +119,7 @@ tern_net_route4_add(struct tern_net *net, tern_ip4_t prefix, uint8_t len, tern_i
 		if (ret != 0)
 			nexthop_put(net, nh);
 	}
+	__atomic_fetch_add(&net->route_gen, 1, __ATOMIC_RELEASE);
 	rte_spinlock_unlock(&net->route_lock);
 	return ret < 0 ? (ret == -ENOSPC ? -ENOSPC : ret) : 0;
 }
@@ -144,6 +145,7 @@ tern_net_route4_del(struct tern_net *net, tern_ip4_t prefix, uint8_t len)
 		if (ret == 0)
 			nexthop_put(net, old);
 	}
+	__atomic_fetch_add(&net->route_gen, 1, __ATOMIC_RELEASE);
 	rte_spinlock_unlock(&net->route_lock);
 	return ret;
 }
@@ -178,6 +180,7 @@ tern_net_route6_add(struct tern_net *net, const struct tern_ip6 *prefix, uint8_t
 		if (ret != 0)
 			nexthop_put(net, nh);
 	}
+	__atomic_fetch_add(&net->route_gen, 1, __ATOMIC_RELEASE);
 	rte_spinlock_unlock(&net->route_lock);
 	return ret < 0 ? ret : 0;
 }
@@ -202,6 +205,7 @@ tern_net_route6_del(struct tern_net *net, const struct tern_ip6 *prefix, uint8_t
 		if (ret == 0)
 			nexthop_put(net, old);
 	}
+	__atomic_fetch_add(&net->route_gen, 1, __ATOMIC_RELEASE);
 	rte_spinlock_unlock(&net->route_lock);
 	return ret;
 }

@@ -81,7 +81,7 @@ struct tern_nexthop {
 
 struct tern_net {
 	struct tern_net_param p;
-	uint64_t tsc_base;		/* shared time base of every context */
+	struct tern_clock clock;	/* time base shared by every context */
 	uint32_t nb_ctx;		/* contexts bound to it (atomic) */
 	uint16_t nb_ifaces;
 	struct tern_iface ifaces[TERN_MAX_PORTS];
@@ -92,6 +92,10 @@ struct tern_net {
 	struct tern_nexthop nexthops[TERN_MAX_NEXTHOPS];
 	int32_t default4;		/* next hop of 0.0.0.0/0, or -1 */
 	int32_t default6;		/* next hop of ::/0, or -1 */
+	/* bumped by every route change, and by every neighbor link address or
+	 * state change: what was resolved before is looked up again (net_dest) */
+	uint32_t route_gen;
+	uint32_t neigh_gen;
 
 	rte_spinlock_t neigh_lock;
 	uint32_t neigh_mask;
@@ -163,104 +167,7 @@ netc(struct tern_ctx *ctx)
 	return ctx->net_ctx;
 }
 
-/* net.c */
-int net_ctx_init(struct tern_ctx *ctx);
-int net_ctx_set_l4(struct tern_ctx *ctx, uint8_t proto, tern_l4_input_t fn);
-bool iface_has_addr4(const struct tern_iface *ifp, tern_ip4_t a);
-bool iface_has_addr6(const struct tern_iface *ifp, const struct tern_ip6 *a);
-tern_ip4_t iface_src4(const struct tern_iface *ifp, tern_ip4_t dst);
-const struct tern_ip6 *iface_src6(const struct tern_iface *ifp, const struct tern_ip6 *dst);
-bool icmp_ratelimit_ok(struct tern_ctx *ctx);
-void net_ctx_set_icmp_rate(struct tern_ctx *ctx, uint32_t rate, uint32_t burst);
-
-/*
- * One's complement sum of @len bytes at @buf added to @sum: 64-bit words
- * added with their carries counted apart (add + adc, no spills, no vector
- * shuffles), then folded back below 2^33 so callers may add a few 32-bit
- * terms. By RFC 1071 the sum of wider words folds to the same 16-bit sum.
- * Host byte order, like rte_raw_cksum(); finish with cksum_fold64().
- */
-static inline uint64_t
-cksum_add_scalar(const void *buf, size_t len, uint64_t sum)
-{
-	const uint8_t *p = buf;
-	uint64_t c = 0, v;
-	uint32_t w;
-	uint16_t h;
-
-	while (len >= 16) {
-		uint64_t a, b;
-
-		memcpy(&a, p, 8);
-		memcpy(&b, p + 8, 8);
-		c += __builtin_add_overflow(sum, a, &sum);
-		c += __builtin_add_overflow(sum, b, &sum);
-		p += 16;
-		len -= 16;
-	}
-	if (len >= 8) {
-		memcpy(&v, p, 8);
-		c += __builtin_add_overflow(sum, v, &sum);
-		p += 8;
-		len -= 8;
-	}
-	if (len >= 4) {
-		memcpy(&w, p, 4);
-		c += __builtin_add_overflow(sum, (uint64_t)w, &sum);
-		p += 4;
-		len -= 4;
-	}
-	if (len >= 2) {
-		memcpy(&h, p, 2);
-		c += __builtin_add_overflow(sum, (uint64_t)h, &sum);
-		p += 2;
-		len -= 2;
-	}
-	if (len)
-		c += __builtin_add_overflow(sum, (uint64_t)*p, &sum);
-	sum += c;
-	sum += sum < c;				/* end-around carry */
-	return (sum & 0xffffffff) + (sum >> 32);	/* < 2^33 */
-}
-
-/*
- * From this many bytes on, cksum_add() calls the vector sum (AVX2 when
- * the CPU has it, picked once at start-up; else the scalar loop above).
- */
-#define TERN_CKSUM_VEC_MIN	128
-
-/* cksum.c */
-uint64_t cksum_add_long(const void *buf, size_t len, uint64_t sum);
-uint64_t cksum_copy(void *dst, const void *src, size_t len, uint64_t sum);
-bool cksum_vec_set(bool on);
-
-/* The one's complement sum of @len bytes at @buf added to @sum (see cksum_add_scalar). */
-static inline uint64_t
-cksum_add(const void *buf, size_t len, uint64_t sum)
-{
-	if (len >= TERN_CKSUM_VEC_MIN)
-		return cksum_add_long(buf, len, sum);
-	return cksum_add_scalar(buf, len, sum);
-}
-
-/* Fold a 64-bit sum to 16 bits (not complemented). */
-static inline uint16_t
-cksum_fold64(uint64_t sum)
-{
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-/* The IPv4 header checksum of @ih (@ihl bytes), field included as it is. */
-static inline uint16_t
-ip4_hdr_cksum(const void *ih, uint16_t ihl)
-{
-	return (uint16_t)~cksum_fold64(cksum_add(ih, ihl, 0));
-}
-
+/* address and mbuf helpers */
 /*
  * Cut packet @m to @len bytes (<= its length), across segments: the
  * segments past the cut are freed. rte_pktmbuf_trim() only shortens the
@@ -291,211 +198,6 @@ pkt_cut(struct rte_mbuf *m, uint32_t len)
 	rte_pktmbuf_free(rest);
 }
 
-/* cksum.c */
-uint16_t cksum_mbuf_segs(const struct rte_mbuf *m, uint32_t off, uint32_t len,
-			      uint32_t sum);
-
-/*
- * The checksum field value for @len bytes of @m from @off plus @sum (a
- * pseudo-header), or 0 when verifying data whose checksum is right.
- * Inline for data within the first segment, the common case.
- */
-static inline uint16_t
-cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint32_t sum)
-{
-	if (likely(off + len <= m->data_len))
-		return (uint16_t)~cksum_fold64(cksum_add(
-			rte_pktmbuf_mtod_offset(m, const uint8_t *, off), len, sum));
-	return cksum_mbuf_segs(m, off, len, sum);
-}
-uint32_t cksum_phdr4(tern_ip4_t src, tern_ip4_t dst, uint8_t proto, uint32_t len);
-uint32_t cksum_phdr6(const struct tern_ip6 *src, const struct tern_ip6 *dst, uint8_t proto,
-			  uint32_t len);
-uint16_t cksum_fold(uint32_t sum);
-
-/* eth.c */
-void eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t n);
-/* Prepend the ethernet (and VLAN) header to @m and queue it on @ifindex. */
-void eth_output(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m,
-		     const struct rte_ether_addr *dst, uint16_t ether_type);
-
-/* neigh.c */
-enum tern_neigh_state neigh_get(const struct tern_net *net, uint16_t ifindex, uint8_t family,
-				     const void *addr, uint64_t now_ns, struct rte_ether_addr *mac);
-/* Record a MAC for a neighbor. @confirm: reachable (reply) or only stale. */
-int neigh_update(struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
-		      const struct rte_ether_addr *mac, enum tern_neigh_state st, uint64_t now_ns,
-		      bool create);
-/* Update only if an entry exists. */
-void neigh_refresh(struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
-			const struct rte_ether_addr *mac, enum tern_neigh_state st, uint64_t now_ns);
-/*
- * Send @m (IP packet, no ethernet header) to next hop @addr of @ifindex:
- * at once if resolved, else held while it resolves. Consumes @m.
- */
-void neigh_output(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr,
-		       struct rte_mbuf *m, uint16_t ether_type);
-/*
- * The link address of next hop @addr of @ifindex into @mac, if it can be
- * used as it is (REACHABLE or PERMANENT: no probe due, nothing to hold).
- * @return 0, or -EAGAIN: send through neigh_output().
- */
-int neigh_resolved(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family,
-			const void *addr, struct rte_ether_addr *mac);
-/* Send held packets for (ifindex, family, addr) now that it resolved. */
-void neigh_release(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr);
-void neigh_ctx_fini(struct tern_ctx *ctx);
-void neigh_hold_timer(struct tern_timer *t, void *arg);
-
-/* eth.c */
-/*
- * Write the Ethernet header (and VLAN tag, if @ifp has one) of a frame from
- * @ifp to @dst at @buf. @return its length.
- */
-uint16_t eth_hdr_write(const struct tern_iface *ifp, void *buf,
-			    const struct rte_ether_addr *dst, uint16_t ether_type);
-
-/* arp.c */
-void arp_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
-int arp_request(struct tern_ctx *ctx, uint16_t ifindex, tern_ip4_t target);
-int arp_gratuitous(struct tern_ctx *ctx, uint16_t ifindex, tern_ip4_t addr);
-
-/* ip4.c */
-void ip4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
-/*
- * Prepend an IPv4 header to @m (data at L4) and send it, in fragments if it
- * is larger than the interface MTU (see ip4_fragment()). @src 0:
- * chosen from the outgoing interface. Consumes @m.
- * @return 0, -ENETUNREACH, -ENOMEM, -EMSGSIZE (above 65535 bytes).
- */
-int ip4_output(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_ip4_t dst,
-		    uint8_t proto, uint8_t ttl);
-
-/* icmp4.c */
-void icmp4_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip);
-/* Send an ICMP error about @orig (data at its IPv4 header); @orig is not consumed. */
-void icmp4_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type,
-		      uint8_t code);
-
-/* ip6.c */
-void ip6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
-/* ip4_output() with the route already looked up: @nh via @ifindex. */
-int ip4_output_via(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_ip4_t dst,
-			uint8_t proto, uint8_t ttl, uint16_t ifindex, tern_ip4_t nh);
-/* An IPv6 header, no flow label; the payload length left to the caller. */
-void ip6_hdr_fill(struct rte_ipv6_hdr *ih, const void *src, const void *dst,
-		       uint8_t proto, uint8_t hlim);
-/* ip6_output() with the route already looked up: @nh via @ifindex. */
-int ip6_output_via(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *nh,
-			struct rte_mbuf *m, const struct tern_ip6 *src,
-			const struct tern_ip6 *dst, uint8_t proto, uint8_t hlim);
-/*
- * The link and IP headers of a run of packets to one destination, written
- * once (ip_tmpl_init()) and copied in front of each packet
- * (ip_tmpl_output()): what software TSO sends for each piece.
- */
-#define TERN_IP_TMPL_MAX	(RTE_ETHER_HDR_LEN + 4 + 40)
-
-struct tern_ip_tmpl {
-	uint16_t ifindex;
-	uint8_t family;
-	uint8_t l2_len;
-	uint8_t hlen;			/* l2_len + the IP header */
-	bool ip_cksum_sw;		/* IPv4 header checksum in software */
-	uint64_t ol_flags;
-	uint8_t hdr[TERN_IP_TMPL_MAX];
-};
-
-/*
- * Headers for packets of @proto from @src to @dst (4 or 16 bytes, by
- * @family) through next hop @nh of @ifindex, which must be resolved now.
- * @return 0, or -EAGAIN (the next hop is not usable as it is, or @dst is
- * not unicast): send through the IP output functions instead.
- */
-int ip_tmpl_init(struct tern_ctx *ctx, struct tern_ip_tmpl *t, uint8_t family,
-		      const void *src, const void *dst, uint8_t proto, uint16_t ifindex,
-		      const void *nh);
-/*
- * Send @m (data at its L4 header, no larger than the link MTU allows) with
- * the headers of @t: IP length, identification and header checksum set.
- * Consumes @m.
- */
-void ip_tmpl_output(struct tern_ctx *ctx, const struct tern_ip_tmpl *t,
-			 struct rte_mbuf *m);
-/* Source address for @dst (0 if no route). */
-tern_ip4_t ip4_src_select(struct tern_ctx *ctx, tern_ip4_t dst);
-/* Source address for @dst into @src. @return 0 or -ENETUNREACH. */
-int ip6_src_select(struct tern_ctx *ctx, const struct tern_ip6 *dst, struct tern_ip6 *src);
-/*
- * As ip4_output(); @src NULL: chosen (only for callers whose L4
- * checksum does not cover it). @hlim 0: default.
- */
-int ip6_output(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip6 *src,
-		    const struct tern_ip6 *dst, uint8_t proto, uint8_t hlim);
-/* Send on @ifindex to a link-local or multicast @dst, without a route. */
-int ip6_output_if(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m,
-		       const struct tern_ip6 *src, const struct tern_ip6 *dst, uint8_t proto,
-		       uint8_t hlim);
-
-/* icmp6.c */
-void icmp6_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip);
-void icmp6_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type,
-		      uint8_t code, uint32_t info);
-int nd_solicit(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *target);
-int nd_advertise_unsolicited(struct tern_ctx *ctx, uint16_t ifindex,
-				  const struct tern_ip6 *addr);
-
-/* frag.c: reassembly and fragmentation (see the comments there) */
-struct tern_frag_ctx;
-int frag_ctx_init(struct tern_ctx *ctx);
-/* Free every held fragment and cancel the timer. */
-void frag_ctx_fini(struct tern_ctx *ctx);
-/* Fragments (pieces of datagrams) held for reassembly. */
-unsigned int frag_held(const struct tern_frag_ctx *fc);
-/*
- * Reassembly input of IPv4 fragment @m (data at its IP header, checked by
- * ip4_input(), padding trimmed). Consumes @m. @bcast: sent to a
- * broadcast address (no ICMP about it).
- * @return NULL (held or dropped), or the whole datagram when @m completes
- *   it: data at the first fragment's IP header, total length set, MF and
- *   offset cleared, checksum right; that header and the first 64 bytes
- *   after it in one writable segment.
- */
-struct rte_mbuf *ip4_reasm(struct tern_ctx *ctx, struct rte_mbuf *m, bool bcast);
-/*
- * As ip4_reasm() for IPv6 fragment @m whose fragment header starts at
- * @frag_off and is named by the next header byte at @nh_off. The datagram
- * returned has no fragment header: the byte at @nh_off names what followed
- * it and the fragmentable part starts at @frag_off.
- */
-struct rte_mbuf *ip6_reasm(struct tern_ctx *ctx, struct rte_mbuf *m, uint32_t nh_off,
-				uint32_t frag_off);
-/*
- * Send @m (data at its IPv4 header, built whole, no options) in fragments of
- * at most the MTU of @ifindex, to next hop @nh or, if not NULL, to @dmac.
- * Consumes @m. The L4 checksum must be complete, or left to the device with
- * RTE_MBUF_F_TX_UDP_CKSUM / TCP_CKSUM and the pseudo-header sum in its
- * field (then it is finished here in software).
- * @return 0, -ENOMEM, -EMSGSIZE (MTU too small, or above 65535 bytes).
- */
-int ip4_fragment(struct tern_ctx *ctx, struct rte_mbuf *m, uint16_t ifindex, tern_ip4_t nh,
-		      const struct rte_ether_addr *dmac);
-/* As ip4_fragment(), @m at its 40-byte IPv6 header (no extension headers). */
-int ip6_fragment(struct tern_ctx *ctx, struct rte_mbuf *m, uint16_t ifindex,
-		      const struct tern_ip6 *nh, const struct rte_ether_addr *dmac);
-/*
- * Will @l4_len bytes of L4 to @dst leave in fragments? A caller that lets
- * the device compute its L4 checksum should compute it itself when so
- * (ip4_fragment() finishes one left to the device, but at the cost of
- * a second pass over the data).
- */
-bool ip4_needs_frag(struct tern_ctx *ctx, tern_ip4_t dst, uint32_t l4_len);
-bool ip6_needs_frag(struct tern_ctx *ctx, const struct tern_ip6 *dst, uint32_t l4_len);
-
-/* route.c */
-int route_init(struct tern_net *net);
-void route_fini(struct tern_net *net);
-
 /* IPv6 address helpers */
 static inline bool
 ip6_is_unspec(const struct tern_ip6 *a)
@@ -504,19 +206,16 @@ ip6_is_unspec(const struct tern_ip6 *a)
 
 	return memcmp(a, &zero, sizeof(*a)) == 0;
 }
-
 static inline bool
 ip6_is_multicast(const struct tern_ip6 *a)
 {
 	return a->a[0] == 0xff;
 }
-
 static inline bool
 ip6_is_linklocal(const struct tern_ip6 *a)
 {
 	return a->a[0] == 0xfe && (a->a[1] & 0xc0) == 0x80;
 }
-
 static inline bool
 ip6_eq(const struct tern_ip6 *a, const struct tern_ip6 *b)
 {
@@ -545,5 +244,31 @@ ip6_mcast_mac(const struct tern_ip6 *a, struct rte_ether_addr *mac)
 	mac->addr_bytes[1] = 0x33;
 	memcpy(&mac->addr_bytes[2], &a->a[12], 4);
 }
+
+/* net.c */
+/* The net layer of a context (lib/stack adds it first). */
+extern const struct ctx_layer_ops net_layer_ops;
+
+/*
+ * Deliver IP protocol @proto to @fn (UDP and TCP register at init; a test
+ * may take a protocol over). @return 0, or -EINVAL without a net layer.
+ */
+int net_ctx_set_l4(struct tern_ctx *ctx, uint8_t proto, tern_l4_input_t fn);
+bool iface_has_addr4(const struct tern_iface *ifp, tern_ip4_t a);
+bool iface_has_addr6(const struct tern_iface *ifp, const struct tern_ip6 *a);
+tern_ip4_t iface_src4(const struct tern_iface *ifp, tern_ip4_t dst);
+const struct tern_ip6 *iface_src6(const struct tern_iface *ifp, const struct tern_ip6 *dst);
+bool icmp_ratelimit_ok(struct tern_ctx *ctx);
+void net_ctx_set_icmp_rate(struct tern_ctx *ctx, uint32_t rate, uint32_t burst);
+
+/* route.c */
+int route_init(struct tern_net *net);
+void route_fini(struct tern_net *net);
+
+/* the net layer's files, each with its own header */
+#include "net_cksum.h"
+#include "net_eth.h"
+#include "net_ip.h"
+#include "net_frag.h"
 
 #endif /* TERN_NET_PRIV_H */

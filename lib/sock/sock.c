@@ -10,7 +10,7 @@
 #include <rte_spinlock.h>
 
 #include "tern_net_priv.h"
-#include "tern_tcp_priv.h"
+#include "tcp_sock.h"
 #include "sock_priv.h"
 
 /*
@@ -84,6 +84,12 @@ sock_get_sk(int fd)
 
 static void sock_ctx_destroyed(struct tern_ctx *ctx);
 
+/* The socket layer in a context: added on first use, only to be told of its end. */
+static const struct ctx_layer_ops sock_layer_ops = {
+	.name = "sock",
+	.fini = sock_ctx_destroyed,
+};
+
 /* Register the destroy hook once per context. Called with the lock held. */
 static void
 hook_destroy(struct tern_ctx *ctx)
@@ -96,7 +102,7 @@ hook_destroy(struct tern_ctx *ctx)
 		if (hooked[i] == NULL && hole == TERN_SOCK_MAX_CTX)
 			hole = i;
 	}
-	if (hole == TERN_SOCK_MAX_CTX || ctx_on_destroy(ctx, sock_ctx_destroyed) != 0) {
+	if (hole == TERN_SOCK_MAX_CTX || ctx_layer_add(ctx, &sock_layer_ops, NULL) != 0) {
 		TERN_LOG(WARNING, sock, "context %p: no destroy hook; call tern_sock_ctx_fini()",
 			 (void *)ctx);
 		return;

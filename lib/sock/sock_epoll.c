@@ -6,7 +6,7 @@
 
 #include <rte_cycles.h>
 
-#include "tern_tcp_priv.h"
+#include "tcp_sock.h"
 #include "sock_priv.h"
 
 /*

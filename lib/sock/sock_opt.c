@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "tern_tcp_priv.h"
+#include "tcp_sock.h"
 #include "sock_priv.h"
 
 /* Socket options: setsockopt(), getsockopt(), and what listen / connect get of them. */

@@ -11,16 +11,24 @@
 #include "tern_udp_priv.h"
 
 /*
- * The stack assembly: the one place that knows every layer. It builds a
- * context from the bottom up (core, then net, later udp and tcp) and wires
- * the layers' hooks, so no layer has to call the one above it.
+ * The stack assembly: the one place that knows every layer. A context is
+ * built from the bottom up: the core (devices, clock, timers, events), then
+ * each layer of stack_layers[] through ctx_layer_add(), which runs its init
+ * and registers its hooks (struct ctx_layer_ops). A new protocol adds its
+ * ops table here; no layer calls the one above it.
  */
+static const struct ctx_layer_ops *const stack_layers[] = {
+	&net_layer_ops,		/* Ethernet input; ARP, IPv4, IPv6, ICMP; l4_input[] */
+	&udp_layer_ops,		/* l4_input[17] */
+	&tcp_layer_ops,		/* l4_input[6]; output after each burst */
+};
 
 struct tern_ctx *
 tern_ctx_create(const struct tern_ctx_param *param)
 {
 	struct tern_ctx *ctx;
 	struct tern_net *net;
+	unsigned int l;
 	uint16_t i;
 	int ret;
 
@@ -34,7 +42,7 @@ tern_ctx_create(const struct tern_ctx_param *param)
 		rte_errno = EINVAL;
 		return NULL;
 	}
-	ctx = ctx_alloc(param);
+	ctx = ctx_alloc(param, &net->clock);
 	if (ctx == NULL)
 		return NULL;
 	for (i = 0; i < net->nb_ifaces; i++) {
@@ -49,16 +57,11 @@ tern_ctx_create(const struct tern_ctx_param *param)
 		ret = -EINVAL;
 		goto fail;
 	}
-	ret = net_ctx_init(ctx);
-	if (ret != 0)
-		goto fail;
-	ret = udp_ctx_init(ctx);
-	if (ret != 0)
-		goto fail;
-	ret = tcp_ctx_init(ctx, param->tcp);
-	if (ret != 0)
-		goto fail;
-	net_ctx_set_icmp_rate(ctx, param->icmp_rate, param->icmp_burst);
+	for (l = 0; l < RTE_DIM(stack_layers); l++) {
+		ret = ctx_layer_add(ctx, stack_layers[l], param);
+		if (ret != 0)
+			goto fail;
+	}
 	tern_ctx_update_time(ctx);
 	return ctx;
 fail:
@@ -66,7 +69,6 @@ fail:
 	rte_errno = -ret;
 	return NULL;
 }
-
 
 /* Gratuitous ARP and unsolicited NA for every address of every interface. */
 int

@@ -8,7 +8,7 @@
  * Congestion control as an ops table, one file per algorithm (tcp_cc_*.c).
  *
  * The algorithm owns the congestion window outside loss recovery and the
- * slow-start threshold; the engine (tcp_input.c) owns loss detection and the
+ * slow-start threshold; the engine (tcp_sack.c) owns loss detection and the
  * sending rate during recovery (SACK / NewReno with PRR, RFC 6937), and
  * calls the hooks below at the points RFC 5681 names. Everything is in
  * bytes; the algorithm sees a connection only through struct tcp_cc_conn,

@@ -358,7 +358,7 @@ tcp_mss_for(const struct tern_ctx *ctx, uint16_t ifindex, uint8_t family)
 	return mtu - 20 - (family == 4 ? 20 : 40);
 }
 
-/* Retransmission-timer-driven TX space: wake streams whose sends got EAGAIN. */
+/* A flush made room on a full port: run the output of every stream with data queued. */
 static void
 tcp_tx_space(struct tern_ctx *ctx)
 {
@@ -369,8 +369,6 @@ tcp_tx_space(struct tern_ctx *ctx)
 		if (s->sndq_bytes > 0 && !(s->tf & TF_DONE))
 			tcp_mark_dirty(s);
 	tcp_post_input(ctx);
-	if (tc->prev_tx_space != NULL)
-		tc->prev_tx_space(ctx);
 }
 
 static unsigned int
@@ -443,9 +441,10 @@ tcp_ctx_fini(struct tern_ctx *ctx)
 	ctx->tcp_ctx = NULL;
 }
 
-int
-tcp_ctx_init(struct tern_ctx *ctx, const struct tern_tcp_config *cfg)
+static int
+tcp_ctx_init(struct tern_ctx *ctx, const struct tern_ctx_param *param)
 {
+	const struct tern_tcp_config *cfg = param->tcp;
 	static unsigned int seq;
 	struct rte_hash_parameters hp;
 	struct tern_tcp_ctx *tc;
@@ -503,13 +502,10 @@ tcp_ctx_init(struct tern_ctx *ctx, const struct tern_tcp_config *cfg)
 		ret = tcp_tw_init(tc);
 	if (ret != 0)
 		goto fail;
+	ret = net_ctx_set_l4(ctx, IPPROTO_TCP, tcp_input);
+	if (ret != 0)
+		goto fail;
 	ctx->tcp_ctx = tc;
-	net_ctx_set_l4(ctx, IPPROTO_TCP, tcp_input);
-	ctx->post_input = tcp_post_input;
-	tc->prev_tx_space = ctx->on_tx_space;
-	ctx->on_tx_space = tcp_tx_space;
-	ctx_on_destroy(ctx, tcp_ctx_fini);
-	ctx_on_pending(ctx, tcp_ctx_pending);
 	return 0;
 fail:
 	tcp_syncache_fini(tc);
@@ -519,6 +515,16 @@ fail:
 	rte_free(tc);
 	return ret;
 }
+
+/* The TCP layer in a context: IP protocol 6; deferred output after each burst. */
+const struct ctx_layer_ops tcp_layer_ops = {
+	.name = "tcp",
+	.init = tcp_ctx_init,
+	.fini = tcp_ctx_fini,
+	.post_input = tcp_post_input,
+	.tx_space = tcp_tx_space,
+	.pending = tcp_ctx_pending,
+};
 
 uint32_t
 tern_tcp_nb_conns(const struct tern_ctx *ctx)

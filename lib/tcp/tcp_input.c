@@ -208,30 +208,12 @@ tcp_syn_opts_apply(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
 void
 tcp_set_mss(struct tern_tcp_stream *s, uint16_t peer_mss)
 {
-	uint32_t mss = tcp_min(peer_mss, tcp_mss_for(s->ctx, s->ifindex, s->family));
+	uint32_t mss = tcp_min(peer_mss, tcp_mss_for(s->ctx, s->dest.ifindex, s->family));
 
 	if (s->tf & TF_TS_OK)
 		mss -= TERN_TCPOLEN_TS + 2;
 	s->mss = (uint16_t)tcp_max(mss, 64);
 	s->cc.mss = s->mss;
-}
-
-/* Initial congestion window, RFC 6928. */
-void
-tcp_cc_init(struct tern_tcp_stream *s)
-{
-	if (s->cc_ops == NULL)
-		s->cc_ops = s->tc->cc_ops;
-	s->cc.mss = s->mss;
-	s->cc_ops->init(&s->cc, s->ctx->now_ns);
-	s->rack_reo_mult = 1;
-	/*
-	 * RFC 6582 3.2 step 1: recover starts at the ISS. Left at 0, the
-	 * check of step 2 (snd_una below recover: no new recovery) held for
-	 * every connection whose sequence numbers lie in the half below 0,
-	 * and half of all connections never did a fast retransmit.
-	 */
-	s->recover = s->iss;
 }
 
 static void
@@ -303,7 +285,7 @@ tcp_update_wnd(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
 		if (wnd > s->max_sndwnd)
 			s->max_sndwnd = wnd;
 		if (opened && wnd >= s->mss && s->tmr[TCP_T_PERSIST] != 0) {
-			s->tmr[TCP_T_PERSIST] = 0;
+			tcp_timer_clear(s, TCP_T_PERSIST);
 			s->pprobes = 0;
 			if (s->snd_max == s->snd_una)
 				s->backoff = 0;	/* the persist backoff */
@@ -892,6 +874,11 @@ drop:
 
 /* Process the held segments: one bulk lookup, then each in order. */
 /*
+ * Why not rte_gro: rte_gro_reassemble() merges a burst before TCP sees it,
+ * by 4-tuple and sequence alone; here a run is merged only from RCV.NXT on
+ * (each out-of-order segment must still draw its duplicate ACK), with the
+ * connection already looked up once for the run.
+ *
  * GRO: fold segment @b into @a, the one before it in the burst, of the same
  * connection, the run starting at RCV.NXT (tcp_flush_input checks it). Only
  * plain data in order: @a carries ACK alone, @b ACK and maybe PSH (which

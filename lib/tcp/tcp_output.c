@@ -119,24 +119,6 @@ tcp_fill_syn_opts(struct tern_tcp_stream *s, struct tern_tcp_opts *o, bool synac
 	}
 }
 
-/* Addresses of @k in sockaddr-free form for the IP layer. */
-static int
-tcp_ip_output(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_tcp_key *k,
-	      uint16_t ifindex, const uint8_t *nh)
-{
-	if (k->family == 4) {
-		tern_ip4_t src, dst, gw;
-
-		memcpy(&src, k->laddr, 4);
-		memcpy(&dst, k->raddr, 4);
-		memcpy(&gw, nh, 4);
-		return ip4_output_via(ctx, m, src, dst, IPPROTO_TCP, 0, ifindex, gw);
-	}
-	return ip6_output_via(ctx, ifindex, (const struct tern_ip6 *)nh, m,
-				   (const struct tern_ip6 *)k->laddr,
-				   (const struct tern_ip6 *)k->raddr, IPPROTO_TCP, 0);
-}
-
 /* The pseudo-header sum of @k's addresses for @len TCP bytes (RFC 9293 3.1). */
 static inline uint32_t
 tcp_phdr(const struct tern_tcp_key *k, uint32_t len)
@@ -278,31 +260,18 @@ tcp_hdr_mbuf(struct tern_ctx *ctx)
 }
 
 /*
- * Send a segment that belongs to no control block (or to one whose route
- * need not be cached): resets, ACKs from a TIME_WAIT record, SYN-ACKs of the
- * syncache. The route is looked up.
+ * Send a segment that belongs to no control block: resets, ACKs from a
+ * TIME_WAIT record, SYN-ACKs of the syncache. The route is looked up.
  */
 int
-tcp_send_raw(struct tern_ctx *ctx, const struct tern_tcp_key *k, uint16_t ifindex,
+tcp_send_raw(struct tern_ctx *ctx, const struct tern_tcp_key *k,
 	     uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
 	     const struct tern_tcp_opts *opts, bool syn_opts)
 {
+	struct net_dest d;
 	struct rte_mbuf *m;
-	uint8_t nh[16];
-	int ret;
 
-	RTE_SET_USED(ifindex);
-	if (k->family == 4) {
-		tern_ip4_t dst;
-
-		memcpy(&dst, k->raddr, 4);
-		memset(nh, 0, sizeof(nh));
-		ret = tern_net_route4_lookup(ctx->net, dst, &ifindex, (tern_ip4_t *)nh);
-	} else {
-		ret = tern_net_route6_lookup(ctx->net, (const struct tern_ip6 *)k->raddr, &ifindex,
-					     (struct tern_ip6 *)nh);
-	}
-	if (ret != 0)
+	if (net_dest_init(ctx, &d, k->family, k->raddr, IPPROTO_TCP) != 0)
 		return -ENETUNREACH;
 	m = tcp_hdr_mbuf(ctx);
 	if (m == NULL)
@@ -311,11 +280,11 @@ tcp_send_raw(struct tern_ctx *ctx, const struct tern_tcp_key *k, uint16_t ifinde
 		rte_pktmbuf_free(m);
 		return -ENOBUFS;
 	}
-	tcp_cksum(ctx, m, k, ifindex, NULL);
+	tcp_cksum(ctx, m, k, d.ifindex, NULL);
 	if (flags & TH_RST)
 		TERN_STAT_INC(ctx, tcp_out_rsts);
 	TERN_STAT_INC(ctx, tcp_out_segs);
-	return tcp_ip_output(ctx, m, k, ifindex, nh);
+	return net_dest_output(ctx, &d, k->laddr, k->raddr, m);
 }
 
 /* The reset that answers segment @si for which there is no connection (RFC 9293 3.10.7.1). */
@@ -330,19 +299,19 @@ tcp_send_rst_reply(struct tern_ctx *ctx, const struct tern_ip_info *ip,
 		return;
 	tcp_key_make(&k, ip, si->th->src_port, si->th->dst_port);
 	if (si->flags & TH_ACK) {
-		tcp_send_raw(ctx, &k, ip->ifindex, si->ack, 0, TH_RST, 0, NULL, false);
+		tcp_send_raw(ctx, &k, si->ack, 0, TH_RST, 0, NULL, false);
 		return;
 	}
 	seglen = si->len + !!(si->flags & TH_SYN) + !!(si->flags & TH_FIN);
-	tcp_send_raw(ctx, &k, ip->ifindex, 0, si->seq + seglen, TH_RST | TH_ACK, 0, NULL, false);
+	tcp_send_raw(ctx, &k, 0, si->seq + seglen, TH_RST | TH_ACK, 0, NULL, false);
 }
 
 /* Hand a built segment @m (data at the TCP header; @dsum: see tcp_cksum()) to IP. */
 static int
 tcp_send_built(struct tern_tcp_stream *s, struct rte_mbuf *m, const uint64_t *dsum)
 {
-	tcp_cksum(s->ctx, m, &s->key, s->ifindex, dsum);
-	return tcp_ip_output(s->ctx, m, &s->key, s->ifindex, s->nh);
+	tcp_cksum(s->ctx, m, &s->key, s->dest.ifindex, dsum);
+	return net_dest_output(s->ctx, &s->dest, s->key.laddr, s->key.raddr, m);
 }
 
 /* The ACK we owe has been sent with this segment. */
@@ -352,7 +321,7 @@ tcp_acked_now(struct tern_tcp_stream *s)
 	s->tf &= ~(TF_ACK_NOW | TF_DELACK);
 	s->segs_unacked = 0;
 	s->last_ack_sent = s->rcv_nxt;
-	s->tmr[TCP_T_DELACK] = 0;
+	tcp_timer_clear(s, TCP_T_DELACK);
 }
 
 /* A control segment without data from @s: ACK, RST, probe (@seq). */
@@ -445,7 +414,7 @@ tcp_seg_sent(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint
 static void
 tcp_sack_fit(struct tern_tcp_stream *s, struct tern_tcp_opts *o, uint32_t dlen)
 {
-	uint32_t room = tcp_mss_for(s->ctx, s->ifindex, s->family) - dlen;
+	uint32_t room = tcp_mss_for(s->ctx, s->dest.ifindex, s->family) - dlen;
 	uint32_t base = (o->flags & TERN_TCP_OPT_F_TS) ? TERN_TCPOLEN_TS + 2 : 0;
 
 	if (o->nb_sack == 0 || dlen == 0)
@@ -565,6 +534,12 @@ tcp_tso_hdr_put(struct tern_ctx *ctx, const struct tcp_tso_hdr *h, struct rte_mb
 }
 
 /*
+ * Why not rte_gso: rte_gso_segment() makes each piece an indirect mbuf on
+ * the payload and leaves the TCP checksum to the device; on a port without
+ * checksum offload the pieces would be read again to sum them. Here each
+ * piece is copied once and summed in the copy, with headers written from
+ * the stream's template (docs/benchmarks.md, offload section).
+ *
  * Software TSO: cut entry @seg (@dlen data bytes) into MSS-sized packets
  * with the headers the device would write: @o and the SACK blocks in the
  * first, the last with @last_flags. Each piece is a header mbuf with a copy
@@ -581,16 +556,14 @@ tcp_tso_sw(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, uint32_t dlen,
 	struct rte_mbuf *hm[TCP_TSO_BATCH], *src = seg->m, *m;
 	const struct rte_mbuf *pf = seg->m;
 	uint32_t soff = 0, nb_hm = 0, k = 0, i, pf_off = 0, pf_done, off, n;
-	bool sw_cksum = !(ctx->net->ifaces[s->ifindex].dev->caps & TERN_CAP_TX_TCP_CKSUM);
+	bool sw_cksum = !(ctx->net->ifaces[s->dest.ifindex].dev->caps & TERN_CAP_TX_TCP_CKSUM);
 	struct tcp_tso_hdr th;
 	struct tern_tcp_opts o_next;
-	struct tern_ip_tmpl ipt;
+	const struct tern_ip_tmpl *ipt;
 	uint64_t dsum;
-	bool tmpl;
 
-	/* the link and IP headers written once for every piece, when they can be */
-	tmpl = ip_tmpl_init(ctx, &ipt, s->family, s->key.laddr, s->key.raddr,
-				 IPPROTO_TCP, s->ifindex, s->nh) == 0;
+	/* the stream's link and IP headers for every piece, when they are good */
+	ipt = net_dest_tmpl(ctx, &s->dest, s->key.laddr, s->key.raddr);
 	th.len = 0;
 	o_next = *o;
 	o_next.nb_sack = 0;
@@ -639,11 +612,11 @@ tcp_tso_sw(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, uint32_t dlen,
 				      sw_cksum);
 		for (soff += n; src != NULL && soff >= src->data_len; src = src->next)
 			soff -= src->data_len;
-		if (off > 0 && tmpl && sw_cksum) {
+		if (off > 0 && ipt != NULL && sw_cksum) {
 			if (th.len == 0)
 				tcp_tso_hdr_init(&th, s, wnd, &o_next);
 			if (tcp_tso_hdr_put(ctx, &th, m, seg->seq + off, flags, dsum) == 0) {
-				ip_tmpl_output(ctx, &ipt, m);
+				ip_tmpl_output(ctx, ipt, m);
 			} else {
 				TERN_STAT_INC(ctx, drop_nomem);
 				rte_pktmbuf_free(m);
@@ -652,9 +625,9 @@ tcp_tso_sw(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, uint32_t dlen,
 		}
 		tcp_put_hdr(m, &s->key, seg->seq + off, s->rcv_nxt, flags, wnd,
 			    off == 0 ? o : &o_next, false);
-		if (tmpl) {
-			tcp_cksum(ctx, m, &s->key, s->ifindex, sw_cksum ? &dsum : NULL);
-			ip_tmpl_output(ctx, &ipt, m);
+		if (ipt != NULL) {
+			tcp_cksum(ctx, m, &s->key, s->dest.ifindex, sw_cksum ? &dsum : NULL);
+			ip_tmpl_output(ctx, ipt, m);
 		} else {
 			tcp_send_built(s, m, sw_cksum ? &dsum : NULL);
 		}
@@ -678,7 +651,7 @@ static int
 tcp_xmit_tso(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint32_t dlen)
 {
 	struct tern_ctx *ctx = s->ctx;
-	const struct tern_dev *dev = ctx->net->ifaces[s->ifindex].dev;
+	const struct tern_dev *dev = ctx->net->ifaces[s->dest.ifindex].dev;
 	uint32_t caps = dev->caps;
 	uint32_t need = TERN_CAP_TX_TSO | TERN_CAP_TX_MULTISEG | TERN_CAP_TX_TCP_CKSUM |
 		(s->family == 4 ? TERN_CAP_TX_IP4_CKSUM : 0);
@@ -688,7 +661,7 @@ tcp_xmit_tso(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint
 	struct rte_mbuf *m;
 	uint16_t wnd;
 
-	if (!ctx_tx_room(ctx, s->ifindex))
+	if (!ctx_tx_room(ctx, s->dest.ifindex))
 		return -ENOBUFS;
 	tcp_fill_opts(s, &o);
 	tcp_sack_fit(s, &o, s->mss);
@@ -706,7 +679,7 @@ tcp_xmit_tso(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint
 		}
 		tcp_put_hdr(m, &s->key, seg->seq, s->rcv_nxt, TH_ACK | last_flags, wnd, &o, false);
 		tcp_cksum_tso(ctx, m, &s->key, s->mss, dev->tso_frame_max);
-		tcp_ip_output(ctx, m, &s->key, s->ifindex, s->nh);
+		net_dest_output(ctx, &s->dest, s->key.laddr, s->key.raddr, m);
 	} else if (tcp_tso_sw(s, seg, dlen, &o, wnd, last_flags) != 0) {
 		return -ENOBUFS;
 	}
@@ -734,14 +707,14 @@ tcp_xmit_seg(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx)
 
 	if (dlen > s->mss && !syn && seg->m != NULL && s->mss <= TCP_TSO_MSS_MAX)
 		return tcp_xmit_tso(s, seg, rtx, dlen);
-	if (!ctx_tx_room(ctx, s->ifindex))
+	if (!ctx_tx_room(ctx, s->dest.ifindex))
 		return -ENOBUFS;
 	m = tcp_hdr_mbuf(ctx);
 	if (m == NULL)
 		return -ENOBUFS;
 	if (dlen > 0) {
 		if (dlen <= rte_pktmbuf_tailroom(m)) {
-			sw_cksum = !(ctx->net->ifaces[s->ifindex].dev->caps & TERN_CAP_TX_TCP_CKSUM);
+			sw_cksum = !(ctx->net->ifaces[s->dest.ifindex].dev->caps & TERN_CAP_TX_TCP_CKSUM);
 			dsum = tcp_copy_chain((uint8_t *)rte_pktmbuf_append(m, (uint16_t)dlen),
 					      seg->m, 0, dlen, sw_cksum);
 		} else {
@@ -1017,23 +990,6 @@ tcp_send_syn(struct tern_tcp_stream *s)
 	return tcp_send_new(s, 0, TERN_TCP_SEG_SYN);
 }
 
-/* Free every entry of the retransmit queue. */
-void
-tcp_rtxq_free_all(struct tern_tcp_stream *s)
-{
-	struct tern_tcp_seg *seg;
-
-	while ((seg = tcp_rtxq_first(&s->rtxq)) != NULL) {
-		tcp_sack_forget(s, seg);
-		tcp_rtxq_unlink(&s->rtxq, seg);
-		tcp_seg_free(s, seg);
-	}
-	s->rtxq_bytes = 0;
-	s->sacked_out = 0;
-	/* the stream ends or restarts: its acknowledged data waits no longer either */
-	tcp_acked_flush(s->tc);
-}
-
 /*
  * Retransmit the segments marked lost, oldest mark first, while the
  * congestion window has room for them (RFC 6675 5: NextSeg rule 1; after a
@@ -1085,24 +1041,24 @@ tcp_idle_restart(struct tern_tcp_stream *s)
  * Send what the windows allow: retransmissions after a timeout, then new
  * data, then the FIN; an ACK if one is owed and nothing else carried it.
  */
-int
+void
 tcp_output(struct tern_tcp_stream *s)
 {
 	uint32_t wnd, flight, avail, len;
 	bool sent = false;
 
 	if (s->tf & TF_DONE)
-		return 0;
+		return;
 	switch (s->state) {
 	case TERN_TCP_CLOSED:
 	case TERN_TCP_LISTEN:
 	case TERN_TCP_TIME_WAIT:
-		return 0;
+		return;
 	case TERN_TCP_SYN_SENT:
 	case TERN_TCP_SYN_RECEIVED:
 		if (s->tf & TF_ACK_NOW)
 			tcp_send_ack(s);
-		return 0;
+		return;
 	default:
 		break;
 	}
@@ -1146,7 +1102,7 @@ tcp_output(struct tern_tcp_stream *s)
 				if (len < s->sndq_bytes && len < s->max_sndwnd / 2 && flight > 0)
 					break;
 			}
-			if (!ctx_tx_room(s->ctx, s->ifindex))
+			if (!ctx_tx_room(s->ctx, s->dest.ifindex))
 				break;
 			if (tcp_send_new(s, len,
 					 (s->sndq_bytes == len && (s->tf & TF_FIN_QUEUED)) ?
@@ -1169,5 +1125,4 @@ tcp_output(struct tern_tcp_stream *s)
 out:
 	if (!sent && (s->tf & TF_ACK_NOW))
 		tcp_send_ack(s);
-	return 0;
 }

@@ -581,7 +581,7 @@ tcp_rtx_schedule(struct tern_tcp_stream *s, uint64_t reo_left, bool restart)
 	uint64_t now = s->ctx->now_ns;
 
 	if (tcp_rtxq_empty(&s->rtxq)) {
-		s->tmr[TCP_T_RTX] = 0;
+		tcp_timer_clear(s, TCP_T_RTX);
 		return;
 	}
 	if (reo_left != 0) {
@@ -900,4 +900,39 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 		tcp_rtx_schedule(s, reo_left, acked > 0);
 	if (acked > 0 || delivered > 0 || s->lost_head != NULL)
 		tcp_mark_dirty(s);
+}
+
+/* Initial congestion window, RFC 6928. */
+void
+tcp_cc_init(struct tern_tcp_stream *s)
+{
+	if (s->cc_ops == NULL)
+		s->cc_ops = s->tc->cc_ops;
+	s->cc.mss = s->mss;
+	s->cc_ops->init(&s->cc, s->ctx->now_ns);
+	s->rack_reo_mult = 1;
+	/*
+	 * RFC 6582 3.2 step 1: recover starts at the ISS. Left at 0, the
+	 * check of step 2 (snd_una below recover: no new recovery) held for
+	 * every connection whose sequence numbers lie in the half below 0,
+	 * and half of all connections never did a fast retransmit.
+	 */
+	s->recover = s->iss;
+}
+
+/* Free every entry of the retransmit queue. */
+void
+tcp_rtxq_free_all(struct tern_tcp_stream *s)
+{
+	struct tern_tcp_seg *seg;
+
+	while ((seg = tcp_rtxq_first(&s->rtxq)) != NULL) {
+		tcp_sack_forget(s, seg);
+		tcp_rtxq_unlink(&s->rtxq, seg);
+		tcp_seg_free(s, seg);
+	}
+	s->rtxq_bytes = 0;
+	s->sacked_out = 0;
+	/* the stream ends or restarts: its acknowledged data waits no longer either */
+	tcp_acked_flush(s->tc);
 }

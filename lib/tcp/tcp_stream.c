@@ -197,8 +197,7 @@ tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 	struct tern_tcp_stream *s;
 	struct tern_tcp_key k;
 	struct tern_sockaddr local;
-	uint16_t ifindex;
-	uint8_t nh[16];
+	struct net_dest dest;
 	unsigned int tag;
 	int ret;
 
@@ -223,25 +222,22 @@ tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 		rte_errno = EADDRNOTAVAIL;
 		return NULL;
 	}
-	memset(nh, 0, sizeof(nh));
-	if (local.family == 4)
-		ret = tern_net_route4_lookup(ctx->net, p->remote.ip4, &ifindex, (tern_ip4_t *)nh);
-	else
-		ret = tern_net_route6_lookup(ctx->net, &p->remote.ip6, &ifindex,
-					     (struct tern_ip6 *)nh);
+	ret = net_dest_init(ctx, &dest, local.family,
+			    local.family == 4 ? (const void *)&p->remote.ip4 : &p->remote.ip6,
+			    IPPROTO_TCP);
 	if (ret != 0) {
 		rte_errno = ENETUNREACH;
 		return NULL;
 	}
 	if (local.family == 4 && local.ip4 == 0)
-		local.ip4 = iface_src4(&ctx->net->ifaces[ifindex], p->remote.ip4);
+		local.ip4 = iface_src4(&ctx->net->ifaces[dest.ifindex], p->remote.ip4);
 	else if (local.family == 6 && ip6_is_unspec(&local.ip6))
-		local.ip6 = *iface_src6(&ctx->net->ifaces[ifindex], &p->remote.ip6);
+		local.ip6 = *iface_src6(&ctx->net->ifaces[dest.ifindex], &p->remote.ip6);
 	memset(&k, 0, sizeof(k));
 	key_set_local(&k, &local);
 	key_set_remote(&k, &p->remote);
 	if (k.lport == 0) {
-		if (pick_port(tc, &k, ifindex) != 0) {
+		if (pick_port(tc, &k, dest.ifindex) != 0) {
 			rte_errno = EADDRINUSE;
 			return NULL;
 		}
@@ -260,8 +256,7 @@ tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 	}
 	s->key = k;
 	s->family = k.family;
-	s->ifindex = ifindex;
-	memcpy(s->nh, nh, sizeof(nh));
+	s->dest = dest;
 	stream_params(s, p);
 	s->cc_ops = param_cc(tc, p);
 	if (tcp_hash_add(tc, &k, s, TCP_REC_TCB) != 0) {
@@ -270,7 +265,7 @@ tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 		return NULL;
 	}
 	s->tf |= TF_IN_HASH;
-	s->rcv_mss = tcp_mss_for(ctx, ifindex, s->family);
+	s->rcv_mss = tcp_mss_for(ctx, dest.ifindex, s->family);
 	if (p->mss != 0 && p->mss < s->rcv_mss)
 		s->rcv_mss = p->mss;
 	s->mss = s->family == 4 ? 536 : 1220;

@@ -93,18 +93,10 @@ key_mss(const struct tern_tcp_ctx *tc, const struct tern_tcp_stream *l,
 	const struct tern_tcp_key *k)
 {
 	uint16_t ifindex = 0, mss;
-	uint8_t nh[16];
+	union net_addr nh;
 
-	if (k->family == 4) {
-		tern_ip4_t dst;
-
-		memcpy(&dst, k->raddr, 4);
-		if (tern_net_route4_lookup(tc->ctx->net, dst, &ifindex, (tern_ip4_t *)nh) != 0)
-			ifindex = 0;
-	} else if (tern_net_route6_lookup(tc->ctx->net, (const struct tern_ip6 *)k->raddr,
-					  &ifindex, (struct tern_ip6 *)nh) != 0) {
+	if (net_route_lookup(tc->ctx->net, k->family, k->raddr, &ifindex, &nh) != 0)
 		ifindex = 0;
-	}
 	mss = tcp_mss_for(tc->ctx, ifindex, k->family);
 	if (l->param_mss != 0 && l->param_mss < mss)
 		mss = l->param_mss;
@@ -135,7 +127,7 @@ send_synack(struct tern_tcp_ctx *tc, const struct tern_tcp_stream *l, const stru
 		o.ts_val = tsval;
 		o.ts_ecr = tsecr;
 	}
-	tcp_send_raw(tc->ctx, k, 0, iss, irs + 1, TH_SYN | TH_ACK,
+	tcp_send_raw(tc->ctx, k, iss, irs + 1, TH_SYN | TH_ACK,
 		     (uint16_t)RTE_MIN(l->param_rcvbuf, 65535u), &o, true);
 }
 
@@ -316,14 +308,13 @@ tcp_accept_enqueue(struct tern_tcp_stream *s)
 
 struct tern_tcp_stream *
 tcp_stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
-		    const struct tern_tcp_key *k, uint16_t ifindex, uint32_t iss, uint32_t irs,
+		    const struct tern_tcp_key *k, uint32_t iss, uint32_t irs,
 		    uint16_t peer_mss, int peer_ws, bool sack_ok, bool ts_ok, uint32_t ts_recent,
 		    uint32_t ts_off)
 {
 	struct tern_tcp_stream *s;
 	int ret;
 
-	RTE_SET_USED(ifindex);
 	if (tc->nb_conns >= tc->cfg.max_conns) {
 		TERN_STAT_INC(tc->ctx, drop_tcp_nomem);
 		return NULL;
@@ -336,15 +327,7 @@ tcp_stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
 	s->key = *k;
 	s->family = k->family;
 	s->cc_ops = l->cc_ops;
-	if (k->family == 4) {
-		tern_ip4_t dst;
-
-		memcpy(&dst, k->raddr, 4);
-		ret = tern_net_route4_lookup(tc->ctx->net, dst, &s->ifindex, (tern_ip4_t *)s->nh);
-	} else {
-		ret = tern_net_route6_lookup(tc->ctx->net, (const struct tern_ip6 *)k->raddr,
-					     &s->ifindex, (struct tern_ip6 *)s->nh);
-	}
+	ret = net_dest_init(tc->ctx, &s->dest, k->family, k->raddr, IPPROTO_TCP);
 	if (ret != 0 || tcp_hash_add(tc, k, s, TCP_REC_TCB) != 0) {
 		TERN_STAT_INC(tc->ctx, drop_tcp_nomem);
 		tcp_stream_free(s);
@@ -370,7 +353,7 @@ tcp_stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
 	s->last_ack_sent = s->rcv_nxt;
 	s->snd_wl1 = irs;
 	s->snd_wl2 = iss;
-	s->rcv_mss = tcp_mss_for(tc->ctx, s->ifindex, s->family);
+	s->rcv_mss = tcp_mss_for(tc->ctx, s->dest.ifindex, s->family);
 	if (l->param_mss != 0 && l->param_mss < s->rcv_mss)
 		s->rcv_mss = l->param_mss;
 	if (peer_ws >= 0 && !(tc->cfg.flags & TERN_TCP_CFG_NO_WSCALE)) {
@@ -444,7 +427,7 @@ tcp_syn_ack_input(struct tern_tcp_ctx *tc, struct tern_tcp_syn *sc, struct rte_m
 		TERN_STAT_INC(tc->ctx, drop_tcp_backlog);
 		goto drop;	/* the peer retransmits; the entry's timer resends the SYN-ACK */
 	}
-	s = tcp_stream_from_syn(tc, l, &sc->key, sc->ifindex, sc->iss, sc->irs, sc->peer_mss,
+	s = tcp_stream_from_syn(tc, l, &sc->key, sc->iss, sc->irs, sc->peer_mss,
 				sc->peer_ws == 0xff ? -1 : sc->peer_ws, sc->sack_ok, sc->ts_ok,
 				sc->ts_recent, sc->ts_off);
 	if (s == NULL)
@@ -483,7 +466,7 @@ tcp_cookie_ack_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct 
 	if ((o->flags & TERN_TCP_OPT_F_TS) && !(tc->cfg.flags & TERN_TCP_CFG_NO_TS) &&
 	    tcp_cookie_ts_decode(o->ts_ecr, &ws, &sack) == 0)
 		ts = true;
-	s = tcp_stream_from_syn(tc, l, &k, ip->ifindex, si->ack - 1, si->seq - 1, mss,
+	s = tcp_stream_from_syn(tc, l, &k, si->ack - 1, si->seq - 1, mss,
 				ts ? ws : -1, ts && sack, ts, o->ts_val, 0);
 	if (s == NULL) {
 		rte_pktmbuf_free(m);

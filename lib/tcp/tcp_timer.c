@@ -42,12 +42,6 @@ tcp_timer_set(struct tern_tcp_stream *s, enum tcp_timer_id id, uint64_t deadline
 }
 
 void
-tcp_timer_clear(struct tern_tcp_stream *s, enum tcp_timer_id id)
-{
-	s->tmr[id] = 0;
-}
-
-void
 tcp_timer_stop_all(struct tern_tcp_stream *s)
 {
 	unsigned int i;

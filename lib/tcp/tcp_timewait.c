@@ -146,7 +146,7 @@ tw_send_ack(struct tern_tcp_ctx *tc, const struct tern_tcp_tw *tw)
 		o.ts_ecr = tw->ts_recent;
 	}
 	TERN_STAT_INC(tc->ctx, tcp_acks_out);
-	tcp_send_raw(tc->ctx, &tw->key, 0, tw->snd_nxt, tw->rcv_nxt, TH_ACK, tw->rcv_wnd, &o,
+	tcp_send_raw(tc->ctx, &tw->key, tw->snd_nxt, tw->rcv_nxt, TH_ACK, tw->rcv_wnd, &o,
 		     false);
 }
 

@@ -258,8 +258,7 @@ struct tern_tcp_stream {
 	uint32_t iss;
 	uint32_t irs;
 	struct tern_tcp_key key;	/* remote and local */
-	uint16_t ifindex;		/* route, looked up once */
-	uint8_t nh[16];			/* next hop */
+	struct net_dest dest;		/* route and headers, resolved once */
 	uint64_t udata;
 	/* accept queue (listener) or link in it (connection) */
 	struct tern_tcp_stream *listener;
@@ -292,7 +291,6 @@ struct tern_tcp_syn {
 	uint32_t ts_off;
 	uint32_t peer_wnd;		/* unscaled window of the SYN */
 	uint16_t peer_mss;
-	uint16_t ifindex;
 	uint8_t peer_ws;		/* 0xff: none */
 	uint8_t sack_ok;
 	uint8_t ts_ok;
@@ -361,7 +359,6 @@ struct tern_tcp_ctx {
 	struct tern_tcp_stream *tcb_free;
 	uint32_t nb_tcb_free;
 	struct tcb_chunk *tcb_chunks;	/* where control blocks live (tcp_ctx.c) */
-	void (*prev_tx_space)(struct tern_ctx *ctx);
 	uint64_t hash_gen;		/* bumped at every hash change */
 	/* acknowledged data waiting to be freed together (tcp_output.c) */
 	uint16_t nb_acked;
@@ -393,7 +390,8 @@ struct tcp_seg_in {
 };
 
 /* tcp_ctx.c */
-int tcp_ctx_init(struct tern_ctx *ctx, const struct tern_tcp_config *cfg);
+/* The TCP layer of a context (added by lib/stack). */
+extern const struct ctx_layer_ops tcp_layer_ops;
 void tcp_key_make(struct tern_tcp_key *k, const struct tern_ip_info *ip, uint16_t sport,
 		  uint16_t dport);
 int tcp_hash_add(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k, void *rec, unsigned int tag);
@@ -408,46 +406,54 @@ void tcp_listener_insert(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l);
 void tcp_listener_remove(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l);
 bool tcp_listener_exists(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k);
 void tcp_stream_purge(struct tern_tcp_stream *s);
-void tcp_flush_input(struct tern_tcp_ctx *tc);
 void tcp_post(struct tern_tcp_stream *s, uint32_t type, int err);
 uint32_t tcp_ts_now(const struct tern_tcp_ctx *tc);
 uint8_t tcp_wscale_for(uint32_t buf);
 uint16_t tcp_mss_for(const struct tern_ctx *ctx, uint16_t ifindex, uint8_t family);
 
 /* tcp_input.c */
+void tcp_flush_input(struct tern_tcp_ctx *tc);
 void tcp_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip);
 void tcp_set_state(struct tern_tcp_stream *s, uint8_t st);
 void tcp_conn_input(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in *si);
 void tcp_drop(struct tern_tcp_stream *s, int err);
 void tcp_conn_done(struct tern_tcp_stream *s);
-void tcp_cc_init(struct tern_tcp_stream *s);
 struct rte_mbuf *tcp_chain_trim_front(struct rte_mbuf *m, uint32_t d);
+void tcp_set_mss(struct tern_tcp_stream *s, uint16_t peer_mss);
+bool tcp_challenge_ok(struct tern_tcp_ctx *tc);
 
-/* tcp_sack.c: loss recovery */
+/* tcp_sack.c */
+void tcp_cc_init(struct tern_tcp_stream *s);
+
 void tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup);
+
 /* @seg was just (re)transmitted: onto the sent list, counters. */
 void tcp_sack_sent(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx);
+
 /* @seg leaves the retransmit queue (or is reset): off the lists, counters. */
 void tcp_sack_forget(struct tern_tcp_stream *s, struct tern_tcp_seg *seg);
+
 /* Bytes in the network by RFC 6675's estimate. */
 uint32_t tcp_pipe(const struct tern_tcp_stream *s);
+
 /* Split @seg so a new entry starts at @at inside it. @return the new (upper) one or NULL. */
 struct tern_tcp_seg *tcp_seg_split(struct tern_tcp_stream *s, struct tern_tcp_seg *seg,
 				   uint32_t at);
+
 /* Arm TCP_T_RTX: the RACK reordering timer if @reo_left, else a probe or the RTO. */
 void tcp_rtx_schedule(struct tern_tcp_stream *s, uint64_t reo_left, bool restart);
 void tcp_sack_rto(struct tern_tcp_stream *s, bool first);
 void tcp_tlp_fire(struct tern_tcp_stream *s);
 void tcp_reo_fire(struct tern_tcp_stream *s);
-void tcp_set_mss(struct tern_tcp_stream *s, uint16_t peer_mss);
+void tcp_rtxq_free_all(struct tern_tcp_stream *s);
 
 /* tcp_output.c */
-int tcp_output(struct tern_tcp_stream *s);
+void tcp_output(struct tern_tcp_stream *s);
 int tcp_send_ctl(struct tern_tcp_stream *s, uint8_t flags, uint32_t seq);
 void tcp_send_ack(struct tern_tcp_stream *s);
 void tcp_send_rst_reply(struct tern_ctx *ctx, const struct tern_ip_info *ip,
 			const struct tcp_seg_in *si);
-int tcp_send_raw(struct tern_ctx *ctx, const struct tern_tcp_key *k, uint16_t ifindex,
+int tcp_send_raw(struct tern_ctx *ctx, const struct tern_tcp_key *k,
 		 uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
 		 const struct tern_tcp_opts *opts, bool syn_opts);
 int tcp_send_syn(struct tern_tcp_stream *s);
@@ -476,13 +482,17 @@ tcp_rcvq_free(struct tern_tcp_stream *s)
 int tcp_xmit_seg(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx);
 uint32_t tcp_rcv_space(const struct tern_tcp_stream *s);
 uint16_t tcp_wnd_to_send(struct tern_tcp_stream *s);
-void tcp_rtxq_free_all(struct tern_tcp_stream *s);
-bool tcp_challenge_ok(struct tern_tcp_ctx *tc);
 
 /* tcp_timer.c */
 void tcp_timer_set(struct tern_tcp_stream *s, enum tcp_timer_id id, uint64_t deadline);
-void tcp_timer_clear(struct tern_tcp_stream *s, enum tcp_timer_id id);
 void tcp_timer_stop_all(struct tern_tcp_stream *s);
+
+/* Stop timer @id of @s (the wheel timer fires and finds nothing due). */
+static inline void
+tcp_timer_clear(struct tern_tcp_stream *s, enum tcp_timer_id id)
+{
+	s->tmr[id] = 0;
+}
 void tcp_timer_fire(struct tern_timer *t, void *arg);
 void tcp_rtt_sample(struct tern_tcp_stream *s, uint64_t rtt_ns);
 uint64_t tcp_rto_ns(const struct tern_tcp_stream *s);
@@ -500,7 +510,7 @@ void tcp_syncache_fini(struct tern_tcp_ctx *tc);
 void tcp_syn_free(struct tern_tcp_ctx *tc, struct tern_tcp_syn *sc);
 void tcp_listener_purge_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l);
 struct tern_tcp_stream *tcp_stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
-					    const struct tern_tcp_key *k, uint16_t ifindex,
+					    const struct tern_tcp_key *k,
 					    uint32_t iss, uint32_t irs, uint16_t peer_mss,
 					    int peer_ws, bool sack_ok, bool ts_ok,
 					    uint32_t ts_recent, uint32_t ts_off);
@@ -510,21 +520,12 @@ void tcp_accept_enqueue(struct tern_tcp_stream *s);
 int tcp_tw_init(struct tern_tcp_ctx *tc);
 void tcp_tw_fini(struct tern_tcp_ctx *tc);
 void tcp_tw_enter(struct tern_tcp_stream *s);
+
 /* @return true if @m was consumed; false: a new SYN may take over (record gone). */
 bool tcp_tw_input(struct tern_tcp_ctx *tc, struct tern_tcp_tw *tw, struct rte_mbuf *m,
 		  const struct tern_ip_info *ip, struct tcp_seg_in *si);
 
-/* used by lib/sock (lib/tcp/tcp_sock.c) */
-/* Connections waiting in listener @l's accept queue (0 if not a listener). */
-uint32_t tcp_sock_acceptq_len(const struct tern_tcp_stream *l);
-/* Whether the peer's FIN was taken in order. */
-bool tcp_sock_fin_rcvd(const struct tern_tcp_stream *s);
-/* Send / receive buffer in force (a listener's: what it hands on). */
-uint32_t tcp_sock_sndbuf(const struct tern_tcp_stream *s);
-uint32_t tcp_sock_rcvbuf(const struct tern_tcp_stream *s);
-/* Change the send buffer (a listener's: for connections accepted later); 0: no change. */
-void tcp_sock_set_sndbuf(struct tern_tcp_stream *s, uint32_t bytes);
-/* The context's TCP settings (defaults applied), or NULL. */
-const struct tern_tcp_config *tcp_sock_config(const struct tern_ctx *ctx);
+/* tcp_sock.c: what lib/sock reads of a stream */
+#include "tcp_sock.h"
 
 #endif /* TERN_TCP_PRIV_H */

@@ -56,7 +56,8 @@ udpc(const struct tern_ctx *ctx)
 }
 
 /* udp_stream.c */
-int udp_ctx_init(struct tern_ctx *ctx);
+/* The UDP layer of a context (added by lib/stack). */
+extern const struct ctx_layer_ops udp_layer_ops;
 struct tern_udp_stream *udp_lookup(const struct tern_udp_ctx *uc,
 					const struct tern_ip_info *ip, uint16_t sport,
 					uint16_t dport);

@@ -16,15 +16,6 @@
  * computed here (a fragmented datagram's checksum covers every fragment).
  */
 
-/* Where a datagram goes: the route, looked up once per datagram. */
-struct udp_route {
-	uint16_t ifindex;
-	union {
-		tern_ip4_t nh4;
-		struct tern_ip6 nh6;
-	};
-};
-
 /* Fill the UDP header at @m's data and its checksum (offloaded or not). */
 static void
 udp_finish(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_sockaddr *src,
@@ -62,7 +53,8 @@ udp_send_one(struct tern_udp_stream *s, struct rte_mbuf *m, const struct tern_so
 	struct tern_ctx *ctx = s->ctx;
 	const struct tern_iface *ifp;
 	struct tern_sockaddr src;
-	struct udp_route rt;
+	union net_addr nh;
+	uint16_t ifindex;
 	uint32_t ulen;
 	int ret;
 
@@ -79,37 +71,32 @@ udp_send_one(struct tern_udp_stream *s, struct rte_mbuf *m, const struct tern_so
 	/* Room for every header in front, or nothing is sent at all. */
 	if (unlikely(rte_pktmbuf_headroom(m) < UDP_HEADROOM(dst->family)))
 		return -ENOBUFS;
-	ret = dst->family == 4 ?
-		tern_net_route4_lookup(ctx->net, dst->ip4, &rt.ifindex, &rt.nh4) :
-		tern_net_route6_lookup(ctx->net, &dst->ip6, &rt.ifindex, &rt.nh6);
+	/* the route, looked up once per datagram */
+	ret = net_route_lookup(ctx->net, dst->family, &dst->ip4, &ifindex, &nh);
 	if (unlikely(ret != 0)) {
 		TERN_STAT_INC(ctx, drop_udp_noroute);
 		return -ENETUNREACH;
 	}
 	/* The device queue full: keep the datagram, say so, wake up later. */
-	if (unlikely(!ctx_tx_room(ctx, rt.ifindex))) {
+	if (unlikely(!ctx_tx_room(ctx, ifindex))) {
 		if (!s->want_writable) {
 			s->want_writable = true;
 			udpc(ctx)->nb_want_writable++;
 		}
 		return -ENOBUFS;
 	}
-	ifp = &ctx->net->ifaces[rt.ifindex];
+	ifp = &ctx->net->ifaces[ifindex];
 	src = s->local;
 	if (s->local_any) {
 		if (dst->family == 4)
-			src.ip4 = iface_src4(ifp, rt.nh4);
+			src.ip4 = iface_src4(ifp, nh.ip4);
 		else
 			src.ip6 = *iface_src6(ifp, &dst->ip6);
 	}
 	rte_pktmbuf_prepend(m, sizeof(struct rte_udp_hdr));
 	udp_finish(ctx, m, &src, dst, (uint16_t)ulen, ifp);
 	TERN_STAT_INC(ctx, udp_out);
-	if (dst->family == 4)
-		ip4_output_via(ctx, m, src.ip4, dst->ip4, IPPROTO_UDP, 0, rt.ifindex, rt.nh4);
-	else
-		ip6_output_via(ctx, rt.ifindex, &rt.nh6, m, &src.ip6, &dst->ip6, IPPROTO_UDP,
-				    0);
+	net_output_via(ctx, dst->family, ifindex, &nh, &src.ip4, &dst->ip4, IPPROTO_UDP, m);
 	return 0;
 }
 

@@ -100,23 +100,35 @@ udp_ctx_pending(const struct tern_ctx *ctx)
 	return n;
 }
 
-int
-udp_ctx_init(struct tern_ctx *ctx)
+static int
+udp_ctx_init(struct tern_ctx *ctx, const struct tern_ctx_param *param)
 {
 	struct tern_udp_ctx *uc;
+	int ret;
 
+	RTE_SET_USED(param);
 	uc = rte_zmalloc_socket("tern_udp_ctx", sizeof(*uc), RTE_CACHE_LINE_SIZE,
 				ctx->socket_id);
 	if (uc == NULL)
 		return -ENOMEM;
 	uc->next_ephemeral = UDP_EPHEMERAL_LO;
+	ret = net_ctx_set_l4(ctx, IPPROTO_UDP, udp_input);
+	if (ret != 0) {
+		rte_free(uc);
+		return ret;
+	}
 	ctx->udp_ctx = uc;
-	net_ctx_set_l4(ctx, IPPROTO_UDP, udp_input);
-	ctx->on_tx_space = udp_tx_space;
-	ctx_on_destroy(ctx, udp_ctx_fini);
-	ctx_on_pending(ctx, udp_ctx_pending);
 	return 0;
 }
+
+/* The UDP layer in a context: IP protocol 17. */
+const struct ctx_layer_ops udp_layer_ops = {
+	.name = "udp",
+	.init = udp_ctx_init,
+	.fini = udp_ctx_fini,
+	.tx_space = udp_tx_space,
+	.pending = udp_ctx_pending,
+};
 
 static bool
 stream_conflicts(const struct tern_udp_stream *s, const struct tern_udp_stream *n)

@@ -463,20 +463,20 @@ refuses_unresolved(void **state, uint8_t family)
 
 	/* unknown */
 	refused_quietly(e, family, a, TERN_NEIGH_NONE);
-	assert_int_equal(neigh_resolved(e->ctx, 0, family, a, &mac), -EAGAIN);
+	assert_int_equal(neigh_resolved(e->ctx, 0, family, a, &mac, NULL), -EAGAIN);
 	/* resolving */
 	neigh_set(e, family, a, NULL, TERN_NEIGH_INCOMPLETE);
 	refused_quietly(e, family, a, TERN_NEIGH_INCOMPLETE);
 	/* answered: taken, with the MAC */
 	neigh_set(e, family, a, &peer_mac, TERN_NEIGH_REACHABLE);
-	assert_int_equal(neigh_resolved(e->ctx, 0, family, a, &mac), 0);
+	assert_int_equal(neigh_resolved(e->ctx, 0, family, a, &mac, NULL), 0);
 	assert_mac_equal(&mac, &peer_mac);
 	assert_int_equal(ip_tmpl_init(e->ctx, &t, family, src, a, PROTO_TCP, 0, a), 0);
 	assert_memory_equal(t.hdr, peer_mac.addr_bytes, RTE_ETHER_ADDR_LEN);
 	/* past the reachable time: STALE, refused (the normal path would probe it) */
 	assert_int_equal(tern_ctx_advance(e->ctx, REACHABLE_NS + SEC), 0);
 	refused_quietly(e, family, a, TERN_NEIGH_STALE);
-	assert_int_equal(neigh_resolved(e->ctx, 0, family, a, &mac), -EAGAIN);
+	assert_int_equal(neigh_resolved(e->ctx, 0, family, a, &mac, NULL), -EAGAIN);
 	/* a permanent entry never goes stale */
 	if (family == 4)
 		assert_int_equal(tern_net_neigh4_set(e->net, 0, *(const tern_ip4_t *)b,

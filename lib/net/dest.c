@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "tern_net_priv.h"
+
+/*
+ * Destinations resolved once (struct net_dest): the one place where a
+ * sender's route lookup and IPv4/IPv6 fork live. A TCP connection keeps
+ * one; its packets go out with headers written once, until a route or a
+ * neighbor changes (net->route_gen, net->neigh_gen) or the next hop's
+ * REACHABLE time ends: then they are resolved again, and meanwhile sent
+ * through the per-packet IP output, which probes, holds and fragments.
+ */
+
+int
+net_route_lookup(const struct tern_net *net, uint8_t family, const void *dst,
+		 uint16_t *ifindex, union net_addr *nh)
+{
+	tern_ip4_t d4;
+
+	if (family == 6)
+		return tern_net_route6_lookup(net, dst, ifindex, &nh->ip6);
+	memcpy(&d4, dst, 4);
+	return tern_net_route4_lookup(net, d4, ifindex, &nh->ip4);
+}
+
+int
+net_dest_init(struct tern_ctx *ctx, struct net_dest *d, uint8_t family, const void *dst,
+	      uint8_t proto)
+{
+	memset(d, 0, sizeof(*d));
+	d->family = family;
+	d->proto = proto;
+	d->route_gen = __atomic_load_n(&ctx->net->route_gen, __ATOMIC_ACQUIRE);
+	return net_route_lookup(ctx->net, family, dst, &d->ifindex, &d->nh);
+}
+
+/* The route again if it changed since @d looked it up: @return 0 or -ENETUNREACH. */
+static int
+dest_route_check(struct tern_ctx *ctx, struct net_dest *d, const void *dst)
+{
+	uint32_t gen = __atomic_load_n(&ctx->net->route_gen, __ATOMIC_ACQUIRE);
+
+	if (likely(gen == d->route_gen))
+		return 0;
+	d->route_gen = gen;
+	d->tmpl_ok = false;
+	return net_route_lookup(ctx->net, d->family, dst, &d->ifindex, &d->nh);
+}
+
+const struct tern_ip_tmpl *
+net_dest_tmpl(struct tern_ctx *ctx, struct net_dest *d, const void *src, const void *dst)
+{
+	uint32_t ngen = __atomic_load_n(&ctx->net->neigh_gen, __ATOMIC_ACQUIRE);
+
+	if (unlikely(dest_route_check(ctx, d, dst) != 0))
+		return NULL;
+	if (likely(d->tmpl_ok && d->neigh_gen == ngen && ctx->now_ns < d->tmpl.until_ns))
+		return &d->tmpl;
+	d->neigh_gen = ngen;
+	d->tmpl_ok = ip_tmpl_init(ctx, &d->tmpl, d->family, src, dst, d->proto, d->ifindex,
+				  d->nh.a) == 0;
+	return d->tmpl_ok ? &d->tmpl : NULL;
+}
+
+int
+net_dest_output(struct tern_ctx *ctx, struct net_dest *d, const void *src, const void *dst,
+		struct rte_mbuf *m)
+{
+	const struct tern_ip_tmpl *t = net_dest_tmpl(ctx, d, src, dst);
+
+	/* the template does not fragment: what is too big for the link goes below */
+	if (likely(t != NULL) &&
+	    (m->pkt_len + t->hlen - t->l2_len <= t->mtu ||
+	     (m->ol_flags & (RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_UDP_SEG)))) {
+		ip_tmpl_output(ctx, t, m);
+		return 0;
+	}
+	return net_output_via(ctx, d->family, d->ifindex, &d->nh, src, dst, d->proto, m);
+}
+
+int
+net_output_via(struct tern_ctx *ctx, uint8_t family, uint16_t ifindex, const union net_addr *nh,
+	       const void *src, const void *dst, uint8_t proto, struct rte_mbuf *m)
+{
+	tern_ip4_t s4, d4;
+
+	if (family == 6)
+		return ip6_output_via(ctx, ifindex, &nh->ip6, m, src, dst, proto, 0);
+	memcpy(&s4, src, 4);
+	memcpy(&d4, dst, 4);
+	return ip4_output_via(ctx, m, s4, d4, proto, 0, ifindex, nh->ip4);
+}

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#ifndef TERN_NET_IP_H
+#define TERN_NET_IP_H
+
+/*
+ * IPv4, IPv6 and ICMP (lib/net/ip4.c, icmp4.c, ip6.c, icmp6.c) and the
+ * destinations resolved once by senders (lib/net/dest.c).
+ * Included by tern_net_priv.h; not installed.
+ */
+
+/* ip4.c */
+void ip4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
+
+/*
+ * Prepend an IPv4 header to @m (data at L4) and send it, in fragments if it
+ * is larger than the interface MTU (see ip4_fragment()). @src 0:
+ * chosen from the outgoing interface. Consumes @m.
+ * @return 0, -ENETUNREACH, -ENOMEM, -EMSGSIZE (above 65535 bytes).
+ */
+int ip4_output(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_ip4_t dst,
+		    uint8_t proto, uint8_t ttl);
+
+/* ip4_output() with the route already looked up: @nh via @ifindex. */
+int ip4_output_via(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_ip4_t dst,
+			uint8_t proto, uint8_t ttl, uint16_t ifindex, tern_ip4_t nh);
+
+/*
+ * The link and IP headers of a run of packets to one destination, written
+ * once (ip_tmpl_init()) and copied in front of each packet
+ * (ip_tmpl_output()): what software TSO sends for each piece.
+ */
+#define TERN_IP_TMPL_MAX	(RTE_ETHER_HDR_LEN + 4 + 40)
+struct tern_ip_tmpl {
+	uint16_t ifindex;
+	uint8_t family;
+	uint8_t l2_len;
+	uint8_t hlen;			/* l2_len + the IP header */
+	bool ip_cksum_sw;		/* IPv4 header checksum in software */
+	uint16_t mtu;			/* the interface's */
+	uint64_t ol_flags;
+	uint64_t until_ns;		/* the next hop's address is good until then */
+	uint8_t hdr[TERN_IP_TMPL_MAX];
+};
+
+/*
+ * Headers for packets of @proto from @src to @dst (4 or 16 bytes, by
+ * @family) through next hop @nh of @ifindex, which must be resolved now.
+ * @return 0, or -EAGAIN (the next hop is not usable as it is, or @dst is
+ * not unicast): send through the IP output functions instead.
+ */
+int ip_tmpl_init(struct tern_ctx *ctx, struct tern_ip_tmpl *t, uint8_t family,
+		      const void *src, const void *dst, uint8_t proto, uint16_t ifindex,
+		      const void *nh);
+
+/*
+ * Send @m (data at its L4 header, no larger than the link MTU allows) with
+ * the headers of @t: IP length, identification and header checksum set.
+ * Consumes @m.
+ */
+void ip_tmpl_output(struct tern_ctx *ctx, const struct tern_ip_tmpl *t,
+			 struct rte_mbuf *m);
+
+/* icmp4.c */
+void icmp4_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip);
+
+/* Send an ICMP error about @orig (data at its IPv4 header); @orig is not consumed. */
+void icmp4_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type,
+		      uint8_t code);
+
+/* ip6.c */
+void ip6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
+
+/* An IPv6 header, no flow label; the payload length left to the caller. */
+void ip6_hdr_fill(struct rte_ipv6_hdr *ih, const void *src, const void *dst,
+		       uint8_t proto, uint8_t hlim);
+
+/* ip6_output() with the route already looked up: @nh via @ifindex. */
+int ip6_output_via(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *nh,
+			struct rte_mbuf *m, const struct tern_ip6 *src,
+			const struct tern_ip6 *dst, uint8_t proto, uint8_t hlim);
+
+/* Source address for @dst into @src. @return 0 or -ENETUNREACH. */
+int ip6_src_select(struct tern_ctx *ctx, const struct tern_ip6 *dst, struct tern_ip6 *src);
+
+/*
+ * As ip4_output(); @src NULL: chosen (only for callers whose L4
+ * checksum does not cover it). @hlim 0: default.
+ */
+int ip6_output(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip6 *src,
+		    const struct tern_ip6 *dst, uint8_t proto, uint8_t hlim);
+
+/* Send on @ifindex to a link-local or multicast @dst, without a route. */
+int ip6_output_if(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m,
+		       const struct tern_ip6 *src, const struct tern_ip6 *dst, uint8_t proto,
+		       uint8_t hlim);
+
+/* icmp6.c */
+void icmp6_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip);
+void icmp6_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type,
+		      uint8_t code, uint32_t info);
+int nd_solicit(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *target);
+int nd_advertise_unsolicited(struct tern_ctx *ctx, uint16_t ifindex,
+				  const struct tern_ip6 *addr);
+
+/* dest.c */
+/*
+ * A destination resolved once and kept by its user (a TCP connection, as
+ * TLDK keeps one per stream): the route's interface and next hop, and the
+ * link and IP headers of its packets while the next hop's link address is
+ * known good. net_dest_output() checks it against the network's route and
+ * neighbor generations and the neighbor's REACHABLE time at each send, and
+ * resolves again what changed. The IPv4/IPv6 fork of a sender lives here.
+ */
+union net_addr {
+	tern_ip4_t ip4;
+	struct tern_ip6 ip6;
+	uint8_t a[16];
+};
+struct net_dest {
+	uint32_t route_gen;		/* net->route_gen when the route was looked up */
+	uint32_t neigh_gen;		/* net->neigh_gen when tmpl was built */
+	uint8_t family;
+	uint8_t proto;
+	bool tmpl_ok;			/* tmpl usable (until tmpl.until_ns) */
+	uint16_t ifindex;
+	union net_addr nh;		/* next hop */
+	struct tern_ip_tmpl tmpl;
+};
+
+/*
+ * The route to @dst (@family 4 or 6; 4 or 16 bytes): its interface into
+ * @ifindex and next hop into @nh. @return 0 or -ENETUNREACH.
+ */
+int net_route_lookup(const struct tern_net *net, uint8_t family, const void *dst,
+		     uint16_t *ifindex, union net_addr *nh);
+
+/*
+ * Resolve the route of @d, packets of @proto to @dst: @return 0 or
+ * -ENETUNREACH. The headers are built on the first send.
+ */
+int net_dest_init(struct tern_ctx *ctx, struct net_dest *d, uint8_t family,
+		  const void *dst, uint8_t proto);
+
+/*
+ * Send @m (data at its L4 header) from @src to @dst (@d's family, 4 or 16
+ * bytes each) through @d: with its headers when they are still good,
+ * else through the IP output (which resolves the next hop, holds, or
+ * fragments as needed). Consumes @m. @return 0 or a negative errno.
+ */
+int net_dest_output(struct tern_ctx *ctx, struct net_dest *d, const void *src,
+		    const void *dst, struct rte_mbuf *m);
+
+/*
+ * Send @m (data at its L4 header) of @proto from @src to @dst (4 or 16 bytes
+ * each, by @family) through next hop @nh of @ifindex: the IP output of
+ * either family, for senders that looked the route up themselves.
+ */
+int net_output_via(struct tern_ctx *ctx, uint8_t family, uint16_t ifindex,
+		   const union net_addr *nh, const void *src, const void *dst, uint8_t proto,
+		   struct rte_mbuf *m);
+
+/*
+ * @d's headers for packets from @src to @dst, built again if the route or
+ * the next hop changed. @return the template, or NULL: use net_dest_output().
+ */
+const struct tern_ip_tmpl *net_dest_tmpl(struct tern_ctx *ctx, struct net_dest *d,
+					 const void *src, const void *dst);
+
+#endif /* TERN_NET_IP_H */
