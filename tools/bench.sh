@@ -19,7 +19,7 @@
 #     and tcp-rr on one lcore.
 #  6. TCP ACK cost (tern-bench-ack, the two-stack harness, virtual time):
 #     the sender's TSC cycles per ACK with 1,000 and with 100,000 segments
-#     in flight and periodic loss (issue 5); about 30 s, 3.5 GB of RAM.
+#     in flight and periodic loss; about 30 s, 3.5 GB of RAM.
 # Close other work first: the machine has 2 vCPUs and these poll both.
 set -u
 BUILD=${1:-build}

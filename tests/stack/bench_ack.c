@@ -3,7 +3,7 @@
  */
 /*
  * tern-bench-ack: the time the sender spends on each ACK with 1,000 and
- * with 100,000 segments in flight and periodic loss (issue 5). The scenario
+ * with 100,000 segments in flight and periodic loss. The scenario
  * is that of test_per_ack_work_logarithmic_in_segments_in_flight
  * (tests/stack/test_stack_tcp_loss.c), which counts the work per ACK
  * deterministically; this program times it with the TSC instead:

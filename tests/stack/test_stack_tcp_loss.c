@@ -2,7 +2,7 @@
  * Copyright (c) 2026 The tern authors
  */
 /*
- * TCP loss recovery between two stacks through the harness (issue 5):
+ * TCP loss recovery between two stacks through the harness:
  *
  * - 100 MB transfers checked byte for byte at 0, 1, 5, 10 and 30 % random
  *   loss with 1 % reordering and 1 % duplication, SACK and non-SACK peers,
@@ -1131,7 +1131,7 @@ per_ack_work(struct fixture *f, uint32_t flight, struct work *w)
 }
 
 /*
- * Issue 5: each per-ACK step on the retransmit queue is O(log n). With
+ * Each per-ACK step on the retransmit queue is O(log n). With
  * 1,000 and then 100,000 segments in flight and the same ten losses a
  * window, the work per ACK grows by log(100,000) / log(1,000) = 1.7 if
  * logarithmic, by 100 if linear: it must grow by less than 3.

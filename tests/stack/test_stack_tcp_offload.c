@@ -3,7 +3,7 @@
  */
 /*
  * TCP segmentation and receive offloads between two stacks through the
- * harness (issue 7):
+ * harness:
  *
  * - the same 8 MiB transfer, with TSO on and off (TERN_TCP_CFG_NO_TSO) and
  *   GRO on and off (TERN_TCP_CFG_NO_GRO) in all four combinations, over a
