@@ -74,7 +74,7 @@ for w in tcp-crr tcp-rr; do
 done
 echo "== 6. ack-cost: the sender's cycles per ACK, 1,000 and 100,000 segments in flight"
 # (the harness prints each pair's impairments: none)
-(set -o pipefail; "$BUILD/tests/tern-bench-ack" 2>&1 | grep -v '^harness: ' \
+(set -o pipefail; "$BUILD/tools/tern-bench-ack" 2>&1 | grep -v '^harness: ' \
 	| tee /tmp/tern-bench-ack.log) || rc=1
 tcp_logs="$tcp_logs /tmp/tern-bench-ack.log"
 echo

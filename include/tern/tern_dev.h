@@ -114,12 +114,12 @@ TERN_API struct tern_dev *tern_dev_create(uint16_t port_id, const struct tern_de
 /** Parameters of tern_dev_create_virtual(). */
 struct tern_vdev_param {
 	const char *name;	/**< for logs */
-	struct rte_ether_addr mac;
+	struct rte_ether_addr mac; /**< the fake device's MAC */
 	uint16_t mtu;		/**< default 1500 */
 	uint32_t caps;		/**< offloads the fake device claims */
 	struct rte_mempool *mp;	/**< pool rx packets come from (required) */
 	tern_vdev_tx_t tx;	/**< transmit callback (required) */
-	void *tx_arg;
+	void *tx_arg;		/**< passed to @p tx */
 };
 
 /**

@@ -32,13 +32,13 @@ typedef uint32_t tern_ip4_t;
 
 /** An IPv6 address. */
 struct tern_ip6 {
-	uint8_t a[16];
+	uint8_t a[16];		/**< network byte order */
 };
 
 /** An IPv4 or IPv6 address and a port (network byte order). */
 struct tern_sockaddr {
 	uint8_t family;		/**< 4 or 6 */
-	uint8_t pad;
+	uint8_t pad;		/**< zero */
 	uint16_t port;		/**< network byte order */
 	union {
 		tern_ip4_t ip4;
@@ -75,6 +75,8 @@ TERN_API void tern_net_destroy(struct tern_net *net);
 
 /**
  * Add device @p dev as the next interface.
+ * @param net the network
+ * @param dev a device made by tern_dev_create() or tern_dev_create_virtual()
  * @param vlan_id 0 for untagged, else 802.1Q VLAN id (1..4094) to accept
  *   and to tag output with.
  * @return the interface index (also the port index of tern_ctx_input()), or

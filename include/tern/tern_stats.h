@@ -223,6 +223,11 @@ extern "C" {
 	X(drop_tcp_no_ack,	"dropped: segment without ACK in a synchronized state") \
 	X(tcp_challenge_limited, "challenge ACKs not sent: over the rate limit")
 
+/**
+ * Every counter as X(name, description), in the order of struct
+ * tern_stats: the one list the struct, the names and the descriptions
+ * (tern_stats_name(), tern_stats_desc()) come from.
+ */
 #define TERN_STATS_LIST(X)	\
 	TERN_STATS_CORE(X)	\
 	TERN_STATS_ETH(X)	\
@@ -235,6 +240,7 @@ extern "C" {
 
 /** One context's counters. */
 struct tern_stats {
+/** One uint64_t per counter of TERN_STATS_LIST(). */
 #define TERN_STATS_FIELD(name, desc) uint64_t name;
 	TERN_STATS_LIST(TERN_STATS_FIELD)
 #undef TERN_STATS_FIELD

@@ -245,9 +245,13 @@ TERN_API void tern_tcp_close(struct tern_tcp_stream *s);
 /** Send a reset (if connected) and free the stream at once. Safe on NULL. */
 TERN_API void tern_tcp_abort(struct tern_tcp_stream *s);
 
+/** The state of @p s (RFC 9293 3.3.2). */
 TERN_API enum tern_tcp_state tern_tcp_state(const struct tern_tcp_stream *s);
+/** The local address and port of @p s into @p sa. */
 TERN_API void tern_tcp_local(const struct tern_tcp_stream *s, struct tern_sockaddr *sa);
+/** The peer's address and port of @p s into @p sa (both 0 for a listener). */
 TERN_API void tern_tcp_remote(const struct tern_tcp_stream *s, struct tern_sockaddr *sa);
+/** The application's value given at open (tern_tcp_param.udata), inherited on accept. */
 TERN_API uint64_t tern_tcp_udata(const struct tern_tcp_stream *s);
 /**
  * Set the value returned in the stream's events. Events already queued for
@@ -282,8 +286,8 @@ struct tern_tcp_info {
 	uint8_t sack_ok;	/**< SACK negotiated */
 	uint16_t mss;		/**< segment size we send */
 	uint32_t rtt_us;	/**< smoothed RTT */
-	uint32_t rttvar_us;
-	uint32_t rto_us;
+	uint32_t rttvar_us;	/**< RTT variation */
+	uint32_t rto_us;	/**< retransmission timeout now */
 	uint32_t cwnd;		/**< bytes */
 	uint32_t ssthresh;	/**< bytes */
 	uint32_t snd_wnd;	/**< the peer's window, bytes */
@@ -299,6 +303,7 @@ struct tern_tcp_info {
 	char cc[16];		/**< congestion control ("cubic", "newreno") */
 };
 
+/** What @p s knows of itself now, into @p info (as Linux's TCP_INFO). Lcore of its context only. */
 TERN_API void tern_tcp_info(const struct tern_tcp_stream *s, struct tern_tcp_info *info);
 
 /** Connections of any state the context holds (full control blocks). */

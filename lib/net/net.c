@@ -371,13 +371,16 @@ net_ctx_set_l4(struct tern_ctx *ctx, uint8_t proto, tern_l4_input_t fn)
 	return 0;
 }
 
-int
-tern_ip4_parse(const char *s, tern_ip4_t *addr, uint8_t *len)
+/*
+ * "ADDR" or "ADDR/LEN" of family @af into @addr (4 or 16 bytes) and @len
+ * (may be NULL; @max without a prefix length). @return 0 or -EINVAL.
+ */
+static int
+addr_parse(int af, const char *s, void *addr, uint8_t *len, unsigned long max)
 {
-	char buf[INET_ADDRSTRLEN + 4];
+	char buf[INET6_ADDRSTRLEN + 5];
 	const char *slash;
-	struct in_addr a;
-	unsigned long l = 32;
+	unsigned long l = max;
 	char *end;
 
 	if (s == NULL || addr == NULL || strlen(s) >= sizeof(buf))
@@ -391,42 +394,24 @@ tern_ip4_parse(const char *s, tern_ip4_t *addr, uint8_t *len)
 			return -EINVAL;
 		errno = 0;
 		l = strtoul(slash + 1, &end, 10);
-		if (errno != 0 || *end != '\0' || l > 32)
+		if (errno != 0 || *end != '\0' || l > max)
 			return -EINVAL;
 	}
-	if (inet_pton(AF_INET, buf, &a) != 1)
+	if (inet_pton(af, buf, addr) != 1)
 		return -EINVAL;
-	*addr = a.s_addr;
 	if (len != NULL)
 		*len = (uint8_t)l;
 	return 0;
 }
 
 int
+tern_ip4_parse(const char *s, tern_ip4_t *addr, uint8_t *len)
+{
+	return addr_parse(AF_INET, s, addr, len, 32);
+}
+
+int
 tern_ip6_parse(const char *s, struct tern_ip6 *addr, uint8_t *len)
 {
-	char buf[INET6_ADDRSTRLEN + 5];
-	const char *slash;
-	unsigned long l = 128;
-	char *end;
-
-	if (s == NULL || addr == NULL || strlen(s) >= sizeof(buf))
-		return -EINVAL;
-	snprintf(buf, sizeof(buf), "%s", s);
-	slash = strchr(s, '/');
-	if (slash != NULL) {
-		buf[slash - s] = '\0';
-		/* digits only: strtoul() would take blanks and a sign */
-		if (!isdigit((unsigned char)slash[1]))
-			return -EINVAL;
-		errno = 0;
-		l = strtoul(slash + 1, &end, 10);
-		if (errno != 0 || *end != '\0' || l > 128)
-			return -EINVAL;
-	}
-	if (inet_pton(AF_INET6, buf, addr->a) != 1)
-		return -EINVAL;
-	if (len != NULL)
-		*len = (uint8_t)l;
-	return 0;
+	return addr_parse(AF_INET6, s, addr == NULL ? NULL : addr->a, len, 128);
 }
