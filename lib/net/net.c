@@ -373,17 +373,19 @@ net_ctx_set_l4(struct tern_ctx *ctx, uint8_t proto, tern_l4_input_t fn)
 
 /*
  * "ADDR" or "ADDR/LEN" of family @af into @addr (4 or 16 bytes) and @len
- * (may be NULL; @max without a prefix length). @return 0 or -EINVAL.
+ * (may be NULL; @max without a prefix length); no longer than the longest
+ * such string of the family. @return 0 or -EINVAL.
  */
 static int
 addr_parse(int af, const char *s, void *addr, uint8_t *len, unsigned long max)
 {
+	size_t longest = af == AF_INET ? INET_ADDRSTRLEN + 3 : INET6_ADDRSTRLEN + 4;
 	char buf[INET6_ADDRSTRLEN + 5];
 	const char *slash;
 	unsigned long l = max;
 	char *end;
 
-	if (s == NULL || addr == NULL || strlen(s) >= sizeof(buf))
+	if (s == NULL || addr == NULL || strlen(s) > longest)
 		return -EINVAL;
 	snprintf(buf, sizeof(buf), "%s", s);
 	slash = strchr(s, '/');
