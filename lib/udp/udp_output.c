@@ -100,22 +100,16 @@ udp_send_one(struct tern_udp_stream *s, struct rte_mbuf *m, const struct tern_so
 	return 0;
 }
 
-uint16_t
-tern_udp_send_burst(struct tern_udp_stream *s, struct rte_mbuf **pkts, uint16_t n,
-		    const struct tern_sockaddr *dst)
+/* Send @n datagrams to @dst, or to @dst[i] each when @each; stop at the first refusal. */
+static uint16_t
+udp_send_n(struct tern_udp_stream *s, struct rte_mbuf **pkts, uint16_t n,
+	   const struct tern_sockaddr *dst, bool each)
 {
 	uint16_t i;
 	int ret;
 
-	if (dst == NULL) {
-		if (!s->connected) {
-			rte_errno = EDESTADDRREQ;
-			return 0;
-		}
-		dst = &s->remote;
-	}
 	for (i = 0; i < n; i++) {
-		ret = udp_send_one(s, pkts[i], dst);
+		ret = udp_send_one(s, pkts[i], each ? &dst[i] : dst);
 		if (unlikely(ret != 0)) {
 			rte_errno = -ret;
 			break;
@@ -125,24 +119,28 @@ tern_udp_send_burst(struct tern_udp_stream *s, struct rte_mbuf **pkts, uint16_t 
 }
 
 uint16_t
+tern_udp_send_burst(struct tern_udp_stream *s, struct rte_mbuf **pkts, uint16_t n,
+		    const struct tern_sockaddr *dst)
+{
+	if (dst == NULL) {
+		if (!s->connected) {
+			rte_errno = EDESTADDRREQ;
+			return 0;
+		}
+		dst = &s->remote;
+	}
+	return udp_send_n(s, pkts, n, dst, false);
+}
+
+uint16_t
 tern_udp_sendv_burst(struct tern_udp_stream *s, struct rte_mbuf **pkts, uint16_t n,
 		     const struct tern_sockaddr *dst)
 {
-	uint16_t i;
-	int ret;
-
 	if (dst == NULL) {
 		rte_errno = EINVAL;
 		return 0;
 	}
-	for (i = 0; i < n; i++) {
-		ret = udp_send_one(s, pkts[i], &dst[i]);
-		if (unlikely(ret != 0)) {
-			rte_errno = -ret;
-			break;
-		}
-	}
-	return i;
+	return udp_send_n(s, pkts, n, dst, true);
 }
 
 uint16_t
