@@ -9,10 +9,11 @@
 /*
  * Destinations resolved once (struct net_dest): the one place where a
  * sender's route lookup and IPv4/IPv6 fork live. A TCP connection keeps
- * one; its packets go out with headers written once, until a route or a
- * neighbor changes (net->route_gen, net->neigh_gen) or the next hop's
- * REACHABLE time ends: then they are resolved again, and meanwhile sent
- * through the per-packet IP output, which probes, holds and fragments.
+ * one; its packets go out with headers written once (in the context's
+ * template cache), until a route or a neighbor changes (net->route_gen,
+ * net->neigh_gen) or the next hop's REACHABLE time ends: then they are
+ * resolved again, and meanwhile sent through the per-packet IP output,
+ * which probes, holds and fragments.
  */
 
 int
@@ -31,9 +32,13 @@ int
 net_dest_init(struct tern_ctx *ctx, struct net_dest *d, uint8_t family, const void *dst,
 	      uint8_t proto)
 {
+	struct tern_net_ctx *nc = netc(ctx);
+
 	memset(d, 0, sizeof(*d));
 	d->family = family;
 	d->proto = proto;
+	/* a new tag: a slot still marked for a freed dest at this address is not ours */
+	d->tag = nc->tmpl_tag++;
 	d->route_gen = __atomic_load_n(&ctx->net->route_gen, __ATOMIC_ACQUIRE);
 	return net_route_lookup(ctx->net, family, dst, &d->ifindex, &d->nh);
 }
@@ -47,23 +52,30 @@ dest_route_check(struct tern_ctx *ctx, struct net_dest *d, const void *dst)
 	if (likely(gen == d->route_gen))
 		return 0;
 	d->route_gen = gen;
-	d->tmpl_ok = false;
 	return net_route_lookup(ctx->net, d->family, dst, &d->ifindex, &d->nh);
 }
 
 const struct tern_ip_tmpl *
 net_dest_tmpl(struct tern_ctx *ctx, struct net_dest *d, const void *src, const void *dst)
 {
+	struct tern_net_ctx *nc = netc(ctx);
+	struct net_tmpl_slot *e = &nc->tmpl[d->tag & (NET_TMPL_CACHE - 1)];
 	uint32_t ngen = __atomic_load_n(&ctx->net->neigh_gen, __ATOMIC_ACQUIRE);
 
 	if (unlikely(dest_route_check(ctx, d, dst) != 0))
 		return NULL;
-	if (likely(d->tmpl_ok && d->neigh_gen == ngen && ctx->now_ns < d->tmpl.until_ns))
-		return &d->tmpl;
-	d->neigh_gen = ngen;
-	d->tmpl_ok = ip_tmpl_init(ctx, &d->tmpl, d->family, src, dst, d->proto, d->ifindex,
-				  d->nh.a) == 0;
-	return d->tmpl_ok ? &d->tmpl : NULL;
+	if (likely(e->owner == d && e->tag == d->tag && e->route_gen == d->route_gen &&
+		   e->neigh_gen == ngen && ctx->now_ns < e->tmpl.until_ns))
+		return &e->tmpl;
+	e->owner = NULL;
+	if (ip_tmpl_init(ctx, &e->tmpl, d->family, src, dst, d->proto, d->ifindex,
+			 d->nh.a) != 0)
+		return NULL;
+	e->owner = d;
+	e->tag = d->tag;
+	e->route_gen = d->route_gen;
+	e->neigh_gen = ngen;
+	return &e->tmpl;
 }
 
 int

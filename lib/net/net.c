@@ -297,6 +297,7 @@ net_ctx_fini(struct tern_ctx *ctx)
 	neigh_ctx_fini(ctx);
 	__atomic_fetch_sub(&ctx->net->nb_ctx, 1, __ATOMIC_RELEASE);
 	frag_ctx_fini(ctx);
+	rte_free(nc->tmpl);
 	rte_free(nc);
 	ctx->net_ctx = NULL;
 }
@@ -321,8 +322,11 @@ net_ctx_init(struct tern_ctx *ctx, const struct tern_ctx_param *param)
 		return -ENOMEM;
 	nc->net = ctx->net;
 	ctx->net_ctx = nc;
-	ret = frag_ctx_init(ctx);
+	nc->tmpl = rte_zmalloc_socket("tern_tmpl", sizeof(*nc->tmpl) * NET_TMPL_CACHE,
+				      RTE_CACHE_LINE_SIZE, ctx->socket_id);
+	ret = nc->tmpl == NULL ? -ENOMEM : frag_ctx_init(ctx);
 	if (ret != 0) {
+		rte_free(nc->tmpl);
 		rte_free(nc);
 		ctx->net_ctx = NULL;
 		return ret;

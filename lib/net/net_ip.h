@@ -112,6 +112,11 @@ int nd_advertise_unsolicited(struct tern_ctx *ctx, uint16_t ifindex,
  * known good. net_dest_output() checks it against the network's route and
  * neighbor generations and the neighbor's REACHABLE time at each send, and
  * resolves again what changed. The IPv4/IPv6 fork of a sender lives here.
+ *
+ * The headers are not in the dest: they sit in the context's template
+ * cache (NET_TMPL_CACHE entries, the slot picked by the dest's tag), so an
+ * idle connection costs 24 bytes for its destination, not a hundred; a
+ * dest whose slot another took builds its headers again.
  */
 union net_addr {
 	tern_ip4_t ip4;
@@ -120,12 +125,21 @@ union net_addr {
 };
 struct net_dest {
 	uint32_t route_gen;		/* net->route_gen when the route was looked up */
-	uint32_t neigh_gen;		/* net->neigh_gen when tmpl was built */
+	uint16_t tag;			/* its template slot and owner mark */
+	uint16_t ifindex;
 	uint8_t family;
 	uint8_t proto;
-	bool tmpl_ok;			/* tmpl usable (until tmpl.until_ns) */
-	uint16_t ifindex;
 	union net_addr nh;		/* next hop */
+};
+
+#define NET_TMPL_CACHE	1024		/* template slots per context, a power of 2 */
+
+/* A slot of the template cache: the headers of the dest that owns it. */
+struct net_tmpl_slot {
+	const struct net_dest *owner;
+	uint16_t tag;
+	uint32_t route_gen;
+	uint32_t neigh_gen;
 	struct tern_ip_tmpl tmpl;
 };
 

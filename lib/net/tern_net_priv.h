@@ -157,6 +157,9 @@ struct tern_net_ctx {
 	tern_l4_input_t l4_input[256];
 	/* IPv4/IPv6 reassembly state (frag.c) */
 	struct tern_frag_ctx *frag;
+	/* link and IP headers of destinations (dest.c) */
+	uint16_t tmpl_tag;		/* the next dest's tag */
+	struct net_tmpl_slot *tmpl;	/* NET_TMPL_CACHE slots */
 };
 
 #define TERN_NEIGH_HOLD_CHECK_NS	(10ULL * 1000 * 1000)	/* 10 ms */
