@@ -43,27 +43,33 @@ net_dest_init(struct tern_ctx *ctx, struct net_dest *d, uint8_t family, const vo
 	return net_route_lookup(ctx->net, family, dst, &d->ifindex, &d->nh);
 }
 
-/* The route again if it changed since @d looked it up: @return 0 or -ENETUNREACH. */
+/*
+ * The route again if it changed since @d looked it up: @return 0 or
+ * -ENETUNREACH. Without a route, @d keeps no generation: it is looked up
+ * again at each send until a route comes back.
+ */
 static int
 dest_route_check(struct tern_ctx *ctx, struct net_dest *d, const void *dst)
 {
 	uint32_t gen = __atomic_load_n(&ctx->net->route_gen, __ATOMIC_ACQUIRE);
+	int ret;
 
 	if (likely(gen == d->route_gen))
 		return 0;
-	d->route_gen = gen;
-	return net_route_lookup(ctx->net, d->family, dst, &d->ifindex, &d->nh);
+	ret = net_route_lookup(ctx->net, d->family, dst, &d->ifindex, &d->nh);
+	if (ret == 0)
+		d->route_gen = gen;
+	return ret;
 }
 
-const struct tern_ip_tmpl *
-net_dest_tmpl(struct tern_ctx *ctx, struct net_dest *d, const void *src, const void *dst)
+/* @d's headers, its route checked: @return the template, or NULL. */
+static const struct tern_ip_tmpl *
+dest_tmpl(struct tern_ctx *ctx, struct net_dest *d, const void *src, const void *dst)
 {
 	struct tern_net_ctx *nc = netc(ctx);
 	struct net_tmpl_slot *e = &nc->tmpl[d->tag & (NET_TMPL_CACHE - 1)];
 	uint32_t ngen = __atomic_load_n(&ctx->net->neigh_gen, __ATOMIC_ACQUIRE);
 
-	if (unlikely(dest_route_check(ctx, d, dst) != 0))
-		return NULL;
 	if (likely(e->owner == d && e->tag == d->tag && e->route_gen == d->route_gen &&
 		   e->neigh_gen == ngen && ctx->now_ns < e->tmpl.until_ns))
 		return &e->tmpl;
@@ -78,11 +84,30 @@ net_dest_tmpl(struct tern_ctx *ctx, struct net_dest *d, const void *src, const v
 	return &e->tmpl;
 }
 
+const struct tern_ip_tmpl *
+net_dest_tmpl(struct tern_ctx *ctx, struct net_dest *d, const void *src, const void *dst)
+{
+	if (unlikely(dest_route_check(ctx, d, dst) != 0))
+		return NULL;
+	return dest_tmpl(ctx, d, src, dst);
+}
+
 int
 net_dest_output(struct tern_ctx *ctx, struct net_dest *d, const void *src, const void *dst,
 		struct rte_mbuf *m)
 {
-	const struct tern_ip_tmpl *t = net_dest_tmpl(ctx, d, src, dst);
+	const struct tern_ip_tmpl *t;
+
+	/* the route is gone: not to the next hop it had (as ip4_output / ip6_output) */
+	if (unlikely(dest_route_check(ctx, d, dst) != 0)) {
+		if (d->family == 4)
+			TERN_STAT_INC(ctx, drop_ip4_noroute);
+		else
+			TERN_STAT_INC(ctx, drop_ip6_noroute);
+		rte_pktmbuf_free(m);
+		return -ENETUNREACH;
+	}
+	t = dest_tmpl(ctx, d, src, dst);
 
 	/* the template does not fragment: what is too big for the link goes below */
 	if (likely(t != NULL) &&

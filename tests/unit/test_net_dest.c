@@ -15,7 +15,8 @@
  *   the one ip4_output_via() / ip6_output_via() make of the same bytes, but
  *   for the IPv4 identification and checksum;
  * - a route added or deleted after the destination was made moves its next
- *   send to the new next hop;
+ *   send to the new next hop; a route deleted with none left makes its sends
+ *   fail (-ENETUNREACH, dropped and counted) until a route comes back;
  * - a neighbor's new MAC is on the next frame;
  * - once the next hop's REACHABLE time ends, the next send goes through the
  *   per-packet path, which sends a probe (the entry is STALE), and the
@@ -196,6 +197,12 @@ static uint64_t
 probe_ip(const struct fam *f)
 {
 	return f->family == 6 ? 1 : 0;
+}
+
+static uint64_t
+noroute(const struct tern_stats *st, const struct fam *f)
+{
+	return f->family == 4 ? st->drop_ip4_noroute : st->drop_ip6_noroute;
 }
 
 /* ---- sending ---- */
@@ -515,6 +522,58 @@ test_dest_ip6_route_change_moves_next_hop(void **state)
 	route_change_moves_next_hop(state, 6);
 }
 
+/*
+ * The only route to the destination deleted: its sends fail with
+ * -ENETUNREACH, counted as drop_ip4_noroute / drop_ip6_noroute, and nothing
+ * goes out (not to the old next hop, not on its template), however many;
+ * a new route through another gateway takes the next one.
+ */
+static void
+route_gone_is_unreachable(void **state, uint8_t family)
+{
+	struct test_env *e = env_open(state);
+	struct tern_stats st0, st1;
+	struct net_dest d;
+	struct fam f;
+
+	fam_get(family, &f);
+	route_add(e, &f, &f.any, 0, &f.gw);
+	neigh_set(e, &f, &f.gw, &gw_mac, TERN_NEIGH_REACHABLE);
+	neigh_set(e, &f, &f.gw2, &gw2_mac, TERN_NEIGH_REACHABLE);
+	assert_int_equal(net_dest_init(e->ctx, &d, family, f.far.a, PROTO_TCP), 0);
+	assert_int_equal(dest_send(e, &f, &d, &f.far, 64, 0, 0), 0);
+	assert_int_equal(e->nb_cap, 1);
+	assert_data_frame(e, 0, &f, &gw_mac, &f.far, 64, 0);
+
+	route_del(e, &f, &f.any, 0);
+	st0 = test_env_stats(e);
+	assert_int_equal(dest_send(e, &f, &d, &f.far, 64, 1, 0), -ENETUNREACH);
+	assert_int_equal(dest_send(e, &f, &d, &f.far, 64, 2, 0), -ENETUNREACH);
+	st1 = test_env_stats(e);
+	assert_int_equal(noroute(&st1, &f) - noroute(&st0, &f), 2);
+	assert_int_equal(ip_out(&st1, &f), ip_out(&st0, &f));
+	assert_int_equal(e->nb_cap, 1);
+	assert_int_equal(tern_ctx_pending(e->ctx), 0);
+
+	route_add(e, &f, &f.any, 0, &f.gw2);
+	assert_int_equal(dest_send(e, &f, &d, &f.far, 64, 3, 0), 0);
+	assert_int_equal(e->nb_cap, 2);
+	assert_data_frame(e, 1, &f, &gw2_mac, &f.far, 64, 3);
+	test_env_finish(e);
+}
+
+static void
+test_dest_ip4_route_gone_is_unreachable(void **state)
+{
+	route_gone_is_unreachable(state, 4);
+}
+
+static void
+test_dest_ip6_route_gone_is_unreachable(void **state)
+{
+	route_gone_is_unreachable(state, 6);
+}
+
 /* The on-link peer's MAC changes (as an ARP reply / NA with another one): the next frame has it. */
 static void
 neigh_mac_change(void **state, uint8_t family)
@@ -783,6 +842,10 @@ main(void)
 		cmocka_unit_test_teardown(test_dest_ip4_route_change_moves_next_hop,
 					  test_env_teardown),
 		cmocka_unit_test_teardown(test_dest_ip6_route_change_moves_next_hop,
+					  test_env_teardown),
+		cmocka_unit_test_teardown(test_dest_ip4_route_gone_is_unreachable,
+					  test_env_teardown),
+		cmocka_unit_test_teardown(test_dest_ip6_route_gone_is_unreachable,
 					  test_env_teardown),
 		cmocka_unit_test_teardown(test_dest_ip4_neigh_mac_change_on_next_frame,
 					  test_env_teardown),
