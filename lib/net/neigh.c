@@ -217,6 +217,11 @@ neigh_state(const struct tern_net *net, const struct tern_neigh *e, uint64_t now
 			st = TERN_NEIGH_STALE;
 		else if (until != NULL)
 			*until = conf + net->p.neigh_reachable_ns;
+	} else if (st == TERN_NEIGH_STALE) {
+		/* made stale (neigh_update()) at confirmed_ns */
+		conf = __atomic_load_n(&e->confirmed_ns, __ATOMIC_RELAXED);
+		if (now > conf + net->p.neigh_stale_ns)
+			return TERN_NEIGH_NONE;
 	} else if (st == TERN_NEIGH_PERMANENT && until != NULL) {
 		*until = UINT64_MAX;
 	}
@@ -257,10 +262,13 @@ neigh_update(struct tern_net *net, uint16_t ifindex, uint8_t family, const void 
 		__atomic_store_n(&e->confirmed_ns, now_ns, __ATOMIC_RELAXED);
 		e->probes = 0;
 	} else if (st == TERN_NEIGH_STALE) {
-		/* Stale from now on: a reachable entry confirmed one period ago. */
-		__atomic_store_n(&e->confirmed_ns, now_ns > net->p.neigh_reachable_ns ?
-				 now_ns - net->p.neigh_reachable_ns : 0, __ATOMIC_RELAXED);
-		st = TERN_NEIGH_REACHABLE;
+		/*
+		 * Stale from now on, for neigh_stale_ns: kept as its own state (a
+		 * new link word, so neigh_gen moves and templates built while it
+		 * was reachable go), not as a reachable entry dated back, which
+		 * stayed reachable in the first neigh_reachable_ns of the clock.
+		 */
+		__atomic_store_n(&e->confirmed_ns, now_ns, __ATOMIC_RELAXED);
 	}
 	if (st == TERN_NEIGH_INCOMPLETE || st == TERN_NEIGH_FAILED) {
 		enum tern_neigh_state now_st = neigh_state(net, e, now_ns, NULL, NULL);

@@ -20,7 +20,8 @@
  * - a neighbor's new MAC is on the next frame;
  * - once the next hop's REACHABLE time ends, the next send goes through the
  *   per-packet path, which sends a probe (the entry is STALE), and the
- *   template is used again once the neighbor is confirmed;
+ *   template is used again once the neighbor is confirmed; an entry made
+ *   STALE by a neighbor advertisement (RFC 4861 7.2.5) does the same;
  * - a packet larger than the MTU, without a TSO flag, goes through the IP
  *   output and is fragmented (DF clear); one exactly at the MTU, or larger
  *   with a TSO flag, goes on the template;
@@ -686,6 +687,86 @@ test_dest_ip6_reachable_time_end_probes(void **state)
 }
 
 /*
+ * RFC 4861 7.2.5: an advertisement without Override carrying another
+ * address makes a REACHABLE entry STALE (its address kept). The next send
+ * through a destination to it is not on the old template: it goes through
+ * the per-packet path, to the address kept, and probes. The peer is
+ * confirmed @at after T0 (the network's clock started at 0), the
+ * advertisement comes 1 s later.
+ */
+static void
+stale_by_na(void **state, uint64_t at)
+{
+	struct test_env *e = env_open(state);
+	uint8_t msg[ND_LEN + 8], frame[ETH_LEN + IP6_LEN + sizeof(msg)];
+	struct tern_stats st0, st1;
+	struct rte_mbuf *m;
+	struct net_dest d;
+	struct fam f;
+
+	fam_get(6, &f);
+	if (at > 0)
+		assert_int_equal(tern_ctx_advance(e->ctx, at), 0);
+	neigh_set(e, &f, &f.peer, &peer_mac, TERN_NEIGH_REACHABLE);
+	assert_int_equal(net_dest_init(e->ctx, &d, 6, f.peer.a, PROTO_TCP), 0);
+	st0 = test_env_stats(e);
+	assert_int_equal(dest_send(e, &f, &d, &f.peer, 80, 0, 0), 0);
+	assert_true(d.tmpl_ok);
+	assert_int_equal(tern_ctx_advance(e->ctx, SEC), 0);
+
+	/* an unsolicited NA, no Override, with another link address */
+	memset(msg, 0, sizeof(msg));
+	msg[0] = ND_NA;
+	memcpy(msg + 8, f.peer.a, 16);
+	msg[ND_LEN] = OPT_TLLA;
+	msg[ND_LEN + 1] = 1;
+	memcpy(msg + ND_LEN + 2, peer_mac2.addr_bytes, 6);
+	put16(msg + 2, ref_icmp6_cksum(&f.peer.ip6, &f.our.ip6, msg, sizeof(msg)));
+	test_eth_hdr(frame, &our_mac, &peer_mac2, RTE_ETHER_TYPE_IPV6);
+	memset(frame + ETH_LEN, 0, IP6_LEN);
+	frame[ETH_LEN] = 0x60;
+	put16(frame + ETH_LEN + 4, sizeof(msg));
+	frame[ETH_LEN + 6] = PROTO_ICMPV6;
+	frame[ETH_LEN + 7] = 255;
+	memcpy(frame + ETH_LEN + 8, f.peer.a, 16);
+	memcpy(frame + ETH_LEN + 24, f.our.a, 16);
+	memcpy(frame + ETH_LEN + IP6_LEN, msg, sizeof(msg));
+	m = tern_test_mbuf_from(frame, sizeof(frame));
+	tern_ctx_input(e->ctx, 0, &m, 1);
+	tern_ctx_flush(e->ctx);
+	st1 = test_env_stats(e);
+	assert_int_equal(st1.nd_na_in - st0.nd_na_in, 1);
+	assert_int_equal(e->nb_cap, 1);
+	/* STALE at once, and still a microsecond later, when the next send comes */
+	assert_int_equal(neigh_state(e, &f, &f.peer), TERN_NEIGH_STALE);
+	assert_int_equal(tern_ctx_advance(e->ctx, 1000), 0);
+	assert_int_equal(neigh_state(e, &f, &f.peer), TERN_NEIGH_STALE);
+
+	assert_int_equal(dest_send(e, &f, &d, &f.peer, 80, 1, 0), 0);
+	st1 = test_env_stats(e);
+	assert_false(d.tmpl_ok);
+	assert_int_equal(probes(&st1, &f) - probes(&st0, &f), 1);
+	assert_int_equal(e->nb_cap, 3);
+	assert_data_frame(e, 1, &f, &peer_mac, &f.peer, 80, 1);
+	assert_probe_frame(e, 2, &f, &f.peer);
+	test_env_finish(e);
+}
+
+/* Past the first REACHABLE time of the network's clock. */
+static void
+test_dest_ip6_stale_by_na_probes(void **state)
+{
+	stale_by_na(state, 2 * REACHABLE_NS);
+}
+
+/* Within the first REACHABLE time of the network's clock (2 s after its start). */
+static void
+test_dest_ip6_stale_by_na_early_probes(void **state)
+{
+	stale_by_na(state, 0);
+}
+
+/*
  * Sizes against the MTU, the peer resolved: a packet exactly at the MTU
  * goes on the template; one byte more, without a TSO flag, goes through
  * the IP output and is fragmented there (IPv4: two fragments, DF clear,
@@ -854,6 +935,9 @@ main(void)
 		cmocka_unit_test_teardown(test_dest_ip4_reachable_time_end_probes,
 					  test_env_teardown),
 		cmocka_unit_test_teardown(test_dest_ip6_reachable_time_end_probes,
+					  test_env_teardown),
+		cmocka_unit_test_teardown(test_dest_ip6_stale_by_na_probes, test_env_teardown),
+		cmocka_unit_test_teardown(test_dest_ip6_stale_by_na_early_probes,
 					  test_env_teardown),
 		cmocka_unit_test_teardown(test_dest_ip4_over_mtu_fragmented_by_ip_output,
 					  test_env_teardown),
