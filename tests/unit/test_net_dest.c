@@ -257,6 +257,22 @@ via_send(struct test_env *e, const struct fam *f, const union net_addr *nh,
 	tern_ctx_flush(e->ctx);
 }
 
+/* @d's slot of the context's template cache. */
+static struct net_tmpl_slot *
+dest_slot(struct test_env *e, const struct net_dest *d)
+{
+	return &netc(e->ctx)->tmpl[d->tag & (NET_TMPL_CACHE - 1)];
+}
+
+/* Whether @d's headers are built and its slot is still its own. */
+static bool
+dest_has_tmpl(struct test_env *e, const struct net_dest *d)
+{
+	const struct net_tmpl_slot *sl = dest_slot(e, d);
+
+	return sl->owner == d && sl->tag == d->tag;
+}
+
 /*
  * @addr's MAC in the table set to @mac (REACHABLE, confirmed now) behind the
  * destinations' back: the neighbor generation put back as it was, so that
@@ -291,7 +307,7 @@ dest_send_on_tmpl(struct test_env *e, const struct fam *f, struct net_dest *d,
 	union net_addr nh = d->nh;
 	const uint8_t *dmac;
 
-	assert_ptr_equal(net_dest_tmpl(e->ctx, d, f->our.a, dst->a), &d->tmpl);
+	assert_ptr_equal(net_dest_tmpl(e->ctx, d, f->our.a, dst->a), &dest_slot(e, d)->tmpl);
 	neigh_set_hidden(e, f, &nh, &mark_mac);
 	assert_int_equal(dest_send(e, f, d, dst, len, k, ol_flags), 0);
 	neigh_set_hidden(e, f, &nh, mac);
@@ -396,7 +412,7 @@ unresolved_then_template(void **state, uint8_t family)
 	st0 = test_env_stats(e);
 	assert_int_equal(dest_send(e, &f, &d, &f.far, 100, 0, 0), 0);
 	st1 = test_env_stats(e);
-	assert_false(d.tmpl_ok);
+	assert_false(dest_has_tmpl(e, &d));
 	assert_int_equal(ip_out(&st1, &f) - ip_out(&st0, &f), 1 + probe_ip(&f));
 	assert_int_equal(st1.neigh_held - st0.neigh_held, 1);
 	assert_int_equal(probes(&st1, &f) - probes(&st0, &f), 1);
@@ -417,7 +433,7 @@ unresolved_then_template(void **state, uint8_t family)
 	/* the next send: on the template, nothing held or asked */
 	assert_true(dest_send_on_tmpl(e, &f, &d, &f.far, 200, 1, 0, &gw_mac));
 	st1 = test_env_stats(e);
-	assert_true(d.tmpl_ok);
+	assert_true(dest_has_tmpl(e, &d));
 	assert_int_equal(ip_out(&st1, &f) - ip_out(&st0, &f), 1);
 	assert_int_equal(st1.neigh_held, st0.neigh_held);
 	assert_int_equal(probes(&st1, &f), probes(&st0, &f));
@@ -477,7 +493,7 @@ route_change_moves_next_hop(void **state, uint8_t family)
 	assert_int_equal(net_dest_init(e->ctx, &d, family, f.far.a, PROTO_TCP), 0);
 	st0 = test_env_stats(e);
 	assert_int_equal(dest_send(e, &f, &d, &f.far, 64, 0, 0), 0);
-	assert_true(d.tmpl_ok);
+	assert_true(dest_has_tmpl(e, &d));
 	assert_data_frame(e, 0, &f, &gw_mac, &f.far, 64, 0);
 
 	/*
@@ -491,7 +507,7 @@ route_change_moves_next_hop(void **state, uint8_t family)
 	/* a more specific route through the second gateway */
 	route_add(e, &f, &f.far_pfx, f.far_len, &f.gw2);
 	assert_int_equal(dest_send(e, &f, &d, &f.far, 64, 2, 0), 0);
-	assert_true(d.tmpl_ok);
+	assert_true(dest_has_tmpl(e, &d));
 	assert_memory_equal(d.nh.a, f.gw2.a, alen(&f));
 	assert_data_frame(e, 2, &f, &gw2_mac, &f.far, 64, 2);
 	assert_int_equal(dest_send(e, &f, &d, &f.far, 64, 3, 0), 0);
@@ -590,13 +606,13 @@ neigh_mac_change(void **state, uint8_t family)
 	assert_memory_equal(d.nh.a, f.peer.a, alen(&f));	/* on the link */
 	st0 = test_env_stats(e);
 	assert_int_equal(dest_send(e, &f, &d, &f.peer, 80, 0, 0), 0);
-	assert_true(d.tmpl_ok);
+	assert_true(dest_has_tmpl(e, &d));
 	assert_data_frame(e, 0, &f, &peer_mac, &f.peer, 80, 0);
 
 	assert_int_equal(tern_ctx_advance(e->ctx, SEC), 0);
 	neigh_set(e, &f, &f.peer, &peer_mac2, TERN_NEIGH_REACHABLE);
 	assert_int_equal(dest_send(e, &f, &d, &f.peer, 80, 1, 0), 0);
-	assert_true(d.tmpl_ok);
+	assert_true(dest_has_tmpl(e, &d));
 	assert_data_frame(e, 1, &f, &peer_mac2, &f.peer, 80, 1);
 	assert_int_equal(dest_send(e, &f, &d, &f.peer, 80, 2, 0), 0);
 	assert_data_frame(e, 2, &f, &peer_mac2, &f.peer, 80, 2);
@@ -605,6 +621,53 @@ neigh_mac_change(void **state, uint8_t family)
 	assert_int_equal(ip_out(&st1, &f) - ip_out(&st0, &f), 3);
 	assert_int_equal(probes(&st1, &f), probes(&st0, &f));
 	test_env_finish(e);
+}
+
+/*
+ * A dest made again in the same storage (a freed connection's control block
+ * reused) for another destination, with a tag that falls on the same
+ * template slot (NET_TMPL_CACHE inits later): its first frame goes to the
+ * new destination, not out of the old one's headers left in the slot.
+ */
+static void
+slot_reuse_same_storage(void **state, uint8_t family)
+{
+	struct test_env *e = env_open(state);
+	struct net_dest d;
+	struct fam f;
+	unsigned int i;
+	uint16_t tag;
+
+	fam_get(family, &f);
+	neigh_set(e, &f, &f.peer, &peer_mac, TERN_NEIGH_REACHABLE);
+	neigh_set(e, &f, &f.gw, &peer_mac2, TERN_NEIGH_REACHABLE);
+	assert_int_equal(net_dest_init(e->ctx, &d, family, f.peer.a, PROTO_TCP), 0);
+	tag = d.tag;
+	assert_int_equal(dest_send(e, &f, &d, &f.peer, 80, 0, 0), 0);
+	assert_true(dest_has_tmpl(e, &d));
+	assert_data_frame(e, 0, &f, &peer_mac, &f.peer, 80, 0);
+	for (i = 0; i < NET_TMPL_CACHE; i++)
+		assert_int_equal(net_dest_init(e->ctx, &d, family, f.gw.a, PROTO_TCP), 0);
+	assert_int_equal(d.tag & (NET_TMPL_CACHE - 1), tag & (NET_TMPL_CACHE - 1));
+	assert_int_not_equal(d.tag, tag);
+	assert_false(dest_has_tmpl(e, &d));
+	assert_int_equal(dest_send(e, &f, &d, &f.gw, 80, 1, 0), 0);
+	assert_true(dest_has_tmpl(e, &d));
+	assert_data_frame(e, 1, &f, &peer_mac2, &f.gw, 80, 1);
+	assert_int_equal(e->nb_cap, 2);
+	test_env_finish(e);
+}
+
+static void
+test_dest_ip4_slot_reuse_same_storage(void **state)
+{
+	slot_reuse_same_storage(state, 4);
+}
+
+static void
+test_dest_ip6_slot_reuse_same_storage(void **state)
+{
+	slot_reuse_same_storage(state, 6);
 }
 
 static void
@@ -639,11 +702,11 @@ reachable_time_ends(void **state, uint8_t family)
 	assert_int_equal(net_dest_init(e->ctx, &d, family, f.peer.a, PROTO_TCP), 0);
 	st0 = test_env_stats(e);
 	assert_int_equal(dest_send(e, &f, &d, &f.peer, 80, 0, 0), 0);
-	assert_true(d.tmpl_ok);
+	assert_true(dest_has_tmpl(e, &d));
 	assert_int_equal(tern_ctx_advance(e->ctx, REACHABLE_NS - 1), 0);
 	assert_int_equal(neigh_state(e, &f, &f.peer), TERN_NEIGH_REACHABLE);
 	assert_int_equal(dest_send(e, &f, &d, &f.peer, 80, 1, 0), 0);
-	assert_true(d.tmpl_ok);
+	assert_true(dest_has_tmpl(e, &d));
 	st1 = test_env_stats(e);
 	assert_int_equal(probes(&st1, &f), probes(&st0, &f));
 	assert_int_equal(e->nb_cap, 2);
@@ -652,7 +715,7 @@ reachable_time_ends(void **state, uint8_t family)
 	assert_int_equal(tern_ctx_advance(e->ctx, 2), 0);
 	assert_int_equal(neigh_state(e, &f, &f.peer), TERN_NEIGH_STALE);
 	assert_int_equal(dest_send(e, &f, &d, &f.peer, 80, 2, 0), 0);
-	assert_false(d.tmpl_ok);
+	assert_false(dest_has_tmpl(e, &d));
 	st1 = test_env_stats(e);
 	assert_int_equal(probes(&st1, &f) - probes(&st0, &f), 1);
 	assert_int_equal(st1.neigh_held, st0.neigh_held);
@@ -664,7 +727,7 @@ reachable_time_ends(void **state, uint8_t family)
 	/* the peer answers (same MAC): the template again */
 	neigh_set(e, &f, &f.peer, &peer_mac, TERN_NEIGH_REACHABLE);
 	assert_int_equal(dest_send(e, &f, &d, &f.peer, 80, 3, 0), 0);
-	assert_true(d.tmpl_ok);
+	assert_true(dest_has_tmpl(e, &d));
 	assert_int_equal(dest_send(e, &f, &d, &f.peer, 80, 4, 0), 0);
 	st1 = test_env_stats(e);
 	assert_int_equal(probes(&st1, &f) - probes(&st0, &f), 1);
@@ -711,7 +774,7 @@ stale_by_na(void **state, uint64_t at)
 	assert_int_equal(net_dest_init(e->ctx, &d, 6, f.peer.a, PROTO_TCP), 0);
 	st0 = test_env_stats(e);
 	assert_int_equal(dest_send(e, &f, &d, &f.peer, 80, 0, 0), 0);
-	assert_true(d.tmpl_ok);
+	assert_true(dest_has_tmpl(e, &d));
 	assert_int_equal(tern_ctx_advance(e->ctx, SEC), 0);
 
 	/* an unsolicited NA, no Override, with another link address */
@@ -744,7 +807,7 @@ stale_by_na(void **state, uint64_t at)
 
 	assert_int_equal(dest_send(e, &f, &d, &f.peer, 80, 1, 0), 0);
 	st1 = test_env_stats(e);
-	assert_false(d.tmpl_ok);
+	assert_false(dest_has_tmpl(e, &d));
 	assert_int_equal(probes(&st1, &f) - probes(&st0, &f), 1);
 	assert_int_equal(e->nb_cap, 3);
 	assert_data_frame(e, 1, &f, &peer_mac, &f.peer, 80, 1);
@@ -792,7 +855,7 @@ mtu_and_fragments(void **state, uint8_t family)
 	st0 = test_env_stats(e);
 	assert_true(dest_send_on_tmpl(e, &f, &d, &f.peer, fit, 0, 0, &peer_mac));
 	st1 = test_env_stats(e);
-	assert_true(d.tmpl_ok);
+	assert_true(dest_has_tmpl(e, &d));
 	assert_int_equal(e->nb_cap, 1);
 	assert_data_frame(e, 0, &f, &peer_mac, &f.peer, fit, 0);
 	assert_int_equal(st1.frag_fragmented, st0.frag_fragmented);
@@ -846,7 +909,7 @@ mtu_and_fragments(void **state, uint8_t family)
 	assert_true(dest_send_on_tmpl(e, &f, &d, &f.peer, 2 * MTU, 2, RTE_MBUF_F_TX_TCP_SEG,
 				      &peer_mac));
 	st1 = test_env_stats(e);
-	assert_true(d.tmpl_ok);
+	assert_true(dest_has_tmpl(e, &d));
 	assert_int_equal(st1.frag_fragmented - st0.frag_fragmented, 1);
 	assert_int_equal(e->nb_cap, 4);
 	assert_data_frame(e, 3, &f, &peer_mac, &f.peer, 2 * MTU, 2);
@@ -942,6 +1005,10 @@ main(void)
 		cmocka_unit_test_teardown(test_dest_ip4_over_mtu_fragmented_by_ip_output,
 					  test_env_teardown),
 		cmocka_unit_test_teardown(test_dest_ip6_over_mtu_fragmented_by_ip_output,
+					  test_env_teardown),
+		cmocka_unit_test_teardown(test_dest_ip4_slot_reuse_same_storage,
+					  test_env_teardown),
+		cmocka_unit_test_teardown(test_dest_ip6_slot_reuse_same_storage,
 					  test_env_teardown),
 		cmocka_unit_test_teardown(test_dest_ip4_no_route_is_enetunreach,
 					  test_env_teardown),
