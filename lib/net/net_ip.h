@@ -161,7 +161,8 @@ int net_dest_init(struct tern_ctx *ctx, struct net_dest *d, uint8_t family,
  * Send @m (data at its L4 header) from @src to @dst (@d's family, 4 or 16
  * bytes each) through @d: with its headers when they are still good,
  * else through the IP output (which resolves the next hop, holds, or
- * fragments as needed). Consumes @m. @return 0 or a negative errno.
+ * fragments as needed). Consumes @m. @return 0, -ENETUNREACH (the route is
+ * gone: counted in drop_ip4/6_noroute), or the IP output's error.
  */
 int net_dest_output(struct tern_ctx *ctx, struct net_dest *d, const void *src,
 		    const void *dst, struct rte_mbuf *m);

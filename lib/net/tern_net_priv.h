@@ -65,7 +65,7 @@ struct tern_neigh {
 	uint8_t pad;
 	uint8_t addr[16];
 	uint64_t lla;		/* MAC in bits 0..47, state in 48..55 */
-	uint64_t confirmed_ns;	/* last confirmation of reachability */
+	uint64_t confirmed_ns;	/* REACHABLE: last confirmation; STALE: when it was made stale */
 	uint64_t probe_ns;	/* last request sent (any context) */
 	uint32_t probes;	/* requests sent since the last confirmation */
 	uint32_t seq;		/* odd while the key is being rewritten */
