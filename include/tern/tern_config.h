@@ -28,6 +28,9 @@
 /** Most next hops (routes' targets) in one tern_net. */
 #define TERN_MAX_NEXTHOPS	1024
 
+/** Most contexts alive at once in a process (the telemetry socket's view). */
+#define TERN_MAX_CTX		128
+
 /** Packets the impairment layer holds (delayed, reordered) per direction. */
 #define TERN_IMPAIR_HOLD_MAX	16384
 

@@ -88,6 +88,7 @@ ctx_alloc(const struct tern_ctx_param *param, const struct tern_clock *base)
 	ctx->manual_clock = param->manual_clock;
 	ctx->clock = *base;
 	ctx->now_ns = 0;
+	ctx->id = -1;
 
 	ret = timer_wheel_init(&ctx->wheel, slots, tick, 0, socket);
 	if (ret != 0)
@@ -176,6 +177,7 @@ ctx_free(struct tern_ctx *ctx)
 
 	if (ctx == NULL)
 		return;
+	ctx_registry_del(ctx);
 	while (ctx->nb_layers > 0) {
 		const struct ctx_layer_ops *ops = ctx->layers[--ctx->nb_layers];
 
@@ -451,6 +453,9 @@ tern_ctx_flush(struct tern_ctx *ctx)
 {
 	uint16_t i;
 
+	/* the telemetry thread waits for this lcore to read what only it may */
+	if (unlikely(__atomic_load_n(&ctx->rcall_fn, __ATOMIC_RELAXED) != NULL))
+		ctx_rcall_run(ctx);
 	for (i = 0; i < ctx->nb_ports; i++) {
 		struct tern_ctx_port *p = &ctx->ports[i];
 

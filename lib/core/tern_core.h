@@ -137,6 +137,8 @@ typedef void (*tern_ctx_input_t)(struct tern_ctx *ctx, uint16_t port,
  * optional; each runs for every layer in the order they were added, except
  * fini, which runs newest first.
  */
+struct rte_tel_data;
+
 struct ctx_layer_ops {
 	const char *name;
 	/* Set the layer up on @ctx; 0 or a negative errno (nothing registered then). */
@@ -151,7 +153,37 @@ struct ctx_layer_ops {
 	void (*tx_space)(struct tern_ctx *ctx);
 	/* Packets the layer holds (summed by tern_ctx_pending()). */
 	unsigned int (*pending)(const struct tern_ctx *ctx);
+	/*
+	 * What the layer adds to the context's entry of /tern/ctx/list (the
+	 * telemetry thread; read only what a racy read cannot break: counts).
+	 */
+	void (*tel_info)(const struct tern_ctx *ctx, struct rte_tel_data *d);
 };
+
+/*
+ * A call the context's own lcore runs at its next poll or flush: how the
+ * telemetry thread reads what only the owning lcore may walk (connection
+ * lists). ctx_remote_call() waits for it, at most @timeout_ms; @return 0,
+ * -ENOENT (no context @id), -ETIMEDOUT (the lcore did not poll: the call
+ * was withdrawn and will not run).
+ */
+typedef void (*ctx_rcall_fn)(struct tern_ctx *ctx, void *arg);
+int ctx_remote_call(unsigned int id, ctx_rcall_fn fn, void *arg, unsigned int timeout_ms);
+/* Run a remote call waiting on @ctx (the owning lcore, from poll and flush). */
+void ctx_rcall_run(struct tern_ctx *ctx);
+/*
+ * Telemetry: contexts by id, the id a context got at creation (0..
+ * TERN_MAX_CTX - 1). Each calls @fn(ctx, arg) for every context (or
+ * context @id only, if >= 0) with the registry locked, so none is freed
+ * meanwhile. @return the contexts visited.
+ */
+unsigned int ctx_registry_walk(int id, void (*fn)(const struct tern_ctx *ctx, void *arg),
+			       void *arg);
+/* Parse a telemetry parameter as a context id: @return it, or -1. */
+int ctx_tel_param_id(const char *params);
+/* Enter @ctx in the registry (its id), and take it out: ctx_alloc(), ctx_free(). */
+int ctx_registry_add(struct tern_ctx *ctx);
+void ctx_registry_del(struct tern_ctx *ctx);
 
 #define CTX_MAX_LAYERS	8
 
@@ -163,6 +195,10 @@ struct tern_ctx {
 	uint16_t nb_ports;
 	unsigned int lcore_id;
 	int socket_id;
+	int id;				/* in the registry (telemetry), or -1 */
+	ctx_rcall_fn rcall_fn;		/* a remote call waiting, or NULL */
+	void *rcall_arg;
+	uint32_t rcall_done;
 	struct rte_mempool *mp;
 	tern_ctx_input_t input;
 	struct tern_net *net;

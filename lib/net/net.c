@@ -347,6 +347,7 @@ const struct ctx_layer_ops net_layer_ops = {
 	.fini = net_ctx_fini,
 	.input = eth_input,
 	.pending = net_ctx_pending,
+	.tel_info = net_tel_info,
 };
 
 void

@@ -8,6 +8,7 @@
 #include <rte_errno.h>
 #include <rte_lpm.h>
 #include <rte_lpm6.h>
+#include <rte_malloc.h>
 
 #include "tern_net_priv.h"
 
@@ -48,6 +49,9 @@ route_fini(struct tern_net *net)
 	rte_lpm6_free(net->lpm6);
 	net->lpm4 = NULL;
 	net->lpm6 = NULL;
+	rte_free(net->routes);
+	net->routes = NULL;
+	net->nb_routes = 0;
 }
 
 /* Find or make the next hop (family, gw, ifindex); takes a reference. */
@@ -89,6 +93,84 @@ nexthop_put(struct tern_net *net, uint32_t idx)
 		net->nexthops[idx].refcnt--;
 }
 
+/* @prefix of @len bits as the table holds it, the host bits cleared, into @out. */
+static void
+route_key(uint8_t family, const void *prefix, uint8_t len, uint8_t out[16])
+{
+	unsigned int i;
+
+	memset(out, 0, 16);
+	memcpy(out, prefix, family == 4 ? 4 : 16);
+	for (i = len; i < (family == 4 ? 32u : 128u); i++)
+		out[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+}
+
+/* The listing of routes: @nh now for (@family, @pfx, @len); route_lock held. */
+static int
+route_list_set(struct tern_net *net, uint8_t family, const void *pfx, uint8_t len, int nh)
+{
+	struct net_route_ent *e;
+	uint8_t prefix[16];
+	uint32_t i;
+
+	route_key(family, pfx, len, prefix);
+	for (i = 0; i < net->nb_routes; i++) {
+		e = &net->routes[i];
+		if (e->family == family && e->len == len &&
+		    memcmp(e->prefix, prefix, 16) == 0) {
+			e->nh = (uint16_t)nh;
+			return 0;
+		}
+	}
+	if (net->nb_routes == net->routes_cap) {
+		uint32_t cap = net->routes_cap ? net->routes_cap * 2 : 64;
+		void *n = rte_realloc(net->routes, sizeof(*e) * cap, 0);
+
+		if (n == NULL)
+			return -ENOMEM;
+		net->routes = n;
+		net->routes_cap = cap;
+	}
+	e = &net->routes[net->nb_routes++];
+	memset(e, 0, sizeof(*e));
+	e->family = family;
+	e->len = len;
+	e->nh = (uint16_t)nh;
+	memcpy(e->prefix, prefix, sizeof(e->prefix));
+	return 0;
+}
+
+/* Drop (@family, @pfx, @len) from the listing; route_lock held. */
+static void
+route_list_del(struct tern_net *net, uint8_t family, const void *pfx, uint8_t len)
+{
+	uint8_t prefix[16];
+	uint32_t i;
+
+	route_key(family, pfx, len, prefix);
+	for (i = 0; i < net->nb_routes; i++) {
+		struct net_route_ent *e = &net->routes[i];
+
+		if (e->family == family && e->len == len &&
+		    memcmp(e->prefix, prefix, 16) == 0) {
+			net->routes[i] = net->routes[--net->nb_routes];
+			return;
+		}
+	}
+}
+
+void
+route_list(struct tern_net *net, void (*fn)(const struct net_route_ent *e,
+					     const struct tern_nexthop *nh, void *arg), void *arg)
+{
+	uint32_t i;
+
+	rte_spinlock_lock(&net->route_lock);
+	for (i = 0; i < net->nb_routes; i++)
+		fn(&net->routes[i], &net->nexthops[net->routes[i].nh], arg);
+	rte_spinlock_unlock(&net->route_lock);
+}
+
 int
 tern_net_route4_add(struct tern_net *net, tern_ip4_t prefix, uint8_t len, tern_ip4_t gw,
 		    uint16_t ifindex)
@@ -119,6 +201,9 @@ tern_net_route4_add(struct tern_net *net, tern_ip4_t prefix, uint8_t len, tern_i
 		if (ret != 0)
 			nexthop_put(net, nh);
 	}
+	if (ret == 0)
+		/* a listing short of memory misses the route; the lookups do not */
+		(void)route_list_set(net, 4, &prefix, len, nh);
 	__atomic_fetch_add(&net->route_gen, 1, __ATOMIC_RELEASE);
 	rte_spinlock_unlock(&net->route_lock);
 	return ret < 0 ? (ret == -ENOSPC ? -ENOSPC : ret) : 0;
@@ -145,6 +230,8 @@ tern_net_route4_del(struct tern_net *net, tern_ip4_t prefix, uint8_t len)
 		if (ret == 0)
 			nexthop_put(net, old);
 	}
+	if (ret == 0)
+		route_list_del(net, 4, &prefix, len);
 	__atomic_fetch_add(&net->route_gen, 1, __ATOMIC_RELEASE);
 	rte_spinlock_unlock(&net->route_lock);
 	return ret;
@@ -180,6 +267,9 @@ tern_net_route6_add(struct tern_net *net, const struct tern_ip6 *prefix, uint8_t
 		if (ret != 0)
 			nexthop_put(net, nh);
 	}
+	if (ret == 0)
+		/* a listing short of memory misses the route; the lookups do not */
+		(void)route_list_set(net, 6, prefix->a, len, nh);
 	__atomic_fetch_add(&net->route_gen, 1, __ATOMIC_RELEASE);
 	rte_spinlock_unlock(&net->route_lock);
 	return ret < 0 ? ret : 0;
@@ -205,6 +295,8 @@ tern_net_route6_del(struct tern_net *net, const struct tern_ip6 *prefix, uint8_t
 		if (ret == 0)
 			nexthop_put(net, old);
 	}
+	if (ret == 0)
+		route_list_del(net, 6, prefix->a, len);
 	__atomic_fetch_add(&net->route_gen, 1, __ATOMIC_RELEASE);
 	rte_spinlock_unlock(&net->route_lock);
 	return ret;

@@ -71,6 +71,13 @@ struct tern_neigh {
 	uint32_t seq;		/* odd while the key is being rewritten */
 } __rte_aligned(64);
 
+struct net_route_ent {
+	uint8_t family;
+	uint8_t len;
+	uint16_t nh;			/* index in nexthops[] */
+	uint8_t prefix[16];
+};
+
 struct tern_nexthop {
 	uint32_t refcnt;
 	uint16_t ifindex;
@@ -92,6 +99,10 @@ struct tern_net {
 	struct tern_nexthop nexthops[TERN_MAX_NEXTHOPS];
 	int32_t default4;		/* next hop of 0.0.0.0/0, or -1 */
 	int32_t default6;		/* next hop of ::/0, or -1 */
+	/* every route as added, for listing (rte_lpm/lpm6 cannot be walked) */
+	struct net_route_ent *routes;
+	uint32_t nb_routes;
+	uint32_t routes_cap;
 	/* bumped by every route change, and by every neighbor link address or
 	 * state change: what was resolved before is looked up again (net_dest) */
 	uint32_t route_gen;
@@ -267,6 +278,13 @@ void net_ctx_set_icmp_rate(struct tern_ctx *ctx, uint32_t rate, uint32_t burst);
 /* route.c */
 int route_init(struct tern_net *net);
 void route_fini(struct tern_net *net);
+/* Call @fn for every route (route_lock held: @fn must not change routes). */
+void route_list(struct tern_net *net, void (*fn)(const struct net_route_ent *e,
+					      const struct tern_nexthop *nh, void *arg), void *arg);
+
+/* net_telemetry.c */
+/* The net layer's part of a context's /tern/ctx/list entry (net_layer_ops.tel_info). */
+void net_tel_info(const struct tern_ctx *ctx, struct rte_tel_data *d);
 
 /* the net layer's files, each with its own header */
 #include "net_cksum.h"

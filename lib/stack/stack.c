@@ -63,6 +63,9 @@ tern_ctx_create(const struct tern_ctx_param *param)
 			goto fail;
 	}
 	tern_ctx_update_time(ctx);
+	if (ctx_registry_add(ctx) != 0)
+		TERN_LOG(WARNING, core, "context: more than %u: this one is not on the telemetry socket",
+			 TERN_MAX_CTX);
 	return ctx;
 fail:
 	ctx_free(ctx);

@@ -524,6 +524,7 @@ const struct ctx_layer_ops tcp_layer_ops = {
 	.post_input = tcp_post_input,
 	.tx_space = tcp_tx_space,
 	.pending = tcp_ctx_pending,
+	.tel_info = tcp_tel_info,
 };
 
 uint32_t

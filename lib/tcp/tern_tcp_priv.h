@@ -525,6 +525,10 @@ void tcp_tw_enter(struct tern_tcp_stream *s);
 bool tcp_tw_input(struct tern_tcp_ctx *tc, struct tern_tcp_tw *tw, struct rte_mbuf *m,
 		  const struct tern_ip_info *ip, struct tcp_seg_in *si);
 
+/* tcp_telemetry.c */
+/* TCP's part of a context's /tern/ctx/list entry (tcp_layer_ops.tel_info). */
+void tcp_tel_info(const struct tern_ctx *ctx, struct rte_tel_data *d);
+
 /* tcp_sock.c: what lib/sock reads of a stream */
 #include "tcp_sock.h"
 
