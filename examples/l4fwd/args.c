@@ -95,6 +95,11 @@ l4fwd_usage(FILE *f, const char *prog)
 "                        --no-offload\n"
 "  --sha256              TCP rx and tx: a SHA-256 of the bytes each connection\n"
 "                        received (rx) or sent (tx), printed when it ends (below)\n"
+"  --pcap FILE           capture every frame read from and queued for the port to\n"
+"                        FILE (pcapng, for tshark/Wireshark), checksums as on the\n"
+"                        wire; the count is printed at exit\n"
+"  --snaplen N           with --pcap: keep N bytes of each frame (64..65535,\n"
+"                        default all)\n"
 "  --impair SPEC         impair the port's traffic in both directions, like netem\n"
 "                        but seeded: SPEC is key=value pairs separated by commas,\n"
 "                        loss, dup, reorder, corrupt in percent, delay in ms,\n"
@@ -304,7 +309,7 @@ l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o)
 	enum { O_PROTO = 256, O_MODE, O_ADDR, O_ADDR6, O_LPORT, O_RADDR, O_RPORT, O_RADDR6,
 	       O_SIZE, O_COUNT, O_RATE, O_BURST, O_LCORES, O_PORT, O_GW, O_GW6, O_STATS,
 	       O_DURATION, O_NOOFF, O_NEIGH, O_IMPAIR, O_API, O_CONNS, O_SWDISP,
-	       O_TSO, O_SHA256, O_LAST = O_SHA256 };
+	       O_TSO, O_SHA256, O_PCAP, O_SNAPLEN, O_LAST = O_SNAPLEN };
 	static const struct option lo[] = {
 		{ "proto", required_argument, NULL, O_PROTO },
 		{ "mode", required_argument, NULL, O_MODE },
@@ -332,6 +337,8 @@ l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o)
 		{ "steer", required_argument, NULL, O_SWDISP },
 		{ "tso", no_argument, NULL, O_TSO },
 		{ "sha256", no_argument, NULL, O_SHA256 },
+		{ "pcap", required_argument, NULL, O_PCAP },
+		{ "snaplen", required_argument, NULL, O_SNAPLEN },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -344,6 +351,7 @@ l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o)
 		"IP,MAC (a unicast MAC)",
 		"loss=PCT,dup=PCT,reorder=PCT,corrupt=PCT,delay=MS,seed=N",
 		"sock or burst", "a count, 1 or more", "auto, rss or sw", "", "",
+		"a file name", "bytes, 64..65535",
 	};
 	bool have_lport = false, have_rport = false, have_conns = false;
 	uint64_t v;
@@ -502,6 +510,16 @@ l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o)
 			break;
 		case O_SHA256:
 			o->sha256 = true;
+			break;
+		case O_PCAP:
+			if (*optarg == '\0')
+				goto bad;
+			o->pcap = optarg;
+			break;
+		case O_SNAPLEN:
+			if (parse_u64(optarg, UINT16_MAX, &v) != 0 || v < 64)
+				goto bad;
+			o->snaplen = (uint32_t)v;
 			break;
 		case 'h':
 			l4fwd_usage(stdout, L4FWD_NAME);

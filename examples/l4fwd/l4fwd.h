@@ -82,6 +82,8 @@ struct l4fwd_opts {
 	uint32_t conns;			/* TCP tx: connections per worker and family */
 	bool tso;			/* --tso: allow the device's TSO */
 	bool sha256;			/* --sha256: digest of each TCP rx/tx connection */
+	const char *pcap;		/* --pcap FILE: capture to pcapng, or NULL */
+	uint32_t snaplen;		/* --snaplen: bytes of each frame kept (0: all) */
 };
 
 /* A running SHA-256 (sha256.c). */
@@ -140,6 +142,7 @@ struct l4fwd_worker {
 	uint16_t queue;
 	struct tern_net *net;
 	const struct l4fwd_opts *o;
+	struct tern_capture *cap;	/* --pcap, or NULL */
 	uint64_t quota;			/* tx: datagrams to send, unless unlimited */
 	bool unlimited;			/* tx: no --count */
 	uint64_t rate;			/* tx: datagrams/s for this worker; 0: unlimited */
@@ -177,6 +180,7 @@ struct l4fwd_worker {
 /* Everything main.c shares with the workers. */
 struct l4fwd_app {
 	struct l4fwd_opts o;
+	struct tern_capture *cap;	/* --pcap, or NULL */
 	struct tern_dev *dev;
 	struct tern_net *net;
 	uint16_t ifindex;

@@ -192,6 +192,7 @@ start_workers(struct l4fwd_app *app)
 		w->ep = -1;
 		w->net = app->net;
 		w->o = o;
+		w->cap = app->cap;
 		/* --count and --rate are totals: share them out. */
 		w->unlimited = o->count == 0;
 		w->quota = o->count / app->nb_workers + (i < o->count % app->nb_workers);
@@ -327,6 +328,15 @@ main(int argc, char **argv)
 		rc = ret;
 		goto out;
 	}
+	if (o->pcap != NULL) {
+		app.cap = tern_capture_open(o->pcap, o->snaplen);
+		if (app.cap == NULL) {
+			fprintf(stderr, "%s: --pcap %s: %s\n", L4FWD_NAME, o->pcap,
+				rte_strerror(rte_errno));
+			rc = 1;
+			goto out;
+		}
+	}
 	if (start_workers(&app) != 0) {
 		request_stop(&app);
 		goto join;
@@ -374,6 +384,15 @@ join:
 			}
 	}
 out:
+	if (app.cap != NULL) {
+		uint64_t pkts, lost;
+
+		/* the contexts are gone: what they held is written */
+		tern_capture_stats(app.cap, &pkts, &lost);
+		printf("%s: capture: %" PRIu64 " frames to %s, %" PRIu64 " lost\n", L4FWD_NAME,
+		       pkts, o->pcap, lost);
+		tern_capture_close(app.cap);
+	}
 	rte_free(app.w);
 	tern_net_destroy(app.net);
 	tern_dev_destroy(app.dev);

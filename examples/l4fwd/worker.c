@@ -72,6 +72,8 @@ l4fwd_worker_setup(struct l4fwd_worker *w)
 			 rte_strerror(rte_errno));
 		return -1;
 	}
+	if (w->cap != NULL)
+		tern_ctx_set_capture(w->ctx, w->cap);
 	if (o->have_impair) {
 		struct tern_impair_param ip = o->impair;
 		int ret;

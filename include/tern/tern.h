@@ -17,6 +17,7 @@
 #include <tern/tern_ctx.h>
 #include <tern/tern_icmp.h>
 #include <tern/tern_impair.h>
+#include <tern/tern_capture.h>
 #include <tern/tern_udp.h>
 #include <tern/tern_tcp.h>
 #include <tern/tern_sock.h>

@@ -10,6 +10,8 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
+#include <tern/tern_capture.h>
+
 #include "tern_core.h"
 
 #define CTX_DEF_TICK_NS		1000000ULL	/* 1 ms */
@@ -178,6 +180,8 @@ ctx_free(struct tern_ctx *ctx)
 	if (ctx == NULL)
 		return;
 	ctx_registry_del(ctx);
+	if (ctx->cap != NULL)
+		tern_ctx_set_capture(ctx, NULL);
 	while (ctx->nb_layers > 0) {
 		const struct ctx_layer_ops *ops = ctx->layers[--ctx->nb_layers];
 
@@ -456,6 +460,8 @@ tern_ctx_flush(struct tern_ctx *ctx)
 	/* the telemetry thread waits for this lcore to read what only it may */
 	if (unlikely(__atomic_load_n(&ctx->rcall_fn, __ATOMIC_RELAXED) != NULL))
 		ctx_rcall_run(ctx);
+	if (unlikely(ctx->cap_n != 0))
+		ctx_capture_flush(ctx);
 	for (i = 0; i < ctx->nb_ports; i++) {
 		struct tern_ctx_port *p = &ctx->ports[i];
 
@@ -550,6 +556,8 @@ tern_ctx_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint
 	TERN_STAT_ADD(ctx, rx_pkts, n);
 	for (i = 0; i < n; i++)
 		TERN_STAT_ADD(ctx, rx_bytes, pkts[i]->pkt_len);
+	if (unlikely(ctx->cap != NULL))
+		ctx_capture(ctx, port, pkts, n, false);
 	if (unlikely(ctx->impair_dirs & TERN_IMPAIR_RX)) {
 		impair_rx(ctx, port, pkts, n);
 		return;

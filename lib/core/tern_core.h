@@ -181,6 +181,10 @@ unsigned int ctx_registry_walk(int id, void (*fn)(const struct tern_ctx *ctx, vo
 			       void *arg);
 /* Parse a telemetry parameter as a context id: @return it, or -1. */
 int ctx_tel_param_id(const char *params);
+/* capture.c: copy @pkts (received, or @tx: queued) on port index @port; write the batch. */
+void ctx_capture(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t n,
+		 bool tx);
+void ctx_capture_flush(struct tern_ctx *ctx);
 /* Enter @ctx in the registry (its id), and take it out: ctx_alloc(), ctx_free(). */
 int ctx_registry_add(struct tern_ctx *ctx);
 void ctx_registry_del(struct tern_ctx *ctx);
@@ -196,6 +200,9 @@ struct tern_ctx {
 	unsigned int lcore_id;
 	int socket_id;
 	int id;				/* in the registry (telemetry), or -1 */
+	struct tern_capture *cap;	/* capture on (capture.c), or NULL */
+	uint16_t cap_n;
+	struct rte_mbuf *cap_pkts[64];	/* copies not written yet */
 	ctx_rcall_fn rcall_fn;		/* a remote call waiting, or NULL */
 	void *rcall_arg;
 	uint32_t rcall_done;
@@ -284,6 +291,8 @@ ctx_tx(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf *m)
 {
 	struct tern_ctx_port *p = &ctx->ports[port];
 
+	if (unlikely(ctx->cap != NULL))
+		ctx_capture(ctx, port, &m, 1, true);
 	if (unlikely(p->tx_n == TERN_TX_BUF)) {
 		ctx_port_flush(ctx, port);
 		if (p->tx_n == TERN_TX_BUF) {
