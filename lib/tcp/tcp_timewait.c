@@ -158,8 +158,10 @@ tcp_tw_input(struct tern_tcp_ctx *tc, struct tern_tcp_tw *tw, struct rte_mbuf *m
 
 	RTE_SET_USED(ip);
 	/* RFC 1337: a reset does not cut TIME_WAIT short */
-	if (si->flags & TH_RST)
+	if (si->flags & TH_RST) {
+		TERN_STAT_INC(tc->ctx, drop_tcp_tw_rst);
 		goto drop;
+	}
 	if ((si->flags & (TH_SYN | TH_ACK)) == TH_SYN) {
 		/*
 		 * A new incarnation may take the 4-tuple over when it cannot be
