@@ -117,6 +117,7 @@ extern "C" {
 	X(frag_fragmented,	"datagrams fragmented on output")	\
 	X(drop_frag_timeout,	"dropped: fragments of a datagram not completed in time") \
 	X(drop_frag_overlap,	"dropped: overlapping IPv6 or duplicate fragment") \
+	X(drop_frag_conflict,	"dropped: held IPv4 fragments a later one contradicted (restarted)") \
 	X(drop_frag_bad,	"dropped: malformed fragment")		\
 	X(drop_frag_nomem,	"dropped: reassembly memory or table bound reached") \
 	X(drop_frag_too_big,	"dropped: datagram too big to fragment or reassemble")
