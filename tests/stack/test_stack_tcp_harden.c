@@ -420,6 +420,137 @@ test_time_wait_survives_rst_rfc1337(void **state)
 	finish(f, l, a, b);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Exhaustion: each gives an error or a counter, leaks nothing, and resumes */
+
+/* Take every mbuf of @mp; @return how many (into *@held, to give back). */
+static unsigned int
+pool_take_all(struct rte_mempool *mp, struct rte_mbuf ***held)
+{
+	unsigned int n = 0, cap = 1024;
+	struct rte_mbuf **v = malloc(cap * sizeof(*v)), *m;
+
+	assert_non_null(v);
+	while ((m = rte_pktmbuf_alloc(mp)) != NULL) {
+		if (n == cap) {
+			cap *= 2;
+			v = realloc(v, cap * sizeof(*v));
+			assert_non_null(v);
+		}
+		v[n++] = m;
+	}
+	*held = v;
+	return n;
+}
+
+static void
+pool_give_back(struct rte_mbuf **held, unsigned int n)
+{
+	rte_pktmbuf_free_bulk(held, n);
+	free(held);
+}
+
+/* Read what @b has, checking the pattern from offset *@got. */
+static void
+read_pattern(struct tern_tcp_stream *b, uint64_t *got, uint32_t seed)
+{
+	static uint8_t buf[65536];
+	ssize_t n;
+
+	while ((n = tern_tcp_read(b, buf, sizeof(buf))) > 0) {
+		assert_int_equal(pat_check(buf, (size_t)n, *got, seed), UINT64_MAX);
+		*got += (uint64_t)n;
+	}
+}
+
+/*
+ * The receiver's pool is empty: it cannot send an ACK (drop_nomem), the
+ * transfer stalls but nothing breaks; with the mbufs back, it completes.
+ */
+static void
+test_exhaust_receiver_pool_empty_then_resumes(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	static uint8_t buf[200000];
+	struct tern_tcp_stream *l, *a, *b;
+	struct rte_mbuf **held;
+	unsigned int nheld, i;
+	uint64_t got = 0, stalled;
+
+	tcp_pair(h, 4, &l, &a, &b);
+	nheld = pool_take_all(harness_pool(h, HARNESS_B), &held);
+	assert_true(nheld > 0);
+	pat_fill(buf, sizeof(buf), 0, 41);
+	assert_int_equal(tern_tcp_write(a, buf, sizeof(buf)), sizeof(buf));
+	for (i = 0; i < 3000; i++) {
+		harness_run(h, MS);
+		read_pattern(b, &got, 41);
+	}
+	stalled = got;
+	printf("receiver without mbufs: %" PRIu64 " of %zu bytes in 3 s, drop_nomem %" PRIu64
+	       "\n", stalled, sizeof(buf), STAT(h, HARNESS_B, drop_nomem));
+	assert_true(stalled < sizeof(buf));
+	assert_true(STAT(h, HARNESS_B, drop_nomem) > 0);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_ESTABLISHED);
+	pool_give_back(held, nheld);
+	for (i = 0; i < 60000 && got < sizeof(buf); i++) {
+		harness_run(h, MS);
+		read_pattern(b, &got, 41);
+	}
+	assert_int_equal(got, sizeof(buf));
+	still_works(h, a, b, 20000);
+	finish(f, l, a, b);
+}
+
+/* The sender's pool is empty: a write fails with -ENOBUFS, and works once mbufs are back. */
+static void
+test_exhaust_sender_pool_empty_write_enobufs(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_stream *l, *a, *b;
+	struct rte_mbuf **held;
+	unsigned int nheld;
+
+	tcp_pair(h, 4, &l, &a, &b);
+	nheld = pool_take_all(harness_pool(h, HARNESS_A), &held);
+	assert_int_equal(tern_tcp_write(a, "hello", 5), -ENOBUFS);
+	harness_run(h, 100 * MS);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_ESTABLISHED);
+	pool_give_back(held, nheld);
+	still_works(h, a, b, 50000);
+	finish(f, l, a, b);
+}
+
+/* At max_conns an active open fails with ENOMEM; once one goes, it works. */
+static void
+test_exhaust_connect_at_max_conns_enomem(void **state)
+{
+	struct fixture *f = *state;
+	struct tern_tcp_config cfg = { .max_conns = 3 };
+	struct harness *h = make(f, __func__, &cfg);
+	struct tern_tcp_stream *l, *a1, *b1, *a2, *a3;
+	struct tern_tcp_param p = { 0 };
+
+	tcp_pair(h, 4, &l, &a1, &b1);
+	a2 = tcp_connect_a(h, 4, NULL);
+	a3 = tcp_connect_a(h, 4, NULL);	/* A holds 3 */
+	p.remote = harness_addr(HARNESS_B, 4, TCP_PORT_B);
+	p.local.family = 4;
+	assert_null(tern_tcp_connect(harness_ctx(h, HARNESS_A), &p));
+	assert_int_equal(rte_errno, ENOMEM);
+	assert_int_equal(tern_tcp_nb_conns(harness_ctx(h, HARNESS_A)), 3);
+	tern_tcp_abort(a3);
+	harness_run(h, 10 * MS);
+	a3 = tern_tcp_connect(harness_ctx(h, HARNESS_A), &p);
+	assert_non_null(a3);
+	tern_tcp_abort(a2);
+	tern_tcp_abort(a3);
+	still_works(h, a1, b1, 10000);
+	finish(f, l, a1, b1);
+}
+
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -433,6 +564,9 @@ main(void)
 		T(test_invalid_ack_limit_blind_syns_and_resets),
 		T(test_invalid_ack_limit_spares_duplicate_data),
 		T(test_time_wait_survives_rst_rfc1337),
+		T(test_exhaust_receiver_pool_empty_then_resumes),
+		T(test_exhaust_sender_pool_empty_write_enobufs),
+		T(test_exhaust_connect_at_max_conns_enomem),
 	};
 	int ret;
 
