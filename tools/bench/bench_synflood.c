@@ -153,7 +153,8 @@ int
 bench_synflood(const struct bench_opts *o, uint64_t hz)
 {
 	double cps0[64], cps1[64], ratio[64], fr[64];
-	uint64_t sent0, ck0;
+	uint64_t sent0, ck0, rx0;
+	double cpp;
 	size_t h0, h1;
 	struct tern_stats st;
 	struct bench_run r;
@@ -189,6 +190,7 @@ bench_synflood(const struct bench_opts *o, uint64_t hz)
 		cps0[i] = r.ops_per_s;
 		tern_ctx_stats(F.ft.srv, &st);
 		ck0 = st.tcp_cookies_sent;
+		rx0 = st.rx_pkts;
 		h0 = heap_bytes();
 		sent0 = F.sent;
 		F.t_first = F.t_last = 0;
@@ -206,13 +208,17 @@ bench_synflood(const struct bench_opts *o, uint64_t hz)
 		max_mb = RTE_MAX(max_mb, F.max_mb);
 		max_conns = RTE_MAX(max_conns, F.max_conns);
 		tern_ctx_stats(F.ft.srv, &st);
+		/* the server's busy cycles of the measured time, over the packets of the call */
+		cpp = st.rx_pkts > rx0 ? r.cycles_per_op_all * (double)r.ops /
+		      (double)(st.rx_pkts - rx0) : 0;
 		printf("  run %u: legit %.0f conn/s without the flood, %.0f with it (%.2f); "
 		       "flood %.3f M SYN/s, %lu SYNs (%lu refused: ring or pool full); "
-		       "server: %lu cookies sent, at most %u connections and %u mbufs in use "
-		       "during the flood, heap %+zd B over the flooded phase; legit errors %lu\n",
+		       "server: %lu cookies sent, ~%.0f busy cycles per packet received, "
+		       "at most %u connections and %u mbufs in use during the flood, heap %+zd B "
+		       "over the flooded phase; legit errors %lu\n",
 		       i + 1, cps0[i], cps1[i], ratio[i], fr[i] / 1e6,
 		       (unsigned long)(F.sent - sent0), (unsigned long)F.refused,
-		       (unsigned long)(st.tcp_cookies_sent - ck0), F.max_conns, F.max_mb,
+		       (unsigned long)(st.tcp_cookies_sent - ck0), cpp, F.max_conns, F.max_mb,
 		       (ssize_t)(h1 - h0), (unsigned long)r.drops);
 		F.refused = 0;
 	}
