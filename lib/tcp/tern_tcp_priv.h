@@ -312,6 +312,7 @@ struct tern_tcp_tw {
 	uint16_t rcv_wnd;		/* scaled, as last advertised */
 	uint8_t ts_ok;
 	uint8_t pad;
+	uint32_t invalid_ack_t;		/* last ACK to an invalid segment, 2^20 ns units; 0: none */
 	struct tern_tcp_tw *next;	/* FIFO by expiry, or free list */
 	struct tern_tcp_tw *prev;
 };

@@ -420,6 +420,82 @@ test_time_wait_survives_rst_rfc1337(void **state)
 	finish(f, l, a, b);
 }
 
+/*
+ * A TIME_WAIT record answers old SYNs (that cannot take the 4-tuple over)
+ * with one ACK per invalid_ack_ns, not one each; a retransmitted FIN is
+ * ACKed every time.
+ */
+static void
+test_time_wait_invalid_ack_limit(void **state)
+{
+	struct fixture *f = *state;
+	struct tern_tcp_config cfg = { .msl_ns = 5 * SEC };
+	struct harness *h = make(f, __func__, &cfg);
+	struct tern_tcp_param p = { 0 };
+	struct tern_tcp_stream *l, *a, *b;
+	const struct seg_rec *fin_b, *last_a;
+	struct seg_out syn, fin;
+	unsigned int i;
+
+	l = tcp_listen_b(h, 4, NULL);
+	p.local = harness_addr(HARNESS_A, 4, 40200);
+	a = tcp_connect_a(h, 4, &p);
+	b = tcp_accept_b(h, l, 10 * MS);
+	assert_non_null(b);
+	cap_start(h, &f->cap);
+	assert_int_equal(tern_tcp_shutdown(a, SHUT_WR), 0);
+	harness_run(h, 5 * MS);
+	assert_int_equal(tern_tcp_shutdown(b, SHUT_WR), 0);
+	harness_run(h, 0);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_TIME_WAIT);
+	fin_b = cap_last(&f->cap, HARNESS_B);
+	last_a = cap_last(&f->cap, HARNESS_A);
+	assert_true(fin_b->flags & TH_FIN);
+	memset(&fin, 0, sizeof(fin));
+	fin.from = HARNESS_B;
+	fin.family = 4;
+	fin.sport = TCP_PORT_B;
+	fin.dport = 40200;
+	fin.seq = fin_b->seq;
+	fin.ack = fin_b->ack;
+	fin.flags = TH_FIN | TH_ACK;
+	fin.wnd = fin_b->wnd;
+	fin.ts = true;
+	fin.tsval = fin_b->tsval;
+	fin.tsecr = fin_b->tsecr;
+	/* an old SYN from B's side: a timestamp older than the record's */
+	syn = fin;
+	syn.flags = TH_SYN;
+	syn.seq = fin_b->seq + 100000;
+	syn.ack = 0;
+	syn.tsval = fin_b->tsval - 100;
+	syn.tsecr = 0;
+	tern_tcp_close(a);
+	tern_tcp_close(b);
+	harness_run(h, 10 * MS);
+	RTE_SET_USED(last_a);
+	cap_clear(&f->cap);
+	for (i = 0; i < 10; i++)
+		seg_inject(h, &syn);
+	assert_int_equal(cap_count(&f->cap, HARNESS_A, TH_ACK, false), 1);
+	assert_int_equal(STAT(h, HARNESS_A, tcp_invalid_ack_limited), 9);
+	/* a retransmitted FIN is not limited */
+	for (i = 0; i < 3; i++)
+		seg_inject(h, &fin);
+	assert_int_equal(cap_count(&f->cap, HARNESS_A, TH_ACK, false), 4);
+	/* after the interval, one more for an old SYN */
+	harness_run(h, 501 * MS);
+	seg_inject(h, &syn);
+	assert_int_equal(cap_count(&f->cap, HARNESS_A, TH_ACK, false), 5);
+	assert_int_equal(STAT(h, HARNESS_A, tcp_tw_reused), 0);
+	assert_int_equal(STAT(h, HARNESS_A, tcp_tw_created), 1);
+	harness_run(h, 2 * cfg.msl_ns);
+	a = tcp_connect_a(h, 4, &p);
+	b = tcp_accept_b(h, l, 10 * MS);
+	assert_non_null(b);
+	finish(f, l, a, b);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Exhaustion: each gives an error or a counter, leaks nothing, and resumes */
 
@@ -564,6 +640,7 @@ main(void)
 		T(test_invalid_ack_limit_blind_syns_and_resets),
 		T(test_invalid_ack_limit_spares_duplicate_data),
 		T(test_time_wait_survives_rst_rfc1337),
+		T(test_time_wait_invalid_ack_limit),
 		T(test_exhaust_receiver_pool_empty_then_resumes),
 		T(test_exhaust_sender_pool_empty_write_enobufs),
 		T(test_exhaust_connect_at_max_conns_enomem),
