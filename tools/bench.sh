@@ -16,7 +16,10 @@
 #     --offload both: a RESULT line for each, offload=off and offload=on, and
 #     an OFFLOAD line with the on/off throughput ratio), tcp-conns (1,000,000
 #     idle connections: memory per connection; a few GB of RAM); then tcp-crr
-#     and tcp-rr on one lcore.
+#     and tcp-rr on one lcore; syn-flood (tcp-crr measured without, then
+#     with, spoofed SYNs put into the server's rx ring as fast as the
+#     generator on the client's lcore goes: both connection rates, the
+#     flood's SYNs/s, what the server held).
 #  6. TCP ACK cost (tern-bench-ack, the two-stack harness, virtual time):
 #     the sender's TSC cycles per ACK with 1,000 and with 100,000 segments
 #     in flight and periodic loss; about 30 s, 3.5 GB of RAM.
@@ -72,6 +75,10 @@ for w in tcp-crr tcp-rr; do
 	tcp_logs="$tcp_logs /tmp/tern-bench-$w-1lcore.log"
 	echo
 done
+echo "== 5. syn-flood: tcp-crr without and with spoofed SYNs from 2^22 sources"
+"$BENCH" --workload syn-flood --runs 3 --seconds 1 | tee /tmp/tern-bench-syn-flood.log || rc=1
+tcp_logs="$tcp_logs /tmp/tern-bench-syn-flood.log"
+echo
 echo "== 6. ack-cost: the sender's cycles per ACK, 1,000 and 100,000 segments in flight"
 # (the harness prints each pair's impairments: none)
 (set -o pipefail; "$BUILD/tools/tern-bench-ack" 2>&1 | grep -v '^harness: ' \

@@ -13,8 +13,20 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "run-tests: the interop tests need root (TAP, network namespaces)" >&2
 fi
 
+# shellcheck source=SCRIPTDIR/proc-lib.sh
+. "$(dirname "$0")/proc-lib.sh"
+# Every process of the run inherits the tag; none may outlive it.
+TERN_TEST_RUN="run-$$-$RANDOM"
+export TERN_TEST_RUN
+
 meson test "${args[@]}"
 rc=$?
+
+leftover=0
+if ! tern_leftovers "TERN_TEST_RUN=$TERN_TEST_RUN" "the test run"; then
+	leftover=1
+	[ $rc -eq 0 ] && rc=1
+fi
 
 log="$BUILD/meson-logs/testlog.txt"
 passed=0
@@ -30,6 +42,7 @@ if [ -f "$log" ]; then
 fi
 echo
 echo "tests: $passed passed, $failed failed"
+[ $leftover -ne 0 ] && echo "run-tests: processes were left behind (listed above)" >&2
 if [ $rc -eq 0 ] && [ "$passed" -eq 0 ]; then
 	echo "run-tests: no test case ran" >&2
 	exit 1

@@ -163,6 +163,8 @@ struct l4fwd_worker {
 	struct tern_tcp_stream *tcp_l[L4FWD_NB_FAMILIES];	/* listeners */
 	struct tern_tcp_stream *tcp_tx[L4FWD_NB_FAMILIES];	/* tx connections */
 	struct l4fwd_conn *conns;
+	struct l4fwd_conn *ready;		/* named by events: pump them */
+	struct l4fwd_conn *dying;		/* ended: free them */
 	bool tcp_tx_failed;
 	uint32_t tx_started[L4FWD_NB_FAMILIES];	/* TCP tx: connections opened */
 	uint32_t tx_open;			/* TCP tx: connections not yet ended */
@@ -225,6 +227,8 @@ void l4fwd_tcp_pattern_init(void);
 const uint8_t *l4fwd_tcp_pattern(void);
 int l4fwd_tcp_setup(struct l4fwd_worker *w);
 void l4fwd_tcp_step(struct l4fwd_worker *w);
+/* Take the context's events: the connections they name are pumped next step. */
+void l4fwd_tcp_events(struct l4fwd_worker *w, const struct tern_event *ev, unsigned int n);
 bool l4fwd_tcp_tx_finished(const struct l4fwd_worker *w);
 void l4fwd_tcp_teardown(struct l4fwd_worker *w);
 

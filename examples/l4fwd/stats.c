@@ -157,6 +157,7 @@ l4fwd_print_final(const struct l4fwd_app *app)
 	struct l4fwd_stats s;
 	struct l4fwd_counts t;
 	struct tern_stats lib;
+	struct tern_dev_port_stats ps;
 	unsigned int i;
 	double secs;
 	int f;
@@ -219,6 +220,12 @@ l4fwd_print_final(const struct l4fwd_app *app)
 		if (v != 0)
 			printf("  %-24s %12" PRIu64 "  %s\n", tern_stats_name(i), v,
 			       tern_stats_desc(i));
+	}
+	/* the port's own, below tern: what it dropped never reached a counter above */
+	if (tern_dev_port_stats(app->dev, &ps) == 0) {
+#define PORT_LINE(f, d)	printf("  %-24s %12" PRIu64 "  %s\n", "port_" #f, ps.f, d);
+		TERN_DEV_PORT_STATS(PORT_LINE)
+#undef PORT_LINE
 	}
 	fflush(stdout);
 }

@@ -3,8 +3,13 @@
  */
 
 /*
- * tern-l4fwd over TCP. Each worker keeps its connections in a list and
- * pumps every one of them each round:
+ * tern-l4fwd over TCP. Each worker keeps its connections in a list; a
+ * round pumps only the connections that the context's events named
+ * (readable, writable, connected, closed, error: the event's udata is the
+ * connection) and those just accepted, so that a round costs what moved,
+ * not the number of connections open (with tens of thousands open, pumping
+ * every one each round took milliseconds). tx, with at most
+ * L4FWD_TX_PARALLEL connections open, pumps all of them. The modes:
  *
  * - echo: what a connection receives goes back on it, zero-copy (the
  *   received mbufs are handed to tern_tcp_send_burst()); the peer's FIN is
@@ -56,6 +61,11 @@ l4fwd_tcp_pattern_init(void)
 /* One direction of a connection: mbufs taken from it but not yet sent on. */
 struct l4fwd_conn {
 	struct l4fwd_conn *next;
+	struct l4fwd_conn **pprev;	/* in w->conns */
+	struct l4fwd_conn *ready_next;	/* in w->ready, when ready */
+	struct l4fwd_conn *dying_next;	/* in w->dying, once dead */
+	bool ready;			/* an event named it: pump it this round */
+	bool parked;			/* dead, waiting for its fwd peer to end */
 	struct tern_tcp_stream *s;
 	struct l4fwd_conn *peer;	/* fwd: the other end */
 	int f;				/* family index */
@@ -83,9 +93,42 @@ conn_new(struct l4fwd_worker *w, struct tern_tcp_stream *s, int f)
 		c->t0 = rte_rdtsc();	/* accepted: established */
 	l4fwd_sha256_init(&c->sha);
 	c->next = w->conns;
+	if (c->next != NULL)
+		c->next->pprev = &c->next;
+	c->pprev = &w->conns;
 	w->conns = c;
 	tern_tcp_set_udata(s, (uint64_t)(uintptr_t)c);
+	/* data may have come with the handshake: look at it once */
+	c->ready = true;
+	c->ready_next = w->ready;
+	w->ready = c;
 	return c;
+}
+
+/* Pump @c in this round (or the next, if this one is under way). */
+static void
+conn_mark(struct l4fwd_worker *w, struct l4fwd_conn *c)
+{
+	if (c == NULL || c->ready || c->dead)
+		return;
+	c->ready = true;
+	c->ready_next = w->ready;
+	w->ready = c;
+}
+
+void
+l4fwd_tcp_events(struct l4fwd_worker *w, const struct tern_event *ev, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct l4fwd_conn *c = (struct l4fwd_conn *)(uintptr_t)ev[i].udata;
+
+		if (ev[i].type == TERN_EV_NONE || c == NULL)
+			continue;	/* a listener's ACCEPT: accept_all() looks every round */
+		conn_mark(w, c);
+		conn_mark(w, c->peer);	/* fwd: room or an end on one side moves the other */
+	}
 }
 
 /* Aim @p at --raddr (@f IPv4) or --raddr6, port --rport, from the same family. */
@@ -202,8 +245,44 @@ conn_end(struct l4fwd_worker *w, struct l4fwd_conn *c, bool abort)
 		w->tx_open--;
 	c->s = NULL;
 	c->dead = true;
+	c->dying_next = w->dying;
+	w->dying = c;
 	w->st.t.closed++;
 }
+
+static void
+conn_free(struct l4fwd_conn *c)
+{
+	*c->pprev = c->next;
+	if (c->next != NULL)
+		c->next->pprev = c->pprev;
+	free(c);
+}
+
+/* Free the connections that ended (a fwd pair goes together). */
+static void
+free_dying(struct l4fwd_worker *w)
+{
+	struct l4fwd_conn *c, *p;
+
+	while ((c = w->dying) != NULL) {
+		w->dying = c->dying_next;
+		p = c->peer;
+		if (p != NULL && !p->dead) {
+			c->parked = true;	/* freed with its peer */
+			continue;
+		}
+		if (p != NULL) {
+			p->peer = NULL;
+			if (p->parked)
+				conn_free(p);
+		}
+		conn_free(c);
+	}
+}
+
+/* Pump one connection as the mode says. */
+static void pump(struct l4fwd_worker *w, struct l4fwd_conn *c);
 
 /*
  * Move what @src received to @dst (zero-copy). @return -1 if @src failed,
@@ -423,50 +502,57 @@ accept_all(struct l4fwd_worker *w)
 	}
 }
 
+static void
+pump(struct l4fwd_worker *w, struct l4fwd_conn *c)
+{
+	if (c->dead)
+		return;
+	switch (w->o->mode) {
+	case L4FWD_ECHO:
+		pump_echo(w, c, false);
+		break;
+	case L4FWD_RX:
+		pump_echo(w, c, true);
+		break;
+	case L4FWD_FWD:
+		pump_fwd(w, c);
+		break;
+	case L4FWD_TX:
+		pump_tx(w, c);
+		break;
+	}
+}
+
 void
 l4fwd_tcp_step(struct l4fwd_worker *w)
 {
-	struct l4fwd_conn **pp, *c;
+	struct l4fwd_conn *c, *list;
 
 	accept_all(w);
-	for (c = w->conns; c != NULL; c = c->next) {
-		if (c->dead)
-			continue;
-		switch (w->o->mode) {
-		case L4FWD_ECHO:
-			pump_echo(w, c, false);
-			break;
-		case L4FWD_RX:
-			pump_echo(w, c, true);
-			break;
-		case L4FWD_FWD:
-			pump_fwd(w, c);
-			break;
-		case L4FWD_TX:
-			pump_tx(w, c);
-			break;
-		}
+	/* the connections named since the last round; new marks wait for the next */
+	list = w->ready;
+	w->ready = NULL;
+	while ((c = list) != NULL) {
+		list = c->ready_next;
+		c->ready = false;
+		if (w->o->mode != L4FWD_TX)
+			pump(w, c);
 	}
-	/* tx: the next connections, while no one failed */
-	if (w->o->mode == L4FWD_TX && !w->tcp_tx_failed) {
-		for (int f = 0; f < L4FWD_NB_FAMILIES; f++) {
-			if (w->o->have_raddr[f] && w->o->have_addr[f] && tx_open_more(w, f) != 0) {
-				w->st.t.errors++;
-				w->tcp_tx_failed = true;
+	if (w->o->mode == L4FWD_TX) {
+		for (c = w->conns; c != NULL; c = c->next)
+			pump(w, c);
+		/* the next connections, while no one failed */
+		if (!w->tcp_tx_failed) {
+			for (int f = 0; f < L4FWD_NB_FAMILIES; f++) {
+				if (w->o->have_raddr[f] && w->o->have_addr[f] &&
+				    tx_open_more(w, f) != 0) {
+					w->st.t.errors++;
+					w->tcp_tx_failed = true;
+				}
 			}
 		}
 	}
-		/* free the ended ones (a fwd pair goes together) */
-	for (pp = &w->conns; (c = *pp) != NULL;) {
-		if (c->dead && (c->peer == NULL || c->peer->dead)) {
-			if (c->peer != NULL)
-				c->peer->peer = NULL;
-			*pp = c->next;
-			free(c);
-		} else {
-			pp = &c->next;
-		}
-	}
+	free_dying(w);
 }
 
 /* tx: has every connection of the worker finished? */
@@ -489,6 +575,8 @@ l4fwd_tcp_teardown(struct l4fwd_worker *w)
 	struct l4fwd_conn *c;
 	int f;
 
+	w->ready = NULL;
+	w->dying = NULL;
 	while ((c = w->conns) != NULL) {
 		w->conns = c->next;
 		if (!c->dead) {

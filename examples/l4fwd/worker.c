@@ -424,9 +424,16 @@ l4fwd_worker_loop(struct l4fwd_worker *w, void (*control)(void *arg), void *arg)
 			goto round_end;
 		}
 		tern_ctx_poll(w->ctx);
-		if (o->tcp)
+		if (o->tcp) {
+			unsigned int n;
+
+			while ((n = tern_ctx_events(w->ctx, ev, RTE_DIM(ev))) > 0)
+				l4fwd_tcp_events(w, ev, n);
 			l4fwd_tcp_step(w);
-		else switch (o->mode) {
+			tern_ctx_flush(w->ctx);
+			goto round_end;
+		}
+		switch (o->mode) {
 		case L4FWD_ECHO:
 			echo_step(w);
 			break;
@@ -441,7 +448,7 @@ l4fwd_worker_loop(struct l4fwd_worker *w, void (*control)(void *arg), void *arg)
 			tx_step(w);
 			break;
 		}
-		/* Streams are polled directly: their readable events are not needed. */
+		/* UDP streams are polled directly: their readable events are not needed. */
 		tern_ctx_events(w->ctx, ev, RTE_DIM(ev));
 		tern_ctx_flush(w->ctx);
 round_end:

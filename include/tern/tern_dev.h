@@ -165,6 +165,36 @@ TERN_API int tern_dev_dispatch_stats(const struct tern_dev *dev, uint16_t queue,
 				     struct tern_dev_dispatch_stats *st);
 
 /**
+ * What the port itself counted, below tern: frames it dropped or refused
+ * before tern saw them (rx queue full, a frame the port does not take,
+ * no mbuf), and failed transmissions. Read from rte_eth_stats_get().
+ */
+struct tern_dev_port_stats {
+	uint64_t ipackets;	/**< frames received by the port */
+	uint64_t opackets;	/**< frames sent by the port */
+	uint64_t imissed;	/**< dropped by the port: its rx queues were full */
+	uint64_t ierrors;	/**< received in error (e.g. longer than the port takes) */
+	uint64_t oerrors;	/**< transmissions that failed */
+	uint64_t rx_nombuf;	/**< rx mbuf allocation failures */
+};
+
+/** The fields of struct tern_dev_port_stats: name and description. */
+#define TERN_DEV_PORT_STATS(X)						\
+	X(ipackets,	"frames received by the port")			\
+	X(opackets,	"frames sent by the port")			\
+	X(imissed,	"dropped by the port: its rx queues were full")	\
+	X(ierrors,	"received in error by the port (e.g. too long)")	\
+	X(oerrors,	"transmissions the port failed")			\
+	X(rx_nombuf,	"rx mbuf allocation failures of the port")
+
+/**
+ * Read the port's own counters into @p st. Safe from any lcore (the
+ * driver's reads may be torn).
+ * @return 0, or the negative errno of rte_eth_stats_get().
+ */
+TERN_API int tern_dev_port_stats(const struct tern_dev *dev, struct tern_dev_port_stats *st);
+
+/**
  * Print one capability set as text ("tx-ip4-cksum tx-tcp-cksum ...") into
  * @p buf of @p len bytes. @return @p buf.
  */

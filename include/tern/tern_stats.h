@@ -117,6 +117,7 @@ extern "C" {
 	X(frag_fragmented,	"datagrams fragmented on output")	\
 	X(drop_frag_timeout,	"dropped: fragments of a datagram not completed in time") \
 	X(drop_frag_overlap,	"dropped: overlapping IPv6 or duplicate fragment") \
+	X(drop_frag_conflict,	"dropped: held IPv4 fragments a later one contradicted (restarted)") \
 	X(drop_frag_bad,	"dropped: malformed fragment")		\
 	X(drop_frag_nomem,	"dropped: reassembly memory or table bound reached") \
 	X(drop_frag_too_big,	"dropped: datagram too big to fragment or reassemble")
@@ -210,6 +211,7 @@ extern "C" {
 	X(drop_tcp_syncache,	"dropped: SYN with a full syncache and cookies off") \
 	X(drop_tcp_bad_cookie,	"dropped: ACK to a listener with no entry and a bad cookie") \
 	X(drop_tcp_nomem,	"dropped: no memory for a connection")	\
+	X(drop_tcp_conn_limit,	"dropped: SYN or handshake ACK with max_conns connections held") \
 	X(drop_tcp_out_of_window, "dropped: segment outside the receive window") \
 	X(drop_tcp_paws,	"dropped: timestamp older than ts_recent (PAWS)") \
 	X(drop_tcp_old_ack,	"dropped: ACK below SND.UNA - MAX.SND.WND (challenged)") \
@@ -221,7 +223,9 @@ extern "C" {
 	X(drop_tcp_tw,		"dropped: segment to a TIME_WAIT record")	\
 	X(drop_tcp_rst_invalid,	"dropped: reset outside the window")	\
 	X(drop_tcp_no_ack,	"dropped: segment without ACK in a synchronized state") \
-	X(tcp_challenge_limited, "challenge ACKs not sent: over the rate limit")
+	X(tcp_challenge_limited, "challenge ACKs not sent: over the rate limit") \
+	X(tcp_invalid_ack_limited, "ACKs to invalid segments not sent: one per invalid_ack_ns per connection") \
+	X(drop_tcp_tw_rst,	"dropped: reset to a TIME_WAIT record (RFC 1337)")
 
 /**
  * Every counter as X(name, description), in the order of struct

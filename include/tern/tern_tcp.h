@@ -90,6 +90,11 @@ TERN_API const char *tern_tcp_state_name(enum tern_tcp_state st);
  * does not burst a stale window into a network it no longer measures.
  */
 #define TERN_TCP_CFG_NO_IDLE_RESTART (1u << 7)
+/**
+ * Answer every invalid segment (out of window, PAWS, RFC 5961 challenge)
+ * with an ACK: no per-connection limit (see tern_tcp_config.invalid_ack_ns).
+ */
+#define TERN_TCP_CFG_NO_INVALID_ACK_LIMIT (1u << 8)
 
 /**
  * TCP settings of a context (tern_ctx_param.tcp). Zeroed fields take the
@@ -114,6 +119,15 @@ struct tern_tcp_config {
 	uint32_t sndbuf;		/**< default send buffer, bytes; 1 MB */
 	uint32_t rcvbuf;		/**< default receive buffer, bytes; 1 MB */
 	uint32_t challenge_ack_limit;	/**< RFC 5961 challenge ACKs per second; 1000 */
+	/**
+	 * Least time between two ACKs one connection sends in answer to
+	 * invalid segments without data (out of window, PAWS, SYN or RST
+	 * challenges, ACKs of unsent data), like Linux's tcp_invalid_ratelimit:
+	 * a blind flood of such segments on a live 4-tuple draws at most one
+	 * ACK per interval. Segments with data are not limited (their
+	 * duplicate ACK may be what the peer's recovery waits for). 500 ms.
+	 */
+	uint64_t invalid_ack_ns;
 	/**
 	 * Congestion control of the context's connections: "cubic" (RFC 9438
 	 * with HyStart++, the default when NULL) or "newreno" (RFC 5681).

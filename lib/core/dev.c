@@ -635,6 +635,25 @@ tern_dev_dispatch_stats(const struct tern_dev *dev, uint16_t queue,
 	return 0;
 }
 
+int
+tern_dev_port_stats(const struct tern_dev *dev, struct tern_dev_port_stats *st)
+{
+	struct rte_eth_stats es;
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	ret = rte_eth_stats_get(dev->port_id, &es);
+	if (ret != 0)
+		return ret < 0 ? ret : -EIO;
+	st->ipackets = es.ipackets;
+	st->opackets = es.opackets;
+	st->imissed = es.imissed;
+	st->ierrors = es.ierrors;
+	st->oerrors = es.oerrors;
+	st->rx_nombuf = es.rx_nombuf;
+	return 0;
+}
+
 struct rte_mempool *
 tern_dev_pool(const struct tern_dev *dev, int socket_id)
 {

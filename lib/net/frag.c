@@ -42,10 +42,17 @@
  * that named it and the payload length fixed) and the datagram goes back
  * to the caller, its header and first 64 bytes in one writable segment.
  *
- * Overlaps. IPv4: the data held first win (RFC 791 allows either); a new
- * fragment fills only the gaps it covers, so it may be trimmed or, when it
- * spans several gaps, copied in parts. A fragment that brings nothing new
- * (an exact duplicate, for one) is dropped. IPv6 (RFC 5722): an overlap
+ * Overlaps. IPv4: where a new fragment overlaps held data with the same
+ * bytes (a retransmission cut differently), it fills only the gaps it
+ * covers, so it may be trimmed or, when it spans several gaps, copied in
+ * parts; a fragment that brings nothing new (an exact duplicate, for one)
+ * is dropped. Where it contradicts what is held (different bytes, or a
+ * different end of the datagram), two datagrams share the key: a stale or
+ * forged one and the current one. Keeping the first would let a forged
+ * fragment with a guessed ID spoil the real datagram, and hold its key
+ * until the timeout; so the held pieces are dropped (drop_frag_conflict)
+ * and the datagram starts again from the new fragment, with a new
+ * timeout. The real sender's fragments then complete it. IPv6 (RFC 5722): an overlap
  * drops the whole datagram, and its later fragments too until it times
  * out; an exact duplicate (same offset and length) is only dropped itself,
  * as RFC 5722 allows.
@@ -730,6 +737,62 @@ frag_assemble(struct tern_ctx *ctx, struct tern_frag_ctx *fc, struct frag_dgram 
 	return head;
 }
 
+/* Does the end of the datagram that @fi implies contradict what @d knows? */
+static bool
+frag_len_conflict(const struct frag_dgram *d, const struct frag_in *fi)
+{
+	uint32_t e = fi->off + fi->len;
+
+	if (!fi->more)
+		return (d->flags & FRAG_F_LAST) ? d->total != e : d->max_end > e;
+	return (d->flags & FRAG_F_LAST) && e > d->total;
+}
+
+/* IPv4: do bytes that @d holds in [off, off + len) of @fi differ from @m's? */
+static bool
+frag_bytes_conflict(const struct tern_frag_ctx *fc, const struct frag_dgram *d,
+		    const struct rte_mbuf *m, const struct frag_in *fi)
+{
+	uint32_t s = fi->off, e = fi->off + fi->len, i, lo, hi, base, n;
+	uint8_t b1[256], b2[256];
+	const void *x, *y;
+
+	for (i = d->pieces; i != FRAG_NIL; i = fc->pc[i].next) {
+		const struct frag_piece *p = &fc->pc[i];
+
+		if (p->end <= s)
+			continue;
+		if (p->off >= e)
+			break;
+		lo = RTE_MAX(s, (uint32_t)p->off);
+		hi = RTE_MIN(e, (uint32_t)p->end);
+		base = p->off == 0 ? d->hdr_len : 0;	/* the first piece keeps the headers */
+		for (; lo < hi; lo += n) {
+			n = RTE_MIN(hi - lo, (uint32_t)sizeof(b1));
+			x = rte_pktmbuf_read(p->m, base + lo - p->off, n, b1);
+			y = rte_pktmbuf_read(m, fi->hlen + lo - s, n, b2);
+			if (x == NULL || y == NULL || memcmp(x, y, n) != 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* IPv4: drop what @d holds and start it again, with a new timeout. */
+static struct frag_dgram *
+frag_restart(struct tern_ctx *ctx, struct tern_frag_ctx *fc, struct frag_dgram *d, bool bcast)
+{
+	struct frag_key key = d->key;
+	uint32_t hash = d->hash;
+
+	TERN_STAT_ADD(ctx, drop_frag_conflict, d->nb_pieces);
+	dgram_free(ctx, fc, d);
+	d = dgram_new(ctx, fc, &key, hash);	/* a slot was just freed: no failure */
+	if (d != NULL && bcast)
+		d->flags |= FRAG_F_BCAST;
+	return d;
+}
+
 /* Hold fragment @m of the datagram @fi tells; return the datagram if complete. */
 static struct rte_mbuf *
 frag_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct frag_in *fi)
@@ -753,9 +816,17 @@ frag_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct frag_in *fi)
 		TERN_STAT_INC(ctx, drop_frag_overlap);
 		goto drop;
 	}
+	/* IPv4: a fragment that contradicts what is held starts the datagram again */
+	if (fi->key.family == 4 && d->nb_pieces > 0 &&
+	    (frag_len_conflict(d, fi) || frag_bytes_conflict(fc, d, m, fi))) {
+		d = frag_restart(ctx, fc, d, fi->bcast);
+		if (d == NULL) {
+			TERN_STAT_INC(ctx, drop_frag_nomem);
+			goto drop;
+		}
+	}
 	/* The last fragment sets the length; nothing may go past it. */
-	if (!fi->more ? ((d->flags & FRAG_F_LAST) ? d->total != e : d->max_end > e) :
-	    ((d->flags & FRAG_F_LAST) && e > d->total)) {
+	if (frag_len_conflict(d, fi)) {
 		TERN_STAT_INC(ctx, drop_frag_bad);
 		rte_pktmbuf_free(m);
 		if (d->nb_pieces == 0)

@@ -47,6 +47,7 @@ static const struct tern_tcp_config tcp_defaults = {
 	.sndbuf = 1u << 20,
 	.rcvbuf = 1u << 20,
 	.challenge_ack_limit = 1000,
+	.invalid_ack_ns = 500ULL * 1000000,
 	.tso_max = 64000,
 };
 
@@ -75,6 +76,7 @@ cfg_merge(struct tern_tcp_config *c, const struct tern_tcp_config *u)
 	TAKE(sndbuf);
 	TAKE(rcvbuf);
 	TAKE(challenge_ack_limit);
+	TAKE(invalid_ack_ns);
 	TAKE(cc);
 	TAKE(tso_max);
 #undef TAKE

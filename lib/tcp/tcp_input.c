@@ -165,10 +165,37 @@ tcp_challenge_ok(struct tern_tcp_ctx *tc)
 	return true;
 }
 
-static void
-tcp_challenge_ack(struct tern_tcp_stream *s)
+/*
+ * Per connection, at most one ACK every invalid_ack_ns in answer to invalid
+ * segments (out of window, PAWS, RFC 5961 challenges), as Linux does with
+ * tcp_invalid_ratelimit: otherwise every blind segment on a live 4-tuple
+ * draws an ACK, and two stacks that disagree can loop. Segments with data
+ * or a FIN (and no SYN) are exempt, as in Linux: they are not part of an
+ * ACK loop, and their duplicate ACK (or D-SACK) may be what the peer's
+ * loss recovery waits for. @return true if the ACK may go.
+ */
+static bool
+tcp_invalid_ack_ok(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
 {
-	if (!tcp_challenge_ok(s->tc))
+	const struct tern_tcp_ctx *tc = s->tc;
+	uint64_t now = s->ctx->now_ns;
+
+	if ((si->len > 0 || (si->flags & TH_FIN)) && !(si->flags & TH_SYN))
+		return true;
+	if (tc->cfg.flags & TERN_TCP_CFG_NO_INVALID_ACK_LIMIT)
+		return true;
+	if (s->invalid_ack_ns != 0 && now - s->invalid_ack_ns < tc->cfg.invalid_ack_ns) {
+		TERN_STAT_INC(s->ctx, tcp_invalid_ack_limited);
+		return false;
+	}
+	s->invalid_ack_ns = now != 0 ? now : 1;
+	return true;
+}
+
+static void
+tcp_challenge_ack(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
+{
+	if (!tcp_invalid_ack_ok(s, si) || !tcp_challenge_ok(s->tc))
 		return;
 	TERN_STAT_INC(s->ctx, tcp_challenge_acks);
 	tcp_send_ack(s);
@@ -630,7 +657,7 @@ tcp_conn_input(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in 
 	    ctx->now_ns - s->ts_recent_ns < TCP_PAWS_IDLE_NS && !tcp_disordered_ack(s, si)) {
 		TERN_STAT_INC(ctx, tcp_paws_rejects);
 		TERN_STAT_INC(ctx, drop_tcp_paws);
-		if (si->len > 0 || (si->flags & (TH_SYN | TH_FIN))) {
+		if ((si->len > 0 || (si->flags & (TH_SYN | TH_FIN))) && tcp_invalid_ack_ok(s, si)) {
 			/* answer data, not a stale pure ACK (no ACK ping-pong) */
 			s->tf |= TF_ACK_NOW;
 			tcp_mark_dirty(s);
@@ -652,8 +679,10 @@ tcp_conn_input(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in 
 		ok = true;	/* a probe at the edge of a zero window: ACK processing only */
 	if (!ok) {
 		if (!(si->flags & TH_RST)) {
-			s->tf |= TF_ACK_NOW;
-			tcp_mark_dirty(s);
+			if (tcp_invalid_ack_ok(s, si)) {
+				s->tf |= TF_ACK_NOW;
+				tcp_mark_dirty(s);
+			}
 			TERN_STAT_INC(ctx, drop_tcp_out_of_window);
 			if (si->len > 0 && SEQ_LEQ(si->seq + si->len, s->rcv_nxt))
 				tcp_dsack_note(s, si->seq, si->seq + si->len);	/* RFC 2883 4.1.1 */
@@ -666,7 +695,7 @@ tcp_conn_input(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in 
 	/* second: RST (RFC 5961 3.2) */
 	if (si->flags & TH_RST) {
 		if (si->seq != s->rcv_nxt) {
-			tcp_challenge_ack(s);
+			tcp_challenge_ack(s, si);
 			TERN_STAT_INC(ctx, drop_tcp_rst_invalid);
 			goto drop;
 		}
@@ -682,7 +711,7 @@ tcp_conn_input(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in 
 
 	/* fourth: SYN in a synchronized state (RFC 5961 4.2) */
 	if (si->flags & TH_SYN) {
-		tcp_challenge_ack(s);
+		tcp_challenge_ack(s, si);
 		goto drop;
 	}
 
@@ -709,12 +738,12 @@ tcp_conn_input(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in 
 	/* RFC 5961 5.2: an ACK must fall in [SND.UNA - MAX.SND.WND, SND.NXT] */
 	if (SEQ_GT(si->ack, s->snd_max)) {
 		TERN_STAT_INC(ctx, drop_tcp_future_ack);
-		tcp_challenge_ack(s);
+		tcp_challenge_ack(s, si);
 		goto drop;
 	}
 	if (SEQ_LT(si->ack, s->snd_una - s->max_sndwnd)) {
 		TERN_STAT_INC(ctx, drop_tcp_old_ack);
-		tcp_challenge_ack(s);
+		tcp_challenge_ack(s, si);
 		goto drop;
 	}
 

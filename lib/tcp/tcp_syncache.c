@@ -238,6 +238,15 @@ tcp_syn_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbu
 		TERN_STAT_INC(tc->ctx, drop_tcp_backlog);
 		goto drop;
 	}
+	/*
+	 * At the connection limit no SYN-ACK goes: the peer would take it for
+	 * a connection that its ACK cannot make. It retransmits its SYN and
+	 * gets in once a connection has gone.
+	 */
+	if (tc->nb_conns >= cfg->max_conns) {
+		TERN_STAT_INC(tc->ctx, drop_tcp_conn_limit);
+		goto drop;
+	}
 	if ((cfg->flags & TERN_TCP_CFG_COOKIES_ALWAYS) || tc->syn_free == NULL) {
 		uint16_t mss;
 		uint32_t cookie, tsval = 0;
@@ -316,7 +325,8 @@ tcp_stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
 	int ret;
 
 	if (tc->nb_conns >= tc->cfg.max_conns) {
-		TERN_STAT_INC(tc->ctx, drop_tcp_nomem);
+		/* filled up since the SYN: the peer retransmits the ACK or its data */
+		TERN_STAT_INC(tc->ctx, drop_tcp_conn_limit);
 		return NULL;
 	}
 	s = tcp_stream_alloc(tc);

@@ -150,6 +150,30 @@ tw_send_ack(struct tern_tcp_ctx *tc, const struct tern_tcp_tw *tw)
 		     false);
 }
 
+/*
+ * As for connections (tcp_input.c): at most one ACK every invalid_ack_ns to
+ * segments without data the record rejects (old SYNs, PAWS), so that a
+ * blind flood on the 4-tuple draws one ACK per interval, not one each.
+ */
+static bool
+tw_invalid_ack_ok(struct tern_tcp_ctx *tc, struct tern_tcp_tw *tw,
+		  const struct tcp_seg_in *si)
+{
+	uint32_t now = (uint32_t)(tc->ctx->now_ns >> 20) | 1;
+	uint32_t ivl = (uint32_t)(tc->cfg.invalid_ack_ns >> 20);
+
+	if ((si->len > 0 || (si->flags & TH_FIN)) && !(si->flags & TH_SYN))
+		return true;
+	if (tc->cfg.flags & TERN_TCP_CFG_NO_INVALID_ACK_LIMIT)
+		return true;
+	if (tw->invalid_ack_t != 0 && now - tw->invalid_ack_t < ivl) {
+		TERN_STAT_INC(tc->ctx, tcp_invalid_ack_limited);
+		return false;
+	}
+	tw->invalid_ack_t = now;
+	return true;
+}
+
 bool
 tcp_tw_input(struct tern_tcp_ctx *tc, struct tern_tcp_tw *tw, struct rte_mbuf *m,
 	     const struct tern_ip_info *ip, struct tcp_seg_in *si)
@@ -158,8 +182,10 @@ tcp_tw_input(struct tern_tcp_ctx *tc, struct tern_tcp_tw *tw, struct rte_mbuf *m
 
 	RTE_SET_USED(ip);
 	/* RFC 1337: a reset does not cut TIME_WAIT short */
-	if (si->flags & TH_RST)
+	if (si->flags & TH_RST) {
+		TERN_STAT_INC(tc->ctx, drop_tcp_tw_rst);
 		goto drop;
+	}
 	if ((si->flags & (TH_SYN | TH_ACK)) == TH_SYN) {
 		/*
 		 * A new incarnation may take the 4-tuple over when it cannot be
@@ -176,13 +202,15 @@ tcp_tw_input(struct tern_tcp_ctx *tc, struct tern_tcp_tw *tw, struct rte_mbuf *m
 			return false;
 		}
 		TERN_STAT_INC(tc->ctx, drop_tcp_tw);
-		tw_send_ack(tc, tw);
+		if (tw_invalid_ack_ok(tc, tw, si))
+			tw_send_ack(tc, tw);
 		goto drop;
 	}
 	if (tw->ts_ok && has_ts && SEQ_LT(si->opts.ts_val, tw->ts_recent)) {
 		TERN_STAT_INC(tc->ctx, tcp_paws_rejects);
 		TERN_STAT_INC(tc->ctx, drop_tcp_paws);
-		tw_send_ack(tc, tw);
+		if (tw_invalid_ack_ok(tc, tw, si))
+			tw_send_ack(tc, tw);
 		goto drop;
 	}
 	TERN_STAT_INC(tc->ctx, drop_tcp_tw);

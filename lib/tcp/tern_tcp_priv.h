@@ -192,6 +192,7 @@ struct tern_tcp_stream {
 	uint32_t recover;		/* snd_max when recovery began (RFC 6582, RFC 6675) */
 	uint32_t segs_unacked;		/* full segments received since our last ACK */
 	uint64_t ts_recent_ns;		/* when ts_recent was set */
+	uint64_t invalid_ack_ns;	/* last ACK to an invalid segment (rate limit) */
 	uint32_t last_ack_sent;		/* RCV.NXT of our last ACK (RFC 7323 4.3) */
 	uint32_t ooo_fin;		/* sequence of a FIN received out of order */
 
@@ -309,6 +310,7 @@ struct tern_tcp_tw {
 	uint16_t rcv_wnd;		/* scaled, as last advertised */
 	uint8_t ts_ok;
 	uint8_t pad;
+	uint32_t invalid_ack_t;		/* last ACK to an invalid segment, 2^20 ns units; 0: none */
 	struct tern_tcp_tw *next;	/* FIFO by expiry, or free list */
 	struct tern_tcp_tw *prev;
 };

@@ -11,6 +11,13 @@ fail=0
 BG_PIDS=()
 out=
 
+# shellcheck source=SCRIPTDIR/../../tools/proc-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../tools/proc-lib.sh"
+# Every process this test starts inherits the tag: interop_cleanup fails
+# the test if one outlives it.
+TERN_TEST_TAG="interop-$(basename "$0" .sh)-$$-$RANDOM"
+export TERN_TEST_TAG
+
 # l4fwd_path BUILD: tern-l4fwd in the build directory BUILD
 l4fwd_path() {
 	if [ -x "$1/l4fwd/tern-l4fwd" ]; then
@@ -31,19 +38,29 @@ check() {
 	fi
 }
 
+# Stops the background helpers with what they started (by PID: a helper
+# started through a shell function is a subshell whose child is the real
+# process, and a server that forks per connection has children of its own),
+# then tern and the namespace; fails the test if any process it started is
+# still there.
 interop_cleanup() {
-	local rc=$?
+	local rc=$? p
 	for p in "${BG_PIDS[@]}"; do
-		kill "$p" 2>/dev/null
+		tern_kill_tree "$p"
 	done
 	tern_cleanup
 	[ -n "$out" ] && rm -rf "$out"
+	if ! tern_leftovers "TERN_TEST_TAG=$TERN_TEST_TAG" "$(basename "$0")"; then
+		echo "checks: 0 passed, 1 failed"
+		[ $rc -eq 0 ] && rc=1
+	fi
 	return $rc
 }
 
 interop_init() {
 	out=$(mktemp -d)
-	trap interop_cleanup EXIT
+	# (a trap's return value is not the script's status: exit sets it)
+	trap 'interop_cleanup; exit $?' EXIT
 	trap 'exit 130' INT TERM
 }
 

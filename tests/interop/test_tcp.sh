@@ -70,7 +70,7 @@ if start_l4fwd echo --proto tcp --mode echo --addr 10.0.0.1/24 --addr6 fd00::1/6
 		py "$out/c4" conns 10.0.0.1 7000 1000 100
 	check "echo IPv6: 200 sequential connections, 100 bytes each way" \
 		py "$out/c6" conns fd00::1 7000 200 100
-	tern_ns timeout 10 tcpdump -nn -i "${TERN_IF}" -c 4 -v 'tcp port 7000' \
+	ip netns exec "${TERN_NS}" timeout 10 tcpdump -nn -i "${TERN_IF}" -c 4 -v 'tcp port 7000' \
 		>"$out/dump" 2>/dev/null &
 	BG_PIDS+=($!)
 	sleep 1
@@ -151,7 +151,9 @@ fi
 # --- fwd: kernel client -> tern -> kernel echo server -> back ---
 if start_l4fwd fwd --proto tcp --mode fwd --addr 10.0.0.1/24 --lport 7002 \
 	--raddr 10.0.0.2 --rport 9001; then
-	tern_ns socat -T 30 TCP4-LISTEN:9001,fork,reuseaddr EXEC:cat >/dev/null 2>&1 &
+	# started directly, so that $! is socat's own PID (ended with its children)
+	ip netns exec "${TERN_NS}" socat -T 30 TCP4-LISTEN:9001,fork,reuseaddr EXEC:cat \
+		>/dev/null 2>&1 &
 	BG_PIDS+=($!)
 	sleep 0.5
 	check "fwd: 10 MB through tern to a kernel echo server and back, SHA-256 equal" \

@@ -69,7 +69,7 @@ T_START=$(date +%s.%N)
 # runtime directories go on exit too.
 MEMIF_PIDS=()
 offload_cleanup() {
-	local p
+	local rc=$? p
 	for p in "${MEMIF_PIDS[@]}"; do
 		kill -INT "$p" 2>/dev/null
 	done
@@ -77,13 +77,16 @@ offload_cleanup() {
 		timeout 5 tail --pid="$p" -f /dev/null 2>/dev/null
 		kill -KILL "$p" 2>/dev/null
 	done
+	(exit $rc)
 	interop_cleanup
+	rc=$?
 	for p in /var/run/dpdk "${XDG_RUNTIME_DIR:-/tmp}/dpdk"; do
 		rm -rf "${p:?}/${TERN_PREFIX:?}" "${p:?}/${TERN_PREFIX:?}"mr "${p:?}/${TERN_PREFIX:?}"mt \
 			2>/dev/null
 	done
+	return $rc
 }
-trap offload_cleanup EXIT
+trap 'offload_cleanup; exit $?' EXIT
 
 WANT=$("$PY" -c "import sys; sys.path.insert(0, sys.argv[1]); import tcp_client
 print(tcp_client.pattern_sha(int(sys.argv[2])))" "$HERE" $MB100)
@@ -154,7 +157,7 @@ tap_tx() {	# tap_tx RUN FAMILY(4|6) L4FWD_ARGS...
 	tern_ns ip link set "${TERN_IF}" mtu $PEER_MTU
 	tern_peer_setup
 	# a sample of tern's data segments as the kernel receives them
-	tern_ns timeout 20 tcpdump -nn -q -i "${TERN_IF}" -c 300 \
+	ip netns exec "${TERN_NS}" timeout 20 tcpdump -nn -q -i "${TERN_IF}" -c 300 \
 		"tcp and src host $src and greater 100" >"$out/dump-$run" 2>/dev/null &
 	BG_PIDS+=($!)
 	timeout 30 tail --pid="$sink" -f /dev/null

@@ -947,7 +947,9 @@ static void
 test_challenge_ack_rate_limit(void **state)
 {
 	struct fixture *f = *state;
-	struct tern_tcp_config cfg = { .challenge_ack_limit = 3 };
+	/* the context's limit alone, not the per-connection one */
+	struct tern_tcp_config cfg = { .challenge_ack_limit = 3,
+				       .flags = TERN_TCP_CFG_NO_INVALID_ACK_LIMIT };
 	struct harness *h = make(f, __func__, &cfg);
 	struct tern_tcp_stream *l, *a, *b;
 	struct b_view v;

@@ -714,34 +714,28 @@ test_ip6_shared_fragments_are_not_written(void **state)
 }
 
 /*
- * RFC 791 lets either copy win on overlap; tern keeps the bytes it holds
- * first. The later fragments carry other bytes where they overlap: the
- * datagram must hold the first ones. Cases: one fragment filling three gaps
- * around held ones; trimmed at its start; trimmed at its end.
+ * Fragments that overlap held data with the same bytes (a retransmission
+ * cut at other places) fill only the gaps they cover. Cases: one fragment
+ * filling three gaps around held ones; trimmed at its start; trimmed at
+ * its end.
  */
 static void
-test_ip4_overlapping_fragments_keep_earlier_data(void **state)
+test_ip4_overlap_with_equal_bytes_fills_the_gaps(void **state)
 {
 	struct fixture *f = *state;
 	struct env *a = env_open(&f->a, 0, NULL);
-	static uint8_t mix[DATA_MAX];
 	uint8_t fr[2 * FRAME_MAX];
 
 	fill(data, 3000, 9);
-	fill(junk, 3000, 10);
 	/* held: [800, 1600) and [2000, 2400) */
 	feed(a, fr, frag4(fr, 1, 800, 800, true, data + 800), 0);
 	feed(a, fr, frag4(fr, 1, 2000, 400, true, data + 2000), 0);
-	/* [0, 2800) with junk over the held ranges: fills three gaps */
-	memcpy(mix, data, 3000);
-	memcpy(mix + 800, junk + 800, 800);
-	memcpy(mix + 2000, junk + 2000, 400);
-	feed(a, fr, frag4(fr, 1, 0, 2800, true, mix), 64);
+	/* [0, 2800) over the held ranges: fills three gaps */
+	feed(a, fr, frag4(fr, 1, 0, 2800, true, data), 64);
 	assert_int_equal(a->nb_dg, 0);
 	assert_int_equal(tern_ctx_pending(a->t.ctx), 5);
-	/* last: [2400, 3000) with junk over [2400, 2800): trimmed at its start */
-	memcpy(mix + 2400, junk + 2400, 400);
-	feed(a, fr, frag4(fr, 1, 2400, 600, false, mix + 2400), 0);
+	/* last: [2400, 3000), over [2400, 2800): trimmed at its start */
+	feed(a, fr, frag4(fr, 1, 2400, 600, false, data + 2400), 0);
 	assert_int_equal(a->nb_dg, 1);
 	check_dg4(a, 0, 1, PROTO_TEST, data, 3000);
 	assert_int_equal(stats(a).drop_frag_overlap, 0);
@@ -751,16 +745,105 @@ test_ip4_overlapping_fragments_keep_earlier_data(void **state)
 	/* a first fragment trimmed at its end, and a last one at its start */
 	fill(data, 2000, 11);
 	feed(a, fr, frag4(fr, 2, 800, 400, true, data + 800), 0);	/* [800, 1200) */
-	memcpy(mix, data, 2000);
-	memcpy(mix + 800, junk, 200);
-	feed(a, fr, frag4(fr, 2, 0, 1000, true, mix), 100);	/* [0, 800) kept */
-	memcpy(mix, data, 2000);
-	memcpy(mix + 600, junk, 600);
-	feed(a, fr, frag4(fr, 2, 600, 1400, false, mix + 600), 90);	/* [1200, 2000) kept */
+	feed(a, fr, frag4(fr, 2, 0, 1000, true, data), 100);	/* [0, 800) kept */
+	feed(a, fr, frag4(fr, 2, 600, 1400, false, data + 600), 90);	/* [1200, 2000) kept */
 	assert_int_equal(a->nb_dg, 1);
 	check_dg4(a, 0, 2, PROTO_TEST, data, 2000);
 	assert_int_equal(stats(a).drop_frag_overlap, 0);
+	assert_int_equal(stats(a).drop_frag_conflict, 0);
 	assert_int_equal(stats(a).frag_reasm_ok, 2);
+	finish(f);
+}
+
+/*
+ * A forged fragment with a guessed ID, held first, does not spoil the real
+ * datagram: the real fragment that contradicts its bytes drops it and the
+ * datagram starts again from the real one (first fragment, then a middle one).
+ */
+static void
+test_ip4_forged_overlap_gives_way_to_the_real_fragments(void **state)
+{
+	struct fixture *f = *state;
+	struct env *a = env_open(&f->a, 0, NULL);
+	uint8_t fr[FRAME_MAX];
+
+	fill(data, 3000, 30);
+	fill(junk, 3000, 31);
+	feed(a, fr, frag4(fr, 5, 800, 800, true, junk + 800), 0);	/* forged [800, 1600) */
+	feed_frag(a, 4, 5, 3000, FRAG4, 0, 0);	/* [0, 1480): contradicts it */
+	assert_int_equal(stats(a).drop_frag_conflict, 1);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 1);
+	feed_frag(a, 4, 5, 3000, FRAG4, 1, 0);
+	feed_frag(a, 4, 5, 3000, FRAG4, 2, 0);
+	assert_int_equal(a->nb_dg, 1);
+	check_dg4(a, 0, 5, PROTO_TEST, data, 3000);
+	dg_clear(a);
+	/* forged in the middle, real pieces on both sides of it first */
+	feed_frag(a, 4, 6, 3000, FRAG4, 0, 0);
+	feed_frag(a, 4, 6, 3000, FRAG4, 2, 0);
+	feed(a, fr, frag4(fr, 6, 1480, 800, true, junk), 0);	/* forged, held */
+	feed_frag(a, 4, 6, 3000, FRAG4, 1, 0);	/* contradicts it: restart */
+	assert_int_equal(stats(a).drop_frag_conflict, 1 + 3);
+	assert_int_equal(a->nb_dg, 0);
+	feed_frag(a, 4, 6, 3000, FRAG4, 0, 0);
+	feed_frag(a, 4, 6, 3000, FRAG4, 2, 0);
+	assert_int_equal(a->nb_dg, 1);
+	check_dg4(a, 0, 6, PROTO_TEST, data, 3000);
+	assert_int_equal(stats(a).frag_reasm_ok, 2);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 0);
+	finish(f);
+}
+
+/*
+ * A forged last fragment (a short datagram end) does not hold the ID for
+ * the reassembly timeout: the real fragments, which go past that end,
+ * restart the datagram and complete it.
+ */
+static void
+test_ip4_forged_last_fragment_does_not_block_the_id(void **state)
+{
+	struct fixture *f = *state;
+	struct env *a = env_open(&f->a, 0, NULL);
+	uint8_t fr[FRAME_MAX];
+	unsigned int i;
+
+	fill(data, 3000, 32);
+	feed(a, fr, frag4(fr, 7, 8, 8, false, junk), 0);	/* "the datagram ends at 16" */
+	for (i = 0; i < 3; i++)
+		feed_frag(a, 4, 7, 3000, FRAG4, i, 0);
+	assert_int_equal(a->nb_dg, 1);
+	check_dg4(a, 0, 7, PROTO_TEST, data, 3000);
+	assert_int_equal(stats(a).drop_frag_conflict, 1);
+	assert_int_equal(stats(a).drop_frag_bad, 0);
+	/* nothing left to time out */
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 0);
+	tern_ctx_advance(a->t.ctx, TIMEOUT + SEC);
+	assert_int_equal(stats(a).drop_frag_timeout, 0);
+	assert_int_equal(a->t.nb_cap, 0);
+	finish(f);
+}
+
+/*
+ * IPv4 IDs come back (16 bits): an incomplete datagram still held when its
+ * ID is used again for other bytes gives way to the new datagram.
+ */
+static void
+test_ip4_stale_datagram_gives_way_when_its_id_comes_back(void **state)
+{
+	struct fixture *f = *state;
+	struct env *a = env_open(&f->a, 0, NULL);
+	unsigned int i;
+
+	fill(data, 3000, 33);
+	feed_frag(a, 4, 8, 3000, FRAG4, 0, 0);	/* its other fragments were lost */
+	tern_ctx_advance(a->t.ctx, 10 * SEC);
+	fill(data, 3000, 34);			/* the next datagram with ID 8 */
+	for (i = 0; i < 3; i++)
+		feed_frag(a, 4, 8, 3000, FRAG4, i, 0);
+	assert_int_equal(a->nb_dg, 1);
+	check_dg4(a, 0, 8, PROTO_TEST, data, 3000);
+	assert_int_equal(stats(a).drop_frag_conflict, 1);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 0);
 	finish(f);
 }
 
@@ -775,7 +858,7 @@ test_ip4_duplicate_fragments_are_dropped(void **state)
 	fill(data, 3000, 12);
 	feed_frag(a, 4, 3, 3000, FRAG4, 0, 0);
 	feed_frag(a, 4, 3, 3000, FRAG4, 0, 0);
-	feed(a, fr, frag4(fr, 3, 8, 400, true, junk), 0);	/* inside [0, 1480) */
+	feed(a, fr, frag4(fr, 3, 8, 400, true, data + 8), 0);	/* inside [0, 1480) */
 	feed_frag(a, 4, 3, 3000, FRAG4, 2, 0);
 	feed_frag(a, 4, 3, 3000, FRAG4, 2, 0);
 	assert_int_equal(tern_ctx_pending(a->t.ctx), 2);
@@ -1041,7 +1124,9 @@ test_ip6_datagram_bound_drops_oldest_datagram(void **state)
 
 /*
  * Malformed fragments: a payload not a multiple of 8 before the last, an
- * end past 65535, no payload, lengths that contradict the last fragment.
+ * end past 65535, no payload. A fragment whose length contradicts the
+ * held datagram's end is not malformed in itself: another datagram shares
+ * the key, and the datagram starts again from the newer fragment.
  */
 static void
 test_ip4_bad_fragment_lengths_are_dropped(void **state)
@@ -1056,20 +1141,24 @@ test_ip4_bad_fragment_lengths_are_dropped(void **state)
 	feed(a, fr, frag4(fr, 61, 64, 0, true, data), 0);		/* empty */
 	assert_int_equal(stats(a).drop_frag_bad, 3);
 	assert_int_equal(tern_ctx_pending(a->t.ctx), 0);
-	/* the last fragment says 2000 bytes */
+	/* the last fragment says 2000 bytes; one past it starts again */
 	feed(a, fr, frag4(fr, 62, 1480, 520, false, data + 1480), 0);
-	feed(a, fr, frag4(fr, 62, 1480, 920, false, data + 1480), 0);	/* 2400 */
 	feed(a, fr, frag4(fr, 62, 1600, 800, true, data + 1600), 0);	/* past 2000 */
-	feed(a, fr, frag4(fr, 63, 1600, 800, true, data + 1600), 0);
-	feed(a, fr, frag4(fr, 63, 800, 400, false, data), 0);	/* 1200, but 2400 held */
-	assert_int_equal(stats(a).drop_frag_bad, 6);
-	assert_int_equal(stats(a).frag_in, 8);
-	assert_int_equal(tern_ctx_pending(a->t.ctx), 2);
-	feed(a, fr, frag4(fr, 62, 0, 1480, true, data), 0);
+	assert_int_equal(stats(a).drop_frag_conflict, 1);
+	feed(a, fr, frag4(fr, 62, 2400, 600, false, data + 2400), 0);
+	feed(a, fr, frag4(fr, 62, 0, 1600, true, data), 0);
 	assert_int_equal(a->nb_dg, 1);
-	check_dg4(a, 0, 62, PROTO_TEST, data, 2000);
-	/* what is still held goes when the context does */
-	assert_int_equal(tern_ctx_pending(a->t.ctx), 1);
+	check_dg4(a, 0, 62, PROTO_TEST, data, 3000);
+	/* a last fragment ending before held data starts again */
+	feed(a, fr, frag4(fr, 63, 1600, 800, true, data + 1600), 0);
+	feed(a, fr, frag4(fr, 63, 800, 400, false, data + 800), 0);	/* 1200, 2400 held */
+	assert_int_equal(stats(a).drop_frag_conflict, 2);
+	feed(a, fr, frag4(fr, 63, 0, 800, true, data), 0);
+	assert_int_equal(a->nb_dg, 2);
+	check_dg4(a, 1, 63, PROTO_TEST, data, 1200);
+	assert_int_equal(stats(a).drop_frag_bad, 3);
+	assert_int_equal(stats(a).frag_in, 10);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 0);
 	finish(f);
 }
 
@@ -1473,7 +1562,10 @@ main(void)
 		T(test_ip6_multisegment_fragments_reassemble),
 		T(test_ip4_shared_fragments_are_not_written),
 		T(test_ip6_shared_fragments_are_not_written),
-		T(test_ip4_overlapping_fragments_keep_earlier_data),
+		T(test_ip4_overlap_with_equal_bytes_fills_the_gaps),
+		T(test_ip4_forged_overlap_gives_way_to_the_real_fragments),
+		T(test_ip4_forged_last_fragment_does_not_block_the_id),
+		T(test_ip4_stale_datagram_gives_way_when_its_id_comes_back),
 		T(test_ip4_duplicate_fragments_are_dropped),
 		T(test_ip6_overlap_drops_whole_datagram),
 		T(test_ip6_exact_duplicate_is_dropped_alone),

@@ -7,6 +7,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_ether.h>
+
+struct rte_ring;
+struct rte_mempool;
+struct tern_ctx;
+
 /* One measured run of a workload. */
 struct bench_run {
 	double ops_per_s;	/* operations per second (see each workload) */
@@ -70,6 +76,23 @@ int bench_tcp_run(const struct bench_opts *o, struct bench_run *r);
  */
 int bench_tcp_offload(bool on);
 void bench_tcp_teardown(void);
+
+/* syn-flood: where the generator sends (bench_tcp_flood_target()). */
+struct bench_flood_target {
+	struct rte_ring *ring;		/* the server port's rx ring */
+	uint16_t port;			/* the server's port id */
+	struct rte_ether_addr mac;	/* the server's */
+	uint32_t ip;			/* the server's, network order */
+	uint16_t tcp_port;		/* the listener's, host order */
+	struct tern_ctx *srv;
+	struct rte_mempool *srv_pool;
+};
+int bench_tcp_flood_target(struct bench_flood_target *ft);
+/* Run @fn after each client round (NULL: none). */
+void bench_tcp_set_cli_hook(void (*fn)(void));
+
+/* bench_synflood.c: tcp-crr under a SYN flood, and without one, in one run. */
+int bench_synflood(const struct bench_opts *o, uint64_t hz);
 
 /* bench_kernel_tcp.c: the TCP workloads against the kernel (loopback, epoll). */
 int bench_kernel_tcp(const struct bench_opts *o, struct bench_run *r);

@@ -127,6 +127,7 @@ static struct {
 	volatile uint64_t cli_errors;
 	volatile uint64_t cli_busy;	/* the client's busy cycles (cli_round_timed) */
 	volatile bool stop;
+	void (*cli_extra)(void);	/* syn-flood: the generator, after each client round */
 	/* tcp-conns: the server context's own heap */
 	void *heap_mem;
 	size_t heap_len;
@@ -140,6 +141,8 @@ bench_is_tcp(const char *workload)
 {
 	unsigned int i;
 
+	if (strcmp(workload, "syn-flood") == 0)
+		return true;	/* tcp-crr with a flood beside it (bench_synflood.c) */
 	for (i = 0; i < RTE_DIM(tb_names); i++)
 		if (strcmp(workload, tb_names[i]) == 0)
 			return true;
@@ -491,6 +494,8 @@ cli_round_timed(void)
 
 	if (T.kind != TB_STREAM) {
 		cli_round();
+		if (T.cli_extra != NULL)
+			T.cli_extra();
 		return;
 	}
 	a = rte_rdtsc();
@@ -785,6 +790,8 @@ bench_tcp_setup(const struct bench_opts *o)
 	for (i = 0; i < RTE_DIM(tb_names); i++)
 		if (strcmp(o->workload, tb_names[i]) == 0)
 			T.kind = (enum tb_kind)i;
+	if (strcmp(o->workload, "syn-flood") == 0)
+		T.kind = TB_CRR;
 	if (strcmp(o->wire, "ring") != 0) {
 		fprintf(stderr, "tern-bench: the TCP workloads run over --wire ring only\n");
 		return -EINVAL;
@@ -860,6 +867,42 @@ bench_tcp_setup(const struct bench_opts *o)
 	else if (T.kind == TB_STREAM)
 		ret = tb_open(1);
 	return ret;
+}
+
+/*
+ * syn-flood (bench_synflood.c): what a flood generator on the client's
+ * lcore needs: the ring the server's port reads, the server's MAC, address
+ * and port, its context and pool; and a hook run after each client round.
+ * The server routes everything else through a gateway whose MAC nobody has
+ * (its SYN-ACKs to spoofed sources leave and are dropped by the client's
+ * Ethernet input, as they would be lost beyond a real gateway).
+ */
+int
+bench_tcp_flood_target(struct bench_flood_target *ft)
+{
+	static const struct rte_ether_addr gw_mac = { { 0x02, 0, 0, 0, 0, 0xfe } };
+	tern_ip4_t gw;
+
+	if (T.srv == NULL)
+		return -EINVAL;
+	tern_ip4_parse("10.2.0.254", &gw, NULL);
+	if (tern_net_neigh4_set(T.net_s, 0, gw, &gw_mac) != 0 ||
+	    tern_net_route4_add(T.net_s, 0, 0, gw, 0) != 0)
+		return -EINVAL;
+	ft->ring = T.r_cs;
+	ft->port = T.port_s;
+	ft->mac = *tern_dev_mac(T.dev_s);
+	ft->ip = T.ip_s;
+	ft->tcp_port = TB_PORT;
+	ft->srv = T.srv;
+	ft->srv_pool = tern_dev_pool(T.dev_s, (int)rte_socket_id());
+	return 0;
+}
+
+void
+bench_tcp_set_cli_hook(void (*fn)(void))
+{
+	T.cli_extra = fn;
 }
 
 /* ---------------------------------------------------------------------- */
