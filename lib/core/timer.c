@@ -7,6 +7,7 @@
 #include <rte_common.h>
 #include <rte_malloc.h>
 
+#include "tern_assert.h"
 #include "tern_timer.h"
 
 int
@@ -59,6 +60,8 @@ timer_link(struct tern_timer **head, struct tern_timer *t)
 static inline void
 timer_unlink(struct tern_timer *t)
 {
+	TERN_ASSERT(*t->pprev == t);
+	TERN_ASSERT(t->next == NULL || t->next->pprev == &t->next);
 	*t->pprev = t->next;
 	if (t->next != NULL)
 		t->next->pprev = t->pprev;
@@ -72,6 +75,7 @@ timer_arm(struct tern_timer_wheel *w, struct tern_timer *t, uint64_t expire_ns)
 	/* round up without overflow: UINT64_MAX means "never", not tick 0 */
 	uint64_t tick = expire_ns / w->tick_ns + (expire_ns % w->tick_ns != 0);
 
+	TERN_ASSERT(t->cb != NULL);
 	if (timer_pending(t))
 		timer_unlink(t);
 	else
@@ -87,6 +91,7 @@ timer_cancel(struct tern_timer_wheel *w, struct tern_timer *t)
 {
 	if (!timer_pending(t))
 		return;
+	TERN_ASSERT(w->nb_armed > 0);
 	timer_unlink(t);
 	w->nb_armed--;
 }
@@ -128,6 +133,7 @@ timer_run(struct tern_timer_wheel *w, uint64_t now_ns,
 				timer_link(&w->slots[tick & w->mask], t);
 				continue;
 			}
+			TERN_ASSERT(w->nb_armed > 0);
 			w->nb_armed--;
 			t->cb(t, t->arg);
 			fired++;

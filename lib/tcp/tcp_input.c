@@ -866,6 +866,8 @@ tcp_segment(struct tern_tcp_ctx *tc, struct rte_mbuf *m, const struct tern_ip_in
 		if (rec != NULL) {
 			s = rec;
 			tcp_conn_input(s, si.len > 0 ? m : (rte_pktmbuf_free(m), NULL), &si);
+			if (!(s->tf & TF_DONE))
+				TCP_CHECK(s);
 			if ((s->tf & TF_DONE) && !(s->tf & TF_DIRTY))
 				tcp_conn_done(s);
 			return;

@@ -282,6 +282,36 @@ tcp_hdr_mbuf(struct tern_ctx *ctx)
  * need not be cached): resets, ACKs from a TIME_WAIT record, SYN-ACKs of the
  * syncache. The route is looked up.
  */
+/*
+ * The route to a peer: its interface and next hop, the next hop as bytes
+ * (the first four for IPv4). The lookups write typed addresses; copying
+ * them out keeps the byte arrays (s->nh) free of any alignment need.
+ */
+int
+tcp_route(const struct tern_ctx *ctx, uint8_t family, const uint8_t *raddr,
+	  uint16_t *ifindex, uint8_t nh[16])
+{
+	int ret;
+
+	memset(nh, 0, 16);
+	if (family == 4) {
+		tern_ip4_t dst, gw;
+
+		memcpy(&dst, raddr, sizeof(dst));
+		ret = tern_net_route4_lookup(ctx->net, dst, ifindex, &gw);
+		if (ret == 0)
+			memcpy(nh, &gw, sizeof(gw));
+	} else {
+		struct tern_ip6 dst, gw;
+
+		memcpy(&dst, raddr, sizeof(dst));
+		ret = tern_net_route6_lookup(ctx->net, &dst, ifindex, &gw);
+		if (ret == 0)
+			memcpy(nh, &gw, sizeof(gw));
+	}
+	return ret;
+}
+
 int
 tcp_send_raw(struct tern_ctx *ctx, const struct tern_tcp_key *k, uint16_t ifindex,
 	     uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
@@ -292,16 +322,7 @@ tcp_send_raw(struct tern_ctx *ctx, const struct tern_tcp_key *k, uint16_t ifinde
 	int ret;
 
 	RTE_SET_USED(ifindex);
-	if (k->family == 4) {
-		tern_ip4_t dst;
-
-		memcpy(&dst, k->raddr, 4);
-		memset(nh, 0, sizeof(nh));
-		ret = tern_net_route4_lookup(ctx->net, dst, &ifindex, (tern_ip4_t *)nh);
-	} else {
-		ret = tern_net_route6_lookup(ctx->net, (const struct tern_ip6 *)k->raddr, &ifindex,
-					     (struct tern_ip6 *)nh);
-	}
+	ret = tcp_route(ctx, k->family, k->raddr, &ifindex, nh);
 	if (ret != 0)
 		return -ENETUNREACH;
 	m = tcp_hdr_mbuf(ctx);
@@ -1169,5 +1190,6 @@ tcp_output(struct tern_tcp_stream *s)
 out:
 	if (!sent && (s->tf & TF_ACK_NOW))
 		tcp_send_ack(s);
+	TCP_CHECK(s);
 	return 0;
 }

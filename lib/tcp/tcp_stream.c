@@ -137,6 +137,7 @@ tern_tcp_accept_burst(struct tern_tcp_stream *l, struct tern_tcp_stream **out, u
 		l->aq_head = s->aq_next;
 		if (l->aq_head == NULL)
 			l->aq_tail = NULL;
+		TERN_ASSERT(l->aq_len > 0);
 		l->aq_len--;
 		s->aq_next = NULL;
 		s->tf |= TF_ACCEPTED;
@@ -223,12 +224,10 @@ tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 		rte_errno = EADDRNOTAVAIL;
 		return NULL;
 	}
-	memset(nh, 0, sizeof(nh));
 	if (local.family == 4)
-		ret = tern_net_route4_lookup(ctx->net, p->remote.ip4, &ifindex, (tern_ip4_t *)nh);
+		ret = tcp_route(ctx, 4, (const uint8_t *)&p->remote.ip4, &ifindex, nh);
 	else
-		ret = tern_net_route6_lookup(ctx->net, &p->remote.ip6, &ifindex,
-					     (struct tern_ip6 *)nh);
+		ret = tcp_route(ctx, 6, p->remote.ip6.a, &ifindex, nh);
 	if (ret != 0) {
 		rte_errno = ENETUNREACH;
 		return NULL;

@@ -59,6 +59,7 @@ syn_release(struct tern_tcp_ctx *tc, struct tern_tcp_syn *sc, bool unhash)
 	sc->listener = NULL;
 	sc->free_next = tc->syn_free;
 	tc->syn_free = sc;
+	TERN_ASSERT(tc->nb_syn > 0);
 	tc->nb_syn--;
 }
 
@@ -95,16 +96,8 @@ key_mss(const struct tern_tcp_ctx *tc, const struct tern_tcp_stream *l,
 	uint16_t ifindex = 0, mss;
 	uint8_t nh[16];
 
-	if (k->family == 4) {
-		tern_ip4_t dst;
-
-		memcpy(&dst, k->raddr, 4);
-		if (tern_net_route4_lookup(tc->ctx->net, dst, &ifindex, (tern_ip4_t *)nh) != 0)
-			ifindex = 0;
-	} else if (tern_net_route6_lookup(tc->ctx->net, (const struct tern_ip6 *)k->raddr,
-					  &ifindex, (struct tern_ip6 *)nh) != 0) {
+	if (tcp_route(tc->ctx, k->family, k->raddr, &ifindex, nh) != 0)
 		ifindex = 0;
-	}
 	mss = tcp_mss_for(tc->ctx, ifindex, k->family);
 	if (l->param_mss != 0 && l->param_mss < mss)
 		mss = l->param_mss;
@@ -336,15 +329,7 @@ tcp_stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
 	s->key = *k;
 	s->family = k->family;
 	s->cc_ops = l->cc_ops;
-	if (k->family == 4) {
-		tern_ip4_t dst;
-
-		memcpy(&dst, k->raddr, 4);
-		ret = tern_net_route4_lookup(tc->ctx->net, dst, &s->ifindex, (tern_ip4_t *)s->nh);
-	} else {
-		ret = tern_net_route6_lookup(tc->ctx->net, (const struct tern_ip6 *)k->raddr,
-					     &s->ifindex, (struct tern_ip6 *)s->nh);
-	}
+	ret = tcp_route(tc->ctx, k->family, k->raddr, &s->ifindex, s->nh);
 	if (ret != 0 || tcp_hash_add(tc, k, s, TCP_REC_TCB) != 0) {
 		TERN_STAT_INC(tc->ctx, drop_tcp_nomem);
 		tcp_stream_free(s);

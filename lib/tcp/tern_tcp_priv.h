@@ -447,6 +447,8 @@ int tcp_send_ctl(struct tern_tcp_stream *s, uint8_t flags, uint32_t seq);
 void tcp_send_ack(struct tern_tcp_stream *s);
 void tcp_send_rst_reply(struct tern_ctx *ctx, const struct tern_ip_info *ip,
 			const struct tcp_seg_in *si);
+int tcp_route(const struct tern_ctx *ctx, uint8_t family, const uint8_t *raddr,
+	      uint16_t *ifindex, uint8_t nh[16]);
 int tcp_send_raw(struct tern_ctx *ctx, const struct tern_tcp_key *k, uint16_t ifindex,
 		 uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
 		 const struct tern_tcp_opts *opts, bool syn_opts);
@@ -526,5 +528,33 @@ uint32_t tcp_sock_rcvbuf(const struct tern_tcp_stream *s);
 void tcp_sock_set_sndbuf(struct tern_tcp_stream *s, uint32_t bytes);
 /* The context's TCP settings (defaults applied), or NULL. */
 const struct tern_tcp_config *tcp_sock_config(const struct tern_ctx *ctx);
+
+/* tcp_check.c: the invariants of a connection (tcp_stream_check()). */
+enum tcp_chk {
+	TCP_CHK_OK = 0,
+	TCP_CHK_RTXQ,
+	TCP_CHK_SND_ORDER,
+	TCP_CHK_RTXQ_SPAN,
+	TCP_CHK_RTXQ_BYTES,
+	TCP_CHK_SACKED,
+	TCP_CHK_LOST,
+	TCP_CHK_RETRANS,
+	TCP_CHK_MARKS,
+	TCP_CHK_LISTS,
+	TCP_CHK_PIPE,
+	TCP_CHK_RCV_WND,
+	TCP_CHK_RCVQ,
+	TCP_CHK_SNDQ,
+	TCP_CHK_TIMER,
+	TCP_CHK_STATE,
+};
+/* @return 0 if every invariant of @s holds, else -TCP_CHK_* of the first broken one. */
+int tcp_stream_check(const struct tern_tcp_stream *s);
+/* tcp_stream_check(), printing the broken rule and the stream's numbers. */
+int tcp_stream_check_print(const struct tern_tcp_stream *s);
+/* The rule -TCP_CHK_* @err stands for. */
+const char *tcp_check_rule(int err);
+/* Check @s's invariants in TERN_ASSERT builds; nothing otherwise. */
+#define TCP_CHECK(s)	TERN_ASSERT(tcp_stream_check_print(s) == 0)
 
 #endif /* TERN_TCP_PRIV_H */
