@@ -14,7 +14,7 @@
 
 #include "fuzz_env.h"
 
-#define POOL_SIZE	4095
+#define POOL_SIZE	1023
 #define POOL_CACHE	0	/* no cache: the available count is exact */
 #define HOUR_NS		(3600ULL * 1000 * 1000 * 1000)
 
@@ -36,6 +36,7 @@ static struct {
 	unsigned int nb_cap;
 	struct rte_mbuf *cap[FUZZ_CAP_MAX];
 	uint64_t nb_sent;
+	uint64_t budget_ns;		/* clock time this input may still advance */
 } env;
 
 static void
@@ -184,6 +185,7 @@ fuzz_ctx_open(const struct tern_tcp_config *tcp)
 	if (env.ctx == NULL)
 		die("tern_ctx_create");
 	env.epoch += HOUR_NS;
+	env.budget_ns = FUZZ_TIME_BUDGET;
 	if (tern_ctx_set_time(env.ctx, env.epoch) != 0)
 		die("tern_ctx_set_time");
 	return env.ctx;
@@ -247,6 +249,9 @@ fuzz_input(uint16_t port, const uint8_t *f, size_t len, size_t split)
 void
 fuzz_advance(uint64_t ns)
 {
+	if (ns > env.budget_ns)
+		ns = env.budget_ns;
+	env.budget_ns -= ns;
 	tern_ctx_advance(env.ctx, ns);
 	tern_ctx_flush(env.ctx);
 }
@@ -432,4 +437,23 @@ fuzz_services_drain(void)
 	while (tern_ctx_events(env.ctx, ev, RTE_DIM(ev)) > 0)
 		;
 	tern_ctx_flush(env.ctx);
+}
+
+/*
+ * libFuzzer calls this once before the first input: build the shared parts
+ * there, so that what the EAL allocates is not seen as an input's leak.
+ * (The replay main() has no such call: the harnesses build them lazily.)
+ */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *name = (*argc > 0) ? strrchr((*argv)[0], '/') : NULL;
+
+	name = name != NULL ? name + 1 : (*argc > 0 ? (*argv)[0] : "fuzz");
+	if (strncmp(name, "fuzz_", 5) == 0)
+		name += 5;
+	fuzz_env_init(name);
+	return 0;
 }

@@ -93,7 +93,14 @@ struct tern_ctx *fuzz_ctx(void);
  */
 void fuzz_input(uint16_t port, const uint8_t *f, size_t len, size_t split);
 
-/* Advance the context's clock by @ns, timers run. */
+/*
+ * Advance the context's clock by @ns, timers run. The clock runs its timer
+ * wheel tick by tick (1 ms), so an input may advance it by FUZZ_TIME_BUDGET
+ * in all, no more (enough for the reassembly timeout, TIME_WAIT and a few
+ * retransmission timeouts): an input of many long steps would take
+ * seconds and tell nothing more.
+ */
+#define FUZZ_TIME_BUDGET	(150ULL * 1000 * FUZZ_MS)
 void fuzz_advance(uint64_t ns);
 
 /* Keep frames the context sends (up to FUZZ_CAP_MAX), or free them at once. */
