@@ -64,7 +64,19 @@ if { [ -z "$SUITE" ] || [ "$SUITE" = sanitize ]; } && [ "${TERN_SANITIZE:-1}" !=
 			-Db_sanitize=address,undefined -Dexamples=false \
 			-Dc_args="$flags -DTERN_DEBUG" -Dc_link_args="$flags" >/dev/null || san_rc=1
 	fi
-	[ $san_rc -eq 0 ] && { ninja -C "$SAN_BUILD" || san_rc=1; }
+	# Only the test programs of those suites (not libtern.so, not the benchmarks).
+	if [ $san_rc -eq 0 ]; then
+		targets=$(meson introspect "$SAN_BUILD" --tests | python3 -c '
+import json, os, sys
+build, suites = os.path.abspath(sys.argv[1]), set(sys.argv[2:])
+names = set()
+for t in json.load(sys.stdin):
+    if {s.split(":")[-1] for s in t["suite"]} & suites:
+        names.add(os.path.relpath(t["cmd"][0], build))
+print(" ".join(sorted(names)))' "$SAN_BUILD" "${SAN_SUITES[@]}") || san_rc=1
+		# shellcheck disable=SC2086
+		[ $san_rc -eq 0 ] && { ninja -C "$SAN_BUILD" $targets || san_rc=1; }
+	fi
 	if [ $san_rc -eq 0 ]; then
 		sargs=(-C "$SAN_BUILD" --no-rebuild --print-errorlogs)
 		for s in "${SAN_SUITES[@]}"; do
