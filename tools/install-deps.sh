@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # Installs what tern needs to build, test and run its demos on Debian 12.
+# With the argument "fuzz", also what the fuzz harnesses need: clang and its
+# runtime libraries (libclang-rt-14-dev carries libFuzzer's -fsanitize=fuzzer
+# runtime and clang's ASan/UBSan runtimes; libfuzzer-14-dev, libFuzzer itself).
 # Only packages that are missing are installed; a machine that has them all
 # is left alone (no apt-get update, no network).
 set -euo pipefail
@@ -10,6 +13,9 @@ PKGS=(
 	iproute2 iputils-ping iputils-arping ndisc6 socat netcat-openbsd tcpdump
 	python3 procps doxygen tshark hping3
 )
+if [ "${1:-}" = fuzz ]; then
+	PKGS=(clang libclang-rt-14-dev libfuzzer-14-dev)
+fi
 
 missing=()
 for p in "${PKGS[@]}"; do

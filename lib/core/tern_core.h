@@ -23,6 +23,7 @@
 #include <tern/tern_impair.h>
 #include <tern/tern_stats.h>
 
+#include "tern_assert.h"
 #include "tern_log.h"
 #include "tern_timer.h"
 

@@ -32,6 +32,7 @@ struct tern_timer_wheel {
 	uint64_t tick_ns;
 	uint64_t cur_tick;	/* first tick not yet run */
 	uint64_t nb_armed;
+	uint64_t ticks_walked;	/* ticks timer_run() looked at: a work counter for tests */
 };
 
 /* nb_slots: power of two. @return 0, -EINVAL or -ENOMEM. */

@@ -14,6 +14,7 @@
 #include <rte_common.h>
 #include <rte_malloc.h>
 
+#include "tern_assert.h"
 #include "tern_timer.h"
 
 int
@@ -30,6 +31,7 @@ timer_wheel_init(struct tern_timer_wheel *w, uint32_t nb_slots, uint64_t tick_ns
 	w->tick_ns = tick_ns;
 	w->cur_tick = now_ns / tick_ns;
 	w->nb_armed = 0;
+	w->ticks_walked = 0;
 	return 0;
 }
 
@@ -66,6 +68,8 @@ timer_link(struct tern_timer **head, struct tern_timer *t)
 static inline void
 timer_unlink(struct tern_timer *t)
 {
+	TERN_ASSERT(*t->pprev == t);
+	TERN_ASSERT(t->next == NULL || t->next->pprev == &t->next);
 	*t->pprev = t->next;
 	if (t->next != NULL)
 		t->next->pprev = t->pprev;
@@ -79,6 +83,7 @@ timer_arm(struct tern_timer_wheel *w, struct tern_timer *t, uint64_t expire_ns)
 	/* round up without overflow: UINT64_MAX means "never", not tick 0 */
 	uint64_t tick = expire_ns / w->tick_ns + (expire_ns % w->tick_ns != 0);
 
+	TERN_ASSERT(t->cb != NULL);
 	if (timer_pending(t))
 		timer_unlink(t);
 	else
@@ -94,8 +99,30 @@ timer_cancel(struct tern_timer_wheel *w, struct tern_timer *t)
 {
 	if (!timer_pending(t))
 		return;
+	TERN_ASSERT(w->nb_armed > 0);
 	timer_unlink(t);
 	w->nb_armed--;
+}
+
+/* The earliest tick a timer waits for, or UINT64_MAX: a scan of one lap. */
+static uint64_t
+next_tick(const struct tern_timer_wheel *w)
+{
+	uint64_t tick, best = UINT64_MAX;
+	uint32_t i;
+	const struct tern_timer *t;
+
+	if (w->nb_armed == 0)
+		return UINT64_MAX;
+	for (i = 0; i <= w->mask; i++) {
+		tick = w->cur_tick + i;
+		for (t = w->slots[tick & w->mask]; t != NULL; t = t->next)
+			if (t->expire < best)
+				best = t->expire;
+		if (best <= tick)
+			break;
+	}
+	return best;
 }
 
 unsigned int
@@ -114,6 +141,22 @@ timer_run(struct tern_timer_wheel *w, uint64_t now_ns,
 			w->cur_tick = target + 1;
 			break;
 		}
+		if (target - tick > w->mask) {
+			/*
+			 * More than a lap to catch up (a clock that jumped, a
+			 * context not polled for a while): jump to the earliest
+			 * tick a timer waits for, one scan of the wheel, rather
+			 * than walk every empty tick on the way (hours of ticks
+			 * with one timer armed were billions of steps).
+			 */
+			uint64_t next = next_tick(w);
+
+			if (next > tick) {
+				w->cur_tick = next <= target ? next : target + 1;
+				continue;
+			}
+		}
+		w->ticks_walked++;
 		/*
 		 * Mark the tick as run before firing, so that a callback that
 		 * arms a timer for "now" lands on the next tick, not on the
@@ -135,6 +178,7 @@ timer_run(struct tern_timer_wheel *w, uint64_t now_ns,
 				timer_link(&w->slots[tick & w->mask], t);
 				continue;
 			}
+			TERN_ASSERT(w->nb_armed > 0);
 			w->nb_armed--;
 			t->cb(t, t->arg);
 			fired++;
@@ -146,20 +190,7 @@ timer_run(struct tern_timer_wheel *w, uint64_t now_ns,
 uint64_t
 timer_next(const struct tern_timer_wheel *w)
 {
-	uint64_t tick, best = UINT64_MAX;
-	uint32_t i;
-	const struct tern_timer *t;
+	uint64_t best = next_tick(w);
 
-	if (w->nb_armed == 0)
-		return UINT64_MAX;
-	/* Scan one lap; used by tests and idle loops, not the fast path. */
-	for (i = 0; i <= w->mask; i++) {
-		tick = w->cur_tick + i;
-		for (t = w->slots[tick & w->mask]; t != NULL; t = t->next)
-			if (t->expire < best)
-				best = t->expire;
-		if (best <= tick)
-			break;
-	}
 	return best == UINT64_MAX ? best : best * w->tick_ns;
 }

@@ -425,6 +425,7 @@ dgram_clear(struct tern_frag_ctx *fc, struct frag_dgram *d)
 		rte_pktmbuf_free(fc->pc[i].m);
 		piece_put(fc, i);
 	}
+	TERN_ASSERT(fc->mem >= d->mem);
 	fc->mem -= d->mem;
 	d->pieces = FRAG_NIL;
 	d->nb_pieces = 0;
@@ -445,6 +446,7 @@ dgram_free(struct tern_ctx *ctx, struct tern_frag_ctx *fc, struct frag_dgram *d)
 	d->flags = 0;
 	d->next = fc->dg_free;
 	fc->dg_free = di;
+	TERN_ASSERT(fc->nb_dgrams > 0);
 	fc->nb_dgrams--;
 	if (fc->age_head == FRAG_NIL)
 		ctx_timer_cancel(ctx, &fc->timer);

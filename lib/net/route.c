@@ -89,6 +89,8 @@ nexthop_get(struct tern_net *net, uint8_t family, const void *gw, uint16_t ifind
 static void
 nexthop_put(struct tern_net *net, uint32_t idx)
 {
+	/* a route held the reference it gives back */
+	TERN_ASSERT(idx < TERN_MAX_NEXTHOPS && net->nexthops[idx].refcnt > 0);
 	if (idx < TERN_MAX_NEXTHOPS && net->nexthops[idx].refcnt > 0)
 		net->nexthops[idx].refcnt--;
 }

@@ -234,6 +234,7 @@ tcp_stream_alloc(struct tern_tcp_ctx *tc)
 		s = tc->tcb_free;
 	}
 	tc->tcb_free = s->all_next;
+	TERN_ASSERT(tc->nb_tcb_free > 0);
 	tc->nb_tcb_free--;
 	memset(s, 0, sizeof(*s));
 	s->tc = tc;
@@ -258,6 +259,7 @@ tcp_stream_free(struct tern_tcp_stream *s)
 	*s->all_pprev = s->all_next;
 	if (s->all_next != NULL)
 		s->all_next->all_pprev = s->all_pprev;
+	TERN_ASSERT(tc->nb_conns > 0);
 	tc->nb_conns--;
 	TERN_STAT_INC(tc->ctx, tcp_conn_closed);
 	/* back to the free list: chunks go back to the heap with the context */

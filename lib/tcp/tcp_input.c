@@ -574,7 +574,12 @@ tcp_syn_sent_in(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in
 	}
 	s->irs = si->seq;
 	s->rcv_nxt = si->seq + 1;
-	s->rcv_adv = s->rcv_nxt;
+	/*
+	 * The window our SYN offered (unscaled, RFC 7323 2.2) holds from
+	 * RCV.NXT on: data on the SYN-ACK may fill it. (RCV.NXT alone put the
+	 * edge behind the data taken from a SYN-ACK.)
+	 */
+	s->rcv_adv = s->rcv_nxt + RTE_MIN(tcp_rcv_space(s), (uint32_t)UINT16_MAX);
 	s->last_ack_sent = s->rcv_nxt;
 	tcp_syn_opts_apply(s, si);
 	tcp_cc_init(s);
@@ -877,6 +882,8 @@ tcp_segment(struct tern_tcp_ctx *tc, struct rte_mbuf *m, const struct tern_ip_in
 		if (rec != NULL) {
 			s = rec;
 			tcp_conn_input(s, si.len > 0 ? m : (rte_pktmbuf_free(m), NULL), &si);
+			if (!(s->tf & TF_DONE))
+				TCP_CHECK(s);
 			if ((s->tf & TF_DONE) && !(s->tf & TF_DIRTY))
 				tcp_conn_done(s);
 			return;

@@ -1125,4 +1125,5 @@ tcp_output(struct tern_tcp_stream *s)
 out:
 	if (!sent && (s->tf & TF_ACK_NOW))
 		tcp_send_ack(s);
+	TCP_CHECK(s);
 }

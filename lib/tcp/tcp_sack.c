@@ -115,6 +115,9 @@ void
 tcp_sack_forget(struct tern_tcp_stream *s, struct tern_tcp_seg *seg)
 {
 	seg_off_list(s, seg);
+	TERN_ASSERT(!(seg->flags & TERN_TCP_SEG_SACKED) || s->sacked_out >= seg->len);
+	TERN_ASSERT(!(seg->flags & TERN_TCP_SEG_LOST) || s->lost_out >= seg->len);
+	TERN_ASSERT(!(seg->flags & TERN_TCP_SEG_RTX_OUT) || s->retrans_out >= seg->len);
 	if (seg->flags & TERN_TCP_SEG_SACKED)
 		s->sacked_out -= seg->len;
 	if (seg->flags & TERN_TCP_SEG_LOST)
@@ -128,6 +131,10 @@ tcp_sack_forget(struct tern_tcp_stream *s, struct tern_tcp_seg *seg)
 static void
 seg_trim_counts(struct tern_tcp_stream *s, const struct tern_tcp_seg *seg, uint32_t d)
 {
+	TERN_ASSERT(d < seg->len);
+	TERN_ASSERT(!(seg->flags & TERN_TCP_SEG_SACKED) || s->sacked_out >= d);
+	TERN_ASSERT(!(seg->flags & TERN_TCP_SEG_LOST) || s->lost_out >= d);
+	TERN_ASSERT(!(seg->flags & TERN_TCP_SEG_RTX_OUT) || s->retrans_out >= d);
 	if (seg->flags & TERN_TCP_SEG_SACKED)
 		s->sacked_out -= d;
 	if (seg->flags & TERN_TCP_SEG_LOST)
@@ -143,6 +150,7 @@ mark_lost(struct tern_tcp_stream *s, struct tern_tcp_seg *seg)
 	seg_off_list(s, seg);
 	if (seg->flags & TERN_TCP_SEG_RTX_OUT) {
 		/* its retransmission is lost too */
+		TERN_ASSERT(s->retrans_out >= seg->len);
 		seg->flags &= ~TERN_TCP_SEG_RTX_OUT;
 		s->retrans_out -= seg->len;
 	}
@@ -501,6 +509,7 @@ undo_reduction(struct tern_tcp_stream *s)
 	while ((seg = s->lost_head) != NULL) {
 		list_unlink(&s->lost_head, &s->lost_tail, seg);
 		seg->flags &= ~(TERN_TCP_SEG_LOST | TERN_TCP_SEG_ON_LIST);
+		TERN_ASSERT(s->lost_out >= seg->len);
 		s->lost_out -= seg->len;
 		list_append(&s->sent_head, &s->sent_tail, seg);
 		seg->flags |= TERN_TCP_SEG_ON_LIST;
@@ -729,6 +738,7 @@ ack_remove(struct tern_tcp_stream *s, const struct tcp_seg_in *si, int64_t *rtt_
 			rtx_acked = true;
 		tcp_sack_forget(s, seg);
 		tcp_rtxq_unlink(&s->rtxq, seg);
+		TERN_ASSERT(s->rtxq_bytes >= seg->len);
 		s->rtxq_bytes -= seg->len;
 		tcp_seg_free_acked(s, seg);
 	}

@@ -137,6 +137,7 @@ tern_tcp_accept_burst(struct tern_tcp_stream *l, struct tern_tcp_stream **out, u
 		l->aq_head = s->aq_next;
 		if (l->aq_head == NULL)
 			l->aq_tail = NULL;
+		TERN_ASSERT(l->aq_len > 0);
 		l->aq_len--;
 		s->aq_next = NULL;
 		s->tf |= TF_ACCEPTED;

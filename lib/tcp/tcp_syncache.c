@@ -59,6 +59,7 @@ syn_release(struct tern_tcp_ctx *tc, struct tern_tcp_syn *sc, bool unhash)
 	sc->listener = NULL;
 	sc->free_next = tc->syn_free;
 	tc->syn_free = sc;
+	TERN_ASSERT(tc->nb_syn > 0);
 	tc->nb_syn--;
 }
 

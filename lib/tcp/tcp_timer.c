@@ -255,4 +255,5 @@ tcp_timer_fire(struct tern_timer *t, void *arg)
 		}
 	}
 	tcp_timer_rearm(s);
+	TCP_CHECK(s);
 }

@@ -68,6 +68,7 @@ tw_release(struct tern_tcp_ctx *tc, struct tern_tcp_tw *tw)
 	tw->next = tc->tw_free;
 	tw->prev = NULL;
 	tc->tw_free = tw;
+	TERN_ASSERT(tc->nb_tw > 0);
 	tc->nb_tw--;
 }
 

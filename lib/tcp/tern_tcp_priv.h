@@ -534,4 +534,32 @@ void tcp_tel_info(const struct tern_ctx *ctx, struct rte_tel_data *d);
 /* tcp_sock.c: what lib/sock reads of a stream */
 #include "tcp_sock.h"
 
+/* tcp_check.c: the invariants of a connection (tcp_stream_check()). */
+enum tcp_chk {
+	TCP_CHK_OK = 0,
+	TCP_CHK_RTXQ,
+	TCP_CHK_SND_ORDER,
+	TCP_CHK_RTXQ_SPAN,
+	TCP_CHK_RTXQ_BYTES,
+	TCP_CHK_SACKED,
+	TCP_CHK_LOST,
+	TCP_CHK_RETRANS,
+	TCP_CHK_MARKS,
+	TCP_CHK_LISTS,
+	TCP_CHK_PIPE,
+	TCP_CHK_RCV_WND,
+	TCP_CHK_RCVQ,
+	TCP_CHK_SNDQ,
+	TCP_CHK_TIMER,
+	TCP_CHK_STATE,
+};
+/* @return 0 if every invariant of @s holds, else -TCP_CHK_* of the first broken one. */
+int tcp_stream_check(const struct tern_tcp_stream *s);
+/* tcp_stream_check(), printing the broken rule and the stream's numbers. */
+int tcp_stream_check_print(const struct tern_tcp_stream *s);
+/* The rule -TCP_CHK_* @err stands for. */
+const char *tcp_check_rule(int err);
+/* Check @s's invariants in TERN_ASSERT builds; nothing otherwise. */
+#define TCP_CHECK(s)	TERN_ASSERT(tcp_stream_check_print(s) == 0)
+
 #endif /* TERN_TCP_PRIV_H */

@@ -142,6 +142,16 @@ harness_seed(const char *test, uint64_t def)
 	return seed;
 }
 
+tern_ip4_t
+harness_ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+{
+	const uint8_t bytes[4] = { a, b, c, d };
+	tern_ip4_t v;
+
+	memcpy(&v, bytes, sizeof(v));
+	return v;
+}
+
 struct tern_sockaddr
 harness_addr(enum harness_side s, uint8_t family, uint16_t port)
 {
@@ -151,7 +161,7 @@ harness_addr(enum harness_side s, uint8_t family, uint16_t port)
 	sa.family = family;
 	sa.port = rte_cpu_to_be_16(port);
 	if (family == 4) {
-		sa.ip4 = rte_cpu_to_be_32(RTE_IPV4(10, 0, 0, s == HARNESS_A ? 1 : 2));
+		sa.ip4 = harness_ip4(10, 0, 0, s == HARNESS_A ? 1 : 2);
 	} else {
 		sa.ip6.a[0] = 0xfd;
 		sa.ip6.a[15] = s == HARNESS_A ? 1 : 2;

@@ -122,6 +122,12 @@ uint64_t harness_frames_sent(const struct harness *h, enum harness_side s);
  */
 uint64_t harness_side_cycles(const struct harness *h, enum harness_side s);
 
+/*
+ * a.b.c.d in network byte order. Not DPDK's RTE_IPV4(): it shifts an int,
+ * so a first byte >= 128 shifts into the sign bit (undefined behaviour).
+ */
+tern_ip4_t harness_ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d);
+
 /* Addresses of a side, for family 4 or 6, port @port (host order). */
 struct tern_sockaddr harness_addr(enum harness_side s, uint8_t family, uint16_t port);
 

@@ -313,7 +313,7 @@ test_bind_errors(void **state)
 	ASSERT_ERR(tern_bind(a, (struct sockaddr *)&ss, len - 1), EINVAL);
 	ASSERT_ERR(tern_bind(a, (struct sockaddr *)&ss6, len6), EAFNOSUPPORT);
 	other = ss;
-	in->sin_addr.s_addr = rte_cpu_to_be_32(RTE_IPV4(10, 0, 0, 99));
+	in->sin_addr.s_addr = harness_ip4(10, 0, 0, 99);
 	ASSERT_ERR(tern_bind(a, (struct sockaddr *)&other, len), EADDRNOTAVAIL);
 	assert_int_equal(tern_bind(a, (struct sockaddr *)&ss, len), 0);
 	ASSERT_ERR(tern_bind(a, (struct sockaddr *)&ss, len), EINVAL);	/* bound already */
@@ -438,7 +438,7 @@ test_connect_errors(void **state)
 	ASSERT_ERR(tern_connect(c, (struct sockaddr *)&ss, len - 1), EINVAL);
 	ASSERT_ERR(tern_connect(c, (struct sockaddr *)&ss6, len6), EAFNOSUPPORT);
 	far = ss;
-	in->sin_addr.s_addr = rte_cpu_to_be_32(RTE_IPV4(192, 168, 77, 1));
+	in->sin_addr.s_addr = harness_ip4(192, 168, 77, 1);
 	ASSERT_ERR(tern_connect(c, (struct sockaddr *)&far, len), ENETUNREACH);
 	assert_int_equal(tern_close(c), 0);
 	pair_open(f, AF_INET, &p);

@@ -434,6 +434,42 @@ timer_laps_ahead_fires_once_on_a_long_jump(void **state)
 	assert_int_equal(fx->w.nb_armed, 0);
 }
 
+/*
+ * A clock that jumps far ahead (a context not polled for hours, a manual
+ * clock set forward) with timers armed: they still fire at their own tick,
+ * in order, and the catch-up jumps between them instead of walking every
+ * empty tick (found by the fuzz harnesses: a jump of N hours with one timer
+ * armed walked N x 3.6 million ticks of 1 ms).
+ */
+static void
+long_clock_jump_fires_in_order_without_walking_every_tick(void **state)
+{
+	struct fixture *fx = *state;
+	const uint64_t far = 10ULL * 1000 * 1000;	/* ticks: 10^7 laps of nothing */
+	struct probe a, b, c;
+	uint64_t walked;
+
+	probe_init(&a, fx, NULL);
+	probe_init(&b, fx, NULL);
+	probe_init(&c, fx, NULL);
+	arm(fx, &a, 3 * T);
+	arm(fx, &b, far * T);
+	arm(fx, &c, (3 * far + 7) * T);
+	walked = fx->w.ticks_walked;
+	assert_int_equal(run(fx, 4 * far * T), 3);
+	assert_int_equal(a.fired_at, 3 * T);
+	assert_int_equal(b.fired_at, far * T);
+	assert_int_equal(c.fired_at, (3 * far + 7) * T);
+	assert_true(a.order < b.order && b.order < c.order);
+	assert_int_equal(fx->w.nb_armed, 0);
+	/* at most a lap walked around each timer, not 4 x 10^7 ticks */
+	assert_true(fx->w.ticks_walked - walked <= 3 * (2 * NB_SLOTS));
+	/* and the wheel is at the end: a timer armed now fires at its tick */
+	arm(fx, &a, (4 * far + 2) * T);
+	assert_int_equal(run(fx, (4 * far + 2) * T), 1);
+	assert_int_equal(a.fired_at, (4 * far + 2) * T);
+}
+
 static void
 timers_fire_in_tick_order(void **state)
 {
@@ -806,6 +842,7 @@ main(void)
 		TIMER_TEST(timer_rearmed_earlier_fires_once_at_new_time),
 		TIMER_TEST(timer_laps_ahead_waits_for_its_lap),
 		TIMER_TEST(timer_laps_ahead_fires_once_on_a_long_jump),
+		TIMER_TEST(long_clock_jump_fires_in_order_without_walking_every_tick),
 		TIMER_TEST(timers_fire_in_tick_order),
 		TIMER_TEST(many_timers_in_one_slot_all_fire),
 		TIMER_TEST(callback_arming_timer_for_now_fires_it_on_next_run),

@@ -56,7 +56,7 @@ static const struct tern_ip6 ip6_b = { { 0xfd, [15] = 0x02 } };
 static tern_ip4_t
 ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 {
-	return rte_cpu_to_be_32(RTE_IPV4(a, b, c, d));
+	return test_ip4(a, b, c, d);
 }
 
 #define IP4_A	ip4(10, 0, 0, 1)

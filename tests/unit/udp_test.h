@@ -72,7 +72,7 @@ static const struct tern_ip6 all_nodes_ip6 = { { 0xff, 0x02, [15] = 0x01 } };
 static inline tern_ip4_t
 ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 {
-	return rte_cpu_to_be_32(RTE_IPV4(a, b, c, d));
+	return test_ip4(a, b, c, d);
 }
 
 /* The hosts of the tests: ours (two addresses), two peers, one stranger. */
