@@ -323,9 +323,12 @@ pmtu_transfer(void **state, uint8_t family, uint16_t mtu)
 	got = transfer(f, a, b, XFER_BYTES, 7, 60 * SEC);
 	s1 = harness_stats(h, HARNESS_A);
 	print_message("family %u path MTU %u: %u bytes in %.3f s virtual, %u frames too big, "
-		      "%u ICMP, %" PRIu64 " segments resent for the MTU, RTOs %" PRIu64 "\n",
+		      "%u ICMP (%" PRIu64 " taken, %" PRIu64 " out of window), %" PRIu64
+		      " entries resent for the MTU, RTOs %" PRIu64 "\n",
 		      family, mtu, XFER_BYTES, (double)(harness_now(h) - t0) / SEC,
-		      f->r.dropped, f->r.icmp_sent, s1.tcp_pmtu_rtx_segs - s0.tcp_pmtu_rtx_segs,
+		      f->r.dropped, f->r.icmp_sent, s1.icmp_err_to_tcp - s0.icmp_err_to_tcp,
+		      s1.drop_icmp_err_bad_seq - s0.drop_icmp_err_bad_seq,
+		      s1.tcp_pmtu_rtx_segs - s0.tcp_pmtu_rtx_segs,
 		      s1.tcp_rto_fired - s0.tcp_rto_fired);
 	assert_int_equal(got, XFER_BYTES);
 	assert_int_equal(mss_of(a), want);
