@@ -17,7 +17,8 @@
  *   ours, changes nothing and is counted; the same message with the
  *   sequence number in flight does lower the MSS (the control);
  * - a connect answered by an ICMP port unreachable fails with
- *   ECONNREFUSED;
+ *   ECONNREFUSED; one answered by a host unreachable (soft) goes on, and
+ *   its timeout reports EHOSTUNREACH instead of ETIMEDOUT;
  * - a connected UDP stream to a port with no stream: B's port unreachable
  *   makes A's next call fail with ECONNREFUSED, once.
  *
@@ -530,6 +531,47 @@ test_icmp_ip6_port_unreachable_fails_connect_econnrefused(void **state)
 	connect_refused(state, 6);
 }
 
+/*
+ * RFC 1122 4.2.3.9: a soft error (host unreachable) does not fail the
+ * connect; when the connect then times out, it is what is reported.
+ */
+static void
+test_icmp_soft_error_reported_when_connect_times_out(void **state)
+{
+	struct fixture *f = *state;
+	struct tern_tcp_config cfg;
+	struct harness *h;
+	struct tern_tcp_stream *a;
+	struct ev_tally ea = { 0 };
+	struct tern_stats s0, s1;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.syn_retries = 2;		/* 1 + 2 + 4 s */
+	h = f->h = harness_create_tcp(NULL, NULL, &cfg);
+	assert_non_null(h);
+	f->r.drop_syn = true;		/* the SYNs go nowhere */
+	harness_set_tap(h, router_tap, &f->r);
+	s0 = harness_stats(h, HARNESS_A);
+	a = tcp_connect_a(h, 4, NULL);
+	harness_run(h, 0);
+	assert_int_equal(f->r.last_family, 4);
+	harness_inject(h, HARNESS_A, icmp_frame(h, 4, 3, 1, 0, f->r.last, f->r.last_len));
+	s1 = harness_stats(h, HARNESS_A);
+	assert_int_equal(s1.tcp_icmp_soft_errs - s0.tcp_icmp_soft_errs, 1);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_SYN_SENT);
+	ev_collect(h, HARNESS_A, &ea);
+	assert_int_equal(ea.n[TERN_EV_ERROR], 0);
+	harness_run(h, 10 * SEC);
+	ev_collect(h, HARNESS_A, &ea);
+	s1 = harness_stats(h, HARNESS_A);
+	assert_int_equal(s1.tcp_timeouts - s0.tcp_timeouts, 1);
+	assert_int_equal(ea.n[TERN_EV_ERROR], 1);
+	assert_int_equal(ea.last_err, -EHOSTUNREACH);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_CLOSED);
+	tern_tcp_close(a);
+	finish(f, NULL, NULL, NULL);
+}
+
 /* BSD: a connected UDP stream's next call after a port unreachable fails once. */
 static void
 udp_refused(void **state, uint8_t family)
@@ -589,6 +631,7 @@ main(void)
 		T(test_icmp_ip6_forged_out_of_window_or_no_conn_ignored),
 		T(test_icmp_ip4_port_unreachable_fails_connect_econnrefused),
 		T(test_icmp_ip6_port_unreachable_fails_connect_econnrefused),
+		T(test_icmp_soft_error_reported_when_connect_times_out),
 		T(test_udp_ip4_port_unreachable_econnrefused_on_next_call),
 		T(test_udp_ip6_port_unreachable_econnrefused_on_next_call),
 	};
