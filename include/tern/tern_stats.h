@@ -148,6 +148,27 @@ extern "C" {
 	X(impair_corrupted,	"packets with one byte flipped on purpose") \
 	X(drop_impair_full,	"dropped: impairment hold queue full")
 
+/** ICMP/ICMPv6 errors received: validation (RFC 5927), the path MTU cache, the transports. */
+#define TERN_STATS_ICMP_ERR(X)						\
+	X(icmp4_err_in,		"ICMP errors received (unreachable, time exceeded, ...)") \
+	X(icmp6_err_in,		"ICMPv6 errors received (types below 128)")	\
+	X(drop_icmp_err_short,	"dropped: ICMP error quoting under an IP header + 8 bytes") \
+	X(drop_icmp_err_not_ours, "dropped: ICMP error quoting a packet not from our address") \
+	X(drop_icmp_err_no_proto, "dropped: ICMP error quoting a protocol with no handler") \
+	X(drop_icmp_err_bad_mtu, "dropped: Frag Needed / Too Big, MTU not below the packet") \
+	X(pmtu_lowered,		"path MTU cache entries created or lowered")	\
+	X(pmtu_expired,		"path MTU cache entries aged out (RFC 1191 6.3)") \
+	X(pmtu_evicted,		"path MTU cache entries given up for another destination") \
+	X(icmp_err_to_tcp,	"ICMP errors for a TCP connection, validated") \
+	X(drop_icmp_err_no_conn, "dropped: ICMP error quoting no TCP connection of ours") \
+	X(drop_icmp_err_bad_seq, "dropped: ICMP error quoting a sequence not in SND.UNA..SND.MAX") \
+	X(tcp_pmtu_updates,	"TCP connections whose MSS a path MTU lowered or raised") \
+	X(tcp_pmtu_rtx_segs,	"TCP segments resent at once for a smaller path MTU") \
+	X(tcp_icmp_hard_errs,	"TCP connects failed by an ICMP hard error") \
+	X(tcp_icmp_soft_errs,	"ICMP soft errors recorded on a TCP connection") \
+	X(icmp_err_to_udp,	"ICMP errors for a connected UDP stream")	\
+	X(drop_icmp_err_udp_no_stream, "dropped: ICMP error quoting no connected UDP stream")
+
 /** Every counter, in struct order. */
 /** TCP counters: RFC 4022's (tcpActiveOpens ...) and a reason for every drop. */
 #define TERN_STATS_TCP(X)						\
@@ -240,7 +261,8 @@ extern "C" {
 	TERN_STATS_FRAG(X)	\
 	TERN_STATS_UDP(X)	\
 	TERN_STATS_TCP(X)	\
-	TERN_STATS_IMPAIR(X)
+	TERN_STATS_IMPAIR(X)	\
+	TERN_STATS_ICMP_ERR(X)
 
 /** One context's counters. */
 struct tern_stats {

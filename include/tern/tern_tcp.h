@@ -315,6 +315,7 @@ struct tern_tcp_info {
 	uint32_t lost;		/**< bytes marked lost */
 	uint32_t retrans_out;	/**< bytes retransmitted, in flight */
 	char cc[16];		/**< congestion control ("cubic", "newreno") */
+	uint32_t pmtu;		/**< path MTU in use: the link's, or less (RFC 1191, 8201) */
 };
 
 /** What @p s knows of itself now, into @p info (as Linux's TCP_INFO). Lcore of its context only. */

@@ -77,7 +77,9 @@ TERN_API unsigned int tern_udp_rx_count(const struct tern_udp_stream *s);
 /**
  * Take up to @p n received datagrams. Each mbuf's data is the UDP payload
  * (possibly a chain, for a reassembled datagram); the caller owns and frees
- * them. @return datagrams returned.
+ * them. @return datagrams returned; 0 with rte_errno ECONNREFUSED when
+ * none is queued and an ICMP port unreachable came for a connected
+ * stream since the last call (reported once, as BSD sockets do).
  */
 TERN_API uint16_t tern_udp_recv_burst(struct tern_udp_stream *s, struct rte_mbuf **pkts,
 				      uint16_t n);
@@ -92,7 +94,9 @@ TERN_API int tern_udp_pkt_src(const struct rte_mbuf *m, struct tern_sockaddr *sr
  * Send @p n datagrams, each mbuf's data a payload, to @p dst (NULL: the
  * connected remote). Takes ownership of the mbufs it accepts.
  * @return datagrams accepted; on a short count rte_errno says why
- *   (EDESTADDRREQ, EAFNOSUPPORT, EMSGSIZE, ENETUNREACH, EINVAL, or ENOBUFS:
+ *   (ECONNREFUSED: an ICMP port unreachable came for the connected stream
+ *   since the last call, reported once and nothing sent;
+ *   EDESTADDRREQ, EAFNOSUPPORT, EMSGSIZE, ENETUNREACH, EINVAL, or ENOBUFS:
  *   an mbuf has less than 70 bytes of headroom for the headers, or the
  *   device's queue is full; then a TERN_EV_WRITABLE event for the stream
  *   follows once it has room) and the rest still belong to the caller.
@@ -127,7 +131,8 @@ TERN_API ssize_t tern_udp_sendto(struct tern_udp_stream *s, const void *buf, siz
 /**
  * Copy the next datagram into @p buf (at most @p len bytes; the rest of a
  * longer datagram is discarded) and its source into @p src (may be NULL).
- * @return bytes copied, or -EAGAIN when none is queued.
+ * @return bytes copied, or -EAGAIN when none is queued, or -ECONNREFUSED
+ * (as tern_udp_recv_burst()).
  */
 TERN_API ssize_t tern_udp_recvfrom(struct tern_udp_stream *s, void *buf, size_t len,
 				   struct tern_sockaddr *src);

@@ -48,6 +48,11 @@ icmp4_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info 
 	case RTE_IP_ICMP_ECHO_REPLY:
 		TERN_STAT_INC(ctx, icmp4_echo_rep_in);
 		break;
+	case ICMP4_DEST_UNREACH:
+	case 11:	/* time exceeded */
+	case 12:	/* parameter problem */
+		icmp4_err_input(ctx, m, ip);	/* to the transport it quotes */
+		break;
 	default:
 		TERN_STAT_INC(ctx, icmp4_other_in);
 		break;

@@ -274,7 +274,10 @@ icmp6_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info 
 		nd_na_input(ctx, m, ip);
 		break;
 	default:
-		TERN_STAT_INC(ctx, icmp6_other_in);
+		if (ic->type < 128)	/* an error (RFC 4443 2.1): to the transport it quotes */
+			icmp6_err_input(ctx, m, ip);
+		else
+			TERN_STAT_INC(ctx, icmp6_other_in);
 		break;
 	}
 drop:

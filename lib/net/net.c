@@ -297,6 +297,7 @@ net_ctx_fini(struct tern_ctx *ctx)
 	neigh_ctx_fini(ctx);
 	__atomic_fetch_sub(&ctx->net->nb_ctx, 1, __ATOMIC_RELEASE);
 	frag_ctx_fini(ctx);
+	net_pmtu_fini(ctx);
 	rte_free(nc->tmpl);
 	rte_free(nc);
 	ctx->net_ctx = NULL;
@@ -336,6 +337,7 @@ net_ctx_init(struct tern_ctx *ctx, const struct tern_ctx_param *param)
 	nc->l4_input[IPPROTO_ICMP] = icmp4_input;
 	nc->l4_input[IPPROTO_ICMPV6] = icmp6_input;
 	nc->ip4_id = (uint16_t)rte_rdtsc();
+	nc->pmtu_timeout_ns = NET_PMTU_TIMEOUT_NS;
 	net_ctx_set_icmp_rate(ctx, param->icmp_rate, param->icmp_burst);
 	return 0;
 }
@@ -373,6 +375,17 @@ net_ctx_set_l4(struct tern_ctx *ctx, uint8_t proto, tern_l4_input_t fn)
 	if (nc == NULL)
 		return -EINVAL;
 	nc->l4_input[proto] = fn;
+	return 0;
+}
+
+int
+net_ctx_set_l4_err(struct tern_ctx *ctx, uint8_t proto, tern_l4_err_t fn)
+{
+	struct tern_net_ctx *nc = netc(ctx);
+
+	if (nc == NULL)
+		return -EINVAL;
+	nc->l4_err[proto] = fn;
 	return 0;
 }
 

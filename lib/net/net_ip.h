@@ -183,4 +183,70 @@ int net_output_via(struct tern_ctx *ctx, uint8_t family, uint16_t ifindex,
 const struct tern_ip_tmpl *net_dest_tmpl(struct tern_ctx *ctx, struct net_dest *d,
 					 const void *src, const void *dst);
 
+/* icmp_err.c */
+/*
+ * An ICMP or ICMPv6 error, checked by the net layer (RFC 5927 4.1: the
+ * quoted IP header whole with 8 bytes of L4 after it, a first fragment,
+ * our own address as its source) and handed to the transport of the
+ * quoted protocol (net_ctx_set_l4_err()). The transport checks that the
+ * flow is its own. Addresses and ports are as quoted: local is the source
+ * of the packet we sent, remote its destination.
+ */
+#define NET_ICMP_ERR_SOFT	0	/* may pass (RFC 1122 4.2.3.9): reported on a timeout */
+#define NET_ICMP_ERR_HARD	1	/* port/protocol unreachable, admin. prohibited */
+#define NET_ICMP_ERR_PMTU	2	/* Fragmentation Needed / Packet Too Big: ->mtu */
+
+struct net_icmp_err {
+	uint8_t family;			/* 4 or 6 */
+	uint8_t kind;			/* NET_ICMP_ERR_* */
+	uint8_t type;			/* as received */
+	uint8_t code;
+	uint8_t proto;			/* of the quoted packet */
+	uint8_t l4_len;			/* bytes in l4[]: 8 */
+	uint16_t mtu;			/* PMTU: the next-hop MTU (RFC 1191 plateau if 0) */
+	uint16_t quoted_len;		/* the quoted packet's IP length, by its header */
+	uint16_t lport;			/* network order */
+	uint16_t rport;
+	int err;			/* the negative errno it stands for */
+	union net_addr laddr;		/* ours: the quoted source */
+	union net_addr raddr;		/* the quoted destination */
+	uint8_t l4[8];			/* the first bytes of the quoted L4 header */
+};
+
+/* ICMP error @m (data at the ICMP header, not consumed): checked, to the transport. */
+void icmp4_err_input(struct tern_ctx *ctx, const struct rte_mbuf *m,
+		     const struct tern_ip_info *ip);
+/* The same for ICMPv6 error messages (types below 128). */
+void icmp6_err_input(struct tern_ctx *ctx, const struct rte_mbuf *m,
+		     const struct tern_ip_info *ip);
+
+/* pmtu.c: the path MTU cache (RFC 1191, RFC 8201), per context */
+#define NET_PMTU_MIN4		552	/* floor for IPv4 (Linux's min_pmtu) */
+#define NET_PMTU_MIN6		1280	/* RFC 8200 5 */
+/* RFC 1191 6.3: an entry ages out after 10 minutes */
+#define NET_PMTU_TIMEOUT_NS	(600ULL * 1000 * 1000 * 1000)
+
+/* The floor of @family's path MTU. */
+uint16_t net_pmtu_floor(uint8_t family);
+
+/*
+ * The path MTU kept for @dst (4 or 16 bytes by @family), or 0: none (the
+ * link's). *@until_ns: when it ages out (UINT64_MAX without one). An entry
+ * found aged out is dropped here (nc->pmtu_gen moves).
+ */
+uint16_t net_pmtu_get(struct tern_ctx *ctx, uint8_t family, const void *dst,
+		      uint64_t *until_ns);
+
+/*
+ * A report that the path to @dst takes at most @mtu bytes: kept, raised to
+ * the floor, if below what is kept; its age restarts. nc->pmtu_gen moves
+ * when the value changes. @return the path MTU now kept (> 0), -EINVAL,
+ * -ENOMEM.
+ */
+int net_pmtu_update(struct tern_ctx *ctx, uint8_t family, const void *dst, uint32_t mtu);
+
+/* Age of the entries from now on (0: NET_PMTU_TIMEOUT_NS). */
+void net_pmtu_set_timeout(struct tern_ctx *ctx, uint64_t ns);
+void net_pmtu_fini(struct tern_ctx *ctx);
+
 #endif /* TERN_NET_IP_H */

@@ -118,6 +118,10 @@ struct tern_ip_info;
 typedef void (*tern_l4_input_t)(struct tern_ctx *ctx, struct rte_mbuf *m,
 				const struct tern_ip_info *ip);
 
+/* Per-context L4 error hook: an ICMP error quoting a packet of the protocol. */
+struct net_icmp_err;
+typedef void (*tern_l4_err_t)(struct tern_ctx *ctx, const struct net_icmp_err *e);
+
 /* What the IP layer tells L4 about a received packet. */
 struct tern_ip_info {
 	uint8_t family;		/* 4 or 6 */
@@ -166,6 +170,13 @@ struct tern_net_ctx {
 	struct tern_held held[TERN_NEIGH_HOLD_MAX];
 	/* upper layers' inputs, by IP protocol number */
 	tern_l4_input_t l4_input[256];
+	/* their ICMP error handlers, by the quoted packet's protocol (icmp_err.c) */
+	tern_l4_err_t l4_err[256];
+	/* the path MTU cache (pmtu.c): allocated at the first report */
+	struct net_pmtu_cache *pmtu;
+	uint32_t pmtu_nb;
+	uint32_t pmtu_gen;		/* bumped when an entry changes */
+	uint64_t pmtu_timeout_ns;
 	/* IPv4/IPv6 reassembly state (frag.c) */
 	struct tern_frag_ctx *frag;
 	/* link and IP headers of destinations (dest.c) */
@@ -268,6 +279,20 @@ extern const struct ctx_layer_ops net_layer_ops;
  * may take a protocol over). @return 0, or -EINVAL without a net layer.
  */
 int net_ctx_set_l4(struct tern_ctx *ctx, uint8_t proto, tern_l4_input_t fn);
+
+/*
+ * Hand the ICMP/ICMPv6 errors quoting a packet of @proto to @fn (NULL:
+ * none, counted in drop_icmp_err_no_proto). @return 0, or -EINVAL without
+ * a net layer.
+ */
+int net_ctx_set_l4_err(struct tern_ctx *ctx, uint8_t proto, tern_l4_err_t fn);
+
+/* The path MTU cache's generation: it moves when an entry changes. */
+static inline uint32_t
+net_pmtu_gen(const struct tern_ctx *ctx)
+{
+	return ((const struct tern_net_ctx *)ctx->net_ctx)->pmtu_gen;
+}
 bool iface_has_addr4(const struct tern_iface *ifp, tern_ip4_t a);
 bool iface_has_addr6(const struct tern_iface *ifp, const struct tern_ip6 *a);
 tern_ip4_t iface_src4(const struct tern_iface *ifp, tern_ip4_t dst);

@@ -507,6 +507,8 @@ tcp_ctx_init(struct tern_ctx *ctx, const struct tern_ctx_param *param)
 	if (ret != 0)
 		goto fail;
 	ret = net_ctx_set_l4(ctx, IPPROTO_TCP, tcp_input);
+	if (ret == 0)
+		ret = net_ctx_set_l4_err(ctx, IPPROTO_TCP, tcp_icmp_err);
 	if (ret != 0)
 		goto fail;
 	ctx->tcp_ctx = tc;

@@ -235,8 +235,15 @@ tcp_syn_opts_apply(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
 void
 tcp_set_mss(struct tern_tcp_stream *s, uint16_t peer_mss)
 {
-	uint32_t mss = tcp_min(peer_mss, tcp_mss_for(s->ctx, s->dest.ifindex, s->family));
+	uint32_t mss;
 
+	/* a path MTU kept for the destination: start below it (RFC 1191 6.3) */
+	if (tcp_pmtu_stale(s)) {
+		s->pmtu = net_pmtu_get(s->ctx, s->family, s->key.raddr, &s->pmtu_until);
+		s->pmtu_gen = net_pmtu_gen(s->ctx);
+	}
+	s->peer_mss = peer_mss;
+	mss = tcp_min(peer_mss, tcp_path_mss(s));
 	if (s->tf & TF_TS_OK)
 		mss -= TERN_TCPOLEN_TS + 2;
 	s->mss = (uint16_t)tcp_max(mss, 64);

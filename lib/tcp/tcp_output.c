@@ -414,7 +414,7 @@ tcp_seg_sent(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint
 static void
 tcp_sack_fit(struct tern_tcp_stream *s, struct tern_tcp_opts *o, uint32_t dlen)
 {
-	uint32_t room = tcp_mss_for(s->ctx, s->dest.ifindex, s->family) - dlen;
+	uint32_t room = tcp_path_mss(s) - dlen;
 	uint32_t base = (o->flags & TERN_TCP_OPT_F_TS) ? TERN_TCPOLEN_TS + 2 : 0;
 
 	if (o->nb_sack == 0 || dlen == 0)
@@ -1062,6 +1062,9 @@ tcp_output(struct tern_tcp_stream *s)
 	default:
 		break;
 	}
+	/* the path MTU cache changed (another connection's ICMP) or an entry aged out */
+	if (unlikely(tcp_pmtu_stale(s)))
+		tcp_pmtu_refresh(s);
 	/*
 	 * RFC 5681 4.1: data to send after more than one RTO without sending
 	 * (nothing in flight; the last delivered transmission was the last

@@ -807,6 +807,7 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 		if (SEQ_LT(s->snd_nxt, s->snd_una))
 			s->snd_nxt = s->snd_una;
 		s->backoff = 0;
+		s->soft_err = 0;	/* the path works: an earlier ICMP explains nothing now */
 		if (!(s->tf & TF_SACK_OK)) {
 			/* NewReno: the duplicate ACKs counted as gone are part of this ACK */
 			s->sacked_out = s->sacked_out > acked ? s->sacked_out - acked : 0;
@@ -910,6 +911,47 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 		tcp_rtx_schedule(s, reo_left, acked > 0);
 	if (acked > 0 || delivered > 0 || s->lost_head != NULL)
 		tcp_mark_dirty(s);
+}
+
+unsigned int
+tcp_sack_mtu_lost(struct tern_tcp_stream *s)
+{
+	struct tern_tcp_seg *seg;
+	unsigned int n = 0;
+
+	for (seg = tcp_rtxq_first(&s->rtxq); seg != NULL; seg = tcp_rtxq_next(seg)) {
+		uint32_t syn = !!(seg->flags & TERN_TCP_SEG_SYN);
+		uint32_t dlen = seg->len - syn - !!(seg->flags & TERN_TCP_SEG_FIN);
+
+		if ((seg->flags & TERN_TCP_SEG_SACKED) || dlen <= s->mss)
+			continue;
+		for (;;) {
+			struct tern_tcp_seg *up = NULL;
+
+			/* an entry above TCP_TSO_MSS_MAX goes out whole: cut it to the MSS */
+			if (s->mss > TCP_TSO_MSS_MAX && dlen > s->mss)
+				up = tcp_seg_split(s, seg, seg->seq + syn + s->mss);
+			/* not one already waiting on the lost list */
+			if ((seg->flags & (TERN_TCP_SEG_LOST | TERN_TCP_SEG_RTX_OUT)) !=
+			    TERN_TCP_SEG_LOST) {
+				mark_lost(s, seg);
+				n++;
+			}
+			if (up == NULL)
+				break;
+			seg = up;
+			syn = 0;
+			dlen = seg->len - !!(seg->flags & TERN_TCP_SEG_FIN);
+		}
+	}
+	if (n > 0 && !(s->tf & (TF_IN_RECOVERY | TF_LOSS))) {
+		/* a loss episode, not a congestion event: no reduction, nothing to undo */
+		s->tf |= TF_LOSS;
+		s->recover = s->snd_max;
+		s->undo_marker = 0;
+		s->tlp_high_seq = 0;
+	}
+	return n;
 }
 
 /* Initial congestion window, RFC 6928. */

@@ -269,6 +269,11 @@ tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 	s->rcv_mss = tcp_mss_for(ctx, dest.ifindex, s->family);
 	if (p->mss != 0 && p->mss < s->rcv_mss)
 		s->rcv_mss = p->mss;
+	/* a path MTU kept for the destination: announce what fits it (as Linux's advmss) */
+	s->pmtu = net_pmtu_get(ctx, s->family, k.raddr, &s->pmtu_until);
+	s->pmtu_gen = net_pmtu_gen(ctx);
+	if (s->pmtu != 0 && s->pmtu - 20 - (s->family == 4 ? 20 : 40) < s->rcv_mss)
+		s->rcv_mss = (uint16_t)(s->pmtu - 20 - (s->family == 4 ? 20 : 40));
 	s->mss = s->family == 4 ? 536 : 1220;
 	s->rcv_ws = (cfg->flags & TERN_TCP_CFG_NO_WSCALE) ? 0 : tcp_wscale_for(s->rcv_buf);
 	if (local.family == 4)
@@ -748,6 +753,7 @@ tern_tcp_info(const struct tern_tcp_stream *s, struct tern_tcp_info *info)
 	info->ts_ok = !!(s->tf & TF_TS_OK);
 	info->sack_ok = !!(s->tf & TF_SACK_OK);
 	info->mss = s->mss;
+	info->pmtu = s->pmtu != 0 ? s->pmtu : s->ctx->net->ifaces[s->dest.ifindex].mtu;
 	info->rtt_us = s->srtt >> TCP_RTT_SHIFT;
 	info->rttvar_us = s->rttvar >> TCP_RTTVAR_SHIFT;
 	info->rto_us = s->rto_us;

@@ -133,7 +133,8 @@ tcp_timer_rtx(struct tern_tcp_stream *s)
 		cfg->syn_retries : cfg->retries;
 	if (s->backoff >= limit) {
 		TERN_STAT_INC(s->ctx, tcp_timeouts);
-		tcp_drop(s, -ETIMEDOUT);
+		/* RFC 1122 4.2.3.9: the soft error that explains it, if one came */
+		tcp_drop(s, s->soft_err != 0 ? s->soft_err : -ETIMEDOUT);
 		return;
 	}
 	first = s->backoff == 0;
@@ -166,7 +167,8 @@ tcp_timer_persist(struct tern_tcp_stream *s)
 	 */
 	if (s->pprobes > s->tc->cfg.retries) {
 		TERN_STAT_INC(s->ctx, tcp_timeouts);
-		tcp_drop(s, -ETIMEDOUT);
+		/* RFC 1122 4.2.3.9: the soft error that explains it, if one came */
+		tcp_drop(s, s->soft_err != 0 ? s->soft_err : -ETIMEDOUT);
 		return;
 	}
 	if (s->snd_wnd > 0) {
@@ -210,7 +212,8 @@ tcp_timer_keep(struct tern_tcp_stream *s)
 	}
 	if (s->kprobes >= s->keepcnt) {
 		TERN_STAT_INC(s->ctx, tcp_timeouts);
-		tcp_drop(s, -ETIMEDOUT);
+		/* RFC 1122 4.2.3.9: the soft error that explains it, if one came */
+		tcp_drop(s, s->soft_err != 0 ? s->soft_err : -ETIMEDOUT);
 		return;
 	}
 	TERN_STAT_INC(s->ctx, tcp_keepalive_probes);

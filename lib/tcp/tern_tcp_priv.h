@@ -279,6 +279,12 @@ struct tern_tcp_stream {
 	uint64_t bytes_sent;
 	uint64_t bytes_received;
 	uint64_t segs_retrans;
+	/* ICMP (tcp_icmp.c) */
+	int32_t soft_err;		/* last ICMP soft error, reported on a timeout */
+	uint16_t peer_mss;		/* as offered (or the default): the MSS again */
+	uint16_t pmtu;			/* path MTU from the cache; 0: the link's */
+	uint32_t pmtu_gen;		/* the cache's generation when it was read */
+	uint64_t pmtu_until;		/* read it again then (the entry ages out) */
 };
 
 /* A half-open connection (SYN received, SYN-ACK sent). */
@@ -413,6 +419,31 @@ uint32_t tcp_ts_now(const struct tern_tcp_ctx *tc);
 uint8_t tcp_wscale_for(uint32_t buf);
 uint16_t tcp_mss_for(const struct tern_ctx *ctx, uint16_t ifindex, uint8_t family);
 
+/* The data a segment may carry over the path: the link's MSS, or less by the path MTU. */
+static inline uint32_t
+tcp_path_mss(const struct tern_tcp_stream *s)
+{
+	uint32_t mss = tcp_mss_for(s->ctx, s->dest.ifindex, s->family);
+
+	if (s->pmtu != 0)
+		mss = tcp_min(mss, (uint32_t)s->pmtu - 20 - (s->family == 4 ? 20 : 40));
+	return mss;
+}
+
+/* tcp_icmp.c */
+/* The ICMP/ICMPv6 error handler of the TCP layer (net_ctx_set_l4_err()). */
+void tcp_icmp_err(struct tern_ctx *ctx, const struct net_icmp_err *e);
+
+/* Take the path MTU cache's value for @s: the MSS follows, lost segments resent. */
+void tcp_pmtu_refresh(struct tern_tcp_stream *s);
+
+/* Whether @s must read the path MTU cache again (it changed, or @s's entry aged out). */
+static inline bool
+tcp_pmtu_stale(const struct tern_tcp_stream *s)
+{
+	return s->pmtu_gen != net_pmtu_gen(s->ctx) || s->ctx->now_ns >= s->pmtu_until;
+}
+
 /* tcp_input.c */
 void tcp_flush_input(struct tern_tcp_ctx *tc);
 void tcp_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip);
@@ -448,6 +479,15 @@ void tcp_sack_rto(struct tern_tcp_stream *s, bool first);
 void tcp_tlp_fire(struct tern_tcp_stream *s);
 void tcp_reo_fire(struct tern_tcp_stream *s);
 void tcp_rtxq_free_all(struct tern_tcp_stream *s);
+
+/*
+ * The MSS came down for a smaller path MTU: mark lost every entry not
+ * SACKed whose data is larger than it (sent in packets the path dropped),
+ * cutting entries the device cannot cut, and enter a loss episode
+ * without a congestion response (Linux's tcp_simple_retransmit()).
+ * @return entries marked.
+ */
+unsigned int tcp_sack_mtu_lost(struct tern_tcp_stream *s);
 
 /* tcp_output.c */
 void tcp_output(struct tern_tcp_stream *s);

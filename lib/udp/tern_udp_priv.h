@@ -33,6 +33,7 @@ struct tern_udp_stream {
 	bool local_any;
 	bool readable_posted;
 	bool want_writable;	/* a send found the device queue full */
+	int32_t err;		/* an ICMP hard error for the next call (udp_icmp.c) */
 	uint64_t udata;
 	uint32_t rxq_mask;
 	uint32_t rxq_head;
@@ -61,6 +62,20 @@ extern const struct ctx_layer_ops udp_layer_ops;
 struct tern_udp_stream *udp_lookup(const struct tern_udp_ctx *uc,
 					const struct tern_ip_info *ip, uint16_t sport,
 					uint16_t dport);
+
+/* udp_icmp.c */
+/* The UDP layer's ICMP error handler (net_ctx_set_l4_err()). */
+void udp_icmp_err(struct tern_ctx *ctx, const struct net_icmp_err *e);
+
+/* The pending ICMP error of @s, cleared: reported once. @return it or 0. */
+static inline int
+udp_take_err(struct tern_udp_stream *s)
+{
+	int err = s->err;
+
+	s->err = 0;
+	return err;
+}
 
 /* udp_input.c */
 void udp_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip);

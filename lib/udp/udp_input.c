@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include <rte_errno.h>
 #include <rte_mbuf.h>
 #include <rte_udp.h>
 
@@ -105,6 +106,10 @@ tern_udp_recv_burst(struct tern_udp_stream *s, struct rte_mbuf **pkts, uint16_t 
 	uint32_t avail = s->rxq_tail - s->rxq_head;
 	uint16_t i;
 
+	if (avail == 0 && unlikely(s->err != 0)) {
+		rte_errno = -udp_take_err(s);	/* nothing queued: the ICMP error */
+		return 0;
+	}
 	if (n > avail)
 		n = (uint16_t)avail;
 	for (i = 0; i < n; i++)
@@ -149,6 +154,8 @@ tern_udp_recvfrom(struct tern_udp_stream *s, void *buf, size_t len, struct tern_
 	const void *p;
 	uint32_t n;
 
+	if (s->rxq_tail == s->rxq_head && unlikely(s->err != 0))
+		return udp_take_err(s);
 	if (tern_udp_recv_burst(s, &m, 1) == 0)
 		return -EAGAIN;
 	if (src != NULL)

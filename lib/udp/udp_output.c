@@ -108,6 +108,10 @@ udp_send_n(struct tern_udp_stream *s, struct rte_mbuf **pkts, uint16_t n,
 	uint16_t i;
 	int ret;
 
+	if (unlikely(s->err != 0) && n > 0) {
+		rte_errno = -udp_take_err(s);	/* an ICMP error came since the last call */
+		return 0;
+	}
 	for (i = 0; i < n; i++) {
 		ret = udp_send_one(s, pkts[i], each ? &dst[i] : dst);
 		if (unlikely(ret != 0)) {
@@ -189,6 +193,8 @@ tern_udp_sendto(struct tern_udp_stream *s, const void *buf, size_t len,
 	size_t left = len;
 	int ret;
 
+	if (unlikely(s->err != 0))
+		return udp_take_err(s);	/* an ICMP error came since the last call */
 	if (dst == NULL) {
 		if (!s->connected)
 			return -EDESTADDRREQ;

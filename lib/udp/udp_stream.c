@@ -113,6 +113,8 @@ udp_ctx_init(struct tern_ctx *ctx, const struct tern_ctx_param *param)
 		return -ENOMEM;
 	uc->next_ephemeral = UDP_EPHEMERAL_LO;
 	ret = net_ctx_set_l4(ctx, IPPROTO_UDP, udp_input);
+	if (ret == 0)
+		ret = net_ctx_set_l4_err(ctx, IPPROTO_UDP, udp_icmp_err);
 	if (ret != 0) {
 		rte_free(uc);
 		return ret;
