@@ -116,6 +116,7 @@ struct l4fwd_tcp_counts {
 	uint64_t closed;		/* handles closed (normally or not) */
 	uint64_t errors;		/* reset, timed out, refused */
 	uint64_t bad_segs;		/* rx: segments not matching the TCP pattern */
+	uint64_t pumped;		/* connections pumped (TCP, burst API): the work */
 };
 
 struct l4fwd_stats {

@@ -43,6 +43,7 @@ l4fwd_stats_sum(const struct l4fwd_app *app, struct l4fwd_stats *sum)
 		sum->t.closed += s->t.closed;
 		sum->t.errors += s->t.errors;
 		sum->t.bad_segs += s->t.bad_segs;
+		sum->t.pumped += s->t.pumped;
 	}
 }
 
@@ -210,8 +211,8 @@ l4fwd_print_final(const struct l4fwd_app *app)
 		       (double)t.tx_bytes * 8 / secs / 1e6);
 	if (app->o.tcp)
 		printf("%s: tcp opened=%" PRIu64 " done=%" PRIu64 " closed=%" PRIu64
-		       " errors=%" PRIu64 " bad_segs=%" PRIu64 "\n", L4FWD_NAME, s.t.opened,
-		       s.t.done, s.t.closed, s.t.errors, s.t.bad_segs);
+		       " errors=%" PRIu64 " bad_segs=%" PRIu64 " pumped=%" PRIu64 "\n", L4FWD_NAME,
+		       s.t.opened, s.t.done, s.t.closed, s.t.errors, s.t.bad_segs, s.t.pumped);
 	print_drops(&s.d, &lib);
 	printf("%s: counters (final):\n", L4FWD_NAME);
 	for (i = 0; i < TERN_STATS_COUNT; i++) {

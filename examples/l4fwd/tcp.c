@@ -507,6 +507,7 @@ pump(struct l4fwd_worker *w, struct l4fwd_conn *c)
 {
 	if (c->dead)
 		return;
+	w->st.t.pumped++;
 	switch (w->o->mode) {
 	case L4FWD_ECHO:
 		pump_echo(w, c, false);

@@ -245,7 +245,7 @@ extern "C" {
 	X(drop_tcp_rst_invalid,	"dropped: reset outside the window")	\
 	X(drop_tcp_no_ack,	"dropped: segment without ACK in a synchronized state") \
 	X(tcp_challenge_limited, "challenge ACKs not sent: over the rate limit") \
-	X(tcp_invalid_ack_limited, "ACKs to invalid segments not sent: one per invalid_ack_ns per connection") \
+	X(tcp_invalid_ack_limited, "ACKs to invalid segments not sent (invalid_ack_ns limit)") \
 	X(drop_tcp_tw_rst,	"dropped: reset to a TIME_WAIT record (RFC 1337)")
 
 /**

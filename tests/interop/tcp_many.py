@@ -14,7 +14,11 @@ open at the same time, and prints
   held=H ok=0|1
 held: echoed connections still ESTABLISHED (TCP_INFO) at that moment.
 Exit status 0 when every connection was echoed and held.
+--port-base P: connection i binds local port P + i first (the kernel's own
+search for a free ephemeral port grows slow with tens of thousands in use
+from one address).
 Usage: tcp_many.py HOST PORT N [--inflight K] [--timeout S] [--hold FILE]
+                   [--port-base P]
 """
 import os
 import struct
@@ -39,6 +43,7 @@ def main():
     ap.add_argument("--inflight", type=int, default=1000)
     ap.add_argument("--timeout", type=float, default=100.0)
     ap.add_argument("--hold", default=None)
+    ap.add_argument("--port-base", type=int, default=0)
     a = ap.parse_args()
     fam = socket.AF_INET6 if ":" in a.host else socket.AF_INET
     want = a.n + 256
@@ -71,6 +76,8 @@ def main():
         while started < a.n and connecting < a.inflight:
             s = socket.socket(fam, socket.SOCK_STREAM)
             s.setblocking(False)
+            if a.port_base:
+                s.bind(("::" if fam == socket.AF_INET6 else "0.0.0.0", a.port_base + started))
             r = s.connect_ex((a.host, a.port))
             if r not in (0, errno.EINPROGRESS):
                 s.close()
@@ -125,7 +132,7 @@ def main():
            (" errors=" + ",".join("%s:%d" % kv for kv in sorted(errors.items(), key=str)))
            if errors else ""), flush=True)
     if a.hold is not None:
-        while not os.path.exists(a.hold) and time.monotonic() < deadline + 30:
+        while not os.path.exists(a.hold) and time.monotonic() < deadline + 60:
             time.sleep(0.1)
     held = 0
     for e in socks.values():
