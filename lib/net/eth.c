@@ -122,6 +122,7 @@ eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t 
 			eth_prefetch_rest(pkts[i + 1]);
 		eth_input_one(ctx, ifp, pkts[i]);
 	}
+	fwd_flush(ctx);
 }
 
 uint16_t

@@ -44,6 +44,7 @@ struct tern_iface {
 	uint16_t ifindex;
 	uint16_t vlan_id;	/* 0: untagged */
 	uint16_t mtu;
+	uint8_t fwd;		/* TERN_FWD_IP4 | TERN_FWD_IP6: forward what arrives here */
 	uint8_t nb_addr4;
 	uint8_t nb_addr6;
 	struct tern_addr4 addr4[TERN_MAX_ADDR4];
@@ -134,6 +135,9 @@ struct tern_held {
 	uint8_t addr[16];
 };
 
+/* Packets to forward gathered before one route lookup for all (fwd.c). */
+#define FWD_BATCH	64
+
 /* Per-context net state. */
 struct tern_net_ctx {
 	struct tern_net *net;
@@ -153,6 +157,13 @@ struct tern_net_ctx {
 	tern_l4_input_t l4_input[256];
 	/* IPv4/IPv6 reassembly state (frag.c) */
 	struct tern_frag_ctx *frag;
+	/* packets to forward, gathered over an input burst (fwd.c) */
+	uint16_t nb_fwd4;
+	uint16_t nb_fwd6;
+	uint16_t fwd4_if[FWD_BATCH];	/* the interface each came in on */
+	uint16_t fwd6_if[FWD_BATCH];
+	struct rte_mbuf *fwd4[FWD_BATCH];
+	struct rte_mbuf *fwd6[FWD_BATCH];
 };
 
 #define TERN_NEIGH_HOLD_CHECK_NS	(10ULL * 1000 * 1000)	/* 10 ms */
@@ -371,11 +382,22 @@ void ip4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
 int ip4_output(struct tern_ctx *ctx, struct rte_mbuf *m, tern_ip4_t src, tern_ip4_t dst,
 		    uint8_t proto, uint8_t ttl);
 
+/* Broadcast on @ifp: limited, or the directed broadcast of one of its subnets. */
+bool ip4_is_bcast(const struct tern_iface *ifp, tern_ip4_t a);
+
 /* icmp4.c */
 void icmp4_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip);
 /* Send an ICMP error about @orig (data at its IPv4 header); @orig is not consumed. */
 void icmp4_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type,
 		      uint8_t code);
+/*
+ * As icmp4_error(), from our address @from (a router's error about a packet
+ * not addressed to it), @info in the 32 bits after the checksum (the
+ * next-hop MTU of Fragmentation Needed). @return true if it was sent (not
+ * suppressed by the rules of RFC 1122 or the rate limit).
+ */
+bool icmp4_error_src(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type,
+		     uint8_t code, uint32_t info, tern_ip4_t from);
 
 /* ip6.c */
 void ip6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
@@ -441,6 +463,9 @@ int ip6_output_if(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m,
 void icmp6_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip);
 void icmp6_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type,
 		      uint8_t code, uint32_t info);
+/* As icmp6_error(), from our address @from. @return true if it was sent. */
+bool icmp6_error_src(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type,
+		     uint8_t code, uint32_t info, const struct tern_ip6 *from);
 int nd_solicit(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *target);
 int nd_advertise_unsolicited(struct tern_ctx *ctx, uint16_t ifindex,
 				  const struct tern_ip6 *addr);
@@ -491,6 +516,36 @@ int ip6_fragment(struct tern_ctx *ctx, struct rte_mbuf *m, uint16_t ifindex,
  */
 bool ip4_needs_frag(struct tern_ctx *ctx, tern_ip4_t dst, uint32_t l4_len);
 bool ip6_needs_frag(struct tern_ctx *ctx, const struct tern_ip6 *dst, uint32_t l4_len);
+
+/* fwd.c: forwarding of packets not for us (tern_net_forward_set()) */
+/*
+ * IPv4 packet @m (data at its header, checked by ip4_input()) came in on
+ * @ifindex, forwarding on, for an address not ours: check it (RFC 1812),
+ * answer an expired TTL, or gather it for fwd_flush(). Consumes @m.
+ */
+void fwd4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
+/* The same for IPv6 (RFC 8200, RFC 4291 2.5.6). */
+void fwd6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
+/*
+ * Forward what fwd4_input() and fwd6_input() gathered: one route lookup
+ * for all, then TTL, MTU and next hop for each, queued on the output
+ * ports. Called at the end of each input burst.
+ */
+void fwd_flush(struct tern_ctx *ctx);
+
+/*
+ * RFC 1624 eqn. 3: the checksum @hc of data in which the 16-bit word @old
+ * became @new (all three as they are in the packet).
+ */
+static inline uint16_t
+cksum_update16(uint16_t hc, uint16_t old, uint16_t new)
+{
+	uint32_t s = (uint32_t)(uint16_t)~hc + (uint16_t)~old + new;
+
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
 
 /* route.c */
 int route_init(struct tern_net *net);
