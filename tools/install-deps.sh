@@ -8,7 +8,7 @@ PKGS=(
 	build-essential pkg-config meson ninja-build
 	libdpdk-dev dpdk dpdk-dev libnuma-dev libcmocka-dev libpcap-dev
 	iproute2 iputils-ping iputils-arping ndisc6 socat netcat-openbsd tcpdump
-	python3 procps traceroute
+	python3 procps traceroute dpdk-doc
 )
 
 missing=()

@@ -128,7 +128,7 @@ extern "C" {
 	X(fwd6_pkts,		"IPv6 packets forwarded")		\
 	X(fwd_icmp_time_out,	"ICMP and ICMPv6 Time Exceeded sent")	\
 	X(fwd_icmp_too_big_out,	"ICMP Fragmentation Needed and ICMPv6 Packet Too Big sent") \
-	X(drop_fwd4_l2bcast,	"dropped: IPv4 to forward came in a link-layer broadcast") \
+	X(drop_fwd4_l2bcast,	"dropped: IPv4 unicast to forward came in a link-layer broadcast") \
 	X(drop_fwd4_dst,	"dropped: IPv4 destination martian (0/8, 127/8, 240/4)") \
 	X(drop_fwd4_mcast,	"dropped: IPv4 multicast (not forwarded)") \
 	X(drop_fwd4_linklocal,	"dropped: IPv4 link-local source or destination (169.254/16)") \
@@ -137,7 +137,7 @@ extern "C" {
 	X(drop_fwd4_bcast,	"dropped: IPv4 directed broadcast (not forwarded)") \
 	X(drop_fwd4_df,		"dropped: IPv4 too big with DF set (Fragmentation Needed)") \
 	X(drop_fwd4_opts_frag,	"dropped: IPv4 with options too big for the link") \
-	X(drop_fwd6_l2bcast,	"dropped: IPv6 to forward came in a link-layer multicast") \
+	X(drop_fwd6_l2bcast,	"dropped: IPv6 unicast to forward came in a link-layer multicast") \
 	X(drop_fwd6_src,	"dropped: IPv6 source unspecified or loopback") \
 	X(drop_fwd6_dst,	"dropped: IPv6 destination unspecified or loopback") \
 	X(drop_fwd6_mcast,	"dropped: IPv6 multicast (not forwarded)") \

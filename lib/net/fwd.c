@@ -105,16 +105,17 @@ fwd4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 	const uint8_t *d = (const uint8_t *)&ih->dst_addr;
 	const uint8_t *s = (const uint8_t *)&ih->src_addr;
 
-	if (unlikely(fwd_l2_group(m))) {
-		TERN_STAT_INC(ctx, drop_fwd4_l2bcast);
-		goto drop;
-	}
 	/* RFC 1812 5.3.7: no forwarding to 0/8, 127/8 or class E; multicast is not routed here */
 	if (unlikely(d[0] >= 224)) {
 		if (d[0] < 240)
 			TERN_STAT_INC(ctx, drop_fwd4_mcast);
 		else
 			TERN_STAT_INC(ctx, drop_fwd4_dst);
+		goto drop;
+	}
+	/* RFC 1812 5.3.4: a unicast packet in a link-layer broadcast */
+	if (unlikely(fwd_l2_group(m))) {
+		TERN_STAT_INC(ctx, drop_fwd4_l2bcast);
 		goto drop;
 	}
 	if (unlikely(d[0] == 0 || d[0] == 127)) {
@@ -317,12 +318,12 @@ fwd6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 	const struct tern_ip6 *src = (const struct tern_ip6 *)ih->src_addr;
 	const struct tern_ip6 *dst = (const struct tern_ip6 *)ih->dst_addr;
 
-	if (unlikely(fwd_l2_group(m))) {
-		TERN_STAT_INC(ctx, drop_fwd6_l2bcast);
-		goto drop;
-	}
 	if (unlikely(ip6_is_multicast(dst))) {
 		TERN_STAT_INC(ctx, drop_fwd6_mcast);
+		goto drop;
+	}
+	if (unlikely(fwd_l2_group(m))) {
+		TERN_STAT_INC(ctx, drop_fwd6_l2bcast);
 		goto drop;
 	}
 	/* RFC 4291 2.5.2, 2.5.3: never forwarded from or to :: or ::1 */
