@@ -524,6 +524,15 @@ bool ip6_needs_frag(struct tern_ctx *ctx, const struct tern_ip6 *dst, uint32_t l
  * answer an expired TTL, or gather it for fwd_flush(). Consumes @m.
  */
 void fwd4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
+/*
+ * Frame @m (data at its Ethernet header) came in on @ifp, IPv4 forwarding
+ * on: if it is the common case of a packet to forward (untagged, to our
+ * MAC, a valid 20-byte header, TTL above 1, no martian, not for us), count
+ * it as ethernet_input() and ip4_input() would and gather it for
+ * fwd_flush() at once. @return true if it took @m; false: send it through
+ * the usual input, which checks, counts and answers the rest.
+ */
+bool fwd4_fast(struct tern_ctx *ctx, const struct tern_iface *ifp, struct rte_mbuf *m);
 /* The same for IPv6 (RFC 8200, RFC 4291 2.5.6). */
 void fwd6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
 /*

@@ -280,7 +280,26 @@ test_fwd4_ttl_2_is_forwarded_with_ttl_1(void **state)
 	assert_memory_equal(in + TEST_ETH_LEN, out + TEST_ETH_LEN, len - TEST_ETH_LEN);
 	st = stats(fx);
 	assert_int_equal(st.fwd4_pkts, 1);
+	/* counted as received by Ethernet and IPv4, as any packet */
+	assert_int_equal(st.eth_in, 1);
+	assert_int_equal(st.ip4_in, 1);
 	assert_int_equal(drops(fx), 0);
+}
+
+/* A short packet in a padded minimum frame leaves without the padding. */
+static void
+test_fwd4_ethernet_padding_is_not_forwarded(void **state)
+{
+	struct fixture *fx = *state;
+	struct f4 p = { .src = IP_PA, .dst = IP_PB, .ttl = 5, .plen = 8 };
+	uint8_t in[FRAME_MAX], out[FRAME_MAX];
+	size_t len = frame4(in, &p);
+
+	memset(in + len, 0xee, 60 - len);
+	feed(fx, 0, in, 60);
+	assert_int_equal(fx->cap[1].nb_cap, 1);
+	assert_int_equal(out_frame(fx, 1, 0, out, &mac_pb, ET_IPV4), len);
+	assert_int_equal(stats(fx).fwd4_pkts, 1);
 }
 
 /* TTL 1 and TTL 0: Time Exceeded (type 11, code 0) from the ingress address. */
@@ -988,6 +1007,7 @@ main(void)
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_fwd4_ttl_2_is_forwarded_with_ttl_1),
+		T(test_fwd4_ethernet_padding_is_not_forwarded),
 		T(test_fwd4_ttl_1_gets_time_exceeded),
 		T(test_fwd4_ttl_0_gets_time_exceeded),
 		cmocka_unit_test(test_cksum_update16_matches_full_recompute),
