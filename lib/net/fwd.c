@@ -324,16 +324,19 @@ fwd4_flush(struct tern_ctx *ctx)
 		}
 		nh = &net->nexthops[idx];
 		out = nh->ifindex;
-		if (nh->onlink) {
+		if (nh->onlink)
 			gw = ih->dst_addr;
+		else
+			memcpy(&gw, nh->gw, 4);
+		/* the same next hop as the packet before: checked and resolved already */
+		if (out != last_out || gw != last_gw) {
 			/* RFC 2644: directed broadcasts are not forwarded by default */
-			if (unlikely(ip4_is_bcast(&net->ifaces[out], gw))) {
+			if (unlikely(nh->onlink && ip4_is_bcast(&net->ifaces[out], gw))) {
 				TERN_STAT_INC(ctx, drop_fwd4_bcast);
 				rte_pktmbuf_free(m);
 				continue;
 			}
-		} else {
-			memcpy(&gw, nh->gw, 4);
+			last_out = UINT16_MAX;
 		}
 		if (unlikely(rte_be_to_cpu_16(ih->total_length) > net->ifaces[out].mtu)) {
 			fwd4_too_big(ctx, nc->fwd4_if[i], out, gw, m);
