@@ -6,6 +6,7 @@
 #include <rte_prefetch.h>
 
 #include "tern_net_priv.h"
+#include "fwd_inline.h"
 
 #define ETH_PF_MBUF	8	/* mbufs prefetched ahead */
 #define ETH_PF_DATA	4	/* packet data prefetched ahead */

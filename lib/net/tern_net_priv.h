@@ -85,6 +85,13 @@ struct tern_net {
 	uint64_t tsc_base;		/* shared time base of every context */
 	uint32_t nb_ctx;		/* contexts bound to it (atomic) */
 	uint16_t nb_ifaces;
+	/*
+	 * A one-word Bloom filter of the IPv4 addresses the host path takes:
+	 * every interface's addresses and directed broadcasts (fwd_local4_bit()).
+	 * A clear bit: surely not ours, the router's one-pass check goes on.
+	 * Addresses are never removed, so it only gains bits.
+	 */
+	uint64_t local4_bloom;
 	struct tern_iface ifaces[TERN_MAX_PORTS];
 
 	struct rte_lpm *lpm4;
@@ -524,15 +531,6 @@ bool ip6_needs_frag(struct tern_ctx *ctx, const struct tern_ip6 *dst, uint32_t l
  * answer an expired TTL, or gather it for fwd_flush(). Consumes @m.
  */
 void fwd4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
-/*
- * Frame @m (data at its Ethernet header) came in on @ifp, IPv4 forwarding
- * on: if it is the common case of a packet to forward (untagged, to our
- * MAC, a valid 20-byte header, TTL above 1, no martian, not for us), count
- * it as ethernet_input() and ip4_input() would and gather it for
- * fwd_flush() at once. @return true if it took @m; false: send it through
- * the usual input, which checks, counts and answers the rest.
- */
-bool fwd4_fast(struct tern_ctx *ctx, const struct tern_iface *ifp, struct rte_mbuf *m);
 /* The same for IPv6 (RFC 8200, RFC 4291 2.5.6). */
 void fwd6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
 /*
@@ -541,6 +539,13 @@ void fwd6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
  * ports. Called at the end of each input burst.
  */
 void fwd_flush(struct tern_ctx *ctx);
+
+/* The bit of @a in tern_net.local4_bloom: the top 6 bits of a multiplicative hash. */
+static inline uint64_t
+fwd_local4_bit(tern_ip4_t a)
+{
+	return 1ULL << ((uint32_t)(a * 0x9e3779b1u) >> 26);
+}
 
 /*
  * RFC 1624 eqn. 3: the checksum @hc of data in which the 16-bit word @old

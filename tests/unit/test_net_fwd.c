@@ -780,6 +780,42 @@ test_fwd4_fragment_refragmented_keeps_offset_and_mf(void **state)
 	assert_int_equal(drops(fx), 0);
 }
 
+/* A header with options takes the long path, and is forwarded as it is. */
+static void
+test_fwd4_options_forwarded_unchanged(void **state)
+{
+	struct fixture *fx = *state;
+	struct f4 p = { .src = IP_PA, .dst = IP_PB, .ttl = 7, .ihl = 24, .plen = 40 };
+	uint8_t in[FRAME_MAX], out[FRAME_MAX];
+	size_t len = frame4(in, &p);
+
+	feed(fx, 0, in, len);
+	assert_int_equal(fx->cap[1].nb_cap, 1);
+	assert_int_equal(out_frame(fx, 1, 0, out, &mac_pb, ET_IPV4), len);
+	assert_int_equal(out[TEST_ETH_LEN + 8], 6);
+	assert_int_equal(ref_cksum(out + TEST_ETH_LEN, 24), 0);
+	assert_memory_equal(out + TEST_ETH_LEN + 20, in + TEST_ETH_LEN + 20, len - TEST_ETH_LEN - 20);
+	assert_int_equal(stats(fx).fwd4_pkts, 1);
+	assert_int_equal(stats(fx).ip4_opts_skipped, 0);	/* not for us: not parsed */
+	assert_int_equal(drops(fx), 0);
+}
+
+/* A directed broadcast of the ingress subnet is ours (the host's), not forwarded. */
+static void
+test_fwd4_ingress_subnet_broadcast_reaches_the_host(void **state)
+{
+	struct fixture *fx = *state;
+	struct f4 p = { .src = IP_PA, .dst = test_ip4(10, 1, 0, 255), .ttl = 64, .plen = 8,
+			.proto = 253 };
+	uint8_t in[FRAME_MAX];
+
+	feed(fx, 0, in, frame4(in, &p));
+	assert_int_equal(stats(fx).fwd4_pkts, 0);
+	assert_int_equal(stats(fx).drop_ip4_proto, 1);	/* the host: no such protocol */
+	assert_int_equal(fx->cap[1].nb_cap, 0);
+	assert_int_equal(fx->cap[0].nb_cap, 0);		/* no ICMP about a broadcast */
+}
+
 /* Options and too big: counted, not fragmented with a bare header. */
 static void
 test_fwd4_options_too_big_dropped(void **state)
@@ -1027,6 +1063,8 @@ main(void)
 		T(test_fwd4_df_too_big_gets_frag_needed_with_mtu),
 		T(test_fwd4_no_df_too_big_is_fragmented),
 		T(test_fwd4_fragment_refragmented_keeps_offset_and_mf),
+		T(test_fwd4_options_forwarded_unchanged),
+		T(test_fwd4_ingress_subnet_broadcast_reaches_the_host),
 		T(test_fwd4_options_too_big_dropped),
 		T(test_fwd6_hop_limit_2_is_forwarded_with_1),
 		T(test_fwd6_hop_limit_1_gets_time_exceeded),
