@@ -364,6 +364,16 @@ print_final(struct l3fwd_app *app)
 		       app->o.port[i].port_id, es.ipackets, es.opackets, es.imissed, es.ierrors,
 		       es.oerrors);
 	}
+	for (i = 0; i < app->nb_workers; i++) {
+		struct tern_stats cs;
+
+		if (app->w[i].ctx == NULL)
+			continue;
+		tern_ctx_stats(app->w[i].ctx, &cs);
+		printf("%s: context %u (lcore %u, queue %u): forwarded %" PRIu64 " IPv4 and %"
+		       PRIu64 " IPv6 packets\n", L3FWD_NAME, i, app->w[i].lcore, app->w[i].queue,
+		       cs.fwd4_pkts, cs.fwd6_pkts);
+	}
 	printf("%s: counters (final, non-zero):\n", L3FWD_NAME);
 	for (k = 0; k < TERN_STATS_COUNT; k++)
 		if (tern_stats_value(&st, k) != 0)

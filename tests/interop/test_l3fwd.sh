@@ -17,7 +17,10 @@
 #     segments carry DF, tern answers Fragmentation Needed / Packet Too
 #     Big with MTU 1280, A's TCP adapts and the bytes arrive exact (SHA-256);
 #   - tern's counters at exit agree.
-# Prints "checks: N passed, M failed".
+# All of it once with one forwarding context, then again with two
+# (--lcores 2: two queues per port, tern's software dispatcher on TAP),
+# where both contexts must have forwarded packets.
+# Prints "checks: N passed, M failed" for each.
 # Usage: test_l3fwd.sh BUILD_DIR
 set -u
 BUILD=${1:?usage: test_l3fwd.sh BUILD_DIR}
@@ -25,6 +28,9 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 L3FWD="$BUILD/examples/l3fwd/tern-l3fwd"
 [ -x "$L3FWD" ] || L3FWD="$BUILD/l3fwd/tern-l3fwd"
 PY=/usr/bin/python3
+LCORES=${L3FWD_LCORES:-1}
+EAL_LCORES=(-l 0-1)
+[ "$LCORES" -eq 2 ] && EAL_LCORES=(--lcores 0@0,1@0,2@1)
 NSA=l3fa$$ NSB=l3fb$$ IFA=l3a$$ IFB=l3b$$ PREFIX=l3fwd$$
 TERN_PID=
 # shellcheck source=SCRIPTDIR/checks.sh
@@ -71,9 +77,10 @@ done
 
 ip netns add "$NSA" || exit 1
 ip netns add "$NSB" || exit 1
+echo "== tern-l3fwd with $LCORES forwarding context(s)"
 "$L3FWD" --no-huge -m 512 --no-pci --file-prefix "$PREFIX" --log-level='*:notice' \
-	--vdev "net_tap0,iface=$IFA" --vdev "net_tap1,iface=$IFB" -- \
-	--port 0,addr=10.1.0.1/24,addr6=fd01::1/64 \
+	"${EAL_LCORES[@]}" --vdev "net_tap0,iface=$IFA" --vdev "net_tap1,iface=$IFB" -- \
+	--lcores "$LCORES" --port 0,addr=10.1.0.1/24,addr6=fd01::1/64 \
 	--port 1,addr=10.2.0.1/24,addr6=fd02::1/64,mtu=1280 \
 	--route 10.3.0.0/16,via=10.2.0.2 --route fd03::/64,via=fd02::2 >"$LOG" 2>&1 &
 TERN_PID=$!
@@ -207,4 +214,18 @@ check "IPv4 fragmented by tern (the UDP datagram's fragments)" \
 check "next hops learned by ARP (replies received)" test "$(counter arp_rep_in)" -ge 1
 check "next hops learned by ND (advertisements received)" test "$(counter nd_na_in)" -ge 1
 check "no neighbor resolution failed" test "$(counter drop_neigh_timeout)" -eq 0
+if [ "$LCORES" -eq 2 ]; then
+	check "both contexts forwarded packets" test "$(awk '/: context [01] \(lcore/ &&
+		($9 + $12) > 0 { n++ } END { print n + 0 }' "$LOG")" -eq 2
+fi
 checks_summary
+st=$?
+if [ "$LCORES" -eq 1 ]; then
+	# the same with two contexts, in a fresh process of this script
+	trap - EXIT
+	interop_cleanup
+	L3FWD_LCORES=2 bash "$0" "$BUILD"
+	st2=$?
+	[ $st -eq 0 ] && st=$st2
+fi
+exit $st
