@@ -377,7 +377,8 @@ print_final(struct l3fwd_app *app)
 	printf("%s: counters (final, non-zero):\n", L3FWD_NAME);
 	for (k = 0; k < TERN_STATS_COUNT; k++)
 		if (tern_stats_value(&st, k) != 0)
-			printf("  %-24s %" PRIu64 "\n", tern_stats_name(k), tern_stats_value(&st, k));
+			printf("  %-24s %" PRIu64 "\n", tern_stats_name(k),
+			       tern_stats_value(&st, k));
 	fflush(stdout);
 }
 

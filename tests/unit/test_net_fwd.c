@@ -794,7 +794,8 @@ test_fwd4_options_forwarded_unchanged(void **state)
 	assert_int_equal(out_frame(fx, 1, 0, out, &mac_pb, ET_IPV4), len);
 	assert_int_equal(out[TEST_ETH_LEN + 8], 6);
 	assert_int_equal(ref_cksum(out + TEST_ETH_LEN, 24), 0);
-	assert_memory_equal(out + TEST_ETH_LEN + 20, in + TEST_ETH_LEN + 20, len - TEST_ETH_LEN - 20);
+	assert_memory_equal(out + TEST_ETH_LEN + 20, in + TEST_ETH_LEN + 20,
+			    len - TEST_ETH_LEN - 20);
 	assert_int_equal(stats(fx).fwd4_pkts, 1);
 	assert_int_equal(stats(fx).ip4_opts_skipped, 0);	/* not for us: not parsed */
 	assert_int_equal(drops(fx), 0);

@@ -248,7 +248,8 @@ main(int argc, char **argv)
 		else if (strcmp(argv[i], "--no-drop") == 0)
 			drop = false;	/* forwarding runs only (for callgrind) */
 		else {
-			fprintf(stderr, "usage: tern-bench-l3fwd [EAL options] -- [--runs N (1..64)]"
+			fprintf(stderr, "usage: tern-bench-l3fwd [EAL options] -- "
+				"[--runs N (1..64)]"
 				" [--seconds S] [--no-drop]\n");
 			return 2;
 		}
