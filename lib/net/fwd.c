@@ -136,6 +136,7 @@ fwd4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 	if (unlikely(nc->nb_fwd4 == FWD_BATCH))
 		fwd_flush(ctx);
 	nc->fwd4_if[nc->nb_fwd4] = ifindex;
+	nc->fwd4_dst[nc->nb_fwd4] = rte_be_to_cpu_32(ih->dst_addr);
 	nc->fwd4[nc->nb_fwd4++] = m;
 	return;
 drop:
@@ -184,10 +185,9 @@ fwd4_too_big(struct tern_ctx *ctx, uint16_t in, uint16_t out, tern_ip4_t gw,
 
 /* The Ethernet header to @mac from @out in front of @m, and out it goes. */
 static inline void
-fwd_send(struct tern_ctx *ctx, uint16_t out, struct rte_mbuf *m,
+fwd_send(struct tern_ctx *ctx, const struct tern_iface *ofp, struct rte_mbuf *m,
 	 const struct rte_ether_addr *mac, uint16_t ether_type)
 {
-	const struct tern_iface *ofp = &ctx->net->ifaces[out];
 	uint16_t hlen = ofp->vlan_id ? RTE_ETHER_HDR_LEN + 4 : RTE_ETHER_HDR_LEN;
 	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, hlen);
 
@@ -206,7 +206,7 @@ fwd_send(struct tern_ctx *ctx, uint16_t out, struct rte_mbuf *m,
 	m->l2_len = hlen;
 	/* what the receiving port said about it is no order to the sending one */
 	m->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;
-	ctx_tx(ctx, out, m);
+	ctx_tx(ctx, ofp->ifindex, m);
 }
 
 static void
@@ -214,18 +214,17 @@ fwd4_flush(struct tern_ctx *ctx)
 {
 	struct tern_net_ctx *nc = netc(ctx);
 	struct tern_net *net = ctx->net;
-	uint32_t dst[FWD_BATCH], hop[FWD_BATCH];
+	uint32_t hop[FWD_BATCH];
 	uint16_t n = nc->nb_fwd4, i;
-	/* the last next hop resolved, for the packets after it */
+	/* the last next hop checked and resolved, for the packets after it */
+	const struct tern_iface *ofp = NULL;
 	struct rte_ether_addr mac;
 	uint16_t last_out = UINT16_MAX;
 	tern_ip4_t last_gw = 0;
+	bool resolved = false;
 
 	nc->nb_fwd4 = 0;
-	for (i = 0; i < n; i++)
-		dst[i] = rte_be_to_cpu_32(rte_pktmbuf_mtod(nc->fwd4[i],
-					  const struct rte_ipv4_hdr *)->dst_addr);
-	rte_lpm_lookup_bulk(net->lpm4, dst, hop, n);
+	rte_lpm_lookup_bulk(net->lpm4, nc->fwd4_dst, hop, n);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = nc->fwd4[i];
 		struct rte_ipv4_hdr *ih = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
@@ -256,32 +255,34 @@ fwd4_flush(struct tern_ctx *ctx)
 			memcpy(&gw, nh->gw, 4);
 		/* the same next hop as the packet before: checked and resolved already */
 		if (out != last_out || gw != last_gw) {
+			ofp = &net->ifaces[out];
 			/* RFC 2644: directed broadcasts are not forwarded by default */
-			if (unlikely(nh->onlink && ip4_is_bcast(&net->ifaces[out], gw))) {
+			if (unlikely(nh->onlink && ip4_is_bcast(ofp, gw))) {
 				TERN_STAT_INC(ctx, drop_fwd4_bcast);
 				rte_pktmbuf_free(m);
-				continue;
-			}
-			last_out = UINT16_MAX;
-		}
-		if (unlikely(rte_be_to_cpu_16(ih->total_length) > net->ifaces[out].mtu)) {
-			fwd4_too_big(ctx, nc->fwd4_if[i], out, gw, m);
-			continue;
-		}
-		fwd4_ttl_dec(ih);
-		TERN_STAT_INC(ctx, fwd4_pkts);
-		if (out != last_out || gw != last_gw) {
-			if (unlikely(neigh_resolved(ctx, out, 4, &gw, &mac) != 0)) {
-				/* held while ARP resolves it, or sent while stale and probed */
-				m->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;
-				neigh_output(ctx, out, 4, &gw, m, RTE_ETHER_TYPE_IPV4);
 				last_out = UINT16_MAX;
 				continue;
 			}
 			last_out = out;
 			last_gw = gw;
+			resolved = false;
 		}
-		fwd_send(ctx, out, m, &mac, RTE_ETHER_TYPE_IPV4);
+		if (unlikely(rte_be_to_cpu_16(ih->total_length) > ofp->mtu)) {
+			fwd4_too_big(ctx, nc->fwd4_if[i], out, gw, m);
+			continue;
+		}
+		fwd4_ttl_dec(ih);
+		TERN_STAT_INC(ctx, fwd4_pkts);
+		if (!resolved) {
+			if (unlikely(neigh_resolved(ctx, out, 4, &gw, &mac) != 0)) {
+				/* held while ARP resolves it, or sent while stale and probed */
+				m->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;
+				neigh_output(ctx, out, 4, &gw, m, RTE_ETHER_TYPE_IPV4);
+				continue;
+			}
+			resolved = true;
+		}
+		fwd_send(ctx, ofp, m, &mac, RTE_ETHER_TYPE_IPV4);
 	}
 }
 
@@ -416,7 +417,7 @@ fwd6_flush(struct tern_ctx *ctx)
 			last_out = out;
 			last_gw = *gw;
 		}
-		fwd_send(ctx, out, m, &mac, RTE_ETHER_TYPE_IPV6);
+		fwd_send(ctx, &net->ifaces[out], m, &mac, RTE_ETHER_TYPE_IPV6);
 	}
 }
 

@@ -90,6 +90,7 @@ fwd4_fast(struct tern_ctx *ctx, const struct tern_iface *ifp, struct rte_mbuf *m
 	if (unlikely(nc->nb_fwd4 == FWD_BATCH))
 		fwd_flush(ctx);
 	nc->fwd4_if[nc->nb_fwd4] = ifp->ifindex;
+	nc->fwd4_dst[nc->nb_fwd4] = rte_be_to_cpu_32(ih->dst_addr);
 	nc->fwd4[nc->nb_fwd4++] = m;
 	return true;
 }

@@ -168,6 +168,7 @@ struct tern_net_ctx {
 	uint16_t nb_fwd4;
 	uint16_t nb_fwd6;
 	uint16_t fwd4_if[FWD_BATCH];	/* the interface each came in on */
+	uint32_t fwd4_dst[FWD_BATCH];	/* its destination, host order (rte_lpm's) */
 	uint16_t fwd6_if[FWD_BATCH];
 	struct rte_mbuf *fwd4[FWD_BATCH];
 	struct rte_mbuf *fwd6[FWD_BATCH];
