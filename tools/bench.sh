@@ -23,6 +23,10 @@
 #  6. TCP ACK cost (tern-bench-ack, the two-stack harness, virtual time):
 #     the sender's TSC cycles per ACK with 1,000 and with 100,000 segments
 #     in flight and periodic loss; about 30 s, 3.5 GB of RAM.
+#  7. l3fwd (tools/bench-l3fwd.sh): dpdk-testpmd flowgen against tern-l3fwd
+#     and against DPDK's own l3fwd (built now from dpdk-doc) over memif, 64-byte
+#     frames, Mpps of each, medians of 3 runs, and the ratio; cycles per
+#     forwarded packet in process (tern-bench-l3fwd).
 # Close other work first: the machine has 2 vCPUs and these poll both.
 set -u
 BUILD=${1:-build}
@@ -84,6 +88,9 @@ echo "== 6. ack-cost: the sender's cycles per ACK, 1,000 and 100,000 segments in
 (set -o pipefail; "$BUILD/tools/tern-bench-ack" 2>&1 | grep -v '^harness: ' \
 	| tee /tmp/tern-bench-ack.log) || rc=1
 tcp_logs="$tcp_logs /tmp/tern-bench-ack.log"
+echo "== 7. l3fwd: dpdk-testpmd flowgen (64-byte frames) <-> tern-l3fwd, and <-> DPDK's l3fwd,"
+echo "      over memif, taking turns; then tern's cycles per forwarded packet in process"
+"$HERE/bench-l3fwd.sh" "$BUILD" 3 5 | tee /tmp/tern-bench-l3fwd.log || rc=1
 echo
 echo "== summary"
 grep -h '^RESULT' /tmp/tern-bench-2.log /tmp/tern-bench-5.log /tmp/tern-bench-3.log \
@@ -92,6 +99,7 @@ grep -h '^RESULT' /tmp/tern-bench-2.log /tmp/tern-bench-5.log /tmp/tern-bench-3.
 grep -h '^RESULT' $tcp_logs
 # tcp-stream: the on/off ratio of the two RESULT lines with offload=
 grep -h '^OFFLOAD' /tmp/tern-bench-tcp-stream.log
+grep -h '^RESULT' /tmp/tern-bench-l3fwd.log
 # the main result last, machine-readable
 grep -h '^RESULT' /tmp/tern-bench-1.log
 exit $rc

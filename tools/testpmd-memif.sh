@@ -29,12 +29,23 @@ each, no hugepages, no PCI.
   --seconds N          measured seconds (default 10)
   --size N             UDP payload bytes, 18..1472 (default 64: 106-byte frames)
   --build DIR          tern build directory (default: build/ of this checkout)
-  --peer tern|testpmd  what sits on the memif server end (default tern).
+  --peer tern|testpmd|tern-l3fwd|dpdk-l3fwd
+                       what sits on the memif server end (default tern).
                        testpmd: a second dpdk-testpmd in tern-l4fwd's place, as
                        the baseline for the same run on the same machine: a
                        5tswap reflector (swaps MACs, IPs and UDP ports: a UDP
                        echo without a stack) for flowgen and txonly, a txonly
                        sender for rxonly. Report tern's figure as a ratio of it.
+                       tern-l3fwd / dpdk-l3fwd (flowgen only): a router sends
+                       testpmd's datagrams back out of the port they came in
+                       on, to testpmd's MAC: tern-l3fwd with a route to
+                       10.253.0.0/16 out of port 0 and a static neighbor, or
+                       DPDK's own l3fwd example (--dpdk-l3fwd PATH; its
+                       LPM table has no route for 10.253.0.0, and it sends
+                       what it cannot route back out of the input port, to
+                       --eth-dest). The same generator, link and CPUs for both.
+  --dpdk-l3fwd PATH    the dpdk-l3fwd binary for --peer dpdk-l3fwd (built at
+                       bench time by tools/build-dpdk-l3fwd.sh)
   --keep-logs          keep the log directory (kept anyway on failure)
   -h, --help           this text
 
@@ -63,6 +74,7 @@ SIZE=64
 BUILD=$(cd "$(dirname "$0")/.." && pwd)/build
 KEEP=0
 PEER=tern
+DPDK_L3FWD=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--seconds) DURATION=${2:-}; shift 2 || { usage >&2; exit 2; } ;;
@@ -75,6 +87,7 @@ while [ $# -gt 0 ]; do
 	--build=*) BUILD=${1#*=}; shift ;;
 	--peer) PEER=${2:-}; shift 2 || { usage >&2; exit 2; } ;;
 	--peer=*) PEER=${1#*=}; shift ;;
+	--dpdk-l3fwd) DPDK_L3FWD=${2:-}; shift 2 || { usage >&2; exit 2; } ;;
 	--keep-logs) KEEP=1; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "testpmd-memif: unknown option '$1' (see --help)" >&2; exit 2 ;;
@@ -101,17 +114,32 @@ io|5tswap|macswap|mac)
 *) echo "$P: --testpmd-mode must be flowgen, txonly or rxonly" >&2; exit 2 ;;
 esac
 
-case "$PEER" in tern|testpmd) ;; *) echo "$P: --peer must be tern or testpmd" >&2; exit 2 ;; esac
+case "$PEER" in
+tern|testpmd) ;;
+tern-l3fwd|dpdk-l3fwd)
+	[ "$MODE" = flowgen ] || { echo "$P: --peer $PEER needs --testpmd-mode flowgen" >&2; exit 2; } ;;
+*) echo "$P: --peer must be tern, testpmd, tern-l3fwd or dpdk-l3fwd" >&2; exit 2 ;;
+esac
 WORKLOAD=testpmd-memif-$MODE
 [ "$PEER" = testpmd ] && WORKLOAD=$WORKLOAD-testpmd-peer
+[ "$PEER" = tern-l3fwd ] || [ "$PEER" = dpdk-l3fwd ] && WORKLOAD=$WORKLOAD-$PEER
 PEER_NAME=tern-l4fwd
 [ "$PEER" = testpmd ] && PEER_NAME="testpmd peer"
+[ "$PEER" = tern-l3fwd ] && PEER_NAME=tern-l3fwd
+[ "$PEER" = dpdk-l3fwd ] && PEER_NAME=dpdk-l3fwd
+L3FWD="$BUILD/examples/l3fwd/tern-l3fwd"
 
 L4FWD="$BUILD/examples/l4fwd/tern-l4fwd"
 TESTPMD=$(command -v dpdk-testpmd) ||
 	die "dpdk-testpmd not found: it is in Debian's dpdk-dev package (apt-get install dpdk-dev)"
 if [ "$PEER" = tern ]; then
 	[ -x "$L4FWD" ] || die "$L4FWD not built (ninja -C $BUILD)"
+fi
+if [ "$PEER" = tern-l3fwd ]; then
+	[ -x "$L3FWD" ] || die "$L3FWD not built (ninja -C $BUILD)"
+fi
+if [ "$PEER" = dpdk-l3fwd ]; then
+	[ -x "$DPDK_L3FWD" ] || die "--peer dpdk-l3fwd needs --dpdk-l3fwd PATH (tools/build-dpdk-l3fwd.sh)"
 fi
 command -v stdbuf >/dev/null || die "stdbuf (coreutils) not found"
 
@@ -227,6 +255,25 @@ if [ "$PEER" = tern ]; then
 	"$L4FWD" "${L4_EAL[@]}" -- "${L4_ARGS[@]}" >"$L4_LOG" 2>&1 &
 	L4_PID=$!
 	READY="tern-l4fwd: ready"
+elif [ "$PEER" = tern-l3fwd ]; then
+	L4_EAL=(-l 0 --no-huge -m 512 --no-pci --file-prefix "$L4_PREFIX" --log-level='*:notice'
+		--vdev "$SRV_VDEV")
+	L4_ARGS=(--port 0,addr=10.252.0.1/16 --route 10.253.0.0/16,dev=0
+		 --neigh "$TP_IP,$TP_MAC,dev=0" --neigh "$L4_IP,$TP_MAC,dev=0" --stats-interval 1)
+	echo "   tern-l3fwd: $L3FWD ${L4_EAL[*]} -- ${L4_ARGS[*]}"
+	"$L3FWD" "${L4_EAL[@]}" -- "${L4_ARGS[@]}" >"$L4_LOG" 2>&1 &
+	L4_PID=$!
+	READY="tern-l3fwd: ready"
+elif [ "$PEER" = dpdk-l3fwd ]; then
+	# --parse-ptype: memif sets no packet type; -P: promiscuous
+	L4_EAL=(-l 0 --no-huge -m 512 --no-pci --file-prefix "$L4_PREFIX" --log-level='*:notice'
+		--vdev "$SRV_VDEV")
+	L4_ARGS=(-p 0x1 -P --config "(0,0,0)" --parse-ptype --eth-dest "0,$TP_MAC")
+	echo "   dpdk-l3fwd: $DPDK_L3FWD ${L4_EAL[*]} -- ${L4_ARGS[*]}"
+	stdbuf -oL "$DPDK_L3FWD" "${L4_EAL[@]}" -- "${L4_ARGS[@]}" </dev/null >"$L4_LOG" 2>&1 &
+	L4_PID=$!
+	# it waits for the link (testpmd) before its main loop
+	READY="Checking link status"
 else
 	# Non-interactive (--stats-period keeps it running until SIGINT).
 	L4_EAL=(--lcores "0@0,1@0" --no-huge -m 512 --no-pci --file-prefix "$L4_PREFIX"
@@ -252,6 +299,8 @@ grep -q "$READY" "$L4_LOG" || fail "$PEER_NAME not ready after 15 s"
 [ -S "$SOCK" ] || fail "memif socket $SOCK did not appear"
 if [ "$PEER" = tern ]; then
 	mac=$(sed -n 's/^tern-l4fwd: port 0 mac \([0-9A-Fa-f:]*\).*/\1/p' "$L4_LOG" | head -1)
+elif [ "$PEER" = tern-l3fwd ] || [ "$PEER" = dpdk-l3fwd ]; then
+	mac=$L4_MAC		# set on the vdev
 else
 	mac=$(sed -n 's/^Port 0: \([0-9A-Fa-f:]*\).*/\1/p' "$L4_LOG" | head -1)
 fi
@@ -260,6 +309,8 @@ L4_MAC=$(echo "$mac" | tr 'A-F' 'a-f')
 if [ "$PEER" = tern ]; then
 	echo "   tern-l4fwd ready: mac $L4_MAC, $L4_IP/$L4_PLEN udp port $L4_PORT," \
 	     "neighbor for testpmd: $([ "$HAVE_NEIGH" -eq 1 ] && echo "--neigh" || echo "ARP warm-up")"
+elif [ "$PEER" != testpmd ]; then
+	echo "   $PEER_NAME ready: mac $L4_MAC, routing $L4_IP back to $TP_MAC"
 else
 	echo "   testpmd peer ready: mac $L4_MAC"
 fi
@@ -436,6 +487,12 @@ if [ "$PEER" = tern ]; then
 	l4_rx=$(sed -n 's/^tern-l4fwd: final rx_dgrams=\([0-9]*\) tx_dgrams=\([0-9]*\).*/\1/p' "$L4_LOG")
 	l4_tx=$(sed -n 's/^tern-l4fwd: final rx_dgrams=\([0-9]*\) tx_dgrams=\([0-9]*\).*/\2/p' "$L4_LOG")
 	[ -n "$l4_rx" ] || echo "$P: tern-l4fwd printed no final counters" >&2
+elif [ "$PEER" = tern-l3fwd ]; then
+	echo "== tern-l3fwd (whole run)"
+	grep -E "^tern-l3fwd: ([0-9.]+ s,|port 0:)" "$L4_LOG" | sed 's/^/   /'
+	grep -A60 "counters (final" "$L4_LOG" | grep -E "^  (fwd4_pkts|drop_)" | sed 's/^/   /'
+elif [ "$PEER" = dpdk-l3fwd ]; then
+	echo "== dpdk-l3fwd: no counters of its own (see testpmd's)"
 else
 	# memif zeroes its counters when the link goes down (testpmd quit
 	# first), so take the largest of the per-second port counters.

@@ -176,6 +176,36 @@ TERN_API int tern_net_neigh6_set(struct tern_net *net, uint16_t ifindex,
 /** Name of a neighbor state ("reachable", ...). */
 TERN_API const char *tern_neigh_state_name(enum tern_neigh_state st);
 
+/** Forwarding switches of tern_net_forward_set(), one bit per family. */
+#define TERN_FWD_IP4	0x1	/**< forward IPv4 received on the interface */
+#define TERN_FWD_IP6	0x2	/**< forward IPv6 received on the interface */
+
+/**
+ * Switch forwarding on or off for packets received on @p ifindex, like
+ * the kernel's per-interface `forwarding` sysctls: a packet that arrives
+ * there and is not for one of our addresses is routed out (RFC 1812 and
+ * RFC 8200 checks, TTL / hop limit decremented, next hop resolved by ARP
+ * or ND, fragmented or answered with ICMP as its size and DF bit say)
+ * instead of dropped as drop_ip4_not_ours / drop_ip6_not_ours. Packets
+ * to our own addresses still reach our own protocols. Link-local,
+ * broadcast and multicast traffic is never forwarded.
+ *
+ * May be called at any time, from any lcore: contexts see the change
+ * from their next packet on.
+ *
+ * @param net the network
+ * @param ifindex the interface packets arrive on (tern_net_iface_add()'s index)
+ * @param flags TERN_FWD_IP4 | TERN_FWD_IP6, or 0 for off.
+ * @return 0, or -EINVAL (@p net NULL, no such interface, unknown flag).
+ */
+TERN_API int tern_net_forward_set(struct tern_net *net, uint16_t ifindex, uint32_t flags);
+
+/**
+ * The forwarding switches of @p ifindex (TERN_FWD_IP4 | TERN_FWD_IP6).
+ * @return them, or -EINVAL (@p net NULL, no such interface). Any lcore.
+ */
+TERN_API int tern_net_forward_get(const struct tern_net *net, uint16_t ifindex);
+
 /**
  * Parse "a.b.c.d" or "a.b.c.d/len". @return 0 or -EINVAL. @p len is set to
  * 32 when absent (NULL allowed).

@@ -122,6 +122,31 @@ extern "C" {
 	X(drop_frag_nomem,	"dropped: reassembly memory or table bound reached") \
 	X(drop_frag_too_big,	"dropped: datagram too big to fragment or reassemble")
 
+/** Forwarding counters (tern_net_forward_set()): a reason for every drop. */
+#define TERN_STATS_FWD(X)						\
+	X(fwd4_pkts,		"IPv4 packets forwarded")		\
+	X(fwd4_fragmented,	"IPv4 packets forwarded in fragments")	\
+	X(fwd6_pkts,		"IPv6 packets forwarded")		\
+	X(fwd_icmp_time_out,	"ICMP and ICMPv6 Time Exceeded sent")	\
+	X(fwd_icmp_too_big_out,	"ICMP Fragmentation Needed and ICMPv6 Packet Too Big sent") \
+	X(drop_fwd4_l2bcast,	"dropped: IPv4 unicast to forward came in a link-layer broadcast") \
+	X(drop_fwd4_dst,	"dropped: IPv4 destination martian (0/8, 127/8, 240/4)") \
+	X(drop_fwd4_mcast,	"dropped: IPv4 multicast (not forwarded)") \
+	X(drop_fwd4_linklocal,	"dropped: IPv4 link-local source or destination (169.254/16)") \
+	X(drop_fwd4_ttl,	"dropped: IPv4 TTL expired in transit (Time Exceeded)") \
+	X(drop_fwd4_noroute,	"dropped: no IPv4 route to forward to (Unreachable)") \
+	X(drop_fwd4_bcast,	"dropped: IPv4 directed broadcast (not forwarded)") \
+	X(drop_fwd4_df,		"dropped: IPv4 too big with DF set (Fragmentation Needed)") \
+	X(drop_fwd4_opts_frag,	"dropped: IPv4 with options too big for the link") \
+	X(drop_fwd6_l2bcast,	"dropped: IPv6 unicast to forward came in a link-layer multicast") \
+	X(drop_fwd6_src,	"dropped: IPv6 source unspecified or loopback") \
+	X(drop_fwd6_dst,	"dropped: IPv6 destination unspecified or loopback") \
+	X(drop_fwd6_mcast,	"dropped: IPv6 multicast (not forwarded)") \
+	X(drop_fwd6_linklocal,	"dropped: IPv6 link-local source or destination") \
+	X(drop_fwd6_hlim,	"dropped: IPv6 hop limit expired in transit (Time Exceeded)") \
+	X(drop_fwd6_noroute,	"dropped: no IPv6 route to forward to (Unreachable)") \
+	X(drop_fwd6_too_big,	"dropped: IPv6 too big for the next link (Packet Too Big)")
+
 /** UDP counters. */
 #define TERN_STATS_UDP(X)						\
 	X(udp_in,		"UDP datagrams received")			\
@@ -259,6 +284,7 @@ extern "C" {
 	TERN_STATS_IP4(X)	\
 	TERN_STATS_IP6(X)	\
 	TERN_STATS_FRAG(X)	\
+	TERN_STATS_FWD(X)	\
 	TERN_STATS_UDP(X)	\
 	TERN_STATS_TCP(X)	\
 	TERN_STATS_IMPAIR(X)	\

@@ -6,6 +6,7 @@
 #include <rte_prefetch.h>
 
 #include "tern_net_priv.h"
+#include "fwd_inline.h"
 
 #define ETH_PF_MBUF	8	/* mbufs prefetched ahead */
 #define ETH_PF_DATA	4	/* packet data prefetched ahead */
@@ -102,6 +103,7 @@ eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t 
 {
 	const struct tern_iface *ifp = &ctx->net->ifaces[port];
 	bool sw_l4 = !(ifp->dev->caps & TERN_CAP_RX_L4_CKSUM);
+	bool fwd4 = __atomic_load_n(&ifp->fwd, __ATOMIC_RELAXED) & TERN_FWD_IP4;
 	uint16_t i;
 
 	/*
@@ -118,10 +120,14 @@ eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t 
 			rte_prefetch0(pkts[i + ETH_PF_MBUF]);
 		if (i + ETH_PF_DATA < n)
 			eth_prefetch_data(pkts[i + ETH_PF_DATA]);
+		/* a router's common case first: what it forwards needs no more */
+		if (fwd4 && fwd4_fast(ctx, ifp, pkts[i]))
+			continue;
 		if (sw_l4 && i + 1 < n)
 			eth_prefetch_rest(pkts[i + 1]);
 		eth_input_one(ctx, ifp, pkts[i]);
 	}
+	fwd_flush(ctx);
 }
 
 uint16_t

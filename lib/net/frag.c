@@ -1083,8 +1083,9 @@ frag_output(struct tern_ctx *ctx, struct rte_mbuf *m, uint8_t family, uint32_t h
 	uint32_t fhlen = family == 4 ? hlen : IP6_FHLEN;
 	uint32_t plen = m->pkt_len - hlen, fsize, off, len;
 	uint16_t ether_type = family == 4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6;
-	uint32_t id6 = 0;
+	uint32_t id6 = 0, base = 0;
 	struct rte_mbuf *f;
+	uint16_t mf = 0;
 	uint8_t *h;
 	bool more;
 	int ret;
@@ -1096,8 +1097,16 @@ frag_output(struct tern_ctx *ctx, struct rte_mbuf *m, uint8_t family, uint32_t h
 		return -EMSGSIZE;
 	}
 	frag_l4_cksum(m, hlen);
-	if (family == 6)
+	if (family == 6) {
 		id6 = frag_ctx(ctx)->ip6_id++;
+	} else {
+		/* A fragment being forwarded: its pieces keep its place and its MF. */
+		uint16_t fo = rte_be_to_cpu_16(rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *)
+					       ->fragment_offset);
+
+		base = (uint32_t)(fo & RTE_IPV4_HDR_OFFSET_MASK) << 3;
+		mf = fo & RTE_IPV4_HDR_MF_FLAG;
+	}
 	for (off = 0; off < plen; off += len) {
 		len = RTE_MIN(fsize, plen - off);
 		more = off + len < plen;
@@ -1121,8 +1130,8 @@ frag_output(struct tern_ctx *ctx, struct rte_mbuf *m, uint8_t family, uint32_t h
 			struct rte_ipv4_hdr *ih = (struct rte_ipv4_hdr *)h;
 
 			ih->total_length = rte_cpu_to_be_16((uint16_t)(hlen + len));
-			ih->fragment_offset = rte_cpu_to_be_16((uint16_t)((off >> 3) |
-						(more ? RTE_IPV4_HDR_MF_FLAG : 0)));
+			ih->fragment_offset = rte_cpu_to_be_16((uint16_t)(((base + off) >> 3) |
+						(more ? RTE_IPV4_HDR_MF_FLAG : mf)));
 			ih->hdr_checksum = 0;
 			f->ol_flags = RTE_MBUF_F_TX_IPV4;
 			if (ip_ck)

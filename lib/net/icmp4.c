@@ -65,6 +65,15 @@ void
 icmp4_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type, uint8_t code)
 {
 	const struct rte_ipv4_hdr *oh = rte_pktmbuf_mtod(orig, const struct rte_ipv4_hdr *);
+
+	icmp4_error_src(ctx, orig, type, code, 0, oh->dst_addr);
+}
+
+bool
+icmp4_error_src(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type, uint8_t code,
+		uint32_t info, tern_ip4_t from)
+{
+	const struct rte_ipv4_hdr *oh = rte_pktmbuf_mtod(orig, const struct rte_ipv4_hdr *);
 	struct rte_icmp_hdr *ic;
 	struct rte_mbuf *m;
 	const void *src;
@@ -73,7 +82,7 @@ icmp4_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type, uin
 
 	/* RFC 1122 3.2.2: never about a fragment but the first, nor about an ICMP error. */
 	if (rte_be_to_cpu_16(oh->fragment_offset) & RTE_IPV4_HDR_OFFSET_MASK)
-		return;
+		return false;
 	if (oh->next_proto_id == IPPROTO_ICMP) {
 		const struct rte_icmp_hdr *oic;
 		struct rte_icmp_hdr buf;
@@ -82,32 +91,35 @@ icmp4_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type, uin
 		oic = rte_pktmbuf_read(orig, ihl, sizeof(buf), &buf);
 		if (oic == NULL || (oic->icmp_type != RTE_IP_ICMP_ECHO_REQUEST &&
 				    oic->icmp_type != RTE_IP_ICMP_ECHO_REPLY))
-			return;
+			return false;
 	}
 	if (!icmp_ratelimit_ok(ctx)) {
 		TERN_STAT_INC(ctx, icmp4_ratelimited);
-		return;
+		return false;
 	}
 	len = RTE_MIN(rte_be_to_cpu_16(oh->total_length), orig->pkt_len);
 	len = RTE_MIN(len, (uint32_t)ICMP4_ERR_MAX);
 	m = ctx_alloc_pkt(ctx, (uint16_t)(sizeof(*ic) + len), (void **)&ic);
 	if (m == NULL)
-		return;
+		return false;
 	memset(ic, 0, sizeof(*ic));
 	ic->icmp_type = type;
 	ic->icmp_code = code;
+	/* the rest of the header: the next-hop MTU of Fragmentation Needed (RFC 1191) */
+	info = rte_cpu_to_be_32(info);
+	memcpy(&ic->icmp_ident, &info, sizeof(info));
 	data = (uint8_t *)(ic + 1);
 	src = rte_pktmbuf_read(orig, 0, len, data);
 	if (src == NULL) {
 		rte_pktmbuf_free(m);
-		return;
+		return false;
 	}
 	if (src != data)
 		memcpy(data, src, len);
 	ic->icmp_cksum = cksum_mbuf(m, 0, m->pkt_len, 0);
 	if (type == ICMP4_DEST_UNREACH)
 		TERN_STAT_INC(ctx, icmp4_unreach_out);
-	ip4_output(ctx, m, oh->dst_addr, oh->src_addr, IPPROTO_ICMP, 0);
+	return ip4_output(ctx, m, from, oh->src_addr, IPPROTO_ICMP, 0) == 0;
 }
 
 int

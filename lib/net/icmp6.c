@@ -289,6 +289,17 @@ icmp6_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type, uin
 		 uint32_t info)
 {
 	const struct rte_ipv6_hdr *oh = rte_pktmbuf_mtod(orig, const struct rte_ipv6_hdr *);
+	struct tern_ip6 odst;
+
+	memcpy(odst.a, oh->dst_addr, 16);
+	icmp6_error_src(ctx, orig, type, code, info, &odst);
+}
+
+bool
+icmp6_error_src(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type, uint8_t code,
+		uint32_t info, const struct tern_ip6 *from)
+{
+	const struct rte_ipv6_hdr *oh = rte_pktmbuf_mtod(orig, const struct rte_ipv6_hdr *);
 	struct tern_ip6 osrc, odst;
 	struct icmp6_hdr *ic;
 	struct rte_mbuf *m;
@@ -301,23 +312,23 @@ icmp6_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type, uin
 	/* RFC 4443 2.4 (e): not to a group, not from the unspecified address. */
 	if (ip6_is_multicast(&odst) || ip6_is_unspec(&osrc) ||
 	    ip6_is_multicast(&osrc))
-		return;
+		return false;
 	if (oh->proto == IPPROTO_ICMPV6) {
 		uint8_t t, tb;
 		const uint8_t *tp = rte_pktmbuf_read(orig, 40, 1, &tb);
 
 		t = tp ? *tp : 0;
 		if (t < 128)	/* an error message */
-			return;
+			return false;
 	}
 	if (!icmp_ratelimit_ok(ctx)) {
 		TERN_STAT_INC(ctx, icmp6_ratelimited);
-		return;
+		return false;
 	}
 	len = RTE_MIN(orig->pkt_len, (uint32_t)ICMP6_ERR_MAX);
 	m = ctx_alloc_pkt(ctx, (uint16_t)(sizeof(*ic) + len), (void **)&ic);
 	if (m == NULL)
-		return;
+		return false;
 	ic->type = type;
 	ic->code = code;
 	ic->cksum = 0;
@@ -326,14 +337,14 @@ icmp6_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type, uin
 	p = rte_pktmbuf_read(orig, 0, len, data);
 	if (p == NULL) {
 		rte_pktmbuf_free(m);
-		return;
+		return false;
 	}
 	if (p != data)
 		memcpy(data, p, len);
-	ic->cksum = icmp6_cksum(m, m->pkt_len, &odst, &osrc);
+	ic->cksum = icmp6_cksum(m, m->pkt_len, from, &osrc);
 	if (type == ICMP6_DST_UNREACH)
 		TERN_STAT_INC(ctx, icmp6_unreach_out);
-	ip6_output(ctx, m, &odst, &osrc, IPPROTO_ICMPV6, 0);
+	return ip6_output(ctx, m, from, &osrc, IPPROTO_ICMPV6, 0) == 0;
 }
 
 int

@@ -24,8 +24,7 @@ ip4_is_martian_src(tern_ip4_t a)
 	return b0 == 0 || b0 == 127 || b0 >= 224;
 }
 
-/* Broadcast on @ifp: limited, or the directed broadcast of one of its subnets. */
-static bool
+bool
 ip4_is_bcast(const struct tern_iface *ifp, tern_ip4_t a)
 {
 	unsigned int i;
@@ -107,6 +106,10 @@ ip4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 	}
 	ip.bcast = ip4_is_bcast(ifp, ih->dst_addr);
 	if (!ip.bcast && unlikely(!ip4_is_ours(ctx->net, ifp, ih->dst_addr))) {
+		if (ifp->fwd & TERN_FWD_IP4) {
+			fwd4_input(ctx, ifindex, m);
+			return;
+		}
 		TERN_STAT_INC(ctx, drop_ip4_not_ours);
 		goto drop;
 	}

@@ -95,6 +95,10 @@ ip6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 	ip.bcast = ip6_is_multicast(&ip.v6.dst);
 	if (ip.bcast ? !ip6_mcast_is_ours(ifp, &ip.v6.dst) :
 		       !ip6_is_ours(ctx->net, ifp, &ip.v6.dst)) {
+		if (ifp->fwd & TERN_FWD_IP6) {
+			fwd6_input(ctx, ifindex, m);
+			return;
+		}
 		TERN_STAT_INC(ctx, drop_ip6_not_ours);
 		goto drop;
 	}

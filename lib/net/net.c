@@ -189,6 +189,9 @@ tern_net_addr4_add(struct tern_net *net, uint16_t ifindex, tern_ip4_t addr, uint
 	if (ret != 0)
 		return ret;
 	ifp->addr4[ifp->nb_addr4++] = (struct tern_addr4){ addr, m, prefixlen };
+	/* for the router's one-pass check (fwd_inline.h): ours, and our broadcast */
+	__atomic_fetch_or(&net->local4_bloom, fwd_local4_bit(addr) | fwd_local4_bit(addr | ~m),
+			  __ATOMIC_RELEASE);
 	return 0;
 }
 

@@ -117,4 +117,18 @@ uint32_t cksum_phdr6(const struct tern_ip6 *src, const struct tern_ip6 *dst, uin
 			  uint32_t len);
 uint16_t cksum_fold(uint32_t sum);
 
+/*
+ * RFC 1624 eqn. 3: the checksum @hc of data in which the 16-bit word @old
+ * became @new (all three as they are in the packet).
+ */
+static inline uint16_t
+cksum_update16(uint16_t hc, uint16_t old, uint16_t new)
+{
+	uint32_t s = (uint32_t)(uint16_t)~hc + (uint16_t)~old + new;
+
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
 #endif /* TERN_NET_CKSUM_H */

@@ -11,6 +11,8 @@
  */
 
 /* ip4.c */
+/* Broadcast on @ifp: limited, or the directed broadcast of one of its subnets. */
+bool ip4_is_bcast(const struct tern_iface *ifp, tern_ip4_t a);
 void ip4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
 
 /*
@@ -68,6 +70,14 @@ void icmp4_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_
 /* Send an ICMP error about @orig (data at its IPv4 header); @orig is not consumed. */
 void icmp4_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type,
 		      uint8_t code);
+/*
+ * As icmp4_error(), from our address @from (a router's error about a packet
+ * not addressed to it), @info in the 32 bits after the checksum (the
+ * next-hop MTU of Fragmentation Needed). @return true if it was sent (not
+ * suppressed by the rules of RFC 1122 or the rate limit).
+ */
+bool icmp4_error_src(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type,
+		     uint8_t code, uint32_t info, tern_ip4_t from);
 
 /* ip6.c */
 void ip6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
@@ -100,6 +110,9 @@ int ip6_output_if(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m,
 void icmp6_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info *ip);
 void icmp6_error(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type,
 		      uint8_t code, uint32_t info);
+/* As icmp6_error(), from our address @from. @return true if it was sent. */
+bool icmp6_error_src(struct tern_ctx *ctx, const struct rte_mbuf *orig, uint8_t type,
+		     uint8_t code, uint32_t info, const struct tern_ip6 *from);
 int nd_solicit(struct tern_ctx *ctx, uint16_t ifindex, const struct tern_ip6 *target);
 int nd_advertise_unsolicited(struct tern_ctx *ctx, uint16_t ifindex,
 				  const struct tern_ip6 *addr);
@@ -248,5 +261,28 @@ int net_pmtu_update(struct tern_ctx *ctx, uint8_t family, const void *dst, uint3
 /* Age of the entries from now on (0: NET_PMTU_TIMEOUT_NS). */
 void net_pmtu_set_timeout(struct tern_ctx *ctx, uint64_t ns);
 void net_pmtu_fini(struct tern_ctx *ctx);
+
+/* fwd.c: forwarding of packets not for us (tern_net_forward_set()) */
+/*
+ * IPv4 packet @m (data at its header, checked by ip4_input()) came in on
+ * @ifindex, forwarding on, for an address not ours: check it (RFC 1812),
+ * answer an expired TTL, or gather it for fwd_flush(). Consumes @m.
+ */
+void fwd4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
+/* The same for IPv6 (RFC 8200, RFC 4291 2.5.6). */
+void fwd6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m);
+/*
+ * Forward what fwd4_input() and fwd6_input() gathered: one route lookup
+ * for all, then TTL, MTU and next hop for each, queued on the output
+ * ports. Called at the end of each input burst.
+ */
+void fwd_flush(struct tern_ctx *ctx);
+
+/* The bit of @a in tern_net.local4_bloom: the top 6 bits of a multiplicative hash. */
+static inline uint64_t
+fwd_local4_bit(tern_ip4_t a)
+{
+	return 1ULL << ((uint32_t)(a * 0x9e3779b1u) >> 26);
+}
 
 #endif /* TERN_NET_IP_H */

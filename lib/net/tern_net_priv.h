@@ -44,6 +44,7 @@ struct tern_iface {
 	uint16_t ifindex;
 	uint16_t vlan_id;	/* 0: untagged */
 	uint16_t mtu;
+	uint8_t fwd;		/* TERN_FWD_IP4 | TERN_FWD_IP6: forward what arrives here */
 	uint8_t nb_addr4;
 	uint8_t nb_addr6;
 	struct tern_addr4 addr4[TERN_MAX_ADDR4];
@@ -91,6 +92,13 @@ struct tern_net {
 	struct tern_clock clock;	/* time base shared by every context */
 	uint32_t nb_ctx;		/* contexts bound to it (atomic) */
 	uint16_t nb_ifaces;
+	/*
+	 * A one-word Bloom filter of the IPv4 addresses the host path takes:
+	 * every interface's addresses and directed broadcasts (fwd_local4_bit()).
+	 * A clear bit: surely not ours, the router's one-pass check goes on.
+	 * Addresses are never removed, so it only gains bits.
+	 */
+	uint64_t local4_bloom;
 	struct tern_iface ifaces[TERN_MAX_PORTS];
 
 	struct rte_lpm *lpm4;
@@ -153,6 +161,9 @@ struct tern_held {
 	uint8_t addr[16];
 };
 
+/* Packets to forward gathered before one route lookup for all (fwd.c). */
+#define FWD_BATCH	64
+
 /* Per-context net state. */
 struct tern_net_ctx {
 	struct tern_net *net;
@@ -182,6 +193,14 @@ struct tern_net_ctx {
 	/* link and IP headers of destinations (dest.c) */
 	uint16_t tmpl_tag;		/* the next dest's tag */
 	struct net_tmpl_slot *tmpl;	/* NET_TMPL_CACHE slots */
+	/* packets to forward, gathered over an input burst (fwd.c) */
+	uint16_t nb_fwd4;
+	uint16_t nb_fwd6;
+	uint16_t fwd4_if[FWD_BATCH];	/* the interface each came in on */
+	uint32_t fwd4_dst[FWD_BATCH];	/* its destination, host order (rte_lpm's) */
+	uint16_t fwd6_if[FWD_BATCH];
+	struct rte_mbuf *fwd4[FWD_BATCH];
+	struct rte_mbuf *fwd6[FWD_BATCH];
 };
 
 #define TERN_NEIGH_HOLD_CHECK_NS	(10ULL * 1000 * 1000)	/* 10 ms */
