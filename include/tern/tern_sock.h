@@ -43,6 +43,7 @@
 
 #include <stdint.h>
 #include <sys/epoll.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -247,6 +248,37 @@ TERN_API ssize_t tern_readv(int fd, const struct iovec *iov, int iovcnt);
  * @return bytes, or -1 with errno as tern_send(), EINVAL.
  */
 TERN_API ssize_t tern_writev(int fd, const struct iovec *iov, int iovcnt);
+
+/**
+ * sendmsg(2): the buffers of @p msg as tern_writev() takes them, to
+ * @p msg->msg_name if set (UDP). Ancillary data is not taken.
+ * @return bytes, or -1 with errno as tern_sendto(), EFAULT (@p msg NULL),
+ *   EOPNOTSUPP (@p msg->msg_controllen not 0).
+ */
+TERN_API ssize_t tern_sendmsg(int fd, const struct msghdr *msg, int flags);
+
+/**
+ * recvmsg(2): into the buffers of @p msg, the sender into @p msg->msg_name
+ * (UDP). @p msg->msg_flags: MSG_TRUNC when a datagram did not fit,
+ * MSG_CTRUNC when its control data did not. With IP_PKTINFO (IPv4) or
+ * IPV6_RECVPKTINFO (IPv6) set on a UDP socket, the control data holds one
+ * IP_PKTINFO / IPV6_PKTINFO message: the address the datagram was sent to
+ * and, as the interface index, the DPDK port it came in on.
+ * @return bytes, or -1 with errno as tern_recvfrom(), EFAULT.
+ */
+TERN_API ssize_t tern_recvmsg(int fd, struct msghdr *msg, int flags);
+
+/**
+ * poll(2) over tern sockets (all of them, of one or more contexts): each
+ * one's readiness as tern_epoll_wait() sees it, after one pass of each
+ * context. An fd below 0 is skipped; one that is not a tern socket (or is
+ * an epoll handle) gets POLLNVAL. POLLERR and POLLHUP are reported unasked.
+ * Waits as tern_epoll_wait() does (@p timeout_ms 0: at once; with a manual
+ * clock: one pass).
+ * @return descriptors with events, 0 on timeout, or -1 with errno EFAULT,
+ *   EINVAL (more than 2^20 descriptors).
+ */
+TERN_API int tern_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms);
 
 /**
  * shutdown(2). TCP: SHUT_WR sends a FIN after the queued data (the peer

@@ -91,6 +91,13 @@ TERN_API uint16_t tern_udp_recv_burst(struct tern_udp_stream *s, struct rte_mbuf
 TERN_API int tern_udp_pkt_src(const struct rte_mbuf *m, struct tern_sockaddr *src);
 
 /**
+ * Destination address and port of a datagram as returned by
+ * tern_udp_recv_burst(): which of our addresses it was sent to (for a
+ * stream bound to any). @return 0 or -EINVAL.
+ */
+TERN_API int tern_udp_pkt_dst(const struct rte_mbuf *m, struct tern_sockaddr *dst);
+
+/**
  * Send @p n datagrams, each mbuf's data a payload, to @p dst (NULL: the
  * connected remote). Takes ownership of the mbufs it accepts.
  * @return datagrams accepted; on a short count rte_errno says why

@@ -2,6 +2,8 @@
  * Copyright (c) 2026 The tern authors
  */
 #include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include <rte_cycles.h>
@@ -434,6 +436,73 @@ tern_epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout
 		sock_table_pass(t);
 		n = ep_collect(es->ep, events, maxevents);
 		if (n > 0 || timeout_ms == 0 || t->ctx->manual_clock)
+			return n;
+		if (timeout_ms > 0 && rte_get_tsc_cycles() >= end)
+			return 0;
+	}
+}
+
+/*
+ * poll(2) over tern sockets: each one's readiness as epoll would see it
+ * (sock_poll_mask(); POLLIN, POLLOUT, ... have the values of EPOLLIN,
+ * EPOLLOUT, ...), after one pass of every context the sockets are on.
+ * Waits as tern_epoll_wait() does.
+ */
+#define SOCK_POLL_MAX	(1u << 20)	/* descriptors in one call, at most */
+
+int
+tern_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
+{
+	struct sock_table *seen[TERN_SOCK_MAX_CTX];
+	bool manual = false;
+	uint64_t end = 0;
+	unsigned int nb_seen, k;
+	nfds_t i;
+	int n;
+
+	if (nfds > 0 && fds == NULL)
+		return sock_err(EFAULT);
+	if (nfds > (nfds_t)SOCK_POLL_MAX)
+		return sock_err(EINVAL);
+	if (timeout_ms > 0)
+		end = rte_get_tsc_cycles() + rte_get_tsc_hz() / 1000 * (uint64_t)timeout_ms;
+	for (;;) {
+		/* one pass of each context the sockets are on */
+		nb_seen = 0;
+		for (i = 0; i < nfds; i++) {
+			struct sock *s = fds[i].fd >= 0 ? sock_get_sk(fds[i].fd) : NULL;
+
+			if (s == NULL)
+				continue;
+			for (k = 0; k < nb_seen && seen[k] != s->t; k++)
+				;
+			if (k == nb_seen && nb_seen < RTE_DIM(seen)) {
+				seen[nb_seen++] = s->t;
+				sock_table_pass(s->t);
+				manual |= s->t->ctx->manual_clock;
+			}
+		}
+		n = 0;
+		for (i = 0; i < nfds; i++) {
+			struct sock *s;
+
+			fds[i].revents = 0;
+			if (fds[i].fd < 0)
+				continue;	/* ignored, as poll(2) does */
+			s = sock_get_sk(fds[i].fd);
+			if (s == NULL) {
+				fds[i].revents = POLLNVAL;
+			} else {
+				uint32_t m = sock_poll_mask(s);
+
+				/* errors and hang-ups are reported unasked */
+				fds[i].revents = (short)(m & ((uint32_t)(uint16_t)fds[i].events |
+							      POLLERR | POLLHUP));
+			}
+			if (fds[i].revents != 0)
+				n++;
+		}
+		if (n > 0 || timeout_ms == 0 || manual)
 			return n;
 		if (timeout_ms > 0 && rte_get_tsc_cycles() >= end)
 			return 0;

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The tern authors
  */
+#define _GNU_SOURCE	/* struct in_pktinfo, in6_pktinfo */
 #include <errno.h>
 #include <limits.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,9 +171,53 @@ udp_from_peer(const struct sock *s, const struct tern_sockaddr *src)
 		memcmp(&src->ip6, &s->remote.ip6, sizeof(src->ip6)) == 0;
 }
 
+/*
+ * IP_PKTINFO / IPV6_PKTINFO for datagram @m into @msg's control buffer:
+ * the address it was sent to and the DPDK port it came in on.
+ */
+static void
+udp_pktinfo(const struct sock *s, const struct rte_mbuf *m, struct msghdr *msg)
+{
+	struct tern_sockaddr dst;
+	size_t room = msg->msg_controllen;
+	struct cmsghdr *c = msg->msg_control;
+
+	msg->msg_controllen = 0;
+	if (!(s->fl & SF_PKTINFO) || tern_udp_pkt_dst(m, &dst) != 0)
+		return;
+	if (dst.family == 4) {
+		struct in_pktinfo pi = { .ipi_ifindex = m->port };
+
+		if (c == NULL || room < CMSG_SPACE(sizeof(pi))) {
+			msg->msg_flags |= MSG_CTRUNC;
+			return;
+		}
+		pi.ipi_spec_dst.s_addr = dst.ip4;
+		pi.ipi_addr.s_addr = dst.ip4;
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		msg->msg_controllen = CMSG_SPACE(sizeof(pi));
+	} else {
+		struct in6_pktinfo pi = { .ipi6_ifindex = m->port };
+
+		if (c == NULL || room < CMSG_SPACE(sizeof(pi))) {
+			msg->msg_flags |= MSG_CTRUNC;
+			return;
+		}
+		memcpy(&pi.ipi6_addr, dst.ip6.a, 16);
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		msg->msg_controllen = CMSG_SPACE(sizeof(pi));
+	}
+}
+
 static ssize_t
 udp_recv_iov(struct sock *s, const struct iovec *iov, int cnt, int flags,
-	     struct sockaddr *from, socklen_t *fromlen)
+	     struct sockaddr *from, socklen_t *fromlen, struct msghdr *msg)
 {
 	struct tern_sockaddr src;
 	struct rte_mbuf *m;
@@ -205,6 +252,11 @@ udp_recv_iov(struct sock *s, const struct iovec *iov, int cnt, int flags,
 		if (p != iov[i].iov_base)
 			memcpy(iov[i].iov_base, p, n);
 		off += n;
+	}
+	if (msg != NULL) {
+		if (off < total)
+			msg->msg_flags |= MSG_TRUNC;
+		udp_pktinfo(s, m, msg);
 	}
 	rte_pktmbuf_free(m);
 	if (from != NULL)
@@ -280,7 +332,7 @@ do_send(int fd, const struct iovec *iov, int cnt, int flags, const struct sockad
 
 static ssize_t
 do_recv(int fd, const struct iovec *iov, int cnt, int flags, struct sockaddr *from,
-	socklen_t *fromlen)
+	socklen_t *fromlen, struct msghdr *msg)
 {
 	struct sock *s = sock_get_sk(fd);
 	ssize_t total;
@@ -293,9 +345,11 @@ do_recv(int fd, const struct iovec *iov, int cnt, int flags, struct sockaddr *fr
 	if (total < 0)
 		return -1;
 	if (s->kind == SK_UDP)
-		return udp_recv_iov(s, iov, cnt, flags, from, fromlen);
+		return udp_recv_iov(s, iov, cnt, flags, from, fromlen, msg);
 	if (fromlen != NULL)
 		*fromlen = 0;
+	if (msg != NULL)
+		msg->msg_controllen = 0;
 	return tcp_recv_iov(s, iov, cnt, (size_t)total);
 }
 
@@ -333,7 +387,7 @@ tern_recv(int fd, void *buf, size_t len, int flags)
 {
 	struct iovec iov = { .iov_base = buf, .iov_len = len };
 
-	return do_recv(fd, &iov, 1, flags, NULL, NULL);
+	return do_recv(fd, &iov, 1, flags, NULL, NULL, NULL);
 }
 
 ssize_t
@@ -342,7 +396,7 @@ tern_recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
 {
 	struct iovec iov = { .iov_base = buf, .iov_len = len };
 
-	return do_recv(fd, &iov, 1, flags, from, fromlen);
+	return do_recv(fd, &iov, 1, flags, from, fromlen, NULL);
 }
 
 ssize_t
@@ -354,5 +408,33 @@ tern_read(int fd, void *buf, size_t len)
 ssize_t
 tern_readv(int fd, const struct iovec *iov, int iovcnt)
 {
-	return do_recv(fd, iov, iovcnt, 0, NULL, NULL);
+	return do_recv(fd, iov, iovcnt, 0, NULL, NULL, NULL);
+}
+
+ssize_t
+tern_sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	if (msg == NULL)
+		return sock_err(EFAULT);
+	if (msg->msg_controllen != 0)
+		return sock_err(EOPNOTSUPP);	/* no ancillary data on send */
+	return do_send(fd, msg->msg_iov, (int)msg->msg_iovlen, flags, msg->msg_name,
+		       msg->msg_name != NULL ? msg->msg_namelen : 0);
+}
+
+ssize_t
+tern_recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	socklen_t nlen;
+	ssize_t r;
+
+	if (msg == NULL)
+		return sock_err(EFAULT);
+	msg->msg_flags = 0;
+	nlen = msg->msg_namelen;
+	r = do_recv(fd, msg->msg_iov, (int)msg->msg_iovlen, flags, msg->msg_name,
+		    msg->msg_name != NULL ? &nlen : NULL, msg);
+	if (msg->msg_name != NULL)
+		msg->msg_namelen = nlen;
+	return r;
 }

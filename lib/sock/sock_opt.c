@@ -235,8 +235,18 @@ tern_setsockopt(int fd, int level, int optname, const void *optval, socklen_t op
 	case IPPROTO_TCP:
 		e = set_tcp(s, optname, optval, optlen);
 		break;
+	case IPPROTO_IP:
 	case IPPROTO_IPV6:
-		if (s->family != 6 || optname != IPV6_V6ONLY) {
+		if (s->kind == SK_UDP &&
+		    ((level == IPPROTO_IP && s->family == 4 && optname == IP_PKTINFO) ||
+		     (level == IPPROTO_IPV6 && s->family == 6 && optname == IPV6_RECVPKTINFO))) {
+			/* the datagram's destination, in tern_recvmsg()'s control data */
+			e = opt_int(optval, optlen, &val);
+			if (e == 0)
+				s->fl = val ? s->fl | SF_PKTINFO : s->fl & ~SF_PKTINFO;
+			break;
+		}
+		if (level != IPPROTO_IPV6 || s->family != 6 || optname != IPV6_V6ONLY) {
 			e = ENOPROTOOPT;
 			break;
 		}
@@ -402,6 +412,10 @@ get_int(struct sock *s, int level, int name, int *e)
 		}
 	} else if (level == IPPROTO_IPV6 && s->family == 6 && name == IPV6_V6ONLY) {
 		return 1;
+	} else if (s->kind == SK_UDP &&
+		   ((level == IPPROTO_IP && s->family == 4 && name == IP_PKTINFO) ||
+		    (level == IPPROTO_IPV6 && s->family == 6 && name == IPV6_RECVPKTINFO))) {
+		return !!(s->fl & SF_PKTINFO);
 	}
 	*e = ENOPROTOOPT;
 	return 0;

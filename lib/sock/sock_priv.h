@@ -52,6 +52,7 @@ enum sock_state {
 #define SF_UDP_CONN	(1u << 8)	/* UDP: default destination set */
 #define SF_WATCHED	(1u << 9)	/* on the table's watch list */
 #define SF_ESTAB	(1u << 10)	/* TCP: was connected (a failed one cannot reconnect) */
+#define SF_PKTINFO	(1u << 11)	/* UDP: IP_PKTINFO / IPV6_RECVPKTINFO on (recvmsg) */
 
 struct sock_ep;
 struct sock_table;

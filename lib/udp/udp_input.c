@@ -119,8 +119,9 @@ tern_udp_recv_burst(struct tern_udp_stream *s, struct rte_mbuf **pkts, uint16_t 
 	return n;
 }
 
-int
-tern_udp_pkt_src(const struct rte_mbuf *m, struct tern_sockaddr *src)
+/* The source (@dst false) or destination address and port of datagram @m. */
+static int
+pkt_addr(const struct rte_mbuf *m, bool dst, struct tern_sockaddr *sa)
 {
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 	const struct rte_udp_hdr *uh;
@@ -129,22 +130,34 @@ tern_udp_pkt_src(const struct rte_mbuf *m, struct tern_sockaddr *src)
 	    rte_pktmbuf_headroom(m) < (uint32_t)m->l4_len + m->l3_len)
 		return -EINVAL;
 	uh = (const struct rte_udp_hdr *)(d - m->l4_len);
-	memset(src, 0, sizeof(*src));
-	src->port = uh->src_port;
+	memset(sa, 0, sizeof(*sa));
+	sa->port = dst ? uh->dst_port : uh->src_port;
 	if (RTE_ETH_IS_IPV4_HDR(m->packet_type)) {
 		const struct rte_ipv4_hdr *ih =
 			(const struct rte_ipv4_hdr *)(d - m->l4_len - m->l3_len);
 
-		src->family = 4;
-		src->ip4 = ih->src_addr;
+		sa->family = 4;
+		sa->ip4 = dst ? ih->dst_addr : ih->src_addr;
 	} else {
 		const struct rte_ipv6_hdr *ih =
 			(const struct rte_ipv6_hdr *)(d - m->l4_len - m->l3_len);
 
-		src->family = 6;
-		memcpy(src->ip6.a, ih->src_addr, 16);
+		sa->family = 6;
+		memcpy(sa->ip6.a, dst ? ih->dst_addr : ih->src_addr, 16);
 	}
 	return 0;
+}
+
+int
+tern_udp_pkt_src(const struct rte_mbuf *m, struct tern_sockaddr *src)
+{
+	return pkt_addr(m, false, src);
+}
+
+int
+tern_udp_pkt_dst(const struct rte_mbuf *m, struct tern_sockaddr *dst)
+{
+	return pkt_addr(m, true, dst);
 }
 
 ssize_t

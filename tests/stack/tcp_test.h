@@ -259,7 +259,7 @@ struct fixture {
 	struct tcp_cap cap;
 };
 
-static int
+static inline int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -271,7 +271,7 @@ setup(void **state)
 }
 
 /* Destroy the harness (it closes what a failed test left open), free the capture. */
-static int
+static inline int
 teardown(void **state)
 {
 	struct fixture *f = *state;
