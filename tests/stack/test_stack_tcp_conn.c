@@ -10,114 +10,11 @@
  * Segments are watched on the wire with a tap (tcp_cap) and, where a test
  * plays a blind attacker or an old duplicate, made by hand and injected.
  */
-#define TCP_TEST_CAP_FIXTURE
-#include "tcp_test.h"
+#include "tcp_conn_test.h"
 
 #define PORT_FAKE	1234	/* a peer port A has no connection on */
 
 /* The harness of a test, with TCP settings @cfg (NULL: defaults); the seed is printed. */
-static struct harness *
-make(struct fixture *f, const char *name, const struct tern_tcp_config *cfg)
-{
-	harness_seed(name, 1);	/* no impairment here: printed for the record */
-	f->h = harness_create_tcp(NULL, NULL, cfg);
-	assert_non_null(f->h);
-	return f->h;
-}
-
-/* Reset what is left, close the listener, check that nothing is held. */
-static void
-finish(struct fixture *f, struct tern_tcp_stream *l, struct tern_tcp_stream *a,
-       struct tern_tcp_stream *b)
-{
-	struct harness *h = f->h;
-
-	memset(f->cap.watch, 0, sizeof(f->cap.watch));
-	tern_tcp_abort(a);
-	tern_tcp_abort(b);
-	tern_tcp_close(l);
-	harness_run(h, 10 * MS);
-	assert_int_equal(tern_tcp_nb_conns(harness_ctx(h, HARNESS_A)), 0);
-	assert_int_equal(tern_tcp_nb_conns(harness_ctx(h, HARNESS_B)), 0);
-	tcp_assert_clean(h);
-}
-
-/*
- * A connected IPv4 pair with the tap running, after a 5-byte exchange, so
- * that B's last segment (a delayed ACK) shows its sequence variables.
- */
-static void
-pair_synced(struct fixture *f, struct tern_tcp_stream **l, struct tern_tcp_stream **a,
-	    struct tern_tcp_stream **b)
-{
-	uint8_t buf[16];
-
-	tcp_pair(f->h, 4, l, a, b);
-	cap_start(f->h, &f->cap);
-	assert_int_equal(tern_tcp_write(*a, "hello", 5), 5);
-	harness_run(f->h, 100 * MS);
-	assert_int_equal(tern_tcp_read(*b, buf, sizeof(buf)), 5);
-	harness_run(f->h, 0);
-}
-
-/* What B's last segment says of B's state. */
-struct b_view {
-	uint32_t rcv_nxt;	/* its ACK */
-	uint32_t snd_nxt;
-	uint32_t ts_recent;	/* its timestamp echo */
-	uint32_t tsval;
-	uint16_t aport;		/* A's port */
-};
-
-static struct b_view
-b_view(const struct fixture *f)
-{
-	const struct seg_rec *r = cap_last(&f->cap, HARNESS_B);
-	struct b_view v;
-
-	assert_non_null(r);
-	assert_true(r->flags & TH_ACK);
-	assert_true(r->has_ts);
-	v.rcv_nxt = r->ack;
-	v.snd_nxt = r->seq + r->len;
-	v.ts_recent = r->tsecr;
-	v.tsval = r->tsval;
-	v.aport = r->dport;
-	return v;
-}
-
-/* Inject a segment "from A's connection" to B. */
-static void
-inject_a(struct fixture *f, const struct b_view *v, uint8_t flags, uint32_t seq, uint32_t ack,
-	 uint32_t tsval, const void *data, uint16_t len)
-{
-	struct seg_out o = {
-		.from = HARNESS_A,
-		.family = 4,
-		.sport = v->aport,
-		.dport = TCP_PORT_B,
-		.seq = seq,
-		.ack = ack,
-		.flags = flags,
-		.wnd = 1000,
-		.ts = true,
-		.tsval = tsval,
-		.tsecr = v->tsval,
-		.data = data,
-		.len = len,
-	};
-
-	seg_inject(f->h, &o);
-}
-
-/* Move @n bytes each way and check them: the connection still works. */
-static void
-still_works(struct harness *h, struct tern_tcp_stream *a, struct tern_tcp_stream *b, uint64_t n)
-{
-	assert_int_equal(tcp_transfer(h, a, b, n, 7, 10 * SEC), n);
-	assert_int_equal(tcp_transfer(h, b, a, n, 8, 10 * SEC), n);
-}
-
 /* ---------------------------------------------------------------------- */
 
 /* RFC 9293 3.5: SYN, SYN-ACK, ACK with the options each side offers. */
@@ -125,7 +22,7 @@ static void
 test_handshake_three_segments_with_options(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_stream *l, *a, *b;
 	const struct seg_rec *r;
 	uint64_t t0;
@@ -166,7 +63,7 @@ test_handshake_three_segments_with_options(void **state)
 	assert_int_equal(STAT(h, HARNESS_B, tcp_cookies_sent), 0);
 	assert_int_equal(tern_tcp_nb_conns(harness_ctx(h, HARNESS_A)), 1);
 	assert_int_equal(tern_tcp_nb_conns(harness_ctx(h, HARNESS_B)), 2);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /* RFC 9293 3.5 figure 8: both ends connect at once; SYNs cross. */
@@ -174,7 +71,7 @@ static void
 test_simultaneous_open(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_param pa, pb;
 	struct tern_tcp_stream *a, *b;
 	struct ev_tally ea = { 0 }, eb = { 0 };
@@ -221,7 +118,7 @@ test_simultaneous_open(void **state)
 	assert_int_equal(STAT(h, HARNESS_A, tcp_active_opens), 1);
 	assert_int_equal(STAT(h, HARNESS_B, tcp_active_opens), 1);
 	still_works(h, a, b, 100000);
-	finish(f, NULL, a, b);
+	conn_finish(f, NULL, a, b);
 }
 
 /* RFC 9293 3.10.7.1 and 3.10.7.3: a SYN to a closed port is reset; the connector fails. */
@@ -229,7 +126,7 @@ static void
 test_rst_to_syn_on_closed_port_econnrefused(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_stream *a;
 	struct ev_tally ea = { 0 };
 	const struct seg_rec *syn, *rst;
@@ -254,7 +151,7 @@ test_rst_to_syn_on_closed_port_econnrefused(void **state)
 	assert_int_equal(STAT(h, HARNESS_B, tcp_out_rsts), 1);
 	assert_int_equal(STAT(h, HARNESS_A, tcp_in_rsts), 1);
 	assert_int_equal(STAT(h, HARNESS_A, tcp_attempt_fails), 1);
-	finish(f, NULL, a, NULL);
+	conn_finish(f, NULL, a, NULL);
 }
 
 /* RFC 5961 3.2: a reset whose sequence number is exactly RCV.NXT resets the connection. */
@@ -262,7 +159,7 @@ static void
 test_rst_in_window_exact_seq_econnreset(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_stream *l, *a, *b;
 	struct ev_tally ea = { 0 }, eb = { 0 };
 	struct b_view v;
@@ -295,7 +192,7 @@ test_rst_in_window_exact_seq_econnreset(void **state)
 	/* (B's listener answers: an ACK to LISTEN gets <SEQ=SEG.ACK><CTL=RST>) */
 	assert_int_equal(STAT(h, HARNESS_B, drop_tcp_listen_bad), 1);
 	assert_int_equal(cap_count(&f->cap, HARNESS_B, TH_RST, false), 1);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /* RFC 5961 3.2: a reset in the window but not at RCV.NXT gets a challenge ACK. */
@@ -303,7 +200,7 @@ static void
 test_rst_in_window_inexact_challenge_ack(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_stream *l, *a, *b;
 	struct ev_tally eb = { 0 };
 	const struct seg_rec *r;
@@ -329,7 +226,7 @@ test_rst_in_window_inexact_challenge_ack(void **state)
 	assert_int_equal(tern_tcp_state(b), TERN_TCP_ESTABLISHED);
 	assert_int_equal(tern_tcp_state(a), TERN_TCP_ESTABLISHED);
 	still_works(h, a, b, 100000);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /* RFC 9293 3.10.7.4 / RFC 5961 3.2: a reset outside the window is dropped silently. */
@@ -337,7 +234,7 @@ static void
 test_rst_out_of_window_ignored(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_stream *l, *a, *b;
 	struct ev_tally eb = { 0 };
 	struct b_view v;
@@ -357,7 +254,7 @@ test_rst_out_of_window_ignored(void **state)
 	assert_int_equal(eb.n[TERN_EV_ERROR], 0);
 	assert_int_equal(tern_tcp_state(b), TERN_TCP_ESTABLISHED);
 	still_works(h, a, b, 100000);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /* tern_tcp_abort() sends a reset; the peer fails with ECONNRESET. */
@@ -365,7 +262,7 @@ static void
 test_abort_sends_rst_peer_econnreset(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_stream *l, *a, *b;
 	struct ev_tally ea = { 0 }, eb = { 0 };
 	const struct seg_rec *r;
@@ -394,7 +291,7 @@ test_abort_sends_rst_peer_econnreset(void **state)
 	assert_int_equal(STAT(h, HARNESS_A, tcp_out_rsts), 1);
 	assert_int_equal(STAT(h, HARNESS_B, tcp_in_rsts), 1);
 	assert_int_equal(STAT(h, HARNESS_B, tcp_estab_resets), 1);
-	finish(f, l, NULL, b);
+	conn_finish(f, l, NULL, b);
 }
 
 /* RFC 9293 3.10.4, RFC 2525 2.17: close() with unread data resets the connection. */
@@ -402,7 +299,7 @@ static void
 test_close_with_unread_data_sends_rst(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_stream *l, *a, *b;
 	struct ev_tally ea = { 0 };
 	uint8_t buf[1000];
@@ -422,7 +319,7 @@ test_close_with_unread_data_sends_rst(void **state)
 	assert_int_equal(ea.last_err, -ECONNRESET);
 	assert_int_equal(tern_tcp_state(a), TERN_TCP_CLOSED);
 	assert_int_equal(tern_tcp_nb_conns(harness_ctx(h, HARNESS_B)), 1);	/* the listener */
-	finish(f, l, a, NULL);
+	conn_finish(f, l, a, NULL);
 }
 
 /* RFC 9293 3.6 case 1: A closes first (FIN_WAIT_1, FIN_WAIT_2, TIME_WAIT), B follows. */
@@ -430,7 +327,7 @@ static void
 test_close_active_a_then_b(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_stream *l, *a, *b;
 	struct ev_tally ea = { 0 }, eb = { 0 };
 	const struct seg_rec *r;
@@ -471,7 +368,7 @@ test_close_active_a_then_b(void **state)
 	tern_tcp_close(b);
 	assert_int_equal(tern_tcp_nb_conns(harness_ctx(h, HARNESS_A)), 0);
 	assert_int_equal(tern_tcp_nb_conns(harness_ctx(h, HARNESS_B)), 1);
-	finish(f, l, NULL, NULL);
+	conn_finish(f, l, NULL, NULL);
 }
 
 /*
@@ -482,7 +379,7 @@ static void
 test_close_passive_sends_queued_data_then_fin(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_stream *l, *a, *b;
 	static uint8_t buf[300000];
 	uint64_t got = 0;
@@ -512,7 +409,7 @@ test_close_passive_sends_queued_data_then_fin(void **state)
 	harness_run(h, 5 * MS);
 	assert_int_equal(tern_tcp_nb_conns(harness_ctx(h, HARNESS_B)), 1);	/* B is gone */
 	assert_int_equal(STAT(h, HARNESS_B, tcp_out_rsts), 0);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /* RFC 9293 3.6 case 2: both close at once: FIN_WAIT_1, CLOSING, TIME_WAIT on both. */
@@ -520,7 +417,7 @@ static void
 test_close_simultaneous_closing_then_time_wait(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_stream *l, *a, *b;
 	bool closing = false;
 	unsigned int i;
@@ -546,7 +443,7 @@ test_close_simultaneous_closing_then_time_wait(void **state)
 	assert_int_equal(STAT(h, HARNESS_B, tcp_tw_created), 1);
 	assert_int_equal(STAT(h, HARNESS_A, tcp_retrans_segs), 0);
 	assert_int_equal(STAT(h, HARNESS_B, tcp_retrans_segs), 0);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /* RFC 9293 3.6: after SHUT_WR the other direction still carries data. */
@@ -554,7 +451,7 @@ static void
 test_shutdown_wr_half_close_data_flows_back(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_stream *l, *a, *b;
 	struct ev_tally eb = { 0 };
 
@@ -574,7 +471,7 @@ test_shutdown_wr_half_close_data_flows_back(void **state)
 	assert_int_equal(tern_tcp_read(a, (uint8_t[8]){ 0 }, 8), 0);
 	assert_int_equal(tern_tcp_state(a), TERN_TCP_TIME_WAIT);
 	assert_int_equal(tern_tcp_state(b), TERN_TCP_CLOSED);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /* RFC 9293 3.6.1: a TIME_WAIT record holds the 4-tuple for 2 MSL, then goes. */
@@ -583,7 +480,7 @@ test_time_wait_expires_after_2msl(void **state)
 {
 	struct fixture *f = *state;
 	struct tern_tcp_config cfg = { .msl_ns = 500 * MS };
-	struct harness *h = make(f, __func__, &cfg);
+	struct harness *h = conn_make(f, __func__, &cfg);
 	struct tern_tcp_param p = { 0 }, p2;
 	struct tern_tcp_stream *l, *a, *b, *a2;
 	struct seg_out fin;
@@ -649,7 +546,7 @@ test_time_wait_expires_after_2msl(void **state)
 	assert_non_null(b);
 	assert_int_equal(tern_tcp_state(a2), TERN_TCP_ESTABLISHED);
 	assert_int_equal(tcp_lport(a2), 40000);
-	finish(f, l, a2, b);
+	conn_finish(f, l, a2, b);
 }
 
 /*
@@ -661,7 +558,7 @@ static void
 test_time_wait_reuse_by_syn_with_newer_timestamp(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_param p = { 0 };
 	struct tern_tcp_stream *l, *a, *b;
 	const struct seg_rec *r, *syn = NULL;
@@ -718,7 +615,7 @@ test_time_wait_reuse_by_syn_with_newer_timestamp(void **state)
 	assert_int_equal(STAT(h, HARNESS_B, tcp_tw_reused), 1);
 	assert_int_equal(STAT(h, HARNESS_B, tcp_tw_created), 1);
 	assert_int_equal(tcp_transfer(h, a, b, 100000, 2, SEC), 100000);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /*
@@ -730,7 +627,7 @@ test_time_wait_reuse_by_syn_with_higher_seq_no_ts(void **state)
 {
 	struct fixture *f = *state;
 	struct tern_tcp_config cfg = { .flags = TERN_TCP_CFG_NO_TS };
-	struct harness *h = make(f, __func__, &cfg);
+	struct harness *h = conn_make(f, __func__, &cfg);
 	struct tern_tcp_param p = { 0 };
 	struct tern_tcp_stream *l, *a, *b;
 	const struct seg_rec *syn = NULL;
@@ -765,7 +662,7 @@ test_time_wait_reuse_by_syn_with_higher_seq_no_ts(void **state)
 	assert_true((int32_t)(syn->seq - old_end) > 0);
 	assert_int_equal(STAT(h, HARNESS_B, tcp_tw_reused), 1);
 	assert_int_equal(tcp_transfer(h, a, b, 100000, 2, SEC), 100000);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /* RFC 7323 5.3: a segment with a timestamp older than TS.Recent is dropped (and ACKed). */
@@ -773,7 +670,7 @@ static void
 test_paws_rejects_old_timestamp(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_stream *l, *a, *b;
 	uint8_t junk[100];
 	struct b_view v;
@@ -795,7 +692,7 @@ test_paws_rejects_old_timestamp(void **state)
 	/* the real bytes at that sequence number arrive intact */
 	assert_int_equal(tcp_transfer(h, a, b, 100000, 9, SEC), 100000);
 	assert_int_equal(tern_tcp_state(b), TERN_TCP_ESTABLISHED);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /*
@@ -807,7 +704,7 @@ static void
 test_paws_lets_disordered_pure_ack_through(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_stream *l, *a, *b;
 	const struct seg_rec *ra;
 	struct b_view v;
@@ -842,7 +739,7 @@ test_paws_lets_disordered_pure_ack_through(void **state)
 	/* B answered none of the three */
 	assert_int_equal(f->cap.n, n0);
 	still_works(h, a, b, 100000);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /*
@@ -854,7 +751,7 @@ static void
 test_nodelay_set_on_listener_is_inherited(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_stream *l, *a, *b, *a2, *b2;
 
 	l = tcp_listen_b(h, 4, NULL);
@@ -881,7 +778,7 @@ test_nodelay_set_on_listener_is_inherited(void **state)
 	assert_int_equal(cap_count(&f->cap, HARNESS_B, TH_ACK, true), 1);
 	tern_tcp_abort(a2);
 	tern_tcp_abort(b2);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /* RFC 5961 4.2: a SYN in the window of an established connection gets a challenge ACK. */
@@ -889,7 +786,7 @@ static void
 test_challenge_ack_for_syn_in_window(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_stream *l, *a, *b;
 	struct ev_tally eb = { 0 };
 	const struct seg_rec *r;
@@ -912,7 +809,7 @@ test_challenge_ack_for_syn_in_window(void **state)
 	assert_int_equal(tern_tcp_state(a), TERN_TCP_ESTABLISHED);
 	assert_int_equal(tern_tcp_state(b), TERN_TCP_ESTABLISHED);
 	still_works(h, a, b, 100000);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /* RFC 5961 5.2 / RFC 9293 3.10.7.4: an ACK of data never sent gets an ACK and is dropped. */
@@ -920,7 +817,7 @@ static void
 test_challenge_ack_for_ack_of_unsent_data(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_stream *l, *a, *b;
 	uint8_t junk[10];
 	struct b_view v;
@@ -939,7 +836,7 @@ test_challenge_ack_for_ack_of_unsent_data(void **state)
 	assert_int_equal(tern_tcp_rx_bytes(b), 0);	/* its data is dropped with it */
 	assert_int_equal(tern_tcp_state(b), TERN_TCP_ESTABLISHED);
 	still_works(h, a, b, 100000);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /* RFC 5961 7: at most challenge_ack_limit challenge ACKs a second. */
@@ -950,7 +847,7 @@ test_challenge_ack_rate_limit(void **state)
 	/* the context's limit alone, not the per-connection one */
 	struct tern_tcp_config cfg = { .challenge_ack_limit = 3,
 				       .flags = TERN_TCP_CFG_NO_INVALID_ACK_LIMIT };
-	struct harness *h = make(f, __func__, &cfg);
+	struct harness *h = conn_make(f, __func__, &cfg);
 	struct tern_tcp_stream *l, *a, *b;
 	struct b_view v;
 	unsigned int i, n0;
@@ -970,7 +867,7 @@ test_challenge_ack_rate_limit(void **state)
 	assert_int_equal(STAT(h, HARNESS_B, tcp_challenge_acks), 4);
 	assert_int_equal(tern_tcp_state(b), TERN_TCP_ESTABLISHED);
 	still_works(h, a, b, 10000);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /* Drop A's resets to the fake port: the half-open entry stays in the syncache. */
@@ -1009,7 +906,7 @@ test_syn_cookie_handshake_when_syncache_full(void **state)
 {
 	struct fixture *f = *state;
 	struct tern_tcp_config cfg = { .syncache_size = 1 };
-	struct harness *h = make(f, __func__, &cfg);
+	struct harness *h = conn_make(f, __func__, &cfg);
 	struct tern_tcp_stream *l, *a, *b;
 	struct seg_out o;
 
@@ -1037,7 +934,7 @@ test_syn_cookie_handshake_when_syncache_full(void **state)
 	assert_int_equal(STAT(h, HARNESS_B, tcp_cookies_ok), 1);
 	assert_int_equal(STAT(h, HARNESS_B, tcp_syncache_added), 1);
 	cookie_conn_check(h, a, b, 1460);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /* TERN_TCP_CFG_COOKIES_ALWAYS (IPv6): every SYN gets a cookie, none is held. */
@@ -1046,7 +943,7 @@ test_syn_cookie_always_ipv6(void **state)
 {
 	struct fixture *f = *state;
 	struct tern_tcp_config cfg = { .flags = TERN_TCP_CFG_COOKIES_ALWAYS };
-	struct harness *h = make(f, __func__, &cfg);
+	struct harness *h = conn_make(f, __func__, &cfg);
 	struct tern_tcp_stream *l, *a, *b;
 
 	l = tcp_listen_b(h, 6, NULL);
@@ -1057,7 +954,7 @@ test_syn_cookie_always_ipv6(void **state)
 	assert_int_equal(STAT(h, HARNESS_B, tcp_cookies_sent), 1);
 	assert_int_equal(STAT(h, HARNESS_B, tcp_cookies_ok), 1);
 	cookie_conn_check(h, a, b, 1440);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /* RFC 4987 3.6: without timestamps nothing carries window scale and SACK: none. */
@@ -1068,7 +965,7 @@ test_syn_cookie_without_timestamps_drops_options(void **state)
 	struct tern_tcp_config cfg = {
 		.flags = TERN_TCP_CFG_COOKIES_ALWAYS | TERN_TCP_CFG_NO_TS
 	};
-	struct harness *h = make(f, __func__, &cfg);
+	struct harness *h = conn_make(f, __func__, &cfg);
 	struct tern_tcp_stream *l, *a, *b;
 	struct tern_tcp_info ia, ib;
 
@@ -1082,7 +979,7 @@ test_syn_cookie_without_timestamps_drops_options(void **state)
 	assert_false(ia.ts_ok || ib.ts_ok || ia.sack_ok || ib.sack_ok);
 	assert_int_equal(ia.snd_wscale + ia.rcv_wscale + ib.snd_wscale + ib.rcv_wscale, 0);
 	assert_int_equal(tcp_transfer(h, a, b, 1u << 20, 23, 30 * SEC), 1u << 20);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /* Drop B's first SYN-ACK and every retransmitted SYN of A. */
@@ -1101,7 +998,7 @@ static void
 test_synack_retransmitted_from_syncache(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_stream *l, *a, *b;
 	const struct seg_rec *r = NULL;
 	uint64_t t0;
@@ -1123,7 +1020,7 @@ test_synack_retransmitted_from_syncache(void **state)
 	printf("SYN-ACK retransmitted at %.3f s\n", (double)(r->t - t0) / SEC);
 	assert_true(r->t - t0 >= SEC && r->t - t0 <= SEC + 2 * MS);
 	assert_int_equal(tcp_transfer(h, a, b, 10000, 3, SEC), 10000);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /* A listener whose accept queue is full drops SYNs; the peer's retransmission gets in later. */
@@ -1131,7 +1028,7 @@ static void
 test_listener_backlog_full_drops_syn(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_param lp = { .backlog = 1 };
 	struct tern_tcp_stream *l, *a1, *a2, *b1, *b2;
 	struct ev_tally ea = { 0 };
@@ -1159,7 +1056,7 @@ test_listener_backlog_full_drops_syn(void **state)
 	assert_int_equal(ea.n[TERN_EV_ERROR], 0);
 	tern_tcp_abort(a1);
 	tern_tcp_abort(b1);
-	finish(f, l, a2, b2);
+	conn_finish(f, l, a2, b2);
 }
 
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1169,7 +1066,7 @@ static void
 test_listener_mss_in_synack(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_param lp = { .mss = 1000 };
 	struct tern_tcp_stream *l, *a, *b;
 	struct tern_tcp_info ia;
@@ -1194,7 +1091,7 @@ test_listener_mss_in_synack(void **state)
 	tern_tcp_info(a, &ia);
 	assert_int_equal(ia.mss, 1000 - 12);
 	cap_stop(h, &f->cap);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /*
@@ -1205,7 +1102,7 @@ static void
 test_set_udata_after_accept_retags_queued_events(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_param lp = { .udata = 7 };
 	struct tern_tcp_stream *l, *a, *b = NULL;
 	struct tern_event ev[16];
@@ -1230,7 +1127,7 @@ test_set_udata_after_accept_retags_queued_events(void **state)
 		nread += ev[i].type == TERN_EV_READABLE;
 	}
 	assert_int_equal(nread, 1);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 #define NB_OVF	2100	/* connections: 2 events each overflow a 4096-event queue */
@@ -1244,7 +1141,7 @@ test_event_queue_full_counted_and_readable_reposted(void **state)
 {
 	struct fixture *f = *state;
 	struct tern_tcp_config cfg = { .max_conns = 4 * NB_OVF };
-	struct harness *h = make(f, __func__, &cfg);
+	struct harness *h = conn_make(f, __func__, &cfg);
 	struct tern_ctx *ca = harness_ctx(h, HARNESS_A);
 	static struct tern_tcp_stream *as[NB_OVF], *bs[NB_OVF];
 	static uint8_t seen[NB_OVF];
@@ -1294,7 +1191,7 @@ test_event_queue_full_counted_and_readable_reposted(void **state)
 		tern_tcp_abort(as[i]);
 		tern_tcp_abort(bs[i]);
 	}
-	finish(f, l, NULL, NULL);
+	conn_finish(f, l, NULL, NULL);
 }
 
 int

@@ -9,104 +9,9 @@
  * connection; a reset does not end TIME_WAIT (RFC 1337). Attack segments
  * are made by hand and injected; the wire is watched with a tap (tcp_cap).
  */
-#define TCP_TEST_CAP_FIXTURE
-#include "tcp_test.h"
+#include "tcp_conn_test.h"
 
 #define PORT_FAKE	1234	/* a peer port A has no connection on */
-
-static struct harness *
-make(struct fixture *f, const char *name, const struct tern_tcp_config *cfg)
-{
-	harness_seed(name, 1);	/* no impairment here: printed for the record */
-	f->h = harness_create_tcp(NULL, NULL, cfg);
-	assert_non_null(f->h);
-	return f->h;
-}
-
-/* Reset what is left, close the listener, check that nothing is held. */
-static void
-finish(struct fixture *f, struct tern_tcp_stream *l, struct tern_tcp_stream *a,
-       struct tern_tcp_stream *b)
-{
-	struct harness *h = f->h;
-
-	memset(f->cap.watch, 0, sizeof(f->cap.watch));
-	tern_tcp_abort(a);
-	tern_tcp_abort(b);
-	tern_tcp_close(l);
-	harness_run(h, 10 * MS);
-	assert_int_equal(tern_tcp_nb_conns(harness_ctx(h, HARNESS_A)), 0);
-	assert_int_equal(tern_tcp_nb_conns(harness_ctx(h, HARNESS_B)), 0);
-	tcp_assert_clean(h);
-}
-
-/* What B's last segment says of B's state. */
-struct b_view {
-	uint32_t rcv_nxt;	/* its ACK */
-	uint32_t snd_nxt;
-	uint32_t ts_recent;	/* its timestamp echo */
-	uint32_t tsval;
-	uint16_t aport;		/* A's port */
-};
-
-/* A connected IPv4 pair with the tap running, after 5 bytes A to B; B's view. */
-static struct b_view
-pair_synced(struct fixture *f, struct tern_tcp_stream **l, struct tern_tcp_stream **a,
-	    struct tern_tcp_stream **b)
-{
-	const struct seg_rec *r;
-	struct b_view v;
-	uint8_t buf[16];
-
-	tcp_pair(f->h, 4, l, a, b);
-	cap_start(f->h, &f->cap);
-	assert_int_equal(tern_tcp_write(*a, "hello", 5), 5);
-	harness_run(f->h, 100 * MS);
-	assert_int_equal(tern_tcp_read(*b, buf, sizeof(buf)), 5);
-	harness_run(f->h, 0);
-	r = cap_last(&f->cap, HARNESS_B);
-	assert_non_null(r);
-	assert_true(r->flags & TH_ACK);
-	assert_true(r->has_ts);
-	v.rcv_nxt = r->ack;
-	v.snd_nxt = r->seq + r->len;
-	v.ts_recent = r->tsecr;
-	v.tsval = r->tsval;
-	v.aport = r->dport;
-	return v;
-}
-
-/* Inject a segment "from A's connection" to B. */
-static void
-inject_a(struct fixture *f, const struct b_view *v, uint8_t flags, uint32_t seq, uint32_t ack,
-	 const void *data, uint16_t len)
-{
-	struct seg_out o = {
-		.from = HARNESS_A,
-		.family = 4,
-		.sport = v->aport,
-		.dport = TCP_PORT_B,
-		.seq = seq,
-		.ack = ack,
-		.flags = flags,
-		.wnd = 1000,
-		.ts = true,
-		.tsval = v->ts_recent,
-		.tsecr = v->tsval,
-		.data = data,
-		.len = len,
-	};
-
-	seg_inject(f->h, &o);
-}
-
-/* Move @n bytes each way and check them: the connection still works. */
-static void
-still_works(struct harness *h, struct tern_tcp_stream *a, struct tern_tcp_stream *b, uint64_t n)
-{
-	assert_int_equal(tcp_transfer(h, a, b, n, 7, 10 * SEC), n);
-	assert_int_equal(tcp_transfer(h, b, a, n, 8, 10 * SEC), n);
-}
 
 /* ---------------------------------------------------------------------- */
 /* The connection limit (tern_tcp_config.max_conns) */
@@ -121,7 +26,7 @@ static void
 conn_limit_refuses(struct fixture *f, const char *name, uint32_t flags)
 {
 	struct tern_tcp_config cfg = { .max_conns = 2, .flags = flags };
-	struct harness *h = make(f, name, &cfg);
+	struct harness *h = conn_make(f, name, &cfg);
 	struct tern_tcp_stream *l, *a1, *b1, *a2, *b2;
 	struct ev_tally ea = { 0 };
 	uint64_t cookies0, added0;
@@ -155,7 +60,7 @@ conn_limit_refuses(struct fixture *f, const char *name, uint32_t flags)
 	assert_int_equal(STAT(h, HARNESS_A, tcp_rto_fired), 1);
 	assert_int_equal(STAT(h, HARNESS_B, drop_tcp_conn_limit), 1);
 	still_works(h, a2, b2, 20000);
-	finish(f, l, a2, b2);
+	conn_finish(f, l, a2, b2);
 }
 
 static void
@@ -188,7 +93,7 @@ test_conn_limit_reached_before_handshake_ack(void **state)
 {
 	struct fixture *f = *state;
 	struct tern_tcp_config cfg = { .max_conns = 2 };
-	struct harness *h = make(f, __func__, &cfg);
+	struct harness *h = conn_make(f, __func__, &cfg);
 	struct tern_tcp_stream *l, *a1, *b1, *b2;
 	const struct seg_rec *synack;
 	struct seg_out o;
@@ -232,7 +137,7 @@ test_conn_limit_reached_before_handshake_ack(void **state)
 	assert_int_equal(tern_tcp_state(b2), TERN_TCP_ESTABLISHED);
 	assert_int_equal(STAT(h, HARNESS_B, drop_tcp_conn_limit), 1);
 	f->cap.filter = NULL;
-	finish(f, l, NULL, b2);
+	conn_finish(f, l, NULL, b2);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -243,32 +148,34 @@ static void
 test_invalid_ack_limit_out_of_window_acks(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_stream *l, *a, *b;
 	struct b_view v;
 	unsigned int i, n0;
 
-	v = pair_synced(f, &l, &a, &b);
+	pair_synced(f, &l, &a, &b);
+	v = b_view(f);
 	n0 = cap_count(&f->cap, HARNESS_B, TH_ACK, false);
 	for (i = 0; i < 10; i++)
-		inject_a(f, &v, TH_ACK, v.rcv_nxt + 0x40000000u + i * 1000, v.snd_nxt, NULL, 0);
+		inject_a(f, &v, TH_ACK, v.rcv_nxt + 0x40000000u + i * 1000, v.snd_nxt,
+			 v.ts_recent, NULL, 0);
 	assert_int_equal(STAT(h, HARNESS_B, drop_tcp_out_of_window), 10);
 	assert_int_equal(cap_count(&f->cap, HARNESS_B, TH_ACK, false) - n0, 1);
 	assert_int_equal(STAT(h, HARNESS_B, tcp_invalid_ack_limited), 9);
 	/* within the interval: still none */
 	harness_run(h, 400 * MS);
 	n0 = cap_count(&f->cap, HARNESS_B, TH_ACK, false);
-	inject_a(f, &v, TH_ACK, v.rcv_nxt + 0x40000000u, v.snd_nxt, NULL, 0);
+	inject_a(f, &v, TH_ACK, v.rcv_nxt + 0x40000000u, v.snd_nxt, v.ts_recent, NULL, 0);
 	assert_int_equal(cap_count(&f->cap, HARNESS_B, TH_ACK, false) - n0, 0);
 	assert_int_equal(STAT(h, HARNESS_B, tcp_invalid_ack_limited), 10);
 	/* past it: one */
 	harness_run(h, 101 * MS);
-	inject_a(f, &v, TH_ACK, v.rcv_nxt + 0x40000000u, v.snd_nxt, NULL, 0);
+	inject_a(f, &v, TH_ACK, v.rcv_nxt + 0x40000000u, v.snd_nxt, v.ts_recent, NULL, 0);
 	assert_int_equal(cap_count(&f->cap, HARNESS_B, TH_ACK, false) - n0, 1);
 	assert_int_equal(STAT(h, HARNESS_B, tcp_invalid_ack_limited), 10);
 	assert_int_equal(tern_tcp_state(b), TERN_TCP_ESTABLISHED);
 	still_works(h, a, b, 20000);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /*
@@ -279,19 +186,20 @@ static void
 test_invalid_ack_limit_blind_syns_and_resets(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_stream *l, *a, *b;
 	struct ev_tally eb = { 0 };
 	struct b_view v;
 	unsigned int i, n0;
 
-	v = pair_synced(f, &l, &a, &b);
+	pair_synced(f, &l, &a, &b);
+	v = b_view(f);
 	n0 = f->cap.n;
 	for (i = 0; i < 20; i++) {
 		uint32_t seq = (i & 1) ? v.rcv_nxt + 100 + i : v.rcv_nxt + 0x80000000u + i * 7919;
 
-		inject_a(f, &v, TH_SYN, seq, 0, NULL, 0);
-		inject_a(f, &v, TH_RST, v.rcv_nxt + 1 + i, 0, NULL, 0);
+		inject_a(f, &v, TH_SYN, seq, 0, v.ts_recent, NULL, 0);
+		inject_a(f, &v, TH_RST, v.rcv_nxt + 1 + i, 0, v.ts_recent, NULL, 0);
 	}
 	assert_int_equal(f->cap.n - n0, 1);
 	assert_int_equal(f->cap.rec[n0].from, HARNESS_B);
@@ -302,7 +210,7 @@ test_invalid_ack_limit_blind_syns_and_resets(void **state)
 	assert_int_equal(eb.n[TERN_EV_ERROR], 0);
 	assert_int_equal(tern_tcp_state(b), TERN_TCP_ESTABLISHED);
 	still_works(h, a, b, 20000);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /*
@@ -313,15 +221,16 @@ static void
 test_invalid_ack_limit_spares_duplicate_data(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_stream *l, *a, *b;
 	struct b_view v;
 	unsigned int i, n0;
 
-	v = pair_synced(f, &l, &a, &b);
+	pair_synced(f, &l, &a, &b);
+	v = b_view(f);
 	n0 = f->cap.n;
 	for (i = 0; i < 3; i++)
-		inject_a(f, &v, TH_ACK, v.rcv_nxt - 5, v.snd_nxt, "hello", 5);
+		inject_a(f, &v, TH_ACK, v.rcv_nxt - 5, v.snd_nxt, v.ts_recent, "hello", 5);
 	assert_int_equal(f->cap.n - n0, 3);
 	for (i = 0; i < 3; i++) {
 		assert_int_equal(f->cap.rec[n0 + i].from, HARNESS_B);
@@ -331,7 +240,7 @@ test_invalid_ack_limit_spares_duplicate_data(void **state)
 	}
 	assert_int_equal(STAT(h, HARNESS_B, tcp_invalid_ack_limited), 0);
 	still_works(h, a, b, 20000);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -347,7 +256,7 @@ test_time_wait_survives_rst_rfc1337(void **state)
 {
 	struct fixture *f = *state;
 	struct tern_tcp_config cfg = { .msl_ns = 5 * SEC };
-	struct harness *h = make(f, __func__, &cfg);
+	struct harness *h = conn_make(f, __func__, &cfg);
 	struct tern_tcp_param p = { 0 }, p2;
 	struct tern_tcp_stream *l, *a, *b;
 	const struct seg_rec *fin_b;
@@ -417,7 +326,7 @@ test_time_wait_survives_rst_rfc1337(void **state)
 	a = tcp_connect_a(h, 4, &p);
 	b = tcp_accept_b(h, l, 10 * MS);
 	assert_non_null(b);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /*
@@ -430,7 +339,7 @@ test_time_wait_invalid_ack_limit(void **state)
 {
 	struct fixture *f = *state;
 	struct tern_tcp_config cfg = { .msl_ns = 5 * SEC };
-	struct harness *h = make(f, __func__, &cfg);
+	struct harness *h = conn_make(f, __func__, &cfg);
 	struct tern_tcp_param p = { 0 };
 	struct tern_tcp_stream *l, *a, *b;
 	const struct seg_rec *fin_b, *last_a;
@@ -493,7 +402,7 @@ test_time_wait_invalid_ack_limit(void **state)
 	a = tcp_connect_a(h, 4, &p);
 	b = tcp_accept_b(h, l, 10 * MS);
 	assert_non_null(b);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -547,7 +456,7 @@ static void
 test_exhaust_receiver_pool_empty_then_resumes(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	static uint8_t buf[200000];
 	struct tern_tcp_stream *l, *a, *b;
 	struct rte_mbuf **held;
@@ -576,7 +485,7 @@ test_exhaust_receiver_pool_empty_then_resumes(void **state)
 	}
 	assert_int_equal(got, sizeof(buf));
 	still_works(h, a, b, 20000);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /* The sender's pool is empty: a write fails with -ENOBUFS, and works once mbufs are back. */
@@ -584,7 +493,7 @@ static void
 test_exhaust_sender_pool_empty_write_enobufs(void **state)
 {
 	struct fixture *f = *state;
-	struct harness *h = make(f, __func__, NULL);
+	struct harness *h = conn_make(f, __func__, NULL);
 	struct tern_tcp_stream *l, *a, *b;
 	struct rte_mbuf **held;
 	unsigned int nheld;
@@ -596,7 +505,7 @@ test_exhaust_sender_pool_empty_write_enobufs(void **state)
 	assert_int_equal(tern_tcp_state(a), TERN_TCP_ESTABLISHED);
 	pool_give_back(held, nheld);
 	still_works(h, a, b, 50000);
-	finish(f, l, a, b);
+	conn_finish(f, l, a, b);
 }
 
 /* At max_conns an active open fails with ENOMEM; once one goes, it works. */
@@ -605,7 +514,7 @@ test_exhaust_connect_at_max_conns_enomem(void **state)
 {
 	struct fixture *f = *state;
 	struct tern_tcp_config cfg = { .max_conns = 3 };
-	struct harness *h = make(f, __func__, &cfg);
+	struct harness *h = conn_make(f, __func__, &cfg);
 	struct tern_tcp_stream *l, *a1, *b1, *a2, *a3;
 	struct tern_tcp_param p = { 0 };
 
@@ -624,7 +533,7 @@ test_exhaust_connect_at_max_conns_enomem(void **state)
 	tern_tcp_abort(a2);
 	tern_tcp_abort(a3);
 	still_works(h, a1, b1, 10000);
-	finish(f, l, a1, b1);
+	conn_finish(f, l, a1, b1);
 }
 
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
