@@ -173,70 +173,114 @@ route_list(struct tern_net *net, void (*fn)(const struct net_route_ent *e,
 	rte_spinlock_unlock(&net->route_lock);
 }
 
-int
-tern_net_route4_add(struct tern_net *net, tern_ip4_t prefix, uint8_t len, tern_ip4_t gw,
-		    uint16_t ifindex)
+/*
+ * The two tables behind one interface: rte_lpm for IPv4 (host-order keys,
+ * depths 1..32) and rte_lpm6; the default route (/0, which neither takes)
+ * is kept apart in default4 / default6. Route lock held.
+ */
+static int
+lpm_present(struct tern_net *net, uint8_t family, const uint8_t *prefix, uint8_t len,
+	    uint32_t *nh)
 {
+	uint32_t p4;
+
+	if (family == 6)
+		return rte_lpm6_is_rule_present(net->lpm6, prefix, len, nh);
+	memcpy(&p4, prefix, 4);
+	return rte_lpm_is_rule_present(net->lpm4, rte_be_to_cpu_32(p4), len, nh);
+}
+
+static int
+lpm_set(struct tern_net *net, uint8_t family, const uint8_t *prefix, uint8_t len, int nh,
+	bool add)
+{
+	uint32_t p4;
+
+	if (family == 6)
+		return add ? rte_lpm6_add(net->lpm6, prefix, len, (uint32_t)nh) :
+			rte_lpm6_delete(net->lpm6, prefix, len);
+	memcpy(&p4, prefix, 4);
+	return add ? rte_lpm_add(net->lpm4, rte_be_to_cpu_32(p4), len, (uint32_t)nh) :
+		rte_lpm_delete(net->lpm4, rte_be_to_cpu_32(p4), len);
+}
+
+/* Add or replace route @prefix/@len (@family) via @gw (all zero: on-link) on @ifindex. */
+static int
+route_add(struct tern_net *net, uint8_t family, const uint8_t *prefix, uint8_t len,
+	  const uint8_t *gw, uint16_t ifindex)
+{
+	int32_t *dflt = family == 4 ? &net->default4 : &net->default6;
 	uint32_t old;
 	int nh, ret;
 
-	if (net == NULL || len > 32 || ifindex >= net->nb_ifaces)
-		return -EINVAL;
 	rte_spinlock_lock(&net->route_lock);
-	nh = nexthop_get(net, 4, &gw, ifindex);
+	nh = nexthop_get(net, family, gw, ifindex);
 	if (nh < 0) {
 		rte_spinlock_unlock(&net->route_lock);
 		return nh;
 	}
-	/* rte_lpm takes depths 1..32: the default route is kept apart. */
 	if (len == 0) {
-		if (net->default4 >= 0)
-			nexthop_put(net, net->default4);
-		__atomic_store_n(&net->default4, nh, __ATOMIC_RELEASE);
+		if (*dflt >= 0)
+			nexthop_put(net, (uint32_t)*dflt);
+		__atomic_store_n(dflt, nh, __ATOMIC_RELEASE);
 		ret = 0;
 	} else {
 		/* Replacing a route drops the old next hop's reference. */
-		if (rte_lpm_is_rule_present(net->lpm4, rte_be_to_cpu_32(prefix), len,
-					    &old) == 1)
+		if (lpm_present(net, family, prefix, len, &old) == 1)
 			nexthop_put(net, old);
-		ret = rte_lpm_add(net->lpm4, rte_be_to_cpu_32(prefix), len, (uint32_t)nh);
+		ret = lpm_set(net, family, prefix, len, nh, true);
 		if (ret != 0)
-			nexthop_put(net, nh);
+			nexthop_put(net, (uint32_t)nh);
 	}
 	if (ret == 0)
 		/* a listing short of memory misses the route; the lookups do not */
-		(void)route_list_set(net, 4, &prefix, len, nh);
+		(void)route_list_set(net, family, prefix, len, nh);
 	__atomic_fetch_add(&net->route_gen, 1, __ATOMIC_RELEASE);
 	rte_spinlock_unlock(&net->route_lock);
-	return ret < 0 ? (ret == -ENOSPC ? -ENOSPC : ret) : 0;
+	return ret < 0 ? ret : 0;
+}
+
+static int
+route_del(struct tern_net *net, uint8_t family, const uint8_t *prefix, uint8_t len)
+{
+	int32_t *dflt = family == 4 ? &net->default4 : &net->default6;
+	uint32_t old;
+	int ret = -ENOENT;
+
+	rte_spinlock_lock(&net->route_lock);
+	if (len == 0) {
+		if (*dflt >= 0) {
+			nexthop_put(net, (uint32_t)*dflt);
+			__atomic_store_n(dflt, -1, __ATOMIC_RELEASE);
+			ret = 0;
+		}
+	} else if (lpm_present(net, family, prefix, len, &old) == 1) {
+		ret = lpm_set(net, family, prefix, len, 0, false);
+		if (ret == 0)
+			nexthop_put(net, old);
+	}
+	if (ret == 0)
+		route_list_del(net, family, prefix, len);
+	__atomic_fetch_add(&net->route_gen, 1, __ATOMIC_RELEASE);
+	rte_spinlock_unlock(&net->route_lock);
+	return ret;
+}
+
+int
+tern_net_route4_add(struct tern_net *net, tern_ip4_t prefix, uint8_t len, tern_ip4_t gw,
+		    uint16_t ifindex)
+{
+	if (net == NULL || len > 32 || ifindex >= net->nb_ifaces)
+		return -EINVAL;
+	return route_add(net, 4, (const uint8_t *)&prefix, len, (const uint8_t *)&gw, ifindex);
 }
 
 int
 tern_net_route4_del(struct tern_net *net, tern_ip4_t prefix, uint8_t len)
 {
-	uint32_t old;
-	int ret = -ENOENT;
-
 	if (net == NULL || len > 32)
 		return -EINVAL;
-	rte_spinlock_lock(&net->route_lock);
-	if (len == 0) {
-		if (net->default4 >= 0) {
-			nexthop_put(net, net->default4);
-			__atomic_store_n(&net->default4, -1, __ATOMIC_RELEASE);
-			ret = 0;
-		}
-	} else if (rte_lpm_is_rule_present(net->lpm4, rte_be_to_cpu_32(prefix), len,
-					   &old) == 1) {
-		ret = rte_lpm_delete(net->lpm4, rte_be_to_cpu_32(prefix), len);
-		if (ret == 0)
-			nexthop_put(net, old);
-	}
-	if (ret == 0)
-		route_list_del(net, 4, &prefix, len);
-	__atomic_fetch_add(&net->route_gen, 1, __ATOMIC_RELEASE);
-	rte_spinlock_unlock(&net->route_lock);
-	return ret;
+	return route_del(net, 4, (const uint8_t *)&prefix, len);
 }
 
 int
@@ -244,64 +288,18 @@ tern_net_route6_add(struct tern_net *net, const struct tern_ip6 *prefix, uint8_t
 		    const struct tern_ip6 *gw, uint16_t ifindex)
 {
 	static const struct tern_ip6 zero;
-	uint32_t old;
-	int nh, ret;
 
 	if (net == NULL || prefix == NULL || len > 128 || ifindex >= net->nb_ifaces)
 		return -EINVAL;
-	if (gw == NULL)
-		gw = &zero;
-	rte_spinlock_lock(&net->route_lock);
-	nh = nexthop_get(net, 6, gw->a, ifindex);
-	if (nh < 0) {
-		rte_spinlock_unlock(&net->route_lock);
-		return nh;
-	}
-	if (len == 0) {
-		if (net->default6 >= 0)
-			nexthop_put(net, net->default6);
-		__atomic_store_n(&net->default6, nh, __ATOMIC_RELEASE);
-		ret = 0;
-	} else {
-		if (rte_lpm6_is_rule_present(net->lpm6, prefix->a, len, &old) == 1)
-			nexthop_put(net, old);
-		ret = rte_lpm6_add(net->lpm6, prefix->a, len, (uint32_t)nh);
-		if (ret != 0)
-			nexthop_put(net, nh);
-	}
-	if (ret == 0)
-		/* a listing short of memory misses the route; the lookups do not */
-		(void)route_list_set(net, 6, prefix->a, len, nh);
-	__atomic_fetch_add(&net->route_gen, 1, __ATOMIC_RELEASE);
-	rte_spinlock_unlock(&net->route_lock);
-	return ret < 0 ? ret : 0;
+	return route_add(net, 6, prefix->a, len, (gw != NULL ? gw : &zero)->a, ifindex);
 }
 
 int
 tern_net_route6_del(struct tern_net *net, const struct tern_ip6 *prefix, uint8_t len)
 {
-	uint32_t old;
-	int ret = -ENOENT;
-
 	if (net == NULL || prefix == NULL || len > 128)
 		return -EINVAL;
-	rte_spinlock_lock(&net->route_lock);
-	if (len == 0) {
-		if (net->default6 >= 0) {
-			nexthop_put(net, net->default6);
-			__atomic_store_n(&net->default6, -1, __ATOMIC_RELEASE);
-			ret = 0;
-		}
-	} else if (rte_lpm6_is_rule_present(net->lpm6, prefix->a, len, &old) == 1) {
-		ret = rte_lpm6_delete(net->lpm6, prefix->a, len);
-		if (ret == 0)
-			nexthop_put(net, old);
-	}
-	if (ret == 0)
-		route_list_del(net, 6, prefix->a, len);
-	__atomic_fetch_add(&net->route_gen, 1, __ATOMIC_RELEASE);
-	rte_spinlock_unlock(&net->route_lock);
-	return ret;
+	return route_del(net, 6, prefix->a, len);
 }
 
 int
