@@ -302,15 +302,19 @@ tern_net_route6_del(struct tern_net *net, const struct tern_ip6 *prefix, uint8_t
 	return route_del(net, 6, prefix->a, len);
 }
 
-int
-tern_net_route4_lookup(const struct tern_net *net, tern_ip4_t dst, uint16_t *ifindex,
-		       tern_ip4_t *nexthop)
+/*
+ * The end of a lookup: table entry @idx (@found), else the default route
+ * @dflt; its interface into @ifindex, the next hop (@dst itself on-link)
+ * into @nexthop (@alen bytes). @return 0 or -ENETUNREACH.
+ */
+static inline int
+route_result(const struct tern_net *net, bool found, uint32_t idx, const int32_t *dflt,
+	     const void *dst, size_t alen, uint16_t *ifindex, void *nexthop)
 {
 	const struct tern_nexthop *nh;
-	uint32_t idx;
 
-	if (rte_lpm_lookup(net->lpm4, rte_be_to_cpu_32(dst), &idx) != 0) {
-		int32_t d = __atomic_load_n(&net->default4, __ATOMIC_ACQUIRE);
+	if (!found) {
+		int32_t d = __atomic_load_n(dflt, __ATOMIC_ACQUIRE);
 
 		if (d < 0)
 			return -ENETUNREACH;
@@ -318,32 +322,26 @@ tern_net_route4_lookup(const struct tern_net *net, tern_ip4_t dst, uint16_t *ifi
 	}
 	nh = &net->nexthops[idx];
 	*ifindex = nh->ifindex;
-	if (nh->onlink)
-		*nexthop = dst;
-	else
-		memcpy(nexthop, nh->gw, 4);
+	memcpy(nexthop, nh->onlink ? dst : (const void *)nh->gw, alen);
 	return 0;
+}
+
+int
+tern_net_route4_lookup(const struct tern_net *net, tern_ip4_t dst, uint16_t *ifindex,
+		       tern_ip4_t *nexthop)
+{
+	uint32_t idx = 0;
+	bool found = rte_lpm_lookup(net->lpm4, rte_be_to_cpu_32(dst), &idx) == 0;
+
+	return route_result(net, found, idx, &net->default4, &dst, 4, ifindex, nexthop);
 }
 
 int
 tern_net_route6_lookup(const struct tern_net *net, const struct tern_ip6 *dst,
 		       uint16_t *ifindex, struct tern_ip6 *nexthop)
 {
-	const struct tern_nexthop *nh;
-	uint32_t idx;
+	uint32_t idx = 0;
+	bool found = rte_lpm6_lookup(net->lpm6, dst->a, &idx) == 0;
 
-	if (rte_lpm6_lookup(net->lpm6, dst->a, &idx) != 0) {
-		int32_t d = __atomic_load_n(&net->default6, __ATOMIC_ACQUIRE);
-
-		if (d < 0)
-			return -ENETUNREACH;
-		idx = (uint32_t)d;
-	}
-	nh = &net->nexthops[idx];
-	*ifindex = nh->ifindex;
-	if (nh->onlink)
-		*nexthop = *dst;
-	else
-		memcpy(nexthop->a, nh->gw, 16);
-	return 0;
+	return route_result(net, found, idx, &net->default6, dst->a, 16, ifindex, nexthop->a);
 }
