@@ -200,13 +200,9 @@ struct tern_ctx {
 	uint16_t nb_ports;
 	unsigned int lcore_id;
 	int socket_id;
-	int id;				/* in the registry (telemetry), or -1 */
+	uint16_t cap_n;			/* capture copies not written yet */
 	struct tern_capture *cap;	/* capture on (capture.c), or NULL */
-	uint16_t cap_n;
-	struct rte_mbuf *cap_pkts[64];	/* copies not written yet */
 	ctx_rcall_fn rcall_fn;		/* a remote call waiting, or NULL */
-	void *rcall_arg;
-	uint32_t rcall_done;
 	struct rte_mempool *mp;
 	tern_ctx_input_t input;
 	struct tern_net *net;
@@ -232,6 +228,12 @@ struct tern_ctx {
 	struct tern_stats stats __rte_cache_aligned;
 
 	struct tern_ctx_port ports[TERN_MAX_PORTS] __rte_cache_aligned;
+
+	/* cold: telemetry and capture */
+	int id;				/* in the registry (telemetry), or -1 */
+	void *rcall_arg;
+	uint32_t rcall_done;
+	struct rte_mbuf *cap_pkts[64];	/* capture copies not written yet */
 };
 
 #define TERN_STAT_INC(ctx, name)	((ctx)->stats.name++)
