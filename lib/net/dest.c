@@ -16,17 +16,6 @@
  * which probes, holds and fragments.
  */
 
-int
-net_route_lookup(const struct tern_net *net, uint8_t family, const void *dst,
-		 uint16_t *ifindex, union net_addr *nh)
-{
-	tern_ip4_t d4;
-
-	if (family == 6)
-		return tern_net_route6_lookup(net, dst, ifindex, &nh->ip6);
-	memcpy(&d4, dst, 4);
-	return tern_net_route4_lookup(net, d4, ifindex, &nh->ip4);
-}
 
 int
 net_dest_init(struct tern_ctx *ctx, struct net_dest *d, uint8_t family, const void *dst,
@@ -119,15 +108,4 @@ net_dest_output(struct tern_ctx *ctx, struct net_dest *d, const void *src, const
 	return net_output_via(ctx, d->family, d->ifindex, &d->nh, src, dst, d->proto, m);
 }
 
-int
-net_output_via(struct tern_ctx *ctx, uint8_t family, uint16_t ifindex, const union net_addr *nh,
-	       const void *src, const void *dst, uint8_t proto, struct rte_mbuf *m)
-{
-	tern_ip4_t s4, d4;
 
-	if (family == 6)
-		return ip6_output_via(ctx, ifindex, &nh->ip6, m, src, dst, proto, 0);
-	memcpy(&s4, src, 4);
-	memcpy(&d4, dst, 4);
-	return ip4_output_via(ctx, m, s4, d4, proto, 0, ifindex, nh->ip4);
-}

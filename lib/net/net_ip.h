@@ -160,8 +160,17 @@ struct net_tmpl_slot {
  * The route to @dst (@family 4 or 6; 4 or 16 bytes): its interface into
  * @ifindex and next hop into @nh. @return 0 or -ENETUNREACH.
  */
-int net_route_lookup(const struct tern_net *net, uint8_t family, const void *dst,
-		     uint16_t *ifindex, union net_addr *nh);
+static inline int
+net_route_lookup(const struct tern_net *net, uint8_t family, const void *dst,
+		 uint16_t *ifindex, union net_addr *nh)
+{
+	tern_ip4_t d4;
+
+	if (family == 6)
+		return tern_net_route6_lookup(net, dst, ifindex, &nh->ip6);
+	memcpy(&d4, dst, 4);
+	return tern_net_route4_lookup(net, d4, ifindex, &nh->ip4);
+}
 
 /*
  * Resolve the route of @d, packets of @proto to @dst: @return 0 or
@@ -185,9 +194,19 @@ int net_dest_output(struct tern_ctx *ctx, struct net_dest *d, const void *src,
  * each, by @family) through next hop @nh of @ifindex: the IP output of
  * either family, for senders that looked the route up themselves.
  */
-int net_output_via(struct tern_ctx *ctx, uint8_t family, uint16_t ifindex,
-		   const union net_addr *nh, const void *src, const void *dst, uint8_t proto,
-		   struct rte_mbuf *m);
+static inline int
+net_output_via(struct tern_ctx *ctx, uint8_t family, uint16_t ifindex,
+	       const union net_addr *nh, const void *src, const void *dst, uint8_t proto,
+	       struct rte_mbuf *m)
+{
+	tern_ip4_t s4, d4;
+
+	if (family == 6)
+		return ip6_output_via(ctx, ifindex, &nh->ip6, m, src, dst, proto, 0);
+	memcpy(&s4, src, 4);
+	memcpy(&d4, dst, 4);
+	return ip4_output_via(ctx, m, s4, d4, proto, 0, ifindex, nh->ip4);
+}
 
 /*
  * @d's headers for packets from @src to @dst, built again if the route or
