@@ -20,8 +20,8 @@ tern_eal_args() {
 	     "--log-level=*:notice --vdev net_tap0,iface=${TERN_IF}"
 }
 
-tern_cleanup() {
-	local rc=$?
+# tern_kill: stop tern by its PID (SIGINT, 5 s, then SIGKILL), if it runs.
+tern_kill() {
 	if [ -n "${TERN_PID}" ] && kill -0 "${TERN_PID}" 2>/dev/null; then
 		kill -INT "${TERN_PID}" 2>/dev/null
 		for _ in $(seq 50); do
@@ -30,6 +30,11 @@ tern_cleanup() {
 		done
 		kill -KILL "${TERN_PID}" 2>/dev/null
 	fi
+}
+
+tern_cleanup() {
+	local rc=$?
+	tern_kill
 	ip netns del "${TERN_NS}" 2>/dev/null
 	ip link del "${TERN_IF}" 2>/dev/null
 	return $rc

@@ -33,6 +33,8 @@ EAL_LCORES=(-l 0-1)
 [ "$LCORES" -eq 2 ] && EAL_LCORES=(--lcores 0@0,1@0,2@1)
 NSA=l3fa$$ NSB=l3fb$$ IFA=l3a$$ IFB=l3b$$ PREFIX=l3fwd$$
 TERN_PID=
+# shellcheck source=SCRIPTDIR/../../tools/netns-lib.sh
+. "$HERE/../../tools/netns-lib.sh"	# tern_kill; tern_cleanup is this script's own
 # shellcheck source=SCRIPTDIR/checks.sh
 . "$HERE/checks.sh"
 LOG=
@@ -41,14 +43,7 @@ LOG=
 # both namespaces and interfaces.
 tern_cleanup() {
 	local rc=$?
-	if [ -n "${TERN_PID}" ] && kill -0 "${TERN_PID}" 2>/dev/null; then
-		kill -INT "${TERN_PID}" 2>/dev/null
-		for _ in $(seq 50); do
-			kill -0 "${TERN_PID}" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "${TERN_PID}" 2>/dev/null
-	fi
+	tern_kill
 	ip netns del "$NSA" 2>/dev/null
 	ip netns del "$NSB" 2>/dev/null
 	ip link del "$IFA" 2>/dev/null
