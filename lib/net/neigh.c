@@ -81,15 +81,15 @@ neigh_find(const struct tern_net *net, uint16_t ifindex, uint8_t family, const v
 	return NULL;
 }
 
-static enum tern_neigh_state neigh_state(const struct tern_net *net, const struct tern_neigh *e,
-					 uint64_t now, struct rte_ether_addr *mac,
-					 uint64_t *until);
+static __rte_always_inline enum tern_neigh_state
+neigh_state(const struct tern_net *net, const struct tern_neigh *e, uint64_t now,
+	    struct rte_ether_addr *mac, uint64_t *until);
 
 /*
  * Readers: the state of @e if it holds the key, else -1; consistent against
  * a writer giving the slot to another key meanwhile.
  */
-static int
+static __rte_always_inline int
 neigh_read(const struct tern_net *net, const struct tern_neigh *e, uint16_t ifindex,
 	   uint8_t family, const void *addr, uint64_t now, struct rte_ether_addr *mac,
 	   uint64_t *until)
@@ -201,7 +201,7 @@ lla_pack(const struct rte_ether_addr *mac, enum tern_neigh_state st)
  * Effective state of @e at @now (entries age without a writer); @until (may
  * be NULL): when a REACHABLE entry turns STALE (UINT64_MAX: PERMANENT).
  */
-static enum tern_neigh_state
+static __rte_always_inline enum tern_neigh_state
 neigh_state(const struct tern_net *net, const struct tern_neigh *e, uint64_t now,
 	    struct rte_ether_addr *mac, uint64_t *until)
 {
@@ -339,9 +339,10 @@ hold_timer_arm(struct tern_ctx *ctx)
 /*
  * The state of next hop @addr of @ifindex, its address in @mac: the
  * context's last neighbor first (consecutive packets mostly go to one),
- * else the hash.
+ * else the hash. Inlined: every packet sent passes here, and each caller
+ * gets a copy with its constant @until folded in.
  */
-static enum tern_neigh_state
+static __rte_always_inline enum tern_neigh_state
 neigh_lookup_mac(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family, const void *addr,
 		 struct rte_ether_addr *mac, uint64_t *until)
 {

@@ -59,9 +59,26 @@ udpc(const struct tern_ctx *ctx)
 /* udp_stream.c */
 /* The UDP layer of a context (added by lib/stack). */
 extern const struct ctx_layer_ops udp_layer_ops;
-struct tern_udp_stream *udp_lookup(const struct tern_udp_ctx *uc,
-					const struct tern_ip_info *ip, uint16_t sport,
-					uint16_t dport);
+/* udp_lookup() past its common case: the best of several streams on a port. */
+struct tern_udp_stream *udp_lookup_scan(struct tern_udp_stream *s,
+					const struct tern_ip_info *ip, uint16_t sport);
+
+/*
+ * The stream datagram (@ip, @sport, @dport) goes to, or NULL: the most
+ * specific of the streams on @dport (connected beats bound beats wildcard).
+ * The common case, one unconnected wildcard stream on the port, is inline.
+ */
+static inline struct tern_udp_stream *
+udp_lookup(const struct tern_udp_ctx *uc, const struct tern_ip_info *ip, uint16_t sport,
+	   uint16_t dport)
+{
+	struct tern_udp_stream *s = ip->family == 4 ? uc->port4[rte_be_to_cpu_16(dport)] :
+		uc->port6[rte_be_to_cpu_16(dport)];
+
+	if (likely(s != NULL && s->next == NULL && !s->connected && s->local_any))
+		return s;
+	return s == NULL ? NULL : udp_lookup_scan(s, ip, sport);
+}
 
 /* udp_icmp.c */
 /* The UDP layer's ICMP error handler (net_ctx_set_l4_err()). */

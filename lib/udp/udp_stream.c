@@ -266,17 +266,11 @@ tern_udp_close(struct tern_udp_stream *s)
 }
 
 struct tern_udp_stream *
-udp_lookup(const struct tern_udp_ctx *uc, const struct tern_ip_info *ip, uint16_t sport,
-		uint16_t dport)
+udp_lookup_scan(struct tern_udp_stream *s, const struct tern_ip_info *ip, uint16_t sport)
 {
-	struct tern_udp_stream *s, *best = NULL;
+	struct tern_udp_stream *best = NULL;
 	int best_score = -1;
 
-	s = ip->family == 4 ? uc->port4[rte_be_to_cpu_16(dport)] :
-		uc->port6[rte_be_to_cpu_16(dport)];
-	/* The common case: one unconnected stream on the port. */
-	if (s != NULL && s->next == NULL && !s->connected && s->local_any)
-		return s;
 	for (; s != NULL; s = s->next) {
 		int score = 0;
 
