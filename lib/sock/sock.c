@@ -877,8 +877,9 @@ tern_close(int fd)
 	return 0;
 }
 
-int
-tern_getsockname(int fd, struct sockaddr *addr, socklen_t *len)
+/* getsockname() (@peer false) and getpeername() (@peer true). */
+static int
+sock_name(int fd, struct sockaddr *addr, socklen_t *len, bool peer)
 {
 	struct sock *s = sock_get_sk(fd);
 	struct tern_sockaddr sa;
@@ -887,40 +888,38 @@ tern_getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 		return -1;
 	if (addr == NULL || len == NULL)
 		return sock_err(EFAULT);
-	if (s->kind == SK_TCP && s->tcp != NULL)
+	if (peer && s->kind == SK_UDP) {
+		if (!(s->fl & SF_UDP_CONN))
+			return sock_err(ENOTCONN);
+		sa = s->remote;
+	} else if (peer) {
+		sock_sync(s);
+		if (s->st != SS_CONNECTED)
+			return sock_err(ENOTCONN);
+		tern_tcp_remote(s->tcp, &sa);
+	} else if (s->kind == SK_TCP && s->tcp != NULL) {
 		tern_tcp_local(s->tcp, &sa);
-	else if (s->kind == SK_UDP && s->udp != NULL)
+	} else if (s->kind == SK_UDP && s->udp != NULL) {
 		tern_udp_local(s->udp, &sa);
-	else if (s->fl & SF_BOUND)
+	} else if (s->fl & SF_BOUND) {
 		sa = s->local;
-	else
+	} else {
 		memset(&sa, 0, sizeof(sa));
+	}
 	sock_addr_out(&sa, s->family, addr, len);
 	return 0;
 }
 
 int
+tern_getsockname(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	return sock_name(fd, addr, len, false);
+}
+
+int
 tern_getpeername(int fd, struct sockaddr *addr, socklen_t *len)
 {
-	struct sock *s = sock_get_sk(fd);
-	struct tern_sockaddr sa;
-
-	if (s == NULL)
-		return -1;
-	if (addr == NULL || len == NULL)
-		return sock_err(EFAULT);
-	if (s->kind == SK_UDP) {
-		if (!(s->fl & SF_UDP_CONN))
-			return sock_err(ENOTCONN);
-		sa = s->remote;
-	} else {
-		sock_sync(s);
-		if (s->st != SS_CONNECTED)
-			return sock_err(ENOTCONN);
-		tern_tcp_remote(s->tcp, &sa);
-	}
-	sock_addr_out(&sa, s->family, addr, len);
-	return 0;
+	return sock_name(fd, addr, len, true);
 }
 
 struct tern_tcp_stream *

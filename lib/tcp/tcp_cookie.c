@@ -177,78 +177,36 @@ cookie_check(const struct tern_tcp_isn_secret *sec, uint8_t *msg, size_t base,
 	return 0;
 }
 
-/* tuple | peer_isn for IPv4: 16 bytes. */
+/* tuple | peer_isn: 16 bytes for IPv4, 40 for IPv6. */
 static size_t
-msg4(uint8_t *msg, uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
-     uint32_t peer_isn)
+msg_key(uint8_t *msg, const struct tern_tcp_key *k, uint32_t peer_isn)
 {
-	memcpy(msg, &laddr, 4);
-	memcpy(msg + 4, &raddr, 4);
-	memcpy(msg + 8, &lport, 2);
-	memcpy(msg + 10, &rport, 2);
-	put_le32(msg + 12, peer_isn);
-	return 16;
-}
+	size_t alen = k->family == 4 ? 4 : 16;
 
-/* tuple | peer_isn for IPv6: 40 bytes. */
-static size_t
-msg6(uint8_t *msg, const uint8_t laddr[16], uint16_t lport,
-     const uint8_t raddr[16], uint16_t rport, uint32_t peer_isn)
-{
-	memcpy(msg, laddr, 16);
-	memcpy(msg + 16, raddr, 16);
-	memcpy(msg + 32, &lport, 2);
-	memcpy(msg + 34, &rport, 2);
-	put_le32(msg + 36, peer_isn);
-	return 40;
+	memcpy(msg, k->laddr, alen);
+	memcpy(msg + alen, k->raddr, alen);
+	memcpy(msg + 2 * alen, &k->lport, 2);
+	memcpy(msg + 2 * alen + 2, &k->rport, 2);
+	put_le32(msg + 2 * alen + 4, peer_isn);
+	return 2 * alen + 8;
 }
 
 uint32_t
-tcp_cookie4(const struct tern_tcp_isn_secret *sec,
-		 uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
-		 uint32_t peer_isn, uint16_t peer_mss, uint64_t now_ns,
-		 uint16_t *mss_out)
+tcp_cookie(const struct tern_tcp_isn_secret *sec, const struct tern_tcp_key *k,
+	   uint32_t peer_isn, uint16_t peer_mss, uint64_t now_ns, uint16_t *mss_out)
 {
 	uint8_t msg[COOKIE_MSG_MAX];
-	size_t base = msg4(msg, laddr, lport, raddr, rport, peer_isn);
+	size_t base = msg_key(msg, k, peer_isn);
 
 	return cookie_make(sec, msg, base, peer_mss, now_ns, mss_out);
 }
 
 int
-tcp_cookie_check4(const struct tern_tcp_isn_secret *sec,
-		       uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
-		       uint32_t peer_isn, uint32_t cookie, uint64_t now_ns,
-		       uint16_t *mss_out)
+tcp_cookie_check(const struct tern_tcp_isn_secret *sec, const struct tern_tcp_key *k,
+		 uint32_t peer_isn, uint32_t cookie, uint64_t now_ns, uint16_t *mss_out)
 {
 	uint8_t msg[COOKIE_MSG_MAX];
-	size_t base = msg4(msg, laddr, lport, raddr, rport, peer_isn);
-
-	return cookie_check(sec, msg, base, cookie, now_ns, mss_out);
-}
-
-uint32_t
-tcp_cookie6(const struct tern_tcp_isn_secret *sec,
-		 const uint8_t laddr[16], uint16_t lport,
-		 const uint8_t raddr[16], uint16_t rport,
-		 uint32_t peer_isn, uint16_t peer_mss, uint64_t now_ns,
-		 uint16_t *mss_out)
-{
-	uint8_t msg[COOKIE_MSG_MAX];
-	size_t base = msg6(msg, laddr, lport, raddr, rport, peer_isn);
-
-	return cookie_make(sec, msg, base, peer_mss, now_ns, mss_out);
-}
-
-int
-tcp_cookie_check6(const struct tern_tcp_isn_secret *sec,
-		       const uint8_t laddr[16], uint16_t lport,
-		       const uint8_t raddr[16], uint16_t rport,
-		       uint32_t peer_isn, uint32_t cookie, uint64_t now_ns,
-		       uint16_t *mss_out)
-{
-	uint8_t msg[COOKIE_MSG_MAX];
-	size_t base = msg6(msg, laddr, lport, raddr, rport, peer_isn);
+	size_t base = msg_key(msg, k, peer_isn);
 
 	return cookie_check(sec, msg, base, cookie, now_ns, mss_out);
 }

@@ -37,6 +37,7 @@
 
 /* Defined in tern_tcp_priv.h, which includes this header. */
 struct tern_tcp_isn_secret;
+struct tern_tcp_key;
 
 /* Length of one time unit of the cookie clock: 64 seconds. */
 #define TERN_TCP_COOKIE_UNIT_NS		(UINT64_C(64) * 1000000000)
@@ -49,14 +50,14 @@ struct tern_tcp_isn_secret;
 #define TERN_TCP_COOKIE_TS_BITS		6
 
 /*
- * The cookie for a SYN received on an IPv4 4-tuple: the ISN to send in the
- * SYN-ACK (our sequence number; the peer acknowledges cookie + 1).
+ * The cookie for a SYN received on 4-tuple @k (IPv4 or IPv6, as
+ * k->family says; addresses and ports in network byte order, seen from our
+ * side): the ISN to send in the SYN-ACK (our sequence number; the peer
+ * acknowledges cookie + 1). An IPv4 cookie never checks as an IPv6 one
+ * (v4-mapped or not).
  *
  * @param sec      the cookie secret
- * @param laddr    our address, network byte order
- * @param lport    our port, network byte order
- * @param raddr    the peer's address, network byte order
- * @param rport    the peer's port, network byte order
+ * @param k        the connection's key: family, laddr, lport, raddr, rport
  * @param peer_isn the sequence number of the peer's SYN
  * @param peer_mss the MSS the peer announced; without an MSS option the
  *                 default of RFC 9293 3.7.1 (536 for IPv4, 1220 for IPv6)
@@ -67,45 +68,24 @@ struct tern_tcp_isn_secret;
  *                 limit (route MTU) when sending.
  * @return the cookie. Cannot fail.
  */
-uint32_t tcp_cookie4(const struct tern_tcp_isn_secret *sec,
-			  uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
-			  uint32_t peer_isn, uint16_t peer_mss, uint64_t now_ns,
-			  uint16_t *mss_out);
+uint32_t tcp_cookie(const struct tern_tcp_isn_secret *sec, const struct tern_tcp_key *k,
+		    uint32_t peer_isn, uint16_t peer_mss, uint64_t now_ns, uint16_t *mss_out);
 
 /*
- * Check the cookie that the ACK of an IPv4 handshake returns, for a
- * listener that keeps no state for it: @peer_isn is the ACK's sequence
- * number - 1, @cookie its acknowledgment number - 1, the 4-tuple that of
- * the ACK seen from our side.
+ * Check the cookie that the ACK of a handshake returns, for a listener that
+ * keeps no state for it: @peer_isn is the ACK's sequence number - 1,
+ * @cookie its acknowledgment number - 1, @k the 4-tuple of the ACK seen
+ * from our side.
  *
  * @param mss_out if not NULL and the cookie is valid, the MSS it encodes
  *                (untouched otherwise)
- * @return 0 if @cookie is one tcp_cookie4() made for this 4-tuple,
+ * @return 0 if @cookie is one tcp_cookie() made for this 4-tuple,
  *         @peer_isn and @sec, in the current time unit or the one before;
  *         -EINVAL otherwise (forged, altered, for another connection, or
  *         expired).
  */
-int tcp_cookie_check4(const struct tern_tcp_isn_secret *sec,
-			   uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
-			   uint32_t peer_isn, uint32_t cookie, uint64_t now_ns,
-			   uint16_t *mss_out);
-
-/*
- * tcp_cookie4() for IPv6: @laddr and @raddr are the 16 bytes of each
- * address. An IPv4 cookie never checks as an IPv6 one (v4-mapped or not).
- */
-uint32_t tcp_cookie6(const struct tern_tcp_isn_secret *sec,
-			  const uint8_t laddr[16], uint16_t lport,
-			  const uint8_t raddr[16], uint16_t rport,
-			  uint32_t peer_isn, uint16_t peer_mss, uint64_t now_ns,
-			  uint16_t *mss_out);
-
-/* tcp_cookie_check4() for IPv6. @return 0 valid; -EINVAL otherwise. */
-int tcp_cookie_check6(const struct tern_tcp_isn_secret *sec,
-			   const uint8_t laddr[16], uint16_t lport,
-			   const uint8_t raddr[16], uint16_t rport,
-			   uint32_t peer_isn, uint32_t cookie, uint64_t now_ns,
-			   uint16_t *mss_out);
+int tcp_cookie_check(const struct tern_tcp_isn_secret *sec, const struct tern_tcp_key *k,
+		     uint32_t peer_isn, uint32_t cookie, uint64_t now_ns, uint16_t *mss_out);
 
 /*
  * The timestamp value to send in a cookie SYN-ACK (only when the peer's SYN

@@ -188,38 +188,6 @@ key_ts_off(const struct tern_tcp_ctx *tc, const struct tern_tcp_key *k)
 	return (uint32_t)siphash24(tc->cookie_secret.key, k, sizeof(*k));
 }
 
-static uint32_t
-key_cookie(const struct tern_tcp_ctx *tc, const struct tern_tcp_key *k, uint32_t irs,
-	   uint16_t peer_mss, uint16_t *mss)
-{
-	if (k->family == 4) {
-		uint32_t la, ra;
-
-		memcpy(&la, k->laddr, 4);
-		memcpy(&ra, k->raddr, 4);
-		return tcp_cookie4(&tc->cookie_secret, la, k->lport, ra, k->rport, irs,
-					peer_mss, tc->ctx->now_ns, mss);
-	}
-	return tcp_cookie6(&tc->cookie_secret, k->laddr, k->lport, k->raddr, k->rport, irs,
-				peer_mss, tc->ctx->now_ns, mss);
-}
-
-static int
-key_cookie_check(const struct tern_tcp_ctx *tc, const struct tern_tcp_key *k, uint32_t irs,
-		 uint32_t cookie, uint16_t *mss)
-{
-	if (k->family == 4) {
-		uint32_t la, ra;
-
-		memcpy(&la, k->laddr, 4);
-		memcpy(&ra, k->raddr, 4);
-		return tcp_cookie_check4(&tc->cookie_secret, la, k->lport, ra, k->rport, irs,
-					      cookie, tc->ctx->now_ns, mss);
-	}
-	return tcp_cookie_check6(&tc->cookie_secret, k->laddr, k->lport, k->raddr, k->rport,
-				      irs, cookie, tc->ctx->now_ns, mss);
-}
-
 void
 tcp_syn_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbuf *m,
 	      const struct tern_ip_info *ip, struct tcp_seg_in *si)
@@ -258,7 +226,7 @@ tcp_syn_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbu
 			TERN_STAT_INC(tc->ctx, drop_tcp_syncache);
 			goto drop;
 		}
-		cookie = key_cookie(tc, &k, si->seq, peer_mss, &mss);
+		cookie = tcp_cookie(&tc->cookie_secret, &k, si->seq, peer_mss, tc->ctx->now_ns, &mss);
 		if (ts)
 			tsval = tcp_cookie_tsval(tcp_ts_now(tc),
 						      (peer_ws >= 0 &&
@@ -465,7 +433,8 @@ tcp_cookie_ack_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct 
 	if (tc->cfg.flags & TERN_TCP_CFG_NO_COOKIES)
 		return false;
 	tcp_key_make(&k, ip, si->th->src_port, si->th->dst_port);
-	if (key_cookie_check(tc, &k, si->seq - 1, si->ack - 1, &mss) != 0) {
+	if (tcp_cookie_check(&tc->cookie_secret, &k, si->seq - 1, si->ack - 1, tc->ctx->now_ns,
+			     &mss) != 0) {
 		TERN_STAT_INC(tc->ctx, drop_tcp_bad_cookie);
 		return false;
 	}

@@ -43,6 +43,58 @@ static const uint8_t r6[16] = { 0x20, 0x01, 0x0d, 0xb8, [14] = 0xab, [15] = 2 };
 static const uint16_t mss_table[] = { 536, 1220, 1300, 1380, 1420, 1440, 1460, 8940 };
 #define NB_MSS	(sizeof(mss_table) / sizeof(mss_table[0]))
 
+/* The library takes a connection key: these build one from its parts. */
+static struct tern_tcp_key
+key_of(uint8_t family, const void *laddr, uint16_t lport, const void *raddr, uint16_t rport)
+{
+	struct tern_tcp_key k;
+	size_t alen = family == 4 ? 4 : 16;
+
+	memset(&k, 0, sizeof(k));
+	k.family = family;
+	memcpy(k.laddr, laddr, alen);
+	memcpy(k.raddr, raddr, alen);
+	k.lport = lport;
+	k.rport = rport;
+	return k;
+}
+
+static uint32_t
+cookie4(const struct tern_tcp_isn_secret *s, uint32_t la, uint16_t lp, uint32_t ra, uint16_t rp,
+	uint32_t isn, uint16_t mss, uint64_t now, uint16_t *mss_out)
+{
+	struct tern_tcp_key k = key_of(4, &la, lp, &ra, rp);
+
+	return tcp_cookie(s, &k, isn, mss, now, mss_out);
+}
+
+static int
+check4(const struct tern_tcp_isn_secret *s, uint32_t la, uint16_t lp, uint32_t ra, uint16_t rp,
+       uint32_t isn, uint32_t c, uint64_t now, uint16_t *mss_out)
+{
+	struct tern_tcp_key k = key_of(4, &la, lp, &ra, rp);
+
+	return tcp_cookie_check(s, &k, isn, c, now, mss_out);
+}
+
+static uint32_t
+cookie6(const struct tern_tcp_isn_secret *s, const uint8_t *la, uint16_t lp, const uint8_t *ra,
+	uint16_t rp, uint32_t isn, uint16_t mss, uint64_t now, uint16_t *mss_out)
+{
+	struct tern_tcp_key k = key_of(6, la, lp, ra, rp);
+
+	return tcp_cookie(s, &k, isn, mss, now, mss_out);
+}
+
+static int
+check6(const struct tern_tcp_isn_secret *s, const uint8_t *la, uint16_t lp, const uint8_t *ra,
+       uint16_t rp, uint32_t isn, uint32_t c, uint64_t now, uint16_t *mss_out)
+{
+	struct tern_tcp_key k = key_of(6, la, lp, ra, rp);
+
+	return tcp_cookie_check(s, &k, isn, c, now, mss_out);
+}
+
 static void
 secret_a(struct tern_tcp_isn_secret *s)
 {
@@ -54,18 +106,18 @@ static int
 round_trip4(const struct tern_tcp_isn_secret *s, uint16_t peer_mss, uint64_t made,
 	    uint64_t now, uint16_t *mss_made, uint16_t *mss_checked)
 {
-	uint32_t c = tcp_cookie4(s, L4, LP, R4, RP, PISN, peer_mss, made, mss_made);
+	uint32_t c = cookie4(s, L4, LP, R4, RP, PISN, peer_mss, made, mss_made);
 
-	return tcp_cookie_check4(s, L4, LP, R4, RP, PISN, c, now, mss_checked);
+	return check4(s, L4, LP, R4, RP, PISN, c, now, mss_checked);
 }
 
 static int
 round_trip6(const struct tern_tcp_isn_secret *s, uint16_t peer_mss, uint64_t made,
 	    uint64_t now, uint16_t *mss_made, uint16_t *mss_checked)
 {
-	uint32_t c = tcp_cookie6(s, l6, LP, r6, RP, PISN, peer_mss, made, mss_made);
+	uint32_t c = cookie6(s, l6, LP, r6, RP, PISN, peer_mss, made, mss_made);
 
-	return tcp_cookie_check6(s, l6, LP, r6, RP, PISN, c, now, mss_checked);
+	return check6(s, l6, LP, r6, RP, PISN, c, now, mss_checked);
 }
 
 /* Both families: @peer_mss comes back as @want, made and checked at once. */
@@ -146,7 +198,7 @@ test_cookie_mss_index_changes_cookie(void **state)
 	(void)state;
 	secret_a(&s);
 	for (i = 0; i < NB_MSS; i++)
-		c[i] = tcp_cookie4(&s, L4, LP, R4, RP, PISN, mss_table[i], T0, NULL);
+		c[i] = cookie4(&s, L4, LP, R4, RP, PISN, mss_table[i], T0, NULL);
 	for (i = 0; i < NB_MSS; i++)
 		for (j = i + 1; j < NB_MSS; j++)
 			assert_int_not_equal(c[i], c[j]);
@@ -260,14 +312,14 @@ test_cookie_rejected_with_any_bit_flipped(void **state)
 		uint64_t made = T0 + when[w];
 
 		for (i = 0; i < NB_MSS; i++) {
-			uint32_t c4 = tcp_cookie4(&s, L4, LP, R4, RP, PISN, mss_table[i],
+			uint32_t c4 = cookie4(&s, L4, LP, R4, RP, PISN, mss_table[i],
 						       made, NULL);
-			uint32_t c6 = tcp_cookie6(&s, l6, LP, r6, RP, PISN, mss_table[i],
+			uint32_t c6 = cookie6(&s, l6, LP, r6, RP, PISN, mss_table[i],
 						       made, NULL);
 
-			assert_int_equal(tcp_cookie_check4(&s, L4, LP, R4, RP, PISN, c4,
+			assert_int_equal(check4(&s, L4, LP, R4, RP, PISN, c4,
 								made, NULL), 0);
-			assert_int_equal(tcp_cookie_check6(&s, l6, LP, r6, RP, PISN, c6,
+			assert_int_equal(check6(&s, l6, LP, r6, RP, PISN, c6,
 								made, NULL), 0);
 			for (bit = 0; bit < 32; bit++) {
 				uint32_t f4 = c4 ^ (UINT32_C(1) << bit);
@@ -275,14 +327,14 @@ test_cookie_rejected_with_any_bit_flipped(void **state)
 				uint16_t mss = 0xdead;
 
 				/* Neither now nor one unit later. */
-				assert_int_equal(tcp_cookie_check4(&s, L4, LP, R4, RP, PISN,
+				assert_int_equal(check4(&s, L4, LP, R4, RP, PISN,
 									f4, made, &mss), -EINVAL);
-				assert_int_equal(tcp_cookie_check4(&s, L4, LP, R4, RP, PISN,
+				assert_int_equal(check4(&s, L4, LP, R4, RP, PISN,
 									f4, made + UNIT, &mss),
 						 -EINVAL);
-				assert_int_equal(tcp_cookie_check6(&s, l6, LP, r6, RP, PISN,
+				assert_int_equal(check6(&s, l6, LP, r6, RP, PISN,
 									f6, made, &mss), -EINVAL);
-				assert_int_equal(tcp_cookie_check6(&s, l6, LP, r6, RP, PISN,
+				assert_int_equal(check6(&s, l6, LP, r6, RP, PISN,
 									f6, made + UNIT, &mss),
 						 -EINVAL);
 				/* A failed check leaves mss_out alone. */
@@ -302,12 +354,12 @@ test_cookie_rejected_for_other_peer_isn(void **state)
 
 	(void)state;
 	secret_a(&s);
-	c4 = tcp_cookie4(&s, L4, LP, R4, RP, PISN, 1460, T0, NULL);
-	c6 = tcp_cookie6(&s, l6, LP, r6, RP, PISN, 1440, T0, NULL);
+	c4 = cookie4(&s, L4, LP, R4, RP, PISN, 1460, T0, NULL);
+	c6 = cookie6(&s, l6, LP, r6, RP, PISN, 1440, T0, NULL);
 	for (k = 0; k < sizeof(delta) / sizeof(delta[0]); k++) {
-		assert_int_equal(tcp_cookie_check4(&s, L4, LP, R4, RP, PISN + delta[k], c4,
+		assert_int_equal(check4(&s, L4, LP, R4, RP, PISN + delta[k], c4,
 							T0, NULL), -EINVAL);
-		assert_int_equal(tcp_cookie_check6(&s, l6, LP, r6, RP, PISN + delta[k], c6,
+		assert_int_equal(check6(&s, l6, LP, r6, RP, PISN + delta[k], c6,
 							T0, NULL), -EINVAL);
 	}
 }
@@ -321,23 +373,23 @@ test_cookie_rejected_for_other_port(void **state)
 
 	(void)state;
 	secret_a(&s);
-	c4 = tcp_cookie4(&s, L4, LP, R4, RP, PISN, 1460, T0, NULL);
-	c6 = tcp_cookie6(&s, l6, LP, r6, RP, PISN, 1440, T0, NULL);
+	c4 = cookie4(&s, L4, LP, R4, RP, PISN, 1460, T0, NULL);
+	c6 = cookie6(&s, l6, LP, r6, RP, PISN, 1440, T0, NULL);
 	for (bit = 0; bit < 16; bit++) {
 		uint16_t x = (uint16_t)(1u << bit);
 
-		assert_int_equal(tcp_cookie_check4(&s, L4, LP ^ x, R4, RP, PISN, c4, T0, NULL),
+		assert_int_equal(check4(&s, L4, LP ^ x, R4, RP, PISN, c4, T0, NULL),
 				 -EINVAL);
-		assert_int_equal(tcp_cookie_check4(&s, L4, LP, R4, RP ^ x, PISN, c4, T0, NULL),
+		assert_int_equal(check4(&s, L4, LP, R4, RP ^ x, PISN, c4, T0, NULL),
 				 -EINVAL);
-		assert_int_equal(tcp_cookie_check6(&s, l6, LP ^ x, r6, RP, PISN, c6, T0, NULL),
+		assert_int_equal(check6(&s, l6, LP ^ x, r6, RP, PISN, c6, T0, NULL),
 				 -EINVAL);
-		assert_int_equal(tcp_cookie_check6(&s, l6, LP, r6, RP ^ x, PISN, c6, T0, NULL),
+		assert_int_equal(check6(&s, l6, LP, r6, RP ^ x, PISN, c6, T0, NULL),
 				 -EINVAL);
 	}
 	/* Ports swapped. */
-	assert_int_equal(tcp_cookie_check4(&s, L4, RP, R4, LP, PISN, c4, T0, NULL), -EINVAL);
-	assert_int_equal(tcp_cookie_check6(&s, l6, RP, r6, LP, PISN, c6, T0, NULL), -EINVAL);
+	assert_int_equal(check4(&s, L4, RP, R4, LP, PISN, c4, T0, NULL), -EINVAL);
+	assert_int_equal(check6(&s, l6, RP, r6, LP, PISN, c6, T0, NULL), -EINVAL);
 }
 
 static void
@@ -350,29 +402,29 @@ test_cookie_rejected_for_other_address(void **state)
 
 	(void)state;
 	secret_a(&s);
-	c4 = tcp_cookie4(&s, L4, LP, R4, RP, PISN, 1460, T0, NULL);
-	c6 = tcp_cookie6(&s, l6, LP, r6, RP, PISN, 1440, T0, NULL);
+	c4 = cookie4(&s, L4, LP, R4, RP, PISN, 1460, T0, NULL);
+	c6 = cookie6(&s, l6, LP, r6, RP, PISN, 1440, T0, NULL);
 	for (bit = 0; bit < 32; bit++) {
 		uint32_t x = UINT32_C(1) << bit;
 
-		assert_int_equal(tcp_cookie_check4(&s, L4 ^ x, LP, R4, RP, PISN, c4, T0, NULL),
+		assert_int_equal(check4(&s, L4 ^ x, LP, R4, RP, PISN, c4, T0, NULL),
 				 -EINVAL);
-		assert_int_equal(tcp_cookie_check4(&s, L4, LP, R4 ^ x, RP, PISN, c4, T0, NULL),
+		assert_int_equal(check4(&s, L4, LP, R4 ^ x, RP, PISN, c4, T0, NULL),
 				 -EINVAL);
 	}
 	/* Addresses swapped. */
-	assert_int_equal(tcp_cookie_check4(&s, R4, LP, L4, RP, PISN, c4, T0, NULL), -EINVAL);
+	assert_int_equal(check4(&s, R4, LP, L4, RP, PISN, c4, T0, NULL), -EINVAL);
 	for (bit = 0; bit < 128; bit++) {
 		memcpy(x6, l6, 16);
 		x6[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-		assert_int_equal(tcp_cookie_check6(&s, x6, LP, r6, RP, PISN, c6, T0, NULL),
+		assert_int_equal(check6(&s, x6, LP, r6, RP, PISN, c6, T0, NULL),
 				 -EINVAL);
 		memcpy(x6, r6, 16);
 		x6[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-		assert_int_equal(tcp_cookie_check6(&s, l6, LP, x6, RP, PISN, c6, T0, NULL),
+		assert_int_equal(check6(&s, l6, LP, x6, RP, PISN, c6, T0, NULL),
 				 -EINVAL);
 	}
-	assert_int_equal(tcp_cookie_check6(&s, r6, LP, l6, RP, PISN, c6, T0, NULL), -EINVAL);
+	assert_int_equal(check6(&s, r6, LP, l6, RP, PISN, c6, T0, NULL), -EINVAL);
 }
 
 static void
@@ -389,13 +441,13 @@ test_cookie_rejected_under_other_secret(void **state)
 		key_b[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 		assert_int_equal(tcp_isn_init(&o, key_b), 0);
 		for (i = 0; i < NB_MSS; i++) {
-			uint32_t c4 = tcp_cookie4(&s, L4, LP, R4, RP, PISN, mss_table[i], T0,
+			uint32_t c4 = cookie4(&s, L4, LP, R4, RP, PISN, mss_table[i], T0,
 						       NULL);
-			uint32_t c6 = tcp_cookie6(&s, l6, LP, r6, RP, PISN, mss_table[i], T0,
+			uint32_t c6 = cookie6(&s, l6, LP, r6, RP, PISN, mss_table[i], T0,
 						       NULL);
 
-			ok += tcp_cookie_check4(&o, L4, LP, R4, RP, PISN, c4, T0, NULL) == 0;
-			ok += tcp_cookie_check6(&o, l6, LP, r6, RP, PISN, c6, T0, NULL) == 0;
+			ok += check4(&o, L4, LP, R4, RP, PISN, c4, T0, NULL) == 0;
+			ok += check6(&o, l6, LP, r6, RP, PISN, c6, T0, NULL) == 0;
 		}
 	}
 	assert_int_equal(ok, 0);
@@ -413,10 +465,10 @@ test_cookie_v4_and_v4_mapped_v6_differ(void **state)
 	secret_a(&s);
 	memcpy(ml + 12, &l, 4);
 	memcpy(mr + 12, &r, 4);
-	c4 = tcp_cookie4(&s, L4, LP, R4, RP, PISN, 1460, T0, NULL);
-	c6 = tcp_cookie6(&s, ml, LP, mr, RP, PISN, 1460, T0, NULL);
-	assert_int_equal(tcp_cookie_check6(&s, ml, LP, mr, RP, PISN, c4, T0, NULL), -EINVAL);
-	assert_int_equal(tcp_cookie_check4(&s, L4, LP, R4, RP, PISN, c6, T0, NULL), -EINVAL);
+	c4 = cookie4(&s, L4, LP, R4, RP, PISN, 1460, T0, NULL);
+	c6 = cookie6(&s, ml, LP, mr, RP, PISN, 1460, T0, NULL);
+	assert_int_equal(check6(&s, ml, LP, mr, RP, PISN, c4, T0, NULL), -EINVAL);
+	assert_int_equal(check4(&s, L4, LP, R4, RP, PISN, c6, T0, NULL), -EINVAL);
 }
 
 /*
@@ -432,10 +484,10 @@ test_cookie_guesses_rejected(void **state)
 
 	(void)state;
 	secret_a(&s);
-	c = tcp_cookie4(&s, L4, LP, R4, RP, PISN, 1460, T0, NULL);
+	c = cookie4(&s, L4, LP, R4, RP, PISN, 1460, T0, NULL);
 	for (i = 0; i < (1u << 20); i++) {
 		g = c - (1u << 19) + i;
-		ok += tcp_cookie_check4(&s, L4, LP, R4, RP, PISN, g, T0, NULL) == 0;
+		ok += check4(&s, L4, LP, R4, RP, PISN, g, T0, NULL) == 0;
 	}
 	assert_int_equal(ok, 1);
 }
@@ -470,7 +522,7 @@ test_cookie_spread_over_many_ports(void **state)
 	c = malloc(N * sizeof(*c));
 	assert_non_null(c);
 	for (i = 0; i < N; i++) {
-		c[i] = tcp_cookie4(&s, L4, LP, R4, rte_cpu_to_be_16((uint16_t)(20000 + i)),
+		c[i] = cookie4(&s, L4, LP, R4, rte_cpu_to_be_16((uint16_t)(20000 + i)),
 					PISN, 1460, T0, NULL);
 		high += c[i] >> 31;
 		hist[c[i] >> 27]++;
