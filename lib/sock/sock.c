@@ -922,30 +922,31 @@ tern_getpeername(int fd, struct sockaddr *addr, socklen_t *len)
 	return sock_name(fd, addr, len, true);
 }
 
-struct tern_tcp_stream *
-tern_sock_tcp_stream(int fd)
+/* The stream of kind @kind under socket @fd, or NULL (errno set). */
+static void *
+sock_stream(int fd, int kind)
 {
 	struct sock *s = sock_get_sk(fd);
+	void *st;
 
 	if (s == NULL)
 		return NULL;
-	if (s->kind != SK_TCP || s->tcp == NULL) {
+	st = kind == SK_TCP ? (void *)s->tcp : (void *)s->udp;
+	if (s->kind != kind || st == NULL) {
 		errno = EINVAL;
 		return NULL;
 	}
-	return s->tcp;
+	return st;
+}
+
+struct tern_tcp_stream *
+tern_sock_tcp_stream(int fd)
+{
+	return sock_stream(fd, SK_TCP);
 }
 
 struct tern_udp_stream *
 tern_sock_udp_stream(int fd)
 {
-	struct sock *s = sock_get_sk(fd);
-
-	if (s == NULL)
-		return NULL;
-	if (s->kind != SK_UDP || s->udp == NULL) {
-		errno = EINVAL;
-		return NULL;
-	}
-	return s->udp;
+	return sock_stream(fd, SK_UDP);
 }

@@ -138,45 +138,6 @@ cookie_mac(const struct tern_tcp_isn_secret *sec, uint8_t *msg, size_t base,
 	return (uint32_t)siphash24(sec->key, msg, base + 6) & COOKIE_MAC_MASK;
 }
 
-static uint32_t
-cookie_make(const struct tern_tcp_isn_secret *sec, uint8_t *msg, size_t base,
-	    uint16_t peer_mss, uint64_t now_ns, uint16_t *mss_out)
-{
-	uint32_t t = cookie_clock(now_ns);
-	unsigned int m = mss_index(peer_mss);
-	uint32_t fields = ((t & COOKIE_T_MASK) << COOKIE_MSS_BITS) | m;
-
-	if (mss_out != NULL)
-		*mss_out = mss_table[m];
-	fields ^= cookie_pad(sec, msg, base);
-	return (fields << COOKIE_MAC_BITS) | cookie_mac(sec, msg, base, t, m);
-}
-
-static int
-cookie_check(const struct tern_tcp_isn_secret *sec, uint8_t *msg, size_t base,
-	     uint32_t cookie, uint64_t now_ns, uint16_t *mss_out)
-{
-	uint32_t fields = (cookie >> COOKIE_MAC_BITS) ^ cookie_pad(sec, msg, base);
-	unsigned int m = fields & COOKIE_MSS_MASK;
-	uint32_t tl = fields >> COOKIE_MSS_BITS;
-	uint32_t now = cookie_clock(now_ns);
-	uint32_t t;
-
-	if (m >= MSS_TABLE_SIZE)
-		return -EINVAL;
-	if (tl == (now & COOKIE_T_MASK))
-		t = now;
-	else if (tl == ((now - 1) & COOKIE_T_MASK))
-		t = now - 1;
-	else
-		return -EINVAL;	/* from the future, or 2 units old or more */
-	if (cookie_mac(sec, msg, base, t, m) != (cookie & COOKIE_MAC_MASK))
-		return -EINVAL;
-	if (mss_out != NULL)
-		*mss_out = mss_table[m];
-	return 0;
-}
-
 /* tuple | peer_isn: 16 bytes for IPv4, 40 for IPv6. */
 static size_t
 msg_key(uint8_t *msg, const struct tern_tcp_key *k, uint32_t peer_isn)
@@ -197,8 +158,14 @@ tcp_cookie(const struct tern_tcp_isn_secret *sec, const struct tern_tcp_key *k,
 {
 	uint8_t msg[COOKIE_MSG_MAX];
 	size_t base = msg_key(msg, k, peer_isn);
+	uint32_t t = cookie_clock(now_ns);
+	unsigned int m = mss_index(peer_mss);
+	uint32_t fields = ((t & COOKIE_T_MASK) << COOKIE_MSS_BITS) | m;
 
-	return cookie_make(sec, msg, base, peer_mss, now_ns, mss_out);
+	if (mss_out != NULL)
+		*mss_out = mss_table[m];
+	fields ^= cookie_pad(sec, msg, base);
+	return (fields << COOKIE_MAC_BITS) | cookie_mac(sec, msg, base, t, m);
 }
 
 int
@@ -207,8 +174,25 @@ tcp_cookie_check(const struct tern_tcp_isn_secret *sec, const struct tern_tcp_ke
 {
 	uint8_t msg[COOKIE_MSG_MAX];
 	size_t base = msg_key(msg, k, peer_isn);
+	uint32_t fields = (cookie >> COOKIE_MAC_BITS) ^ cookie_pad(sec, msg, base);
+	unsigned int m = fields & COOKIE_MSS_MASK;
+	uint32_t tl = fields >> COOKIE_MSS_BITS;
+	uint32_t now = cookie_clock(now_ns);
+	uint32_t t;
 
-	return cookie_check(sec, msg, base, cookie, now_ns, mss_out);
+	if (m >= MSS_TABLE_SIZE)
+		return -EINVAL;
+	if (tl == (now & COOKIE_T_MASK))
+		t = now;
+	else if (tl == ((now - 1) & COOKIE_T_MASK))
+		t = now - 1;
+	else
+		return -EINVAL;	/* from the future, or 2 units old or more */
+	if (cookie_mac(sec, msg, base, t, m) != (cookie & COOKIE_MAC_MASK))
+		return -EINVAL;
+	if (mss_out != NULL)
+		*mss_out = mss_table[m];
+	return 0;
 }
 
 /* The check bit for option bits @v (bits 0..4): 1 ^ their parity. */
