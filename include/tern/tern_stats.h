@@ -189,6 +189,7 @@ extern "C" {
 	X(drop_icmp_err_bad_seq, "dropped: ICMP error quoting a sequence not in SND.UNA..SND.MAX") \
 	X(tcp_pmtu_updates,	"TCP connections whose MSS a path MTU lowered or raised") \
 	X(tcp_pmtu_rtx_segs,	"TCP segments resent at once for a smaller path MTU") \
+	X(tcp_plpmtud_lowered,	"TCP black holes found: path MTU lowered after repeated RTOs") \
 	X(tcp_icmp_hard_errs,	"TCP connects failed by an ICMP hard error") \
 	X(tcp_icmp_soft_errs,	"ICMP soft errors recorded on a TCP connection") \
 	X(icmp_err_to_udp,	"ICMP errors for a connected UDP stream")	\

@@ -95,6 +95,13 @@ TERN_API const char *tern_tcp_state_name(enum tern_tcp_state st);
  * with an ACK: no per-connection limit (see tern_tcp_config.invalid_ack_ns).
  */
 #define TERN_TCP_CFG_NO_INVALID_ACK_LIMIT (1u << 8)
+/**
+ * No black hole detection (RFC 4821 7.5): by default a connection whose
+ * first unacknowledged full-sized segment times out twice in a row takes a
+ * smaller path MTU (1,024 bytes, then the floor: 552 for IPv4, 1,280 for
+ * IPv6) for its destination, as if an ICMP had said so.
+ */
+#define TERN_TCP_CFG_NO_PLPMTUD	(1u << 9)
 
 /**
  * TCP settings of a context (tern_ctx_param.tcp). Zeroed fields take the

@@ -104,6 +104,45 @@ tcp_rtt_sample(struct tern_tcp_stream *s, uint64_t rtt_ns)
 }
 
 /*
+ * Black hole detection (RFC 4821 7.5, RFC 8899 4.3 for TCP), for paths
+ * that drop packets too big for them without the ICMP that tcp_icmp.c
+ * waits for (filtered, or never sent). When the first unacknowledged
+ * segment has timed out TCP_PLPMTUD_RTOS times in a row and would have
+ * fitted in a smaller packet, the path's MTU is taken to be the next step
+ * down: TCP_PLPMTUD_BASE bytes (RFC 4821 7.2's suggested search base),
+ * then the floor (552 for IPv4, 1,280 for IPv6; IPv6 goes to its floor at
+ * once). The value goes into the context's path MTU cache as an ICMP's
+ * would (lib/net/pmtu.c), so every connection to that destination uses
+ * it, and tcp_pmtu_refresh() cuts the connection's MSS and the segments
+ * in flight to it; this RTO then resends the first of them. Probing back
+ * up is the cache's ageing (NET_PMTU_TIMEOUT_NS, 10 minutes): the entry
+ * goes, the connections try the link's MSS again and, if the path is
+ * still narrow, time out twice again and come back down.
+ */
+#define TCP_PLPMTUD_RTOS	2
+#define TCP_PLPMTUD_BASE	1024
+
+static void
+tcp_plpmtud_rto(struct tern_tcp_stream *s, const struct tern_tcp_seg *seg)
+{
+	uint32_t hdr = 20 + (s->family == 4 ? 20 : 40) + ((s->tf & TF_TS_OK) ? 12 : 0);
+	uint32_t cur = tcp_path_mss(s) + 20 + (s->family == 4 ? 20 : 40);
+	uint32_t floor = net_pmtu_floor(s->family), step;
+	uint32_t dlen = seg->len - !!(seg->flags & TERN_TCP_SEG_FIN);
+
+	if ((s->tc->cfg.flags & TERN_TCP_CFG_NO_PLPMTUD) || s->backoff % TCP_PLPMTUD_RTOS != 0)
+		return;
+	step = cur > TCP_PLPMTUD_BASE && TCP_PLPMTUD_BASE > floor ? TCP_PLPMTUD_BASE : floor;
+	/* at the floor already, or a segment that the smaller packet carries too */
+	if (step >= cur || dlen + hdr <= step)
+		return;
+	if (net_pmtu_update(s->ctx, s->family, s->key.raddr, step) < 0)
+		return;
+	TERN_STAT_INC(s->ctx, tcp_plpmtud_lowered);
+	tcp_pmtu_refresh(s);
+}
+
+/*
  * Retransmission timeout: back off, collapse the window, mark everything
  * not SACKed lost and send the first again. The same deadline serves the
  * tail loss probe and the RACK reordering timer (rtx_kind).
@@ -146,6 +185,7 @@ tcp_timer_rtx(struct tern_tcp_stream *s)
 		tcp_rtx_arm(s);
 		return;
 	}
+	tcp_plpmtud_rto(s, seg);
 	/* RFC 5681 (4) / the algorithm's: ssthresh on the first, cwnd = 1 segment */
 	tcp_sack_rto(s, first);
 	tcp_rtx_arm(s);

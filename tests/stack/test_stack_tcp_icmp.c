@@ -19,6 +19,9 @@
  * - a connect answered by an ICMP port unreachable fails with
  *   ECONNREFUSED; one answered by a host unreachable (soft) goes on, and
  *   its timeout reports EHOSTUNREACH instead of ETIMEDOUT;
+ * - the same path dropping the large frames without a word (a black hole):
+ *   after two RTOs in a row A takes a smaller path MTU (RFC 4821 7.5) and
+ *   the transfer completes; with the detection off it stalls (the control);
  * - a connected UDP stream to a port with no stream: B's port unreachable
  *   makes A's next call fail with ECONNREFUSED, once.
  *
@@ -31,7 +34,7 @@
 #define QUOTE_MAX4	(576 - 20 - 8)		/* RFC 1812 4.3.2.3 */
 #define QUOTE_MAX6	(1280 - 40 - 8)		/* RFC 4443 2.4 (c) */
 #define ICMP_PENDING	64
-#define XFER_BYTES	(8u << 20)
+#define XFER_BYTES	(100u << 20)	/* 100 MiB */
 #define TCPOLEN_TS	12			/* the timestamp option, padded */
 #define WIRE_DELAY	(5 * MS)		/* each way */
 
@@ -382,6 +385,94 @@ test_pmtu_ip6_packet_too_big_lowers_mss_transfer_exact_no_rto(void **state)
 	pmtu_transfer(state, 6, PATH_MTU6);
 }
 
+/*
+ * RFC 4821 7.5 black hole detection: the path (@mtu) drops A's larger
+ * frames without a word. After two RTOs in a row of a full-size segment A
+ * takes the next step down (1,024 bytes for IPv4, IPv6's floor of 1,280),
+ * and the transfer completes byte-exact within @bound_ns of virtual time.
+ * With TERN_TCP_CFG_NO_PLPMTUD (@off) nothing is lowered and nothing
+ * passes: the control.
+ */
+static void
+blackhole(void **state, uint8_t family, uint16_t mtu, uint16_t step, uint64_t bound_ns, bool off)
+{
+	struct fixture *f = *state;
+	struct tern_tcp_config cfg = { .flags = off ? TERN_TCP_CFG_NO_PLPMTUD : 0 };
+	uint16_t want = (uint16_t)(step - (family == 4 ? 20 : 40) - 20 - TCPOLEN_TS);
+	struct tern_tcp_stream *l, *a, *b, *a2, *b2;
+	uint64_t total = off ? 1u << 20 : XFER_BYTES, t0, got, dt;
+	struct tern_stats s0, s1;
+	struct tern_tcp_info ti;
+	struct harness *h;
+
+	f->h = h = harness_create_tcp(NULL, NULL, &cfg);
+	assert_non_null(h);
+	f->r.mtu = mtu;
+	f->r.answer = false;
+	harness_set_tap(h, router_tap, &f->r);
+	harness_set_wire_delay(h, WIRE_DELAY);
+	tcp_pair(h, family, &l, &a, &b);
+	s0 = harness_stats(h, HARNESS_A);
+	t0 = harness_now(h);
+	got = transfer(f, a, b, total, 11, off ? 5 * SEC : 60 * SEC);
+	dt = harness_now(h) - t0;
+	s1 = harness_stats(h, HARNESS_A);
+	tern_tcp_info(a, &ti);
+	print_message("family %u black hole below %u%s: %" PRIu64 " of %" PRIu64 " bytes in "
+		      "%.3f s virtual (10 ms RTT), %u frames dropped, RTOs %" PRIu64
+		      ", black holes found %" PRIu64 ", MSS %u, path MTU %u\n", family, mtu,
+		      off ? " (detection off)" : "", got, total, (double)dt / SEC,
+		      f->r.dropped, s1.tcp_rto_fired - s0.tcp_rto_fired,
+		      s1.tcp_plpmtud_lowered - s0.tcp_plpmtud_lowered, ti.mss, ti.pmtu);
+	assert_int_equal(f->r.icmp_sent, 0);
+	if (off) {
+		/* nothing full-sized passes, and nothing is lowered */
+		assert_true(got < total);
+		assert_int_equal(s1.tcp_plpmtud_lowered - s0.tcp_plpmtud_lowered, 0);
+		assert_int_equal(ti.pmtu, 1500);	/* the link's */
+		finish(f, l, a, b);
+		return;
+	}
+	assert_int_equal(got, total);
+	assert_true(dt <= bound_ns);
+	/* found once, after the RTOs that define it, and the MSS fits the step */
+	assert_int_equal(s1.tcp_plpmtud_lowered - s0.tcp_plpmtud_lowered, 1);
+	assert_true(s1.tcp_rto_fired - s0.tcp_rto_fired >= 2);
+	assert_int_equal(ti.pmtu, step);
+	assert_int_equal(ti.mss, want);
+	assert_int_equal(s1.pmtu_lowered - s0.pmtu_lowered, 1);
+
+	/* the cache holds it: a new connection to B starts small, loses nothing */
+	f->r.dropped = 0;
+	a2 = tcp_connect_a(h, family, NULL);
+	b2 = tcp_accept_b(h, l, 5 * SEC);
+	assert_non_null(b2);
+	assert_int_equal(mss_of(a2), want);
+	assert_int_equal(transfer(f, a2, b2, 1u << 20, 13, 10 * SEC), 1u << 20);
+	assert_int_equal(f->r.dropped, 0);
+	tern_tcp_abort(a2);
+	tern_tcp_abort(b2);
+	finish(f, l, a, b);
+}
+
+static void
+test_plpmtud_ip4_blackhole_found_transfer_exact(void **state)
+{
+	blackhole(state, 4, PATH_MTU4, 1024, 10 * SEC, false);
+}
+
+static void
+test_plpmtud_ip6_blackhole_found_transfer_exact(void **state)
+{
+	blackhole(state, 6, PATH_MTU6, 1280, 10 * SEC, false);
+}
+
+static void
+test_plpmtud_off_blackhole_stalls(void **state)
+{
+	blackhole(state, 4, PATH_MTU4, 1024, 0, true);
+}
+
 /* Offset of the TCP header in the last frame A sent (IPv4 IHL 5 or IPv6 without extensions). */
 static unsigned int
 last_l4(const struct router *r)
@@ -627,6 +718,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_pmtu_ip4_frag_needed_lowers_mss_transfer_exact_no_rto),
 		T(test_pmtu_ip6_packet_too_big_lowers_mss_transfer_exact_no_rto),
+		T(test_plpmtud_ip4_blackhole_found_transfer_exact),
+		T(test_plpmtud_ip6_blackhole_found_transfer_exact),
+		T(test_plpmtud_off_blackhole_stalls),
 		T(test_icmp_ip4_forged_out_of_window_or_no_conn_ignored),
 		T(test_icmp_ip6_forged_out_of_window_or_no_conn_ignored),
 		T(test_icmp_ip4_port_unreachable_fails_connect_econnrefused),
