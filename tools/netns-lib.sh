@@ -42,10 +42,15 @@ tern_cleanup() {
 
 # tern_start BIN ARGS...: runs BIN with the EAL args and ARGS after "--",
 # waits for "ready" and for the TAP interface to be UP, then moves it.
+# A fresh namespace each time, unless TERN_KEEP_NS=1 (then the namespace
+# and what else it holds stay: a test that restarts tern behind a set-up
+# it keeps).
 tern_start() {
 	local bin=$1; shift
-	ip netns del "${TERN_NS}" 2>/dev/null
-	ip netns add "${TERN_NS}" || return 1
+	if [ "${TERN_KEEP_NS:-0}" != 1 ] || ! ip netns pids "${TERN_NS}" >/dev/null 2>&1; then
+		ip netns del "${TERN_NS}" 2>/dev/null
+		ip netns add "${TERN_NS}" || return 1
+	fi
 	# shellcheck disable=SC2046
 	"$bin" $(tern_eal_args) -- "$@" >"${TERN_LOG}" 2>&1 &
 	TERN_PID=$!
