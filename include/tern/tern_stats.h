@@ -117,6 +117,7 @@ extern "C" {
 	X(frag_fragmented,	"datagrams fragmented on output")	\
 	X(drop_frag_timeout,	"dropped: fragments of a datagram not completed in time") \
 	X(drop_frag_overlap,	"dropped: overlapping IPv6 or duplicate fragment") \
+	X(drop_frag_src_limit,	"dropped: fragments of a source over its share of reassembly") \
 	X(drop_frag_conflict,	"dropped: held IPv4 fragments a later one contradicted (restarted)") \
 	X(drop_frag_bad,	"dropped: malformed fragment")		\
 	X(drop_frag_nomem,	"dropped: reassembly memory or table bound reached") \

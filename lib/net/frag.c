@@ -64,6 +64,16 @@
  * oldest other datagrams are dropped to make room; if that is not enough,
  * the datagram itself is.
  *
+ * Shares. When a bound is reached, a source holding more than a quarter
+ * of it (FRAG_SRC_SHARE) gives up its own oldest datagram first, and
+ * only when no source is over its share does the oldest datagram of all
+ * go: a source that floods fragments which never complete (or fragments
+ * with guessed IDs) pushes out its own datagrams, not everyone's, while a
+ * lone sender may still use the whole table (drop_frag_src_limit counts,
+ * beside drop_frag_nomem, the fragments dropped for a share). Sources are counted by a keyed hash of the address into
+ * FRAG_SRC_BUCKETS buckets, so a few legitimate sources may share a
+ * bucket's quota with a flooder, but a sender cannot choose its bucket.
+ *
  * Time. Datagrams sit on a list in creation order, which is also deadline
  * order (each gets frag_timeout_ns from its first fragment); one context
  * timer is armed for the head. A datagram that times out is dropped and,
@@ -88,6 +98,8 @@
 
 #define FRAG_NIL		UINT32_MAX
 #define FRAG_MIN_CHARGE		512	/* bytes charged at least per held piece */
+#define FRAG_SRC_BUCKETS	256	/* sources counted in this many buckets */
+#define FRAG_SRC_SHARE		4	/* a source holds at most 1/4 of each bound */
 #define FRAG_PULLUP		64	/* L4 bytes put in the first segment */
 #define FRAG_MAX_LEN		65535	/* IPv4 total length, IPv6 payload length */
 #define IP6_HLEN		40
@@ -132,6 +144,7 @@ struct frag_dgram {
 	uint16_t nh_off;	/* IPv6: offset of the next header naming the fragment header */
 	uint8_t frag_nh;	/* IPv6: the first fragment's next header */
 	uint8_t flags;		/* FRAG_F_* */
+	uint8_t src;		/* the source's bucket (FRAG_SRC_BUCKETS) */
 };
 
 struct tern_frag_ctx {
@@ -150,6 +163,10 @@ struct tern_frag_ctx {
 	uint32_t nb_pieces;
 	uint32_t pc_free;
 	bool no_reasm;
+	uint32_t src_max_dgrams;	/* per source bucket */
+	uint64_t src_max_mem;
+	uint32_t src_dgrams[FRAG_SRC_BUCKETS];
+	uint64_t src_mem[FRAG_SRC_BUCKETS];
 	uint32_t *idx;		/* datagram index per slot, or FRAG_NIL */
 	struct frag_dgram *dg;
 	struct frag_piece *pc;
@@ -426,7 +443,9 @@ dgram_clear(struct tern_frag_ctx *fc, struct frag_dgram *d)
 		piece_put(fc, i);
 	}
 	TERN_ASSERT(fc->mem >= d->mem);
+	TERN_ASSERT(fc->src_mem[d->src] >= d->mem);
 	fc->mem -= d->mem;
+	fc->src_mem[d->src] -= d->mem;
 	d->pieces = FRAG_NIL;
 	d->nb_pieces = 0;
 	d->held = 0;
@@ -447,7 +466,9 @@ dgram_free(struct tern_ctx *ctx, struct tern_frag_ctx *fc, struct frag_dgram *d)
 	d->next = fc->dg_free;
 	fc->dg_free = di;
 	TERN_ASSERT(fc->nb_dgrams > 0);
+	TERN_ASSERT(fc->src_dgrams[d->src] > 0);
 	fc->nb_dgrams--;
+	fc->src_dgrams[d->src]--;
 	if (fc->age_head == FRAG_NIL)
 		ctx_timer_cancel(ctx, &fc->timer);
 }
@@ -467,14 +488,56 @@ frag_evict(struct tern_ctx *ctx, struct tern_frag_ctx *fc, const struct frag_dgr
 	return true;
 }
 
+/* The bucket of @key's source. */
+static uint8_t
+frag_src(const struct tern_frag_ctx *fc, const struct frag_key *key)
+{
+	return (uint8_t)(rte_hash_crc(key->src, key->family == 4 ? 4 : 16, fc->seed ^ 0x5eed) %
+			 FRAG_SRC_BUCKETS);
+}
+
+/* Is source bucket @src over its share of the datagrams (@mem false) or bytes? */
+static bool
+frag_src_over(const struct tern_frag_ctx *fc, uint8_t src, bool mem)
+{
+	return mem ? fc->src_mem[src] > fc->src_max_mem : fc->src_dgrams[src] >= fc->src_max_dgrams;
+}
+
+/*
+ * A bound is reached (@mem: bytes or pieces; else datagrams): drop the
+ * oldest datagram but @keep of source @src if it is over its share, else
+ * of any source over its share, else the oldest of all. @return false if
+ * there is none to drop.
+ */
+static bool
+frag_make_room(struct tern_ctx *ctx, struct tern_frag_ctx *fc, uint8_t src,
+	       const struct frag_dgram *keep, bool mem)
+{
+	bool own = frag_src_over(fc, src, mem);
+	uint32_t i;
+
+	for (i = fc->age_head; i != FRAG_NIL; i = fc->dg[i].next) {
+		const struct frag_dgram *d = &fc->dg[i];
+
+		if (d == keep || !(own ? d->src == src : frag_src_over(fc, d->src, mem)))
+			continue;
+		TERN_STAT_ADD(ctx, drop_frag_src_limit, d->nb_pieces);
+		TERN_STAT_ADD(ctx, drop_frag_nomem, d->nb_pieces);
+		dgram_free(ctx, fc, &fc->dg[i]);
+		return true;
+	}
+	return frag_evict(ctx, fc, keep);
+}
+
 static struct frag_dgram *
 dgram_new(struct tern_ctx *ctx, struct tern_frag_ctx *fc, const struct frag_key *key,
 	  uint32_t hash)
 {
+	uint8_t src = frag_src(fc, key);
 	struct frag_dgram *d;
 	uint32_t di;
 
-	if (fc->nb_dgrams == fc->max_dgrams && !frag_evict(ctx, fc, NULL))
+	if (fc->nb_dgrams == fc->max_dgrams && !frag_make_room(ctx, fc, src, NULL, false))
 		return NULL;
 	di = fc->dg_free;
 	d = &fc->dg[di];
@@ -483,6 +546,8 @@ dgram_new(struct tern_ctx *ctx, struct tern_frag_ctx *fc, const struct frag_key 
 	memset(d, 0, sizeof(*d));
 	d->key = *key;
 	d->hash = hash;
+	d->src = src;
+	fc->src_dgrams[src]++;
 	d->pieces = FRAG_NIL;
 	d->deadline_ns = ctx->now_ns + fc->timeout_ns;
 	idx_insert(fc, di);
@@ -627,6 +692,7 @@ frag_add(struct tern_ctx *ctx, struct tern_frag_ctx *fc, struct frag_dgram *d,
 		charge = mbuf_charge(pm);
 		d->mem += charge;
 		fc->mem += charge;
+		fc->src_mem[d->src] += charge;
 		d->nb_pieces++;
 		d->held += gend - pos;
 		d->max_end = RTE_MAX(d->max_end, gend);
@@ -862,7 +928,7 @@ frag_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct frag_in *fi)
 		rte_pktmbuf_free(m);
 	} else {
 		while (fc->max_pieces - fc->nb_pieces < ngaps) {
-			if (!frag_evict(ctx, fc, d)) {
+			if (!frag_make_room(ctx, fc, d->src, d, true)) {
 				TERN_STAT_ADD(ctx, drop_frag_nomem, d->nb_pieces + 1);
 				dgram_free(ctx, fc, d);
 				goto drop;
@@ -870,7 +936,7 @@ frag_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct frag_in *fi)
 		}
 		ret = frag_add(ctx, fc, d, m, fi, ngaps);
 		while (fc->mem > fc->mem_max) {
-			if (!frag_evict(ctx, fc, d)) {
+			if (!frag_make_room(ctx, fc, d->src, d, true)) {
 				TERN_STAT_ADD(ctx, drop_frag_nomem, d->nb_pieces);
 				dgram_free(ctx, fc, d);
 				return NULL;
@@ -1237,6 +1303,8 @@ frag_ctx_init(struct tern_ctx *ctx)
 		return 0;
 
 	fc->max_dgrams = RTE_MAX(p->frag_max_datagrams, 1u);
+	fc->src_max_dgrams = RTE_MAX(fc->max_dgrams / FRAG_SRC_SHARE, 1u);
+	fc->src_max_mem = RTE_MAX(fc->mem_max / FRAG_SRC_SHARE, (uint64_t)FRAG_MAX_LEN + 4096);
 	fc->max_pieces = RTE_MAX(p->frag_mem_max / FRAG_MIN_CHARGE, 1u);
 	slots = rte_align32pow2(fc->max_dgrams * 2);
 	fc->idx_mask = slots - 1;

@@ -1096,6 +1096,48 @@ test_ip4_memory_bound_drops_oldest_datagram(void **state)
 	finish(f);
 }
 
+/*
+ * Shares (probe finding: hostile fragments held a legitimate datagram's
+ * place): a source flooding first fragments that never complete fills the
+ * table, and at the bound it gives up its own oldest datagrams, not the
+ * legitimate source's older one (which "oldest first" alone would drop),
+ * so that datagram completes. The hash seed is fixed (rte_srand) so the two
+ * sources' buckets are the same on every run; they differ for this seed.
+ */
+static void
+test_ip4_flooding_source_evicts_its_own(void **state)
+{
+	struct fixture *f = *state;
+	struct env_conf c = { .frag_max_datagrams = 8 };
+	tern_ip4_t flooder = ip4(10, 0, 0, 99);
+	uint8_t fr[FRAME_MAX];
+	struct env *a;
+	unsigned int i;
+	size_t fl;
+
+	rte_srand(0x7e57);
+	a = env_open(&f->a, 0, &c);
+	fill(data, 3000, 19);
+	feed_frag(a, 4, 61, 3000, FRAG4, 0, 0);		/* the legitimate one, oldest */
+	for (i = 0; i < 20; i++) {
+		/* the flooder's first fragments, each of a datagram of its own */
+		fl = frag4(fr, (uint16_t)(1000 + i), 0, FRAG4, true, data);
+		memcpy(fr + ETH_LEN + 12, &flooder, 4);
+		put16(fr + ETH_LEN + 10, 0);
+		put16(fr + ETH_LEN + 10, (uint16_t)~ref_sum(fr + ETH_LEN, IP4_LEN, 0));
+		feed(a, fr, fl, 0);
+	}
+	/* the table was full 13 times: each time the flooder lost its oldest */
+	assert_int_equal(stats(a).drop_frag_src_limit, 13);
+	assert_int_equal(stats(a).drop_frag_nomem, 13);
+	feed_frag(a, 4, 61, 3000, FRAG4, 1, 0);
+	feed_frag(a, 4, 61, 3000, FRAG4, 2, 0);
+	assert_int_equal(a->nb_dg, 1);
+	check_dg4(a, 0, 61, PROTO_TEST, data, 3000);
+	dg_clear(a);
+	finish(f);
+}
+
 /* frag_max_datagrams reached: the oldest datagram makes room. */
 static void
 test_ip6_datagram_bound_drops_oldest_datagram(void **state)
@@ -1576,6 +1618,7 @@ main(void)
 		T(test_ip4_timeout_without_first_fragment_sends_no_icmp),
 		T(test_ip6_timeout_without_first_fragment_sends_no_icmp),
 		T(test_ip4_memory_bound_drops_oldest_datagram),
+		T(test_ip4_flooding_source_evicts_its_own),
 		T(test_ip6_datagram_bound_drops_oldest_datagram),
 		T(test_ip4_bad_fragment_lengths_are_dropped),
 		T(test_ip6_bad_fragment_lengths_are_dropped),
