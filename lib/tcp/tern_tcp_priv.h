@@ -204,7 +204,7 @@ struct tern_tcp_stream {
 	uint8_t family;
 	uint8_t pprobes;		/* zero-window probes without an answer */
 	uint8_t kprobes;		/* keepalive probes without an answer */
-	uint8_t pad0[4];
+	int32_t soft_err;		/* last ICMP soft error, reported on a timeout (tcp_icmp.c) */
 	uint32_t snd_buf;		/* bytes queued (unsent + unacked) at most */
 	uint32_t rcv_buf;
 	uint32_t sndq_bytes;		/* unsent, in sndq */
@@ -245,6 +245,7 @@ struct tern_tcp_stream {
 	uint32_t retrans_tsval;		/* tsval of the first retransmission (Eifel, RFC 3522) */
 	uint32_t tlp_high_seq;		/* RFC 8985 7: snd_max at the probe; 0: none */
 	uint32_t dsack[2];		/* D-SACK block to send next (RFC 2883), if TF_DSACK */
+	uint32_t pmtu_gen;		/* the path MTU cache's generation when it was read */
 
 	/* --- colder --- */
 	struct tern_tcp_ctx *tc;
@@ -260,6 +261,8 @@ struct tern_tcp_stream {
 	uint32_t irs;
 	struct tern_tcp_key key;	/* remote and local */
 	struct net_dest dest;		/* route and headers, resolved once */
+	uint16_t peer_mss;		/* as offered (or the default): the MSS again */
+	uint16_t pmtu;			/* path MTU from the cache; 0: the link's */
 	uint64_t udata;
 	/* accept queue (listener) or link in it (connection) */
 	struct tern_tcp_stream *listener;
@@ -279,12 +282,7 @@ struct tern_tcp_stream {
 	uint64_t bytes_sent;
 	uint64_t bytes_received;
 	uint64_t segs_retrans;
-	/* ICMP (tcp_icmp.c) */
-	int32_t soft_err;		/* last ICMP soft error, reported on a timeout */
-	uint16_t peer_mss;		/* as offered (or the default): the MSS again */
-	uint16_t pmtu;			/* path MTU from the cache; 0: the link's */
-	uint32_t pmtu_gen;		/* the cache's generation when it was read */
-	uint64_t pmtu_until;		/* read it again then (the entry ages out) */
+	uint64_t pmtu_until;		/* read the path MTU cache again then (it ages out) */
 };
 
 /* A half-open connection (SYN received, SYN-ACK sent). */
