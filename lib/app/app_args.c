@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include <rte_cfgfile.h>
 #include <rte_ether.h>
@@ -736,6 +735,37 @@ file_list(struct tern_app *app, const char *sec, int id)
 	return ret;
 }
 
+/*
+ * Every line of the file is blank, a ";" comment, a [section] or a
+ * name = value (rte_cfgfile passes over some other lines without a word).
+ * @return 0 or -1 (message).
+ */
+static int
+file_lint(struct tern_app *app, const char *path)
+{
+	char line[1024], *p, *e;
+	unsigned int n = 0;
+	FILE *f = fopen(path, "r");
+	int ret = 0;
+
+	if (f == NULL)
+		return fail(app, "--config %s: %s", path, strerror(errno));
+	while (ret == 0 && fgets(line, sizeof(line), f) != NULL) {
+		n++;
+		p = line + strspn(line, " \t\r\n");
+		e = p + strlen(p);
+		while (e > p && strchr(" \t\r\n", e[-1]) != NULL)
+			*--e = '\0';
+		if (*p == '\0' || *p == ';')
+			continue;
+		if (*p == '[' ? e[-1] != ']' : strchr(p, '=') == NULL || *p == '=')
+			ret = fail(app, "--config %s:%u: \"%s\" is neither a [section], a "
+				   "name = value, nor a ; comment", path, n, p);
+	}
+	fclose(f);
+	return ret;
+}
+
 int
 app_parse_file(struct tern_app *app, const char *path)
 {
@@ -744,8 +774,8 @@ app_parse_file(struct tern_app *app, const char *path)
 
 	if (app->file != NULL)
 		return fail(app, "--config given twice");
-	if (access(path, R_OK) != 0)
-		return fail(app, "--config %s: %s", path, strerror(errno));
+	if (file_lint(app, path) != 0)
+		return -1;
 	app->file = rte_cfgfile_load(path, CFG_FLAG_EMPTY_VALUES);
 	if (app->file == NULL)
 		return fail(app, "--config %s: not an INI file rte_cfgfile reads (a line without "
