@@ -19,10 +19,13 @@ struct l3fwd_opts {
 };
 
 /*
- * The bring-up parameters of tern-l3fwd, its options into @o: for a program
- * that takes tern-l3fwd's options and adds its own (its table and parse
- * callback take over; l3fwd_parse_opt() parses what it does not know).
+ * opts.c: the bring-up parameters of tern-l3fwd, its options into @o. A
+ * program that takes tern-l3fwd's options and adds its own builds opts.c
+ * in, copies l3fwd_opts_table (ids L3FWD_OPT_FIRST..L3FWD_OPT_LAST) into a
+ * table with its own options (other ids), and hands those ids to
+ * l3fwd_parse_opt() with a struct l3fwd_opts.
  */
+enum { L3FWD_OPT_FIRST = 0, L3FWD_OPT_LAST = 2 };
 void l3fwd_param(struct tern_app_param *p, struct l3fwd_opts *o);
 extern const struct tern_app_opt l3fwd_opts_table[];
 int l3fwd_parse_opt(void *arg, int id, const char *val);
