@@ -125,7 +125,7 @@ check "5 IPv4 echo replies each way" \
 check "5 IPv6 echo requests in with hop limit 64, out with 63" \
 	test "$(count "$f" 'icmpv6.type == 128 && ipv6.hlim == 64')" -eq 5 -a \
 	"$(count "$f" 'icmpv6.type == 128 && ipv6.hlim == 63')" -eq 5
-check "two interfaces in the file (one a port)" \
+check "frames of both ports (two pcapng interfaces)" \
 	test "$(tshark -r "$f" -T fields -e frame.interface_id 2>/dev/null | sort -u | wc -l)" -eq 2
 check "every IPv4 header checksum verifies ($(count "$f" ip) packets)" \
 	test "$(count "$f" 'ip.checksum.status == 1')" -eq "$(count "$f" 'ip')" -a \
