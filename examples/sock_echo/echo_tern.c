@@ -161,6 +161,15 @@ worker(struct tern_app_worker *w, void *arg)
 	return serve(w, lport);
 }
 
+static void
+ready(struct tern_app *app, void *arg)
+{
+	(void)app;
+	(void)arg;
+	printf("tern-sock-echo: ready\n");
+	fflush(stdout);
+}
+
 /* What BSD code gets from the kernel (a port, an address), here a context. */
 int
 main(int argc, char **argv)
@@ -180,7 +189,7 @@ main(int argc, char **argv)
 	app = tern_app_init(argc, argv, &param, &rc);
 	if (app == NULL)
 		return rc;
-	rc = tern_app_run(app, &(struct tern_app_worker_ops){ .main = worker });
+	rc = tern_app_run(app, &(struct tern_app_worker_ops){ .main = worker, .ready = ready });
 	tern_app_fini(app);		/* the contexts closed what was left */
 	return rc;
 }
