@@ -195,8 +195,8 @@ struct tern_app_param {
  * EAL arguments (before "--", after the file's [eal] ones), the common and
  * the application's options, devices, network, capture. With no "--", the
  * arguments are tern's if one of them is --config or --help, else the
- * EAL's. If the EAL was already initialised it is used as it is (and not
- * cleaned up by tern_app_fini()).
+ * EAL's; a --config before "--" is tern's too. If the EAL was already
+ * initialised it is used as it is (and not cleaned up by tern_app_fini()).
  * @param argc argument count of main()
  * @param argv arguments of main() (not changed)
  * @param param what the application is; copied

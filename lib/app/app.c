@@ -350,6 +350,15 @@ tern_app_init(int argc, char **argv, const struct tern_app_param *param, int *st
 	}
 	targ[0] = (char *)(uintptr_t)name_of(app);
 	ntarg = 1;
+	/* a --config among the EAL's arguments is tern's all the same */
+	for (i = 1; i < dd && i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < dd) {
+			targ[ntarg++] = argv[i++];
+			targ[ntarg++] = argv[i];
+		} else if (strncmp(argv[i], "--config=", 9) == 0) {
+			targ[ntarg++] = argv[i];
+		}
+	}
 	for (i = dd + 1; i < argc; i++)
 		targ[ntarg++] = argv[i];
 	st = 2;
@@ -366,6 +375,12 @@ tern_app_init(int argc, char **argv, const struct tern_app_param *param, int *st
 	if (app_file_eal_args(app, eal, &neal, APP_MAX_EAL_ARGS - 1) != 0)
 		goto fail;
 	for (i = 1; i < (dd == 0 ? 1 : dd) && i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < dd) {
+			i++;
+			continue;
+		}
+		if (strncmp(argv[i], "--config=", 9) == 0)
+			continue;
 		if (neal == APP_MAX_EAL_ARGS - 1) {
 			fprintf(stderr, "%s: too many EAL arguments\n", name_of(app));
 			goto fail;

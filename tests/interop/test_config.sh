@@ -10,7 +10,7 @@
 #     --lport 7100): TCP echo on the command line's port, none on the file's;
 #   - a file with a bad entry exits 2 naming the file, section and key;
 #   - tern-hello, tern-l3fwd and tern-sock-echo take --config too (--help
-#     names it; a bad file is refused the same way).
+#     names it; a bad file is refused the same way), also given before "--".
 # Prints "checks: N passed, M failed".
 # Usage: test_config.sh BUILD_DIR
 set -u
@@ -149,4 +149,8 @@ for ex in hello/tern-hello l3fwd/tern-l3fwd sock_echo/tern-sock-echo l4fwd/tern-
 	check "$name --config with an unknown key: exit 2, the key named" \
 		bash -c "test $rc -eq 2 && grep -q '\[tern\] frobnicate: unknown key' '$out/bad2.log'"
 done
+"$L4FWD" --config "$out/bad2.ini" -- --lport 7000 >"$out/bad3.log" 2>&1
+rc=$?
+check "a --config before \"--\" is read too (exit 2, the key named)" \
+	bash -c "test $rc -eq 2 && grep -q '\[tern\] frobnicate: unknown key' '$out/bad3.log'"
 checks_summary

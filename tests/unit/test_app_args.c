@@ -568,6 +568,17 @@ test_init_before_eal(void **state)
 	assert_null(tern_app_init(3, bad, &my_param, &status));
 	assert_non_null(strstr(err_end(), "[tern] lcores"));
 	assert_int_equal(status, 2);
+	/* a --config before "--" is read as tern's, not handed to the EAL */
+	{
+		char *before[] = { (char *)"prog", (char *)"--config", ini_path, (char *)"--",
+				   (char *)"--mode", (char *)"tx", NULL };
+
+		status = -1;
+		err_begin();
+		assert_null(tern_app_init(5, before, &my_param, &status));
+		assert_non_null(strstr(err_end(), "[tern] lcores"));
+		assert_int_equal(status, 2);
+	}
 	status = -1;
 	err_begin();
 	assert_null(tern_app_init_config(ini_path, NULL, &status));
