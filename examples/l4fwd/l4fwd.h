@@ -5,10 +5,11 @@
 #define L4FWD_H
 
 /*
- * tern-l4fwd: what the files of the example share. args.c parses the
- * command line, worker.c runs one context per worker lcore (echo, fwd, rx,
- * tx), stats.c sums and prints the counters, main.c sets up the device and
- * the network and drives the rest.
+ * tern-l4fwd: what the files of the example share. args.c declares and
+ * parses its own options, worker.c runs on each worker's context (echo,
+ * fwd, rx, tx), stats.c sums and prints the counters, main.c drives the
+ * rest. The EAL, the port, the network, the contexts, --config and --pcap
+ * are the common bring-up's (tern_app.h).
  */
 
 #include <stdbool.h>
@@ -24,7 +25,6 @@
 #define L4FWD_MAX_BURST		512
 #define L4FWD_DEF_BURST		32
 #define L4FWD_DEF_SIZE		64
-#define L4FWD_MAX_NEIGH		16
 #define L4FWD_TCP_PERIOD	65521u	/* of the TCP pattern */
 #define L4FWD_TCP_BACKLOG	1024
 #define L4FWD_TX_PARALLEL	64	/* TCP tx: connections open at once per worker */
@@ -43,37 +43,25 @@ enum {
 	L4FWD_NB_FAMILIES,
 };
 
-/* A permanent neighbor from --neigh. */
-struct l4fwd_neigh {
-	int family;			/* L4FWD_V4 or L4FWD_V6 */
-	tern_ip4_t ip4;
-	struct tern_ip6 ip6;
-	struct rte_ether_addr mac;
-};
-
-/* The command line, once parsed; read-only while the workers run. */
+/* The options, once parsed; read-only while the workers run. */
 struct l4fwd_opts {
 	enum l4fwd_mode mode;
-	uint16_t port;			/* ethdev port */
+	uint16_t port;			/* ethdev port (the bring-up's) */
 	uint16_t lport;			/* host order; 0: ephemeral (tx only) */
 	uint16_t rport;			/* host order */
 	uint16_t burst;
-	uint16_t lcores;		/* worker contexts */
+	uint16_t lcores;		/* worker contexts (the bring-up's --lcores) */
 	uint32_t size;			/* tx payload bytes */
 	uint64_t count;			/* 0: unlimited */
 	uint64_t rate;			/* datagrams per second; 0: unlimited */
 	double stats_interval;		/* seconds; 0: none */
-	double duration;		/* seconds; 0: until a signal */
-	bool no_offload;
+	bool no_offload;		/* the bring-up's --no-offload */
 	bool tcp;			/* --proto tcp */
-	bool have_addr[L4FWD_NB_FAMILIES];	/* --addr, --addr6 */
+	bool have_addr[L4FWD_NB_FAMILIES];	/* the port has an IPv4, IPv6 address */
 	bool have_raddr[L4FWD_NB_FAMILIES];	/* --raddr, --raddr6 */
-	bool have_gw[L4FWD_NB_FAMILIES];	/* --gw, --gw6 */
-	tern_ip4_t addr, raddr, gw;
-	uint8_t addr_len, addr6_len;
-	struct tern_ip6 addr6, raddr6, gw6;
-	unsigned int nb_neigh;		/* --neigh */
-	struct l4fwd_neigh neigh[L4FWD_MAX_NEIGH];
+	bool have_lport, have_rport, have_conns;
+	tern_ip4_t raddr;
+	struct tern_ip6 raddr6;
 	bool have_impair;		/* --impair */
 	struct tern_impair_param impair;
 	bool api_sock;			/* --api sock: BSD-shaped sockets (lib/sock) */
@@ -82,8 +70,6 @@ struct l4fwd_opts {
 	uint32_t conns;			/* TCP tx: connections per worker and family */
 	bool tso;			/* --tso: allow the device's TSO */
 	bool sha256;			/* --sha256: digest of each TCP rx/tx connection */
-	const char *pcap;		/* --pcap FILE: capture to pcapng, or NULL */
-	uint32_t snaplen;		/* --snaplen: bytes of each frame kept (0: all) */
 };
 
 /* A running SHA-256 (sha256.c). */
@@ -130,10 +116,7 @@ struct l4fwd_sconn;
 
 enum l4fwd_state {
 	L4FWD_W_INIT = 0,
-	L4FWD_W_READY,		/* context and streams set up */
-	L4FWD_W_FAILED,		/* set-up failed; the worker returned */
 	L4FWD_W_FINISHED,	/* tx: --count sent; still polling until stop */
-	L4FWD_W_DONE,		/* context destroyed; final counters saved */
 };
 
 /* One worker: one context on one lcore, bound to queue @queue. */
@@ -143,7 +126,7 @@ struct l4fwd_worker {
 	uint16_t queue;
 	struct tern_net *net;
 	const struct l4fwd_opts *o;
-	struct tern_capture *cap;	/* --pcap, or NULL */
+	struct tern_app_worker *aw;	/* the bring-up's worker */
 	uint64_t quota;			/* tx: datagrams to send, unless unlimited */
 	bool unlimited;			/* tx: no --count */
 	uint64_t rate;			/* tx: datagrams/s for this worker; 0: unlimited */
@@ -158,6 +141,8 @@ struct l4fwd_worker {
 	uint64_t probe_tsc[L4FWD_NB_FAMILIES];		/* last resolving ping */
 	uint64_t tx_seq;
 	uint64_t tx_start_tsc;
+	uint64_t stop_tsc;		/* when the loop saw the stop */
+	bool setup_failed;
 	unsigned int tx_next_remote;
 	char err[160];
 	/* TCP */
@@ -183,16 +168,13 @@ struct l4fwd_worker {
 /* Everything main.c shares with the workers. */
 struct l4fwd_app {
 	struct l4fwd_opts o;
-	struct tern_capture *cap;	/* --pcap, or NULL */
+	struct tern_app *app;		/* the bring-up */
 	struct tern_dev *dev;
 	struct tern_net *net;
-	uint16_t ifindex;
 	unsigned int nb_workers;
-	bool main_is_worker;		/* no worker lcore: the main lcore polls */
 	struct l4fwd_worker *w;
 	uint64_t hz;
 	uint64_t start_tsc;
-	uint64_t end_tsc;		/* --duration; UINT64_MAX: none */
 	uint64_t next_stats_tsc;
 	uint64_t last_stats_tsc;
 	uint64_t stop_tsc;
@@ -200,27 +182,19 @@ struct l4fwd_app {
 	struct l4fwd_stats last;	/* at the previous interval print */
 };
 
-/* Set by the signal handler or the control loop; read by the workers. */
-extern volatile int l4fwd_stop;
-/* Set by the main lcore once every worker is ready. */
-extern volatile int l4fwd_go;
-
 /* args.c */
-void l4fwd_usage(FILE *f, const char *prog);
-/* @return 0, or -1 after printing why (the caller exits 2); exits 0 on --help. */
-int l4fwd_parse_args(int argc, char **argv, struct l4fwd_opts *o);
+/* The bring-up's parameters: tern-l4fwd's options (into @o, defaults set) and checks. */
+void l4fwd_param(struct tern_app_param *p, struct l4fwd_opts *o);
 const char *l4fwd_mode_name(enum l4fwd_mode m);
 
 /* worker.c */
 void l4fwd_tx_pattern_init(void);
-/* Create the context and open the streams. @return 0 or -1 (w->err says why). */
+/* On the bring-up's context: impairment, streams. @return 0 or -1 (w->err says why). */
 int l4fwd_worker_setup(struct l4fwd_worker *w);
-/* The poll loop, until l4fwd_stop; @control is called about every ms if not NULL. */
-void l4fwd_worker_loop(struct l4fwd_worker *w, void (*control)(void *arg), void *arg);
-/* Drain, save the counters, close the streams, destroy the context. */
+/* The poll loop, until tern_app_running() is false. */
+void l4fwd_worker_loop(struct l4fwd_worker *w);
+/* Drain, save the counters, close the streams (the bring-up destroys the context). */
 void l4fwd_worker_teardown(struct l4fwd_worker *w);
-/* rte_eal_remote_launch() entry: setup, wait for go, loop, teardown. */
-int l4fwd_worker_main(void *arg);
 
 /* tcp.c */
 void l4fwd_tcp_pattern_init(void);

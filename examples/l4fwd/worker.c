@@ -61,19 +61,9 @@ int
 l4fwd_worker_setup(struct l4fwd_worker *w)
 {
 	const struct l4fwd_opts *o = w->o;
-	struct tern_ctx_param cp = { 0 };
 	int f;
 
-	cp.net = w->net;
-	cp.queue_id = w->queue;
-	w->ctx = tern_ctx_create(&cp);
-	if (w->ctx == NULL) {
-		snprintf(w->err, sizeof(w->err), "context on queue %u: %s", w->queue,
-			 rte_strerror(rte_errno));
-		return -1;
-	}
-	if (w->cap != NULL)
-		tern_ctx_set_capture(w->ctx, w->cap);
+	w->ctx = tern_app_worker_ctx(w->aw);
 	if (o->have_impair) {
 		struct tern_impair_param ip = o->impair;
 		int ret;
@@ -401,22 +391,15 @@ tx_step(struct l4fwd_worker *w)
 	send_counted(w, w->s[f], pkts, n, &w->remote[f], &w->st.c[f]);
 }
 
-static inline bool
-stopping(void)
-{
-	return __atomic_load_n(&l4fwd_stop, __ATOMIC_RELAXED) != 0;
-}
-
 void
-l4fwd_worker_loop(struct l4fwd_worker *w, void (*control)(void *arg), void *arg)
+l4fwd_worker_loop(struct l4fwd_worker *w)
 {
 	const struct l4fwd_opts *o = w->o;
-	uint64_t hz = rte_get_tsc_hz(), now, next_ctl = 0, finish_tsc = 0;
+	uint64_t hz = rte_get_tsc_hz(), now, finish_tsc = 0;
 	struct tern_event ev[64];
 
-	if (w->idx == 0)
-		tern_ctx_announce(w->ctx);
-	while (!stopping()) {
+	/* on the main lcore tern_app_running() also runs the control round */
+	while (tern_app_running(w->aw)) {
 		if (o->api_sock) {
 			/* tern_epoll_wait() polls the context and takes its events */
 			l4fwd_sock_step(w);
@@ -470,11 +453,8 @@ round_end:
 			    now - finish_tsc > hz * L4FWD_FINISH_MS / 1000)
 				l4fwd_state_set(w, L4FWD_W_FINISHED);
 		}
-		if (control != NULL && now >= next_ctl) {
-			control(arg);
-			next_ctl = now + hz / 1000;
-		}
 	}
+	w->stop_tsc = rte_rdtsc();
 }
 
 void
@@ -487,7 +467,7 @@ l4fwd_worker_teardown(struct l4fwd_worker *w)
 
 	if (w->ctx == NULL)
 		return;
-	if (l4fwd_state_get(w) != L4FWD_W_FAILED) {
+	if (!w->setup_failed) {
 		/*
 		 * Let buffered output (and packets waiting for a neighbor)
 		 * leave; what still arrives is dropped like at close.
@@ -510,26 +490,5 @@ l4fwd_worker_teardown(struct l4fwd_worker *w)
 		tern_udp_close(w->s[f]);
 		w->s[f] = NULL;
 	}
-	tern_ctx_destroy(w->ctx);
-	w->ctx = NULL;
-}
-
-int
-l4fwd_worker_main(void *arg)
-{
-	struct l4fwd_worker *w = arg;
-
-	if (l4fwd_worker_setup(w) != 0) {
-		l4fwd_state_set(w, L4FWD_W_FAILED);
-		l4fwd_worker_teardown(w);
-		return -1;
-	}
-	l4fwd_state_set(w, L4FWD_W_READY);
-	while (!__atomic_load_n(&l4fwd_go, __ATOMIC_ACQUIRE) && !stopping())
-		rte_pause();
-	if (!stopping())
-		l4fwd_worker_loop(w, NULL, NULL);
-	l4fwd_worker_teardown(w);
-	l4fwd_state_set(w, L4FWD_W_DONE);
-	return 0;
+	w->ctx = NULL;	/* the bring-up destroys it */
 }

@@ -5,23 +5,21 @@
  * echo_bsd.c ported to tern's socket-like API, call for call: every socket
  * and epoll call takes a tern_ prefix, socket() and epoll_create1() take the
  * context, and epoll_wait() is what drives the stack. Only main() differs:
- * it starts the EAL and gives tern a port, an address and a context.
+ * the common bring-up (tern_app.h) starts the EAL and gives tern a port, an
+ * address and a context per worker, from the command line or a --config file.
  *
- *   tern-sock-echo EAL-ARGS -- --addr A.B.C.D/LEN [--port PORT]
+ *   tern-sock-echo EAL-ARGS -- --addr A.B.C.D/LEN [--lport P]
  *   tern-sock-echo --no-huge -m 512 --no-pci --vdev net_tap0,iface=tern0 -- \
- *       --addr 10.0.0.1/24 --port 7000
+ *       --addr 10.0.0.1/24 --lport 7000
+ *   tern-sock-echo --config echo.ini
  */
 #include <errno.h>
-#include <getopt.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_eal.h>
-#include <rte_errno.h>
 
 #include <tern/tern.h>
 
@@ -34,14 +32,6 @@ struct conn {
 	size_t len, off;	/* buf[off, len): received, not yet echoed */
 	char buf[BUF_SIZE];
 };
-
-static volatile sig_atomic_t stop;
-
-static void
-on_signal(int sig)
-{
-	stop = sig;
-}
 
 static int
 want(int ep, struct conn *c, uint32_t events)
@@ -100,8 +90,9 @@ accept_all(int ep, int l)
 }
 
 static int
-serve(struct tern_ctx *ctx, uint16_t port)
+serve(struct tern_app_worker *w, uint16_t port)
 {
+	struct tern_ctx *ctx = tern_app_worker_ctx(w);
 	struct sockaddr_in sin = {
 		.sin_family = AF_INET,
 		.sin_port = htons(port),
@@ -123,7 +114,7 @@ serve(struct tern_ctx *ctx, uint16_t port)
 	}
 	printf("echo: listening on port %u\n", port);
 	fflush(stdout);
-	while (!stop) {
+	while (tern_app_running(w)) {
 		n = tern_epoll_wait(ep, evs, MAX_EVENTS, 100);
 		for (i = 0; i < n; i++) {
 			struct conn *c = evs[i].data.ptr;
@@ -141,74 +132,64 @@ serve(struct tern_ctx *ctx, uint16_t port)
 	return 0;
 }
 
-/* What BSD code gets from the kernel: a port, an address, here a context. */
-static struct tern_ctx *
-setup(const char *addr)
-{
-	struct tern_dev *dev;
-	struct tern_net *net;
-	tern_ip4_t a;
-	uint8_t len;
-	int ifx;
+/* tern-sock-echo's one option of its own; the rest is the common bring-up's. */
+static const struct tern_app_opt opts[] = {
+	{ "lport", "P", "TCP port to listen on (default 7000)", "a port, 1..65535", 0 },
+	{ NULL, NULL, NULL, NULL, 0 },
+};
 
-	if (tern_ip4_parse(addr, &a, &len) != 0 || len == 0) {
-		fprintf(stderr, "echo: --addr wants A.B.C.D/LEN, not %s\n", addr);
-		return NULL;
-	}
-	dev = tern_dev_create(0, &(struct tern_dev_param){ .nb_queues = 1 });
-	net = tern_net_create(NULL);
-	if (dev == NULL || net == NULL) {
-		fprintf(stderr, "echo: port 0: %s\n", rte_strerror(rte_errno));
-		return NULL;
-	}
-	ifx = tern_net_iface_add(net, dev, 0);
-	if (ifx < 0 || tern_net_addr4_add(net, (uint16_t)ifx, a, len) != 0) {
-		fprintf(stderr, "echo: address %s: failed\n", addr);
-		return NULL;
-	}
-	return tern_ctx_create(&(struct tern_ctx_param){ .net = net, .queue_id = 0 });
+static uint16_t lport = 7000;
+
+static int
+parse(void *arg, int id, const char *val)
+{
+	char *end;
+	unsigned long v = strtoul(val, &end, 10);
+
+	(void)arg;
+	(void)id;
+	if (*val < '0' || *val > '9' || *end != '\0' || v == 0 || v > UINT16_MAX)
+		return TERN_APP_OPT_BAD;
+	lport = (uint16_t)v;
+	return 0;
 }
 
+static int
+worker(struct tern_app_worker *w, void *arg)
+{
+	(void)arg;
+	return serve(w, lport);
+}
+
+static void
+ready(struct tern_app *app, void *arg)
+{
+	(void)app;
+	(void)arg;
+	printf("tern-sock-echo: ready\n");
+	fflush(stdout);
+}
+
+/* What BSD code gets from the kernel (a port, an address), here a context. */
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "addr", required_argument, NULL, 'a' },
-		{ "port", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 },
+	static const struct tern_app_param param = {
+		.name = "tern-sock-echo",
+		.synopsis = "--addr A.B.C.D/LEN [--lport P] [options]",
+		.about = "echo_bsd.c's TCP echo server on tern's sockets, one per worker context.\n",
+		.opts = opts,
+		.parse = parse,
+		.section = "sock-echo",
+		.flags = TERN_APP_F_NEED_ADDR,
 	};
-	const char *addr = NULL;
-	uint16_t port = 7000;
-	struct tern_ctx *ctx;
-	int n, c, ret;
+	struct tern_app *app;
+	int rc;
 
-	n = rte_eal_init(argc, argv);
-	if (n < 0) {
-		fprintf(stderr, "echo: rte_eal_init: %s\n", rte_strerror(rte_errno));
-		return 1;
-	}
-	argc -= n;
-	argv += n;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'a')
-			addr = optarg;
-		else if (c == 'p')
-			port = (uint16_t)atoi(optarg);
-		else
-			return 2;
-	}
-	if (addr == NULL) {
-		fprintf(stderr, "usage: tern-sock-echo EAL-ARGS -- --addr A.B.C.D/LEN [--port N]\n");
-		return 2;
-	}
-	ctx = setup(addr);
-	if (ctx == NULL)
-		return 1;
-	tern_ctx_announce(ctx);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	ret = serve(ctx, port);
-	tern_ctx_destroy(ctx);		/* closes what is left (tern_sock_ctx_fini()) */
-	rte_eal_cleanup();
-	return ret;
+	app = tern_app_init(argc, argv, &param, &rc);
+	if (app == NULL)
+		return rc;
+	rc = tern_app_run(app, &(struct tern_app_worker_ops){ .main = worker, .ready = ready });
+	tern_app_fini(app);		/* the contexts closed what was left */
+	return rc;
 }

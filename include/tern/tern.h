@@ -21,6 +21,7 @@
 #include <tern/tern_udp.h>
 #include <tern/tern_tcp.h>
 #include <tern/tern_sock.h>
+#include <tern/tern_app.h>
 
 #ifdef __cplusplus
 extern "C" {
