@@ -12,6 +12,10 @@
 # $TERN_SAN_BUILD (default build-asan: gcc, ASan + UBSan + LeakSanitizer,
 # -fno-sanitize-recover=undefined so that any UBSan finding fails, no LTO,
 # frame pointers, TERN_ASSERT on) and runs them. TERN_SANITIZE=0 skips it.
+# Then (as root) the examples built there run SAN_INTEROP, a
+# few interop scripts, against the kernel: every sanitizer report of those
+# processes goes to a file of its own (ASAN_OPTIONS log_path) and counts as a
+# finding. TERN_SANITIZE_INTEROP=0 skips that part.
 # The last line is "tests: N passed, M failed" over both runs; the exit code
 # is non-zero if either failed.
 set -u
@@ -19,6 +23,10 @@ BUILD=${1:-build}
 SUITE=${2:-}
 SAN_BUILD=${TERN_SAN_BUILD:-build-asan}
 SAN_SUITES=(unit stack fuzz)
+# Interop scripts run again on the sanitizer build (the examples they start
+# are built there): UDP and TCP echo over IPv4 and IPv6 with fragments,
+# loss and the ICMP paths, the router, the bring-up from a config file.
+SAN_INTEROP=(ping udp tcp_loss pmtu l3fwd config)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -96,12 +104,44 @@ print(" ".join(sorted(names)))' "$SAN_BUILD" "${SAN_SUITES[@]}") || san_rc=1
 	fi
 	slog="$SAN_BUILD/meson-logs/testlog.txt"
 	read -r sp sf < <(count "$slog")
+	iflog="$SAN_BUILD/interop-asan.log"
+	rm -f "$iflog"
+	if [ $san_rc -eq 0 ] && [ "$(id -u)" -eq 0 ] && [ "${TERN_SANITIZE_INTEROP:-1}" != 0 ]; then
+		meson configure "$SAN_BUILD" -Dexamples=true >/dev/null &&
+			ninja -C "$SAN_BUILD" examples/l4fwd/tern-l4fwd examples/l3fwd/tern-l3fwd \
+				examples/hello/tern-hello examples/sock_echo/tern-sock-echo ||
+			san_rc=1
+		sanlogs="$SAN_BUILD/interop-asan-reports"
+		rm -rf "$sanlogs"
+		mkdir -p "$sanlogs"
+		for t in "${SAN_INTEROP[@]}"; do
+			[ $san_rc -eq 0 ] || break
+			echo "run-tests: interop $t on the sanitizer build"
+			ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:detect_stack_use_after_return=0:log_path=$sanlogs/asan" \
+			UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$sanlogs/ubsan" \
+				bash "$ROOT/tests/interop/test_$t.sh" "$SAN_BUILD" >>"$iflog" 2>&1 ||
+				echo "run-tests: interop $t failed on the sanitizer build" | tee -a "$iflog"
+		done
+		grep -E "^(ok|FAIL|checks):" "$iflog" | grep -v "^ok:" || true
+		read -r ip if < <(count "$iflog")
+		echo "run-tests: interop on the sanitizer build: $ip passed, $if failed"
+		[ "$ip" -eq 0 ] && if=$((if + 1))
+		sp=$((sp + ip))
+		sf=$((sf + if))
+		for r in "$sanlogs"/*; do
+			[ -s "$r" ] || continue
+			echo "run-tests: sanitizer report $r:"
+			head -40 "$r"
+			cat "$r" >>"$iflog"
+		done
+	fi
 	# Belt and braces: a sanitizer report is a failure even if a test went on.
 	findings=0
-	if [ -f "$slog" ]; then
-		findings=$(grep -cE 'runtime error:|ERROR: (Address|Leak)Sanitizer|TERN_ASSERT failed' \
-			"$slog")
-	fi
+	for f in "$slog" "$iflog"; do
+		[ -f "$f" ] || continue
+		findings=$((findings + $(grep -cE 'runtime error:|ERROR: (Address|Leak)Sanitizer|TERN_ASSERT failed' \
+			"$f")))
+	done
 	echo
 	echo "sanitizers: $sp passed, $sf failed, $findings findings"
 	if [ "$sp" -eq 0 ] || [ "$findings" -ne 0 ]; then
