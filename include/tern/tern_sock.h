@@ -205,12 +205,17 @@ TERN_API ssize_t tern_send(int fd, const void *buf, size_t len, int flags);
 
 /**
  * recv(2). @p flags: MSG_DONTWAIT, MSG_WAITALL (ignored); MSG_TRUNC (UDP:
- * return the datagram's full length).
+ * return the datagram's full length); MSG_PEEK (copy without taking: TCP,
+ * from the head of the stream; UDP, the next datagram, which the next read
+ * returns again). A connected UDP socket reports an ICMP error about its
+ * peer (ECONNREFUSED for a port unreachable) at its next recv or send,
+ * once, ahead of queued datagrams, as Linux does.
  * @return bytes copied, 0 at the end of the stream (the peer's FIN, our
  *   SHUT_RD, or after a reset was reported), or -1 with errno: EAGAIN,
  *   ENOTCONN (never connected, or a listener), ECONNRESET / ETIMEDOUT /
- *   ECONNREFUSED (once), EOPNOTSUPP (unknown flags, MSG_PEEK, MSG_OOB),
- *   EFAULT (UDP: @p from without its length), EBADF, ENOTSOCK, EXDEV.
+ *   ECONNREFUSED / EHOSTUNREACH / ENETUNREACH (once), EOPNOTSUPP (unknown
+ *   flags, MSG_OOB), EFAULT (UDP: @p from without its length), EBADF,
+ *   ENOTSOCK, EXDEV.
  */
 TERN_API ssize_t tern_recv(int fd, void *buf, size_t len, int flags);
 
@@ -336,7 +341,13 @@ TERN_API int tern_setsockopt(int fd, int level, int optname, const void *optval,
 
 /**
  * getsockopt(2): the options of tern_setsockopt() (SO_RCVBUF and SO_SNDBUF
- * the values in force), plus SO_ERROR (the pending error, then cleared),
+ * the values in force), plus SO_ERROR (the pending error, then cleared: it
+ * is reported once, by SO_ERROR or by the call that meets it first; TCP:
+ * ECONNREFUSED for a reset answering the SYN or an ICMP port or protocol
+ * unreachable to it, ECONNRESET, ETIMEDOUT when retransmissions or
+ * keepalives give up, or instead the ICMP soft error seen meanwhile
+ * (EHOSTUNREACH, ENETUNREACH); UDP, connected: the ICMP error of its
+ * peer, see tern_recv()),
  * SO_TYPE, SO_DOMAIN, SO_PROTOCOL, SO_ACCEPTCONN, TCP_INFO (struct
  * tcp_info: state, options, window shifts, RTO, MSS, unacked, RTT, cwnd and
  * ssthresh in segments, retransmissions), TERN_TCP_INFO (struct

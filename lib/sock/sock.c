@@ -764,6 +764,8 @@ udp_connect(struct sock *s, const struct sockaddr *addr, socklen_t len)
 
 	if (len >= sizeof(sa_family_t) && addr->sa_family == AF_UNSPEC) {
 		s->fl &= ~SF_UDP_CONN;
+		if (s->udp != NULL)
+			udp_sock_set_peer(s->udp, NULL);
 		return 0;
 	}
 	e = sock_addr_in(s, addr, len, &sa);
@@ -773,6 +775,7 @@ udp_connect(struct sock *s, const struct sockaddr *addr, socklen_t len)
 		return sock_err(e);
 	s->remote = sa;
 	s->fl |= SF_UDP_CONN;
+	udp_sock_set_peer(s->udp, &sa);	/* its ICMP errors come to the socket */
 	sock_wake(s);
 	return 0;
 }

@@ -92,6 +92,8 @@ sock_poll_mask(struct sock *s)
 		m |= EPOLLOUT | EPOLLWRNORM;
 		if ((s->fl & (SF_SHUT_RD | SF_SHUT_WR)) == (SF_SHUT_RD | SF_SHUT_WR))
 			m |= EPOLLHUP;
+		if (s->udp != NULL && udp_sock_error(s->udp, false) != 0)
+			m |= EPOLLERR;	/* an ICMP error for the connected peer */
 	}
 	if (s->so_error != 0)
 		m |= EPOLLERR;

@@ -365,6 +365,8 @@ get_int(struct sock *s, int level, int name, int *e)
 			sock_sync(s);
 			v = s->so_error;
 			s->so_error = 0;
+			if (v == 0 && s->kind == SK_UDP && s->udp != NULL)
+				v = -udp_sock_error(s->udp, true);
 			sock_after_io(s, false);	/* EPOLLERR went away */
 			return v;
 		case SO_TYPE:

@@ -14,6 +14,7 @@
 #include <tern/tern_sock.h>
 
 #include "tern_core.h"
+#include "udp_sock.h"
 
 #define SOCK_DEF_MAX		65536
 #define SOCK_INIT_SLOTS		64
