@@ -383,9 +383,11 @@ TERN_API int tern_epoll_ctl(int ep, int op, int fd, struct epoll_event *ev);
 
 /**
  * epoll_wait(2), and the context's engine: each pass runs tern_ctx_poll(),
- * drains the context's events into readiness, then reports. Busy-polls
- * (never sleeps) until something is ready or @p timeout_ms passes; 0: one
- * pass; -1: until something is ready. On a context with a manual clock
+ * drains the context's events into readiness, then reports. Polls until
+ * something is ready or @p timeout_ms passes, busy at first and then with
+ * the idle back-off of tern_sock_set_idle() (short sleeps between passes
+ * once the context has been idle a while); 0: one pass; -1: until
+ * something is ready. On a context with a manual clock
  * (tests) it makes one pass whatever @p timeout_ms: virtual time moves only
  * by the application's hand.
  * @return events written to @p events, or -1 with errno: EBADF, EXDEV,
@@ -393,6 +395,38 @@ TERN_API int tern_epoll_ctl(int ep, int op, int fd, struct epoll_event *ev);
  */
 TERN_API int tern_epoll_wait(int ep, struct epoll_event *events, int maxevents,
 			     int timeout_ms);
+
+/** Default tern_sock_idle.spin_us. */
+#define TERN_SOCK_IDLE_SPIN_US		100
+/** Default tern_sock_idle.sleep_max_us. */
+#define TERN_SOCK_IDLE_SLEEP_MAX_US	1000
+
+/** The idle back-off of tern_epoll_wait() and tern_poll() (tern_sock_set_idle()). */
+struct tern_sock_idle {
+	/** Busy-poll this long (us) after the last packet or event before sleeping. */
+	uint32_t spin_us;
+	/**
+	 * Longest sleep (us, up to 1 s); the sleeps start at 10 us and double.
+	 * 0: never sleep, busy-poll for the whole timeout.
+	 */
+	uint32_t sleep_max_us;
+};
+
+/**
+ * Set the idle back-off of the waits on @p ctx (NULL: the defaults,
+ * TERN_SOCK_IDLE_SPIN_US and TERN_SOCK_IDLE_SLEEP_MAX_US). A wait with a
+ * timeout other than 0 that finds nothing to report busy-polls for
+ * @p spin_us after the context last received a packet or drained an event,
+ * then sleeps between passes (clock_nanosleep), 10 us first and doubling up
+ * to @p sleep_max_us, never past the wait's timeout or the context's next
+ * timer. A packet, an event or a reported readiness starts it over. The
+ * cost is latency: a packet that arrives during a sleep waits for its end
+ * (docs/sock.md has figures). tern_poll() uses the settings of the first
+ * context among its sockets.
+ * @return 0, or -1 with errno EINVAL (@p sleep_max_us above 1 s), EXDEV,
+ *   ENOMEM.
+ */
+TERN_API int tern_sock_set_idle(struct tern_ctx *ctx, const struct tern_sock_idle *idle);
 
 /**
  * The TCP stream under a socket, for the zero-copy burst calls

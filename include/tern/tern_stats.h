@@ -33,7 +33,9 @@ extern "C" {
 	X(drop_tx_refused,	"dropped: refused by the device (tx_prepare, or stuck at the head)") \
 	X(drop_nomem,		"dropped: mbuf allocation failed")	\
 	X(drop_bad_port,	"dropped: input on a port the context does not have") \
-	X(events_lost,		"events not posted: the event queue was full")
+	X(events_lost,		"events not posted: the event queue was full") \
+	X(idle_sleeps,		"sleeps of the socket layer's idle back-off (epoll_wait, poll)") \
+	X(idle_sleep_ns,	"time asked for in those sleeps (ns)")
 
 /** Ethernet, ARP and neighbor counters. */
 #define TERN_STATS_ETH(X)						\

@@ -152,6 +152,7 @@ table_make(struct tern_ctx *ctx, uint32_t max, unsigned int owner, struct sock_t
 	t->max = max;
 	t->next_port = SOCK_EPHEMERAL_LO;
 	TAILQ_INIT(&t->watch);
+	sock_idle_init(t);
 	hook_destroy(ctx);
 	__atomic_store_n(&registry[i], t, __ATOMIC_RELEASE);
 	rte_spinlock_unlock(&registry_lock);
