@@ -16,7 +16,9 @@
  * on: tern's defaults) is measured in the same run, alternating.
  *
  * Usage: tern-bench-idle [EAL options --] [--samples N] [--gaps us,us,...]
- *        [--idle-seconds S] [--rounds N]
+ *        [--idle-seconds S] [--rounds N] [--check]
+ * --check (make test): fail unless the idle server with the back-off on
+ * used under 20 % of a core and slept, and with it off did not sleep.
  * Without EAL options: --no-huge -m 256 --no-pci -l 0-1 --file-prefix tbi<pid>.
  * The last lines are machine-readable:
  *   IDLE mode=on|off gap_us=G median_us=... p99_us=... samples=N tsc_hz=...
@@ -61,6 +63,8 @@ static struct {
 	/* generator <-> server */
 	volatile int phase;		/* 1: latency, 2: idle CPU, 0: stop */
 	volatile int gen_done;
+	volatile int gen_err;		/* the generator stopped: a negative errno */
+	volatile unsigned int gen_at;	/* the sample it stopped at */
 	/* generator's orders and results */
 	uint64_t gap_cyc;
 	unsigned int samples;
@@ -137,13 +141,28 @@ setup(void)
 }
 
 /* The generator (worker lcore): one request per gap, each timed to its echo. */
+static int gen_run(void);
+
 static int
 gen_main(void *arg)
+{
+	int r;
+
+	(void)arg;
+	r = gen_run();
+	if (r != 0) {
+		B.gen_err = r;
+		B.phase = 0;	/* the server's loop ends */
+	}
+	return r;
+}
+
+static int
+gen_run(void)
 {
 	uint64_t hz = rte_get_tsc_hz();
 	unsigned int i;
 
-	(void)arg;
 	for (;;) {
 		while (B.phase == 0 && !B.gen_done)
 			rte_pause();
@@ -160,6 +179,8 @@ gen_main(void *arg)
 		}
 		for (i = 0; i < B.samples; i++) {
 			struct rte_mbuf *m, *rx[8];
+
+			B.gen_at = i;
 			uint64_t t0, t1;
 			uint16_t n;
 
@@ -252,6 +273,7 @@ main(int argc, char **argv)
 	char prefix[64], *dargv[16];
 	double gaps_us[MAX_GAPS] = { 0, 20, 100, 500, 2000, 10000 };
 	unsigned int nb_gaps = 6, samples = 300, rounds = 2, g, r, i;
+	bool check = false;
 	double idle_s = 2;
 	uint64_t hz;
 	unsigned int worker;
@@ -291,6 +313,8 @@ main(int argc, char **argv)
 			samples = (unsigned int)atoi(argv[++a]);
 		} else if (strcmp(argv[a], "--rounds") == 0 && a + 1 < argc) {
 			rounds = (unsigned int)atoi(argv[++a]);
+		} else if (strcmp(argv[a], "--check") == 0) {
+			check = true;
 		} else if (strcmp(argv[a], "--idle-seconds") == 0 && a + 1 < argc) {
 			idle_s = atof(argv[++a]);
 		} else if (strcmp(argv[a], "--gaps") == 0 && a + 1 < argc) {
@@ -354,8 +378,8 @@ main(int argc, char **argv)
 				for (g = 0; g < nb_gaps; g++) {
 					B.gap_cyc = (uint64_t)(gaps_us[g] * (double)hz / 1e6);
 					B.phase = 1;
-					if (serve(ep, fd) != 0)
-						return 1;
+					if (serve(ep, fd) != 0 || B.gen_err != 0)
+						goto gen_failed;
 					memcpy(all + (((size_t)mode * nb_gaps + g) * rounds + r) *
 						     samples,
 					       B.rtt, samples * sizeof(uint64_t));
@@ -369,8 +393,8 @@ main(int argc, char **argv)
 					c0 = thread_cpu_s();
 					t0 = rte_rdtsc();
 					B.phase = 2;
-					if (serve(ep, fd) != 0)
-						return 1;
+					if (serve(ep, fd) != 0 || B.gen_err != 0)
+						goto gen_failed;
 					t1 = rte_rdtsc();
 					c1 = thread_cpu_s();
 					tern_ctx_stats(B.ctx, &st1);
@@ -398,6 +422,34 @@ main(int argc, char **argv)
 			       wall[mode], sleeps[mode]);
 		}
 		free(all);
+		if (check) {
+			double on = wall[1] > 0 ? 100 * cpu[1] / wall[1] : 100;
+
+			if (on >= 20 || sleeps[1] == 0 || sleeps[0] != 0) {
+				fprintf(stderr, "tern-bench-idle: check failed: idle CPU %.1f %% with "
+					"the back-off, %" PRIu64 " sleeps on, %" PRIu64 " off\n",
+					on, sleeps[1], sleeps[0]);
+				ret = 1;
+			} else {
+				printf("tern-bench-idle: check passed\n");
+			}
+		}
+	}
+	if (0) {
+gen_failed:
+		{
+			struct tern_stats st;
+
+			tern_ctx_stats(B.ctx, &st);
+			fprintf(stderr, "tern-bench-idle: generator stopped: %s at sample %u "
+				"(mode %s, gap %.0f us); server: rx %" PRIu64 " tx %" PRIu64
+				" udp_in %" PRIu64 " udp_out %" PRIu64 "\n",
+				strerror(-B.gen_err), B.gen_at, (i + r) % 2 ? "on" : "off",
+				gaps_us[g], st.rx_pkts, st.tx_pkts, st.udp_in, st.udp_out);
+		}
+		B.gen_done = 1;
+		rte_eal_wait_lcore(worker);
+		ret = 1;
 	}
 	free(B.rtt);
 	tern_close(ep);
@@ -409,5 +461,5 @@ main(int argc, char **argv)
 	rte_ring_free(B.r_gs);
 	rte_ring_free(B.r_sg);
 	rte_eal_cleanup();
-	return 0;
+	return ret;
 }
