@@ -122,6 +122,73 @@ else
 fi
 pl_stop
 
+echo "== fork and threads fail loudly"
+# (no namespace needed: tern starts on its TAP port and the program ends)
+pl_env() {
+	TERN_EAL="$(tern_eal_args) -l 0" TERN_ADDR=10.0.0.1/24 LD_PRELOAD="$PRELOAD" "$@"
+}
+pl_env timeout 60 "$MIXED" --fork-check 7001 >"$out/fork.log" 2>&1
+frc=$?
+check "fork: the child's getsockname on a tern socket aborts with the preload's message" \
+	eval "test $frc -eq 0 && grep -q 'in a child process after fork' $out/fork.log"
+pl_env timeout 60 "$MIXED" --thread-check 7002 >"$out/thread.log" 2>&1
+trc=$?
+check "threads: a tern socket used from a second thread aborts the process, saying why" \
+	eval "test $trc -eq 134 && grep -q 'from thread' $out/thread.log"
+ip link del "${TERN_IF}" 2>/dev/null
+
+echo "== redis-server"
+REDIS=$(command -v redis-server)
+RCLI=$(command -v redis-cli)
+RBENCH=$(command -v redis-benchmark)
+if [ -z "$REDIS" ] || [ -z "$RCLI" ] || [ -z "$RBENCH" ]; then
+	check "redis-server, redis-cli, redis-benchmark installed (tools/install-deps.sh)" false
+elif pl_start "$out/redis.log" "Ready to accept connections" "$REDIS" --port 6379 \
+		--bind 10.0.0.1 --protected-mode no --daemonize no --save "" \
+		--appendonly no --dir "$out" --dbfilename dump.rdb --logfile ""; then
+	rc_ns() { timeout 60 ip netns exec "${TERN_NS}" "$RCLI" -h 10.0.0.1 -p 6379 "$@"; }
+	check "redis: PING answers PONG" test "$(rc_ns PING)" = PONG
+	check "redis: SET then GET a value" \
+		test "$(rc_ns SET tern:key hello-tern)" = OK -a "$(rc_ns GET tern:key)" = hello-tern
+	rc_ns DEL counter >/dev/null
+	for _ in $(seq 50); do rc_ns INCR counter >/dev/null; done
+	check "redis: 50 INCR from 50 connections make 50" test "$(rc_ns GET counter)" = 50
+	big=$(head -c 300000 /dev/urandom | base64 -w0)
+	printf '%s' "$big" | rc_ns -x SET big >/dev/null
+	check "redis: a 400 KB value comes back intact" test "$(rc_ns GET big)" = "$big"
+	for p in 1 16; do
+		timeout 300 ip netns exec "${TERN_NS}" "$RBENCH" -h 10.0.0.1 -p 6379 -n 100000 \
+			-c 50 -P $p -t set,get -q >"$out/bench-P$p.log" 2>&1
+		brc=$?
+		cat "$out/bench-P$p.log" | tr '\r' '\n' | grep -E "requests per second" | tail -2
+		check "redis-benchmark -n 100000 -c 50 -P $p SET,GET: exit 0, both done" \
+			eval "test $brc -eq 0 && test \$(tr '\\r' '\\n' <$out/bench-P$p.log | grep -c 'requests per second') -eq 2"
+	done
+	check "redis: SET by the benchmark is there (key:__rand_int__)" \
+		test "$(rc_ns EXISTS key:__rand_int__)" = 1
+	check "redis: SAVE writes dump.rdb through libc" \
+		eval "test \"\$(rc_ns SAVE)\" = OK && test -s $out/dump.rdb"
+	rc_ns SHUTDOWN NOSAVE >/dev/null 2>&1
+	pl_wait_exit 20
+	check "redis: SHUTDOWN ends it (exit 0)" test $? -eq 0
+	grep -E "tern-preload|Server initialized|Ready|DB loaded|FATAL|rror" "$out/redis.log" | head
+	pl_stop
+	# a restart loads the file back
+	if pl_start "$out/redis2.log" "Ready to accept connections" "$REDIS" --port 6379 \
+			--bind 10.0.0.1 --protected-mode no --daemonize no --save "" \
+			--appendonly no --dir "$out" --dbfilename dump.rdb --logfile ""; then
+		check "redis restarted: the saved value is back" \
+			test "$(rc_ns GET tern:key)" = hello-tern
+		rc_ns SHUTDOWN NOSAVE >/dev/null 2>&1
+		pl_wait_exit 20
+	else
+		check "redis restarts under the preload" false
+	fi
+else
+	check "redis-server starts under the preload" false
+fi
+pl_stop
+
 if [ $fail -ne 0 ]; then
 	for f in "$out"/*.log; do echo "--- $f"; cat "$f"; done
 fi

@@ -12,6 +12,10 @@
  * delivered something.
  *
  *   mixed-epoll PORT
+ *   mixed-epoll --fork-check PORT    a child touches the listener: it must
+ *                                    die by SIGABRT (exit 0 if it did)
+ *   mixed-epoll --thread-check PORT  a second thread touches it: the
+ *                                    process aborts (exit 1 if it did not)
  *
  * Prints "ready" once listening. tests/interop/test_preload.sh runs it under
  * the preload with a kernel client in a network namespace.
@@ -24,6 +28,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,6 +40,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
+#include <sys/wait.h>
 
 #define MAX_EV	64
 
@@ -68,6 +74,51 @@ add(int ep, int fd, int kind, uint32_t events)
 	}
 }
 
+static int listener;
+
+static void *
+toucher(void *arg)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
+
+	(void)arg;
+	getsockname(listener, (struct sockaddr *)&sa, &sl);
+	return NULL;
+}
+
+/* The listener of @port, touched by a child (@fork) or a thread. */
+static int
+misuse(bool fork_it, const char *port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(port)) };
+	pthread_t th;
+	int st;
+	pid_t pid;
+
+	listener = socket(AF_INET, SOCK_STREAM, 0);
+	if (listener < 0 || bind(listener, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    listen(listener, 1) != 0)
+		return 2;
+	if (!fork_it) {
+		pthread_create(&th, NULL, toucher, NULL);
+		pthread_join(th, NULL);
+		printf("mixed: the second thread's call returned\n");
+		return 1;
+	}
+	pid = fork();
+	if (pid == 0) {
+		toucher(NULL);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return 2;
+	printf("mixed: child %s %d\n", WIFSIGNALED(st) ? "killed by signal" : "exited",
+	       WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+	close(listener);
+	return WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -81,9 +132,13 @@ main(int argc, char **argv)
 	bool quit = false;
 	char buf[65536];
 
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 3 && strcmp(argv[1], "--fork-check") == 0)
+		return misuse(true, argv[2]);
+	if (argc == 3 && strcmp(argv[1], "--thread-check") == 0)
+		return misuse(false, argv[2]);
 	if (argc != 2)
 		return 2;
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	/* the listener: the wildcard, so tern's */
 	l = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
