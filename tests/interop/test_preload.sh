@@ -40,8 +40,12 @@ pl_start() {
 	ip netns del "${TERN_NS}" 2>/dev/null
 	ip netns add "${TERN_NS}" || return 1
 	TERN_LOG=$log
-	TERN_EAL="$(tern_eal_args) -l 0" TERN_ADDR=10.0.0.1/24 TERN_STATS=1 \
-		LD_PRELOAD="$PRELOAD" "$@" >"$log" 2>&1 &
+	if [ -n "${PL_CONFIG:-}" ]; then
+		TERN_CONFIG="$PL_CONFIG" LD_PRELOAD="$PRELOAD" "$@" >"$log" 2>&1 &
+	else
+		TERN_EAL="$(tern_eal_args) -l 0" TERN_ADDR=10.0.0.1/24 TERN_STATS=1 \
+			LD_PRELOAD="$PRELOAD" "$@" >"$log" 2>&1 &
+	fi
 	TERN_PID=$!
 	for _ in $(seq 150); do
 		if grep -q "$ready" "$log" 2>/dev/null &&
@@ -138,6 +142,19 @@ check "threads: a tern socket used from a second thread aborts the process, sayi
 ip link del "${TERN_IF}" 2>/dev/null
 
 echo "== redis-server"
+# configured by a file this time (TERN_CONFIG), the environment above
+PL_CONFIG="$out/tern.conf"
+cat >"$PL_CONFIG" <<CONF
+; libtern_preload.so's configuration (docs/dropin.md)
+[eal]
+args = $(tern_eal_args) -l 0
+[tern]
+addr = 10.0.0.1/24
+[preload]
+; loopback stays on the kernel whatever this says
+kernel = 192.0.2.0/24
+stats = 1
+CONF
 REDIS=$(command -v redis-server)
 RCLI=$(command -v redis-cli)
 RBENCH=$(command -v redis-benchmark)
