@@ -136,6 +136,7 @@ REAL(ssize_t, recvmsg, int, struct msghdr *, int);
 REAL(int, sendmmsg, int, struct mmsghdr *, unsigned int, int);
 REAL(int, recvmmsg, int, struct mmsghdr *, unsigned int, int, struct timespec *);
 REAL(ssize_t, sendfile, int, int, off_t *, size_t);
+REAL(ssize_t, sendfile64, int, int, off64_t *, size_t);
 REAL(int, close, int);
 REAL(int, shutdown, int, int);
 REAL(int, setsockopt, int, int, int, const void *, socklen_t);
@@ -168,6 +169,7 @@ resolve_all(void)
 	RESOLVE(connect); RESOLVE(read); RESOLVE(write); RESOLVE(readv); RESOLVE(writev);
 	RESOLVE(send); RESOLVE(recv); RESOLVE(sendto); RESOLVE(recvfrom); RESOLVE(sendmsg);
 	RESOLVE(recvmsg); RESOLVE(sendmmsg); RESOLVE(recvmmsg); RESOLVE(sendfile);
+	RESOLVE(sendfile64);
 	RESOLVE(close); RESOLVE(shutdown); RESOLVE(setsockopt); RESOLVE(getsockopt);
 	RESOLVE(getsockname); RESOLVE(getpeername); RESOLVE(fcntl); RESOLVE(fcntl64);
 	RESOLVE(ioctl); RESOLVE(epoll_create); RESOLVE(epoll_create1); RESOLVE(epoll_ctl);
@@ -943,16 +945,12 @@ writev(int fd, const struct iovec *iov, int cnt)
 }
 
 /* sendfile to a tern socket: read from the file, send (a copy, not zero-copy). */
-ssize_t
-sendfile(int out, int in, off_t *off, size_t count)
+static ssize_t
+t_sendfile(int out, struct pl_fd *f, int in, off_t *off, size_t count)
 {
-	struct pl_fd *f = ours(out);
 	static uint8_t buf[65536];
 	size_t done = 0;
 
-	need_real();
-	if (!tern_data(f))
-		return real_sendfile(out, in, off, count);
 	own("sendfile", out);
 	while (done < count) {
 		size_t n = count - done < sizeof(buf) ? count - done : sizeof(buf);
@@ -986,6 +984,29 @@ sendfile(int out, int in, off_t *off, size_t count)
 			break;
 	}
 	return (ssize_t)done;
+}
+
+ssize_t
+sendfile(int out, int in, off_t *off, size_t count)
+{
+	struct pl_fd *f = ours(out);
+
+	need_real();
+	if (!tern_data(f))
+		return real_sendfile(out, in, off, count);
+	return t_sendfile(out, f, in, off, count);
+}
+
+/* what programs built with _FILE_OFFSET_BITS=64 call (nginx) */
+ssize_t
+sendfile64(int out, int in, off64_t *off, size_t count)
+{
+	struct pl_fd *f = ours(out);
+
+	need_real();
+	if (!tern_data(f))
+		return real_sendfile64(out, in, off, count);
+	return t_sendfile(out, f, in, (off_t *)off, count);
 }
 
 int

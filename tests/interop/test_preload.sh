@@ -11,9 +11,13 @@
 #     GET (100,000 requests, plain and pipelined 16 deep) with no error,
 #     and its persistence through libc: SAVE writes dump.rdb, which a
 #     restarted redis-server (again under the preload) loads back;
+#   - nginx (Debian's, unmodified; one process: daemon off, master_process
+#     off; sendfile on) bound to the tern address: a small page and a 10 MB
+#     file (sha256 equal) with curl, wrk keep-alive and short connections
+#     (Connection: close) for 3 s each, over 1,000 requests and no errors;
 #   - a fork() in the child of a preloaded program that touches a tern
 #     socket dies with the preload's message (redis's BGSAVE child only
-#     closes them, which is allowed).
+#     closes them, which is allowed), and a second thread's call aborts.
 # Prints "checks: N passed, M failed".
 # Usage: test_preload.sh BUILD_DIR
 set -u
@@ -89,8 +93,13 @@ pl_stop() {
 	ip netns del "${TERN_NS}" 2>/dev/null
 }
 
+# PL_ONLY=mixed|misuse|redis|nginx runs one part (while working on it)
+want() { [ -z "${PL_ONLY:-}" ] || [ "$PL_ONLY" = "$1" ]; }
+
 echo "== mixed epoll set"
-if pl_start "$out/mixed.log" ready "$MIXED" 7000; then
+if ! want mixed; then
+	:
+elif pl_start "$out/mixed.log" ready "$MIXED" 7000; then
 	tern_ns "$PY" - <<'EOF' >"$out/mixed-client.log" 2>&1
 import os, socket, sys
 data = os.urandom(1 << 20)
@@ -127,6 +136,7 @@ fi
 pl_stop
 
 echo "== fork and threads fail loudly"
+if want misuse; then
 # (no namespace needed: tern starts on its TAP port and the program ends)
 pl_env() {
 	TERN_EAL="$(tern_eal_args) -l 0" TERN_ADDR=10.0.0.1/24 LD_PRELOAD="$PRELOAD" "$@"
@@ -140,6 +150,7 @@ trc=$?
 check "threads: a tern socket used from a second thread aborts the process, saying why" \
 	eval "test $trc -eq 134 && grep -q 'from thread' $out/thread.log"
 ip link del "${TERN_IF}" 2>/dev/null
+fi
 
 echo "== redis-server"
 # configured by a file this time (TERN_CONFIG), the environment above
@@ -158,7 +169,9 @@ CONF
 REDIS=$(command -v redis-server)
 RCLI=$(command -v redis-cli)
 RBENCH=$(command -v redis-benchmark)
-if [ -z "$REDIS" ] || [ -z "$RCLI" ] || [ -z "$RBENCH" ]; then
+if ! want redis; then
+	:
+elif [ -z "$REDIS" ] || [ -z "$RCLI" ] || [ -z "$RBENCH" ]; then
 	check "redis-server, redis-cli, redis-benchmark installed (tools/install-deps.sh)" false
 elif pl_start "$out/redis.log" "Ready to accept connections" "$REDIS" --port 6379 \
 		--bind 10.0.0.1 --protected-mode no --daemonize no --save "" \
@@ -205,6 +218,71 @@ else
 	check "redis-server starts under the preload" false
 fi
 pl_stop
+
+echo "== nginx"
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+WRK=$(command -v wrk)
+if ! want nginx; then
+	:
+elif [ ! -x "$NGINX" ] || [ -z "$WRK" ]; then
+	check "nginx and wrk installed (tools/install-deps.sh)" false
+else
+	mkdir -p "$out/www" "$out/nginx/logs"
+	head -c 10485760 /dev/urandom >"$out/www/big.bin"
+	printf 'hello from nginx on tern\n' >"$out/www/index.html"
+	cat >"$out/nginx/nginx.conf" <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+error_log $out/nginx/logs/error.log notice;
+pid $out/nginx/nginx.pid;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	sendfile on;
+	keepalive_requests 1000000;
+	client_body_temp_path $out/nginx/body;
+	proxy_temp_path $out/nginx/proxy;
+	fastcgi_temp_path $out/nginx/fastcgi;
+	uwsgi_temp_path $out/nginx/uwsgi;
+	scgi_temp_path $out/nginx/scgi;
+	server {
+		listen 10.0.0.1:8080;
+		root $out/www;
+	}
+}
+CONF
+	if pl_start "$out/nginx.log" "tern started" "$NGINX" -p "$out/nginx" \
+			-c "$out/nginx/nginx.conf" -e "$out/nginx/logs/error.log"; then
+		sleep 0.5
+		tn() { timeout 120 ip netns exec "${TERN_NS}" "$@"; }
+		tn curl -sv http://10.0.0.1:8080/index.html >"$out/curl-v.log" 2>&1
+		cp "$out/nginx/logs/error.log" "$out/nginx-error.log"
+		check "nginx: a small page" \
+			test "$(tn curl -s http://10.0.0.1:8080/index.html)" = "hello from nginx on tern"
+		check "nginx: a 10 MB file, sha256 equal" \
+			test "$(tn curl -s http://10.0.0.1:8080/big.bin | sha256sum)" = \
+			     "$(sha256sum <"$out/www/big.bin" | cut -d' ' -f1)  -"
+		tn "$WRK" -t 1 -c 10 -d 3 --latency http://10.0.0.1:8080/index.html \
+			>"$out/wrk-ka.log" 2>&1
+		grep -E "Requests/sec|requests in|Socket errors|Non-2xx|99%" "$out/wrk-ka.log"
+		check "nginx: wrk keep-alive, 3 s: over 1,000 requests, no socket error or non-2xx" \
+			eval "! grep -Eq 'Socket errors|Non-2xx' $out/wrk-ka.log &&
+			      test \$(awk '/requests in/ {print \$1}' $out/wrk-ka.log) -ge 1000"
+		tn "$WRK" -t 1 -c 10 -d 3 --latency -H "Connection: close" \
+			http://10.0.0.1:8080/index.html >"$out/wrk-close.log" 2>&1
+		grep -E "Requests/sec|requests in|Socket errors|Non-2xx|99%" "$out/wrk-close.log"
+		check "nginx: wrk short connections, 3 s: over 1,000 requests, no socket error or non-2xx" \
+			eval "! grep -Eq 'Socket errors|Non-2xx' $out/wrk-close.log &&
+			      test \$(awk '/requests in/ {print \$1}' $out/wrk-close.log) -ge 1000"
+		check "nginx: its error log has no [alert] or [emerg]" \
+			eval "! grep -Eq '\\[(alert|emerg|crit)\\]' $out/nginx/logs/error.log"
+		grep -E "\[(alert|emerg|crit|error)\]" "$out/nginx/logs/error.log" | head -5
+	else
+		check "nginx starts under the preload" false
+	fi
+	pl_stop
+fi
 
 if [ $fail -ne 0 ]; then
 	for f in "$out"/*.log; do echo "--- $f"; cat "$f"; done
