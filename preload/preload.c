@@ -70,7 +70,7 @@
 
 #define PL_SPIN_NS	100000		/* busy-poll this long after the last event */
 #define PL_STEP_MIN_NS	10000
-#define PL_STEP_MAX_NS	1000000
+#define PL_STEP_MAX_NS	1000000	/* TERN_IDLE_SPIN_US, TERN_IDLE_SLEEP_MAX_US change them */
 #define PL_MAX_OPTS	32
 #define PL_OPT_LEN	32
 #define PL_FD_MAX	(1 << 20)	/* descriptors the table covers */
@@ -107,6 +107,8 @@ static struct {
 	struct pl_fd *tab;
 	int tab_size;
 	int hi;			/* above every descriptor made ours */
+	uint64_t spin_ns;	/* the back-off of the waits */
+	uint64_t step_max_ns;	/* 0: never sleep */
 	pthread_mutex_t lock;	/* the start */
 } P = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -378,6 +380,16 @@ pl_start(void)
 		goto fail;
 	}
 	tern_ctx_announce(P.ctx);
+	P.spin_ns = PL_SPIN_NS;
+	P.step_max_ns = PL_STEP_MAX_NS;
+	if (getenv("TERN_IDLE_SPIN_US") != NULL)
+		P.spin_ns = strtoull(getenv("TERN_IDLE_SPIN_US"), NULL, 10) * 1000;
+	if (getenv("TERN_IDLE_SLEEP_MAX_US") != NULL)
+		P.step_max_ns = strtoull(getenv("TERN_IDLE_SLEEP_MAX_US"), NULL, 10) * 1000;
+	/* the socket API's own waits (blocking calls) the same way */
+	tern_sock_set_idle(P.ctx, &(struct tern_sock_idle){
+		.spin_us = (uint32_t)(P.spin_ns / 1000),
+		.sleep_max_us = (uint32_t)(P.step_max_ns / 1000) });
 	P.owner = gettid();
 	P.pid = getpid();
 	pthread_atfork(NULL, NULL, child_after_fork);
@@ -538,11 +550,11 @@ backoff_next(struct backoff *b)
 
 	if (b->end_ns != 0 && t >= b->end_ns)
 		return -1;
-	if (t - b->last_ns < PL_SPIN_NS)
+	if (t - b->last_ns < P.spin_ns || P.step_max_ns == 0)
 		return 0;
 	ns = b->step == 0 ? PL_STEP_MIN_NS : b->step * 2;
-	if (ns > PL_STEP_MAX_NS)
-		ns = PL_STEP_MAX_NS;
+	if (ns > P.step_max_ns)
+		ns = P.step_max_ns;
 	b->step = ns;
 	if (b->end_ns != 0 && b->end_ns - t < ns)
 		ns = b->end_ns - t;
