@@ -161,6 +161,8 @@ REAL(int, select, int, fd_set *, fd_set *, fd_set *, struct timeval *);
 REAL(int, dup, int);
 REAL(int, dup2, int, int);
 REAL(int, dup3, int, int, int);
+REAL(int, sigaction, int, const struct sigaction *, struct sigaction *);
+REAL(sighandler_t, signal, int, sighandler_t);
 
 #define RESOLVE(name)	(real_##name = dlsym(RTLD_NEXT, #name))
 
@@ -177,6 +179,7 @@ resolve_all(void)
 	RESOLVE(ioctl); RESOLVE(epoll_create); RESOLVE(epoll_create1); RESOLVE(epoll_ctl);
 	RESOLVE(epoll_wait); RESOLVE(epoll_pwait); RESOLVE(epoll_pwait2); RESOLVE(poll);
 	RESOLVE(ppoll); RESOLVE(select); RESOLVE(dup); RESOLVE(dup2); RESOLVE(dup3);
+	RESOLVE(sigaction); RESOLVE(signal);
 }
 
 static pthread_once_t resolved = PTHREAD_ONCE_INIT;
@@ -512,6 +515,97 @@ static void
 keep_kernel(struct pl_fd *f)
 {
 	slot_clear(f);
+}
+
+/* ---------------------------------------------------------------------- */
+/*
+ * Signals. A wait that polls never sleeps in a system call the signal
+ * could interrupt, so it could not tell that the program's handler ran
+ * (nginx's SIGTERM handler sets a flag and expects epoll_wait to fail with
+ * EINTR). The program's handlers are wrapped: the wrapper counts, then
+ * calls the handler; a wait that sees the count move fails with EINTR, as
+ * the kernel's would.
+ */
+static volatile unsigned long pl_sigs;
+static struct sigaction app_act[NSIG];
+
+static void
+sig_wrap(int sig, siginfo_t *si, void *uc)
+{
+	const struct sigaction *a;
+
+	pl_sigs++;
+	if (getenv("TERN_PRELOAD_DEBUG") != NULL) {
+		char m[64];
+		int n = snprintf(m, sizeof(m), "tern-preload: signal %d\n", sig);
+
+		if (real_write(2, m, (size_t)n) < 0)
+			return;
+	}
+	if (sig <= 0 || sig >= NSIG)
+		return;
+	a = &app_act[sig];
+	if (a->sa_flags & SA_SIGINFO)
+		a->sa_sigaction(sig, si, uc);
+	else if (a->sa_handler != SIG_IGN && a->sa_handler != SIG_DFL)
+		a->sa_handler(sig);
+}
+
+static bool
+is_handler(const struct sigaction *a)
+{
+	return (a->sa_flags & SA_SIGINFO) ||
+		(a->sa_handler != SIG_IGN && a->sa_handler != SIG_DFL);
+}
+
+int
+sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	struct sigaction w, prev;
+	int r;
+
+	need_real();
+	/* DPDK's own (the TAP PMD's real-time signal, ...) are not the program's */
+	if (sig <= 0 || sig >= NSIG || sig == SIGKILL || sig == SIGSTOP || inside)
+		return real_sigaction(sig, act, old);
+	if (act == NULL) {
+		r = real_sigaction(sig, NULL, &prev);
+		if (r == 0 && old != NULL)
+			*old = (prev.sa_flags & SA_SIGINFO) && prev.sa_sigaction == sig_wrap ?
+				app_act[sig] : prev;
+		return r;
+	}
+	if (!is_handler(act)) {
+		r = real_sigaction(sig, act, &prev);
+	} else {
+		w = *act;
+		w.sa_flags |= SA_SIGINFO;
+		w.sa_sigaction = sig_wrap;
+		app_act[sig] = *act;	/* before the wrapper can run */
+		r = real_sigaction(sig, &w, &prev);
+	}
+	if (r == 0 && old != NULL) {
+		if ((prev.sa_flags & SA_SIGINFO) && prev.sa_sigaction == sig_wrap)
+			*old = app_act[sig];
+		else
+			*old = prev;
+	}
+	return r;
+}
+
+sighandler_t
+signal(int sig, sighandler_t h)
+{
+	struct sigaction a, old;
+
+	memset(&a, 0, sizeof(a));
+	a.sa_handler = h;
+	a.sa_flags = SA_RESTART;
+	sigemptyset(&a.sa_mask);
+	if (sigaction(sig, &a, &old) != 0)
+		return SIG_ERR;
+	return (old.sa_flags & SA_SIGINFO) ? (sighandler_t)(void (*)(void))old.sa_sigaction :
+		old.sa_handler;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1404,6 +1498,7 @@ mixed_epoll_wait(int ep, struct pl_fd *e, struct epoll_event *ev, int max, int t
 		 const sigset_t *mask)
 {
 	struct backoff b;
+	unsigned long sigs;
 	int n, k;
 
 	own("epoll_wait", ep);
@@ -1412,6 +1507,7 @@ mixed_epoll_wait(int ep, struct pl_fd *e, struct epoll_event *ev, int max, int t
 		return -1;
 	}
 	backoff_init(&b, timeout);
+	sigs = pl_sigs;
 	for (;;) {
 		int64_t ns;
 
@@ -1428,6 +1524,10 @@ mixed_epoll_wait(int ep, struct pl_fd *e, struct epoll_event *ev, int max, int t
 		}
 		if (n > 0 || timeout == 0)
 			return n;
+		if (pl_sigs != sigs) {
+			errno = EINTR;	/* a handler ran: as the kernel's wait */
+			return -1;
+		}
 		ns = backoff_next(&b);
 		if (ns < 0)
 			return 0;
@@ -1438,6 +1538,8 @@ mixed_epoll_wait(int ep, struct pl_fd *e, struct epoll_event *ev, int max, int t
 			k = real_epoll_pwait2 != NULL ?
 				real_epoll_pwait2(ep, ev, max, &ts, mask) :
 				real_epoll_pwait(ep, ev, max, (int)((ns + 999999) / 1000000), mask);
+			if (k < 0 && errno == EINTR && pl_sigs == sigs)
+				continue;	/* a signal of DPDK's own (the TAP PMD's) */
 			if (k != 0)
 				return k;	/* kernel events, or an error (EINTR) */
 		}
@@ -1470,6 +1572,7 @@ mixed_poll(struct pollfd *fds, nfds_t n, int timeout, const sigset_t *mask)
 	struct pollfd tst[PL_POLL_STACK], kst[PL_POLL_STACK], *tp = tst, *kp = kst;
 	nfds_t *tix = NULL, *kix = NULL, nt = 0, nk = 0, i;
 	nfds_t tix_st[PL_POLL_STACK], kix_st[PL_POLL_STACK];
+	unsigned long sigs;
 	struct backoff b;
 	int ret = -1;
 
@@ -1500,6 +1603,7 @@ mixed_poll(struct pollfd *fds, nfds_t n, int timeout, const sigset_t *mask)
 	}
 	own("poll", -1);
 	backoff_init(&b, timeout);
+	sigs = pl_sigs;
 	for (;;) {
 		int a = 0, k = 0;
 		int64_t ns;
@@ -1520,6 +1624,10 @@ mixed_poll(struct pollfd *fds, nfds_t n, int timeout, const sigset_t *mask)
 		}
 		if (a > 0 || k > 0 || timeout == 0)
 			break;
+		if (pl_sigs != sigs) {
+			errno = EINTR;
+			goto out;
+		}
 		ns = backoff_next(&b);
 		if (ns < 0)
 			break;
@@ -1527,6 +1635,8 @@ mixed_poll(struct pollfd *fds, nfds_t n, int timeout, const sigset_t *mask)
 			struct timespec ts = { .tv_sec = ns / 1000000000, .tv_nsec = ns % 1000000000 };
 
 			k = real_ppoll(kp, nk, &ts, mask);
+			if (k < 0 && errno == EINTR && pl_sigs == sigs)
+				continue;	/* a signal of DPDK's own */
 			if (k < 0)
 				goto out;
 			if (k > 0) {

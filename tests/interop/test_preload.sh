@@ -17,7 +17,9 @@
 #     (Connection: close) for 3 s each, over 1,000 requests and no errors;
 #   - a fork() in the child of a preloaded program that touches a tern
 #     socket dies with the preload's message (redis's BGSAVE child only
-#     closes them, which is allowed), and a second thread's call aborts.
+#     closes them, which is allowed), and a second thread's call aborts;
+#   - a signal handler that runs during epoll_wait(-1) or poll(-1) on a
+#     tern socket ends the wait with EINTR (nginx's SIGTERM, SIGHUP).
 # Prints "checks: N passed, M failed".
 # Usage: test_preload.sh BUILD_DIR
 set -u
@@ -149,6 +151,14 @@ pl_env timeout 60 "$MIXED" --thread-check 7002 >"$out/thread.log" 2>&1
 trc=$?
 check "threads: a tern socket used from a second thread aborts the process, saying why" \
 	eval "test $trc -eq 134 && grep -q 'from thread' $out/thread.log"
+for sl in 1000 0; do
+	TERN_IDLE_SLEEP_MAX_US=$sl pl_env timeout 60 "$MIXED" --signal-check 7003 \
+		>"$out/signal-$sl.log" 2>&1
+	src=$?
+	grep "^mixed:" "$out/signal-$sl.log"
+	check "signals: a handler ends epoll_wait(-1) and poll(-1) with EINTR (longest sleep $sl us)" \
+		test $src -eq 0
+done
 ip link del "${TERN_IF}" 2>/dev/null
 fi
 

@@ -16,6 +16,9 @@
  *                                    die by SIGABRT (exit 0 if it did)
  *   mixed-epoll --thread-check PORT  a second thread touches it: the
  *                                    process aborts (exit 1 if it did not)
+ *   mixed-epoll --signal-check PORT  epoll_wait(-1) and poll(-1) on the
+ *                                    listener fail with EINTR when a SIGALRM
+ *                                    handler runs (exit 0 if both did)
  *
  * Prints "ready" once listening. tests/interop/test_preload.sh runs it under
  * the preload with a kernel client in a network namespace.
@@ -119,6 +122,51 @@ misuse(bool fork_it, const char *port)
 	return WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT ? 0 : 1;
 }
 
+static volatile sig_atomic_t alarmed;
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	alarmed++;
+}
+
+/* A handler that runs during a wait ends the wait with EINTR. */
+static int
+signal_check(const char *port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(port)) };
+	struct sigaction act;
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct pollfd p;
+	int l, ep, r, e, fails = 0;
+
+	memset(&act, 0, sizeof(act));
+	act.sa_handler = on_alarm;	/* no SA_RESTART: epoll_wait and poll fail anyway */
+	sigaction(SIGALRM, &act, NULL);
+	l = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (l < 0 || bind(l, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(l, 1) != 0)
+		return 2;
+	ep = epoll_create1(0);
+	ev.data.fd = l;
+	epoll_ctl(ep, EPOLL_CTL_ADD, l, &ev);
+	alarm(1);
+	r = epoll_wait(ep, &ev, 1, -1);
+	e = errno;
+	printf("mixed: epoll_wait(-1) = %d, errno %s, handler ran %d\n", r, strerror(e),
+	       (int)alarmed);
+	fails += !(r == -1 && e == EINTR && alarmed == 1);
+	p = (struct pollfd){ .fd = l, .events = POLLIN };
+	alarm(1);
+	r = poll(&p, 1, -1);
+	e = errno;
+	printf("mixed: poll(-1) = %d, errno %s, handler ran %d\n", r, strerror(e), (int)alarmed);
+	fails += !(r == -1 && e == EINTR && alarmed == 2);
+	close(ep);
+	close(l);
+	return fails == 0 ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -137,6 +185,8 @@ main(int argc, char **argv)
 		return misuse(true, argv[2]);
 	if (argc == 3 && strcmp(argv[1], "--thread-check") == 0)
 		return misuse(false, argv[2]);
+	if (argc == 3 && strcmp(argv[1], "--signal-check") == 0)
+		return signal_check(argv[2]);
 	if (argc != 2)
 		return 2;
 	ep = epoll_create1(EPOLL_CLOEXEC);
