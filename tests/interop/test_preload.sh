@@ -288,6 +288,10 @@ CONF
 		check "nginx: its error log has no [alert] or [emerg]" \
 			eval "! grep -Eq '\\[(alert|emerg|crit)\\]' $out/nginx/logs/error.log"
 		grep -E "\[(alert|emerg|crit|error)\]" "$out/nginx/logs/error.log" | head -5
+		kill -TERM "${TERN_PID}"
+		pl_wait_exit 10
+		check "nginx: SIGTERM ends it (its handler runs, epoll_wait returns EINTR), exit 0" \
+			test $? -eq 0
 	else
 		check "nginx starts under the preload" false
 	fi
