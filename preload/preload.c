@@ -113,6 +113,16 @@ static struct {
 } P = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static __thread int inside;	/* in tern or the EAL: every call goes to libc */
+static __thread pid_t tl_tid;	/* gettid(), cached: a system call per socket call costs */
+static volatile bool in_child;	/* after fork(), in the child (pthread_atfork) */
+
+static inline pid_t
+my_tid(void)
+{
+	if (tl_tid == 0)
+		tl_tid = gettid();
+	return tl_tid;
+}
 
 /* ---------------------------------------------------------------------- */
 /* libc's own */
@@ -268,10 +278,10 @@ die(const char *fmt, ...)
 static void
 own(const char *call, int fd)
 {
-	if (getpid() != P.pid)
+	if (in_child)
 		die("%s(%d) on a tern socket in a child process after fork(): not supported "
 		    "(the child may only close them)", call, fd);
-	if (gettid() != P.owner)
+	if (my_tid() != P.owner)
 		die("%s(%d) on a tern socket from thread %d; tern belongs to thread %d "
 		    "(single-threaded event loops only)", call, fd, (int)gettid(), (int)P.owner);
 }
@@ -288,7 +298,7 @@ pl_print_stats(void)
 	const uint64_t *v = (const uint64_t *)&st;
 	unsigned int i;
 
-	if (P.state != 1 || getpid() != P.pid)
+	if (P.state != 1 || in_child)
 		return;
 	tern_ctx_stats(P.ctx, &st);
 	fprintf(stderr, "tern-preload: counters (final)\n");
@@ -310,7 +320,7 @@ pl_exit_flush(void)
 	uint64_t end = now_ns() + (uint64_t)(e != NULL ? atoi(e) : 1000) * 1000000u;
 	int fd;
 
-	if (P.state != 1 || getpid() != P.pid || gettid() != P.owner)
+	if (P.state != 1 || in_child || my_tid() != P.owner)
 		return;
 	inside++;
 	for (fd = 0; fd < P.hi; fd++) {
@@ -332,7 +342,9 @@ pl_exit_flush(void)
 static void
 child_after_fork(void)
 {
-	/* nothing: own() refuses tern calls in a child, close() only closes */
+	/* own() refuses tern calls in a child, close() only closes */
+	in_child = true;
+	tl_tid = 0;	/* the forking thread's copy: the child's own thread id differs */
 }
 
 /* Start tern: EAL, port 0, addresses, a context owned by this thread. */
@@ -393,7 +405,7 @@ pl_start(void)
 	tern_sock_set_idle(P.ctx, &(struct tern_sock_idle){
 		.spin_us = (uint32_t)(P.spin_ns / 1000),
 		.sleep_max_us = (uint32_t)(P.step_max_ns / 1000) });
-	P.owner = gettid();
+	P.owner = my_tid();
 	P.pid = getpid();
 	pthread_atfork(NULL, NULL, child_after_fork);
 	/* run last-registered first: the counters after the flush */
@@ -1164,7 +1176,7 @@ close(int fd)
 
 	need_real();
 	if (f != NULL) {
-		if (f->th >= 0 && getpid() == P.pid) {
+		if (f->th >= 0 && !in_child) {
 			own("close", fd);
 			inside++;
 			tern_close(f->th);
@@ -1400,7 +1412,7 @@ dup_target(int newfd)
 
 	if (f == NULL)
 		return;
-	if (f->th >= 0 && getpid() == P.pid) {
+	if (f->th >= 0 && !in_child) {
 		own("dup2", newfd);
 		inside++;
 		tern_close(f->th);
