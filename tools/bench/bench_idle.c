@@ -16,7 +16,8 @@
  * on: tern's defaults) is measured in the same run, alternating.
  *
  * Usage: tern-bench-idle [EAL options --] [--samples N] [--gaps us,us,...]
- *        [--idle-seconds S] [--rounds N] [--check]
+ *        [--idle-seconds S] [--rounds N] [--poll] [--check]
+ * --poll: the server waits in tern_poll() instead of tern_epoll_wait().
  * --check (make test): fail unless the idle server with the back-off on
  * used under 20 % of a core and slept, and with it off did not sleep.
  * Without EAL options: --no-huge -m 256 --no-pci -l 0-1 --file-prefix tbi<pid>.
@@ -70,6 +71,7 @@ static struct {
 	unsigned int samples;
 	uint64_t *rtt;			/* cycles, per sample */
 	double idle_s;
+	bool use_poll;			/* --poll: the server waits in tern_poll */
 } B;
 
 static void
@@ -241,7 +243,9 @@ serve(int ep, int fd)
 	char buf[256];
 
 	while (B.phase != 0) {
-		int n = tern_epoll_wait(ep, ev, RTE_DIM(ev), WAIT_MS);
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int n = B.use_poll ? tern_poll(&p, 1, WAIT_MS) :
+			tern_epoll_wait(ep, ev, RTE_DIM(ev), WAIT_MS);
 
 		if (n < 0)
 			return -errno;
@@ -313,6 +317,8 @@ main(int argc, char **argv)
 			samples = (unsigned int)atoi(argv[++a]);
 		} else if (strcmp(argv[a], "--rounds") == 0 && a + 1 < argc) {
 			rounds = (unsigned int)atoi(argv[++a]);
+		} else if (strcmp(argv[a], "--poll") == 0) {
+			B.use_poll = true;
 		} else if (strcmp(argv[a], "--check") == 0) {
 			check = true;
 		} else if (strcmp(argv[a], "--idle-seconds") == 0 && a + 1 < argc) {
@@ -368,9 +374,9 @@ main(int argc, char **argv)
 		if (all == NULL || B.rtt == NULL)
 			return 1;
 		rte_eal_remote_launch(gen_main, NULL, worker);
-		printf("tern-bench-idle: UDP echo over sockets, epoll_wait timeout %d ms; "
+		printf("tern-bench-idle: UDP echo over sockets, %s timeout %d ms; "
 		       "%u samples per gap and mode in %u rounds; TSC %.3f GHz\n",
-		       WAIT_MS, samples * rounds, rounds, (double)hz / 1e9);
+		       B.use_poll ? "tern_poll" : "tern_epoll_wait", WAIT_MS, samples * rounds, rounds, (double)hz / 1e9);
 		for (r = 0; r < rounds; r++) {
 			for (i = 0; i < 2; i++) {
 				mode = (int)((i + r) % 2);	/* alternate which goes first */
