@@ -521,6 +521,49 @@ test_so_error_connect_etimedout(void **state)
 	FINISH(f, ep, c);
 }
 
+/*
+ * An established connection whose peer stops answering: after the data's
+ * retransmissions give up (retries 3), EPOLLERR, SO_ERROR ETIMEDOUT once,
+ * then the end of the stream and EPIPE, as Linux (tcp_retries2).
+ */
+static void
+test_so_error_data_retransmissions_etimedout(void **state)
+{
+	struct fixture *f = *state;
+	struct tern_tcp_config cfg;
+	struct epoll_event ev;
+	unsigned int dropped = 0;
+	struct pair p;
+	char buf[4];
+	int ep, i;
+
+	harness_seed(__func__, 1);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.retries = 3;
+	f->h = harness_create_tcp(NULL, NULL, &cfg);
+	assert_non_null(f->h);
+	pair_open(f, AF_INET, &p);
+	ep = epoll_with(ctx_a(f), p.c, EPOLLIN);
+	harness_set_tap(f->h, drop_a_tcp, &dropped);
+	assert_int_equal(tern_send(p.c, "lost", 4, 0), 4);
+	for (i = 0; i < 600 && tern_epoll_wait(ep, &ev, 1, 0) == 0; i++)
+		harness_run(f->h, 100 * MS);
+	assert_true(dropped >= 4);	/* the segment and its 3 retransmissions */
+	assert_true(ev.events & EPOLLERR);
+	assert_int_equal(so_error(p.c), ETIMEDOUT);
+	assert_int_equal(so_error(p.c), 0);
+	assert_int_equal(tern_recv(p.c, buf, sizeof(buf), 0), 0);
+	ASSERT_ERR(tern_send(p.c, "x", 1, 0), EPIPE);
+	harness_set_tap(f->h, NULL, NULL);
+	/* B's end never heard: reset it so that nothing is left */
+	{
+		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+		assert_int_equal(tern_setsockopt(p.s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)), 0);
+	}
+	FINISH(f, ep, p.c, p.s, p.l);
+}
+
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -538,6 +581,7 @@ main(void)
 		T(test_so_error_udp_port_unreachable_ipv6),
 		T(test_so_error_econnreset),
 		T(test_so_error_connect_etimedout),
+		T(test_so_error_data_retransmissions_etimedout),
 	};
 
 	int ret;
