@@ -2,9 +2,10 @@
 # Interop: libtern_preload.so under unmodified programs, on a TAP port, the
 # kernel's client in a network namespace:
 #   - mixed-epoll (tests/preload/mixed_epoll.c, a plain program): one epoll
-#     set with a tern listener and its connections, a pipe and an eventfd
+#     set with tern listeners (IPv4 and IPv6) and their connections, a pipe and an eventfd
 #     written by another thread, a timerfd, and a loopback TCP pair (the
-#     kernel's); a kernel client's 1 MB comes back byte for byte and every
+#     kernel's); a kernel client's 1 MB (IPv4) and 256 KB (IPv6) come back
+#     byte for byte and every
 #     kind of descriptor delivered events;
 #   - redis-server (Debian's, unmodified) bound to the tern address:
 #     redis-cli SET / GET / INCR from the namespace, redis-benchmark SET and
@@ -49,8 +50,8 @@ pl_start() {
 	if [ -n "${PL_CONFIG:-}" ]; then
 		TERN_CONFIG="$PL_CONFIG" LD_PRELOAD="$PRELOAD" "$@" >"$log" 2>&1 &
 	else
-		TERN_EAL="$(tern_eal_args) -l 0" TERN_ADDR=10.0.0.1/24 TERN_STATS=1 \
-			LD_PRELOAD="$PRELOAD" "$@" >"$log" 2>&1 &
+		TERN_EAL="$(tern_eal_args) -l 0" TERN_ADDR=10.0.0.1/24 TERN_ADDR6=fd00::1/64 \
+			TERN_STATS=1 LD_PRELOAD="$PRELOAD" "$@" >"$log" 2>&1 &
 	fi
 	TERN_PID=$!
 	for _ in $(seq 150); do
@@ -104,20 +105,25 @@ if ! want mixed; then
 elif pl_start "$out/mixed.log" ready "$MIXED" 7000; then
 	tern_ns "$PY" - <<'EOF' >"$out/mixed-client.log" 2>&1
 import os, socket, sys
-data = os.urandom(1 << 20)
-s = socket.create_connection(("10.0.0.1", 7000), timeout=20)
-got = bytearray()
-s.sendall(data)
-while len(got) < len(data):
-    b = s.recv(65536)
-    if not b:
-        break
-    got += b
-ok = bytes(got) == data
+def echo(addr, n):
+    data = os.urandom(n)
+    s = socket.create_connection((addr, 7000), timeout=20)
+    got = bytearray()
+    s.sendall(data)
+    while len(got) < len(data):
+        b = s.recv(65536)
+        if not b:
+            break
+        got += b
+    print("echo", addr, "ok" if bytes(got) == data else "CORRUPT", len(got))
+    return s, bytes(got) == data
+s6, ok6 = echo("fd00::1", 1 << 18)
+s6.close()
+s, ok = echo("10.0.0.1", 1 << 20)
+ok = ok and ok6
 s.sendall(b"quit\n")
 s.recv(16)
 s.close()
-print("echo", "ok" if ok else "CORRUPT", len(got))
 sys.exit(0 if ok else 1)
 EOF
 	crc=$?
@@ -125,7 +131,8 @@ EOF
 	pl_wait_exit 20
 	rc=$?
 	cat "$out/mixed.log" | grep -v "^[a-z_0-9]* [0-9]*$" | head -20
-	check "mixed: 1 MB through the tern listener echoed byte for byte" test $crc -eq 0
+	check "mixed: 1 MB (IPv4) and 256 KB (IPv6) through the tern listeners echoed byte for byte" \
+		test $crc -eq 0
 	check "mixed: the program saw every kind (tern, pipe, eventfd, timerfd, loopback) and exit 0" \
 		test $rc -eq 0
 	check "mixed: tern was started by the preload" grep -q "tern started" "$out/mixed.log"

@@ -2,8 +2,8 @@
  * Copyright (c) 2026 The tern authors
  */
 /*
- * A plain Linux program, no tern in it: one epoll set holding a TCP
- * listener on the wildcard (under libtern_preload.so: a tern socket), its
+ * A plain Linux program, no tern in it: one epoll set holding TCP
+ * listeners on the IPv4 and IPv6 wildcards (under libtern_preload.so: a tern socket), its
  * accepted connections (echoed), a pipe and an eventfd written by a second
  * thread, a timerfd ticking every 20 ms, and a loopback TCP pair of its own
  * (the kernel's: loopback stays on the kernel), over which it sends a byte
@@ -199,6 +199,19 @@ main(int argc, char **argv)
 		return 1;
 	}
 	add(ep, l, K_LISTEN, EPOLLIN);
+	{
+		/* and the IPv6 wildcard (tern's too, IPv6 only) */
+		struct sockaddr_in6 s6 = { .sin6_family = AF_INET6, .sin6_port = sa.sin_port };
+		int l6 = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+		setsockopt(l6, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		if (l6 < 0 || bind(l6, (struct sockaddr *)&s6, sizeof(s6)) != 0 ||
+		    listen(l6, 128) != 0) {
+			fprintf(stderr, "mixed: listen6: %s\n", strerror(errno));
+			return 1;
+		}
+		add(ep, l6, K_LISTEN, EPOLLIN);
+	}
 	/* kernel descriptors */
 	if (pipe2(pipefd, O_NONBLOCK) != 0)
 		return 1;
