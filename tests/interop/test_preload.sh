@@ -2,11 +2,11 @@
 # Interop: libtern_preload.so under unmodified programs, on a TAP port, the
 # kernel's client in a network namespace:
 #   - mixed-epoll (tests/preload/mixed_epoll.c, a plain program): one epoll
-#     set with tern listeners (IPv4 and IPv6) and their connections, a pipe and an eventfd
-#     written by another thread, a timerfd, and a loopback TCP pair (the
-#     kernel's); a kernel client's 1 MB (IPv4) and 256 KB (IPv6) come back
-#     byte for byte and every
-#     kind of descriptor delivered events;
+#     set with tern listeners (IPv4 and IPv6) and their connections, a pipe
+#     and an eventfd written by another thread, a timerfd, and a loopback
+#     TCP pair (the kernel's); a kernel client's 1 MB (IPv4) and 256 KB
+#     (IPv6) come back byte for byte and every kind of descriptor delivered
+#     events;
 #   - redis-server (Debian's, unmodified) bound to the tern address:
 #     redis-cli SET / GET / INCR from the namespace, redis-benchmark SET and
 #     GET (100,000 requests, plain and pipelined 16 deep) with no error,
