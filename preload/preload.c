@@ -352,10 +352,8 @@ static int
 pl_start(void)
 {
 	struct pl_config *c = &P.cfg;
-	char *argv[64], *save = NULL, *tok, *eal;
-	struct tern_dev *dev;
 	struct tern_net *net;
-	int argc = 0, ifx, ret = 0;
+	int ret = 0;
 
 	pthread_mutex_lock(&P.lock);
 	if (P.state != 0) {
@@ -364,31 +362,8 @@ pl_start(void)
 	}
 	P.state = -1;
 	inside++;
-	if (pl_config_load(c) != 0)
+	if (pl_bringup(c, &net) != 0)
 		goto fail;
-	eal = strdup(c->eal);
-	argv[argc++] = (char *)"tern-preload";
-	for (tok = strtok_r(eal, " \t", &save); tok != NULL && argc < 63;
-	     tok = strtok_r(NULL, " \t", &save))
-		argv[argc++] = tok;
-	argv[argc] = NULL;
-	if (rte_eal_init(argc, argv) < 0) {
-		fprintf(stderr, "tern-preload: rte_eal_init: %s\n", rte_strerror(rte_errno));
-		goto fail;
-	}
-	dev = tern_dev_create(0, &(struct tern_dev_param){ .nb_queues = 1 });
-	net = tern_net_create(NULL);
-	if (dev == NULL || net == NULL) {
-		fprintf(stderr, "tern-preload: port 0: %s\n", rte_strerror(rte_errno));
-		goto fail;
-	}
-	ifx = tern_net_iface_add(net, dev, 0);
-	if (ifx < 0 || (c->have4 && tern_net_addr4_add(net, (uint16_t)ifx, c->addr4, c->len4)) ||
-	    (c->have6 && tern_net_addr6_add(net, (uint16_t)ifx, &c->addr6, c->len6)) ||
-	    (c->have_gw4 && tern_net_route4_add(net, 0, 0, c->gw4, (uint16_t)ifx))) {
-		fprintf(stderr, "tern-preload: the addresses or routes were refused\n");
-		goto fail;
-	}
 	P.ctx = tern_ctx_create(&(struct tern_ctx_param){ .net = net, .queue_id = 0 });
 	if (P.ctx == NULL || tern_sock_ctx_init(P.ctx, NULL) != 0) {
 		fprintf(stderr, "tern-preload: context: %s\n", rte_strerror(rte_errno));

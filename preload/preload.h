@@ -22,10 +22,9 @@ struct pl_prefix {
 };
 
 struct pl_config {
-	char eal[1024];			/* EAL arguments, blank-separated */
-	bool have4, have6, have_gw4;
+	bool have4, have6;
 	uint8_t len4, len6;
-	tern_ip4_t addr4, gw4;
+	tern_ip4_t addr4;
 	struct tern_ip6 addr6;
 	struct pl_prefix kernel[PL_MAX_KERNEL];	/* destinations left to the kernel */
 	unsigned int nb_kernel;
@@ -33,7 +32,11 @@ struct pl_config {
 	bool stats;			/* print the counters at exit */
 };
 
-/* preload_config.c: fill @c from TERN_CONFIG or the TERN_* variables. @return 0 or -errno. */
-int pl_config_load(struct pl_config *c);
+/*
+ * preload_config.c: the EAL, the port and the network from TERN_CONFIG (or
+ * the TERN_* variables) through tern_app.h's bring-up; @c filled, the
+ * network in @net. @return 0, or -1 after a message.
+ */
+int pl_bringup(struct pl_config *c, struct tern_net **net);
 
 #endif /* TERN_PRELOAD_H */

@@ -1,23 +1,26 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The tern authors
  */
+#define _GNU_SOURCE	/* asprintf */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <rte_cfgfile.h>
+#include <tern/tern_app.h>
 
 #include "preload.h"
 
 /*
- * The configuration of libtern_preload.so, from TERN_CONFIG (an INI file
- * read with rte_cfgfile, the layout of the common bring-up's files: [eal]
- * args, [tern] addr / addr6 / gw, plus a [preload] section) or, without
- * it, from TERN_EAL, TERN_ADDR, TERN_ADDR6, TERN_GW, TERN_KERNEL,
- * TERN_ANY and TERN_STATS. Everything of it is behind pl_config_load():
- * when tern_app.h's bring-up lands, that is the one function to change.
+ * The configuration and bring-up of libtern_preload.so: the common
+ * bring-up of tern_app.h (tern_app_init_config()) reads TERN_CONFIG, an
+ * INI file of its layout ([eal] args, [tern] addr / addr6 / gw, [port N],
+ * [route], [neigh]) with a [preload] section of our own (kernel, any,
+ * stats), and makes the EAL, the devices and the network. Without
+ * TERN_CONFIG the same file is written from TERN_EAL, TERN_ADDR,
+ * TERN_ADDR6 and TERN_GW. TERN_KERNEL, TERN_ANY and TERN_STATS override
+ * the [preload] keys either way.
  */
 
 static int
@@ -63,28 +66,11 @@ parse_kernel(struct pl_config *c, const char *list)
 	return 0;
 }
 
+/* A key of the [preload] section (or its TERN_* variable). @return 0 or -errno. */
 static int
 set_value(struct pl_config *c, const char *key, const char *v)
 {
-	uint8_t len = 0;
-
-	if (strcmp(key, "eal") == 0 || strcmp(key, "args") == 0) {
-		snprintf(c->eal, sizeof(c->eal), "%s", v);
-	} else if (strcmp(key, "addr") == 0) {
-		if (tern_ip4_parse(v, &c->addr4, &len) != 0 || len == 0)
-			return -EINVAL;
-		c->len4 = len;
-		c->have4 = true;
-	} else if (strcmp(key, "addr6") == 0) {
-		if (tern_ip6_parse(v, &c->addr6, &len) != 0 || len == 0)
-			return -EINVAL;
-		c->len6 = len;
-		c->have6 = true;
-	} else if (strcmp(key, "gw") == 0) {
-		if (tern_ip4_parse(v, &c->gw4, NULL) != 0)
-			return -EINVAL;
-		c->have_gw4 = true;
-	} else if (strcmp(key, "kernel") == 0) {
+	if (strcmp(key, "kernel") == 0) {
 		return parse_kernel(c, v);
 	} else if (strcmp(key, "any") == 0) {
 		if (strcmp(v, "tern") == 0)
@@ -101,93 +87,120 @@ set_value(struct pl_config *c, const char *key, const char *v)
 	return 0;
 }
 
+enum { O_KERNEL = 1, O_ANY, O_STATS };
+
+static const struct tern_app_opt pl_opts[] = {
+	{ .name = "kernel", .arg = "PREFIXES",
+	  .help = "destinations left to the kernel (the loopback always is)",
+	  .expect = "blank-separated IPv4 / IPv6 prefixes", .id = O_KERNEL },
+	{ .name = "any", .arg = "tern|kernel", .help = "where a bind to the wildcard goes",
+	  .expect = "tern or kernel", .id = O_ANY },
+	{ .name = "stats", .arg = NULL, .help = "print the counters at exit", .id = O_STATS },
+	{ .name = NULL },
+};
+
 static int
-load_file(struct pl_config *c, const char *path)
+pl_parse(void *arg, int id, const char *val)
 {
-	static const char *const sections[] = { "eal", "tern", "preload" };
-	struct rte_cfgfile *f = rte_cfgfile_load(path, 0);
-	unsigned int s;
-	int i, n, e = 0;
+	static const char *const key[] = { [O_KERNEL] = "kernel", [O_ANY] = "any",
+					   [O_STATS] = "stats" };
 
+	return set_value(arg, key[id], val != NULL ? val : "1") == 0 ? 0 : TERN_APP_OPT_BAD;
+}
+
+/* Without TERN_CONFIG: the file written from the environment. @return its path or NULL. */
+static char *
+file_from_env(void)
+{
+	const char *eal = getenv("TERN_EAL"), *a4 = getenv("TERN_ADDR"),
+		*a6 = getenv("TERN_ADDR6"), *gw = getenv("TERN_GW"), *dir = getenv("TMPDIR");
+	char *path;
+	FILE *f;
+	int fd;
+
+	if (eal == NULL || (a4 == NULL && a6 == NULL)) {
+		fprintf(stderr, "tern-preload: no configuration: TERN_CONFIG=FILE, or TERN_EAL and "
+			"TERN_ADDR (or TERN_ADDR6)\n");
+		return NULL;
+	}
+	if (asprintf(&path, "%s/tern-preload-XXXXXX", dir != NULL ? dir : "/tmp") < 0)
+		return NULL;
+	fd = mkstemp(path);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (f == NULL) {
-		fprintf(stderr, "tern-preload: TERN_CONFIG=%s: cannot read it\n", path);
-		return -ENOENT;
+		fprintf(stderr, "tern-preload: %s: %s\n", path, strerror(errno));
+		free(path);
+		return NULL;
 	}
-	for (s = 0; s < RTE_DIM(sections) && e == 0; s++) {
-		struct rte_cfgfile_entry *ent;
-
-		n = rte_cfgfile_section_num_entries(f, sections[s]);
-		if (n <= 0)
-			continue;
-		ent = calloc((size_t)n, sizeof(*ent));
-		if (ent == NULL) {
-			e = -ENOMEM;
-			break;
-		}
-		n = rte_cfgfile_section_entries(f, sections[s], ent, n);
-		for (i = 0; i < n && e == 0; i++) {
-			/* [eal]: args = ..., or key = value taken as --key value */
-			if (s == 0 && strcmp(ent[i].name, "args") != 0) {
-				size_t l = strlen(c->eal);
-
-				snprintf(c->eal + l, sizeof(c->eal) - l, " --%s %s", ent[i].name,
-					 ent[i].value);
-				continue;
-			}
-			if (s == 0) {
-				size_t l = strlen(c->eal);
-
-				snprintf(c->eal + l, sizeof(c->eal) - l, " %s", ent[i].value);
-				continue;
-			}
-			e = set_value(c, ent[i].name, ent[i].value);
-			if (e != 0)
-				fprintf(stderr, "tern-preload: %s: [%s] %s = %s: %s\n", path,
-					sections[s], ent[i].name, ent[i].value,
-					e == -ENOENT ? "unknown key" : "bad value");
-		}
-		free(ent);
-	}
-	rte_cfgfile_close(f);
-	return e;
+	fprintf(f, "[eal]\nargs = %s\n[tern]\n", eal);
+	if (a4 != NULL)
+		fprintf(f, "addr = %s\n", a4);
+	if (a6 != NULL)
+		fprintf(f, "addr6 = %s\n", a6);
+	if (gw != NULL)
+		fprintf(f, "gw = %s\n", gw);
+	fclose(f);
+	return path;
 }
 
 int
-pl_config_load(struct pl_config *c)
+pl_bringup(struct pl_config *c, struct tern_net **net)
 {
 	static const char *const env[][2] = {
-		{ "TERN_EAL", "eal" }, { "TERN_ADDR", "addr" }, { "TERN_ADDR6", "addr6" },
-		{ "TERN_GW", "gw" }, { "TERN_KERNEL", "kernel" }, { "TERN_ANY", "any" },
-		{ "TERN_STATS", "stats" },
+		{ "TERN_KERNEL", "kernel" }, { "TERN_ANY", "any" }, { "TERN_STATS", "stats" },
+	};
+	struct tern_app_param param = {
+		.name = "tern-preload",
+		.section = "preload",
+		.opts = pl_opts,
+		.parse = pl_parse,
+		.arg = c,
+		.flags = TERN_APP_F_NEED_ADDR | TERN_APP_F_ONE_PORT,
 	};
 	const char *path = getenv("TERN_CONFIG"), *v;
+	const struct tern_app_port *p;
+	struct tern_app_config *cfg;
+	struct tern_app *app;
+	char *tmp = NULL;
 	unsigned int i;
-	int e;
+	int status = 0;
 
 	memset(c, 0, sizeof(*c));
-	e = parse_kernel(c, "127.0.0.0/8 ::1/128");
-	if (e == 0 && path != NULL)
-		e = load_file(c, path);
-	/* the environment overrides the file */
-	for (i = 0; i < RTE_DIM(env) && e == 0; i++) {
+	if (parse_kernel(c, "127.0.0.0/8 ::1/128") != 0)
+		return -1;
+	if (path == NULL) {
+		tmp = file_from_env();
+		if (tmp == NULL)
+			return -1;
+		path = tmp;
+	}
+	app = tern_app_init_config(path, &param, &status);
+	if (tmp != NULL) {
+		unlink(tmp);
+		free(tmp);
+	}
+	if (app == NULL)
+		return -1;
+	for (i = 0; i < RTE_DIM(env); i++) {
 		v = getenv(env[i][0]);
-		if (v == NULL)
-			continue;
-		e = set_value(c, env[i][1], v);
-		if (e != 0)
+		if (v != NULL && set_value(c, env[i][1], v) != 0) {
 			fprintf(stderr, "tern-preload: %s=%s: bad value\n", env[i][0], v);
+			return -1;
+		}
 	}
-	if (e != 0)
-		return e;
-	if (c->eal[0] == '\0') {
-		fprintf(stderr, "tern-preload: no EAL arguments (TERN_CONFIG [eal] args, or "
-			"TERN_EAL)\n");
-		return -EINVAL;
+	/* the addresses a bind names to come to tern: the port's first of each family */
+	cfg = tern_app_config(app);
+	p = &cfg->port[0];
+	c->have4 = p->nb_addr4 > 0;
+	if (c->have4) {
+		c->addr4 = p->addr4[0];
+		c->len4 = p->len4[0];
 	}
-	if (!c->have4 && !c->have6) {
-		fprintf(stderr, "tern-preload: no address (TERN_CONFIG [tern] addr, or "
-			"TERN_ADDR)\n");
-		return -EINVAL;
+	c->have6 = p->nb_addr6 > 0;
+	if (c->have6) {
+		c->addr6 = p->addr6[0];
+		c->len6 = p->len6[0];
 	}
+	*net = tern_app_net(app);
 	return 0;
 }
