@@ -132,7 +132,7 @@ frame_tcp_flags(const struct rte_mbuf *m)
 	uint16_t type;
 	uint32_t off = RTE_ETHER_HDR_LEN;
 
-	if (m->data_len < RTE_ETHER_HDR_LEN + 40 + 14)
+	if (m->data_len < RTE_ETHER_HDR_LEN + 20 + 14)
 		return -1;
 	type = (uint16_t)(p[12] << 8 | p[13]);
 	if (type == RTE_ETHER_TYPE_IPV4) {
@@ -140,7 +140,7 @@ frame_tcp_flags(const struct rte_mbuf *m)
 			return -1;
 		off += (p[off] & 0xf) * 4u;
 	} else if (type == RTE_ETHER_TYPE_IPV6) {
-		if (p[off + 6] != IPPROTO_TCP)
+		if (m->data_len < off + 40 || p[off + 6] != IPPROTO_TCP)
 			return -1;
 		off += 40;
 	} else {
