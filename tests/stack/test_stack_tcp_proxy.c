@@ -18,6 +18,8 @@
 #include "proxy_net.h"
 #include "proxy_relay.h"
 
+#include "tern_core.h"
+
 #define PORT_HTTP	80
 #define PORT_OTHER	9000
 #define CHUNK		16384
@@ -588,6 +590,103 @@ test_backpressure(void **state)
 	world_finish(w);
 }
 
+/*
+ * Several contexts: the server leg's replies must reach the context of
+ * the client leg. There is no multi-queue NIC here, so the proxy's ports
+ * are given a 4-queue RSS model and the proxy context the queue the
+ * client's SYN hashes to, as a NIC would have steered it; what is checked
+ * is what tern decides from the model. With a symmetric key (0x6d5a...)
+ * the reply to the client's own 4-tuple hashes alike, so the connect from
+ * the client's port is allowed and the relay works; with the default key a
+ * port whose reply lands elsewhere is refused (EXDEV), and an ephemeral
+ * port is picked so that it lands here.
+ */
+static void
+test_multicore_rss(void **state)
+{
+	struct opts o = { .family = 4 };
+	struct world *w = world_make("multicore_rss", &o);
+	struct tern_ctx *pc = pnet_ctx(w->n, PN_P);
+	struct tern_sockaddr cl = pn_addr(PN_C, PN_L0, 4, 0), sv = pn_addr(PN_S, PN_L1, 4, 81);
+	struct tern_rss sym, dflt;
+	struct tern_tcp_param p;
+	struct tern_tcp_stream *t;
+	uint8_t key[40];
+	uint16_t q, port, i;
+	unsigned int tried = 0, exdev = 0, ok = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(key); i += 2) {
+		key[i] = 0x6d;
+		key[i + 1] = 0x5a;
+	}
+	assert_int_equal(rss_init(&sym, key, sizeof(key), NULL, 128, 4), 0);
+	assert_int_equal(rss_init(&dflt, NULL, 0, NULL, 128, 4), 0);
+	client_connect(w, 4, PORT_HTTP);
+	tern_tcp_local(w->c.s, &cl);
+	q = rss_queue(&sym, rss_hash4(&sym, cl.ip4, sv.ip4, cl.port, rte_cpu_to_be_16(PORT_HTTP)));
+	/* symmetric: the server's reply to the client's address and port hashes the same */
+	assert_int_equal(rss_hash4(&sym, sv.ip4, cl.ip4, rte_cpu_to_be_16(PORT_HTTP), cl.port),
+			 rss_hash4(&sym, cl.ip4, sv.ip4, cl.port, rte_cpu_to_be_16(PORT_HTTP)));
+	for (i = 0; i < 2; i++) {
+		pc->ports[i].rss = &sym;
+		pc->ports[i].queue_id = q;
+	}
+	w->c.tx_total = 300000;
+	w->s.tx_total = 300000;
+	run_until_done(w, w->s.tx_total, w->c.tx_total, 20 * SEC);
+	assert_int_equal(w->s.rx_done, w->c.tx_total);
+	assert_int_equal(w->c.rx_done, w->s.tx_total);
+	assert_int_equal(w->r.refused, 0);
+	assert_int_equal(st(w, PN_P).tcp_tproxy_connects, 1);
+
+	/* the default key is not symmetric: a given port must be checked */
+	pnet_set_blackhole(w->n, PN_L1, true, true);	/* these SYNs go nowhere */
+	for (i = 0; i < 2; i++)
+		pc->ports[i].rss = &dflt;
+	memset(&p, 0, sizeof(p));
+	p.flags = TERN_TCP_F_TRANSPARENT;
+	p.remote = sv;
+	p.local = cl;
+	for (port = 40000; port < 40064; port++) {
+		bool here = rss_queue(&dflt, rss_hash4(&dflt, sv.ip4, cl.ip4, sv.port,
+						       rte_cpu_to_be_16(port))) == q;
+
+		p.local.port = rte_cpu_to_be_16(port);
+		t = tern_tcp_connect(pc, &p);
+		tried++;
+		if (here) {
+			assert_non_null(t);
+			ok++;
+		} else {
+			assert_null(t);
+			assert_int_equal(rte_errno, EXDEV);
+			exdev++;
+		}
+		tern_tcp_abort(t);
+	}
+	assert_true(ok > 0 && exdev > 0);
+	/* an ephemeral port: one whose reply lands here */
+	p.local.port = 0;
+	for (i = 0; i < 16; i++) {
+		struct tern_sockaddr la;
+
+		t = tern_tcp_connect(pc, &p);
+		assert_non_null(t);
+		tern_tcp_local(t, &la);
+		assert_memory_equal(&la.ip4, &cl.ip4, 4);
+		assert_int_equal(rss_queue(&dflt, rss_hash4(&dflt, sv.ip4, cl.ip4, sv.port, la.port)),
+				 q);
+		tern_tcp_abort(t);
+	}
+	printf("default key: %u of %u client ports refused (EXDEV)\n", exdev, tried);
+	pnet_run(w->n, 10 * MS);
+	pnet_set_blackhole(w->n, PN_L1, true, false);
+	for (i = 0; i < 2; i++)
+		pc->ports[i].rss = NULL;
+	world_finish(w);
+}
+
 int
 main(void)
 {
@@ -605,6 +704,7 @@ main(void)
 		cmocka_unit_test_teardown(test_refused_accept_first, teardown),
 		cmocka_unit_test_teardown(test_not_intercepted, teardown),
 		cmocka_unit_test_teardown(test_backpressure, teardown),
+		cmocka_unit_test_teardown(test_multicore_rss, teardown),
 	};
 	int ret;
 
