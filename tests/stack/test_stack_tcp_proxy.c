@@ -4,7 +4,7 @@
 /*
  * The transparent proxy, end to end on virtual clocks: a client stack, a
  * proxy context routing between two links with a transparent rule and the
- * relay of proxy_relay.c, a server stack (proxy_net.h). The client
+ * relay of examples/proxy/relay.c, a server stack (proxy_net.h). The client
  * connects to the server's own address; the proxy answers for it, and
  * connects to the server from the client's address (or its own).
  * Checked: bytes exact both ways, IPv4 and IPv6; the addresses each end
@@ -16,7 +16,7 @@
  */
 #include "tcp_test.h"
 #include "proxy_net.h"
-#include "proxy_relay.h"
+#include "relay.h"
 
 #include "tern_core.h"
 
@@ -41,7 +41,7 @@ struct ep {
 
 struct world {
 	struct pnet *n;
-	struct relay r;
+	struct relay *r;
 	struct tern_tcp_stream *pl[4];	/* the proxy's transparent listeners */
 	unsigned int nb_pl;
 	struct tern_tcp_stream *sl;	/* the server's listener */
@@ -122,7 +122,7 @@ world_step(void *arg)
 	struct world *w = arg;
 	unsigned int work = 0;
 
-	work += relay_step(&w->r);
+	work += relay_step(w->r);
 	work += ep_events(pnet_ctx(w->n, PN_C), &w->c);
 	if (w->s.s == NULL && w->sl != NULL && tern_tcp_accept_burst(w->sl, &w->s.s, 1) == 1) {
 		w->s.connected = true;
@@ -139,6 +139,8 @@ struct opts {
 	bool accept_first;
 	bool source_proxy;
 	uint32_t bufs;		/* the proxy legs' buffers; 0: defaults */
+	uint32_t max_pairs;	/* 0: 8 */
+	uint64_t idle_ns;
 	const struct tern_tcp_config *tcp;
 };
 
@@ -154,18 +156,28 @@ world_make(const char *name, const struct opts *o)
 	w->n = pnet_create(o->tcp);
 	assert_non_null(w->n);
 	pnet_set_step(w->n, world_step, w);
-	w->r.ctx = pnet_ctx(w->n, PN_P);
-	w->r.connect_first = !o->accept_first;
-	w->r.source_proxy = o->source_proxy;
-	w->r.sndbuf = o->bufs;
-	w->r.rcvbuf = o->bufs;
+	{
+		struct relay_cfg rc = {
+			.ctx = pnet_ctx(w->n, PN_P),
+			.connect_first = !o->accept_first,
+			.source_proxy = o->source_proxy,
+			.sndbuf = o->bufs,
+			.rcvbuf = o->bufs,
+			.max_pairs = o->max_pairs ? o->max_pairs : 8,
+			.idle_ns = o->idle_ns,
+		};
+
+		w->r = relay_create(&rc);
+		assert_non_null(w->r);
+	}
 	/* intercept tcp:80-81 to the server's subnet */
 	memset(&rule, 0, sizeof(rule));
 	rule.prefix = pn_addr(PN_S, PN_L1, o->family, 0);
 	rule.prefix_len = o->family == 4 ? 24 : 64;
 	rule.port_lo = PORT_HTTP;
 	rule.port_hi = PORT_HTTP + 1;
-	assert_int_equal(relay_start(&w->r, &rule, 1, w->pl), 0);
+	w->pl[0] = relay_listen(w->r, &rule);
+	assert_non_null(w->pl[0]);
 	w->nb_pl = 1;
 	memset(&sp, 0, sizeof(sp));
 	sp.local = pn_addr(PN_S, PN_L1, o->family, PORT_HTTP);
@@ -203,7 +215,7 @@ world_finish(struct world *w)
 	tern_tcp_close(w->s.s);
 	w->c.s = w->s.s = NULL;
 	pnet_run(w->n, 5 * SEC);
-	relay_stop(&w->r);
+	relay_stop(w->r);
 	tern_tcp_close(w->sl);
 	for (i = 0; i < w->nb_pl; i++)
 		tern_tcp_close(w->pl[i]);
@@ -213,6 +225,7 @@ world_finish(struct world *w)
 		assert_int_equal(tern_ctx_pending(pnet_ctx(w->n, (enum pn_node)i)), 0);
 	assert_true(pnet_pools_back(w->n));
 	cur_world = NULL;
+	relay_destroy(w->r);
 	assert_int_equal(pnet_destroy(w->n), 0);
 	free(w);
 }
@@ -272,8 +285,8 @@ transfer_both_ways(uint8_t family, bool source_proxy, bool accept_first)
 		assert_memory_equal(&sa, &want, sizeof(sa));
 	}
 	/* the proxy's legs: the accepted one's local address is the original destination */
-	assert_int_equal(relay_active(&w->r), 1);
-	tern_tcp_local(w->r.p[0].cl, &sa);
+	assert_int_equal(w->r->nb_active, 1);
+	tern_tcp_local(w->r->p[0].cl, &sa);
 	want = pn_addr(PN_S, PN_L1, family, PORT_HTTP);
 	assert_memory_equal(&sa, &want, sizeof(sa));
 	ps = st(w, PN_P);
@@ -281,8 +294,8 @@ transfer_both_ways(uint8_t family, bool source_proxy, bool accept_first)
 	assert_int_equal(ps.tcp_tproxy_connects, source_proxy ? 0 : 1);
 	assert_int_equal(ps.tcp_syn_held, accept_first ? 0 : 1);
 	assert_true(ps.ip_claimed > 0);
-	assert_int_equal(w->r.p[0].up.bytes, w->c.tx_total);
-	assert_int_equal(w->r.p[0].down.bytes, w->s.tx_total);
+	assert_int_equal(w->r->p[0].up.bytes, w->c.tx_total);
+	assert_int_equal(w->r->p[0].down.bytes, w->s.tx_total);
 	world_finish(w);
 }
 
@@ -291,7 +304,7 @@ teardown(void **state)
 {
 	(void)state;
 	if (cur_world != NULL) {
-		relay_stop(&cur_world->r);
+		relay_destroy(cur_world->r);
 		pnet_destroy(cur_world->n);	/* pools not checked: the test failed already */
 		free(cur_world);
 		cur_world = NULL;
@@ -362,8 +375,8 @@ test_loss_server_leg(void **state)
 	assert_true(pnet_wire(w->n, PN_L1, false).lost > 0);
 	assert_int_equal(pnet_wire(w->n, PN_L0, true).lost + pnet_wire(w->n, PN_L0, false).lost, 0);
 	tern_tcp_info(w->c.s, &ci);
-	tern_tcp_info(w->r.p[0].cl, &pci);
-	tern_tcp_info(w->r.p[0].sv, &psi);
+	tern_tcp_info(w->r->p[0].cl, &pci);
+	tern_tcp_info(w->r->p[0].sv, &psi);
 	printf("retransmitted segments: client %" PRIu64 ", proxy client leg %" PRIu64
 	       ", proxy server leg %" PRIu64 "\n", ci.segs_retrans, pci.segs_retrans,
 	       psi.segs_retrans);
@@ -408,8 +421,8 @@ test_half_close(void **state)
 	assert_true(w->c.rx_bad == UINT64_MAX && w->s.rx_bad == UINT64_MAX);
 	assert_int_equal(w->c.err + w->s.err, 0);
 	/* both FINs carried: the relay let the pair go */
-	assert_int_equal(relay_active(&w->r), 0);
-	assert_int_equal(w->r.closed, 1);
+	assert_int_equal(w->r->nb_active, 0);
+	assert_int_equal(w->r->st.closed, 1);
 	world_finish(w);
 }
 
@@ -431,8 +444,8 @@ rst_carried(bool from_client)
 	from->s = NULL;
 	pnet_run(w->n, 100 * MS);
 	assert_int_equal(to->err, -ECONNRESET);
-	assert_int_equal(w->r.resets_carried, 1);
-	assert_int_equal(relay_active(&w->r), 0);
+	assert_int_equal(w->r->st.resets, 1);
+	assert_int_equal(w->r->nb_active, 0);
 	world_finish(w);
 }
 
@@ -469,7 +482,7 @@ test_refused_connect_first(void **state)
 	assert_int_equal(pnet_wire(w->n, PN_L0, false).tcp_synack, 0);
 	assert_int_equal(pnet_wire(w->n, PN_L0, false).tcp_rst, 1);
 	assert_int_equal(st(w, PN_P).tcp_syn_held_refused, 1);
-	assert_int_equal(w->r.refused, 1);
+	assert_int_equal(w->r->st.refused, 1);
 	world_finish(w);
 }
 
@@ -513,7 +526,7 @@ test_refused_accept_first(void **state)
 	assert_int_equal(pnet_wire(w->n, PN_L0, false).tcp_synack, 1);
 	pnet_run(w->n, 1 * SEC);
 	assert_int_equal(w->c.err, -ECONNRESET);
-	assert_int_equal(w->r.resets_carried, 1);
+	assert_int_equal(w->r->st.refused, 1);
 	world_finish(w);
 }
 
@@ -549,7 +562,7 @@ test_not_intercepted(void **state)
 	assert_int_equal(ps.ip_claimed, 0);
 	assert_int_equal(ps.tcp_in_segs, 0);
 	assert_true(ps.fwd4_pkts > 0);
-	assert_int_equal(w->r.accepted, 0);
+	assert_int_equal(w->r->st.accepted, 0);
 	world_finish(w);
 }
 
@@ -573,13 +586,13 @@ test_backpressure(void **state)
 	w->c.tx_total = 16 * 1000 * 1000;
 	pnet_run(w->n, 3 * SEC);
 	written = w->c.tx_done;
-	held = relay_held(&w->r.p[0]);
+	held = relay_held(&w->r->p[0]);
 	printf("server not reading: client wrote %" PRIu64 " bytes, proxy holds %" PRIu64
 	       " (most at a step %" PRIu64 "), server has %u unread\n", written, held,
-	       w->r.max_held, tern_tcp_rx_bytes(w->s.s));
+	       w->r->st.max_held, tern_tcp_rx_bytes(w->s.s));
 	assert_true(written < w->c.tx_total);
 	/* the client leg's receive buffer, the server leg's send buffer, a burst between */
-	assert_true(w->r.max_held <= 2ull * buf + RELAY_BURST * 1500ull + 64 * 1024);
+	assert_true(w->r->st.max_held <= 2ull * buf + RELAY_BURST * 1500ull + 64 * 1024);
 	assert_true(held > buf);	/* both full, really waiting */
 	pnet_run(w->n, 2 * SEC);
 	assert_int_equal(w->c.tx_done, written);	/* nothing moves */
@@ -587,6 +600,57 @@ test_backpressure(void **state)
 	run_until_done(w, 0, w->c.tx_total, 120 * SEC);
 	assert_int_equal(w->s.rx_done, w->c.tx_total);
 	assert_true(w->s.rx_bad == UINT64_MAX);
+	world_finish(w);
+}
+
+/* At the connection limit a new client is reset, and counted. */
+static void
+test_pair_limit(void **state)
+{
+	struct opts o = { .family = 4, .max_pairs = 1 };
+	struct world *w = world_make("pair_limit", &o);
+	struct tern_tcp_param p;
+	struct tern_tcp_stream *t;
+
+	(void)state;
+	client_connect(w, 4, PORT_HTTP);
+	pnet_run(w->n, 100 * MS);
+	assert_true(w->c.connected);
+	memset(&p, 0, sizeof(p));
+	p.remote = pn_addr(PN_S, PN_L1, 4, PORT_HTTP);
+	p.local.family = 4;
+	t = tern_tcp_connect(pnet_ctx(w->n, PN_C), &p);
+	assert_non_null(t);
+	pnet_run(w->n, 100 * MS);
+	assert_int_equal(tern_tcp_state(t), TERN_TCP_CLOSED);
+	assert_int_equal(tern_tcp_error(t), -ECONNREFUSED);
+	assert_int_equal(w->r->st.limit, 1);
+	assert_int_equal(w->r->nb_active, 1);
+	tern_tcp_close(t);
+	/* the first one still works */
+	w->c.tx_total = 100000;
+	run_until_done(w, 0, w->c.tx_total, 5 * SEC);
+	assert_int_equal(w->s.rx_done, w->c.tx_total);
+	world_finish(w);
+}
+
+/* No data either way for the idle time: both ends are reset. */
+static void
+test_idle_timeout(void **state)
+{
+	struct opts o = { .family = 6, .idle_ns = 2 * SEC };
+	struct world *w = world_make("idle", &o);
+
+	(void)state;
+	client_connect(w, 6, PORT_HTTP);
+	w->c.tx_total = 1000;
+	run_until_done(w, 0, w->c.tx_total, 5 * SEC);
+	pnet_run(w->n, 1 * SEC);
+	assert_int_equal(w->c.err + w->s.err, 0);
+	pnet_run(w->n, 2 * SEC);
+	assert_int_equal(w->c.err, -ECONNRESET);
+	assert_int_equal(w->s.err, -ECONNRESET);
+	assert_int_equal(w->r->st.idle, 1);
 	world_finish(w);
 }
 
@@ -637,7 +701,7 @@ test_multicore_rss(void **state)
 	run_until_done(w, w->s.tx_total, w->c.tx_total, 20 * SEC);
 	assert_int_equal(w->s.rx_done, w->c.tx_total);
 	assert_int_equal(w->c.rx_done, w->s.tx_total);
-	assert_int_equal(w->r.refused, 0);
+	assert_int_equal(w->r->st.refused, 0);
 	assert_int_equal(st(w, PN_P).tcp_tproxy_connects, 1);
 
 	/* the default key is not symmetric: a given port must be checked */
@@ -704,6 +768,8 @@ main(void)
 		cmocka_unit_test_teardown(test_refused_accept_first, teardown),
 		cmocka_unit_test_teardown(test_not_intercepted, teardown),
 		cmocka_unit_test_teardown(test_backpressure, teardown),
+		cmocka_unit_test_teardown(test_pair_limit, teardown),
+		cmocka_unit_test_teardown(test_idle_timeout, teardown),
 		cmocka_unit_test_teardown(test_multicore_rss, teardown),
 	};
 	int ret;
