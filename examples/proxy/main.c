@@ -392,6 +392,12 @@ print_final(void)
 	       PRIu64 " IPv6 packets\n", PROXY_NAME, secs, rs.accepted, rs.connected,
 	       rs.finished, rs.refused, rs.resets, rs.limit, rs.idle, rs.bytes_up, rs.bytes_down,
 	       rs.max_held, ts.fwd4_pkts, ts.fwd6_pkts);
+	for (k = 0; k < app.nb_workers; k++)
+		if (app.w[k].relay != NULL)
+			printf("%s: context %u (lcore %u, queue %u): proxied %" PRIu64 " connections, %"
+			       PRIu64 " from another port of the client's address\n", PROXY_NAME, k,
+			       app.w[k].lcore, app.w[k].queue, app.w[k].relay->st.accepted,
+			       app.w[k].relay->st.port_fallback);
 	printf("%s: counters (final, non-zero):\n", PROXY_NAME);
 	for (k = 0; k < TERN_STATS_COUNT; k++)
 		if (tern_stats_value(&ts, k) != 0)

@@ -14,6 +14,8 @@
 #   - port 81 with nothing listening: the client gets "Connection refused"
 #     (connect-first);
 #   - tern-proxy's counters at exit agree.
+# Three passes: --source client, --source proxy, then --source client with
+# two contexts (--lcores 2: tern's software dispatcher on TAP).
 # Prints "checks: N passed, M failed" for each pass.
 # Usage: test_proxy.sh BUILD_DIR
 set -u
@@ -22,6 +24,9 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 PROXY="$BUILD/examples/proxy/tern-proxy"
 [ -x "$PROXY" ] || PROXY="$BUILD/proxy/tern-proxy"
 SOURCE=${PROXY_SOURCE:-client}
+LCORES=${PROXY_LCORES:-1}
+EAL_LCORES=(-l 0)
+[ "$LCORES" -eq 2 ] && EAL_LCORES=(--lcores 0@0,1@0,2@1)
 NSA=pxa$$ NSB=pxb$$ IFA=pxa$$ IFB=pxb$$ PREFIX=proxy$$
 TERN_PID=
 # shellcheck source=SCRIPTDIR/../../tools/netns-lib.sh
@@ -54,12 +59,13 @@ command -v socat >/dev/null || { echo "FAIL: socat is missing"; exit 1; }
 
 ip netns add "$NSA" || exit 1
 ip netns add "$NSB" || exit 1
-echo "== tern-proxy, --source $SOURCE"
-"$PROXY" --no-huge -m 512 --no-pci --file-prefix "$PREFIX" --log-level='*:notice' -l 0 \
+echo "== tern-proxy, --source $SOURCE, $LCORES context(s)"
+"$PROXY" --no-huge -m 512 --no-pci --file-prefix "$PREFIX" --log-level='*:notice' \
+	"${EAL_LCORES[@]}" \
 	--vdev "net_tap0,iface=$IFA" --vdev "net_tap1,iface=$IFB" -- \
 	--port 0,addr=10.1.0.1/24,addr6=fd01::1/64 --port 1,addr=10.2.0.1/24,addr6=fd02::1/64 \
 	--intercept tcp:80-81 --intercept tcp:8000-8100@10.2.0.0/24 \
-	--source "$SOURCE" >"$LOG" 2>&1 &
+	--source "$SOURCE" --lcores "$LCORES" >"$LOG" 2>&1 &
 TERN_PID=$!
 for _ in $(seq 100); do
 	grep -q "ready" "$LOG" 2>/dev/null && ip link show "$IFA" 2>/dev/null | grep -q UP &&
@@ -168,12 +174,21 @@ else
 fi
 check "the non-intercepted TCP and pings were forwarded" \
 	test "$(counter fwd4_pkts)" -ge $((10000000 / 1500))
+if [ "$LCORES" -eq 2 ]; then
+	# tern's software dispatcher on TAP spreads the client legs by hash
+	check "both contexts proxied connections" test "$(awk '/: context [01] \(lcore/ &&
+		$10 > 0 { n++ } END { print n + 0 }' "$LOG")" -eq 2
+fi
 checks_summary
 st=$?
-if [ "$SOURCE" = client ]; then
+next=
+[ "$SOURCE" = client ] && [ "$LCORES" -eq 1 ] && next="PROXY_SOURCE=proxy"
+[ "$SOURCE" = proxy ] && next="PROXY_SOURCE=client PROXY_LCORES=2"
+if [ -n "$next" ]; then
+	# the next pass, in a fresh process of this script
 	trap - EXIT
 	interop_cleanup
-	PROXY_SOURCE=proxy bash "$0" "$BUILD"
+	env $next bash "$0" "$BUILD"
 	st2=$?
 	[ $st -eq 0 ] && st=$st2
 fi
