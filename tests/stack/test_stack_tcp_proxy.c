@@ -19,6 +19,7 @@
 #include "relay.h"
 
 #include "tern_core.h"
+#include "tern_net_priv.h"
 
 #define PORT_HTTP	80
 #define PORT_OTHER	9000
@@ -205,6 +206,13 @@ client_connect(struct world *w, uint8_t family, uint16_t port)
 	assert_non_null(w->c.s);
 }
 
+/* Whether the proxy's net layer asks TCP about packets not to us (a transparent user exists). */
+static bool
+claim_on(const struct world *w)
+{
+	return netc(pnet_ctx(w->n, PN_P))->claim_fn != NULL;
+}
+
 /* Close what is left, run out TIME_WAIT, check the pools, tear down. */
 static void
 world_finish(struct world *w)
@@ -221,6 +229,8 @@ world_finish(struct world *w)
 		tern_tcp_close(w->pl[i]);
 	pnet_run(w->n, 70 * SEC);	/* 2 MSL: TIME_WAIT records go */
 	assert_int_equal(tern_tcp_nb_conns(pnet_ctx(w->n, PN_P)), 0);
+	/* nothing transparent left, TIME_WAIT included: forwarding asks TCP nothing */
+	assert_false(claim_on(w));
 	for (i = 0; i < PN_NB; i++)
 		assert_int_equal(tern_ctx_pending(pnet_ctx(w->n, (enum pn_node)i)), 0);
 	assert_true(pnet_pools_back(w->n));
@@ -423,6 +433,18 @@ test_half_close(void **state)
 	/* both FINs carried: the relay let the pair go */
 	assert_int_equal(w->r->nb_active, 0);
 	assert_int_equal(w->r->st.closed, 1);
+	/*
+	 * The proxy sent the first FIN on the server leg (from the client's
+	 * address): that leg's TIME_WAIT record keeps the claim on after the
+	 * listener is gone, until it expires.
+	 */
+	pnet_run(w->n, 1 * SEC);
+	assert_int_equal(st(w, PN_P).tcp_tw_created, 1);
+	tern_tcp_close(w->pl[0]);
+	w->pl[0] = NULL;
+	assert_true(claim_on(w));
+	pnet_run(w->n, 61 * SEC);
+	assert_false(claim_on(w));
 	world_finish(w);
 }
 
@@ -603,6 +625,52 @@ test_backpressure(void **state)
 	world_finish(w);
 }
 
+/*
+ * Accept-first through the syncache, and with a SYN cookie for every SYN:
+ * the half-open state of a 4-tuple not ours works as for ours.
+ */
+static void
+handshake_passive(bool cookies)
+{
+	struct tern_tcp_config tcp = { .flags = cookies ? TERN_TCP_CFG_COOKIES_ALWAYS : 0 };
+	struct opts o = { .family = 4, .accept_first = true, .tcp = &tcp };
+	struct world *w = world_make(cookies ? "cookies" : "syncache", &o);
+	struct tern_stats ps;
+
+	client_connect(w, 4, PORT_HTTP);
+	w->c.tx_total = 200000;
+	w->s.tx_total = 200000;
+	run_until_done(w, w->s.tx_total, w->c.tx_total, 10 * SEC);
+	assert_int_equal(w->s.rx_done, w->c.tx_total);
+	assert_int_equal(w->c.rx_done, w->s.tx_total);
+	assert_true(w->c.rx_bad == UINT64_MAX && w->s.rx_bad == UINT64_MAX);
+	ps = st(w, PN_P);
+	assert_int_equal(ps.tcp_tproxy_opens, 1);
+	if (cookies) {
+		assert_int_equal(ps.tcp_cookies_sent, 1);
+		assert_int_equal(ps.tcp_cookies_ok, 1);
+		assert_int_equal(ps.tcp_syncache_added, 0);
+	} else {
+		assert_int_equal(ps.tcp_syncache_added, 1);
+		assert_int_equal(ps.tcp_cookies_sent, 0);
+	}
+	world_finish(w);
+}
+
+static void
+test_syncache(void **state)
+{
+	(void)state;
+	handshake_passive(false);
+}
+
+static void
+test_syn_cookies(void **state)
+{
+	(void)state;
+	handshake_passive(true);
+}
+
 /* At the connection limit a new client is reset, and counted. */
 static void
 test_pair_limit(void **state)
@@ -768,6 +836,8 @@ main(void)
 		cmocka_unit_test_teardown(test_refused_accept_first, teardown),
 		cmocka_unit_test_teardown(test_not_intercepted, teardown),
 		cmocka_unit_test_teardown(test_backpressure, teardown),
+		cmocka_unit_test_teardown(test_syncache, teardown),
+		cmocka_unit_test_teardown(test_syn_cookies, teardown),
 		cmocka_unit_test_teardown(test_pair_limit, teardown),
 		cmocka_unit_test_teardown(test_idle_timeout, teardown),
 		cmocka_unit_test_teardown(test_multicore_rss, teardown),
