@@ -671,6 +671,60 @@ test_syn_cookies(void **state)
 	handshake_passive(true);
 }
 
+/*
+ * Split TCP against plain routing, same links: 10 ms each way on each link,
+ * 1 % loss each way on the server's. @return the virtual time the client's
+ * upload of @bytes took to reach the server whole, through the proxy
+ * (@port intercepted) or routed (@port not).
+ */
+static uint64_t
+timed_upload(uint16_t port, uint64_t bytes)
+{
+	struct opts o = { .family = 4 };
+	struct world *w = world_make(port == PORT_HTTP ? "split" : "routed", &o);
+	struct tern_tcp_param sp;
+	uint64_t t0, t;
+
+	if (port != PORT_HTTP) {
+		memset(&sp, 0, sizeof(sp));
+		sp.local.family = 4;
+		sp.local.port = rte_cpu_to_be_16(port);
+		tern_tcp_close(w->sl);
+		w->sl = tern_tcp_listen(pnet_ctx(w->n, PN_S), &sp);
+		assert_non_null(w->sl);
+	}
+	pnet_set_delay(w->n, PN_L0, 10 * MS);
+	pnet_set_delay(w->n, PN_L1, 10 * MS);
+	pnet_set_loss(w->n, PN_L1, true, 0.01, 21);
+	pnet_set_loss(w->n, PN_L1, false, 0.01, 22);
+	t0 = pnet_now(w->n);
+	client_connect(w, 4, port);
+	w->c.tx_total = bytes;
+	while (w->s.rx_done < bytes && pnet_now(w->n) - t0 < 600 * SEC)
+		pnet_run(w->n, 10 * MS);
+	t = pnet_now(w->n) - t0;
+	assert_int_equal(w->s.rx_done, bytes);
+	assert_true(w->s.rx_bad == UINT64_MAX);
+	assert_int_equal(st(w, PN_P).tcp_tproxy_opens, port == PORT_HTTP ? 1 : 0);
+	world_finish(w);
+	return t;
+}
+
+static void
+test_split_tcp_benefit(void **state)
+{
+	const uint64_t bytes = 20 * 1000 * 1000;
+	uint64_t split, routed;
+
+	(void)state;
+	split = timed_upload(PORT_HTTP, bytes);
+	routed = timed_upload(PORT_OTHER, bytes);
+	printf("20 MB, 10 ms each way on each link, 1 %% loss each way on the server's "
+	       "(virtual time): through the proxy %.2f s, routed %.2f s\n",
+	       (double)split / 1e9, (double)routed / 1e9);
+	assert_true(split < routed);
+}
+
 /* At the connection limit a new client is reset, and counted. */
 static void
 test_pair_limit(void **state)
@@ -838,6 +892,7 @@ main(void)
 		cmocka_unit_test_teardown(test_backpressure, teardown),
 		cmocka_unit_test_teardown(test_syncache, teardown),
 		cmocka_unit_test_teardown(test_syn_cookies, teardown),
+		cmocka_unit_test_teardown(test_split_tcp_benefit, teardown),
 		cmocka_unit_test_teardown(test_pair_limit, teardown),
 		cmocka_unit_test_teardown(test_idle_timeout, teardown),
 		cmocka_unit_test_teardown(test_multicore_rss, teardown),
