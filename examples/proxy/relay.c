@@ -26,9 +26,19 @@ relay_create(const struct relay_cfg *cfg)
 	if (r->cfg.max_pairs == 0)
 		r->cfg.max_pairs = DEF_PAIRS;
 	r->p = calloc(r->cfg.max_pairs, sizeof(*r->p));
-	if (r->p == NULL) {
+	r->act = calloc(r->cfg.max_pairs, sizeof(*r->act));
+	r->free_idx = calloc(r->cfg.max_pairs, sizeof(*r->free_idx));
+	if (r->p == NULL || r->act == NULL || r->free_idx == NULL) {
+		free(r->p);
+		free(r->act);
+		free(r->free_idx);
 		free(r);
 		return NULL;
+	}
+	/* lowest index on top */
+	while (r->nb_free < r->cfg.max_pairs) {
+		r->free_idx[r->nb_free] = r->cfg.max_pairs - 1 - r->nb_free;
+		r->nb_free++;
 	}
 	return r;
 }
@@ -40,6 +50,8 @@ relay_destroy(struct relay *r)
 		return;
 	relay_stop(r);
 	free(r->p);
+	free(r->act);
+	free(r->free_idx);
 	free(r);
 }
 
@@ -67,10 +79,15 @@ dir_free(struct relay_dir *d)
 static void
 pair_end(struct relay *r, struct relay_pair *p)
 {
+	uint32_t last = r->act[--r->nb_active];
+
+	/* the last in use takes its place in act[] */
+	r->act[p->apos] = last;
+	r->p[last].apos = p->apos;
+	r->free_idx[r->nb_free++] = (uint32_t)(p - r->p);
 	dir_free(&p->up);
 	dir_free(&p->down);
 	memset(p, 0, sizeof(*p));
-	r->nb_active--;
 	r->st.closed++;
 }
 
@@ -106,21 +123,20 @@ connect_server(struct relay *r, struct tern_tcp_stream *cl, uint32_t i)
 static void
 pair_new(struct relay *r, struct tern_tcp_stream *cl)
 {
-	struct relay_pair *rp = NULL;
+	struct relay_pair *rp;
 	uint32_t i;
 
-	for (i = 0; i < r->cfg.max_pairs; i++)
-		if (!r->p[i].used) {
-			rp = &r->p[i];
-			break;
-		}
-	if (rp == NULL) {
+	if (r->nb_free == 0) {
 		tern_tcp_abort(cl);	/* the connection limit: a reset, counted */
 		r->st.limit++;
 		return;
 	}
+	i = r->free_idx[--r->nb_free];
+	rp = &r->p[i];
 	memset(rp, 0, sizeof(*rp));
 	rp->used = true;
+	rp->apos = r->nb_active;
+	r->act[r->nb_active] = i;
 	rp->cl = cl;
 	rp->held = r->cfg.connect_first;
 	rp->last_ns = tern_ctx_now(r->cfg.ctx);
@@ -308,21 +324,20 @@ relay_step(struct relay *r)
 	if (r->nb_active == 0)
 		return work;
 	now = tern_ctx_now(r->cfg.ctx);
-	for (i = 0; i < r->cfg.max_pairs; i++)
-		if (r->p[i].used)
-			work += pair_step(r, &r->p[i], now);
+	/* downwards: a pair that ends takes the last one's place, already done */
+	for (i = r->nb_active; i-- > 0;)
+		work += pair_step(r, &r->p[r->act[i]], now);
 	return work;
 }
 
 void
 relay_stop(struct relay *r)
 {
-	uint32_t i;
+	while (r->nb_active > 0) {
+		struct relay_pair *p = &r->p[r->act[r->nb_active - 1]];
 
-	for (i = 0; i < r->cfg.max_pairs; i++)
-		if (r->p[i].used) {
-			tern_tcp_abort(r->p[i].cl);
-			tern_tcp_abort(r->p[i].sv);
-			pair_end(r, &r->p[i]);
-		}
+		tern_tcp_abort(p->cl);
+		tern_tcp_abort(p->sv);
+		pair_end(r, p);
+	}
 }

@@ -46,6 +46,7 @@ struct relay_pair {
 	struct relay_dir down;	/* server -> client */
 	int cl_err, sv_err;
 	uint64_t last_ns;	/* last data moved (idle timeout) */
+	uint32_t apos;		/* its place in relay.act */
 };
 
 struct relay_cfg {
@@ -75,7 +76,10 @@ struct relay_stats {
 struct relay {
 	struct relay_cfg cfg;
 	struct relay_pair *p;	/* cfg.max_pairs of them */
+	uint32_t *act;		/* indexes of the pairs in use, nb_active of them */
+	uint32_t *free_idx;	/* indexes free, a stack of nb_free */
 	uint32_t nb_active;
+	uint32_t nb_free;
 	struct relay_stats st;
 };
 

@@ -725,6 +725,86 @@ test_split_tcp_benefit(void **state)
 	assert_true(split < routed);
 }
 
+/*
+ * Several proxied connections at once, of different lengths, so that they
+ * end in another order than they began: the relay's table of pairs in use
+ * (a pair that ends gives its place to the last one) and its free slots.
+ * Each client sends its bytes and shuts; the server reads each to its end
+ * and closes; every pair ends by both FINs.
+ */
+#define NB_MANY	6
+static void
+test_many_pairs(void **state)
+{
+	struct opts o = { .family = 4, .max_pairs = NB_MANY };
+	struct world *w = world_make("many", &o);
+	struct tern_tcp_stream *cs[NB_MANY], *ss[NB_MANY], *sl;
+	uint64_t sent[NB_MANY] = { 0 }, got_total = 0, want_total = 0;
+	unsigned int nss = 0, eof = 0, i, k;
+	struct tern_tcp_param p;
+	uint8_t buf[4096];
+
+	(void)state;
+	/* the server's listener is this test's alone (world_step() accepts one from w->sl) */
+	sl = w->sl;
+	w->sl = NULL;
+	memset(&p, 0, sizeof(p));
+	p.remote = pn_addr(PN_S, PN_L1, 4, PORT_HTTP);
+	p.local.family = 4;
+	for (i = 0; i < NB_MANY; i++) {
+		cs[i] = tern_tcp_connect(pnet_ctx(w->n, PN_C), &p);
+		assert_non_null(cs[i]);
+		want_total += (NB_MANY - i) * 50000;
+	}
+	memset(buf, 0x5a, sizeof(buf));
+	for (k = 0; k < 2000 && eof < NB_MANY; k++) {
+		pnet_run(w->n, 10 * MS);
+		for (i = 0; i < NB_MANY; i++) {
+			uint64_t want = (NB_MANY - i) * 50000;
+
+			while (sent[i] < want && tern_tcp_state(cs[i]) == TERN_TCP_ESTABLISHED) {
+				ssize_t n = tern_tcp_write(cs[i], buf,
+							   (size_t)RTE_MIN(want - sent[i], sizeof(buf)));
+
+				if (n <= 0)
+					break;
+				sent[i] += (uint64_t)n;
+				if (sent[i] == want)
+					tern_tcp_shutdown(cs[i], SHUT_WR);
+			}
+		}
+		while (nss < NB_MANY && tern_tcp_accept_burst(sl, &ss[nss], 1) == 1)
+			nss++;
+		for (i = 0; i < nss; i++) {
+			ssize_t n;
+
+			if (ss[i] == NULL)
+				continue;
+			while ((n = tern_tcp_read(ss[i], buf, sizeof(buf))) > 0)
+				got_total += (uint64_t)n;
+			if (n == 0) {
+				tern_tcp_close(ss[i]);
+				ss[i] = NULL;
+				eof++;
+			}
+		}
+	}
+	assert_int_equal(eof, NB_MANY);
+	assert_int_equal(got_total, want_total);
+	pnet_run(w->n, 1 * SEC);
+	for (i = 0; i < NB_MANY; i++) {
+		/* the server's FIN came back through the proxy */
+		assert_int_equal(tern_tcp_read(cs[i], buf, sizeof(buf)), 0);
+		tern_tcp_close(cs[i]);
+	}
+	assert_int_equal(w->r->st.accepted, NB_MANY);
+	assert_int_equal(w->r->st.finished, NB_MANY);
+	assert_int_equal(w->r->nb_active, 0);
+	assert_int_equal(w->r->nb_free, NB_MANY);
+	tern_tcp_close(sl);
+	world_finish(w);
+}
+
 /* At the connection limit a new client is reset, and counted. */
 static void
 test_pair_limit(void **state)
@@ -893,6 +973,7 @@ main(void)
 		cmocka_unit_test_teardown(test_syncache, teardown),
 		cmocka_unit_test_teardown(test_syn_cookies, teardown),
 		cmocka_unit_test_teardown(test_split_tcp_benefit, teardown),
+		cmocka_unit_test_teardown(test_many_pairs, teardown),
 		cmocka_unit_test_teardown(test_pair_limit, teardown),
 		cmocka_unit_test_teardown(test_idle_timeout, teardown),
 		cmocka_unit_test_teardown(test_multicore_rss, teardown),
