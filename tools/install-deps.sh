@@ -11,7 +11,7 @@ PKGS=(
 	build-essential pkg-config meson ninja-build
 	libdpdk-dev dpdk dpdk-dev libnuma-dev libcmocka-dev libpcap-dev
 	iproute2 iputils-ping iputils-arping ndisc6 socat netcat-openbsd tcpdump
-	python3 procps doxygen tshark hping3 traceroute dpdk-doc iptables
+	python3 procps doxygen tshark hping3 traceroute dpdk-doc iptables nginx curl
 )
 if [ "${1:-}" = fuzz ]; then
 	PKGS=(clang libclang-rt-14-dev libfuzzer-14-dev)

@@ -13,6 +13,11 @@
 #     (--source proxy, the second pass);
 #   - port 81 with nothing listening: the client gets "Connection refused"
 #     (connect-first);
+#   - UDP is routed;
+#   - nginx (Debian's) in B, curl in A: 100 MB downloads and uploads (PUT)
+#     over IPv4 and IPv6, SHA-256 equal; 1,000 short requests, one
+#     connection each; nginx's access log shows the client's address
+#     (--source client) or the proxy's (--source proxy);
 #   - tern-proxy's counters at exit agree.
 # Three passes: --source client, --source proxy, then --source client with
 # two contexts (--lcores 2: tern's software dispatcher on TAP).
@@ -155,20 +160,103 @@ cat "$out/refused"
 check "port 81 without a listener: the client gets \"Connection refused\"" \
 	grep -q "Connection refused" "$out/refused"
 
+# UDP is routed, not intercepted
+in_b timeout 10 socat -u UDP4-RECVFROM:5555 "OPEN:$out/udp,creat,trunc" &
+BG_PIDS+=($!)
+sleep 0.5
+echo "datagram through tern-proxy" | in_a socat -u - UDP4-SENDTO:10.2.0.2:5555
+wait "${BG_PIDS[-1]}"
+check "UDP routed (not intercepted)" grep -q "datagram through tern-proxy" "$out/udp"
+
+# ---- HTTP: nginx (Debian's) in B, curl in A ----
+mkdir -p "$out/www/up" "$out/nginx"
+head -c 100000000 /dev/urandom >"$out/www/big"
+echo "small" >"$out/www/small"
+cat >"$out/nginx.conf" <<EOF
+user root;
+worker_processes 1;
+pid $out/nginx/pid;
+error_log $out/nginx/error.log;
+events { worker_connections 1024; }
+http {
+	access_log $out/nginx/access.log;
+	client_body_temp_path $out/nginx/body;
+	proxy_temp_path $out/nginx/proxy;
+	fastcgi_temp_path $out/nginx/fcgi;
+	uwsgi_temp_path $out/nginx/uwsgi;
+	scgi_temp_path $out/nginx/scgi;
+	server {
+		listen 10.2.0.2:80;
+		listen [fd02::2]:80;
+		root $out/www;
+		client_max_body_size 200m;
+		location /up/ { dav_methods PUT; create_full_put_path on; }
+	}
+}
+EOF
+in_b nginx -c "$out/nginx.conf" -p "$out/nginx" -g 'daemon off;' 2>"$out/nginx/stderr" &
+BG_PIDS+=($!)
+for _ in $(seq 50); do
+	in_b bash -c "exec 3<>/dev/tcp/10.2.0.2/80" 2>/dev/null && break
+	sleep 0.1
+done
+http_get() {	# http_get NAME URL
+	rm -f "$out/got"
+	local t0=$SECONDS
+	in_a timeout 120 curl -sS -g -o "$out/got" "$2"
+	echo "$1: $((SECONDS - t0)) s"
+	check "$1: 100 MB, SHA-256 equal" \
+		bash -c "[ \"\$(sha256sum <$out/www/big)\" = \"\$(sha256sum <$out/got)\" ]"
+}
+http_put() {	# http_put NAME URL FILE
+	rm -f "$out/www/up/$3"
+	local t0=$SECONDS
+	in_a timeout 120 curl -sS -g -T "$out/www/big" -o /dev/null "$2"
+	echo "$1: $((SECONDS - t0)) s"
+	check "$1: 100 MB, SHA-256 equal" \
+		bash -c "[ \"\$(sha256sum <$out/www/big)\" = \"\$(sha256sum <$out/www/up/$3)\" ]"
+}
+http_get "curl download over IPv4" http://10.2.0.2/big
+http_get "curl download over IPv6" "http://[fd02::2]/big"
+http_put "curl upload over IPv4" http://10.2.0.2/up/u4 u4
+http_put "curl upload over IPv6" "http://[fd02::2]/up/u6" u6
+# 1,000 short requests, one connection each
+in_a timeout 300 curl -sS -H "Connection: close" -o /dev/null -w "%{http_code}\n" \
+	"http://10.2.0.2/small?[1-1000]" >"$out/codes" 2>&1
+check "1,000 short requests, one connection each, all 200" \
+	test "$(grep -c '^200$' "$out/codes")" -eq 1000
+want=10.1.0.2
+[ "$SOURCE" = proxy ] && want=10.2.0.1
+check "nginx's access log shows $want for the 1,000 (--source $SOURCE)" \
+	test "$(grep -c "^$want .*GET /small" "$out/nginx/access.log")" -eq 1000
+want6=fd01::2
+[ "$SOURCE" = proxy ] && want6=fd02::1
+check "nginx's access log shows $want6 over IPv6 (--source $SOURCE)" \
+	grep -q "^$want6 .*GET /big" "$out/nginx/access.log"
+# curl says "Couldn't connect to server" (exit 7) for a refused connect; a
+# timeout would be exit 28 after seconds
+t0=$(date +%s%N)
+in_a timeout 20 curl -sS -o /dev/null http://10.2.0.2:81/ 2>"$out/curl81"
+crc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+cat "$out/curl81"
+check "curl to port 81 (intercepted, nothing listening): refused at once (exit 7, $ms ms)" \
+	test $crc -eq 7 -a $ms -lt 1000
+
 kill -INT "$TERN_PID"
 wait "$TERN_PID"
 rc=$?
 TERN_PID=
 check "tern-proxy exits 0 on SIGINT" test $rc -eq 0
 grep -v "^tap_\|^qdisc_\|^eth_dev_tap\|^TELEMETRY" "$LOG"
-check "connections made by the transparent listeners (6)" \
-	test "$(counter tcp_tproxy_opens)" -ge 6
+check "connections made by the transparent listeners (1,011)" \
+	test "$(counter tcp_tproxy_opens)" -ge 1011
 check "packets claimed instead of forwarded" test "$(counter ip_claimed)" -ge 1000
 check "SYNs held until the server answered (connect-first)" \
-	test "$(counter tcp_syn_held)" -ge 6
-check "a held SYN refused" test "$(counter tcp_syn_held_refused)" -ge 1
+	test "$(counter tcp_syn_held)" -ge 1011
+check "held SYNs refused (port 81, twice)" test "$(counter tcp_syn_held_refused)" -ge 2
 if [ "$SOURCE" = client ]; then
-	check "server legs from the client's address" test "$(counter tcp_tproxy_connects)" -ge 6
+	check "server legs from the client's address" test "$(counter tcp_tproxy_connects)" -ge 1011
 else
 	check "no server leg from a foreign address" test "$(counter tcp_tproxy_connects)" -eq 0
 fi
