@@ -19,11 +19,22 @@
 #define PN_POOL		16383
 #define PN_SETTLE_MAX	200000
 
-/* One direction of a link: frames in flight, due times, loss. */
-struct pn_dir {
+/* Frames in flight in order of their due times. */
+struct pn_fifo {
 	struct rte_mbuf **m;
 	uint64_t *due;
 	unsigned int head, n, cap;
+};
+
+/*
+ * One direction of a link: frames in flight, due times, loss; a frame
+ * picked for reordering waits reorder_ns more on a second line, so that
+ * frames sent after it arrive first.
+ */
+struct pn_dir {
+	struct pn_fifo q[2];
+	double reorder;
+	uint64_t reorder_ns;
 	double loss;
 	uint64_t rng;
 	bool blackhole;
@@ -81,7 +92,7 @@ pn_addr(enum pn_node node, enum pn_link l, uint8_t family, uint16_t port)
 }
 
 static void
-dir_push(struct pn_dir *d, struct rte_mbuf *m, uint64_t due)
+dir_push(struct pn_fifo *d, struct rte_mbuf *m, uint64_t due)
 {
 	unsigned int i;
 
@@ -113,15 +124,31 @@ dir_push(struct pn_dir *d, struct rte_mbuf *m, uint64_t due)
 	d->n++;
 }
 
+static uint64_t rng_next(uint64_t *s);
+
+/* A draw in [0, 1) from @s. */
+static double
+rng_unit(uint64_t *s)
+{
+	return (double)(rng_next(s) >> 11) / (double)(1ULL << 53);
+}
+
 static void
 pn_tx(void *arg, struct rte_mbuf **pkts, uint16_t nb)
 {
 	struct pn_end *e = arg;
-	uint64_t lk_delay = e->n->delay[(e->dir - &e->n->dir[0][0]) / 2];
+	struct pn_dir *d = e->dir;
+	uint64_t due = e->n->now + e->n->delay[(d - &e->n->dir[0][0]) / 2];
 	uint16_t i;
 
-	for (i = 0; i < nb; i++)
-		dir_push(e->dir, pkts[i], e->n->now + lk_delay);
+	for (i = 0; i < nb; i++) {
+		if (d->reorder > 0 && rng_unit(&d->rng) < d->reorder) {
+			d->w.reordered++;
+			dir_push(&d->q[1], pkts[i], due + d->reorder_ns);
+		} else {
+			dir_push(&d->q[0], pkts[i], due);
+		}
+	}
 }
 
 /* TCP flags of frame @m, or -1 if it is not TCP. */
@@ -167,20 +194,20 @@ static unsigned int
 dir_deliver(struct pnet *n, struct pn_dir *d)
 {
 	struct rte_mbuf *burst[TERN_RX_BURST];
-	unsigned int moved = 0;
+	unsigned int moved = 0, l;
 	uint16_t k = 0;
 
-	while (d->n > 0 && d->due[d->head] <= n->now) {
-		struct rte_mbuf *m = d->m[d->head];
+	for (l = 0; l < 2; l++)
+	while (d->q[l].n > 0 && d->q[l].due[d->q[l].head] <= n->now) {
+		struct pn_fifo *q = &d->q[l];
+		struct rte_mbuf *m = q->m[q->head];
 		int fl;
 
-		d->head = (d->head + 1) % d->cap;
-		d->n--;
+		q->head = (q->head + 1) % q->cap;
+		q->n--;
 		moved++;
 		d->w.frames++;
-		if (d->blackhole ||
-		    (d->loss > 0 && (double)(rng_next(&d->rng) >> 11) / (double)(1ULL << 53) <
-		     d->loss)) {
+		if (d->blackhole || (d->loss > 0 && rng_unit(&d->rng) < d->loss)) {
 			d->w.lost++;
 			rte_pktmbuf_free(m);
 			continue;
@@ -373,11 +400,14 @@ fail:
 static void
 dir_clear(struct pn_dir *d)
 {
-	while (d->n > 0) {
-		rte_pktmbuf_free(d->m[d->head]);
-		d->head = (d->head + 1) % d->cap;
-		d->n--;
-	}
+	unsigned int l;
+
+	for (l = 0; l < 2; l++)
+		while (d->q[l].n > 0) {
+			rte_pktmbuf_free(d->q[l].m[d->q[l].head]);
+			d->q[l].head = (d->q[l].head + 1) % d->q[l].cap;
+			d->q[l].n--;
+		}
 }
 
 int
@@ -396,8 +426,10 @@ pnet_destroy(struct pnet *n)
 	for (l = 0; l < PN_NB_LINKS; l++)
 		for (i = 0; i < 2; i++) {
 			dir_clear(&n->dir[l][i]);
-			free(n->dir[l][i].m);
-			free(n->dir[l][i].due);
+			free(n->dir[l][i].q[0].m);
+			free(n->dir[l][i].q[0].due);
+			free(n->dir[l][i].q[1].m);
+			free(n->dir[l][i].q[1].due);
 		}
 	for (i = 0; i < PN_NB; i++)
 		tern_net_destroy(n->net[i]);
@@ -431,6 +463,17 @@ pnet_set_loss(struct pnet *n, enum pn_link l, bool up, double p, uint64_t seed)
 	n->dir[l][up].rng = seed | 1;
 	printf("proxy net: link %d %s: loss %g%% seed %" PRIu64 "\n", (int)l,
 	       up ? "to server" : "to client", p * 100, seed);
+}
+
+void
+pnet_set_reorder(struct pnet *n, enum pn_link l, bool up, double p, uint64_t extra_ns)
+{
+	n->dir[l][up].reorder = p;
+	n->dir[l][up].reorder_ns = extra_ns;
+	if (n->dir[l][up].rng == 0)
+		n->dir[l][up].rng = 0x9e3779b97f4a7c15ULL;
+	printf("proxy net: link %d %s: reorder %g%% by %" PRIu64 " ns\n", (int)l,
+	       up ? "to server" : "to client", p * 100, extra_ns);
 }
 
 void

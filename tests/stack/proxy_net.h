@@ -38,6 +38,12 @@ int pnet_destroy(struct pnet *n);
 struct tern_ctx *pnet_ctx(const struct pnet *n, enum pn_node node);
 /* Loss probability on link @l, direction toward the server (@up) or the client. */
 void pnet_set_loss(struct pnet *n, enum pn_link l, bool up, double p, uint64_t seed);
+/*
+ * Reorder on link @l toward the server (@up) or the client: each frame,
+ * with probability @p, is held @extra_ns longer than the link's delay, so
+ * that frames sent after it overtake it (the loss generator's seed).
+ */
+void pnet_set_reorder(struct pnet *n, enum pn_link l, bool up, double p, uint64_t extra_ns);
 /* One-way delay of link @l, both directions. */
 void pnet_set_delay(struct pnet *n, enum pn_link l, uint64_t ns);
 void pnet_set_step(struct pnet *n, pnet_step_fn fn, void *arg);
@@ -53,6 +59,7 @@ bool pnet_pools_back(const struct pnet *n);
 struct pn_wire {
 	uint64_t frames;
 	uint64_t lost;
+	uint64_t reordered;	/* held back for reordering */
 	uint64_t tcp_synack;	/* TCP segments with SYN and ACK */
 	uint64_t tcp_rst;
 	uint64_t tcp;		/* TCP segments */

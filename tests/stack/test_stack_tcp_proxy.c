@@ -405,6 +405,49 @@ test_loss_server_leg(void **state)
 	world_finish(w);
 }
 
+/*
+ * Loss, reordering and delay on both legs, each direction with its own
+ * generator: every byte arrives in order both ways, and each leg recovered
+ * its own losses.
+ */
+static void
+test_impaired_both_legs(void **state)
+{
+	struct opts o = { .family = 6 };
+	struct world *w = world_make("impaired_both_legs", &o);
+	struct tern_tcp_info pci, psi;
+	unsigned int l, up;
+
+	(void)state;
+	client_connect(w, 6, PORT_HTTP);
+	pnet_run(w->n, 100 * MS);
+	assert_true(w->c.connected);
+	for (l = 0; l < PN_NB_LINKS; l++) {
+		pnet_set_delay(w->n, (enum pn_link)l, (l + 1) * 3 * MS);
+		for (up = 0; up < 2; up++) {
+			pnet_set_loss(w->n, (enum pn_link)l, up, 0.01,
+				      harness_seed("impaired", 31 + l * 2 + up));
+			pnet_set_reorder(w->n, (enum pn_link)l, up, 0.02, 2 * MS);
+		}
+	}
+	w->c.tx_total = 3000000;
+	w->s.tx_total = 3000000;
+	run_until_done(w, w->s.tx_total, w->c.tx_total, 300 * SEC);
+	assert_int_equal(w->s.rx_done, w->c.tx_total);
+	assert_int_equal(w->c.rx_done, w->s.tx_total);
+	assert_true(w->c.rx_bad == UINT64_MAX && w->s.rx_bad == UINT64_MAX);
+	for (l = 0; l < PN_NB_LINKS; l++)
+		for (up = 0; up < 2; up++)
+			assert_true(pnet_wire(w->n, (enum pn_link)l, up).lost > 0 &&
+				    pnet_wire(w->n, (enum pn_link)l, up).reordered > 0);
+	tern_tcp_info(w->r->p[0].cl, &pci);
+	tern_tcp_info(w->r->p[0].sv, &psi);
+	printf("retransmitted: proxy client leg %" PRIu64 ", server leg %" PRIu64 "\n",
+	       pci.segs_retrans, psi.segs_retrans);
+	assert_true(pci.segs_retrans > 0 && psi.segs_retrans > 0);
+	world_finish(w);
+}
+
 /* The client shuts its side: the server reads the end, and still sends. */
 static void
 test_half_close(void **state)
@@ -962,6 +1005,7 @@ main(void)
 		cmocka_unit_test_teardown(test_transfer4_source_proxy, teardown),
 		cmocka_unit_test_teardown(test_transfer6_accept_first, teardown),
 		cmocka_unit_test_teardown(test_loss_server_leg, teardown),
+		cmocka_unit_test_teardown(test_impaired_both_legs, teardown),
 		cmocka_unit_test_teardown(test_half_close, teardown),
 		cmocka_unit_test_teardown(test_rst_from_client, teardown),
 		cmocka_unit_test_teardown(test_rst_from_server, teardown),
