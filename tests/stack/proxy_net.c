@@ -190,21 +190,29 @@ rng_next(uint64_t *s)
 	return x;
 }
 
+/* The frame at the head of @q if it is due at @now, taken off into *@m. */
+static bool
+fifo_pop(struct pn_fifo *q, uint64_t now, struct rte_mbuf **m)
+{
+	if (q->n == 0 || q->due[q->head] > now)
+		return false;
+	*m = q->m[q->head];
+	q->head = (q->head + 1) % q->cap;
+	q->n--;
+	return true;
+}
+
 static unsigned int
 dir_deliver(struct pnet *n, struct pn_dir *d)
 {
-	struct rte_mbuf *burst[TERN_RX_BURST];
-	unsigned int moved = 0, l;
+	struct rte_mbuf *burst[TERN_RX_BURST], *m;
+	unsigned int moved = 0;
 	uint16_t k = 0;
 
-	for (l = 0; l < 2; l++)
-	while (d->q[l].n > 0 && d->q[l].due[d->q[l].head] <= n->now) {
-		struct pn_fifo *q = &d->q[l];
-		struct rte_mbuf *m = q->m[q->head];
+	/* the main line first: what was held back arrives after it */
+	while (fifo_pop(&d->q[0], n->now, &m) || fifo_pop(&d->q[1], n->now, &m)) {
 		int fl;
 
-		q->head = (q->head + 1) % q->cap;
-		q->n--;
 		moved++;
 		d->w.frames++;
 		if (d->blackhole || (d->loss > 0 && rng_unit(&d->rng) < d->loss)) {
@@ -400,14 +408,10 @@ fail:
 static void
 dir_clear(struct pn_dir *d)
 {
-	unsigned int l;
+	struct rte_mbuf *m;
 
-	for (l = 0; l < 2; l++)
-		while (d->q[l].n > 0) {
-			rte_pktmbuf_free(d->q[l].m[d->q[l].head]);
-			d->q[l].head = (d->q[l].head + 1) % d->q[l].cap;
-			d->q[l].n--;
-		}
+	while (fifo_pop(&d->q[0], UINT64_MAX, &m) || fifo_pop(&d->q[1], UINT64_MAX, &m))
+		rte_pktmbuf_free(m);
 }
 
 int
