@@ -4,25 +4,22 @@
 
 /*
  * tern-proxy: a transparent TCP proxy that is a router for everything it
- * does not intercept. The network comes up as tern-l3fwd's (same options,
- * examples/l3fwd/net.c); each context (one per worker lcore, a queue of
- * every port each) has transparent listeners for the --intercept rules and
- * a relay (relay.c) that splits each intercepted connection in two legs.
+ * does not intercept. The common bring-up (tern_app.h) brings the ports,
+ * addresses, routes and neighbors up and runs one context per worker
+ * lcore; tern-l3fwd's own options come from examples/l3fwd/opts.c. Each
+ * context has transparent listeners for the --intercept rules and a relay
+ * (relay.c) that splits each intercepted connection in two legs.
  * docs/proxy.md has the design.
  */
 
+#include <errno.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <rte_cycles.h>
-#include <rte_eal.h>
 #include <rte_errno.h>
-#include <rte_launch.h>
-#include <rte_lcore.h>
 
 #include "l3fwd.h"
 #include "relay.h"
@@ -31,100 +28,58 @@
 #define PROXY_MAX_RULES		32
 #define PROXY_MAX_WORKERS	64
 
-struct proxy_opts {
+enum {
+	O_INTERCEPT = L3FWD_OPT_LAST + 1, O_SOURCE, O_HANDSHAKE, O_MAX_CONNS, O_IDLE, O_BUF,
+};
+
+static const struct tern_app_opt proxy_own_opts[] = {
+	{ "intercept", "tcp:PORTS[@PREFIX]",
+	  "take TCP connections to ports PORTS (N or N-M) of\n"
+	  "addresses in PREFIX (A.B.C.D/LEN or ADDR6/LEN; none:\n"
+	  "any address, IPv4 and IPv6). Repeat for more rules;\n"
+	  "the longest matching prefix wins", "tcp:N[-M][@PREFIX/LEN]", O_INTERCEPT },
+	{ "source", "client|proxy",
+	  "the server sees the client's address and port\n"
+	  "(client, the default), or the proxy's address (proxy)", "client or proxy",
+	  O_SOURCE },
+	{ "handshake", "connect-first|accept-first",
+	  "connect-first (default): the client gets its SYN-ACK\n"
+	  "only once the server accepted; a refused or silent\n"
+	  "server is a reset to the client. accept-first: the\n"
+	  "client is answered at once, reset if the server fails",
+	  "connect-first or accept-first", O_HANDSHAKE },
+	{ "max-conns", "N", "proxied connections per context (default 1024); more\n"
+	  "are reset and counted (limit)", "1..1048576", O_MAX_CONNS },
+	{ "idle-timeout", "S", "reset a proxied connection idle S seconds (default\n"
+	  "300; 0: never)", "seconds >= 0", O_IDLE },
+	{ "buf", "BYTES", "send and receive buffer of each leg (default: tern's,\n"
+	  "1 MB); bounds the memory of a connection", "4096..1073741824", O_BUF },
+};
+
+struct proxy_worker {
+	struct relay *relay;
+	struct relay_stats st;		/* at the end of the run */
+	uint32_t nb_active;
+};
+
+static struct {
+	struct l3fwd_opts l3o;
 	unsigned int nb_rules;
 	struct tern_tcp_tproxy_rule rule[PROXY_MAX_RULES];
 	bool source_proxy;
 	bool accept_first;
-	unsigned long max_conns;	/* per context */
-	double idle;			/* seconds */
-	unsigned long buf;		/* bytes of each leg's buffers; 0: tern's */
-};
-
-enum { W_INIT, W_READY, W_FAILED, W_DONE };
-
-struct proxy_worker {
-	struct tern_ctx *ctx;
-	struct relay *relay;
-	struct tern_tcp_stream *l[PROXY_MAX_RULES];
-	unsigned int lcore;
-	uint16_t queue;
-	int state;
-	char err[160];
-} __rte_cache_aligned;
-
-static struct {
-	struct l3fwd_opts o;
-	struct proxy_opts po;
-	struct tern_net *net;
-	struct tern_dev *dev[TERN_MAX_PORTS];
-	unsigned int nb_workers;
-	bool main_is_worker;
+	unsigned long max_conns;
+	double idle;
+	unsigned long buf;
+	struct tern_app *app;
 	struct proxy_worker w[PROXY_MAX_WORKERS];
-	uint64_t hz, start_tsc, end_tsc, next_stats_tsc, last_stats_tsc;
+	uint64_t hz, start_tsc, next_stats_tsc, last_stats_tsc;
 	struct relay_stats last;
 	uint64_t last_fwd;
-} app;
+} px;
 
-static volatile int stop;
-static volatile int go;
-static volatile sig_atomic_t got_signal;
-
-static void
-on_signal(int sig)
-{
-	got_signal = sig;
-}
-
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-"Usage: %s [EAL options] -- --port P,addr=A.B.C.D/LEN[,addr6=ADDR/LEN] ...\n"
-"                   --intercept tcp:PORTS[@PREFIX] ... [--source client|proxy]\n"
-"                   [--handshake connect-first|accept-first] [tern-l3fwd options]\n"
-"\n"
-"A transparent TCP proxy on tern. Routes like tern-l3fwd; TCP connections\n"
-"through it that match an --intercept rule are split in two: the proxy\n"
-"answers the client for the server's address, connects to the server (from\n"
-"the client's address by default) and relays the data, acknowledging each\n"
-"side's data itself and recovering each leg's loss on that leg. Everything\n"
-"else is routed unchanged. Runs until SIGINT/SIGTERM or --duration, then\n"
-"prints the counters. Design: docs/proxy.md.\n"
-"\n"
-"Options:\n", PROXY_NAME);
-	l3fwd_usage_options(f);
-	fprintf(f,
-"  --intercept tcp:PORTS[@PREFIX]\n"
-"                        take TCP connections to ports PORTS (N or N-M) of\n"
-"                        addresses in PREFIX (A.B.C.D/LEN or ADDR6/LEN; none:\n"
-"                        any address, IPv4 and IPv6). Repeat for more rules;\n"
-"                        the longest matching prefix wins\n"
-"  --source client|proxy the server sees the client's address and port\n"
-"                        (client, the default), or the proxy's address (proxy)\n"
-"  --handshake connect-first|accept-first\n"
-"                        connect-first (default): the client gets its SYN-ACK\n"
-"                        only once the server accepted; a refused or silent\n"
-"                        server is a reset to the client. accept-first: the\n"
-"                        client is answered at once, reset if the server fails\n"
-"  --max-conns N         proxied connections per context (default 1024); more\n"
-"                        are reset and counted (limit)\n"
-"  --idle-timeout S      reset a proxied connection idle S seconds (default\n"
-"                        300; 0: never)\n"
-"  --buf BYTES           send and receive buffer of each leg (default: tern's,\n"
-"                        1 MB); bounds the memory of a connection\n"
-"  --help                this text\n"
-"\n"
-"Exit status: 0 after a clean run, 1 on a run-time failure, 2 on bad\n"
-"arguments.\n");
-}
-
-static int
-bad(const char *what, const char *arg)
-{
-	fprintf(stderr, "%s: %s: \"%s\" (see --help)\n", PROXY_NAME, what, arg);
-	return -1;
-}
+/* l3fwd's options, ours, the end */
+static struct tern_app_opt opts[L3FWD_OPT_LAST + 1 + RTE_DIM(proxy_own_opts) + 1];
 
 static int
 parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *v)
@@ -133,13 +88,14 @@ parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *v)
 
 	if (s == NULL || *s < '0' || *s > '9')
 		return -1;
+	errno = 0;
 	*v = strtoul(s, &end, 10);
-	return *end != '\0' || *v < lo || *v > hi ? -1 : 0;
+	return errno != 0 || *end != '\0' || *v < lo || *v > hi ? -1 : 0;
 }
 
 /* tcp:PORTS[@PREFIX] */
 static int
-parse_intercept(struct proxy_opts *po, const char *arg)
+parse_intercept(const char *arg)
 {
 	char buf[128], *at, *dash;
 	unsigned long lo, hi;
@@ -147,7 +103,7 @@ parse_intercept(struct proxy_opts *po, const char *arg)
 	unsigned int fam;
 
 	if (strncmp(arg, "tcp:", 4) != 0 || strlen(arg) >= sizeof(buf))
-		return bad("--intercept: expected tcp:PORTS[@PREFIX]", arg);
+		return TERN_APP_OPT_BAD;
 	strcpy(buf, arg + 4);
 	at = strchr(buf, '@');
 	if (at != NULL)
@@ -155,236 +111,226 @@ parse_intercept(struct proxy_opts *po, const char *arg)
 	dash = strchr(buf, '-');
 	if (dash != NULL)
 		*dash++ = '\0';
-	if (parse_ulong(buf, 1, 65535, &lo) != 0 ||
-	    (dash != NULL ? parse_ulong(dash, lo, 65535, &hi) : (hi = lo, 0)) != 0)
-		return bad("--intercept: ports are N or N-M, 1..65535", arg);
+	if (parse_ulong(buf, 1, 65535, &lo) != 0)
+		return TERN_APP_OPT_BAD;
+	hi = lo;
+	if (dash != NULL && parse_ulong(dash, lo, 65535, &hi) != 0)
+		return TERN_APP_OPT_BAD;
 	memset(&r, 0, sizeof(r));
 	r.port_lo = (uint16_t)lo;
 	r.port_hi = (uint16_t)hi;
 	if (at != NULL) {
 		if (strchr(at, '/') == NULL)
-			return bad("--intercept: the prefix needs /LEN", arg);
+			return TERN_APP_OPT_BAD;
 		if (tern_ip4_parse(at, &r.prefix.ip4, &r.prefix_len) == 0)
 			r.prefix.family = 4;
 		else if (tern_ip6_parse(at, &r.prefix.ip6, &r.prefix_len) == 0)
 			r.prefix.family = 6;
 		else
-			return bad("--intercept: bad prefix", arg);
+			return TERN_APP_OPT_BAD;
 	}
 	for (fam = 4; fam <= 6; fam += 2) {
 		if (at != NULL && r.prefix.family != fam)
 			continue;
-		if (po->nb_rules == PROXY_MAX_RULES)
-			return bad("--intercept: too many rules", arg);
-		po->rule[po->nb_rules] = r;
-		po->rule[po->nb_rules].prefix.family = (uint8_t)fam;
-		po->nb_rules++;
+		if (px.nb_rules == PROXY_MAX_RULES) {
+			fprintf(stderr, "%s: --intercept: more than %u rules\n", PROXY_NAME,
+				PROXY_MAX_RULES);
+			return TERN_APP_OPT_FAIL;
+		}
+		px.rule[px.nb_rules] = r;
+		px.rule[px.nb_rules].prefix.family = (uint8_t)fam;
+		px.nb_rules++;
 	}
 	return 0;
 }
 
-static const struct option proxy_lo[] = {
-	{ "intercept", required_argument, NULL, 0 },
-	{ "source", required_argument, NULL, 0 },
-	{ "handshake", required_argument, NULL, 0 },
-	{ "max-conns", required_argument, NULL, 0 },
-	{ "idle-timeout", required_argument, NULL, 0 },
-	{ "buf", required_argument, NULL, 0 },
-	{ NULL, 0, NULL, 0 },
-};
-
 static int
-parse_opt(void *arg, int idx, const char *optarg)
+parse_opt(void *arg, int id, const char *val)
 {
-	struct proxy_opts *po = arg;
 	unsigned long v;
 	char *end;
 
-	switch (idx) {
-	case 0:
-		return parse_intercept(po, optarg);
-	case 1:
-		if (strcmp(optarg, "client") == 0)
-			po->source_proxy = false;
-		else if (strcmp(optarg, "proxy") == 0)
-			po->source_proxy = true;
-		else
-			return bad("--source: client or proxy", optarg);
+	if (id <= L3FWD_OPT_LAST)
+		return l3fwd_parse_opt(arg, id, val);
+	switch (id) {
+	case O_INTERCEPT:
+		return parse_intercept(val);
+	case O_SOURCE:
+		if (strcmp(val, "client") != 0 && strcmp(val, "proxy") != 0)
+			return TERN_APP_OPT_BAD;
+		px.source_proxy = strcmp(val, "proxy") == 0;
 		return 0;
-	case 2:
-		if (strcmp(optarg, "connect-first") == 0)
-			po->accept_first = false;
-		else if (strcmp(optarg, "accept-first") == 0)
-			po->accept_first = true;
-		else
-			return bad("--handshake: connect-first or accept-first", optarg);
+	case O_HANDSHAKE:
+		if (strcmp(val, "connect-first") != 0 && strcmp(val, "accept-first") != 0)
+			return TERN_APP_OPT_BAD;
+		px.accept_first = strcmp(val, "accept-first") == 0;
 		return 0;
-	case 3:
-		if (parse_ulong(optarg, 1, 1u << 20, &v) != 0)
-			return bad("--max-conns: 1..1048576", optarg);
-		po->max_conns = v;
+	case O_MAX_CONNS:
+		if (parse_ulong(val, 1, 1u << 20, &v) != 0)
+			return TERN_APP_OPT_BAD;
+		px.max_conns = v;
 		return 0;
-	case 4:
-		po->idle = strtod(optarg, &end);
-		if (*optarg == '\0' || *end != '\0' || po->idle < 0 || po->idle > 1e7)
-			return bad("--idle-timeout: seconds >= 0", optarg);
+	case O_IDLE:
+		errno = 0;
+		px.idle = strtod(val, &end);
+		return errno != 0 || end == val || *end != '\0' || !(px.idle >= 0) ||
+			px.idle > 1e7 ? TERN_APP_OPT_BAD : 0;
+	case O_BUF:
+		if (parse_ulong(val, 4096, 1u << 30, &v) != 0)
+			return TERN_APP_OPT_BAD;
+		px.buf = v;
 		return 0;
-	case 5:
-		if (parse_ulong(optarg, 4096, 1u << 30, &v) != 0)
-			return bad("--buf: 4096..1073741824 bytes", optarg);
-		po->buf = v;
-		return 0;
-	default:
+	}
+	return TERN_APP_OPT_BAD;
+}
+
+static int
+check(struct tern_app *app, void *arg)
+{
+	(void)arg;
+	if (px.nb_rules == 0) {
+		fprintf(stderr, "%s: at least one --intercept is needed (tern-l3fwd routes "
+			"without one; see --help)\n", PROXY_NAME);
 		return -1;
 	}
+	if (tern_app_config(app)->lcores > PROXY_MAX_WORKERS) {
+		fprintf(stderr, "%s: --lcores: at most %u\n", PROXY_NAME, PROXY_MAX_WORKERS);
+		return -1;
+	}
+	return 0;
 }
 
+/* On the worker's lcore: its relay and a listener per rule. */
 static int
-state_get(const struct proxy_worker *w)
+worker_init(struct tern_app_worker *w, void *arg)
 {
-	return __atomic_load_n(&w->state, __ATOMIC_ACQUIRE);
-}
-
-static void
-state_set(struct proxy_worker *w, int st)
-{
-	__atomic_store_n(&w->state, st, __ATOMIC_RELEASE);
-}
-
-static int
-worker_setup(struct proxy_worker *w)
-{
-	const struct proxy_opts *po = &app.po;
-	struct tern_ctx_param cp = { 0 };
+	struct proxy_worker *pw = &px.w[tern_app_worker_index(w)];
 	struct relay_cfg rc = { 0 };
 	unsigned int i;
 
-	cp.net = app.net;
-	cp.queue_id = w->queue;
-	w->ctx = tern_ctx_create(&cp);
-	if (w->ctx == NULL) {
-		snprintf(w->err, sizeof(w->err), "context on queue %u: %s", w->queue,
-			 rte_strerror(rte_errno));
+	(void)arg;
+	rc.ctx = tern_app_worker_ctx(w);
+	rc.connect_first = !px.accept_first;
+	rc.source_proxy = px.source_proxy;
+	rc.sndbuf = rc.rcvbuf = (uint32_t)px.buf;
+	rc.max_pairs = (uint32_t)px.max_conns;
+	rc.idle_ns = (uint64_t)(px.idle * 1e9);
+	pw->relay = relay_create(&rc);
+	if (pw->relay == NULL) {
+		tern_app_worker_error(w, "relay: no memory");
 		return -1;
 	}
-	rc.ctx = w->ctx;
-	rc.connect_first = !po->accept_first;
-	rc.source_proxy = po->source_proxy;
-	rc.sndbuf = rc.rcvbuf = (uint32_t)po->buf;
-	rc.max_pairs = (uint32_t)po->max_conns;
-	rc.idle_ns = (uint64_t)(po->idle * 1e9);
-	w->relay = relay_create(&rc);
-	if (w->relay == NULL) {
-		snprintf(w->err, sizeof(w->err), "relay: no memory");
-		return -1;
-	}
-	for (i = 0; i < po->nb_rules; i++) {
-		w->l[i] = relay_listen(w->relay, &po->rule[i]);
-		if (w->l[i] == NULL) {
-			snprintf(w->err, sizeof(w->err), "--intercept rule %u: %s", i + 1,
-				 rte_strerror(rte_errno));
+	for (i = 0; i < px.nb_rules; i++)
+		if (relay_listen(pw->relay, &px.rule[i]) == NULL) {
+			tern_app_worker_error(w, "--intercept rule %u: %s", i + 1,
+					      rte_strerror(rte_errno));
 			return -1;
 		}
-	}
 	return 0;
 }
 
 static int
-worker_main(void *arg)
+worker_main(struct tern_app_worker *w, void *arg)
 {
-	struct proxy_worker *w = arg;
+	struct tern_ctx *ctx = tern_app_worker_ctx(w);
+	struct relay *r = px.w[tern_app_worker_index(w)].relay;
 
-	if (worker_setup(w) != 0) {
-		state_set(w, W_FAILED);
-		return -1;
+	(void)arg;
+	while (tern_app_running(w)) {
+		tern_ctx_poll(ctx);
+		relay_step(r);
 	}
-	state_set(w, W_READY);
-	while (!__atomic_load_n(&go, __ATOMIC_ACQUIRE) && !__atomic_load_n(&stop, __ATOMIC_ACQUIRE))
-		rte_pause();
-	if (w->queue == 0)
-		tern_ctx_announce(w->ctx);
-	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
-		tern_ctx_poll(w->ctx);
-		relay_step(w->relay);
-	}
-	tern_ctx_flush(w->ctx);
-	state_set(w, W_DONE);
 	return 0;
 }
 
-/* Every relay's and context's counters added up (a moment's view while they run). */
+/* Before the context goes: the relay's connections are reset, its counters kept. */
 static void
-sum(struct relay_stats *rs, struct tern_stats *ts, uint64_t *active)
+worker_fini(struct tern_app_worker *w, void *arg)
 {
-	struct tern_stats st;
+	struct proxy_worker *pw = &px.w[tern_app_worker_index(w)];
+
+	(void)arg;
+	if (pw->relay == NULL)
+		return;
+	pw->st = pw->relay->st;
+	relay_destroy(pw->relay);
+	pw->relay = NULL;
+	tern_ctx_flush(tern_app_worker_ctx(w));	/* the resets */
+}
+
+/* Every relay's counters added up: live ones read racily (a moment's view), final ones kept. */
+static void
+relay_sum(struct relay_stats *rs, uint64_t *active)
+{
 	unsigned int i, k;
 
 	memset(rs, 0, sizeof(*rs));
-	memset(ts, 0, sizeof(*ts));
 	*active = 0;
-	for (i = 0; i < app.nb_workers; i++) {
-		const struct relay *r = app.w[i].relay;
+	for (i = 0; i < tern_app_nb_workers(px.app); i++) {
+		const struct relay *r = px.w[i].relay;
+		const struct relay_stats *s = r != NULL ? &r->st : &px.w[i].st;
 
-		if (app.w[i].ctx == NULL || r == NULL)
-			continue;
 		for (k = 0; k < sizeof(*rs) / sizeof(uint64_t); k++)
-			((uint64_t *)rs)[k] += ((const uint64_t *)&r->st)[k];
-		*active += r->nb_active;
-		tern_ctx_stats(app.w[i].ctx, &st);
-		for (k = 0; k < TERN_STATS_COUNT; k++)
-			((uint64_t *)ts)[k] += tern_stats_value(&st, k);
+			((uint64_t *)rs)[k] += ((const uint64_t *)s)[k];
+		if (r != NULL)
+			*active += r->nb_active;
 	}
 }
 
 static void
-print_interval(uint64_t now)
+control(struct tern_app *app, void *arg)
 {
-	double dt = (double)(now - app.last_stats_tsc) / (double)app.hz;
+	uint64_t now = rte_rdtsc(), active, fwd;
+	double dt = (double)(now - px.last_stats_tsc) / (double)px.hz;
 	struct relay_stats rs;
 	struct tern_stats ts;
-	uint64_t active, fwd;
 
-	if (dt <= 0)
+	(void)arg;
+	if (now < px.next_stats_tsc || dt <= 0)
 		return;
-	sum(&rs, &ts, &active);
+	px.next_stats_tsc = now + (uint64_t)(px.l3o.stats_interval * (double)px.hz);
+	relay_sum(&rs, &active);
+	tern_app_stats_sum(app, &ts);
 	fwd = ts.fwd4_pkts + ts.fwd6_pkts;
 	printf("%s: %.1fs proxied %" PRIu64 " open, %.0f conn/s, up %.1f Mbit/s, down %.1f "
 	       "Mbit/s, refused %" PRIu64 ", limit %" PRIu64 " | fwd %.0f pps\n", PROXY_NAME,
-	       (double)(now - app.start_tsc) / (double)app.hz, active,
-	       (double)(rs.accepted - app.last.accepted) / dt,
-	       (double)(rs.bytes_up - app.last.bytes_up) * 8 / dt / 1e6,
-	       (double)(rs.bytes_down - app.last.bytes_down) * 8 / dt / 1e6, rs.refused,
-	       rs.limit, (double)(fwd - app.last_fwd) / dt);
+	       (double)(now - px.start_tsc) / (double)px.hz, active,
+	       (double)(rs.accepted - px.last.accepted) / dt,
+	       (double)(rs.bytes_up - px.last.bytes_up) * 8 / dt / 1e6,
+	       (double)(rs.bytes_down - px.last.bytes_down) * 8 / dt / 1e6, rs.refused,
+	       rs.limit, (double)(fwd - px.last_fwd) / dt);
 	fflush(stdout);
-	app.last = rs;
-	app.last_fwd = fwd;
-	app.last_stats_tsc = now;
+	px.last = rs;
+	px.last_fwd = fwd;
+	px.last_stats_tsc = now;
 }
 
-static bool
-control(void)
+static void
+ready(struct tern_app *app, void *arg)
 {
-	uint64_t now = rte_rdtsc();
-
-	if (got_signal != 0 || now >= app.end_tsc)
-		return true;
-	if (now >= app.next_stats_tsc) {
-		print_interval(now);
-		app.next_stats_tsc = now + (uint64_t)(app.o.stats_interval * (double)app.hz);
-	}
-	return false;
+	(void)arg;
+	printf("%s: %u context(s), %u rule(s), source %s, %s; TSC %" PRIu64 " Hz\n%s: ready\n",
+	       PROXY_NAME, tern_app_nb_workers(app), px.nb_rules,
+	       px.source_proxy ? "proxy" : "client",
+	       px.accept_first ? "accept-first" : "connect-first", px.hz, PROXY_NAME);
+	fflush(stdout);
+	px.start_tsc = rte_rdtsc();
+	px.last_stats_tsc = px.start_tsc;
+	px.next_stats_tsc = px.l3o.stats_interval > 0 ?
+		px.start_tsc + (uint64_t)(px.l3o.stats_interval * (double)px.hz) : UINT64_MAX;
 }
 
 static void
 print_final(void)
 {
-	double secs = (double)(rte_rdtsc() - app.start_tsc) / (double)app.hz;
+	double secs = (double)(rte_rdtsc() - px.start_tsc) / (double)px.hz;
 	struct relay_stats rs;
 	struct tern_stats ts;
 	uint64_t active;
 	unsigned int k;
 
-	sum(&rs, &ts, &active);
+	relay_sum(&rs, &active);
+	tern_app_stats_sum(px.app, &ts);
 	printf("%s: %.3f s, proxied %" PRIu64 " connections (%" PRIu64 " server legs up, %"
 	       PRIu64 " finished, %" PRIu64 " refused, %" PRIu64 " resets carried, %" PRIu64
 	       " over the limit, %" PRIu64 " idle), %" PRIu64 " bytes up, %" PRIu64
@@ -392,12 +338,14 @@ print_final(void)
 	       PRIu64 " IPv6 packets\n", PROXY_NAME, secs, rs.accepted, rs.connected,
 	       rs.finished, rs.refused, rs.resets, rs.limit, rs.idle, rs.bytes_up, rs.bytes_down,
 	       rs.max_held, ts.fwd4_pkts, ts.fwd6_pkts);
-	for (k = 0; k < app.nb_workers; k++)
-		if (app.w[k].relay != NULL)
-			printf("%s: context %u (lcore %u, queue %u): proxied %" PRIu64 " connections, %"
-			       PRIu64 " from another port of the client's address\n", PROXY_NAME, k,
-			       app.w[k].lcore, app.w[k].queue, app.w[k].relay->st.accepted,
-			       app.w[k].relay->st.port_fallback);
+	for (k = 0; k < tern_app_nb_workers(px.app); k++) {
+		const struct tern_app_worker *w = tern_app_worker(px.app, k);
+
+		printf("%s: context %u (lcore %u, queue %u): proxied %" PRIu64 " connections, %"
+		       PRIu64 " from another port of the client's address\n", PROXY_NAME, k,
+		       tern_app_worker_lcore(w), tern_app_worker_index(w), px.w[k].st.accepted,
+		       px.w[k].st.port_fallback);
+	}
 	printf("%s: counters (final, non-zero):\n", PROXY_NAME);
 	for (k = 0; k < TERN_STATS_COUNT; k++)
 		if (tern_stats_value(&ts, k) != 0)
@@ -406,154 +354,51 @@ print_final(void)
 	fflush(stdout);
 }
 
-static int
-start_workers(void)
-{
-	unsigned int i, lcore, nready;
-
-	for (i = 0; i < app.nb_workers; i++)
-		app.w[i].queue = (uint16_t)i;
-	if (app.main_is_worker) {
-		app.w[0].lcore = rte_lcore_id();
-		if (worker_setup(&app.w[0]) != 0) {
-			fprintf(stderr, "%s: %s\n", PROXY_NAME, app.w[0].err);
-			return -1;
-		}
-		return 0;
-	}
-	i = 0;
-	RTE_LCORE_FOREACH_WORKER(lcore) {
-		if (i == app.nb_workers)
-			break;
-		app.w[i].lcore = lcore;
-		if (rte_eal_remote_launch(worker_main, &app.w[i], lcore) != 0) {
-			fprintf(stderr, "%s: could not launch a worker on lcore %u\n", PROXY_NAME,
-				lcore);
-			return -1;
-		}
-		i++;
-	}
-	for (;;) {
-		nready = 0;
-		for (i = 0; i < app.nb_workers; i++) {
-			int st = state_get(&app.w[i]);
-
-			if (st == W_FAILED) {
-				fprintf(stderr, "%s: worker %u (lcore %u): %s\n", PROXY_NAME, i,
-					app.w[i].lcore, app.w[i].err);
-				return -1;
-			}
-			nready += st == W_READY;
-		}
-		if (nready == app.nb_workers)
-			return 0;
-		if (got_signal != 0)
-			return -1;
-		usleep(1000);
-	}
-}
-
 int
 main(int argc, char **argv)
 {
-	const struct l3fwd_ext ext = {
-		.prog = PROXY_NAME,
-		.opts = proxy_lo,
-		.parse = parse_opt,
-		.usage = usage,
-		.arg = &app.po,
-	};
-	struct l3fwd_opts *o = &app.o;
-	unsigned int nb_wlcores, i, n;
-	int ret, rc = 1;
+	struct tern_app_param param;
+	const struct tern_app_config *c;
+	unsigned int i, n = 0;
+	int rc;
 
-	ret = rte_eal_init(argc, argv);
-	if (ret < 0) {
-		fprintf(stderr, "%s: EAL init failed: %s (try --help after --)\n", PROXY_NAME,
-			rte_strerror(rte_errno));
-		return 2;
-	}
-	argc -= ret;
-	argv += ret;
-	argv[0] = (char *)PROXY_NAME;
-	app.po.max_conns = 1024;
-	app.po.idle = 300;
-	if (l3fwd_parse_args_ext(argc, argv, o, &ext) != 0) {
-		rte_eal_cleanup();
-		return 2;
-	}
-	if (app.po.nb_rules == 0) {
-		fprintf(stderr, "%s: at least one --intercept is needed (tern-l3fwd routes "
-			"without one; see --help)\n", PROXY_NAME);
-		rte_eal_cleanup();
-		return 2;
-	}
-	nb_wlcores = rte_lcore_count() - 1;
-	if ((o->lcores > 1 && nb_wlcores < o->lcores) || o->lcores > PROXY_MAX_WORKERS) {
-		fprintf(stderr, "%s: --lcores %u needs %u worker lcores, the EAL has %u\n",
-			PROXY_NAME, o->lcores, o->lcores, nb_wlcores);
-		rte_eal_cleanup();
-		return 2;
-	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	app.hz = rte_get_tsc_hz();
-	app.nb_workers = o->lcores;
-	app.main_is_worker = nb_wlcores == 0;
-	ret = l3fwd_setup_net(o, PROXY_NAME, (uint16_t)app.nb_workers, &app.net, app.dev);
-	if (ret != 0) {
-		rc = ret;
-		goto out;
-	}
-	if (start_workers() != 0) {
-		__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
-		goto join;
-	}
-	printf("%s: %u context(s), %u rule(s), source %s, %s; TSC %" PRIu64 " Hz\n%s: ready\n",
-	       PROXY_NAME, app.nb_workers, app.po.nb_rules,
-	       app.po.source_proxy ? "proxy" : "client",
-	       app.po.accept_first ? "accept-first" : "connect-first", app.hz, PROXY_NAME);
-	fflush(stdout);
-	app.start_tsc = rte_rdtsc();
-	app.last_stats_tsc = app.start_tsc;
-	app.end_tsc = o->duration > 0 ?
-		app.start_tsc + (uint64_t)(o->duration * (double)app.hz) : UINT64_MAX;
-	app.next_stats_tsc = o->stats_interval > 0 ?
-		app.start_tsc + (uint64_t)(o->stats_interval * (double)app.hz) : UINT64_MAX;
-	__atomic_store_n(&go, 1, __ATOMIC_RELEASE);
-	if (app.main_is_worker) {
-		tern_ctx_announce(app.w[0].ctx);
-		for (n = 0; ; n++) {
-			tern_ctx_poll(app.w[0].ctx);
-			relay_step(app.w[0].relay);
-			if ((n & 1023) == 0 && control())
-				break;
-		}
-		tern_ctx_flush(app.w[0].ctx);
-	} else {
-		while (!control())
-			usleep(1000);
-	}
-	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
-	rc = 0;
-join:
-	if (!app.main_is_worker)
-		rte_eal_mp_wait_lcore();
-	for (i = 0; i < app.nb_workers; i++)
-		if (state_get(&app.w[i]) == W_FAILED)
-			rc = 1;
+	l3fwd_param(&param, &px.l3o);
+	for (i = 0; l3fwd_opts_table[i].name != NULL; i++)
+		opts[n++] = l3fwd_opts_table[i];
+	for (i = 0; i < RTE_DIM(proxy_own_opts); i++)
+		opts[n++] = proxy_own_opts[i];
+	param.name = PROXY_NAME;
+	param.synopsis = "--port P,addr=A.B.C.D/LEN[,addr6=ADDR/LEN] ...\n"
+		"                   --intercept tcp:PORTS[@PREFIX] ... [--source client|proxy]\n"
+		"                   [--handshake connect-first|accept-first] [tern-l3fwd options]";
+	param.about = "A transparent TCP proxy on tern. Routes like tern-l3fwd; TCP connections\n"
+		"through it that match an --intercept rule are split in two: the proxy\n"
+		"answers the client for the server's address, connects to the server (from\n"
+		"the client's address by default) and relays the data, acknowledging each\n"
+		"side's data itself and recovering each leg's loss on that leg. Everything\n"
+		"else is routed unchanged. Runs until SIGINT/SIGTERM or --duration, then\n"
+		"prints the counters. Design: docs/proxy.md.\n";
+	param.opts = opts;
+	param.parse = parse_opt;
+	param.check = check;
+	param.arg = &px.l3o;
+	param.section = "proxy";
+	px.max_conns = 1024;
+	px.idle = 300;
+	px.app = tern_app_init(argc, argv, &param, &rc);
+	if (px.app == NULL)
+		return rc;
+	c = tern_app_config(px.app);
+	for (i = 0; i < c->nb_ports; i++)
+		tern_net_forward_set(tern_app_net(px.app), (uint16_t)i,
+				     (px.l3o.no_fwd4 ? 0 : TERN_FWD_IP4) |
+				     (px.l3o.no_fwd6 ? 0 : TERN_FWD_IP6));
+	px.hz = rte_get_tsc_hz();
+	rc = tern_app_run(px.app, &(struct tern_app_worker_ops){
+		.init = worker_init, .main = worker_main, .fini = worker_fini, .ready = ready,
+		.control = control });
 	if (rc == 0)
 		print_final();
-	for (i = 0; i < app.nb_workers; i++) {
-		relay_destroy(app.w[i].relay);
-		if (app.w[i].ctx != NULL)
-			tern_ctx_flush(app.w[i].ctx);	/* the resets */
-		tern_ctx_destroy(app.w[i].ctx);
-	}
-out:
-	tern_net_destroy(app.net);
-	for (i = 0; i < o->nb_ports; i++)
-		tern_dev_destroy(app.dev[i]);
-	rte_eal_cleanup();
+	tern_app_fini(px.app);
 	return rc;
 }
