@@ -25,7 +25,7 @@
 
 #include <tern/tern.h>
 
-#define RELAY_BURST	32
+#define RELAY_BURST	16
 
 /* One direction of a pair: what was read from one leg and not yet taken by the other. */
 struct relay_dir {
