@@ -27,6 +27,12 @@
 #     and against DPDK's own l3fwd (built now from dpdk-doc) over memif, 64-byte
 #     frames, Mpps of each, medians of 3 runs, and the ratio; cycles per
 #     forwarded packet in process (tern-bench-l3fwd).
+#  8. drop-in (tools/bench-dropin.sh, as root): redis-server and nginx,
+#     unmodified, on the kernel (veth) and on tern (libtern_preload.so on a
+#     TAP port), clients in a network namespace: requests/s, p99 and the
+#     server's CPU time per request, DROPIN lines.
+#  9. the idle back-off of tern_epoll_wait (tern-bench-idle): wake-up
+#     latency after idle gaps and idle CPU, back-off on and off.
 # Close other work first: the machine has 2 vCPUs and these poll both.
 set -u
 BUILD=${1:-build}
@@ -92,7 +98,20 @@ echo "== 7. l3fwd: dpdk-testpmd flowgen (64-byte frames) <-> tern-l3fwd, and <->
 echo "      over memif, taking turns; then tern's cycles per forwarded packet in process"
 "$HERE/bench-l3fwd.sh" "$BUILD" 3 5 | tee /tmp/tern-bench-l3fwd.log || rc=1
 echo
+if [ "$(id -u)" -eq 0 ]; then
+	echo "== 8. drop-in: redis-server and nginx on the kernel and on tern (LD_PRELOAD)"
+	"$HERE/bench-dropin.sh" "$BUILD" 5 | tee /tmp/tern-bench-dropin.log || rc=1
+else
+	echo "== 8. drop-in: skipped (needs root: TAP, veth, namespaces)"
+fi
+echo
+echo "== 9. idle back-off: wake-up latency after idle gaps, idle CPU, on and off"
+"$BUILD/tools/tern-bench-idle" --samples 300 --rounds 2 --idle-seconds 2 \
+	| tee /tmp/tern-bench-idle.log || rc=1
+echo
 echo "== summary"
+grep -h '^DROPIN' /tmp/tern-bench-dropin.log 2>/dev/null
+grep -h '^IDLE' /tmp/tern-bench-idle.log
 grep -h '^RESULT' /tmp/tern-bench-2.log /tmp/tern-bench-5.log /tmp/tern-bench-3.log \
 	/tmp/tern-bench-4.log
 # shellcheck disable=SC2086

@@ -205,12 +205,17 @@ TERN_API ssize_t tern_send(int fd, const void *buf, size_t len, int flags);
 
 /**
  * recv(2). @p flags: MSG_DONTWAIT, MSG_WAITALL (ignored); MSG_TRUNC (UDP:
- * return the datagram's full length).
+ * return the datagram's full length); MSG_PEEK (copy without taking: TCP,
+ * from the head of the stream; UDP, the next datagram, which the next read
+ * returns again). A connected UDP socket reports an ICMP error about its
+ * peer (ECONNREFUSED for a port unreachable) at its next recv or send,
+ * once, ahead of queued datagrams, as Linux does.
  * @return bytes copied, 0 at the end of the stream (the peer's FIN, our
  *   SHUT_RD, or after a reset was reported), or -1 with errno: EAGAIN,
  *   ENOTCONN (never connected, or a listener), ECONNRESET / ETIMEDOUT /
- *   ECONNREFUSED (once), EOPNOTSUPP (unknown flags, MSG_PEEK, MSG_OOB),
- *   EFAULT (UDP: @p from without its length), EBADF, ENOTSOCK, EXDEV.
+ *   ECONNREFUSED / EHOSTUNREACH / ENETUNREACH (once), EOPNOTSUPP (unknown
+ *   flags, MSG_OOB), EFAULT (UDP: @p from without its length), EBADF,
+ *   ENOTSOCK, EXDEV.
  */
 TERN_API ssize_t tern_recv(int fd, void *buf, size_t len, int flags);
 
@@ -336,7 +341,13 @@ TERN_API int tern_setsockopt(int fd, int level, int optname, const void *optval,
 
 /**
  * getsockopt(2): the options of tern_setsockopt() (SO_RCVBUF and SO_SNDBUF
- * the values in force), plus SO_ERROR (the pending error, then cleared),
+ * the values in force), plus SO_ERROR (the pending error, then cleared: it
+ * is reported once, by SO_ERROR or by the call that meets it first; TCP:
+ * ECONNREFUSED for a reset answering the SYN or an ICMP port or protocol
+ * unreachable to it, ECONNRESET, ETIMEDOUT when retransmissions or
+ * keepalives give up, or instead the ICMP soft error seen meanwhile
+ * (EHOSTUNREACH, ENETUNREACH); UDP, connected: the ICMP error of its
+ * peer, see tern_recv()),
  * SO_TYPE, SO_DOMAIN, SO_PROTOCOL, SO_ACCEPTCONN, TCP_INFO (struct
  * tcp_info: state, options, window shifts, RTO, MSS, unacked, RTT, cwnd and
  * ssthresh in segments, retransmissions), TERN_TCP_INFO (struct
@@ -372,9 +383,11 @@ TERN_API int tern_epoll_ctl(int ep, int op, int fd, struct epoll_event *ev);
 
 /**
  * epoll_wait(2), and the context's engine: each pass runs tern_ctx_poll(),
- * drains the context's events into readiness, then reports. Busy-polls
- * (never sleeps) until something is ready or @p timeout_ms passes; 0: one
- * pass; -1: until something is ready. On a context with a manual clock
+ * drains the context's events into readiness, then reports. Polls until
+ * something is ready or @p timeout_ms passes, busy at first and then with
+ * the idle back-off of tern_sock_set_idle() (short sleeps between passes
+ * once the context has been idle a while); 0: one pass; -1: until
+ * something is ready. On a context with a manual clock
  * (tests) it makes one pass whatever @p timeout_ms: virtual time moves only
  * by the application's hand.
  * @return events written to @p events, or -1 with errno: EBADF, EXDEV,
@@ -382,6 +395,38 @@ TERN_API int tern_epoll_ctl(int ep, int op, int fd, struct epoll_event *ev);
  */
 TERN_API int tern_epoll_wait(int ep, struct epoll_event *events, int maxevents,
 			     int timeout_ms);
+
+/** Default tern_sock_idle.spin_us. */
+#define TERN_SOCK_IDLE_SPIN_US		100
+/** Default tern_sock_idle.sleep_max_us. */
+#define TERN_SOCK_IDLE_SLEEP_MAX_US	1000
+
+/** The idle back-off of tern_epoll_wait() and tern_poll() (tern_sock_set_idle()). */
+struct tern_sock_idle {
+	/** Busy-poll this long (us) after the last packet or event before sleeping. */
+	uint32_t spin_us;
+	/**
+	 * Longest sleep (us, up to 1 s); the sleeps start at 10 us and double.
+	 * 0: never sleep, busy-poll for the whole timeout.
+	 */
+	uint32_t sleep_max_us;
+};
+
+/**
+ * Set the idle back-off of the waits on @p ctx (NULL: the defaults,
+ * TERN_SOCK_IDLE_SPIN_US and TERN_SOCK_IDLE_SLEEP_MAX_US). A wait with a
+ * timeout other than 0 that finds nothing to report busy-polls for
+ * @p spin_us after the context last received a packet or drained an event,
+ * then sleeps between passes (clock_nanosleep), 10 us first and doubling up
+ * to @p sleep_max_us, never past the wait's timeout or the context's next
+ * timer. A packet, an event or a reported readiness starts it over. The
+ * cost is latency: a packet that arrives during a sleep waits for its end
+ * (docs/sock.md has figures). tern_poll() uses the settings of the first
+ * context among its sockets.
+ * @return 0, or -1 with errno EINVAL (@p sleep_max_us above 1 s), EXDEV,
+ *   ENOMEM.
+ */
+TERN_API int tern_sock_set_idle(struct tern_ctx *ctx, const struct tern_sock_idle *idle);
 
 /**
  * The TCP stream under a socket, for the zero-copy burst calls

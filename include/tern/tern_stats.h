@@ -33,7 +33,9 @@ extern "C" {
 	X(drop_tx_refused,	"dropped: refused by the device (tx_prepare, or stuck at the head)") \
 	X(drop_nomem,		"dropped: mbuf allocation failed")	\
 	X(drop_bad_port,	"dropped: input on a port the context does not have") \
-	X(events_lost,		"events not posted: the event queue was full")
+	X(events_lost,		"events not posted: the event queue was full") \
+	X(idle_sleeps,		"sleeps of the socket layer's idle back-off (epoll_wait, poll)") \
+	X(idle_sleep_ns,	"time asked for in those sleeps (ns)")
 
 /** Ethernet, ARP and neighbor counters. */
 #define TERN_STATS_ETH(X)						\
@@ -146,7 +148,8 @@ extern "C" {
 	X(drop_fwd6_linklocal,	"dropped: IPv6 link-local source or destination") \
 	X(drop_fwd6_hlim,	"dropped: IPv6 hop limit expired in transit (Time Exceeded)") \
 	X(drop_fwd6_noroute,	"dropped: no IPv6 route to forward to (Unreachable)") \
-	X(drop_fwd6_too_big,	"dropped: IPv6 too big for the next link (Packet Too Big)")
+	X(drop_fwd6_too_big,	"dropped: IPv6 too big for the next link (Packet Too Big)") \
+	X(ip_claimed,		"packets not to us taken by a transparent rule or connection, not forwarded")
 
 /** UDP counters. */
 #define TERN_STATS_UDP(X)						\
@@ -273,7 +276,12 @@ extern "C" {
 	X(drop_tcp_no_ack,	"dropped: segment without ACK in a synchronized state") \
 	X(tcp_challenge_limited, "challenge ACKs not sent: over the rate limit") \
 	X(tcp_invalid_ack_limited, "ACKs to invalid segments not sent (invalid_ack_ns limit)") \
-	X(drop_tcp_tw_rst,	"dropped: reset to a TIME_WAIT record (RFC 1337)")
+	X(drop_tcp_tw_rst,	"dropped: reset to a TIME_WAIT record (RFC 1337)") \
+	X(tcp_tproxy_opens,	"connections made by transparent listeners (to an address not ours)") \
+	X(tcp_tproxy_connects,	"connects from an address not ours (TERN_TCP_F_TRANSPARENT)") \
+	X(tcp_syn_held,		"SYNs held for the application to answer (TERN_TCP_F_SYN_HOLD)") \
+	X(tcp_syn_held_refused,	"held SYNs the application refused (a reset answered)") \
+	X(drop_tcp_syn_held,	"dropped: segment to a connection whose SYN-ACK is held")
 
 /**
  * Every counter as X(name, description), in the order of struct

@@ -148,6 +148,24 @@ struct tern_tcp_config {
 /** Bits of tern_tcp_param.flags. */
 #define TERN_TCP_F_NODELAY	(1u << 0)	/**< no Nagle algorithm */
 #define TERN_TCP_F_KEEPALIVE	(1u << 1)	/**< send keepalive probes */
+/**
+ * Connect: the local address (and port, if given) may be one that is not
+ * ours, such as the address of the client a transparent proxy speaks for
+ * (Linux's IP_TRANSPARENT). The connection's segments leave from that
+ * address, and the replies to it, which arrive for an address not ours,
+ * are delivered to the stream instead of being forwarded. See
+ * tern_tcp_connect().
+ */
+#define TERN_TCP_F_TRANSPARENT	(1u << 2)
+/**
+ * Transparent listener (tern_tcp_listen_transparent()): hold every SYN.
+ * Each SYN becomes at once a stream in SYN_RECEIVED on the accept queue,
+ * and no SYN-ACK goes until tern_tcp_accept_complete(); tern_tcp_abort()
+ * or tern_tcp_close() answer the SYN with a reset instead. Such streams
+ * take a full control block from the SYN on (no syncache, no SYN cookies):
+ * the backlog bounds them.
+ */
+#define TERN_TCP_F_SYN_HOLD	(1u << 3)
 
 /** Parameters of tern_tcp_listen() and tern_tcp_connect(). */
 struct tern_tcp_param {
@@ -182,6 +200,52 @@ TERN_API struct tern_tcp_stream *tern_tcp_listen(struct tern_ctx *ctx,
 						 const struct tern_tcp_param *param);
 
 /**
+ * What a transparent listener takes: segments to an address in a prefix
+ * and a destination port in a range, whatever the address.
+ */
+struct tern_tcp_tproxy_rule {
+	/** Family (4 or 6) and the prefix's address; the port is not used. */
+	struct tern_sockaddr prefix;
+	uint8_t prefix_len;	/**< bits of the prefix that must match; 0: any address */
+	uint16_t port_lo;	/**< first destination port, host order, > 0 */
+	uint16_t port_hi;	/**< last destination port, host order, >= port_lo */
+};
+
+/**
+ * Listen transparently (Linux's TPROXY with IP_TRANSPARENT): accept
+ * connections to any address matching @p rule that is not one of ours, on
+ * any interface, as they pass through the context (usually a router: see
+ * tern_net_forward_set()). TCP segments matching the rule, and segments of
+ * connections made this way, are handed to TCP instead of being forwarded;
+ * everything else forwards as before. An accepted stream reports the
+ * original destination as its local address (tern_tcp_local()).
+ * Destinations that are ours still go to ordinary listeners. Where several
+ * rules match, the longest prefix wins. IPv4 fragments and IPv6 packets
+ * with extension headers are not taken (they forward).
+ *
+ * @p param gives the listener's settings as for tern_tcp_listen() (its
+ * local address is not used); TERN_TCP_F_SYN_HOLD in @p param->flags holds
+ * each SYN for tern_tcp_accept_complete() (a proxy's connect-first mode).
+ * Syncache, SYN cookies and TIME_WAIT work for these connections as for
+ * any. Close with tern_tcp_close().
+ * @return the listener, or NULL with rte_errno: EINVAL (bad rule or
+ *   param), EADDRINUSE (a transparent listener has the same rule), ENOMEM.
+ */
+TERN_API struct tern_tcp_stream *
+tern_tcp_listen_transparent(struct tern_ctx *ctx, const struct tern_tcp_param *param,
+			    const struct tern_tcp_tproxy_rule *rule);
+
+/**
+ * Answer the held SYN of @p s (accepted from a TERN_TCP_F_SYN_HOLD
+ * listener, state SYN_RECEIVED): the SYN-ACK goes now, and is retransmitted
+ * as any; TERN_EV_CONNECTED follows when the peer's ACK completes the
+ * handshake, TERN_EV_ERROR if it never does. To refuse the SYN instead,
+ * tern_tcp_abort() (the peer sees a reset: "connection refused").
+ * @return 0; -EINVAL (no SYN held), -ECONNRESET (the peer gave up: reset).
+ */
+TERN_API int tern_tcp_accept_complete(struct tern_tcp_stream *s);
+
+/**
  * Take up to @p n established connections off listener @p l's queue.
  * @return connections returned in @p s.
  */
@@ -191,9 +255,18 @@ TERN_API uint16_t tern_tcp_accept_burst(struct tern_tcp_stream *l, struct tern_t
 /**
  * Open a connection to @p param->remote. Returns at once; TERN_EV_CONNECTED
  * or TERN_EV_ERROR follows.
+ *
+ * With TERN_TCP_F_TRANSPARENT in @p param->flags, @p param->local may be
+ * an address that is not ours (a proxy connecting as its client); its
+ * port 0 picks an ephemeral one as usual. When the output port spreads
+ * flows over several contexts (RSS), an ephemeral port is one whose
+ * replies reach this context; a given port must already be one (as with a
+ * symmetric RSS key, where the client's port of a flow accepted here
+ * qualifies), else the connect fails with EXDEV.
  * @return the stream (SYN_SENT), or NULL with rte_errno: EINVAL (also an
  *   unknown congestion control name), EAFNOSUPPORT, ENETUNREACH, EADDRNOTAVAIL, EADDRINUSE (no free local
- *   port for this remote, or the 4-tuple is in use), ENOMEM.
+ *   port for this remote, or the 4-tuple is in use), EXDEV (the replies
+ *   to the given local port would reach another context), ENOMEM.
  */
 TERN_API struct tern_tcp_stream *tern_tcp_connect(struct tern_ctx *ctx,
 						  const struct tern_tcp_param *param);

@@ -81,6 +81,9 @@ fwd4_fast(struct tern_ctx *ctx, const struct tern_iface *ifp, struct rte_mbuf *m
 	    (d[0] == 169 && d[1] == 254) || (s[0] == 169 && s[1] == 254) ||
 	    fwd4_maybe_local(ctx->net, ih->dst_addr))
 		return false;
+	/* a transport may claim it (transparent proxying): ip4_input() asks */
+	if (unlikely(nc->claim_fn != NULL) && ih->next_proto_id == nc->claim_proto)
+		return false;
 	TERN_STAT_INC(ctx, eth_in);
 	TERN_STAT_INC(ctx, ip4_in);
 	rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);

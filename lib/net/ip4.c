@@ -2,6 +2,7 @@
  * Copyright (c) 2026 The tern authors
  */
 #include <errno.h>
+#include <string.h>
 
 #include <rte_ether.h>
 #include <rte_ip.h>
@@ -50,6 +51,29 @@ ip4_is_ours(const struct tern_net *net, const struct tern_iface *ifp, tern_ip4_t
 		if (iface_has_addr4(&net->ifaces[i], a))
 			return true;
 	return false;
+}
+
+/*
+ * A packet not to us: does a transport claim it (transparent proxying)?
+ * Only whole datagrams: a fragment's ports are not all there.
+ */
+static bool
+ip4_claimed(struct tern_ctx *ctx, const struct rte_mbuf *m, const struct rte_ipv4_hdr *ih,
+	    uint16_t ihl)
+{
+	const struct tern_net_ctx *nc = netc(ctx);
+	uint16_t ports[2];
+
+	if (ih->next_proto_id != nc->claim_proto ||
+	    (rte_be_to_cpu_16(ih->fragment_offset) &
+	     (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) ||
+	    m->data_len < ihl + sizeof(ports))
+		return false;
+	memcpy(ports, rte_pktmbuf_mtod_offset(m, const uint8_t *, ihl), sizeof(ports));
+	if (!nc->claim_fn(ctx, 4, &ih->src_addr, &ih->dst_addr, ports[0], ports[1]))
+		return false;
+	TERN_STAT_INC(ctx, ip_claimed);
+	return true;
 }
 
 static inline bool
@@ -105,13 +129,17 @@ ip4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 		goto drop;
 	}
 	ip.bcast = ip4_is_bcast(ifp, ih->dst_addr);
+	ip.transparent = 0;
 	if (!ip.bcast && unlikely(!ip4_is_ours(ctx->net, ifp, ih->dst_addr))) {
-		if (ifp->fwd & TERN_FWD_IP4) {
+		if (unlikely(nc->claim_fn != NULL) && ip4_claimed(ctx, m, ih, ihl)) {
+			ip.transparent = 1;
+		} else if (ifp->fwd & TERN_FWD_IP4) {
 			fwd4_input(ctx, ifindex, m);
 			return;
+		} else {
+			TERN_STAT_INC(ctx, drop_ip4_not_ours);
+			goto drop;
 		}
-		TERN_STAT_INC(ctx, drop_ip4_not_ours);
-		goto drop;
 	}
 	frag = rte_be_to_cpu_16(ih->fragment_offset);
 	if (unlikely(frag & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))) {

@@ -55,6 +55,25 @@ ip6_is_ours(const struct tern_net *net, const struct tern_iface *ifp, const stru
 	return false;
 }
 
+/*
+ * A packet not to us: does a transport claim it (transparent proxying)?
+ * Only with the transport header right after the fixed header.
+ */
+static bool
+ip6_claimed(struct tern_ctx *ctx, const struct rte_mbuf *m, const struct rte_ipv6_hdr *ih)
+{
+	const struct tern_net_ctx *nc = netc(ctx);
+	uint16_t ports[2];
+
+	if (ih->proto != nc->claim_proto || m->data_len < IP6_HDR_LEN + sizeof(ports))
+		return false;
+	memcpy(ports, rte_pktmbuf_mtod_offset(m, const uint8_t *, IP6_HDR_LEN), sizeof(ports));
+	if (!nc->claim_fn(ctx, 6, ih->src_addr, ih->dst_addr, ports[0], ports[1]))
+		return false;
+	TERN_STAT_INC(ctx, ip_claimed);
+	return true;
+}
+
 void
 ip6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 {
@@ -93,14 +112,18 @@ ip6_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 		goto drop;
 	}
 	ip.bcast = ip6_is_multicast(&ip.v6.dst);
+	ip.transparent = 0;
 	if (ip.bcast ? !ip6_mcast_is_ours(ifp, &ip.v6.dst) :
 		       !ip6_is_ours(ctx->net, ifp, &ip.v6.dst)) {
-		if (ifp->fwd & TERN_FWD_IP6) {
+		if (unlikely(nc->claim_fn != NULL) && !ip.bcast && ip6_claimed(ctx, m, ih)) {
+			ip.transparent = 1;
+		} else if (ifp->fwd & TERN_FWD_IP6) {
 			fwd6_input(ctx, ifindex, m);
 			return;
+		} else {
+			TERN_STAT_INC(ctx, drop_ip6_not_ours);
+			goto drop;
 		}
-		TERN_STAT_INC(ctx, drop_ip6_not_ours);
-		goto drop;
 	}
 
 	/* Walk the extension headers we can skip; reassemble at a fragment header. */

@@ -382,6 +382,18 @@ net_ctx_set_l4(struct tern_ctx *ctx, uint8_t proto, tern_l4_input_t fn)
 }
 
 int
+net_ctx_set_claim(struct tern_ctx *ctx, uint8_t proto, net_claim_t fn)
+{
+	struct tern_net_ctx *nc = netc(ctx);
+
+	if (nc == NULL)
+		return -EINVAL;
+	nc->claim_proto = proto;
+	nc->claim_fn = fn;
+	return 0;
+}
+
+int
 net_ctx_set_l4_err(struct tern_ctx *ctx, uint8_t proto, tern_l4_err_t fn)
 {
 	struct tern_net_ctx *nc = netc(ctx);

@@ -126,6 +126,14 @@ struct tern_ip_info;
 typedef void (*tern_l4_input_t)(struct tern_ctx *ctx, struct rte_mbuf *m,
 				const struct tern_ip_info *ip);
 
+/*
+ * Per-context claim on packets not addressed to us (transparent proxying):
+ * addresses as in the header (4 or 16 bytes), ports in network order.
+ * @return true to deliver the packet to the transport as if it were ours.
+ */
+typedef bool (*net_claim_t)(struct tern_ctx *ctx, uint8_t family, const void *src,
+			    const void *dst, uint16_t sport, uint16_t dport);
+
 /* Per-context L4 error hook: an ICMP error quoting a packet of the protocol. */
 struct net_icmp_err;
 typedef void (*tern_l4_err_t)(struct tern_ctx *ctx, const struct net_icmp_err *e);
@@ -139,6 +147,8 @@ struct tern_ip_info {
 	uint16_t ifindex;
 	uint16_t l3_len;	/* IP header(s) length before the L4 data */
 	uint16_t l4_len;	/* L4 bytes (header and payload) */
+	/* not to one of our addresses: a transport's claim took it (net_ctx_set_claim()) */
+	uint8_t transparent;
 	union {
 		struct {
 			tern_ip4_t src;
@@ -179,6 +189,12 @@ struct tern_net_ctx {
 	uint32_t nb_held;
 	struct tern_timer hold_timer;
 	struct tern_held held[TERN_NEIGH_HOLD_MAX];
+	/*
+	 * Packets of protocol claim_proto not addressed to us go to claim_fn
+	 * first (NULL: none, the forwarding path's only test of it).
+	 */
+	net_claim_t claim_fn;
+	uint8_t claim_proto;
 	/* upper layers' inputs, by IP protocol number */
 	tern_l4_input_t l4_input[256];
 	/* their ICMP error handlers, by the quoted packet's protocol (icmp_err.c) */
@@ -305,6 +321,14 @@ int net_ctx_set_l4(struct tern_ctx *ctx, uint8_t proto, tern_l4_input_t fn);
  * a net layer.
  */
 int net_ctx_set_l4_err(struct tern_ctx *ctx, uint8_t proto, tern_l4_err_t fn);
+
+/*
+ * Let @fn claim the packets of @proto (not fragmented, no IPv6 extension
+ * header) that arrive for an address not ours, before forwarding decides
+ * (NULL: stop). A claimed packet goes up with tern_ip_info.transparent set.
+ * @return 0, or -EINVAL without a net layer.
+ */
+int net_ctx_set_claim(struct tern_ctx *ctx, uint8_t proto, net_claim_t fn);
 
 /* The path MTU cache's generation: it moves when an entry changes. */
 static inline uint32_t

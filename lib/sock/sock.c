@@ -152,6 +152,7 @@ table_make(struct tern_ctx *ctx, uint32_t max, unsigned int owner, struct sock_t
 	t->max = max;
 	t->next_port = SOCK_EPHEMERAL_LO;
 	TAILQ_INIT(&t->watch);
+	sock_idle_init(t);
 	hook_destroy(ctx);
 	__atomic_store_n(&registry[i], t, __ATOMIC_RELEASE);
 	rte_spinlock_unlock(&registry_lock);
@@ -764,6 +765,8 @@ udp_connect(struct sock *s, const struct sockaddr *addr, socklen_t len)
 
 	if (len >= sizeof(sa_family_t) && addr->sa_family == AF_UNSPEC) {
 		s->fl &= ~SF_UDP_CONN;
+		if (s->udp != NULL)
+			udp_sock_set_peer(s->udp, NULL);
 		return 0;
 	}
 	e = sock_addr_in(s, addr, len, &sa);
@@ -773,6 +776,7 @@ udp_connect(struct sock *s, const struct sockaddr *addr, socklen_t len)
 		return sock_err(e);
 	s->remote = sa;
 	s->fl |= SF_UDP_CONN;
+	udp_sock_set_peer(s->udp, &sa);	/* its ICMP errors come to the socket */
 	sock_wake(s);
 	return 0;
 }

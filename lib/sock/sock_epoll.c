@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 
@@ -92,6 +93,8 @@ sock_poll_mask(struct sock *s)
 		m |= EPOLLOUT | EPOLLWRNORM;
 		if ((s->fl & (SF_SHUT_RD | SF_SHUT_WR)) == (SF_SHUT_RD | SF_SHUT_WR))
 			m |= EPOLLHUP;
+		if (s->udp != NULL && udp_sock_error(s->udp, false) != 0)
+			m |= EPOLLERR;	/* an ICMP error for the connected peer */
 	}
 	if (s->so_error != 0)
 		m |= EPOLLERR;
@@ -245,17 +248,20 @@ on_event(struct sock_table *t, const struct tern_event *ev)
 	watch_set(s, lvl, mask);
 }
 
-void
+bool
 sock_table_pass(struct sock_table *t)
 {
 	struct tern_event ev[SOCK_EV_BATCH];
 	struct sock *s, *next;
 	unsigned int n, i;
+	bool work;
 
-	tern_ctx_poll(t->ctx);
-	while ((n = tern_ctx_events(t->ctx, ev, SOCK_EV_BATCH)) > 0)
+	work = tern_ctx_poll(t->ctx) > 0;
+	while ((n = tern_ctx_events(t->ctx, ev, SOCK_EV_BATCH)) > 0) {
+		work = true;
 		for (i = 0; i < n; i++)
 			on_event(t, &ev[i]);
+	}
 	for (s = TAILQ_FIRST(&t->watch); s != NULL; s = next) {
 		uint32_t mask = sock_poll_mask(s), lvl = sock_level(s);
 
@@ -266,6 +272,108 @@ sock_table_pass(struct sock_table *t)
 		s->last_mask = mask;
 		watch_set(s, lvl, mask);
 	}
+	return work;
+}
+
+/* ---------------------------------------------------------------------- */
+/*
+ * The idle back-off. A wait with a timeout (not 0) that finds nothing
+ * busy-polls for idle_spin after the last pass that did work, then sleeps
+ * between passes: IDLE_STEP_MIN_NS first, doubling up to idle_max_ns, never
+ * past the wait's own end nor the context's next timer. Any work (a packet,
+ * an event) and any wait that reports something start it over. The state
+ * lives in the table, so an application calling the wait in a loop backs
+ * off across its calls.
+ */
+#define IDLE_STEP_MIN_NS	10000	/* 10 us */
+#define IDLE_MIN_SLEEP_NS	1000	/* a shorter sleep is not worth the call */
+
+void
+sock_idle_init(struct sock_table *t)
+{
+	t->idle_spin = rte_get_tsc_hz() / 1000000 * TERN_SOCK_IDLE_SPIN_US;
+	t->idle_max_ns = (uint64_t)TERN_SOCK_IDLE_SLEEP_MAX_US * 1000;
+	t->idle_from = rte_get_tsc_cycles();
+	t->idle_step_ns = 0;
+}
+
+int
+tern_sock_set_idle(struct tern_ctx *ctx, const struct tern_sock_idle *idle)
+{
+	struct sock_table *t = sock_table_of(ctx, true);
+
+	if (t == NULL)
+		return -1;
+	if (idle == NULL) {
+		sock_idle_init(t);
+		return 0;
+	}
+	if (idle->sleep_max_us > 1000000)
+		return sock_err(EINVAL);
+	t->idle_spin = rte_get_tsc_hz() / 1000000 * idle->spin_us;
+	t->idle_max_ns = (uint64_t)idle->sleep_max_us * 1000;
+	t->idle_from = rte_get_tsc_cycles();
+	t->idle_step_ns = 0;
+	return 0;
+}
+
+static void
+idle_reset(struct sock_table *t)
+{
+	t->idle_from = rte_get_tsc_cycles();
+	t->idle_step_ns = 0;
+}
+
+/*
+ * Nothing to report after a pass of @tabs (@nb; the first one's settings
+ * rule): spin on, or sleep a step. @end: the wait's end in TSC (0: none).
+ */
+static void
+idle_pause(struct sock_table **tabs, unsigned int nb, uint64_t end, bool work)
+{
+	struct sock_table *t = tabs[0];
+	uint64_t now, ns, next, cur, hz;
+	struct timespec ts;
+	unsigned int i;
+
+	if (work) {
+		for (i = 0; i < nb; i++)
+			idle_reset(tabs[i]);
+		return;
+	}
+	if (t->idle_max_ns == 0)
+		return;				/* back-off off: busy-poll */
+	now = rte_get_tsc_cycles();
+	if (now - t->idle_from < t->idle_spin)
+		return;				/* still spinning */
+	ns = t->idle_step_ns == 0 ? IDLE_STEP_MIN_NS : t->idle_step_ns * 2;
+	if (ns > t->idle_max_ns)
+		ns = t->idle_max_ns;
+	t->idle_step_ns = ns;
+	hz = rte_get_tsc_hz();
+	if (end != 0) {
+		uint64_t left = end > now ? (end - now) * 1000000000 / hz : 0;
+
+		if (left < ns)
+			ns = left;
+	}
+	for (i = 0; i < nb; i++) {
+		next = timer_next(&tabs[i]->ctx->wheel);
+		cur = tabs[i]->ctx->now_ns;
+		if (next == UINT64_MAX)
+			continue;
+		if (next <= cur)
+			return;			/* a timer is due: pass again */
+		if (next - cur < ns)
+			ns = next - cur;
+	}
+	if (ns < IDLE_MIN_SLEEP_NS)
+		return;
+	ts.tv_sec = (time_t)(ns / 1000000000);
+	ts.tv_nsec = (long)(ns % 1000000000);
+	clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL);
+	TERN_STAT_INC(t->ctx, idle_sleeps);
+	TERN_STAT_ADD(t->ctx, idle_sleep_ns, ns);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -433,12 +541,18 @@ tern_epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout
 	if (timeout_ms > 0)
 		end = rte_get_tsc_cycles() + rte_get_tsc_hz() / 1000 * (uint64_t)timeout_ms;
 	for (;;) {
-		sock_table_pass(t);
+		bool work = sock_table_pass(t);
+
 		n = ep_collect(es->ep, events, maxevents);
-		if (n > 0 || timeout_ms == 0 || t->ctx->manual_clock)
+		if (n > 0) {
+			idle_reset(t);
 			return n;
+		}
+		if (timeout_ms == 0 || t->ctx->manual_clock)
+			return 0;
 		if (timeout_ms > 0 && rte_get_tsc_cycles() >= end)
 			return 0;
+		idle_pause(&t, 1, end, work);
 	}
 }
 
@@ -467,6 +581,8 @@ tern_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 	if (timeout_ms > 0)
 		end = rte_get_tsc_cycles() + rte_get_tsc_hz() / 1000 * (uint64_t)timeout_ms;
 	for (;;) {
+		bool work = false;
+
 		/* one pass of each context the sockets are on */
 		nb_seen = 0;
 		for (i = 0; i < nfds; i++) {
@@ -478,7 +594,7 @@ tern_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 				;
 			if (k == nb_seen && nb_seen < RTE_DIM(seen)) {
 				seen[nb_seen++] = s->t;
-				sock_table_pass(s->t);
+				work |= sock_table_pass(s->t);
 				manual |= s->t->ctx->manual_clock;
 			}
 		}
@@ -502,9 +618,16 @@ tern_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 			if (fds[i].revents != 0)
 				n++;
 		}
-		if (n > 0 || timeout_ms == 0 || manual)
+		if (n > 0) {
+			for (k = 0; k < nb_seen; k++)
+				idle_reset(seen[k]);
 			return n;
+		}
+		if (timeout_ms == 0 || manual)
+			return 0;
 		if (timeout_ms > 0 && rte_get_tsc_cycles() >= end)
 			return 0;
+		if (nb_seen > 0)
+			idle_pause(seen, nb_seen, end, work);
 	}
 }

@@ -12,12 +12,13 @@
 
 #include <rte_mbuf.h>
 
+#include "tcp_sock.h"
 #include "sock_priv.h"
 
 /* Copying reads and writes: send, recv, sendto, recvfrom, readv, writev. */
 
 #define SEND_FLAGS	(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_MORE)
-#define RECV_FLAGS	(MSG_DONTWAIT | MSG_WAITALL | MSG_TRUNC | MSG_CMSG_CLOEXEC)
+#define RECV_FLAGS	(MSG_DONTWAIT | MSG_WAITALL | MSG_TRUNC | MSG_PEEK | MSG_CMSG_CLOEXEC)
 #define GATHER_STACK	2048	/* a UDP writev up to this size is gathered on the stack */
 
 /* The pending error, cleared; @dflt if none. */
@@ -120,8 +121,22 @@ tcp_recv_fail(struct sock *s, ssize_t r)
 	return sock_err((int)-r);
 }
 
+/* MSG_PEEK: copy what is queued, leave it there. */
 static ssize_t
-tcp_recv_iov(struct sock *s, const struct iovec *iov, int cnt, size_t total)
+tcp_peek_iov(struct sock *s, const struct iovec *iov, int cnt)
+{
+	size_t n = tcp_sock_peek(s->tcp, iov, cnt);
+
+	sock_after_io(s, true);
+	if (n > 0)
+		return (ssize_t)n;
+	if ((s->fl & SF_SHUT_RD) || tcp_sock_fin_rcvd(s->tcp))
+		return 0;	/* the end of the stream */
+	return sock_err(EAGAIN);
+}
+
+static ssize_t
+tcp_recv_iov(struct sock *s, const struct iovec *iov, int cnt, size_t total, int flags)
 {
 	size_t done = 0;
 	ssize_t r;
@@ -142,6 +157,8 @@ tcp_recv_iov(struct sock *s, const struct iovec *iov, int cnt, size_t total)
 	}
 	if (total == 0)
 		return 0;
+	if (flags & MSG_PEEK)
+		return tcp_peek_iov(s, iov, cnt);
 	for (i = 0; i < cnt; i++) {
 		if (iov[i].iov_len == 0)
 			continue;
@@ -215,6 +232,11 @@ udp_pktinfo(const struct sock *s, const struct rte_mbuf *m, struct msghdr *msg)
 	}
 }
 
+/*
+ * One datagram into @iov: taken, or with MSG_PEEK copied and left queued.
+ * A pending ICMP error of a connected socket comes first, once, as Linux
+ * reports it.
+ */
 static ssize_t
 udp_recv_iov(struct sock *s, const struct iovec *iov, int cnt, int flags,
 	     struct sockaddr *from, socklen_t *fromlen, struct msghdr *msg)
@@ -222,7 +244,7 @@ udp_recv_iov(struct sock *s, const struct iovec *iov, int cnt, int flags,
 	struct tern_sockaddr src;
 	struct rte_mbuf *m;
 	uint32_t total, off = 0;
-	int i;
+	int i, e;
 
 	if (from != NULL && fromlen == NULL)
 		return sock_err(EFAULT);
@@ -230,8 +252,14 @@ udp_recv_iov(struct sock *s, const struct iovec *iov, int cnt, int flags,
 		return 0;
 	if (s->udp == NULL)
 		return sock_err(EAGAIN);
+	e = udp_sock_error(s->udp, true);
+	if (e != 0) {
+		sock_after_io(s, true);
+		return sock_err(-e);
+	}
 	for (;;) {
-		if (tern_udp_recv_burst(s->udp, &m, 1) == 0) {
+		m = udp_sock_peek(s->udp);
+		if (m == NULL) {
 			sock_after_io(s, true);
 			return sock_err(EAGAIN);
 		}
@@ -239,7 +267,7 @@ udp_recv_iov(struct sock *s, const struct iovec *iov, int cnt, int flags,
 			memset(&src, 0, sizeof(src));
 		if (!(s->fl & SF_UDP_CONN) || udp_from_peer(s, &src))
 			break;
-		rte_pktmbuf_free(m);	/* not from the connected peer */
+		udp_sock_drop_head(s->udp);	/* not from the connected peer */
 	}
 	total = m->pkt_len;
 	for (i = 0; i < cnt && off < total; i++) {
@@ -258,7 +286,8 @@ udp_recv_iov(struct sock *s, const struct iovec *iov, int cnt, int flags,
 			msg->msg_flags |= MSG_TRUNC;
 		udp_pktinfo(s, m, msg);
 	}
-	rte_pktmbuf_free(m);
+	if (!(flags & MSG_PEEK))
+		udp_sock_drop_head(s->udp);
 	if (from != NULL)
 		sock_addr_out(&src, s->family, from, fromlen);
 	sock_after_io(s, true);
@@ -350,7 +379,7 @@ do_recv(int fd, const struct iovec *iov, int cnt, int flags, struct sockaddr *fr
 		*fromlen = 0;
 	if (msg != NULL)
 		msg->msg_controllen = 0;
-	return tcp_recv_iov(s, iov, cnt, (size_t)total);
+	return tcp_recv_iov(s, iov, cnt, (size_t)total, flags);
 }
 
 ssize_t

@@ -365,6 +365,8 @@ get_int(struct sock *s, int level, int name, int *e)
 			sock_sync(s);
 			v = s->so_error;
 			s->so_error = 0;
+			if (v == 0 && s->kind == SK_UDP && s->udp != NULL)
+				v = -udp_sock_error(s->udp, true);
 			sock_after_io(s, false);	/* EPOLLERR went away */
 			return v;
 		case SO_TYPE:
@@ -412,6 +414,17 @@ get_int(struct sock *s, int level, int name, int *e)
 		}
 	} else if (level == IPPROTO_IPV6 && s->family == 6 && name == IPV6_V6ONLY) {
 		return 1;
+	} else if (s->kind == SK_TCP &&
+		   ((level == IPPROTO_IP && s->family == 4 && name == IP_MTU) ||
+		    (level == IPPROTO_IPV6 && s->family == 6 && name == IPV6_MTU))) {
+		/* Linux: the path MTU of a connected socket (the ICMP and black hole cache's) */
+		sock_sync(s);
+		if (s->st != SS_CONNECTED) {
+			*e = ENOTCONN;
+			return 0;
+		}
+		tern_tcp_info(s->tcp, &ti);
+		return ti.pmtu;
 	} else if (s->kind == SK_UDP &&
 		   ((level == IPPROTO_IP && s->family == 4 && name == IP_PKTINFO) ||
 		    (level == IPPROTO_IPV6 && s->family == 6 && name == IPV6_RECVPKTINFO))) {

@@ -14,6 +14,7 @@
 #include <tern/tern_sock.h>
 
 #include "tern_core.h"
+#include "udp_sock.h"
 
 #define SOCK_DEF_MAX		65536
 #define SOCK_INIT_SLOTS		64
@@ -127,6 +128,11 @@ struct sock_table {
 	TAILQ_HEAD(, sock) watch;	/* sockets whose readiness may change silently */
 	tern_sock_event_hook_t hook;
 	void *hook_arg;
+	/* idle back-off of the waits (sock_epoll.c) */
+	uint64_t idle_spin;		/* TSC cycles of busy-polling after the last work */
+	uint64_t idle_max_ns;		/* longest sleep; 0: never sleep */
+	uint64_t idle_from;		/* TSC of the last pass that did work */
+	uint64_t idle_step_ns;		/* the next sleep; 0: the first */
 };
 
 /* sock.c */
@@ -182,8 +188,13 @@ void sock_after_io(struct sock *s, bool rx);
 void sock_epoll_detach(struct sock *s);
 /* Free the epoll of @s (its items). */
 void sock_epoll_free(struct sock *s);
-/* One pass: poll the context, drain its events, check the watched sockets. */
-void sock_table_pass(struct sock_table *t);
+/*
+ * One pass: poll the context, drain its events, check the watched sockets.
+ * @return whether it did anything (packets received, events drained).
+ */
+bool sock_table_pass(struct sock_table *t);
+/* The default idle back-off into @t. */
+void sock_idle_init(struct sock_table *t);
 
 /* sock_opt.c */
 extern const char *const sock_cc_names[];

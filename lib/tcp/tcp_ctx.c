@@ -179,6 +179,11 @@ tcp_listener_insert(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l)
 {
 	unsigned int b = listen_bucket(l->key.lport);
 
+	if (l->tf & TF_TRANSPARENT) {
+		tcp_tproxy_listener_insert(tc, l);
+		return;
+	}
+
 	l->lnext = tc->listeners[b];
 	tc->listeners[b] = l;
 }
@@ -188,6 +193,10 @@ tcp_listener_remove(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l)
 {
 	struct tern_tcp_stream **pp = &tc->listeners[listen_bucket(l->key.lport)];
 
+	if (l->tf & TF_TRANSPARENT) {
+		tcp_tproxy_listener_remove(tc, l);
+		return;
+	}
 	for (; *pp != NULL; pp = &(*pp)->lnext)
 		if (*pp == l) {
 			*pp = l->lnext;
@@ -262,6 +271,8 @@ tcp_stream_free(struct tern_tcp_stream *s)
 	TERN_ASSERT(tc->nb_conns > 0);
 	tc->nb_conns--;
 	TERN_STAT_INC(tc->ctx, tcp_conn_closed);
+	if (unlikely(s->tf & TF_TRANSPARENT))
+		tcp_tproxy_unref(tc);
 	/* back to the free list: chunks go back to the heap with the context */
 	s->all_next = tc->tcb_free;
 	tc->tcb_free = s;
@@ -423,6 +434,8 @@ tcp_ctx_fini(struct tern_ctx *ctx)
 
 	if (tc == NULL)
 		return;
+	tc->closing = true;
+	net_ctx_set_claim(ctx, IPPROTO_TCP, NULL);
 	tcp_acked_flush(tc);
 	while ((s = tc->all) != NULL) {
 		tcp_timer_stop_all(s);

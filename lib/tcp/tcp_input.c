@@ -656,9 +656,15 @@ tcp_conn_input(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in 
 	uint32_t rcv_wnd, seglen, d;
 	bool ok;
 
-	if (s->state == TERN_TCP_SYN_SENT) {
-		tcp_syn_sent_in(s, m, si);
-		return;
+	if (unlikely(s->state < TERN_TCP_ESTABLISHED)) {
+		if (s->state == TERN_TCP_SYN_SENT) {
+			tcp_syn_sent_in(s, m, si);
+			return;
+		}
+		if (s->tf & TF_SYN_HELD) {
+			tcp_held_input(s, m, si);
+			return;
+		}
 	}
 	s->idle_ns = ctx->now_ns;
 	s->kprobes = 0;
@@ -904,7 +910,9 @@ tcp_segment(struct tern_tcp_ctx *tc, struct rte_mbuf *m, const struct tern_ip_in
 			return;
 		break;
 	}
-	l = tcp_listener_lookup(tc, ip, th->dst_port);
+	/* an address not ours: only a transparent listener may answer for it */
+	l = likely(!ip->transparent) ? tcp_listener_lookup(tc, ip, th->dst_port) :
+		tcp_tproxy_listener(tc, ip, th->dst_port);
 	if (l != NULL) {
 		tcp_listen_in(tc, l, m, ip, &si);
 		return;

@@ -3,8 +3,10 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "tern_tcp_priv.h"
+#include "tcp_sock.h"
 
 /*
  * What the socket layer (lib/sock) reads of a stream beyond the public
@@ -54,4 +56,32 @@ tcp_sock_config(const struct tern_ctx *ctx)
 	const struct tern_tcp_ctx *tc = tcpc(ctx);
 
 	return tc != NULL ? &tc->cfg : NULL;
+}
+
+size_t
+tcp_sock_peek(const struct tern_tcp_stream *s, const struct iovec *iov, int cnt)
+{
+	const struct rte_mbuf *m = s->rcvq_head;
+	uint32_t moff = 0;
+	size_t done = 0;
+	int i;
+
+	for (i = 0; i < cnt && m != NULL; i++) {
+		uint8_t *p = iov[i].iov_base;
+		size_t off = 0;
+
+		while (off < iov[i].iov_len && m != NULL) {
+			size_t n = RTE_MIN((size_t)(m->data_len - moff), iov[i].iov_len - off);
+
+			memcpy(p + off, rte_pktmbuf_mtod_offset(m, const uint8_t *, moff), n);
+			off += n;
+			moff += (uint32_t)n;
+			if (moff == m->data_len) {
+				m = m->next;
+				moff = 0;
+			}
+		}
+		done += off;
+	}
+	return done;
 }

@@ -13,6 +13,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stddef.h>
+#include <sys/uio.h>
 
 #include <tern/tern_tcp.h>
 
@@ -28,6 +30,11 @@ uint32_t tcp_sock_sndbuf(const struct tern_tcp_stream *s);
 uint32_t tcp_sock_rcvbuf(const struct tern_tcp_stream *s);
 /* Change the send buffer (a listener's: for connections accepted later); 0: no change. */
 void tcp_sock_set_sndbuf(struct tern_tcp_stream *s, uint32_t bytes);
+/*
+ * Copy the head of @s's receive queue into @iov (@cnt buffers, in order)
+ * without taking it (MSG_PEEK). @return bytes copied.
+ */
+size_t tcp_sock_peek(const struct tern_tcp_stream *s, const struct iovec *iov, int cnt);
 /* The context's TCP settings (defaults applied), or NULL. */
 const struct tern_tcp_config *tcp_sock_config(const struct tern_ctx *ctx);
 

@@ -122,6 +122,53 @@ tern_tcp_listen(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 	return l;
 }
 
+struct tern_tcp_stream *
+tern_tcp_listen_transparent(struct tern_ctx *ctx, const struct tern_tcp_param *p,
+			    const struct tern_tcp_tproxy_rule *rule)
+{
+	struct tern_tcp_ctx *tc = tcpc(ctx);
+	struct tern_tcp_stream *l;
+	uint8_t fam = rule != NULL ? rule->prefix.family : 0;
+	unsigned int alen = fam == 4 ? 4 : 16, i;
+
+	if (tc == NULL || p == NULL || rule == NULL || (fam != 4 && fam != 6) ||
+	    rule->prefix_len > alen * 8 || rule->port_lo == 0 || rule->port_hi < rule->port_lo ||
+	    param_cc(tc, p) == NULL) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	l = tcp_stream_alloc(tc);
+	if (l == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	l->key.family = fam;
+	l->key.lport = rte_cpu_to_be_16(rule->port_lo);
+	memcpy(l->key.laddr, fam == 4 ? (const void *)&rule->prefix.ip4 : &rule->prefix.ip6, alen);
+	/* the prefix alone: what tern_tcp_local() shows and duplicates are told by */
+	for (i = 0; i < alen; i++) {
+		unsigned int bits = rule->prefix_len > i * 8 ? rule->prefix_len - i * 8 : 0;
+
+		if (bits < 8)
+			l->key.laddr[i] &= (uint8_t)(0xff00 >> bits);
+	}
+	l->family = fam;
+	l->key.plen = rule->prefix_len;
+	l->tp_port_hi = rule->port_hi;
+	if (tcp_tproxy_rule_exists(tc, l)) {
+		tcp_stream_free(l);
+		rte_errno = EADDRINUSE;
+		return NULL;
+	}
+	l->tf |= TF_LISTENER | TF_TRANSPARENT;
+	l->state = TERN_TCP_LISTEN;
+	l->backlog = p->backlog ? p->backlog : TCP_DEF_BACKLOG;
+	l->cc_ops = param_cc(tc, p);
+	stream_params(l, p);
+	tcp_listener_insert(tc, l);	/* takes a claim reference (tcp_tproxy.c) */
+	return l;
+}
+
 uint16_t
 tern_tcp_accept_burst(struct tern_tcp_stream *l, struct tern_tcp_stream **out, uint16_t n)
 {
@@ -190,6 +237,31 @@ pick_port(struct tern_tcp_ctx *tc, struct tern_tcp_key *k, uint16_t ifindex)
 				  &tc->next_ephemeral, port_taken, &a, &k->lport);
 }
 
+/*
+ * Whether the replies of 4-tuple @k (its local port given) reach this
+ * context through interface @ifindex: always with one queue; with RSS,
+ * when the reply's hash picks our queue.
+ */
+static bool
+reply_steered_here(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k, uint16_t ifindex)
+{
+	const struct tern_ctx_port *cp = &tc->ctx->ports[ifindex];
+	uint32_t h;
+
+	if (cp->rss == NULL || cp->rss->nb_queues <= 1)
+		return true;
+	if (k->family == 4) {
+		uint32_t src, dst;
+
+		memcpy(&src, k->raddr, 4);
+		memcpy(&dst, k->laddr, 4);
+		h = rss_hash4(cp->rss, src, dst, k->rport, k->lport);
+	} else {
+		h = rss_hash6(cp->rss, k->raddr, k->laddr, k->rport, k->lport);
+	}
+	return rss_queue(cp->rss, h) == cp->queue_id;
+}
+
 struct tern_tcp_stream *
 tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 {
@@ -200,6 +272,7 @@ tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 	struct tern_sockaddr local;
 	struct net_dest dest;
 	unsigned int tag;
+	bool transparent = false;
 	int ret;
 
 	if (tc == NULL || p == NULL || (p->remote.family != 4 && p->remote.family != 6) ||
@@ -220,8 +293,11 @@ tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 	local = p->local;
 	local.family = p->remote.family;
 	if (!local_addr_ok(ctx, &local)) {
-		rte_errno = EADDRNOTAVAIL;
-		return NULL;
+		if (!(p->flags & TERN_TCP_F_TRANSPARENT)) {
+			rte_errno = EADDRNOTAVAIL;
+			return NULL;
+		}
+		transparent = true;	/* an address not ours, nonzero */
 	}
 	ret = net_dest_init(ctx, &dest, local.family,
 			    local.family == 4 ? (const void *)&p->remote.ip4 : &p->remote.ip6,
@@ -245,6 +321,9 @@ tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 	} else if (tcp_hash_lookup(tc, &k, &tag) != NULL) {
 		rte_errno = EADDRINUSE;
 		return NULL;
+	} else if (transparent && !reply_steered_here(tc, &k, dest.ifindex)) {
+		rte_errno = EXDEV;
+		return NULL;
 	}
 	if (tc->nb_conns >= cfg->max_conns) {
 		rte_errno = ENOMEM;
@@ -266,6 +345,11 @@ tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 		return NULL;
 	}
 	s->tf |= TF_IN_HASH;
+	if (transparent) {
+		s->tf |= TF_TRANSPARENT;
+		tcp_tproxy_ref(tc);	/* its replies come for an address not ours */
+		TERN_STAT_INC(ctx, tcp_tproxy_connects);
+	}
 	s->rcv_mss = tcp_mss_for(ctx, dest.ifindex, s->family);
 	if (p->mss != 0 && p->mss < s->rcv_mss)
 		s->rcv_mss = p->mss;
@@ -571,8 +655,12 @@ tern_tcp_shutdown(struct tern_tcp_stream *s, int how)
 static void
 conn_reset(struct tern_tcp_stream *s)
 {
-	if (!(s->tf & TF_DONE) && s->state != TERN_TCP_SYN_SENT)
+	if (!(s->tf & TF_DONE) && s->state != TERN_TCP_SYN_SENT) {
+		/* a held SYN: RST|ACK of it, the peer's "connection refused" */
+		if (s->tf & TF_SYN_HELD)
+			TERN_STAT_INC(s->ctx, tcp_syn_held_refused);
 		tcp_send_ctl(s, TH_RST | TH_ACK, s->snd_nxt);
+	}
 	s->tf |= TF_APP_CLOSED;
 	tcp_drop(s, 0);
 	tcp_conn_done(s);
@@ -612,7 +700,7 @@ tern_tcp_close(struct tern_tcp_stream *s)
 		return;
 	}
 	/* unread data, or never connected: reset (RFC 9293 3.10.4, RFC 2525 2.17) */
-	if (s->rcvq_bytes > 0 || s->state == TERN_TCP_SYN_SENT) {
+	if (s->rcvq_bytes > 0 || s->state == TERN_TCP_SYN_SENT || (s->tf & TF_SYN_HELD)) {
 		conn_reset(s);
 		return;
 	}

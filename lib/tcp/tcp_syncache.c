@@ -202,6 +202,10 @@ tcp_syn_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbu
 	struct tern_tcp_syn *sc;
 	struct tern_tcp_key k;
 
+	if (l->param_flags & TERN_TCP_F_SYN_HOLD) {
+		tcp_syn_hold(tc, l, m, ip, si);
+		return;
+	}
 	tcp_key_make(&k, ip, si->th->src_port, si->th->dst_port);
 	if (l->aq_len >= l->backlog) {
 		TERN_STAT_INC(tc->ctx, drop_tcp_backlog);
@@ -284,11 +288,16 @@ tcp_accept_enqueue(struct tern_tcp_stream *s)
 		tcp_post(l, TERN_EV_ACCEPT, 0);
 }
 
-struct tern_tcp_stream *
-tcp_stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
-		    const struct tern_tcp_key *k, uint32_t iss, uint32_t irs,
-		    uint16_t peer_mss, int peer_ws, bool sack_ok, bool ts_ok, uint32_t ts_recent,
-		    uint32_t ts_off)
+/*
+ * A control block for the SYN of @k (initial sequence numbers @iss and
+ * @irs, the options both sides agreed on) in the hash, its SYN-ACK
+ * acknowledged (ESTABLISHED), or with @held not yet sent (SYN_RECEIVED).
+ */
+static struct tern_tcp_stream *
+stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
+		const struct tern_tcp_key *k, uint32_t iss, uint32_t irs,
+		uint16_t peer_mss, int peer_ws, bool sack_ok, bool ts_ok, uint32_t ts_recent,
+		uint32_t ts_off, bool held)
 {
 	struct tern_tcp_stream *s;
 	int ret;
@@ -313,6 +322,11 @@ tcp_stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
 		return NULL;
 	}
 	s->tf |= TF_IN_HASH | TF_SYN_RECV_PASSIVE;
+	if (l->tf & TF_TRANSPARENT) {
+		s->tf |= TF_TRANSPARENT;
+		tcp_tproxy_ref(tc);
+		TERN_STAT_INC(tc->ctx, tcp_tproxy_opens);
+	}
 	s->listener = l;
 	s->udata = l->udata;
 	s->snd_buf = l->param_sndbuf;
@@ -326,7 +340,8 @@ tcp_stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
 	s->keepcnt = l->keepcnt;
 	s->iss = iss;
 	s->irs = irs;
-	s->snd_una = s->snd_nxt = s->snd_max = iss + 1;
+	/* held: the SYN-ACK is sent later, from the retransmit queue (tcp_send_syn()) */
+	s->snd_una = s->snd_nxt = s->snd_max = held ? iss : iss + 1;
 	s->rcv_nxt = irs + 1;
 	s->rcv_adv = s->rcv_nxt + RTE_MIN(s->rcv_buf, 65535u);
 	s->last_ack_sent = s->rcv_nxt;
@@ -352,11 +367,68 @@ tcp_stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
 	s->rto_us = (uint32_t)(tc->cfg.rto_init_ns / 1000);
 	s->idle_ns = tc->ctx->now_ns;
 	tcp_cc_init(s);
+	TERN_STAT_INC(tc->ctx, tcp_passive_opens);
+	if (held) {
+		s->tf |= TF_SYN_HELD;
+		tcp_set_state(s, TERN_TCP_SYN_RECEIVED);
+		return s;
+	}
 	tcp_set_state(s, TERN_TCP_ESTABLISHED);
 	if (s->tf & TF_KEEPALIVE)
 		tcp_timer_set(s, TCP_T_KEEP, tc->ctx->now_ns + s->keepidle_ns);
-	TERN_STAT_INC(tc->ctx, tcp_passive_opens);
 	return s;
+}
+
+struct tern_tcp_stream *
+tcp_stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
+		    const struct tern_tcp_key *k, uint32_t iss, uint32_t irs,
+		    uint16_t peer_mss, int peer_ws, bool sack_ok, bool ts_ok, uint32_t ts_recent,
+		    uint32_t ts_off)
+{
+	return stream_from_syn(tc, l, k, iss, irs, peer_mss, peer_ws, sack_ok, ts_ok, ts_recent,
+			       ts_off, false);
+}
+
+/*
+ * A SYN to a listener that holds them (connect-first): a full control block
+ * in SYN_RECEIVED at once, on the accept queue, nothing sent. The SYN-ACK
+ * goes at tern_tcp_accept_complete(), a reset at tern_tcp_abort(). No
+ * syncache entry or cookie: the answer is not ours to give yet.
+ */
+void
+tcp_syn_hold(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbuf *m,
+	     const struct tern_ip_info *ip, struct tcp_seg_in *si)
+{
+	const struct tern_tcp_config *cfg = &tc->cfg;
+	const struct tern_tcp_opts *o = &si->opts;
+	uint16_t peer_mss = (o->flags & TERN_TCP_OPT_F_MSS) ? o->mss :
+		(ip->family == 4 ? 536 : 1220);
+	bool ts = (o->flags & TERN_TCP_OPT_F_TS) && !(cfg->flags & TERN_TCP_CFG_NO_TS);
+	bool sack = o->sack_permitted && !(cfg->flags & TERN_TCP_CFG_NO_SACK);
+	int peer_ws = (o->flags & TERN_TCP_OPT_F_WS) ? o->wscale : -1;
+	struct tern_tcp_stream *s;
+	struct tern_tcp_key k;
+
+	tcp_key_make(&k, ip, si->th->src_port, si->th->dst_port);
+	if (l->aq_len >= l->backlog) {
+		TERN_STAT_INC(tc->ctx, drop_tcp_backlog);
+		goto drop;
+	}
+	s = stream_from_syn(tc, l, &k, key_isn(tc, &k), si->seq, peer_mss, peer_ws, sack, ts,
+			    ts ? o->ts_val : 0, ts ? key_ts_off(tc, &k) : 0, true);
+	if (s == NULL)
+		goto drop;	/* counted */
+	/* the SYN-ACK will offer what the SYN did, as a syncache entry's would */
+	s->rcv_ws = (peer_ws >= 0 && !(cfg->flags & TERN_TCP_CFG_NO_WSCALE)) ?
+		listener_ws(tc, l) : 0;
+	s->rcv_mss = key_mss(tc, l, &k);
+	s->snd_wl1 = si->seq;
+	s->snd_wnd = si->wnd;
+	s->max_sndwnd = si->wnd;
+	TERN_STAT_INC(tc->ctx, tcp_syn_held);
+	tcp_accept_enqueue(s);
+drop:
+	rte_pktmbuf_free(m);
 }
 
 /* The rest of the handshake's ACK goes through the connection's input. */

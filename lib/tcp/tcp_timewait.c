@@ -65,6 +65,8 @@ tw_release(struct tern_tcp_ctx *tc, struct tern_tcp_tw *tw)
 {
 	tcp_hash_del(tc, &tw->key);
 	tw_unlink(tc, tw);
+	if (unlikely(tw->tproxy))
+		tcp_tproxy_unref(tc);
 	tw->next = tc->tw_free;
 	tw->prev = NULL;
 	tc->tw_free = tw;
@@ -130,6 +132,11 @@ tcp_tw_enter(struct tern_tcp_stream *s)
 		tc->tw_head = tw;
 	tc->tw_tail = tw;
 	tc->nb_tw++;
+	if (unlikely(s->tf & TF_TRANSPARENT)) {
+		/* its segments arrive for an address not ours: keep the claim on */
+		tw->tproxy = 1;
+		tcp_tproxy_ref(tc);
+	}
 	TERN_STAT_INC(tc->ctx, tcp_tw_created);
 	if (!timer_pending(&tc->tw_timer))
 		ctx_timer_arm(tc->ctx, &tc->tw_timer, tc->tw_head->expire_ns);

@@ -95,7 +95,8 @@ struct tern_tcp_key {
 	uint16_t rport;		/* network order */
 	uint16_t lport;
 	uint8_t family;
-	uint8_t pad[3];
+	uint8_t plen;		/* a transparent listener's prefix length; 0 in a connection's */
+	uint8_t pad[2];
 };
 
 /* What the hash's data pointer is: the low two bits tag it. */
@@ -149,6 +150,8 @@ enum tcp_timer_id {
 #define TF_DSACK	(1u << 27)	/* dsack[] goes first in the next SACK option */
 #define TF_TLP_RTX	(1u << 28)	/* the tail loss probe was a retransmission */
 #define TF_ERR_TAKEN	(1u << 29)	/* the error was reported and cleared (SO_ERROR) */
+#define TF_TRANSPARENT	(1u << 30)	/* a local address not ours, or a transparent listener */
+#define TF_SYN_HELD	(1u << 31)	/* SYN taken, SYN-ACK not sent: the application decides */
 
 static inline uint32_t
 tcp_min(uint32_t a, uint32_t b)
@@ -279,6 +282,11 @@ struct tern_tcp_stream {
 	uint32_t param_sndbuf;
 	uint32_t param_rcvbuf;
 	uint16_t param_mss;
+	/*
+	 * A transparent listener's rule (tcp_tproxy.c): key.laddr and
+	 * key.plen the prefix, key.lport the first port, this the last (host order).
+	 */
+	uint16_t tp_port_hi;
 	uint64_t bytes_sent;
 	uint64_t bytes_received;
 	uint64_t segs_retrans;
@@ -313,7 +321,7 @@ struct tern_tcp_tw {
 	uint64_t expire_ns;
 	uint16_t rcv_wnd;		/* scaled, as last advertised */
 	uint8_t ts_ok;
-	uint8_t pad;
+	uint8_t tproxy;			/* a transparent connection's: holds a claim reference */
 	uint32_t invalid_ack_t;		/* last ACK to an invalid segment, 2^20 ns units; 0: none */
 	struct tern_tcp_tw *next;	/* FIFO by expiry, or free list */
 	struct tern_tcp_tw *prev;
@@ -342,6 +350,11 @@ struct tern_tcp_ctx {
 	struct tern_tcp_isn_secret isn_secret;
 	struct tern_tcp_isn_secret cookie_secret;
 	struct tern_tcp_stream *listeners[TCP_LISTEN_BUCKETS];
+	/* transparent listeners (tcp_tproxy.c), linked by lnext */
+	struct tern_tcp_stream *tproxy_listeners;
+	/* transparent listeners, streams and TIME_WAIT records: the claim is on while > 0 */
+	uint32_t nb_tproxy;
+	bool closing;			/* the context is going: no more claim changes */
 	struct tern_tcp_stream *dirty;	/* streams with output to do */
 	struct tern_tcp_stream *all;
 	uint32_t nb_conns;
@@ -427,6 +440,22 @@ tcp_path_mss(const struct tern_tcp_stream *s)
 		mss = tcp_min(mss, (uint32_t)s->pmtu - 20 - (s->family == 4 ? 20 : 40));
 	return mss;
 }
+
+/* tcp_tproxy.c: transparent listeners and connections */
+/* One more (less) transparent user: the forwarding path's claim is on while any is left. */
+void tcp_tproxy_ref(struct tern_tcp_ctx *tc);
+void tcp_tproxy_unref(struct tern_tcp_ctx *tc);
+/* The transparent listener for a segment to (@ip's dst, @dport), longest prefix first. */
+struct tern_tcp_stream *tcp_tproxy_listener(struct tern_tcp_ctx *tc, const struct tern_ip_info *ip,
+					    uint16_t dport);
+void tcp_tproxy_listener_insert(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l);
+void tcp_tproxy_listener_remove(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l);
+bool tcp_tproxy_rule_exists(const struct tern_tcp_ctx *tc, const struct tern_tcp_stream *l);
+/* A segment for a stream whose SYN is held (TF_SYN_HELD): nothing is answered. */
+void tcp_held_input(struct tern_tcp_stream *s, struct rte_mbuf *m, const struct tcp_seg_in *si);
+/* A SYN to a TERN_TCP_F_SYN_HOLD listener: a stream in SYN_RECEIVED on its accept queue. */
+void tcp_syn_hold(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbuf *m,
+		  const struct tern_ip_info *ip, struct tcp_seg_in *si);
 
 /* tcp_icmp.c */
 /* The ICMP/ICMPv6 error handler of the TCP layer (net_ctx_set_l4_err()). */

@@ -34,6 +34,8 @@ struct tern_udp_stream {
 	bool readable_posted;
 	bool want_writable;	/* a send found the device queue full */
 	int32_t err;		/* an ICMP hard error for the next call (udp_icmp.c) */
+	bool sock_peer_set;	/* the sock layer's connected peer (udp_sock.c) */
+	struct tern_sockaddr sock_peer;
 	uint64_t udata;
 	uint32_t rxq_mask;
 	uint32_t rxq_head;

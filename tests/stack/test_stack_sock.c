@@ -291,7 +291,7 @@ test_send_recv_enotconn_and_eagain(void **state)
 	pair_open(f, AF_INET, &p);
 	ASSERT_ERR(tern_recv(p.s, buf, sizeof(buf), 0), EAGAIN);
 	ASSERT_ERR(tern_recv(p.s, buf, sizeof(buf), MSG_OOB), EOPNOTSUPP);
-	ASSERT_ERR(tern_recv(p.s, buf, sizeof(buf), MSG_PEEK), EOPNOTSUPP);
+	ASSERT_ERR(tern_recv(p.s, buf, sizeof(buf), MSG_PEEK), EAGAIN);	/* supported now */
 	ASSERT_ERR(tern_send(p.c, "x", 1, MSG_OOB), EOPNOTSUPP);
 	ASSERT_ERR(tern_shutdown(p.c, 7), EINVAL);
 	assert_int_equal(tern_recv(p.s, buf, 0, 0), 0);
@@ -1122,6 +1122,7 @@ test_tcp_info_both_shapes(void **state)
 	struct tcp_info li;
 	socklen_t len;
 	char buf[1000];
+	int v;
 	struct pair p;
 	int fresh;
 
@@ -1149,6 +1150,11 @@ test_tcp_info_both_shapes(void **state)
 	assert_true(li.tcpi_options & TCPI_OPT_TIMESTAMPS);
 	assert_int_equal(li.tcpi_snd_cwnd, ti.cwnd / ti.mss);
 	assert_int_equal(get_int_opt(p.c, IPPROTO_TCP, TCP_MAXSEG), ti.mss);
+	/* IP_MTU: the connection's path MTU, as Linux; none before it connects */
+	assert_int_equal(get_int_opt(p.c, IPPROTO_IP, IP_MTU), ti.pmtu);
+	assert_int_equal(ti.pmtu, 1500);
+	len = sizeof(v);
+	ASSERT_ERR(tern_getsockopt(fresh, IPPROTO_IP, IP_MTU, &v, &len), ENOTCONN);
 	/* a short buffer takes the front */
 	len = 4;
 	assert_int_equal(tern_getsockopt(p.s, IPPROTO_TCP, TCP_INFO, &li, &len), 0);

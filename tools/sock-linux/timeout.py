@@ -1,0 +1,16 @@
+# Linux: a connect nobody answers (run as root: unshare -n python3 tools/sock-linux/timeout.py)
+import socket, errno, select, time, subprocess, sys
+subprocess.run("ip link set lo up; ip link add v0 type veth peer name v1 && ip link set v0 up && ip link set v1 up && ip addr add 10.9.0.1/24 dev v0 && ip neigh add 10.9.0.2 lladdr 02:00:00:00:00:02 dev v0 nud permanent", shell=True, check=True)
+def run(dst):
+    t=socket.socket(); t.setsockopt(socket.IPPROTO_TCP, socket.TCP_SYNCNT, 1); t.setblocking(False)
+    try: t.connect((dst, 80))
+    except OSError as e: print("connect", errno.errorcode[e.errno])
+    p=select.poll(); p.register(t, select.POLLOUT)
+    t0=time.time(); r=p.poll(10000); print("poll", r, "after %.1f s" % (time.time()-t0))
+    print("SO_ERROR", errno.errorcode.get(t.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR),0), t.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR))
+    try: print("recv", t.recv(4))
+    except OSError as e: print("recv", errno.errorcode[e.errno])
+    try: print("send", t.send(b"x"))
+    except OSError as e: print("send", errno.errorcode[e.errno])
+print("-- static neighbour, nobody answers:"); run("10.9.0.2")
+print("-- no ARP answer:"); run("10.9.0.3")
