@@ -188,17 +188,36 @@ key_ts_off(const struct tern_tcp_ctx *tc, const struct tern_tcp_key *k)
 	return (uint32_t)siphash24(tc->cookie_secret.key, k, sizeof(*k));
 }
 
+/* What a SYN asks for, as far as our configuration lets it. */
+struct syn_ask {
+	uint16_t peer_mss;	/* the MSS option, or RFC 9293 3.7.1's default */
+	int peer_ws;		/* window scale, -1: none */
+	bool ts;
+	bool sack;
+};
+
+static struct syn_ask
+syn_ask(const struct tern_tcp_ctx *tc, const struct tern_ip_info *ip, const struct tcp_seg_in *si)
+{
+	const struct tern_tcp_opts *o = &si->opts;
+	struct syn_ask a = {
+		.peer_mss = (o->flags & TERN_TCP_OPT_F_MSS) ? o->mss :
+			(ip->family == 4 ? 536 : 1220),
+		.peer_ws = (o->flags & TERN_TCP_OPT_F_WS) ? o->wscale : -1,
+		.ts = (o->flags & TERN_TCP_OPT_F_TS) && !(tc->cfg.flags & TERN_TCP_CFG_NO_TS),
+		.sack = o->sack_permitted && !(tc->cfg.flags & TERN_TCP_CFG_NO_SACK),
+	};
+
+	return a;
+}
+
 void
 tcp_syn_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbuf *m,
 	      const struct tern_ip_info *ip, struct tcp_seg_in *si)
 {
 	const struct tern_tcp_config *cfg = &tc->cfg;
 	const struct tern_tcp_opts *o = &si->opts;
-	uint16_t peer_mss = (o->flags & TERN_TCP_OPT_F_MSS) ? o->mss :
-		(ip->family == 4 ? 536 : 1220);
-	bool ts = (o->flags & TERN_TCP_OPT_F_TS) && !(cfg->flags & TERN_TCP_CFG_NO_TS);
-	bool sack = o->sack_permitted && !(cfg->flags & TERN_TCP_CFG_NO_SACK);
-	int peer_ws = (o->flags & TERN_TCP_OPT_F_WS) ? o->wscale : -1;
+	const struct syn_ask a = syn_ask(tc, ip, si);
 	struct tern_tcp_syn *sc;
 	struct tern_tcp_key k;
 
@@ -230,14 +249,14 @@ tcp_syn_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbu
 			TERN_STAT_INC(tc->ctx, drop_tcp_syncache);
 			goto drop;
 		}
-		cookie = tcp_cookie(&tc->cookie_secret, &k, si->seq, peer_mss, tc->ctx->now_ns, &mss);
-		if (ts)
+		cookie = tcp_cookie(&tc->cookie_secret, &k, si->seq, a.peer_mss, tc->ctx->now_ns, &mss);
+		if (a.ts)
 			tsval = tcp_cookie_tsval(tcp_ts_now(tc),
-						      (peer_ws >= 0 &&
+						      (a.peer_ws >= 0 &&
 						       !(cfg->flags & TERN_TCP_CFG_NO_WSCALE)) ?
-						      peer_ws : -1, sack);
+						      a.peer_ws : -1, a.sack);
 		/* Without timestamps nothing carries the options: offer none. */
-		send_synack(tc, l, &k, cookie, si->seq, ts ? peer_ws : -1, ts && sack, ts, tsval,
+		send_synack(tc, l, &k, cookie, si->seq, a.ts ? a.peer_ws : -1, a.ts && a.sack, a.ts, tsval,
 			    o->ts_val);
 		TERN_STAT_INC(tc->ctx, tcp_cookies_sent);
 		goto drop;
@@ -249,12 +268,12 @@ tcp_syn_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbu
 	sc->listener = l;
 	sc->irs = si->seq;
 	sc->iss = key_isn(tc, &k);
-	sc->peer_mss = peer_mss;
-	sc->peer_ws = peer_ws >= 0 ? (uint8_t)peer_ws : 0xff;
-	sc->sack_ok = sack;
-	sc->ts_ok = ts;
-	sc->ts_recent = ts ? o->ts_val : 0;
-	sc->ts_off = ts ? key_ts_off(tc, &k) : 0;
+	sc->peer_mss = a.peer_mss;
+	sc->peer_ws = a.peer_ws >= 0 ? (uint8_t)a.peer_ws : 0xff;
+	sc->sack_ok = a.sack;
+	sc->ts_ok = a.ts;
+	sc->ts_recent = a.ts ? o->ts_val : 0;
+	sc->ts_off = a.ts ? key_ts_off(tc, &k) : 0;
 	sc->peer_wnd = si->wnd;
 	timer_init(&sc->timer, tcp_syn_timer, sc);
 	if (tcp_hash_add(tc, &k, sc, TCP_REC_SYN) != 0) {
@@ -401,11 +420,7 @@ tcp_syn_hold(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbuf
 {
 	const struct tern_tcp_config *cfg = &tc->cfg;
 	const struct tern_tcp_opts *o = &si->opts;
-	uint16_t peer_mss = (o->flags & TERN_TCP_OPT_F_MSS) ? o->mss :
-		(ip->family == 4 ? 536 : 1220);
-	bool ts = (o->flags & TERN_TCP_OPT_F_TS) && !(cfg->flags & TERN_TCP_CFG_NO_TS);
-	bool sack = o->sack_permitted && !(cfg->flags & TERN_TCP_CFG_NO_SACK);
-	int peer_ws = (o->flags & TERN_TCP_OPT_F_WS) ? o->wscale : -1;
+	const struct syn_ask a = syn_ask(tc, ip, si);
 	struct tern_tcp_stream *s;
 	struct tern_tcp_key k;
 
@@ -414,12 +429,12 @@ tcp_syn_hold(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbuf
 		TERN_STAT_INC(tc->ctx, drop_tcp_backlog);
 		goto drop;
 	}
-	s = stream_from_syn(tc, l, &k, key_isn(tc, &k), si->seq, peer_mss, peer_ws, sack, ts,
-			    ts ? o->ts_val : 0, ts ? key_ts_off(tc, &k) : 0, true);
+	s = stream_from_syn(tc, l, &k, key_isn(tc, &k), si->seq, a.peer_mss, a.peer_ws, a.sack, a.ts,
+			    a.ts ? o->ts_val : 0, a.ts ? key_ts_off(tc, &k) : 0, true);
 	if (s == NULL)
 		goto drop;	/* counted */
 	/* the SYN-ACK will offer what the SYN did, as a syncache entry's would */
-	s->rcv_ws = (peer_ws >= 0 && !(cfg->flags & TERN_TCP_CFG_NO_WSCALE)) ?
+	s->rcv_ws = (a.peer_ws >= 0 && !(cfg->flags & TERN_TCP_CFG_NO_WSCALE)) ?
 		listener_ws(tc, l) : 0;
 	s->rcv_mss = key_mss(tc, l, &k);
 	s->snd_wl1 = si->seq;
