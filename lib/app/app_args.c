@@ -800,6 +800,20 @@ app_parse_file(struct tern_app *app, const char *path)
 	return ret;
 }
 
+/* Port @port (-1: none named) is one of the --port given. */
+static bool
+port_given(const struct tern_app_config *c, int port)
+{
+	unsigned int k;
+
+	if (port < 0)
+		return true;
+	for (k = 0; k < c->nb_ports; k++)
+		if (c->port[k].port_id == port)
+			return true;
+	return false;
+}
+
 static int
 own(struct tern_app *app, char *s)
 {
@@ -886,7 +900,7 @@ app_finish(struct tern_app *app)
 {
 	struct tern_app_config *c = &app->cfg;
 	struct tern_app_port *p;
-	unsigned int i, k;
+	unsigned int i;
 	bool v4 = false, v6 = false;
 
 	if (c->nb_ports == 0) {
@@ -928,28 +942,14 @@ app_finish(struct tern_app *app)
 		if ((c->neigh[i].family == 4 && !v4) || (c->neigh[i].family == 6 && !v6))
 			return fail(app, "--neigh %s needs --%s (an address of its family)",
 				    c->neigh[i].text, c->neigh[i].family == 4 ? "addr" : "addr6");
-	for (i = 0; i < c->nb_routes; i++) {
-		const struct tern_app_route *r = &c->route[i];
-
-		if (r->port < 0)
-			continue;
-		for (k = 0; k < c->nb_ports; k++)
-			if (c->port[k].port_id == r->port)
-				break;
-		if (k == c->nb_ports)
-			return fail(app, "--route %s: port=%d names no --port", r->text, r->port);
-	}
-	for (i = 0; i < c->nb_neigh; i++) {
-		const struct tern_app_neigh *nb = &c->neigh[i];
-
-		if (nb->port < 0)
-			continue;
-		for (k = 0; k < c->nb_ports; k++)
-			if (c->port[k].port_id == nb->port)
-				break;
-		if (k == c->nb_ports)
-			return fail(app, "--neigh %s: port=%d names no --port", nb->text, nb->port);
-	}
+	for (i = 0; i < c->nb_routes; i++)
+		if (!port_given(c, c->route[i].port))
+			return fail(app, "--route %s: port=%d names no --port", c->route[i].text,
+				    c->route[i].port);
+	for (i = 0; i < c->nb_neigh; i++)
+		if (!port_given(c, c->neigh[i].port))
+			return fail(app, "--neigh %s: port=%d names no --port", c->neigh[i].text,
+				    c->neigh[i].port);
 	if (c->snaplen != 0 && c->pcap == NULL)
 		return fail(app, "--snaplen needs --pcap");
 	c->dev.nb_queues = (uint16_t)c->lcores;
