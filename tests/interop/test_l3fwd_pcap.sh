@@ -23,16 +23,8 @@ TERN_PID=
 # shellcheck source=SCRIPTDIR/checks.sh
 . "$HERE/checks.sh"
 
-tern_cleanup() {
-	local rc=$?
-	tern_kill
-	ip netns del "$NSA" 2>/dev/null
-	ip netns del "$NSB" 2>/dev/null
-	ip link del "$IFA" 2>/dev/null
-	ip link del "$IFB" 2>/dev/null
-	return $rc
-}
-in_a() { ip netns exec "$NSA" "$@"; }
+# shellcheck source=SCRIPTDIR/two_ns.sh
+. "$HERE/two_ns.sh"	# tern_cleanup, in_a, in_b, counter, two_ns_start, two_ns_sides
 
 interop_init
 if ! command -v tshark >/dev/null; then
@@ -62,20 +54,8 @@ INI
 run() {
 	local name=$1; shift
 	LOG="$out/$name.log"
-	ip netns add "$NSA" || return 1
-	ip netns add "$NSB" || return 1
-	"$L3FWD" --config "$out/l3fwd.ini" "$@" >"$LOG" 2>&1 &
-	TERN_PID=$!
-	for _ in $(seq 100); do
-		grep -q "ready" "$LOG" 2>/dev/null && ip link show "$IFA" 2>/dev/null | grep -q UP &&
-			ip link show "$IFB" 2>/dev/null | grep -q UP && break
-		kill -0 "$TERN_PID" 2>/dev/null || { cat "$LOG"; return 1; }
-		sleep 0.1
-	done
-	ip link set "$IFA" netns "$NSA" || return 1
-	ip link set "$IFB" netns "$NSB" || return 1
-	side "$NSA" "$IFA" 02:00:00:00:0a:02 10.1.0.2/24 fd01::2/64 10.1.0.1 fd01::1
-	side "$NSB" "$IFB" 02:00:00:00:0b:02 10.2.0.2/24 fd02::2/64 10.2.0.1 fd02::1
+	two_ns_start "$L3FWD" --config "$out/l3fwd.ini" "$@" || return 1
+	two_ns_sides
 	check "$name: ping A -> B over IPv4 through tern" in_a ping -c 5 -i 0.1 -W 2 10.2.0.2
 	check "$name: ping A -> B over IPv6 through tern" in_a ping -6 -c 5 -i 0.1 -W 2 fd02::2
 	tern_kill
@@ -85,19 +65,6 @@ run() {
 	ip netns del "$NSA"
 	ip netns del "$NSB"
 	return 0
-}
-
-side() {	# side NS IF MAC ADDR4 ADDR6 GW4 GW6
-	local n="ip netns exec $1"
-	$n sysctl -qw net.ipv6.conf.all.accept_dad=0
-	$n sysctl -qw "net.ipv6.conf.$2.accept_dad=0"
-	$n ip link set lo up
-	$n ip link set "$2" address "$3"
-	$n ip addr add "$4" dev "$2"
-	$n ip -6 addr add "$5" dev "$2" nodad
-	$n ip link set "$2" up
-	$n ip route add default via "$6"
-	$n ip -6 route add default via "$7"
 }
 
 # count FILE FILTER: frames of FILE that match the display filter

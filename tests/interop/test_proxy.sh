@@ -40,65 +40,21 @@ TERN_PID=
 . "$HERE/checks.sh"
 LOG=
 
-tern_cleanup() {
-	local rc=$?
-	tern_kill
-	ip netns del "$NSA" 2>/dev/null
-	ip netns del "$NSB" 2>/dev/null
-	ip link del "$IFA" 2>/dev/null
-	ip link del "$IFB" 2>/dev/null
-	return $rc
-}
-
-in_a() { ip netns exec "$NSA" "$@"; }
-in_b() { ip netns exec "$NSB" "$@"; }
-
-counter() {
-	awk -v n="$1" '/counters \(final/ {f=1} f && $1 == n {print $2; exit}' "$LOG" |
-		grep . || echo 0
-}
+# shellcheck source=SCRIPTDIR/two_ns.sh
+. "$HERE/two_ns.sh"	# tern_cleanup, in_a, in_b, counter, two_ns_start, two_ns_sides
 
 interop_init
 LOG="$out/proxy.log"
 command -v socat >/dev/null || { echo "FAIL: socat is missing"; exit 1; }
 
-ip netns add "$NSA" || exit 1
-ip netns add "$NSB" || exit 1
 echo "== tern-proxy, --source $SOURCE, $LCORES context(s)"
-"$PROXY" --no-huge -m 512 --no-pci --file-prefix "$PREFIX" --log-level='*:notice' \
+two_ns_start "$PROXY" --no-huge -m 512 --no-pci --file-prefix "$PREFIX" --log-level='*:notice' \
 	"${EAL_LCORES[@]}" \
 	--vdev "net_tap0,iface=$IFA" --vdev "net_tap1,iface=$IFB" -- \
 	--port 0,addr=10.1.0.1/24,addr6=fd01::1/64 --port 1,addr=10.2.0.1/24,addr6=fd02::1/64 \
 	--intercept tcp:80-81 --intercept tcp:8000-8100@10.2.0.0/24 \
-	--source "$SOURCE" --lcores "$LCORES" >"$LOG" 2>&1 &
-TERN_PID=$!
-for _ in $(seq 100); do
-	grep -q "ready" "$LOG" 2>/dev/null && ip link show "$IFA" 2>/dev/null | grep -q UP &&
-		ip link show "$IFB" 2>/dev/null | grep -q UP && break
-	if ! kill -0 "$TERN_PID" 2>/dev/null; then
-		echo "FAIL: tern-proxy exited early:"
-		cat "$LOG"
-		exit 1
-	fi
-	sleep 0.1
-done
-ip link set "$IFA" netns "$NSA" || exit 1
-ip link set "$IFB" netns "$NSB" || exit 1
-
-setup_side() {	# setup_side NS IF MAC ADDR4 ADDR6 GW4 GW6
-	local n="ip netns exec $1"
-	$n sysctl -qw net.ipv6.conf.all.accept_dad=0
-	$n sysctl -qw "net.ipv6.conf.$2.accept_dad=0"
-	$n ip link set lo up
-	$n ip link set "$2" address "$3"
-	$n ip addr add "$4" dev "$2"
-	$n ip -6 addr add "$5" dev "$2" nodad
-	$n ip link set "$2" up
-	$n ip route add default via "$6"
-	$n ip -6 route add default via "$7"
-}
-setup_side "$NSA" "$IFA" 02:00:00:00:0a:02 10.1.0.2/24 fd01::2/64 10.1.0.1 fd01::1 || exit 1
-setup_side "$NSB" "$IFB" 02:00:00:00:0b:02 10.2.0.2/24 fd02::2/64 10.2.0.1 fd02::1 || exit 1
+	--source "$SOURCE" --lcores "$LCORES" || exit 1
+two_ns_sides || exit 1
 
 check "ping A -> B over IPv4 (routed)" in_a ping -c 3 -i 0.2 -W 2 10.2.0.2
 check "ping A -> B over IPv6 (routed)" in_a ping -6 -c 3 -i 0.2 -W 2 fd02::2
