@@ -38,7 +38,6 @@
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
-#include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
 #include <rte_launch.h>
@@ -48,17 +47,14 @@
 
 #include <tern/tern.h>
 
+#include "bench_stack.h"
+
 #define UDP_PORT	7
 #define MAX_GAPS	16
 #define WAIT_MS		50
 
 static struct {
-	struct rte_ring *r_gs, *r_sg;
-	uint16_t port_s, port_g;
-	struct tern_dev *dev_s, *dev_g;
-	struct tern_net *net;
-	struct tern_ctx *ctx;
-	struct rte_mempool *gen_mp;
+	struct bench_stack stk;		/* ports, devices, net, context */
 	uint8_t tmpl[128];
 	uint16_t tmpl_len;
 	/* generator <-> server */
@@ -106,39 +102,13 @@ static int
 setup(void)
 {
 	struct tern_dev_param dp = { .nb_mbufs = 4095 };
-	struct tern_ctx_param cp = { 0 };
-	int socket = (int)rte_socket_id(), ps, pg;
-	tern_ip4_t a;
+	int rc = bench_ring_pair(&B.stk, "tbi", 1024);
 
-	B.r_gs = rte_ring_create("tbi_gs", 1024, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	B.r_sg = rte_ring_create("tbi_sg", 1024, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (B.r_gs == NULL || B.r_sg == NULL)
-		return -ENOMEM;
-	ps = rte_eth_from_rings("tbi_stack", &B.r_gs, 1, &B.r_sg, 1, socket);
-	pg = rte_eth_from_rings("tbi_gen", &B.r_sg, 1, &B.r_gs, 1, socket);
-	if (ps < 0 || pg < 0)
-		return -ENODEV;
-	B.port_s = (uint16_t)ps;
-	B.port_g = (uint16_t)pg;
-	B.dev_s = tern_dev_create(B.port_s, &dp);
-	B.dev_g = tern_dev_create(B.port_g, &dp);
-	if (B.dev_s == NULL || B.dev_g == NULL)
-		return -ENODEV;
-	B.gen_mp = tern_dev_pool(B.dev_g, socket);
-	B.net = tern_net_create(NULL);
-	if (B.net == NULL || tern_net_iface_add(B.net, B.dev_s, 0) != 0)
-		return -ENOMEM;
-	tern_ip4_parse("10.1.0.1", &a, NULL);
-	if (tern_net_addr4_add(B.net, 0, a, 24) != 0)
-		return -EINVAL;
-	tern_ip4_parse("10.1.0.2", &a, NULL);
-	if (tern_net_neigh4_set(B.net, 0, a, tern_dev_mac(B.dev_g)) != 0)
-		return -EINVAL;
-	cp.net = B.net;
-	B.ctx = tern_ctx_create(&cp);
-	if (B.ctx == NULL)
-		return -rte_errno;
-	build_template(tern_dev_mac(B.dev_g), tern_dev_mac(B.dev_s));
+	if (rc == 0)
+		rc = bench_stack_up(&B.stk, &dp);
+	if (rc != 0)
+		return rc;
+	build_template(tern_dev_mac(B.stk.dev_g), tern_dev_mac(B.stk.dev_s));
 	return 0;
 }
 
@@ -193,18 +163,18 @@ gen_run(void)
 								  hz));
 			while (rte_rdtsc() < t0)
 				rte_pause();
-			m = rte_pktmbuf_alloc(B.gen_mp);
+			m = rte_pktmbuf_alloc(B.stk.gen_mp);
 			if (m == NULL)
 				return -ENOMEM;
 			memcpy(rte_pktmbuf_mtod(m, void *), B.tmpl, B.tmpl_len);
 			m->data_len = m->pkt_len = B.tmpl_len;
 			t0 = rte_rdtsc();
-			if (rte_eth_tx_burst(B.port_g, 0, &m, 1) != 1) {
+			if (rte_eth_tx_burst(B.stk.port_g, 0, &m, 1) != 1) {
 				rte_pktmbuf_free(m);
 				return -ENOBUFS;
 			}
 			do {
-				n = rte_eth_rx_burst(B.port_g, 0, rx, RTE_DIM(rx));
+				n = rte_eth_rx_burst(B.stk.port_g, 0, rx, RTE_DIM(rx));
 			} while (n == 0 && rte_rdtsc() - t0 < hz);
 			t1 = rte_rdtsc();
 			if (n == 0)
@@ -268,7 +238,7 @@ set_mode(bool on)
 {
 	struct tern_sock_idle off = { .spin_us = 0, .sleep_max_us = 0 };
 
-	tern_sock_set_idle(B.ctx, on ? NULL : &off);
+	tern_sock_set_idle(B.stk.ctx, on ? NULL : &off);
 }
 
 int
@@ -352,11 +322,11 @@ main(int argc, char **argv)
 		return 1;
 	}
 	hz = rte_get_tsc_hz();
-	fd = tern_socket(B.ctx, AF_INET, SOCK_DGRAM, 0);
+	fd = tern_socket(B.stk.ctx, AF_INET, SOCK_DGRAM, 0);
 	sa.sin_port = rte_cpu_to_be_16(UDP_PORT);
 	if (fd < 0 || tern_bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
 		return 1;
-	ep = tern_epoll_create1(B.ctx, 0);
+	ep = tern_epoll_create1(B.stk.ctx, 0);
 	e.data.fd = fd;
 	if (ep < 0 || tern_epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e) != 0)
 		return 1;
@@ -395,7 +365,7 @@ main(int argc, char **argv)
 					uint64_t t0, t1;
 					double c0, c1;
 
-					tern_ctx_stats(B.ctx, &st0);
+					tern_ctx_stats(B.stk.ctx, &st0);
 					c0 = thread_cpu_s();
 					t0 = rte_rdtsc();
 					B.phase = 2;
@@ -403,7 +373,7 @@ main(int argc, char **argv)
 						goto gen_failed;
 					t1 = rte_rdtsc();
 					c1 = thread_cpu_s();
-					tern_ctx_stats(B.ctx, &st1);
+					tern_ctx_stats(B.stk.ctx, &st1);
 					cpu[mode] += c1 - c0;
 					wall[mode] += (double)(t1 - t0) / (double)hz;
 					sleeps[mode] += st1.idle_sleeps - st0.idle_sleeps;
@@ -446,7 +416,7 @@ gen_failed:
 		{
 			struct tern_stats st;
 
-			tern_ctx_stats(B.ctx, &st);
+			tern_ctx_stats(B.stk.ctx, &st);
 			fprintf(stderr, "tern-bench-idle: generator stopped: %s at sample %u "
 				"(mode %s, gap %.0f us); server: rx %" PRIu64 " tx %" PRIu64
 				" udp_in %" PRIu64 " udp_out %" PRIu64 "\n",
@@ -460,12 +430,12 @@ gen_failed:
 	free(B.rtt);
 	tern_close(ep);
 	tern_close(fd);
-	tern_ctx_destroy(B.ctx);
-	tern_net_destroy(B.net);
-	tern_dev_destroy(B.dev_s);
-	tern_dev_destroy(B.dev_g);
-	rte_ring_free(B.r_gs);
-	rte_ring_free(B.r_sg);
+	tern_ctx_destroy(B.stk.ctx);
+	tern_net_destroy(B.stk.net);
+	tern_dev_destroy(B.stk.dev_s);
+	tern_dev_destroy(B.stk.dev_g);
+	rte_ring_free(B.stk.r_gs);
+	rte_ring_free(B.stk.r_sg);
 	rte_eal_cleanup();
 	return ret;
 }

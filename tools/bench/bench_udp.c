@@ -19,7 +19,6 @@
 #include <string.h>
 
 #include <rte_cycles.h>
-#include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
 #include <rte_launch.h>
@@ -29,6 +28,8 @@
 
 #include <tern/tern.h>
 
+#include "bench_stack.h"
+
 #include "bench.h"
 
 #define GEN_BURST	32
@@ -36,13 +37,8 @@
 #define UDP_PORT	9
 
 static struct {
-	struct rte_ring *r_gs, *r_sg;
-	uint16_t port_s, port_g;
-	struct tern_dev *dev_s, *dev_g;
-	struct tern_net *net;
-	struct tern_ctx *ctx;
+	struct bench_stack stk;		/* ports, devices, net, context */
 	struct tern_udp_stream *st;
-	struct rte_mempool *gen_mp;
 	uint8_t tmpl[2048];
 	uint16_t tmpl_len;
 	volatile bool stop;
@@ -101,62 +97,37 @@ int
 bench_udp_echo_setup(const struct bench_opts *o)
 {
 	struct tern_dev_param dp = { .nb_mbufs = 16383, .no_offload = o->sw };
-	struct tern_ctx_param cp = { 0 };
 	struct tern_udp_param up = { 0 };
-	int socket = (int)rte_socket_id();
-	tern_ip4_t a;
+	int ret;
 
 	if (o->size > 1472) {
 		fprintf(stderr, "tern-bench: --size up to 1472 (one frame)\n");
 		return -EINVAL;
 	}
 	if (strcmp(o->wire, "ring") == 0) {
-		B.r_gs = rte_ring_create("tb_gs", 4096, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
-		B.r_sg = rte_ring_create("tb_sg", 4096, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (B.r_gs == NULL || B.r_sg == NULL)
-			return -ENOMEM;
-		int ps = rte_eth_from_rings("tb_stack", &B.r_gs, 1, &B.r_sg, 1, socket);
-		int pg = rte_eth_from_rings("tb_gen", &B.r_sg, 1, &B.r_gs, 1, socket);
+		int rc = bench_ring_pair(&B.stk, "tb", 4096);
 
-		if (ps < 0 || pg < 0)
-			return -ENODEV;
-		B.port_s = (uint16_t)ps;
-		B.port_g = (uint16_t)pg;
+		if (rc != 0)
+			return rc;
 	} else {
 		/* memif: the EAL args name net_memif0 (server) and net_memif1 (client). */
-		if (find_port("net_memif0", &B.port_s) != 0 ||
-		    find_port("net_memif1", &B.port_g) != 0) {
+		if (find_port("net_memif0", &B.stk.port_s) != 0 ||
+		    find_port("net_memif1", &B.stk.port_g) != 0) {
 			fprintf(stderr, "tern-bench: --wire memif needs --vdev net_memif0,role=server"
 				" and --vdev net_memif1,role=client on one socket\n");
 			return -ENODEV;
 		}
 	}
-	B.dev_s = tern_dev_create(B.port_s, &dp);
-	B.dev_g = tern_dev_create(B.port_g, &dp);
-	if (B.dev_s == NULL || B.dev_g == NULL)
-		return -ENODEV;
-	B.gen_mp = tern_dev_pool(B.dev_g, socket);
-	B.net = tern_net_create(NULL);
-	if (B.net == NULL || tern_net_iface_add(B.net, B.dev_s, 0) != 0)
-		return -ENOMEM;
-	tern_ip4_parse("10.1.0.1", &a, NULL);
-	if (tern_net_addr4_add(B.net, 0, a, 24) != 0)
-		return -EINVAL;
-	tern_ip4_parse("10.1.0.2", &a, NULL);
-	/* The generator answers no ARP: its MAC is configured. */
-	if (tern_net_neigh4_set(B.net, 0, a, tern_dev_mac(B.dev_g)) != 0)
-		return -EINVAL;
-	cp.net = B.net;
-	B.ctx = tern_ctx_create(&cp);
-	if (B.ctx == NULL)
-		return -rte_errno;
+	ret = bench_stack_up(&B.stk, &dp);
+	if (ret != 0)
+		return ret;
 	up.local.family = 4;
 	up.local.port = rte_cpu_to_be_16(UDP_PORT);
 	up.rxq_size = 4096;
-	B.st = tern_udp_open(B.ctx, &up);
+	B.st = tern_udp_open(B.stk.ctx, &up);
 	if (B.st == NULL)
 		return -rte_errno;
-	build_template(tern_dev_mac(B.dev_g), tern_dev_mac(B.dev_s), o->size);
+	build_template(tern_dev_mac(B.stk.dev_g), tern_dev_mac(B.stk.dev_s), o->size);
 	return 0;
 }
 
@@ -174,19 +145,19 @@ gen_step(const struct bench_opts *o, struct gen_state *g)
 
 	if (inflight < o->window) {
 		k = (uint16_t)RTE_MIN((uint64_t)GEN_BURST, o->window - inflight);
-		if (rte_pktmbuf_alloc_bulk(B.gen_mp, tx, k) == 0) {
+		if (rte_pktmbuf_alloc_bulk(B.stk.gen_mp, tx, k) == 0) {
 			for (i = 0; i < k; i++) {
 				rte_memcpy(rte_pktmbuf_mtod(tx[i], void *), B.tmpl, B.tmpl_len);
 				tx[i]->data_len = B.tmpl_len;
 				tx[i]->pkt_len = B.tmpl_len;
 			}
-			n = rte_eth_tx_burst(B.port_g, 0, tx, k);
+			n = rte_eth_tx_burst(B.stk.port_g, 0, tx, k);
 			if (n < k)
 				rte_pktmbuf_free_bulk(tx + n, k - n);
 			g->sent += n;
 		}
 	}
-	n = rte_eth_rx_burst(B.port_g, 0, rx, GEN_BURST);
+	n = rte_eth_rx_burst(B.stk.port_g, 0, rx, GEN_BURST);
 	if (n > 0) {
 		rte_pktmbuf_free_bulk(rx, n);
 		g->rcvd += n;
@@ -237,15 +208,15 @@ stack_round(struct tern_event *ev, struct rte_mbuf **pkts)
 	unsigned int total = 0;
 	uint16_t n, k;
 
-	tern_ctx_poll(B.ctx);
-	tern_ctx_events(B.ctx, ev, 32);
+	tern_ctx_poll(B.stk.ctx);
+	tern_ctx_events(B.stk.ctx, ev, 32);
 	while ((n = tern_udp_recv_burst(B.st, pkts, STACK_BURST)) > 0) {
 		k = tern_udp_reply_burst(B.st, pkts, n);
 		if (k < n)
 			rte_pktmbuf_free_bulk(pkts + k, n - k);
 		total += n;
 	}
-	tern_ctx_flush(B.ctx);
+	tern_ctx_flush(B.stk.ctx);
 	return total;
 }
 
@@ -306,7 +277,7 @@ bench_udp_echo_run(const struct bench_opts *o, struct bench_run *r)
 		uint16_t k;
 
 		stack_round(ev, pkts);
-		k = rte_eth_rx_burst(B.port_g, 0, rx, GEN_BURST);
+		k = rte_eth_rx_burst(B.stk.port_g, 0, rx, GEN_BURST);
 		rte_pktmbuf_free_bulk(rx, k);
 		/* counted, so that the next run starts with an empty window */
 		B.gen_rcvd += k;
@@ -322,10 +293,10 @@ void
 bench_udp_echo_teardown(void)
 {
 	tern_udp_close(B.st);
-	tern_ctx_destroy(B.ctx);
-	tern_net_destroy(B.net);
-	tern_dev_destroy(B.dev_s);
-	tern_dev_destroy(B.dev_g);
-	rte_ring_free(B.r_gs);
-	rte_ring_free(B.r_sg);
+	tern_ctx_destroy(B.stk.ctx);
+	tern_net_destroy(B.stk.net);
+	tern_dev_destroy(B.stk.dev_s);
+	tern_dev_destroy(B.stk.dev_g);
+	rte_ring_free(B.stk.r_gs);
+	rte_ring_free(B.stk.r_sg);
 }

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The tern authors
+ */
+#ifndef TERN_BENCH_STACK_H
+#define TERN_BENCH_STACK_H
+
+/*
+ * The set-up tern-bench's udp-echo and tern-bench-idle share (bench_stack.c):
+ * a stack port and a generator port, tern on the first with 10.1.0.1/24, the
+ * generator's 10.1.0.2 a permanent neighbor (it answers no ARP), one context.
+ */
+
+#include <stdint.h>
+
+#include <rte_ring.h>
+
+#include <tern/tern.h>
+
+struct bench_stack {
+	struct rte_ring *r_gs, *r_sg;	/* generator -> stack, stack -> generator */
+	uint16_t port_s, port_g;
+	struct tern_dev *dev_s, *dev_g;
+	struct rte_mempool *gen_mp;	/* the generator's frames */
+	struct tern_net *net;
+	struct tern_ctx *ctx;
+};
+
+/* Two net_ring ports wired back to back (rings of @size), named after @name. */
+int bench_ring_pair(struct bench_stack *st, const char *name, unsigned int size);
+
+/* Devices (@dp) on st->port_s and st->port_g, the net and the context. @return 0 or -errno. */
+int bench_stack_up(struct bench_stack *st, const struct tern_dev_param *dp);
+
+#endif
