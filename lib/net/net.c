@@ -341,6 +341,7 @@ net_ctx_init(struct tern_ctx *ctx, const struct tern_ctx_param *param)
 	nc->l4_input[IPPROTO_ICMPV6] = icmp6_input;
 	nc->ip4_id = (uint16_t)rte_rdtsc();
 	nc->pmtu_timeout_ns = NET_PMTU_TIMEOUT_NS;
+	nc->pmtu_next_ns = UINT64_MAX;
 	net_ctx_set_icmp_rate(ctx, param->icmp_rate, param->icmp_burst);
 	return 0;
 }

@@ -263,7 +263,7 @@ uint16_t net_pmtu_floor(uint8_t family);
 
 /*
  * The path MTU kept for @dst (4 or 16 bytes by @family), or 0: none (the
- * link's). *@until_ns: when it ages out (UINT64_MAX without one). An entry
+ * link's). *@until_ns (if not NULL): when it ages out (UINT64_MAX without one). An entry
  * found aged out is dropped here (nc->pmtu_gen moves).
  */
 uint16_t net_pmtu_get(struct tern_ctx *ctx, uint8_t family, const void *dst,

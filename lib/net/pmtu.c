@@ -20,8 +20,10 @@
  * Open addressing over NET_PMTU_SLOTS slots, probing NET_PMTU_PROBE of
  * them; a full probe window gives up the entry that expires first. The
  * table is allocated at the first report: most contexts never see one.
- * Users notice a change through nc->pmtu_gen (bumped at every change) or
- * the deadline net_pmtu_get() returns.
+ * Users notice a change through nc->pmtu_gen, bumped at every change and
+ * when an entry ages out: net_pmtu_gen() sweeps the table when the first
+ * deadline (nc->pmtu_next_ns) has passed, so a connection keeps the
+ * generation it read and no deadline of its own.
  */
 
 #define NET_PMTU_SLOTS	256		/* a power of 2 */
@@ -69,7 +71,8 @@ net_pmtu_get(struct tern_ctx *ctx, uint8_t family, const void *dst, uint64_t *un
 	struct tern_net_ctx *nc = netc(ctx);
 	uint32_t h, i;
 
-	*until_ns = UINT64_MAX;
+	if (until_ns != NULL)
+		*until_ns = UINT64_MAX;
 	if (nc->pmtu == NULL || nc->pmtu_nb == 0)
 		return 0;
 	h = pmtu_hash(family, dst);
@@ -86,7 +89,8 @@ net_pmtu_get(struct tern_ctx *ctx, uint8_t family, const void *dst, uint64_t *un
 			TERN_STAT_INC(ctx, pmtu_expired);
 			return 0;
 		}
-		*until_ns = e->expire_ns;
+		if (until_ns != NULL)
+			*until_ns = e->expire_ns;
 		return e->mtu;
 	}
 	return 0;
@@ -97,7 +101,6 @@ net_pmtu_update(struct tern_ctx *ctx, uint8_t family, const void *dst, uint32_t 
 {
 	struct tern_net_ctx *nc = netc(ctx);
 	struct net_pmtu_ent *e, *victim = NULL;
-	uint64_t until;
 	uint16_t cur;
 	uint32_t h, i;
 
@@ -106,7 +109,7 @@ net_pmtu_update(struct tern_ctx *ctx, uint8_t family, const void *dst, uint32_t 
 	mtu = RTE_MAX(mtu, (uint32_t)net_pmtu_floor(family));
 	if (mtu > UINT16_MAX)
 		return -EINVAL;
-	cur = net_pmtu_get(ctx, family, dst, &until);
+	cur = net_pmtu_get(ctx, family, dst, NULL);
 	if (cur != 0 && cur <= mtu)
 		return cur;	/* RFC 1191 6.3: only a decrease is taken */
 	if (nc->pmtu == NULL) {
@@ -136,6 +139,7 @@ net_pmtu_update(struct tern_ctx *ctx, uint8_t family, const void *dst, uint32_t 
 	victim->expire_ns = ctx->now_ns + nc->pmtu_timeout_ns;
 	if (victim->expire_ns == 0)
 		victim->expire_ns = 1;
+	nc->pmtu_next_ns = RTE_MIN(nc->pmtu_next_ns, victim->expire_ns);
 	nc->pmtu_gen++;
 	TERN_STAT_INC(ctx, pmtu_lowered);
 	return (int)mtu;
@@ -148,6 +152,30 @@ net_pmtu_set_timeout(struct tern_ctx *ctx, uint64_t ns)
 }
 
 void
+net_pmtu_age(struct tern_ctx *ctx)
+{
+	struct tern_net_ctx *nc = netc(ctx);
+	uint64_t next = UINT64_MAX;
+	unsigned int i;
+
+	for (i = 0; nc->pmtu != NULL && i < NET_PMTU_SLOTS; i++) {
+		struct net_pmtu_ent *e = &nc->pmtu->e[i];
+
+		if (e->expire_ns == 0)
+			continue;
+		if (ctx->now_ns >= e->expire_ns) {
+			e->expire_ns = 0;
+			nc->pmtu_nb--;
+			nc->pmtu_gen++;
+			TERN_STAT_INC(ctx, pmtu_expired);
+		} else {
+			next = RTE_MIN(next, e->expire_ns);
+		}
+	}
+	nc->pmtu_next_ns = next;
+}
+
+void
 net_pmtu_fini(struct tern_ctx *ctx)
 {
 	struct tern_net_ctx *nc = netc(ctx);
@@ -155,4 +183,5 @@ net_pmtu_fini(struct tern_ctx *ctx)
 	rte_free(nc->pmtu);
 	nc->pmtu = NULL;
 	nc->pmtu_nb = 0;
+	nc->pmtu_next_ns = UINT64_MAX;
 }

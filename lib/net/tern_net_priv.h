@@ -202,8 +202,9 @@ struct tern_net_ctx {
 	/* the path MTU cache (pmtu.c): allocated at the first report */
 	struct net_pmtu_cache *pmtu;
 	uint32_t pmtu_nb;
-	uint32_t pmtu_gen;		/* bumped when an entry changes */
+	uint32_t pmtu_gen;		/* bumped when an entry changes or ages out */
 	uint64_t pmtu_timeout_ns;
+	uint64_t pmtu_next_ns;		/* the first entry ages out then (UINT64_MAX: none) */
 	/* IPv4/IPv6 reassembly state (frag.c) */
 	struct tern_frag_ctx *frag;
 	/* link and IP headers of destinations (dest.c) */
@@ -330,11 +331,22 @@ int net_ctx_set_l4_err(struct tern_ctx *ctx, uint8_t proto, tern_l4_err_t fn);
  */
 int net_ctx_set_claim(struct tern_ctx *ctx, uint8_t proto, net_claim_t fn);
 
-/* The path MTU cache's generation: it moves when an entry changes. */
+/* Drop the path MTU entries that aged out (pmtu.c). */
+void net_pmtu_age(struct tern_ctx *ctx);
+
+/*
+ * The path MTU cache's generation: it moves when an entry changes or ages
+ * out, so a user that read the cache at one generation need not keep the
+ * entry's deadline as well.
+ */
 static inline uint32_t
-net_pmtu_gen(const struct tern_ctx *ctx)
+net_pmtu_gen(struct tern_ctx *ctx)
 {
-	return ((const struct tern_net_ctx *)ctx->net_ctx)->pmtu_gen;
+	struct tern_net_ctx *nc = ctx->net_ctx;
+
+	if (unlikely(ctx->now_ns >= nc->pmtu_next_ns))
+		net_pmtu_age(ctx);
+	return nc->pmtu_gen;
 }
 bool iface_has_addr4(const struct tern_iface *ifp, tern_ip4_t a);
 bool iface_has_addr6(const struct tern_iface *ifp, const struct tern_ip6 *a);

@@ -151,7 +151,7 @@ tcp_listener_lookup(struct tern_tcp_ctx *tc, const struct tern_ip_info *ip, uint
 {
 	struct tern_tcp_stream *l, *any = NULL;
 
-	for (l = tc->listeners[listen_bucket(dport)]; l != NULL; l = l->lnext) {
+	for (l = tc->listeners[listen_bucket(dport)]; l != NULL; l = l->lx->lnext) {
 		if (l->key.lport != dport || l->key.family != ip->family)
 			continue;
 		if (ip->family == 4) {
@@ -184,7 +184,7 @@ tcp_listener_insert(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l)
 		return;
 	}
 
-	l->lnext = tc->listeners[b];
+	l->lx->lnext = tc->listeners[b];
 	tc->listeners[b] = l;
 }
 
@@ -197,9 +197,9 @@ tcp_listener_remove(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l)
 		tcp_tproxy_listener_remove(tc, l);
 		return;
 	}
-	for (; *pp != NULL; pp = &(*pp)->lnext)
+	for (; *pp != NULL; pp = &(*pp)->lx->lnext)
 		if (*pp == l) {
-			*pp = l->lnext;
+			*pp = l->lx->lnext;
 			return;
 		}
 }
@@ -214,7 +214,7 @@ tcp_listener_exists(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k)
 {
 	struct tern_tcp_stream *l;
 
-	for (l = tc->listeners[listen_bucket(k->lport)]; l != NULL; l = l->lnext)
+	for (l = tc->listeners[listen_bucket(k->lport)]; l != NULL; l = l->lx->lnext)
 		if (l->key.lport == k->lport && l->key.family == k->family &&
 		    memcmp(l->key.laddr, k->laddr, 16) == 0)
 			return true;
@@ -273,6 +273,10 @@ tcp_stream_free(struct tern_tcp_stream *s)
 	TERN_STAT_INC(tc->ctx, tcp_conn_closed);
 	if (unlikely(s->tf & TF_TRANSPARENT))
 		tcp_tproxy_unref(tc);
+	if (s->tf & TF_LISTENER) {
+		rte_free(s->lx);
+		s->lx = NULL;
+	}
 	/* back to the free list: chunks go back to the heap with the context */
 	s->all_next = tc->tcb_free;
 	tc->tcb_free = s;

@@ -35,11 +35,9 @@ tcp_pmtu_refresh(struct tern_tcp_stream *s)
 {
 	struct tern_ctx *ctx = s->ctx;
 	uint16_t old = s->mss, pmtu;
-	uint64_t until;
 
-	pmtu = net_pmtu_get(ctx, s->family, s->key.raddr, &until);
+	pmtu = net_pmtu_get(ctx, s->family, s->key.raddr, NULL);
 	s->pmtu_gen = net_pmtu_gen(ctx);
-	s->pmtu_until = until;
 	if (pmtu == s->pmtu)
 		return;
 	s->pmtu = pmtu;

@@ -239,7 +239,7 @@ tcp_set_mss(struct tern_tcp_stream *s, uint16_t peer_mss)
 
 	/* a path MTU kept for the destination: start below it (RFC 1191 6.3) */
 	if (tcp_pmtu_stale(s)) {
-		s->pmtu = net_pmtu_get(s->ctx, s->family, s->key.raddr, &s->pmtu_until);
+		s->pmtu = net_pmtu_get(s->ctx, s->family, s->key.raddr, NULL);
 		s->pmtu_gen = net_pmtu_gen(s->ctx);
 	}
 	s->peer_mss = peer_mss;

@@ -17,7 +17,7 @@
 uint32_t
 tcp_sock_acceptq_len(const struct tern_tcp_stream *l)
 {
-	return (l->tf & TF_LISTENER) ? l->aq_len : 0;
+	return (l->tf & TF_LISTENER) ? l->lx->aq_len : 0;
 }
 
 bool
@@ -29,13 +29,13 @@ tcp_sock_fin_rcvd(const struct tern_tcp_stream *s)
 uint32_t
 tcp_sock_sndbuf(const struct tern_tcp_stream *s)
 {
-	return (s->tf & TF_LISTENER) ? s->param_sndbuf : s->snd_buf;
+	return s->snd_buf;	/* a listener's: what its connections inherit */
 }
 
 uint32_t
 tcp_sock_rcvbuf(const struct tern_tcp_stream *s)
 {
-	return (s->tf & TF_LISTENER) ? s->param_rcvbuf : s->rcv_buf;
+	return s->rcv_buf;
 }
 
 void
@@ -44,10 +44,7 @@ tcp_sock_set_sndbuf(struct tern_tcp_stream *s, uint32_t bytes)
 	if (bytes == 0)
 		return;
 	bytes = tcp_min(bytes, TCP_MAX_BUF);
-	if (s->tf & TF_LISTENER)
-		s->param_sndbuf = bytes;
-	else
-		s->snd_buf = bytes;
+	s->snd_buf = bytes;
 }
 
 const struct tern_tcp_config *

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <rte_errno.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
 
 #include "tern_tcp_priv.h"
@@ -69,12 +70,13 @@ stream_params(struct tern_tcp_stream *s, const struct tern_tcp_param *p)
 	const struct tern_tcp_config *cfg = &s->tc->cfg;
 
 	s->udata = p->udata;
-	s->param_flags = p->flags;
-	s->param_sndbuf = p->sndbuf ? RTE_MIN(p->sndbuf, TCP_MAX_BUF) : cfg->sndbuf;
-	s->param_rcvbuf = p->rcvbuf ? RTE_MIN(p->rcvbuf, TCP_MAX_BUF) : cfg->rcvbuf;
-	s->param_mss = p->mss;
-	s->snd_buf = s->param_sndbuf;
-	s->rcv_buf = s->param_rcvbuf;
+	if (s->tf & TF_LISTENER) {
+		s->lx->param_flags = p->flags;
+		s->lx->param_mss = p->mss;
+		s->lx->backlog = p->backlog ? p->backlog : TCP_DEF_BACKLOG;
+	}
+	s->snd_buf = p->sndbuf ? RTE_MIN(p->sndbuf, TCP_MAX_BUF) : cfg->sndbuf;
+	s->rcv_buf = p->rcvbuf ? RTE_MIN(p->rcvbuf, TCP_MAX_BUF) : cfg->rcvbuf;
 	s->keepidle_ns = p->keepidle_ns ? p->keepidle_ns : cfg->keepidle_ns;
 	s->keepintvl_ns = p->keepintvl_ns ? p->keepintvl_ns : cfg->keepintvl_ns;
 	s->keepcnt = p->keepcnt ? p->keepcnt : cfg->keepcnt;
@@ -82,6 +84,27 @@ stream_params(struct tern_tcp_stream *s, const struct tern_tcp_param *p)
 		s->tf |= TF_NODELAY;
 	if (p->flags & TERN_TCP_F_KEEPALIVE)
 		s->tf |= TF_KEEPALIVE;
+}
+
+/* A control block in LISTEN with its listener part (struct tcp_listen). */
+static struct tern_tcp_stream *
+listener_alloc(struct tern_tcp_ctx *tc)
+{
+	struct tern_tcp_stream *l = tcp_stream_alloc(tc);
+
+	if (l == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	l->lx = rte_zmalloc_socket("tern_tcp_listen", sizeof(*l->lx), 0, tc->ctx->socket_id);
+	if (l->lx == NULL) {
+		tcp_stream_free(l);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	l->tf |= TF_LISTENER;
+	l->state = TERN_TCP_LISTEN;
+	return l;
 }
 
 struct tern_tcp_stream *
@@ -106,16 +129,11 @@ tern_tcp_listen(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 		rte_errno = EADDRINUSE;
 		return NULL;
 	}
-	l = tcp_stream_alloc(tc);
-	if (l == NULL) {
-		rte_errno = ENOMEM;
+	l = listener_alloc(tc);
+	if (l == NULL)
 		return NULL;
-	}
 	l->key = k;
 	l->family = k.family;
-	l->tf |= TF_LISTENER;
-	l->state = TERN_TCP_LISTEN;
-	l->backlog = p->backlog ? p->backlog : TCP_DEF_BACKLOG;
 	l->cc_ops = param_cc(tc, p);
 	stream_params(l, p);
 	tcp_listener_insert(tc, l);
@@ -137,11 +155,9 @@ tern_tcp_listen_transparent(struct tern_ctx *ctx, const struct tern_tcp_param *p
 		rte_errno = EINVAL;
 		return NULL;
 	}
-	l = tcp_stream_alloc(tc);
-	if (l == NULL) {
-		rte_errno = ENOMEM;
+	l = listener_alloc(tc);
+	if (l == NULL)
 		return NULL;
-	}
 	l->key.family = fam;
 	l->key.lport = rte_cpu_to_be_16(rule->port_lo);
 	memcpy(l->key.laddr, fam == 4 ? (const void *)&rule->prefix.ip4 : &rule->prefix.ip6, alen);
@@ -154,15 +170,13 @@ tern_tcp_listen_transparent(struct tern_ctx *ctx, const struct tern_tcp_param *p
 	}
 	l->family = fam;
 	l->key.plen = rule->prefix_len;
-	l->tp_port_hi = rule->port_hi;
+	l->lx->tp_port_hi = rule->port_hi;
 	if (tcp_tproxy_rule_exists(tc, l)) {
 		tcp_stream_free(l);
 		rte_errno = EADDRINUSE;
 		return NULL;
 	}
-	l->tf |= TF_LISTENER | TF_TRANSPARENT;
-	l->state = TERN_TCP_LISTEN;
-	l->backlog = p->backlog ? p->backlog : TCP_DEF_BACKLOG;
+	l->tf |= TF_TRANSPARENT;
 	l->cc_ops = param_cc(tc, p);
 	stream_params(l, p);
 	tcp_listener_insert(tc, l);	/* takes a claim reference (tcp_tproxy.c) */
@@ -178,14 +192,15 @@ tern_tcp_accept_burst(struct tern_tcp_stream *l, struct tern_tcp_stream **out, u
 		rte_errno = EINVAL;
 		return 0;
 	}
-	while (i < n && l->aq_head != NULL) {
-		struct tern_tcp_stream *s = l->aq_head;
+	while (i < n && l->lx->aq_head != NULL) {
+		struct tcp_listen *lx = l->lx;
+		struct tern_tcp_stream *s = lx->aq_head;
 
-		l->aq_head = s->aq_next;
-		if (l->aq_head == NULL)
-			l->aq_tail = NULL;
-		TERN_ASSERT(l->aq_len > 0);
-		l->aq_len--;
+		lx->aq_head = s->aq_next;
+		if (lx->aq_head == NULL)
+			lx->aq_tail = NULL;
+		TERN_ASSERT(lx->aq_len > 0);
+		lx->aq_len--;
 		s->aq_next = NULL;
 		s->tf |= TF_ACCEPTED;
 		out[i++] = s;
@@ -354,7 +369,7 @@ tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 	if (p->mss != 0 && p->mss < s->rcv_mss)
 		s->rcv_mss = p->mss;
 	/* a path MTU kept for the destination: announce what fits it (as Linux's advmss) */
-	s->pmtu = net_pmtu_get(ctx, s->family, k.raddr, &s->pmtu_until);
+	s->pmtu = net_pmtu_get(ctx, s->family, k.raddr, NULL);
 	s->pmtu_gen = net_pmtu_gen(ctx);
 	if (s->pmtu != 0 && s->pmtu - 20 - (s->family == 4 ? 20 : 40) < s->rcv_mss)
 		s->rcv_mss = (uint16_t)(s->pmtu - 20 - (s->family == 4 ? 20 : 40));
@@ -674,13 +689,13 @@ listener_close(struct tern_tcp_stream *l)
 
 	tcp_listener_remove(tc, l);
 	tcp_listener_purge_syn(tc, l);
-	while ((s = l->aq_head) != NULL) {
-		l->aq_head = s->aq_next;
+	while ((s = l->lx->aq_head) != NULL) {
+		l->lx->aq_head = s->aq_next;
 		s->aq_next = NULL;
 		conn_reset(s);
 	}
-	l->aq_tail = NULL;
-	l->aq_len = 0;
+	l->lx->aq_tail = NULL;
+	l->lx->aq_len = 0;
 	tcp_stream_free(l);
 }
 
@@ -786,12 +801,13 @@ tern_tcp_set_nodelay(struct tern_tcp_stream *s, bool on)
 	if (on) {
 		s->tf |= TF_NODELAY;
 		if (s->tf & TF_LISTENER)
-			s->param_flags |= TERN_TCP_F_NODELAY;	/* accepted streams inherit it */
+			s->lx->param_flags |= TERN_TCP_F_NODELAY;	/* accepted streams inherit it */
 		else
 			send_kick(s);
 	} else {
 		s->tf &= ~TF_NODELAY;
-		s->param_flags &= ~TERN_TCP_F_NODELAY;
+		if (s->tf & TF_LISTENER)
+			s->lx->param_flags &= ~TERN_TCP_F_NODELAY;
 	}
 }
 
@@ -806,12 +822,13 @@ tern_tcp_set_keepalive(struct tern_tcp_stream *s, bool on, uint64_t idle_ns, uin
 	s->keepcnt = cnt ? cnt : cfg->keepcnt;
 	if (!on) {
 		s->tf &= ~TF_KEEPALIVE;
-		s->param_flags &= ~TERN_TCP_F_KEEPALIVE;
+		if (s->tf & TF_LISTENER)
+			s->lx->param_flags &= ~TERN_TCP_F_KEEPALIVE;
 		return;
 	}
 	s->tf |= TF_KEEPALIVE;
 	if (s->tf & TF_LISTENER) {
-		s->param_flags |= TERN_TCP_F_KEEPALIVE;
+		s->lx->param_flags |= TERN_TCP_F_KEEPALIVE;
 		return;
 	}
 	s->kprobes = 0;

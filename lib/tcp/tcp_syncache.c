@@ -85,7 +85,7 @@ listener_ws(const struct tern_tcp_ctx *tc, const struct tern_tcp_stream *l)
 {
 	if (tc->cfg.flags & TERN_TCP_CFG_NO_WSCALE)
 		return 0;
-	return tcp_wscale_for(l->param_rcvbuf);
+	return tcp_wscale_for(l->rcv_buf);
 }
 
 /* The MSS we offer: from the route's MTU, no more than the listener's own. */
@@ -99,8 +99,8 @@ key_mss(const struct tern_tcp_ctx *tc, const struct tern_tcp_stream *l,
 	if (net_route_lookup(tc->ctx->net, k->family, k->raddr, &ifindex, &nh) != 0)
 		ifindex = 0;
 	mss = tcp_mss_for(tc->ctx, ifindex, k->family);
-	if (l->param_mss != 0 && l->param_mss < mss)
-		mss = l->param_mss;
+	if (l->lx->param_mss != 0 && l->lx->param_mss < mss)
+		mss = l->lx->param_mss;
 	return mss;
 }
 
@@ -129,7 +129,7 @@ send_synack(struct tern_tcp_ctx *tc, const struct tern_tcp_stream *l, const stru
 		o.ts_ecr = tsecr;
 	}
 	tcp_send_raw(tc->ctx, k, iss, irs + 1, TH_SYN | TH_ACK,
-		     (uint16_t)RTE_MIN(l->param_rcvbuf, 65535u), &o, true);
+		     (uint16_t)RTE_MIN(l->rcv_buf, 65535u), &o, true);
 }
 
 static void
@@ -221,12 +221,12 @@ tcp_syn_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbu
 	struct tern_tcp_syn *sc;
 	struct tern_tcp_key k;
 
-	if (l->param_flags & TERN_TCP_F_SYN_HOLD) {
+	if (l->lx->param_flags & TERN_TCP_F_SYN_HOLD) {
 		tcp_syn_hold(tc, l, m, ip, si);
 		return;
 	}
 	tcp_key_make(&k, ip, si->th->src_port, si->th->dst_port);
-	if (l->aq_len >= l->backlog) {
+	if (tcp_acceptq_full(l)) {
 		TERN_STAT_INC(tc->ctx, drop_tcp_backlog);
 		goto drop;
 	}
@@ -296,14 +296,15 @@ void
 tcp_accept_enqueue(struct tern_tcp_stream *s)
 {
 	struct tern_tcp_stream *l = s->listener;
+	struct tcp_listen *lx = l->lx;
 
 	s->aq_next = NULL;
-	if (l->aq_tail == NULL)
-		l->aq_head = s;
+	if (lx->aq_tail == NULL)
+		lx->aq_head = s;
 	else
-		l->aq_tail->aq_next = s;
-	l->aq_tail = s;
-	if (l->aq_len++ == 0)
+		lx->aq_tail->aq_next = s;
+	lx->aq_tail = s;
+	if (lx->aq_len++ == 0)
 		tcp_post(l, TERN_EV_ACCEPT, 0);
 }
 
@@ -348,11 +349,11 @@ stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
 	}
 	s->listener = l;
 	s->udata = l->udata;
-	s->snd_buf = l->param_sndbuf;
-	s->rcv_buf = l->param_rcvbuf;
-	if (l->param_flags & TERN_TCP_F_NODELAY)
+	s->snd_buf = l->snd_buf;
+	s->rcv_buf = l->rcv_buf;
+	if (l->lx->param_flags & TERN_TCP_F_NODELAY)
 		s->tf |= TF_NODELAY;
-	if (l->param_flags & TERN_TCP_F_KEEPALIVE)
+	if (l->lx->param_flags & TERN_TCP_F_KEEPALIVE)
 		s->tf |= TF_KEEPALIVE;
 	s->keepidle_ns = l->keepidle_ns;
 	s->keepintvl_ns = l->keepintvl_ns;
@@ -367,8 +368,8 @@ stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
 	s->snd_wl1 = irs;
 	s->snd_wl2 = iss;
 	s->rcv_mss = tcp_mss_for(tc->ctx, s->dest.ifindex, s->family);
-	if (l->param_mss != 0 && l->param_mss < s->rcv_mss)
-		s->rcv_mss = l->param_mss;
+	if (l->lx->param_mss != 0 && l->lx->param_mss < s->rcv_mss)
+		s->rcv_mss = l->lx->param_mss;
 	if (peer_ws >= 0 && !(tc->cfg.flags & TERN_TCP_CFG_NO_WSCALE)) {
 		s->tf |= TF_WS_OK;
 		s->snd_ws = (uint8_t)peer_ws;
@@ -425,7 +426,7 @@ tcp_syn_hold(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbuf
 	struct tern_tcp_key k;
 
 	tcp_key_make(&k, ip, si->th->src_port, si->th->dst_port);
-	if (l->aq_len >= l->backlog) {
+	if (tcp_acceptq_full(l)) {
 		TERN_STAT_INC(tc->ctx, drop_tcp_backlog);
 		goto drop;
 	}
@@ -489,7 +490,7 @@ tcp_syn_ack_input(struct tern_tcp_ctx *tc, struct tern_tcp_syn *sc, struct rte_m
 		tcp_send_rst_reply(tc->ctx, ip, si);
 		goto drop;
 	}
-	if (l->aq_len >= l->backlog) {
+	if (tcp_acceptq_full(l)) {
 		TERN_STAT_INC(tc->ctx, drop_tcp_backlog);
 		goto drop;	/* the peer retransmits; the entry's timer resends the SYN-ACK */
 	}
@@ -525,7 +526,7 @@ tcp_cookie_ack_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct 
 		TERN_STAT_INC(tc->ctx, drop_tcp_bad_cookie);
 		return false;
 	}
-	if (l->aq_len >= l->backlog) {
+	if (tcp_acceptq_full(l)) {
 		TERN_STAT_INC(tc->ctx, drop_tcp_backlog);
 		rte_pktmbuf_free(m);
 		return true;

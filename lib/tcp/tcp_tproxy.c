@@ -63,9 +63,9 @@ tproxy_find(const struct tern_tcp_ctx *tc, uint8_t family, const uint8_t *dst, u
 	struct tern_tcp_stream *l, *best = NULL;
 	uint16_t port = rte_be_to_cpu_16(dport);
 
-	for (l = tc->tproxy_listeners; l != NULL; l = l->lnext) {
+	for (l = tc->tproxy_listeners; l != NULL; l = l->lx->lnext) {
 		if (l->family != family || port < rte_be_to_cpu_16(l->key.lport) ||
-		    port > l->tp_port_hi || !prefix_match(dst, l->key.laddr, l->key.plen))
+		    port > l->lx->tp_port_hi || !prefix_match(dst, l->key.laddr, l->key.plen))
 			continue;
 		if (best == NULL || l->key.plen > best->key.plen)
 			best = l;
@@ -104,7 +104,7 @@ tcp_tproxy_claim(struct tern_ctx *ctx, uint8_t family, const void *src, const vo
 void
 tcp_tproxy_listener_insert(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l)
 {
-	l->lnext = tc->tproxy_listeners;
+	l->lx->lnext = tc->tproxy_listeners;
 	tc->tproxy_listeners = l;
 	tcp_tproxy_ref(tc);
 }
@@ -114,9 +114,9 @@ tcp_tproxy_listener_remove(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l)
 {
 	struct tern_tcp_stream **pp;
 
-	for (pp = &tc->tproxy_listeners; *pp != NULL; pp = &(*pp)->lnext)
+	for (pp = &tc->tproxy_listeners; *pp != NULL; pp = &(*pp)->lx->lnext)
 		if (*pp == l) {
-			*pp = l->lnext;
+			*pp = l->lx->lnext;
 			return;
 		}
 }
@@ -127,9 +127,9 @@ tcp_tproxy_rule_exists(const struct tern_tcp_ctx *tc, const struct tern_tcp_stre
 {
 	const struct tern_tcp_stream *o;
 
-	for (o = tc->tproxy_listeners; o != NULL; o = o->lnext)
+	for (o = tc->tproxy_listeners; o != NULL; o = o->lx->lnext)
 		if (o->family == l->family && o->key.plen == l->key.plen &&
-		    o->key.lport == l->key.lport && o->tp_port_hi == l->tp_port_hi &&
+		    o->key.lport == l->key.lport && o->lx->tp_port_hi == l->lx->tp_port_hi &&
 		    memcmp(o->key.laddr, l->key.laddr, 16) == 0)
 			return true;
 	return false;

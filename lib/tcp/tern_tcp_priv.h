@@ -168,6 +168,26 @@ tcp_max(uint32_t a, uint32_t b)
 struct tern_tcp_ctx;
 
 /*
+ * What only a listener has, allocated with it (tcp_stream.c), so that the
+ * control block of every connection does not carry it. A listener's
+ * snd_buf and rcv_buf are the buffer sizes its connections inherit.
+ */
+struct tcp_listen {
+	struct tern_tcp_stream *lnext;	/* listener list of the same port bucket */
+	struct tern_tcp_stream *aq_head;	/* established, not yet accepted */
+	struct tern_tcp_stream *aq_tail;
+	uint32_t aq_len;
+	uint32_t backlog;
+	uint32_t param_flags;		/* TERN_TCP_F_* to inherit */
+	uint16_t param_mss;
+	/*
+	 * A transparent listener's rule (tcp_tproxy.c): key.laddr and
+	 * key.plen the prefix, key.lport the first port, this the last (host order).
+	 */
+	uint16_t tp_port_hi;
+};
+
+/*
  * A listener or a connection. The fields first in the record (about the
  * first two cache lines) are what every segment touches: state, sequence
  * variables, windows, timestamps, RTT, the queues; the rest is colder.
@@ -267,30 +287,17 @@ struct tern_tcp_stream {
 	uint16_t peer_mss;		/* as offered (or the default): the MSS again */
 	uint16_t pmtu;			/* path MTU from the cache; 0: the link's */
 	uint64_t udata;
-	/* accept queue (listener) or link in it (connection) */
-	struct tern_tcp_stream *listener;
-	struct tern_tcp_stream *aq_next;
-	struct tern_tcp_stream *aq_head;	/* listener: established, not yet accepted */
-	struct tern_tcp_stream *aq_tail;
-	uint32_t aq_len;
-	uint32_t backlog;
-	struct tern_tcp_stream *lnext;	/* listener list of the same port bucket */
+	union {
+		struct tern_tcp_stream *listener;	/* connection: the listener that made it */
+		struct tcp_listen *lx;		/* listener (TF_LISTENER): its own part */
+	};
+	struct tern_tcp_stream *aq_next;	/* connection: link in the accept queue */
 	struct tern_tcp_stream *dirty_next;
 	struct tern_tcp_stream *all_next;	/* every stream of the context */
 	struct tern_tcp_stream **all_pprev;
-	uint32_t param_flags;		/* listener: TERN_TCP_F_* to inherit */
-	uint32_t param_sndbuf;
-	uint32_t param_rcvbuf;
-	uint16_t param_mss;
-	/*
-	 * A transparent listener's rule (tcp_tproxy.c): key.laddr and
-	 * key.plen the prefix, key.lport the first port, this the last (host order).
-	 */
-	uint16_t tp_port_hi;
 	uint64_t bytes_sent;
 	uint64_t bytes_received;
 	uint64_t segs_retrans;
-	uint64_t pmtu_until;		/* read the path MTU cache again then (it ages out) */
 };
 
 /* A half-open connection (SYN received, SYN-ACK sent). */
@@ -464,11 +471,18 @@ void tcp_icmp_err(struct tern_ctx *ctx, const struct net_icmp_err *e);
 /* Take the path MTU cache's value for @s: the MSS follows, lost segments resent. */
 void tcp_pmtu_refresh(struct tern_tcp_stream *s);
 
+/* Whether listener @l's accept queue is at its backlog. */
+static inline bool
+tcp_acceptq_full(const struct tern_tcp_stream *l)
+{
+	return l->lx->aq_len >= l->lx->backlog;
+}
+
 /* Whether @s must read the path MTU cache again (it changed, or @s's entry aged out). */
 static inline bool
 tcp_pmtu_stale(const struct tern_tcp_stream *s)
 {
-	return s->pmtu_gen != net_pmtu_gen(s->ctx) || s->ctx->now_ns >= s->pmtu_until;
+	return s->pmtu_gen != net_pmtu_gen(s->ctx);
 }
 
 /* tcp_input.c */

@@ -225,6 +225,7 @@ world_finish(struct world *w)
 	pnet_run(w->n, 5 * SEC);
 	relay_stop(w->r);
 	tern_tcp_close(w->sl);
+	w->sl = NULL;		/* world_step() accepts on it while it is set */
 	for (i = 0; i < w->nb_pl; i++)
 		tern_tcp_close(w->pl[i]);
 	pnet_run(w->n, 70 * SEC);	/* 2 MSL: TIME_WAIT records go */

@@ -162,6 +162,41 @@ test_pmtu_ages_out_after_10_minutes(void **state)
 	test_env_finish(e);
 }
 
+/*
+ * A user keeps only the generation it read: the generation moves when the
+ * first entry ages out, without anyone reading that entry; the next one
+ * moves it again at its own deadline, and nothing moves in between.
+ */
+static void
+test_pmtu_gen_moves_when_an_entry_ages_out(void **state)
+{
+	struct test_env *e = env_open(state);
+	uint8_t d1[16], d2[16];
+	uint32_t gen;
+
+	addr_of(4, 7, d1);
+	addr_of(4, 8, d2);
+	assert_int_equal(net_pmtu_update(e->ctx, 4, d1, 1000), 1000);
+	assert_int_equal(tern_ctx_set_time(e->ctx, T0 + 5 * MS), 0);
+	assert_int_equal(net_pmtu_update(e->ctx, 4, d2, 1200), 1200);
+	gen = net_pmtu_gen(e->ctx);
+	assert_int_equal(tern_ctx_set_time(e->ctx, T0 + NET_PMTU_TIMEOUT_NS - 1), 0);
+	assert_int_equal(net_pmtu_gen(e->ctx), gen);
+	assert_int_equal(tern_ctx_set_time(e->ctx, T0 + NET_PMTU_TIMEOUT_NS), 0);
+	assert_int_not_equal(net_pmtu_gen(e->ctx), gen);
+	assert_int_equal(test_env_stats(e).pmtu_expired, 1);
+	gen = net_pmtu_gen(e->ctx);
+	assert_int_equal(tern_ctx_set_time(e->ctx, T0 + 5 * MS + NET_PMTU_TIMEOUT_NS - 1), 0);
+	assert_int_equal(net_pmtu_gen(e->ctx), gen);
+	assert_int_equal(net_pmtu_get(e->ctx, 4, d2, NULL), 1200);
+	assert_int_equal(tern_ctx_set_time(e->ctx, T0 + 5 * MS + NET_PMTU_TIMEOUT_NS), 0);
+	assert_int_not_equal(net_pmtu_gen(e->ctx), gen);
+	assert_int_equal(test_env_stats(e).pmtu_expired, 2);
+	assert_int_equal(net_pmtu_get(e->ctx, 4, d1, NULL), 0);
+	assert_int_equal(net_pmtu_get(e->ctx, 4, d2, NULL), 0);
+	test_env_finish(e);
+}
+
 /* More destinations than slots: every update lands, the oldest entries give way. */
 static void
 test_pmtu_full_table_evicts_first_to_expire(void **state)
@@ -196,6 +231,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_pmtu_gen_moves_when_an_entry_ages_out,
+					  test_env_teardown),
 		cmocka_unit_test_teardown(test_pmtu_ip4_lowered_only_per_destination,
 					  test_env_teardown),
 		cmocka_unit_test_teardown(test_pmtu_ip6_lowered_only_per_destination,
