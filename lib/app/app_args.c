@@ -349,7 +349,7 @@ parse_neigh(const char *arg, struct tern_app_neigh *nb)
 {
 	char buf[256], *f[3];
 	unsigned long v;
-	unsigned int n;
+	unsigned int n = 0;
 
 	if (strlen(arg) >= sizeof(buf))
 		return -1;
@@ -383,6 +383,25 @@ dup_str(const struct tern_app *app, const char *s)
 	return d;
 }
 
+/*
+ * Where the next entry of a list option (--addr, --route, ...) goes, in
+ * *@slot: @nb now, or 0 at the command line's first use, which replaces
+ * what the file gave. -1 (said) when the list holds @max already.
+ */
+static int
+list_slot(struct tern_app *app, bool *cl, unsigned int *slot, unsigned int nb, unsigned int max,
+	  const char *where, const char *what)
+{
+	if (app->src == APP_SRC_CMDLINE && !*cl) {
+		*cl = true;
+		nb = 0;
+	}
+	if (nb >= max)
+		return fail(app, "%s: at most %u %s", where, max, what);
+	*slot = nb;
+	return 0;
+}
+
 /* One of tern's options, from the command line (flag: @val NULL) or the file. */
 static int
 common_opt(struct tern_app *app, int id, const char *val, const char *where)
@@ -390,6 +409,7 @@ common_opt(struct tern_app *app, int id, const char *val, const char *where)
 	struct tern_app_config *c = &app->cfg;
 	const char *expect = common_opts[id].expect;
 	unsigned long v;
+	unsigned int n = 0;
 	uint8_t fam;
 
 	switch (id) {
@@ -406,55 +426,44 @@ common_opt(struct tern_app *app, int id, const char *val, const char *where)
 	case C_PORT:
 		return parse_port(app, val, where, expect);
 	case C_ADDR:
-		if (app->src == APP_SRC_CMDLINE && !app->cl_addr4) {
-			app->cl_addr4 = true;
-			app->nb_addr4 = 0;
-		}
-		if (app->nb_addr4 == TERN_MAX_ADDR4)
-			return fail(app, "%s: at most %u addresses", where, TERN_MAX_ADDR4);
-		if (prefix4(val, &app->addr4[app->nb_addr4], &app->len4[app->nb_addr4]) != 0)
+		if (list_slot(app, &app->cl_addr4, &n, app->nb_addr4, TERN_MAX_ADDR4, where,
+			      "addresses") != 0)
+			return -1;
+		app->nb_addr4 = (uint8_t)n;
+		if (prefix4(val, &app->addr4[n], &app->len4[n]) != 0)
 			return bad(app, where, val, expect);
 		app->nb_addr4++;
 		return 0;
 	case C_ADDR6:
-		if (app->src == APP_SRC_CMDLINE && !app->cl_addr6) {
-			app->cl_addr6 = true;
-			app->nb_addr6 = 0;
-		}
-		if (app->nb_addr6 == TERN_MAX_ADDR6 - 1)
-			return fail(app, "%s: at most %u addresses", where, TERN_MAX_ADDR6 - 1);
-		if (prefix6(val, &app->addr6[app->nb_addr6], &app->len6[app->nb_addr6]) != 0)
+		if (list_slot(app, &app->cl_addr6, &n, app->nb_addr6, TERN_MAX_ADDR6 - 1, where,
+			      "addresses") != 0)
+			return -1;
+		app->nb_addr6 = (uint8_t)n;
+		if (prefix6(val, &app->addr6[n], &app->len6[n]) != 0)
 			return bad(app, where, val, expect);
 		app->nb_addr6++;
 		return 0;
 	case C_GW:
-		if (parse_ip(val, &fam, &c->gw4, &c->gw6) != 0 || fam != 4)
-			return bad(app, where, val, expect);
-		c->have_gw4 = true;
-		return 0;
 	case C_GW6:
-		if (parse_ip(val, &fam, &c->gw4, &c->gw6) != 0 || fam != 6)
+		if (parse_ip(val, &fam, &c->gw4, &c->gw6) != 0 || fam != (id == C_GW ? 4 : 6))
 			return bad(app, where, val, expect);
-		c->have_gw6 = true;
+		if (fam == 4)
+			c->have_gw4 = true;
+		else
+			c->have_gw6 = true;
 		return 0;
 	case C_ROUTE:
-		if (app->src == APP_SRC_CMDLINE && !app->cl_routes) {
-			app->cl_routes = true;
-			c->nb_routes = 0;
-		}
-		if (c->nb_routes == TERN_APP_MAX_ROUTES)
-			return fail(app, "%s: at most %u routes", where, TERN_APP_MAX_ROUTES);
+		if (list_slot(app, &app->cl_routes, &c->nb_routes, c->nb_routes,
+			      TERN_APP_MAX_ROUTES, where, "routes") != 0)
+			return -1;
 		if (parse_route(app, val, &c->route[c->nb_routes]) != 0)
 			return bad(app, where, val, expect);
 		c->nb_routes++;
 		return 0;
 	case C_NEIGH:
-		if (app->src == APP_SRC_CMDLINE && !app->cl_neigh) {
-			app->cl_neigh = true;
-			c->nb_neigh = 0;
-		}
-		if (c->nb_neigh == TERN_APP_MAX_NEIGH)
-			return fail(app, "%s: at most %u neighbors", where, TERN_APP_MAX_NEIGH);
+		if (list_slot(app, &app->cl_neigh, &c->nb_neigh, c->nb_neigh, TERN_APP_MAX_NEIGH,
+			      where, "neighbors") != 0)
+			return -1;
 		if (parse_neigh(val, &c->neigh[c->nb_neigh]) != 0)
 			return bad(app, where, val, expect);
 		c->nb_neigh++;

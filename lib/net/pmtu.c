@@ -59,6 +59,21 @@ pmtu_match(const struct net_pmtu_ent *e, uint8_t family, const uint8_t *a)
 		memcmp(e->addr, a, family == 6 ? 16 : 4) == 0;
 }
 
+/* Whether in-use entry @e has aged out: then it is dropped, and the generation moves. */
+static bool
+pmtu_aged(struct tern_ctx *ctx, struct net_pmtu_ent *e)
+{
+	struct tern_net_ctx *nc = netc(ctx);
+
+	if (ctx->now_ns < e->expire_ns)
+		return false;
+	e->expire_ns = 0;
+	nc->pmtu_nb--;
+	nc->pmtu_gen++;
+	TERN_STAT_INC(ctx, pmtu_expired);
+	return true;
+}
+
 uint16_t
 net_pmtu_floor(uint8_t family)
 {
@@ -81,14 +96,8 @@ net_pmtu_get(struct tern_ctx *ctx, uint8_t family, const void *dst, uint64_t *un
 
 		if (!pmtu_match(e, family, dst))
 			continue;
-		if (ctx->now_ns >= e->expire_ns) {
-			/* aged out: the link's MTU again (RFC 1191 6.3) */
-			e->expire_ns = 0;
-			nc->pmtu_nb--;
-			nc->pmtu_gen++;
-			TERN_STAT_INC(ctx, pmtu_expired);
-			return 0;
-		}
+		if (pmtu_aged(ctx, e))
+			return 0;	/* the link's MTU again (RFC 1191 6.3) */
 		if (until_ns != NULL)
 			*until_ns = e->expire_ns;
 		return e->mtu;
@@ -163,14 +172,8 @@ net_pmtu_age(struct tern_ctx *ctx)
 
 		if (e->expire_ns == 0)
 			continue;
-		if (ctx->now_ns >= e->expire_ns) {
-			e->expire_ns = 0;
-			nc->pmtu_nb--;
-			nc->pmtu_gen++;
-			TERN_STAT_INC(ctx, pmtu_expired);
-		} else {
+		if (!pmtu_aged(ctx, e))
 			next = RTE_MIN(next, e->expire_ns);
-		}
 	}
 	nc->pmtu_next_ns = next;
 }

@@ -53,17 +53,27 @@ iov_total(const struct iovec *iov, int cnt)
 /* ---------------------------------------------------------------------- */
 /* TCP */
 
+/*
+ * A failed tern_tcp_write() (@rx false) or tern_tcp_read(): -EAGAIN waits
+ * for readiness; a dead socket reports its error, else a write EPIPE and a
+ * read the end of the stream (0).
+ */
 static ssize_t
-tcp_send_fail(struct sock *s, ssize_t r)
+tcp_io_fail(struct sock *s, ssize_t r, bool rx)
 {
 	if (r == -EAGAIN) {
-		sock_after_io(s, false);
+		sock_after_io(s, rx);
 		return sock_err(EAGAIN);
 	}
 	sock_sync(s);
-	if (s->st == SS_DEAD)
-		return sock_err(take_error(s, EPIPE));
-	return sock_err(r == -ENOTCONN ? EPIPE : (int)-r);
+	if (s->st == SS_DEAD) {
+		int e = take_error(s, rx ? 0 : EPIPE);
+
+		return e != 0 ? sock_err(e) : 0;
+	}
+	if (!rx && r == -ENOTCONN)
+		return sock_err(EPIPE);
+	return sock_err((int)-r);
 }
 
 static ssize_t
@@ -94,7 +104,7 @@ tcp_send_iov(struct sock *s, const struct iovec *iov, int cnt)
 		if (r < 0) {
 			if (done > 0)
 				break;	/* the error shows at the next call */
-			return tcp_send_fail(s, r);
+			return tcp_io_fail(s, r, false);
 		}
 		done += (size_t)r;
 		if ((size_t)r < iov[i].iov_len) {
@@ -103,22 +113,6 @@ tcp_send_iov(struct sock *s, const struct iovec *iov, int cnt)
 		}
 	}
 	return (ssize_t)done;
-}
-
-static ssize_t
-tcp_recv_fail(struct sock *s, ssize_t r)
-{
-	if (r == -EAGAIN) {
-		sock_after_io(s, true);
-		return sock_err(EAGAIN);
-	}
-	sock_sync(s);
-	if (s->st == SS_DEAD) {
-		int e = take_error(s, 0);
-
-		return e != 0 ? sock_err(e) : 0;
-	}
-	return sock_err((int)-r);
 }
 
 /* MSG_PEEK: copy what is queued, leave it there. */
@@ -166,7 +160,7 @@ tcp_recv_iov(struct sock *s, const struct iovec *iov, int cnt, size_t total, int
 		if (r < 0) {
 			if (done > 0)
 				break;
-			return tcp_recv_fail(s, r);
+			return tcp_io_fail(s, r, true);
 		}
 		done += (size_t)r;
 		if (r == 0 || (size_t)r < iov[i].iov_len)
