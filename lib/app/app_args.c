@@ -426,23 +426,22 @@ common_opt(struct tern_app *app, int id, const char *val, const char *where)
 	case C_PORT:
 		return parse_port(app, val, where, expect);
 	case C_ADDR:
-		if (list_slot(app, &app->cl_addr4, &n, app->nb_addr4, TERN_MAX_ADDR4, where,
-			      "addresses") != 0)
+	case C_ADDR6: {
+		bool v4 = id == C_ADDR;
+
+		if (list_slot(app, v4 ? &app->cl_addr4 : &app->cl_addr6, &n,
+			      v4 ? app->nb_addr4 : app->nb_addr6,
+			      v4 ? TERN_MAX_ADDR4 : TERN_MAX_ADDR6 - 1, where, "addresses") != 0)
 			return -1;
-		app->nb_addr4 = (uint8_t)n;
-		if (prefix4(val, &app->addr4[n], &app->len4[n]) != 0)
+		if (v4 ? prefix4(val, &app->addr4[n], &app->len4[n]) != 0 :
+			 prefix6(val, &app->addr6[n], &app->len6[n]) != 0)
 			return bad(app, where, val, expect);
-		app->nb_addr4++;
+		if (v4)
+			app->nb_addr4 = (uint8_t)(n + 1);
+		else
+			app->nb_addr6 = (uint8_t)(n + 1);
 		return 0;
-	case C_ADDR6:
-		if (list_slot(app, &app->cl_addr6, &n, app->nb_addr6, TERN_MAX_ADDR6 - 1, where,
-			      "addresses") != 0)
-			return -1;
-		app->nb_addr6 = (uint8_t)n;
-		if (prefix6(val, &app->addr6[n], &app->len6[n]) != 0)
-			return bad(app, where, val, expect);
-		app->nb_addr6++;
-		return 0;
+	}
 	case C_GW:
 	case C_GW6:
 		if (parse_ip(val, &fam, &c->gw4, &c->gw6) != 0 || fam != (id == C_GW ? 4 : 6))

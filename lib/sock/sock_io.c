@@ -334,18 +334,28 @@ udp_send_iov(struct sock *s, const struct iovec *iov, int cnt, size_t total,
 /* ---------------------------------------------------------------------- */
 /* The calls */
 
+/*
+ * What every send and receive call checks first: the socket (*@sp), @flags
+ * within @allowed. @return the iovec's total, or -1 with errno set.
+ */
+static ssize_t
+io_begin(int fd, const struct iovec *iov, int cnt, int flags, int allowed, struct sock **sp)
+{
+	*sp = sock_get_sk(fd);
+	if (*sp == NULL)
+		return -1;
+	if (flags & ~allowed)
+		return sock_err(EOPNOTSUPP);
+	return iov_total(iov, cnt);
+}
+
 static ssize_t
 do_send(int fd, const struct iovec *iov, int cnt, int flags, const struct sockaddr *to,
 	socklen_t tolen)
 {
-	struct sock *s = sock_get_sk(fd);
-	ssize_t total;
+	struct sock *s;
+	ssize_t total = io_begin(fd, iov, cnt, flags, SEND_FLAGS, &s);
 
-	if (s == NULL)
-		return -1;
-	if (flags & ~SEND_FLAGS)
-		return sock_err(EOPNOTSUPP);
-	total = iov_total(iov, cnt);
 	if (total < 0)
 		return -1;
 	if (s->kind == SK_UDP)
@@ -357,14 +367,9 @@ static ssize_t
 do_recv(int fd, const struct iovec *iov, int cnt, int flags, struct sockaddr *from,
 	socklen_t *fromlen, struct msghdr *msg)
 {
-	struct sock *s = sock_get_sk(fd);
-	ssize_t total;
+	struct sock *s;
+	ssize_t total = io_begin(fd, iov, cnt, flags, RECV_FLAGS, &s);
 
-	if (s == NULL)
-		return -1;
-	if (flags & ~RECV_FLAGS)
-		return sock_err(EOPNOTSUPP);
-	total = iov_total(iov, cnt);
 	if (total < 0)
 		return -1;
 	if (s->kind == SK_UDP)
