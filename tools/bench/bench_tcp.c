@@ -227,7 +227,7 @@ srv_accept(struct tern_tcp_stream *l)
 }
 
 /* One server round. @return packets received plus events taken (0: idle). */
-static unsigned int
+static __attribute__((noinline)) unsigned int
 srv_round(void)
 {
 	struct tern_event ev[TB_EVENTS];
