@@ -629,9 +629,14 @@ section_entries(struct tern_app *app, const char *sec, int *n)
 	return e;
 }
 
-/* The keys of [tern] or of the application's section. */
+/*
+ * The keys of [tern] (@common) or of the application's section, from
+ * @opts; or, with @list_id >= 0, [route] or [neigh]: every entry is that
+ * option (--route, --neigh), whatever its name.
+ */
 static int
-file_opts(struct tern_app *app, const char *sec, const struct tern_app_opt *opts, bool common)
+file_opts(struct tern_app *app, const char *sec, const struct tern_app_opt *opts, bool common,
+	  int list_id)
 {
 	struct rte_cfgfile_entry *e;
 	char where[CFG_NAME_LEN * 2 + 64];
@@ -644,10 +649,14 @@ file_opts(struct tern_app *app, const char *sec, const struct tern_app_opt *opts
 		const struct tern_app_opt *o;
 		const char *val = e[i].value;
 
+		snprintf(where, sizeof(where), "%s [%s] %s", app->cfg.config_path, sec, e[i].name);
+		if (list_id >= 0) {
+			ret = common_opt(app, list_id, val, where);
+			continue;
+		}
 		for (o = opts; o != NULL && o->name != NULL; o++)
 			if (strcmp(o->name, e[i].name) == 0)
 				break;
-		snprintf(where, sizeof(where), "%s [%s] %s", app->cfg.config_path, sec, e[i].name);
 		if (o == NULL || o->name == NULL || (common && (o->id == C_CONFIG || o->id == C_HELP))) {
 			ret = fail(app, "%s: unknown key (see --help)", where);
 			break;
@@ -724,25 +733,6 @@ file_ports(struct tern_app *app)
 	return ret;
 }
 
-/* [route] and [neigh]: every entry is a --route / --neigh, whatever its name. */
-static int
-file_list(struct tern_app *app, const char *sec, int id)
-{
-	struct rte_cfgfile_entry *e;
-	char where[CFG_NAME_LEN * 2 + 64];
-	int n, i, ret = 0;
-
-	e = section_entries(app, sec, &n);
-	if (n < 0)
-		return fail(app, "out of memory");
-	for (i = 0; i < n && ret == 0; i++) {
-		snprintf(where, sizeof(where), "%s [%s] %s", app->cfg.config_path, sec, e[i].name);
-		ret = common_opt(app, id, e[i].value, where);
-	}
-	free(e);
-	return ret;
-}
-
 /*
  * Every line of the file is blank, a ";" comment, a [section] or a
  * name = value (rte_cfgfile passes over some other lines without a word).
@@ -795,15 +785,15 @@ app_parse_file(struct tern_app *app, const char *path)
 			return -1;
 	}
 	app->src = APP_SRC_FILE;
-	ret = file_opts(app, "tern", common_opts, true);
+	ret = file_opts(app, "tern", common_opts, true, -1);
 	if (ret == 0)
 		ret = file_ports(app);
 	if (ret == 0)
-		ret = file_list(app, "route", C_ROUTE);
+		ret = file_opts(app, "route", NULL, true, C_ROUTE);
 	if (ret == 0)
-		ret = file_list(app, "neigh", C_NEIGH);
+		ret = file_opts(app, "neigh", NULL, true, C_NEIGH);
 	if (ret == 0 && app->param.opts != NULL)
-		ret = file_opts(app, app_section(app), app->param.opts, false);
+		ret = file_opts(app, app_section(app), app->param.opts, false, -1);
 	app->src = saved;
 	return ret;
 }

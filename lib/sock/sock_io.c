@@ -53,6 +53,40 @@ iov_total(const struct iovec *iov, int cnt)
 /* ---------------------------------------------------------------------- */
 /* TCP */
 
+/* A dead connection: its error once, then a write EPIPE and a read the end (0). */
+static ssize_t
+tcp_io_dead(struct sock *s, bool rx)
+{
+	int e = take_error(s, rx ? 0 : EPIPE);
+
+	return e != 0 ? sock_err(e) : 0;
+}
+
+/*
+ * Whether a write (@rx false) or read may go on in the socket's state;
+ * if not, *@ret is what the call returns: ENOTCONN before a connection,
+ * EAGAIN while connecting, tcp_io_dead() after it.
+ */
+static bool
+tcp_io_open(struct sock *s, bool rx, ssize_t *ret)
+{
+	sock_sync(s);
+	switch (s->st) {
+	case SS_NEW:
+	case SS_LISTEN:
+		*ret = sock_err(ENOTCONN);
+		return false;
+	case SS_CONNECTING:
+		*ret = sock_err(EAGAIN);
+		return false;
+	case SS_DEAD:
+		*ret = tcp_io_dead(s, rx);
+		return false;
+	default:
+		return true;
+	}
+}
+
 /*
  * A failed tern_tcp_write() (@rx false) or tern_tcp_read(): -EAGAIN waits
  * for readiness; a dead socket reports its error, else a write EPIPE and a
@@ -66,11 +100,8 @@ tcp_io_fail(struct sock *s, ssize_t r, bool rx)
 		return sock_err(EAGAIN);
 	}
 	sock_sync(s);
-	if (s->st == SS_DEAD) {
-		int e = take_error(s, rx ? 0 : EPIPE);
-
-		return e != 0 ? sock_err(e) : 0;
-	}
+	if (s->st == SS_DEAD)
+		return tcp_io_dead(s, rx);
 	if (!rx && r == -ENOTCONN)
 		return sock_err(EPIPE);
 	return sock_err((int)-r);
@@ -83,18 +114,8 @@ tcp_send_iov(struct sock *s, const struct iovec *iov, int cnt)
 	ssize_t r;
 	int i;
 
-	sock_sync(s);
-	switch (s->st) {
-	case SS_NEW:
-	case SS_LISTEN:
-		return sock_err(ENOTCONN);
-	case SS_CONNECTING:
-		return sock_err(EAGAIN);
-	case SS_DEAD:
-		return sock_err(take_error(s, EPIPE));
-	default:
-		break;
-	}
+	if (!tcp_io_open(s, false, &r))
+		return r;
 	if (s->fl & SF_SHUT_WR)
 		return sock_err(EPIPE);
 	for (i = 0; i < cnt; i++) {
@@ -134,21 +155,10 @@ tcp_recv_iov(struct sock *s, const struct iovec *iov, int cnt, size_t total, int
 {
 	size_t done = 0;
 	ssize_t r;
-	int i, e;
+	int i;
 
-	sock_sync(s);
-	switch (s->st) {
-	case SS_NEW:
-	case SS_LISTEN:
-		return sock_err(ENOTCONN);
-	case SS_CONNECTING:
-		return sock_err(EAGAIN);
-	case SS_DEAD:
-		e = take_error(s, 0);
-		return e != 0 ? sock_err(e) : 0;
-	default:
-		break;
-	}
+	if (!tcp_io_open(s, true, &r))
+		return r;
 	if (total == 0)
 		return 0;
 	if (flags & MSG_PEEK)
