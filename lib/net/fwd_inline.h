@@ -82,7 +82,8 @@ fwd4_fast(struct tern_ctx *ctx, const struct tern_iface *ifp, struct rte_mbuf *m
 	    fwd4_maybe_local(ctx->net, ih->dst_addr))
 		return false;
 	/* a transport may claim it (transparent proxying): ip4_input() asks */
-	if (unlikely(nc->claim_fn != NULL) && ih->next_proto_id == nc->claim_proto)
+	if (unlikely(nc->claim_fn != NULL) &&
+	    (ih->next_proto_id == nc->claim_proto || ih->next_proto_id == IPPROTO_ICMP))
 		return false;
 	TERN_STAT_INC(ctx, eth_in);
 	TERN_STAT_INC(ctx, ip4_in);

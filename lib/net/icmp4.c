@@ -31,6 +31,11 @@ icmp4_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info 
 		goto drop;
 	}
 	ic = rte_pktmbuf_mtod(m, struct rte_icmp_hdr *);
+	if (unlikely(ip->transparent)) {
+		/* claimed for a transparent flow: only an error about it (ip4.c) */
+		icmp4_err_input(ctx, m, ip);
+		goto drop;
+	}
 	switch (ic->icmp_type) {
 	case RTE_IP_ICMP_ECHO_REQUEST:
 		TERN_STAT_INC(ctx, icmp4_echo_in);

@@ -244,6 +244,11 @@ icmp6_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_ip_info 
 		goto drop;
 	}
 	ic = rte_pktmbuf_mtod(m, struct icmp6_hdr *);
+	if (unlikely(ip->transparent)) {
+		/* claimed for a transparent flow: only an error about it (ip6.c) */
+		icmp6_err_input(ctx, m, ip);
+		goto drop;
+	}
 	switch (ic->type) {
 	case ICMP6_ECHO_REQUEST:
 		TERN_STAT_INC(ctx, icmp6_echo_in);

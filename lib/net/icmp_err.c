@@ -197,6 +197,8 @@ icmp4_err_input(struct tern_ctx *ctx, const struct rte_mbuf *m, const struct ter
 		TERN_STAT_INC(ctx, drop_icmp_err_short);	/* no L4 header quoted */
 		return;
 	}
+	/* a transparent flow's packets leave from an address not ours (ip4_claimed_err()) */
+	ours = ip->transparent;
 	for (i = 0; i < net->nb_ifaces && !ours; i++)
 		ours = iface_has_addr4(&net->ifaces[i], oh->src_addr);
 	if (!ours) {
@@ -290,6 +292,7 @@ icmp6_err_input(struct tern_ctx *ctx, const struct rte_mbuf *m, const struct ter
 		return;
 	}
 	memcpy(osrc.a, oh->src_addr, 16);
+	ours = ip->transparent;
 	for (i = 0; i < net->nb_ifaces && !ours; i++)
 		ours = iface_has_addr6(&net->ifaces[i], &osrc);
 	if (!ours) {

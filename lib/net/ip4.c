@@ -54,8 +54,38 @@ ip4_is_ours(const struct tern_net *net, const struct tern_iface *ifp, tern_ip4_t
 }
 
 /*
+ * An ICMP error not to us (at offset @off of @m) quoting a packet of the
+ * claiming transport: does the transport have that flow? Then the error
+ * is about a packet we sent from an address not ours (a transparent
+ * connection's), and is ours to take.
+ */
+static bool
+ip4_claimed_err(struct tern_ctx *ctx, const struct rte_mbuf *m, uint32_t off)
+{
+	const struct tern_net_ctx *nc = netc(ctx);
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	const struct rte_ipv4_hdr *oh;
+	uint16_t ports[2];
+	uint32_t ihl;
+
+	/* type, code, checksum, 4 bytes; the quoted header; 4 bytes of ports */
+	if (m->data_len < off + 8 + sizeof(*oh) || (p[off] != 3 && p[off] != 11 && p[off] != 12))
+		return false;
+	oh = (const struct rte_ipv4_hdr *)(p + off + 8);
+	ihl = (uint32_t)(oh->version_ihl & 0xf) << 2;
+	if ((oh->version_ihl >> 4) != 4 || ihl < sizeof(*oh) ||
+	    oh->next_proto_id != nc->claim_proto ||
+	    (rte_be_to_cpu_16(oh->fragment_offset) & RTE_IPV4_HDR_OFFSET_MASK) ||
+	    m->data_len < off + 8 + ihl + sizeof(ports))
+		return false;
+	memcpy(ports, p + off + 8 + ihl, sizeof(ports));
+	return nc->claim_fn(ctx, 4, &oh->dst_addr, &oh->src_addr, ports[1], ports[0], true);
+}
+
+/*
  * A packet not to us: does a transport claim it (transparent proxying)?
- * Only whole datagrams: a fragment's ports are not all there.
+ * Only whole datagrams: a fragment's ports are not all there. An ICMP
+ * error about one of the transport's flows too (ip4_claimed_err()).
  */
 static bool
 ip4_claimed(struct tern_ctx *ctx, const struct rte_mbuf *m, const struct rte_ipv4_hdr *ih,
@@ -64,14 +94,20 @@ ip4_claimed(struct tern_ctx *ctx, const struct rte_mbuf *m, const struct rte_ipv
 	const struct tern_net_ctx *nc = netc(ctx);
 	uint16_t ports[2];
 
-	if (ih->next_proto_id != nc->claim_proto ||
-	    (rte_be_to_cpu_16(ih->fragment_offset) &
+	if ((rte_be_to_cpu_16(ih->fragment_offset) &
 	     (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) ||
 	    m->data_len < ihl + sizeof(ports))
 		return false;
-	memcpy(ports, rte_pktmbuf_mtod_offset(m, const uint8_t *, ihl), sizeof(ports));
-	if (!nc->claim_fn(ctx, 4, &ih->src_addr, &ih->dst_addr, ports[0], ports[1]))
-		return false;
+	if (ih->next_proto_id == IPPROTO_ICMP) {
+		if (!ip4_claimed_err(ctx, m, ihl))
+			return false;
+	} else {
+		if (ih->next_proto_id != nc->claim_proto)
+			return false;
+		memcpy(ports, rte_pktmbuf_mtod_offset(m, const uint8_t *, ihl), sizeof(ports));
+		if (!nc->claim_fn(ctx, 4, &ih->src_addr, &ih->dst_addr, ports[0], ports[1], false))
+			return false;
+	}
 	TERN_STAT_INC(ctx, ip_claimed);
 	return true;
 }

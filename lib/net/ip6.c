@@ -56,8 +56,30 @@ ip6_is_ours(const struct tern_net *net, const struct tern_iface *ifp, const stru
 }
 
 /*
+ * An ICMPv6 error not to us quoting a packet of the claiming transport
+ * (its header right after the quoted fixed header): does the transport
+ * have that flow? As ip4_claimed_err().
+ */
+static bool
+ip6_claimed_err(struct tern_ctx *ctx, const struct rte_mbuf *m)
+{
+	const struct tern_net_ctx *nc = netc(ctx);
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *) + IP6_HDR_LEN;
+	const struct rte_ipv6_hdr *oh = (const struct rte_ipv6_hdr *)(p + 8);
+	uint16_t ports[2];
+
+	/* errors are types 1-4; type, code, checksum, 4 bytes; the quoted header; ports */
+	if (m->data_len < IP6_HDR_LEN + 8 + IP6_HDR_LEN + sizeof(ports) || p[0] < 1 || p[0] > 4 ||
+	    (rte_be_to_cpu_32(oh->vtc_flow) >> 28) != 6 || oh->proto != nc->claim_proto)
+		return false;
+	memcpy(ports, p + 8 + IP6_HDR_LEN, sizeof(ports));
+	return nc->claim_fn(ctx, 6, oh->dst_addr, oh->src_addr, ports[1], ports[0], true);
+}
+
+/*
  * A packet not to us: does a transport claim it (transparent proxying)?
- * Only with the transport header right after the fixed header.
+ * Only with the transport header right after the fixed header. An ICMPv6
+ * error about one of the transport's flows too (ip6_claimed_err()).
  */
 static bool
 ip6_claimed(struct tern_ctx *ctx, const struct rte_mbuf *m, const struct rte_ipv6_hdr *ih)
@@ -65,11 +87,17 @@ ip6_claimed(struct tern_ctx *ctx, const struct rte_mbuf *m, const struct rte_ipv
 	const struct tern_net_ctx *nc = netc(ctx);
 	uint16_t ports[2];
 
-	if (ih->proto != nc->claim_proto || m->data_len < IP6_HDR_LEN + sizeof(ports))
-		return false;
-	memcpy(ports, rte_pktmbuf_mtod_offset(m, const uint8_t *, IP6_HDR_LEN), sizeof(ports));
-	if (!nc->claim_fn(ctx, 6, ih->src_addr, ih->dst_addr, ports[0], ports[1]))
-		return false;
+	if (ih->proto == IPPROTO_ICMPV6) {
+		if (!ip6_claimed_err(ctx, m))
+			return false;
+	} else {
+		if (ih->proto != nc->claim_proto || m->data_len < IP6_HDR_LEN + sizeof(ports))
+			return false;
+		memcpy(ports, rte_pktmbuf_mtod_offset(m, const uint8_t *, IP6_HDR_LEN),
+		       sizeof(ports));
+		if (!nc->claim_fn(ctx, 6, ih->src_addr, ih->dst_addr, ports[0], ports[1], false))
+			return false;
+	}
 	TERN_STAT_INC(ctx, ip_claimed);
 	return true;
 }

@@ -129,10 +129,13 @@ typedef void (*tern_l4_input_t)(struct tern_ctx *ctx, struct rte_mbuf *m,
 /*
  * Per-context claim on packets not addressed to us (transparent proxying):
  * addresses as in the header (4 or 16 bytes), ports in network order.
+ * @quoted: the tuple is that of a packet an ICMP error quotes, turned
+ * around (src the quoted destination): only a flow the transport has may
+ * claim it, not a rule for new ones.
  * @return true to deliver the packet to the transport as if it were ours.
  */
 typedef bool (*net_claim_t)(struct tern_ctx *ctx, uint8_t family, const void *src,
-			    const void *dst, uint16_t sport, uint16_t dport);
+			    const void *dst, uint16_t sport, uint16_t dport, bool quoted);
 
 /* Per-context L4 error hook: an ICMP error quoting a packet of the protocol. */
 struct net_icmp_err;

@@ -27,7 +27,7 @@
  */
 
 static bool tcp_tproxy_claim(struct tern_ctx *ctx, uint8_t family, const void *src,
-			     const void *dst, uint16_t sport, uint16_t dport);
+			     const void *dst, uint16_t sport, uint16_t dport, bool quoted);
 
 void
 tcp_tproxy_ref(struct tern_tcp_ctx *tc)
@@ -83,7 +83,7 @@ tcp_tproxy_listener(struct tern_tcp_ctx *tc, const struct tern_ip_info *ip, uint
 /* The net layer's question: is this TCP packet, not to us, ours to take? */
 static bool
 tcp_tproxy_claim(struct tern_ctx *ctx, uint8_t family, const void *src, const void *dst,
-		 uint16_t sport, uint16_t dport)
+		 uint16_t sport, uint16_t dport, bool quoted)
 {
 	struct tern_tcp_ctx *tc = tcpc(ctx);
 	struct tern_tcp_key k;
@@ -97,7 +97,7 @@ tcp_tproxy_claim(struct tern_ctx *ctx, uint8_t family, const void *src, const vo
 	memcpy(k.laddr, dst, alen);
 	if (rte_hash_lookup(tc->hash, &k) >= 0)
 		return true;	/* a connection, half-open entry or TIME_WAIT record */
-	return tproxy_find(tc, family, dst, dport) != NULL;
+	return !quoted && tproxy_find(tc, family, dst, dport) != NULL;
 }
 
 /* Insert transparent listener @l (tcp_listener_insert() sends it here). */

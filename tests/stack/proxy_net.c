@@ -9,6 +9,7 @@
 #include <rte_byteorder.h>
 #include <rte_errno.h>
 #include <rte_ether.h>
+#include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
@@ -38,6 +39,7 @@ struct pn_dir {
 	double loss;
 	uint64_t rng;
 	bool blackhole;
+	uint16_t mtu;		/* pnet_set_mtu(); 0: none */
 	struct pn_wire w;
 	struct tern_ctx *to;	/* the receiving context and its port */
 	uint16_t to_port;
@@ -202,6 +204,109 @@ fifo_pop(struct pn_fifo *q, uint64_t now, struct rte_mbuf **m)
 	return true;
 }
 
+/* Whether frame @m is ICMP or ICMPv6. */
+static bool
+frame_icmp(const struct rte_mbuf *m)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint16_t type;
+
+	if (m->data_len < RTE_ETHER_HDR_LEN + 40)
+		return false;
+	type = (uint16_t)(p[12] << 8 | p[13]);
+	return (type == RTE_ETHER_TYPE_IPV4 && p[RTE_ETHER_HDR_LEN + 9] == IPPROTO_ICMP) ||
+		(type == RTE_ETHER_TYPE_IPV6 && p[RTE_ETHER_HDR_LEN + 6] == IPPROTO_ICMPV6);
+}
+
+/*
+ * The router of pnet_set_mtu() on direction @d (link @l): if frame @m is
+ * too big, an ICMP error about it goes back down the link and true.
+ */
+static bool
+dir_too_big(struct pnet *n, struct pn_dir *d, unsigned int l, const struct rte_mbuf *m)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	struct pn_dir *back = &n->dir[l][d == &n->dir[l][0]];
+	uint16_t type = (uint16_t)(p[12] << 8 | p[13]);
+	uint32_t len, quote, hl;
+	struct rte_mbuf *e;
+	uint8_t *q;
+
+	if (type == RTE_ETHER_TYPE_IPV4) {
+		const struct rte_ipv4_hdr *ih = (const void *)(p + RTE_ETHER_HDR_LEN);
+
+		len = rte_be_to_cpu_16(ih->total_length);
+		if (len <= d->mtu || !(ih->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)))
+			return false;
+		hl = sizeof(struct rte_ipv4_hdr);
+		quote = RTE_MIN(len, 576u - hl - 8);
+	} else if (type == RTE_ETHER_TYPE_IPV6) {
+		const struct rte_ipv6_hdr *ih = (const void *)(p + RTE_ETHER_HDR_LEN);
+
+		len = 40u + rte_be_to_cpu_16(ih->payload_len);
+		if (len <= d->mtu)
+			return false;
+		hl = 40;
+		quote = RTE_MIN(len, 1280u - hl - 8);
+	} else {
+		return false;
+	}
+	e = rte_pktmbuf_alloc(m->pool);
+	if (e == NULL)
+		return false;
+	q = (uint8_t *)rte_pktmbuf_append(e, (uint16_t)(RTE_ETHER_HDR_LEN + hl + 8 + quote));
+	if (q == NULL) {
+		rte_pktmbuf_free(e);
+		return false;
+	}
+	memset(q, 0, RTE_ETHER_HDR_LEN + hl + 8);
+	memcpy(q, p + 6, 6);			/* back to the sender */
+	memcpy(q + 6, p, 6);
+	memcpy(q + 12, p + 12, 2);
+	memcpy(q + RTE_ETHER_HDR_LEN + hl + 8, p + RTE_ETHER_HDR_LEN, quote);
+	if (type == RTE_ETHER_TYPE_IPV4) {
+		const struct rte_ipv4_hdr *oh = (const void *)(p + RTE_ETHER_HDR_LEN);
+		struct rte_ipv4_hdr *ih = (void *)(q + RTE_ETHER_HDR_LEN);
+		struct rte_icmp_hdr *ic = (void *)(ih + 1);
+
+		ih->version_ihl = 0x45;
+		ih->total_length = rte_cpu_to_be_16((uint16_t)(hl + 8 + quote));
+		ih->time_to_live = 64;
+		ih->next_proto_id = IPPROTO_ICMP;
+		ih->src_addr = rte_cpu_to_be_32(RTE_IPV4(10, l + 1, 0, 254));
+		ih->dst_addr = oh->src_addr;
+		ih->hdr_checksum = rte_ipv4_cksum(ih);
+		ic->icmp_type = 3;	/* destination unreachable */
+		ic->icmp_code = 4;	/* fragmentation needed and DF set */
+		ic->icmp_seq_nb = rte_cpu_to_be_16(d->mtu);	/* RFC 1191: next-hop MTU */
+		ic->icmp_cksum = (uint16_t)~rte_raw_cksum(ic, 8 + quote);
+	} else {
+		const struct rte_ipv6_hdr *oh = (const void *)(p + RTE_ETHER_HDR_LEN);
+		struct rte_ipv6_hdr *ih = (void *)(q + RTE_ETHER_HDR_LEN);
+		uint8_t *ic = (uint8_t *)(ih + 1);
+		uint16_t ck;
+
+		ih->vtc_flow = rte_cpu_to_be_32(6u << 28);
+		ih->payload_len = rte_cpu_to_be_16((uint16_t)(8 + quote));
+		ih->proto = IPPROTO_ICMPV6;
+		ih->hop_limits = 64;
+		ih->src_addr[0] = 0xfd;
+		ih->src_addr[1] = (uint8_t)(l + 1);
+		ih->src_addr[15] = 0xfe;
+		memcpy(ih->dst_addr, oh->src_addr, 16);
+		ic[0] = 2;	/* packet too big */
+		ic[4] = 0;
+		ic[5] = 0;
+		ic[6] = (uint8_t)(d->mtu >> 8);
+		ic[7] = (uint8_t)d->mtu;
+		ck = rte_ipv6_udptcp_cksum(ih, ic);
+		memcpy(ic + 2, &ck, 2);
+	}
+	d->w.too_big++;
+	dir_push(&back->q[0], e, n->now + n->delay[l]);
+	return true;
+}
+
 static unsigned int
 dir_deliver(struct pnet *n, struct pn_dir *d)
 {
@@ -220,6 +325,12 @@ dir_deliver(struct pnet *n, struct pn_dir *d)
 			rte_pktmbuf_free(m);
 			continue;
 		}
+		if (d->mtu != 0 && dir_too_big(n, d, (unsigned int)(d - &n->dir[0][0]) / 2, m)) {
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		if (frame_icmp(m))
+			d->w.icmp++;
 		fl = frame_tcp_flags(m);
 		if (fl >= 0) {
 			d->w.tcp++;
@@ -484,6 +595,12 @@ void
 pnet_set_delay(struct pnet *n, enum pn_link l, uint64_t ns)
 {
 	n->delay[l] = ns;
+}
+
+void
+pnet_set_mtu(struct pnet *n, enum pn_link l, bool up, uint16_t mtu)
+{
+	n->dir[l][up].mtu = mtu;
 }
 
 void

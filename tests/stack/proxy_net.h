@@ -49,6 +49,14 @@ void pnet_set_delay(struct pnet *n, enum pn_link l, uint64_t ns);
 void pnet_set_step(struct pnet *n, pnet_step_fn fn, void *arg);
 /* Drop every frame on link @l toward the server (@up) or the client: a silent peer. */
 void pnet_set_blackhole(struct pnet *n, enum pn_link l, bool up, bool on);
+/*
+ * A router on link @l toward the server (@up) or the client with a next-hop
+ * MTU of @mtu (0: none): an IPv4 packet with DF, or an IPv6 packet, longer
+ * than @mtu is dropped and answered with ICMP Fragmentation Needed / ICMPv6
+ * Packet Too Big from the router (host 254 / ::fe of the link's network)
+ * to the packet's source, back down the link (pn_wire.too_big).
+ */
+void pnet_set_mtu(struct pnet *n, enum pn_link l, bool up, uint16_t mtu);
 /* Advance all clocks by @ns in 1 ms steps, settling after each (and before). */
 void pnet_run(struct pnet *n, uint64_t ns);
 uint64_t pnet_now(const struct pnet *n);
@@ -63,6 +71,8 @@ struct pn_wire {
 	uint64_t tcp_synack;	/* TCP segments with SYN and ACK */
 	uint64_t tcp_rst;
 	uint64_t tcp;		/* TCP segments */
+	uint64_t icmp;		/* ICMP and ICMPv6 messages */
+	uint64_t too_big;	/* dropped by pnet_set_mtu()'s router, answered */
 };
 struct pn_wire pnet_wire(const struct pnet *n, enum pn_link l, bool up);
 

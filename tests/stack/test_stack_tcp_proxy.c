@@ -411,6 +411,64 @@ test_loss_server_leg(void **state)
  * generator: every byte arrives in order both ways, and each leg recovered
  * its own losses.
  */
+/*
+ * A router with a smaller MTU on the server's link. In --source client mode
+ * its ICMP errors about the server leg go to the client's address; the
+ * proxy is on their way and takes them as its own (an ICMP error quoting
+ * one of its flows is claimed like the flow's packets): the server leg
+ * learns the path MTU, nothing reaches the client, whose MSS stays.
+ */
+static void
+pmtu_server_leg(uint8_t family)
+{
+	struct opts o = { .family = family };
+	struct world *w = world_make("pmtu_server_leg", &o);
+	uint16_t mtu = family == 4 ? 1000 : 1300;
+	struct tern_tcp_info ci, pci, psi;
+	struct tern_stats ps;
+
+	pnet_set_mtu(w->n, PN_L1, true, mtu);
+	client_connect(w, family, PORT_HTTP);
+	w->c.tx_total = 2000000;
+	w->s.tx_total = 100000;
+	run_until_done(w, w->s.tx_total, w->c.tx_total, 60 * SEC);
+	assert_int_equal(w->c.err, 0);
+	assert_int_equal(w->s.rx_done, w->c.tx_total);
+	assert_int_equal(w->c.rx_done, w->s.tx_total);
+	assert_true(w->c.rx_bad == UINT64_MAX && w->s.rx_bad == UINT64_MAX);
+	assert_true(pnet_wire(w->n, PN_L1, true).too_big > 0);
+	assert_true(pnet_wire(w->n, PN_L1, false).icmp > 0);
+	assert_int_equal(pnet_wire(w->n, PN_L0, false).icmp, 0);
+	ps = st(w, PN_P);
+	assert_true(ps.pmtu_lowered > 0);
+	assert_int_equal(ps.drop_icmp_err_not_ours, 0);
+	tern_tcp_info(w->r->p[0].sv, &psi);
+	tern_tcp_info(w->r->p[0].cl, &pci);
+	tern_tcp_info(w->c.s, &ci);
+	printf("pmtu_server_leg v%u: %" PRIu64 " too big; proxy server leg pmtu %u mss %u, "
+	       "client leg mss %u, client mss %u\n", family,
+	       pnet_wire(w->n, PN_L1, true).too_big, psi.pmtu, psi.mss, pci.mss, ci.mss);
+	assert_int_equal(psi.pmtu, mtu);
+	assert_true(psi.mss <= mtu - (family == 4 ? 40 : 60));
+	assert_true(ci.mss > mtu);
+	assert_true(pci.mss > mtu);
+	world_finish(w);
+}
+
+static void
+test_pmtu_server_leg4(void **state)
+{
+	(void)state;
+	pmtu_server_leg(4);
+}
+
+static void
+test_pmtu_server_leg6(void **state)
+{
+	(void)state;
+	pmtu_server_leg(6);
+}
+
 static void
 test_impaired_both_legs(void **state)
 {
@@ -1006,6 +1064,8 @@ main(void)
 		cmocka_unit_test_teardown(test_transfer4_source_proxy, teardown),
 		cmocka_unit_test_teardown(test_transfer6_accept_first, teardown),
 		cmocka_unit_test_teardown(test_loss_server_leg, teardown),
+		cmocka_unit_test_teardown(test_pmtu_server_leg4, teardown),
+		cmocka_unit_test_teardown(test_pmtu_server_leg6, teardown),
 		cmocka_unit_test_teardown(test_impaired_both_legs, teardown),
 		cmocka_unit_test_teardown(test_half_close, teardown),
 		cmocka_unit_test_teardown(test_rst_from_client, teardown),
