@@ -120,10 +120,13 @@ usage(FILE *f)
 "  --peer            client side only; workloads udp-echo (the server echoes\n"
 "                    datagrams), tcp-crr and tcp-rr (the server echoes what it\n"
 "                    reads and closes after the client does), tcp-stream (the\n"
-"                    server reads; what it sends back is read and freed). An op\n"
+"                    server reads; the bytes are tern-l4fwd's TCP pattern, which\n"
+"                    its rx mode checks; what comes back is read and freed). An op\n"
 "                    as above: an echo received; a connection done; a response;\n"
 "                    64 KiB the server acknowledged. cycles_per_op is the\n"
-"                    client's core (the server's cost is not seen).\n"
+"                    client's core (the server's cost is not seen; over TAP\n"
+"                    the kernel's receive path runs in the client's writes),\n"
+"                    rounds longer than 1 ms left out (tcp-stream: none).\n"
 "  --local A/LEN     the client's address and prefix (required)\n"
 "  --remote IP:PORT  the server (required)\n"
 "  --remote-mac MAC  the next hop's MAC, set as a permanent neighbor; without\n"
@@ -147,8 +150,9 @@ usage(FILE *f)
 "  (lost, timeouts, errors: totals over the runs; errors: connections reset,\n"
 "  closed or refused, echoes of the wrong length). At exit every mbuf of the\n"
 "  port's pool must be back, else the exit status is 1; so is a run with no\n"
-"  op done. Exit status 2: bad options (peer options without --peer, --wire,\n"
-"  --single or --offload with it, tcp-conns or syn-flood, no --local/--remote).\n");
+"  op done. Exit status 2: bad options (peer options without --peer; --wire,\n"
+"  --single or --offload with it; tcp-conns or syn-flood; --local or --remote\n"
+"  missing or malformed; no port, or several and no --port; no EAL options).\n");
 }
 
 double
