@@ -465,6 +465,7 @@ pb_udp_round(uint64_t now)
 			work += n;
 		}
 	}
+	rte_errno = 0;		/* set only by an ICMP error (below) */
 	while ((n = tern_udp_recv_burst(P.us, m, PB_BURST)) > 0) {
 		for (i = 0; i < n; i++) {
 			const uint32_t *hdr = rte_pktmbuf_mtod(m[i], const uint32_t *);
