@@ -202,12 +202,14 @@ l4fwd_workload() {
 # ---- the kernel in a namespace behind tern-bench's TAP port -----------------
 kernel_workload() {
 	local w=$1 log=$WORK/srv.log suffix=kernel-tap ns="ip netns exec $NS" port=7000
+	local ready="echo: listening"
 	ip netns del "$NS" 2>/dev/null
 	ip netns add "$NS" || { rc=1; return; }
 	$ns ip link set lo up
 	if [ "$w" = udp-echo ]; then
 		suffix=kernel-python-tap
 		port=7001
+		ready="python udp echo: ready"
 		echo "== $P: $w, tern-bench --peer (CPU 1) -> a python3 UDP echo loop on the kernel (CPU 0), TAP"
 		$ns taskset -c 0 python3 -c '
 import signal, socket
@@ -215,6 +217,7 @@ signal.signal(signal.SIGINT, signal.default_int_handler)
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
 s.bind(("0.0.0.0", 7001))
+print("python udp echo: ready", flush=True)
 n = 0
 try:
     while True:
@@ -229,6 +232,18 @@ except KeyboardInterrupt:
 		$ns taskset -c 0 "$ECHO_BSD" 7000 >"$log" 2>&1 &
 	fi
 	SRV_PID=$!
+	for _ in $(seq 100); do
+		grep -q "$ready" "$log" 2>/dev/null && break
+		sleep 0.05
+	done
+	if ! grep -q "$ready" "$log"; then
+		echo "$P: the kernel's echo server did not start:" >&2
+		cat "$log" >&2
+		stop_srv KILL
+		ip netns del "$NS" 2>/dev/null
+		rc=1
+		return
+	fi
 	# tern-bench makes the TAP interface; once its port is started (its
 	# "peer mode" line) the interface moves into the namespace, while
 	# tern-bench waits for its link and resolves the kernel's MAC. The
