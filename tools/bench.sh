@@ -33,6 +33,13 @@
 #     server's CPU time per request, DROPIN lines.
 #  9. the idle back-off of tern_epoll_wait (tern-bench-idle): wake-up
 #     latency after idle gaps and idle CPU, back-off on and off.
+# 10. tern-bench --peer, the client alone, as a load generator for a server
+#     in another process (tools/bench-peer.sh): tern-l4fwd over memif
+#     (udp-echo, tcp-crr, tcp-rr, tcp-stream), and as root the kernel in a
+#     namespace behind a TAP port; the client's cycles per op, errors,
+#     timeouts, lost datagrams; RESULT workload=peer-W-l4fwd-memif and
+#     peer-W-kernel-tap (udp-echo: peer-udp-echo-kernel-python-tap, a
+#     Python echo loop).
 # Close other work first: the machine has 2 vCPUs and these poll both.
 set -u
 BUILD=${1:-build}
@@ -109,6 +116,9 @@ echo "== 9. idle back-off: wake-up latency after idle gaps, idle CPU, on and off
 "$BUILD/tools/tern-bench-idle" --samples 300 --rounds 2 --idle-seconds 2 \
 	| tee /tmp/tern-bench-idle.log || rc=1
 echo
+echo "== 10. tern-bench --peer: the client alone against tern-l4fwd (memif) and the kernel (TAP)"
+"$HERE/bench-peer.sh" --build "$BUILD" --runs 3 --seconds 2 | tee /tmp/tern-bench-peer.log || rc=1
+echo
 echo "== summary"
 grep -h '^DROPIN' /tmp/tern-bench-dropin.log 2>/dev/null
 grep -h '^IDLE' /tmp/tern-bench-idle.log
@@ -119,6 +129,7 @@ grep -h '^RESULT' $tcp_logs
 # tcp-stream: the on/off ratio of the two RESULT lines with offload=
 grep -h '^OFFLOAD' /tmp/tern-bench-tcp-stream.log
 grep -h '^RESULT' /tmp/tern-bench-l3fwd.log
+grep -h '^RESULT' /tmp/tern-bench-peer.log
 # the main result last, machine-readable
 grep -h '^RESULT' /tmp/tern-bench-1.log
 exit $rc

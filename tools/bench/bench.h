@@ -27,6 +27,7 @@ struct bench_run {
 	double cycles_per_op_all; /* tcp: with the rounds that lost their vCPU */
 	uint64_t rounds;	/* tcp: the server's busy rounds */
 	uint64_t rounds_cut;	/* tcp: of them, left out (longer than 200 us) */
+	uint64_t timeouts;	/* --peer: ops given up after --timeout */
 };
 
 struct bench_opts {
@@ -42,6 +43,14 @@ struct bench_opts {
 	bool single;		/* generator and stack alternate on one lcore */
 	bool stats;		/* tcp: print both contexts' counters at the end */
 	int offload;		/* tcp-stream: BENCH_OFFLOAD_* */
+	/* --peer: the client side only, against a server elsewhere (bench_peer.c) */
+	bool peer;
+	const char *local;	/* --local A.B.C.D/LEN */
+	const char *remote;	/* --remote A.B.C.D:PORT */
+	const char *remote_mac;	/* --remote-mac: the next hop's, else ARP */
+	const char *gw;		/* --gw: a default route */
+	int port;		/* --port: ethdev port id; -1: the only one */
+	double timeout_ms;	/* --timeout; 0: the workload's default */
 };
 
 /* tcp-stream --offload: TSO and GRO of both contexts. */
@@ -96,6 +105,12 @@ int bench_synflood(const struct bench_opts *o, uint64_t hz);
 
 /* bench_kernel_tcp.c: the TCP workloads against the kernel (loopback, epoll). */
 int bench_kernel_tcp(const struct bench_opts *o, struct bench_run *r);
+
+/* bench_peer.c: --peer, the client side only against a remote server. */
+bool bench_peer_workload(const char *workload);
+/* Options that belong to --peer, or do not go with it: @return 0, or -1 after a message. */
+int bench_peer_check(const struct bench_opts *o);
+int bench_peer(const struct bench_opts *o, uint64_t hz);
 
 /* Raise the open-file limit to its hard limit; @return the soft limit now. */
 uint64_t bench_raise_nofile(void);

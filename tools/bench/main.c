@@ -109,7 +109,50 @@ usage(FILE *f)
 "  --no-kernel       skip the Linux kernel baseline\n"
 "  --stats           TCP: print the non-zero counters of both contexts at the end\n"
 "  --standard        the standard set (what `make bench` runs)\n"
-"  -h, --help        this text\n");
+"  -h, --help        this text\n"
+"\n"
+"Peer mode (--peer): tern-bench runs only the client, one tern context on the\n"
+"main lcore (one lcore is enough), on the port the EAL options name (a NIC,\n"
+"--vdev net_memif0,role=client,socket=S or net_tap0,iface=NAME; EAL options\n"
+"and -- are required), against a server elsewhere: tern-l4fwd, another\n"
+"stack's echo server, the kernel behind a TAP port. No kernel baseline.\n"
+"  tern-bench EAL... -- --peer --workload W --local A/LEN --remote IP:PORT [...]\n"
+"  --peer            client side only; workloads udp-echo (the server echoes\n"
+"                    datagrams), tcp-crr and tcp-rr (the server echoes what it\n"
+"                    reads and closes after the client does), tcp-stream (the\n"
+"                    server reads; the bytes are tern-l4fwd's TCP pattern, which\n"
+"                    its rx mode checks; what comes back is read and freed). An op\n"
+"                    as above: an echo received; a connection done; a response;\n"
+"                    64 KiB the server acknowledged. cycles_per_op is the\n"
+"                    client's core (the server's cost is not seen; over TAP\n"
+"                    the kernel's receive path runs in the client's writes),\n"
+"                    rounds longer than 1 ms left out (tcp-stream: none).\n"
+"  --local A/LEN     the client's address and prefix (required)\n"
+"  --remote IP:PORT  the server (required)\n"
+"  --remote-mac MAC  the next hop's MAC, set as a permanent neighbor; without\n"
+"                    it tern resolves it by ARP (pinging the remote) first\n"
+"  --gw IP           a default route through IP (a remote off the prefix)\n"
+"  --port N          the ethdev port (default: the only one there is)\n"
+"  --timeout MS      udp-echo: a full window with no echo for MS is counted\n"
+"                    lost (a timeout) and refilled (default 100); tcp-crr: a\n"
+"                    connection not done after MS is aborted (a timeout);\n"
+"                    tcp-rr: a request unanswered after MS counts as a\n"
+"                    timeout once (default 2000); also how long the end of\n"
+"                    each run waits for what is in flight\n"
+"  --window N        udp-echo default 256 in peer mode; --size at least 8 for\n"
+"                    udp-echo (each datagram carries its run and sequence)\n"
+"  Output: run lines, then\n"
+"    RESULT workload=peer-udp-echo remote=IP:PORT mpps=... cycles_per_op=...\n"
+"           tsc_hz=... lost=N timeouts=N errors=N\n"
+"    RESULT workload=peer-tcp-crr|peer-tcp-rr|peer-tcp-stream remote=IP:PORT\n"
+"           ops_per_s=... cycles_per_op=... tsc_hz=... [gbps=... cycles_per_byte=...]\n"
+"           timeouts=N errors=N\n"
+"  (lost, timeouts, errors: totals over the runs; errors: connections reset,\n"
+"  closed or refused, echoes of the wrong length). At exit every mbuf of the\n"
+"  port's pool must be back, else the exit status is 1; so is a run with no\n"
+"  op done. Exit status 2: bad options (peer options without --peer; --wire,\n"
+"  --single or --offload with it; tcp-conns or syn-flood; --local or --remote\n"
+"  missing or malformed; no port, or several and no --port; no EAL options).\n");
 }
 
 double
@@ -146,6 +189,13 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 		{ "no-kernel", no_argument, NULL, 'K' },
 		{ "stats", no_argument, NULL, 'P' },
 		{ "standard", no_argument, NULL, 'X' },
+		{ "peer", no_argument, NULL, 'p' },
+		{ "local", required_argument, NULL, 'L' },
+		{ "remote", required_argument, NULL, 'R' },
+		{ "remote-mac", required_argument, NULL, 'M' },
+		{ "gw", required_argument, NULL, 'G' },
+		{ "port", required_argument, NULL, 'T' },
+		{ "timeout", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -158,7 +208,7 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'w':
-			if (strcmp(optarg, "udp-echo") != 0 && !bench_is_tcp(optarg)) {
+			if (!bench_peer_workload(optarg) && !bench_is_tcp(optarg)) {
 				fprintf(stderr, "tern-bench: unknown workload '%s'\n", optarg);
 				return -1;
 			}
@@ -229,6 +279,38 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 			break;
 		case 'X':
 			break;
+		case 'p':
+			o->peer = true;
+			break;
+		case 'L':
+			o->local = optarg;
+			break;
+		case 'R':
+			o->remote = optarg;
+			break;
+		case 'M':
+			o->remote_mac = optarg;
+			break;
+		case 'G':
+			o->gw = optarg;
+			break;
+		case 'T':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || *end || v < 0 || v >= RTE_MAX_ETHPORTS) {
+				fprintf(stderr, "tern-bench: --port 0 to %d\n", RTE_MAX_ETHPORTS - 1);
+				return -1;
+			}
+			o->port = (int)v;
+			break;
+		case 'o':
+			d = strtod(optarg, &end);
+			if (*end || d < 1 || d > 600000) {
+				fprintf(stderr, "tern-bench: --timeout 1 to 600000 ms, not '%s'\n", optarg);
+				return -1;
+			}
+			o->timeout_ms = d;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -247,7 +329,7 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 		fprintf(stderr, "tern-bench: --offload is for --workload tcp-stream only\n");
 		return -1;
 	}
-	return 0;
+	return bench_peer_check(o);
 }
 
 /* udp-echo: the figures in Mpps, as since the first version. */
@@ -450,7 +532,7 @@ main(int argc, char **argv)
 {
 	struct bench_opts o = {
 		.workload = "udp-echo", .wire = "ring", .runs = 5, .seconds = 2, .size = 64,
-		.offload = BENCH_OFFLOAD_DEFAULT,
+		.offload = BENCH_OFFLOAD_DEFAULT, .port = -1,
 	};
 	char prefix[64], mem[32], *eal_argv[16];
 	int i, ret, eal_argc = 0, has_sep = 0;
@@ -475,6 +557,12 @@ main(int argc, char **argv)
 	} else {
 		if (parse_opts(argc, argv, &o) != 0)
 			return 2;
+		if (o.peer) {
+			fprintf(stderr, "tern-bench: --peer needs EAL options naming the port, then "
+				"--: e.g. --no-huge -m 512 --no-pci -l 0 --file-prefix P "
+				"--vdev net_memif0,role=client,socket=S -- --peer ...\n");
+			return 2;
+		}
 		/* tcp-conns: the client's connections live in EAL memory, about 1 KB each */
 		snprintf(mem, sizeof(mem), "%u", strcmp(o.workload, "tcp-conns") == 0 ?
 			 1024 + (o.conns ? o.conns : BENCH_TCP_CONNS) / 1024 : 1024);
@@ -501,7 +589,9 @@ main(int argc, char **argv)
 		return 2;
 	}
 	hz = rte_get_tsc_hz();
-	if (!bench_is_tcp(o.workload)) {
+	if (o.peer) {
+		ret = bench_peer(&o, hz);
+	} else if (!bench_is_tcp(o.workload)) {
 		if (o.window == 0)
 			o.window = 1024;
 		printf("tern-bench: workload %s, wire %s, payload %u B, window %u, %u run(s) of "
