@@ -197,6 +197,13 @@ check(struct tern_app *app, void *arg)
 		fprintf(stderr, "%s: --lcores: at most %u\n", PROXY_NAME, PROXY_MAX_WORKERS);
 		return -1;
 	}
+	/*
+	 * --source client: the server leg's replies (server -> client's address
+	 * and port) must reach the context of the client leg (client -> server):
+	 * a symmetric hash puts both on one queue, so the client's port is kept.
+	 */
+	if (!px.source_proxy)
+		tern_app_config(app)->dev.rss_symmetric = true;
 	return 0;
 }
 

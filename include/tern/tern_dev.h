@@ -76,6 +76,14 @@ struct tern_dev_param {
 	 * land on the opener's queue only if the assumption holds).
 	 */
 	bool rss_assume;
+	/**
+	 * Hash flows with a symmetric key (0x6d5a repeated), so that both
+	 * directions of a flow, (a, b, pa, pb) and (b, a, pb, pa), land on one
+	 * queue: what a transparent proxy needs to keep the client's port on
+	 * the server leg. Set on the device; a device that does not take it
+	 * is steered by tern's dispatcher, which then hashes with it.
+	 */
+	bool rss_symmetric;
 };
 
 /** How a device's flows reach the contexts (one context per queue). */

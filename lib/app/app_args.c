@@ -24,7 +24,7 @@
 
 enum {
 	C_CONFIG, C_PORT, C_ADDR, C_ADDR6, C_GW, C_GW6, C_ROUTE, C_NEIGH, C_LCORES,
-	C_DURATION, C_NO_OFFLOAD, C_PCAP, C_SNAPLEN, C_PDUMP, C_PORT_STATS, C_HELP, C_NB
+	C_DURATION, C_NO_OFFLOAD, C_RSS_SYMMETRIC, C_PCAP, C_SNAPLEN, C_PDUMP, C_PORT_STATS, C_HELP, C_NB
 };
 
 /* tern's own options: their names, help, and (in the file) keys of [tern]. */
@@ -60,6 +60,10 @@ static const struct tern_app_opt common_opts[C_NB + 1] = {
 	{ "duration", "SEC", "exit after SEC seconds (default 0: run until a signal)",
 	  "seconds", C_DURATION },
 	{ "no-offload", NULL, "use no device offload (software checksums)", "", C_NO_OFFLOAD },
+	{ "rss-symmetric", NULL, "with several lcores: hash flows to contexts with a\n"
+	  "symmetric key, so both directions of a flow reach one\n"
+	  "context (set on the device, else used by tern's software\n"
+	  "dispatcher)", "", C_RSS_SYMMETRIC },
 	{ "pcap", "FILE", "capture every frame read from and queued for the ports\n"
 	  "to FILE (pcapng, for tshark/Wireshark), checksums as on\n"
 	  "the wire; the count is printed at exit", "a file name", C_PCAP },
@@ -476,6 +480,9 @@ common_opt(struct tern_app *app, int id, const char *val, const char *where)
 		return parse_double(val, &c->duration) != 0 ? bad(app, where, val, expect) : 0;
 	case C_NO_OFFLOAD:
 		c->dev.no_offload = true;
+		return 0;
+	case C_RSS_SYMMETRIC:
+		c->dev.rss_symmetric = true;
 		return 0;
 	case C_PCAP:
 		if (*val == '\0')

@@ -183,18 +183,43 @@ dev_free_steer(struct tern_dev *dev)
 	dev->disp = NULL;
 }
 
+/* The symmetric key of tern_dev_param.rss_symmetric, @len bytes. */
+static void
+rss_symmetric_key(uint8_t *key, unsigned int len)
+{
+	unsigned int i;
+
+	for (i = 0; i < len; i++)
+		key[i] = i % 2 == 0 ? 0x6d : 0x5a;
+}
+
 /*
  * The key the device hashes with: read from it; else ours, set on it;
- * else ours, assumed (the PMD neither tells nor takes one: net_tap).
+ * else ours, assumed (the PMD neither tells nor takes one: net_tap). With
+ * @symmetric, the symmetric key set on it, or assumed if it does not take it.
  */
 static void
 rss_key_setup(struct tern_dev *dev, const struct rte_eth_dev_info *di, uint64_t rss_hf,
-	      uint8_t *key, unsigned int *key_len)
+	      uint8_t *key, unsigned int *key_len, bool symmetric)
 {
 	struct rte_eth_rss_conf rc;
 	unsigned int i;
 	bool zero = true;
 
+	if (symmetric) {
+		*key_len = di->hash_key_size >= TERN_RSS_KEY_MIN &&
+			di->hash_key_size <= TERN_RSS_KEY_MAX && di->hash_key_size % 4 == 0 ?
+			di->hash_key_size : TERN_RSS_KEY_MIN;
+		rss_symmetric_key(key, *key_len);
+		memset(&rc, 0, sizeof(rc));
+		rc.rss_key = key;
+		rc.rss_key_len = (uint8_t)*key_len;
+		rc.rss_hf = rss_hf;
+		dev->rss_key_src = (di->hash_key_size == *key_len &&
+				    rte_eth_dev_rss_hash_update(dev->port_id, &rc) == 0) ?
+			"symmetric, set" : "assumed";
+		return;
+	}
 	memset(&rc, 0, sizeof(rc));
 	rc.rss_key = key;
 	rc.rss_key_len = di->hash_key_size > TERN_RSS_KEY_MIN ? di->hash_key_size :
@@ -268,7 +293,7 @@ rss_reta_setup(struct tern_dev *dev, const struct rte_eth_dev_info *di, uint16_t
  */
 static int
 steer_setup(struct tern_dev *dev, const struct rte_eth_dev_info *di, uint64_t rss_hf,
-	    bool rss_assume)
+	    bool rss_assume, bool symmetric)
 {
 	uint8_t key[TERN_RSS_KEY_MAX];
 	uint16_t reta[TERN_RSS_RETA_MAX];
@@ -284,9 +309,10 @@ steer_setup(struct tern_dev *dev, const struct rte_eth_dev_info *di, uint64_t rs
 	if (dev->steer == TERN_STEER_NONE)
 		return 0;
 	if (dev->steer == TERN_STEER_RSS) {
-		rss_key_setup(dev, di, rss_hf, key, &key_len);
+		rss_key_setup(dev, di, rss_hf, key, &key_len, symmetric);
 		rss_reta_setup(dev, di, reta, &reta_size);
-		if (!rss_assume && (strcmp(dev->rss_key_src, "assumed") == 0 ||
+		/* a symmetric key that is not the device's would mislead the model */
+		if ((!rss_assume || symmetric) && (strcmp(dev->rss_key_src, "assumed") == 0 ||
 				    strcmp(dev->rss_reta_src, "assumed") == 0)) {
 			TERN_LOG(NOTICE, core, "%s: RSS key %s, RETA %s: flows are steered by "
 				 "tern's software dispatcher instead", dev->name,
@@ -296,6 +322,12 @@ steer_setup(struct tern_dev *dev, const struct rte_eth_dev_info *di, uint64_t rs
 	}
 	if (dev->steer == TERN_STEER_RSS) {
 		ret = rss_init(&dev->rss, key, key_len, reta, reta_size, dev->nb_queues);
+	} else if (symmetric) {
+		dev->rss_key_src = "tern, symmetric";
+		dev->rss_reta_src = "tern";
+		rss_symmetric_key(key, TERN_RSS_KEY_MIN);
+		ret = rss_init(&dev->rss, key, TERN_RSS_KEY_MIN, NULL, TERN_RSS_RETA_DEF,
+			       dev->nb_queues);
 	} else {
 		dev->rss_key_src = "tern";
 		dev->rss_reta_src = "tern";
@@ -489,7 +521,8 @@ tern_dev_create(uint16_t port_id, const struct tern_dev_param *param)
 	if (!p.no_promisc)
 		rte_eth_promiscuous_enable(port_id);
 	rte_eth_allmulticast_enable(port_id);
-	ret = steer_setup(dev, &di, conf.rx_adv_conf.rss_conf.rss_hf, p.rss_assume);
+	ret = steer_setup(dev, &di, conf.rx_adv_conf.rss_conf.rss_hf, p.rss_assume,
+			  p.rss_symmetric);
 	if (ret != 0)
 		goto fail;
 
@@ -612,8 +645,9 @@ tern_dev_steering_str(const struct tern_dev *dev, char *buf, size_t len)
 			 dev->nb_queues, dev->rss_key_src, dev->rss_reta_src, dev->rss.reta_size);
 		break;
 	case TERN_STEER_SW:
-		snprintf(buf, len, "software dispatcher: %u contexts over %u device queue(s)%s",
-			 dev->nb_queues, dev->hw_queues, dev->sw_tx != NULL ? ", tx ring" : "");
+		snprintf(buf, len, "software dispatcher: %u contexts over %u device queue(s)%s%s",
+			 dev->nb_queues, dev->hw_queues, dev->sw_tx != NULL ? ", tx ring" : "",
+			 strstr(dev->rss_key_src, "symmetric") != NULL ? ", symmetric hash" : "");
 		break;
 	default:
 		snprintf(buf, len, "none: one queue");

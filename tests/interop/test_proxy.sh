@@ -220,8 +220,14 @@ check "the non-intercepted TCP and pings were forwarded" \
 	test "$(counter fwd4_pkts)" -ge $((10000000 / 1500))
 if [ "$LCORES" -eq 2 ]; then
 	# tern's software dispatcher on TAP spreads the client legs by hash
+	# "tern-proxy: context K (lcore L, queue Q): proxied N connections, F from another port ..."
 	check "both contexts proxied connections" test "$(awk '/: context [01] \(lcore/ &&
-		$10 > 0 { n++ } END { print n + 0 }' "$LOG")" -eq 2
+		$9 + 0 > 0 { n++ } END { print n + 0 }' "$LOG")" -eq 2
+	# --source client sets the symmetric hash: a server leg's replies come back
+	# to its client leg's context, so every server leg keeps the client's port
+	check "the dispatcher hashes symmetrically" grep -q "symmetric hash" "$LOG"
+	check "every server leg from the client's own port (no EXDEV fallback)" \
+		test "$(awk '/: context [01] \(lcore/ { f += $11 } END { print f + 0 }' "$LOG")" -eq 0
 fi
 checks_summary
 st=$?

@@ -18,12 +18,15 @@
 #include "test_common.h"
 
 #include <rte_byteorder.h>
+#include <rte_eth_ring.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_malloc.h>
 #include <rte_ring.h>
 #include <rte_tcp.h>
 #include <rte_thash.h>
+
+#include <tern/tern_dev.h>
 
 #include "tern_core.h"
 
@@ -529,6 +532,83 @@ test_dispatch_rings(void **state)
 	tern_test_assert_pool_back();
 }
 
+/*
+ * tern_dev_param.rss_symmetric on a device without RSS (net_ring, two
+ * queues): tern's dispatcher hashes with the symmetric key, so a flow's
+ * two directions have one owner; without it, some flows' do not.
+ */
+static unsigned int
+split_flows(bool symmetric)
+{
+	struct rte_ring *rx[NQ], *tx[NQ];
+	struct tern_dev_param dp;
+	struct tern_dev *dev;
+	char name[32], buf[160];
+	unsigned int q, i, split = 0;
+	uint64_t rng = 0x9e3779b97f4a7c15ULL;
+	static unsigned int nb;
+	int port;
+
+	nb++;
+	for (q = 0; q < NQ; q++) {
+		snprintf(name, sizeof(name), "sym_rx%u_%u", nb, q);
+		rx[q] = rte_ring_create(name, 64, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "sym_tx%u_%u", nb, q);
+		tx[q] = rte_ring_create(name, 64, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		assert_non_null(rx[q]);
+		assert_non_null(tx[q]);
+	}
+	snprintf(name, sizeof(name), "sym%u", nb);
+	port = rte_eth_from_rings(name, rx, NQ, tx, NQ, SOCKET_ID_ANY);
+	assert_true(port >= 0);
+	memset(&dp, 0, sizeof(dp));
+	dp.nb_queues = NQ;
+	dp.rss_symmetric = symmetric;
+	dev = tern_dev_create((uint16_t)port, &dp);
+	assert_non_null(dev);
+	assert_int_equal(tern_dev_steering(dev), TERN_STEER_SW);
+	tern_dev_steering_str(dev, buf, sizeof(buf));
+	assert_int_equal(strstr(buf, "symmetric hash") != NULL, symmetric);
+	for (i = 0; i < 1000; i++) {
+		uint32_t a, b;
+		uint16_t pa, pb;
+		struct rte_mbuf *m1, *m2;
+
+		rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+		a = (uint32_t)(rng >> 32);
+		b = (uint32_t)rng;
+		pa = (uint16_t)(rng >> 16) | 1;
+		pb = (uint16_t)(rng >> 40) | 1;
+		m1 = tcp4_frame(a, b, pa, pb, 0);
+		m2 = tcp4_frame(b, a, pb, pa, 0);
+		split += rss_pkt_queue(&dev->rss, m1) != rss_pkt_queue(&dev->rss, m2);
+		rte_pktmbuf_free(m1);
+		rte_pktmbuf_free(m2);
+	}
+	tern_dev_destroy(dev);		/* stops and closes the port */
+	for (q = 0; q < NQ; q++) {
+		rte_ring_free(rx[q]);
+		rte_ring_free(tx[q]);
+	}
+	return split;
+}
+
+static void
+test_symmetric_key_one_owner_per_flow(void **state)
+{
+	unsigned int sym, dflt;
+
+	(void)state;
+	tern_test_pool_mark();
+	sym = split_flows(true);
+	dflt = split_flows(false);
+	printf("flows whose directions have two owners, of 1000: symmetric key %u, default %u\n",
+	       sym, dflt);
+	assert_int_equal(sym, 0);
+	assert_true(dflt > 0);
+	tern_test_assert_pool_back();
+}
+
 int
 main(void)
 {
@@ -543,6 +623,7 @@ main(void)
 		cmocka_unit_test(test_pick_port_one_queue_sequential),
 		cmocka_unit_test(test_dispatch_owner),
 		cmocka_unit_test(test_dispatch_rings),
+		cmocka_unit_test(test_symmetric_key_one_owner_per_flow),
 	};
 	int ret;
 
