@@ -41,6 +41,14 @@ struct tern_udp_stream {
 	uint32_t rxq_head;
 	uint32_t rxq_tail;
 	struct rte_mbuf **rxq;
+	/*
+	 * The route of the last destination sent to (udp_output.c), with its
+	 * headers in the context's template cache: an echo or a connected
+	 * stream sends to one address again and again. family 0: none.
+	 */
+	struct net_dest dest;
+	union net_addr dest_addr;
+	bool dest_unicast;	/* the headers may be reused (not a broadcast or multicast) */
 };
 
 /* Per-context UDP state: streams by local port, per family. */

@@ -46,6 +46,39 @@ udp_finish(struct tern_ctx *ctx, struct rte_mbuf *m, const struct tern_sockaddr 
 	}
 }
 
+/*
+ * @s's route to @dst: the one kept from the last send if it is for the same
+ * address and no route changed since, else looked up (net_dest_init()).
+ * @return 0 or -ENETUNREACH.
+ */
+static int
+udp_dest(struct tern_udp_stream *s, const struct tern_sockaddr *dst)
+{
+	struct tern_ctx *ctx = s->ctx;
+	struct net_dest *d = &s->dest;
+	uint32_t gen = __atomic_load_n(&ctx->net->route_gen, __ATOMIC_ACQUIRE);
+	bool same = dst->family == 4 ? s->dest_addr.ip4 == dst->ip4 :
+		memcmp(&s->dest_addr.ip6, &dst->ip6, 16) == 0;
+	int ret;
+
+	if (likely(same && d->family == dst->family && d->route_gen == gen))
+		return 0;
+	ret = net_dest_init(ctx, d, dst->family, &dst->ip4, IPPROTO_UDP);
+	if (unlikely(ret != 0)) {
+		d->family = 0;
+		return ret;
+	}
+	memcpy(s->dest_addr.a, &dst->ip4, dst->family == 4 ? 4 : 16);
+	if (dst->family == 4)
+		s->dest_unicast = dst->ip4 != UINT32_MAX &&
+			(((const uint8_t *)&dst->ip4)[0] & 0xf0) != 0xe0 &&
+			!(d->nh.ip4 == dst->ip4 && ip4_is_bcast(&ctx->net->ifaces[d->ifindex],
+								 dst->ip4));
+	else
+		s->dest_unicast = dst->ip6.a[0] != 0xff;
+	return 0;
+}
+
 /* Send one payload @m from @s to @dst. On error @m still belongs to the caller. */
 static int
 udp_send_one(struct tern_udp_stream *s, struct rte_mbuf *m, const struct tern_sockaddr *dst)
@@ -71,12 +104,14 @@ udp_send_one(struct tern_udp_stream *s, struct rte_mbuf *m, const struct tern_so
 	/* Room for every header in front, or nothing is sent at all. */
 	if (unlikely(rte_pktmbuf_headroom(m) < UDP_HEADROOM(dst->family)))
 		return -ENOBUFS;
-	/* the route, looked up once per datagram */
-	ret = net_route_lookup(ctx->net, dst->family, &dst->ip4, &ifindex, &nh);
+	/* the route: kept from the last datagram to the same address */
+	ret = udp_dest(s, dst);
 	if (unlikely(ret != 0)) {
 		TERN_STAT_INC(ctx, drop_udp_noroute);
 		return -ENETUNREACH;
 	}
+	ifindex = s->dest.ifindex;
+	nh = s->dest.nh;
 	/* The device queue full: keep the datagram, say so, wake up later. */
 	if (unlikely(!ctx_tx_room(ctx, ifindex))) {
 		if (!s->want_writable) {
@@ -96,7 +131,11 @@ udp_send_one(struct tern_udp_stream *s, struct rte_mbuf *m, const struct tern_so
 	rte_pktmbuf_prepend(m, sizeof(struct rte_udp_hdr));
 	udp_finish(ctx, m, &src, dst, (uint16_t)ulen, ifp);
 	TERN_STAT_INC(ctx, udp_out);
-	net_output_via(ctx, dst->family, ifindex, &nh, &src.ip4, &dst->ip4, IPPROTO_UDP, m);
+	if (likely(s->dest_unicast))
+		net_dest_output(ctx, &s->dest, &src.ip4, &dst->ip4, m);	/* its headers, kept */
+	else
+		net_output_via(ctx, dst->family, ifindex, &nh, &src.ip4, &dst->ip4, IPPROTO_UDP,
+			       m);
 	return 0;
 }
 

@@ -96,6 +96,72 @@ send_case(void **state, uint8_t family)
 	finish(f);
 }
 
+/* The destination MAC of captured frame @i of @e. */
+static void
+assert_cap_dmac(const struct test_env *e, unsigned int i, const struct rte_ether_addr *mac)
+{
+	uint8_t fr[FRAME_MAX];
+
+	assert_true(test_env_cap_copy(e, i, fr, sizeof(fr)) > ETH_LEN);
+	assert_memory_equal(fr, mac->addr_bytes, 6);
+}
+
+/*
+ * A stream keeps the route and headers of the last destination it sent to
+ * (udp_output.c): another destination, a neighbor's new link address and
+ * a changed route are each followed at the next datagram.
+ */
+static void
+test_ip4_send_follows_destination_neighbor_and_route(void **state)
+{
+	struct fixture *f = *state;
+	struct test_env *a = env_open(&f->a, 0, 0);
+	struct tern_sockaddr local = any_sa(4, PORT_US);
+	struct tern_sockaddr to = host_sa(4, PEER, PORT_PEER), to2 = host_sa(4, PEER2, PORT_PEER);
+	struct tern_sockaddr far = to;
+	struct tern_udp_stream *s = stream_open(a, &local, NULL);
+	static const struct rte_ether_addr moved = { { 0x02, 0x00, 0x00, 0x00, 0x00, 0x42 } };
+	struct dgram d = dg(4, US, PEER, PORT_US, PORT_PEER, data, 40);
+	struct dgram d2 = dg(4, US, PEER2, PORT_US, PORT_PEER, data, 40);
+
+	fill(data, 40, 7);
+	far.ip4 = ip4(10, 9, 0, 5);
+	assert_int_equal(tern_udp_sendto(s, data, 40, &to), 40);
+	assert_int_equal(tern_udp_sendto(s, data, 40, &to2), 40);
+	assert_int_equal(tern_udp_sendto(s, data, 40, &to), 40);
+	assert_int_equal(tern_udp_sendto(s, data, 40, &to), 40);
+	tern_ctx_flush(a->ctx);
+	assert_int_equal(a->nb_cap, 4);
+	check_udp_out(a, 0, &d, &peer_mac);
+	check_udp_out(a, 1, &d2, &peer2_mac);
+	check_udp_out(a, 2, &d, &peer_mac);
+	check_udp_out(a, 3, &d, &peer_mac);
+	/* the neighbor moves: the kept headers are not used again */
+	assert_int_equal(tern_net_neigh4_set(a->net, 0, host4(PEER), &moved), 0);
+	assert_int_equal(tern_udp_sendto(s, data, 40, &to), 40);
+	tern_ctx_flush(a->ctx);
+	assert_int_equal(a->nb_cap, 5);
+	check_udp_out(a, 4, &d, &moved);
+	/* a destination behind a gateway, then the route through another one */
+	assert_int_equal(tern_udp_sendto(s, data, 40, &far), -ENETUNREACH);
+	assert_int_equal(tern_net_route4_add(a->net, ip4(10, 9, 0, 0), 16, host4(PEER2), 0), 0);
+	assert_int_equal(tern_udp_sendto(s, data, 40, &far), 40);
+	assert_int_equal(tern_udp_sendto(s, data, 40, &far), 40);
+	assert_int_equal(tern_net_route4_del(a->net, ip4(10, 9, 0, 0), 16), 0);
+	assert_int_equal(tern_net_route4_add(a->net, ip4(10, 9, 0, 0), 16, host4(PEER), 0), 0);
+	assert_int_equal(tern_udp_sendto(s, data, 40, &far), 40);
+	assert_int_equal(tern_net_route4_del(a->net, ip4(10, 9, 0, 0), 16), 0);
+	assert_int_equal(tern_udp_sendto(s, data, 40, &far), -ENETUNREACH);
+	tern_ctx_flush(a->ctx);
+	assert_int_equal(a->nb_cap, 8);
+	assert_cap_dmac(a, 5, &peer2_mac);
+	assert_cap_dmac(a, 6, &peer2_mac);
+	assert_cap_dmac(a, 7, &moved);
+	assert_int_equal(test_env_stats(a).drop_udp_noroute, 2);
+	tern_udp_close(s);
+	finish(f);
+}
+
 static void
 test_ip4_send_builds_headers_and_checksum(void **state)
 {
@@ -825,6 +891,7 @@ main(void)
 		T(test_ip6_datagram_is_received_with_its_payload_and_sender),
 		T(test_ip4_send_builds_headers_and_checksum),
 		T(test_ip6_send_builds_headers_and_checksum),
+		T(test_ip4_send_follows_destination_neighbor_and_route),
 		T(test_checksum_computed_as_zero_is_sent_as_ffff),
 		T(test_ip4_checksum_offload_completes_to_the_software_checksum),
 		T(test_ip6_checksum_offload_completes_to_the_software_checksum),
