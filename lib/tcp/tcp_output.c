@@ -268,10 +268,16 @@ tcp_send_raw(struct tern_ctx *ctx, const struct tern_tcp_key *k,
 	     uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
 	     const struct tern_tcp_opts *opts, bool syn_opts)
 {
-	struct net_dest d;
+	union net_addr nh;
+	uint16_t ifindex;
 	struct rte_mbuf *m;
 
-	if (net_dest_init(ctx, &d, k->family, k->raddr, IPPROTO_TCP) != 0)
+	/*
+	 * One packet, no connection to keep its headers for: the per-packet IP
+	 * output, not a template (which would take a slot of the context's
+	 * template cache from a connection, at every SYN-ACK of a flood).
+	 */
+	if (net_route_lookup(ctx->net, k->family, k->raddr, &ifindex, &nh) != 0)
 		return -ENETUNREACH;
 	m = tcp_hdr_mbuf(ctx);
 	if (m == NULL)
@@ -280,11 +286,11 @@ tcp_send_raw(struct tern_ctx *ctx, const struct tern_tcp_key *k,
 		rte_pktmbuf_free(m);
 		return -ENOBUFS;
 	}
-	tcp_cksum(ctx, m, k, d.ifindex, NULL);
+	tcp_cksum(ctx, m, k, ifindex, NULL);
 	if (flags & TH_RST)
 		TERN_STAT_INC(ctx, tcp_out_rsts);
 	TERN_STAT_INC(ctx, tcp_out_segs);
-	return net_dest_output(ctx, &d, k->laddr, k->raddr, m);
+	return net_output_via(ctx, k->family, ifindex, &nh, k->laddr, k->raddr, IPPROTO_TCP, m);
 }
 
 /* The reset that answers segment @si for which there is no connection (RFC 9293 3.10.7.1). */
