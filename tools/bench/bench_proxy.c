@@ -745,11 +745,13 @@ bp_open(unsigned int want)
 }
 
 /*
- * Memory per proxied connection (see the top of the file): BP_MEM_CONNS idle
- * connections through fresh contexts, the proxy's on its own heap.
+ * Memory of @nb idle proxied connections (see the top of the file), through
+ * fresh contexts, the proxy's on its own heap: *@total is the proxy heap's
+ * use with them open less its use before the context was made, plus the
+ * relay's malloc.
  */
 static int
-bp_memory(double *bytes_per_conn)
+bp_memory(unsigned int nb, double *total)
 {
 	struct rte_mempool *mp0 = tern_dev_pool(P.dev_p0, (int)rte_socket_id());
 	struct rte_mempool *mp1 = tern_dev_pool(P.dev_p1, (int)rte_socket_id());
@@ -763,7 +765,7 @@ bp_memory(double *bytes_per_conn)
 	P.mem = true;
 	P.kind = BP_RR;		/* NODELAY; no data is sent */
 	P.nb_ports = BP_MEM_PORTS;
-	ret = bp_client_state(BENCH_PROXY_MEM_CONNS);
+	ret = bp_client_state(nb);
 	if (ret != 0)
 		goto out;
 	h0 = bench_heap_used(&P.heap);
@@ -786,14 +788,14 @@ bp_memory(double *bytes_per_conn)
 	mb1 = rte_mempool_in_use_count(mp0) + rte_mempool_in_use_count(mp1);
 	nconns = tern_tcp_nb_conns(P.px);
 	tern_tcp_record_sizes(&tcb, NULL, NULL);
-	*bytes_per_conn = ((double)(h1 - h0) + (double)relay_b) / (double)P.nb_cc;
+	*total = (double)(h1 - h0) + (double)relay_b;
 	printf("memory: %u idle connections through the proxy, opened in %.2f s; the proxy "
 	       "context's heap %zu B made (tables sized for them), %zu B with them open; the "
 	       "relay's malloc %zu B; %.1f B per proxied connection in all (both legs), %.1f B "
 	       "on top of the empty context and relay (%u control blocks of %zu B in the proxy, "
 	       "the listener among them; rte_malloc elements %u -> %u); the proxy's mbufs in "
 	       "use %u -> %u\n", P.nb_cc, (double)(rte_rdtsc() - t0) / (double)hz, h_ctx - h0,
-	       h1 - h0, relay_b, *bytes_per_conn, (double)(h1 - h_ctx) / (double)P.nb_cc,
+	       h1 - h0, relay_b, *total / P.nb_cc, (double)(h1 - h_ctx) / (double)P.nb_cc,
 	       nconns, tcb, a_ctx, a1, mb0, mb1);
 	bp_contexts_destroy();
 	h2 = bench_heap_used(&P.heap);
@@ -1022,13 +1024,27 @@ bench_proxy(const struct bench_opts *o, uint64_t hz)
 {
 	double ops[64], cyc[64], gbps[64], cpb[64], kops[64], kgbps[64];
 	struct bench_opts ko = *o;
-	double bpc = 0, m_ops, m_kops;
+	double bpc = 0, m_ops, m_kops, mem1 = 0, mem2 = 0;
+	const unsigned int n1 = BENCH_PROXY_MEM_CONNS / 5, n2 = BENCH_PROXY_MEM_CONNS;
 	const char *what;
 	int i, ret;
 
 	ret = bp_setup(o);
+	/*
+	 * At two sizes: the growth from one to the other per connection is
+	 * what each costs, the tables sized for the count included and the
+	 * context's fixed part (event queue, segment pool, ...) left out.
+	 */
 	if (ret == 0)
-		ret = bp_memory(&bpc);
+		ret = bp_memory(n1, &mem1);
+	if (ret == 0)
+		ret = bp_memory(n2, &mem2);
+	if (ret == 0) {
+		bpc = (mem2 - mem1) / (n2 - n1);
+		printf("memory: %.1f B per proxied connection from %u to %u (bytes_per_conn): "
+		       "%.0f B -> %.0f B in all, both legs, the relay's pairs and the tables "
+		       "sized for them\n", bpc, n1, n2, mem1, mem2);
+	}
 	if (ret == 0)
 		ret = bp_workload_up();
 	if (ret != 0) {
