@@ -51,12 +51,14 @@ TERN_PID=
 . "$HERE/../tests/interop/two_ns.sh"	# tern_cleanup, in_a, in_b, two_ns_start, two_ns_sides
 out=$(mktemp -d)
 LOG="$out/box.log"
-NGINX_PID= HAPROXY_PID=
+NGINX_PID=
+HAPROXY_PID=
 
 stop_path() {
 	[ -n "$NGINX_PID" ] && tern_kill_tree "$NGINX_PID"
 	[ -n "$HAPROXY_PID" ] && tern_kill_tree "$HAPROXY_PID"
-	NGINX_PID= HAPROXY_PID=
+	NGINX_PID=
+	HAPROXY_PID=
 	tern_cleanup
 	ip netns del "$NSM" 2>/dev/null
 }
