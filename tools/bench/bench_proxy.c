@@ -33,14 +33,17 @@
  * relayed both ways over twice the request size (rr), bytes relayed to the
  * server (stream).
  *
- * Memory per proxied connection, measured once before the runs: fresh
+ * Memory per proxied connection, measured before the runs, twice: fresh
  * contexts, the proxy's made on an rte_malloc heap of its own (the way
  * tcp-conns measures its server), the relay made for as many pairs; the
- * client opens BP_MEM_CONNS connections through the proxy and leaves them
- * idle. bytes_per_conn is the proxy heap's use with them open (both legs'
- * control blocks, the connection hash, every table of the context) less its
- * use before the context was made, plus what the relay took from malloc
- * (mallinfo2()), over the connections.
+ * client opens N connections through the proxy (over 5 server ports) and
+ * leaves them idle. The total is the proxy heap's use with them open (both
+ * legs' control blocks, the connection hash, every table of the context)
+ * less its use before the context was made, plus what the relay took from
+ * malloc (mallinfo2()). bytes_per_conn is the growth of the total from
+ * N = BENCH_PROXY_MEM_CONNS / 5 to N = BENCH_PROXY_MEM_CONNS, per
+ * connection: what one more costs, the tables sized for the count
+ * included, the context's fixed part (event queue, segment pool) not.
  *
  * TIME_WAIT: the client closes first (TIME_WAIT on the client, at most
  * 4,096 records, the oldest released early, as in tcp-crr); the proxy's
