@@ -43,7 +43,8 @@
 # 11. the transparent proxy: tern-bench proxy-crr, proxy-rr, proxy-stream (a
 #     tern client, tern-proxy's relay and a tern server in three contexts
 #     over two ring pairs, the proxy's core timed, memory per proxied
-#     connection, the kernel's direct tcp-crr/rr/stream in the same run);
+#     connection, the kernel's direct tcp-crr/rr/stream in the same run),
+#     on two lcores and then on one (-1lcore);
 #     tools/bench-proxy.sh (as root): wrk against nginx through tern-proxy,
 #     tern-l3fwd and HAProxy (PROXY lines); split TCP against routing,
 #     100 MB with 10 ms on each link and 1 % loss on the server's (virtual
@@ -131,6 +132,13 @@ for w in proxy-crr proxy-rr proxy-stream; do
 	echo "== 11. $w: client, proxy (timed) and server in process, the kernel's direct run beside it"
 	"$BENCH" --workload $w --runs 3 --seconds 1 | tee /tmp/tern-bench-$w.log || rc=1
 	proxy_logs="$proxy_logs /tmp/tern-bench-$w.log"
+	echo
+done
+for w in proxy-crr proxy-rr proxy-stream; do
+	echo "== 11. $w, one lcore (client, proxy and server take turns; only the proxy is timed)"
+	"$BENCH" --workload $w --runs 3 --seconds 1 --single | tee /tmp/tern-bench-$w-1lcore.log || rc=1
+	sed -i "s/^RESULT workload=$w /RESULT workload=$w-1lcore /" /tmp/tern-bench-$w-1lcore.log
+	proxy_logs="$proxy_logs /tmp/tern-bench-$w-1lcore.log"
 	echo
 done
 echo "== 11. wrk against nginx through tern-proxy, tern-l3fwd and HAProxy"
