@@ -152,7 +152,9 @@ tern_path() {
 		kill -INT "$TERN_PID"
 		wait "$TERN_PID"
 		TERN_PID=
-		grep -v "^tap_\\|^qdisc_\\|^eth_dev_tap\\|^TELEMETRY" "$LOG" | tail -40
+		# the relay's totals, per context, and the proxy's TCP counters
+		grep "^tern-proxy: .*proxied\|^tern-proxy: context" "$LOG"
+		grep -E "^  (tcp_tproxy|tcp_syn_held|tcp_tw_|tcp_attempt|tcp_estab_resets)" "$LOG"
 	fi
 	stop_path
 	return $rc

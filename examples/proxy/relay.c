@@ -123,8 +123,14 @@ connect_server(struct relay *r, struct tern_tcp_stream *cl, uint32_t i)
 	p.rcvbuf = r->cfg.rcvbuf;
 	p.udata = (uint64_t)i << 1 | UD_SERVER;
 	sv = tern_tcp_connect(r->cfg.ctx, &p);
-	if (sv == NULL && rte_errno == EXDEV) {
-		/* its replies would reach another context (RSS): a port that comes back here */
+	if (sv == NULL && (rte_errno == EXDEV || rte_errno == EADDRINUSE) &&
+	    !r->cfg.source_proxy) {
+		/*
+		 * Its replies would reach another context (RSS), or this
+		 * context still holds the 4-tuple (the TIME_WAIT record of an
+		 * earlier server leg from the client's port, which closed
+		 * first): a port of our choice, that comes back here.
+		 */
 		p.local.port = 0;
 		r->st.port_fallback++;
 		sv = tern_tcp_connect(r->cfg.ctx, &p);

@@ -70,7 +70,8 @@ struct relay_stats {
 	uint64_t finished;	/* pairs ended by both FINs */
 	uint64_t limit;		/* client legs reset: max_pairs reached */
 	uint64_t idle;		/* pairs reset by the idle timeout */
-	uint64_t port_fallback;	/* the client's port would not come back here: another port */
+	uint64_t port_fallback;	/* the client's port would not come back here, or is */
+				/* still held here (TIME_WAIT): another port */
 	uint64_t bytes_up, bytes_down;
 	uint64_t max_held;	/* most bytes one pair held at a step (relay_held()) */
 };
