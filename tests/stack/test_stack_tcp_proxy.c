@@ -861,6 +861,77 @@ test_split_tcp_benefit(void **state)
 }
 
 /*
+ * The client comes back from the same port while the proxy still holds
+ * the 4-tuple of the earlier server leg from it: that leg passed the
+ * client's FIN on, closed first and keeps TIME_WAIT. The proxy's MSL is
+ * four times the client's, so the client's own record is gone first. The
+ * new server leg cannot have the client's port (EADDRINUSE): it takes
+ * another port of the client's address (port_fallback), and the client is
+ * served, not reset.
+ */
+static void
+test_port_reused_in_timewait(void **state)
+{
+	struct tern_tcp_config pc = { .msl_ns = 120 * SEC };
+	struct opts o = { .family = 4, .tcp = &pc };
+	struct world *w = world_make("port_reuse", &o);
+	struct tern_sockaddr sa, cl;
+	struct tern_tcp_param p;
+	unsigned int round;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	p.remote = pn_addr(PN_S, PN_L1, 4, PORT_HTTP);
+	p.local.family = 4;
+	p.local.port = rte_cpu_to_be_16(40000);
+	for (round = 0; round < 2; round++) {
+		memset(&w->c, 0, sizeof(w->c));
+		memset(&w->s, 0, sizeof(w->s));
+		w->c.rx_bad = w->s.rx_bad = UINT64_MAX;
+		w->c.tx_seed = w->s.rx_seed = 11;
+		w->c.s = tern_tcp_connect(pnet_ctx(w->n, PN_C), &p);
+		assert_non_null(w->c.s);
+		w->c.tx_total = 10000;
+		w->c.shut_after = true;		/* the client's FIN first */
+		run_until_done(w, 0, w->c.tx_total, 10 * SEC);
+		pnet_run(w->n, 100 * MS);
+		assert_int_equal(w->c.err, 0);
+		assert_non_null(w->s.s);
+		assert_int_equal(w->s.rx_done, w->c.tx_total);
+		assert_true(w->s.rx_eof);
+		assert_true(w->s.rx_bad == UINT64_MAX);
+		tern_tcp_remote(w->s.s, &sa);
+		tern_tcp_local(w->c.s, &cl);
+		assert_int_equal(sa.ip4, cl.ip4);	/* the client's address, both times */
+		if (round == 0)
+			assert_int_equal(sa.port, p.local.port);
+		else
+			assert_int_not_equal(sa.port, p.local.port);
+		/* the server closes too: both FINs carried, the pair ends */
+		tern_tcp_close(w->s.s);
+		w->s.s = NULL;
+		pnet_run(w->n, 1 * SEC);
+		assert_true(w->c.rx_eof);
+		tern_tcp_close(w->c.s);
+		w->c.s = NULL;
+		assert_int_equal(w->r->nb_active, 0);
+		if (round == 0) {
+			/* the proxy's server leg closed first: its TIME_WAIT, 240 s */
+			assert_int_equal(st(w, PN_P).tcp_tw_created, 1);
+			/* the client's (60 s) goes, the proxy's stays */
+			pnet_run(w->n, 61 * SEC);
+			assert_int_equal(tern_tcp_nb_conns(pnet_ctx(w->n, PN_C)), 0);
+			assert_int_equal(st(w, PN_C).tcp_tw_created, 1);
+		}
+	}
+	assert_int_equal(w->r->st.port_fallback, 1);
+	assert_int_equal(w->r->st.refused, 0);
+	assert_int_equal(w->r->st.finished, 2);
+	pnet_run(w->n, 250 * SEC);	/* the proxy's TIME_WAIT records go (world_finish: 70 s) */
+	world_finish(w);
+}
+
+/*
  * Several proxied connections at once, of different lengths, so that they
  * end in another order than they began: the relay's table of pairs in use
  * (a pair that ends gives its place to the last one) and its free slots.
@@ -1111,6 +1182,7 @@ main(void)
 		cmocka_unit_test_teardown(test_syncache, teardown),
 		cmocka_unit_test_teardown(test_syn_cookies, teardown),
 		cmocka_unit_test_teardown(test_split_tcp_benefit, teardown),
+		cmocka_unit_test_teardown(test_port_reused_in_timewait, teardown),
 		cmocka_unit_test_teardown(test_many_pairs, teardown),
 		cmocka_unit_test_teardown(test_pair_limit, teardown),
 		cmocka_unit_test_teardown(test_idle_timeout, teardown),
