@@ -40,6 +40,15 @@
 #     timeouts, lost datagrams; RESULT workload=peer-W-l4fwd-memif and
 #     peer-W-kernel-tap (udp-echo: peer-udp-echo-kernel-python-tap, a
 #     Python echo loop).
+# 11. the transparent proxy: tern-bench proxy-crr, proxy-rr, proxy-stream (a
+#     tern client, tern-proxy's relay and a tern server in three contexts
+#     over two ring pairs, the proxy's core timed, memory per proxied
+#     connection, the kernel's direct tcp-crr/rr/stream in the same run),
+#     on two lcores and then on one (-1lcore);
+#     tools/bench-proxy.sh (as root): wrk against nginx through tern-proxy,
+#     tern-l3fwd and HAProxy (PROXY lines); split TCP against routing,
+#     100 MB with 10 ms on each link and 1 % loss on the server's (virtual
+#     time, the stack test's world), four loss seeds (SPLIT lines).
 # Close other work first: the machine has 2 vCPUs and these poll both.
 set -u
 BUILD=${1:-build}
@@ -118,8 +127,36 @@ echo "== 9. idle back-off: wake-up latency after idle gaps, idle CPU, on and off
 echo
 echo "== 10. tern-bench --peer: the client alone against tern-l4fwd (memif) and the kernel (TAP)"
 "$HERE/bench-peer.sh" --build "$BUILD" --runs 3 --seconds 2 | tee /tmp/tern-bench-peer.log || rc=1
+proxy_logs=""
+for w in proxy-crr proxy-rr proxy-stream; do
+	echo "== 11. $w: client, proxy (timed) and server in process, the kernel's direct run beside it"
+	"$BENCH" --workload $w --runs 3 --seconds 1 | tee /tmp/tern-bench-$w.log || rc=1
+	proxy_logs="$proxy_logs /tmp/tern-bench-$w.log"
+	echo
+done
+for w in proxy-crr proxy-rr proxy-stream; do
+	echo "== 11. $w, one lcore (client, proxy and server take turns; only the proxy is timed)"
+	"$BENCH" --workload $w --runs 3 --seconds 1 --single | tee /tmp/tern-bench-$w-1lcore.log || rc=1
+	sed -i "s/^RESULT workload=$w /RESULT workload=$w-1lcore /" /tmp/tern-bench-$w-1lcore.log
+	proxy_logs="$proxy_logs /tmp/tern-bench-$w-1lcore.log"
+	echo
+done
+echo "== 11. wrk against nginx through tern-proxy, tern-l3fwd and HAProxy"
+"$HERE/bench-proxy.sh" "$BUILD" 5 3 | tee /tmp/tern-bench-proxy.log || rc=1
+echo
+echo "== 11. split TCP: 100 MB through the proxy and routed, 10 ms each link, 1 % loss (virtual time)"
+# four seeds of the loss: which path is ahead at 100 MB depends on them
+: >/tmp/tern-bench-split.log
+for seed in 0 1 2 3; do
+	(set -o pipefail; TERN_SPLIT_MB=100 TERN_SPLIT_SEED=$seed TERN_TEST_ONLY=split \
+		CMOCKA_MESSAGE_OUTPUT=stdout "$BUILD/tests/test_stack_tcp_proxy" 2>&1 \
+		| grep -v '^harness: ' | tee -a /tmp/tern-bench-split.log) || rc=1
+done
 echo
 echo "== summary"
+grep -h '^PROXY\|^SPLIT' /tmp/tern-bench-proxy.log /tmp/tern-bench-split.log 2>/dev/null
+# shellcheck disable=SC2086
+grep -h '^RESULT' $proxy_logs
 grep -h '^DROPIN' /tmp/tern-bench-dropin.log 2>/dev/null
 grep -h '^IDLE' /tmp/tern-bench-idle.log
 grep -h '^RESULT' /tmp/tern-bench-2.log /tmp/tern-bench-5.log /tmp/tern-bench-3.log \

@@ -12,7 +12,7 @@ PKGS=(
 	libdpdk-dev dpdk dpdk-dev libnuma-dev libcmocka-dev libpcap-dev
 	iproute2 iputils-ping iputils-arping ndisc6 socat netcat-openbsd tcpdump
 	python3 procps doxygen tshark hping3 traceroute dpdk-doc iptables
-	redis-server redis-tools nginx wrk curl
+	redis-server redis-tools nginx wrk curl haproxy
 )
 if [ "${1:-}" = fuzz ]; then
 	PKGS=(clang libclang-rt-14-dev libfuzzer-14-dev)

@@ -28,10 +28,12 @@ relay_create(const struct relay_cfg *cfg)
 	r->p = calloc(r->cfg.max_pairs, sizeof(*r->p));
 	r->act = calloc(r->cfg.max_pairs, sizeof(*r->act));
 	r->free_idx = calloc(r->cfg.max_pairs, sizeof(*r->free_idx));
-	if (r->p == NULL || r->act == NULL || r->free_idx == NULL) {
+	r->ready = calloc(r->cfg.max_pairs, sizeof(*r->ready));
+	if (r->p == NULL || r->act == NULL || r->free_idx == NULL || r->ready == NULL) {
 		free(r->p);
 		free(r->act);
 		free(r->free_idx);
+		free(r->ready);
 		free(r);
 		return NULL;
 	}
@@ -52,6 +54,7 @@ relay_destroy(struct relay *r)
 	free(r->p);
 	free(r->act);
 	free(r->free_idx);
+	free(r->ready);
 	free(r);
 }
 
@@ -66,6 +69,16 @@ relay_listen(struct relay *r, const struct tern_tcp_tproxy_rule *rule)
 	p.rcvbuf = r->cfg.rcvbuf;
 	p.udata = UD_LISTENER;
 	return tern_tcp_listen_transparent(r->cfg.ctx, &p, rule);
+}
+
+/* Pair @i is stepped at the next relay_step() (a pair is in the list once). */
+static void
+pair_ready(struct relay *r, uint32_t i)
+{
+	if (r->p[i].ready)
+		return;
+	r->p[i].ready = true;
+	r->ready[r->nb_ready++] = i;
 }
 
 static void
@@ -110,8 +123,14 @@ connect_server(struct relay *r, struct tern_tcp_stream *cl, uint32_t i)
 	p.rcvbuf = r->cfg.rcvbuf;
 	p.udata = (uint64_t)i << 1 | UD_SERVER;
 	sv = tern_tcp_connect(r->cfg.ctx, &p);
-	if (sv == NULL && rte_errno == EXDEV) {
-		/* its replies would reach another context (RSS): a port that comes back here */
+	if (sv == NULL && (rte_errno == EXDEV || rte_errno == EADDRINUSE) &&
+	    !r->cfg.source_proxy) {
+		/*
+		 * Its replies would reach another context (RSS), or this
+		 * context still holds the 4-tuple (the TIME_WAIT record of an
+		 * earlier server leg from the client's port, which closed
+		 * first): a port of our choice, that comes back here.
+		 */
 		p.local.port = 0;
 		r->st.port_fallback++;
 		sv = tern_tcp_connect(r->cfg.ctx, &p);
@@ -148,7 +167,9 @@ pair_new(struct relay *r, struct tern_tcp_stream *cl)
 		tern_tcp_abort(cl);
 		r->st.refused++;
 		pair_end(r, rp);
+		return;
 	}
+	pair_ready(r, i);
 }
 
 /*
@@ -294,6 +315,7 @@ on_event(struct relay *r, const struct tern_event *ev)
 	p = &r->p[ev->udata >> 1];
 	if (!p->used)
 		return;
+	pair_ready(r, (uint32_t)(ev->udata >> 1));
 	if (ev->udata & UD_SERVER) {
 		if (ev->type == TERN_EV_CONNECTED && !p->sv_up) {
 			p->sv_up = true;
@@ -313,7 +335,7 @@ unsigned int
 relay_step(struct relay *r)
 {
 	struct tern_event ev[64];
-	unsigned int n, i, work = 0;
+	unsigned int n, i, k, work = 0;
 	uint64_t now;
 
 	while ((n = tern_ctx_events(r->cfg.ctx, ev, RTE_DIM(ev))) > 0) {
@@ -324,9 +346,26 @@ relay_step(struct relay *r)
 	if (r->nb_active == 0)
 		return work;
 	now = tern_ctx_now(r->cfg.ctx);
-	/* downwards: a pair that ends takes the last one's place, already done */
-	for (i = r->nb_active; i-- > 0;)
-		work += pair_step(r, &r->p[r->act[i]], now);
+	if (now - r->sweep_ns >= RELAY_SWEEP_NS) {
+		/* every pair: the idle timeout, and nothing waits on an event missed */
+		r->sweep_ns = now;
+		for (i = 0; i < r->nb_active; i++)
+			pair_ready(r, r->act[i]);
+	}
+	/* in place: a pair with data still waiting for the other leg stays in the list */
+	n = r->nb_ready;
+	for (i = 0, k = 0; i < n; i++) {
+		uint32_t idx = r->ready[i];
+		struct relay_pair *p = &r->p[idx];
+
+		p->ready = false;
+		work += pair_step(r, p, now);
+		if (p->used && (p->up.off < p->up.np || p->down.off < p->down.np)) {
+			p->ready = true;
+			r->ready[k++] = idx;
+		}
+	}
+	r->nb_ready = k;
 	return work;
 }
 
@@ -340,4 +379,5 @@ relay_stop(struct relay *r)
 		tern_tcp_abort(p->sv);
 		pair_end(r, p);
 	}
+	r->nb_ready = 0;
 }

@@ -26,6 +26,7 @@
 #include <tern/tern.h>
 
 #define RELAY_BURST	16
+#define RELAY_SWEEP_NS	(100ull * 1000 * 1000)	/* every pair looked at, at least */
 
 /* One direction of a pair: what was read from one leg and not yet taken by the other. */
 struct relay_dir {
@@ -40,6 +41,7 @@ struct relay_pair {
 	bool used;
 	bool held;		/* the client's SYN waits for the server (connect-first) */
 	bool sv_up;
+	bool ready;		/* in relay.ready: stepped at the next relay_step() */
 	struct tern_tcp_stream *cl;	/* client leg (accepted) */
 	struct tern_tcp_stream *sv;	/* server leg (connected) */
 	struct relay_dir up;	/* client -> server */
@@ -68,7 +70,8 @@ struct relay_stats {
 	uint64_t finished;	/* pairs ended by both FINs */
 	uint64_t limit;		/* client legs reset: max_pairs reached */
 	uint64_t idle;		/* pairs reset by the idle timeout */
-	uint64_t port_fallback;	/* the client's port would not come back here: another port */
+	uint64_t port_fallback;	/* the client's port would not come back here, or is */
+				/* still held here (TIME_WAIT): another port */
 	uint64_t bytes_up, bytes_down;
 	uint64_t max_held;	/* most bytes one pair held at a step (relay_held()) */
 };
@@ -78,8 +81,11 @@ struct relay {
 	struct relay_pair *p;	/* cfg.max_pairs of them */
 	uint32_t *act;		/* indexes of the pairs in use, nb_active of them */
 	uint32_t *free_idx;	/* indexes free, a stack of nb_free */
+	uint32_t *ready;	/* indexes of the pairs to step: an event came, or data waits */
 	uint32_t nb_active;
 	uint32_t nb_free;
+	uint32_t nb_ready;
+	uint64_t sweep_ns;	/* when every pair in use was last made ready */
 	struct relay_stats st;
 };
 
@@ -94,7 +100,11 @@ void relay_destroy(struct relay *r);
  */
 struct tern_tcp_stream *relay_listen(struct relay *r, const struct tern_tcp_tproxy_rule *rule);
 
-/* Take the context's events and move what can move. @return work done. */
+/*
+ * Take the context's events and move what can move: the pairs an event
+ * named, those with data still waiting for the other leg, and every pair
+ * in use each RELAY_SWEEP_NS (the idle timeout). @return work done.
+ */
 unsigned int relay_step(struct relay *r);
 
 /* Bytes pair @p holds now: unread on a leg, unacknowledged on a leg, pending between. */

@@ -112,6 +112,16 @@ bool bench_peer_workload(const char *workload);
 int bench_peer_check(const struct bench_opts *o);
 int bench_peer(const struct bench_opts *o, uint64_t hz);
 
+/*
+ * bench_proxy.c: a tern client, the transparent proxy (examples/proxy's
+ * relay) and a tern server, three contexts over two ring pairs; the proxy
+ * timed; memory per proxied connection with BENCH_PROXY_MEM_CONNS idle
+ * ones; the kernel's direct workload in the same run.
+ */
+#define BENCH_PROXY_MEM_CONNS	10000
+bool bench_is_proxy(const char *workload);
+int bench_proxy(const struct bench_opts *o, uint64_t hz);
+
 /* Raise the open-file limit to its hard limit; @return the soft limit now. */
 uint64_t bench_raise_nofile(void);
 

@@ -3,10 +3,13 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
 
 #include <rte_errno.h>
 #include <rte_eth_ring.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
 
 #include "bench_stack.h"
 
@@ -57,4 +60,72 @@ bench_stack_up(struct bench_stack *st, const struct tern_dev_param *dp)
 	cp.net = st->net;
 	st->ctx = tern_ctx_create(&cp);
 	return st->ctx == NULL ? -rte_errno : 0;
+}
+
+#define BENCH_HEAP_PAGE	(2ul << 20)
+
+int
+bench_heap_create(struct bench_heap *h, const char *name, size_t want)
+{
+	rte_iova_t *iova;
+	unsigned int i, n;
+	uint8_t *p;
+
+	h->len = RTE_ALIGN_CEIL(want, BENCH_HEAP_PAGE);
+	n = (unsigned int)(h->len / BENCH_HEAP_PAGE);
+	/* over-map to align on the page size DPDK is told */
+	p = mmap(NULL, h->len + BENCH_HEAP_PAGE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	h->map = p;
+	h->map_len = h->len + BENCH_HEAP_PAGE;
+	h->mem = RTE_PTR_ALIGN_CEIL(p, BENCH_HEAP_PAGE);
+	h->name = name;
+	iova = calloc(n, sizeof(*iova));
+	if (iova == NULL)
+		return -ENOMEM;
+	/* Nothing does DMA from this heap: IOVA = VA keeps it contiguous. */
+	for (i = 0; i < n; i++)
+		iova[i] = (rte_iova_t)(uintptr_t)h->mem + (rte_iova_t)i * BENCH_HEAP_PAGE;
+	if (rte_malloc_heap_create(name) != 0 ||
+	    rte_malloc_heap_memory_add(name, h->mem, h->len, iova, n, BENCH_HEAP_PAGE) != 0) {
+		free(iova);
+		fprintf(stderr, "tern-bench: external heap: %s\n", rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	free(iova);
+	h->socket = rte_malloc_heap_get_socket(name);
+	return h->socket < 0 ? -EINVAL : 0;
+}
+
+size_t
+bench_heap_used(const struct bench_heap *h)
+{
+	struct rte_malloc_socket_stats st;
+
+	if (rte_malloc_get_socket_stats(h->socket, &st) != 0)
+		return 0;
+	return st.heap_allocsz_bytes;
+}
+
+unsigned int
+bench_heap_allocs(const struct bench_heap *h)
+{
+	struct rte_malloc_socket_stats st;
+
+	if (rte_malloc_get_socket_stats(h->socket, &st) != 0)
+		return 0;
+	return st.alloc_count;
+}
+
+void
+bench_heap_destroy(struct bench_heap *h)
+{
+	if (h->map == NULL)
+		return;
+	rte_malloc_heap_memory_remove(h->name, h->mem, h->len);
+	rte_malloc_heap_destroy(h->name);
+	munmap(h->map, h->map_len);
+	h->map = NULL;
 }

@@ -25,6 +25,29 @@ struct bench_stack {
 	struct tern_ctx *ctx;
 };
 
+/*
+ * A malloc heap of its own (an external rte_malloc heap over memory mapped
+ * here, IOVA = VA): a context made with tern_ctx_param.socket_id = socket
+ * takes all its memory from it, so the heap's statistics count it exactly.
+ */
+struct bench_heap {
+	void *mem;		/* page-aligned, len bytes */
+	size_t len;
+	void *map;		/* what mmap() gave */
+	size_t map_len;
+	int socket;
+	const char *name;
+};
+
+/* A heap @name of at least @want bytes (touched only as used). @return 0 or -errno. */
+int bench_heap_create(struct bench_heap *h, const char *name, size_t want);
+/* Bytes allocated from it (rte_malloc's headers and padding included). */
+size_t bench_heap_used(const struct bench_heap *h);
+/* Allocations (malloc elements) live in it. */
+unsigned int bench_heap_allocs(const struct bench_heap *h);
+/* Remove and unmap it. Safe on a heap never made. */
+void bench_heap_destroy(struct bench_heap *h);
+
 /* Two net_ring ports wired back to back (rings of @size), named after @name. */
 int bench_ring_pair(struct bench_stack *st, const char *name, unsigned int size);
 

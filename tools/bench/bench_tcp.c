@@ -52,7 +52,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include <rte_cycles.h>
 #include <rte_errno.h>
@@ -68,6 +67,7 @@
 #include <tern/tern.h>
 
 #include "bench.h"
+#include "bench_stack.h"
 
 #define TB_BURST	32
 #define TB_EVENTS	64
@@ -76,7 +76,6 @@
 #define TB_RING		8192
 #define TB_PORTS_PER_REMOTE 28000	/* a little under tern's 28,232 ephemeral ports */
 #define TB_CLI_TW	4096		/* tcp-crr: the client's TIME_WAIT records */
-#define TB_HEAP_PAGE	(2ul << 20)
 #define TB_HEAP_NAME	"tern_bench_srv"
 
 enum tb_kind { TB_CRR, TB_RR, TB_STREAM, TB_CONNS };
@@ -129,11 +128,7 @@ static struct {
 	volatile bool stop;
 	void (*cli_extra)(void);	/* syn-flood: the generator, after each client round */
 	/* tcp-conns: the server context's own heap */
-	void *heap_mem;
-	size_t heap_len;
-	void *heap_map;		/* what mmap() gave (heap_mem is aligned in it) */
-	size_t heap_map_len;
-	int heap_socket;
+	struct bench_heap heap;
 } T;
 
 bool
@@ -552,62 +547,6 @@ drain(void)
 /* Set-up */
 
 static int
-tb_heap_create(size_t want)
-{
-	rte_iova_t *iova;
-	unsigned int i, n;
-	uint8_t *p;
-
-	T.heap_len = RTE_ALIGN_CEIL(want, TB_HEAP_PAGE);
-	n = (unsigned int)(T.heap_len / TB_HEAP_PAGE);
-	/* over-map to align on the page size DPDK is told */
-	p = mmap(NULL, T.heap_len + TB_HEAP_PAGE, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (p == MAP_FAILED)
-		return -errno;
-	T.heap_map = p;
-	T.heap_map_len = T.heap_len + TB_HEAP_PAGE;
-	T.heap_mem = RTE_PTR_ALIGN_CEIL(p, TB_HEAP_PAGE);
-	iova = calloc(n, sizeof(*iova));
-	if (iova == NULL)
-		return -ENOMEM;
-	/* Nothing does DMA from this heap: IOVA = VA keeps it contiguous. */
-	for (i = 0; i < n; i++)
-		iova[i] = (rte_iova_t)(uintptr_t)T.heap_mem + (rte_iova_t)i * TB_HEAP_PAGE;
-	if (rte_malloc_heap_create(TB_HEAP_NAME) != 0 ||
-	    rte_malloc_heap_memory_add(TB_HEAP_NAME, T.heap_mem, T.heap_len, iova, n,
-				       TB_HEAP_PAGE) != 0) {
-		free(iova);
-		fprintf(stderr, "tern-bench: external heap: %s\n", rte_strerror(rte_errno));
-		return -rte_errno;
-	}
-	free(iova);
-	T.heap_socket = rte_malloc_heap_get_socket(TB_HEAP_NAME);
-	return T.heap_socket < 0 ? -EINVAL : 0;
-}
-
-static size_t
-tb_heap_used(void)
-{
-	struct rte_malloc_socket_stats st;
-
-	if (rte_malloc_get_socket_stats(T.heap_socket, &st) != 0)
-		return 0;
-	return st.heap_allocsz_bytes;
-}
-
-/* Allocations (malloc elements) live in the server's heap. */
-static unsigned int
-tb_heap_allocs(void)
-{
-	struct rte_malloc_socket_stats st;
-
-	if (rte_malloc_get_socket_stats(T.heap_socket, &st) != 0)
-		return 0;
-	return st.alloc_count;
-}
-
-static int
 tb_ring_ports(void)
 {
 	int socket = (int)rte_socket_id(), ps, pc;
@@ -682,7 +621,7 @@ tb_contexts(void)
 	sp.net = T.net_s;
 	sp.tcp = &sc;
 	sp.event_queue_size = evq;
-	sp.socket_id = T.kind == TB_CONNS ? T.heap_socket : (int)rte_socket_id();
+	sp.socket_id = T.kind == TB_CONNS ? T.heap.socket : (int)rte_socket_id();
 	cp.net = T.net_c;
 	cp.tcp = &cc;
 	cp.event_queue_size = evq;
@@ -854,7 +793,8 @@ bench_tcp_setup(const struct bench_opts *o)
 
 		tern_tcp_record_sizes(&tcb, &syn, &tw);
 		/* room for the connections and the context's tables, touched only as used */
-		ret = tb_heap_create((size_t)T.conns * (tcb + 1024) + (256ul << 20));
+		ret = bench_heap_create(&T.heap, TB_HEAP_NAME,
+					(size_t)T.conns * (tcb + 1024) + (256ul << 20));
 		if (ret != 0)
 			return ret;
 		return 0;	/* the contexts are made for each run */
@@ -1061,7 +1001,7 @@ tb_run_conns(const struct bench_opts *o, struct bench_run *r)
 	T.cli_errors = 0;
 	T.srv_errors = 0;
 	memset(T.cc, 0, sizeof(*T.cc) * T.nb_cc);
-	h0 = tb_heap_used();
+	h0 = bench_heap_used(&T.heap);
 	ret = tb_contexts();
 	if (ret != 0) {
 		fprintf(stderr, "tern-bench: contexts for %u connections: %s\n", T.conns,
@@ -1069,8 +1009,8 @@ tb_run_conns(const struct bench_opts *o, struct bench_run *r)
 		tb_contexts_destroy();
 		return ret;
 	}
-	h_ctx = tb_heap_used();
-	a_ctx = tb_heap_allocs();
+	h_ctx = bench_heap_used(&T.heap);
+	a_ctx = bench_heap_allocs(&T.heap);
 	mb0 = rte_mempool_in_use_count(mp_s);
 	T.stop = false;
 	T.drain = false;
@@ -1108,8 +1048,8 @@ tb_run_conns(const struct bench_opts *o, struct bench_run *r)
 		tb_contexts_destroy();
 		return -ETIMEDOUT;
 	}
-	h1 = tb_heap_used();
-	a1 = tb_heap_allocs();
+	h1 = bench_heap_used(&T.heap);
+	a1 = bench_heap_allocs(&T.heap);
 	mb1 = rte_mempool_in_use_count(mp_s);
 	conns_in_ctx = tern_tcp_nb_conns(T.srv);
 	r->ops = T.conns;
@@ -1124,7 +1064,7 @@ tb_run_conns(const struct bench_opts *o, struct bench_run *r)
 	       T.conns, h1 - h0, r->bytes_per_conn, (double)(h1 - h_ctx) / (double)T.conns,
 	       conns_in_ctx, tcb, T.nb_listen, a_ctx, a1, mb0, mb1);
 	tb_contexts_destroy();
-	h2 = tb_heap_used();
+	h2 = bench_heap_used(&T.heap);
 	if (h2 != h0)
 		fprintf(stderr, "tern-bench: tcp-conns: the server heap holds %zd B more after "
 			"tern_ctx_destroy() than before the context\n", (ssize_t)(h2 - h0));
@@ -1179,11 +1119,7 @@ bench_tcp_teardown(void)
 	tern_dev_destroy(T.dev_c);
 	rte_ring_free(T.r_cs);
 	rte_ring_free(T.r_sc);
-	if (T.heap_mem != NULL) {
-		rte_malloc_heap_memory_remove(TB_HEAP_NAME, T.heap_mem, T.heap_len);
-		rte_malloc_heap_destroy(TB_HEAP_NAME);
-		munmap(T.heap_map, T.heap_map_len);
-	}
+	bench_heap_destroy(&T.heap);
 	free(T.cc);
 	free(T.free_slot);
 }

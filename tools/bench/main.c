@@ -68,6 +68,20 @@ usage(FILE *f)
 "              connection hash sized for --conns, syncache and TIME_WAIT\n"
 "              arrays, timer wheel, event queue, segment pool; not the device's\n"
 "              mbuf pool, which idle connections do not use) over --conns.\n"
+"  proxy-crr, proxy-rr, proxy-stream\n"
+"              tcp-crr, tcp-rr and tcp-stream through the transparent proxy: a\n"
+"              tern client, the proxy (tern-proxy's set-up and its relay,\n"
+"              examples/proxy/relay.c) and a tern server, three contexts over\n"
+"              two ring pairs. The proxy runs on the main lcore and is the one\n"
+"              timed (cycles per proxied connection, request, 64 KiB); the\n"
+"              client and the server take turns on the worker (--single: all\n"
+"              three on the main lcore, the proxy's turns timed). Before the\n"
+"              runs, 2,000 then 10,000 idle connections are opened through\n"
+"              fresh contexts; bytes_per_conn is the growth from one to the\n"
+"              other, per connection, of the proxy context's rte_malloc heap\n"
+"              (both legs, the tables sized for them) plus the relay's malloc.\n"
+"              The kernel baseline is the direct (unproxied) tcp-crr, tcp-rr or\n"
+"              tcp-stream; ratio = through the proxy / kernel direct.\n"
 "  The TCP workloads run a tern client and a tern server over the ring pair;\n"
 "  cycles_per_op counts the server's loop rounds that did work, leaving out\n"
 "  rounds longer than 200 us (the vCPU was taken away; the run line shows how\n"
@@ -79,15 +93,15 @@ usage(FILE *f)
 "  --wire ring|memif ring: in-process ring pair, pointer moves only (default);\n"
 "                    memif (udp-echo only): give EAL --vdev net_memif0,role=server,\n"
 "                    socket=S --vdev net_memif1,role=client,socket=S\n"
-"  --size N          udp-echo payload, tcp-crr/tcp-rr request and response\n"
-"                    bytes (up to 2048) (default 64)\n"
+"  --size N          udp-echo payload, tcp-crr/tcp-rr (and proxy-) request and\n"
+"                    response bytes (up to 2048) (default 64)\n"
 "  --runs N          runs; medians are reported (default 5)\n"
 "  --seconds S       measured seconds per run, after 10%% warm-up (default 2;\n"
 "                    tcp-conns runs until its connections are open)\n"
-"  --window N        udp-echo: datagrams in flight (default 1024); tcp-crr:\n"
-"                    connections at once (default 100); tcp-conns: handshakes\n"
+"  --window N        udp-echo: datagrams in flight (default 1024); tcp-crr,\n"
+"                    proxy-crr: connections at once (default 100); tcp-conns: handshakes\n"
 "                    in flight (default 256)\n"
-"  --conns N         tcp-rr: open connections (default 100); tcp-conns: idle\n"
+"  --conns N         tcp-rr, proxy-rr: open connections (default 100); tcp-conns: idle\n"
 "                    connections to open (default 100000, at most 1000000)\n"
 "  --offload on|off|both\n"
 "                    tcp-stream only (an error with any other workload).\n"
@@ -108,6 +122,7 @@ usage(FILE *f)
 "                    busy machines; the kernel baseline still uses two threads)\n"
 "  --no-kernel       skip the Linux kernel baseline\n"
 "  --stats           TCP: print the non-zero counters of both contexts at the end\n"
+"                    (proxy-: of the three, and the relay's totals)\n"
 "  --standard        the standard set (what `make bench` runs)\n"
 "  -h, --help        this text\n"
 "\n"
@@ -208,7 +223,8 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'w':
-			if (!bench_peer_workload(optarg) && !bench_is_tcp(optarg)) {
+			if (!bench_peer_workload(optarg) && !bench_is_tcp(optarg) &&
+			    !bench_is_proxy(optarg)) {
 				fprintf(stderr, "tern-bench: unknown workload '%s'\n", optarg);
 				return -1;
 			}
@@ -591,6 +607,13 @@ main(int argc, char **argv)
 	hz = rte_get_tsc_hz();
 	if (o.peer) {
 		ret = bench_peer(&o, hz);
+	} else if (bench_is_proxy(o.workload)) {
+		o.window = o.window ? o.window : BENCH_TCP_CRR_WINDOW;
+		o.conns = o.conns ? o.conns : BENCH_TCP_RR_CONNS;
+		printf("tern-bench: workload %s, request %u B, window %u, conns %u, %u run(s) of "
+		       "%.1f s, TSC %.3f GHz%s\n", o.workload, o.size, o.window, o.conns, o.runs,
+		       o.seconds, (double)hz / 1e9, o.single ? ", one lcore" : "");
+		ret = bench_proxy(&o, hz);
 	} else if (!bench_is_tcp(o.workload)) {
 		if (o.window == 0)
 			o.window = 1024;
