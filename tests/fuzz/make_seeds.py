@@ -234,6 +234,49 @@ def tcp_seeds():
     write('tcp', 'time-wait-syn', bytes([9]) + seg(syn, dseq=1000, ob=1) + bytes([6, 70]))
 
 
+def tcp_pair_seeds():
+    # header: h0 (IPv6, no TS, no SACK, ...), h1 (retries, syn_retries, rto_min),
+    # h2 (rto_max, send buffer), h3 (receive buffer, MSS), bytes A->B, B->A,
+    # bytes of steps; then the steps, then the decisions (one a frame)
+    def pair(steps, dec=b'', h0=0, h1=0x21, h2=0x26, h3=0x05, ab=20000, ba=20000):
+        return bytes([h0, h1, h2, h3]) + struct.pack('!HHH', ab, ba, len(steps)) + steps + dec
+    run = lambda ms: bytes([0, ms - 1])
+    run50 = lambda n: bytes([1, n - 1])
+    wr = lambda side, n: bytes([2 | (side << 4)]) + struct.pack('!H', n)
+    rd = lambda side, n=0: bytes([3 | (side << 4)]) + struct.pack('!H', n)
+    shut = lambda side: bytes([4 | (side << 4)])
+    release = bytes([5])
+    DLV, DROP, DUP, HOLD, DELAY, FLIP = 0, 3, 4, 5, 6, 7
+    write('tcp_pair', 'clean', pair(run(5) + wr(0, 20000) + wr(1, 20000) + run(20) + rd(0) +
+                                    rd(1) + run(20)))
+    write('tcp_pair', 'clean-v6-plain', pair(run(5) + wr(0, 30000) + run(100) + rd(1) +
+                                             shut(0) + run(100), h0=0x07 | 0x40, ab=30000,
+                                             ba=500))
+    # losses, duplicates, holds, delays and a flipped bit among the frames
+    mix = bytes([DLV, DROP, DLV, DUP, DLV, HOLD | (2 << 3), DLV, DELAY | (3 << 3), DLV,
+                 FLIP, 0x12, 0x34, DLV, DROP, DROP, DLV])
+    write('tcp_pair', 'impaired', pair(run(3) + wr(0, 40000) + wr(1, 10000) + run(200) +
+                                       rd(1, 5000) + release + run(50) + run(250) + rd(0) +
+                                       rd(1) + run50(10), bytes(3) + mix * 8, ab=40000,
+                                       ba=10000))
+    write('tcp_pair', 'impaired-v6-newreno', pair(run(3) + wr(0, 60000) + run(100) + rd(1) +
+                                                  run(200) + release + rd(1) + run50(5),
+                                                  bytes(3) + mix * 12, h0=0x41, ab=60000,
+                                                  ba=2000))
+    # a small receive buffer nobody reads: zero window, persist probes
+    write('tcp_pair', 'zero-window', pair(run(5) + wr(0, 20000) + run50(20) + run50(10) +
+                                          rd(1, 1000) + run(50), h3=0x00, ab=20000, ba=0))
+    # everything dropped after the handshake, long enough for the retry limit: A times out
+    write('tcp_pair', 'blackout', pair(run(5) + wr(0, 5000) + run50(100) + run50(100),
+                                       bytes(3) + bytes([DROP] * 200), h1=0x00, ab=5000,
+                                       ba=5000))
+    # the SYN never answered: the connect times out
+    write('tcp_pair', 'syn-blackout', pair(run50(100), bytes([DROP] * 40), h1=0x00))
+    # a shutdown mid-stream, then reads
+    write('tcp_pair', 'early-shutdown', pair(run(5) + wr(0, 4000) + shut(0) + wr(1, 3000) +
+                                             run(30) + rd(1) + rd(0) + run(30), h0=0x80,
+                                             ab=9000, ba=3000))
+
 eth_seeds()
 arp_seeds()
 ip4_seeds()
@@ -242,3 +285,4 @@ icmp_seeds()
 udp_seeds()
 tcp_opt_seeds()
 tcp_seeds()
+tcp_pair_seeds()

@@ -531,6 +531,24 @@ print_impair(const char *dir, const struct tern_impair_param *p)
 		}							\
 	} while (0)
 
+/* A fresh context for side @s on its net, its clock at the harness's time. */
+static int
+side_ctx_create(struct side *s, const struct tern_tcp_config *tcp)
+{
+	struct tern_ctx_param cp = { 0 };
+
+	cp.net = s->net;
+	cp.socket_id = SOCKET_ID_ANY;
+	cp.manual_clock = true;
+	cp.tcp = tcp;
+	s->ctx = tern_ctx_create(&cp);
+	BUILD_CHECK("tern_ctx_create", s->ctx != NULL);
+	rte_errno = EINVAL;
+	BUILD_CHECK("tern_ctx_set_time", s->h->now_ns == 0 ||
+		    tern_ctx_set_time(s->ctx, s->h->now_ns) == 0);
+	return 0;
+}
+
 static int
 side_build(struct harness *h, enum harness_side id, const struct tern_tcp_config *tcp)
 {
@@ -538,7 +556,6 @@ side_build(struct harness *h, enum harness_side id, const struct tern_tcp_config
 	enum harness_side peer = id == HARNESS_A ? HARNESS_B : HARNESS_A;
 	struct tern_net_param np = { 0 };
 	struct tern_vdev_param vp = { 0 };
-	struct tern_ctx_param cp = { 0 };
 	struct tern_sockaddr me4 = harness_addr(id, 4, 0), me6 = harness_addr(id, 6, 0);
 	struct tern_sockaddr peer4 = harness_addr(peer, 4, 0), peer6 = harness_addr(peer, 6, 0);
 	char name[RTE_MEMPOOL_NAMESIZE];
@@ -570,13 +587,7 @@ side_build(struct harness *h, enum harness_side id, const struct tern_tcp_config
 	BUILD_CHECK("neighbors",
 		    tern_net_neigh4_set(s->net, 0, peer4.ip4, &side_mac[peer]) == 0 &&
 		    tern_net_neigh6_set(s->net, 0, &peer6.ip6, &side_mac[peer]) == 0);
-	cp.net = s->net;
-	cp.socket_id = SOCKET_ID_ANY;
-	cp.manual_clock = true;
-	cp.tcp = tcp;
-	s->ctx = tern_ctx_create(&cp);
-	BUILD_CHECK("tern_ctx_create", s->ctx != NULL);
-	return 0;
+	return side_ctx_create(s, tcp);
 }
 
 void
@@ -674,6 +685,28 @@ harness_destroy(struct harness *h)
 		rte_mempool_free(s->mp);
 	}
 	free(h);
+	return ret;
+}
+
+int
+harness_reset(struct harness *h, const struct tern_tcp_config *tcp)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < HARNESS_NB_SIDES; i++) {
+		wire_clear(&h->s[i]);
+		tern_ctx_destroy(h->s[i].ctx);
+		h->s[i].ctx = NULL;
+	}
+	for (i = 0; i < HARNESS_NB_SIDES; i++)
+		wire_clear(&h->s[i]);
+	ret = harness_pools_back(h) ? 0 : -1;
+	for (i = 0; i < HARNESS_NB_SIDES; i++)
+		if (side_ctx_create(&h->s[i], tcp) != 0)
+			return -1;
+	for (i = 0; i < HARNESS_NB_SIDES; i++)
+		h->s[i].mark = rte_mempool_avail_count(h->s[i].mp);
 	return ret;
 }
 

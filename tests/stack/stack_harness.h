@@ -84,6 +84,17 @@ struct harness *harness_create_tcp(const struct tern_impair_param *a_to_b,
  */
 int harness_destroy(struct harness *h);
 
+/*
+ * Start again on the same nets, devices and pools (cheaper than a new
+ * harness: a tern_net's route tables are large): destroy both contexts and
+ * what is on the wire, check that every mbuf came back, then create two
+ * fresh contexts with TCP settings @tcp (NULL: defaults) and no impairment,
+ * their clocks at harness_now(). The tap stays. @return 0, or -1 if mbufs
+ * were missing (a message says how many; the new contexts are there all
+ * the same) or a context could not be created (then there is none).
+ */
+int harness_reset(struct harness *h, const struct tern_tcp_config *tcp);
+
 /* Mbufs in each pool of the harnesses built from now on (0: HARNESS_POOL_SIZE). */
 void harness_set_pool_size(unsigned int n);
 
