@@ -59,6 +59,13 @@ struct tern_net_param {
 	uint8_t ttl;			/**< IPv4 TTL / IPv6 hop limit; default 64 */
 	/** Reassembly, per context: an incomplete datagram is dropped after this; default 30 s. */
 	uint64_t frag_timeout_ns;
+	/**
+	 * Reassembly under pressure, per context: while the datagrams, bytes or
+	 * pieces held are above 3/4 of their bound, an incomplete datagram is
+	 * dropped once it is this old (drop_frag_pressure), before a bound
+	 * pushes out a younger one; default 1 s, at most frag_timeout_ns.
+	 */
+	uint64_t frag_pressure_timeout_ns;
 	/** Reassembly, per context: bytes of fragments held at most; default 4 MiB. */
 	uint32_t frag_mem_max;
 	/** Reassembly, per context: datagrams in progress at most; default 1024. */

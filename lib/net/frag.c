@@ -80,8 +80,17 @@
  * if its first fragment had come, an ICMP time exceeded (fragment
  * reassembly) goes to the source.
  *
- * Counters: frag_in counts every fragment; drop_frag_timeout counts
- * datagrams; drop_frag_overlap, drop_frag_bad and drop_frag_nomem count
+ * Pressure. Above FRAG_HIGH_WATER of any bound (datagrams, bytes, pieces),
+ * the timeout is frag_pressure_timeout_ns (1 s) instead: at each fragment,
+ * the datagrams at the head of the list that are older than that go
+ * (drop_frag_pressure, no ICMP: under a flood their sources are likely
+ * spoofed). Without it, junk from many spoofed sources, each under its
+ * share, sits for the whole timeout, and at a bound the share rule
+ * pushes out the datagrams of a busy legitimate source (over its share)
+ * however young they are, while the junk stays.
+ *
+ * Counters: frag_in counts every fragment; drop_frag_timeout and
+ * drop_frag_pressure count datagrams; drop_frag_overlap, drop_frag_bad and drop_frag_nomem count
  * fragments (held pieces included when a datagram goes).
  *
  * Fragmentation. A packet larger than the interface MTU leaves in
@@ -100,6 +109,8 @@
 #define FRAG_MIN_CHARGE		512	/* bytes charged at least per held piece */
 #define FRAG_SRC_BUCKETS	256	/* sources counted in this many buckets */
 #define FRAG_SRC_SHARE		4	/* a source holds at most 1/4 of each bound */
+/* above 3/4 of a bound, the short timeout (frag_pressure_timeout_ns) applies */
+#define FRAG_HIGH_WATER(max)	((max) - (max) / 4)
 #define FRAG_PULLUP		64	/* L4 bytes put in the first segment */
 #define FRAG_MAX_LEN		65535	/* IPv4 total length, IPv6 payload length */
 #define IP6_HLEN		40
@@ -149,6 +160,7 @@ struct frag_dgram {
 
 struct tern_frag_ctx {
 	uint64_t timeout_ns;
+	uint64_t pressure_timeout_ns;
 	uint64_t mem;
 	uint64_t mem_max;
 	uint32_t seed;
@@ -861,6 +873,40 @@ frag_restart(struct tern_ctx *ctx, struct tern_frag_ctx *fc, struct frag_dgram *
 	return d;
 }
 
+/* Is any bound above its high-water mark? */
+static bool
+frag_pressure(const struct tern_frag_ctx *fc)
+{
+	return fc->nb_dgrams > FRAG_HIGH_WATER(fc->max_dgrams) ||
+	       fc->mem > FRAG_HIGH_WATER(fc->mem_max) ||
+	       fc->nb_pieces > FRAG_HIGH_WATER(fc->max_pieces);
+}
+
+/*
+ * Under pressure, drop the datagrams older than the short timeout (the
+ * list is in creation order: they are at its head).
+ */
+static void
+frag_expire_pressure(struct tern_ctx *ctx, struct tern_frag_ctx *fc)
+{
+	uint64_t born_before;
+	struct frag_dgram *d;
+
+	if (fc->age_head == FRAG_NIL || !frag_pressure(fc) ||
+	    ctx->now_ns < fc->pressure_timeout_ns)
+		return;
+	/* created at deadline - timeout_ns; expire those created before this */
+	born_before = ctx->now_ns - fc->pressure_timeout_ns + fc->timeout_ns;
+	while (fc->age_head != FRAG_NIL) {
+		d = &fc->dg[fc->age_head];
+		if (d->deadline_ns > born_before)
+			break;
+		if (!(d->flags & FRAG_F_DEAD))
+			TERN_STAT_INC(ctx, drop_frag_pressure);
+		dgram_free(ctx, fc, d);
+	}
+}
+
 /* Hold fragment @m of the datagram @fi tells; return the datagram if complete. */
 static struct rte_mbuf *
 frag_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct frag_in *fi)
@@ -870,6 +916,7 @@ frag_input(struct tern_ctx *ctx, struct rte_mbuf *m, const struct frag_in *fi)
 	struct frag_dgram *d;
 	int ret;
 
+	frag_expire_pressure(ctx, fc);
 	d = idx_find(fc, &fi->key, hash);
 	if (d == NULL) {
 		d = dgram_new(ctx, fc, &fi->key, hash);
@@ -1291,6 +1338,7 @@ frag_ctx_init(struct tern_ctx *ctx)
 	fc->ip6_id = (uint32_t)rte_rand();
 	fc->seed = (uint32_t)rte_rand();
 	fc->timeout_ns = p->frag_timeout_ns;
+	fc->pressure_timeout_ns = p->frag_pressure_timeout_ns;
 	fc->mem_max = p->frag_mem_max;
 	fc->no_reasm = p->no_reassembly;
 	fc->age_head = FRAG_NIL;

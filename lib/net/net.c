@@ -24,6 +24,7 @@
 #define NET_DEF_ICMP_RATE	1000
 #define NET_DEF_ICMP_BURST	50
 #define NET_DEF_FRAG_TIMEOUT_NS	(30ULL * NS_PER_S)
+#define NET_DEF_FRAG_PRESSURE_NS	(1ULL * NS_PER_S)
 #define NET_DEF_FRAG_MEM	(4u << 20)
 #define NET_DEF_FRAG_DGRAMS	1024
 
@@ -56,6 +57,10 @@ tern_net_create(const struct tern_net_param *param)
 		p.ttl = NET_DEF_TTL;
 	if (p.frag_timeout_ns == 0)
 		p.frag_timeout_ns = NET_DEF_FRAG_TIMEOUT_NS;
+	if (p.frag_pressure_timeout_ns == 0)
+		p.frag_pressure_timeout_ns = NET_DEF_FRAG_PRESSURE_NS;
+	if (p.frag_pressure_timeout_ns > p.frag_timeout_ns)
+		p.frag_pressure_timeout_ns = p.frag_timeout_ns;
 	if (p.frag_mem_max == 0)
 		p.frag_mem_max = NET_DEF_FRAG_MEM;
 	if (p.frag_max_datagrams == 0)

@@ -1138,6 +1138,68 @@ test_ip4_flooding_source_evicts_its_own(void **state)
 	finish(f);
 }
 
+/* Frame b -> a: the first fragment of datagram @id from source @src (spoofed). */
+static void
+feed_first_from(struct env *e, tern_ip4_t src, uint16_t id)
+{
+	uint8_t fr[FRAME_MAX];
+	size_t fl = frag4(fr, id, 0, FRAG4, true, data);
+
+	memcpy(fr + ETH_LEN + 12, &src, 4);
+	put16(fr + ETH_LEN + 10, 0);
+	put16(fr + ETH_LEN + 10, (uint16_t)~ref_sum(fr + ETH_LEN, IP4_LEN, 0));
+	feed(e, fr, fl, 0);
+}
+
+/*
+ * Pressure: first fragments from 20 spoofed sources, one each (every
+ * source under its share), then nothing from them for 2 s. They stay
+ * while the table is below 3/4 of its bound. A busy legitimate source then
+ * starts 8 datagrams (its whole share): above the high-water mark, the
+ * junk older than the short timeout (1 s) goes at once. 100 ms later 10
+ * more spoofed sources start a datagram each. Without the short timeout
+ * the table is full by then, and the share rule gives up the busy
+ * source's oldest datagram, 100 ms old, while the 2-s-old junk stays; with
+ * it, all 8 datagrams complete.
+ */
+static void
+test_ip4_pressure_expires_old_junk_before_young_datagrams(void **state)
+{
+	struct fixture *f = *state;
+	struct env_conf c = { .frag_max_datagrams = 32 };
+	struct env *a;
+	unsigned int i;
+
+	rte_srand(0x7e57);
+	a = env_open(&f->a, 0, &c);
+	fill(data, 3000, 23);
+	for (i = 0; i < 20; i++)
+		feed_first_from(a, ip4(10, 0, 1, (uint8_t)(10 + i)), (uint16_t)(2000 + i));
+	assert_int_equal(tern_ctx_advance(a->t.ctx, 2 * SEC), 0);
+	/* 20 of 32: below the mark, the junk keeps its 30 s */
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 20);
+	assert_int_equal(stats(a).drop_frag_pressure, 0);
+	for (i = 0; i < 8; i++)
+		feed_frag(a, 4, 100 + i, 3000, FRAG4, 0, 0);
+	assert_int_equal(stats(a).drop_frag_pressure, 20);
+	assert_int_equal(tern_ctx_pending(a->t.ctx), 8);
+	assert_int_equal(tern_ctx_advance(a->t.ctx, 100 * MS), 0);
+	for (i = 0; i < 10; i++)
+		feed_first_from(a, ip4(10, 0, 2, (uint8_t)(10 + i)), (uint16_t)(3000 + i));
+	assert_int_equal(stats(a).drop_frag_src_limit, 0);
+	assert_int_equal(stats(a).drop_frag_nomem, 0);
+	for (i = 0; i < 8; i++) {
+		feed_frag(a, 4, 100 + i, 3000, FRAG4, 1, 0);
+		feed_frag(a, 4, 100 + i, 3000, FRAG4, 2, 0);
+	}
+	assert_int_equal(a->nb_dg, 8);
+	for (i = 0; i < 8; i++)
+		check_dg4(a, i, (uint16_t)(100 + i), PROTO_TEST, data, 3000);
+	assert_int_equal(stats(a).drop_frag_pressure, 20);
+	dg_clear(a);
+	finish(f);
+}
+
 /* frag_max_datagrams reached: the oldest datagram makes room. */
 static void
 test_ip6_datagram_bound_drops_oldest_datagram(void **state)
@@ -1619,6 +1681,7 @@ main(void)
 		T(test_ip6_timeout_without_first_fragment_sends_no_icmp),
 		T(test_ip4_memory_bound_drops_oldest_datagram),
 		T(test_ip4_flooding_source_evicts_its_own),
+		T(test_ip4_pressure_expires_old_junk_before_young_datagrams),
 		T(test_ip6_datagram_bound_drops_oldest_datagram),
 		T(test_ip4_bad_fragment_lengths_are_dropped),
 		T(test_ip6_bad_fragment_lengths_are_dropped),
