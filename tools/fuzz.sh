@@ -18,7 +18,7 @@ shift $(( $# > 2 ? 2 : $# ))
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 HARNESSES=("$@")
 if [ ${#HARNESSES[@]} -eq 0 ]; then
-	HARNESSES=(eth arp ip4 ip6 icmp udp tcp_opt tcp)
+	HARNESSES=(eth arp ip4 ip6 icmp udp tcp_opt tcp tcp_pair)
 fi
 
 if [ ! -f "$BUILD/build.ninja" ]; then

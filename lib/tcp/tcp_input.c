@@ -172,7 +172,13 @@ tcp_challenge_ok(struct tern_tcp_ctx *tc)
  * draws an ACK, and two stacks that disagree can loop. Segments with data
  * or a FIN (and no SYN) are exempt, as in Linux: they are not part of an
  * ACK loop, and their duplicate ACK (or D-SACK) may be what the peer's
- * loss recovery waits for. @return true if the ACK may go.
+ * loss recovery waits for. So is a zero-window probe or a keepalive (no
+ * data, SEQ = RCV.NXT - 1): the receiver must answer it (RFC 9293
+ * 3.8.6.1, RFC 1122 4.2.3.6), and a sender whose probes go unanswered
+ * drops a live connection (found by fuzz_tcp_pair: probes every 20-60 ms
+ * after one answered, all silenced, the sender timed out). Such a segment
+ * needs RCV.NXT, which a blind sender does not know, and our answer is
+ * acceptable to the peer, so no loop. @return true if the ACK may go.
  */
 static bool
 tcp_invalid_ack_ok(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
@@ -181,6 +187,9 @@ tcp_invalid_ack_ok(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
 	uint64_t now = s->ctx->now_ns;
 
 	if ((si->len > 0 || (si->flags & TH_FIN)) && !(si->flags & TH_SYN))
+		return true;
+	if (si->len == 0 && !(si->flags & (TH_SYN | TH_FIN | TH_RST)) &&
+	    si->seq == s->rcv_nxt - 1)
 		return true;
 	if (tc->cfg.flags & TERN_TCP_CFG_NO_INVALID_ACK_LIMIT)
 		return true;

@@ -22,13 +22,16 @@
  *   (ETIMEDOUT) at time t needs the retry limit to have been reached: each
  *   of the at least L + 1 transmissions (L = min(retries, syn_retries)) of
  *   what timed out, or the ACK that would have answered it, was lost, so
- *   at least L + 1 frames were impaired (dropped, held, delayed or
- *   corrupted; a duplicate does not count) in the window [t - W, t],
+ *   at least L + 1 frames were impaired in the window [t - W, t],
  *   W = (max(retries, syn_retries) + 2) * max(rto_max, rto_init), the
- *   longest the backoff can take. A reset (ECONNRESET) needs the peer to
- *   have failed first, or the same count of impaired frames (the peer's
- *   syncache gave up on a SYN-ACK that was never answered, unseen by its
- *   application). Any other error, or these without their cause, is a bug.
+ *   longest the backoff can take. A frame is impaired from its decision
+ *   until it is delivered: at that instant if dropped or corrupted, over
+ *   the whole time it was held or delayed; a duplicate is not impaired.
+ *   A reset (ECONNRESET) needs the peer to have failed first, or the same
+ *   count of impaired frames (the peer's syncache gave up on a SYN-ACK
+ *   whose answer was lost or held, unseen by its application; the late
+ *   ACK then draws a reset). Any other error, or these without their
+ *   cause, is a bug.
  *   After a failure the bytes read so far were still checked.
  * - A transfer that neither completes nor fails within the bound of the
  *   last phase (W + 20 s of virtual time) stalled: a bug.
@@ -79,6 +82,7 @@
 #include <string.h>
 
 #include "stack_harness.h"
+#include "tcp_test.h"
 
 #include <rte_mbuf.h>
 
@@ -87,11 +91,13 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
+#undef MS
+#undef SEC
 #define MS		((uint64_t)HARNESS_MS)
 #define SEC		(1000 * MS)
 #define PORT_B		8080
 #define MAX_HELD	256
-#define IMP_RING	4096		/* times of impaired frames kept */
+#define IMP_RING	4096		/* impaired frames remembered */
 #define MAX_STEPS	400
 #define OPS_TIME_MAX	(20 * SEC)	/* virtual time the steps may take */
 #define END_EXTRA	(20 * SEC)	/* last phase: W + this at most */
@@ -103,6 +109,12 @@ struct held {
 	enum harness_side to;
 	uint64_t due_ns;	/* UINT64_MAX: when @after reaches 0 */
 	uint32_t after;		/* frames of its direction still to pass */
+	uint64_t imp;		/* its impairment record (F.imp), UINT64_MAX: none */
+};
+
+/* One frame impaired from @start to @end (UINT64_MAX: still held). */
+struct imp {
+	uint64_t start, end;
 };
 
 /* One direction of the transfer, by its sender. */
@@ -133,7 +145,7 @@ static struct {
 	bool closed;		/* the applications let go: events name freed streams */
 	struct held held[MAX_HELD];
 	unsigned int nb_held;
-	uint64_t imp_t[IMP_RING];
+	struct imp imp[IMP_RING];
 	uint64_t nb_imp;
 	uint64_t window_ns;	/* W */
 	uint32_t need_imp;	/* L + 1 */
@@ -141,7 +153,7 @@ static struct {
 } F;
 
 static uint8_t buf[BUF_MAX];
-static bool verbose;
+static int verbose;	/* FUZZ_TCP_PAIR_VERBOSE: 1 the outcome, 2 every frame too */
 
 static const uint32_t bufsz[8] = { 1500, 3000, 8192, 16384, 32768, 65536, 262144, 1 << 20 };
 static const uint64_t rto_mins[4] = { 20 * MS, 50 * MS, 100 * MS, 200 * MS };
@@ -209,30 +221,41 @@ pat(enum harness_side from, uint64_t off)
 
 /* ---- the link ---- */
 
-static void
-impaired(uint64_t now)
+/* A frame impaired from @now on, until @held ends (else now only). @return its record. */
+static uint64_t
+impaired(uint64_t now, bool held)
 {
-	F.imp_t[F.nb_imp++ % IMP_RING] = now;
+	struct imp *r = &F.imp[F.nb_imp % IMP_RING];
+
+	r->start = now;
+	r->end = held ? UINT64_MAX : now;
+	return F.nb_imp++;
 }
 
-/* Frames impaired in [@now - W, @now]. */
+/* The frame of record @i (UINT64_MAX: none) is delivered or gone at @now. */
+static void
+imp_end(uint64_t i, uint64_t now)
+{
+	if (i != UINT64_MAX && i + IMP_RING >= F.nb_imp)
+		F.imp[i % IMP_RING].end = now;
+}
+
+/* Frames impaired at some time in [@now - W, @now]. */
 static uint32_t
 impaired_recent(uint64_t now)
 {
 	uint64_t i, lo = now > F.window_ns ? now - F.window_ns : 0;
 	uint32_t c = 0;
 
-	for (i = F.nb_imp; i > 0 && F.nb_imp - i < IMP_RING; i--) {
-		if (F.imp_t[(i - 1) % IMP_RING] < lo)
-			break;
-		c++;
-	}
+	for (i = F.nb_imp > IMP_RING ? F.nb_imp - IMP_RING : 0; i < F.nb_imp; i++)
+		if (F.imp[i % IMP_RING].end >= lo)
+			c++;
 	return c;
 }
 
 /* Keep a copy of @m for side @to. @return false if it could not be kept. */
 static bool
-hold(struct rte_mbuf *m, enum harness_side to, uint64_t due, uint32_t after)
+hold(struct rte_mbuf *m, enum harness_side to, uint64_t due, uint32_t after, uint64_t imp)
 {
 	struct rte_mbuf *c;
 
@@ -245,6 +268,7 @@ hold(struct rte_mbuf *m, enum harness_side to, uint64_t due, uint32_t after)
 	F.held[F.nb_held].to = to;
 	F.held[F.nb_held].due_ns = due;
 	F.held[F.nb_held].after = after;
+	F.held[F.nb_held].imp = imp;
 	F.nb_held++;
 	return true;
 }
@@ -261,38 +285,60 @@ flip(struct rte_mbuf *m, uint16_t pos)
 	p[byte] ^= (uint8_t)(1u << (bit % 8));
 }
 
+static void
+trace(enum harness_side from, const struct rte_mbuf *m, uint64_t now, uint8_t d)
+{
+	static const char *const what[8] = { "", "", "", "DROP", "DUP", "HOLD", "DELAY", "FLIP" };
+	struct seg_rec r;
+
+	if (!seg_parse(m, &r)) {
+		printf("%8.3f %c> not TCP %s\n", (double)(now - F.t0) / MS, 'A' + from, what[d & 7]);
+		return;
+	}
+	printf("%8.3f %c> %s%s%s%s%s seq %u ack %u len %u wnd %u%s %s\n",
+	       (double)(now - F.t0) / MS, 'A' + from, r.flags & TH_SYN ? "S" : "",
+	       r.flags & TH_FIN ? "F" : "", r.flags & TH_RST ? "R" : "",
+	       r.flags & TH_PSH ? "P" : "", r.flags & TH_ACK ? "." : "", r.seq, r.ack, r.len,
+	       r.wnd, r.nb_sack > 0 ? " sack" : "", what[d & 7]);
+}
+
 static bool
 tap(void *arg, enum harness_side from, struct rte_mbuf *m, uint64_t now)
 {
 	enum harness_side to = other(from);
 	unsigned int i;
+	uint64_t imp;
 	uint8_t d;
 
 	(void)arg;
 	for (i = 0; i < F.nb_held; i++)
 		if (F.held[i].to == to && F.held[i].after > 0 && --F.held[i].after == 0)
 			F.held[i].due_ns = now;
+	d = F.final ? 0 : dec_u8();
+	if (verbose >= 2)
+		trace(from, m, now, d);
 	if (F.final)
 		return false;
-	d = dec_u8();
 	switch (d & 7) {
 	case 3:
-		impaired(now);
+		impaired(now, false);
 		return true;
 	case 4:
-		hold(m, to, now, 0);
+		hold(m, to, now, 0, UINT64_MAX);
 		return false;
 	case 5:
-		impaired(now);
-		hold(m, to, UINT64_MAX, 1u + (d >> 3));
+		imp = impaired(now, true);
+		if (!hold(m, to, UINT64_MAX, 1u + (d >> 3), imp))
+			imp_end(imp, now);
 		return true;
 	case 6:
-		impaired(now);
-		hold(m, to, now + (1u + (d >> 3)) * 5 * MS, 0);
+		imp = impaired(now, true);
+		if (!hold(m, to, now + (1u + (d >> 3)) * 5 * MS, 0, imp))
+			imp_end(imp, now);
 		return true;
 	case 7:
-		impaired(now);
-		if (m->nb_segs == 1 && m->data_len > 0 && hold(m, to, now, 0))
+		if (m->nb_segs == 1 && m->data_len > 0 &&
+		    hold(m, to, now, 0, impaired(now, false)))
 			flip(F.held[F.nb_held - 1].m,
 			     (uint16_t)(dec_u8() << 8 | dec_u8()));
 		return true;
@@ -323,8 +369,10 @@ release(bool all)
 		F.nb_held = k;
 	}
 	/* delivering may put more on hold: that waits for the next call */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		imp_end(go[i].imp, now);
 		harness_inject(F.h, go[i].to, go[i].m);
+	}
 }
 
 static void
@@ -722,7 +770,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		return 0;
 	/* a cmocka assertion in the harness aborts (else it would exit) */
 	setenv("CMOCKA_TEST_ABORT", "1", 1);
-	verbose = getenv("FUZZ_TCP_PAIR_VERBOSE") != NULL;
+	if (getenv("FUZZ_TCP_PAIR_VERBOSE") != NULL)
+		verbose = atoi(getenv("FUZZ_TCP_PAIR_VERBOSE"));
+	if (verbose > 0)
+		setvbuf(stdout, NULL, _IOLBF, 0);
 	if (harness_eal_init("tcp_pair") != 0)
 		abort();
 	c.max_conns = 16;
