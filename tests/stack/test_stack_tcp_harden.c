@@ -243,6 +243,88 @@ test_invalid_ack_limit_spares_duplicate_data(void **state)
 	conn_finish(f, l, a, b);
 }
 
+/*
+ * Zero-window probes and keepalives (no data, SEQ = RCV.NXT - 1) are out
+ * of the window, but the receiver must answer every one (RFC 9293 3.8.6.1,
+ * RFC 1122 4.2.3.6): a burst of them draws an ACK each, while other
+ * invalid segments stay limited.
+ */
+static void
+test_invalid_ack_limit_spares_window_probes(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = conn_make(f, __func__, NULL);
+	struct tern_tcp_stream *l, *a, *b;
+	struct b_view v;
+	unsigned int i, n0;
+
+	pair_synced(f, &l, &a, &b);
+	v = b_view(f);
+	n0 = f->cap.n;
+	for (i = 0; i < 5; i++)
+		inject_a(f, &v, TH_ACK, v.rcv_nxt - 1, v.snd_nxt, v.ts_recent, NULL, 0);
+	assert_int_equal(f->cap.n - n0, 5);
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(f->cap.rec[n0 + i].from, HARNESS_B);
+		assert_int_equal(f->cap.rec[n0 + i].flags, TH_ACK);
+		assert_int_equal(f->cap.rec[n0 + i].ack, v.rcv_nxt);
+	}
+	assert_int_equal(STAT(h, HARNESS_B, tcp_invalid_ack_limited), 0);
+	/* out-of-window ACKs elsewhere: still one ACK for the lot */
+	n0 = f->cap.n;
+	for (i = 0; i < 3; i++)
+		inject_a(f, &v, TH_ACK, v.rcv_nxt + 0x40000000u, v.snd_nxt, v.ts_recent, NULL, 0);
+	assert_int_equal(f->cap.n - n0, 1);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_invalid_ack_limited), 2);
+	still_works(h, a, b, 20000);
+	conn_finish(f, l, a, b);
+}
+
+/*
+ * A sender that probes a zero window faster than the receiver's invalid-ACK
+ * limit (rto_max 60 ms, 3 retries) keeps the connection for as long as the
+ * receiver answers, here 3 s of a reader that does not read (fuzz_tcp_pair
+ * found it timing out after the first answered probe), and the data
+ * arrives intact once it reads.
+ */
+static void
+test_zero_window_probes_faster_than_the_limit_keep_the_connection(void **state)
+{
+	struct fixture *f = *state;
+	struct tern_tcp_config cfg = {
+		.rto_min_ns = 20 * MS, .rto_max_ns = 60 * MS, .rto_init_ns = 60 * MS, .retries = 3,
+	};
+	struct harness *h = conn_make(f, __func__, &cfg);
+	struct tern_tcp_param lp = { .rcvbuf = 1500 };
+	struct tern_tcp_stream *l, *a, *b;
+	static uint8_t buf[20000];
+	struct ev_tally ea = { 0 };
+	uint64_t got = 0, t;
+	ssize_t r;
+
+	l = tcp_listen_b(h, 4, &lp);
+	a = tcp_connect_a(h, 4, NULL);
+	b = tcp_accept_b(h, l, SEC);
+	assert_non_null(b);
+	pat_fill(buf, sizeof(buf), 0, 11);
+	assert_int_equal(tern_tcp_write(a, buf, sizeof(buf)), sizeof(buf));
+	harness_run(h, 3 * SEC);
+	assert_true(STAT(h, HARNESS_A, tcp_persist_probes) >= 20);
+	assert_int_equal(STAT(h, HARNESS_A, tcp_timeouts), 0);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_ESTABLISHED);
+	ev_collect(h, HARNESS_A, &ea);
+	assert_int_equal(ea.n[TERN_EV_ERROR], 0);
+	for (t = 0; got < sizeof(buf) && t < 5 * SEC; t += MS) {
+		while ((r = tern_tcp_read(b, buf, sizeof(buf))) > 0) {
+			assert_int_equal(pat_check(buf, (size_t)r, got, 11), UINT64_MAX);
+			got += (uint64_t)r;
+		}
+		harness_run(h, MS);
+	}
+	assert_int_equal(got, sizeof(buf));
+	conn_finish(f, l, a, b);
+}
+
 /* ---------------------------------------------------------------------- */
 /* TIME_WAIT assassination (RFC 1337) */
 
@@ -548,6 +630,8 @@ main(void)
 		T(test_invalid_ack_limit_out_of_window_acks),
 		T(test_invalid_ack_limit_blind_syns_and_resets),
 		T(test_invalid_ack_limit_spares_duplicate_data),
+		T(test_invalid_ack_limit_spares_window_probes),
+		T(test_zero_window_probes_faster_than_the_limit_keep_the_connection),
 		T(test_time_wait_survives_rst_rfc1337),
 		T(test_time_wait_invalid_ack_limit),
 		T(test_exhaust_receiver_pool_empty_then_resumes),
