@@ -27,11 +27,12 @@
  *   longest the backoff can take. A frame is impaired from its decision
  *   until it is delivered: at that instant if dropped or corrupted, over
  *   the whole time it was held or delayed; a duplicate is not impaired.
- *   A reset (ECONNRESET) needs the peer to have failed first, or the same
- *   count of impaired frames (the peer's syncache gave up on a SYN-ACK
- *   whose answer was lost or held, unseen by its application; the late
- *   ACK then draws a reset). Any other error, or these without their
- *   cause, is a bug.
+ *   A reset (ECONNRESET) needs the peer to have failed first, or, for A,
+ *   B never to have had the connection while at least syn_retries + 1
+ *   frames were impaired since the start: B's syncache gave up on a
+ *   SYN-ACK whose answer was lost or held, unseen by its application, and
+ *   A's next segment, however late, draws a reset. Any other error, or
+ *   these without their cause, is a bug.
  *   After a failure the bytes read so far were still checked.
  * - A transfer that neither completes nor fails within the bound of the
  *   last phase (W + 20 s of virtual time) stalled: a bug.
@@ -428,9 +429,11 @@ on_error(enum harness_side s, int err)
 			die("side %c timed out with %u frames impaired in the last %" PRIu64
 			     " ms (needs %u)", 'A' + s, imp, F.window_ns / MS, F.need_imp);
 	} else if (err == -ECONNRESET) {
-		if (F.err[other(s)] == 0 && imp < F.need_imp)
-			die("side %c was reset, the peer did not fail and only %u frames "
-			     "were impaired", 'A' + s, imp);
+		if (F.err[other(s)] == 0 &&
+		    !(s == HARNESS_A && F.s[HARNESS_B] == NULL && F.nb_imp > F.cfg.syn_retries))
+			die("side %c was reset, the peer did not fail%s, %" PRIu64 " frames "
+			    "impaired", 'A' + s, F.s[HARNESS_B] == NULL ? " (B never had it)" : "",
+			    F.nb_imp);
 	} else {
 		die("side %c: error %d", 'A' + s, err);
 	}
