@@ -118,7 +118,7 @@ extern "C" {
 	X(frag_out,		"fragments sent")				\
 	X(frag_fragmented,	"datagrams fragmented on output")	\
 	X(drop_frag_timeout,	"dropped: fragments of a datagram not completed in time") \
-	X(drop_frag_pressure,	"dropped: incomplete datagrams expired early, reassembly under pressure") \
+	X(drop_frag_pressure,	"dropped: datagrams expired early under reassembly pressure") \
 	X(drop_frag_overlap,	"dropped: overlapping IPv6 or duplicate fragment") \
 	X(drop_frag_src_limit,	"dropped: fragments of a source over its share of reassembly") \
 	X(drop_frag_conflict,	"dropped: held IPv4 fragments a later one contradicted (restarted)") \

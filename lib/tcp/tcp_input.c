@@ -327,11 +327,20 @@ tcp_update_wnd(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
 		s->snd_wl2 = si->ack;
 		if (wnd > s->max_sndwnd)
 			s->max_sndwnd = wnd;
-		if (opened && wnd >= s->mss && s->tmr[TCP_T_PERSIST] != 0) {
-			tcp_timer_clear(s, TCP_T_PERSIST);
+		if (opened && s->tmr[TCP_T_PERSIST] != 0) {
+			/*
+			 * The peer answers. The probes' backoff is not the
+			 * retransmissions': left in place, the first RTO of the
+			 * data this window lets go counted every probe as a
+			 * retransmission and could drop the connection at once
+			 * (found by fuzz_tcp_pair: a window opened by less than
+			 * an MSS, the data sent, the first RTO over the limit).
+			 */
 			s->pprobes = 0;
 			if (s->snd_max == s->snd_una)
-				s->backoff = 0;	/* the persist backoff */
+				s->backoff = 0;
+			if (wnd >= s->mss)
+				tcp_timer_clear(s, TCP_T_PERSIST);
 		}
 		if (opened)
 			tcp_mark_dirty(s);

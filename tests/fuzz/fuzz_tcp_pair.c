@@ -127,6 +127,8 @@ struct dir {
 	bool eof;		/* the receiver read the end */
 };
 
+static int verbose;	/* FUZZ_TCP_PAIR_VERBOSE: 1 the outcome, 2 every frame too */
+
 static struct {
 	struct harness *h;
 	const uint8_t *p;	/* the steps left */
@@ -154,17 +156,36 @@ static struct {
 } F;
 
 static uint8_t buf[BUF_MAX];
-static int verbose;	/* FUZZ_TCP_PAIR_VERBOSE: 1 the outcome, 2 every frame too */
 
 static const uint32_t bufsz[8] = { 1500, 3000, 8192, 16384, 32768, 65536, 262144, 1 << 20 };
 static const uint64_t rto_mins[4] = { 20 * MS, 50 * MS, 100 * MS, 200 * MS };
 static const uint16_t msss[4] = { 0, 536, 1000, 1220 };
+
+/* FUZZ_TCP_PAIR_VERBOSE: the streams' states and the counters that moved. */
+static void
+dump(void)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < HARNESS_NB_SIDES; i++) {
+		struct tern_stats st = harness_stats(F.h, (enum harness_side)i);
+
+		printf("side %c: %s, error %d;", 'A' + i, F.s[i] != NULL ?
+		       tern_tcp_state_name(tern_tcp_state(F.s[i])) : "no stream", F.err[i]);
+		for (k = 0; k < TERN_STATS_COUNT; k++)
+			if (tern_stats_value(&st, k) != 0 && strncmp(tern_stats_name(k), "tcp_", 4) == 0)
+				printf(" %s %" PRIu64, tern_stats_name(k), tern_stats_value(&st, k));
+		printf("\n");
+	}
+}
 
 static void __rte_noreturn
 die(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (verbose > 0)
+		dump();
 	fprintf(stderr, "fuzz_tcp_pair: at %" PRIu64 " ms: ", (harness_now(F.h) - F.t0) / MS);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -533,23 +554,29 @@ app_read(enum harness_side s, uint32_t len)
 static void
 poll_events(void)
 {
-	struct tern_event ev[32];
-	unsigned int i, k, n;
+	struct tern_event ev[HARNESS_NB_SIDES][64];
+	unsigned int i, k, pass, n[HARNESS_NB_SIDES];
 
-	for (i = 0; i < HARNESS_NB_SIDES; i++) {
-		struct tern_ctx *c = harness_ctx(F.h, (enum harness_side)i);
+	for (i = 0; i < HARNESS_NB_SIDES; i++)
+		n[i] = tern_ctx_events(harness_ctx(F.h, (enum harness_side)i), ev[i],
+				       RTE_DIM(ev[i]));
+	/* a failure before the reset it may cause (both in the same step) */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < HARNESS_NB_SIDES; i++) {
+			for (k = 0; k < n[i]; k++) {
+				struct tern_event *e = &ev[i][k];
 
-		while ((n = tern_ctx_events(c, ev, RTE_DIM(ev))) > 0) {
-			for (k = 0; k < n; k++) {
-				if (ev[k].type == TERN_EV_CONNECTED && ev[k].obj == F.s[HARNESS_A])
+				if (pass == 0 && e->type == TERN_EV_CONNECTED &&
+				    e->obj == F.s[HARNESS_A])
 					F.connected = true;
-				if (ev[k].type != TERN_EV_ERROR || F.closed)
+				if (e->type != TERN_EV_ERROR || F.closed ||
+				    (e->err == -ECONNRESET) != (pass == 1))
 					continue;
-				if (ev[k].obj == F.s[i])
-					on_error((enum harness_side)i, ev[k].err);
-				else if (ev[k].obj != F.lis)
+				if (e->obj == F.s[i])
+					on_error((enum harness_side)i, e->err);
+				else if (e->obj != F.lis)
 					die("side %c: error %d on a stream not ours", 'A' + i,
-					     ev[k].err);
+					    e->err);
 			}
 		}
 	}

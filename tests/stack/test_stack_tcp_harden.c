@@ -325,6 +325,56 @@ test_zero_window_probes_faster_than_the_limit_keep_the_connection(void **state)
 	conn_finish(f, l, a, b);
 }
 
+/*
+ * The probes' backoff is not the retransmissions': a sender that probed
+ * a zero window many times (every probe answered) and then sends into a
+ * window opened by less than an MSS must not take its first RTO for the
+ * last of its retries (rto_max 40 ms, 4 retries: that RTO came 40 ms after
+ * the data and dropped the connection; fuzz_tcp_pair found it).
+ */
+static void
+test_zero_window_probes_do_not_count_as_retransmissions(void **state)
+{
+	struct fixture *f = *state;
+	struct tern_tcp_config cfg = {
+		.rto_min_ns = 20 * MS, .rto_max_ns = 40 * MS, .rto_init_ns = 40 * MS, .retries = 4,
+	};
+	struct harness *h = conn_make(f, __func__, &cfg);
+	struct tern_tcp_param lp = { .rcvbuf = 1500 };
+	struct tern_tcp_stream *l, *a, *b;
+	static uint8_t buf[20000];
+	struct ev_tally ea = { 0 };
+	uint64_t got = 0, t;
+	ssize_t r;
+
+	l = tcp_listen_b(h, 4, &lp);
+	a = tcp_connect_a(h, 4, NULL);
+	b = tcp_accept_b(h, l, SEC);
+	assert_non_null(b);
+	pat_fill(buf, sizeof(buf), 0, 12);
+	assert_int_equal(tern_tcp_write(a, buf, sizeof(buf)), sizeof(buf));
+	harness_run(h, SEC);
+	assert_true(STAT(h, HARNESS_A, tcp_persist_probes) >= 10);
+	/* a read that opens the window by half the buffer, less than an MSS */
+	r = tern_tcp_read(b, buf, 750);
+	assert_int_equal(r, 750);
+	got = 750;
+	harness_run(h, 200 * MS);
+	assert_int_equal(STAT(h, HARNESS_A, tcp_timeouts), 0);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_ESTABLISHED);
+	ev_collect(h, HARNESS_A, &ea);
+	assert_int_equal(ea.n[TERN_EV_ERROR], 0);
+	for (t = 0; got < sizeof(buf) && t < 5 * SEC; t += MS) {
+		while ((r = tern_tcp_read(b, buf, sizeof(buf))) > 0) {
+			assert_int_equal(pat_check(buf, (size_t)r, got, 12), UINT64_MAX);
+			got += (uint64_t)r;
+		}
+		harness_run(h, MS);
+	}
+	assert_int_equal(got, sizeof(buf));
+	conn_finish(f, l, a, b);
+}
+
 /* ---------------------------------------------------------------------- */
 /* TIME_WAIT assassination (RFC 1337) */
 
@@ -632,6 +682,7 @@ main(void)
 		T(test_invalid_ack_limit_spares_duplicate_data),
 		T(test_invalid_ack_limit_spares_window_probes),
 		T(test_zero_window_probes_faster_than_the_limit_keep_the_connection),
+		T(test_zero_window_probes_do_not_count_as_retransmissions),
 		T(test_time_wait_survives_rst_rfc1337),
 		T(test_time_wait_invalid_ack_limit),
 		T(test_exhaust_receiver_pool_empty_then_resumes),
