@@ -312,18 +312,29 @@ tcp_ts_recent_update(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
 	}
 }
 
-/* Send window update from a segment (RFC 9293 3.10.7.4, fifth check). */
+/*
+ * Send window update from a segment (RFC 9293 3.10.7.4, fifth check), or
+ * from one whose ACK is newer than the one the window came with (as Linux
+ * does): the peer's ACKs only grow, so that segment was sent later, even
+ * if its sequence number is older (a retransmission of the peer's data).
+ * The window counts from SND.UNA; a newer ACK whose window was ignored
+ * moved the right edge past what the peer offered (found by
+ * fuzz_tcp_pair: 417 bytes sent past a window, then retransmitted into
+ * the zero window until the retries ran out).
+ */
 static void
 tcp_update_wnd(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
 {
 	uint32_t wnd = si->wnd << s->snd_ws;
 
 	if (SEQ_LT(s->snd_wl1, si->seq) ||
-	    (s->snd_wl1 == si->seq && SEQ_LEQ(s->snd_wl2, si->ack))) {
+	    (s->snd_wl1 == si->seq && SEQ_LEQ(s->snd_wl2, si->ack)) ||
+	    SEQ_GT(si->ack, s->snd_wl2)) {
 		bool opened = wnd > s->snd_wnd;
 
 		s->snd_wnd = wnd;
-		s->snd_wl1 = si->seq;
+		if (SEQ_GT(si->seq, s->snd_wl1))
+			s->snd_wl1 = si->seq;
 		s->snd_wl2 = si->ack;
 		if (wnd > s->max_sndwnd)
 			s->max_sndwnd = wnd;

@@ -317,11 +317,17 @@ trace(enum harness_side from, const struct rte_mbuf *m, uint64_t now, uint8_t d)
 		printf("%8.3f %c> not TCP %s\n", (double)(now - F.t0) / MS, 'A' + from, what[d & 7]);
 		return;
 	}
-	printf("%8.3f %c> %s%s%s%s%s seq %u ack %u len %u wnd %u%s %s\n",
+	printf("%8.3f %c> %s%s%s%s%s seq %u ack %u len %u wnd %u%s%s %s\n",
 	       (double)(now - F.t0) / MS, 'A' + from, r.flags & TH_SYN ? "S" : "",
 	       r.flags & TH_FIN ? "F" : "", r.flags & TH_RST ? "R" : "",
 	       r.flags & TH_PSH ? "P" : "", r.flags & TH_ACK ? "." : "", r.seq, r.ack, r.len,
-	       r.wnd, r.nb_sack > 0 ? " sack" : "", what[d & 7]);
+	       r.wnd, r.nb_sack > 0 ? " sack" : "", r.has_ws ? (r.ws > 0 ? " ws>0" : " ws0") : "",
+	       what[d & 7]);
+	if (verbose >= 3 && F.s[from] != NULL)
+		printf("          (%c: una %u nxt %u max %u wnd %u wl1 %u wl2 %u backoff %u)\n",
+		       'A' + from, F.s[from]->snd_una, F.s[from]->snd_nxt, F.s[from]->snd_max,
+		       F.s[from]->snd_wnd, F.s[from]->snd_wl1, F.s[from]->snd_wl2,
+		       F.s[from]->backoff);
 }
 
 static bool
