@@ -154,7 +154,9 @@ for seed in 0 1 2 3; do
 done
 echo
 echo "== summary"
-grep -h '^PROXY\|^SPLIT' /tmp/tern-bench-proxy.log /tmp/tern-bench-split.log 2>/dev/null
+# bench-proxy.sh prints its PROXY lines as it goes and again at its end: once here
+grep -h '^PROXY\|^SPLIT' /tmp/tern-bench-proxy.log /tmp/tern-bench-split.log 2>/dev/null |
+	awk '!seen[$0]++'
 # shellcheck disable=SC2086
 grep -h '^RESULT' $proxy_logs
 grep -h '^DROPIN' /tmp/tern-bench-dropin.log 2>/dev/null
