@@ -49,6 +49,12 @@ struct tern_udp_stream {
 	struct net_dest dest;
 	union net_addr dest_addr;
 	bool dest_unicast;	/* the headers may be reused (not a broadcast or multicast) */
+	/*
+	 * Sent to once only so far: no headers kept yet. A server answering
+	 * many peers in turn then costs what it did before (the per-packet
+	 * path) and takes no slot of the context's template cache.
+	 */
+	bool dest_once;
 };
 
 /* Per-context UDP state: streams by local port, per family. */

@@ -69,6 +69,7 @@ udp_dest(struct tern_udp_stream *s, const struct tern_sockaddr *dst)
 		return ret;
 	}
 	memcpy(s->dest_addr.a, &dst->ip4, dst->family == 4 ? 4 : 16);
+	s->dest_once = true;
 	if (dst->family == 4)
 		s->dest_unicast = dst->ip4 != UINT32_MAX &&
 			(((const uint8_t *)&dst->ip4)[0] & 0xf0) != 0xe0 &&
@@ -131,11 +132,14 @@ udp_send_one(struct tern_udp_stream *s, struct rte_mbuf *m, const struct tern_so
 	rte_pktmbuf_prepend(m, sizeof(struct rte_udp_hdr));
 	udp_finish(ctx, m, &src, dst, (uint16_t)ulen, ifp);
 	TERN_STAT_INC(ctx, udp_out);
-	if (likely(s->dest_unicast))
+	if (likely(s->dest_unicast && !s->dest_once)) {
 		net_dest_output(ctx, &s->dest, &src.ip4, &dst->ip4, m);	/* its headers, kept */
-	else
+	} else {
+		/* the first datagram to an address, a broadcast, a multicast */
+		s->dest_once = false;
 		net_output_via(ctx, dst->family, ifindex, &nh, &src.ip4, &dst->ip4, IPPROTO_UDP,
 			       m);
+	}
 	return 0;
 }
 
