@@ -206,27 +206,13 @@ rss_key_setup(struct tern_dev *dev, const struct rte_eth_dev_info *di, uint64_t 
 	unsigned int i;
 	bool zero = true;
 
-	if (symmetric) {
-		*key_len = di->hash_key_size >= TERN_RSS_KEY_MIN &&
-			di->hash_key_size <= TERN_RSS_KEY_MAX && di->hash_key_size % 4 == 0 ?
-			di->hash_key_size : TERN_RSS_KEY_MIN;
-		rss_symmetric_key(key, *key_len);
-		memset(&rc, 0, sizeof(rc));
-		rc.rss_key = key;
-		rc.rss_key_len = (uint8_t)*key_len;
-		rc.rss_hf = rss_hf;
-		dev->rss_key_src = (di->hash_key_size == *key_len &&
-				    rte_eth_dev_rss_hash_update(dev->port_id, &rc) == 0) ?
-			"symmetric, set" : "assumed";
-		return;
-	}
 	memset(&rc, 0, sizeof(rc));
 	rc.rss_key = key;
 	rc.rss_key_len = di->hash_key_size > TERN_RSS_KEY_MIN ? di->hash_key_size :
 		TERN_RSS_KEY_MIN;
 	if (rc.rss_key_len > TERN_RSS_KEY_MAX)
 		rc.rss_key_len = TERN_RSS_KEY_MAX;
-	if (rte_eth_dev_rss_hash_conf_get(dev->port_id, &rc) == 0 &&
+	if (!symmetric && rte_eth_dev_rss_hash_conf_get(dev->port_id, &rc) == 0 &&
 	    rc.rss_key_len >= TERN_RSS_KEY_MIN && rc.rss_key_len <= TERN_RSS_KEY_MAX &&
 	    rc.rss_key_len % 4 == 0) {
 		for (i = 0; i < rc.rss_key_len; i++)
@@ -237,14 +223,24 @@ rss_key_setup(struct tern_dev *dev, const struct rte_eth_dev_info *di, uint64_t 
 			return;
 		}
 	}
-	memcpy(key, tern_rss_default_key, sizeof(tern_rss_default_key));
-	*key_len = sizeof(tern_rss_default_key);
+	/* ours: the default key, or the symmetric one at the device's key size */
+	if (symmetric) {
+		*key_len = di->hash_key_size >= TERN_RSS_KEY_MIN &&
+			di->hash_key_size <= TERN_RSS_KEY_MAX && di->hash_key_size % 4 == 0 ?
+			di->hash_key_size : TERN_RSS_KEY_MIN;
+		rss_symmetric_key(key, *key_len);
+	} else {
+		memcpy(key, tern_rss_default_key, sizeof(tern_rss_default_key));
+		*key_len = sizeof(tern_rss_default_key);
+	}
 	memset(&rc, 0, sizeof(rc));
 	rc.rss_key = key;
 	rc.rss_key_len = (uint8_t)*key_len;
 	rc.rss_hf = rss_hf;
-	dev->rss_key_src = (di->hash_key_size == *key_len &&
-			    rte_eth_dev_rss_hash_update(dev->port_id, &rc) == 0) ? "set" : "assumed";
+	if (di->hash_key_size == *key_len && rte_eth_dev_rss_hash_update(dev->port_id, &rc) == 0)
+		dev->rss_key_src = symmetric ? "symmetric, set" : "set";
+	else
+		dev->rss_key_src = "assumed";
 }
 
 /* The device's redirection table: read; else round robin, set on it or assumed. */
