@@ -447,6 +447,7 @@ tcp_ctx_fini(struct tern_ctx *ctx)
 		ctx_cancel_events(ctx, s);
 		tcp_stream_free(s);
 	}
+	TERN_ASSERT(tc->segpool.in_use == 0);
 	while (tc->tcb_chunks != NULL) {
 		struct tcb_chunk *c = tc->tcb_chunks;
 
@@ -457,7 +458,7 @@ tcp_ctx_fini(struct tern_ctx *ctx)
 	tcp_syncache_fini(tc);
 	tcp_tw_fini(tc);
 	rte_hash_free(tc->hash);
-	rte_mempool_free(tc->segpool);
+	rte_free(tc->segpool.arr);
 	rte_free(tc);
 	ctx->tcp_ctx = NULL;
 }
@@ -509,13 +510,12 @@ tcp_ctx_init(struct tern_ctx *ctx, const struct tern_ctx_param *param)
 		ret = -rte_errno;
 		goto fail;
 	}
-	snprintf(name, sizeof(name), "tern_tcp_s%u", id);
-	tc->segpool = rte_mempool_create(name, (unsigned int)ctx->mp->size * 2,
-					 sizeof(struct tern_tcp_seg), 0, 0, NULL, NULL, NULL,
-					 NULL, ctx->socket_id,
-					 RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET);
-	if (tc->segpool == NULL) {
-		ret = -rte_errno;
+	tc->segpool.n = (uint32_t)ctx->mp->size * 2;
+	tc->segpool.arr = rte_malloc_socket("tern_tcp_segs",
+					    sizeof(struct tern_tcp_seg) * tc->segpool.n,
+					    RTE_CACHE_LINE_SIZE, ctx->socket_id);
+	if (tc->segpool.arr == NULL) {
+		ret = -ENOMEM;
 		goto fail;
 	}
 	ret = tcp_syncache_init(tc);
@@ -534,7 +534,7 @@ fail:
 	tcp_syncache_fini(tc);
 	tcp_tw_fini(tc);
 	rte_hash_free(tc->hash);
-	rte_mempool_free(tc->segpool);
+	rte_free(tc->segpool.arr);
 	rte_free(tc);
 	return ret;
 }

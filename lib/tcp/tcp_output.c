@@ -829,14 +829,14 @@ tcp_sndq_take(struct tern_tcp_stream *s, uint32_t len)
 static struct tern_tcp_seg *
 tcp_seg_alloc(struct tern_tcp_stream *s)
 {
-	void *p;
+	struct tern_tcp_seg *seg = tcp_segpool_get(&s->tc->segpool);
 
-	if (rte_mempool_get(s->tc->segpool, &p) != 0) {
+	if (seg == NULL) {
 		TERN_STAT_INC(s->ctx, drop_nomem);
 		return NULL;
 	}
-	memset(p, 0, sizeof(struct tern_tcp_seg));
-	return p;
+	memset(seg, 0, sizeof(*seg));
+	return seg;
 }
 
 /*
@@ -939,7 +939,7 @@ void
 tcp_seg_free(struct tern_tcp_stream *s, struct tern_tcp_seg *seg)
 {
 	tcp_chain_free(seg->m);
-	rte_mempool_put(s->tc->segpool, seg);
+	tcp_segpool_put(&s->tc->segpool, seg);
 }
 
 /* Free entry @seg, acknowledged: its data with the context's deferred chains. */
@@ -954,7 +954,7 @@ tcp_seg_free_acked(struct tern_tcp_stream *s, struct tern_tcp_seg *seg)
 		tc->acked[tc->nb_acked++] = seg->m;
 		tc->acked_new = true;
 	}
-	rte_mempool_put(tc->segpool, seg);
+	tcp_segpool_put(&tc->segpool, seg);
 }
 
 /* Queue a new entry for [snd_nxt, +len) with @flags and send it. */
@@ -970,7 +970,7 @@ tcp_send_new(struct tern_tcp_stream *s, uint32_t len, uint16_t flags)
 	if (len > 0) {
 		seg->m = tcp_sndq_take(s, len);
 		if (seg->m == NULL) {
-			rte_mempool_put(s->tc->segpool, seg);
+			tcp_segpool_put(&s->tc->segpool, seg);
 			return -ENOBUFS;
 		}
 		len = seg->m->pkt_len;

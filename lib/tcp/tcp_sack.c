@@ -235,16 +235,15 @@ tcp_seg_split(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, uint32_t at)
 	uint32_t off = d - !!(seg->flags & TERN_TCP_SEG_SYN);
 	struct tern_tcp_seg *n;
 	struct rte_mbuf *rest = NULL;
-	void *p;
 
 	if (off == 0 || off >= dlen || seg->m == NULL)
 		return NULL;	/* only data is split, not a SYN or FIN alone */
-	if (rte_mempool_get(s->tc->segpool, &p) != 0)
+	n = tcp_segpool_get(&s->tc->segpool);
+	if (n == NULL)
 		return NULL;
-	n = p;
 	rest = chain_split(s->ctx->mp, seg->m, off);
 	if (rest == NULL) {
-		rte_mempool_put(s->tc->segpool, p);
+		tcp_segpool_put(&s->tc->segpool, n);
 		return NULL;
 	}
 	memset(n, 0, sizeof(*n));

@@ -347,13 +347,50 @@ struct tcp_in_pkt {
 /* A listener bucket list: listeners by local port. */
 #define TCP_LISTEN_BUCKETS	256
 
+/*
+ * The context's retransmit queue entries: one array, allocated with the
+ * context; entries never used yet are taken in order, entries given back
+ * go on a free list linked by tnext (a pop and a push, where a mempool
+ * without a cache costs a ring operation each way).
+ */
+struct tcp_segpool {
+	struct tern_tcp_seg *free;	/* given back */
+	struct tern_tcp_seg *arr;
+	uint32_t next;			/* arr[next..n) never used */
+	uint32_t n;
+	uint32_t in_use;
+};
+
+static inline struct tern_tcp_seg *
+tcp_segpool_get(struct tcp_segpool *sp)
+{
+	struct tern_tcp_seg *seg = sp->free;
+
+	if (seg != NULL)
+		sp->free = seg->tnext;
+	else if (sp->next < sp->n)
+		seg = &sp->arr[sp->next++];
+	else
+		return NULL;
+	sp->in_use++;
+	return seg;
+}
+
+static inline void
+tcp_segpool_put(struct tcp_segpool *sp, struct tern_tcp_seg *seg)
+{
+	seg->tnext = sp->free;
+	sp->free = seg;
+	sp->in_use--;
+}
+
 /* Per-context TCP state. */
 struct tern_tcp_ctx {
 	struct tern_ctx *ctx;
 	struct tern_tcp_config cfg;
 	const struct tcp_cc_ops *cc_ops;	/* the context's congestion control */
 	struct rte_hash *hash;
-	struct rte_mempool *segpool;	/* struct tern_tcp_seg */
+	struct tcp_segpool segpool;	/* retransmit queue entries */
 	struct tern_tcp_isn_secret isn_secret;
 	struct tern_tcp_isn_secret cookie_secret;
 	struct tern_tcp_stream *listeners[TCP_LISTEN_BUCKETS];
