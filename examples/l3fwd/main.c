@@ -139,7 +139,8 @@ worker_main(struct tern_app_worker *w, void *arg)
 {
 	struct tern_ctx *ctx = tern_app_worker_ctx(w);
 
-	(void)arg;
+	if (l3fwd_ctx_setup(&((struct l3fwd_app *)arg)->o, ctx) != 0)
+		return -1;
 	while (tern_app_running(w))
 		tern_ctx_poll(ctx);
 	return 0;

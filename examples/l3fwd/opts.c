@@ -14,7 +14,7 @@
 
 #include "l3fwd.h"
 
-enum { O_STATS, O_NO_FWD4, O_NO_FWD6 };
+enum { O_STATS, O_NO_FWD4, O_NO_FWD6, O_TX_HOLD };
 
 const struct tern_app_opt l3fwd_opts_table[] = {
 	{ "stats-interval", "S", "every S seconds, a line per port: packets per second\n"
@@ -22,6 +22,9 @@ const struct tern_app_opt l3fwd_opts_table[] = {
 	  "per second (default 0: none)", "seconds >= 0", O_STATS },
 	{ "no-fwd4", NULL, "do not forward IPv4 (still answer for ours)", NULL, O_NO_FWD4 },
 	{ "no-fwd6", NULL, "do not forward IPv6 (still answer for ours)", NULL, O_NO_FWD6 },
+	{ "tx-hold", "US", "send a port's packets in bursts of 32, or when the\n"
+	  "oldest has waited US microseconds, as DPDK's l3fwd does\n"
+	  "(its drain time is 100); default 0: at every poll", "0..1000000", O_TX_HOLD },
 	{ NULL, NULL, NULL, NULL, 0 },
 };
 
@@ -43,8 +46,24 @@ l3fwd_parse_opt(void *arg, int id, const char *val)
 	case O_NO_FWD6:
 		o->no_fwd6 = true;
 		return 0;
+	case O_TX_HOLD: {
+		unsigned long long us;
+
+		errno = 0;
+		us = strtoull(val, &end, 10);
+		if (errno != 0 || end == val || *end != '\0' || val[0] == '-' || us > 1000000)
+			return TERN_APP_OPT_BAD;
+		o->tx_hold_ns = us * 1000;
+		return 0;
+	}
 	}
 	return TERN_APP_OPT_BAD;
+}
+
+int
+l3fwd_ctx_setup(const struct l3fwd_opts *o, struct tern_ctx *ctx)
+{
+	return tern_ctx_set_tx_hold(ctx, o->tx_hold_ns);
 }
 
 void

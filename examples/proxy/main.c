@@ -243,6 +243,8 @@ worker_main(struct tern_app_worker *w, void *arg)
 	struct relay *r = px.w[tern_app_worker_index(w)].relay;
 
 	(void)arg;
+	if (l3fwd_ctx_setup(&px.l3o, ctx) != 0)
+		return -1;
 	while (tern_app_running(w)) {
 		tern_ctx_poll(ctx);
 		relay_step(r);

@@ -111,6 +111,18 @@ TERN_API int tern_ctx_advance(struct tern_ctx *ctx, uint64_t ns);
  */
 TERN_API int tern_ctx_announce(struct tern_ctx *ctx);
 
+/**
+ * Hold output to fill bursts, as DPDK's l3fwd does: from now on a flush
+ * (tern_ctx_flush(), the end of tern_ctx_poll()) sends a port's queued
+ * packets only once there are TERN_RX_BURST of them, or once the oldest
+ * has waited @p ns by the context's clock (counted from the first flush
+ * that found it queued). 0, the default: every flush sends what is queued.
+ * A forwarder whose peer pays per burst gains (fuller bursts at the peer);
+ * each packet may wait up to @p ns more. Applies to every port of the
+ * context. @return 0, -EINVAL if @p ns is over one second.
+ */
+TERN_API int tern_ctx_set_tx_hold(struct tern_ctx *ctx, uint64_t ns);
+
 /** Copy the context's counters into @p st. Safe from any lcore (torn reads possible). */
 TERN_API void tern_ctx_stats(const struct tern_ctx *ctx, struct tern_stats *st);
 

@@ -452,6 +452,41 @@ port_drain_tx_ring(struct tern_ctx *ctx, struct tern_ctx_port *p)
 	}
 }
 
+/*
+ * With a tx hold: are @p's packets to go now? A full burst goes at once;
+ * fewer wait from the first flush that sees them until the hold is over.
+ */
+static inline bool
+port_tx_due(struct tern_ctx *ctx, struct tern_ctx_port *p)
+{
+	if (p->tx_n >= TERN_RX_BURST || p->tx_n == 0) {
+		p->tx_held = false;
+		return p->tx_n != 0;
+	}
+	if (!p->tx_held) {
+		p->tx_held = true;
+		p->tx_held_ns = ctx->now_ns;
+		return false;
+	}
+	if (ctx->now_ns - p->tx_held_ns < ctx->tx_hold_ns)
+		return false;
+	p->tx_held = false;
+	return true;
+}
+
+int
+tern_ctx_set_tx_hold(struct tern_ctx *ctx, uint64_t ns)
+{
+	uint16_t i;
+
+	if (ctx == NULL || ns > 1000000000ULL)
+		return -EINVAL;
+	ctx->tx_hold_ns = ns;
+	for (i = 0; i < ctx->nb_ports; i++)
+		ctx->ports[i].tx_held = false;
+	return 0;
+}
+
 void
 tern_ctx_flush(struct tern_ctx *ctx)
 {
@@ -465,7 +500,8 @@ tern_ctx_flush(struct tern_ctx *ctx)
 	for (i = 0; i < ctx->nb_ports; i++) {
 		struct tern_ctx_port *p = &ctx->ports[i];
 
-		port_flush(ctx, p, CTX_TX_RETRIES);
+		if (likely(ctx->tx_hold_ns == 0) || port_tx_due(ctx, p))
+			port_flush(ctx, p, CTX_TX_RETRIES);
 		if (unlikely(p->sw_dispatch) && p->queue_id == 0 && p->dev->sw_tx != NULL)
 			port_drain_tx_ring(ctx, p);
 	}

@@ -103,6 +103,9 @@ struct tern_ctx_port {
 	/* flushes in a row that sent nothing, and the clock at the first (ctx.c) */
 	uint16_t tx_stall_n;
 	uint64_t tx_stall_ns;
+	/* tx hold (tern_ctx_set_tx_hold()): the clock when the held packets were first seen */
+	bool tx_held;
+	uint64_t tx_held_ns;
 	struct rte_mbuf *tx_buf[TERN_TX_BUF];
 };
 
@@ -220,6 +223,7 @@ struct tern_ctx {
 	struct tern_event *evq;
 
 	bool tx_was_full;
+	uint64_t tx_hold_ns;		/* tern_ctx_set_tx_hold(); 0: off */
 
 	/* the layers, in the order they were added (ctx_layer_add()) */
 	const struct ctx_layer_ops *layers[CTX_MAX_LAYERS];

@@ -52,12 +52,23 @@ for t in traceroute traceroute6 socat; do
 	fi
 done
 
-echo "== tern-l3fwd with $LCORES forwarding context(s)"
+# the two-context pass also holds output for fuller bursts (--tx-hold 100):
+# everything below must hold with it too
+HOLD=()
+[ "$LCORES" -eq 2 ] && HOLD=(--tx-hold 100)
+echo "== tern-l3fwd with $LCORES forwarding context(s) ${HOLD[*]}"
+for bad in -1 1000001 x; do
+	"$L3FWD" --no-huge -m 64 --no-pci --file-prefix "${PREFIX}b" --log-level='*:error' \
+		--vdev net_null0 -- --port 0,addr=10.9.0.1/24 --tx-hold "$bad" >"$out/bad.log" 2>&1
+	rc=$?
+	check "--tx-hold $bad: exit 2 with a message" \
+		sh -c "test $rc -eq 2 && grep -q -- '--tx-hold' '$out/bad.log'"
+done
 two_ns_start "$L3FWD" --no-huge -m 512 --no-pci --file-prefix "$PREFIX" --log-level='*:notice' \
 	"${EAL_LCORES[@]}" --vdev "net_tap0,iface=$IFA" --vdev "net_tap1,iface=$IFB" -- \
 	--lcores "$LCORES" --port 0,addr=10.1.0.1/24,addr6=fd01::1/64 \
 	--port 1,addr=10.2.0.1/24,addr6=fd02::1/64,mtu=1280 \
-	--route 10.3.0.0/16,via=10.2.0.2 --route fd03::/64,via=fd02::2 || exit 1
+	--route 10.3.0.0/16,via=10.2.0.2 --route fd03::/64,via=fd02::2 "${HOLD[@]}" || exit 1
 two_ns_sides || exit 1
 in_b ip addr add 10.3.0.1/32 dev lo
 in_b ip -6 addr add fd03::1/128 dev lo

@@ -425,12 +425,89 @@ test_tx_prepare_skipped_without_offloads(void **state)
 	assert_pool_back(e);
 }
 
+/*
+ * tern_ctx_set_tx_hold(): fewer than a burst wait for the hold time from the
+ * first flush that saw them, a burst goes at once, the order is kept, and
+ * a hold of 0 sends at every flush again.
+ */
+static void
+test_tx_hold_fills_bursts_or_waits_out_the_time(void **state)
+{
+	struct stall_env *e = *state;
+	uint32_t seq = 0;
+	unsigned int i;
+
+	assert_int_equal(tern_ctx_set_tx_hold(e->ctx, 1000000001ULL), -EINVAL);
+	assert_int_equal(tern_ctx_set_tx_hold(NULL, 0), -EINVAL);
+	assert_int_equal(tern_ctx_set_tx_hold(e->ctx, 100 * 1000), 0);
+	/* 5 packets: held by the first flush and the ones within 100 us */
+	for (i = 0; i < 5; i++)
+		queue_pkt(e, seq++);
+	tern_ctx_flush(e->ctx);
+	assert_int_equal(rte_ring_count(e->tx), 0);
+	assert_int_equal(tern_ctx_set_time(e->ctx, T0 + 99 * 1000), 0);
+	tern_ctx_flush(e->ctx);
+	assert_int_equal(rte_ring_count(e->tx), 0);
+	assert_int_equal(tern_ctx_pending(e->ctx), 5);
+	/* 100 us after the first flush that saw them: out */
+	assert_int_equal(tern_ctx_set_time(e->ctx, T0 + 100 * 1000), 0);
+	tern_ctx_flush(e->ctx);
+	expect_out(e, 5, UINT32_MAX);
+	/* a full burst goes at the next flush, whatever the time */
+	for (i = 0; i < 31; i++)
+		queue_pkt(e, seq++);
+	tern_ctx_flush(e->ctx);
+	assert_int_equal(rte_ring_count(e->tx), 0);
+	queue_pkt(e, seq++);
+	tern_ctx_flush(e->ctx);
+	expect_out(e, 32, UINT32_MAX);
+	/* the hold starts again for the next packets: a flush that finds none resets it */
+	tern_ctx_flush(e->ctx);
+	assert_int_equal(tern_ctx_set_time(e->ctx, T0 + 300 * 1000), 0);
+	queue_pkt(e, seq++);
+	tern_ctx_flush(e->ctx);
+	assert_int_equal(rte_ring_count(e->tx), 0);
+	assert_int_equal(tern_ctx_set_time(e->ctx, T0 + 399 * 1000), 0);
+	tern_ctx_flush(e->ctx);
+	assert_int_equal(rte_ring_count(e->tx), 0);
+	/* hold off: what waits goes at the next flush */
+	assert_int_equal(tern_ctx_set_tx_hold(e->ctx, 0), 0);
+	tern_ctx_flush(e->ctx);
+	expect_out(e, 1, UINT32_MAX);
+	queue_pkt(e, seq++);
+	tern_ctx_flush(e->ctx);
+	expect_out(e, 1, UINT32_MAX);
+	assert_int_equal(stats(e).tx_pkts, seq);
+	assert_int_equal(tern_ctx_pending(e->ctx), 0);
+	assert_pool_back(e);
+}
+
+/* Packets held when the context goes go back to the pool. */
+static void
+test_tx_hold_destroy_frees_held(void **state)
+{
+	struct stall_env *e = *state;
+	struct rte_mempool *mp = tern_ctx_pool(e->ctx);
+
+	assert_int_equal(tern_ctx_set_tx_hold(e->ctx, 100 * 1000), 0);
+	queue_pkt(e, 0);
+	queue_pkt(e, 1);
+	tern_ctx_flush(e->ctx);
+	assert_int_equal(tern_ctx_pending(e->ctx), 2);
+	assert_int_equal(rte_ring_count(e->tx), 0);
+	assert_int_equal(rte_mempool_avail_count(mp), e->avail0 - 2);
+	tern_ctx_destroy(e->ctx);
+	e->ctx = NULL;
+	assert_int_equal(rte_mempool_avail_count(mp), e->avail0);
+}
+
 static const struct stall_cfg cfg_full = { .ring_size = SMALL_RING };
 static const struct stall_cfg cfg_refuse = { .ring_size = BIG_RING, .refuse_poison = true };
 static const struct stall_cfg cfg_prepare = {
 	.ring_size = BIG_RING, .prepare = true, .offloads = true,
 };
 static const struct stall_cfg cfg_prepare_nooff = { .ring_size = BIG_RING, .prepare = true };
+static const struct stall_cfg cfg_hold = { .ring_size = BIG_RING };
 
 int
 main(void)
@@ -451,6 +528,12 @@ main(void)
 		cmocka_unit_test_prestate_setup_teardown(
 			test_tx_prepare_skipped_without_offloads, stall_setup,
 			stall_teardown, (void *)(uintptr_t)&cfg_prepare_nooff),
+		cmocka_unit_test_prestate_setup_teardown(
+			test_tx_hold_fills_bursts_or_waits_out_the_time, stall_setup,
+			stall_teardown, (void *)(uintptr_t)&cfg_hold),
+		cmocka_unit_test_prestate_setup_teardown(
+			test_tx_hold_destroy_frees_held, stall_setup,
+			stall_teardown, (void *)(uintptr_t)&cfg_hold),
 	};
 	int ret;
 
