@@ -120,10 +120,18 @@ mss_index(uint16_t peer_mss)
 static size_t
 msg_key(uint8_t *msg, const struct tern_tcp_key *k, uint32_t peer_isn)
 {
-	size_t alen = k->family == 4 ? 4 : 16;
+	size_t alen;
 
-	memcpy(msg, k->laddr, alen);
-	memcpy(msg + alen, k->raddr, alen);
+	/* constant lengths: the copies are plain moves */
+	if (k->family == 4) {
+		alen = 4;
+		memcpy(msg, k->laddr, 4);
+		memcpy(msg + 4, k->raddr, 4);
+	} else {
+		alen = 16;
+		memcpy(msg, k->laddr, 16);
+		memcpy(msg + 16, k->raddr, 16);
+	}
 	memcpy(msg + 2 * alen, &k->lport, 2);
 	memcpy(msg + 2 * alen + 2, &k->rport, 2);
 	put_le32(msg + 2 * alen + 4, peer_isn);
