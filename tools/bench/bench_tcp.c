@@ -454,7 +454,10 @@ cli_top_up(void)
 	return queued;
 }
 
-/* One client round. @return packets received, events taken and mbufs queued (0: idle). */
+/*
+ * One client round. @return packets received, events taken and mbufs queued (0: idle).
+ * Not inlined: tools/bench-synflood-callgrind.sh counts inside it.
+ */
 static __attribute__((noinline)) unsigned int
 cli_round(void)
 {
@@ -814,8 +817,9 @@ bench_tcp_setup(const struct bench_opts *o)
  * lcore needs: the ring the server's port reads, the server's MAC, address
  * and port, its context and pool; and a hook run after each client round.
  * The server routes everything else through a gateway whose MAC nobody has
- * (@ft->gw_mac): its SYN-ACKs to spoofed sources leave for it, and the
- * generator's side drops them (bench_synflood.c).
+ * (@ft->gw_mac): its SYN-ACKs to spoofed sources leave for it, and an rx
+ * callback on the client's port (@ft->cli_port) frees them before the
+ * client's context sees them (bench_synflood.c).
  */
 int
 bench_tcp_flood_target(struct bench_flood_target *ft)
