@@ -4,35 +4,36 @@
 /*
  * Stateless SYN cookies (RFC 4987 3.6).
  *
- * The cookie (the ISN of our SYN-ACK), 32 bits:
+ * One keyed hash per cookie made:
  *
- *    31  30 29   27 26                                       0
- *   +------+-------+------------------------------------------+
- *   |  t   |   m   |                  MAC                     |
- *   +------+-------+------------------------------------------+
- *    \_____________/
- *     xor PAD (5 bits)
- *
- *   t    the low 2 bits of the time counter T = now_ns / 64 s
- *   m    the index (0..7) of the MSS in mss_table[]
- *   PAD  5 bits of SipHash-2-4(secret, tuple | peer_isn | 0x00)
- *   MAC  27 bits of SipHash-2-4(secret, tuple | peer_isn | T | m | 0x01)
+ *   h = SipHash-2-4(secret, tuple | peer_isn | T | 0x02)      64 bits
  *
  * tuple is laddr | raddr | lport | rport as they sit in the headers (as in
- * tcp_isn.c), peer_isn little endian, T the 32-bit counter little endian,
- * m one byte, and the last byte keeps the two hashes apart.
+ * tcp_isn.c), peer_isn and T (the 32-bit time counter, now_ns / 64 s)
+ * little endian, and the last byte sets this hash apart from the other
+ * uses of the secret. Of h: A = bits 0..28, B = bits 32..60 with bit 0
+ * forced to 1 (odd), PAD = bits 61..63. The cookie (the ISN of our
+ * SYN-ACK), 32 bits:
  *
- * The PAD hides t and m, so that all 32 bits of the ISN look random to
- * whoever does not hold the secret (RFC 6528's concern), and a blind
- * attacker has to guess them as well as the MAC.
+ *    31     29 28                                            0
+ *   +---------+-----------------------------------------------+
+ *   | m ^ PAD |        MAC = (A + m * B) mod 2^29            |
+ *   +---------+-----------------------------------------------+
  *
- * Check: PAD gives back t and m; T is the current counter if its low bits
- * are t, the previous one if its low bits are t, otherwise the cookie is
- * rejected without a second hash. Then the MAC over the whole T (not its 2
- * bits) and m must match: a cookie 4 units old, whose t looks current,
- * fails there, and so does any change of t or m, which is why every single
- * bit of the cookie is covered. Blind forgery succeeds with probability
- * 2 * 8 / 32 * 2^-27 = 2^-28 per try.
+ *   m    the index (0..7) of the MSS in mss_table[]
+ *
+ * No time bits: the check computes h for the current unit T and, if that
+ * fails, for T - 1; a cookie passes for the unit it was made in and the
+ * next one, never 2 or more units later or from a later unit (its h is
+ * then another PRF output, which matches with probability 2^-29). For each
+ * candidate, PAD gives back m, and the MAC must match: any change of m
+ * alone moves the MAC by (m' - m) * B, which is never 0 mod 2^29 (B odd,
+ * |m' - m| < 8), so every single bit of the cookie is covered, and to
+ * whoever does not hold the secret the whole 32 bits look random (RFC
+ * 6528's concern). Blind forgery succeeds with probability 2 * 2^-29 =
+ * 2^-28 per try (two units tried); one who saw a valid cookie and wants
+ * the same connection with another MSS must guess (m' - m) * B: at least
+ * 27 unknown bits. The secret is a 128-bit SipHash key (tcp_isn_init()).
  *
  * The options that do not fit (window scale, SACK-permitted) go in the low
  * 6 bits of our timestamp value, which the peer echoes in the ACK:
@@ -54,21 +55,16 @@
 #include "tcp_cookie.h"
 #include "tcp_opt.h"
 
-#define COOKIE_MAC_BITS		27
+#define COOKIE_MAC_BITS		29
 #define COOKIE_MSS_BITS		3
-#define COOKIE_T_BITS		2
-#define COOKIE_FIELD_BITS	(COOKIE_T_BITS + COOKIE_MSS_BITS)
 
 #define COOKIE_MAC_MASK		((UINT32_C(1) << COOKIE_MAC_BITS) - 1)
 #define COOKIE_MSS_MASK		((UINT32_C(1) << COOKIE_MSS_BITS) - 1)
-#define COOKIE_T_MASK		((UINT32_C(1) << COOKIE_T_BITS) - 1)
-#define COOKIE_FIELD_MASK	((UINT32_C(1) << COOKIE_FIELD_BITS) - 1)
 
-_Static_assert(COOKIE_MAC_BITS + COOKIE_FIELD_BITS == 32, "cookie is 32 bits");
+_Static_assert(COOKIE_MAC_BITS + COOKIE_MSS_BITS == 32, "cookie is 32 bits");
 
-/* Last byte of the hashed message: which of the two hashes. */
-#define COOKIE_DOMAIN_PAD	0x00
-#define COOKIE_DOMAIN_MAC	0x01
+/* Last byte of the hashed message: this use of the secret. */
+#define COOKIE_DOMAIN		0x02
 
 /*
  * MSS values a cookie can carry, ascending. IPv4 and IPv6 share the table:
@@ -90,8 +86,8 @@ _Static_assert(sizeof(mss_table) / sizeof(mss_table[0]) <= (1u << COOKIE_MSS_BIT
 #define TS_CHK		0x20u
 #define TS_MASK		((1u << TERN_TCP_COOKIE_TS_BITS) - 1)
 
-/* Room for the longest message: IPv6 tuple (36) + peer_isn (4) + T (4) + m + domain. */
-#define COOKIE_MSG_MAX	46
+/* Room for the longest message: IPv6 tuple (36) + peer_isn (4) + T (4) + domain. */
+#define COOKIE_MSG_MAX	45
 
 static inline void
 put_le32(uint8_t *p, uint32_t v)
@@ -120,36 +116,43 @@ mss_index(uint16_t peer_mss)
 	return i;
 }
 
-/* @msg holds tuple | peer_isn in its first @base bytes. */
-static uint32_t
-cookie_pad(const struct tern_tcp_isn_secret *sec, uint8_t *msg, size_t base)
-{
-	msg[base] = COOKIE_DOMAIN_PAD;
-	return (uint32_t)(siphash24(sec->key, msg, base + 1) >> 32) & COOKIE_FIELD_MASK;
-}
-
-static uint32_t
-cookie_mac(const struct tern_tcp_isn_secret *sec, uint8_t *msg, size_t base,
-	   uint32_t t, unsigned int m)
-{
-	put_le32(msg + base, t);
-	msg[base + 4] = (uint8_t)m;
-	msg[base + 5] = COOKIE_DOMAIN_MAC;
-	return (uint32_t)siphash24(sec->key, msg, base + 6) & COOKIE_MAC_MASK;
-}
-
-/* tuple | peer_isn: 16 bytes for IPv4, 40 for IPv6. */
+/* tuple | peer_isn: 16 bytes for IPv4, 40 for IPv6; then room for T | domain. */
 static size_t
 msg_key(uint8_t *msg, const struct tern_tcp_key *k, uint32_t peer_isn)
 {
-	size_t alen = k->family == 4 ? 4 : 16;
+	size_t alen;
 
-	memcpy(msg, k->laddr, alen);
-	memcpy(msg + alen, k->raddr, alen);
+	/* constant lengths: the copies are plain moves */
+	if (k->family == 4) {
+		alen = 4;
+		memcpy(msg, k->laddr, 4);
+		memcpy(msg + 4, k->raddr, 4);
+	} else {
+		alen = 16;
+		memcpy(msg, k->laddr, 16);
+		memcpy(msg + 16, k->raddr, 16);
+	}
 	memcpy(msg + 2 * alen, &k->lport, 2);
 	memcpy(msg + 2 * alen + 2, &k->rport, 2);
 	put_le32(msg + 2 * alen + 4, peer_isn);
+	msg[2 * alen + 12] = COOKIE_DOMAIN;
 	return 2 * alen + 8;
+}
+
+/* The cookie of MSS index @m for unit @t; @msg from msg_key(), @base its length. */
+static uint32_t
+cookie_of(const struct tern_tcp_isn_secret *sec, uint8_t *msg, size_t base, uint32_t t,
+	  unsigned int m)
+{
+	uint64_t h;
+	uint32_t a, b;
+
+	put_le32(msg + base, t);
+	h = siphash24(sec->key, msg, base + 5);
+	a = (uint32_t)h & COOKIE_MAC_MASK;
+	b = ((uint32_t)(h >> 32) & COOKIE_MAC_MASK) | 1;
+	return (((uint32_t)(h >> 61) ^ m) << COOKIE_MAC_BITS) |
+	       ((a + m * b) & COOKIE_MAC_MASK);
 }
 
 uint32_t
@@ -158,14 +161,29 @@ tcp_cookie(const struct tern_tcp_isn_secret *sec, const struct tern_tcp_key *k,
 {
 	uint8_t msg[COOKIE_MSG_MAX];
 	size_t base = msg_key(msg, k, peer_isn);
-	uint32_t t = cookie_clock(now_ns);
 	unsigned int m = mss_index(peer_mss);
-	uint32_t fields = ((t & COOKIE_T_MASK) << COOKIE_MSS_BITS) | m;
 
 	if (mss_out != NULL)
 		*mss_out = mss_table[m];
-	fields ^= cookie_pad(sec, msg, base);
-	return (fields << COOKIE_MAC_BITS) | cookie_mac(sec, msg, base, t, m);
+	return cookie_of(sec, msg, base, cookie_clock(now_ns), m);
+}
+
+/* The MSS index of @cookie if it is the one of unit @t, else -1. */
+static int
+cookie_match(const struct tern_tcp_isn_secret *sec, uint8_t *msg, size_t base, uint32_t t,
+	     uint32_t cookie)
+{
+	uint64_t h;
+	uint32_t a, b, m;
+
+	put_le32(msg + base, t);
+	h = siphash24(sec->key, msg, base + 5);
+	a = (uint32_t)h & COOKIE_MAC_MASK;
+	b = ((uint32_t)(h >> 32) & COOKIE_MAC_MASK) | 1;
+	m = (cookie >> COOKIE_MAC_BITS) ^ (uint32_t)(h >> 61);
+	if (((a + m * b) & COOKIE_MAC_MASK) != (cookie & COOKIE_MAC_MASK))
+		return -1;
+	return (int)m;
 }
 
 int
@@ -174,21 +192,14 @@ tcp_cookie_check(const struct tern_tcp_isn_secret *sec, const struct tern_tcp_ke
 {
 	uint8_t msg[COOKIE_MSG_MAX];
 	size_t base = msg_key(msg, k, peer_isn);
-	uint32_t fields = (cookie >> COOKIE_MAC_BITS) ^ cookie_pad(sec, msg, base);
-	unsigned int m = fields & COOKIE_MSS_MASK;
-	uint32_t tl = fields >> COOKIE_MSS_BITS;
 	uint32_t now = cookie_clock(now_ns);
-	uint32_t t;
+	int m;
 
-	if (m >= MSS_TABLE_SIZE)
-		return -EINVAL;
-	if (tl == (now & COOKIE_T_MASK))
-		t = now;
-	else if (tl == ((now - 1) & COOKIE_T_MASK))
-		t = now - 1;
-	else
-		return -EINVAL;	/* from the future, or 2 units old or more */
-	if (cookie_mac(sec, msg, base, t, m) != (cookie & COOKIE_MAC_MASK))
+	/* this unit, then the one before: older or later cookies match neither */
+	m = cookie_match(sec, msg, base, now, cookie);
+	if (m < 0)
+		m = cookie_match(sec, msg, base, now - 1, cookie);
+	if (m < 0 || (unsigned int)m >= MSS_TABLE_SIZE)
 		return -EINVAL;
 	if (mss_out != NULL)
 		*mss_out = mss_table[m];

@@ -26,15 +26,16 @@ rotl64(uint64_t x, unsigned int b)
 	return (x << b) | (x >> (64 - b));
 }
 
-/* Little-endian load of 8 bytes, whatever the host order. */
+/* Little-endian load of 8 bytes, whatever the host order and alignment. */
 static inline uint64_t
 get_le64(const uint8_t *p)
 {
-	uint64_t v = 0;
-	int i;
+	uint64_t v;
 
-	for (i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
+	memcpy(&v, p, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
 	return v;
 }
 
@@ -90,8 +91,32 @@ siphash24(const uint8_t key[16], const void *msg, size_t len)
 
 	/* The last word: the 0..7 remaining bytes, and len mod 256 on top. */
 	last = (uint64_t)(len & 0xff) << 56;
-	for (i = 0; i < (len & 7); i++)
-		last |= (uint64_t)in[full + i] << (8 * i);
+	in += full;
+	switch (len & 7) {
+	case 7:
+		last |= (uint64_t)in[6] << 48;
+		/* fall through */
+	case 6:
+		last |= (uint64_t)in[5] << 40;
+		/* fall through */
+	case 5:
+		last |= (uint64_t)in[4] << 32;
+		/* fall through */
+	case 4:
+		last |= (uint64_t)in[3] << 24;
+		/* fall through */
+	case 3:
+		last |= (uint64_t)in[2] << 16;
+		/* fall through */
+	case 2:
+		last |= (uint64_t)in[1] << 8;
+		/* fall through */
+	case 1:
+		last |= (uint64_t)in[0];
+		break;
+	default:
+		break;
+	}
 	sip_compress(v, last);
 
 	/* Finalization: d = 4 rounds. */

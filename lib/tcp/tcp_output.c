@@ -270,6 +270,17 @@ tcp_send_raw(struct tern_ctx *ctx, const struct tern_tcp_key *k,
 {
 	union net_addr nh;
 	uint16_t ifindex;
+
+	if (net_route_lookup(ctx->net, k->family, k->raddr, &ifindex, &nh) != 0)
+		return -ENETUNREACH;
+	return tcp_send_raw_via(ctx, k, ifindex, &nh, seq, ack, flags, wnd, opts, syn_opts);
+}
+
+int
+tcp_send_raw_via(struct tern_ctx *ctx, const struct tern_tcp_key *k, uint16_t ifindex,
+		 const union net_addr *nh, uint32_t seq, uint32_t ack, uint8_t flags,
+		 uint16_t wnd, const struct tern_tcp_opts *opts, bool syn_opts)
+{
 	struct rte_mbuf *m;
 
 	/*
@@ -277,8 +288,6 @@ tcp_send_raw(struct tern_ctx *ctx, const struct tern_tcp_key *k,
 	 * output, not a template (which would take a slot of the context's
 	 * template cache from a connection, at every SYN-ACK of a flood).
 	 */
-	if (net_route_lookup(ctx->net, k->family, k->raddr, &ifindex, &nh) != 0)
-		return -ENETUNREACH;
 	m = tcp_hdr_mbuf(ctx);
 	if (m == NULL)
 		return -ENOBUFS;
@@ -290,7 +299,7 @@ tcp_send_raw(struct tern_ctx *ctx, const struct tern_tcp_key *k,
 	if (flags & TH_RST)
 		TERN_STAT_INC(ctx, tcp_out_rsts);
 	TERN_STAT_INC(ctx, tcp_out_segs);
-	return net_output_via(ctx, k->family, ifindex, &nh, k->laddr, k->raddr, IPPROTO_TCP, m);
+	return net_output_via(ctx, k->family, ifindex, nh, k->laddr, k->raddr, IPPROTO_TCP, m);
 }
 
 /* The reset that answers segment @si for which there is no connection (RFC 9293 3.10.7.1). */

@@ -88,33 +88,47 @@ listener_ws(const struct tern_tcp_ctx *tc, const struct tern_tcp_stream *l)
 	return tcp_wscale_for(l->rcv_buf);
 }
 
-/* The MSS we offer: from the route's MTU, no more than the listener's own. */
+/* The MSS we offer: from the MTU of the route's interface, no more than the listener's own. */
 static uint16_t
-key_mss(const struct tern_tcp_ctx *tc, const struct tern_tcp_stream *l,
-	const struct tern_tcp_key *k)
+route_mss(const struct tern_tcp_ctx *tc, const struct tern_tcp_stream *l, uint16_t ifindex,
+	  uint8_t family)
 {
-	uint16_t ifindex = 0, mss;
-	union net_addr nh;
+	uint16_t mss = tcp_mss_for(tc->ctx, ifindex, family);
 
-	if (net_route_lookup(tc->ctx->net, k->family, k->raddr, &ifindex, &nh) != 0)
-		ifindex = 0;
-	mss = tcp_mss_for(tc->ctx, ifindex, k->family);
 	if (l->lx->param_mss != 0 && l->lx->param_mss < mss)
 		mss = l->lx->param_mss;
 	return mss;
 }
 
-/* Send the SYN-ACK for what a SYN offered. */
+/* route_mss() of the route to @k's remote address (interface 0 without one). */
+static uint16_t
+key_mss(const struct tern_tcp_ctx *tc, const struct tern_tcp_stream *l,
+	const struct tern_tcp_key *k)
+{
+	uint16_t ifindex = 0;
+	union net_addr nh;
+
+	if (net_route_lookup(tc->ctx->net, k->family, k->raddr, &ifindex, &nh) != 0)
+		ifindex = 0;
+	return route_mss(tc, l, ifindex, k->family);
+}
+
+/* Send the SYN-ACK for what a SYN offered (none without a route back: no MSS to offer). */
 static void
 send_synack(struct tern_tcp_ctx *tc, const struct tern_tcp_stream *l, const struct tern_tcp_key *k,
 	    uint32_t iss, uint32_t irs, int peer_ws, bool sack, bool ts, uint32_t tsval,
 	    uint32_t tsecr)
 {
 	struct tern_tcp_opts o;
+	union net_addr nh;
+	uint16_t ifindex;
 
+	/* one route lookup for the MSS and the output */
+	if (net_route_lookup(tc->ctx->net, k->family, k->raddr, &ifindex, &nh) != 0)
+		return;
 	memset(&o, 0, sizeof(o));
 	o.flags = TERN_TCP_OPT_F_MSS;
-	o.mss = key_mss(tc, l, k);
+	o.mss = route_mss(tc, l, ifindex, k->family);
 	if (peer_ws >= 0 && !(tc->cfg.flags & TERN_TCP_CFG_NO_WSCALE)) {
 		o.flags |= TERN_TCP_OPT_F_WS;
 		o.wscale = listener_ws(tc, l);
@@ -128,8 +142,8 @@ send_synack(struct tern_tcp_ctx *tc, const struct tern_tcp_stream *l, const stru
 		o.ts_val = tsval;
 		o.ts_ecr = tsecr;
 	}
-	tcp_send_raw(tc->ctx, k, iss, irs + 1, TH_SYN | TH_ACK,
-		     (uint16_t)RTE_MIN(l->rcv_buf, 65535u), &o, true);
+	tcp_send_raw_via(tc->ctx, k, ifindex, &nh, iss, irs + 1, TH_SYN | TH_ACK,
+			 (uint16_t)RTE_MIN(l->rcv_buf, 65535u), &o, true);
 }
 
 static void

@@ -576,6 +576,10 @@ void tcp_send_rst_reply(struct tern_ctx *ctx, const struct tern_ip_info *ip,
 int tcp_send_raw(struct tern_ctx *ctx, const struct tern_tcp_key *k,
 		 uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
 		 const struct tern_tcp_opts *opts, bool syn_opts);
+/* tcp_send_raw() on a route the caller looked up (net_route_lookup()). */
+int tcp_send_raw_via(struct tern_ctx *ctx, const struct tern_tcp_key *k, uint16_t ifindex,
+		     const union net_addr *nh, uint32_t seq, uint32_t ack, uint8_t flags,
+		     uint16_t wnd, const struct tern_tcp_opts *opts, bool syn_opts);
 int tcp_send_syn(struct tern_tcp_stream *s);
 void tcp_seg_free(struct tern_tcp_stream *s, struct tern_tcp_seg *seg);
 void tcp_seg_free_acked(struct tern_tcp_stream *s, struct tern_tcp_seg *seg);

@@ -204,6 +204,80 @@ test_cookie_mss_index_changes_cookie(void **state)
 			assert_int_not_equal(c[i], c[j]);
 }
 
+/*
+ * The MSS index sits in the top 3 bits under a pad, and the MAC depends on
+ * it: whoever saw a valid cookie cannot turn it into one for another MSS
+ * by changing those bits, alone or with the MAC moved by any multiple of
+ * a small step (the MAC moves by (m' - m) * B, B a secret odd number).
+ * Each of the 7 other values of the top bits, with the low 29 bits as they
+ * are or shifted by +-1..+-64 units, is rejected in the unit of the cookie
+ * and the next one; both families, every MSS.
+ */
+static void
+test_cookie_mss_bits_not_malleable(void **state)
+{
+	struct tern_tcp_isn_secret s;
+	unsigned int i, x;
+	int d;
+
+	(void)state;
+	secret_a(&s);
+	for (i = 0; i < NB_MSS; i++) {
+		uint32_t c4 = cookie4(&s, L4, LP, R4, RP, PISN, mss_table[i], T0, NULL);
+		uint32_t c6 = cookie6(&s, l6, LP, r6, RP, PISN, mss_table[i], T0, NULL);
+
+		for (x = 1; x < 8; x++) {
+			for (d = -64; d <= 64; d++) {
+				uint32_t f4 = (c4 ^ (x << 29)) & 0xe0000000u;
+				uint32_t f6 = (c6 ^ (x << 29)) & 0xe0000000u;
+				uint16_t mss = 0xdead;
+
+				f4 |= (c4 + (uint32_t)d) & 0x1fffffffu;
+				f6 |= (c6 + (uint32_t)d) & 0x1fffffffu;
+				assert_int_equal(check4(&s, L4, LP, R4, RP, PISN, f4, T0, &mss),
+						 -EINVAL);
+				assert_int_equal(check4(&s, L4, LP, R4, RP, PISN, f4, T0 + UNIT,
+							&mss), -EINVAL);
+				assert_int_equal(check6(&s, l6, LP, r6, RP, PISN, f6, T0, &mss),
+						 -EINVAL);
+				assert_int_equal(check6(&s, l6, LP, r6, RP, PISN, f6, T0 + UNIT,
+							&mss), -EINVAL);
+				assert_int_equal(mss, 0xdead);
+			}
+		}
+	}
+}
+
+/*
+ * The cookie of the previous unit is checked with a second hash: made at
+ * the last nanosecond of a unit, it is accepted 1 ns later (next unit) with
+ * its MSS, for every MSS and both families; a cookie made 1 ns into the
+ * next unit is not accepted 2 ns before it (a later unit).
+ */
+static void
+test_cookie_previous_unit_recovers_mss(void **state)
+{
+	struct tern_tcp_isn_secret s;
+	unsigned int i;
+	uint16_t mss;
+
+	(void)state;
+	secret_a(&s);
+	for (i = 0; i < NB_MSS; i++) {
+		uint32_t c4 = cookie4(&s, L4, LP, R4, RP, PISN, mss_table[i], T0 - 1, NULL);
+		uint32_t c6 = cookie6(&s, l6, LP, r6, RP, PISN, mss_table[i], T0 - 1, NULL);
+		uint32_t n4 = cookie4(&s, L4, LP, R4, RP, PISN, mss_table[i], T0 + 1, NULL);
+
+		mss = 0;
+		assert_int_equal(check4(&s, L4, LP, R4, RP, PISN, c4, T0, &mss), 0);
+		assert_int_equal(mss, mss_table[i]);
+		mss = 0;
+		assert_int_equal(check6(&s, l6, LP, r6, RP, PISN, c6, T0, &mss), 0);
+		assert_int_equal(mss, mss_table[i]);
+		assert_int_equal(check4(&s, L4, LP, R4, RP, PISN, n4, T0 - 1, NULL), -EINVAL);
+	}
+}
+
 /* ---------------------------------------------------------------------- */
 /* Lifetime */
 
@@ -683,6 +757,8 @@ main(void)
 		cmocka_unit_test(test_cookie_mss_between_entries_rounds_down),
 		cmocka_unit_test(test_cookie_mss_below_table_takes_smallest),
 		cmocka_unit_test(test_cookie_mss_index_changes_cookie),
+		cmocka_unit_test(test_cookie_mss_bits_not_malleable),
+		cmocka_unit_test(test_cookie_previous_unit_recovers_mss),
 		cmocka_unit_test(test_cookie_accepted_one_unit_later_rejected_three_later),
 		cmocka_unit_test(test_cookie_age_bound_is_two_units),
 		cmocka_unit_test(test_cookie_rejected_when_old_or_from_the_future),

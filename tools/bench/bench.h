@@ -90,7 +90,9 @@ void bench_tcp_teardown(void);
 struct bench_flood_target {
 	struct rte_ring *ring;		/* the server port's rx ring */
 	uint16_t port;			/* the server's port id */
+	uint16_t cli_port;		/* the client's port id */
 	struct rte_ether_addr mac;	/* the server's */
+	struct rte_ether_addr gw_mac;	/* the server's next hop to the spoofed sources */
 	uint32_t ip;			/* the server's, network order */
 	uint16_t tcp_port;		/* the listener's, host order */
 	struct tern_ctx *srv;
