@@ -46,6 +46,8 @@ each, no hugepages, no PCI.
                        --eth-dest). The same generator, link and CPUs for both.
   --dpdk-l3fwd PATH    the dpdk-l3fwd binary for --peer dpdk-l3fwd (built at
                        bench time by tools/build-dpdk-l3fwd.sh)
+  --tx-hold US         tern-l3fwd --tx-hold US: output in bursts of 32 or after
+                       US microseconds, the policy of DPDK's l3fwd (100 us)
   --keep-logs          keep the log directory (kept anyway on failure)
   -h, --help           this text
 
@@ -75,6 +77,7 @@ BUILD=$(cd "$(dirname "$0")/.." && pwd)/build
 KEEP=0
 PEER=tern
 DPDK_L3FWD=
+TX_HOLD=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--seconds) DURATION=${2:-}; shift 2 || { usage >&2; exit 2; } ;;
@@ -88,6 +91,7 @@ while [ $# -gt 0 ]; do
 	--peer) PEER=${2:-}; shift 2 || { usage >&2; exit 2; } ;;
 	--peer=*) PEER=${1#*=}; shift ;;
 	--dpdk-l3fwd) DPDK_L3FWD=${2:-}; shift 2 || { usage >&2; exit 2; } ;;
+	--tx-hold) TX_HOLD=${2:-}; shift 2 || { usage >&2; exit 2; } ;;
 	--keep-logs) KEEP=1; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "testpmd-memif: unknown option '$1' (see --help)" >&2; exit 2 ;;
@@ -98,6 +102,7 @@ P=testpmd-memif
 die() { echo "$P: $*" >&2; exit 1; }
 case "$DURATION" in ''|*[!0-9]*) echo "$P: --seconds wants a whole number" >&2; exit 2 ;; esac
 case "$SIZE" in ''|*[!0-9]*) echo "$P: --size wants a whole number" >&2; exit 2 ;; esac
+case "$TX_HOLD" in *[!0-9]*) echo "$P: --tx-hold wants a whole number" >&2; exit 2 ;; esac
 DURATION=$((10#$DURATION)) SIZE=$((10#$SIZE))
 if [ "$DURATION" -lt 1 ]; then echo "$P: --seconds must be at least 1" >&2; exit 2; fi
 if [ "$SIZE" -lt 18 ] || [ "$SIZE" -gt 1472 ]; then
@@ -260,6 +265,7 @@ elif [ "$PEER" = tern-l3fwd ]; then
 		--vdev "$SRV_VDEV")
 	L4_ARGS=(--port 0,addr=10.252.0.1/16 --route 10.253.0.0/16,dev=0
 		 --neigh "$TP_IP,$TP_MAC,dev=0" --neigh "$L4_IP,$TP_MAC,dev=0" --stats-interval 1)
+	[ -n "$TX_HOLD" ] && L4_ARGS+=(--tx-hold "$TX_HOLD")
 	echo "   tern-l3fwd: $L3FWD ${L4_EAL[*]} -- ${L4_ARGS[*]}"
 	"$L3FWD" "${L4_EAL[@]}" -- "${L4_ARGS[@]}" >"$L4_LOG" 2>&1 &
 	L4_PID=$!
