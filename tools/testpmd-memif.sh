@@ -46,8 +46,8 @@ each, no hugepages, no PCI.
                        --eth-dest). The same generator, link and CPUs for both.
   --dpdk-l3fwd PATH    the dpdk-l3fwd binary for --peer dpdk-l3fwd (built at
                        bench time by tools/build-dpdk-l3fwd.sh)
-  --tx-hold US         tern-l3fwd --tx-hold US: output in bursts of 32 or after
-                       US microseconds, the policy of DPDK's l3fwd (100 us)
+  --tx-hold US         tern-l4fwd / tern-l3fwd --tx-hold US: output in bursts
+                       of 32 or after US microseconds (DPDK's l3fwd: 100 us)
   --keep-logs          keep the log directory (kept anyway on failure)
   -h, --help           this text
 
@@ -256,6 +256,7 @@ if [ "$PEER" = tern ]; then
 		L4_ARGS+=(--mode echo)
 	fi
 	[ "$HAVE_NEIGH" -eq 1 ] && L4_ARGS+=(--neigh "$TP_IP,$TP_MAC")
+	[ -n "$TX_HOLD" ] && L4_ARGS+=(--tx-hold "$TX_HOLD")
 	echo "   tern-l4fwd: $L4FWD ${L4_EAL[*]} -- ${L4_ARGS[*]}"
 	"$L4FWD" "${L4_EAL[@]}" -- "${L4_ARGS[@]}" >"$L4_LOG" 2>&1 &
 	L4_PID=$!

@@ -19,7 +19,7 @@
 
 enum {
 	O_PROTO, O_MODE, O_LPORT, O_RADDR, O_RPORT, O_RADDR6, O_SIZE, O_COUNT, O_RATE,
-	O_BURST, O_STATS, O_IMPAIR, O_API, O_CONNS, O_STEER, O_TSO, O_SHA256,
+	O_BURST, O_STATS, O_IMPAIR, O_API, O_CONNS, O_STEER, O_TSO, O_SHA256, O_TX_HOLD,
 };
 
 #define STR_(x)	#x
@@ -57,6 +57,9 @@ static const struct tern_app_opt l4fwd_opts[] = {
 	  "datagrams per second", O_RATE },
 	{ "burst", "N", "datagrams per receive/send call, 1.." STR(L4FWD_MAX_BURST)
 	  " (default " STR(L4FWD_DEF_BURST) ")", "1..512", O_BURST },
+	{ "tx-hold", "US", "send a port's packets in bursts of 32, or once the\n"
+	  "oldest has waited US microseconds (default 0: at the end\n"
+	  "of every poll; tern_ctx_set_tx_hold())", "0..1000000", O_TX_HOLD },
 	{ "steer", "auto|rss|sw", "with --lcores > 1, who steers flows to the contexts:\n"
 	  "auto (default): the device's RSS if tern can read or\n"
 	  "set its key and table, else tern's software dispatcher\n"
@@ -240,6 +243,11 @@ parse_opt(void *arg, int id, const char *val)
 		return 0;
 	case O_STATS:
 		return parse_double(val, &o->stats_interval) != 0 ? TERN_APP_OPT_BAD : 0;
+	case O_TX_HOLD:
+		if (parse_u64(val, 1000000, &v) != 0)
+			return TERN_APP_OPT_BAD;
+		o->tx_hold_ns = v * 1000;
+		return 0;
 	case O_IMPAIR:
 		if (tern_impair_parse(val, &o->impair) != 0)
 			return TERN_APP_OPT_BAD;

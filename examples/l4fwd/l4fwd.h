@@ -54,6 +54,7 @@ struct l4fwd_opts {
 	uint32_t size;			/* tx payload bytes */
 	uint64_t count;			/* 0: unlimited */
 	uint64_t rate;			/* datagrams per second; 0: unlimited */
+	uint64_t tx_hold_ns;		/* --tx-hold; 0: send at every flush */
 	double stats_interval;		/* seconds; 0: none */
 	bool no_offload;		/* the bring-up's --no-offload */
 	bool tcp;			/* --proto tcp */

@@ -64,6 +64,10 @@ l4fwd_worker_setup(struct l4fwd_worker *w)
 	int f;
 
 	w->ctx = tern_app_worker_ctx(w->aw);
+	if (tern_ctx_set_tx_hold(w->ctx, o->tx_hold_ns) != 0) {
+		snprintf(w->err, sizeof(w->err), "tx hold: out of range");
+		return -1;
+	}
 	if (o->have_impair) {
 		struct tern_impair_param ip = o->impair;
 		int ret;
