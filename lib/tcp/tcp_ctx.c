@@ -29,6 +29,20 @@ struct tcb_chunk {
 	struct tern_tcp_stream tcb[TCB_CHUNK];
 };
 
+#define REC_CHUNK	64	/* loss-recovery blocks allocated at a time */
+
+/* Loss-recovery blocks come in chunks too; they go back to the heap with the context. */
+struct rec_chunk {
+	struct rec_chunk *next;
+	struct tcp_rec rec[REC_CHUNK];
+};
+
+/*
+ * What a connection with nothing in flight points at: zeroes, const, so in
+ * read-only memory (a write through ->rec without a block of its own faults).
+ */
+const struct tcp_rec tcp_rec_none;
+
 static const struct tern_tcp_config tcp_defaults = {
 	.max_conns = 65536,
 	.syncache_size = 4096,
@@ -249,7 +263,7 @@ tcp_stream_alloc(struct tern_tcp_ctx *tc)
 	s->tc = tc;
 	s->ctx = tc->ctx;
 	timer_init(&s->timer, tcp_timer_fire, s);
-	tcp_rtxq_init(&s->rtxq);
+	s->rec = (struct tcp_rec *)(uintptr_t)&tcp_rec_none;
 	s->all_next = tc->all;
 	if (tc->all != NULL)
 		tc->all->all_pprev = &s->all_next;
@@ -257,6 +271,70 @@ tcp_stream_alloc(struct tern_tcp_ctx *tc)
 	tc->all = s;
 	tc->nb_conns++;
 	return s;
+}
+
+/*
+ * Take a loss-recovery block for @s (tcp_rec_get()): from the free list, a
+ * new chunk of them if it is empty. @return 0; -ENOBUFS if none can be had
+ * (counted in tcp_rec_nomem).
+ */
+int
+tcp_rec_alloc(struct tern_tcp_stream *s)
+{
+	struct tern_tcp_ctx *tc = s->tc;
+	struct tcp_rec *r = tc->rec_free;
+
+	TERN_ASSERT(!tcp_has_rec(s));
+	if (unlikely(tc->rec_max != 0 && tc->nb_rec >= tc->rec_max))
+		r = NULL;
+	else if (r == NULL) {
+		struct rec_chunk *c = rte_malloc_socket("tern_tcp_rec", sizeof(*c),
+							RTE_CACHE_LINE_SIZE, tc->ctx->socket_id);
+		unsigned int i;
+
+		if (c != NULL) {
+			c->next = tc->rec_chunks;
+			tc->rec_chunks = c;
+			for (i = REC_CHUNK; i-- > 0;) {
+				c->rec[i].free_next = tc->rec_free;
+				tc->rec_free = &c->rec[i];
+			}
+			r = tc->rec_free;
+		}
+	}
+	if (unlikely(r == NULL)) {
+		TERN_STAT_INC(tc->ctx, tcp_rec_nomem);
+		return -ENOBUFS;
+	}
+	tc->rec_free = r->free_next;
+	memset(r, 0, sizeof(*r));
+	tc->nb_rec++;
+	s->rec = r;
+	return 0;
+}
+
+/* Give @s's loss-recovery block back: its queue empty, no recovery on. */
+void
+tcp_rec_release(struct tern_tcp_stream *s)
+{
+	struct tern_tcp_ctx *tc = s->tc;
+	struct tcp_rec *r = s->rec;
+
+	TERN_ASSERT(tcp_has_rec(s));
+	TERN_ASSERT(tcp_rtxq_empty(&r->rtxq) && r->sent_head == NULL && r->lost_head == NULL);
+	TERN_ASSERT(r->lost_out == 0 && r->retrans_out == 0);
+	TERN_ASSERT(tc->nb_rec > 0);
+	tc->rtxq_visits += r->rtxq.visits;
+	r->free_next = tc->rec_free;
+	tc->rec_free = r;
+	tc->nb_rec--;
+	s->rec = (struct tcp_rec *)(uintptr_t)&tcp_rec_none;
+}
+
+uint64_t
+tcp_rtxq_visits(const struct tern_tcp_stream *s)
+{
+	return s->tc->rtxq_visits + s->rec->rtxq.visits;
 }
 
 /* Free a stream's memory: everything else about it must already be undone. */
@@ -273,6 +351,8 @@ tcp_stream_free(struct tern_tcp_stream *s)
 	TERN_STAT_INC(tc->ctx, tcp_conn_closed);
 	if (unlikely(s->tf & TF_TRANSPARENT))
 		tcp_tproxy_unref(tc);
+	if (tcp_has_rec(s))
+		tcp_rec_release(s);	/* (tcp_rtxq_free_all() gave it back already) */
 	if (s->tf & TF_LISTENER) {
 		rte_free(s->lx);
 		s->lx = NULL;
@@ -409,7 +489,7 @@ tcp_ctx_pending(const struct tern_ctx *ctx)
 			n++;
 		if (s->ooo != NULL)
 			n += s->ooo->nb_mbufs;
-		for (g = tcp_rtxq_first(&s->rtxq); g != NULL; g = tcp_rtxq_next(g))
+		for (g = tcp_rtxq_first(&s->rec->rtxq); g != NULL; g = tcp_rtxq_next(g))
 			for (m = g->m; m != NULL; m = m->next)
 				n++;
 	}
@@ -455,6 +535,14 @@ tcp_ctx_fini(struct tern_ctx *ctx)
 		rte_free(c);
 	}
 	tc->tcb_free = NULL;
+	TERN_ASSERT(tc->nb_rec == 0);
+	while (tc->rec_chunks != NULL) {
+		struct rec_chunk *c = tc->rec_chunks;
+
+		tc->rec_chunks = c->next;
+		rte_free(c);
+	}
+	tc->rec_free = NULL;
 	tcp_syncache_fini(tc);
 	tcp_tw_fini(tc);
 	rte_hash_free(tc->hash);
