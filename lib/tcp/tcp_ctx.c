@@ -274,61 +274,42 @@ tcp_stream_alloc(struct tern_tcp_ctx *tc)
 }
 
 /*
- * Take a loss-recovery block for @s (tcp_rec_get()): from the free list, a
- * new chunk of them if it is empty. @return 0; -ENOBUFS if none can be had
+ * tcp_rec_get()'s slow path: the free list empty (a new chunk of blocks,
+ * zeroed) or the limit reached. @return 0; -ENOBUFS if none can be had
  * (counted in tcp_rec_nomem).
  */
 int
 tcp_rec_alloc(struct tern_tcp_stream *s)
 {
 	struct tern_tcp_ctx *tc = s->tc;
-	struct tcp_rec *r = tc->rec_free;
+	struct tcp_rec *r;
 
 	TERN_ASSERT(!tcp_has_rec(s));
-	if (unlikely(tc->rec_max != 0 && tc->nb_rec >= tc->rec_max))
-		r = NULL;
-	else if (r == NULL) {
-		struct rec_chunk *c = rte_malloc_socket("tern_tcp_rec", sizeof(*c),
-							RTE_CACHE_LINE_SIZE, tc->ctx->socket_id);
+	if (tc->nb_rec >= tc->rec_max)
+		goto nomem;
+	if (tc->rec_free == NULL) {
+		struct rec_chunk *c = rte_zmalloc_socket("tern_tcp_rec", sizeof(*c),
+							 RTE_CACHE_LINE_SIZE, tc->ctx->socket_id);
 		unsigned int i;
 
-		if (c != NULL) {
-			c->next = tc->rec_chunks;
-			tc->rec_chunks = c;
-			for (i = REC_CHUNK; i-- > 0;) {
-				c->rec[i].free_next = tc->rec_free;
-				tc->rec_free = &c->rec[i];
-			}
-			r = tc->rec_free;
+		if (c == NULL)
+			goto nomem;
+		c->next = tc->rec_chunks;
+		tc->rec_chunks = c;
+		for (i = REC_CHUNK; i-- > 0;) {
+			c->rec[i].free_next = tc->rec_free;
+			tc->rec_free = &c->rec[i];
 		}
 	}
-	if (unlikely(r == NULL)) {
-		TERN_STAT_INC(tc->ctx, tcp_rec_nomem);
-		return -ENOBUFS;
-	}
+	r = tc->rec_free;
 	tc->rec_free = r->free_next;
-	memset(r, 0, sizeof(*r));
+	r->free_next = NULL;
 	tc->nb_rec++;
 	s->rec = r;
 	return 0;
-}
-
-/* Give @s's loss-recovery block back: its queue empty, no recovery on. */
-void
-tcp_rec_release(struct tern_tcp_stream *s)
-{
-	struct tern_tcp_ctx *tc = s->tc;
-	struct tcp_rec *r = s->rec;
-
-	TERN_ASSERT(tcp_has_rec(s));
-	TERN_ASSERT(tcp_rtxq_empty(&r->rtxq) && r->sent_head == NULL && r->lost_head == NULL);
-	TERN_ASSERT(r->lost_out == 0 && r->retrans_out == 0);
-	TERN_ASSERT(tc->nb_rec > 0);
-	tc->rtxq_visits += r->rtxq.visits;
-	r->free_next = tc->rec_free;
-	tc->rec_free = r;
-	tc->nb_rec--;
-	s->rec = (struct tcp_rec *)(uintptr_t)&tcp_rec_none;
+nomem:
+	TERN_STAT_INC(tc->ctx, tcp_rec_nomem);
+	return -ENOBUFS;
 }
 
 uint64_t
@@ -568,6 +549,7 @@ tcp_ctx_init(struct tern_ctx *ctx, const struct tern_ctx_param *param)
 		return -ENOMEM;
 	tc->ctx = ctx;
 	cfg_merge(&tc->cfg, cfg);
+	tc->rec_max = UINT32_MAX;
 	tc->cc_ops = tc->cfg.cc != NULL ? tcp_cc_find(tc->cfg.cc) : tcp_cc_default();
 	if (tc->cc_ops == NULL) {
 		TERN_LOG(ERR, tcp, "unknown congestion control \"%s\" (cubic, newreno)",

@@ -445,7 +445,7 @@ struct tern_tcp_ctx {
 	struct tcp_rec *rec_free;
 	struct rec_chunk *rec_chunks;
 	uint32_t nb_rec;		/* held by connections */
-	uint32_t rec_max;		/* held at most, 0: no limit (tests set it to make them fail) */
+	uint32_t rec_max;		/* held at most: UINT32_MAX (tests lower it to make them fail) */
 	uint64_t rtxq_visits;		/* rtxq.visits of the blocks given back */
 	uint64_t hash_gen;		/* bumped at every hash change */
 	/* acknowledged data waiting to be freed together (tcp_output.c) */
@@ -490,7 +490,6 @@ struct tern_tcp_stream *tcp_listener_lookup(struct tern_tcp_ctx *tc, const struc
 struct tern_tcp_stream *tcp_stream_alloc(struct tern_tcp_ctx *tc);
 void tcp_stream_free(struct tern_tcp_stream *s);
 int tcp_rec_alloc(struct tern_tcp_stream *s);
-void tcp_rec_release(struct tern_tcp_stream *s);
 
 /* Whether @s holds a loss-recovery block. */
 static inline bool
@@ -499,11 +498,54 @@ tcp_has_rec(const struct tern_tcp_stream *s)
 	return s->rec != &tcp_rec_none;
 }
 
-/* A loss-recovery block for @s: 0, or -ENOBUFS (none to be had, counted). */
+/*
+ * A loss-recovery block for @s: 0, or -ENOBUFS (none to be had, counted).
+ * Blocks wait on the free list clean (zeroes but the stale parts nothing
+ * reads before writing: sack_cache past nb_sack_cache, the PRR state), so
+ * taking one is a pop.
+ */
 static inline int
 tcp_rec_get(struct tern_tcp_stream *s)
 {
-	return likely(tcp_has_rec(s)) ? 0 : tcp_rec_alloc(s);
+	struct tern_tcp_ctx *tc;
+	struct tcp_rec *r;
+
+	if (likely(tcp_has_rec(s)))
+		return 0;
+	tc = s->tc;
+	r = tc->rec_free;
+	if (unlikely(r == NULL || tc->nb_rec >= tc->rec_max))
+		return tcp_rec_alloc(s);
+	tc->rec_free = r->free_next;
+	r->free_next = NULL;
+	tc->nb_rec++;
+	s->rec = r;
+	return 0;
+}
+
+/* Give @s's loss-recovery block back, clean: its queue empty, no recovery on. */
+static inline void
+tcp_rec_release(struct tern_tcp_stream *s)
+{
+	struct tern_tcp_ctx *tc = s->tc;
+	struct tcp_rec *r = s->rec;
+
+	TERN_ASSERT(tcp_has_rec(s));
+	TERN_ASSERT(tcp_rtxq_empty(&r->rtxq) && r->rtxq.nb == 0);
+	TERN_ASSERT(r->sent_head == NULL && r->sent_tail == NULL);
+	TERN_ASSERT(r->lost_head == NULL && r->lost_tail == NULL);
+	TERN_ASSERT(r->lost_out == 0 && r->retrans_out == 0);
+	TERN_ASSERT(tc->nb_rec > 0);
+	tc->rtxq_visits += r->rtxq.visits;
+	r->rtxq.visits = 0;
+	r->sacked_out = 0;	/* (NewReno's count of duplicate ACKs may be left) */
+	r->high_sacked = 0;
+	r->nb_sack_cache = 0;
+	r->rack_rtt_us = 0;
+	r->free_next = tc->rec_free;
+	tc->rec_free = r;
+	tc->nb_rec--;
+	s->rec = (struct tcp_rec *)(uintptr_t)&tcp_rec_none;
 }
 
 /*

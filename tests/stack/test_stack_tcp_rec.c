@@ -347,7 +347,7 @@ test_rec_none_to_be_had_data_waits_then_goes(void **state)
 	assert_int_equal(got1, 4000);
 	harness_run(h, 30 * MS);
 	assert_int_equal(recs(h), 0);
-	tca->rec_max = 0;
+	tca->rec_max = UINT32_MAX;
 	harness_set_wire_delay(h, 0);
 	tern_tcp_close(a2);
 	harness_run(h, 10 * MS);
