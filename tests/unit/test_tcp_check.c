@@ -144,6 +144,22 @@ test_check_reports_each_broken_rule(void **state)
 	c.s.state = 200;
 	assert_int_equal(tcp_stream_check(&c.s), -TCP_CHK_STATE);
 	assert_string_not_equal(tcp_check_rule(-TCP_CHK_TIMER), "?");
+
+	/* without a loss-recovery block: nothing in the queue, no recovery on */
+	memset(&c, 0, sizeof(c));
+	c.s.state = TERN_TCP_ESTABLISHED;
+	c.s.snd_una = c.s.snd_nxt = c.s.snd_max = UNA;
+	c.s.rec = (struct tcp_rec *)(uintptr_t)&tcp_rec_none;
+	assert_false(tcp_has_rec(&c.s));
+	assert_int_equal(tcp_stream_check(&c.s), 0);
+	c.s.snd_max = c.s.snd_nxt = UNA + LEN;
+	c.s.rtxq_bytes = LEN;			/* counted, in no queue */
+	assert_int_equal(tcp_stream_check(&c.s), -TCP_CHK_REC);
+	c.s.snd_max = c.s.snd_nxt = UNA;
+	c.s.rtxq_bytes = 0;
+	c.s.tf |= TF_IN_RECOVERY;		/* PRR would write to tcp_rec_none */
+	assert_int_equal(tcp_stream_check(&c.s), -TCP_CHK_REC);
+	assert_string_not_equal(tcp_check_rule(-TCP_CHK_REC), "?");
 }
 
 int
