@@ -366,6 +366,8 @@ void
 tcp_send_ack(struct tern_tcp_stream *s)
 {
 	tcp_send_ctl(s, TH_ACK, s->snd_nxt);
+	/* nothing sent with it: a block kept for an answer (tcp_ack_recv()) goes back */
+	tcp_rec_put(s);
 }
 
 /*

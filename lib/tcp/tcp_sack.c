@@ -917,8 +917,14 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 		tcp_rtx_schedule(s, reo_left, acked > 0);
 	if (acked > 0 || delivered > 0 || s->rec->lost_head != NULL)
 		tcp_mark_dirty(s);
-	/* all acknowledged, no recovery on: the block goes back until the next send */
-	if (acked > 0)
+	/*
+	 * All acknowledged, no recovery on: the block goes back until the next
+	 * send. Not when the ACK came with data: an answer is likely to follow
+	 * at once (request/response), and it would take the block again; the
+	 * pure ACK we send for that data gives it back if nothing went
+	 * (tcp_send_ack()).
+	 */
+	if (acked > 0 && si->len == 0)
 		tcp_rec_put(s);
 }
 
