@@ -919,12 +919,12 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 		tcp_mark_dirty(s);
 	/*
 	 * All acknowledged, no recovery on: the block goes back until the next
-	 * send. Not when the ACK came with data: an answer is likely to follow
-	 * at once (request/response), and it would take the block again; the
-	 * pure ACK we send for that data gives it back if nothing went
+	 * send. Not when the ACK came with data or a FIN: an answer (or our
+	 * FIN) is likely to follow at once, and it would take the block again;
+	 * the pure ACK we send for them gives it back if nothing went
 	 * (tcp_send_ack()).
 	 */
-	if (acked > 0 && si->len == 0)
+	if (acked > 0 && si->len == 0 && !(si->flags & TH_FIN))
 		tcp_rec_put(s);
 }
 
