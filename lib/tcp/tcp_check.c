@@ -25,6 +25,7 @@ static const char *const check_rule[] = {
 	[TCP_CHK_RTXQ] = "retransmit queue tree (tcp_rtxq_check)",
 	[TCP_CHK_SND_ORDER] = "SND.UNA <= SND.NXT <= SND.MAX",
 	[TCP_CHK_RTXQ_SPAN] = "retransmit queue inside [SND.UNA, SND.MAX)",
+	[TCP_CHK_REC] = "a connection without a loss-recovery block has nothing in flight, no recovery on",
 	[TCP_CHK_RTXQ_BYTES] = "rtxq_bytes is the sum of the segments' lengths",
 	[TCP_CHK_SACKED] = "sacked_out is the sum of the SACKed segments",
 	[TCP_CHK_LOST] = "lost_out is the sum of the segments marked lost",
@@ -76,9 +77,9 @@ check_walk(const struct tern_tcp_stream *s)
 {
 	const struct tern_tcp_seg *seg, *t;
 	uint64_t bytes = 0, sacked = 0, lost = 0, rtx = 0;
-	uint32_t on_list = 0, listed = 0, limit = s->rtxq.nb + 1;
+	uint32_t on_list = 0, listed = 0, limit = s->rec->rtxq.nb + 1;
 
-	for (seg = s->rtxq.first; seg != NULL; seg = tcp_rtxq_next(seg)) {
+	for (seg = s->rec->rtxq.first; seg != NULL; seg = tcp_rtxq_next(seg)) {
 		uint16_t f = seg->flags;
 
 		bytes += seg->len;
@@ -97,25 +98,25 @@ check_walk(const struct tern_tcp_stream *s)
 	}
 	if (bytes != s->rtxq_bytes)
 		return -TCP_CHK_RTXQ_BYTES;
-	if ((s->tf & TF_SACK_OK) && sacked != s->sacked_out)
+	if ((s->tf & TF_SACK_OK) && sacked != s->rec->sacked_out)
 		return -TCP_CHK_SACKED;
-	if (lost != s->lost_out)
+	if (lost != s->rec->lost_out)
 		return -TCP_CHK_LOST;
-	if (rtx != s->retrans_out)
+	if (rtx != s->rec->retrans_out)
 		return -TCP_CHK_RETRANS;
-	for (t = s->sent_head; t != NULL; t = t->tnext) {
+	for (t = s->rec->sent_head; t != NULL; t = t->tnext) {
 		if (++listed > limit || !(t->flags & TERN_TCP_SEG_ON_LIST) ||
 		    (t->flags & TERN_TCP_SEG_SACKED) ||
 		    (t->flags & (TERN_TCP_SEG_LOST | TERN_TCP_SEG_RTX_OUT)) == TERN_TCP_SEG_LOST)
 			return -TCP_CHK_LISTS;
-		if (t->tnext == NULL && t != s->sent_tail)
+		if (t->tnext == NULL && t != s->rec->sent_tail)
 			return -TCP_CHK_LISTS;
 	}
-	for (t = s->lost_head; t != NULL; t = t->tnext) {
+	for (t = s->rec->lost_head; t != NULL; t = t->tnext) {
 		if (++listed > limit || !(t->flags & TERN_TCP_SEG_ON_LIST) ||
 		    (t->flags & (TERN_TCP_SEG_LOST | TERN_TCP_SEG_RTX_OUT)) != TERN_TCP_SEG_LOST)
 			return -TCP_CHK_LISTS;
-		if (t->tnext == NULL && t != s->lost_tail)
+		if (t->tnext == NULL && t != s->rec->lost_tail)
 			return -TCP_CHK_LISTS;
 	}
 	if (listed != on_list)
@@ -135,24 +136,27 @@ tcp_stream_check(const struct tern_tcp_stream *s)
 		return -TCP_CHK_STATE;
 	if (s->state == TERN_TCP_LISTEN)
 		return 0;
-	if (s->rtxq.nb <= TCP_CHECK_WALK_MAX && tcp_rtxq_check(&s->rtxq) != 0)
+	/* no loss-recovery block: nothing in the queue, no recovery on */
+	if (!tcp_has_rec(s) && (s->rtxq_bytes != 0 || (s->tf & (TF_IN_RECOVERY | TF_LOSS))))
+		return -TCP_CHK_REC;
+	if (s->rec->rtxq.nb <= TCP_CHECK_WALK_MAX && tcp_rtxq_check(&s->rec->rtxq) != 0)
 		return -TCP_CHK_RTXQ;
-	if (s->state == TERN_TCP_CLOSED && tcp_rtxq_empty(&s->rtxq))
+	if (s->state == TERN_TCP_CLOSED && tcp_rtxq_empty(&s->rec->rtxq))
 		return 0;
 	if (SEQ_GT(s->snd_una, s->snd_nxt) || SEQ_GT(s->snd_nxt, s->snd_max))
 		return -TCP_CHK_SND_ORDER;
 	flight = s->snd_max - s->snd_una;
-	first = tcp_rtxq_first(&s->rtxq);
-	last = tcp_rtxq_last(&s->rtxq);
+	first = tcp_rtxq_first(&s->rec->rtxq);
+	last = tcp_rtxq_last(&s->rec->rtxq);
 	if (first != NULL && (first->seq != s->snd_una || tcp_seg_end(last) != s->snd_max))
 		return -TCP_CHK_RTXQ_SPAN;
 	if (s->rtxq_bytes > flight)
 		return -TCP_CHK_RTXQ_BYTES;
-	if (s->lost_out > s->rtxq_bytes || s->retrans_out > s->lost_out ||
-	    s->sacked_out > flight ||
-	    ((s->tf & TF_SACK_OK) && s->sacked_out + s->lost_out > s->rtxq_bytes))
+	if (s->rec->lost_out > s->rtxq_bytes || s->rec->retrans_out > s->rec->lost_out ||
+	    s->rec->sacked_out > flight ||
+	    ((s->tf & TF_SACK_OK) && s->rec->sacked_out + s->rec->lost_out > s->rtxq_bytes))
 		return -TCP_CHK_PIPE;
-	if (s->rtxq.nb <= TCP_CHECK_WALK_MAX) {
+	if (s->rec->rtxq.nb <= TCP_CHECK_WALK_MAX) {
 		ret = check_walk(s);
 		if (ret != 0)
 			return ret;
@@ -181,7 +185,7 @@ tcp_stream_check_print(const struct tern_tcp_stream *s)
 			"tcp check: %s broken: state %s una %u nxt %u max %u rtxq %u segs %" PRIu32
 			" bytes sacked %u lost %u retrans %u rcv_nxt %u rcv_adv %u\n",
 			tcp_check_rule(ret), tern_tcp_state_name(s->state), s->snd_una,
-			s->snd_nxt, s->snd_max, s->rtxq.nb, s->rtxq_bytes, s->sacked_out,
-			s->lost_out, s->retrans_out, s->rcv_nxt, s->rcv_adv);
+			s->snd_nxt, s->snd_max, s->rec->rtxq.nb, s->rtxq_bytes, s->rec->sacked_out,
+			s->rec->lost_out, s->rec->retrans_out, s->rcv_nxt, s->rcv_adv);
 	return ret;
 }

@@ -29,6 +29,20 @@ struct tcb_chunk {
 	struct tern_tcp_stream tcb[TCB_CHUNK];
 };
 
+#define REC_CHUNK	64	/* loss-recovery blocks allocated at a time */
+
+/* Loss-recovery blocks come in chunks too; they go back to the heap with the context. */
+struct rec_chunk {
+	struct rec_chunk *next;
+	struct tcp_rec rec[REC_CHUNK];
+};
+
+/*
+ * What a connection with nothing in flight points at: zeroes, const, so in
+ * read-only memory (a write through ->rec without a block of its own faults).
+ */
+const struct tcp_rec tcp_rec_none;
+
 static const struct tern_tcp_config tcp_defaults = {
 	.max_conns = 65536,
 	.syncache_size = 4096,
@@ -249,7 +263,7 @@ tcp_stream_alloc(struct tern_tcp_ctx *tc)
 	s->tc = tc;
 	s->ctx = tc->ctx;
 	timer_init(&s->timer, tcp_timer_fire, s);
-	tcp_rtxq_init(&s->rtxq);
+	s->rec = (struct tcp_rec *)(uintptr_t)&tcp_rec_none;
 	s->all_next = tc->all;
 	if (tc->all != NULL)
 		tc->all->all_pprev = &s->all_next;
@@ -257,6 +271,51 @@ tcp_stream_alloc(struct tern_tcp_ctx *tc)
 	tc->all = s;
 	tc->nb_conns++;
 	return s;
+}
+
+/*
+ * tcp_rec_get()'s slow path: the free list empty (a new chunk of blocks,
+ * zeroed) or the limit reached. @return 0; -ENOBUFS if none can be had
+ * (counted in tcp_rec_nomem).
+ */
+int
+tcp_rec_alloc(struct tern_tcp_stream *s)
+{
+	struct tern_tcp_ctx *tc = s->tc;
+	struct tcp_rec *r;
+
+	TERN_ASSERT(!tcp_has_rec(s));
+	if (tc->nb_rec >= tc->rec_max)
+		goto nomem;
+	if (tc->rec_free == NULL) {
+		struct rec_chunk *c = rte_zmalloc_socket("tern_tcp_rec", sizeof(*c),
+							 RTE_CACHE_LINE_SIZE, tc->ctx->socket_id);
+		unsigned int i;
+
+		if (c == NULL)
+			goto nomem;
+		c->next = tc->rec_chunks;
+		tc->rec_chunks = c;
+		for (i = REC_CHUNK; i-- > 0;) {
+			c->rec[i].free_next = tc->rec_free;
+			tc->rec_free = &c->rec[i];
+		}
+	}
+	r = tc->rec_free;
+	tc->rec_free = r->free_next;
+	r->free_next = NULL;
+	tc->nb_rec++;
+	s->rec = r;
+	return 0;
+nomem:
+	TERN_STAT_INC(tc->ctx, tcp_rec_nomem);
+	return -ENOBUFS;
+}
+
+uint64_t
+tcp_rtxq_visits(const struct tern_tcp_stream *s)
+{
+	return s->tc->rtxq_visits + s->rec->rtxq.visits;
 }
 
 /* Free a stream's memory: everything else about it must already be undone. */
@@ -273,6 +332,8 @@ tcp_stream_free(struct tern_tcp_stream *s)
 	TERN_STAT_INC(tc->ctx, tcp_conn_closed);
 	if (unlikely(s->tf & TF_TRANSPARENT))
 		tcp_tproxy_unref(tc);
+	if (tcp_has_rec(s))
+		tcp_rec_release(s);	/* (tcp_rtxq_free_all() gave it back already) */
 	if (s->tf & TF_LISTENER) {
 		rte_free(s->lx);
 		s->lx = NULL;
@@ -409,7 +470,7 @@ tcp_ctx_pending(const struct tern_ctx *ctx)
 			n++;
 		if (s->ooo != NULL)
 			n += s->ooo->nb_mbufs;
-		for (g = tcp_rtxq_first(&s->rtxq); g != NULL; g = tcp_rtxq_next(g))
+		for (g = tcp_rtxq_first(&s->rec->rtxq); g != NULL; g = tcp_rtxq_next(g))
 			for (m = g->m; m != NULL; m = m->next)
 				n++;
 	}
@@ -455,6 +516,14 @@ tcp_ctx_fini(struct tern_ctx *ctx)
 		rte_free(c);
 	}
 	tc->tcb_free = NULL;
+	TERN_ASSERT(tc->nb_rec == 0);
+	while (tc->rec_chunks != NULL) {
+		struct rec_chunk *c = tc->rec_chunks;
+
+		tc->rec_chunks = c->next;
+		rte_free(c);
+	}
+	tc->rec_free = NULL;
 	tcp_syncache_fini(tc);
 	tcp_tw_fini(tc);
 	rte_hash_free(tc->hash);
@@ -480,6 +549,7 @@ tcp_ctx_init(struct tern_ctx *ctx, const struct tern_ctx_param *param)
 		return -ENOMEM;
 	tc->ctx = ctx;
 	cfg_merge(&tc->cfg, cfg);
+	tc->rec_max = UINT32_MAX;
 	tc->cc_ops = tc->cfg.cc != NULL ? tcp_cc_find(tc->cfg.cc) : tcp_cc_default();
 	if (tc->cc_ops == NULL) {
 		TERN_LOG(ERR, tcp, "unknown congestion control \"%s\" (cubic, newreno)",

@@ -643,7 +643,7 @@ tcp_syn_sent_in(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in
 	s->max_sndwnd = s->snd_wnd;
 	tcp_set_state(s, TERN_TCP_SYN_RECEIVED);
 	{
-		struct tern_tcp_seg *seg = tcp_rtxq_first(&s->rtxq);
+		struct tern_tcp_seg *seg = tcp_rtxq_first(&s->rec->rtxq);
 
 		if (seg != NULL)
 			tcp_xmit_seg(s, seg, true);

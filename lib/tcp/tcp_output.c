@@ -366,6 +366,8 @@ void
 tcp_send_ack(struct tern_tcp_stream *s)
 {
 	tcp_send_ctl(s, TH_ACK, s->snd_nxt);
+	/* nothing sent with it: a block kept for an answer (tcp_ack_recv()) goes back */
+	tcp_rec_put(s);
 }
 
 /*
@@ -970,22 +972,29 @@ tcp_seg_free_acked(struct tern_tcp_stream *s, struct tern_tcp_seg *seg)
 static int
 tcp_send_new(struct tern_tcp_stream *s, uint32_t len, uint16_t flags)
 {
-	struct tern_tcp_seg *seg = tcp_seg_alloc(s);
+	struct tern_tcp_seg *seg;
 
-	if (seg == NULL)
+	/* the first entry in the retransmit queue: the loss-recovery block with it */
+	if (unlikely(tcp_rec_get(s) != 0))
 		return -ENOBUFS;
+	seg = tcp_seg_alloc(s);
+	if (seg == NULL) {
+		tcp_rec_put(s);
+		return -ENOBUFS;
+	}
 	seg->seq = s->snd_nxt;
 	seg->flags = flags;
 	if (len > 0) {
 		seg->m = tcp_sndq_take(s, len);
 		if (seg->m == NULL) {
 			tcp_segpool_put(&s->tc->segpool, seg);
+			tcp_rec_put(s);
 			return -ENOBUFS;
 		}
 		len = seg->m->pkt_len;
 	}
 	seg->len = len + !!(flags & TERN_TCP_SEG_SYN) + !!(flags & TERN_TCP_SEG_FIN);
-	tcp_rtxq_insert(&s->rtxq, seg);
+	tcp_rtxq_insert(&s->rec->rtxq, seg);
 	s->rtxq_bytes += seg->len;
 	s->snd_nxt += seg->len;
 	if (SEQ_GT(s->snd_nxt, s->snd_max))
@@ -1018,7 +1027,7 @@ tcp_output_rtx(struct tern_tcp_stream *s, bool *blocked)
 	unsigned int n = 0;
 
 	*blocked = false;
-	while ((seg = s->lost_head) != NULL) {
+	while ((seg = s->rec->lost_head) != NULL) {
 		uint32_t pipe = tcp_pipe(s);
 		uint32_t room = s->cc.cwnd > pipe ? s->cc.cwnd - pipe : 0;
 
@@ -1060,7 +1069,7 @@ void
 tcp_output(struct tern_tcp_stream *s)
 {
 	uint32_t wnd, flight, avail, len;
-	bool sent = false;
+	bool sent = false, short_mem = false;
 
 	if (s->tf & TF_DONE)
 		return;
@@ -1089,7 +1098,7 @@ tcp_output(struct tern_tcp_stream *s)
 	    !(s->tc->cfg.flags & TERN_TCP_CFG_NO_IDLE_RESTART) &&
 	    s->ctx->now_ns - s->rack_xmit_ns > tcp_rto_ns(s))
 		tcp_idle_restart(s);
-	if (s->lost_head != NULL) {
+	if (s->rec->lost_head != NULL) {
 		bool blocked;
 
 		sent = tcp_output_rtx(s, &blocked) > 0;
@@ -1124,21 +1133,31 @@ tcp_output(struct tern_tcp_stream *s)
 				break;
 			if (tcp_send_new(s, len,
 					 (s->sndq_bytes == len && (s->tf & TF_FIN_QUEUED)) ?
-					 TERN_TCP_SEG_FIN : 0) != 0)
+					 TERN_TCP_SEG_FIN : 0) != 0) {
+				short_mem = true;
 				break;
+			}
 			sent = true;
 			continue;
 		}
 		if ((s->tf & (TF_FIN_QUEUED | TF_FIN_SENT)) == TF_FIN_QUEUED) {
 			if (tcp_send_new(s, 0, TERN_TCP_SEG_FIN) == 0)
 				sent = true;
+			else
+				short_mem = true;
 		}
 		break;
 	}
 	s->tf &= ~TF_PUSH;
-	/* Data waits for a window that is closed and nothing in flight: probe it. */
-	if (s->sndq_bytes > 0 && s->snd_nxt == s->snd_una && s->snd_wnd < s->mss &&
-	    s->snd_wnd < s->sndq_bytes && s->tmr[TCP_T_PERSIST] == 0)
+	/*
+	 * Data waits for a window that is closed and nothing in flight: probe
+	 * it. Or no memory for it (no retransmit queue entry or loss-recovery
+	 * block) and nothing in flight whose ACK would bring us back: the same
+	 * timer tries again (tcp_timer_persist()).
+	 */
+	if (s->snd_nxt == s->snd_una && s->tmr[TCP_T_PERSIST] == 0 &&
+	    ((s->sndq_bytes > 0 && s->snd_wnd < s->mss && s->snd_wnd < s->sndq_bytes) ||
+	     unlikely(short_mem)))
 		tcp_timer_set(s, TCP_T_PERSIST, s->ctx->now_ns + tcp_rto_ns(s));
 out:
 	if (!sent && (s->tf & TF_ACK_NOW))

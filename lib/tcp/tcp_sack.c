@@ -84,9 +84,9 @@ seg_off_list(struct tern_tcp_stream *s, struct tern_tcp_seg *seg)
 	if (!(seg->flags & TERN_TCP_SEG_ON_LIST))
 		return;
 	if ((seg->flags & (TERN_TCP_SEG_LOST | TERN_TCP_SEG_RTX_OUT)) == TERN_TCP_SEG_LOST)
-		list_unlink(&s->lost_head, &s->lost_tail, seg);
+		list_unlink(&s->rec->lost_head, &s->rec->lost_tail, seg);
 	else
-		list_unlink(&s->sent_head, &s->sent_tail, seg);
+		list_unlink(&s->rec->sent_head, &s->rec->sent_tail, seg);
 	seg->flags &= ~TERN_TCP_SEG_ON_LIST;
 }
 
@@ -96,7 +96,7 @@ tcp_sack_sent(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx)
 	seg_off_list(s, seg);
 	if (rtx && (seg->flags & TERN_TCP_SEG_LOST) && !(seg->flags & TERN_TCP_SEG_RTX_OUT)) {
 		seg->flags |= TERN_TCP_SEG_RTX_OUT;
-		s->retrans_out += seg->len;
+		s->rec->retrans_out += seg->len;
 	}
 	if (rtx && s->undo_marker != 0) {
 		s->undo_retrans++;
@@ -104,10 +104,10 @@ tcp_sack_sent(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx)
 			s->retrans_tsval = seg->tsval;
 	}
 	if (s->tf & TF_IN_RECOVERY)
-		s->prr_out += seg->len;
+		s->rec->prr_out += seg->len;
 	if (seg->flags & TERN_TCP_SEG_SACKED)
 		return;		/* a probe of a SACKed segment: nothing to track */
-	list_append(&s->sent_head, &s->sent_tail, seg);
+	list_append(&s->rec->sent_head, &s->rec->sent_tail, seg);
 	seg->flags |= TERN_TCP_SEG_ON_LIST;
 }
 
@@ -115,15 +115,15 @@ void
 tcp_sack_forget(struct tern_tcp_stream *s, struct tern_tcp_seg *seg)
 {
 	seg_off_list(s, seg);
-	TERN_ASSERT(!(seg->flags & TERN_TCP_SEG_SACKED) || s->sacked_out >= seg->len);
-	TERN_ASSERT(!(seg->flags & TERN_TCP_SEG_LOST) || s->lost_out >= seg->len);
-	TERN_ASSERT(!(seg->flags & TERN_TCP_SEG_RTX_OUT) || s->retrans_out >= seg->len);
+	TERN_ASSERT(!(seg->flags & TERN_TCP_SEG_SACKED) || s->rec->sacked_out >= seg->len);
+	TERN_ASSERT(!(seg->flags & TERN_TCP_SEG_LOST) || s->rec->lost_out >= seg->len);
+	TERN_ASSERT(!(seg->flags & TERN_TCP_SEG_RTX_OUT) || s->rec->retrans_out >= seg->len);
 	if (seg->flags & TERN_TCP_SEG_SACKED)
-		s->sacked_out -= seg->len;
+		s->rec->sacked_out -= seg->len;
 	if (seg->flags & TERN_TCP_SEG_LOST)
-		s->lost_out -= seg->len;
+		s->rec->lost_out -= seg->len;
 	if (seg->flags & TERN_TCP_SEG_RTX_OUT)
-		s->retrans_out -= seg->len;
+		s->rec->retrans_out -= seg->len;
 	seg->flags &= ~(TERN_TCP_SEG_SACKED | TERN_TCP_SEG_LOST | TERN_TCP_SEG_RTX_OUT);
 }
 
@@ -132,15 +132,15 @@ static void
 seg_trim_counts(struct tern_tcp_stream *s, const struct tern_tcp_seg *seg, uint32_t d)
 {
 	TERN_ASSERT(d < seg->len);
-	TERN_ASSERT(!(seg->flags & TERN_TCP_SEG_SACKED) || s->sacked_out >= d);
-	TERN_ASSERT(!(seg->flags & TERN_TCP_SEG_LOST) || s->lost_out >= d);
-	TERN_ASSERT(!(seg->flags & TERN_TCP_SEG_RTX_OUT) || s->retrans_out >= d);
+	TERN_ASSERT(!(seg->flags & TERN_TCP_SEG_SACKED) || s->rec->sacked_out >= d);
+	TERN_ASSERT(!(seg->flags & TERN_TCP_SEG_LOST) || s->rec->lost_out >= d);
+	TERN_ASSERT(!(seg->flags & TERN_TCP_SEG_RTX_OUT) || s->rec->retrans_out >= d);
 	if (seg->flags & TERN_TCP_SEG_SACKED)
-		s->sacked_out -= d;
+		s->rec->sacked_out -= d;
 	if (seg->flags & TERN_TCP_SEG_LOST)
-		s->lost_out -= d;
+		s->rec->lost_out -= d;
 	if (seg->flags & TERN_TCP_SEG_RTX_OUT)
-		s->retrans_out -= d;
+		s->rec->retrans_out -= d;
 }
 
 /* Mark @seg lost: off the sent list, onto the lost list. */
@@ -150,15 +150,15 @@ mark_lost(struct tern_tcp_stream *s, struct tern_tcp_seg *seg)
 	seg_off_list(s, seg);
 	if (seg->flags & TERN_TCP_SEG_RTX_OUT) {
 		/* its retransmission is lost too */
-		TERN_ASSERT(s->retrans_out >= seg->len);
+		TERN_ASSERT(s->rec->retrans_out >= seg->len);
 		seg->flags &= ~TERN_TCP_SEG_RTX_OUT;
-		s->retrans_out -= seg->len;
+		s->rec->retrans_out -= seg->len;
 	}
 	if (!(seg->flags & TERN_TCP_SEG_LOST)) {
 		seg->flags |= TERN_TCP_SEG_LOST;
-		s->lost_out += seg->len;
+		s->rec->lost_out += seg->len;
 	}
-	list_append(&s->lost_head, &s->lost_tail, seg);
+	list_append(&s->rec->lost_head, &s->rec->lost_tail, seg);
 	seg->flags |= TERN_TCP_SEG_ON_LIST;
 	TERN_STAT_INC(s->ctx, tcp_segs_lost);
 }
@@ -167,10 +167,10 @@ uint32_t
 tcp_pipe(const struct tern_tcp_stream *s)
 {
 	uint32_t out = s->snd_max - s->snd_una;
-	uint32_t gone = s->sacked_out + s->lost_out;
+	uint32_t gone = s->rec->sacked_out + s->rec->lost_out;
 
 	out = out > gone ? out - gone : 0;
-	return out + s->retrans_out;
+	return out + s->rec->retrans_out;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -256,16 +256,16 @@ tcp_seg_split(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, uint32_t at)
 	n->flags = seg->flags & ~(TERN_TCP_SEG_SYN | TERN_TCP_SEG_ON_LIST);
 	seg->flags &= ~TERN_TCP_SEG_FIN;
 	seg->len = d;
-	tcp_rtxq_insert(&s->rtxq, n);
+	tcp_rtxq_insert(&s->rec->rtxq, n);
 	if (seg->flags & TERN_TCP_SEG_ON_LIST) {
 		struct tern_tcp_seg **head, **tail;
 
 		if ((seg->flags & (TERN_TCP_SEG_LOST | TERN_TCP_SEG_RTX_OUT)) == TERN_TCP_SEG_LOST) {
-			head = &s->lost_head;
-			tail = &s->lost_tail;
+			head = &s->rec->lost_head;
+			tail = &s->rec->lost_tail;
 		} else {
-			head = &s->sent_head;
-			tail = &s->sent_tail;
+			head = &s->rec->sent_head;
+			tail = &s->rec->sent_tail;
 		}
 		/* right after @seg: same transmission time, higher sequence */
 		n->tprev = seg;
@@ -323,7 +323,7 @@ rack_delivered(struct tern_tcp_stream *s, const struct tern_tcp_seg *seg,
 	}
 	if (s->min_rtt_us == 0 || rtt_us < s->min_rtt_us)
 		s->min_rtt_us = rtt_us ? rtt_us : 1;
-	s->rack_rtt_us = rtt_us;
+	s->rec->rack_rtt_us = rtt_us;
 	if (sent_after(seg->xmit_ns, tcp_seg_end(seg), s->rack_xmit_ns, s->rack_end_seq)) {
 		s->rack_xmit_ns = seg->xmit_ns;
 		s->rack_end_seq = tcp_seg_end(seg);
@@ -339,7 +339,7 @@ rack_reo_wnd_ns(const struct tern_tcp_stream *s)
 	if (!s->rack_reord) {
 		if (s->tf & (TF_IN_RECOVERY | TF_LOSS))
 			return 0;
-		if (s->sacked_out >= (DUPTHRESH - 1) * (uint32_t)s->mss + 1)
+		if (s->rec->sacked_out >= (DUPTHRESH - 1) * (uint32_t)s->mss + 1)
 			return 0;
 	}
 	w = (uint64_t)s->rack_reo_mult * s->min_rtt_us * 1000 / 4;
@@ -355,12 +355,12 @@ static uint64_t
 rack_detect_loss(struct tern_tcp_stream *s)
 {
 	uint64_t now = s->ctx->now_ns, reo = rack_reo_wnd_ns(s);
-	uint64_t rtt = (uint64_t)s->rack_rtt_us * 1000;
+	uint64_t rtt = (uint64_t)s->rec->rack_rtt_us * 1000;
 	struct tern_tcp_seg *seg;
 
 	if (s->rack_xmit_ns == 0)
 		return 0;
-	while ((seg = s->sent_head) != NULL) {
+	while ((seg = s->rec->sent_head) != NULL) {
 		uint64_t due;
 
 		TERN_STAT_INC(s->ctx, tcp_sack_walked);
@@ -382,7 +382,7 @@ rack_detect_loss(struct tern_tcp_stream *s)
 static uint32_t
 sack_range(struct tern_tcp_stream *s, uint32_t l, uint32_t r, const struct tcp_seg_in *si)
 {
-	struct tern_tcp_seg *seg = tcp_rtxq_find_ge(&s->rtxq, l);
+	struct tern_tcp_seg *seg = tcp_rtxq_find_ge(&s->rec->rtxq, l);
 	uint32_t newly = 0;
 
 	while (seg != NULL && SEQ_LT(seg->seq, r)) {
@@ -402,16 +402,16 @@ sack_range(struct tern_tcp_stream *s, uint32_t l, uint32_t r, const struct tcp_s
 			break;	/* cannot split: leave it unSACKed */
 		next = tcp_rtxq_next(seg);
 		/* reordering: delivered below what was SACKed already, never resent */
-		if (s->sacked_out > 0 && SEQ_LT(tcp_seg_end(seg), s->high_sacked) &&
+		if (s->rec->sacked_out > 0 && SEQ_LT(tcp_seg_end(seg), s->rec->high_sacked) &&
 		    !(seg->flags & TERN_TCP_SEG_RETRANS))
 			s->rack_reord = 1;
 		rack_delivered(s, seg, si, true);
 		tcp_sack_forget(s, seg);
 		seg->flags |= TERN_TCP_SEG_SACKED;
-		s->sacked_out += seg->len;
+		s->rec->sacked_out += seg->len;
 		newly += seg->len;
-		if (s->sacked_out == seg->len || SEQ_GT(tcp_seg_end(seg), s->high_sacked))
-			s->high_sacked = tcp_seg_end(seg);
+		if (s->rec->sacked_out == seg->len || SEQ_GT(tcp_seg_end(seg), s->rec->high_sacked))
+			s->rec->high_sacked = tcp_seg_end(seg);
 		seg = next;
 	}
 	return newly;
@@ -464,6 +464,9 @@ sack_in(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool *dsack)
 			*dsack = true;
 			continue;
 		}
+		/* nothing in flight: no scoreboard (tcp_rec_none, read only) */
+		if (unlikely(!tcp_has_rec(s)))
+			continue;
 		/* RFC 2018 and 5961-style sanity: inside (SND.UNA, SND.MAX] */
 		if (SEQ_LEQ(l, si->ack) || SEQ_GT(r, s->snd_max) || SEQ_LT(l, s->snd_una)) {
 			if (SEQ_LT(l, si->ack) && SEQ_GT(r, si->ack) && SEQ_LEQ(r, s->snd_max))
@@ -475,8 +478,8 @@ sack_in(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool *dsack)
 		cache[nc][1] = r;
 		nc++;
 		/* the part not covered by a block already applied */
-		for (j = 0; j < s->nb_sack_cache; j++) {
-			uint32_t cl = s->sack_cache[j][0], cr = s->sack_cache[j][1];
+		for (j = 0; j < s->rec->nb_sack_cache; j++) {
+			uint32_t cl = s->rec->sack_cache[j][0], cr = s->rec->sack_cache[j][1];
 
 			if (SEQ_LEQ(cl, l) && SEQ_GEQ(cr, r)) {
 				l = r;	/* all of it */
@@ -490,8 +493,10 @@ sack_in(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool *dsack)
 		if (SEQ_LT(l, r))
 			newly += sack_range(s, l, r, si);
 	}
-	memcpy(s->sack_cache, cache, sizeof(cache[0]) * nc);
-	s->nb_sack_cache = (uint8_t)nc;
+	if (nc > 0 || s->rec->nb_sack_cache != 0) {
+		memcpy(s->rec->sack_cache, cache, sizeof(cache[0]) * nc);
+		s->rec->nb_sack_cache = (uint8_t)nc;
+	}
 	return newly;
 }
 
@@ -505,12 +510,12 @@ undo_reduction(struct tern_tcp_stream *s)
 
 	s->cc_ops->undo(&s->cc, s->ctx->now_ns);
 	/* what was marked lost and not yet resent is in flight after all */
-	while ((seg = s->lost_head) != NULL) {
-		list_unlink(&s->lost_head, &s->lost_tail, seg);
+	while ((seg = s->rec->lost_head) != NULL) {
+		list_unlink(&s->rec->lost_head, &s->rec->lost_tail, seg);
 		seg->flags &= ~(TERN_TCP_SEG_LOST | TERN_TCP_SEG_ON_LIST);
-		TERN_ASSERT(s->lost_out >= seg->len);
-		s->lost_out -= seg->len;
-		list_append(&s->sent_head, &s->sent_tail, seg);
+		TERN_ASSERT(s->rec->lost_out >= seg->len);
+		s->rec->lost_out -= seg->len;
+		list_append(&s->rec->sent_head, &s->rec->sent_tail, seg);
 		seg->flags |= TERN_TCP_SEG_ON_LIST;
 	}
 	s->tf &= ~(TF_IN_RECOVERY | TF_LOSS);
@@ -529,9 +534,9 @@ recovery_enter(struct tern_tcp_stream *s, uint32_t flight)
 	s->tf |= TF_IN_RECOVERY;
 	s->recover = s->snd_max;
 	s->cc_ops->on_loss(&s->cc, flight, s->ctx->now_ns);
-	s->prr_delivered = 0;
-	s->prr_out = 0;
-	s->recover_fs = RTE_MAX(flight, 1u);
+	s->rec->prr_delivered = 0;
+	s->rec->prr_out = 0;
+	s->rec->recover_fs = RTE_MAX(flight, 1u);
 	s->undo_marker = s->snd_una ? s->snd_una : 1;
 	s->undo_retrans = 0;
 	s->retrans_tsval = 0;
@@ -546,14 +551,14 @@ prr_update(struct tern_tcp_stream *s, uint32_t delivered)
 	uint32_t pipe = tcp_pipe(s), ssthresh = s->cc.ssthresh;
 	int64_t sndcnt;
 
-	s->prr_delivered += delivered;
+	s->rec->prr_delivered += delivered;
 	if (pipe > ssthresh) {
 		/* proportional rate reduction */
-		sndcnt = (int64_t)(((uint64_t)s->prr_delivered * ssthresh + s->recover_fs - 1) /
-				   s->recover_fs) - s->prr_out;
+		sndcnt = (int64_t)(((uint64_t)s->rec->prr_delivered * ssthresh + s->rec->recover_fs - 1) /
+				   s->rec->recover_fs) - s->rec->prr_out;
 	} else {
 		/* slow start reduction bound (PRR-SSRB) */
-		int64_t limit = RTE_MAX((int64_t)s->prr_delivered - s->prr_out,
+		int64_t limit = RTE_MAX((int64_t)s->rec->prr_delivered - s->rec->prr_out,
 					(int64_t)delivered) + s->mss;
 
 		sndcnt = RTE_MIN((int64_t)ssthresh - pipe, limit);
@@ -561,7 +566,7 @@ prr_update(struct tern_tcp_stream *s, uint32_t delivered)
 	if (sndcnt < 0)
 		sndcnt = 0;
 	/* the fast retransmission itself goes at once (RFC 6937 3.1) */
-	if (s->prr_out == 0 && sndcnt < s->mss && s->lost_head != NULL)
+	if (s->rec->prr_out == 0 && sndcnt < s->mss && s->rec->lost_head != NULL)
 		sndcnt = s->mss;
 	s->cc.cwnd = pipe + (uint32_t)sndcnt;
 }
@@ -588,7 +593,7 @@ tcp_rtx_schedule(struct tern_tcp_stream *s, uint64_t reo_left, bool restart)
 {
 	uint64_t now = s->ctx->now_ns;
 
-	if (tcp_rtxq_empty(&s->rtxq)) {
+	if (tcp_rtxq_empty(&s->rec->rtxq)) {
 		tcp_timer_clear(s, TCP_T_RTX);
 		return;
 	}
@@ -628,7 +633,7 @@ tcp_tlp_fire(struct tern_tcp_stream *s)
 		s->tf |= TF_PUSH;
 		tcp_output(s);
 		s->cc.cwnd = RTE_MAX(cwnd, s->cc.cwnd - s->mss);
-	} else if ((seg = tcp_rtxq_last(&s->rtxq)) != NULL) {
+	} else if ((seg = tcp_rtxq_last(&s->rec->rtxq)) != NULL) {
 		/*
 		 * The whole last entry (up to tso_max), not its last MSS as RFC
 		 * 8985 7.3 and Linux do: against the Linux receiver over net_tap
@@ -651,7 +656,7 @@ tcp_reo_fire(struct tern_tcp_stream *s)
 {
 	uint64_t left = rack_detect_loss(s);
 
-	if (s->lost_head != NULL && !(s->tf & (TF_IN_RECOVERY | TF_LOSS)))
+	if (s->rec->lost_head != NULL && !(s->tf & (TF_IN_RECOVERY | TF_LOSS)))
 		recovery_enter(s, s->snd_max - s->snd_una);
 	if (s->tf & TF_IN_RECOVERY)
 		prr_update(s, 0);
@@ -678,8 +683,8 @@ tcp_sack_rto(struct tern_tcp_stream *s, bool first)
 	s->tlp_high_seq = 0;
 	s->dupacks = 0;
 	if (!(s->tf & TF_SACK_OK))
-		s->sacked_out = 0;	/* NewReno's count of duplicate ACKs */
-	seg = tcp_rtxq_first(&s->rtxq);
+		s->rec->sacked_out = 0;	/* NewReno's count of duplicate ACKs */
+	seg = tcp_rtxq_first(&s->rec->rtxq);
 	if ((s->tf & TF_SACK_OK) && seg != NULL && (seg->flags & TERN_TCP_SEG_SACKED)) {
 		/*
 		 * RFC 2018 8, RFC 6675 5.1: the segment at SND.UNA was SACKed
@@ -690,13 +695,13 @@ tcp_sack_rto(struct tern_tcp_stream *s, bool first)
 		for (; seg != NULL; seg = tcp_rtxq_next(seg))
 			if (seg->flags & TERN_TCP_SEG_SACKED) {
 				seg->flags &= ~TERN_TCP_SEG_SACKED;
-				s->sacked_out -= seg->len;
+				s->rec->sacked_out -= seg->len;
 			}
-		s->nb_sack_cache = 0;
-		s->high_sacked = s->snd_una;
+		s->rec->nb_sack_cache = 0;
+		s->rec->high_sacked = s->snd_una;
 	}
 	/* everything not SACKed is lost, resent in sequence order */
-	for (seg = tcp_rtxq_first(&s->rtxq); seg != NULL; seg = tcp_rtxq_next(seg)) {
+	for (seg = tcp_rtxq_first(&s->rec->rtxq); seg != NULL; seg = tcp_rtxq_next(seg)) {
 		if (seg->flags & TERN_TCP_SEG_SACKED)
 			continue;
 		if ((seg->flags & TERN_TCP_SEG_LOST) && !(seg->flags & TERN_TCP_SEG_RTX_OUT))
@@ -725,7 +730,7 @@ ack_remove(struct tern_tcp_stream *s, const struct tcp_seg_in *si, int64_t *rtt_
 	 * that fills a repaired hole, ambiguous: it would count the whole
 	 * recovery as one round trip and inflate the RTO).
 	 */
-	while ((seg = tcp_rtxq_first(&s->rtxq)) != NULL &&
+	while ((seg = tcp_rtxq_first(&s->rec->rtxq)) != NULL &&
 	       SEQ_LEQ(tcp_seg_end(seg), ack)) {
 		if (!(seg->flags & TERN_TCP_SEG_SACKED)) {
 			delivered += seg->len;
@@ -736,7 +741,7 @@ ack_remove(struct tern_tcp_stream *s, const struct tcp_seg_in *si, int64_t *rtt_
 		if (seg->nb_tx > 1)
 			rtx_acked = true;
 		tcp_sack_forget(s, seg);
-		tcp_rtxq_unlink(&s->rtxq, seg);
+		tcp_rtxq_unlink(&s->rec->rtxq, seg);
 		TERN_ASSERT(s->rtxq_bytes >= seg->len);
 		s->rtxq_bytes -= seg->len;
 		tcp_seg_free_acked(s, seg);
@@ -809,7 +814,9 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 		s->soft_err = 0;	/* the path works: an earlier ICMP explains nothing now */
 		if (!(s->tf & TF_SACK_OK)) {
 			/* NewReno: the duplicate ACKs counted as gone are part of this ACK */
-			s->sacked_out = s->sacked_out > acked ? s->sacked_out - acked : 0;
+			if (s->rec->sacked_out != 0)
+				s->rec->sacked_out = s->rec->sacked_out > acked ?
+					s->rec->sacked_out - acked : 0;
 			s->dupacks = 0;
 		}
 	}
@@ -828,18 +835,18 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 		if (is_dup) {
 			s->dupacks++;
 			/* RFC 6675 / 3042: one segment left the network per duplicate ACK */
-			if (s->sacked_out + s->mss <= flight_before)
-				s->sacked_out += s->mss;
+			if (s->rec->sacked_out + s->mss <= flight_before && tcp_has_rec(s))
+				s->rec->sacked_out += s->mss;
 			if (s->dupacks == DUPTHRESH && !(s->tf & (TF_IN_RECOVERY | TF_LOSS)) &&
 			    SEQ_GEQ(s->snd_una, s->recover)) {
-				struct tern_tcp_seg *first = tcp_rtxq_first(&s->rtxq);
+				struct tern_tcp_seg *first = tcp_rtxq_first(&s->rec->rtxq);
 
 				if (first != NULL && !(first->flags & TERN_TCP_SEG_LOST))
 					mark_lost(s, first);
 			}
 		} else if (acked > 0 && (s->tf & TF_IN_RECOVERY) && SEQ_LT(ack, s->recover)) {
 			/* RFC 6582 3.2 (5): a partial ACK, the next hole is lost too */
-			struct tern_tcp_seg *first = tcp_rtxq_first(&s->rtxq);
+			struct tern_tcp_seg *first = tcp_rtxq_first(&s->rec->rtxq);
 
 			if (first != NULL && !(first->flags & TERN_TCP_SEG_LOST))
 				mark_lost(s, first);
@@ -876,7 +883,7 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 	}
 
 	/* Recovery */
-	if (s->lost_head != NULL && !(s->tf & (TF_IN_RECOVERY | TF_LOSS)) &&
+	if (s->rec->lost_head != NULL && !(s->tf & (TF_IN_RECOVERY | TF_LOSS)) &&
 	    (SEQ_GEQ(s->snd_una, s->recover) || (s->tf & TF_SACK_OK)))
 		recovery_enter(s, flight_before);
 	if ((s->tf & (TF_IN_RECOVERY | TF_LOSS)) && SEQ_GEQ(s->snd_una, s->recover) &&
@@ -886,8 +893,8 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 			s->cc_ops->on_recovery_end(&s->cc, now);
 		}
 		s->tf &= ~(TF_IN_RECOVERY | TF_LOSS);
-		if (!(s->tf & TF_SACK_OK))
-			s->sacked_out = 0;
+		if (!(s->tf & TF_SACK_OK) && s->rec->sacked_out != 0)
+			s->rec->sacked_out = 0;
 	}
 	if (s->tf & TF_IN_RECOVERY) {
 		prr_update(s, delivered);
@@ -906,10 +913,19 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 	}
 	if (s->cc.cwnd > TCP_MAX_BUF)
 		s->cc.cwnd = TCP_MAX_BUF;
-	if (acked > 0 || reo_left != 0 || s->lost_head != NULL)
+	if (acked > 0 || reo_left != 0 || s->rec->lost_head != NULL)
 		tcp_rtx_schedule(s, reo_left, acked > 0);
-	if (acked > 0 || delivered > 0 || s->lost_head != NULL)
+	if (acked > 0 || delivered > 0 || s->rec->lost_head != NULL)
 		tcp_mark_dirty(s);
+	/*
+	 * All acknowledged, no recovery on: the block goes back until the next
+	 * send. Not when the ACK came with data or a FIN: an answer (or our
+	 * FIN) is likely to follow at once, and it would take the block again;
+	 * the pure ACK we send for them gives it back if nothing went
+	 * (tcp_send_ack()).
+	 */
+	if (acked > 0 && si->len == 0 && !(si->flags & TH_FIN))
+		tcp_rec_put(s);
 }
 
 unsigned int
@@ -918,7 +934,7 @@ tcp_sack_mtu_lost(struct tern_tcp_stream *s)
 	struct tern_tcp_seg *seg;
 	unsigned int n = 0;
 
-	for (seg = tcp_rtxq_first(&s->rtxq); seg != NULL; seg = tcp_rtxq_next(seg)) {
+	for (seg = tcp_rtxq_first(&s->rec->rtxq); seg != NULL; seg = tcp_rtxq_next(seg)) {
 		uint32_t syn = !!(seg->flags & TERN_TCP_SEG_SYN);
 		uint32_t dlen = seg->len - syn - !!(seg->flags & TERN_TCP_SEG_FIN);
 
@@ -977,13 +993,16 @@ tcp_rtxq_free_all(struct tern_tcp_stream *s)
 {
 	struct tern_tcp_seg *seg;
 
-	while ((seg = tcp_rtxq_first(&s->rtxq)) != NULL) {
+	while ((seg = tcp_rtxq_first(&s->rec->rtxq)) != NULL) {
 		tcp_sack_forget(s, seg);
-		tcp_rtxq_unlink(&s->rtxq, seg);
+		tcp_rtxq_unlink(&s->rec->rtxq, seg);
 		tcp_seg_free(s, seg);
 	}
 	s->rtxq_bytes = 0;
-	s->sacked_out = 0;
-	/* the stream ends or restarts: its acknowledged data waits no longer either */
+	/* the stream ends: no recovery to go on with, the block goes back */
+	s->tf &= ~(TF_IN_RECOVERY | TF_LOSS);
+	if (tcp_has_rec(s))
+		tcp_rec_release(s);
+	/* the stream ends: its acknowledged data waits no longer either */
 	tcp_acked_flush(s->tc);
 }

@@ -388,7 +388,8 @@ tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 	tcp_cc_init(s);
 	tcp_set_state(s, TERN_TCP_SYN_SENT);
 	TERN_STAT_INC(ctx, tcp_active_opens);
-	tcp_send_syn(s);
+	if (tcp_send_syn(s) != 0)
+		tcp_drop(s, -ENOBUFS);	/* no SYN in the queue, no timer: fail now (an event) */
 	return s;
 }
 
@@ -865,9 +866,9 @@ tern_tcp_info(const struct tern_tcp_stream *s, struct tern_tcp_info *info)
 	info->cwnd = s->cc.cwnd;
 	info->ssthresh = s->cc.ssthresh;
 	info->min_rtt_us = s->min_rtt_us;
-	info->sacked = s->sacked_out;
-	info->lost = s->lost_out;
-	info->retrans_out = s->retrans_out;
+	info->sacked = s->rec->sacked_out;
+	info->lost = s->rec->lost_out;
+	info->retrans_out = s->rec->retrans_out;
 	if (s->cc_ops != NULL)
 		snprintf(info->cc, sizeof(info->cc), "%s", s->cc_ops->name);
 	info->snd_wnd = s->snd_wnd;

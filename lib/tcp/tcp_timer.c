@@ -151,7 +151,7 @@ static void
 tcp_timer_rtx(struct tern_tcp_stream *s)
 {
 	const struct tern_tcp_config *cfg = &s->tc->cfg;
-	struct tern_tcp_seg *seg = tcp_rtxq_first(&s->rtxq);
+	struct tern_tcp_seg *seg = tcp_rtxq_first(&s->rec->rtxq);
 	uint32_t limit;
 	bool first;
 
@@ -198,8 +198,14 @@ tcp_timer_persist(struct tern_tcp_stream *s)
 {
 	uint64_t ivl;
 
-	if (s->sndq_bytes == 0 || s->snd_wnd >= s->mss || s->snd_nxt != s->snd_una)
+	if (s->snd_nxt != s->snd_una)
 		return;
+	if (s->sndq_bytes == 0 || s->snd_wnd >= s->mss) {
+		/* no window to probe: a memory shortage stopped the output (tcp_output()), again */
+		if (s->sndq_bytes > 0 || (s->tf & (TF_FIN_QUEUED | TF_FIN_SENT)) == TF_FIN_QUEUED)
+			tcp_output(s);
+		return;
+	}
 	/*
 	 * RFC 1122 4.2.2.17: probe for as long as the receiver answers.
 	 * pprobes counts probes not answered (any acceptable ACK clears it,

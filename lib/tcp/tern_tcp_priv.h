@@ -188,6 +188,39 @@ struct tcp_listen {
 };
 
 /*
+ * The loss-recovery state of a connection (tcp_sack.c): the retransmit
+ * queue, its scoreboard and what lives only while data is in flight or a
+ * recovery is on. A connection holds one from the context's free list
+ * (tcp_rec_get()) from its first entry in the retransmit queue until the
+ * queue empties with no recovery on (tcp_rec_put()); in between, ->rec
+ * points at tcp_rec_none, a read-only block of zeroes: an empty queue,
+ * empty lists, zero counters, so that readers need no test (a write to it
+ * faults). What outlives the queue (RACK's latest delivery, the undo and
+ * TLP episodes, the reordering window) stays in the control block.
+ */
+struct tcp_rec {
+	struct tern_tcp_rtxq rtxq;	/* sent, not acknowledged */
+	struct tern_tcp_seg *sent_head;	/* in flight, not SACKed, by transmission time */
+	struct tern_tcp_seg *sent_tail;
+	struct tern_tcp_seg *lost_head;	/* marked lost, waiting for retransmission */
+	struct tern_tcp_seg *lost_tail;
+	uint32_t sacked_out;		/* bytes of rtxq SACKed */
+	uint32_t lost_out;		/* bytes marked lost (retransmitted or not) */
+	uint32_t retrans_out;		/* bytes retransmitted, still in flight */
+	uint32_t high_sacked;		/* end of the highest SACKed byte */
+	uint32_t sack_cache[TERN_TCP_SACK_MAX][2];	/* blocks of the last ACK, done */
+	uint32_t rack_rtt_us;		/* RACK.rtt */
+	uint32_t prr_delivered;		/* RFC 6937 */
+	uint32_t prr_out;
+	uint32_t recover_fs;
+	uint8_t nb_sack_cache;
+	struct tcp_rec *free_next;	/* on the context's free list */
+};
+
+/* What ->rec of a connection with nothing in flight points at (tcp_ctx.c): read only. */
+extern const struct tcp_rec tcp_rec_none;
+
+/*
  * A listener or a connection. The fields first in the record (about the
  * first two cache lines) are what every segment touches: state, sequence
  * variables, windows, timestamps, RTT, the queues; the rest is colder.
@@ -237,32 +270,18 @@ struct tern_tcp_stream {
 	struct rte_mbuf *rcvq_tail;
 	uint32_t rcvq_bytes;
 	uint32_t rtxq_bytes;		/* sequence space in rtxq (sent, unacked) */
-	struct tern_tcp_rtxq rtxq;
+	struct tcp_rec *rec;		/* loss recovery: &tcp_rec_none while nothing is in flight */
 	struct tern_tcp_ooo *ooo;	/* allocated at the first gap */
 
 	/* --- loss recovery and congestion control (tcp_sack.c, tcp_cc_*.c) --- */
 	struct tcp_cc_conn cc;		/* cwnd, ssthresh, the algorithm's state */
 	const struct tcp_cc_ops *cc_ops;
-	struct tern_tcp_seg *sent_head;	/* in flight, not SACKed, by transmission time */
-	struct tern_tcp_seg *sent_tail;
-	struct tern_tcp_seg *lost_head;	/* marked lost, waiting for retransmission */
-	struct tern_tcp_seg *lost_tail;
-	uint32_t sacked_out;		/* bytes of rtxq SACKed */
-	uint32_t lost_out;		/* bytes marked lost (retransmitted or not) */
-	uint32_t retrans_out;		/* bytes retransmitted, still in flight */
-	uint32_t high_sacked;		/* end of the highest SACKed byte */
-	uint32_t sack_cache[TERN_TCP_SACK_MAX][2];	/* blocks of the last ACK, done */
-	uint8_t nb_sack_cache;
 	uint8_t rtx_kind;		/* what TCP_T_RTX is now: TCP_RTX_* */
 	uint8_t rack_reord;		/* reordering seen: keep a reordering window */
 	uint8_t rack_reo_mult;		/* RFC 8985 6.2: reo_wnd multiplier (D-SACK) */
 	uint32_t rack_end_seq;		/* RACK.end_seq */
 	uint64_t rack_xmit_ns;		/* RACK.xmit_ts: latest transmission delivered */
-	uint32_t rack_rtt_us;		/* RACK.rtt */
 	uint32_t min_rtt_us;
-	uint32_t prr_delivered;		/* RFC 6937 */
-	uint32_t prr_out;
-	uint32_t recover_fs;
 	uint32_t undo_marker;		/* snd_una when the reduction began; 0: none to undo */
 	int32_t undo_retrans;		/* retransmissions not shown spurious by D-SACK */
 	uint32_t retrans_tsval;		/* tsval of the first retransmission (Eifel, RFC 3522) */
@@ -422,6 +441,12 @@ struct tern_tcp_ctx {
 	struct tern_tcp_stream *tcb_free;
 	uint32_t nb_tcb_free;
 	struct tcb_chunk *tcb_chunks;	/* where control blocks live (tcp_ctx.c) */
+	/* loss-recovery blocks (struct tcp_rec) */
+	struct tcp_rec *rec_free;
+	struct rec_chunk *rec_chunks;
+	uint32_t nb_rec;		/* held by connections */
+	uint32_t rec_max;		/* held at most: UINT32_MAX (tests lower it to make them fail) */
+	uint64_t rtxq_visits;		/* rtxq.visits of the blocks given back */
 	uint64_t hash_gen;		/* bumped at every hash change */
 	/* acknowledged data waiting to be freed together (tcp_output.c) */
 	uint16_t nb_acked;
@@ -464,6 +489,79 @@ struct tern_tcp_stream *tcp_listener_lookup(struct tern_tcp_ctx *tc, const struc
 					    uint16_t dport);
 struct tern_tcp_stream *tcp_stream_alloc(struct tern_tcp_ctx *tc);
 void tcp_stream_free(struct tern_tcp_stream *s);
+int tcp_rec_alloc(struct tern_tcp_stream *s);
+
+/* Whether @s holds a loss-recovery block. */
+static inline bool
+tcp_has_rec(const struct tern_tcp_stream *s)
+{
+	return s->rec != &tcp_rec_none;
+}
+
+/*
+ * A loss-recovery block for @s: 0, or -ENOBUFS (none to be had, counted).
+ * Blocks wait on the free list clean (zeroes but the stale parts nothing
+ * reads before writing: sack_cache past nb_sack_cache, the PRR state), so
+ * taking one is a pop.
+ */
+static inline int
+tcp_rec_get(struct tern_tcp_stream *s)
+{
+	struct tern_tcp_ctx *tc;
+	struct tcp_rec *r;
+
+	if (likely(tcp_has_rec(s)))
+		return 0;
+	tc = s->tc;
+	r = tc->rec_free;
+	if (unlikely(r == NULL || tc->nb_rec >= tc->rec_max))
+		return tcp_rec_alloc(s);
+	tc->rec_free = r->free_next;
+	r->free_next = NULL;
+	tc->nb_rec++;
+	s->rec = r;
+	return 0;
+}
+
+/* Give @s's loss-recovery block back, clean: its queue empty, no recovery on. */
+static inline void
+tcp_rec_release(struct tern_tcp_stream *s)
+{
+	struct tern_tcp_ctx *tc = s->tc;
+	struct tcp_rec *r = s->rec;
+
+	TERN_ASSERT(tcp_has_rec(s));
+	TERN_ASSERT(tcp_rtxq_empty(&r->rtxq) && r->rtxq.nb == 0);
+	TERN_ASSERT(r->sent_head == NULL && r->sent_tail == NULL);
+	TERN_ASSERT(r->lost_head == NULL && r->lost_tail == NULL);
+	TERN_ASSERT(r->lost_out == 0 && r->retrans_out == 0);
+	TERN_ASSERT(tc->nb_rec > 0);
+	tc->rtxq_visits += r->rtxq.visits;
+	r->rtxq.visits = 0;
+	r->sacked_out = 0;	/* (NewReno's count of duplicate ACKs may be left) */
+	r->high_sacked = 0;
+	r->nb_sack_cache = 0;
+	r->rack_rtt_us = 0;
+	r->free_next = tc->rec_free;
+	tc->rec_free = r;
+	tc->nb_rec--;
+	s->rec = (struct tcp_rec *)(uintptr_t)&tcp_rec_none;
+}
+
+/*
+ * Give @s's block back if nothing needs it: the retransmit queue empty and
+ * no recovery on.
+ */
+static inline void
+tcp_rec_put(struct tern_tcp_stream *s)
+{
+	if (tcp_has_rec(s) && tcp_rtxq_empty(&s->rec->rtxq) &&
+	    !(s->tf & (TF_IN_RECOVERY | TF_LOSS)))
+		tcp_rec_release(s);
+}
+
+/* Nodes the retransmit queues of @s visited (tests): the given-back blocks' and its own. */
+uint64_t tcp_rtxq_visits(const struct tern_tcp_stream *s);
 void tcp_mark_dirty(struct tern_tcp_stream *s);
 void tcp_listener_insert(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l);
 void tcp_listener_remove(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l);
@@ -674,6 +772,7 @@ enum tcp_chk {
 	TCP_CHK_SNDQ,
 	TCP_CHK_TIMER,
 	TCP_CHK_STATE,
+	TCP_CHK_REC,
 };
 /* @return 0 if every invariant of @s holds, else -TCP_CHK_* of the first broken one. */
 int tcp_stream_check(const struct tern_tcp_stream *s);

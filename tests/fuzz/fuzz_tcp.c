@@ -514,7 +514,7 @@ print_state(unsigned int sc)
 		printf(" %s", tern_tcp_state_name(x->state));
 		if (x->state >= TERN_TCP_ESTABLISHED)
 			printf(" [in flight %u sacked %u lost %u ooo %s]", x->snd_max - x->snd_una,
-			       x->sacked_out, x->lost_out, x->ooo != NULL ? "yes" : "no");
+			       x->rec->sacked_out, x->rec->lost_out, x->ooo != NULL ? "yes" : "no");
 	}
 	printf(" syncache %u time_wait %u\n", tcpc(fuzz_ctx())->nb_syn, tcpc(fuzz_ctx())->nb_tw);
 }

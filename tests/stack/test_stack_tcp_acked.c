@@ -81,7 +81,7 @@ send_side_cost(const struct tern_tcp_stream *s)
 	const struct tern_tcp_seg *g;
 	unsigned int n = chain_cost(s->sndq_head);
 
-	for (g = tcp_rtxq_first(&s->rtxq); g != NULL; g = tcp_rtxq_next(g))
+	for (g = tcp_rtxq_first(&s->rec->rtxq); g != NULL; g = tcp_rtxq_next(g))
 		n += chain_cost(g->m);
 	return n;
 }
@@ -142,7 +142,7 @@ static bool
 a_all_acked(const struct tern_tcp_stream *a)
 {
 	return a->sndq_bytes == 0 && a->snd_una == a->snd_max &&
-		tcp_rtxq_first(&a->rtxq) == NULL;
+		tcp_rtxq_first(&a->rec->rtxq) == NULL;
 }
 
 /* Close gracefully, A first, and check that nothing is left anywhere. */
@@ -423,7 +423,7 @@ run_until_deferred(struct harness *h, struct tern_tcp_stream **l, struct tern_tc
 	for (;;) {
 		write_a(*a, &sent, total, seed);
 		harness_run(h, MS);
-		if (tca->nb_acked > 0 && tcp_rtxq_first(&(*a)->rtxq) != NULL)
+		if (tca->nb_acked > 0 && tcp_rtxq_first(&(*a)->rec->rtxq) != NULL)
 			break;
 		read_b(*b, &got, seed);
 		if (got == total || harness_now(h) - t0 > 10 * SEC)
@@ -557,7 +557,7 @@ test_acked_ninth_chain_frees_the_eight_before(void **state)
 	write_a(a, &sent, 100 * a->mss, 34);
 	harness_run(h, 0);
 	/* the entries in flight, one mbuf each; the end of the ninth */
-	for (n = 0, g = tcp_rtxq_first(&a->rtxq); g != NULL; g = tcp_rtxq_next(g)) {
+	for (n = 0, g = tcp_rtxq_first(&a->rec->rtxq); g != NULL; g = tcp_rtxq_next(g)) {
 		assert_int_equal(chain_cost(g->m), 1);
 		if (++n == ACKED_MAX + 1)
 			ack = g->seq + g->len;
@@ -579,7 +579,7 @@ test_acked_ninth_chain_frees_the_eight_before(void **state)
 	o.tsecr = b->ts_recent;
 	harness_inject(h, HARNESS_A, seg_build(h, &o));
 	assert_int_equal(a->snd_una, ack);
-	assert_non_null(tcp_rtxq_first(&a->rtxq));
+	assert_non_null(tcp_rtxq_first(&a->rec->rtxq));
 	out = mark - pool_avail(h, HARNESS_A);
 	known = send_side_cost(a) + recv_side_from(b, harness_pool(h, HARNESS_A));
 	printf("%u chains deferred; %u of A's mbufs out, %u in its queues and at B\n",

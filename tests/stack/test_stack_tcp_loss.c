@@ -339,11 +339,11 @@ dbg_state(const char *what, struct harness *h, const struct tern_tcp_stream *s)
 	       "cwnd %u ssth %u wnd %u kind %u backoff %u rtx_tmr %.3f sndq %u dupacks %u "
 	       "lost_head %p (%#x) sent_head %p recover %u undo_marker %u undo_retrans %d\n",
 	       (double)harness_now(h) / SEC, what, s->snd_una - s->iss, s->snd_max - s->iss,
-	       s->snd_nxt - s->iss, s->rtxq.nb, s->tf, s->lost_out, s->sacked_out,
-	       s->retrans_out, s->cc.cwnd, s->cc.ssthresh, s->snd_wnd, s->rtx_kind, s->backoff,
+	       s->snd_nxt - s->iss, s->rec->rtxq.nb, s->tf, s->rec->lost_out, s->rec->sacked_out,
+	       s->rec->retrans_out, s->cc.cwnd, s->cc.ssthresh, s->snd_wnd, s->rtx_kind, s->backoff,
 	       s->tmr[TCP_T_RTX] ? (double)s->tmr[TCP_T_RTX] / SEC : 0.0, s->sndq_bytes,
-	       s->dupacks, (void *)s->lost_head, s->lost_head ? s->lost_head->flags : 0,
-	       (void *)s->sent_head, s->recover - s->iss, s->undo_marker ? s->undo_marker - s->iss : 0,
+	       s->dupacks, (void *)s->rec->lost_head, s->rec->lost_head ? s->rec->lost_head->flags : 0,
+	       (void *)s->rec->sent_head, s->recover - s->iss, s->undo_marker ? s->undo_marker - s->iss : 0,
 	       s->undo_retrans);
 	fflush(stdout);
 }
@@ -1082,14 +1082,14 @@ per_ack_work(struct fixture *f, uint32_t flight, struct work *w)
 		harness_run(f->h, MS);
 		while (tern_tcp_read(b, buf, sizeof(buf)) > 0)
 			;
-		if (a->rtxq.nb >= flight * 9 / 10 && a->cc.cwnd >= 2 * flight * mss)
+		if (a->rec->rtxq.nb >= flight * 9 / 10 && a->cc.cwnd >= 2 * flight * mss)
 			break;
 	}
-	printf("%u in flight after %.2f s (cwnd %u segments)\n", a->rtxq.nb,
+	printf("%u in flight after %.2f s (cwnd %u segments)\n", a->rec->rtxq.nb,
 	       (double)harness_now(f->h) / SEC, a->cc.cwnd / mss);
-	assert_true(a->rtxq.nb >= flight * 9 / 10);
+	assert_true(a->rec->rtxq.nb >= flight * 9 / 10);
 	s0 = harness_stats(f->h, HARNESS_A);
-	v0 = a->rtxq.visits;
+	v0 = tcp_rtxq_visits(a);
 	t->every = flight / 10;
 	t->window = flight;
 	w->max_inflight = 0;
@@ -1108,11 +1108,11 @@ per_ack_work(struct fixture *f, uint32_t flight, struct work *w)
 		 * ACKs come back in one step: the queue is full when they start
 		 * and empties as they go; its fullest is the window.
 		 */
-		w->max_inflight = RTE_MAX(w->max_inflight, a->rtxq.nb);
+		w->max_inflight = RTE_MAX(w->max_inflight, a->rec->rtxq.nb);
 	}
 	s1 = harness_stats(f->h, HARNESS_A);
 	w->acks = s1.tcp_in_segs - s0.tcp_in_segs;
-	w->visits = a->rtxq.visits - v0;
+	w->visits = tcp_rtxq_visits(a) - v0;
 	w->walked = s1.tcp_sack_walked - s0.tcp_sack_walked;
 	w->splits = s1.tcp_sack_splits - s0.tcp_sack_splits;
 	w->dropped = t->nb_periodic;

@@ -23,6 +23,7 @@
 
 struct conn {
 	struct tern_tcp_stream s;
+	struct tcp_rec rec;
 	struct tern_tcp_seg seg[3];
 };
 
@@ -40,24 +41,25 @@ conn_build(struct conn *c)
 	s->snd_max = UNA + 3 * LEN;
 	s->rcv_nxt = 5000;
 	s->rcv_adv = 6000;
-	tcp_rtxq_init(&s->rtxq);
+	s->rec = &c->rec;
+	tcp_rtxq_init(&s->rec->rtxq);
 	for (i = 0; i < 3; i++) {
 		c->seg[i].seq = UNA + i * LEN;
 		c->seg[i].len = LEN;
-		assert_int_equal(tcp_rtxq_insert(&s->rtxq, &c->seg[i]), 0);
+		assert_int_equal(tcp_rtxq_insert(&s->rec->rtxq, &c->seg[i]), 0);
 	}
 	s->rtxq_bytes = 3 * LEN;
 	/* 0: lost, resent (on the sent list); 1: SACKed; 2: in flight (sent list) */
 	c->seg[0].flags = TERN_TCP_SEG_LOST | TERN_TCP_SEG_RTX_OUT | TERN_TCP_SEG_ON_LIST;
 	c->seg[1].flags = TERN_TCP_SEG_SACKED;
 	c->seg[2].flags = TERN_TCP_SEG_ON_LIST;
-	s->sent_head = &c->seg[2];
+	s->rec->sent_head = &c->seg[2];
 	c->seg[2].tnext = &c->seg[0];
 	c->seg[0].tprev = &c->seg[2];
-	s->sent_tail = &c->seg[0];
-	s->lost_out = LEN;
-	s->retrans_out = LEN;
-	s->sacked_out = LEN;
+	s->rec->sent_tail = &c->seg[0];
+	s->rec->lost_out = LEN;
+	s->rec->retrans_out = LEN;
+	s->rec->sacked_out = LEN;
 	s->tmr[TCP_T_RTX] = 1;
 }
 
@@ -93,7 +95,7 @@ test_check_reports_each_broken_rule(void **state)
 	assert_int_equal(tcp_stream_check(&c.s), -TCP_CHK_RTXQ_BYTES);
 
 	conn_build(&c);
-	c.s.sacked_out = 2 * LEN;
+	c.s.rec->sacked_out = 2 * LEN;
 	assert_int_equal(tcp_stream_check(&c.s), -TCP_CHK_SACKED);
 
 	conn_build(&c);
@@ -101,21 +103,21 @@ test_check_reports_each_broken_rule(void **state)
 	assert_int_equal(tcp_stream_check(&c.s), -TCP_CHK_LOST);
 
 	conn_build(&c);
-	c.s.retrans_out = 0;
+	c.s.rec->retrans_out = 0;
 	assert_int_equal(tcp_stream_check(&c.s), -TCP_CHK_RETRANS);
 
 	conn_build(&c);
 	c.seg[1].flags |= TERN_TCP_SEG_LOST;	/* SACKed and lost */
-	c.s.lost_out += LEN;
+	c.s.rec->lost_out += LEN;
 	assert_int_equal(tcp_stream_check(&c.s), -TCP_CHK_MARKS);
 
 	conn_build(&c);
-	c.s.sent_head = &c.seg[0];		/* seg 2 dropped off the list */
+	c.s.rec->sent_head = &c.seg[0];		/* seg 2 dropped off the list */
 	c.seg[0].tprev = NULL;
 	assert_int_equal(tcp_stream_check(&c.s), -TCP_CHK_LISTS);
 
 	conn_build(&c);
-	c.s.lost_out = 3 * LEN;			/* more lost than sent */
+	c.s.rec->lost_out = 3 * LEN;			/* more lost than sent */
 	assert_int_equal(tcp_stream_check(&c.s), -TCP_CHK_PIPE);
 
 	conn_build(&c);
@@ -142,6 +144,22 @@ test_check_reports_each_broken_rule(void **state)
 	c.s.state = 200;
 	assert_int_equal(tcp_stream_check(&c.s), -TCP_CHK_STATE);
 	assert_string_not_equal(tcp_check_rule(-TCP_CHK_TIMER), "?");
+
+	/* without a loss-recovery block: nothing in the queue, no recovery on */
+	memset(&c, 0, sizeof(c));
+	c.s.state = TERN_TCP_ESTABLISHED;
+	c.s.snd_una = c.s.snd_nxt = c.s.snd_max = UNA;
+	c.s.rec = (struct tcp_rec *)(uintptr_t)&tcp_rec_none;
+	assert_false(tcp_has_rec(&c.s));
+	assert_int_equal(tcp_stream_check(&c.s), 0);
+	c.s.snd_max = c.s.snd_nxt = UNA + LEN;
+	c.s.rtxq_bytes = LEN;			/* counted, in no queue */
+	assert_int_equal(tcp_stream_check(&c.s), -TCP_CHK_REC);
+	c.s.snd_max = c.s.snd_nxt = UNA;
+	c.s.rtxq_bytes = 0;
+	c.s.tf |= TF_IN_RECOVERY;		/* PRR would write to tcp_rec_none */
+	assert_int_equal(tcp_stream_check(&c.s), -TCP_CHK_REC);
+	assert_string_not_equal(tcp_check_rule(-TCP_CHK_REC), "?");
 }
 
 int

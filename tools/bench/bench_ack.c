@@ -138,11 +138,11 @@ run_once(uint32_t flight, struct sample *w)
 	harness_set_tap(h, ptap_fn, &tap);
 	for (i = 0; i < 60 * SEC / MS; i++) {
 		pump(h, a, b);
-		if (a->rtxq.nb >= flight * 9 / 10 && a->cc.cwnd >= 2 * flight * mss)
+		if (a->rec->rtxq.nb >= flight * 9 / 10 && a->cc.cwnd >= 2 * flight * mss)
 			break;
 	}
-	if (a->rtxq.nb < flight * 9 / 10) {
-		fprintf(stderr, "bench-ack: only %u of %u in flight\n", a->rtxq.nb, flight);
+	if (a->rec->rtxq.nb < flight * 9 / 10) {
+		fprintf(stderr, "bench-ack: only %u of %u in flight\n", a->rec->rtxq.nb, flight);
 		ret = -1;
 	}
 	s0 = harness_stats(h, HARNESS_A);
@@ -152,7 +152,7 @@ run_once(uint32_t flight, struct sample *w)
 	t_end = harness_now(h) + 8 * rtt;
 	while (ret == 0 && harness_now(h) < t_end) {
 		pump(h, a, b);
-		w->max_inflight = RTE_MAX(w->max_inflight, a->rtxq.nb);
+		w->max_inflight = RTE_MAX(w->max_inflight, a->rec->rtxq.nb);
 	}
 	s1 = harness_stats(h, HARNESS_A);
 	w->cycles = harness_side_cycles(h, HARNESS_A) - c0;
