@@ -8,9 +8,6 @@
 #include <rte_errno.h>
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
-#if defined(RTE_ARCH_X86_64) && defined(__SSE4_2__)
-#include <nmmintrin.h>
-#endif
 #include <rte_malloc.h>
 #include <rte_mempool.h>
 
@@ -105,29 +102,18 @@ cfg_merge(struct tern_tcp_config *c, const struct tern_tcp_config *u)
 		c->rcvbuf = TCP_MAX_BUF;
 }
 
-/*
- * rte_hash_crc() of a whole key, unrolled: the same value (CRC32-C over the
- * five 8-byte words in order) without the per-word check of the CPU's
- * algorithm and the tail loop. The hash calls it for every lookup, add and
- * delete.
- */
+uint32_t
+tcp_key_hv_sw(const struct tern_tcp_key *k)
+{
+	return rte_hash_crc(k, sizeof(*k), 0);
+}
+
+/* The hash's function: tcp_key_hv() for a key (init is 0, as created below). */
 static uint32_t
 tcp_key_hash(const void *key, uint32_t len, uint32_t init)
 {
-#if defined(RTE_ARCH_X86_64) && defined(__SSE4_2__)
-	if (likely(len == sizeof(struct tern_tcp_key))) {
-		uint64_t w[5], h = init;
-
-		RTE_BUILD_BUG_ON(sizeof(struct tern_tcp_key) != sizeof(w));
-		memcpy(w, key, sizeof(w));
-		h = _mm_crc32_u64(h, w[0]);
-		h = _mm_crc32_u64(h, w[1]);
-		h = _mm_crc32_u64(h, w[2]);
-		h = _mm_crc32_u64(h, w[3]);
-		h = _mm_crc32_u64(h, w[4]);
-		return (uint32_t)h;
-	}
-#endif
+	if (likely(len == sizeof(struct tern_tcp_key) && init == 0))
+		return tcp_key_hv(key);
 	return rte_hash_crc(key, len, init);
 }
 
@@ -151,9 +137,11 @@ tcp_key_make(struct tern_tcp_key *k, const struct tern_ip_info *ip, uint16_t spo
 int
 tcp_hash_add(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k, void *rec, unsigned int tag)
 {
-	int ret = rte_hash_add_key_data(tc->hash, k, (void *)((uintptr_t)rec | tag));
+	uint32_t hv = tcp_key_hv(k);
+	int ret = rte_hash_add_key_with_hash_data(tc->hash, k, hv,
+						  (void *)((uintptr_t)rec | tag));
 
-	tc->hash_gen++;
+	tc->chg_bloom |= 1ULL << (hv & 63);
 
 	return ret < 0 ? ret : 0;
 }
@@ -161,19 +149,29 @@ tcp_hash_add(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k, void *rec, u
 void
 tcp_hash_del(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k)
 {
-	rte_hash_del_key(tc->hash, k);
-	tc->hash_gen++;
+	uint32_t hv = tcp_key_hv(k);
+
+	rte_hash_del_key_with_hash(tc->hash, k, hv);
+	tc->chg_bloom |= 1ULL << (hv & 63);
+}
+
+/* tcp_hash_lookup() with the key's hash value @hv (tcp_key_hv()) known. */
+void *
+tcp_hash_lookup_hv(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k, uint32_t hv,
+		   unsigned int *tag)
+{
+	void *data;
+
+	if (rte_hash_lookup_with_hash_data(tc->hash, k, hv, &data) < 0)
+		return NULL;
+	*tag = (uintptr_t)data & TCP_REC_MASK;
+	return (void *)((uintptr_t)data & ~(uintptr_t)TCP_REC_MASK);
 }
 
 void *
 tcp_hash_lookup(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k, unsigned int *tag)
 {
-	void *data;
-
-	if (rte_hash_lookup_data(tc->hash, k, &data) < 0)
-		return NULL;
-	*tag = (uintptr_t)data & TCP_REC_MASK;
-	return (void *)((uintptr_t)data & ~(uintptr_t)TCP_REC_MASK);
+	return tcp_hash_lookup_hv(tc, k, tcp_key_hv(k), tag);
 }
 
 static inline unsigned int

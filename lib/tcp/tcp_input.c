@@ -1019,8 +1019,9 @@ tcp_flush_input(struct tern_tcp_ctx *tc)
 {
 	const void *keys[TCP_IN_BATCH];
 	void *data[TCP_IN_BATCH];
+	uint32_t hv[TCP_IN_BATCH];
 	uint8_t ki[TCP_IN_BATCH];	/* segment i's key is keys[ki[i]] */
-	uint64_t hits = 0, gen, same = 0;	/* same: bit i, key i is key i - 1 */
+	uint64_t hits = 0, same = 0;	/* same: bit i, key i is key i - 1 */
 	uint16_t n = tc->nb_in, i, nk = 0;
 
 	RTE_BUILD_BUG_ON(TCP_IN_BATCH > 64);
@@ -1031,19 +1032,21 @@ tcp_flush_input(struct tern_tcp_ctx *tc)
 	for (i = 0; i < n; i++) {
 		if (i > 0 && tcp_key_same(&tc->in_key[i], &tc->in_key[i - 1]))
 			same |= 1ULL << i;
-		else
+		else {
+			hv[nk] = tcp_key_hv(&tc->in_key[i]);
 			keys[nk++] = &tc->in_key[i];
+		}
 		ki[i] = (uint8_t)(nk - 1);
 	}
-	rte_hash_lookup_bulk_data(tc->hash, keys, nk, &hits, data);
-	gen = tc->hash_gen;
+	rte_hash_lookup_with_hash_bulk_data(tc->hash, keys, hv, nk, &hits, data);
+	tc->chg_bloom = 0;
 	for (i = 0; i < n; i++) {
 		void *rec = NULL;
 		unsigned int tag = TCP_REC_TCB;
 
-		if (tc->hash_gen != gen) {
-			/* an earlier segment changed the table: look again */
-			rec = tcp_hash_lookup(tc, &tc->in_key[i], &tag);
+		if (tc->chg_bloom & (1ULL << (hv[ki[i]] & 63))) {
+			/* an earlier segment may have changed this key's entry: look again */
+			rec = tcp_hash_lookup_hv(tc, &tc->in_key[i], hv[ki[i]], &tag);
 		} else if (hits & (1ULL << ki[i])) {
 			tag = (uintptr_t)data[ki[i]] & TCP_REC_MASK;
 			rec = (void *)((uintptr_t)data[ki[i]] & ~(uintptr_t)TCP_REC_MASK);

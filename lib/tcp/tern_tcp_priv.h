@@ -8,8 +8,12 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_tcp.h>
+#if defined(RTE_ARCH_X86_64) && defined(__SSE4_2__)
+#include <nmmintrin.h>
+#endif
 
 #include <tern/tern_tcp.h>
 
@@ -98,6 +102,34 @@ struct tern_tcp_key {
 	uint8_t plen;		/* a transparent listener's prefix length; 0 in a connection's */
 	uint8_t pad[2];
 };
+
+uint32_t tcp_key_hv_sw(const struct tern_tcp_key *k);
+
+/*
+ * The connection hash's value of @k: rte_hash_crc() of the 40 bytes with
+ * an initial value of 0 (what the hash's own function returns), unrolled
+ * into the five 8-byte words without the per-word check of the CPU's
+ * algorithm. Computed once per key and handed to the rte_hash_*_with_hash
+ * calls.
+ */
+static inline uint32_t
+tcp_key_hv(const struct tern_tcp_key *k)
+{
+#if defined(RTE_ARCH_X86_64) && defined(__SSE4_2__)
+	uint64_t w[5], h = 0;
+
+	RTE_BUILD_BUG_ON(sizeof(*k) != sizeof(w));
+	memcpy(w, k, sizeof(w));
+	h = _mm_crc32_u64(h, w[0]);
+	h = _mm_crc32_u64(h, w[1]);
+	h = _mm_crc32_u64(h, w[2]);
+	h = _mm_crc32_u64(h, w[3]);
+	h = _mm_crc32_u64(h, w[4]);
+	return (uint32_t)h;
+#else
+	return tcp_key_hv_sw(k);
+#endif
+}
 
 /* What the hash's data pointer is: the low two bits tag it. */
 #define TCP_REC_TCB	0u
@@ -447,7 +479,12 @@ struct tern_tcp_ctx {
 	uint32_t nb_rec;		/* held by connections */
 	uint32_t rec_max;		/* held at most: UINT32_MAX (tests lower it to make them fail) */
 	uint64_t rtxq_visits;		/* rtxq.visits of the blocks given back */
-	uint64_t hash_gen;		/* bumped at every hash change */
+	/*
+	 * Bit (hash value & 63) of every key added or deleted since the input
+	 * burst's bulk lookup (tcp_flush_input): only a segment whose key's
+	 * bit is set is looked up again.
+	 */
+	uint64_t chg_bloom;
 	/* acknowledged data waiting to be freed together (tcp_output.c) */
 	uint16_t nb_acked;
 	bool acked_new;			/* a chain was deferred in this input burst */
@@ -485,6 +522,8 @@ void tcp_key_make(struct tern_tcp_key *k, const struct tern_ip_info *ip, uint16_
 int tcp_hash_add(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k, void *rec, unsigned int tag);
 void tcp_hash_del(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k);
 void *tcp_hash_lookup(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k, unsigned int *tag);
+void *tcp_hash_lookup_hv(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k, uint32_t hv,
+			 unsigned int *tag);
 struct tern_tcp_stream *tcp_listener_lookup(struct tern_tcp_ctx *tc, const struct tern_ip_info *ip,
 					    uint16_t dport);
 struct tern_tcp_stream *tcp_stream_alloc(struct tern_tcp_ctx *tc);
