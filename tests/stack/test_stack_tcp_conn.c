@@ -1023,6 +1023,66 @@ test_synack_retransmitted_from_syncache(void **state)
 	conn_finish(f, l, a, b);
 }
 
+/* A's first SYN, taken off the wire and copied twice. */
+struct syn_grab {
+	struct rte_mempool *mp;
+	struct rte_mbuf *m[2];
+};
+
+static bool
+grab_first_syn(void *arg, enum harness_side from, struct rte_mbuf *m, uint64_t now_ns)
+{
+	struct syn_grab *g = arg;
+	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct rte_tcp_hdr *th;
+
+	(void)now_ns;
+	if (from != HARNESS_A || g->m[0] != NULL ||
+	    eh->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
+		return false;
+	th = rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *,
+				     sizeof(*eh) + sizeof(struct rte_ipv4_hdr));
+	if (th->tcp_flags != RTE_TCP_SYN_FLAG)
+		return false;
+	g->m[0] = rte_pktmbuf_copy(m, g->mp, 0, UINT32_MAX);
+	g->m[1] = rte_pktmbuf_copy(m, g->mp, 0, UINT32_MAX);
+	return true;
+}
+
+/*
+ * A SYN and its duplicate in one input burst: the second finds the syncache
+ * entry the first added (the burst's bulk lookup missed both; the key
+ * changed in the hash in between, so it is looked up again) and gets the
+ * SYN-ACK again, not a second entry.
+ */
+static void
+test_duplicate_syn_in_one_burst_finds_syncache_entry(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = conn_make(f, __func__, NULL);
+	struct syn_grab g = { .mp = harness_pool(h, HARNESS_A) };
+	struct tern_tcp_stream *l, *a, *b;
+
+	l = tcp_listen_b(h, 4, NULL);
+	harness_set_tap(h, grab_first_syn, &g);
+	a = tcp_connect_a(h, 4, NULL);
+	assert_non_null(a);
+	harness_run(h, MS);
+	harness_set_tap(h, NULL, NULL);
+	assert_non_null(g.m[0]);
+	assert_non_null(g.m[1]);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_syncache_added), 0);
+	harness_inject_burst(h, HARNESS_B, g.m, 2);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_syncache_added), 1);
+	b = tcp_accept_b(h, l, 2 * SEC);
+	assert_non_null(b);
+	assert_int_equal(tern_tcp_state(a), TERN_TCP_ESTABLISHED);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_syncache_added), 1);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_passive_opens), 1);
+	assert_int_equal(tcp_transfer(h, a, b, 10000, 3, SEC), 10000);
+	conn_finish(f, l, a, b);
+}
+
 /* A listener whose accept queue is full drops SYNs; the peer's retransmission gets in later. */
 static void
 test_listener_backlog_full_drops_syn(void **state)
@@ -1223,6 +1283,7 @@ main(void)
 		T(test_syn_cookie_always_ipv6),
 		T(test_syn_cookie_without_timestamps_drops_options),
 		T(test_synack_retransmitted_from_syncache),
+		T(test_duplicate_syn_in_one_burst_finds_syncache_entry),
 		T(test_listener_backlog_full_drops_syn),
 		T(test_listener_mss_in_synack),
 		T(test_set_udata_after_accept_retags_queued_events),
