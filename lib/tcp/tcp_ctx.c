@@ -9,6 +9,7 @@
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
+#include <rte_spinlock.h>
 #include <rte_mempool.h>
 
 #include "tern_tcp_priv.h"
@@ -512,6 +513,67 @@ tcp_stream_purge(struct tern_tcp_stream *s)
 	tcp_rtxq_free_all(s);
 }
 
+/* Entries of the connection hash of @tc: every table that holds keys in it. */
+static uint32_t
+tcp_hash_entries(const struct tern_tcp_ctx *tc)
+{
+	return tc->cfg.max_conns + tc->cfg.syncache_size + tc->cfg.timewait_max;
+}
+
+/*
+ * One emptied connection hash kept from a context that went, for the next
+ * context of the same size and socket: rte_hash_create() reserves memzones
+ * and runs a CPUID, which traps to the hypervisor in a VM (tens of us,
+ * about a sixth of a fuzz input's time here). The table goes back empty
+ * (rte_hash_reset()); the one kept at exit is DPDK heap memory, released
+ * with the EAL. None is kept from an external heap (rte_malloc_heap_create()),
+ * which its application may destroy once its contexts are gone.
+ */
+static struct {
+	rte_spinlock_t lock;
+	struct rte_hash *h;
+	uint32_t entries;
+	int socket;
+} hash_spare = { .lock = RTE_SPINLOCK_INITIALIZER };
+
+static struct rte_hash *
+tcp_hash_get(const struct rte_hash_parameters *hp)
+{
+	struct rte_hash *h = NULL;
+
+	rte_spinlock_lock(&hash_spare.lock);
+	if (hash_spare.h != NULL && hash_spare.entries == hp->entries &&
+	    hash_spare.socket == hp->socket_id) {
+		h = hash_spare.h;
+		hash_spare.h = NULL;
+	}
+	rte_spinlock_unlock(&hash_spare.lock);
+	return h != NULL ? h : rte_hash_create(hp);
+}
+
+/* @h (of @entries, on @socket as created) no longer used: kept or freed. */
+static void
+tcp_hash_put(struct rte_hash *h, uint32_t entries, int socket)
+{
+	if (h == NULL)
+		return;
+	/* not one in a heap of the application's (it may destroy the heap) */
+	if (rte_malloc_heap_socket_is_external(socket) == 1) {
+		rte_hash_free(h);
+		return;
+	}
+	rte_hash_reset(h);
+	rte_spinlock_lock(&hash_spare.lock);
+	if (hash_spare.h == NULL) {
+		hash_spare.h = h;
+		hash_spare.entries = entries;
+		hash_spare.socket = socket;
+		h = NULL;
+	}
+	rte_spinlock_unlock(&hash_spare.lock);
+	rte_hash_free(h);
+}
+
 static void
 tcp_ctx_fini(struct tern_ctx *ctx)
 {
@@ -547,7 +609,7 @@ tcp_ctx_fini(struct tern_ctx *ctx)
 	tc->rec_free = NULL;
 	tcp_syncache_fini(tc);
 	tcp_tw_fini(tc);
-	rte_hash_free(tc->hash);
+	tcp_hash_put(tc->hash, tcp_hash_entries(tc), ctx->socket_id);
 	rte_free(tc->segpool.arr);
 	rte_free(tc);
 	ctx->tcp_ctx = NULL;
@@ -589,12 +651,12 @@ tcp_ctx_init(struct tern_ctx *ctx, const struct tern_ctx_param *param)
 	memset(&hp, 0, sizeof(hp));
 	snprintf(name, sizeof(name), "tern_tcp_h%u", id);
 	hp.name = name;
-	hp.entries = tc->cfg.max_conns + tc->cfg.syncache_size + tc->cfg.timewait_max;
+	hp.entries = tcp_hash_entries(tc);
 	hp.key_len = sizeof(struct tern_tcp_key);
 	hp.hash_func = tcp_key_hash;
 	hp.socket_id = ctx->socket_id;
 	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
-	tc->hash = rte_hash_create(&hp);
+	tc->hash = tcp_hash_get(&hp);
 	if (tc->hash == NULL) {
 		TERN_LOG(ERR, tcp, "connection hash of %u entries: %s", hp.entries,
 			 rte_strerror(rte_errno));
@@ -624,7 +686,7 @@ tcp_ctx_init(struct tern_ctx *ctx, const struct tern_ctx_param *param)
 fail:
 	tcp_syncache_fini(tc);
 	tcp_tw_fini(tc);
-	rte_hash_free(tc->hash);
+	tcp_hash_put(tc->hash, tcp_hash_entries(tc), ctx->socket_id);
 	rte_free(tc->segpool.arr);
 	rte_free(tc);
 	return ret;
