@@ -112,7 +112,7 @@ echo "== 6. ack-cost: the sender's cycles per ACK, 1,000 and 100,000 segments in
 tcp_logs="$tcp_logs /tmp/tern-bench-ack.log"
 echo "== 7. l3fwd: dpdk-testpmd flowgen (64-byte frames) <-> tern-l3fwd, and <-> DPDK's l3fwd,"
 echo "      over memif, taking turns; then tern's cycles per forwarded packet in process"
-"$HERE/bench-l3fwd.sh" "$BUILD" 3 5 | tee /tmp/tern-bench-l3fwd.log || rc=1
+"$HERE/bench-l3fwd.sh" "$BUILD" 7 3 | tee /tmp/tern-bench-l3fwd.log || rc=1
 echo
 if [ "$(id -u)" -eq 0 ]; then
 	echo "== 8. drop-in: redis-server and nginx on the kernel and on tern (LD_PRELOAD)"
