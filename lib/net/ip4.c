@@ -32,6 +32,8 @@ ip4_is_bcast(const struct tern_iface *ifp, tern_ip4_t a)
 
 	if (a == IP4_BCAST)
 		return true;
+	if (!(__atomic_load_n(&ifp->bcast4_bloom, __ATOMIC_RELAXED) & fwd_local4_bit(a)))
+		return false;
 	for (i = 0; i < ifp->nb_addr4; i++)
 		if (ifp->addr4[i].len < 31 && (a | ifp->addr4[i].mask) == IP4_BCAST &&
 		    (a & ifp->addr4[i].mask) == (ifp->addr4[i].addr & ifp->addr4[i].mask))

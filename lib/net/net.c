@@ -194,9 +194,13 @@ tern_net_addr4_add(struct tern_net *net, uint16_t ifindex, tern_ip4_t addr, uint
 	if (ret != 0)
 		return ret;
 	ifp->addr4[ifp->nb_addr4++] = (struct tern_addr4){ addr, m, prefixlen };
+	if (prefixlen < 31)
+		__atomic_fetch_or(&ifp->bcast4_bloom, fwd_local4_bit(addr | ~m), __ATOMIC_RELEASE);
 	/* for the router's one-pass check (fwd_inline.h): ours, and our broadcast */
 	__atomic_fetch_or(&net->local4_bloom, fwd_local4_bit(addr) | fwd_local4_bit(addr | ~m),
 			  __ATOMIC_RELEASE);
+	/* again, now the address is there: kept source addresses are chosen anew */
+	__atomic_fetch_add(&net->route_gen, 1, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -232,6 +236,8 @@ tern_net_addr6_add(struct tern_net *net, uint16_t ifindex, const struct tern_ip6
 	ifp->addr6[ifp->nb_addr6].addr = *addr;
 	ifp->addr6[ifp->nb_addr6].len = prefixlen;
 	ifp->nb_addr6++;
+	/* again, now the address is there: kept source addresses are chosen anew */
+	__atomic_fetch_add(&net->route_gen, 1, __ATOMIC_RELEASE);
 	return 0;
 }
 

@@ -47,6 +47,12 @@ struct tern_iface {
 	uint8_t fwd;		/* TERN_FWD_IP4 | TERN_FWD_IP6: forward what arrives here */
 	uint8_t nb_addr4;
 	uint8_t nb_addr6;
+	/*
+	 * The directed broadcasts of addr4[] (prefixes shorter than /31), as a
+	 * one-word Bloom filter (fwd_local4_bit()): a clear bit, and
+	 * ip4_is_bcast() answers "no" without the loop over the addresses.
+	 */
+	uint64_t bcast4_bloom;
 	struct tern_addr4 addr4[TERN_MAX_ADDR4];
 	struct tern_addr6 addr6[TERN_MAX_ADDR6];	/* [0] is link-local */
 };

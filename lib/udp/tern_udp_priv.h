@@ -48,6 +48,7 @@ struct tern_udp_stream {
 	 */
 	struct net_dest dest;
 	union net_addr dest_addr;
+	union net_addr dest_src;	/* a wildcard-bound stream's source address to it */
 	bool dest_unicast;	/* the headers may be reused (not a broadcast or multicast) */
 	/*
 	 * Sent to once only so far: no headers kept yet. A server answering

@@ -69,6 +69,11 @@ udp_dest(struct tern_udp_stream *s, const struct tern_sockaddr *dst)
 		return ret;
 	}
 	memcpy(s->dest_addr.a, &dst->ip4, dst->family == 4 ? 4 : 16);
+	/* the source address follows the route (an address added moves route_gen) */
+	if (dst->family == 4)
+		s->dest_src.ip4 = iface_src4(&ctx->net->ifaces[d->ifindex], d->nh.ip4);
+	else
+		s->dest_src.ip6 = *iface_src6(&ctx->net->ifaces[d->ifindex], &dst->ip6);
 	s->dest_once = true;
 	if (dst->family == 4)
 		s->dest_unicast = dst->ip4 != UINT32_MAX &&
@@ -123,12 +128,8 @@ udp_send_one(struct tern_udp_stream *s, struct rte_mbuf *m, const struct tern_so
 	}
 	ifp = &ctx->net->ifaces[ifindex];
 	src = s->local;
-	if (s->local_any) {
-		if (dst->family == 4)
-			src.ip4 = iface_src4(ifp, nh.ip4);
-		else
-			src.ip6 = *iface_src6(ifp, &dst->ip6);
-	}
+	if (s->local_any)
+		memcpy(&src.ip4, s->dest_src.a, dst->family == 4 ? 4 : 16);	/* udp_dest() */
 	rte_pktmbuf_prepend(m, sizeof(struct rte_udp_hdr));
 	udp_finish(ctx, m, &src, dst, (uint16_t)ulen, ifp);
 	TERN_STAT_INC(ctx, udp_out);
