@@ -43,6 +43,7 @@ struct bench_opts {
 	bool single;		/* generator and stack alternate on one lcore */
 	bool stats;		/* tcp: print both contexts' counters at the end */
 	int offload;		/* tcp-stream: BENCH_OFFLOAD_* */
+	bool trust_rx_cksum;	/* tcp: the server's frames arrive marked checksum-good */
 	/* --peer: the client side only, against a server elsewhere (bench_peer.c) */
 	bool peer;
 	const char *local;	/* --local A.B.C.D/LEN */

@@ -97,6 +97,7 @@ static struct {
 	unsigned int size, window, conns, nb_listen;
 	bool sw;
 	bool stats;		/* --stats */
+	const struct rte_eth_rxtx_callback *rx_trust;	/* --trust-rx-cksum */
 	bool no_offload;	/* tcp-stream: NO_TSO | NO_GRO on both contexts */
 	struct rte_ring *r_cs, *r_sc;
 	uint16_t port_s, port_c;
@@ -549,6 +550,27 @@ drain(void)
 /* ---------------------------------------------------------------------- */
 /* Set-up */
 
+/*
+ * --trust-rx-cksum: the server's frames marked as a NIC that checks IP and
+ * TCP checksums marks good ones (the stack then sums no received byte).
+ */
+static uint16_t
+tb_rx_trust(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t n, uint16_t max,
+	    void *arg)
+{
+	const uint64_t mask = RTE_MBUF_F_RX_IP_CKSUM_MASK | RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	uint16_t i;
+
+	RTE_SET_USED(port);
+	RTE_SET_USED(queue);
+	RTE_SET_USED(max);
+	RTE_SET_USED(arg);
+	for (i = 0; i < n; i++)
+		pkts[i]->ol_flags = (pkts[i]->ol_flags & ~mask) | RTE_MBUF_F_RX_IP_CKSUM_GOOD |
+			RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+	return n;
+}
+
 static int
 tb_ring_ports(void)
 {
@@ -779,6 +801,11 @@ bench_tcp_setup(const struct bench_opts *o)
 	T.dev_c = tern_dev_create(T.port_c, &dp);
 	if (T.dev_s == NULL || T.dev_c == NULL)
 		return -ENODEV;
+	if (o->trust_rx_cksum) {
+		T.rx_trust = rte_eth_add_rx_callback(T.port_s, 0, tb_rx_trust, NULL);
+		if (T.rx_trust == NULL)
+			return -rte_errno;
+	}
 	if (T.stats) {
 		char caps[256];
 
@@ -1119,6 +1146,10 @@ bench_tcp_teardown(void)
 				tern_tcp_close(T.cc[i].s);
 		tb_contexts_destroy();
 	}
+	/* both lcores are stopped: nothing is in the callback, the caller frees it */
+	if (T.rx_trust != NULL && rte_eth_remove_rx_callback(T.port_s, 0, T.rx_trust) == 0)
+		rte_free((void *)(uintptr_t)T.rx_trust);
+	T.rx_trust = NULL;
 	tern_net_destroy(T.net_s);
 	tern_net_destroy(T.net_c);
 	tern_dev_destroy(T.dev_s);

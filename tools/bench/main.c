@@ -116,6 +116,12 @@ usage(FILE *f)
 "                    contexts and connection for each setting), a RESULT line\n"
 "                    for each and an OFFLOAD line with the on/off ratios.\n"
 "                    The RESULT line of tcp-stream ends in offload=on|off.\n"
+"  --trust-rx-cksum  TCP workloads: the server's port marks every frame it\n"
+"                    receives as having good IP and TCP checksums, as a NIC\n"
+"                    that checks them would (the ring ports check nothing):\n"
+"                    the server's cost without its software checksum of each\n"
+"                    received byte. The RESULT line then ends in\n"
+"                    rx_cksum=trusted\n"
 "  --sw              force software paths (no device offload)\n"
 "  --single          client (generator) and server (stack) take turns on one\n"
 "                    lcore (only the server's turns are timed; for callgrind and\n"
@@ -200,6 +206,7 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 		{ "conns", required_argument, NULL, 'c' },
 		{ "sw", no_argument, NULL, 'S' },
 		{ "offload", required_argument, NULL, 'O' },
+		{ "trust-rx-cksum", no_argument, NULL, 'C' },
 		{ "single", no_argument, NULL, '1' },
 		{ "no-kernel", no_argument, NULL, 'K' },
 		{ "stats", no_argument, NULL, 'P' },
@@ -293,6 +300,9 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 		case 'P':
 			o->stats = true;
 			break;
+		case 'C':
+			o->trust_rx_cksum = true;
+			break;
 		case 'X':
 			break;
 		case 'p':
@@ -343,6 +353,11 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 		o->runs = 64;
 	if (o->offload != BENCH_OFFLOAD_DEFAULT && strcmp(o->workload, "tcp-stream") != 0) {
 		fprintf(stderr, "tern-bench: --offload is for --workload tcp-stream only\n");
+		return -1;
+	}
+	if (o->trust_rx_cksum && (o->peer || !bench_is_tcp(o->workload))) {
+		fprintf(stderr, "tern-bench: --trust-rx-cksum is for the TCP workloads "
+			"(tcp-crr, tcp-rr, tcp-stream, tcp-conns), not --peer\n");
 		return -1;
 	}
 	return bench_peer_check(o);
@@ -413,6 +428,8 @@ tcp_result(const struct bench_opts *o, uint64_t hz, struct tcp_figs *f, double *
 		       bench_median(f->cpb, o->runs), offload == BENCH_OFFLOAD_ON ? "on" : "off");
 	if (strcmp(o->workload, "tcp-conns") == 0)
 		printf(" bytes_per_conn=%.0f", bench_median(f->bpc, o->runs));
+	if (o->trust_rx_cksum)
+		printf(" rx_cksum=trusted");
 	printf("\n");
 }
 
