@@ -128,8 +128,12 @@ udp_send_one(struct tern_udp_stream *s, struct rte_mbuf *m, const struct tern_so
 	}
 	ifp = &ctx->net->ifaces[ifindex];
 	src = s->local;
-	if (s->local_any)
-		memcpy(&src.ip4, s->dest_src.a, dst->family == 4 ? 4 : 16);	/* udp_dest() */
+	if (s->local_any) {		/* kept by udp_dest() */
+		if (dst->family == 4)
+			src.ip4 = s->dest_src.ip4;
+		else
+			src.ip6 = s->dest_src.ip6;
+	}
 	rte_pktmbuf_prepend(m, sizeof(struct rte_udp_hdr));
 	udp_finish(ctx, m, &src, dst, (uint16_t)ulen, ifp);
 	TERN_STAT_INC(ctx, udp_out);
