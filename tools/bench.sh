@@ -14,7 +14,9 @@
 #     tcp-rr (64 B request/response on 100 connections), tcp-stream (bulk,
 #     one connection; every run once with TSO and GRO off and once on,
 #     --offload both: a RESULT line for each, offload=off and offload=on, and
-#     an OFFLOAD line with the on/off throughput ratio), tcp-conns (1,000,000
+#     an OFFLOAD line with the on/off throughput ratio; then offload on with
+#     --trust-rx-cksum: the server's cost without the software check of each
+#     received byte, rx_cksum=trusted), tcp-conns (1,000,000
 #     idle connections: memory per connection; a few GB of RAM); then tcp-crr
 #     and tcp-rr on one lcore; syn-flood (tcp-crr measured without, then
 #     with, spoofed SYNs put into the server's rx ring as fast as the
@@ -89,6 +91,12 @@ for w in tcp-crr tcp-rr tcp-stream; do
 	tcp_logs="$tcp_logs /tmp/tern-bench-$w.log"
 	echo
 done
+echo "== 5. tcp-stream, offload on, the server's frames marked checksum-good as a checking NIC"
+echo "   would mark them (--trust-rx-cksum): its cycles per byte without the software check"
+"$BENCH" --workload tcp-stream --offload on --trust-rx-cksum --runs 3 --seconds 1 --no-kernel \
+	| tee /tmp/tern-bench-tcp-stream-trust.log || rc=1
+tcp_logs="$tcp_logs /tmp/tern-bench-tcp-stream-trust.log"
+echo
 echo "== 5. tcp-conns: 1,000,000 idle connections, memory per connection"
 "$BENCH" --workload tcp-conns --conns 1000000 --runs 3 | tee /tmp/tern-bench-tcp-conns.log || rc=1
 tcp_logs="$tcp_logs /tmp/tern-bench-tcp-conns.log"
