@@ -123,7 +123,10 @@ eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t 
 		/* a router's common case first: what it forwards needs no more */
 		if (fwd4 && fwd4_fast(ctx, ifp, pkts[i]))
 			continue;
-		if (sw_l4 && i + 1 < n)
+		/* not for a frame the device (or whoever marked it) found good */
+		if (sw_l4 && i + 1 < n &&
+		    (pkts[i + 1]->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) !=
+			    RTE_MBUF_F_RX_L4_CKSUM_GOOD)
 			eth_prefetch_rest(pkts[i + 1]);
 		eth_input_one(ctx, ifp, pkts[i]);
 	}
