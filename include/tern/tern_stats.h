@@ -233,6 +233,7 @@ extern "C" {
 	X(tcp_segs_lost,	"segments marked lost (RACK, duplicate ACKs, timeouts)") \
 	X(tcp_sack_splits,	"segments split at a SACK block's edge")	\
 	X(tcp_sack_walked,	"segments visited by SACK and RACK processing") \
+	X(tcp_ack_fast,		"ACKs of everything sent taken by the plain-ACK path") \
 	X(tcp_dsack_rcvd,	"D-SACK blocks received (RFC 2883)")	\
 	X(tcp_dsack_sent,	"D-SACK blocks sent (RFC 2883)")		\
 	X(tcp_undo,		"congestion responses undone (spurious)")	\

@@ -62,6 +62,19 @@ tcp_opts_parse(const uint8_t *p, size_t len, struct tern_tcp_opts *opts)
 	memset(opts, 0, sizeof(*opts));
 	if (len > TERN_TCP_OPT_MAX)
 		return -EINVAL;
+	/*
+	 * The layout of nearly every segment once timestamps are on: NOP, NOP,
+	 * timestamps, nothing after (RFC 7323 appendix A). What the loop below
+	 * makes of it, read at once.
+	 */
+	if (len == 2 + TERN_TCPOLEN_TS &&
+	    get_be32(p) == (TERN_TCPOPT_NOP << 24 | TERN_TCPOPT_NOP << 16 |
+			    TERN_TCPOPT_TS << 8 | TERN_TCPOLEN_TS)) {
+		opts->flags = TERN_TCP_OPT_F_TS;
+		opts->ts_val = get_be32(p + 4);
+		opts->ts_ecr = get_be32(p + 8);
+		return 0;
+	}
 
 	while (off < len) {
 		const uint8_t *o = p + off;

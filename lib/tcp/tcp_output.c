@@ -907,6 +907,11 @@ tcp_chains_free(struct rte_mbuf **c, unsigned int n)
 	struct rte_mbuf *b[TCP_FREE_BATCH];
 	unsigned int nb = 0, i;
 
+	if (n == 1 && c[0]->next == NULL) {
+		/* one mbuf (request/response traffic): nothing to walk side by side */
+		tcp_mbufs_put(c, 1);
+		return;
+	}
 	while (n > 0) {
 		for (i = 0; i < n;) {
 			struct rte_mbuf *m = c[i];

@@ -319,6 +319,17 @@ tcp_rtxq_insert(struct tern_tcp_rtxq *q, struct tern_tcp_seg *s)
 	struct tern_rb_node **link;
 	struct tern_rb_node *cur;
 
+	if (q->root == NULL) {
+		/* the first node: the black root, both ends (what the general case comes to) */
+		n->left = NULL;
+		n->right = NULL;
+		n->parent_color = RB_BLACK;
+		q->root = n;
+		q->first = s;
+		q->last = s;
+		q->nb = 1;
+		return 0;
+	}
 	if (q->last != NULL && SEQ_LT(q->last->seq, s->seq)) {
 		/*
 		 * Above the highest: the highest node has no right child, and a
@@ -423,6 +434,20 @@ tcp_rtxq_unlink(struct tern_tcp_rtxq *q, struct tern_tcp_seg *s)
 	unsigned int removed_color;
 	uint64_t visits = 1;
 
+	if (q->nb == 1 && q->root == z) {
+		/*
+		 * The only node (request/response traffic's common case): the
+		 * root, black, childless; what the general case below does for
+		 * it, without the walks (one visit, no fix-up step).
+		 */
+		q->root = NULL;
+		q->first = NULL;
+		q->last = NULL;
+		q->nb = 0;
+		q->visits++;
+		memset(z, 0, sizeof(*z));
+		return;
+	}
 	/*
 	 * The cached ends: the lowest node has no left child, so (rule 5) its
 	 * right subtree is at most one red node, and its successor is that node

@@ -774,6 +774,90 @@ ack_remove(struct tern_tcp_stream *s, const struct tcp_seg_in *si, int64_t *rtt_
 	return delivered;
 }
 
+/* RTT from the timestamp echo, when the acknowledged segments gave none (RFC 7323 4). */
+static inline int64_t
+ack_ts_rtt(const struct tern_tcp_stream *s, const struct tcp_seg_in *si)
+{
+	uint32_t ms;
+
+	if (!(s->tf & TF_TS_OK) || !(si->opts.flags & TERN_TCP_OPT_F_TS) || si->opts.ts_ecr == 0 ||
+	    (s->tf & (TF_IN_RECOVERY | TF_LOSS)))
+		return -1;
+	ms = tcp_ts_now(s->tc) + s->ts_off - si->opts.ts_ecr;
+	return ms < 60000 ? (int64_t)ms * 1000000 : -1;
+}
+
+/* The congestion control's view of an ACK that delivered @delivered bytes. */
+static inline void
+ack_cc(struct tern_tcp_stream *s, uint32_t delivered, int64_t rtt_ns)
+{
+	struct tcp_cc_ack ca;
+
+	ca.now_ns = s->ctx->now_ns;
+	ca.acked = delivered;
+	ca.flight = tcp_pipe(s);
+	ca.ack = s->snd_una;
+	ca.snd_nxt = s->snd_max;
+	ca.rtt_us = rtt_ns >= 0 ? (uint32_t)RTE_MAX(rtt_ns / 1000, (int64_t)1) : 0;
+	ca.srtt_us = s->srtt >> TCP_RTT_SHIFT;
+	ca.min_rtt_us = s->min_rtt_us;
+	ca.pad = 0;
+	if (delivered > 0)
+		s->cc_ops->on_ack(&s->cc, &ca);
+}
+
+/*
+ * The common ACK: everything sent is acknowledged (SEG.ACK = SND.MAX, above
+ * SND.UNA), no SACK block, no loss episode, no tail loss probe out, nothing
+ * marked lost. tcp_ack_recv() itself, with what cannot happen then left out:
+ * after ack_remove() the retransmit queue and the sent list are empty (every
+ * entry lies in [SND.UNA, SND.MAX)), so RACK has nothing to mark, NewReno
+ * sees no duplicate or partial ACK, no Eifel or D-SACK undo (both need a
+ * recovery or a SACK), no TLP decision, no recovery to enter or end. The
+ * RTT sample, the RTO's reset, the window of the congestion control, the
+ * timer and the block's return are done as there (tests/stack/
+ * test_stack_tcp_ackfast.c: the same state after each ACK either way).
+ */
+static inline bool
+ack_plain(const struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool sack)
+{
+	return !sack && si->ack == s->snd_max && SEQ_GT(si->ack, s->snd_una) &&
+	       !(s->tf & (TF_IN_RECOVERY | TF_LOSS)) && s->tlp_high_seq == 0 &&
+	       s->rec->lost_head == NULL && !s->tc->ack_fast_off;
+}
+
+static void
+ack_recv_plain(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
+{
+	uint32_t ack = si->ack, acked = ack - s->snd_una, delivered;
+	int64_t rtt_ns;
+
+	delivered = ack_remove(s, si, &rtt_ns);
+	TERN_ASSERT(tcp_rtxq_empty(&s->rec->rtxq) && s->rec->sent_head == NULL);
+	if (rtt_ns < 0)
+		rtt_ns = ack_ts_rtt(s, si);
+	if (rtt_ns >= 0)
+		tcp_rtt_sample(s, (uint64_t)rtt_ns);
+	s->snd_una = ack;
+	if (SEQ_LT(s->snd_nxt, s->snd_una))
+		s->snd_nxt = s->snd_una;
+	s->backoff = 0;
+	s->soft_err = 0;
+	if (!(s->tf & TF_SACK_OK)) {
+		if (s->rec->sacked_out != 0)
+			s->rec->sacked_out = s->rec->sacked_out > acked ?
+				s->rec->sacked_out - acked : 0;
+		s->dupacks = 0;
+	}
+	ack_cc(s, delivered, rtt_ns);
+	if (s->cc.cwnd > TCP_MAX_BUF)
+		s->cc.cwnd = TCP_MAX_BUF;
+	tcp_rtx_schedule(s, 0, true);	/* the queue is empty: the timer stops */
+	tcp_mark_dirty(s);
+	if (si->len == 0 && !(si->flags & TH_FIN))
+		tcp_rec_put(s);
+}
+
 void
 tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup)
 {
@@ -781,8 +865,12 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 	uint64_t now = s->ctx->now_ns, reo_left;
 	int64_t rtt_ns = -1;	/* no sample */
 	bool dsack = false, sack = (s->tf & TF_SACK_OK) && si->opts.nb_sack > 0;
-	struct tcp_cc_ack ca;
 
+	if (ack_plain(s, si, sack)) {
+		TERN_STAT_INC(s->ctx, tcp_ack_fast);
+		ack_recv_plain(s, si);
+		return;
+	}
 	flight_before = s->snd_max - s->snd_una;
 	if (sack)
 		delivered += sack_in(s, si, &dsack);
@@ -790,13 +878,8 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 		acked = ack - s->snd_una;
 		delivered += ack_remove(s, si, &rtt_ns);
 		/* RTT: Karn's rule on the segment, else the timestamp echo (RFC 7323 4) */
-		if (rtt_ns < 0 && (s->tf & TF_TS_OK) && (si->opts.flags & TERN_TCP_OPT_F_TS) &&
-		    si->opts.ts_ecr != 0 && !(s->tf & (TF_IN_RECOVERY | TF_LOSS))) {
-			uint32_t ms = tcp_ts_now(s->tc) + s->ts_off - si->opts.ts_ecr;
-
-			if (ms < 60000)
-				rtt_ns = (int64_t)ms * 1000000;
-		}
+		if (rtt_ns < 0)
+			rtt_ns = ack_ts_rtt(s, si);
 		if (rtt_ns >= 0)
 			tcp_rtt_sample(s, (uint64_t)rtt_ns);
 		/* Eifel (RFC 3522): the first ACK after a retransmission echoes an older timestamp */
@@ -853,7 +936,8 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 		}
 		reo_left = 0;
 	} else {
-		reo_left = rack_detect_loss(s);
+		/* (nothing on the sent list: nothing to mark, no time left to wait) */
+		reo_left = s->rec->sent_head != NULL ? rack_detect_loss(s) : 0;
 	}
 
 	/*
@@ -899,17 +983,7 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 	if (s->tf & TF_IN_RECOVERY) {
 		prr_update(s, delivered);
 	} else if (acked > 0 || (delivered > 0 && !(s->tf & TF_LOSS))) {
-		ca.now_ns = now;
-		ca.acked = delivered;
-		ca.flight = tcp_pipe(s);
-		ca.ack = s->snd_una;
-		ca.snd_nxt = s->snd_max;
-		ca.rtt_us = rtt_ns >= 0 ? (uint32_t)RTE_MAX(rtt_ns / 1000, (int64_t)1) : 0;
-		ca.srtt_us = s->srtt >> TCP_RTT_SHIFT;
-		ca.min_rtt_us = s->min_rtt_us;
-		ca.pad = 0;
-		if (delivered > 0)
-			s->cc_ops->on_ack(&s->cc, &ca);
+		ack_cc(s, delivered, rtt_ns);
 	}
 	if (s->cc.cwnd > TCP_MAX_BUF)
 		s->cc.cwnd = TCP_MAX_BUF;

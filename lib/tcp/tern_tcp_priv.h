@@ -479,6 +479,7 @@ struct tern_tcp_ctx {
 	uint32_t nb_rec;		/* held by connections */
 	uint32_t rec_max;		/* held at most: UINT32_MAX (tests lower it to make them fail) */
 	uint64_t rtxq_visits;		/* rtxq.visits of the blocks given back */
+	bool ack_fast_off;		/* tests: every ACK through the general path */
 	/*
 	 * Bit (hash value & 63) of every key added or deleted since the input
 	 * burst's bulk lookup (tcp_flush_input): only a segment whose key's

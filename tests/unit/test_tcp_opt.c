@@ -244,6 +244,42 @@ test_opt_parse_empty_area(void **state)
 	assert_int_equal(o.flags, 0);
 }
 
+/*
+ * NOP, NOP, timestamps (the layout read at once): the same result as the
+ * same option in another layout (timestamps, then NOP, NOP; read by the
+ * loop), every byte of the structure; a near miss (EOL for a NOP, a wrong
+ * length, a byte more) goes through the loop as before.
+ */
+static void
+test_opt_parse_nop_nop_ts_same_as_loop(void **state)
+{
+	const uint8_t fast[] = { 1, 1, 8, 10, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0 };
+	const uint8_t loop[] = { 8, 10, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0, 1, 1 };
+	const uint8_t eol[] = { 1, 0, 8, 10, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0 };
+	const uint8_t badlen[] = { 1, 1, 8, 9, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0 };
+	const uint8_t more[] = { 1, 1, 8, 10, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0,
+				 2, 4, 0x05, 0xb4 };
+	struct tern_tcp_opts o1, o2;
+
+	(void)state;
+	memset(&o1, 0xa5, sizeof(o1));
+	memset(&o2, 0x5a, sizeof(o2));
+	assert_int_equal(parse_guarded(fast, sizeof(fast), &o1), 0);
+	assert_int_equal(parse_guarded(loop, sizeof(loop), &o2), 0);
+	assert_int_equal(o1.flags, TERN_TCP_OPT_F_TS);
+	assert_int_equal(o1.ts_val, 0x12345678u);
+	assert_int_equal(o1.ts_ecr, 0x9abcdef0u);
+	assert_memory_equal(&o1, &o2, sizeof(o1));
+	assert_int_equal(parse_guarded(eol, sizeof(eol), &o1), 0);
+	assert_int_equal(o1.flags, 0);		/* EOL: nothing after it read */
+	assert_int_equal(parse_guarded(badlen, sizeof(badlen), &o1), -EINVAL);
+	assert_int_equal(o1.flags, 0);
+	assert_int_equal(parse_guarded(more, sizeof(more), &o1), 0);
+	assert_int_equal(o1.flags, TERN_TCP_OPT_F_TS | TERN_TCP_OPT_F_MSS);
+	assert_int_equal(o1.mss, 1460);
+	assert_int_equal(o1.ts_val, 0x12345678u);
+}
+
 static void
 test_opt_parse_mss(void **state)
 {
@@ -1030,6 +1066,7 @@ main(void)
 		cmocka_unit_test(test_opt_parse_sack_blocks_host_order),
 		cmocka_unit_test(test_opt_parse_sack_one_to_four_blocks),
 		cmocka_unit_test(test_opt_parse_nop_is_skipped),
+		cmocka_unit_test(test_opt_parse_nop_nop_ts_same_as_loop),
 		cmocka_unit_test(test_opt_parse_eol_ends_parsing),
 		cmocka_unit_test(test_opt_parse_unknown_skipped_by_length),
 		cmocka_unit_test(test_opt_parse_rfc7323_wscale_clamped_to_14),
