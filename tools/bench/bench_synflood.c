@@ -71,6 +71,10 @@ static struct {
 	const struct rte_eth_rxtx_callback *rx_cb;
 	uint64_t t_first, t_last;	/* TSC of the first and last burst sent */
 	uint64_t bursts;
+	/* --flood-rate: SYNs due by now = (TSC - t_pace) * pace_per_tsc */
+	double pace_per_tsc;		/* 0: unpaced */
+	uint64_t t_pace;
+	uint64_t paced;			/* SYNs offered (sent or refused) since t_pace */
 	/* the server's, sampled by the generator every 256 bursts: the most seen */
 	unsigned int max_mb, max_conns;
 	size_t max_heap;
@@ -126,6 +130,16 @@ sf_burst(void)
 
 	if (!F.on)
 		return;
+	if (F.pace_per_tsc > 0) {
+		uint64_t now = rte_rdtsc();
+
+		if (F.t_pace == 0)
+			F.t_pace = now;
+		/* not due yet: the offered rate is the one asked for, no more */
+		if ((double)(F.paced + SF_BURST) > (double)(now - F.t_pace) * F.pace_per_tsc)
+			return;
+		F.paced += SF_BURST;
+	}
 	if (rte_ring_free_count(F.ft.ring) < SF_RING_SPARE + SF_BURST ||
 	    rte_pktmbuf_alloc_bulk(F.mp, m, SF_BURST) != 0) {
 		F.refused += SF_BURST;
@@ -255,6 +269,9 @@ bench_synflood(const struct bench_opts *o, uint64_t hz)
 		sa0 = F.synacks;
 		F.t_first = F.t_last = 0;
 		F.max_mb = F.max_conns = 0;
+		F.pace_per_tsc = o->flood_mpps * 1e6 / (double)hz;
+		F.t_pace = 0;
+		F.paced = 0;
 		F.on = true;
 		ret = bench_tcp_run(o, &r);	/* the generator runs in its client rounds */
 		F.on = false;
@@ -290,9 +307,11 @@ bench_synflood(const struct bench_opts *o, uint64_t hz)
 		rte_free((void *)(uintptr_t)F.rx_cb);
 	if (ret == 0 && i > 0)
 		printf("RESULT workload=syn-flood legit_cps=%.0f legit_cps_flood=%.0f ratio=%.2f "
-		       "flood_mpps=%.3f server_max_conns=%u server_max_mbufs=%u tsc_hz=%lu\n",
+		       "flood_mpps=%.3f flood_offered_mpps=%.3f server_max_conns=%u "
+		       "server_max_mbufs=%u tsc_hz=%lu\n",
 		       bench_median(cps0, i), bench_median(cps1, i), bench_median(ratio, i),
-		       bench_median(fr, i) / 1e6, max_conns, max_mb, (unsigned long)hz);
+		       bench_median(fr, i) / 1e6, o->flood_mpps, max_conns, max_mb,
+		       (unsigned long)hz);
 	bench_tcp_teardown();
 	rte_mempool_free(F.mp);
 	free(F.frames);
