@@ -111,6 +111,19 @@ net_dest_output(struct tern_ctx *ctx, struct net_dest *d, const void *src, const
 
 
 
+/* The same next hop of @family (only its 4 or 16 bytes are set). */
+static inline bool
+oneshot_same_nh(const union net_addr *a, const union net_addr *b, uint8_t family)
+{
+	uint64_t x[2], y[2];
+
+	if (family == 4)
+		return a->ip4 == b->ip4;
+	memcpy(x, a->a, 16);
+	memcpy(y, b->a, 16);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+}
+
 /* @dst (4 or 16 bytes) is one that ip_tmpl_init() refuses: broadcast or multicast. */
 static inline bool
 oneshot_not_unicast(struct tern_ctx *ctx, uint8_t family, uint16_t ifindex, const void *dst)
@@ -138,7 +151,7 @@ net_output_oneshot(struct tern_ctx *ctx, uint8_t family, uint16_t ifindex,
 
 	if (!(o->ok && t->family == family && t->ifindex == ifindex && o->proto == proto &&
 	      o->route_gen == rgen && o->neigh_gen == ngen && ctx->now_ns < t->until_ns &&
-	      memcmp(&o->nh, nh, alen) == 0)) {
+	      oneshot_same_nh(&o->nh, nh, family))) {
 		o->ok = false;
 		/* built for this packet's addresses: a broadcast or multicast @dst is refused */
 		if (ip_tmpl_init(ctx, t, family, src, dst, proto, ifindex, nh->a) != 0)

@@ -228,14 +228,18 @@ tcp_put_hdr(struct rte_mbuf *m, const struct tern_tcp_key *k, uint32_t seq, uint
 {
 	uint8_t obuf[TERN_TCP_OPT_MAX];
 	struct rte_tcp_hdr *th;
-	int olen = tcp_opts_put(obuf, sizeof(obuf), opts, syn_opts);
+	int olen = tcp_opts_put(obuf, sizeof(obuf), opts, syn_opts), i;
+
+	RTE_BUILD_BUG_ON(TERN_TCP_OPT_MAX % 4 != 0);
 
 	th = (struct rte_tcp_hdr *)rte_pktmbuf_prepend(m, (uint16_t)(sizeof(*th) + olen));
 	if (th == NULL)
 		return NULL;
 	tcp_fill_hdr(th, k, seq, ack, flags, wnd, olen);
-	if (olen > 0)
-		memcpy(th + 1, obuf, olen);
+	/* whole words (the writers pad options to them): a few moves, no call */
+	TERN_ASSERT(olen % 4 == 0);
+	for (i = 0; i < olen; i += 4)
+		memcpy((uint8_t *)(th + 1) + i, obuf + i, 4);
 	return th;
 }
 

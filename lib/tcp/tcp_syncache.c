@@ -247,7 +247,7 @@ tcp_syn_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbu
 		tcp_syn_hold(tc, l, m, ip, si);
 		return;
 	}
-	tcp_key_make(&k, ip, si->th->src_port, si->th->dst_port);
+	k = *si->key;	/* a copy: the SYN's mbuf may become the SYN-ACK */
 	if (tcp_acceptq_full(l)) {
 		TERN_STAT_INC(tc->ctx, drop_tcp_backlog);
 		goto drop;

@@ -513,6 +513,7 @@ struct tcp_seg_in {
 	uint16_t segs;		/* segments coalesced in it (GRO, LRO); 1 normally */
 	struct tern_tcp_opts opts;
 	int opts_err;
+	const struct tern_tcp_key *key;	/* its connection's, as looked up (tcp_key_make()) */
 };
 
 /* tcp_ctx.c */
