@@ -58,6 +58,7 @@
 #define SF_BURST	32
 #define SF_RING_SPARE	1024		/* free places left for the client's frames */
 #define SF_POOL		16383
+#define SF_CATCH_UP	8		/* --flood-rate: bursts at most after one client round */
 
 static struct {
 	struct bench_flood_target ft;
@@ -123,7 +124,7 @@ sf_build(void)
 
 /* The generator: one burst of SYNs into the server's rx ring, room permitting. */
 static void
-sf_burst(void)
+sf_burst_one(void)
 {
 	struct rte_mbuf *m[SF_BURST];
 	unsigned int i, k;
@@ -165,6 +166,24 @@ sf_burst(void)
 		/* reads of the server's state from this lcore: racy, for a maximum */
 		F.max_mb = RTE_MAX(F.max_mb, rte_mempool_in_use_count(F.ft.srv_pool));
 		F.max_conns = RTE_MAX(F.max_conns, tern_tcp_nb_conns(F.ft.srv));
+	}
+}
+
+/*
+ * After each client round: one burst, or with --flood-rate as many as are
+ * due (at most SF_CATCH_UP: a long client round does not make a spike).
+ */
+static void
+sf_burst(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < (F.pace_per_tsc > 0 ? SF_CATCH_UP : 1u); i++) {
+		uint64_t paced = F.paced;
+
+		sf_burst_one();
+		if (F.paced == paced)
+			break;	/* none due (or unpaced: one a round) */
 	}
 }
 
