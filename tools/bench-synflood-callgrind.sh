@@ -50,7 +50,9 @@ print(f"callgrind: {flood} flood SYNs, {legit_f} legitimate SYNs in the flooded 
 print(f"server: {srv:.0f} instructions per flood SYN")
 print(f"client context: {cli:.0f} instructions per flood SYN (its SYN-ACK)")
 print(f"generator: {ifl.get('sf_burst', 0) / flood:.0f} instructions per flood SYN")
-for fn in ("tcp_syn_input", "tcp_cookie", "siphash24", "send_synack", "tcp_send_raw_via"):
+for fn in ("tcp_syn_input", "tcp_cookie", "siphash24", "send_synack", "tcp_send_raw_via",
+	   "tcp_put_hdr", "tcp_cksum", "net_output_oneshot", "ip_tmpl_output", "tcp_opts_parse",
+	   "tcp_listener_lookup", "rte_hash_lookup_with_hash_bulk_data"):
 	n = cf.get(fn, 0)
 	if n:
 		print(f"  {fn}: {ifl.get(fn, 0) / n:.0f} instructions per call ({n} calls)")

@@ -220,6 +220,7 @@ extern "C" {
 	X(tcp_syncache_overflow, "SYNs met with a full syncache")		\
 	X(tcp_synack_retrans,	"SYN-ACKs retransmitted")			\
 	X(tcp_cookies_sent,	"SYN-ACKs carrying a SYN cookie")		\
+	X(tcp_synack_in_syn,	"SYN-ACKs built in the mbuf of their SYN")	\
 	X(tcp_cookies_ok,	"connections made from a valid SYN cookie") \
 	X(tcp_tw_created,	"TIME_WAIT records created")		\
 	X(tcp_tw_reused,	"TIME_WAIT records taken over by a new SYN") \

@@ -221,18 +221,6 @@ cksum_mbuf_segs(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint32_t s
 }
 
 uint32_t
-cksum_phdr4(tern_ip4_t src, tern_ip4_t dst, uint8_t proto, uint32_t len)
-{
-	uint32_t s = 0;
-
-	s += (src & 0xffff) + (src >> 16);
-	s += (dst & 0xffff) + (dst >> 16);
-	s += rte_cpu_to_be_16(proto);
-	s += rte_cpu_to_be_16((uint16_t)len);
-	return s;
-}
-
-uint32_t
 cksum_phdr6(const struct tern_ip6 *src, const struct tern_ip6 *dst, uint8_t proto,
 		 uint32_t len)
 {

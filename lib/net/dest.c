@@ -2,6 +2,7 @@
  * Copyright (c) 2026 The tern authors
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "tern_net_priv.h"
@@ -109,3 +110,72 @@ net_dest_output(struct tern_ctx *ctx, struct net_dest *d, const void *src, const
 }
 
 
+
+/* The same next hop of @family (only its 4 or 16 bytes are set). */
+static inline bool
+oneshot_same_nh(const union net_addr *a, const union net_addr *b, uint8_t family)
+{
+	uint64_t x[2], y[2];
+
+	if (family == 4)
+		return a->ip4 == b->ip4;
+	memcpy(x, a->a, 16);
+	memcpy(y, b->a, 16);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+}
+
+/* @dst (4 or 16 bytes) is one that ip_tmpl_init() refuses: broadcast or multicast. */
+static inline bool
+oneshot_not_unicast(struct tern_ctx *ctx, uint8_t family, uint16_t ifindex, const void *dst)
+{
+	tern_ip4_t d4;
+
+	if (family == 6)
+		return ip6_is_multicast((const struct tern_ip6 *)dst);
+	memcpy(&d4, dst, 4);
+	return (((const uint8_t *)dst)[0] & 0xf0) == 0xe0 ||
+		ip4_is_bcast(&ctx->net->ifaces[ifindex], d4);
+}
+
+int
+net_output_oneshot(struct tern_ctx *ctx, uint8_t family, uint16_t ifindex,
+		   const union net_addr *nh, const void *src, const void *dst, uint8_t proto,
+		   struct rte_mbuf *m)
+{
+	struct net_oneshot_tmpl *o = netc(ctx)->oneshot;
+	struct tern_ip_tmpl *t = &o->tmpl;
+	uint32_t rgen = __atomic_load_n(&ctx->net->route_gen, __ATOMIC_ACQUIRE);
+	uint32_t ngen = __atomic_load_n(&ctx->net->neigh_gen, __ATOMIC_ACQUIRE);
+	size_t alen = family == 4 ? 4 : 16;
+	uint8_t *ih;
+
+	if (!(o->ok && t->family == family && t->ifindex == ifindex && o->proto == proto &&
+	      o->route_gen == rgen && o->neigh_gen == ngen && ctx->now_ns < t->until_ns &&
+	      oneshot_same_nh(&o->nh, nh, family))) {
+		o->ok = false;
+		/* built for this packet's addresses: a broadcast or multicast @dst is refused */
+		if (ip_tmpl_init(ctx, t, family, src, dst, proto, ifindex, nh->a) != 0)
+			return net_output_via(ctx, family, ifindex, nh, src, dst, proto, m);
+		o->ok = true;
+		o->proto = proto;
+		o->route_gen = rgen;
+		o->neigh_gen = ngen;
+		memcpy(&o->nh, nh, alen);
+	} else if (oneshot_not_unicast(ctx, family, ifindex, dst)) {
+		/* as ip_tmpl_init() refuses them: not to the next hop's unicast address */
+		return net_output_via(ctx, family, ifindex, nh, src, dst, proto, m);
+	}
+	if (m->pkt_len + t->hlen - t->l2_len > t->mtu)
+		return net_output_via(ctx, family, ifindex, nh, src, dst, proto, m);
+	/* the addresses of this packet in the template's IP header */
+	ih = t->hdr + t->l2_len;
+	if (family == 4) {
+		memcpy(ih + offsetof(struct rte_ipv4_hdr, src_addr), src, 4);
+		memcpy(ih + offsetof(struct rte_ipv4_hdr, dst_addr), dst, 4);
+	} else {
+		memcpy(ih + offsetof(struct rte_ipv6_hdr, src_addr), src, 16);
+		memcpy(ih + offsetof(struct rte_ipv6_hdr, dst_addr), dst, 16);
+	}
+	ip_tmpl_output(ctx, t, m);
+	return 0;
+}

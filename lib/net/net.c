@@ -337,8 +337,10 @@ net_ctx_init(struct tern_ctx *ctx, const struct tern_ctx_param *param)
 		return -ENOMEM;
 	nc->net = ctx->net;
 	ctx->net_ctx = nc;
-	nc->tmpl = rte_zmalloc_socket("tern_tmpl", sizeof(*nc->tmpl) * NET_TMPL_CACHE,
-				      RTE_CACHE_LINE_SIZE, ctx->socket_id);
+	nc->tmpl = rte_zmalloc_socket("tern_tmpl", sizeof(*nc->tmpl) * NET_TMPL_CACHE +
+				      sizeof(*nc->oneshot), RTE_CACHE_LINE_SIZE, ctx->socket_id);
+	if (nc->tmpl != NULL)
+		nc->oneshot = (struct net_oneshot_tmpl *)(nc->tmpl + NET_TMPL_CACHE);
 	ret = nc->tmpl == NULL ? -ENOMEM : frag_ctx_init(ctx);
 	if (ret != 0) {
 		rte_free(nc->tmpl);

@@ -114,7 +114,18 @@ cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint32_t sum)
 			rte_pktmbuf_mtod_offset(m, const uint8_t *, off), len, sum));
 	return cksum_mbuf_segs(m, off, len, sum);
 }
-uint32_t cksum_phdr4(tern_ip4_t src, tern_ip4_t dst, uint8_t proto, uint32_t len);
+/* The IPv4 pseudo-header sum (unfolded, host order of the one's complement sum). */
+static inline uint32_t
+cksum_phdr4(tern_ip4_t src, tern_ip4_t dst, uint8_t proto, uint32_t len)
+{
+	uint32_t s = 0;
+
+	s += (src & 0xffff) + (src >> 16);
+	s += (dst & 0xffff) + (dst >> 16);
+	s += rte_cpu_to_be_16(proto);
+	s += rte_cpu_to_be_16((uint16_t)len);
+	return s;
+}
 uint32_t cksum_phdr6(const struct tern_ip6 *src, const struct tern_ip6 *dst, uint8_t proto,
 			  uint32_t len);
 uint16_t cksum_fold(uint32_t sum);

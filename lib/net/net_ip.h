@@ -157,6 +157,20 @@ struct net_tmpl_slot {
 };
 
 /*
+ * The headers of one next hop for packets that belong to no dest (replies
+ * of a listener, resets): struct tern_ip_tmpl with the next hop and the
+ * generations it was built under. @ok: it was built.
+ */
+struct net_oneshot_tmpl {
+	bool ok;
+	uint8_t proto;
+	uint32_t route_gen;
+	uint32_t neigh_gen;
+	union net_addr nh;
+	struct tern_ip_tmpl tmpl;
+};
+
+/*
  * The route to @dst (@family 4 or 6; 4 or 16 bytes): its interface into
  * @ifindex and next hop into @nh. @return 0 or -ENETUNREACH.
  */
@@ -207,6 +221,21 @@ net_output_via(struct tern_ctx *ctx, uint8_t family, uint16_t ifindex,
 	memcpy(&d4, dst, 4);
 	return ip4_output_via(ctx, m, s4, d4, proto, 0, ifindex, nh->ip4);
 }
+
+/*
+ * net_output_via() for a packet that belongs to no dest (a listener's
+ * SYN-ACK, a reset), through the context's one-shot template: when the
+ * last such packet went to the same next hop of the same interface and
+ * neither a route nor a neighbor changed since (nor the next hop's
+ * REACHABLE time ended), its link header is copied instead of looked up,
+ * and the IP header is the template's with @src and @dst written in. The
+ * bytes sent are those of net_output_via(). Otherwise (a next hop not
+ * resolved, a broadcast or multicast @dst, a packet too big for the link)
+ * net_output_via() itself. Consumes @m. @return as net_output_via().
+ */
+int net_output_oneshot(struct tern_ctx *ctx, uint8_t family, uint16_t ifindex,
+		       const union net_addr *nh, const void *src, const void *dst,
+		       uint8_t proto, struct rte_mbuf *m);
 
 /*
  * @d's headers for packets from @src to @dst, built again if the route or

@@ -219,6 +219,12 @@ struct tern_net_ctx {
 	/* link and IP headers of destinations (dest.c) */
 	uint16_t tmpl_tag;		/* the next dest's tag */
 	struct net_tmpl_slot *tmpl;	/* NET_TMPL_CACHE slots */
+	/*
+	 * The headers of the last next hop that a packet of no dest went to
+	 * (net_output_oneshot()): its addresses are rewritten for each. In
+	 * the block of tmpl, behind its slots.
+	 */
+	struct net_oneshot_tmpl *oneshot;
 	/* packets to forward, gathered over an input burst (fwd.c) */
 	uint16_t nb_fwd4;
 	uint16_t nb_fwd6;

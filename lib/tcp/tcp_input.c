@@ -894,13 +894,14 @@ drop:
 /* Parse a held segment and hand it to its owner. */
 static void
 tcp_segment(struct tern_tcp_ctx *tc, struct rte_mbuf *m, const struct tern_ip_info *ip,
-	    uint16_t segs, void *rec, unsigned int tag)
+	    const struct tern_tcp_key *key, uint16_t segs, void *rec, unsigned int tag)
 {
 	const struct rte_tcp_hdr *th = rte_pktmbuf_mtod(m, const struct rte_tcp_hdr *);
 	struct tern_tcp_stream *s, *l;
 	struct tcp_seg_in si;
 
 	si.th = th;
+	si.key = key;
 	si.segs = segs;
 	si.hlen = (th->data_off >> 4) * 4;
 	si.seq = rte_be_to_cpu_32(th->sent_seq);
@@ -1070,6 +1071,7 @@ tcp_flush_input(struct tern_tcp_ctx *tc)
 				if (!tcp_gro_merge(tc, &tc->in[i], &tc->in[j], &tail))
 					break;
 		}
-		tcp_segment(tc, tc->in[i].m, &tc->in[i].ip, tc->in[i].segs, rec, tag);
+		tcp_segment(tc, tc->in[i].m, &tc->in[i].ip, &tc->in_key[i], tc->in[i].segs, rec,
+			    tag);
 	}
 }

@@ -228,14 +228,18 @@ tcp_put_hdr(struct rte_mbuf *m, const struct tern_tcp_key *k, uint32_t seq, uint
 {
 	uint8_t obuf[TERN_TCP_OPT_MAX];
 	struct rte_tcp_hdr *th;
-	int olen = tcp_opts_put(obuf, sizeof(obuf), opts, syn_opts);
+	int olen = tcp_opts_put(obuf, sizeof(obuf), opts, syn_opts), i;
+
+	RTE_BUILD_BUG_ON(TERN_TCP_OPT_MAX % 4 != 0);
 
 	th = (struct rte_tcp_hdr *)rte_pktmbuf_prepend(m, (uint16_t)(sizeof(*th) + olen));
 	if (th == NULL)
 		return NULL;
 	tcp_fill_hdr(th, k, seq, ack, flags, wnd, olen);
-	if (olen > 0)
-		memcpy(th + 1, obuf, olen);
+	/* whole words (the writers pad options to them): a few moves, no call */
+	TERN_ASSERT(olen % 4 == 0);
+	for (i = 0; i < olen; i += 4)
+		memcpy((uint8_t *)(th + 1) + i, obuf + i, 4);
 	return th;
 }
 
@@ -260,6 +264,26 @@ tcp_hdr_mbuf(struct tern_ctx *ctx)
 }
 
 /*
+ * @m, a received packet done with, made an empty mbuf with room for every
+ * header in front, as tcp_hdr_mbuf() gives: when it is plain (direct, ours
+ * alone, one segment, room enough), so that the answer to it costs no
+ * allocation and no free; else it is freed and a fresh mbuf taken. @return
+ * NULL (counted) when the pool is empty.
+ */
+static struct rte_mbuf *
+tcp_reuse_mbuf(struct tern_ctx *ctx, struct rte_mbuf *m)
+{
+	if (likely(RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1 && m->next == NULL &&
+		   m->buf_len >= TCP_HDR_ROOM + 60 + RTE_PKTMBUF_HEADROOM)) {
+		rte_pktmbuf_reset(m);
+		tcp_hdr_mbuf_room(m);
+		return m;
+	}
+	rte_pktmbuf_free(m);
+	return tcp_hdr_mbuf(ctx);
+}
+
+/*
  * Send a segment that belongs to no control block: resets, ACKs from a
  * TIME_WAIT record, SYN-ACKs of the syncache. The route is looked up.
  */
@@ -273,24 +297,28 @@ tcp_send_raw(struct tern_ctx *ctx, const struct tern_tcp_key *k,
 
 	if (net_route_lookup(ctx->net, k->family, k->raddr, &ifindex, &nh) != 0)
 		return -ENETUNREACH;
-	return tcp_send_raw_via(ctx, k, ifindex, &nh, seq, ack, flags, wnd, opts, syn_opts);
+	return tcp_send_raw_via(ctx, k, ifindex, &nh, seq, ack, flags, wnd, opts, syn_opts, NULL);
 }
 
 int
 tcp_send_raw_via(struct tern_ctx *ctx, const struct tern_tcp_key *k, uint16_t ifindex,
 		 const union net_addr *nh, uint32_t seq, uint32_t ack, uint8_t flags,
-		 uint16_t wnd, const struct tern_tcp_opts *opts, bool syn_opts)
+		 uint16_t wnd, const struct tern_tcp_opts *opts, bool syn_opts,
+		 struct rte_mbuf *in)
 {
 	struct rte_mbuf *m;
 
 	/*
-	 * One packet, no connection to keep its headers for: the per-packet IP
-	 * output, not a template (which would take a slot of the context's
-	 * template cache from a connection, at every SYN-ACK of a flood).
+	 * One packet, no connection to keep its headers for: not a dest's
+	 * template (which would take a slot of the context's template cache
+	 * from a connection, at every SYN-ACK of a flood), but the context's
+	 * one-shot template, kept for the last next hop.
 	 */
-	m = tcp_hdr_mbuf(ctx);
+	m = in != NULL ? tcp_reuse_mbuf(ctx, in) : tcp_hdr_mbuf(ctx);
 	if (m == NULL)
 		return -ENOBUFS;
+	if (m == in)
+		TERN_STAT_INC(ctx, tcp_synack_in_syn);
 	if (tcp_put_hdr(m, k, seq, ack, flags, wnd, opts, syn_opts) == NULL) {
 		rte_pktmbuf_free(m);
 		return -ENOBUFS;
@@ -299,7 +327,7 @@ tcp_send_raw_via(struct tern_ctx *ctx, const struct tern_tcp_key *k, uint16_t if
 	if (flags & TH_RST)
 		TERN_STAT_INC(ctx, tcp_out_rsts);
 	TERN_STAT_INC(ctx, tcp_out_segs);
-	return net_output_via(ctx, k->family, ifindex, nh, k->laddr, k->raddr, IPPROTO_TCP, m);
+	return net_output_oneshot(ctx, k->family, ifindex, nh, k->laddr, k->raddr, IPPROTO_TCP, m);
 }
 
 /* The reset that answers segment @si for which there is no connection (RFC 9293 3.10.7.1). */

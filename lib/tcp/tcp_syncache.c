@@ -113,19 +113,26 @@ key_mss(const struct tern_tcp_ctx *tc, const struct tern_tcp_stream *l,
 	return route_mss(tc, l, ifindex, k->family);
 }
 
-/* Send the SYN-ACK for what a SYN offered (none without a route back: no MSS to offer). */
+/*
+ * Send the SYN-ACK for what a SYN offered (none without a route back: no
+ * MSS to offer). @syn: NULL, or the SYN's mbuf, done with (consumed): the
+ * SYN-ACK is built in it when it can be.
+ */
 static void
 send_synack(struct tern_tcp_ctx *tc, const struct tern_tcp_stream *l, const struct tern_tcp_key *k,
 	    uint32_t iss, uint32_t irs, int peer_ws, bool sack, bool ts, uint32_t tsval,
-	    uint32_t tsecr)
+	    uint32_t tsecr, struct rte_mbuf *syn)
 {
 	struct tern_tcp_opts o;
 	union net_addr nh;
 	uint16_t ifindex;
 
 	/* one route lookup for the MSS and the output */
-	if (net_route_lookup(tc->ctx->net, k->family, k->raddr, &ifindex, &nh) != 0)
+	if (net_route_lookup(tc->ctx->net, k->family, k->raddr, &ifindex, &nh) != 0) {
+		if (syn != NULL)
+			rte_pktmbuf_free(syn);
 		return;
+	}
 	memset(&o, 0, sizeof(o));
 	o.flags = TERN_TCP_OPT_F_MSS;
 	o.mss = route_mss(tc, l, ifindex, k->family);
@@ -143,15 +150,16 @@ send_synack(struct tern_tcp_ctx *tc, const struct tern_tcp_stream *l, const stru
 		o.ts_ecr = tsecr;
 	}
 	tcp_send_raw_via(tc->ctx, k, ifindex, &nh, iss, irs + 1, TH_SYN | TH_ACK,
-			 (uint16_t)RTE_MIN(l->rcv_buf, 65535u), &o, true);
+			 (uint16_t)RTE_MIN(l->rcv_buf, 65535u), &o, true, syn);
 }
 
+/* The SYN-ACK of entry @sc; @syn as for send_synack(). */
 static void
-syn_send_synack(struct tern_tcp_ctx *tc, struct tern_tcp_syn *sc)
+syn_send_synack(struct tern_tcp_ctx *tc, struct tern_tcp_syn *sc, struct rte_mbuf *syn)
 {
 	send_synack(tc, sc->listener, &sc->key, sc->iss, sc->irs,
 		    sc->peer_ws == 0xff ? -1 : sc->peer_ws, sc->sack_ok, sc->ts_ok,
-		    tcp_ts_now(tc) + sc->ts_off, sc->ts_recent);
+		    tcp_ts_now(tc) + sc->ts_off, sc->ts_recent, syn);
 }
 
 static uint64_t
@@ -176,7 +184,7 @@ tcp_syn_timer(struct tern_timer *t, void *arg)
 	}
 	sc->tries++;
 	TERN_STAT_INC(tc->ctx, tcp_synack_retrans);
-	syn_send_synack(tc, sc);
+	syn_send_synack(tc, sc, NULL);
 	ctx_timer_arm(tc->ctx, &sc->timer, tc->ctx->now_ns + syn_rto(tc, sc->tries));
 }
 
@@ -239,7 +247,7 @@ tcp_syn_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbu
 		tcp_syn_hold(tc, l, m, ip, si);
 		return;
 	}
-	tcp_key_make(&k, ip, si->th->src_port, si->th->dst_port);
+	k = *si->key;	/* a copy: the SYN's mbuf may become the SYN-ACK */
 	if (tcp_acceptq_full(l)) {
 		TERN_STAT_INC(tc->ctx, drop_tcp_backlog);
 		goto drop;
@@ -269,11 +277,11 @@ tcp_syn_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbu
 						      (a.peer_ws >= 0 &&
 						       !(cfg->flags & TERN_TCP_CFG_NO_WSCALE)) ?
 						      a.peer_ws : -1, a.sack);
+		TERN_STAT_INC(tc->ctx, tcp_cookies_sent);
 		/* Without timestamps nothing carries the options: offer none. */
 		send_synack(tc, l, &k, cookie, si->seq, a.ts ? a.peer_ws : -1, a.ts && a.sack, a.ts, tsval,
-			    o->ts_val);
-		TERN_STAT_INC(tc->ctx, tcp_cookies_sent);
-		goto drop;
+			    o->ts_val, m);
+		return;
 	}
 	sc = tc->syn_free;
 	tc->syn_free = sc->free_next;
@@ -299,8 +307,9 @@ tcp_syn_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbu
 	}
 	tc->nb_syn++;
 	TERN_STAT_INC(tc->ctx, tcp_syncache_added);
-	syn_send_synack(tc, sc);
 	ctx_timer_arm(tc->ctx, &sc->timer, tc->ctx->now_ns + syn_rto(tc, 0));
+	syn_send_synack(tc, sc, m);
+	return;
 drop:
 	rte_pktmbuf_free(m);
 }
@@ -493,7 +502,7 @@ tcp_syn_ack_input(struct tern_tcp_ctx *tc, struct tern_tcp_syn *sc, struct rte_m
 	if (si->flags & TH_SYN) {
 		/* our SYN-ACK was lost: a retransmitted SYN gets it again */
 		if (!(si->flags & TH_ACK) && si->seq == sc->irs)
-			syn_send_synack(tc, sc);
+			syn_send_synack(tc, sc, NULL);
 		goto drop;
 	}
 	if (!(si->flags & TH_ACK)) {

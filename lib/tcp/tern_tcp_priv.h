@@ -513,6 +513,7 @@ struct tcp_seg_in {
 	uint16_t segs;		/* segments coalesced in it (GRO, LRO); 1 normally */
 	struct tern_tcp_opts opts;
 	int opts_err;
+	const struct tern_tcp_key *key;	/* its connection's, as looked up (tcp_key_make()) */
 };
 
 /* tcp_ctx.c */
@@ -714,10 +715,16 @@ void tcp_send_rst_reply(struct tern_ctx *ctx, const struct tern_ip_info *ip,
 int tcp_send_raw(struct tern_ctx *ctx, const struct tern_tcp_key *k,
 		 uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
 		 const struct tern_tcp_opts *opts, bool syn_opts);
-/* tcp_send_raw() on a route the caller looked up (net_route_lookup()). */
+/*
+ * tcp_send_raw() on a route the caller looked up (net_route_lookup()).
+ * @in: NULL, or a received packet the caller is done with (consumed, also
+ * on error): the segment is built in its mbuf when it can be
+ * (tcp_synack_in_syn counts them), so that it costs no allocation.
+ */
 int tcp_send_raw_via(struct tern_ctx *ctx, const struct tern_tcp_key *k, uint16_t ifindex,
 		     const union net_addr *nh, uint32_t seq, uint32_t ack, uint8_t flags,
-		     uint16_t wnd, const struct tern_tcp_opts *opts, bool syn_opts);
+		     uint16_t wnd, const struct tern_tcp_opts *opts, bool syn_opts,
+		     struct rte_mbuf *in);
 int tcp_send_syn(struct tern_tcp_stream *s);
 void tcp_seg_free(struct tern_tcp_stream *s, struct tern_tcp_seg *seg);
 void tcp_seg_free_acked(struct tern_tcp_stream *s, struct tern_tcp_seg *seg);

@@ -670,6 +670,158 @@ test_exhaust_connect_at_max_conns_enomem(void **state)
 
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
+/* ---------------------------------------------------------------------- */
+/* SYN-ACKs built in the mbuf of their SYN (a SYN flood allocates nothing) */
+
+/* B's frames as they left it, and how many */
+struct b_frames {
+	unsigned int n;
+	uint16_t len[4];
+	uint8_t b[4][128];
+};
+
+/* The tap: keep a copy of each frame of B (its SYN-ACKs) and drop it before A. */
+static bool
+keep_b_frames(void *arg, enum harness_side from, struct rte_mbuf *m, uint64_t now_ns)
+{
+	struct b_frames *bf = arg;
+
+	RTE_SET_USED(now_ns);
+	if (from != HARNESS_B)
+		return false;
+	if (bf->n < RTE_DIM(bf->b) && m->pkt_len <= sizeof(bf->b[0])) {
+		const void *p = rte_pktmbuf_read(m, 0, m->pkt_len, bf->b[bf->n]);
+
+		if (p != bf->b[bf->n])
+			memcpy(bf->b[bf->n], p, m->pkt_len);
+		bf->len[bf->n] = (uint16_t)m->pkt_len;
+	}
+	bf->n++;
+	return true;
+}
+
+/*
+ * The SYN-ACK that B builds in the SYN's own mbuf is, byte for byte, the
+ * one it builds in a fresh mbuf (the path taken when the SYN's mbuf is
+ * shared and B may not write it), for @family, a SYN with or without
+ * timestamps (@ts: the SYN-ACK then has MSS and timestamps, or MSS
+ * alone), cookies (@flags) or the syncache (the
+ * second SYN is then a retransmission that the entry answers from a fresh
+ * mbuf), and a device that offloads the checksums (@caps) or not. Only
+ * the IPv4 identification (the next one) and so the header checksum differ.
+ */
+static void
+synack_in_syn_same_bytes(struct fixture *f, const char *name, uint8_t family, bool ts,
+			 uint32_t flags, uint32_t caps)
+{
+	struct tern_tcp_config cfg = { .flags = flags };
+	struct b_frames bf;
+	struct tern_tcp_stream *l;
+	struct harness *h;
+	struct seg_out o;
+	struct rte_mbuf *m;
+	uint16_t l3 = family == 4 ? 20 : 40, len, off, syn_len;
+	uint8_t syn[128];
+	bool same;
+
+	harness_set_dev_caps(HARNESS_B, caps);
+	h = conn_make(f, name, &cfg);
+	harness_set_dev_caps(HARNESS_B, 0);
+	memset(&bf, 0, sizeof(bf));
+	l = tcp_listen_b(h, family, NULL);
+	harness_set_tap(h, keep_b_frames, &bf);
+	memset(&o, 0, sizeof(o));
+	o.from = HARNESS_A;
+	o.family = family;
+	o.sport = PORT_FAKE;
+	o.dport = TCP_PORT_B;
+	o.seq = 777777;
+	o.flags = TH_SYN;
+	o.wnd = 65535;
+	o.ts = ts;
+	o.tsval = 4242;
+	seg_inject(h, &o);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_synack_in_syn), 1);
+	/* the same SYN in an mbuf the test holds a reference to */
+	m = seg_build(h, &o);
+	off = m->data_off;
+	syn_len = m->data_len;
+	assert_true(syn_len <= sizeof(syn));
+	memcpy(syn, rte_pktmbuf_mtod(m, void *), syn_len);
+	rte_mbuf_refcnt_update(m, 1);
+	harness_inject(h, HARNESS_B, m);
+	assert_int_equal(rte_mbuf_refcnt_read(m), 1);
+	/* B did not write into it */
+	same = memcmp((uint8_t *)m->buf_addr + off, syn, syn_len) == 0;
+	rte_pktmbuf_free(m);
+	assert_true(same);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_synack_in_syn), 1);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_cookies_sent),
+			 (flags & TERN_TCP_CFG_COOKIES_ALWAYS) ? 2 : 0);
+	assert_int_equal(bf.n, 2);
+	len = bf.len[0];
+	assert_int_equal(bf.len[1], len);
+	/* MSS alone (4 bytes), or with timestamps */
+	if (ts)
+		assert_true(len > 14 + l3 + 24);
+	else
+		assert_int_equal(len, 14 + l3 + 24);
+	assert_int_equal(bf.b[0][14 + l3 + 13], TH_SYN | TH_ACK);
+	if (family == 4) {
+		uint16_t id0 = (uint16_t)(bf.b[0][18] << 8 | bf.b[0][19]);
+		uint16_t id1 = (uint16_t)(bf.b[1][18] << 8 | bf.b[1][19]);
+
+		assert_int_equal(id1, (uint16_t)(id0 + 1));
+		assert_int_equal(rte_ipv4_cksum((const struct rte_ipv4_hdr *)(bf.b[0] + 14)), 0);
+		assert_int_equal(rte_ipv4_cksum((const struct rte_ipv4_hdr *)(bf.b[1] + 14)), 0);
+		memcpy(bf.b[1] + 18, bf.b[0] + 18, 2);		/* identification */
+		memcpy(bf.b[1] + 24, bf.b[0] + 24, 2);		/* header checksum */
+	}
+	assert_memory_equal(bf.b[0], bf.b[1], len);
+	harness_set_tap(h, NULL, NULL);
+	tern_tcp_close(l);
+	harness_run(h, 10 * MS);
+	tcp_assert_clean(h);
+}
+
+static void
+test_synack_in_syn_same_bytes_cookie_ipv4(void **state)
+{
+	synack_in_syn_same_bytes(*state, __func__, 4, true, TERN_TCP_CFG_COOKIES_ALWAYS, 0);
+	teardown(state);
+	setup(state);
+	synack_in_syn_same_bytes(*state, __func__, 4, false, TERN_TCP_CFG_COOKIES_ALWAYS, 0);
+}
+
+static void
+test_synack_in_syn_same_bytes_cookie_ipv6(void **state)
+{
+	synack_in_syn_same_bytes(*state, __func__, 6, true, TERN_TCP_CFG_COOKIES_ALWAYS, 0);
+	teardown(state);
+	setup(state);
+	synack_in_syn_same_bytes(*state, __func__, 6, false, TERN_TCP_CFG_COOKIES_ALWAYS, 0);
+}
+
+static void
+test_synack_in_syn_same_bytes_syncache(void **state)
+{
+	synack_in_syn_same_bytes(*state, __func__, 4, true, 0, 0);
+	teardown(state);
+	setup(state);
+	synack_in_syn_same_bytes(*state, __func__, 6, false, 0, 0);
+}
+
+static void
+test_synack_in_syn_same_bytes_offload(void **state)
+{
+	uint32_t caps = TERN_CAP_TX_IP4_CKSUM | TERN_CAP_TX_TCP_CKSUM;
+
+	synack_in_syn_same_bytes(*state, __func__, 4, true, TERN_TCP_CFG_COOKIES_ALWAYS, caps);
+	teardown(state);
+	setup(state);
+	synack_in_syn_same_bytes(*state, __func__, 6, true, TERN_TCP_CFG_COOKIES_ALWAYS, caps);
+}
+
 int
 main(void)
 {
@@ -688,6 +840,10 @@ main(void)
 		T(test_exhaust_receiver_pool_empty_then_resumes),
 		T(test_exhaust_sender_pool_empty_write_enobufs),
 		T(test_exhaust_connect_at_max_conns_enomem),
+		T(test_synack_in_syn_same_bytes_cookie_ipv4),
+		T(test_synack_in_syn_same_bytes_cookie_ipv6),
+		T(test_synack_in_syn_same_bytes_syncache),
+		T(test_synack_in_syn_same_bytes_offload),
 	};
 	int ret;
 

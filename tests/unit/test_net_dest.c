@@ -973,6 +973,106 @@ test_dest_ip6_no_route_is_enetunreach(void **state)
 	route_lookup(state, 6);
 }
 
+/* ---- the one-shot template (net_output_oneshot()) ---- */
+
+/* Packet @k of @len L4 bytes to @dst through next hop @nh, one-shot, flushed. */
+static void
+oneshot_send(struct test_env *e, const struct fam *f, const union net_addr *nh,
+	     const union net_addr *dst, size_t len, unsigned int k)
+{
+	assert_int_equal(net_output_oneshot(e->ctx, f->family, 0, nh, f->our.a, dst->a, PROTO_TCP,
+					    l4_mbuf(len, k, 0)), 0);
+	tern_ctx_flush(e->ctx);
+}
+
+/* Captured frames @i and @j are the same but for the IPv4 identification and checksum. */
+static void
+assert_same_frames(const struct test_env *e, unsigned int i, unsigned int j, uint8_t family)
+{
+	size_t la = test_env_cap_copy(e, i, fbuf, sizeof(fbuf));
+	size_t lb = test_env_cap_copy(e, j, fbuf2, sizeof(fbuf2));
+
+	assert_int_equal(la, lb);
+	if (family == 4) {
+		memset(fbuf + ETH_LEN + 4, 0, 2);
+		memset(fbuf2 + ETH_LEN + 4, 0, 2);
+		memset(fbuf + ETH_LEN + 10, 0, 2);
+		memset(fbuf2 + ETH_LEN + 10, 0, 2);
+	}
+	assert_memory_equal(fbuf, fbuf2, la);
+	assert_int_equal(e->cap[i]->l2_len, e->cap[j]->l2_len);
+	assert_int_equal(e->cap[i]->l3_len, e->cap[j]->l3_len);
+	assert_int_equal(e->cap[i]->ol_flags, e->cap[j]->ol_flags);
+}
+
+/*
+ * net_output_oneshot() sends what ip4_output_via() / ip6_output_via() send:
+ * to a destination behind the gateway, to another one behind it (the
+ * template kept, the addresses rewritten), to an on-link peer (another next
+ * hop: built again), behind the gateway again after its MAC changed (the
+ * neighbor generation); to a next hop not resolved it goes through the IP
+ * output, which holds the packet and asks.
+ */
+static void
+oneshot_as_output_via(void **state, uint8_t family)
+{
+	struct test_env *e = env_open(state);
+	union net_addr far2;
+	struct tern_stats st0, st1;
+	struct fam f;
+
+	fam_get(family, &f);
+	route_add(e, &f, &f.any, 0, &f.gw);
+	neigh_set(e, &f, &f.gw, &gw_mac, TERN_NEIGH_REACHABLE);
+	neigh_set(e, &f, &f.peer, &peer_mac, TERN_NEIGH_REACHABLE);
+	far2 = f.far;
+	far2.a[alen(&f) - 1]++;
+
+	oneshot_send(e, &f, &f.gw, &f.far, 60, 0);
+	via_send(e, &f, &f.gw, &f.far, 60, 0);
+	oneshot_send(e, &f, &f.gw, &far2, 40, 1);
+	via_send(e, &f, &f.gw, &far2, 40, 1);
+	oneshot_send(e, &f, &f.peer, &f.peer, 40, 2);
+	via_send(e, &f, &f.peer, &f.peer, 40, 2);
+	assert_int_equal(e->nb_cap, 6);
+	assert_data_frame(e, 0, &f, &gw_mac, &f.far, 60, 0);
+	assert_same_frames(e, 0, 1, family);
+	assert_data_frame(e, 2, &f, &gw_mac, &far2, 40, 1);
+	assert_same_frames(e, 2, 3, family);
+	assert_data_frame(e, 4, &f, &peer_mac, &f.peer, 40, 2);
+	assert_same_frames(e, 4, 5, family);
+
+	/* the gateway's new MAC on the next frame */
+	oneshot_send(e, &f, &f.gw, &f.far, 40, 3);
+	neigh_set(e, &f, &f.gw, &gw2_mac, TERN_NEIGH_REACHABLE);
+	oneshot_send(e, &f, &f.gw, &far2, 40, 4);
+	assert_int_equal(e->nb_cap, 8);
+	assert_data_frame(e, 6, &f, &gw_mac, &f.far, 40, 3);
+	assert_data_frame(e, 7, &f, &gw2_mac, &far2, 40, 4);
+
+	/* a next hop not resolved: held, asked for */
+	st0 = test_env_stats(e);
+	oneshot_send(e, &f, &f.gw2, &f.far, 40, 5);
+	st1 = test_env_stats(e);
+	assert_int_equal(st1.neigh_held - st0.neigh_held, 1);
+	assert_int_equal(probes(&st1, &f) - probes(&st0, &f), 1);
+	assert_int_equal(e->nb_cap, 9);
+	assert_probe_frame(e, 8, &f, &f.gw2);
+	test_env_finish(e);
+}
+
+static void
+test_dest_ip4_oneshot_as_ip4_output_via(void **state)
+{
+	oneshot_as_output_via(state, 4);
+}
+
+static void
+test_dest_ip6_oneshot_as_ip6_output_via(void **state)
+{
+	oneshot_as_output_via(state, 6);
+}
+
 int
 main(void)
 {
@@ -1013,6 +1113,10 @@ main(void)
 		cmocka_unit_test_teardown(test_dest_ip4_no_route_is_enetunreach,
 					  test_env_teardown),
 		cmocka_unit_test_teardown(test_dest_ip6_no_route_is_enetunreach,
+					  test_env_teardown),
+		cmocka_unit_test_teardown(test_dest_ip4_oneshot_as_ip4_output_via,
+					  test_env_teardown),
+		cmocka_unit_test_teardown(test_dest_ip6_oneshot_as_ip6_output_via,
 					  test_env_teardown),
 	};
 	int ret;

@@ -52,6 +52,7 @@ struct bench_opts {
 	const char *gw;		/* --gw: a default route */
 	int port;		/* --port: ethdev port id; -1: the only one */
 	double timeout_ms;	/* --timeout; 0: the workload's default */
+	double flood_mpps;	/* syn-flood --flood-rate: SYNs offered, M/s; 0: unpaced */
 };
 
 /* tcp-stream --offload: TSO and GRO of both contexts. */

@@ -58,6 +58,7 @@
 #define SF_BURST	32
 #define SF_RING_SPARE	1024		/* free places left for the client's frames */
 #define SF_POOL		16383
+#define SF_CATCH_UP	8		/* --flood-rate: bursts at most after one client round */
 
 static struct {
 	struct bench_flood_target ft;
@@ -71,6 +72,10 @@ static struct {
 	const struct rte_eth_rxtx_callback *rx_cb;
 	uint64_t t_first, t_last;	/* TSC of the first and last burst sent */
 	uint64_t bursts;
+	/* --flood-rate: SYNs due by now = (TSC - t_pace) * pace_per_tsc */
+	double pace_per_tsc;		/* 0: unpaced */
+	uint64_t t_pace;
+	uint64_t paced;			/* SYNs offered (sent or refused) since t_pace */
 	/* the server's, sampled by the generator every 256 bursts: the most seen */
 	unsigned int max_mb, max_conns;
 	size_t max_heap;
@@ -119,13 +124,23 @@ sf_build(void)
 
 /* The generator: one burst of SYNs into the server's rx ring, room permitting. */
 static void
-sf_burst(void)
+sf_burst_one(void)
 {
 	struct rte_mbuf *m[SF_BURST];
 	unsigned int i, k;
 
 	if (!F.on)
 		return;
+	if (F.pace_per_tsc > 0) {
+		uint64_t now = rte_rdtsc();
+
+		if (F.t_pace == 0)
+			F.t_pace = now;
+		/* not due yet: the offered rate is the one asked for, no more */
+		if ((double)(F.paced + SF_BURST) > (double)(now - F.t_pace) * F.pace_per_tsc)
+			return;
+		F.paced += SF_BURST;
+	}
 	if (rte_ring_free_count(F.ft.ring) < SF_RING_SPARE + SF_BURST ||
 	    rte_pktmbuf_alloc_bulk(F.mp, m, SF_BURST) != 0) {
 		F.refused += SF_BURST;
@@ -151,6 +166,24 @@ sf_burst(void)
 		/* reads of the server's state from this lcore: racy, for a maximum */
 		F.max_mb = RTE_MAX(F.max_mb, rte_mempool_in_use_count(F.ft.srv_pool));
 		F.max_conns = RTE_MAX(F.max_conns, tern_tcp_nb_conns(F.ft.srv));
+	}
+}
+
+/*
+ * After each client round: one burst, or with --flood-rate as many as are
+ * due (at most SF_CATCH_UP: a long client round does not make a spike).
+ */
+static void
+sf_burst(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < (F.pace_per_tsc > 0 ? SF_CATCH_UP : 1u); i++) {
+		uint64_t paced = F.paced;
+
+		sf_burst_one();
+		if (F.paced == paced)
+			break;	/* none due (or unpaced: one a round) */
 	}
 }
 
@@ -255,6 +288,9 @@ bench_synflood(const struct bench_opts *o, uint64_t hz)
 		sa0 = F.synacks;
 		F.t_first = F.t_last = 0;
 		F.max_mb = F.max_conns = 0;
+		F.pace_per_tsc = o->flood_mpps * 1e6 / (double)hz;
+		F.t_pace = 0;
+		F.paced = 0;
 		F.on = true;
 		ret = bench_tcp_run(o, &r);	/* the generator runs in its client rounds */
 		F.on = false;
@@ -290,9 +326,11 @@ bench_synflood(const struct bench_opts *o, uint64_t hz)
 		rte_free((void *)(uintptr_t)F.rx_cb);
 	if (ret == 0 && i > 0)
 		printf("RESULT workload=syn-flood legit_cps=%.0f legit_cps_flood=%.0f ratio=%.2f "
-		       "flood_mpps=%.3f server_max_conns=%u server_max_mbufs=%u tsc_hz=%lu\n",
+		       "flood_mpps=%.3f flood_offered_mpps=%.3f server_max_conns=%u "
+		       "server_max_mbufs=%u tsc_hz=%lu\n",
 		       bench_median(cps0, i), bench_median(cps1, i), bench_median(ratio, i),
-		       bench_median(fr, i) / 1e6, max_conns, max_mb, (unsigned long)hz);
+		       bench_median(fr, i) / 1e6, o->flood_mpps, max_conns, max_mb,
+		       (unsigned long)hz);
 	bench_tcp_teardown();
 	rte_mempool_free(F.mp);
 	free(F.frames);

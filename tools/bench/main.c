@@ -52,7 +52,9 @@ usage(FILE *f)
 "  syn-flood   tcp-crr measured without, then with, spoofed SYNs from 2^22\n"
 "              sources put into the server's rx ring by a generator on the\n"
 "              client's lcore as fast as it goes: legitimate connections/s both\n"
-"              ways, the flood's SYNs/s, what the server holds.\n"
+"              ways, the flood's SYNs/s, what the server holds. With\n"
+"              --flood-rate M, SYNs are offered at M million a second\n"
+"              (paced by the TSC; refused when the ring is full) instead.\n"
 "  tcp-rr      --conns open connections (default 100), one --size byte\n"
 "              request in flight on each; the server echoes. An op is a request.\n"
 "  tcp-stream  one connection, the client sends MSS-sized mbufs without end.\n"
@@ -98,6 +100,8 @@ usage(FILE *f)
 "  --runs N          runs; medians are reported (default 5)\n"
 "  --seconds S       measured seconds per run, after 10%% warm-up (default 2;\n"
 "                    tcp-conns runs until its connections are open)\n"
+"  --flood-rate M    syn-flood: offer M million SYNs a second (default: as\n"
+"                    fast as the server's rx ring takes them)\n"
 "  --window N        udp-echo: datagrams in flight (default 1024); tcp-crr,\n"
 "                    proxy-crr: connections at once (default 100); tcp-conns: handshakes\n"
 "                    in flight (default 256)\n"
@@ -218,6 +222,7 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 		{ "gw", required_argument, NULL, 'G' },
 		{ "port", required_argument, NULL, 'T' },
 		{ "timeout", required_argument, NULL, 'o' },
+		{ "flood-rate", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -328,6 +333,15 @@ parse_opts(int argc, char **argv, struct bench_opts *o)
 				return -1;
 			}
 			o->port = (int)v;
+			break;
+		case 'F':
+			d = strtod(optarg, &end);
+			if (*end || d <= 0 || d > 1000) {
+				fprintf(stderr, "tern-bench: --flood-rate 0 to 1000 (M SYN/s), not '%s'\n",
+					optarg);
+				return -1;
+			}
+			o->flood_mpps = d;
 			break;
 		case 'o':
 			d = strtod(optarg, &end);
