@@ -24,6 +24,7 @@
 #include "tcp_ooo.h"
 #include "tcp_cookie.h"
 #include "tcp_cc.h"
+#include "tcp_pool.h"
 
 /* ISN generation (RFC 6528), lib/tcp/tcp_isn.c */
 
@@ -222,7 +223,7 @@ struct tcp_listen {
 /*
  * The loss-recovery state of a connection (tcp_sack.c): the retransmit
  * queue, its scoreboard and what lives only while data is in flight or a
- * recovery is on. A connection holds one from the context's free list
+ * recovery is on. A connection holds one from the context's pool
  * (tcp_rec_get()) from its first entry in the retransmit queue until the
  * queue empties with no recovery on (tcp_rec_put()); in between, ->rec
  * points at tcp_rec_none, a read-only block of zeroes: an empty queue,
@@ -246,7 +247,6 @@ struct tcp_rec {
 	uint32_t prr_out;
 	uint32_t recover_fs;
 	uint8_t nb_sack_cache;
-	struct tcp_rec *free_next;	/* on the context's free list */
 };
 
 /* What ->rec of a connection with nothing in flight points at (tcp_ctx.c): read only. */
@@ -344,8 +344,6 @@ struct tern_tcp_stream {
 	};
 	struct tern_tcp_stream *aq_next;	/* connection: link in the accept queue */
 	struct tern_tcp_stream *dirty_next;
-	struct tern_tcp_stream *all_next;	/* every stream of the context */
-	struct tern_tcp_stream **all_pprev;
 	uint64_t bytes_sent;
 	uint64_t bytes_received;
 	uint64_t segs_retrans;
@@ -398,41 +396,17 @@ struct tcp_in_pkt {
 /* A listener bucket list: listeners by local port. */
 #define TCP_LISTEN_BUCKETS	256
 
-/*
- * The context's retransmit queue entries: one array, allocated with the
- * context; entries never used yet are taken in order, entries given back
- * go on a free list linked by tnext (a pop and a push, where a mempool
- * without a cache costs a ring operation each way).
- */
-struct tcp_segpool {
-	struct tern_tcp_seg *free;	/* given back */
-	struct tern_tcp_seg *arr;
-	uint32_t next;			/* arr[next..n) never used */
-	uint32_t n;
-	uint32_t in_use;
-};
-
+/* The context's retransmit queue entries (tern_tcp_ctx.segpool), typed. */
 static inline struct tern_tcp_seg *
-tcp_segpool_get(struct tcp_segpool *sp)
+tcp_segpool_get(struct tcp_pool *sp)
 {
-	struct tern_tcp_seg *seg = sp->free;
-
-	if (seg != NULL)
-		sp->free = seg->tnext;
-	else if (sp->next < sp->n)
-		seg = &sp->arr[sp->next++];
-	else
-		return NULL;
-	sp->in_use++;
-	return seg;
+	return tcp_pool_get(sp);
 }
 
 static inline void
-tcp_segpool_put(struct tcp_segpool *sp, struct tern_tcp_seg *seg)
+tcp_segpool_put(struct tcp_pool *sp, struct tern_tcp_seg *seg)
 {
-	seg->tnext = sp->free;
-	sp->free = seg;
-	sp->in_use--;
+	tcp_pool_put(sp, seg);
 }
 
 /* Per-context TCP state. */
@@ -441,7 +415,7 @@ struct tern_tcp_ctx {
 	struct tern_tcp_config cfg;
 	const struct tcp_cc_ops *cc_ops;	/* the context's congestion control */
 	struct rte_hash *hash;
-	struct tcp_segpool segpool;	/* retransmit queue entries */
+	struct tcp_pool segpool;	/* retransmit queue entries: 2 per mbuf of the pool at most */
 	struct tern_tcp_isn_secret isn_secret;
 	struct tern_tcp_isn_secret cookie_secret;
 	struct tern_tcp_stream *listeners[TCP_LISTEN_BUCKETS];
@@ -451,7 +425,6 @@ struct tern_tcp_ctx {
 	uint32_t nb_tproxy;
 	bool closing;			/* the context is going: no more claim changes */
 	struct tern_tcp_stream *dirty;	/* streams with output to do */
-	struct tern_tcp_stream *all;
 	uint32_t nb_conns;
 	uint32_t nb_want_writable;
 	uint16_t next_ephemeral;
@@ -469,14 +442,10 @@ struct tern_tcp_ctx {
 	/* RFC 5961 challenge ACK rate limit */
 	uint64_t chal_second;
 	uint32_t chal_count;
-	/* freed control blocks kept for reuse */
-	struct tern_tcp_stream *tcb_free;
-	uint32_t nb_tcb_free;
-	struct tcb_chunk *tcb_chunks;	/* where control blocks live (tcp_ctx.c) */
-	/* loss-recovery blocks (struct tcp_rec) */
-	struct tcp_rec *rec_free;
-	struct rec_chunk *rec_chunks;
-	uint32_t nb_rec;		/* held by connections */
+	/* control blocks: a free one has ->tc NULL (tcp_stream_next()) */
+	struct tcp_pool tcbs;
+	/* loss-recovery blocks (struct tcp_rec); recs.in_use: held by connections */
+	struct tcp_pool recs;
 	uint32_t rec_max;		/* held at most: UINT32_MAX (tests lower it to make them fail) */
 	uint64_t rtxq_visits;		/* rtxq.visits of the blocks given back */
 	bool ack_fast_off;		/* tests: every ACK through the general path */
@@ -529,6 +498,22 @@ void *tcp_hash_lookup_hv(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k, 
 struct tern_tcp_stream *tcp_listener_lookup(struct tern_tcp_ctx *tc, const struct tern_ip_info *ip,
 					    uint16_t dport);
 struct tern_tcp_stream *tcp_stream_alloc(struct tern_tcp_ctx *tc);
+
+/* The next stream of @tc's walk @it (tcp_pool_iter_init(&tc->tcbs, it) first), or NULL. */
+static inline struct tern_tcp_stream *
+tcp_stream_next(const struct tern_tcp_ctx *tc, struct tcp_pool_iter *it)
+{
+	struct tern_tcp_stream *s;
+
+	while ((s = tcp_pool_iter_next(&tc->tcbs, it)) != NULL)
+		if (s->tc != NULL)
+			return s;
+	return NULL;
+}
+
+/* Every stream of @tc (listeners, connections, dropped ones not freed yet); @s may be freed. */
+#define TCP_FOREACH_STREAM(tc, it, s) \
+	for (tcp_pool_iter_init(&(tc)->tcbs, &(it)); ((s) = tcp_stream_next((tc), &(it))) != NULL;)
 void tcp_stream_free(struct tern_tcp_stream *s);
 int tcp_rec_alloc(struct tern_tcp_stream *s);
 
@@ -542,8 +527,9 @@ tcp_has_rec(const struct tern_tcp_stream *s)
 /*
  * A loss-recovery block for @s: 0, or -ENOBUFS (none to be had, counted).
  * Blocks wait on the free list clean (zeroes but the stale parts nothing
- * reads before writing: sack_cache past nb_sack_cache, the PRR state), so
- * taking one is a pop.
+ * reads before writing: sack_cache past nb_sack_cache, the PRR state, and
+ * the first word, the pool's link, which taking one clears), so taking
+ * one is a pop.
  */
 static inline int
 tcp_rec_get(struct tern_tcp_stream *s)
@@ -554,12 +540,9 @@ tcp_rec_get(struct tern_tcp_stream *s)
 	if (likely(tcp_has_rec(s)))
 		return 0;
 	tc = s->tc;
-	r = tc->rec_free;
-	if (unlikely(r == NULL || tc->nb_rec >= tc->rec_max))
+	if (unlikely(tc->recs.free == NULL || tc->recs.in_use >= tc->rec_max))
 		return tcp_rec_alloc(s);
-	tc->rec_free = r->free_next;
-	r->free_next = NULL;
-	tc->nb_rec++;
+	r = tcp_pool_get(&tc->recs);
 	s->rec = r;
 	return 0;
 }
@@ -576,16 +559,14 @@ tcp_rec_release(struct tern_tcp_stream *s)
 	TERN_ASSERT(r->sent_head == NULL && r->sent_tail == NULL);
 	TERN_ASSERT(r->lost_head == NULL && r->lost_tail == NULL);
 	TERN_ASSERT(r->lost_out == 0 && r->retrans_out == 0);
-	TERN_ASSERT(tc->nb_rec > 0);
+	TERN_ASSERT(tc->recs.in_use > 0);
 	tc->rtxq_visits += r->rtxq.visits;
 	r->rtxq.visits = 0;
 	r->sacked_out = 0;	/* (NewReno's count of duplicate ACKs may be left) */
 	r->high_sacked = 0;
 	r->nb_sack_cache = 0;
 	r->rack_rtt_us = 0;
-	r->free_next = tc->rec_free;
-	tc->rec_free = r;
-	tc->nb_rec--;
+	tcp_pool_put(&tc->recs, r);	/* (its first word links the free list: cleared when taken) */
 	s->rec = (struct tcp_rec *)(uintptr_t)&tcp_rec_none;
 }
 

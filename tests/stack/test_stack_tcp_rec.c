@@ -48,7 +48,7 @@ tc_of(struct harness *h, enum harness_side s)
 static uint32_t
 recs(struct harness *h)
 {
-	return tc_of(h, HARNESS_A)->nb_rec + tc_of(h, HARNESS_B)->nb_rec;
+	return tc_of(h, HARNESS_A)->recs.in_use + tc_of(h, HARNESS_B)->recs.in_use;
 }
 
 static void
@@ -133,7 +133,7 @@ test_rec_taken_on_send_given_back_when_acked(void **state)
 		write_all(a, got_b, 1000, 1);
 		harness_run(h, MS);
 		assert_true(tcp_has_rec(a));
-		assert_int_equal(tc_of(h, HARNESS_A)->nb_rec, 1);
+		assert_int_equal(tc_of(h, HARNESS_A)->recs.in_use, 1);
 		assert_false(tcp_has_rec(b));
 		assert_int_equal(tcp_stream_check(a), 0);
 		harness_run(h, 5 * MS);	/* B has it */
@@ -237,7 +237,7 @@ test_rec_given_back_on_abort(void **state)
 	assert_true(tcp_has_rec(b));
 	assert_int_equal(recs(h), 2);
 	tern_tcp_abort(a);
-	assert_int_equal(tc_of(h, HARNESS_A)->nb_rec, 0);
+	assert_int_equal(tc_of(h, HARNESS_A)->recs.in_use, 0);
 	tern_tcp_abort(b);
 	assert_int_equal(recs(h), 0);
 	tern_tcp_close(l);
@@ -269,12 +269,12 @@ test_rec_given_back_on_close(void **state)
 	write_all(a, 0, 5000, 6);
 	tern_tcp_close(a);	/* the handle goes; the stream lives on until its FIN is acknowledged */
 	harness_run(h, MS);
-	assert_int_equal(tc_of(h, HARNESS_A)->nb_rec, 1);
+	assert_int_equal(tc_of(h, HARNESS_A)->recs.in_use, 1);
 	harness_run(h, 30 * MS);
 	read_check(b, &got, 6);
 	assert_int_equal(got, 5000);
 	/* all of it acknowledged, the FIN too: A is in FIN_WAIT_2, without a block */
-	assert_int_equal(tc_of(h, HARNESS_A)->nb_rec, 0);
+	assert_int_equal(tc_of(h, HARNESS_A)->recs.in_use, 0);
 	harness_set_wire_delay(h, 0);
 	tern_tcp_close(b);
 	tern_tcp_close(l);
