@@ -91,6 +91,19 @@ cfg_merge(struct tern_tcp_config *c, const struct tern_tcp_config *u)
 		c->rcvbuf = TCP_MAX_BUF;
 }
 
+/* The configuration's timer times held to what a connection's deadline holds (tcp_timer_set()). */
+static void
+cfg_clamp_timers(struct tern_tcp_config *c, uint64_t tick_ns)
+{
+	uint64_t max = (uint64_t)TCP_TMR_MAX_TICKS * tick_ns / 2;
+
+	c->rto_init_ns = RTE_MIN(c->rto_init_ns, max);
+	c->rto_min_ns = RTE_MIN(c->rto_min_ns, max);
+	c->rto_max_ns = RTE_MIN(c->rto_max_ns, max);
+	c->delack_ns = RTE_MIN(c->delack_ns, max);
+	c->fin_wait2_ns = RTE_MIN(c->fin_wait2_ns, max);
+}
+
 uint32_t
 tcp_key_hv_sw(const struct tern_tcp_key *k)
 {
@@ -571,6 +584,7 @@ tcp_ctx_init(struct tern_ctx *ctx, const struct tern_ctx_param *param)
 		return -ENOMEM;
 	tc->ctx = ctx;
 	cfg_merge(&tc->cfg, cfg);
+	cfg_clamp_timers(&tc->cfg, ctx->wheel.tick_ns);
 	tc->rec_max = UINT32_MAX;
 	tcp_pool_init(&tc->tcbs, "tern_tcb", sizeof(struct tern_tcp_stream), TCB_CHUNK,
 		      UINT32_MAX, true, ctx->socket_id);

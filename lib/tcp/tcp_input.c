@@ -193,11 +193,12 @@ tcp_invalid_ack_ok(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
 		return true;
 	if (tc->cfg.flags & TERN_TCP_CFG_NO_INVALID_ACK_LIMIT)
 		return true;
-	if (s->invalid_ack_ns != 0 && now - s->invalid_ack_ns < tc->cfg.invalid_ack_ns) {
+	if (s->invalid_ack_t != 0 &&
+	    (uint32_t)(tcp_t20(now) - s->invalid_ack_t) < (uint32_t)(tc->cfg.invalid_ack_ns >> TCP_T20_SHIFT)) {
 		TERN_STAT_INC(s->ctx, tcp_invalid_ack_limited);
 		return false;
 	}
-	s->invalid_ack_ns = now != 0 ? now : 1;
+	s->invalid_ack_t = tcp_t20(now) != 0 ? tcp_t20(now) : 1;
 	return true;
 }
 
@@ -229,7 +230,7 @@ tcp_syn_opts_apply(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
 	if ((o->flags & TERN_TCP_OPT_F_TS) && !(cfg->flags & TERN_TCP_CFG_NO_TS)) {
 		s->tf |= TF_TS_OK;
 		s->ts_recent = o->ts_val;
-		s->ts_recent_ns = s->ctx->now_ns;
+		s->ts_recent_t = tcp_t20(s->ctx->now_ns);
 	}
 	if (o->sack_permitted && !(cfg->flags & TERN_TCP_CFG_NO_SACK))
 		s->tf |= TF_SACK_OK;
@@ -267,7 +268,7 @@ tcp_established(struct tern_tcp_stream *s)
 	if (s->tf & TF_FIN_QUEUED)
 		tcp_set_state(s, TERN_TCP_FIN_WAIT_1);	/* shut before it connected */
 	if (s->tf & TF_KEEPALIVE)
-		tcp_timer_set(s, TCP_T_KEEP, s->ctx->now_ns + s->keepidle_ns);
+		tcp_timer_set(s, TCP_T_KEEP, s->ctx->now_ns + tcp_keepidle_ns(s));
 }
 
 /* Drop @d bytes from the front of a chain of single-segment mbufs. */
@@ -308,7 +309,7 @@ tcp_ts_recent_update(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
 	if ((s->tf & TF_TS_OK) && (si->opts.flags & TERN_TCP_OPT_F_TS) &&
 	    SEQ_LEQ(si->seq, s->last_ack_sent) && SEQ_GEQ(si->opts.ts_val, s->ts_recent)) {
 		s->ts_recent = si->opts.ts_val;
-		s->ts_recent_ns = s->ctx->now_ns;
+		s->ts_recent_t = tcp_t20(s->ctx->now_ns);
 	}
 }
 
@@ -695,13 +696,13 @@ tcp_conn_input(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in 
 			return;
 		}
 	}
-	s->idle_ns = ctx->now_ns;
+	s->idle_t = tcp_t20(ctx->now_ns);
 	s->kprobes = 0;
 
 	/* PAWS (RFC 7323 5.3) */
 	if ((s->tf & TF_TS_OK) && (si->opts.flags & TERN_TCP_OPT_F_TS) && !(si->flags & TH_RST) &&
 	    SEQ_LT(si->opts.ts_val, s->ts_recent) &&
-	    ctx->now_ns - s->ts_recent_ns < TCP_PAWS_IDLE_NS && !tcp_disordered_ack(s, si)) {
+	    tcp_t20_age(ctx->now_ns, s->ts_recent_t) < TCP_PAWS_IDLE_NS && !tcp_disordered_ack(s, si)) {
 		TERN_STAT_INC(ctx, tcp_paws_rejects);
 		TERN_STAT_INC(ctx, drop_tcp_paws);
 		if ((si->len > 0 || (si->flags & (TH_SYN | TH_FIN))) && tcp_invalid_ack_ok(s, si)) {

@@ -77,9 +77,9 @@ stream_params(struct tern_tcp_stream *s, const struct tern_tcp_param *p)
 	}
 	s->snd_buf = p->sndbuf ? RTE_MIN(p->sndbuf, TCP_MAX_BUF) : cfg->sndbuf;
 	s->rcv_buf = p->rcvbuf ? RTE_MIN(p->rcvbuf, TCP_MAX_BUF) : cfg->rcvbuf;
-	s->keepidle_ns = p->keepidle_ns ? p->keepidle_ns : cfg->keepidle_ns;
-	s->keepintvl_ns = p->keepintvl_ns ? p->keepintvl_ns : cfg->keepintvl_ns;
-	s->keepcnt = p->keepcnt ? p->keepcnt : cfg->keepcnt;
+	s->keepidle_ms = tcp_keep_ms(p->keepidle_ns);
+	s->keepintvl_ms = tcp_keep_ms(p->keepintvl_ns);
+	s->keepcnt = (uint8_t)RTE_MIN(p->keepcnt, (uint32_t)UINT8_MAX);
 	if (p->flags & TERN_TCP_F_NODELAY)
 		s->tf |= TF_NODELAY;
 	if (p->flags & TERN_TCP_F_KEEPALIVE)
@@ -384,7 +384,7 @@ tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 	s->ts_off = (uint32_t)siphash24(tc->cookie_secret.key, &k, sizeof(k));
 	s->snd_una = s->snd_nxt = s->snd_max = s->iss;
 	s->rto_us = (uint32_t)(cfg->rto_init_ns / 1000);
-	s->idle_ns = ctx->now_ns;
+	s->idle_t = tcp_t20(ctx->now_ns);
 	tcp_cc_init(s);
 	tcp_set_state(s, TERN_TCP_SYN_SENT);
 	TERN_STAT_INC(ctx, tcp_active_opens);
@@ -816,11 +816,9 @@ void
 tern_tcp_set_keepalive(struct tern_tcp_stream *s, bool on, uint64_t idle_ns, uint64_t intvl_ns,
 		       uint32_t cnt)
 {
-	const struct tern_tcp_config *cfg = &s->tc->cfg;
-
-	s->keepidle_ns = idle_ns ? idle_ns : cfg->keepidle_ns;
-	s->keepintvl_ns = intvl_ns ? intvl_ns : cfg->keepintvl_ns;
-	s->keepcnt = cnt ? cnt : cfg->keepcnt;
+	s->keepidle_ms = tcp_keep_ms(idle_ns);
+	s->keepintvl_ms = tcp_keep_ms(intvl_ns);
+	s->keepcnt = (uint8_t)RTE_MIN(cnt, (uint32_t)UINT8_MAX);
 	if (!on) {
 		s->tf &= ~TF_KEEPALIVE;
 		if (s->tf & TF_LISTENER)
@@ -834,7 +832,8 @@ tern_tcp_set_keepalive(struct tern_tcp_stream *s, bool on, uint64_t idle_ns, uin
 	}
 	s->kprobes = 0;
 	if (!(s->tf & TF_DONE) && s->state >= TERN_TCP_ESTABLISHED)
-		tcp_timer_set(s, TCP_T_KEEP, s->idle_ns + s->keepidle_ns);
+		tcp_timer_set(s, TCP_T_KEEP,
+			      tcp_t20_ns(s->ctx->now_ns, s->idle_t) + tcp_keepidle_ns(s));
 }
 
 uint32_t

@@ -378,8 +378,8 @@ stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
 		s->tf |= TF_NODELAY;
 	if (l->lx->param_flags & TERN_TCP_F_KEEPALIVE)
 		s->tf |= TF_KEEPALIVE;
-	s->keepidle_ns = l->keepidle_ns;
-	s->keepintvl_ns = l->keepintvl_ns;
+	s->keepidle_ms = l->keepidle_ms;
+	s->keepintvl_ms = l->keepintvl_ms;
 	s->keepcnt = l->keepcnt;
 	s->iss = iss;
 	s->irs = irs;
@@ -401,14 +401,14 @@ stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
 	if (ts_ok) {
 		s->tf |= TF_TS_OK;
 		s->ts_recent = ts_recent;
-		s->ts_recent_ns = tc->ctx->now_ns;
+		s->ts_recent_t = tcp_t20(tc->ctx->now_ns);
 		s->ts_off = ts_off;
 	}
 	if (sack_ok)
 		s->tf |= TF_SACK_OK;
 	tcp_set_mss(s, peer_mss);
 	s->rto_us = (uint32_t)(tc->cfg.rto_init_ns / 1000);
-	s->idle_ns = tc->ctx->now_ns;
+	s->idle_t = tcp_t20(tc->ctx->now_ns);
 	tcp_cc_init(s);
 	TERN_STAT_INC(tc->ctx, tcp_passive_opens);
 	if (held) {
@@ -418,7 +418,7 @@ stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
 	}
 	tcp_set_state(s, TERN_TCP_ESTABLISHED);
 	if (s->tf & TF_KEEPALIVE)
-		tcp_timer_set(s, TCP_T_KEEP, tc->ctx->now_ns + s->keepidle_ns);
+		tcp_timer_set(s, TCP_T_KEEP, tc->ctx->now_ns + tcp_keepidle_ns(s));
 	return s;
 }
 

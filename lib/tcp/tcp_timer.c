@@ -16,29 +16,37 @@
 static void
 tcp_timer_rearm(struct tern_tcp_stream *s)
 {
-	uint64_t next = UINT64_MAX;
+	uint32_t next = 0;
 	unsigned int i;
 
 	for (i = 0; i < TCP_T_NB; i++)
-		if (s->tmr[i] != 0 && s->tmr[i] < next)
+		if (s->tmr[i] != 0 && (next == 0 || tcp_tmr_before(s->tmr[i], next)))
 			next = s->tmr[i];
-	if (next == UINT64_MAX) {
+	if (next == 0) {
 		ctx_timer_cancel(s->ctx, &s->timer);
 		return;
 	}
-	ctx_timer_arm(s->ctx, &s->timer, next);
+	timer_arm_tick(&s->ctx->wheel, &s->timer,
+		       tcp_tmr_tick(s->ctx->now_ns / s->ctx->wheel.tick_ns, next));
 }
 
 void
 tcp_timer_set(struct tern_tcp_stream *s, enum tcp_timer_id id, uint64_t deadline)
 {
-	if (deadline == 0)
-		deadline = 1;
-	s->tmr[id] = deadline;
+	struct tern_timer_wheel *w = &s->ctx->wheel;
+	uint64_t tick = timer_tick_of(w, deadline);
+
+	/*
+	 * Only keepalive's deadline may be further than TCP_TMR_MAX_TICKS
+	 * (the configuration's RTO and FIN_WAIT_2 times are held below it):
+	 * it fires early, finds nothing due and is set again.
+	 */
+	if (id == TCP_T_KEEP && tick > s->ctx->now_ns / w->tick_ns + TCP_TMR_MAX_TICKS)
+		tick = s->ctx->now_ns / w->tick_ns + TCP_TMR_MAX_TICKS;
+	s->tmr[id] = (uint32_t)tick != 0 ? (uint32_t)tick : 1;
 	/* the wheel timer fires at its tick: only move it earlier */
-	if (!timer_pending(&s->timer) ||
-	    deadline < s->timer.expire * s->ctx->wheel.tick_ns)
-		ctx_timer_arm(s->ctx, &s->timer, deadline);
+	if (!timer_pending(&s->timer) || tick < s->timer.expire)
+		timer_arm_tick(w, &s->timer, tick);
 }
 
 void
@@ -238,6 +246,7 @@ static void
 tcp_timer_keep(struct tern_tcp_stream *s)
 {
 	uint64_t now = s->ctx->now_ns;
+	uint64_t since = tcp_t20_ns(now, s->idle_t), keepidle = tcp_keepidle_ns(s);
 
 	if (s->state == TERN_TCP_FIN_WAIT_2 && (s->tf & TF_APP_CLOSED)) {
 		/*
@@ -252,11 +261,11 @@ tcp_timer_keep(struct tern_tcp_stream *s)
 	if (!(s->tf & TF_KEEPALIVE) || s->state < TERN_TCP_ESTABLISHED ||
 	    s->state > TERN_TCP_CLOSE_WAIT)
 		return;
-	if (now - s->idle_ns < s->keepidle_ns && s->kprobes == 0) {
-		tcp_timer_set(s, TCP_T_KEEP, s->idle_ns + s->keepidle_ns);
+	if (now < since + keepidle && s->kprobes == 0) {
+		tcp_timer_set(s, TCP_T_KEEP, since + keepidle);
 		return;
 	}
-	if (s->kprobes >= s->keepcnt) {
+	if (s->kprobes >= tcp_keepcnt(s)) {
 		TERN_STAT_INC(s->ctx, tcp_timeouts);
 		/* RFC 1122 4.2.3.9: the soft error that explains it, if one came */
 		tcp_drop(s, s->soft_err != 0 ? s->soft_err : -ETIMEDOUT);
@@ -265,19 +274,20 @@ tcp_timer_keep(struct tern_tcp_stream *s)
 	TERN_STAT_INC(s->ctx, tcp_keepalive_probes);
 	tcp_send_ctl(s, TH_ACK, s->snd_una - 1);
 	s->kprobes++;
-	tcp_timer_set(s, TCP_T_KEEP, now + s->keepintvl_ns);
+	tcp_timer_set(s, TCP_T_KEEP, now + tcp_keepintvl_ns(s));
 }
 
 void
 tcp_timer_fire(struct tern_timer *t, void *arg)
 {
 	struct tern_tcp_stream *s = arg;
-	uint64_t now = s->ctx->now_ns;
+	/* the clock's tick: deadlines up to it are due (the wheel may be behind the clock) */
+	uint32_t now = (uint32_t)(s->ctx->now_ns / s->ctx->wheel.tick_ns);
 	unsigned int i;
 
 	RTE_SET_USED(t);
 	for (i = 0; i < TCP_T_NB; i++) {
-		if (s->tmr[i] == 0 || s->tmr[i] > now)
+		if (s->tmr[i] == 0 || tcp_tmr_before(now, s->tmr[i]))
 			continue;
 		s->tmr[i] = 0;
 		switch (i) {

@@ -279,8 +279,8 @@ struct tern_tcp_stream {
 	uint16_t rcv_mss;		/* we announced */
 	uint32_t recover;		/* snd_max when recovery began (RFC 6582, RFC 6675) */
 	uint32_t segs_unacked;		/* full segments received since our last ACK */
-	uint64_t ts_recent_ns;		/* when ts_recent was set */
-	uint64_t invalid_ack_ns;	/* last ACK to an invalid segment (rate limit) */
+	uint32_t ts_recent_t;		/* when ts_recent was set, tcp_t20() */
+	uint32_t invalid_ack_t;		/* last ACK to an invalid segment (rate limit), tcp_t20(); 0: none */
 	uint32_t last_ack_sent;		/* RCV.NXT of our last ACK (RFC 7323 4.3) */
 	uint32_t ooo_fin;		/* sequence of a FIN received out of order */
 
@@ -292,7 +292,8 @@ struct tern_tcp_stream {
 	uint8_t family;
 	uint8_t pprobes;		/* zero-window probes without an answer */
 	uint8_t kprobes;		/* keepalive probes without an answer */
-	int32_t soft_err;		/* last ICMP soft error, reported on a timeout (tcp_icmp.c) */
+	int16_t soft_err;		/* last ICMP soft error, reported on a timeout (tcp_icmp.c) */
+	int16_t err;			/* pending error, negative errno */
 	uint32_t snd_buf;		/* bytes queued (unsent + unacked) at most */
 	uint32_t rcv_buf;
 	uint32_t sndq_bytes;		/* unsent, in sndq */
@@ -324,13 +325,13 @@ struct tern_tcp_stream {
 	/* --- colder --- */
 	struct tern_tcp_ctx *tc;
 	struct tern_ctx *ctx;
-	uint64_t tmr[TCP_T_NB];		/* deadlines, 0: off */
+	uint32_t tmr[TCP_T_NB];		/* deadlines: wheel ticks, low 32 bits (tcp_tmr_tick()); 0: off */
 	struct tern_timer timer;
-	uint64_t idle_ns;		/* last segment received */
-	uint64_t keepidle_ns;
-	uint64_t keepintvl_ns;
-	uint32_t keepcnt;
-	int32_t err;			/* pending error, negative errno */
+	uint32_t idle_t;		/* last segment received, tcp_t20() */
+	/* keepalive settings of this stream; 0: the context's (tcp_keepidle_ns() ...) */
+	uint32_t keepidle_ms;
+	uint32_t keepintvl_ms;
+	uint8_t keepcnt;
 	uint32_t iss;
 	uint32_t irs;
 	struct tern_tcp_key key;	/* remote and local */
@@ -468,6 +469,91 @@ static inline struct tern_tcp_ctx *
 tcpc(const struct tern_ctx *ctx)
 {
 	return ctx->tcp_ctx;
+}
+
+/*
+ * Times a control block keeps for comparisons of a millisecond or more
+ * (last segment, ts_recent's age, the invalid-ACK rate limit): 32 bits of
+ * 2^20 ns (1.05 ms), wrapping every 52 days; compared as differences.
+ */
+#define TCP_T20_SHIFT	20
+
+static inline uint32_t
+tcp_t20(uint64_t ns)
+{
+	return (uint32_t)(ns >> TCP_T20_SHIFT);
+}
+
+/* Nanoseconds from tcp_t20() time @t to @now (@t at most 52 days back): rounded down. */
+static inline uint64_t
+tcp_t20_age(uint64_t now, uint32_t t)
+{
+	return (uint64_t)(uint32_t)(tcp_t20(now) - t) << TCP_T20_SHIFT;
+}
+
+/*
+ * The end of tcp_t20() tick @t (at most 52 days before @now): no earlier
+ * than the time it was taken from, at most 1.05 ms later.
+ */
+static inline uint64_t
+tcp_t20_ns(uint64_t now, uint32_t t)
+{
+	return ((now >> TCP_T20_SHIFT) - (uint32_t)(tcp_t20(now) - t) + 1) << TCP_T20_SHIFT;
+}
+
+/*
+ * Timer deadlines (tern_tcp_stream.tmr): the low 32 bits of the context's
+ * wheel tick that holds them (timer_tick_of(): the first at or after the
+ * time), 0 for none. A deadline is due once the clock reaches its tick,
+ * as the wheel fires it. Deadlines are at most TCP_TMR_MAX_TICKS ahead,
+ * so that differences with the clock's tick compare signed: a keepalive
+ * one further off fires early, finds nothing due and is set again; the
+ * configuration's RTO and FIN_WAIT_2 times are held below it (12 days at
+ * the default 1-ms tick).
+ */
+#define TCP_TMR_MAX_TICKS	(1u << 30)
+
+/* Whether deadline @a is before @b (ticks, low 32 bits). */
+static inline bool
+tcp_tmr_before(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+/* The full wheel tick of deadline @t, near tick @now. */
+static inline uint64_t
+tcp_tmr_tick(uint64_t now, uint32_t t)
+{
+	return (uint64_t)((int64_t)now + (int32_t)(t - (uint32_t)now));
+}
+
+/* Keepalive settings of @s: its own or the context's. */
+static inline uint64_t
+tcp_keepidle_ns(const struct tern_tcp_stream *s)
+{
+	return s->keepidle_ms != 0 ? (uint64_t)s->keepidle_ms * 1000000 : s->tc->cfg.keepidle_ns;
+}
+
+static inline uint64_t
+tcp_keepintvl_ns(const struct tern_tcp_stream *s)
+{
+	return s->keepintvl_ms != 0 ? (uint64_t)s->keepintvl_ms * 1000000 :
+				      s->tc->cfg.keepintvl_ns;
+}
+
+static inline uint32_t
+tcp_keepcnt(const struct tern_tcp_stream *s)
+{
+	return s->keepcnt != 0 ? s->keepcnt : s->tc->cfg.keepcnt;
+}
+
+/* A keepalive time as a stream's own setting: ms rounded up, 0 (the context's) as 0. */
+static inline uint32_t
+tcp_keep_ms(uint64_t ns)
+{
+	uint64_t ms = ns / 1000000 + (ns % 1000000 != 0);
+
+	return ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
 }
 
 /* The parsed view of a received segment. */
