@@ -267,8 +267,7 @@ tcp_stream_alloc(struct tern_tcp_ctx *tc)
 		return NULL;
 	memset(s, 0, sizeof(*s));
 	s->tc = tc;
-	s->ctx = tc->ctx;
-	timer_init(&s->timer, tcp_timer_fire, s);
+	timer_init(&s->timer, tcp_timer_fire);
 	s->rec = (struct tcp_rec *)(uintptr_t)&tcp_rec_none;
 	tc->nb_conns++;
 	return s;
@@ -372,7 +371,7 @@ tcp_post(struct tern_tcp_stream *s, uint32_t type, int err)
 		return;
 	if ((s->tf & TF_SYN_RECV_PASSIVE) && !(s->tf & TF_ACCEPTED))
 		return;		/* the application does not know it yet */
-	if (ctx_post_event(s->ctx, &ev) == 0)
+	if (ctx_post_event(s->tc->ctx, &ev) == 0)
 		return;
 	/*
 	 * The queue is full (counted in events_lost). Undo the mark that

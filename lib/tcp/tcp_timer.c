@@ -23,17 +23,17 @@ tcp_timer_rearm(struct tern_tcp_stream *s)
 		if (s->tmr[i] != 0 && (next == 0 || tcp_tmr_before(s->tmr[i], next)))
 			next = s->tmr[i];
 	if (next == 0) {
-		ctx_timer_cancel(s->ctx, &s->timer);
+		ctx_timer_cancel(s->tc->ctx, &s->timer);
 		return;
 	}
-	timer_arm_tick(&s->ctx->wheel, &s->timer,
-		       tcp_tmr_tick(s->ctx->now_ns / s->ctx->wheel.tick_ns, next));
+	timer_arm_tick(&s->tc->ctx->wheel, &s->timer,
+		       tcp_tmr_tick(s->tc->ctx->now_ns / s->tc->ctx->wheel.tick_ns, next));
 }
 
 void
 tcp_timer_set(struct tern_tcp_stream *s, enum tcp_timer_id id, uint64_t deadline)
 {
-	struct tern_timer_wheel *w = &s->ctx->wheel;
+	struct tern_timer_wheel *w = &s->tc->ctx->wheel;
 	uint64_t tick = timer_tick_of(w, deadline);
 
 	/*
@@ -41,8 +41,8 @@ tcp_timer_set(struct tern_tcp_stream *s, enum tcp_timer_id id, uint64_t deadline
 	 * (the configuration's RTO and FIN_WAIT_2 times are held below it):
 	 * it fires early, finds nothing due and is set again.
 	 */
-	if (id == TCP_T_KEEP && tick > s->ctx->now_ns / w->tick_ns + TCP_TMR_MAX_TICKS)
-		tick = s->ctx->now_ns / w->tick_ns + TCP_TMR_MAX_TICKS;
+	if (id == TCP_T_KEEP && tick > s->tc->ctx->now_ns / w->tick_ns + TCP_TMR_MAX_TICKS)
+		tick = s->tc->ctx->now_ns / w->tick_ns + TCP_TMR_MAX_TICKS;
 	s->tmr[id] = (uint32_t)tick != 0 ? (uint32_t)tick : 1;
 	/* the wheel timer fires at its tick: only move it earlier */
 	if (!timer_pending(&s->timer) || tick < s->timer.expire)
@@ -56,7 +56,7 @@ tcp_timer_stop_all(struct tern_tcp_stream *s)
 
 	for (i = 0; i < TCP_T_NB; i++)
 		s->tmr[i] = 0;
-	ctx_timer_cancel(s->ctx, &s->timer);
+	ctx_timer_cancel(s->tc->ctx, &s->timer);
 }
 
 uint64_t
@@ -77,7 +77,7 @@ void
 tcp_rtx_arm(struct tern_tcp_stream *s)
 {
 	s->rtx_kind = TCP_RTX_RTO;
-	tcp_timer_set(s, TCP_T_RTX, s->ctx->now_ns + tcp_rto_ns(s));
+	tcp_timer_set(s, TCP_T_RTX, s->tc->ctx->now_ns + tcp_rto_ns(s));
 }
 
 /* RFC 6298 2.2-2.4: fold an RTT sample into SRTT and RTTVAR and set the RTO. */
@@ -133,9 +133,9 @@ tcp_rtt_sample(struct tern_tcp_stream *s, uint64_t rtt_ns)
 static void
 tcp_plpmtud_rto(struct tern_tcp_stream *s, const struct tern_tcp_seg *seg)
 {
-	uint32_t hdr = 20 + (s->family == 4 ? 20 : 40) + ((s->tf & TF_TS_OK) ? 12 : 0);
-	uint32_t cur = tcp_path_mss(s) + 20 + (s->family == 4 ? 20 : 40);
-	uint32_t floor = net_pmtu_floor(s->family), step;
+	uint32_t hdr = 20 + (s->key.family == 4 ? 20 : 40) + ((s->tf & TF_TS_OK) ? 12 : 0);
+	uint32_t cur = tcp_path_mss(s) + 20 + (s->key.family == 4 ? 20 : 40);
+	uint32_t floor = net_pmtu_floor(s->key.family), step;
 	uint32_t dlen = seg->len - !!(seg->flags & TERN_TCP_SEG_FIN);
 
 	if ((s->tc->cfg.flags & TERN_TCP_CFG_NO_PLPMTUD) || s->backoff % TCP_PLPMTUD_RTOS != 0)
@@ -144,9 +144,9 @@ tcp_plpmtud_rto(struct tern_tcp_stream *s, const struct tern_tcp_seg *seg)
 	/* at the floor already, or a segment that the smaller packet carries too */
 	if (step >= cur || dlen + hdr <= step)
 		return;
-	if (net_pmtu_update(s->ctx, s->family, s->key.raddr, step) < 0)
+	if (net_pmtu_update(s->tc->ctx, s->key.family, s->key.raddr, step) < 0)
 		return;
-	TERN_STAT_INC(s->ctx, tcp_plpmtud_lowered);
+	TERN_STAT_INC(s->tc->ctx, tcp_plpmtud_lowered);
 	tcp_pmtu_refresh(s);
 }
 
@@ -173,13 +173,13 @@ tcp_timer_rtx(struct tern_tcp_stream *s)
 		tcp_reo_fire(s);
 		return;
 	}
-	TERN_STAT_INC(s->ctx, tcp_rto_fired);
+	TERN_STAT_INC(s->tc->ctx, tcp_rto_fired);
 	if (s->tc->nb_acked > 0)
 		tcp_acked_flush(s->tc);	/* acknowledged data waits no longer than this */
 	limit = (s->state == TERN_TCP_SYN_SENT || s->state == TERN_TCP_SYN_RECEIVED) ?
 		cfg->syn_retries : cfg->retries;
 	if (s->backoff >= limit) {
-		TERN_STAT_INC(s->ctx, tcp_timeouts);
+		TERN_STAT_INC(s->tc->ctx, tcp_timeouts);
 		/* RFC 1122 4.2.3.9: the soft error that explains it, if one came */
 		tcp_drop(s, s->soft_err != 0 ? s->soft_err : -ETIMEDOUT);
 		return;
@@ -220,7 +220,7 @@ tcp_timer_persist(struct tern_tcp_stream *s)
 	 * tcp_conn_input()); backoff spaces them out and stays.
 	 */
 	if (s->pprobes > s->tc->cfg.retries) {
-		TERN_STAT_INC(s->ctx, tcp_timeouts);
+		TERN_STAT_INC(s->tc->ctx, tcp_timeouts);
 		/* RFC 1122 4.2.3.9: the soft error that explains it, if one came */
 		tcp_drop(s, s->soft_err != 0 ? s->soft_err : -ETIMEDOUT);
 		return;
@@ -231,21 +231,21 @@ tcp_timer_persist(struct tern_tcp_stream *s)
 		tcp_output(s);
 		return;
 	}
-	TERN_STAT_INC(s->ctx, tcp_persist_probes);
+	TERN_STAT_INC(s->tc->ctx, tcp_persist_probes);
 	tcp_send_ctl(s, TH_ACK, s->snd_una - 1);
 	s->pprobes++;
 	if (s->backoff < 16)
 		s->backoff++;
 	ivl = tcp_rto_ns(s);
 	ivl = RTE_MAX(ivl, s->tc->cfg.rto_min_ns);
-	tcp_timer_set(s, TCP_T_PERSIST, s->ctx->now_ns + ivl);
+	tcp_timer_set(s, TCP_T_PERSIST, s->tc->ctx->now_ns + ivl);
 }
 
 /* Keepalive, FIN_WAIT_2 timeout. */
 static void
 tcp_timer_keep(struct tern_tcp_stream *s)
 {
-	uint64_t now = s->ctx->now_ns;
+	uint64_t now = s->tc->ctx->now_ns;
 	uint64_t since = tcp_t20_ns(now, s->idle_t), keepidle = tcp_keepidle_ns(s);
 
 	if (s->state == TERN_TCP_FIN_WAIT_2 && (s->tf & TF_APP_CLOSED)) {
@@ -266,26 +266,25 @@ tcp_timer_keep(struct tern_tcp_stream *s)
 		return;
 	}
 	if (s->kprobes >= tcp_keepcnt(s)) {
-		TERN_STAT_INC(s->ctx, tcp_timeouts);
+		TERN_STAT_INC(s->tc->ctx, tcp_timeouts);
 		/* RFC 1122 4.2.3.9: the soft error that explains it, if one came */
 		tcp_drop(s, s->soft_err != 0 ? s->soft_err : -ETIMEDOUT);
 		return;
 	}
-	TERN_STAT_INC(s->ctx, tcp_keepalive_probes);
+	TERN_STAT_INC(s->tc->ctx, tcp_keepalive_probes);
 	tcp_send_ctl(s, TH_ACK, s->snd_una - 1);
 	s->kprobes++;
 	tcp_timer_set(s, TCP_T_KEEP, now + tcp_keepintvl_ns(s));
 }
 
 void
-tcp_timer_fire(struct tern_timer *t, void *arg)
+tcp_timer_fire(struct tern_timer *t)
 {
-	struct tern_tcp_stream *s = arg;
+	struct tern_tcp_stream *s = container_of(t, struct tern_tcp_stream, timer);
 	/* the clock's tick: deadlines up to it are due (the wheel may be behind the clock) */
-	uint32_t now = (uint32_t)(s->ctx->now_ns / s->ctx->wheel.tick_ns);
+	uint32_t now = (uint32_t)(s->tc->ctx->now_ns / s->tc->ctx->wheel.tick_ns);
 	unsigned int i;
 
-	RTE_SET_USED(t);
 	for (i = 0; i < TCP_T_NB; i++) {
 		if (s->tmr[i] == 0 || tcp_tmr_before(now, s->tmr[i]))
 			continue;
@@ -299,7 +298,7 @@ tcp_timer_fire(struct tern_timer *t, void *arg)
 			break;
 		case TCP_T_DELACK:
 			if (s->tf & TF_DELACK) {
-				TERN_STAT_INC(s->ctx, tcp_delayed_acks);
+				TERN_STAT_INC(s->tc->ctx, tcp_delayed_acks);
 				tcp_send_ack(s);
 			}
 			break;

@@ -289,7 +289,7 @@ struct tern_tcp_stream {
 	uint32_t rttvar;		/* us << 2 */
 	uint32_t rto_us;
 	uint8_t backoff;		/* consecutive RTOs, or zero-window probes */
-	uint8_t family;
+	uint8_t keepcnt;		/* keepalive probes; 0: the context's (tcp_keepcnt()) */
 	uint8_t pprobes;		/* zero-window probes without an answer */
 	uint8_t kprobes;		/* keepalive probes without an answer */
 	int16_t soft_err;		/* last ICMP soft error, reported on a timeout (tcp_icmp.c) */
@@ -308,10 +308,10 @@ struct tern_tcp_stream {
 
 	/* --- loss recovery and congestion control (tcp_sack.c, tcp_cc_*.c) --- */
 	struct tcp_cc_conn cc;		/* cwnd, ssthresh, the algorithm's state */
-	const struct tcp_cc_ops *cc_ops;
 	uint8_t rtx_kind;		/* what TCP_T_RTX is now: TCP_RTX_* */
 	uint8_t rack_reord;		/* reordering seen: keep a reordering window */
 	uint8_t rack_reo_mult;		/* RFC 8985 6.2: reo_wnd multiplier (D-SACK) */
+	uint8_t cc_id;			/* congestion control: tcp_cc_of(); 0: none yet */
 	uint32_t rack_end_seq;		/* RACK.end_seq */
 	uint64_t rack_xmit_ns;		/* RACK.xmit_ts: latest transmission delivered */
 	uint32_t min_rtt_us;
@@ -323,15 +323,14 @@ struct tern_tcp_stream {
 	uint32_t pmtu_gen;		/* the path MTU cache's generation when it was read */
 
 	/* --- colder --- */
-	struct tern_tcp_ctx *tc;
-	struct tern_ctx *ctx;
+	struct tern_tcp_ctx *tc;	/* (the context: tc->ctx) */
 	uint32_t tmr[TCP_T_NB];		/* deadlines: wheel ticks, low 32 bits (tcp_tmr_tick()); 0: off */
 	struct tern_timer timer;
 	uint32_t idle_t;		/* last segment received, tcp_t20() */
 	/* keepalive settings of this stream; 0: the context's (tcp_keepidle_ns() ...) */
 	uint32_t keepidle_ms;
 	uint32_t keepintvl_ms;
-	uint8_t keepcnt;
+	uint32_t segs_retrans;		/* (wraps, as Linux's tcpi_total_retrans) */
 	uint32_t iss;
 	uint32_t irs;
 	struct tern_tcp_key key;	/* remote and local */
@@ -340,14 +339,15 @@ struct tern_tcp_stream {
 	uint16_t pmtu;			/* path MTU from the cache; 0: the link's */
 	uint64_t udata;
 	union {
-		struct tern_tcp_stream *listener;	/* connection: the listener that made it */
+		/* connection, until it is queued for accept: the listener that made it */
+		struct tern_tcp_stream *listener;
+		/* connection, from then on: link in the accept queue (NULL once accepted) */
+		struct tern_tcp_stream *aq_next;
 		struct tcp_listen *lx;		/* listener (TF_LISTENER): its own part */
 	};
-	struct tern_tcp_stream *aq_next;	/* connection: link in the accept queue */
 	struct tern_tcp_stream *dirty_next;
 	uint64_t bytes_sent;
 	uint64_t bytes_received;
-	uint64_t segs_retrans;
 };
 
 /* A half-open connection (SYN received, SYN-ACK sent). */
@@ -527,6 +527,13 @@ tcp_tmr_tick(uint64_t now, uint32_t t)
 	return (uint64_t)((int64_t)now + (int32_t)(t - (uint32_t)now));
 }
 
+/* @s's congestion control (NULL before it has one). */
+static inline const struct tcp_cc_ops *
+tcp_cc_of(const struct tern_tcp_stream *s)
+{
+	return tcp_cc_algos[s->cc_id];
+}
+
 /* Keepalive settings of @s: its own or the context's. */
 static inline uint64_t
 tcp_keepidle_ns(const struct tern_tcp_stream *s)
@@ -684,10 +691,10 @@ uint16_t tcp_mss_for(const struct tern_ctx *ctx, uint16_t ifindex, uint8_t famil
 static inline uint32_t
 tcp_path_mss(const struct tern_tcp_stream *s)
 {
-	uint32_t mss = tcp_mss_for(s->ctx, s->dest.ifindex, s->family);
+	uint32_t mss = tcp_mss_for(s->tc->ctx, s->dest.ifindex, s->key.family);
 
 	if (s->pmtu != 0)
-		mss = tcp_min(mss, (uint32_t)s->pmtu - 20 - (s->family == 4 ? 20 : 40));
+		mss = tcp_min(mss, (uint32_t)s->pmtu - 20 - (s->key.family == 4 ? 20 : 40));
 	return mss;
 }
 
@@ -725,7 +732,7 @@ tcp_acceptq_full(const struct tern_tcp_stream *l)
 static inline bool
 tcp_pmtu_stale(const struct tern_tcp_stream *s)
 {
-	return s->pmtu_gen != net_pmtu_gen(s->ctx);
+	return s->pmtu_gen != net_pmtu_gen(s->tc->ctx);
 }
 
 /* tcp_input.c */
@@ -829,7 +836,7 @@ tcp_timer_clear(struct tern_tcp_stream *s, enum tcp_timer_id id)
 {
 	s->tmr[id] = 0;
 }
-void tcp_timer_fire(struct tern_timer *t, void *arg);
+void tcp_timer_fire(struct tern_timer *t);
 void tcp_rtt_sample(struct tern_tcp_stream *s, uint64_t rtt_ns);
 uint64_t tcp_rto_ns(const struct tern_tcp_stream *s);
 void tcp_rtx_arm(struct tern_tcp_stream *s);
