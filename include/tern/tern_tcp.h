@@ -115,7 +115,7 @@ struct tern_tcp_config {
 	uint64_t msl_ns;		/**< maximum segment lifetime; TIME_WAIT is 2 MSL; 30 s */
 	uint64_t rto_init_ns;		/**< RTO before any RTT sample; 1 s */
 	uint64_t rto_min_ns;		/**< 200 ms */
-	uint64_t rto_max_ns;		/**< 120 s (timer times are held below 2^29 timer ticks: 6 days at the default 1-ms tick) */
+	uint64_t rto_max_ns;		/**< 120 s (timer times are held below 2.4 hours) */
 	uint32_t retries;		/**< retransmissions of data before abort; 15 */
 	uint32_t syn_retries;		/**< SYN (and SYN-ACK) retransmissions; 6 */
 	uint64_t delack_ns;		/**< delayed ACK timeout; 40 ms */

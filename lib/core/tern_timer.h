@@ -61,15 +61,6 @@ timer_pending(const struct tern_timer *t)
  * A time already past fires at the next run.
  */
 void timer_arm(struct tern_timer_wheel *w, struct tern_timer *t, uint64_t expire_ns);
-/* The tick that holds time @ns: the first at or after it (what timer_arm() rounds to). */
-static inline uint64_t
-timer_tick_of(const struct tern_timer_wheel *w, uint64_t ns)
-{
-	return ns / w->tick_ns + (ns % w->tick_ns != 0);
-}
-
-/* Arm (or re-arm) @t to fire at tick @tick (timer_tick_of()); a tick already run fires at the next run. */
-void timer_arm_tick(struct tern_timer_wheel *w, struct tern_timer *t, uint64_t tick);
 /* Cancel @t if armed. */
 void timer_cancel(struct tern_timer_wheel *w, struct tern_timer *t);
 

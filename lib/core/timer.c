@@ -81,12 +81,8 @@ void
 timer_arm(struct tern_timer_wheel *w, struct tern_timer *t, uint64_t expire_ns)
 {
 	/* round up without overflow: UINT64_MAX means "never", not tick 0 */
-	timer_arm_tick(w, t, timer_tick_of(w, expire_ns));
-}
+	uint64_t tick = expire_ns / w->tick_ns + (expire_ns % w->tick_ns != 0);
 
-void
-timer_arm_tick(struct tern_timer_wheel *w, struct tern_timer *t, uint64_t tick)
-{
 	TERN_ASSERT(t->cb != NULL);
 	if (timer_pending(t))
 		timer_unlink(t);

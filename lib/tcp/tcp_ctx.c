@@ -93,9 +93,9 @@ cfg_merge(struct tern_tcp_config *c, const struct tern_tcp_config *u)
 
 /* The configuration's timer times held to what a connection's deadline holds (tcp_timer_set()). */
 static void
-cfg_clamp_timers(struct tern_tcp_config *c, uint64_t tick_ns)
+cfg_clamp_timers(struct tern_tcp_config *c)
 {
-	uint64_t max = (uint64_t)TCP_TMR_MAX_TICKS * tick_ns / 2;
+	uint64_t max = TCP_TMR_MAX_NS / 2;
 
 	c->rto_init_ns = RTE_MIN(c->rto_init_ns, max);
 	c->rto_min_ns = RTE_MIN(c->rto_min_ns, max);
@@ -583,7 +583,7 @@ tcp_ctx_init(struct tern_ctx *ctx, const struct tern_ctx_param *param)
 		return -ENOMEM;
 	tc->ctx = ctx;
 	cfg_merge(&tc->cfg, cfg);
-	cfg_clamp_timers(&tc->cfg, ctx->wheel.tick_ns);
+	cfg_clamp_timers(&tc->cfg);
 	tc->rec_max = UINT32_MAX;
 	tcp_pool_init(&tc->tcbs, "tern_tcb", sizeof(struct tern_tcp_stream), TCB_CHUNK,
 		      UINT32_MAX, true, ctx->socket_id);

@@ -26,27 +26,27 @@ tcp_timer_rearm(struct tern_tcp_stream *s)
 		ctx_timer_cancel(s->tc->ctx, &s->timer);
 		return;
 	}
-	timer_arm_tick(&s->tc->ctx->wheel, &s->timer,
-		       tcp_tmr_tick(s->tc->ctx->now_ns / s->tc->ctx->wheel.tick_ns, next));
+	ctx_timer_arm(s->tc->ctx, &s->timer, tcp_tmr_ns(s->tc->ctx->now_ns, next));
 }
 
 void
 tcp_timer_set(struct tern_tcp_stream *s, enum tcp_timer_id id, uint64_t deadline)
 {
-	struct tern_timer_wheel *w = &s->tc->ctx->wheel;
-	uint64_t tick = timer_tick_of(w, deadline);
+	uint32_t t;
 
 	/*
-	 * Only keepalive's deadline may be further than TCP_TMR_MAX_TICKS
-	 * (the configuration's RTO and FIN_WAIT_2 times are held below it):
-	 * it fires early, finds nothing due and is set again.
+	 * Only keepalive's deadline may be further than TCP_TMR_MAX_NS (the
+	 * configuration's timer times are held below it): it fires early,
+	 * finds nothing due and is set again.
 	 */
-	if (id == TCP_T_KEEP && tick > s->tc->ctx->now_ns / w->tick_ns + TCP_TMR_MAX_TICKS)
-		tick = s->tc->ctx->now_ns / w->tick_ns + TCP_TMR_MAX_TICKS;
-	s->tmr[id] = (uint32_t)tick != 0 ? (uint32_t)tick : 1;
+	if (id == TCP_T_KEEP && deadline > s->tc->ctx->now_ns + TCP_TMR_MAX_NS)
+		deadline = s->tc->ctx->now_ns + TCP_TMR_MAX_NS;
+	t = tcp_tmr_units(deadline);
+	s->tmr[id] = t != 0 ? t : 1;
 	/* the wheel timer fires at its tick: only move it earlier */
-	if (!timer_pending(&s->timer) || tick < s->timer.expire)
-		timer_arm_tick(w, &s->timer, tick);
+	if (!timer_pending(&s->timer) ||
+	    deadline < s->timer.expire * s->tc->ctx->wheel.tick_ns)
+		ctx_timer_arm(s->tc->ctx, &s->timer, deadline);
 }
 
 void
@@ -281,8 +281,8 @@ void
 tcp_timer_fire(struct tern_timer *t)
 {
 	struct tern_tcp_stream *s = container_of(t, struct tern_tcp_stream, timer);
-	/* the clock's tick: deadlines up to it are due (the wheel may be behind the clock) */
-	uint32_t now = (uint32_t)(s->tc->ctx->now_ns / s->tc->ctx->wheel.tick_ns);
+	/* rounded up as the deadlines are (tcp_tmr_ns()) */
+	uint32_t now = tcp_tmr_units(s->tc->ctx->now_ns);
 	unsigned int i;
 
 	for (i = 0; i < TCP_T_NB; i++) {

@@ -324,7 +324,7 @@ struct tern_tcp_stream {
 
 	/* --- colder --- */
 	struct tern_tcp_ctx *tc;	/* (the context: tc->ctx) */
-	uint32_t tmr[TCP_T_NB];		/* deadlines: wheel ticks, low 32 bits (tcp_tmr_tick()); 0: off */
+	uint32_t tmr[TCP_T_NB];		/* deadlines: tcp_tmr_units(); 0: off */
 	struct tern_timer timer;
 	uint32_t idle_t;		/* last segment received, tcp_t20() */
 	/* keepalive settings of this stream; 0: the context's (tcp_keepidle_ns() ...) */
@@ -502,29 +502,40 @@ tcp_t20_ns(uint64_t now, uint32_t t)
 }
 
 /*
- * Timer deadlines (tern_tcp_stream.tmr): the low 32 bits of the context's
- * wheel tick that holds them (timer_tick_of(): the first at or after the
- * time), 0 for none. A deadline is due once the clock reaches its tick,
- * as the wheel fires it. Deadlines are at most TCP_TMR_MAX_TICKS ahead,
- * so that differences with the clock's tick compare signed: a keepalive
- * one further off fires early, finds nothing due and is set again; the
- * configuration's RTO and FIN_WAIT_2 times are held below it (12 days at
- * the default 1-ms tick).
+ * Timer deadlines (tern_tcp_stream.tmr): 32 bits of 2^14 ns (16.4 us),
+ * rounded up (tcp_tmr_units()), 0 for none, wrapping every 19.5 hours. A
+ * deadline is due once the clock, rounded up the same way, reaches it:
+ * the wheel timer is armed at the first nanosecond of that, so a timer
+ * fires at the wheel tick that holds its exact time or, when a tick starts
+ * less than 16.4 us before it, at that one. Deadlines are at most
+ * TCP_TMR_MAX_NS ahead, so that differences with the clock compare
+ * signed: a keepalive one further off fires early, finds nothing due and
+ * is set again; the configuration's timer times are held below half of it.
  */
-#define TCP_TMR_MAX_TICKS	(1u << 30)
+#define TCP_TMR_SHIFT	14
+#define TCP_TMR_MAX_NS	((uint64_t)1 << (TCP_TMR_SHIFT + 30))	/* 4.9 hours */
 
-/* Whether deadline @a is before @b (ticks, low 32 bits). */
+/* @ns in deadline units, rounded up (low 32 bits). */
+static inline uint32_t
+tcp_tmr_units(uint64_t ns)
+{
+	return (uint32_t)((ns + ((1u << TCP_TMR_SHIFT) - 1)) >> TCP_TMR_SHIFT);
+}
+
+/* Whether deadline @a is before @b. */
 static inline bool
 tcp_tmr_before(uint32_t a, uint32_t b)
 {
 	return (int32_t)(a - b) < 0;
 }
 
-/* The full wheel tick of deadline @t, near tick @now. */
+/* The first nanosecond at which deadline @t is due (tcp_tmr_units(now) reaches it), near @now. */
 static inline uint64_t
-tcp_tmr_tick(uint64_t now, uint32_t t)
+tcp_tmr_ns(uint64_t now, uint32_t t)
 {
-	return (uint64_t)((int64_t)now + (int32_t)(t - (uint32_t)now));
+	int64_t u = (int64_t)(now >> TCP_TMR_SHIFT) + (int32_t)(t - (uint32_t)(now >> TCP_TMR_SHIFT));
+
+	return ((uint64_t)(u - 1) << TCP_TMR_SHIFT) + 1;
 }
 
 /* @s's congestion control (NULL before it has one). */

@@ -128,26 +128,39 @@ test_pool_walk_survives_elements_given_back_meanwhile(void **state)
 	tcp_pool_fini(&p);
 }
 
-/* Deadlines: the low 32 bits of the tick come back whole near the clock, across a wrap. */
+/*
+ * Deadlines: 32 bits of 2^14 ns, rounded up. Near the clock (up to
+ * TCP_TMR_MAX_NS ahead, a little behind), across the 32-bit wrap of the
+ * units: the first nanosecond at which one is due is at most its exact
+ * time and less than a unit before it, and the clock rounded up reaches
+ * the deadline there and not a nanosecond before.
+ */
 static void
-test_tmr_tick_round_trips_across_32_bit_wrap(void **state)
+test_tmr_due_from_first_ns_across_wrap(void **state)
 {
-	const uint64_t nows[] = { 5, (1ull << 32) - 3, (1ull << 32) + 7, (7ull << 32) + 123456 };
-	const int64_t ds[] = { 0, 1, -1, 1000, -1000, (1ll << 30), -(1ll << 30) };
+	const uint64_t wrap = 1ull << (32 + TCP_TMR_SHIFT);
+	const uint64_t nows[] = { 5, 1000000000, wrap - 3, wrap + 7, 7 * wrap + 123456789 };
+	const int64_t ds[] = { 0, 1, 16383, 16384, 16385, 1000000, 200000000,
+			       (int64_t)TCP_TMR_MAX_NS, -1, -16384, -1000000 };
 	unsigned int i, j;
 
 	(void)state;
 	for (i = 0; i < RTE_DIM(nows); i++) {
 		for (j = 0; j < RTE_DIM(ds); j++) {
-			uint64_t tick = (uint64_t)((int64_t)nows[i] + ds[j]);
-			uint32_t t = (uint32_t)tick;
+			uint64_t d, first;
+			uint32_t t;
 
-			if ((int64_t)nows[i] + ds[j] < 0)
+			if ((int64_t)nows[i] + ds[j] <= 0)
 				continue;
-			assert_int_equal(tcp_tmr_tick(nows[i], t), tick);
-			assert_int_equal(tcp_tmr_before(t, (uint32_t)(tick + 1)), true);
-			assert_int_equal(tcp_tmr_before((uint32_t)(tick + 1), t), false);
-			assert_int_equal(tcp_tmr_before(t, t), false);
+			d = (uint64_t)((int64_t)nows[i] + ds[j]);
+			t = tcp_tmr_units(d);
+			first = tcp_tmr_ns(nows[i], t);
+			assert_true(first <= d);
+			assert_true(d - first < (1u << TCP_TMR_SHIFT));
+			assert_false(tcp_tmr_before(tcp_tmr_units(first), t));
+			assert_true(tcp_tmr_before(tcp_tmr_units(first - 1), t));
+			assert_false(tcp_tmr_before(tcp_tmr_units(d), t));
+			assert_false(tcp_tmr_before(t, t));
 		}
 	}
 }
@@ -195,7 +208,7 @@ main(void)
 		cmocka_unit_test(test_pool_grows_a_chunk_at_a_time_and_reuses_last_given_back),
 		cmocka_unit_test(test_pool_max_bounds_the_elements_made),
 		cmocka_unit_test(test_pool_walk_survives_elements_given_back_meanwhile),
-		cmocka_unit_test(test_tmr_tick_round_trips_across_32_bit_wrap),
+		cmocka_unit_test(test_tmr_due_from_first_ns_across_wrap),
 		cmocka_unit_test(test_t20_end_of_tick_bounds_the_time),
 		cmocka_unit_test(test_keepalive_ms_rounds_up_and_keeps_zero),
 	};
