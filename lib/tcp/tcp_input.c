@@ -268,7 +268,7 @@ tcp_established(struct tern_tcp_stream *s)
 	if (s->tf & TF_FIN_QUEUED)
 		tcp_set_state(s, TERN_TCP_FIN_WAIT_1);	/* shut before it connected */
 	if (s->tf & TF_KEEPALIVE)
-		tcp_timer_set(s, TCP_T_KEEP, s->tc->ctx->now_ns + tcp_keepidle_ns(s));
+		tcp_timer_set_keep(s, s->tc->ctx->now_ns + tcp_keepidle_ns(s));
 }
 
 /* Drop @d bytes from the front of a chain of single-segment mbufs. */

@@ -829,8 +829,8 @@ tern_tcp_set_keepalive(struct tern_tcp_stream *s, bool on, uint64_t idle_ns, uin
 	}
 	s->kprobes = 0;
 	if (!(s->tf & TF_DONE) && s->state >= TERN_TCP_ESTABLISHED)
-		tcp_timer_set(s, TCP_T_KEEP,
-			      tcp_t20_ns(s->tc->ctx->now_ns, s->idle_t) + tcp_keepidle_ns(s));
+		tcp_timer_set_keep(s, tcp_t20_ns(s->tc->ctx->now_ns, s->idle_t) +
+				      tcp_keepidle_ns(s));
 }
 
 uint32_t

@@ -416,7 +416,7 @@ stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
 	}
 	tcp_set_state(s, TERN_TCP_ESTABLISHED);
 	if (s->tf & TF_KEEPALIVE)
-		tcp_timer_set(s, TCP_T_KEEP, tc->ctx->now_ns + tcp_keepidle_ns(s));
+		tcp_timer_set_keep(s, tc->ctx->now_ns + tcp_keepidle_ns(s));
 	return s;
 }
 

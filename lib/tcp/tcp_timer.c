@@ -32,21 +32,27 @@ tcp_timer_rearm(struct tern_tcp_stream *s)
 void
 tcp_timer_set(struct tern_tcp_stream *s, enum tcp_timer_id id, uint64_t deadline)
 {
-	uint32_t t;
+	uint32_t t = tcp_tmr_units(deadline);
 
-	/*
-	 * Only keepalive's deadline may be further than TCP_TMR_MAX_NS (the
-	 * configuration's timer times are held below it): it fires early,
-	 * finds nothing due and is set again.
-	 */
-	if (id == TCP_T_KEEP && deadline > s->tc->ctx->now_ns + TCP_TMR_MAX_NS)
-		deadline = s->tc->ctx->now_ns + TCP_TMR_MAX_NS;
-	t = tcp_tmr_units(deadline);
+	/* (keepalive's further ones come through tcp_timer_set_keep()) */
+	TERN_ASSERT(deadline <= s->tc->ctx->now_ns + TCP_TMR_MAX_NS);
 	s->tmr[id] = t != 0 ? t : 1;
 	/* the wheel timer fires at its tick: only move it earlier */
 	if (!timer_pending(&s->timer) ||
 	    deadline < s->timer.expire * s->tc->ctx->wheel.tick_ns)
 		ctx_timer_arm(s->tc->ctx, &s->timer, deadline);
+}
+
+/*
+ * A keepalive deadline (the stream's own times have no bound): one further
+ * than TCP_TMR_MAX_NS fires early, finds nothing due and is set again.
+ */
+void
+tcp_timer_set_keep(struct tern_tcp_stream *s, uint64_t deadline)
+{
+	if (deadline > s->tc->ctx->now_ns + TCP_TMR_MAX_NS)
+		deadline = s->tc->ctx->now_ns + TCP_TMR_MAX_NS;
+	tcp_timer_set(s, TCP_T_KEEP, deadline);
 }
 
 void
@@ -262,7 +268,7 @@ tcp_timer_keep(struct tern_tcp_stream *s)
 	    s->state > TERN_TCP_CLOSE_WAIT)
 		return;
 	if (now < since + keepidle && s->kprobes == 0) {
-		tcp_timer_set(s, TCP_T_KEEP, since + keepidle);
+		tcp_timer_set_keep(s, since + keepidle);
 		return;
 	}
 	if (s->kprobes >= tcp_keepcnt(s)) {
@@ -274,7 +280,7 @@ tcp_timer_keep(struct tern_tcp_stream *s)
 	TERN_STAT_INC(s->tc->ctx, tcp_keepalive_probes);
 	tcp_send_ctl(s, TH_ACK, s->snd_una - 1);
 	s->kprobes++;
-	tcp_timer_set(s, TCP_T_KEEP, now + tcp_keepintvl_ns(s));
+	tcp_timer_set_keep(s, now + tcp_keepintvl_ns(s));
 }
 
 void

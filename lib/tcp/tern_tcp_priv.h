@@ -838,7 +838,10 @@ uint32_t tcp_rcv_space(const struct tern_tcp_stream *s);
 uint16_t tcp_wnd_to_send(struct tern_tcp_stream *s);
 
 /* tcp_timer.c */
+/* Timer @id of @s at @deadline (ns), at most TCP_TMR_MAX_NS ahead. */
 void tcp_timer_set(struct tern_tcp_stream *s, enum tcp_timer_id id, uint64_t deadline);
+/* The keepalive timer (TCP_T_KEEP) of @s at @deadline, however far. */
+void tcp_timer_set_keep(struct tern_tcp_stream *s, uint64_t deadline);
 void tcp_timer_stop_all(struct tern_tcp_stream *s);
 
 /* Stop timer @id of @s (the wheel timer fires and finds nothing due). */
