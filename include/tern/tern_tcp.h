@@ -115,7 +115,7 @@ struct tern_tcp_config {
 	uint64_t msl_ns;		/**< maximum segment lifetime; TIME_WAIT is 2 MSL; 30 s */
 	uint64_t rto_init_ns;		/**< RTO before any RTT sample; 1 s */
 	uint64_t rto_min_ns;		/**< 200 ms */
-	uint64_t rto_max_ns;		/**< 120 s */
+	uint64_t rto_max_ns;		/**< 120 s (timer times are held below 2.4 hours) */
 	uint32_t retries;		/**< retransmissions of data before abort; 15 */
 	uint32_t syn_retries;		/**< SYN (and SYN-ACK) retransmissions; 6 */
 	uint64_t delack_ns;		/**< delayed ACK timeout; 40 ms */
@@ -183,9 +183,9 @@ struct tern_tcp_param {
 	uint32_t sndbuf;	/**< bytes; 0: the context's default */
 	uint32_t rcvbuf;	/**< bytes; 0: the context's default (up to 1 GB) */
 	uint16_t mss;		/**< largest segment to receive; 0: from the MTU */
-	uint64_t keepidle_ns;	/**< 0: the context's */
-	uint64_t keepintvl_ns;	/**< 0: the context's */
-	uint32_t keepcnt;	/**< 0: the context's */
+	uint64_t keepidle_ns;	/**< 0: the context's; kept in ms, rounded up */
+	uint64_t keepintvl_ns;	/**< 0: the context's; kept in ms, rounded up */
+	uint32_t keepcnt;	/**< 0: the context's; 255 at most */
 	/** Congestion control by name ("cubic", "newreno"); NULL: the context's. Accepted streams inherit it. */
 	const char *cc;
 };
@@ -362,7 +362,8 @@ TERN_API int tern_tcp_error(struct tern_tcp_stream *s);
 TERN_API void tern_tcp_set_nodelay(struct tern_tcp_stream *s, bool on);
 /**
  * Turn keepalive on (idle time, interval between probes, probes before the
- * connection is dropped; 0: the context's value) or off.
+ * connection is dropped; 0: the context's value) or off. Times are kept
+ * in milliseconds, rounded up; probes are 255 at most.
  */
 TERN_API void tern_tcp_set_keepalive(struct tern_tcp_stream *s, bool on, uint64_t idle_ns,
 				     uint64_t intvl_ns, uint32_t cnt);

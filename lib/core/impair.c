@@ -136,15 +136,14 @@ impair_dispatch(struct impair_dir *d, uint16_t port, struct rte_mbuf **pkts, uin
 }
 
 static void
-impair_release(struct tern_timer *t, void *arg)
+impair_release(struct tern_timer *t)
 {
-	struct impair_dir *d = arg;
+	struct impair_dir *d = container_of(t, struct impair_dir, timer);
 	struct tern_ctx *ctx = d->ctx;
 	struct rte_mbuf *batch[IMPAIR_BATCH];
 	struct impair_held h;
 	uint16_t n, port;
 
-	RTE_SET_USED(t);
 	/*
 	 * Pop a batch of one port, then hand it on: handing on may hold new
 	 * packets (a context fed by its own output), so the heap must be
@@ -413,7 +412,7 @@ impair_alloc(struct tern_ctx *ctx)
 			rte_free(im);
 			return -ENOMEM;
 		}
-		timer_init(&d->timer, impair_release, d);
+		timer_init(&d->timer, impair_release);
 	}
 	ctx->impair = im;
 	return 0;

@@ -16,14 +16,14 @@
 
 struct tern_timer;
 
-typedef void (*tern_timer_cb_t)(struct tern_timer *t, void *arg);
+/* The callback finds its owner from @t (container_of()). */
+typedef void (*tern_timer_cb_t)(struct tern_timer *t);
 
 struct tern_timer {
 	struct tern_timer *next;
 	struct tern_timer **pprev;	/* NULL when not armed */
 	uint64_t expire;		/* tick */
 	tern_timer_cb_t cb;
-	void *arg;
 };
 
 struct tern_timer_wheel {
@@ -42,13 +42,12 @@ int timer_wheel_init(struct tern_timer_wheel *w, uint32_t nb_slots, uint64_t tic
 void timer_wheel_fini(struct tern_timer_wheel *w);
 
 static inline void
-timer_init(struct tern_timer *t, tern_timer_cb_t cb, void *arg)
+timer_init(struct tern_timer *t, tern_timer_cb_t cb)
 {
 	t->next = NULL;
 	t->pprev = NULL;
 	t->expire = 0;
 	t->cb = cb;
-	t->arg = arg;
 }
 
 static inline bool

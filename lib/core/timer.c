@@ -180,7 +180,7 @@ timer_run(struct tern_timer_wheel *w, uint64_t now_ns,
 			}
 			TERN_ASSERT(w->nb_armed > 0);
 			w->nb_armed--;
-			t->cb(t, t->arg);
+			t->cb(t);
 			fired++;
 		}
 	}

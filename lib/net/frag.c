@@ -183,6 +183,7 @@ struct tern_frag_ctx {
 	struct frag_dgram *dg;
 	struct frag_piece *pc;
 	struct tern_timer timer;
+	struct tern_ctx *ctx;		/* (for the timer) */
 };
 
 /* What a fragment says about itself. */
@@ -589,13 +590,12 @@ frag_time_exceeded(struct tern_ctx *ctx, const struct frag_dgram *d)
 }
 
 static void
-frag_timer(struct tern_timer *t, void *arg)
+frag_timer(struct tern_timer *t)
 {
-	struct tern_ctx *ctx = arg;
-	struct tern_frag_ctx *fc = frag_ctx(ctx);
+	struct tern_frag_ctx *fc = container_of(t, struct tern_frag_ctx, timer);
+	struct tern_ctx *ctx = fc->ctx;
 	struct frag_dgram *d;
 
-	RTE_SET_USED(t);
 	while (fc->age_head != FRAG_NIL) {
 		d = &fc->dg[fc->age_head];
 		if (d->deadline_ns > ctx->now_ns)
@@ -1345,7 +1345,8 @@ frag_ctx_init(struct tern_ctx *ctx)
 	fc->age_tail = FRAG_NIL;
 	fc->dg_free = FRAG_NIL;
 	fc->pc_free = FRAG_NIL;
-	timer_init(&fc->timer, frag_timer, ctx);
+	fc->ctx = ctx;
+	timer_init(&fc->timer, frag_timer);
 	netc(ctx)->frag = fc;
 	if (fc->no_reasm)
 		return 0;

@@ -474,10 +474,9 @@ neigh_release(struct tern_ctx *ctx)
 }
 
 void
-neigh_hold_timer(struct tern_timer *t, void *arg)
+neigh_hold_timer(struct tern_timer *t)
 {
-	RTE_SET_USED(t);
-	neigh_hold_check(arg);
+	neigh_hold_check(container_of(t, struct tern_net_ctx, hold_timer)->ctx);
 }
 
 void

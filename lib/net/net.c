@@ -349,7 +349,8 @@ net_ctx_init(struct tern_ctx *ctx, const struct tern_ctx_param *param)
 		return ret;
 	}
 	__atomic_fetch_add(&ctx->net->nb_ctx, 1, __ATOMIC_ACQ_REL);
-	timer_init(&nc->hold_timer, neigh_hold_timer, ctx);
+	nc->ctx = ctx;
+	timer_init(&nc->hold_timer, neigh_hold_timer);
 	nc->l4_input[IPPROTO_ICMP] = icmp4_input;
 	nc->l4_input[IPPROTO_ICMPV6] = icmp6_input;
 	nc->ip4_id = (uint16_t)rte_rdtsc();

@@ -61,6 +61,6 @@ int neigh_resolved(struct tern_ctx *ctx, uint16_t ifindex, uint8_t family,
  */
 void neigh_release(struct tern_ctx *ctx);
 void neigh_ctx_fini(struct tern_ctx *ctx);
-void neigh_hold_timer(struct tern_timer *t, void *arg);
+void neigh_hold_timer(struct tern_timer *t);
 
 #endif /* TERN_NET_ETH_H */

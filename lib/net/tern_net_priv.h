@@ -197,6 +197,7 @@ struct tern_net_ctx {
 	/* packets held while resolving */
 	uint32_t nb_held;
 	struct tern_timer hold_timer;
+	struct tern_ctx *ctx;		/* the context (for the hold timer) */
 	struct tern_held held[TERN_NEIGH_HOLD_MAX];
 	/*
 	 * Packets of protocol claim_proto not addressed to us go to claim_fn

@@ -11,7 +11,8 @@
 
 #include "tcp_cc.h"
 
-static const struct tcp_cc_ops *const cc_algos[] = {
+const struct tcp_cc_ops *const tcp_cc_algos[TCP_CC_NB] = {
+	NULL,
 	&tcp_cc_cubic,
 	&tcp_cc_newreno,
 };
@@ -23,10 +24,21 @@ tcp_cc_find(const char *name)
 
 	if (name == NULL)
 		return NULL;
-	for (i = 0; i < sizeof(cc_algos) / sizeof(cc_algos[0]); i++)
-		if (strcmp(cc_algos[i]->name, name) == 0)
-			return cc_algos[i];
+	for (i = 1; i < TCP_CC_NB; i++)
+		if (strcmp(tcp_cc_algos[i]->name, name) == 0)
+			return tcp_cc_algos[i];
 	return NULL;
+}
+
+uint8_t
+tcp_cc_id(const struct tcp_cc_ops *ops)
+{
+	uint8_t i;
+
+	for (i = 1; i < TCP_CC_NB; i++)
+		if (tcp_cc_algos[i] == ops)
+			return i;
+	return 0;
 }
 
 const struct tcp_cc_ops *

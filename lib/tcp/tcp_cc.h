@@ -95,8 +95,14 @@ struct tcp_cc_ops {
 extern const struct tcp_cc_ops tcp_cc_newreno;
 extern const struct tcp_cc_ops tcp_cc_cubic;
 
+/* The algorithms, by number (a connection keeps the number: one byte); 0 is none. */
+#define TCP_CC_NB	3
+extern const struct tcp_cc_ops *const tcp_cc_algos[TCP_CC_NB];
+
 /* The algorithm named @name, or NULL. */
 const struct tcp_cc_ops *tcp_cc_find(const char *name);
+/* The number of algorithm @ops (in tcp_cc_algos[]), 0 for NULL. */
+uint8_t tcp_cc_id(const struct tcp_cc_ops *ops);
 /* The default: CUBIC. */
 const struct tcp_cc_ops *tcp_cc_default(void);
 

@@ -23,20 +23,8 @@
  */
 
 #define TCB_CHUNK	64	/* control blocks allocated at a time */
-
-/* Control blocks come in chunks: one allocator header per TCB_CHUNK. */
-struct tcb_chunk {
-	struct tcb_chunk *next;
-	struct tern_tcp_stream tcb[TCB_CHUNK];
-};
-
 #define REC_CHUNK	64	/* loss-recovery blocks allocated at a time */
-
-/* Loss-recovery blocks come in chunks too; they go back to the heap with the context. */
-struct rec_chunk {
-	struct rec_chunk *next;
-	struct tcp_rec rec[REC_CHUNK];
-};
+#define SEG_CHUNK	256	/* retransmit queue entries allocated at a time */
 
 /*
  * What a connection with nothing in flight points at: zeroes, const, so in
@@ -101,6 +89,19 @@ cfg_merge(struct tern_tcp_config *c, const struct tern_tcp_config *u)
 		c->sndbuf = TCP_MAX_BUF;
 	if (c->rcvbuf > TCP_MAX_BUF)
 		c->rcvbuf = TCP_MAX_BUF;
+}
+
+/* The configuration's timer times held to what a connection's deadline holds (tcp_timer_set()). */
+static void
+cfg_clamp_timers(struct tern_tcp_config *c)
+{
+	uint64_t max = TCP_TMR_MAX_NS / 2;
+
+	c->rto_init_ns = RTE_MIN(c->rto_init_ns, max);
+	c->rto_min_ns = RTE_MIN(c->rto_min_ns, max);
+	c->rto_max_ns = RTE_MIN(c->rto_max_ns, max);
+	c->delack_ns = RTE_MIN(c->delack_ns, max);
+	c->fin_wait2_ns = RTE_MIN(c->fin_wait2_ns, max);
 }
 
 uint32_t
@@ -260,37 +261,14 @@ tcp_listener_exists(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k)
 struct tern_tcp_stream *
 tcp_stream_alloc(struct tern_tcp_ctx *tc)
 {
-	struct tern_tcp_stream *s = tc->tcb_free;
+	struct tern_tcp_stream *s = tcp_pool_get(&tc->tcbs);
 
-	if (s == NULL) {
-		struct tcb_chunk *c = rte_malloc_socket("tern_tcb", sizeof(*c),
-							RTE_CACHE_LINE_SIZE, tc->ctx->socket_id);
-		unsigned int i;
-
-		if (c == NULL)
-			return NULL;
-		c->next = tc->tcb_chunks;
-		tc->tcb_chunks = c;
-		for (i = TCB_CHUNK; i-- > 0;) {
-			c->tcb[i].all_next = tc->tcb_free;
-			tc->tcb_free = &c->tcb[i];
-		}
-		tc->nb_tcb_free += TCB_CHUNK;
-		s = tc->tcb_free;
-	}
-	tc->tcb_free = s->all_next;
-	TERN_ASSERT(tc->nb_tcb_free > 0);
-	tc->nb_tcb_free--;
+	if (s == NULL)
+		return NULL;
 	memset(s, 0, sizeof(*s));
 	s->tc = tc;
-	s->ctx = tc->ctx;
-	timer_init(&s->timer, tcp_timer_fire, s);
+	timer_init(&s->timer, tcp_timer_fire);
 	s->rec = (struct tcp_rec *)(uintptr_t)&tcp_rec_none;
-	s->all_next = tc->all;
-	if (tc->all != NULL)
-		tc->all->all_pprev = &s->all_next;
-	s->all_pprev = &tc->all;
-	tc->all = s;
 	tc->nb_conns++;
 	return s;
 }
@@ -307,26 +285,11 @@ tcp_rec_alloc(struct tern_tcp_stream *s)
 	struct tcp_rec *r;
 
 	TERN_ASSERT(!tcp_has_rec(s));
-	if (tc->nb_rec >= tc->rec_max)
+	if (tc->recs.in_use >= tc->rec_max)
 		goto nomem;
-	if (tc->rec_free == NULL) {
-		struct rec_chunk *c = rte_zmalloc_socket("tern_tcp_rec", sizeof(*c),
-							 RTE_CACHE_LINE_SIZE, tc->ctx->socket_id);
-		unsigned int i;
-
-		if (c == NULL)
-			goto nomem;
-		c->next = tc->rec_chunks;
-		tc->rec_chunks = c;
-		for (i = REC_CHUNK; i-- > 0;) {
-			c->rec[i].free_next = tc->rec_free;
-			tc->rec_free = &c->rec[i];
-		}
-	}
-	r = tc->rec_free;
-	tc->rec_free = r->free_next;
-	r->free_next = NULL;
-	tc->nb_rec++;
+	r = tcp_pool_get(&tc->recs);	/* a new chunk of blocks, zeroed */
+	if (r == NULL)
+		goto nomem;
 	s->rec = r;
 	return 0;
 nomem:
@@ -346,9 +309,6 @@ tcp_stream_free(struct tern_tcp_stream *s)
 {
 	struct tern_tcp_ctx *tc = s->tc;
 
-	*s->all_pprev = s->all_next;
-	if (s->all_next != NULL)
-		s->all_next->all_pprev = s->all_pprev;
 	TERN_ASSERT(tc->nb_conns > 0);
 	tc->nb_conns--;
 	TERN_STAT_INC(tc->ctx, tcp_conn_closed);
@@ -360,10 +320,9 @@ tcp_stream_free(struct tern_tcp_stream *s)
 		rte_free(s->lx);
 		s->lx = NULL;
 	}
-	/* back to the free list: chunks go back to the heap with the context */
-	s->all_next = tc->tcb_free;
-	tc->tcb_free = s;
-	tc->nb_tcb_free++;
+	/* back to the pool (chunks go back to the heap with the context), marked free */
+	s->tc = NULL;
+	tcp_pool_put(&tc->tcbs, s);
 }
 
 void
@@ -412,7 +371,7 @@ tcp_post(struct tern_tcp_stream *s, uint32_t type, int err)
 		return;
 	if ((s->tf & TF_SYN_RECV_PASSIVE) && !(s->tf & TF_ACCEPTED))
 		return;		/* the application does not know it yet */
-	if (ctx_post_event(s->ctx, &ev) == 0)
+	if (ctx_post_event(s->tc->ctx, &ev) == 0)
 		return;
 	/*
 	 * The queue is full (counted in events_lost). Undo the mark that
@@ -465,9 +424,10 @@ static void
 tcp_tx_space(struct tern_ctx *ctx)
 {
 	struct tern_tcp_ctx *tc = tcpc(ctx);
+	struct tcp_pool_iter it;
 	struct tern_tcp_stream *s;
 
-	for (s = tc->all; s != NULL; s = s->all_next)
+	TCP_FOREACH_STREAM(tc, it, s)
 		if (s->sndq_bytes > 0 && !(s->tf & TF_DONE))
 			tcp_mark_dirty(s);
 	tcp_post_input(ctx);
@@ -478,11 +438,12 @@ tcp_ctx_pending(const struct tern_ctx *ctx)
 {
 	struct tern_tcp_ctx *tc = tcpc(ctx);
 	const struct tern_tcp_stream *s;
+	struct tcp_pool_iter it;
 	unsigned int n = 0, i;
 
 	for (i = 0; i < tc->nb_acked; i++)
 		n += tc->acked[i]->nb_segs;
-	for (s = tc->all; s != NULL; s = s->all_next) {
+	TCP_FOREACH_STREAM(tc, it, s) {
 		const struct rte_mbuf *m;
 		const struct tern_tcp_seg *g;
 
@@ -578,6 +539,7 @@ static void
 tcp_ctx_fini(struct tern_ctx *ctx)
 {
 	struct tern_tcp_ctx *tc = tcpc(ctx);
+	struct tcp_pool_iter it;
 	struct tern_tcp_stream *s;
 
 	if (tc == NULL)
@@ -585,32 +547,21 @@ tcp_ctx_fini(struct tern_ctx *ctx)
 	tc->closing = true;
 	net_ctx_set_claim(ctx, IPPROTO_TCP, NULL);
 	tcp_acked_flush(tc);
-	while ((s = tc->all) != NULL) {
+	TCP_FOREACH_STREAM(tc, it, s) {
 		tcp_timer_stop_all(s);
 		tcp_stream_purge(s);
 		ctx_cancel_events(ctx, s);
 		tcp_stream_free(s);
 	}
+	TERN_ASSERT(tc->nb_conns == 0);
 	TERN_ASSERT(tc->segpool.in_use == 0);
-	while (tc->tcb_chunks != NULL) {
-		struct tcb_chunk *c = tc->tcb_chunks;
-
-		tc->tcb_chunks = c->next;
-		rte_free(c);
-	}
-	tc->tcb_free = NULL;
-	TERN_ASSERT(tc->nb_rec == 0);
-	while (tc->rec_chunks != NULL) {
-		struct rec_chunk *c = tc->rec_chunks;
-
-		tc->rec_chunks = c->next;
-		rte_free(c);
-	}
-	tc->rec_free = NULL;
+	TERN_ASSERT(tc->recs.in_use == 0);
+	tcp_pool_fini(&tc->tcbs);
+	tcp_pool_fini(&tc->recs);
+	tcp_pool_fini(&tc->segpool);
 	tcp_syncache_fini(tc);
 	tcp_tw_fini(tc);
 	tcp_hash_put(tc->hash, tcp_hash_entries(tc), ctx->socket_id);
-	rte_free(tc->segpool.arr);
 	rte_free(tc);
 	ctx->tcp_ctx = NULL;
 }
@@ -632,7 +583,14 @@ tcp_ctx_init(struct tern_ctx *ctx, const struct tern_ctx_param *param)
 		return -ENOMEM;
 	tc->ctx = ctx;
 	cfg_merge(&tc->cfg, cfg);
+	cfg_clamp_timers(&tc->cfg);
 	tc->rec_max = UINT32_MAX;
+	tcp_pool_init(&tc->tcbs, "tern_tcb", sizeof(struct tern_tcp_stream), TCB_CHUNK,
+		      UINT32_MAX, true, ctx->socket_id);
+	tcp_pool_init(&tc->recs, "tern_tcp_rec", sizeof(struct tcp_rec), REC_CHUNK, UINT32_MAX,
+		      true, ctx->socket_id);
+	tcp_pool_init(&tc->segpool, "tern_tcp_segs", sizeof(struct tern_tcp_seg), SEG_CHUNK,
+		      (uint32_t)ctx->mp->size * 2, false, ctx->socket_id);
 	tc->cc_ops = tc->cfg.cc != NULL ? tcp_cc_find(tc->cfg.cc) : tcp_cc_default();
 	if (tc->cc_ops == NULL) {
 		TERN_LOG(ERR, tcp, "unknown congestion control \"%s\" (cubic, newreno)",
@@ -663,14 +621,6 @@ tcp_ctx_init(struct tern_ctx *ctx, const struct tern_ctx_param *param)
 		ret = -rte_errno;
 		goto fail;
 	}
-	tc->segpool.n = (uint32_t)ctx->mp->size * 2;
-	tc->segpool.arr = rte_malloc_socket("tern_tcp_segs",
-					    sizeof(struct tern_tcp_seg) * tc->segpool.n,
-					    RTE_CACHE_LINE_SIZE, ctx->socket_id);
-	if (tc->segpool.arr == NULL) {
-		ret = -ENOMEM;
-		goto fail;
-	}
 	ret = tcp_syncache_init(tc);
 	if (ret == 0)
 		ret = tcp_tw_init(tc);
@@ -687,7 +637,6 @@ fail:
 	tcp_syncache_fini(tc);
 	tcp_tw_fini(tc);
 	tcp_hash_put(tc->hash, tcp_hash_entries(tc), ctx->socket_id);
-	rte_free(tc->segpool.arr);
 	rte_free(tc);
 	return ret;
 }

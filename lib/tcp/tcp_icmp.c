@@ -33,10 +33,10 @@
 void
 tcp_pmtu_refresh(struct tern_tcp_stream *s)
 {
-	struct tern_ctx *ctx = s->ctx;
+	struct tern_ctx *ctx = s->tc->ctx;
 	uint16_t old = s->mss, pmtu;
 
-	pmtu = net_pmtu_get(ctx, s->family, s->key.raddr, NULL);
+	pmtu = net_pmtu_get(ctx, s->key.family, s->key.raddr, NULL);
 	s->pmtu_gen = net_pmtu_gen(ctx);
 	if (pmtu == s->pmtu)
 		return;
@@ -63,9 +63,9 @@ static void
 tcp_pmtu_input(struct tern_tcp_stream *s, const struct net_icmp_err *e)
 {
 	/* RFC 5927 5.2: only a value below what the connection uses now */
-	if (e->mtu >= tcp_path_mss(s) + 20 + (s->family == 4 ? 20 : 40))
+	if (e->mtu >= tcp_path_mss(s) + 20 + (s->key.family == 4 ? 20 : 40))
 		return;
-	if (net_pmtu_update(s->ctx, s->family, s->key.raddr, e->mtu) < 0)
+	if (net_pmtu_update(s->tc->ctx, s->key.family, s->key.raddr, e->mtu) < 0)
 		return;
 	tcp_pmtu_refresh(s);
 }

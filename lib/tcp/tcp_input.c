@@ -95,7 +95,7 @@ void
 tcp_set_state(struct tern_tcp_stream *s, uint8_t st)
 {
 	if (st == TERN_TCP_ESTABLISHED && s->state != TERN_TCP_ESTABLISHED)
-		TERN_STAT_INC(s->ctx, tcp_conn_established);
+		TERN_STAT_INC(s->tc->ctx, tcp_conn_established);
 	s->state = st;
 }
 
@@ -111,10 +111,10 @@ tcp_drop(struct tern_tcp_stream *s, int err)
 	if (s->tf & TF_DONE)
 		return;
 	if (s->state == TERN_TCP_SYN_SENT || s->state == TERN_TCP_SYN_RECEIVED)
-		TERN_STAT_INC(s->ctx, tcp_attempt_fails);
+		TERN_STAT_INC(s->tc->ctx, tcp_attempt_fails);
 	else if (err == -ECONNRESET &&
 		 (s->state == TERN_TCP_ESTABLISHED || s->state == TERN_TCP_CLOSE_WAIT))
-		TERN_STAT_INC(s->ctx, tcp_estab_resets);
+		TERN_STAT_INC(s->tc->ctx, tcp_estab_resets);
 	s->tf |= TF_DONE;
 	tcp_set_state(s, TERN_TCP_CLOSED);
 	if (s->tf & TF_IN_HASH) {
@@ -184,7 +184,7 @@ static bool
 tcp_invalid_ack_ok(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
 {
 	const struct tern_tcp_ctx *tc = s->tc;
-	uint64_t now = s->ctx->now_ns;
+	uint64_t now = s->tc->ctx->now_ns;
 
 	if ((si->len > 0 || (si->flags & TH_FIN)) && !(si->flags & TH_SYN))
 		return true;
@@ -193,11 +193,12 @@ tcp_invalid_ack_ok(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
 		return true;
 	if (tc->cfg.flags & TERN_TCP_CFG_NO_INVALID_ACK_LIMIT)
 		return true;
-	if (s->invalid_ack_ns != 0 && now - s->invalid_ack_ns < tc->cfg.invalid_ack_ns) {
-		TERN_STAT_INC(s->ctx, tcp_invalid_ack_limited);
+	if (s->invalid_ack_t != 0 &&
+	    (uint32_t)(tcp_t20(now) - s->invalid_ack_t) < (uint32_t)(tc->cfg.invalid_ack_ns >> TCP_T20_SHIFT)) {
+		TERN_STAT_INC(s->tc->ctx, tcp_invalid_ack_limited);
 		return false;
 	}
-	s->invalid_ack_ns = now != 0 ? now : 1;
+	s->invalid_ack_t = tcp_t20(now) != 0 ? tcp_t20(now) : 1;
 	return true;
 }
 
@@ -206,7 +207,7 @@ tcp_challenge_ack(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
 {
 	if (!tcp_invalid_ack_ok(s, si) || !tcp_challenge_ok(s->tc))
 		return;
-	TERN_STAT_INC(s->ctx, tcp_challenge_acks);
+	TERN_STAT_INC(s->tc->ctx, tcp_challenge_acks);
 	tcp_send_ack(s);
 }
 
@@ -218,7 +219,7 @@ tcp_syn_opts_apply(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
 	const struct tern_tcp_config *cfg = &s->tc->cfg;
 	/* RFC 9293 3.7.1: without the option, 536 (IPv4) or 1220 (IPv6) */
 	uint16_t peer_mss = (o->flags & TERN_TCP_OPT_F_MSS) ? o->mss :
-		(s->family == 4 ? 536 : 1220);
+		(s->key.family == 4 ? 536 : 1220);
 	if ((o->flags & TERN_TCP_OPT_F_WS) && !(cfg->flags & TERN_TCP_CFG_NO_WSCALE)) {
 		s->tf |= TF_WS_OK;
 		s->snd_ws = o->wscale;
@@ -229,7 +230,7 @@ tcp_syn_opts_apply(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
 	if ((o->flags & TERN_TCP_OPT_F_TS) && !(cfg->flags & TERN_TCP_CFG_NO_TS)) {
 		s->tf |= TF_TS_OK;
 		s->ts_recent = o->ts_val;
-		s->ts_recent_ns = s->ctx->now_ns;
+		s->ts_recent_t = tcp_t20(s->tc->ctx->now_ns);
 	}
 	if (o->sack_permitted && !(cfg->flags & TERN_TCP_CFG_NO_SACK))
 		s->tf |= TF_SACK_OK;
@@ -248,8 +249,8 @@ tcp_set_mss(struct tern_tcp_stream *s, uint16_t peer_mss)
 
 	/* a path MTU kept for the destination: start below it (RFC 1191 6.3) */
 	if (tcp_pmtu_stale(s)) {
-		s->pmtu = net_pmtu_get(s->ctx, s->family, s->key.raddr, NULL);
-		s->pmtu_gen = net_pmtu_gen(s->ctx);
+		s->pmtu = net_pmtu_get(s->tc->ctx, s->key.family, s->key.raddr, NULL);
+		s->pmtu_gen = net_pmtu_gen(s->tc->ctx);
 	}
 	s->peer_mss = peer_mss;
 	mss = tcp_min(peer_mss, tcp_path_mss(s));
@@ -267,7 +268,7 @@ tcp_established(struct tern_tcp_stream *s)
 	if (s->tf & TF_FIN_QUEUED)
 		tcp_set_state(s, TERN_TCP_FIN_WAIT_1);	/* shut before it connected */
 	if (s->tf & TF_KEEPALIVE)
-		tcp_timer_set(s, TCP_T_KEEP, s->ctx->now_ns + s->keepidle_ns);
+		tcp_timer_set_keep(s, s->tc->ctx->now_ns + tcp_keepidle_ns(s));
 }
 
 /* Drop @d bytes from the front of a chain of single-segment mbufs. */
@@ -308,7 +309,7 @@ tcp_ts_recent_update(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
 	if ((s->tf & TF_TS_OK) && (si->opts.flags & TERN_TCP_OPT_F_TS) &&
 	    SEQ_LEQ(si->seq, s->last_ack_sent) && SEQ_GEQ(si->opts.ts_val, s->ts_recent)) {
 		s->ts_recent = si->opts.ts_val;
-		s->ts_recent_ns = s->ctx->now_ns;
+		s->ts_recent_t = tcp_t20(s->tc->ctx->now_ns);
 	}
 }
 
@@ -378,7 +379,7 @@ tcp_fin_acked(struct tern_tcp_stream *s)
 	case TERN_TCP_FIN_WAIT_1:
 		tcp_set_state(s, TERN_TCP_FIN_WAIT_2);
 		if (s->tf & TF_APP_CLOSED)
-			tcp_timer_set(s, TCP_T_KEEP, s->ctx->now_ns + s->tc->cfg.fin_wait2_ns);
+			tcp_timer_set(s, TCP_T_KEEP, s->tc->ctx->now_ns + s->tc->cfg.fin_wait2_ns);
 		return true;
 	case TERN_TCP_CLOSING:
 		tcp_tw_enter(s);
@@ -480,7 +481,7 @@ tcp_data_in(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in *si
 
 	if (len > 0 && (s->tf & TF_APP_CLOSED)) {
 		/* RFC 1122 4.2.2.13: data after the close: reset */
-		TERN_STAT_INC(s->ctx, drop_tcp_after_close);
+		TERN_STAT_INC(s->tc->ctx, drop_tcp_after_close);
 		rte_pktmbuf_free(m);
 		tcp_send_ctl(s, TH_RST | TH_ACK, s->snd_nxt);
 		tcp_drop(s, -ECONNRESET);
@@ -494,7 +495,7 @@ tcp_data_in(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in *si
 			/* a bare FIN past a hole: kept for later, the hole ACKed now */
 			s->ooo_fin = si->seq;
 			s->tf |= TF_OOO_FIN;
-			TERN_STAT_INC(s->ctx, tcp_ooo_segs);
+			TERN_STAT_INC(s->tc->ctx, tcp_ooo_segs);
 			tcp_send_ack(s);
 			return;
 		}
@@ -511,7 +512,7 @@ tcp_data_in(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in *si
 		 */
 		if (s->segs_unacked >= 2 && (s->tf & TF_ACK_NOW) &&
 		    tcp_send_ctl(s, TH_ACK, s->snd_nxt) == 0) {
-			TERN_STAT_INC(s->ctx, tcp_acks_in_burst);
+			TERN_STAT_INC(s->tc->ctx, tcp_acks_in_burst);
 			/* this segment is at Last.ACK.sent now: its TSval is the one to echo */
 			tcp_ts_recent_update(s, si);
 		}
@@ -536,7 +537,7 @@ tcp_data_in(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in *si
 			s->tf |= TF_DELACK;
 			if (s->tmr[TCP_T_DELACK] == 0)
 				tcp_timer_set(s, TCP_T_DELACK,
-					      s->ctx->now_ns + s->tc->cfg.delack_ns);
+					      s->tc->ctx->now_ns + s->tc->cfg.delack_ns);
 		}
 	} else {
 		struct tern_tcp_sack_block dsack;
@@ -544,19 +545,19 @@ tcp_data_in(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in *si
 
 		if (s->ooo == NULL) {
 			s->ooo = rte_zmalloc_socket("tern_tcp_ooo", sizeof(*s->ooo), 0,
-						    s->ctx->socket_id);
+						    s->tc->ctx->socket_id);
 			if (s->ooo == NULL) {
-				TERN_STAT_INC(s->ctx, drop_tcp_ooo_full);
+				TERN_STAT_INC(s->tc->ctx, drop_tcp_ooo_full);
 				rte_pktmbuf_free(m);
 				s->tf |= TF_ACK_NOW;
 				return;
 			}
 			tcp_ooo_init(s->ooo);
 		}
-		TERN_STAT_INC(s->ctx, tcp_ooo_segs);
+		TERN_STAT_INC(s->tc->ctx, tcp_ooo_segs);
 		ret = tcp_ooo_insert(s->ooo, s->rcv_nxt, si->seq, m, len, &dsack);
 		if (ret < 0)
-			TERN_STAT_INC(s->ctx, drop_tcp_ooo_full);
+			TERN_STAT_INC(s->tc->ctx, drop_tcp_ooo_full);
 		else if (dsack.left != dsack.right)
 			tcp_dsack_note(s, dsack.left, dsack.right);
 		if (fin) {
@@ -588,7 +589,7 @@ tcp_syn_sent_in(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in
 
 	if (si->flags & TH_ACK) {
 		if (SEQ_LEQ(si->ack, s->iss) || SEQ_GT(si->ack, s->snd_max)) {
-			TERN_STAT_INC(s->ctx, drop_tcp_syn_sent_bad);
+			TERN_STAT_INC(s->tc->ctx, drop_tcp_syn_sent_bad);
 			if (!(si->flags & TH_RST))
 				tcp_send_ctl(s, TH_RST, si->ack);
 			goto drop;
@@ -597,15 +598,15 @@ tcp_syn_sent_in(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in
 	}
 	if (si->flags & TH_RST) {
 		if (ack_ok) {
-			TERN_STAT_INC(s->ctx, tcp_in_rsts);
+			TERN_STAT_INC(s->tc->ctx, tcp_in_rsts);
 			tcp_drop(s, -ECONNREFUSED);
 		} else {
-			TERN_STAT_INC(s->ctx, drop_tcp_syn_sent_bad);
+			TERN_STAT_INC(s->tc->ctx, drop_tcp_syn_sent_bad);
 		}
 		goto drop;
 	}
 	if (!(si->flags & TH_SYN)) {
-		TERN_STAT_INC(s->ctx, drop_tcp_syn_sent_bad);
+		TERN_STAT_INC(s->tc->ctx, drop_tcp_syn_sent_bad);
 		goto drop;
 	}
 	s->irs = si->seq;
@@ -681,7 +682,7 @@ tcp_disordered_ack(const struct tern_tcp_stream *s, const struct tcp_seg_in *si)
 void
 tcp_conn_input(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in *si)
 {
-	struct tern_ctx *ctx = s->ctx;
+	struct tern_ctx *ctx = s->tc->ctx;
 	uint32_t rcv_wnd, seglen, d;
 	bool ok;
 
@@ -695,13 +696,13 @@ tcp_conn_input(struct tern_tcp_stream *s, struct rte_mbuf *m, struct tcp_seg_in 
 			return;
 		}
 	}
-	s->idle_ns = ctx->now_ns;
+	s->idle_t = tcp_t20(ctx->now_ns);
 	s->kprobes = 0;
 
 	/* PAWS (RFC 7323 5.3) */
 	if ((s->tf & TF_TS_OK) && (si->opts.flags & TERN_TCP_OPT_F_TS) && !(si->flags & TH_RST) &&
 	    SEQ_LT(si->opts.ts_val, s->ts_recent) &&
-	    ctx->now_ns - s->ts_recent_ns < TCP_PAWS_IDLE_NS && !tcp_disordered_ack(s, si)) {
+	    tcp_t20_age(ctx->now_ns, s->ts_recent_t) < TCP_PAWS_IDLE_NS && !tcp_disordered_ack(s, si)) {
 		TERN_STAT_INC(ctx, tcp_paws_rejects);
 		TERN_STAT_INC(ctx, drop_tcp_paws);
 		if ((si->len > 0 || (si->flags & (TH_SYN | TH_FIN))) && tcp_invalid_ack_ok(s, si)) {

@@ -86,7 +86,7 @@ tcp_fill_opts(struct tern_tcp_stream *s, struct tern_tcp_opts *o)
 		o->sack[0].right = s->dsack[1];
 		o->nb_sack = 1;
 		s->tf &= ~TF_DSACK;
-		TERN_STAT_INC(s->ctx, tcp_dsack_sent);
+		TERN_STAT_INC(s->tc->ctx, tcp_dsack_sent);
 	}
 	if ((s->tf & TF_SACK_OK) && s->ooo != NULL && s->ooo->nb > 0)
 		o->nb_sack += (uint8_t)tcp_ooo_sack(s->ooo, o->sack + o->nb_sack,
@@ -353,8 +353,8 @@ tcp_send_rst_reply(struct tern_ctx *ctx, const struct tern_ip_info *ip,
 static int
 tcp_send_built(struct tern_tcp_stream *s, struct rte_mbuf *m, const uint64_t *dsum)
 {
-	tcp_cksum(s->ctx, m, &s->key, s->dest.ifindex, dsum);
-	return net_dest_output(s->ctx, &s->dest, s->key.laddr, s->key.raddr, m);
+	tcp_cksum(s->tc->ctx, m, &s->key, s->dest.ifindex, dsum);
+	return net_dest_output(s->tc->ctx, &s->dest, s->key.laddr, s->key.raddr, m);
 }
 
 /* The ACK we owe has been sent with this segment. */
@@ -372,7 +372,7 @@ int
 tcp_send_ctl(struct tern_tcp_stream *s, uint8_t flags, uint32_t seq)
 {
 	struct tern_tcp_opts o;
-	struct rte_mbuf *m = tcp_hdr_mbuf(s->ctx);
+	struct rte_mbuf *m = tcp_hdr_mbuf(s->tc->ctx);
 	uint16_t wnd;
 
 	if (m == NULL)
@@ -383,10 +383,10 @@ tcp_send_ctl(struct tern_tcp_stream *s, uint8_t flags, uint32_t seq)
 	if (flags & TH_ACK)
 		tcp_acked_now(s);
 	if (flags & TH_RST)
-		TERN_STAT_INC(s->ctx, tcp_out_rsts);
+		TERN_STAT_INC(s->tc->ctx, tcp_out_rsts);
 	else
-		TERN_STAT_INC(s->ctx, tcp_acks_out);
-	TERN_STAT_INC(s->ctx, tcp_out_segs);
+		TERN_STAT_INC(s->tc->ctx, tcp_acks_out);
+	TERN_STAT_INC(s->tc->ctx, tcp_out_segs);
 	return tcp_send_built(s, m, NULL);
 }
 
@@ -440,7 +440,7 @@ static void
 tcp_seg_sent(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint32_t tsval,
 	     uint32_t nsegs)
 {
-	seg->xmit_ns = s->ctx->now_ns;
+	seg->xmit_ns = s->tc->ctx->now_ns;
 	seg->tsval = tsval;
 	seg->nb_tx++;
 	seg->flags &= ~TERN_TCP_SEG_TLP;
@@ -448,9 +448,9 @@ tcp_seg_sent(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint
 	if (rtx) {
 		seg->flags |= TERN_TCP_SEG_RETRANS;
 		s->segs_retrans += nsegs;
-		TERN_STAT_ADD(s->ctx, tcp_retrans_segs, nsegs);
+		TERN_STAT_ADD(s->tc->ctx, tcp_retrans_segs, nsegs);
 	} else {
-		TERN_STAT_ADD(s->ctx, tcp_out_segs, nsegs);
+		TERN_STAT_ADD(s->tc->ctx, tcp_out_segs, nsegs);
 	}
 	tcp_sack_sent(s, seg, rtx);
 }
@@ -597,7 +597,7 @@ static int
 tcp_tso_sw(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, uint32_t dlen,
 	   const struct tern_tcp_opts *o, uint16_t wnd, uint8_t last_flags)
 {
-	struct tern_ctx *ctx = s->ctx;
+	struct tern_ctx *ctx = s->tc->ctx;
 	struct rte_mbuf *hm[TCP_TSO_BATCH], *src = seg->m, *m;
 	const struct rte_mbuf *pf = seg->m;
 	uint32_t soff = 0, nb_hm = 0, k = 0, i, pf_off = 0, pf_done, off, n;
@@ -695,11 +695,11 @@ tcp_tso_sw(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, uint32_t dlen,
 static int
 tcp_xmit_tso(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint32_t dlen)
 {
-	struct tern_ctx *ctx = s->ctx;
+	struct tern_ctx *ctx = s->tc->ctx;
 	const struct tern_dev *dev = ctx->net->ifaces[s->dest.ifindex].dev;
 	uint32_t caps = dev->caps;
 	uint32_t need = TERN_CAP_TX_TSO | TERN_CAP_TX_MULTISEG | TERN_CAP_TX_TCP_CKSUM |
-		(s->family == 4 ? TERN_CAP_TX_IP4_CKSUM : 0);
+		(s->key.family == 4 ? TERN_CAP_TX_IP4_CKSUM : 0);
 	bool tail = tcp_rtxq_next(seg) == NULL && s->sndq_bytes == 0;
 	uint8_t last_flags = (tail ? TH_PSH : 0) | ((seg->flags & TERN_TCP_SEG_FIN) ? TH_FIN : 0);
 	struct tern_tcp_opts o;
@@ -711,7 +711,7 @@ tcp_xmit_tso(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint
 	tcp_fill_opts(s, &o);
 	tcp_sack_fit(s, &o, s->mss);
 	wnd = tcp_wnd_to_send(s);
-	if ((caps & need) == need && !(s->family == 6 && dev->tso_ipv4_only)) {
+	if ((caps & need) == need && !(s->key.family == 6 && dev->tso_ipv4_only)) {
 		struct rte_mbuf *c;
 
 		m = tcp_hdr_mbuf(ctx);
@@ -740,7 +740,7 @@ tcp_xmit_tso(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx, uint
 int
 tcp_xmit_seg(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, bool rtx)
 {
-	struct tern_ctx *ctx = s->ctx;
+	struct tern_ctx *ctx = s->tc->ctx;
 	uint32_t dlen = seg->len - !!(seg->flags & TERN_TCP_SEG_SYN) -
 		!!(seg->flags & TERN_TCP_SEG_FIN);
 	struct tern_tcp_opts o;
@@ -832,7 +832,7 @@ tcp_sndq_take(struct tern_tcp_stream *s, uint32_t len)
 	while (left > 0) {
 		m = s->sndq_head;
 		if (m->data_len > left) {
-			struct rte_mbuf *part = rte_pktmbuf_alloc(s->ctx->mp);
+			struct rte_mbuf *part = rte_pktmbuf_alloc(s->tc->ctx->mp);
 
 			if (part == NULL)
 				break;
@@ -871,7 +871,7 @@ tcp_seg_alloc(struct tern_tcp_stream *s)
 	struct tern_tcp_seg *seg = tcp_segpool_get(&s->tc->segpool);
 
 	if (seg == NULL) {
-		TERN_STAT_INC(s->ctx, drop_nomem);
+		TERN_STAT_INC(s->tc->ctx, drop_nomem);
 		return NULL;
 	}
 	memset(seg, 0, sizeof(*seg));
@@ -1089,9 +1089,9 @@ tcp_idle_restart(struct tern_tcp_stream *s)
 	if (s->cc.cwnd <= rw)
 		return;
 	s->cc.cwnd = rw;
-	if (s->cc_ops->on_idle_restart != NULL)
-		s->cc_ops->on_idle_restart(&s->cc, s->ctx->now_ns);
-	TERN_STAT_INC(s->ctx, tcp_idle_restarts);
+	if (tcp_cc_of(s)->on_idle_restart != NULL)
+		tcp_cc_of(s)->on_idle_restart(&s->cc, s->tc->ctx->now_ns);
+	TERN_STAT_INC(s->tc->ctx, tcp_idle_restarts);
 }
 
 /*
@@ -1129,7 +1129,7 @@ tcp_output(struct tern_tcp_stream *s)
 	 */
 	if (s->sndq_bytes > 0 && s->snd_nxt == s->snd_una && s->rack_xmit_ns != 0 &&
 	    !(s->tc->cfg.flags & TERN_TCP_CFG_NO_IDLE_RESTART) &&
-	    s->ctx->now_ns - s->rack_xmit_ns > tcp_rto_ns(s))
+	    s->tc->ctx->now_ns - s->rack_xmit_ns > tcp_rto_ns(s))
 		tcp_idle_restart(s);
 	if (s->rec->lost_head != NULL) {
 		bool blocked;
@@ -1162,7 +1162,7 @@ tcp_output(struct tern_tcp_stream *s)
 				if (len < s->sndq_bytes && len < s->max_sndwnd / 2 && flight > 0)
 					break;
 			}
-			if (!ctx_tx_room(s->ctx, s->dest.ifindex))
+			if (!ctx_tx_room(s->tc->ctx, s->dest.ifindex))
 				break;
 			if (tcp_send_new(s, len,
 					 (s->sndq_bytes == len && (s->tf & TF_FIN_QUEUED)) ?
@@ -1191,7 +1191,7 @@ tcp_output(struct tern_tcp_stream *s)
 	if (s->snd_nxt == s->snd_una && s->tmr[TCP_T_PERSIST] == 0 &&
 	    ((s->sndq_bytes > 0 && s->snd_wnd < s->mss && s->snd_wnd < s->sndq_bytes) ||
 	     unlikely(short_mem)))
-		tcp_timer_set(s, TCP_T_PERSIST, s->ctx->now_ns + tcp_rto_ns(s));
+		tcp_timer_set(s, TCP_T_PERSIST, s->tc->ctx->now_ns + tcp_rto_ns(s));
 out:
 	if (!sent && (s->tf & TF_ACK_NOW))
 		tcp_send_ack(s);

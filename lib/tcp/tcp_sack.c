@@ -160,7 +160,7 @@ mark_lost(struct tern_tcp_stream *s, struct tern_tcp_seg *seg)
 	}
 	list_append(&s->rec->lost_head, &s->rec->lost_tail, seg);
 	seg->flags |= TERN_TCP_SEG_ON_LIST;
-	TERN_STAT_INC(s->ctx, tcp_segs_lost);
+	TERN_STAT_INC(s->tc->ctx, tcp_segs_lost);
 }
 
 uint32_t
@@ -241,7 +241,7 @@ tcp_seg_split(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, uint32_t at)
 	n = tcp_segpool_get(&s->tc->segpool);
 	if (n == NULL)
 		return NULL;
-	rest = chain_split(s->ctx->mp, seg->m, off);
+	rest = chain_split(s->tc->ctx->mp, seg->m, off);
 	if (rest == NULL) {
 		tcp_segpool_put(&s->tc->segpool, n);
 		return NULL;
@@ -278,7 +278,7 @@ tcp_seg_split(struct tern_tcp_stream *s, struct tern_tcp_seg *seg, uint32_t at)
 		n->flags |= TERN_TCP_SEG_ON_LIST;
 		RTE_SET_USED(head);
 	}
-	TERN_STAT_INC(s->ctx, tcp_sack_splits);
+	TERN_STAT_INC(s->tc->ctx, tcp_sack_splits);
 	return n;
 }
 
@@ -297,7 +297,7 @@ static void
 rack_delivered(struct tern_tcp_stream *s, const struct tern_tcp_seg *seg,
 	       const struct tcp_seg_in *si, bool sacked)
 {
-	uint64_t now = s->ctx->now_ns;
+	uint64_t now = s->tc->ctx->now_ns;
 	uint32_t rtt_us = (uint32_t)RTE_MIN((now - seg->xmit_ns) / 1000, (uint64_t)UINT32_MAX);
 
 	if (seg->flags & TERN_TCP_SEG_RETRANS) {
@@ -318,7 +318,7 @@ rack_delivered(struct tern_tcp_stream *s, const struct tern_tcp_seg *seg,
 			return;
 		/* (less a timer tick: a timer's send is stamped up to a tick late) */
 		if (s->min_rtt_us != 0 &&
-		    (uint64_t)rtt_us * 1000 + s->ctx->wheel.tick_ns < (uint64_t)s->min_rtt_us * 1000)
+		    (uint64_t)rtt_us * 1000 + s->tc->ctx->wheel.tick_ns < (uint64_t)s->min_rtt_us * 1000)
 			return;
 	}
 	if (s->min_rtt_us == 0 || rtt_us < s->min_rtt_us)
@@ -354,7 +354,7 @@ rack_reo_wnd_ns(const struct tern_tcp_stream *s)
 static uint64_t
 rack_detect_loss(struct tern_tcp_stream *s)
 {
-	uint64_t now = s->ctx->now_ns, reo = rack_reo_wnd_ns(s);
+	uint64_t now = s->tc->ctx->now_ns, reo = rack_reo_wnd_ns(s);
 	uint64_t rtt = (uint64_t)s->rec->rack_rtt_us * 1000;
 	struct tern_tcp_seg *seg;
 
@@ -363,7 +363,7 @@ rack_detect_loss(struct tern_tcp_stream *s)
 	while ((seg = s->rec->sent_head) != NULL) {
 		uint64_t due;
 
-		TERN_STAT_INC(s->ctx, tcp_sack_walked);
+		TERN_STAT_INC(s->tc->ctx, tcp_sack_walked);
 		if (!sent_after(s->rack_xmit_ns, s->rack_end_seq, seg->xmit_ns,
 				tcp_seg_end(seg)))
 			return 0;	/* sent after the latest delivery: not yet */
@@ -388,7 +388,7 @@ sack_range(struct tern_tcp_stream *s, uint32_t l, uint32_t r, const struct tcp_s
 	while (seg != NULL && SEQ_LT(seg->seq, r)) {
 		struct tern_tcp_seg *next;
 
-		TERN_STAT_INC(s->ctx, tcp_sack_walked);
+		TERN_STAT_INC(s->tc->ctx, tcp_sack_walked);
 		if (seg->flags & TERN_TCP_SEG_SACKED) {
 			seg = tcp_rtxq_next(seg);
 			continue;
@@ -421,7 +421,7 @@ sack_range(struct tern_tcp_stream *s, uint32_t l, uint32_t r, const struct tcp_s
 static void
 dsack_in(struct tern_tcp_stream *s, uint32_t l, uint32_t r)
 {
-	TERN_STAT_INC(s->ctx, tcp_dsack_rcvd);
+	TERN_STAT_INC(s->tc->ctx, tcp_dsack_rcvd);
 	/* RFC 8985 6.2 step 4: reordering (or spurious retransmission) shown */
 	if (s->rack_reo_mult < 16)
 		s->rack_reo_mult++;
@@ -508,7 +508,7 @@ undo_reduction(struct tern_tcp_stream *s)
 {
 	struct tern_tcp_seg *seg;
 
-	s->cc_ops->undo(&s->cc, s->ctx->now_ns);
+	tcp_cc_of(s)->undo(&s->cc, s->tc->ctx->now_ns);
 	/* what was marked lost and not yet resent is in flight after all */
 	while ((seg = s->rec->lost_head) != NULL) {
 		list_unlink(&s->rec->lost_head, &s->rec->lost_tail, seg);
@@ -522,7 +522,7 @@ undo_reduction(struct tern_tcp_stream *s)
 	s->undo_marker = 0;
 	s->undo_retrans = 0;
 	s->retrans_tsval = 0;
-	TERN_STAT_INC(s->ctx, tcp_undo);
+	TERN_STAT_INC(s->tc->ctx, tcp_undo);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -533,7 +533,7 @@ recovery_enter(struct tern_tcp_stream *s, uint32_t flight)
 {
 	s->tf |= TF_IN_RECOVERY;
 	s->recover = s->snd_max;
-	s->cc_ops->on_loss(&s->cc, flight, s->ctx->now_ns);
+	tcp_cc_of(s)->on_loss(&s->cc, flight, s->tc->ctx->now_ns);
 	s->rec->prr_delivered = 0;
 	s->rec->prr_out = 0;
 	s->rec->recover_fs = RTE_MAX(flight, 1u);
@@ -541,7 +541,7 @@ recovery_enter(struct tern_tcp_stream *s, uint32_t flight)
 	s->undo_retrans = 0;
 	s->retrans_tsval = 0;
 	s->tlp_high_seq = 0;
-	TERN_STAT_INC(s->ctx, tcp_fast_retrans);
+	TERN_STAT_INC(s->tc->ctx, tcp_fast_retrans);
 }
 
 /* RFC 6937 3: the congestion window that lets PRR send what it may now. */
@@ -591,7 +591,7 @@ tlp_pto_ns(const struct tern_tcp_stream *s)
 void
 tcp_rtx_schedule(struct tern_tcp_stream *s, uint64_t reo_left, bool restart)
 {
-	uint64_t now = s->ctx->now_ns;
+	uint64_t now = s->tc->ctx->now_ns;
 
 	if (tcp_rtxq_empty(&s->rec->rtxq)) {
 		tcp_timer_clear(s, TCP_T_RTX);
@@ -622,7 +622,7 @@ tcp_tlp_fire(struct tern_tcp_stream *s)
 	struct tern_tcp_seg *seg;
 	uint32_t flight = s->snd_max - s->snd_una;
 
-	TERN_STAT_INC(s->ctx, tcp_tlp_probes);
+	TERN_STAT_INC(s->tc->ctx, tcp_tlp_probes);
 	s->tf &= ~TF_TLP_RTX;
 	if (s->sndq_bytes > 0 && s->snd_wnd > flight &&
 	    s->snd_wnd - flight >= RTE_MIN((uint32_t)s->mss, s->sndq_bytes)) {
@@ -647,7 +647,7 @@ tcp_tlp_fire(struct tern_tcp_stream *s)
 	}
 	s->tlp_high_seq = s->snd_max;
 	s->rtx_kind = TCP_RTX_RTO;
-	tcp_timer_set(s, TCP_T_RTX, s->ctx->now_ns + tcp_rto_ns(s));
+	tcp_timer_set(s, TCP_T_RTX, s->tc->ctx->now_ns + tcp_rto_ns(s));
 }
 
 /* The RACK reordering timer fired (RFC 8985 6.3). */
@@ -671,7 +671,7 @@ tcp_sack_rto(struct tern_tcp_stream *s, bool first)
 	struct tern_tcp_seg *seg;
 	uint32_t flight = s->snd_max - s->snd_una;
 
-	s->cc_ops->on_rto(&s->cc, flight, first, s->ctx->now_ns);
+	tcp_cc_of(s)->on_rto(&s->cc, flight, first, s->tc->ctx->now_ns);
 	if (first) {
 		s->undo_marker = s->snd_una ? s->snd_una : 1;
 		s->undo_retrans = 0;
@@ -718,7 +718,7 @@ static uint32_t
 ack_remove(struct tern_tcp_stream *s, const struct tcp_seg_in *si, int64_t *rtt_ns)
 {
 	uint32_t ack = si->ack, delivered = 0;
-	uint64_t now = s->ctx->now_ns, xmit_ns = 0;
+	uint64_t now = s->tc->ctx->now_ns, xmit_ns = 0;
 	struct tern_tcp_seg *seg;
 	bool rtx_acked = false;
 
@@ -793,7 +793,7 @@ ack_cc(struct tern_tcp_stream *s, uint32_t delivered, int64_t rtt_ns)
 {
 	struct tcp_cc_ack ca;
 
-	ca.now_ns = s->ctx->now_ns;
+	ca.now_ns = s->tc->ctx->now_ns;
 	ca.acked = delivered;
 	ca.flight = tcp_pipe(s);
 	ca.ack = s->snd_una;
@@ -803,7 +803,7 @@ ack_cc(struct tern_tcp_stream *s, uint32_t delivered, int64_t rtt_ns)
 	ca.min_rtt_us = s->min_rtt_us;
 	ca.pad = 0;
 	if (delivered > 0)
-		s->cc_ops->on_ack(&s->cc, &ca);
+		tcp_cc_of(s)->on_ack(&s->cc, &ca);
 }
 
 /*
@@ -862,12 +862,12 @@ void
 tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup)
 {
 	uint32_t ack = si->ack, acked = 0, delivered = 0, flight_before;
-	uint64_t now = s->ctx->now_ns, reo_left;
+	uint64_t now = s->tc->ctx->now_ns, reo_left;
 	int64_t rtt_ns = -1;	/* no sample */
 	bool dsack = false, sack = (s->tf & TF_SACK_OK) && si->opts.nb_sack > 0;
 
 	if (ack_plain(s, si, sack)) {
-		TERN_STAT_INC(s->ctx, tcp_ack_fast);
+		TERN_STAT_INC(s->tc->ctx, tcp_ack_fast);
 		ack_recv_plain(s, si);
 		return;
 	}
@@ -887,7 +887,7 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 		    (si->opts.flags & TERN_TCP_OPT_F_TS) && si->opts.ts_ecr != 0 &&
 		    SEQ_LT(si->opts.ts_ecr, s->retrans_tsval) &&
 		    (s->tf & (TF_IN_RECOVERY | TF_LOSS))) {
-			TERN_STAT_INC(s->ctx, tcp_spurious_rtx);
+			TERN_STAT_INC(s->tc->ctx, tcp_spurious_rtx);
 			undo_reduction(s);
 		}
 		s->snd_una = ack;
@@ -956,10 +956,10 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 		if (decide) {
 			if ((s->tf & TF_TLP_RTX) && SEQ_GT(ack, s->tlp_high_seq) &&
 			    !(s->tf & (TF_IN_RECOVERY | TF_LOSS))) {
-				s->cc_ops->on_loss(&s->cc, flight_before, now);
+				tcp_cc_of(s)->on_loss(&s->cc, flight_before, now);
 				s->cc.cwnd = s->cc.ssthresh;
-				s->cc_ops->on_recovery_end(&s->cc, now);
-				TERN_STAT_INC(s->ctx, tcp_tlp_recoveries);
+				tcp_cc_of(s)->on_recovery_end(&s->cc, now);
+				TERN_STAT_INC(s->tc->ctx, tcp_tlp_recoveries);
 			}
 			s->tf &= ~TF_TLP_RTX;
 			s->tlp_high_seq = 0;
@@ -974,7 +974,7 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 	    acked > 0) {
 		if (s->tf & TF_IN_RECOVERY) {
 			s->cc.cwnd = s->cc.ssthresh;	/* RFC 6937: end of recovery */
-			s->cc_ops->on_recovery_end(&s->cc, now);
+			tcp_cc_of(s)->on_recovery_end(&s->cc, now);
 		}
 		s->tf &= ~(TF_IN_RECOVERY | TF_LOSS);
 		if (!(s->tf & TF_SACK_OK) && s->rec->sacked_out != 0)
@@ -1047,10 +1047,10 @@ tcp_sack_mtu_lost(struct tern_tcp_stream *s)
 void
 tcp_cc_init(struct tern_tcp_stream *s)
 {
-	if (s->cc_ops == NULL)
-		s->cc_ops = s->tc->cc_ops;
+	if (s->cc_id == 0)
+		s->cc_id = tcp_cc_id(s->tc->cc_ops);
 	s->cc.mss = s->mss;
-	s->cc_ops->init(&s->cc, s->ctx->now_ns);
+	tcp_cc_of(s)->init(&s->cc, s->tc->ctx->now_ns);
 	s->rack_reo_mult = 1;
 	/*
 	 * RFC 6582 3.2 step 1: recover starts at the ISS. Left at 0, the

@@ -77,9 +77,9 @@ stream_params(struct tern_tcp_stream *s, const struct tern_tcp_param *p)
 	}
 	s->snd_buf = p->sndbuf ? RTE_MIN(p->sndbuf, TCP_MAX_BUF) : cfg->sndbuf;
 	s->rcv_buf = p->rcvbuf ? RTE_MIN(p->rcvbuf, TCP_MAX_BUF) : cfg->rcvbuf;
-	s->keepidle_ns = p->keepidle_ns ? p->keepidle_ns : cfg->keepidle_ns;
-	s->keepintvl_ns = p->keepintvl_ns ? p->keepintvl_ns : cfg->keepintvl_ns;
-	s->keepcnt = p->keepcnt ? p->keepcnt : cfg->keepcnt;
+	s->keepidle_ms = tcp_keep_ms(p->keepidle_ns);
+	s->keepintvl_ms = tcp_keep_ms(p->keepintvl_ns);
+	s->keepcnt = (uint8_t)RTE_MIN(p->keepcnt, (uint32_t)UINT8_MAX);
 	if (p->flags & TERN_TCP_F_NODELAY)
 		s->tf |= TF_NODELAY;
 	if (p->flags & TERN_TCP_F_KEEPALIVE)
@@ -133,8 +133,7 @@ tern_tcp_listen(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 	if (l == NULL)
 		return NULL;
 	l->key = k;
-	l->family = k.family;
-	l->cc_ops = param_cc(tc, p);
+	l->cc_id = tcp_cc_id(param_cc(tc, p));
 	stream_params(l, p);
 	tcp_listener_insert(tc, l);
 	return l;
@@ -168,7 +167,6 @@ tern_tcp_listen_transparent(struct tern_ctx *ctx, const struct tern_tcp_param *p
 		if (bits < 8)
 			l->key.laddr[i] &= (uint8_t)(0xff00 >> bits);
 	}
-	l->family = fam;
 	l->key.plen = rule->prefix_len;
 	l->lx->tp_port_hi = rule->port_hi;
 	if (tcp_tproxy_rule_exists(tc, l)) {
@@ -177,7 +175,7 @@ tern_tcp_listen_transparent(struct tern_ctx *ctx, const struct tern_tcp_param *p
 		return NULL;
 	}
 	l->tf |= TF_TRANSPARENT;
-	l->cc_ops = param_cc(tc, p);
+	l->cc_id = tcp_cc_id(param_cc(tc, p));
 	stream_params(l, p);
 	tcp_listener_insert(tc, l);	/* takes a claim reference (tcp_tproxy.c) */
 	return l;
@@ -350,10 +348,9 @@ tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 		return NULL;
 	}
 	s->key = k;
-	s->family = k.family;
 	s->dest = dest;
 	stream_params(s, p);
-	s->cc_ops = param_cc(tc, p);
+	s->cc_id = tcp_cc_id(param_cc(tc, p));
 	if (tcp_hash_add(tc, &k, s, TCP_REC_TCB) != 0) {
 		tcp_stream_free(s);
 		rte_errno = ENOMEM;
@@ -365,15 +362,15 @@ tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 		tcp_tproxy_ref(tc);	/* its replies come for an address not ours */
 		TERN_STAT_INC(ctx, tcp_tproxy_connects);
 	}
-	s->rcv_mss = tcp_mss_for(ctx, dest.ifindex, s->family);
+	s->rcv_mss = tcp_mss_for(ctx, dest.ifindex, s->key.family);
 	if (p->mss != 0 && p->mss < s->rcv_mss)
 		s->rcv_mss = p->mss;
 	/* a path MTU kept for the destination: announce what fits it (as Linux's advmss) */
-	s->pmtu = net_pmtu_get(ctx, s->family, k.raddr, NULL);
+	s->pmtu = net_pmtu_get(ctx, s->key.family, k.raddr, NULL);
 	s->pmtu_gen = net_pmtu_gen(ctx);
-	if (s->pmtu != 0 && s->pmtu - 20 - (s->family == 4 ? 20 : 40) < s->rcv_mss)
-		s->rcv_mss = (uint16_t)(s->pmtu - 20 - (s->family == 4 ? 20 : 40));
-	s->mss = s->family == 4 ? 536 : 1220;
+	if (s->pmtu != 0 && s->pmtu - 20 - (s->key.family == 4 ? 20 : 40) < s->rcv_mss)
+		s->rcv_mss = (uint16_t)(s->pmtu - 20 - (s->key.family == 4 ? 20 : 40));
+	s->mss = s->key.family == 4 ? 536 : 1220;
 	s->rcv_ws = (cfg->flags & TERN_TCP_CFG_NO_WSCALE) ? 0 : tcp_wscale_for(s->rcv_buf);
 	if (local.family == 4)
 		s->iss = tcp_isn4(&tc->isn_secret, local.ip4, k.lport, p->remote.ip4,
@@ -384,7 +381,7 @@ tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 	s->ts_off = (uint32_t)siphash24(tc->cookie_secret.key, &k, sizeof(k));
 	s->snd_una = s->snd_nxt = s->snd_max = s->iss;
 	s->rto_us = (uint32_t)(cfg->rto_init_ns / 1000);
-	s->idle_ns = ctx->now_ns;
+	s->idle_t = tcp_t20(ctx->now_ns);
 	tcp_cc_init(s);
 	tcp_set_state(s, TERN_TCP_SYN_SENT);
 	TERN_STAT_INC(ctx, tcp_active_opens);
@@ -605,7 +602,7 @@ tern_tcp_write(struct tern_tcp_stream *s, const void *buf, size_t len)
 		}
 	}
 	while (done < want) {
-		struct rte_mbuf *m = ctx_alloc_mbuf(s->ctx);
+		struct rte_mbuf *m = ctx_alloc_mbuf(s->tc->ctx);
 		uint32_t n;
 
 		if (m == NULL)
@@ -674,7 +671,7 @@ conn_reset(struct tern_tcp_stream *s)
 	if (!(s->tf & TF_DONE) && s->state != TERN_TCP_SYN_SENT) {
 		/* a held SYN: RST|ACK of it, the peer's "connection refused" */
 		if (s->tf & TF_SYN_HELD)
-			TERN_STAT_INC(s->ctx, tcp_syn_held_refused);
+			TERN_STAT_INC(s->tc->ctx, tcp_syn_held_refused);
 		tcp_send_ctl(s, TH_RST | TH_ACK, s->snd_nxt);
 	}
 	s->tf |= TF_APP_CLOSED;
@@ -705,7 +702,7 @@ tern_tcp_close(struct tern_tcp_stream *s)
 {
 	if (s == NULL)
 		return;
-	ctx_cancel_events(s->ctx, s);
+	ctx_cancel_events(s->tc->ctx, s);
 	if (s->tf & TF_LISTENER) {
 		listener_close(s);
 		return;
@@ -722,7 +719,7 @@ tern_tcp_close(struct tern_tcp_stream *s)
 	}
 	shut_write(s);
 	if (s->state == TERN_TCP_FIN_WAIT_2)
-		tcp_timer_set(s, TCP_T_KEEP, s->ctx->now_ns + s->tc->cfg.fin_wait2_ns);
+		tcp_timer_set(s, TCP_T_KEEP, s->tc->ctx->now_ns + s->tc->cfg.fin_wait2_ns);
 	if ((s->tf & TF_DONE) && !(s->tf & TF_DIRTY))
 		tcp_conn_done(s);
 }
@@ -736,7 +733,7 @@ tern_tcp_abort(struct tern_tcp_stream *s)
 		tern_tcp_close(s);
 		return;
 	}
-	ctx_cancel_events(s->ctx, s);
+	ctx_cancel_events(s->tc->ctx, s);
 	conn_reset(s);
 }
 
@@ -781,7 +778,7 @@ tern_tcp_set_udata(struct tern_tcp_stream *s, uint64_t udata)
 {
 	s->udata = udata;
 	/* events posted before (at accept: data that came first) carry it too */
-	ctx_retag_events(s->ctx, s, udata);
+	ctx_retag_events(s->tc->ctx, s, udata);
 }
 
 int
@@ -816,11 +813,9 @@ void
 tern_tcp_set_keepalive(struct tern_tcp_stream *s, bool on, uint64_t idle_ns, uint64_t intvl_ns,
 		       uint32_t cnt)
 {
-	const struct tern_tcp_config *cfg = &s->tc->cfg;
-
-	s->keepidle_ns = idle_ns ? idle_ns : cfg->keepidle_ns;
-	s->keepintvl_ns = intvl_ns ? intvl_ns : cfg->keepintvl_ns;
-	s->keepcnt = cnt ? cnt : cfg->keepcnt;
+	s->keepidle_ms = tcp_keep_ms(idle_ns);
+	s->keepintvl_ms = tcp_keep_ms(intvl_ns);
+	s->keepcnt = (uint8_t)RTE_MIN(cnt, (uint32_t)UINT8_MAX);
 	if (!on) {
 		s->tf &= ~TF_KEEPALIVE;
 		if (s->tf & TF_LISTENER)
@@ -834,7 +829,8 @@ tern_tcp_set_keepalive(struct tern_tcp_stream *s, bool on, uint64_t idle_ns, uin
 	}
 	s->kprobes = 0;
 	if (!(s->tf & TF_DONE) && s->state >= TERN_TCP_ESTABLISHED)
-		tcp_timer_set(s, TCP_T_KEEP, s->idle_ns + s->keepidle_ns);
+		tcp_timer_set_keep(s, tcp_t20_ns(s->tc->ctx->now_ns, s->idle_t) +
+				      tcp_keepidle_ns(s));
 }
 
 uint32_t
@@ -859,7 +855,7 @@ tern_tcp_info(const struct tern_tcp_stream *s, struct tern_tcp_info *info)
 	info->ts_ok = !!(s->tf & TF_TS_OK);
 	info->sack_ok = !!(s->tf & TF_SACK_OK);
 	info->mss = s->mss;
-	info->pmtu = s->pmtu != 0 ? s->pmtu : s->ctx->net->ifaces[s->dest.ifindex].mtu;
+	info->pmtu = s->pmtu != 0 ? s->pmtu : s->tc->ctx->net->ifaces[s->dest.ifindex].mtu;
 	info->rtt_us = s->srtt >> TCP_RTT_SHIFT;
 	info->rttvar_us = s->rttvar >> TCP_RTTVAR_SHIFT;
 	info->rto_us = s->rto_us;
@@ -869,8 +865,8 @@ tern_tcp_info(const struct tern_tcp_stream *s, struct tern_tcp_info *info)
 	info->sacked = s->rec->sacked_out;
 	info->lost = s->rec->lost_out;
 	info->retrans_out = s->rec->retrans_out;
-	if (s->cc_ops != NULL)
-		snprintf(info->cc, sizeof(info->cc), "%s", s->cc_ops->name);
+	if (s->cc_id != 0)
+		snprintf(info->cc, sizeof(info->cc), "%s", tcp_cc_of(s)->name);
 	info->snd_wnd = s->snd_wnd;
 	info->rcv_wnd = SEQ_GT(s->rcv_adv, s->rcv_nxt) ? s->rcv_adv - s->rcv_nxt : 0;
 	info->unacked = s->snd_max - s->snd_una;

@@ -17,7 +17,7 @@
  * connection from the cookie and the timestamp echo.
  */
 
-static void tcp_syn_timer(struct tern_timer *t, void *arg);
+static void tcp_syn_timer(struct tern_timer *t);
 
 int
 tcp_syncache_init(struct tern_tcp_ctx *tc)
@@ -171,12 +171,11 @@ syn_rto(const struct tern_tcp_ctx *tc, unsigned int tries)
 }
 
 static void
-tcp_syn_timer(struct tern_timer *t, void *arg)
+tcp_syn_timer(struct tern_timer *t)
 {
-	struct tern_tcp_syn *sc = arg;
-	struct tern_tcp_ctx *tc = tcpc(sc->listener->ctx);
+	struct tern_tcp_syn *sc = container_of(t, struct tern_tcp_syn, timer);
+	struct tern_tcp_ctx *tc = sc->listener->tc;
 
-	RTE_SET_USED(t);
 	if (sc->tries >= tc->cfg.syn_retries) {
 		TERN_STAT_INC(tc->ctx, tcp_attempt_fails);
 		tcp_syn_free(tc, sc);
@@ -297,7 +296,7 @@ tcp_syn_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbu
 	sc->ts_recent = a.ts ? o->ts_val : 0;
 	sc->ts_off = a.ts ? key_ts_off(tc, &k) : 0;
 	sc->peer_wnd = si->wnd;
-	timer_init(&sc->timer, tcp_syn_timer, sc);
+	timer_init(&sc->timer, tcp_syn_timer);
 	if (tcp_hash_add(tc, &k, sc, TCP_REC_SYN) != 0) {
 		sc->listener = NULL;
 		sc->free_next = tc->syn_free;
@@ -321,7 +320,7 @@ tcp_accept_enqueue(struct tern_tcp_stream *s)
 	struct tern_tcp_stream *l = s->listener;
 	struct tcp_listen *lx = l->lx;
 
-	s->aq_next = NULL;
+	s->aq_next = NULL;	/* (in place of ->listener, read above) */
 	if (lx->aq_tail == NULL)
 		lx->aq_head = s;
 	else
@@ -356,8 +355,7 @@ stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
 		return NULL;
 	}
 	s->key = *k;
-	s->family = k->family;
-	s->cc_ops = l->cc_ops;
+	s->cc_id = l->cc_id;
 	ret = net_dest_init(tc->ctx, &s->dest, k->family, k->raddr, IPPROTO_TCP);
 	if (ret != 0 || tcp_hash_add(tc, k, s, TCP_REC_TCB) != 0) {
 		TERN_STAT_INC(tc->ctx, drop_tcp_nomem);
@@ -378,8 +376,8 @@ stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
 		s->tf |= TF_NODELAY;
 	if (l->lx->param_flags & TERN_TCP_F_KEEPALIVE)
 		s->tf |= TF_KEEPALIVE;
-	s->keepidle_ns = l->keepidle_ns;
-	s->keepintvl_ns = l->keepintvl_ns;
+	s->keepidle_ms = l->keepidle_ms;
+	s->keepintvl_ms = l->keepintvl_ms;
 	s->keepcnt = l->keepcnt;
 	s->iss = iss;
 	s->irs = irs;
@@ -390,7 +388,7 @@ stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
 	s->last_ack_sent = s->rcv_nxt;
 	s->snd_wl1 = irs;
 	s->snd_wl2 = iss;
-	s->rcv_mss = tcp_mss_for(tc->ctx, s->dest.ifindex, s->family);
+	s->rcv_mss = tcp_mss_for(tc->ctx, s->dest.ifindex, s->key.family);
 	if (l->lx->param_mss != 0 && l->lx->param_mss < s->rcv_mss)
 		s->rcv_mss = l->lx->param_mss;
 	if (peer_ws >= 0 && !(tc->cfg.flags & TERN_TCP_CFG_NO_WSCALE)) {
@@ -401,14 +399,14 @@ stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
 	if (ts_ok) {
 		s->tf |= TF_TS_OK;
 		s->ts_recent = ts_recent;
-		s->ts_recent_ns = tc->ctx->now_ns;
+		s->ts_recent_t = tcp_t20(tc->ctx->now_ns);
 		s->ts_off = ts_off;
 	}
 	if (sack_ok)
 		s->tf |= TF_SACK_OK;
 	tcp_set_mss(s, peer_mss);
 	s->rto_us = (uint32_t)(tc->cfg.rto_init_ns / 1000);
-	s->idle_ns = tc->ctx->now_ns;
+	s->idle_t = tcp_t20(tc->ctx->now_ns);
 	tcp_cc_init(s);
 	TERN_STAT_INC(tc->ctx, tcp_passive_opens);
 	if (held) {
@@ -418,7 +416,7 @@ stream_from_syn(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l,
 	}
 	tcp_set_state(s, TERN_TCP_ESTABLISHED);
 	if (s->tf & TF_KEEPALIVE)
-		tcp_timer_set(s, TCP_T_KEEP, tc->ctx->now_ns + s->keepidle_ns);
+		tcp_timer_set_keep(s, tc->ctx->now_ns + tcp_keepidle_ns(s));
 	return s;
 }
 

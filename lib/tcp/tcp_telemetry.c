@@ -43,8 +43,11 @@ tcp_tel_snap(struct tern_ctx *ctx, void *arg)
 	struct tcp_tel_snap *snap = arg;
 	const struct tern_tcp_ctx *tc = tcpc(ctx);
 	const struct tern_tcp_stream *s;
+	struct tcp_pool_iter it;
 
-	for (s = tc != NULL ? tc->all : NULL; s != NULL; s = s->all_next) {
+	if (tc == NULL)
+		return;
+	TCP_FOREACH_STREAM(tc, it, s) {
 		snap->total++;
 		if (snap->n == TCP_TEL_MAX)
 			continue;

@@ -16,29 +16,43 @@
 static void
 tcp_timer_rearm(struct tern_tcp_stream *s)
 {
-	uint64_t next = UINT64_MAX;
+	uint32_t next = 0;
 	unsigned int i;
 
 	for (i = 0; i < TCP_T_NB; i++)
-		if (s->tmr[i] != 0 && s->tmr[i] < next)
+		if (s->tmr[i] != 0 && (next == 0 || tcp_tmr_before(s->tmr[i], next)))
 			next = s->tmr[i];
-	if (next == UINT64_MAX) {
-		ctx_timer_cancel(s->ctx, &s->timer);
+	if (next == 0) {
+		ctx_timer_cancel(s->tc->ctx, &s->timer);
 		return;
 	}
-	ctx_timer_arm(s->ctx, &s->timer, next);
+	ctx_timer_arm(s->tc->ctx, &s->timer, tcp_tmr_ns(s->tc->ctx->now_ns, next));
 }
 
 void
 tcp_timer_set(struct tern_tcp_stream *s, enum tcp_timer_id id, uint64_t deadline)
 {
-	if (deadline == 0)
-		deadline = 1;
-	s->tmr[id] = deadline;
+	uint32_t t = tcp_tmr_units(deadline);
+
+	/* (keepalive's further ones come through tcp_timer_set_keep()) */
+	TERN_ASSERT(deadline <= s->tc->ctx->now_ns + TCP_TMR_MAX_NS);
+	s->tmr[id] = t != 0 ? t : 1;
 	/* the wheel timer fires at its tick: only move it earlier */
 	if (!timer_pending(&s->timer) ||
-	    deadline < s->timer.expire * s->ctx->wheel.tick_ns)
-		ctx_timer_arm(s->ctx, &s->timer, deadline);
+	    deadline < s->timer.expire * s->tc->ctx->wheel.tick_ns)
+		ctx_timer_arm(s->tc->ctx, &s->timer, deadline);
+}
+
+/*
+ * A keepalive deadline (the stream's own times have no bound): one further
+ * than TCP_TMR_MAX_NS fires early, finds nothing due and is set again.
+ */
+void
+tcp_timer_set_keep(struct tern_tcp_stream *s, uint64_t deadline)
+{
+	if (deadline > s->tc->ctx->now_ns + TCP_TMR_MAX_NS)
+		deadline = s->tc->ctx->now_ns + TCP_TMR_MAX_NS;
+	tcp_timer_set(s, TCP_T_KEEP, deadline);
 }
 
 void
@@ -48,7 +62,7 @@ tcp_timer_stop_all(struct tern_tcp_stream *s)
 
 	for (i = 0; i < TCP_T_NB; i++)
 		s->tmr[i] = 0;
-	ctx_timer_cancel(s->ctx, &s->timer);
+	ctx_timer_cancel(s->tc->ctx, &s->timer);
 }
 
 uint64_t
@@ -69,7 +83,7 @@ void
 tcp_rtx_arm(struct tern_tcp_stream *s)
 {
 	s->rtx_kind = TCP_RTX_RTO;
-	tcp_timer_set(s, TCP_T_RTX, s->ctx->now_ns + tcp_rto_ns(s));
+	tcp_timer_set(s, TCP_T_RTX, s->tc->ctx->now_ns + tcp_rto_ns(s));
 }
 
 /* RFC 6298 2.2-2.4: fold an RTT sample into SRTT and RTTVAR and set the RTO. */
@@ -125,9 +139,9 @@ tcp_rtt_sample(struct tern_tcp_stream *s, uint64_t rtt_ns)
 static void
 tcp_plpmtud_rto(struct tern_tcp_stream *s, const struct tern_tcp_seg *seg)
 {
-	uint32_t hdr = 20 + (s->family == 4 ? 20 : 40) + ((s->tf & TF_TS_OK) ? 12 : 0);
-	uint32_t cur = tcp_path_mss(s) + 20 + (s->family == 4 ? 20 : 40);
-	uint32_t floor = net_pmtu_floor(s->family), step;
+	uint32_t hdr = 20 + (s->key.family == 4 ? 20 : 40) + ((s->tf & TF_TS_OK) ? 12 : 0);
+	uint32_t cur = tcp_path_mss(s) + 20 + (s->key.family == 4 ? 20 : 40);
+	uint32_t floor = net_pmtu_floor(s->key.family), step;
 	uint32_t dlen = seg->len - !!(seg->flags & TERN_TCP_SEG_FIN);
 
 	if ((s->tc->cfg.flags & TERN_TCP_CFG_NO_PLPMTUD) || s->backoff % TCP_PLPMTUD_RTOS != 0)
@@ -136,9 +150,9 @@ tcp_plpmtud_rto(struct tern_tcp_stream *s, const struct tern_tcp_seg *seg)
 	/* at the floor already, or a segment that the smaller packet carries too */
 	if (step >= cur || dlen + hdr <= step)
 		return;
-	if (net_pmtu_update(s->ctx, s->family, s->key.raddr, step) < 0)
+	if (net_pmtu_update(s->tc->ctx, s->key.family, s->key.raddr, step) < 0)
 		return;
-	TERN_STAT_INC(s->ctx, tcp_plpmtud_lowered);
+	TERN_STAT_INC(s->tc->ctx, tcp_plpmtud_lowered);
 	tcp_pmtu_refresh(s);
 }
 
@@ -165,13 +179,13 @@ tcp_timer_rtx(struct tern_tcp_stream *s)
 		tcp_reo_fire(s);
 		return;
 	}
-	TERN_STAT_INC(s->ctx, tcp_rto_fired);
+	TERN_STAT_INC(s->tc->ctx, tcp_rto_fired);
 	if (s->tc->nb_acked > 0)
 		tcp_acked_flush(s->tc);	/* acknowledged data waits no longer than this */
 	limit = (s->state == TERN_TCP_SYN_SENT || s->state == TERN_TCP_SYN_RECEIVED) ?
 		cfg->syn_retries : cfg->retries;
 	if (s->backoff >= limit) {
-		TERN_STAT_INC(s->ctx, tcp_timeouts);
+		TERN_STAT_INC(s->tc->ctx, tcp_timeouts);
 		/* RFC 1122 4.2.3.9: the soft error that explains it, if one came */
 		tcp_drop(s, s->soft_err != 0 ? s->soft_err : -ETIMEDOUT);
 		return;
@@ -212,7 +226,7 @@ tcp_timer_persist(struct tern_tcp_stream *s)
 	 * tcp_conn_input()); backoff spaces them out and stays.
 	 */
 	if (s->pprobes > s->tc->cfg.retries) {
-		TERN_STAT_INC(s->ctx, tcp_timeouts);
+		TERN_STAT_INC(s->tc->ctx, tcp_timeouts);
 		/* RFC 1122 4.2.3.9: the soft error that explains it, if one came */
 		tcp_drop(s, s->soft_err != 0 ? s->soft_err : -ETIMEDOUT);
 		return;
@@ -223,21 +237,22 @@ tcp_timer_persist(struct tern_tcp_stream *s)
 		tcp_output(s);
 		return;
 	}
-	TERN_STAT_INC(s->ctx, tcp_persist_probes);
+	TERN_STAT_INC(s->tc->ctx, tcp_persist_probes);
 	tcp_send_ctl(s, TH_ACK, s->snd_una - 1);
 	s->pprobes++;
 	if (s->backoff < 16)
 		s->backoff++;
 	ivl = tcp_rto_ns(s);
 	ivl = RTE_MAX(ivl, s->tc->cfg.rto_min_ns);
-	tcp_timer_set(s, TCP_T_PERSIST, s->ctx->now_ns + ivl);
+	tcp_timer_set(s, TCP_T_PERSIST, s->tc->ctx->now_ns + ivl);
 }
 
 /* Keepalive, FIN_WAIT_2 timeout. */
 static void
 tcp_timer_keep(struct tern_tcp_stream *s)
 {
-	uint64_t now = s->ctx->now_ns;
+	uint64_t now = s->tc->ctx->now_ns;
+	uint64_t since = tcp_t20_ns(now, s->idle_t), keepidle = tcp_keepidle_ns(s);
 
 	if (s->state == TERN_TCP_FIN_WAIT_2 && (s->tf & TF_APP_CLOSED)) {
 		/*
@@ -252,32 +267,32 @@ tcp_timer_keep(struct tern_tcp_stream *s)
 	if (!(s->tf & TF_KEEPALIVE) || s->state < TERN_TCP_ESTABLISHED ||
 	    s->state > TERN_TCP_CLOSE_WAIT)
 		return;
-	if (now - s->idle_ns < s->keepidle_ns && s->kprobes == 0) {
-		tcp_timer_set(s, TCP_T_KEEP, s->idle_ns + s->keepidle_ns);
+	if (now < since + keepidle && s->kprobes == 0) {
+		tcp_timer_set_keep(s, since + keepidle);
 		return;
 	}
-	if (s->kprobes >= s->keepcnt) {
-		TERN_STAT_INC(s->ctx, tcp_timeouts);
+	if (s->kprobes >= tcp_keepcnt(s)) {
+		TERN_STAT_INC(s->tc->ctx, tcp_timeouts);
 		/* RFC 1122 4.2.3.9: the soft error that explains it, if one came */
 		tcp_drop(s, s->soft_err != 0 ? s->soft_err : -ETIMEDOUT);
 		return;
 	}
-	TERN_STAT_INC(s->ctx, tcp_keepalive_probes);
+	TERN_STAT_INC(s->tc->ctx, tcp_keepalive_probes);
 	tcp_send_ctl(s, TH_ACK, s->snd_una - 1);
 	s->kprobes++;
-	tcp_timer_set(s, TCP_T_KEEP, now + s->keepintvl_ns);
+	tcp_timer_set_keep(s, now + tcp_keepintvl_ns(s));
 }
 
 void
-tcp_timer_fire(struct tern_timer *t, void *arg)
+tcp_timer_fire(struct tern_timer *t)
 {
-	struct tern_tcp_stream *s = arg;
-	uint64_t now = s->ctx->now_ns;
+	struct tern_tcp_stream *s = container_of(t, struct tern_tcp_stream, timer);
+	/* rounded up as the deadlines are (tcp_tmr_ns()) */
+	uint32_t now = tcp_tmr_units(s->tc->ctx->now_ns);
 	unsigned int i;
 
-	RTE_SET_USED(t);
 	for (i = 0; i < TCP_T_NB; i++) {
-		if (s->tmr[i] == 0 || s->tmr[i] > now)
+		if (s->tmr[i] == 0 || tcp_tmr_before(now, s->tmr[i]))
 			continue;
 		s->tmr[i] = 0;
 		switch (i) {
@@ -289,7 +304,7 @@ tcp_timer_fire(struct tern_timer *t, void *arg)
 			break;
 		case TCP_T_DELACK:
 			if (s->tf & TF_DELACK) {
-				TERN_STAT_INC(s->ctx, tcp_delayed_acks);
+				TERN_STAT_INC(s->tc->ctx, tcp_delayed_acks);
 				tcp_send_ack(s);
 			}
 			break;

@@ -18,7 +18,7 @@
  * cuts the oldest record short.
  */
 
-static void tw_timer(struct tern_timer *t, void *arg);
+static void tw_timer(struct tern_timer *t);
 
 int
 tcp_tw_init(struct tern_tcp_ctx *tc)
@@ -33,7 +33,7 @@ tcp_tw_init(struct tern_tcp_ctx *tc)
 		tc->tw_mem[i].next = tc->tw_free;
 		tc->tw_free = &tc->tw_mem[i];
 	}
-	timer_init(&tc->tw_timer, tw_timer, tc);
+	timer_init(&tc->tw_timer, tw_timer);
 	return 0;
 }
 
@@ -75,12 +75,11 @@ tw_release(struct tern_tcp_ctx *tc, struct tern_tcp_tw *tw)
 }
 
 static void
-tw_timer(struct tern_timer *t, void *arg)
+tw_timer(struct tern_timer *t)
 {
-	struct tern_tcp_ctx *tc = arg;
+	struct tern_tcp_ctx *tc = container_of(t, struct tern_tcp_ctx, tw_timer);
 	uint64_t now = tc->ctx->now_ns;
 
-	RTE_SET_USED(t);
 	while (tc->tw_head != NULL && tc->tw_head->expire_ns <= now)
 		tw_release(tc, tc->tw_head);
 	if (tc->tw_head != NULL)

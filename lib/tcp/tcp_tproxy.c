@@ -64,7 +64,7 @@ tproxy_find(const struct tern_tcp_ctx *tc, uint8_t family, const uint8_t *dst, u
 	uint16_t port = rte_be_to_cpu_16(dport);
 
 	for (l = tc->tproxy_listeners; l != NULL; l = l->lx->lnext) {
-		if (l->family != family || port < rte_be_to_cpu_16(l->key.lport) ||
+		if (l->key.family != family || port < rte_be_to_cpu_16(l->key.lport) ||
 		    port > l->lx->tp_port_hi || !prefix_match(dst, l->key.laddr, l->key.plen))
 			continue;
 		if (best == NULL || l->key.plen > best->key.plen)
@@ -128,7 +128,7 @@ tcp_tproxy_rule_exists(const struct tern_tcp_ctx *tc, const struct tern_tcp_stre
 	const struct tern_tcp_stream *o;
 
 	for (o = tc->tproxy_listeners; o != NULL; o = o->lx->lnext)
-		if (o->family == l->family && o->key.plen == l->key.plen &&
+		if (o->key.family == l->key.family && o->key.plen == l->key.plen &&
 		    o->key.lport == l->key.lport && o->lx->tp_port_hi == l->lx->tp_port_hi &&
 		    memcmp(o->key.laddr, l->key.laddr, 16) == 0)
 			return true;
@@ -140,11 +140,11 @@ tcp_held_input(struct tern_tcp_stream *s, struct rte_mbuf *m, const struct tcp_s
 {
 	/* the peer gave up on its SYN (RFC 5961 3.2: exactly RCV.NXT) */
 	if ((si->flags & TH_RST) && si->seq == s->rcv_nxt) {
-		TERN_STAT_INC(s->ctx, tcp_in_rsts);
+		TERN_STAT_INC(s->tc->ctx, tcp_in_rsts);
 		tcp_drop(s, -ECONNRESET);
 	} else {
 		/* a retransmitted SYN, or anything else: the answer is the application's */
-		TERN_STAT_INC(s->ctx, drop_tcp_syn_held);
+		TERN_STAT_INC(s->tc->ctx, drop_tcp_syn_held);
 	}
 	rte_pktmbuf_free(m);
 }

@@ -24,6 +24,7 @@
 #include "tcp_ooo.h"
 #include "tcp_cookie.h"
 #include "tcp_cc.h"
+#include "tcp_pool.h"
 
 /* ISN generation (RFC 6528), lib/tcp/tcp_isn.c */
 
@@ -222,7 +223,7 @@ struct tcp_listen {
 /*
  * The loss-recovery state of a connection (tcp_sack.c): the retransmit
  * queue, its scoreboard and what lives only while data is in flight or a
- * recovery is on. A connection holds one from the context's free list
+ * recovery is on. A connection holds one from the context's pool
  * (tcp_rec_get()) from its first entry in the retransmit queue until the
  * queue empties with no recovery on (tcp_rec_put()); in between, ->rec
  * points at tcp_rec_none, a read-only block of zeroes: an empty queue,
@@ -246,7 +247,6 @@ struct tcp_rec {
 	uint32_t prr_out;
 	uint32_t recover_fs;
 	uint8_t nb_sack_cache;
-	struct tcp_rec *free_next;	/* on the context's free list */
 };
 
 /* What ->rec of a connection with nothing in flight points at (tcp_ctx.c): read only. */
@@ -279,8 +279,8 @@ struct tern_tcp_stream {
 	uint16_t rcv_mss;		/* we announced */
 	uint32_t recover;		/* snd_max when recovery began (RFC 6582, RFC 6675) */
 	uint32_t segs_unacked;		/* full segments received since our last ACK */
-	uint64_t ts_recent_ns;		/* when ts_recent was set */
-	uint64_t invalid_ack_ns;	/* last ACK to an invalid segment (rate limit) */
+	uint32_t ts_recent_t;		/* when ts_recent was set, tcp_t20() */
+	uint32_t invalid_ack_t;		/* last ACK to an invalid segment (rate limit), tcp_t20(); 0: none */
 	uint32_t last_ack_sent;		/* RCV.NXT of our last ACK (RFC 7323 4.3) */
 	uint32_t ooo_fin;		/* sequence of a FIN received out of order */
 
@@ -289,10 +289,11 @@ struct tern_tcp_stream {
 	uint32_t rttvar;		/* us << 2 */
 	uint32_t rto_us;
 	uint8_t backoff;		/* consecutive RTOs, or zero-window probes */
-	uint8_t family;
+	uint8_t keepcnt;		/* keepalive probes; 0: the context's (tcp_keepcnt()) */
 	uint8_t pprobes;		/* zero-window probes without an answer */
 	uint8_t kprobes;		/* keepalive probes without an answer */
-	int32_t soft_err;		/* last ICMP soft error, reported on a timeout (tcp_icmp.c) */
+	int16_t soft_err;		/* last ICMP soft error, reported on a timeout (tcp_icmp.c) */
+	int16_t err;			/* pending error, negative errno */
 	uint32_t snd_buf;		/* bytes queued (unsent + unacked) at most */
 	uint32_t rcv_buf;
 	uint32_t sndq_bytes;		/* unsent, in sndq */
@@ -307,10 +308,10 @@ struct tern_tcp_stream {
 
 	/* --- loss recovery and congestion control (tcp_sack.c, tcp_cc_*.c) --- */
 	struct tcp_cc_conn cc;		/* cwnd, ssthresh, the algorithm's state */
-	const struct tcp_cc_ops *cc_ops;
 	uint8_t rtx_kind;		/* what TCP_T_RTX is now: TCP_RTX_* */
 	uint8_t rack_reord;		/* reordering seen: keep a reordering window */
 	uint8_t rack_reo_mult;		/* RFC 8985 6.2: reo_wnd multiplier (D-SACK) */
+	uint8_t cc_id;			/* congestion control: tcp_cc_of(); 0: none yet */
 	uint32_t rack_end_seq;		/* RACK.end_seq */
 	uint64_t rack_xmit_ns;		/* RACK.xmit_ts: latest transmission delivered */
 	uint32_t min_rtt_us;
@@ -322,15 +323,14 @@ struct tern_tcp_stream {
 	uint32_t pmtu_gen;		/* the path MTU cache's generation when it was read */
 
 	/* --- colder --- */
-	struct tern_tcp_ctx *tc;
-	struct tern_ctx *ctx;
-	uint64_t tmr[TCP_T_NB];		/* deadlines, 0: off */
+	struct tern_tcp_ctx *tc;	/* (the context: tc->ctx) */
+	uint32_t tmr[TCP_T_NB];		/* deadlines: tcp_tmr_units(); 0: off */
 	struct tern_timer timer;
-	uint64_t idle_ns;		/* last segment received */
-	uint64_t keepidle_ns;
-	uint64_t keepintvl_ns;
-	uint32_t keepcnt;
-	int32_t err;			/* pending error, negative errno */
+	uint32_t idle_t;		/* last segment received, tcp_t20() */
+	/* keepalive settings of this stream; 0: the context's (tcp_keepidle_ns() ...) */
+	uint32_t keepidle_ms;
+	uint32_t keepintvl_ms;
+	uint32_t segs_retrans;		/* (wraps, as Linux's tcpi_total_retrans) */
 	uint32_t iss;
 	uint32_t irs;
 	struct tern_tcp_key key;	/* remote and local */
@@ -339,16 +339,15 @@ struct tern_tcp_stream {
 	uint16_t pmtu;			/* path MTU from the cache; 0: the link's */
 	uint64_t udata;
 	union {
-		struct tern_tcp_stream *listener;	/* connection: the listener that made it */
+		/* connection, until it is queued for accept: the listener that made it */
+		struct tern_tcp_stream *listener;
+		/* connection, from then on: link in the accept queue (NULL once accepted) */
+		struct tern_tcp_stream *aq_next;
 		struct tcp_listen *lx;		/* listener (TF_LISTENER): its own part */
 	};
-	struct tern_tcp_stream *aq_next;	/* connection: link in the accept queue */
 	struct tern_tcp_stream *dirty_next;
-	struct tern_tcp_stream *all_next;	/* every stream of the context */
-	struct tern_tcp_stream **all_pprev;
 	uint64_t bytes_sent;
 	uint64_t bytes_received;
-	uint64_t segs_retrans;
 };
 
 /* A half-open connection (SYN received, SYN-ACK sent). */
@@ -398,41 +397,17 @@ struct tcp_in_pkt {
 /* A listener bucket list: listeners by local port. */
 #define TCP_LISTEN_BUCKETS	256
 
-/*
- * The context's retransmit queue entries: one array, allocated with the
- * context; entries never used yet are taken in order, entries given back
- * go on a free list linked by tnext (a pop and a push, where a mempool
- * without a cache costs a ring operation each way).
- */
-struct tcp_segpool {
-	struct tern_tcp_seg *free;	/* given back */
-	struct tern_tcp_seg *arr;
-	uint32_t next;			/* arr[next..n) never used */
-	uint32_t n;
-	uint32_t in_use;
-};
-
+/* The context's retransmit queue entries (tern_tcp_ctx.segpool), typed. */
 static inline struct tern_tcp_seg *
-tcp_segpool_get(struct tcp_segpool *sp)
+tcp_segpool_get(struct tcp_pool *sp)
 {
-	struct tern_tcp_seg *seg = sp->free;
-
-	if (seg != NULL)
-		sp->free = seg->tnext;
-	else if (sp->next < sp->n)
-		seg = &sp->arr[sp->next++];
-	else
-		return NULL;
-	sp->in_use++;
-	return seg;
+	return tcp_pool_get(sp);
 }
 
 static inline void
-tcp_segpool_put(struct tcp_segpool *sp, struct tern_tcp_seg *seg)
+tcp_segpool_put(struct tcp_pool *sp, struct tern_tcp_seg *seg)
 {
-	seg->tnext = sp->free;
-	sp->free = seg;
-	sp->in_use--;
+	tcp_pool_put(sp, seg);
 }
 
 /* Per-context TCP state. */
@@ -441,7 +416,7 @@ struct tern_tcp_ctx {
 	struct tern_tcp_config cfg;
 	const struct tcp_cc_ops *cc_ops;	/* the context's congestion control */
 	struct rte_hash *hash;
-	struct tcp_segpool segpool;	/* retransmit queue entries */
+	struct tcp_pool segpool;	/* retransmit queue entries: 2 per mbuf of the pool at most */
 	struct tern_tcp_isn_secret isn_secret;
 	struct tern_tcp_isn_secret cookie_secret;
 	struct tern_tcp_stream *listeners[TCP_LISTEN_BUCKETS];
@@ -451,7 +426,6 @@ struct tern_tcp_ctx {
 	uint32_t nb_tproxy;
 	bool closing;			/* the context is going: no more claim changes */
 	struct tern_tcp_stream *dirty;	/* streams with output to do */
-	struct tern_tcp_stream *all;
 	uint32_t nb_conns;
 	uint32_t nb_want_writable;
 	uint16_t next_ephemeral;
@@ -469,14 +443,10 @@ struct tern_tcp_ctx {
 	/* RFC 5961 challenge ACK rate limit */
 	uint64_t chal_second;
 	uint32_t chal_count;
-	/* freed control blocks kept for reuse */
-	struct tern_tcp_stream *tcb_free;
-	uint32_t nb_tcb_free;
-	struct tcb_chunk *tcb_chunks;	/* where control blocks live (tcp_ctx.c) */
-	/* loss-recovery blocks (struct tcp_rec) */
-	struct tcp_rec *rec_free;
-	struct rec_chunk *rec_chunks;
-	uint32_t nb_rec;		/* held by connections */
+	/* control blocks: a free one has ->tc NULL (tcp_stream_next()) */
+	struct tcp_pool tcbs;
+	/* loss-recovery blocks (struct tcp_rec); recs.in_use: held by connections */
+	struct tcp_pool recs;
 	uint32_t rec_max;		/* held at most: UINT32_MAX (tests lower it to make them fail) */
 	uint64_t rtxq_visits;		/* rtxq.visits of the blocks given back */
 	bool ack_fast_off;		/* tests: every ACK through the general path */
@@ -499,6 +469,109 @@ static inline struct tern_tcp_ctx *
 tcpc(const struct tern_ctx *ctx)
 {
 	return ctx->tcp_ctx;
+}
+
+/*
+ * Times a control block keeps for comparisons of a millisecond or more
+ * (last segment, ts_recent's age, the invalid-ACK rate limit): 32 bits of
+ * 2^20 ns (1.05 ms), wrapping every 52 days; compared as differences.
+ */
+#define TCP_T20_SHIFT	20
+
+static inline uint32_t
+tcp_t20(uint64_t ns)
+{
+	return (uint32_t)(ns >> TCP_T20_SHIFT);
+}
+
+/* Nanoseconds from tcp_t20() time @t to @now (@t at most 52 days back): rounded down. */
+static inline uint64_t
+tcp_t20_age(uint64_t now, uint32_t t)
+{
+	return (uint64_t)(uint32_t)(tcp_t20(now) - t) << TCP_T20_SHIFT;
+}
+
+/*
+ * The end of tcp_t20() tick @t (at most 52 days before @now): no earlier
+ * than the time it was taken from, at most 1.05 ms later.
+ */
+static inline uint64_t
+tcp_t20_ns(uint64_t now, uint32_t t)
+{
+	return ((now >> TCP_T20_SHIFT) - (uint32_t)(tcp_t20(now) - t) + 1) << TCP_T20_SHIFT;
+}
+
+/*
+ * Timer deadlines (tern_tcp_stream.tmr): 32 bits of 2^14 ns (16.4 us),
+ * rounded up (tcp_tmr_units()), 0 for none, wrapping every 19.5 hours. A
+ * deadline is due once the clock, rounded up the same way, reaches it:
+ * the wheel timer is armed at the first nanosecond of that, so a timer
+ * fires at the wheel tick that holds its exact time or, when a tick starts
+ * less than 16.4 us before it, at that one. Deadlines are at most
+ * TCP_TMR_MAX_NS ahead, so that differences with the clock compare
+ * signed: a keepalive one further off fires early, finds nothing due and
+ * is set again; the configuration's timer times are held below half of it.
+ */
+#define TCP_TMR_SHIFT	14
+#define TCP_TMR_MAX_NS	((uint64_t)1 << (TCP_TMR_SHIFT + 30))	/* 4.9 hours */
+
+/* @ns in deadline units, rounded up (low 32 bits). */
+static inline uint32_t
+tcp_tmr_units(uint64_t ns)
+{
+	return (uint32_t)((ns + ((1u << TCP_TMR_SHIFT) - 1)) >> TCP_TMR_SHIFT);
+}
+
+/* Whether deadline @a is before @b. */
+static inline bool
+tcp_tmr_before(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+/* The first nanosecond at which deadline @t is due (tcp_tmr_units(now) reaches it), near @now. */
+static inline uint64_t
+tcp_tmr_ns(uint64_t now, uint32_t t)
+{
+	int64_t u = (int64_t)(now >> TCP_TMR_SHIFT) + (int32_t)(t - (uint32_t)(now >> TCP_TMR_SHIFT));
+
+	return ((uint64_t)(u - 1) << TCP_TMR_SHIFT) + 1;
+}
+
+/* @s's congestion control (NULL before it has one). */
+static inline const struct tcp_cc_ops *
+tcp_cc_of(const struct tern_tcp_stream *s)
+{
+	return tcp_cc_algos[s->cc_id];
+}
+
+/* Keepalive settings of @s: its own or the context's. */
+static inline uint64_t
+tcp_keepidle_ns(const struct tern_tcp_stream *s)
+{
+	return s->keepidle_ms != 0 ? (uint64_t)s->keepidle_ms * 1000000 : s->tc->cfg.keepidle_ns;
+}
+
+static inline uint64_t
+tcp_keepintvl_ns(const struct tern_tcp_stream *s)
+{
+	return s->keepintvl_ms != 0 ? (uint64_t)s->keepintvl_ms * 1000000 :
+				      s->tc->cfg.keepintvl_ns;
+}
+
+static inline uint32_t
+tcp_keepcnt(const struct tern_tcp_stream *s)
+{
+	return s->keepcnt != 0 ? s->keepcnt : s->tc->cfg.keepcnt;
+}
+
+/* A keepalive time as a stream's own setting: ms rounded up, 0 (the context's) as 0. */
+static inline uint32_t
+tcp_keep_ms(uint64_t ns)
+{
+	uint64_t ms = ns / 1000000 + (ns % 1000000 != 0);
+
+	return ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
 }
 
 /* The parsed view of a received segment. */
@@ -529,6 +602,22 @@ void *tcp_hash_lookup_hv(struct tern_tcp_ctx *tc, const struct tern_tcp_key *k, 
 struct tern_tcp_stream *tcp_listener_lookup(struct tern_tcp_ctx *tc, const struct tern_ip_info *ip,
 					    uint16_t dport);
 struct tern_tcp_stream *tcp_stream_alloc(struct tern_tcp_ctx *tc);
+
+/* The next stream of @tc's walk @it (tcp_pool_iter_init(&tc->tcbs, it) first), or NULL. */
+static inline struct tern_tcp_stream *
+tcp_stream_next(const struct tern_tcp_ctx *tc, struct tcp_pool_iter *it)
+{
+	struct tern_tcp_stream *s;
+
+	while ((s = tcp_pool_iter_next(&tc->tcbs, it)) != NULL)
+		if (s->tc != NULL)
+			return s;
+	return NULL;
+}
+
+/* Every stream of @tc (listeners, connections, dropped ones not freed yet); @s may be freed. */
+#define TCP_FOREACH_STREAM(tc, it, s) \
+	for (tcp_pool_iter_init(&(tc)->tcbs, &(it)); ((s) = tcp_stream_next((tc), &(it))) != NULL;)
 void tcp_stream_free(struct tern_tcp_stream *s);
 int tcp_rec_alloc(struct tern_tcp_stream *s);
 
@@ -542,8 +631,9 @@ tcp_has_rec(const struct tern_tcp_stream *s)
 /*
  * A loss-recovery block for @s: 0, or -ENOBUFS (none to be had, counted).
  * Blocks wait on the free list clean (zeroes but the stale parts nothing
- * reads before writing: sack_cache past nb_sack_cache, the PRR state), so
- * taking one is a pop.
+ * reads before writing: sack_cache past nb_sack_cache, the PRR state, and
+ * the first word, the pool's link, which taking one clears), so taking
+ * one is a pop.
  */
 static inline int
 tcp_rec_get(struct tern_tcp_stream *s)
@@ -554,12 +644,9 @@ tcp_rec_get(struct tern_tcp_stream *s)
 	if (likely(tcp_has_rec(s)))
 		return 0;
 	tc = s->tc;
-	r = tc->rec_free;
-	if (unlikely(r == NULL || tc->nb_rec >= tc->rec_max))
+	if (unlikely(tc->recs.free == NULL || tc->recs.in_use >= tc->rec_max))
 		return tcp_rec_alloc(s);
-	tc->rec_free = r->free_next;
-	r->free_next = NULL;
-	tc->nb_rec++;
+	r = tcp_pool_get(&tc->recs);
 	s->rec = r;
 	return 0;
 }
@@ -576,16 +663,14 @@ tcp_rec_release(struct tern_tcp_stream *s)
 	TERN_ASSERT(r->sent_head == NULL && r->sent_tail == NULL);
 	TERN_ASSERT(r->lost_head == NULL && r->lost_tail == NULL);
 	TERN_ASSERT(r->lost_out == 0 && r->retrans_out == 0);
-	TERN_ASSERT(tc->nb_rec > 0);
+	TERN_ASSERT(tc->recs.in_use > 0);
 	tc->rtxq_visits += r->rtxq.visits;
 	r->rtxq.visits = 0;
 	r->sacked_out = 0;	/* (NewReno's count of duplicate ACKs may be left) */
 	r->high_sacked = 0;
 	r->nb_sack_cache = 0;
 	r->rack_rtt_us = 0;
-	r->free_next = tc->rec_free;
-	tc->rec_free = r;
-	tc->nb_rec--;
+	tcp_pool_put(&tc->recs, r);	/* (its first word links the free list: cleared when taken) */
 	s->rec = (struct tcp_rec *)(uintptr_t)&tcp_rec_none;
 }
 
@@ -617,10 +702,10 @@ uint16_t tcp_mss_for(const struct tern_ctx *ctx, uint16_t ifindex, uint8_t famil
 static inline uint32_t
 tcp_path_mss(const struct tern_tcp_stream *s)
 {
-	uint32_t mss = tcp_mss_for(s->ctx, s->dest.ifindex, s->family);
+	uint32_t mss = tcp_mss_for(s->tc->ctx, s->dest.ifindex, s->key.family);
 
 	if (s->pmtu != 0)
-		mss = tcp_min(mss, (uint32_t)s->pmtu - 20 - (s->family == 4 ? 20 : 40));
+		mss = tcp_min(mss, (uint32_t)s->pmtu - 20 - (s->key.family == 4 ? 20 : 40));
 	return mss;
 }
 
@@ -658,7 +743,7 @@ tcp_acceptq_full(const struct tern_tcp_stream *l)
 static inline bool
 tcp_pmtu_stale(const struct tern_tcp_stream *s)
 {
-	return s->pmtu_gen != net_pmtu_gen(s->ctx);
+	return s->pmtu_gen != net_pmtu_gen(s->tc->ctx);
 }
 
 /* tcp_input.c */
@@ -753,7 +838,10 @@ uint32_t tcp_rcv_space(const struct tern_tcp_stream *s);
 uint16_t tcp_wnd_to_send(struct tern_tcp_stream *s);
 
 /* tcp_timer.c */
+/* Timer @id of @s at @deadline (ns), at most TCP_TMR_MAX_NS ahead. */
 void tcp_timer_set(struct tern_tcp_stream *s, enum tcp_timer_id id, uint64_t deadline);
+/* The keepalive timer (TCP_T_KEEP) of @s at @deadline, however far. */
+void tcp_timer_set_keep(struct tern_tcp_stream *s, uint64_t deadline);
 void tcp_timer_stop_all(struct tern_tcp_stream *s);
 
 /* Stop timer @id of @s (the wheel timer fires and finds nothing due). */
@@ -762,7 +850,7 @@ tcp_timer_clear(struct tern_tcp_stream *s, enum tcp_timer_id id)
 {
 	s->tmr[id] = 0;
 }
-void tcp_timer_fire(struct tern_timer *t, void *arg);
+void tcp_timer_fire(struct tern_timer *t);
 void tcp_rtt_sample(struct tern_tcp_stream *s, uint64_t rtt_ns);
 uint64_t tcp_rto_ns(const struct tern_tcp_stream *s);
 void tcp_rtx_arm(struct tern_tcp_stream *s);

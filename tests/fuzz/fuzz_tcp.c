@@ -88,9 +88,10 @@ check_all(void)
 {
 	struct tern_tcp_ctx *tc = tcpc(fuzz_ctx());
 	struct tern_tcp_stream *x;
+	struct tcp_pool_iter it;
 	unsigned int n = 0;
 
-	for (x = tc->all; x != NULL; x = x->all_next) {
+	TCP_FOREACH_STREAM(tc, it, x) {
 		if (++n > 4 * 64)
 			fail("stream list does not end");
 		if ((x->tf & TF_DONE) || (x->tf & TF_LISTENER))
@@ -506,10 +507,11 @@ static void
 print_state(unsigned int sc)
 {
 	struct tern_tcp_stream *x;
+	struct tcp_pool_iter it;
 	struct tern_tcp_info ti;
 
 	printf("scenario %u (%s%s):", sc, P.v6 ? "IPv6" : "IPv4", P.plain ? ", plain" : "");
-	for (x = tcpc(fuzz_ctx())->all; x != NULL; x = x->all_next) {
+	TCP_FOREACH_STREAM(tcpc(fuzz_ctx()), it, x) {
 		tern_tcp_info(x, &ti);
 		printf(" %s", tern_tcp_state_name(x->state));
 		if (x->state >= TERN_TCP_ESTABLISHED)

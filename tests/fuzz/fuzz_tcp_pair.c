@@ -422,10 +422,10 @@ check_all(void)
 
 	for (i = 0; i < HARNESS_NB_SIDES; i++) {
 		struct tern_tcp_stream *x;
+		struct tcp_pool_iter it;
 
 		n = 0;
-		for (x = tcpc(harness_ctx(F.h, (enum harness_side)i))->all; x != NULL;
-		     x = x->all_next) {
+		TCP_FOREACH_STREAM(tcpc(harness_ctx(F.h, (enum harness_side)i)), it, x) {
 			if (++n > 64)
 				die("side %c: the stream list does not end", 'A' + i);
 			if ((x->tf & TF_DONE) || (x->tf & TF_LISTENER))

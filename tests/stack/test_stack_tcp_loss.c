@@ -341,7 +341,7 @@ dbg_state(const char *what, struct harness *h, const struct tern_tcp_stream *s)
 	       (double)harness_now(h) / SEC, what, s->snd_una - s->iss, s->snd_max - s->iss,
 	       s->snd_nxt - s->iss, s->rec->rtxq.nb, s->tf, s->rec->lost_out, s->rec->sacked_out,
 	       s->rec->retrans_out, s->cc.cwnd, s->cc.ssthresh, s->snd_wnd, s->rtx_kind, s->backoff,
-	       s->tmr[TCP_T_RTX] ? (double)s->tmr[TCP_T_RTX] / SEC : 0.0, s->sndq_bytes,
+	       s->tmr[TCP_T_RTX] ? (double)((uint64_t)s->tmr[TCP_T_RTX] << TCP_TMR_SHIFT) / SEC : 0.0, s->sndq_bytes,
 	       s->dupacks, (void *)s->rec->lost_head, s->rec->lost_head ? s->rec->lost_head->flags : 0,
 	       (void *)s->rec->sent_head, s->recover - s->iss, s->undo_marker ? s->undo_marker - s->iss : 0,
 	       s->undo_retrans);

@@ -48,7 +48,7 @@ tc_of(struct harness *h, enum harness_side s)
 static uint32_t
 recs(struct harness *h)
 {
-	return tc_of(h, HARNESS_A)->nb_rec + tc_of(h, HARNESS_B)->nb_rec;
+	return tc_of(h, HARNESS_A)->recs.in_use + tc_of(h, HARNESS_B)->recs.in_use;
 }
 
 static void
@@ -133,7 +133,7 @@ test_rec_taken_on_send_given_back_when_acked(void **state)
 		write_all(a, got_b, 1000, 1);
 		harness_run(h, MS);
 		assert_true(tcp_has_rec(a));
-		assert_int_equal(tc_of(h, HARNESS_A)->nb_rec, 1);
+		assert_int_equal(tc_of(h, HARNESS_A)->recs.in_use, 1);
 		assert_false(tcp_has_rec(b));
 		assert_int_equal(tcp_stream_check(a), 0);
 		harness_run(h, 5 * MS);	/* B has it */
@@ -237,7 +237,7 @@ test_rec_given_back_on_abort(void **state)
 	assert_true(tcp_has_rec(b));
 	assert_int_equal(recs(h), 2);
 	tern_tcp_abort(a);
-	assert_int_equal(tc_of(h, HARNESS_A)->nb_rec, 0);
+	assert_int_equal(tc_of(h, HARNESS_A)->recs.in_use, 0);
 	tern_tcp_abort(b);
 	assert_int_equal(recs(h), 0);
 	tern_tcp_close(l);
@@ -269,12 +269,12 @@ test_rec_given_back_on_close(void **state)
 	write_all(a, 0, 5000, 6);
 	tern_tcp_close(a);	/* the handle goes; the stream lives on until its FIN is acknowledged */
 	harness_run(h, MS);
-	assert_int_equal(tc_of(h, HARNESS_A)->nb_rec, 1);
+	assert_int_equal(tc_of(h, HARNESS_A)->recs.in_use, 1);
 	harness_run(h, 30 * MS);
 	read_check(b, &got, 6);
 	assert_int_equal(got, 5000);
 	/* all of it acknowledged, the FIN too: A is in FIN_WAIT_2, without a block */
-	assert_int_equal(tc_of(h, HARNESS_A)->nb_rec, 0);
+	assert_int_equal(tc_of(h, HARNESS_A)->recs.in_use, 0);
 	harness_set_wire_delay(h, 0);
 	tern_tcp_close(b);
 	tern_tcp_close(l);
@@ -355,6 +355,69 @@ test_rec_none_to_be_had_data_waits_then_goes(void **state)
 	close_clean(h, l, a1, b1);
 }
 
+/* Streams of @h's side @sd by the walk of the control-block pool; each is checked. */
+static unsigned int
+walk_streams(struct harness *h, enum harness_side sd, const struct tern_tcp_stream *want)
+{
+	struct tern_tcp_ctx *tc = tc_of(h, sd);
+	struct tcp_pool_iter it;
+	struct tern_tcp_stream *x;
+	unsigned int n = 0, seen = 0;
+
+	TCP_FOREACH_STREAM(tc, it, x) {
+		assert_ptr_equal(x->tc, tc);
+		if (x == want)
+			seen++;
+		n++;
+	}
+	assert_int_equal(seen, want != NULL ? 1 : 0);
+	return n;
+}
+
+/*
+ * The control blocks live in the context's pool (no list of their own):
+ * the walk finds every stream, listeners included, and none freed; a
+ * freed block is the next one taken.
+ */
+static void
+test_rec_stream_walk_sees_live_streams_only(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__);
+	struct tern_tcp_stream *l, *a, *b, *a2, *b2, *old;
+
+	tcp_pair(h, 4, &l, &a, &b);
+	harness_run(h, 10 * MS);
+	assert_int_equal(walk_streams(h, HARNESS_A, a), 1);
+	assert_int_equal(walk_streams(h, HARNESS_B, b), 2);	/* the listener and b */
+	assert_int_equal(tern_tcp_nb_conns(harness_ctx(h, HARNESS_B)), 2);
+	a2 = tcp_connect_a(h, 4, NULL);
+	b2 = tcp_accept_b(h, l, 10 * MS);
+	assert_non_null(b2);
+	assert_int_equal(walk_streams(h, HARNESS_B, b2), 3);
+	/* b2 goes (abort: no TIME_WAIT block); the next control block taken is its */
+	old = b2;
+	tern_tcp_abort(b2);
+	harness_run(h, 10 * MS);
+	tern_tcp_close(a2);
+	harness_run(h, 10 * MS);
+	assert_int_equal(walk_streams(h, HARNESS_B, NULL), 2);
+	assert_int_equal(tern_tcp_nb_conns(harness_ctx(h, HARNESS_B)), 2);
+	assert_int_equal(walk_streams(h, HARNESS_A, a), 1);
+	a2 = tcp_connect_a(h, 4, NULL);
+	b2 = tcp_accept_b(h, l, 10 * MS);
+	assert_non_null(b2);
+	assert_ptr_equal(b2, old);
+	assert_int_equal(walk_streams(h, HARNESS_B, b2), 3);
+	tern_tcp_abort(b2);
+	harness_run(h, 10 * MS);
+	tern_tcp_close(a2);
+	harness_run(h, 10 * MS);
+	close_clean(h, l, a, b);
+	assert_int_equal(walk_streams(h, HARNESS_A, NULL), 0);
+	assert_int_equal(walk_streams(h, HARNESS_B, NULL), 0);
+}
+
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -367,6 +430,7 @@ main(void)
 		T(test_rec_given_back_on_abort),
 		T(test_rec_given_back_on_close),
 		T(test_rec_none_to_be_had_data_waits_then_goes),
+		T(test_rec_stream_walk_sees_live_streams_only),
 	};
 	int ret;
 

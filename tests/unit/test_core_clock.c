@@ -142,9 +142,9 @@ teardown(void **state)
 }
 
 static void
-probe_cb(struct tern_timer *t, void *arg)
+probe_cb(struct tern_timer *t)
 {
-	struct probe *p = arg;
+	struct probe *p = container_of(t, struct probe, t);
 
 	assert_ptr_equal(t, &p->t);
 	p->seen_ns = tern_ctx_now(p->ctx);
@@ -154,11 +154,11 @@ probe_cb(struct tern_timer *t, void *arg)
 }
 
 static void
-arm_other_now_cb(struct tern_timer *t, void *arg)
+arm_other_now_cb(struct tern_timer *t)
 {
-	struct probe *p = arg;
+	struct probe *p = container_of(t, struct probe, t);
 
-	probe_cb(t, arg);
+	probe_cb(t);
 	ctx_timer_arm(p->ctx, &p->other->t, tern_ctx_now(p->ctx));
 }
 
@@ -168,7 +168,7 @@ probe(struct fixture *fx, unsigned int i, tern_timer_cb_t cb)
 	struct probe *p = &fx->p[i];
 
 	p->ctx = fx->ctx;
-	timer_init(&p->t, cb != NULL ? cb : probe_cb, p);
+	timer_init(&p->t, cb != NULL ? cb : probe_cb);
 	return p;
 }
 

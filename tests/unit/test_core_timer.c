@@ -91,9 +91,9 @@ run(struct fixture *fx, uint64_t now_ns)
 }
 
 static void
-probe_cb(struct tern_timer *t, void *arg)
+probe_cb(struct tern_timer *t)
 {
-	struct probe *p = arg;
+	struct probe *p = container_of(t, struct probe, t);
 
 	assert_ptr_equal(t, &p->t);
 	assert_false(timer_pending(t));
@@ -106,7 +106,7 @@ static void
 probe_init(struct probe *p, struct fixture *fx, tern_timer_cb_t cb)
 {
 	*p = (struct probe){ .fx = fx };
-	timer_init(&p->t, cb != NULL ? cb : probe_cb, p);
+	timer_init(&p->t, cb != NULL ? cb : probe_cb);
 }
 
 static void
@@ -119,39 +119,39 @@ arm(struct fixture *fx, struct probe *p, uint64_t ns)
 /* Callbacks that act on another timer (p->other) as they fire. */
 
 static void
-cancel_other_cb(struct tern_timer *t, void *arg)
+cancel_other_cb(struct tern_timer *t)
 {
-	struct probe *p = arg;
+	struct probe *p = container_of(t, struct probe, t);
 
-	probe_cb(t, arg);
+	probe_cb(t);
 	timer_cancel(&p->fx->w, &p->other->t);
 }
 
 static void
-arm_other_cb(struct tern_timer *t, void *arg)
+arm_other_cb(struct tern_timer *t)
 {
-	struct probe *p = arg;
+	struct probe *p = container_of(t, struct probe, t);
 
-	probe_cb(t, arg);
+	probe_cb(t);
 	if (p->other != NULL)
 		timer_arm(&p->fx->w, &p->other->t, p->arg_ns);
 }
 
 static void
-arm_other_now_cb(struct tern_timer *t, void *arg)
+arm_other_now_cb(struct tern_timer *t)
 {
-	struct probe *p = arg;
+	struct probe *p = container_of(t, struct probe, t);
 
-	probe_cb(t, arg);
+	probe_cb(t);
 	timer_arm(&p->fx->w, &p->other->t, p->fx->tick_time);
 }
 
 static void
-periodic_cb(struct tern_timer *t, void *arg)
+periodic_cb(struct tern_timer *t)
 {
-	struct probe *p = arg;
+	struct probe *p = container_of(t, struct probe, t);
 
-	probe_cb(t, arg);
+	probe_cb(t);
 	if (p->fired < p->max_fires)
 		timer_arm(&p->fx->w, t, p->fired_at + p->arg_ns);
 }
