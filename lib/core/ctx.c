@@ -497,6 +497,12 @@ tern_ctx_flush(struct tern_ctx *ctx)
 		ctx_rcall_run(ctx);
 	if (unlikely(ctx->cap_n != 0))
 		ctx_capture_flush(ctx);
+	if (ctx->pre_flush_want) {
+		ctx->pre_flush_want = false;
+		for (i = 0; i < ctx->nb_layers; i++)
+			if (ctx->layers[i]->pre_flush != NULL)
+				ctx->layers[i]->pre_flush(ctx);
+	}
 	for (i = 0; i < ctx->nb_ports; i++) {
 		struct tern_ctx_port *p = &ctx->ports[i];
 

@@ -155,6 +155,12 @@ struct ctx_layer_ops {
 	void (*post_input)(struct tern_ctx *ctx);
 	/* After a flush made room on a port that had been full. */
 	void (*tx_space)(struct tern_ctx *ctx);
+	/*
+	 * At the start of a flush, when the layer asked for it since the last
+	 * one (ctx->pre_flush_want): output it put off until the application
+	 * had its turn (TCP's window update after a read).
+	 */
+	void (*pre_flush)(struct tern_ctx *ctx);
 	/* Packets the layer holds (summed by tern_ctx_pending()). */
 	unsigned int (*pending)(const struct tern_ctx *ctx);
 	/*
@@ -223,6 +229,7 @@ struct tern_ctx {
 	struct tern_event *evq;
 
 	bool tx_was_full;
+	bool pre_flush_want;		/* a layer's pre_flush hook has work */
 	uint64_t tx_hold_ns;		/* tern_ctx_set_tx_hold(); 0: off */
 
 	/* the layers, in the order they were added (ctx_layer_add()) */

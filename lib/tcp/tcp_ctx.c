@@ -335,14 +335,12 @@ tcp_mark_dirty(struct tern_tcp_stream *s)
 	s->tc->dirty = s;
 }
 
-/* After an input burst: run the output of every stream it touched. */
+/* The output of every stream marked (tcp_mark_dirty()), and the ends of those done. */
 static void
-tcp_post_input(struct tern_ctx *ctx)
+tcp_run_dirty(struct tern_tcp_ctx *tc)
 {
-	struct tern_tcp_ctx *tc = tcpc(ctx);
 	struct tern_tcp_stream *s;
 
-	tcp_flush_input(tc);
 	while ((s = tc->dirty) != NULL) {
 		tc->dirty = s->dirty_next;
 		s->tf &= ~TF_DIRTY;
@@ -352,6 +350,23 @@ tcp_post_input(struct tern_ctx *ctx)
 		}
 		tcp_output(s);
 	}
+}
+
+/* A flush after the application's turn: what it left marked (a window update). */
+static void
+tcp_pre_flush(struct tern_ctx *ctx)
+{
+	tcp_run_dirty(tcpc(ctx));
+}
+
+/* After an input burst: run the output of every stream it touched. */
+static void
+tcp_post_input(struct tern_ctx *ctx)
+{
+	struct tern_tcp_ctx *tc = tcpc(ctx);
+
+	tcp_flush_input(tc);
+	tcp_run_dirty(tc);
 	if (tc->nb_acked > 0 && !tc->acked_new)
 		tcp_acked_flush(tc);
 	tc->acked_new = false;
@@ -648,6 +663,7 @@ const struct ctx_layer_ops tcp_layer_ops = {
 	.fini = tcp_ctx_fini,
 	.post_input = tcp_post_input,
 	.tx_space = tcp_tx_space,
+	.pre_flush = tcp_pre_flush,
 	.pending = tcp_ctx_pending,
 	.tel_info = tcp_tel_info,
 };

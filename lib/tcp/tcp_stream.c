@@ -407,7 +407,12 @@ recv_empty_errno(struct tern_tcp_stream *s)
 
 /*
  * The application made room in the receive buffer: tell the peer when the
- * window grew enough to matter (RFC 1122 4.2.3.3), at once.
+ * window grew enough to matter (RFC 1122 4.2.3.3), at the context's next
+ * flush (or poll, which flushes): what the application sends before then
+ * carries the window, and no segment goes for it alone. A request/response
+ * server reads the request, writes the answer and flushes: one segment,
+ * where it was a window update and then the answer (RFC 1122 4.2.3.2 lets
+ * an ACK wait; this waits only for the end of the application's turn).
  */
 static void
 rcv_window_update(struct tern_tcp_stream *s)
@@ -418,8 +423,11 @@ rcv_window_update(struct tern_tcp_stream *s)
 		return;
 	space = tcp_rcv_space(s);
 	adv = SEQ_GT(s->rcv_adv, s->rcv_nxt) ? s->rcv_adv - s->rcv_nxt : 0;
-	if (space > adv && space - adv >= RTE_MIN(2u * s->rcv_mss, s->rcv_buf / 2))
-		tcp_send_ack(s);
+	if (space > adv && space - adv >= RTE_MIN(2u * s->rcv_mss, s->rcv_buf / 2)) {
+		s->tf |= TF_ACK_NOW;
+		tcp_mark_dirty(s);
+		s->tc->ctx->pre_flush_want = true;
+	}
 }
 
 uint16_t
