@@ -280,6 +280,62 @@ test_delayed_ack_two_segments_ack_at_once(void **state)
 	finish(f, l, a, b);
 }
 
+/*
+ * A request read and answered before the context's next flush: the answer
+ * carries the window the read opened (tcp_stream.c, rcv_window_update()),
+ * no segment goes for the window update alone; read without an answer,
+ * the update goes at the flush.
+ */
+static void
+test_window_update_rides_on_the_answer(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__, NULL);
+	struct tern_tcp_param p = { .flags = TERN_TCP_F_NODELAY };
+	struct tern_tcp_stream *l, *a, *b, *a2, *b2;
+	const struct seg_rec *r;
+	uint8_t buf[64];
+	uint64_t t0;
+
+	l = tcp_listen_b(h, 4, NULL);
+	a = tcp_connect_a(h, 4, &p);
+	b = tcp_accept_b(h, l, 10 * MS);
+	assert_non_null(b);
+	tern_tcp_set_nodelay(b, true);
+	cap_start(h, &f->cap);
+	pat_fill(buf, sizeof(buf), 0, 9);
+	assert_int_equal(tern_tcp_write(a, buf, sizeof(buf)), sizeof(buf));
+	harness_run(h, 0);
+	assert_int_equal(cap_count(&f->cap, HARNESS_A, 0, true), 1);
+	cap_clear(&f->cap);
+	/* B reads (the window opens by more than 2 MSS) and answers at once */
+	assert_int_equal(tern_tcp_read(b, buf, sizeof(buf)), sizeof(buf));
+	assert_int_equal(tern_tcp_write(b, buf, sizeof(buf)), sizeof(buf));
+	harness_run(h, 0);
+	assert_int_equal(cap_count(&f->cap, HARNESS_B, 0, false), 1);
+	r = cap_last(&f->cap, HARNESS_B);
+	assert_int_equal(r->len, sizeof(buf));
+	assert_int_equal(tern_tcp_read(a, buf, sizeof(buf)), sizeof(buf));
+	/* a second connection: B reads and does not answer, the update goes alone */
+	a2 = tcp_connect_a(h, 4, &p);
+	b2 = tcp_accept_b(h, l, 10 * MS);
+	assert_non_null(b2);
+	assert_int_equal(tern_tcp_write(a2, buf, sizeof(buf)), sizeof(buf));
+	harness_run(h, 0);
+	cap_clear(&f->cap);
+	t0 = harness_now(h);
+	assert_int_equal(tern_tcp_read(b2, buf, sizeof(buf)), sizeof(buf));
+	harness_run(h, 0);
+	assert_int_equal(cap_count(&f->cap, HARNESS_B, TH_ACK, false), 1);
+	r = cap_last(&f->cap, HARNESS_B);
+	assert_int_equal(r->len, 0);
+	assert_int_equal(r->t, t0);	/* at the flush, not after the delayed-ACK time */
+	cap_stop(h, &f->cap);
+	tern_tcp_close(a2);
+	tern_tcp_close(b2);
+	finish(f, l, a, b);
+}
+
 /* Drop the second data segment A sends (its first transmission only). */
 static bool
 drop_second_data_seg(struct tcp_cap *c, const struct seg_rec *r)
@@ -736,6 +792,7 @@ main(void)
 		T(test_nodelay_sends_each_small_write),
 		T(test_delayed_ack_one_segment_waits_delack),
 		T(test_delayed_ack_two_segments_ack_at_once),
+		T(test_window_update_rides_on_the_answer),
 		T(test_ooo_data_gets_sack_blocks_and_fast_retransmit),
 		T(test_zero_window_persist_probes_backoff),
 		T(test_keepalive_answered_keeps_connection),
