@@ -150,6 +150,27 @@ seg_parse(const struct rte_mbuf *m, struct seg_rec *r);
 bool
 cap_tap(void *arg, enum harness_side from, struct rte_mbuf *m, uint64_t now_ns);
 
+/* A tap (harness_set_tap()) that drops the @n-th data segment from A (counted from 1), once. */
+struct drop_nth {
+	unsigned int n, seen, dropped;
+};
+
+static inline bool
+drop_nth_tap(void *arg, enum harness_side from, struct rte_mbuf *m, uint64_t now_ns)
+{
+	struct drop_nth *d = arg;
+	struct seg_rec r;
+
+	(void)now_ns;
+	if (from != HARNESS_A || !seg_parse(m, &r) || r.len == 0)
+		return false;
+	if (++d->seen == d->n) {
+		d->dropped++;
+		return true;
+	}
+	return false;
+}
+
 /* Start recording what crosses the wire of @h into @c (zeroed by the caller). */
 static inline void
 cap_start(struct harness *h, struct tcp_cap *c)

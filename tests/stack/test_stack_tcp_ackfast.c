@@ -255,23 +255,6 @@ test_ackfast_bulk_same_state(void **state)
 	twin_finish(t);
 }
 
-/* Drop the @n-th data segment from A (counted from 1), once. */
-struct drop_nth {
-	unsigned int n, seen;
-};
-
-static bool
-drop_nth_tap(void *arg, enum harness_side from, struct rte_mbuf *m, uint64_t now_ns)
-{
-	struct drop_nth *d = arg;
-	struct seg_rec r;
-
-	(void)now_ns;
-	if (from != HARNESS_A || !seg_parse(m, &r) || r.len == 0)
-		return false;
-	return ++d->seen == d->n;
-}
-
 static void
 test_ackfast_loss_recovery_same_state(void **state)
 {

@@ -154,27 +154,6 @@ test_rec_taken_on_send_given_back_when_acked(void **state)
 	close_clean(h, l, a, b);
 }
 
-/* Drop the @n-th data segment from A (counted from 1), once. */
-struct drop_nth {
-	unsigned int n, seen, dropped;
-};
-
-static bool
-drop_nth_tap(void *arg, enum harness_side from, struct rte_mbuf *m, uint64_t now_ns)
-{
-	struct drop_nth *d = arg;
-	struct seg_rec r;
-
-	(void)now_ns;
-	if (from != HARNESS_A || !seg_parse(m, &r) || r.len == 0)
-		return false;
-	if (++d->seen == d->n) {
-		d->dropped++;
-		return true;
-	}
-	return false;
-}
-
 /*
  * 100 KB with the 3rd data segment lost: the block stays through the
  * recovery (a fast retransmission or a probe), then goes back, the
