@@ -14,7 +14,11 @@
  *
  * Open addressing with linear probing over a power-of-two array. An entry's
  * key is written once and never changes; entries are not removed, they
- * age: a confirmed entry is REACHABLE for neigh_reachable_ns, then STALE
+ * age, and a dead one's slot is given to the next new key of its chain. A
+ * slot's `reach` bounds the search for the keys whose hash lands there
+ * (home): one more than the distance of the farthest such key ever
+ * inserted. Once every slot has been used, an absent key costs a search of
+ * its home's reach, not of the whole probe distance. Entries age: a confirmed entry is REACHABLE for neigh_reachable_ns, then STALE
  * (still used, and refreshed by a new request on use) for neigh_stale_ns,
  * then as good as absent. Readers take no lock; writers, which are rare
  * (ARP/ND input, the start of a resolution), take net->neigh_lock.
@@ -68,13 +72,12 @@ neigh_match(const struct tern_neigh *e, uint16_t ifindex, uint8_t family, const 
 static struct tern_neigh *
 neigh_find(const struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr)
 {
-	uint32_t h = neigh_hash(ifindex, family, addr), i;
+	uint32_t h = neigh_hash(ifindex, family, addr) & net->neigh_mask, i;
+	uint32_t n = net->neigh[h].reach;
 
-	for (i = 0; i < NEIGH_MAX_PROBE_DIST && i <= net->neigh_mask; i++) {
+	for (i = 0; i < n; i++) {
 		struct tern_neigh *e = &net->neigh[(h + i) & net->neigh_mask];
 
-		if (__atomic_load_n(&e->used, __ATOMIC_ACQUIRE) == 0)
-			return NULL;
 		if (neigh_match(e, ifindex, family, addr))
 			return e;
 	}
@@ -116,9 +119,10 @@ static enum tern_neigh_state
 neigh_lookup(const struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
 	     uint64_t now, struct rte_ether_addr *mac, uint64_t *until, struct tern_neigh **ep)
 {
-	uint32_t h = neigh_hash(ifindex, family, addr), i;
+	uint32_t h = neigh_hash(ifindex, family, addr) & net->neigh_mask, i;
+	uint32_t n = __atomic_load_n(&net->neigh[h].reach, __ATOMIC_ACQUIRE);
 
-	for (i = 0; i < NEIGH_MAX_PROBE_DIST && i <= net->neigh_mask; i++) {
+	for (i = 0; i < n; i++) {
 		struct tern_neigh *e = &net->neigh[(h + i) & net->neigh_mask];
 		int st;
 
@@ -148,39 +152,46 @@ neigh_set_key(struct tern_neigh *e, uint16_t ifindex, uint8_t family, const void
 
 /*
  * Find or insert; the caller holds neigh_lock. A new key takes the first
- * slot of its chain whose entry aged out or failed, or else the first
- * unused one: the table does not fill up with the dead.
+ * slot from its home on whose entry aged out or failed, or was never used:
+ * the table does not fill up with the dead. Its home's reach covers it
+ * before the key is published, so that a reader that finds the key also
+ * searched far enough, and one that did not search as far did not see it.
  */
 static struct tern_neigh *
 neigh_insert(struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
 	     uint64_t now)
 {
-	uint32_t h = neigh_hash(ifindex, family, addr), i;
-	struct tern_neigh *reuse = NULL, *e = NULL;
+	uint32_t h = neigh_hash(ifindex, family, addr) & net->neigh_mask, i;
+	uint32_t n = net->neigh[h].reach;
+	struct tern_neigh *e;
 
+	for (i = 0; i < n; i++) {
+		e = &net->neigh[(h + i) & net->neigh_mask];
+		if (neigh_match(e, ifindex, family, addr))
+			return e;
+	}
 	for (i = 0; i < NEIGH_MAX_PROBE_DIST && i <= net->neigh_mask; i++) {
 		enum tern_neigh_state st;
 
 		e = &net->neigh[(h + i) & net->neigh_mask];
 		if (e->used == 0)
 			break;
-		if (neigh_match(e, ifindex, family, addr))
-			return e;
 		st = neigh_state(net, e, now, NULL, NULL);
-		if (reuse == NULL && (st == TERN_NEIGH_NONE || st == TERN_NEIGH_FAILED))
-			reuse = e;
-		e = NULL;
+		if (st == TERN_NEIGH_NONE || st == TERN_NEIGH_FAILED)
+			break;
 	}
-	if (reuse != NULL) {
-		__atomic_store_n(&reuse->seq, reuse->seq + 1, __ATOMIC_RELAXED);	/* odd */
-		__atomic_thread_fence(__ATOMIC_RELEASE);
-		__atomic_store_n(&reuse->lla, 0, __ATOMIC_RELAXED);
-		neigh_set_key(reuse, ifindex, family, addr);
-		__atomic_store_n(&reuse->seq, reuse->seq + 1, __ATOMIC_RELEASE);	/* even */
-		return reuse;
-	}
-	if (e == NULL)
+	if (i == NEIGH_MAX_PROBE_DIST || i > net->neigh_mask)
 		return NULL;	/* chain full of live entries */
+	if (i + 1 > n)
+		__atomic_store_n(&net->neigh[h].reach, (uint8_t)(i + 1), __ATOMIC_RELEASE);
+	if (e->used != 0) {
+		__atomic_store_n(&e->seq, e->seq + 1, __ATOMIC_RELAXED);	/* odd */
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		__atomic_store_n(&e->lla, 0, __ATOMIC_RELAXED);
+		neigh_set_key(e, ifindex, family, addr);
+		__atomic_store_n(&e->seq, e->seq + 1, __ATOMIC_RELEASE);	/* even */
+		return e;
+	}
 	neigh_set_key(e, ifindex, family, addr);
 	e->lla = 0;
 	__atomic_store_n(&e->used, 1, __ATOMIC_RELEASE);
@@ -229,6 +240,12 @@ neigh_state(const struct tern_net *net, const struct tern_neigh *e, uint64_t now
 	    mac != NULL)
 		memcpy(mac->addr_bytes, &w, RTE_ETHER_ADDR_LEN);
 	return st;
+}
+
+uint32_t
+neigh_home(const struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr)
+{
+	return neigh_hash(ifindex, family, addr) & net->neigh_mask;
 }
 
 enum tern_neigh_state

@@ -33,6 +33,10 @@ int arp_gratuitous(struct tern_ctx *ctx, uint16_t ifindex, tern_ip4_t addr);
 enum tern_neigh_state neigh_get(const struct tern_net *net, uint16_t ifindex, uint8_t family,
 				     const void *addr, uint64_t now_ns, struct rte_ether_addr *mac);
 
+/* The home slot of a key in net->neigh[] (tests check the reach against it). */
+uint32_t neigh_home(const struct tern_net *net, uint16_t ifindex, uint8_t family,
+		    const void *addr);
+
 /* Record a MAC for a neighbor. @confirm: reachable (reply) or only stale. */
 int neigh_update(struct tern_net *net, uint16_t ifindex, uint8_t family, const void *addr,
 		      const struct rte_ether_addr *mac, enum tern_neigh_state st, uint64_t now_ns,

@@ -69,7 +69,7 @@ struct tern_neigh {
 	uint32_t used;
 	uint16_t ifindex;
 	uint8_t family;		/* 4 or 6 */
-	uint8_t pad;
+	uint8_t reach;		/* of this slot as a home: 1 + the farthest key's distance */
 	uint8_t addr[16];
 	uint64_t lla;		/* MAC in bits 0..47, state in 48..55 */
 	uint64_t confirmed_ns;	/* REACHABLE: last confirmation; STALE: when it was made stale */

@@ -118,6 +118,29 @@ state_of(struct nenv *e, tern_ip4_t ip)
 	return neigh_get(e->net, 0, 4, &ip, tern_ctx_now(e->ctx), NULL);
 }
 
+/*
+ * Every key lies within its home slot's reach (lookups search no farther);
+ * @return the sum of the keys' distances from their homes.
+ */
+static unsigned int
+check_reach(struct nenv *e)
+{
+	unsigned int i, d, sum = 0;
+
+	for (i = 0; i < NEIGH_SLOTS; i++) {
+		const struct tern_neigh *n = &e->net->neigh[i];
+		uint32_t home;
+
+		if (n->used == 0)
+			continue;
+		home = neigh_home(e->net, n->ifindex, n->family, n->addr);
+		d = (i - home) & (NEIGH_SLOTS - 1);
+		assert_true(d < e->net->neigh[home].reach);
+		sum += d;
+	}
+	return sum;
+}
+
 /* A table full of live neighbors refuses new ones; once they age out, it takes them. */
 static void
 test_neigh_aged_entries_are_reused(void **state)
@@ -139,6 +162,7 @@ test_neigh_aged_entries_are_reused(void **state)
 	assert_true(learned > NEIGH_SLOTS / 2);
 	late = host(5 * NEIGH_SLOTS);
 	arp_from(e, late);
+	check_reach(e);
 	/* a day later every learned entry has aged out (reachable 30 s + stale 60 s) */
 	assert_int_equal(tern_ctx_advance(e->ctx, 24 * 3600 * SEC), 0);
 	assert_int_equal(state_of(e, host(0)), TERN_NEIGH_NONE);
@@ -149,10 +173,42 @@ test_neigh_aged_entries_are_reused(void **state)
 		assert_int_equal(state_of(e, host(3 * NEIGH_SLOTS + i)), TERN_NEIGH_REACHABLE);
 	arp_from(e, late);
 	assert_int_equal(state_of(e, late), TERN_NEIGH_REACHABLE);
+	check_reach(e);
 	/* the permanent entry was never given away */
 	assert_int_equal(state_of(e, perm), TERN_NEIGH_PERMANENT);
 	tern_ctx_stats(e->ctx, &st);
 	assert_true(st.neigh_learned >= learned + NEIGH_SLOTS / 4 + 1);
+}
+
+/*
+ * A long run of short-lived neighbors: rounds of new senders, each round
+ * dead (an hour) before the next, until nearly every slot has been used
+ * once. A new key takes its home slot when that one is dead, so the reach
+ * stays near one and a lookup of an absent key reads a slot or two, where
+ * a search to the first never-used slot would now read a whole chain.
+ */
+static void
+test_neigh_dead_table_keeps_short_searches(void **state)
+{
+	struct nenv *e = *state;
+	unsigned int i, round, used = 0, reach = 0;
+
+	for (round = 0; round < 48; round++) {
+		for (i = 0; i < NEIGH_SLOTS / 8; i++)
+			arp_from(e, host(round * 1000 + i));
+		for (i = 0; i < NEIGH_SLOTS / 8; i++)
+			assert_int_equal(state_of(e, host(round * 1000 + i)), TERN_NEIGH_REACHABLE);
+		check_reach(e);
+		assert_int_equal(tern_ctx_advance(e->ctx, 3600 * SEC), 0);
+		assert_int_equal(state_of(e, host(round * 1000)), TERN_NEIGH_NONE);
+	}
+	for (i = 0; i < NEIGH_SLOTS; i++) {
+		used += e->net->neigh[i].used != 0;
+		reach += RTE_MAX(e->net->neigh[i].reach, 1);
+	}
+	assert_true(used >= NEIGH_SLOTS * 95 / 100);
+	/* slots read by the lookup of an absent key, on average over its home */
+	assert_true(reach <= 2 * NEIGH_SLOTS);
 }
 
 /* RFC 826 merge, bounded: a sender outside our subnets is answered but not learned. */
@@ -176,6 +232,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_neigh_aged_entries_are_reused, nsetup,
+						nteardown),
+		cmocka_unit_test_setup_teardown(test_neigh_dead_table_keeps_short_searches, nsetup,
 						nteardown),
 		cmocka_unit_test_setup_teardown(test_neigh_offlink_sender_creates_no_entry, nsetup,
 						nteardown),
