@@ -994,11 +994,19 @@ tcp_gro_merge(struct tern_tcp_ctx *tc, struct tcp_in_pkt *a, struct tcp_in_pkt *
 	memcpy(&wa, ba, 8);
 	memcpy(&wb, bb, 8);
 	d = wa ^ wb;
-	/* the options, 4-byte words (a header is a whole number of them; the same) */
-	for (o = sizeof(*ta); d == 0 && o < ha; o += 4) {
-		memcpy(&x, (const uint8_t *)ta + o, 4);
-		memcpy(&y, (const uint8_t *)tb + o, 4);
-		d |= x ^ y;
+	/* the options (the same length): NOP, NOP, timestamps at once, else by words */
+	if (d == 0 && ha == sizeof(*ta) + 2 + TERN_TCPOLEN_TS) {
+		memcpy(&wa, ta + 1, 8);
+		memcpy(&wb, tb + 1, 8);
+		memcpy(&x, (const uint8_t *)(ta + 1) + 8, 4);
+		memcpy(&y, (const uint8_t *)(tb + 1) + 8, 4);
+		d = (wa ^ wb) | (x ^ y);
+	} else {
+		for (o = sizeof(*ta); d == 0 && o < ha; o += 4) {
+			memcpy(&x, (const uint8_t *)ta + o, 4);
+			memcpy(&y, (const uint8_t *)tb + o, 4);
+			d |= x ^ y;
+		}
 	}
 	if (d != 0 || la == 0 || lb == 0 ||
 	    (ta->tcp_flags & 0x3f) != TH_ACK || (tb->tcp_flags & 0x3f & ~TH_PSH) != TH_ACK ||
