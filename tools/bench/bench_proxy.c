@@ -70,11 +70,11 @@
 #include <tern/tern.h>
 
 #include "bench.h"
+#include "bench_tcp_ends.h"
 #include "bench_stack.h"
 #include "relay.h"
 
 #define BP_BURST	32
-#define BP_EVENTS	64
 #define BP_PORT		5000
 #define BP_RING		8192
 #define BP_TW		4096		/* TIME_WAIT records of the client and of the proxy */
@@ -94,13 +94,6 @@ static const char *const bp_kernel[] = {
 	[BP_CRR] = "tcp-crr", [BP_RR] = "tcp-rr", [BP_STREAM] = "tcp-stream",
 };
 
-struct bp_conn {
-	struct tern_tcp_stream *s;
-	uint32_t got;
-	bool up;
-	bool busy;
-};
-
 static struct {
 	enum bp_kind kind;
 	bool mem;		/* the memory pass: idle connections over BP_MEM_PORTS ports */
@@ -110,27 +103,15 @@ static struct {
 	struct tern_dev *dev_c, *dev_p0, *dev_p1, *dev_s;
 	struct tern_net *net_c, *net_p, *net_s;
 	tern_ip4_t ip_c, ip_p0, ip_p1, ip_s;
-	struct tern_ctx *cli, *px, *srv;
+	struct tern_ctx *px;
 	struct relay *r;
 	struct tern_tcp_stream *pl;	/* the transparent listener */
 	struct tern_tcp_stream *sl[BP_MEM_PORTS];
 	struct bench_heap heap;
 	/* server (worker lcore) */
-	uint64_t srv_accepted, srv_bytes, srv_errors;
+	struct bts s;
 	/* client (worker lcore) */
-	struct bp_conn *cc;
-	unsigned int nb_cc;
-	uint32_t *free_slot;
-	unsigned int nb_free;
-	unsigned int inflight;
-	unsigned int established;
-	uint64_t issued;	/* mem: connects made */
-	uint16_t seg;		/* stream: bytes per mbuf (the client leg's MSS) */
-	uint32_t tx_idle;	/* stream: the send space with nothing queued */
-	bool drain;
-	bool kick;
-	uint8_t req[2048];
-	uint64_t cli_ops, cli_errors;
+	struct btc c;
 	volatile bool stop;
 } P;
 
@@ -148,300 +129,19 @@ bench_is_proxy(const char *workload)
 /* ---------------------------------------------------------------------- */
 /* Server: echoes (crr, rr) or frees (stream), closes at the client's FIN */
 
-static bool
-srv_is_listener(const struct tern_tcp_stream *s)
-{
-	unsigned int i;
-
-	for (i = 0; i < P.nb_ports; i++)
-		if (P.sl[i] == s)
-			return true;
-	return false;
-}
-
-/* @return true when the stream is done (end of stream or an error). */
-static bool
-srv_pump(struct tern_tcp_stream *s)
-{
-	struct rte_mbuf *m[BP_BURST];
-	uint16_t n, k, i;
-
-	for (;;) {
-		n = tern_tcp_recv_burst(s, m, BP_BURST);
-		if (n == 0) {
-			if (rte_errno != EAGAIN && rte_errno != 0)
-				P.srv_errors++;
-			return rte_errno != EAGAIN;
-		}
-		for (i = 0; i < n; i++)
-			P.srv_bytes += m[i]->data_len;
-		if (P.kind == BP_STREAM) {
-			rte_pktmbuf_free_bulk(m, n);
-			continue;
-		}
-		k = tern_tcp_send_burst(s, m, n);
-		if (k < n) {
-			rte_pktmbuf_free_bulk(m + k, n - k);
-			P.srv_errors++;
-			return true;
-		}
-	}
-}
-
-static void
-srv_accept(struct tern_tcp_stream *l)
-{
-	struct tern_tcp_stream *s[BP_BURST];
-	uint16_t n, i;
-
-	while ((n = tern_tcp_accept_burst(l, s, BP_BURST)) > 0) {
-		P.srv_accepted += n;
-		if (P.mem)
-			continue;	/* idle: the context keeps them */
-		for (i = 0; i < n; i++)
-			if (srv_pump(s[i]))
-				tern_tcp_close(s[i]);
-	}
-}
-
 static void
 srv_round(void)
 {
-	struct tern_event ev[BP_EVENTS];
-	struct tern_tcp_stream *done[BP_EVENTS];
-	unsigned int nev, i, j, nd = 0;
-
-	tern_ctx_poll(P.srv);
-	nev = tern_ctx_events(P.srv, ev, BP_EVENTS);
-	for (i = 0; i < nev; i++) {
-		struct tern_tcp_stream *s = ev[i].obj;
-
-		if (srv_is_listener(s)) {
-			srv_accept(s);
-			continue;
-		}
-		if (P.mem || !srv_pump(s))
-			continue;
-		for (j = 0; j < nd && done[j] != s; j++)
-			;
-		if (j == nd)
-			done[nd++] = s;
-	}
-	for (i = 0; i < nd; i++)
-		tern_tcp_close(done[i]);
-	tern_ctx_flush(P.srv);
+	bts_round(&P.s);
 }
 
 /* ---------------------------------------------------------------------- */
 /* Client */
 
 static void
-cli_slot_free(struct bp_conn *c)
-{
-	c->s = NULL;
-	c->up = false;
-	P.free_slot[P.nb_free++] = (uint32_t)(c - P.cc);
-}
-
-static void
-cli_fail(struct bp_conn *c)
-{
-	P.cli_errors++;
-	tern_tcp_close(c->s);
-	if (P.kind == BP_CRR || P.mem || c->busy)
-		P.inflight--;
-	c->busy = false;
-	if (P.kind == BP_CRR && !P.mem)
-		cli_slot_free(c);
-	else
-		c->s = NULL;
-}
-
-static void
-cli_request(struct bp_conn *c)
-{
-	if (tern_tcp_write(c->s, P.req, P.size) != (ssize_t)P.size) {
-		cli_fail(c);
-		return;
-	}
-	c->got = 0;
-	if (P.kind == BP_RR) {
-		c->busy = true;
-		P.inflight++;
-	}
-}
-
-static void
-cli_read(struct bp_conn *c)
-{
-	struct rte_mbuf *m[BP_BURST];
-	uint16_t n, i;
-
-	for (;;) {
-		n = tern_tcp_recv_burst(c->s, m, BP_BURST);
-		if (n == 0) {
-			if (rte_errno != EAGAIN)
-				cli_fail(c);
-			return;
-		}
-		for (i = 0; i < n; i++)
-			c->got += m[i]->data_len;
-		rte_pktmbuf_free_bulk(m, n);
-		if (c->got < P.size || P.kind == BP_STREAM)
-			continue;
-		P.cli_ops++;
-		if (P.kind == BP_CRR) {
-			tern_tcp_close(c->s);	/* active close: TIME_WAIT here */
-			P.inflight--;
-			cli_slot_free(c);
-			return;
-		}
-		c->busy = false;
-		P.inflight--;
-		if (!P.drain)
-			cli_request(c);
-	}
-}
-
-static void
-cli_event(struct bp_conn *c, const struct tern_event *ev)
-{
-	struct tern_tcp_info info;
-
-	switch (ev->type) {
-	case TERN_EV_CONNECTED:
-		c->up = true;
-		P.established++;
-		if (P.mem) {
-			P.inflight--;
-		} else if (P.kind == BP_CRR) {
-			cli_request(c);
-		} else if (P.kind == BP_STREAM) {
-			tern_tcp_info(c->s, &info);
-			P.seg = info.mss;
-			P.tx_idle = tern_tcp_tx_space(c->s);
-		}
-		break;
-	case TERN_EV_READABLE:
-		if (!P.mem)
-			cli_read(c);
-		break;
-	case TERN_EV_WRITABLE:
-		break;
-	default:		/* CLOSED, ERROR: nobody closes before the client */
-		cli_fail(c);
-		break;
-	}
-}
-
-static struct tern_tcp_stream *
-cli_connect(uint32_t idx, uint16_t port)
-{
-	struct tern_tcp_param p = { 0 };
-
-	p.local.family = 4;
-	p.remote.family = 4;
-	p.remote.ip4 = P.ip_s;
-	p.remote.port = rte_cpu_to_be_16(port);
-	p.udata = idx;
-	if (P.kind != BP_STREAM)
-		p.flags = TERN_TCP_F_NODELAY;
-	return tern_tcp_connect(P.cli, &p);
-}
-
-static void
-cli_top_up(void)
-{
-	struct tern_tcp_stream *s;
-	struct bp_conn *c;
-	unsigned int i;
-
-	if (P.drain)
-		return;
-	if (P.mem) {
-		while (P.inflight < BP_MEM_WINDOW && P.issued < P.nb_cc) {
-			s = cli_connect((uint32_t)P.issued,
-					(uint16_t)(BP_PORT + P.issued % P.nb_ports));
-			if (s == NULL) {
-				P.cli_errors++;
-				break;
-			}
-			P.cc[P.issued++].s = s;
-			P.inflight++;
-		}
-		return;
-	}
-	switch (P.kind) {
-	case BP_CRR:
-		while (P.nb_free > 0) {
-			uint32_t idx = P.free_slot[--P.nb_free];
-
-			s = cli_connect(idx, BP_PORT);
-			if (s == NULL) {
-				P.free_slot[P.nb_free++] = idx;
-				P.cli_errors++;
-				break;
-			}
-			P.cc[idx].s = s;
-			P.cc[idx].got = 0;
-			P.inflight++;
-		}
-		break;
-	case BP_RR:
-		if (!P.kick)
-			break;
-		P.kick = false;
-		for (i = 0; i < P.nb_cc; i++) {
-			c = &P.cc[i];
-			if (c->s != NULL && c->up && !c->busy)
-				cli_request(c);
-		}
-		break;
-	case BP_STREAM: {
-		struct rte_mbuf *m[BP_BURST];
-		struct rte_mempool *mp = tern_ctx_pool(P.cli);
-		uint32_t space;
-		uint16_t k, a;
-
-		c = &P.cc[0];
-		if (c->s == NULL || !c->up)
-			break;
-		space = tern_tcp_tx_space(c->s);
-		while (space >= P.seg) {
-			k = (uint16_t)RTE_MIN((uint32_t)BP_BURST, space / P.seg);
-			if (rte_pktmbuf_alloc_bulk(mp, m, k) != 0)
-				break;
-			for (i = 0; i < k; i++)
-				rte_pktmbuf_append(m[i], P.seg);
-			a = tern_tcp_send_burst(c->s, m, k);
-			if (a < k) {
-				rte_pktmbuf_free_bulk(m + a, k - a);
-				break;
-			}
-			space -= (uint32_t)a * P.seg;
-		}
-		break;
-	}
-	}
-}
-
-static void
 cli_round(void)
 {
-	struct tern_event ev[BP_EVENTS];
-	unsigned int nev, i;
-
-	tern_ctx_poll(P.cli);
-	nev = tern_ctx_events(P.cli, ev, BP_EVENTS);
-	for (i = 0; i < nev; i++) {
-		uint64_t idx = ev[i].udata;
-
-		if (idx >= P.nb_cc || P.cc[idx].s != ev[i].obj)
-			continue;
-		cli_event(&P.cc[idx], &ev[i]);
-	}
-	cli_top_up();
-	tern_ctx_flush(P.cli);
+	btc_round(&P.c);
 }
 
 /* The client and the server, on the worker lcore. */
@@ -557,7 +257,7 @@ bp_contexts(void)
 	uint32_t evq;
 
 	/* connections that can be open at once on each end */
-	n = P.mem ? P.nb_cc : P.kind == BP_CRR ? 4 * P.window + 1024 :
+	n = P.mem ? P.c.nb_cc : P.kind == BP_CRR ? 4 * P.window + 1024 :
 	    P.kind == BP_RR ? P.conns + 64 : 64;
 	cc.max_conns = sc.max_conns = n + 64;
 	pc.max_conns = 2 * n + 64;
@@ -580,10 +280,10 @@ bp_contexts(void)
 	sp.tcp = &sc;
 	sp.event_queue_size = evq;
 	sp.socket_id = (int)rte_socket_id();
-	P.cli = tern_ctx_create(&cp);
+	P.c.ctx = tern_ctx_create(&cp);
 	P.px = tern_ctx_create(&pp);
-	P.srv = tern_ctx_create(&sp);
-	if (P.cli == NULL || P.px == NULL || P.srv == NULL)
+	P.s.ctx = tern_ctx_create(&sp);
+	if (P.c.ctx == NULL || P.px == NULL || P.s.ctx == NULL)
 		return -rte_errno;
 	rc.ctx = P.px;
 	rc.connect_first = true;	/* tern-proxy's defaults */
@@ -607,7 +307,7 @@ bp_contexts(void)
 		lp.local.port = rte_cpu_to_be_16((uint16_t)(BP_PORT + i));
 		lp.flags = P.kind != BP_STREAM ? TERN_TCP_F_NODELAY : 0;
 		lp.backlog = 2 * RTE_MAX(P.window, P.kind == BP_RR ? P.conns : 0) + 64;
-		P.sl[i] = tern_tcp_listen(P.srv, &lp);
+		P.sl[i] = tern_tcp_listen(P.s.ctx, &lp);
 		if (P.sl[i] == NULL)
 			return -rte_errno;
 	}
@@ -622,9 +322,9 @@ bp_print_stats(void)
 
 	if (!P.stats || P.px == NULL)
 		return;
-	tern_ctx_stats(P.cli, &cs);
+	tern_ctx_stats(P.c.ctx, &cs);
 	tern_ctx_stats(P.px, &ps);
-	tern_ctx_stats(P.srv, &ss);
+	tern_ctx_stats(P.s.ctx, &ss);
 	printf("  %-28s %14s %14s %14s\n", "counter", "client", "proxy", "server");
 	for (i = 0; i < TERN_STATS_COUNT; i++)
 		if (tern_stats_value(&cs, i) || tern_stats_value(&ps, i) ||
@@ -657,20 +357,20 @@ bp_contexts_destroy(void)
 
 	if (P.px != NULL && !P.mem)
 		bp_print_stats();
-	if (P.cc != NULL)
-		for (i = 0; i < P.nb_cc; i++) {
-			if (P.cc[i].s != NULL && P.cli != NULL)
-				tern_tcp_close(P.cc[i].s);
-			P.cc[i].s = NULL;
+	if (P.c.cc != NULL)
+		for (i = 0; i < P.c.nb_cc; i++) {
+			if (P.c.cc[i].s != NULL && P.c.ctx != NULL)
+				tern_tcp_close(P.c.cc[i].s);
+			P.c.cc[i].s = NULL;
 		}
 	relay_destroy(P.r);		/* the pairs reset, what they hold freed */
 	P.r = NULL;
 	if (P.px != NULL)
 		tern_ctx_flush(P.px);
-	tern_ctx_destroy(P.cli);
+	tern_ctx_destroy(P.c.ctx);
 	tern_ctx_destroy(P.px);
-	tern_ctx_destroy(P.srv);
-	P.cli = P.px = P.srv = NULL;
+	tern_ctx_destroy(P.s.ctx);
+	P.c.ctx = P.px = P.s.ctx = NULL;
 	P.pl = NULL;
 	memset(P.sl, 0, sizeof(P.sl));
 	bp_drain_port(P.a.port_s);
@@ -685,21 +385,33 @@ bp_client_state(unsigned int nb)
 {
 	unsigned int i;
 
-	free(P.cc);
-	free(P.free_slot);
-	P.nb_cc = nb;
-	P.cc = calloc(nb, sizeof(*P.cc));
-	P.free_slot = calloc(nb, sizeof(*P.free_slot));
-	if (P.cc == NULL || P.free_slot == NULL)
+	free(P.c.cc);
+	free(P.c.free_slot);
+	P.c.nb_cc = nb;
+	P.c.cc = calloc(nb, sizeof(*P.c.cc));
+	P.c.free_slot = calloc(nb, sizeof(*P.c.free_slot));
+	if (P.c.cc == NULL || P.c.free_slot == NULL)
 		return -ENOMEM;
-	P.nb_free = 0;
-	if (P.kind == BP_CRR && !P.mem)
+	P.c.nb_free = 0;
+	P.c.kind = P.mem ? BTC_HOLD : P.kind == BP_CRR ? BTC_CRR : P.kind == BP_RR ? BTC_RR :
+		BTC_STREAM;
+	P.c.remote = P.ip_s;
+	P.c.port0 = BP_PORT;
+	P.c.nb_ports = P.nb_ports;
+	P.c.hold_window = BP_MEM_WINDOW;
+	P.c.hold_total = nb;
+	P.c.size = P.size;
+	P.s.lst = P.sl;
+	P.s.nb_lst = P.nb_ports;
+	P.s.sink = P.kind == BP_STREAM;
+	P.s.hold = P.mem;
+	if (P.c.kind == BTC_CRR)
 		for (i = 0; i < nb; i++)
-			P.free_slot[P.nb_free++] = nb - 1 - i;
-	P.inflight = P.established = 0;
-	P.issued = 0;
-	P.cli_ops = P.cli_errors = 0;
-	P.srv_accepted = P.srv_bytes = P.srv_errors = 0;
+			P.c.free_slot[P.c.nb_free++] = nb - 1 - i;
+	P.c.inflight = P.c.established = 0;
+	P.c.issued = 0;
+	P.c.ops = P.c.errors = 0;
+	P.s.accepted = P.s.bytes = P.s.errors = 0;
 	return 0;
 }
 
@@ -712,26 +424,26 @@ bp_open(unsigned int want)
 	unsigned int i;
 
 	if (!P.mem) {
-		P.drain = true;		/* no data yet */
+		P.c.drain = true;		/* no data yet */
 		for (i = 0; i < want; i++) {
-			P.cc[i].s = cli_connect(i, BP_PORT);
-			if (P.cc[i].s == NULL)
+			P.c.cc[i].s = btc_connect(&P.c, i, BP_PORT);
+			if (P.c.cc[i].s == NULL)
 				return -rte_errno;
 		}
 	}
-	while (P.established < want || P.srv_accepted < want || P.r->st.connected < want) {
+	while (P.c.established < want || P.s.accepted < want || P.r->st.connected < want) {
 		cli_round();
 		px_round();
 		srv_round();
-		if (P.established + P.srv_accepted != seen) {
-			seen = P.established + P.srv_accepted;
+		if (P.c.established + P.s.accepted != seen) {
+			seen = P.c.established + P.s.accepted;
 			last = rte_rdtsc();
 		} else if (rte_rdtsc() - last > 5 * hz) {
 			fprintf(stderr, "tern-bench: %s: %u of %u connections up through the "
 				"proxy (server %lu, relay %lu, %lu client errors) after %.1f s\n",
-				bp_names[P.kind], P.established, want,
-				(unsigned long)P.srv_accepted, (unsigned long)P.r->st.connected,
-				(unsigned long)P.cli_errors,
+				bp_names[P.kind], P.c.established, want,
+				(unsigned long)P.s.accepted, (unsigned long)P.r->st.connected,
+				(unsigned long)P.c.errors,
 				(double)(rte_rdtsc() - start) / (double)hz);
 			return -ETIMEDOUT;
 		}
@@ -743,7 +455,7 @@ bp_open(unsigned int want)
 		px_round();
 		srv_round();
 	}
-	P.drain = false;
+	P.c.drain = false;
 	return 0;
 }
 
@@ -783,7 +495,7 @@ bp_memory(unsigned int nb, double *total)
 	a_ctx = bench_heap_allocs(&P.heap);
 	mb0 = rte_mempool_in_use_count(mp0) + rte_mempool_in_use_count(mp1);
 	t0 = rte_rdtsc();
-	ret = bp_open(P.nb_cc);
+	ret = bp_open(P.c.nb_cc);
 	if (ret != 0)
 		goto out;
 	h1 = bench_heap_used(&P.heap);
@@ -797,8 +509,8 @@ bp_memory(unsigned int nb, double *total)
 	       "relay's malloc %zu B; %.1f B per proxied connection in all (both legs), %.1f B "
 	       "on top of the empty context and relay (%u control blocks of %zu B in the proxy, "
 	       "the listener among them; rte_malloc elements %u -> %u); the proxy's mbufs in "
-	       "use %u -> %u\n", P.nb_cc, (double)(rte_rdtsc() - t0) / (double)hz, h_ctx - h0,
-	       h1 - h0, relay_b, *total / P.nb_cc, (double)(h1 - h_ctx) / (double)P.nb_cc,
+	       "use %u -> %u\n", P.c.nb_cc, (double)(rte_rdtsc() - t0) / (double)hz, h_ctx - h0,
+	       h1 - h0, relay_b, *total / P.c.nb_cc, (double)(h1 - h_ctx) / (double)P.c.nb_cc,
 	       nconns, tcb, a_ctx, a1, mb0, mb1);
 	bp_contexts_destroy();
 	h2 = bench_heap_used(&P.heap);
@@ -834,14 +546,14 @@ bp_setup(const struct bench_opts *o)
 	}
 	P.stats = o->stats;
 	P.size = o->size;
-	if (P.size > sizeof(P.req)) {
-		fprintf(stderr, "tern-bench: --size up to %zu for TCP\n", sizeof(P.req));
+	if (P.size > sizeof(P.c.req)) {
+		fprintf(stderr, "tern-bench: --size up to %zu for TCP\n", sizeof(P.c.req));
 		return -EINVAL;
 	}
 	P.window = o->window;
 	P.conns = o->conns;
 	P.nb_ports = 1;
-	memset(P.req, 'q', sizeof(P.req));
+	memset(P.c.req, 'q', sizeof(P.c.req));
 	if ((ret = bench_ring_pair(&P.a, "bpa", BP_RING)) != 0 ||
 	    (ret = bench_ring_pair(&P.b, "bpb", BP_RING)) != 0)
 		return ret;
@@ -896,8 +608,8 @@ bp_teardown(void)
 	rte_ring_free(P.b.r_gs);
 	rte_ring_free(P.b.r_sg);
 	bench_heap_destroy(&P.heap);
-	free(P.cc);
-	free(P.free_slot);
+	free(P.c.cc);
+	free(P.c.free_slot);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -908,11 +620,11 @@ static bool
 bp_idle(void)
 {
 	if (P.kind == BP_CRR)
-		return P.inflight == 0 && P.r->nb_active == 0;
+		return P.c.inflight == 0 && P.r->nb_active == 0;
 	if (P.kind == BP_RR)
-		return P.inflight == 0 && px_held() == 0;
+		return P.c.inflight == 0 && px_held() == 0;
 	return px_held() == 0 &&
-	       (P.cc[0].s == NULL || tern_tcp_tx_space(P.cc[0].s) >= P.tx_idle);
+	       (P.c.cc[0].s == NULL || tern_tcp_tx_space(P.c.cc[0].s) >= P.c.tx_idle);
 }
 
 /*
@@ -924,7 +636,7 @@ bp_drain(void)
 {
 	uint64_t hz = rte_get_tsc_hz(), start = rte_rdtsc(), idle_at = 0;
 
-	P.drain = true;
+	P.c.drain = true;
 	while (rte_rdtsc() - start < 2 * hz) {
 		cli_round();
 		px_round();
@@ -936,9 +648,9 @@ bp_drain(void)
 	}
 	if (!bp_idle())
 		fprintf(stderr, "tern-bench: %s: still in flight after 2 s (client %u, proxy "
-			"pairs %u, %lu bytes held)\n", bp_names[P.kind], P.inflight,
+			"pairs %u, %lu bytes held)\n", bp_names[P.kind], P.c.inflight,
 			P.r->nb_active, (unsigned long)px_held());
-	P.drain = false;
+	P.c.drain = false;
 }
 
 static int
@@ -956,8 +668,8 @@ bp_run(const struct bench_opts *o, struct bench_run *r)
 		return -EINVAL;
 	}
 	P.stop = false;
-	P.drain = false;
-	P.kick = true;
+	P.c.drain = false;
+	P.c.kick = true;
 	if (!o->single)
 		rte_eal_remote_launch(ends_loop, NULL, worker);
 	start = rte_rdtsc();
@@ -975,9 +687,9 @@ bp_run(const struct bench_opts *o, struct bench_run *r)
 		if (t0 == 0) {
 			if (b - start >= (uint64_t)(o->seconds * 0.1 * (double)hz)) {
 				t0 = b;
-				b_cli = P.cli_ops;
-				b_bytes = P.srv_bytes;
-				b_err = P.cli_errors + P.srv_errors;
+				b_cli = P.c.ops;
+				b_bytes = P.s.bytes;
+				b_err = P.c.errors + P.s.errors;
 				end = t0 + (uint64_t)(o->seconds * (double)hz);
 			}
 			continue;
@@ -1001,9 +713,9 @@ bp_run(const struct bench_opts *o, struct bench_run *r)
 	if (!o->single)
 		rte_eal_wait_lcore(worker);
 	/* read after the worker stopped: its counters are plain */
-	r->ops = P.kind == BP_STREAM ? (P.srv_bytes - b_bytes) / BENCH_TCP_STREAM_OP :
-		 P.cli_ops - b_cli;
-	r->drops = P.cli_errors + P.srv_errors - b_err;
+	r->ops = P.kind == BP_STREAM ? (P.s.bytes - b_bytes) / BENCH_TCP_STREAM_OP :
+		 P.c.ops - b_cli;
+	r->drops = P.c.errors + P.s.errors - b_err;
 	dt = (double)(t - t0) / (double)hz;
 	/* the proxy's units per op: a pair, a request both ways, 64 KiB */
 	unit = P.kind == BP_CRR ? 1 : P.kind == BP_RR ? 2.0 * P.size : BENCH_TCP_STREAM_OP;
@@ -1012,9 +724,9 @@ bp_run(const struct bench_opts *o, struct bench_run *r)
 	r->rounds = rounds;
 	r->rounds_cut = cut;
 	if (P.kind == BP_STREAM) {
-		r->gbps = (double)(P.srv_bytes - b_bytes) * 8 / dt / 1e9;
+		r->gbps = (double)(P.s.bytes - b_bytes) * 8 / dt / 1e9;
 		r->cycles_per_byte = units ? (double)cyc / (double)units : 0;
-		r->ops_per_s = (double)(P.srv_bytes - b_bytes) / BENCH_TCP_STREAM_OP / dt;
+		r->ops_per_s = (double)(P.s.bytes - b_bytes) / BENCH_TCP_STREAM_OP / dt;
 	} else {
 		r->ops_per_s = (double)r->ops / dt;
 	}

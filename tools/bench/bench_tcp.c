@@ -67,10 +67,10 @@
 #include <tern/tern.h>
 
 #include "bench.h"
+#include "bench_tcp_ends.h"
 #include "bench_stack.h"
 
 #define TB_BURST	32
-#define TB_EVENTS	64
 #define TB_PORT		5000		/* first listening port */
 #define TB_MAX_LISTEN	64
 #define TB_RING		8192
@@ -85,13 +85,6 @@ static const char *const tb_names[] = {
 	[TB_CONNS] = "tcp-conns",
 };
 
-struct tb_cli_conn {
-	struct tern_tcp_stream *s;
-	uint32_t got;		/* bytes of the current response */
-	bool up;		/* established */
-	bool busy;		/* tcp-rr: a request is in flight */
-};
-
 static struct {
 	enum tb_kind kind;
 	unsigned int size, window, conns, nb_listen;
@@ -104,27 +97,11 @@ static struct {
 	struct tern_dev *dev_s, *dev_c;
 	struct tern_net *net_s, *net_c;
 	tern_ip4_t ip_s, ip_c;
-	struct tern_ctx *srv, *cli;
 	struct tern_tcp_stream *lst[TB_MAX_LISTEN];
 	/* server (main lcore) */
-	uint64_t srv_ops;	/* connections accepted */
-	uint64_t srv_bytes;	/* bytes received */
-	uint64_t srv_errors;
+	struct bts s;
 	/* client (worker lcore, or the main one with --single or between runs) */
-	struct tb_cli_conn *cc;
-	unsigned int nb_cc;
-	uint32_t *free_slot;
-	unsigned int nb_free;
-	unsigned int inflight;	/* crr, conns: connections begun, not done; rr: requests */
-	unsigned int established;
-	uint64_t issued;	/* conns: connects made */
-	uint16_t seg;		/* stream: bytes per mbuf (the connection's MSS) */
-	uint32_t tx_idle;	/* stream: send space with nothing queued or in flight */
-	bool drain;		/* begin nothing new */
-	bool kick;		/* rr: send a request on every idle connection */
-	uint8_t req[2048];
-	volatile uint64_t cli_ops;	/* crr, rr: operations completed; conns: established */
-	volatile uint64_t cli_errors;
+	struct btc c;
 	volatile uint64_t cli_busy;	/* the client's busy cycles (cli_round_timed) */
 	volatile bool stop;
 	void (*cli_extra)(void);	/* syn-flood: the generator, after each client round */
@@ -156,103 +133,11 @@ pow2_at_least(uint32_t v, uint32_t min)
 /* ---------------------------------------------------------------------- */
 /* Server */
 
-static bool
-srv_is_listener(const struct tern_tcp_stream *s)
-{
-	unsigned int i;
-
-	for (i = 0; i < T.nb_listen; i++)
-		if (T.lst[i] == s)
-			return true;
-	return false;
-}
-
-/*
- * Read what arrived; crr and rr echo it (zero copy: the received mbufs go
- * back through tern_tcp_send_burst), stream frees it.
- * @return true when the stream is done: end of stream, or an error.
- */
-static bool
-srv_pump(struct tern_tcp_stream *s)
-{
-	struct rte_mbuf *m[TB_BURST];
-	uint16_t n, k, i;
-	uint64_t b;
-
-	for (;;) {
-		n = tern_tcp_recv_burst(s, m, TB_BURST);
-		if (n == 0) {
-			if (rte_errno != EAGAIN && rte_errno != 0)
-				T.srv_errors++;
-			return rte_errno != EAGAIN;
-		}
-		for (b = 0, i = 0; i < n; i++)
-			b += m[i]->data_len;
-		T.srv_bytes += b;
-		if (T.kind == TB_STREAM) {
-			rte_pktmbuf_free_bulk(m, n);
-			continue;
-		}
-		k = tern_tcp_send_burst(s, m, n);
-		if (k < n) {
-			/* the echo does not fit the send buffer: not with these sizes */
-			rte_pktmbuf_free_bulk(m + k, n - k);
-			T.srv_errors++;
-			return true;
-		}
-	}
-}
-
-static void
-srv_accept(struct tern_tcp_stream *l)
-{
-	struct tern_tcp_stream *s[TB_BURST];
-	uint16_t n, i;
-
-	while ((n = tern_tcp_accept_burst(l, s, TB_BURST)) > 0) {
-		T.srv_ops += n;
-		if (T.kind == TB_CONNS)
-			continue;	/* idle: the context keeps them */
-		/*
-		 * Data may have come with the handshake. A stream accepted
-		 * here is in no event already taken off the queue, so it
-		 * may be closed at once.
-		 */
-		for (i = 0; i < n; i++)
-			if (srv_pump(s[i]))
-				tern_tcp_close(s[i]);
-	}
-}
-
 /* One server round. @return packets received plus events taken (0: idle). */
 static __attribute__((noinline)) unsigned int
 srv_round(void)
 {
-	struct tern_event ev[TB_EVENTS];
-	struct tern_tcp_stream *done[TB_EVENTS];
-	unsigned int n, nev, i, j, nd = 0;
-
-	n = tern_ctx_poll(T.srv);
-	nev = tern_ctx_events(T.srv, ev, TB_EVENTS);
-	for (i = 0; i < nev; i++) {
-		struct tern_tcp_stream *s = ev[i].obj;
-
-		if (srv_is_listener(s)) {
-			srv_accept(s);
-			continue;
-		}
-		if (!srv_pump(s))
-			continue;
-		/* closed after the batch: a later event of it may be in ev[] */
-		for (j = 0; j < nd && done[j] != s; j++)
-			;
-		if (j == nd)
-			done[nd++] = s;
-	}
-	for (i = 0; i < nd; i++)
-		tern_tcp_close(done[i]);
-	tern_ctx_flush(T.srv);
-	return n + nev;
+	return bts_round(&T.s);
 }
 
 /*
@@ -271,205 +156,6 @@ srv_round_rx(void)
 /* ---------------------------------------------------------------------- */
 /* Client */
 
-static void
-cli_slot_free(struct tb_cli_conn *c)
-{
-	c->s = NULL;
-	c->up = false;
-	T.free_slot[T.nb_free++] = (uint32_t)(c - T.cc);
-}
-
-static void
-cli_fail(struct tb_cli_conn *c)
-{
-	T.cli_errors++;
-	tern_tcp_close(c->s);
-	if (T.kind == TB_CRR || T.kind == TB_CONNS)
-		T.inflight--;
-	else if (c->busy)
-		T.inflight--;
-	c->busy = false;
-	if (T.kind == TB_CRR)
-		cli_slot_free(c);
-	else
-		c->s = NULL;
-}
-
-static void
-cli_request(struct tb_cli_conn *c)
-{
-	ssize_t k = tern_tcp_write(c->s, T.req, T.size);
-
-	if (k != (ssize_t)T.size) {
-		cli_fail(c);
-		return;
-	}
-	c->got = 0;
-	if (T.kind == TB_RR) {
-		c->busy = true;
-		T.inflight++;
-	}
-}
-
-/* Take the response; crr closes after it, rr sends the next request. */
-static void
-cli_read(struct tb_cli_conn *c)
-{
-	struct rte_mbuf *m[TB_BURST];
-	uint16_t n, i;
-
-	for (;;) {
-		n = tern_tcp_recv_burst(c->s, m, TB_BURST);
-		if (n == 0) {
-			if (rte_errno != EAGAIN)
-				cli_fail(c);
-			return;
-		}
-		for (i = 0; i < n; i++)
-			c->got += m[i]->data_len;
-		rte_pktmbuf_free_bulk(m, n);
-		if (c->got < T.size || T.kind == TB_STREAM)
-			continue;
-		T.cli_ops++;
-		if (T.kind == TB_CRR) {
-			tern_tcp_close(c->s);	/* active close: TIME_WAIT here */
-			T.inflight--;
-			cli_slot_free(c);
-			return;
-		}
-		c->busy = false;
-		T.inflight--;
-		if (!T.drain)
-			cli_request(c);
-	}
-}
-
-static void
-cli_event(struct tb_cli_conn *c, const struct tern_event *ev)
-{
-	switch (ev->type) {
-	case TERN_EV_CONNECTED:
-		c->up = true;
-		T.established++;
-		if (T.kind == TB_CONNS) {
-			T.inflight--;
-			T.cli_ops++;
-		} else if (T.kind == TB_CRR) {
-			cli_request(c);
-		} else if (T.kind == TB_STREAM) {
-			struct tern_tcp_info info;
-
-			tern_tcp_info(c->s, &info);
-			T.seg = info.mss;
-			T.tx_idle = tern_tcp_tx_space(c->s);
-		}
-		break;
-	case TERN_EV_READABLE:
-		cli_read(c);
-		break;
-	case TERN_EV_WRITABLE:
-		break;
-	default:		/* CLOSED, ERROR: the server never closes first */
-		cli_fail(c);
-		break;
-	}
-}
-
-static struct tern_tcp_stream *
-cli_connect(uint32_t idx, uint16_t port)
-{
-	struct tern_tcp_param p = { 0 };
-
-	p.local.family = 4;
-	p.remote.family = 4;
-	p.remote.ip4 = T.ip_s;
-	p.remote.port = rte_cpu_to_be_16(port);
-	p.udata = idx;
-	if (T.kind == TB_CRR || T.kind == TB_RR)
-		p.flags = TERN_TCP_F_NODELAY;
-	return tern_tcp_connect(T.cli, &p);
-}
-
-/*
- * Keep the connections going: crr and conns open, rr kicks, stream fills.
- * @return stream: mbufs queued; else 0.
- */
-static unsigned int
-cli_top_up(void)
-{
-	unsigned int queued = 0;
-	struct tern_tcp_stream *s;
-	struct tb_cli_conn *c;
-	unsigned int i;
-
-	switch (T.kind) {
-	case TB_CRR:
-		while (!T.drain && T.nb_free > 0) {
-			uint32_t idx = T.free_slot[--T.nb_free];
-
-			s = cli_connect(idx, TB_PORT);
-			if (s == NULL) {
-				T.free_slot[T.nb_free++] = idx;
-				T.cli_errors++;
-				break;
-			}
-			T.cc[idx].s = s;
-			T.cc[idx].got = 0;
-			T.inflight++;
-		}
-		break;
-	case TB_CONNS:
-		while (!T.drain && T.inflight < T.window && T.issued < T.conns) {
-			s = cli_connect((uint32_t)T.issued,
-					(uint16_t)(TB_PORT + T.issued % T.nb_listen));
-			if (s == NULL) {
-				T.cli_errors++;
-				break;
-			}
-			T.cc[T.issued++].s = s;
-			T.inflight++;
-		}
-		break;
-	case TB_RR:
-		if (!T.kick || T.drain)
-			break;
-		T.kick = false;
-		for (i = 0; i < T.nb_cc; i++) {
-			c = &T.cc[i];
-			if (c->s != NULL && c->up && !c->busy)
-				cli_request(c);
-		}
-		break;
-	case TB_STREAM: {
-		struct rte_mbuf *m[TB_BURST];
-		struct rte_mempool *mp = tern_ctx_pool(T.cli);
-		uint32_t space;
-		uint16_t k, a;
-
-		c = &T.cc[0];
-		if (T.drain || c->s == NULL || !c->up)
-			break;
-		space = tern_tcp_tx_space(c->s);
-		while (space >= T.seg) {
-			k = (uint16_t)RTE_MIN((uint32_t)TB_BURST, space / T.seg);
-			if (rte_pktmbuf_alloc_bulk(mp, m, k) != 0)
-				break;
-			for (i = 0; i < k; i++)
-				rte_pktmbuf_append(m[i], T.seg);
-			a = tern_tcp_send_burst(c->s, m, k);
-			queued += a;
-			if (a < k) {
-				rte_pktmbuf_free_bulk(m + a, k - a);
-				break;
-			}
-			space -= (uint32_t)a * T.seg;
-		}
-		break;
-	}
-	}
-	return queued;
-}
-
 /*
  * One client round. @return packets received, events taken and mbufs queued (0: idle).
  * Not inlined: tools/bench-synflood-callgrind.sh counts inside it.
@@ -477,22 +163,7 @@ cli_top_up(void)
 static __attribute__((noinline)) unsigned int
 cli_round(void)
 {
-	struct tern_event ev[TB_EVENTS];
-	unsigned int n, nev, i;
-
-	n = tern_ctx_poll(T.cli);
-	nev = tern_ctx_events(T.cli, ev, TB_EVENTS);
-	for (i = 0; i < nev; i++) {
-		uint64_t idx = ev[i].udata;
-
-		/* a stream closed earlier in this batch: its slot is empty */
-		if (idx >= T.nb_cc || T.cc[idx].s != ev[i].obj)
-			continue;
-		cli_event(&T.cc[idx], &ev[i]);
-	}
-	n += nev + cli_top_up();
-	tern_ctx_flush(T.cli);
-	return n;
+	return btc_round(&T.c);
 }
 
 /*
@@ -531,9 +202,9 @@ static bool
 cli_idle(void)
 {
 	if (T.kind == TB_STREAM)
-		return T.cc[0].s == NULL || !T.cc[0].up ||
-		       tern_tcp_tx_space(T.cc[0].s) >= T.tx_idle;
-	return T.inflight == 0;
+		return T.c.cc[0].s == NULL || !T.c.cc[0].up ||
+		       tern_tcp_tx_space(T.c.cc[0].s) >= T.c.tx_idle;
+	return T.c.inflight == 0;
 }
 
 /*
@@ -547,7 +218,7 @@ drain(void)
 {
 	uint64_t hz = rte_get_tsc_hz(), start = rte_rdtsc(), idle_at = 0;
 
-	T.drain = true;
+	T.c.drain = true;
 	while (rte_rdtsc() - start < 2 * hz) {
 		cli_round();
 		srv_round();
@@ -558,8 +229,8 @@ drain(void)
 	}
 	if (!cli_idle())
 		fprintf(stderr, "tern-bench: %s: %u still in flight after 2 s\n",
-			tb_names[T.kind], T.inflight);
-	T.drain = false;
+			tb_names[T.kind], T.c.inflight);
+	T.c.drain = false;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -666,8 +337,8 @@ tb_contexts(void)
 	cp.tcp = &cc;
 	cp.event_queue_size = evq;
 	cp.socket_id = (int)rte_socket_id();
-	T.srv = tern_ctx_create(&sp);
-	if (T.srv == NULL)
+	T.s.ctx = tern_ctx_create(&sp);
+	if (T.s.ctx == NULL)
 		return -rte_errno;
 	for (i = 0; i < T.nb_listen; i++) {
 		struct tern_tcp_param lp = { 0 };
@@ -676,12 +347,12 @@ tb_contexts(void)
 		lp.local.port = rte_cpu_to_be_16((uint16_t)(TB_PORT + i));
 		lp.flags = T.kind == TB_CRR || T.kind == TB_RR ? TERN_TCP_F_NODELAY : 0;
 		lp.backlog = 2 * RTE_MAX(T.window, T.kind == TB_RR ? T.conns : 0) + 64;
-		T.lst[i] = tern_tcp_listen(T.srv, &lp);
+		T.lst[i] = tern_tcp_listen(T.s.ctx, &lp);
 		if (T.lst[i] == NULL)
 			return -rte_errno;
 	}
-	T.cli = tern_ctx_create(&cp);
-	if (T.cli == NULL)
+	T.c.ctx = tern_ctx_create(&cp);
+	if (T.c.ctx == NULL)
 		return -rte_errno;
 	return 0;
 }
@@ -706,10 +377,10 @@ tb_print_stats(void)
 	struct tern_stats ss, cs;
 	unsigned int i;
 
-	if (!T.stats || T.srv == NULL || T.cli == NULL)
+	if (!T.stats || T.s.ctx == NULL || T.c.ctx == NULL)
 		return;
-	tern_ctx_stats(T.srv, &ss);
-	tern_ctx_stats(T.cli, &cs);
+	tern_ctx_stats(T.s.ctx, &ss);
+	tern_ctx_stats(T.c.ctx, &cs);
 	if (T.kind == TB_STREAM)
 		printf("  counters of the contexts with offload %s:\n", T.no_offload ? "off" : "on");
 	printf("  %-28s %14s %14s\n", "counter", "server", "client");
@@ -724,10 +395,10 @@ static void
 tb_contexts_destroy(void)
 {
 	tb_print_stats();
-	tern_ctx_destroy(T.cli);
-	tern_ctx_destroy(T.srv);
-	T.cli = NULL;
-	T.srv = NULL;
+	tern_ctx_destroy(T.c.ctx);
+	tern_ctx_destroy(T.s.ctx);
+	T.c.ctx = NULL;
+	T.s.ctx = NULL;
 	memset(T.lst, 0, sizeof(T.lst));
 	tb_drain_rings();
 }
@@ -739,22 +410,22 @@ tb_open(unsigned int want)
 	uint64_t hz = rte_get_tsc_hz(), start = rte_rdtsc();
 	unsigned int i;
 
-	T.drain = true;		/* rr and stream: no data yet */
+	T.c.drain = true;		/* rr and stream: no data yet */
 	for (i = 0; i < want; i++) {
-		T.cc[i].s = cli_connect(i, TB_PORT);
-		if (T.cc[i].s == NULL)
+		T.c.cc[i].s = btc_connect(&T.c, i, TB_PORT);
+		if (T.c.cc[i].s == NULL)
 			return -rte_errno;
 	}
-	while (T.established < want || T.srv_ops < want) {
+	while (T.c.established < want || T.s.accepted < want) {
 		cli_round();
 		srv_round();
 		if (rte_rdtsc() - start > 5 * hz) {
 			fprintf(stderr, "tern-bench: %u of %u connections up after 5 s\n",
-				T.established, want);
+				T.c.established, want);
 			return -ETIMEDOUT;
 		}
 	}
-	T.drain = false;
+	T.c.drain = false;
 	return 0;
 }
 
@@ -778,8 +449,8 @@ bench_tcp_setup(const struct bench_opts *o)
 	T.stats = o->stats;
 	T.no_offload = o->offload == BENCH_OFFLOAD_OFF || o->offload == BENCH_OFFLOAD_BOTH;
 	T.size = o->size;
-	if (T.size > sizeof(T.req)) {
-		fprintf(stderr, "tern-bench: --size up to %zu for TCP\n", sizeof(T.req));
+	if (T.size > sizeof(T.c.req)) {
+		fprintf(stderr, "tern-bench: --size up to %zu for TCP\n", sizeof(T.c.req));
 		return -EINVAL;
 	}
 	T.window = o->window ? o->window :
@@ -799,16 +470,27 @@ bench_tcp_setup(const struct bench_opts *o)
 		if (T.nb_listen > TB_MAX_LISTEN)
 			return -EINVAL;
 	}
-	memset(T.req, 'q', sizeof(T.req));
-	T.nb_cc = T.kind == TB_CRR ? T.window : T.kind == TB_RR ? T.conns :
+	memset(T.c.req, 'q', sizeof(T.c.req));
+	T.c.nb_cc = T.kind == TB_CRR ? T.window : T.kind == TB_RR ? T.conns :
 		  T.kind == TB_STREAM ? 1 : T.conns;
-	T.cc = calloc(T.nb_cc, sizeof(*T.cc));
-	T.free_slot = calloc(T.nb_cc, sizeof(*T.free_slot));
-	if (T.cc == NULL || T.free_slot == NULL)
+	T.c.cc = calloc(T.c.nb_cc, sizeof(*T.c.cc));
+	T.c.free_slot = calloc(T.c.nb_cc, sizeof(*T.c.free_slot));
+	if (T.c.cc == NULL || T.c.free_slot == NULL)
 		return -ENOMEM;
+	T.c.kind = T.kind == TB_CRR ? BTC_CRR : T.kind == TB_RR ? BTC_RR :
+		   T.kind == TB_STREAM ? BTC_STREAM : BTC_HOLD;
+	T.c.port0 = TB_PORT;
+	T.c.nb_ports = T.nb_listen;
+	T.c.hold_window = T.window;
+	T.c.hold_total = T.conns;
+	T.c.size = T.size;
+	T.s.lst = T.lst;
+	T.s.nb_lst = T.nb_listen;
+	T.s.sink = T.kind == TB_STREAM;
+	T.s.hold = T.kind == TB_CONNS;
 	if (T.kind == TB_CRR)
-		for (i = 0; i < T.nb_cc; i++)
-			T.free_slot[T.nb_free++] = T.nb_cc - 1 - i;
+		for (i = 0; i < T.c.nb_cc; i++)
+			T.c.free_slot[T.c.nb_free++] = T.c.nb_cc - 1 - i;
 	ret = tb_ring_ports();
 	if (ret != 0)
 		return ret;
@@ -828,6 +510,7 @@ bench_tcp_setup(const struct bench_opts *o)
 		       tern_dev_caps_str(tern_dev_caps(T.dev_s), caps, sizeof(caps)));
 	}
 	tern_ip4_parse("10.2.0.1", &T.ip_s, NULL);
+	T.c.remote = T.ip_s;
 	tern_ip4_parse("10.2.0.2", &T.ip_c, NULL);
 	T.net_s = tb_net(T.dev_s, T.ip_s, T.ip_c, T.dev_c);
 	T.net_c = tb_net(T.dev_c, T.ip_c, T.ip_s, T.dev_s);
@@ -869,7 +552,7 @@ bench_tcp_flood_target(struct bench_flood_target *ft)
 	static const struct rte_ether_addr gw_mac = { { 0x02, 0, 0, 0, 0, 0xfe } };
 	tern_ip4_t gw;
 
-	if (T.srv == NULL)
+	if (T.s.ctx == NULL)
 		return -EINVAL;
 	tern_ip4_parse("10.2.0.254", &gw, NULL);
 	if (tern_net_neigh4_set(T.net_s, 0, gw, &gw_mac) != 0 ||
@@ -882,7 +565,7 @@ bench_tcp_flood_target(struct bench_flood_target *ft)
 	ft->gw_mac = gw_mac;
 	ft->ip = T.ip_s;
 	ft->tcp_port = TB_PORT;
-	ft->srv = T.srv;
+	ft->srv = T.s.ctx;
 	ft->srv_pool = tern_dev_pool(T.dev_s, (int)rte_socket_id());
 	return 0;
 }
@@ -916,7 +599,7 @@ struct tb_busy {
 static uint64_t
 tb_units(void)
 {
-	return T.kind == TB_CRR || T.kind == TB_CONNS ? T.srv_ops : T.srv_bytes;
+	return T.kind == TB_CRR || T.kind == TB_CONNS ? T.s.accepted : T.s.bytes;
 }
 
 static void
@@ -961,8 +644,8 @@ tb_run_steady(const struct bench_opts *o, struct bench_run *r)
 		return -EINVAL;
 	}
 	T.stop = false;
-	T.drain = false;
-	T.kick = true;
+	T.c.drain = false;
+	T.c.kick = true;
 	if (!o->single)
 		rte_eal_remote_launch(cli_loop, NULL, worker);
 	start = rte_rdtsc();
@@ -984,9 +667,9 @@ tb_run_steady(const struct bench_opts *o, struct bench_run *r)
 		if (t0 == 0) {
 			if (b - start >= (uint64_t)(o->seconds * 0.1 * (double)hz)) {
 				t0 = b;
-				b_cli = T.cli_ops;
-				b_bytes = T.srv_bytes;
-				b_err = T.cli_errors + T.srv_errors;
+				b_cli = T.c.ops;
+				b_bytes = T.s.bytes;
+				b_err = T.c.errors + T.s.errors;
 				b_busy = T.cli_busy;
 				end = t0 + (uint64_t)(o->seconds * (double)hz);
 			}
@@ -998,13 +681,13 @@ tb_run_steady(const struct bench_opts *o, struct bench_run *r)
 			break;
 	}
 	t = rte_rdtsc();
-	cli = T.cli_ops - b_cli;
-	bytes = T.srv_bytes - b_bytes;
+	cli = T.c.ops - b_cli;
+	bytes = T.s.bytes - b_bytes;
 	busy = T.cli_busy - b_busy;
 	T.stop = true;
 	if (!o->single)
 		rte_eal_wait_lcore(worker);
-	r->drops = T.cli_errors + T.srv_errors - b_err;
+	r->drops = T.c.errors + T.s.errors - b_err;
 	drain();
 	dt = (double)(t - t0) / (double)hz;
 	switch (T.kind) {
@@ -1047,14 +730,14 @@ tb_run_conns(const struct bench_opts *o, struct bench_run *r)
 		fprintf(stderr, "tern-bench: needs two lcores (EAL -l 0-1), or --single\n");
 		return -EINVAL;
 	}
-	T.srv_ops = 0;
-	T.cli_ops = 0;
-	T.issued = 0;
-	T.inflight = 0;
-	T.established = 0;
-	T.cli_errors = 0;
-	T.srv_errors = 0;
-	memset(T.cc, 0, sizeof(*T.cc) * T.nb_cc);
+	T.s.accepted = 0;
+	T.c.ops = 0;
+	T.c.issued = 0;
+	T.c.inflight = 0;
+	T.c.established = 0;
+	T.c.errors = 0;
+	T.s.errors = 0;
+	memset(T.c.cc, 0, sizeof(*T.c.cc) * T.c.nb_cc);
 	h0 = bench_heap_used(&T.heap);
 	ret = tb_contexts();
 	if (ret != 0) {
@@ -1067,13 +750,13 @@ tb_run_conns(const struct bench_opts *o, struct bench_run *r)
 	a_ctx = bench_heap_allocs(&T.heap);
 	mb0 = rte_mempool_in_use_count(mp_s);
 	T.stop = false;
-	T.drain = false;
+	T.c.drain = false;
 	if (!o->single)
 		rte_eal_remote_launch(cli_loop, NULL, worker);
 	start = rte_rdtsc();
 	stall = start;
-	while (T.srv_ops < T.conns || T.cli_ops < T.conns) {
-		uint64_t a, b, u = T.srv_ops;
+	while (T.s.accepted < T.conns || T.c.ops < T.conns) {
+		uint64_t a, b, u = T.s.accepted;
 		unsigned int n;
 
 		if (o->single)
@@ -1082,9 +765,9 @@ tb_run_conns(const struct bench_opts *o, struct bench_run *r)
 		n = srv_round();
 		b = rte_rdtsc();
 		if (n > 0)
-			tb_busy_add(&bz, b - a, T.srv_ops - u);
-		if (T.srv_ops != last_ops) {
-			last_ops = T.srv_ops;
+			tb_busy_add(&bz, b - a, T.s.accepted - u);
+		if (T.s.accepted != last_ops) {
+			last_ops = T.s.accepted;
 			stall = b;
 		} else if (b - stall > 5 * hz) {
 			break;		/* nothing accepted for 5 s */
@@ -1094,18 +777,18 @@ tb_run_conns(const struct bench_opts *o, struct bench_run *r)
 	T.stop = true;
 	if (!o->single)
 		rte_eal_wait_lcore(worker);
-	r->drops = T.cli_errors + T.srv_errors;
-	if (T.srv_ops < T.conns || T.cli_ops < T.conns) {
+	r->drops = T.c.errors + T.s.errors;
+	if (T.s.accepted < T.conns || T.c.ops < T.conns) {
 		fprintf(stderr, "tern-bench: tcp-conns: stalled: %lu accepted, %lu established "
-			"of %u (%lu errors)\n", (unsigned long)T.srv_ops,
-			(unsigned long)T.cli_ops, T.conns, (unsigned long)r->drops);
+			"of %u (%lu errors)\n", (unsigned long)T.s.accepted,
+			(unsigned long)T.c.ops, T.conns, (unsigned long)r->drops);
 		tb_contexts_destroy();
 		return -ETIMEDOUT;
 	}
 	h1 = bench_heap_used(&T.heap);
 	a1 = bench_heap_allocs(&T.heap);
 	mb1 = rte_mempool_in_use_count(mp_s);
-	conns_in_ctx = tern_tcp_nb_conns(T.srv);
+	conns_in_ctx = tern_tcp_nb_conns(T.s.ctx);
 	r->ops = T.conns;
 	r->ops_per_s = (double)T.conns * (double)hz / (double)(t - start);
 	tb_busy_report(&bz, 1, r);
@@ -1132,15 +815,15 @@ bench_tcp_offload(bool on)
 
 	if (T.kind != TB_STREAM)
 		return -EINVAL;
-	if (T.no_offload == !on && T.srv != NULL)
+	if (T.no_offload == !on && T.s.ctx != NULL)
 		return 0;
 	/* the connection and both contexts go; what is in the rings is freed */
-	if (T.cc[0].s != NULL)
-		tern_tcp_close(T.cc[0].s);
+	if (T.c.cc[0].s != NULL)
+		tern_tcp_close(T.c.cc[0].s);
 	tb_contexts_destroy();
-	memset(&T.cc[0], 0, sizeof(T.cc[0]));
-	T.established = 0;
-	T.srv_ops = 0;
+	memset(&T.c.cc[0], 0, sizeof(T.c.cc[0]));
+	T.c.established = 0;
+	T.s.accepted = 0;
 	T.no_offload = !on;
 	ret = tb_contexts();
 	if (ret != 0)
@@ -1166,10 +849,10 @@ bench_tcp_teardown(void)
 		printf("SRV_RX rounds=%lu units=%lu unit_size=%u\n", (unsigned long)T.rx_rounds,
 		       (unsigned long)T.rx_units, T.kind == TB_CRR ? 1 :
 		       T.kind == TB_RR ? T.size : BENCH_TCP_STREAM_OP);
-	if (T.cli != NULL || T.srv != NULL) {
-		for (i = 0; i < T.nb_cc; i++)
-			if (T.cc != NULL && T.cc[i].s != NULL && T.kind != TB_CONNS)
-				tern_tcp_close(T.cc[i].s);
+	if (T.c.ctx != NULL || T.s.ctx != NULL) {
+		for (i = 0; i < T.c.nb_cc; i++)
+			if (T.c.cc != NULL && T.c.cc[i].s != NULL && T.kind != TB_CONNS)
+				tern_tcp_close(T.c.cc[i].s);
 		tb_contexts_destroy();
 	}
 	/* both lcores are stopped: nothing is in the callback, the caller frees it */
@@ -1183,6 +866,6 @@ bench_tcp_teardown(void)
 	rte_ring_free(T.r_cs);
 	rte_ring_free(T.r_sc);
 	bench_heap_destroy(&T.heap);
-	free(T.cc);
-	free(T.free_slot);
+	free(T.c.cc);
+	free(T.c.free_slot);
 }
