@@ -319,10 +319,26 @@ port_tx_stalled(struct tern_ctx *ctx, struct tern_ctx_port *p)
 	p->tx_stall_n = 0;
 }
 
+/*
+ * Bytes of @n packets. Summed before a send: what the device takes is its
+ * own from then on (memif copies and frees it at once, a ring hands it to
+ * another core), so after the send only the packets it left are read.
+ */
+static inline uint64_t
+tx_bytes_of(struct rte_mbuf *const *pkts, uint16_t n)
+{
+	uint64_t b = 0;
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		b += pkts[i]->pkt_len;
+	return b;
+}
+
 static void
 port_flush(struct tern_ctx *ctx, struct tern_ctx_port *p, unsigned int tries)
 {
-	uint16_t sent = 0, n, i;
+	uint16_t sent = 0, n;
 	uint64_t bytes = 0;
 
 	if (unlikely(ctx->impair_dirs & TERN_IMPAIR_TX) && p->tx_clean < p->tx_n)
@@ -337,8 +353,7 @@ port_flush(struct tern_ctx *ctx, struct tern_ctx_port *p, unsigned int tries)
 		 * Take the batch out before calling back: the callback may feed
 		 * a context (this one too) that sends again on this port.
 		 */
-		for (i = 0; i < n; i++)
-			bytes += p->tx_buf[i]->pkt_len;
+		bytes = tx_bytes_of(p->tx_buf, n);
 		memcpy(batch, p->tx_buf, n * sizeof(batch[0]));
 		p->tx_n = 0;
 		p->tx_clean = 0;
@@ -357,6 +372,7 @@ port_flush(struct tern_ctx *ctx, struct tern_ctx_port *p, unsigned int tries)
 		 * polling, and dropping our head would not help. Its tx_prepare
 		 * runs there too, on queue 0.
 		 */
+		bytes = tx_bytes_of(p->tx_buf, n);
 		sent = (uint16_t)rte_ring_enqueue_burst(p->tx_ring, (void **)p->tx_buf, n, NULL);
 		p->dev->disp[p->queue_id].tx_ring += sent;
 		p->dev->disp[p->queue_id].tx_ring_full += n - sent;
@@ -369,6 +385,7 @@ port_flush(struct tern_ctx *ctx, struct tern_ctx_port *p, unsigned int tries)
 			if (n == 0)
 				return;
 		}
+		bytes = tx_bytes_of(p->tx_buf, n);
 		for (; sent < n && tries > 0; tries--)
 			sent += rte_eth_tx_burst(p->port_id, p->queue_id, p->tx_buf + sent,
 						 n - sent);
@@ -378,8 +395,8 @@ port_flush(struct tern_ctx *ctx, struct tern_ctx_port *p, unsigned int tries)
 		}
 		p->tx_stall_n = 0;
 	}
-	for (i = 0; i < sent; i++)
-		bytes += p->tx_buf[i]->pkt_len;
+	/* the packets the device left are still ours to read */
+	bytes -= tx_bytes_of(p->tx_buf + sent, (uint16_t)(n - sent));
 	/* Keep the rest for the next flush. */
 	if (sent < n)
 		memmove(p->tx_buf, p->tx_buf + sent, (n - sent) * sizeof(p->tx_buf[0]));

@@ -45,6 +45,7 @@ struct stall_cfg {
 	bool refuse_poison;		/* wrap tx_pkt_burst: refuse POISON for good */
 	bool prepare;			/* wrap tx_pkt_prepare: refuse POISON (EINVAL) */
 	bool offloads;			/* a TX offload on (tx_prepare runs only then) */
+	bool reuse_sent;		/* wrap tx_pkt_burst: what it took is rewritten at once */
 };
 
 struct stall_env {
@@ -82,6 +83,21 @@ refusing_burst(void *txq, struct rte_mbuf **pkts, uint16_t n)
 		if (pkt_seq(pkts[i]) & POISON)
 			break;
 	return i == 0 ? 0 : orig_burst(txq, pkts, i);
+}
+
+/*
+ * A device that owns what it took: as memif, which copies and frees each
+ * packet at once, after which another core may take and rewrite the mbuf
+ * (here its length, at once). The ring behind still gets each packet.
+ */
+static uint16_t
+reusing_burst(void *txq, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t k = orig_burst(txq, pkts, n), i;
+
+	for (i = 0; i < k; i++)
+		pkts[i]->pkt_len = 1;
+	return k;
 }
 
 /* A tx_prepare that finds POISON packets malformed. */
@@ -136,6 +152,8 @@ stall_setup(void **state)
 	orig_prepare = rte_eth_fp_ops[e.port].tx_pkt_prepare;
 	if (cfg->refuse_poison)
 		rte_eth_fp_ops[e.port].tx_pkt_burst = refusing_burst;
+	if (cfg->reuse_sent)
+		rte_eth_fp_ops[e.port].tx_pkt_burst = reusing_burst;
 	prepare_calls = 0;
 	if (cfg->prepare)
 		rte_eth_fp_ops[e.port].tx_pkt_prepare = refusing_prepare;
@@ -483,6 +501,31 @@ test_tx_hold_fills_bursts_or_waits_out_the_time(void **state)
 }
 
 /* Packets held when the context goes go back to the pool. */
+/*
+ * tx_bytes counts what was sent as it was when handed over, not what the
+ * mbufs hold afterwards (they are the device's then); the packets the
+ * device left (a ring with room for 63) count when they go.
+ */
+static void
+test_tx_bytes_counted_before_the_device_takes_them(void **state)
+{
+	struct stall_env *e = *state;
+	struct tern_stats st;
+	unsigned int i;
+
+	for (i = 0; i < SMALL_RING - 1 + 10; i++)
+		queue_pkt(e, i);
+	tern_ctx_flush(e->ctx);
+	st = stats(e);
+	assert_int_equal(st.tx_pkts, SMALL_RING - 1);
+	assert_int_equal(st.tx_bytes, (SMALL_RING - 1) * 64);
+	drain_all(e, SMALL_RING - 1 + 10, UINT32_MAX);
+	st = stats(e);
+	assert_int_equal(st.tx_pkts, SMALL_RING - 1 + 10);
+	assert_int_equal(st.tx_bytes, (SMALL_RING - 1 + 10) * 64);
+	assert_pool_back(e);
+}
+
 static void
 test_tx_hold_destroy_frees_held(void **state)
 {
@@ -508,6 +551,7 @@ static const struct stall_cfg cfg_prepare = {
 };
 static const struct stall_cfg cfg_prepare_nooff = { .ring_size = BIG_RING, .prepare = true };
 static const struct stall_cfg cfg_hold = { .ring_size = BIG_RING };
+static const struct stall_cfg cfg_reuse = { .ring_size = SMALL_RING, .reuse_sent = true };
 
 int
 main(void)
@@ -531,6 +575,9 @@ main(void)
 		cmocka_unit_test_prestate_setup_teardown(
 			test_tx_hold_fills_bursts_or_waits_out_the_time, stall_setup,
 			stall_teardown, (void *)(uintptr_t)&cfg_hold),
+		cmocka_unit_test_prestate_setup_teardown(
+			test_tx_bytes_counted_before_the_device_takes_them, stall_setup,
+			stall_teardown, (void *)(uintptr_t)&cfg_reuse),
 		cmocka_unit_test_prestate_setup_teardown(
 			test_tx_hold_destroy_frees_held, stall_setup,
 			stall_teardown, (void *)(uintptr_t)&cfg_hold),
