@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# tools/bench-l3fwd-callgrind.sh [BUILD_DIR] [SECONDS] [ROUTER...]: instructions
+# per forwarded packet of each router on the l3fwd memif harness, counted
+# exactly by callgrind (no timing: repeatable on a busy machine).
+#
+# The harness of tools/bench-l3fwd.sh (dpdk-testpmd flowgen, 64-byte frames,
+# on the client end of a memif pair; the router on the server end sending
+# every packet back), with the router under `valgrind --tool=callgrind`,
+# collecting only inside its forwarding loop (tern-l3fwd: worker_main;
+# DPDK's l3fwd: lpm_main_loop). Callgrind slows the router some 50 times,
+# so testpmd keeps the memif ring full and every rx burst is a full one,
+# for both routers alike. Once testpmd has sent for 2 s the counters are
+# zeroed (callgrind_control -z), then after SECONDS dumped
+# (callgrind_control -d); the packets testpmd got back between the two
+# (its RX-packets, read right after each) divide the instructions. The
+# memif PMD's rx and tx (the copies in and out of the ring) are in both
+# counts: the difference is what each router does per packet.
+# ROUTER: tern-l3fwd and/or dpdk-l3fwd (default both). Prints per router
+# the instructions, packets and instructions per packet, its top functions,
+# and a last line:
+#   RESULT workload=l3fwd-callgrind tern_ir_per_pkt=... dpdk_ir_per_pkt=...
+set -u
+BUILD=${1:-build}
+SECS=${2:-10}
+shift 2 2>/dev/null || shift $#
+ROUTERS=("$@")
+[ ${#ROUTERS[@]} -eq 0 ] && ROUTERS=(tern-l3fwd dpdk-l3fwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+P=bench-l3fwd-callgrind
+die() { echo "$P: $*" >&2; exit 1; }
+command -v valgrind >/dev/null || die "valgrind not found"
+command -v callgrind_control >/dev/null || die "callgrind_control not found (valgrind)"
+TESTPMD=$(command -v dpdk-testpmd) || die "dpdk-testpmd not found (dpdk-dev)"
+L3FWD="$BUILD/examples/l3fwd/tern-l3fwd"
+for r in "${ROUTERS[@]}"; do
+	case $r in
+	tern-l3fwd) [ -x "$L3FWD" ] || die "$L3FWD not built" ;;
+	dpdk-l3fwd) DPDK_L3FWD=$("$HERE/build-dpdk-l3fwd.sh" "$BUILD" | tail -1) ||
+			die "could not build DPDK's l3fwd" ;;
+	*) echo "$P: router must be tern-l3fwd or dpdk-l3fwd" >&2; exit 2 ;;
+	esac
+done
+
+RTR_MAC=00:01:02:03:04:01
+TP_MAC=00:01:02:03:04:00
+WORK=$(mktemp -d /tmp/l3fwd-cg.XXXXXX) || die "mktemp failed"
+TAG=l3cg$$
+R_PID='' TP_PID=''
+stop_pid() {	# PID NAME TIMEOUT_S: SIGINT, wait, then SIGKILL
+	local pid=$1 name=$2 t=$3
+	[ -n "$pid" ] || return 0
+	kill -INT "$pid" 2>/dev/null
+	for _ in $(seq $((t * 10))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$pid" 2>/dev/null && echo "$P: $name did not exit: killed" >&2
+	wait "$pid" 2>/dev/null
+	return 0
+}
+cleanup() {
+	stop_pid "$R_PID" router 120
+	{ exec 3>&-; } 2>/dev/null
+	stop_pid "$TP_PID" testpmd 10
+	for run in /var/run/dpdk "${XDG_RUNTIME_DIR:-/tmp}/dpdk"; do
+		rm -rf "${run:?}/${TAG:?}"* 2>/dev/null
+	done
+	[ -n "${KEEP:-}" ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# one router under callgrind: prints "INSTR PKTS"
+measure() {
+	local router=$1 sock="$WORK/memif-$1.sock" rlog="$WORK/$1.log" tlog="$WORK/tp-$1.log"
+	local fifo="$WORK/tp-$1.cmd" fn ready cg
+	local eal=(-l 0 --no-huge -m 512 --no-pci --file-prefix "${TAG}r$router" --log-level='*:notice'
+		   --vdev "net_memif0,role=server,id=0,socket=$sock,socket-abstract=no,mac=$RTR_MAC")
+	local vg=(valgrind --tool=callgrind --callgrind-out-file="$WORK/cg-$router.%p")
+	if [ "$router" = tern-l3fwd ]; then
+		fn=worker_main ready="tern-l3fwd: ready"
+		"${vg[@]}" --toggle-collect=$fn "$L3FWD" "${eal[@]}" -- \
+			--port 0,addr=10.252.0.1/16 --route 10.253.0.0/16,dev=0 \
+			--neigh "10.254.0.0,$TP_MAC,dev=0" --neigh "10.253.0.0,$TP_MAC,dev=0" \
+			>"$rlog" 2>&1 &
+	else
+		fn=lpm_main_loop ready="Checking link status"
+		"${vg[@]}" --toggle-collect=$fn "$DPDK_L3FWD" "${eal[@]}" -- \
+			-p 0x1 -P --config "(0,0,0)" --parse-ptype --eth-dest "0,$TP_MAC" \
+			</dev/null >"$rlog" 2>&1 &
+	fi
+	R_PID=$!
+	for _ in $(seq 1800); do
+		grep -q "$ready" "$rlog" 2>/dev/null && [ -S "$sock" ] && break
+		kill -0 "$R_PID" 2>/dev/null || { tail -20 "$rlog" >&2; die "$router exited early"; }
+		sleep 0.1
+	done
+	[ -S "$sock" ] || die "$router not ready after 180 s"
+	mkfifo "$fifo"
+	stdbuf -oL "$TESTPMD" --lcores "0@1,1@1" --no-huge -m 512 --no-pci --file-prefix "${TAG}tp" \
+		--log-level='*:notice' \
+		--vdev "net_memif0,role=client,id=0,socket=$sock,socket-abstract=no,mac=$TP_MAC" -- \
+		-i --nb-cores=1 --total-num-mbufs=16384 --forward-mode=flowgen \
+		--eth-peer="0,$RTR_MAC" --txpkts=64 --flowgen-flows=1 <"$fifo" >"$tlog" 2>&1 &
+	TP_PID=$!
+	exec 3>"$fifo"
+	cmd() { printf '%s\n' "$@" >&3; }
+	wait_log() {	# PATTERN TENTHS FROM_BYTE
+		for _ in $(seq "$2"); do
+			tail -c +"$(($3 + 1))" "$tlog" | grep -q -- "$1" && return 0
+			sleep 0.1
+		done
+		return 1
+	}
+	sz() { stat -c %s "$tlog"; }
+	rx_now() {	# RX-packets of a fresh "show port stats 0"
+		local off
+		off=$(sz)
+		cmd "show port stats 0"
+		wait_log "Tx-pps" 50 "$off" || die "testpmd did not answer"
+		tail -c +"$((off + 1))" "$tlog" | awk '/RX-packets:/ { print $2; exit }'
+	}
+	wait_log "Checking link statuses" 300 0 || die "testpmd did not start"
+	local up=0 off
+	for _ in $(seq 60); do
+		off=$(sz)
+		cmd "show port info 0"
+		wait_log "Link status: " 20 "$off" &&
+			tail -c +"$((off + 1))" "$tlog" | grep -q "Link status: up" && { up=1; break; }
+		sleep 0.5
+	done
+	[ $up -eq 1 ] || die "memif link did not come up"
+	off=$(sz)
+	cmd "start"
+	wait_log "packet forwarding - ports=" 50 "$off" || die "testpmd did not start"
+	sleep 2
+	callgrind_control -z "$R_PID" >/dev/null || die "callgrind_control -z failed"
+	local rx0 rx1
+	rx0=$(rx_now)
+	sleep "$SECS"
+	callgrind_control -d "$R_PID" >/dev/null || die "callgrind_control -d failed"
+	rx1=$(rx_now)
+	[ -n "$rx0" ] && [ -n "$rx1" ] || die "could not read testpmd's counters"
+	off=$(sz)
+	cmd "stop"
+	wait_log "Done." 100 "$off"
+	stop_pid "$R_PID" "$router" 120
+	R_PID=''
+	cmd "quit"
+	exec 3>&-
+	stop_pid "$TP_PID" testpmd 10
+	TP_PID=''
+	cg=$(ls "$WORK"/cg-"$router".*.1 2>/dev/null | head -1)
+	[ -n "$cg" ] || die "no callgrind dump for $router"
+	cp "$cg" "$WORK/$router.callgrind"
+	local ir
+	ir=$(awk '/^(summary|totals):/ { print $2; exit }' "$cg")
+	echo "$ir $((rx1 - rx0))"
+}
+
+declare -A IPP
+for r in "${ROUTERS[@]}"; do
+	measure "$r" >"$WORK/result"
+	read -r ir pk <"$WORK/result"
+	[ -n "${pk:-}" ] && [ "$pk" -gt 0 ] || die "$r: no packets came back"
+	IPP[$r]=$(awk -v i="$ir" -v p="$pk" 'BEGIN { printf "%.1f", i / p }')
+	echo "== $r: $ir instructions in its loop over $pk packets back at testpmd" \
+	     "(${SECS} s under callgrind): ${IPP[$r]} per packet"
+	callgrind_annotate "$WORK/$r.callgrind" 2>/dev/null |
+		awk -v p="$pk" '/^ *[0-9,]+ .*[:(]/ && n < 14 { v = $1; gsub(",", "", v);
+			printf "   %8.1f  %s\n", v / p, $0; n++ }' | sed 's/([^)]*)//'
+done
+echo "RESULT workload=l3fwd-callgrind tern_ir_per_pkt=${IPP[tern-l3fwd]:-nan}" \
+     "dpdk_ir_per_pkt=${IPP[dpdk-l3fwd]:-nan}"
