@@ -73,9 +73,10 @@ measure() {
 	local fifo="$WORK/tp-$1.cmd" fn ready cg
 	local eal=(-l 0 --no-huge -m 512 --no-pci --file-prefix "${TAG}r$router" --log-level='*:notice'
 		   --vdev "net_memif0,role=server,id=0,socket=$sock,socket-abstract=no,mac=$RTR_MAC")
-	local vg=(valgrind --tool=callgrind --callgrind-out-file="$WORK/cg-$router.%p")
+	local vg=(valgrind --tool=callgrind --compress-strings=no --compress-pos=no
+		  --callgrind-out-file="$WORK/cg-$router.%p")
 	if [ "$router" = tern-l3fwd ]; then
-		fn=worker_main ready="tern-l3fwd: ready"
+		fn=tern_ctx_poll ready="tern-l3fwd: ready"
 		"${vg[@]}" --toggle-collect=$fn "$L3FWD" "${eal[@]}" -- \
 			--port 0,addr=10.252.0.1/16 --route 10.253.0.0/16,dev=0 \
 			--neigh "10.254.0.0,$TP_MAC,dev=0" --neigh "10.253.0.0,$TP_MAC,dev=0" \

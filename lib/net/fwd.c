@@ -30,6 +30,7 @@
 #include <rte_mbuf.h>
 
 #include "tern_net_priv.h"
+#include "fwd_inline.h"
 
 #define ICMP4_DEST_UNREACH	3
 #define ICMP4_NET_UNREACH	0
@@ -40,6 +41,10 @@
 #define ICMP6_PACKET_TOO_BIG	2
 #define ICMP6_TIME_EXCEEDED	3
 #define IP6_HLEN		40
+
+const uint8_t fwd4_first_byte[256] = {
+	[0] = 1, [127] = 1, [169] = 2, [224 ... 255] = 1,
+};
 
 int
 tern_net_forward_set(struct tern_net *net, uint16_t ifindex, uint32_t flags)
