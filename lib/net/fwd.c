@@ -145,6 +145,11 @@ fwd4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 		fwd4_error(ctx, ifindex, m, ICMP4_TIME_EXCEEDED, 0, 0);
 		goto drop;
 	}
+	/* gathered as fwd4_fast() gathers: from the Ethernet header, l2_len long */
+	if (unlikely(rte_pktmbuf_prepend(m, m->l2_len) == NULL)) {
+		TERN_STAT_INC(ctx, drop_nomem);
+		goto drop;
+	}
 	if (unlikely(nc->nb_fwd4 == FWD_BATCH))
 		fwd_flush(ctx);
 	nc->fwd4_if[nc->nb_fwd4] = ifindex;
@@ -239,7 +244,7 @@ fwd4_flush(struct tern_ctx *ctx)
 	uint16_t n = nc->nb_fwd4, i;
 	/* the last next hop checked and resolved, for the packets after it */
 	const struct tern_iface *ofp = NULL;
-	struct rte_ether_addr mac;
+	struct rte_ether_hdr eth;	/* its MACs, for the frames to it */
 	uint16_t last_out = UINT16_MAX;
 	tern_ip4_t last_gw = 0;
 	bool resolved = false;
@@ -249,7 +254,8 @@ fwd4_flush(struct tern_ctx *ctx)
 	rte_lpm_lookup_bulk(net->lpm4, nc->fwd4_dst, hop, n);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = nc->fwd4[i];
-		struct rte_ipv4_hdr *ih = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+		uint16_t l2 = m->l2_len;
+		struct rte_ipv4_hdr *ih = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2);
 		const struct tern_nexthop *nh;
 		uint32_t idx;
 		uint16_t out;
@@ -262,6 +268,7 @@ fwd4_flush(struct tern_ctx *ctx)
 
 			if (unlikely(def < 0)) {
 				TERN_STAT_INC(ctx, drop_fwd4_noroute);
+				rte_pktmbuf_adj(m, l2);
 				fwd4_error(ctx, nc->fwd4_if[i], m, ICMP4_DEST_UNREACH,
 					   ICMP4_NET_UNREACH, 0);
 				rte_pktmbuf_free(m);
@@ -290,21 +297,32 @@ fwd4_flush(struct tern_ctx *ctx)
 			resolved = false;
 		}
 		if (unlikely(rte_be_to_cpu_16(ih->total_length) > ofp->mtu)) {
+			rte_pktmbuf_adj(m, l2);
 			fwd4_too_big(ctx, nc->fwd4_if[i], out, gw, m);
 			continue;
 		}
 		fwd4_ttl_dec(ih);
 		nfwd++;
 		if (!resolved) {
-			if (unlikely(neigh_resolved(ctx, out, 4, &gw, &mac, NULL) != 0)) {
+			if (unlikely(neigh_resolved(ctx, out, 4, &gw, &eth.dst_addr, NULL) != 0)) {
 				/* held while ARP resolves it, or sent while stale and probed */
+				rte_pktmbuf_adj(m, l2);
 				m->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;
 				neigh_output(ctx, out, 4, &gw, m, RTE_ETHER_TYPE_IPV4);
 				continue;
 			}
+			rte_ether_addr_copy(&ofp->mac, &eth.src_addr);
 			resolved = true;
 		}
-		fwd_send(ctx, ofp, m, &mac, RTE_ETHER_TYPE_IPV4);
+		if (likely(l2 == RTE_ETHER_HDR_LEN && ofp->vlan_id == 0)) {
+			/* an untagged IPv4 frame in and out: the two MACs change */
+			memcpy(rte_pktmbuf_mtod(m, void *), &eth, 2 * RTE_ETHER_ADDR_LEN);
+			m->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;
+			ctx_tx(ctx, out, m);
+		} else {
+			rte_pktmbuf_adj(m, l2);
+			fwd_send(ctx, ofp, m, &eth.dst_addr, RTE_ETHER_TYPE_IPV4);
+		}
 	}
 	TERN_STAT_ADD(ctx, fwd4_pkts, nfwd);
 }

@@ -75,7 +75,8 @@ fwd4_in_init(struct fwd4_in *in, struct tern_ctx *ctx, const struct tern_iface *
  * Frame @m (data at its Ethernet header) came in on the interface of @in,
  * IPv4 forwarding on: if it is the common case of a packet to forward
  * (untagged, to our MAC, a valid 20-byte header, TTL above 1, no martian,
- * not for us), gather it for fwd_flush() at once, as batch entry *@nb.
+ * not for us), gather it for fwd_flush() at once, as batch entry *@nb,
+ * its data still at the Ethernet header (m->l2_len bytes long).
  * The caller counts it as eth_input() and ip4_input() would (eth_in,
  * ip4_in). @return true if it took @m; false: send it through the usual
  * input, which checks, counts and answers the rest.
@@ -124,10 +125,10 @@ fwd4_fast(struct tern_ctx *ctx, const struct fwd4_in *in, struct rte_mbuf *m, ui
 	if (unlikely(in->claim) &&
 	    (ih->next_proto_id == in->claim_proto || ih->next_proto_id == IPPROTO_ICMP))
 		return false;
-	rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
+	/* gathered with its Ethernet header (fwd4_flush() rewrites it in place) */
 	m->l2_len = RTE_ETHER_HDR_LEN;
-	if (m->pkt_len > tot)	/* ethernet padding */
-		pkt_cut(m, tot);
+	if (m->pkt_len > (uint32_t)tot + RTE_ETHER_HDR_LEN)	/* ethernet padding */
+		pkt_cut(m, (uint32_t)tot + RTE_ETHER_HDR_LEN);
 	if (unlikely(*nb == FWD_BATCH)) {
 		nc->nb_fwd4 = *nb;
 		fwd_flush(ctx);
