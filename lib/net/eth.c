@@ -124,15 +124,18 @@ eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t 
 	for (i = 0; i < n; i++) {
 		if (i + ETH_PF_MBUF < n)
 			rte_prefetch0(pkts[i + ETH_PF_MBUF]);
-		if (i + ETH_PF_DATA < n)
-			eth_prefetch_data(pkts[i + ETH_PF_DATA]);
 		/* a router's common case first: what it forwards needs no more */
 		if (fwd4) {
+			/* its headers: the first line */
+			if (i + ETH_PF_DATA < n)
+				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + ETH_PF_DATA], void *));
 			if (fwd4_fast(ctx, &in, pkts[i], &nb)) {
 				nfast++;
 				continue;
 			}
 			nc->nb_fwd4 = nb;
+		} else if (i + ETH_PF_DATA < n) {
+			eth_prefetch_data(pkts[i + ETH_PF_DATA]);
 		}
 		/* not for a frame the device (or whoever marked it) found good */
 		if (sw_l4 && i + 1 < n &&

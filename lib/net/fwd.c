@@ -296,7 +296,7 @@ fwd4_flush(struct tern_ctx *ctx)
 			last_gw = gw;
 			resolved = false;
 		}
-		if (unlikely(rte_be_to_cpu_16(ih->total_length) > ofp->mtu)) {
+		if (unlikely(FWD_BE16(ih->total_length) > ofp->mtu)) {
 			rte_pktmbuf_adj(m, l2);
 			fwd4_too_big(ctx, nc->fwd4_if[i], out, gw, m);
 			continue;

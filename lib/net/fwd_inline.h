@@ -18,20 +18,36 @@
 
 #include "tern_net_priv.h"
 
-/* Sum of a 20-byte IPv4 header (no options), folded: 0xffff when its checksum is right. */
-static inline uint16_t
-fwd4_hdr_sum20(const void *ih)
+/*
+ * Whether the ones' complement sum of a 20-byte IPv4 header (no options)
+ * is 0xffff: its checksum is right. The five 32-bit words add up below
+ * 2^35 in 64 bits; each fold to half the width is the high half of x plus
+ * x rotated by half its width, which carries around the end by itself.
+ */
+static inline bool
+fwd4_hdr_cksum_ok(const void *ih)
 {
 	const uint8_t *p = ih;
 	uint64_t a, b, sum;
-	uint32_t c;
+	uint32_t c, t;
 
 	memcpy(&a, p, 8);
 	memcpy(&b, p + 8, 8);
 	memcpy(&c, p + 16, 4);
 	sum = (a & 0xffffffff) + (a >> 32) + (b & 0xffffffff) + (b >> 32) + c;
-	return cksum_fold64(sum);
+	t = (uint32_t)((sum + ((sum << 32) | (sum >> 32))) >> 32);
+	t = (t + ((t << 16) | (t >> 16))) >> 16;
+	return (uint16_t)t == 0xffff;
 }
+
+/* Byte swaps the compiler sees through (rte_be_to_cpu_16() is an asm block on x86). */
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+#define FWD_BE16(x)	__builtin_bswap16(x)
+#define FWD_BE32(x)	__builtin_bswap32(x)
+#else
+#define FWD_BE16(x)	(x)
+#define FWD_BE32(x)	(x)
+#endif
 
 /* What fwd4_fast() needs of the input interface: read once per burst (fwd4_in_init()). */
 struct fwd4_in {
@@ -106,10 +122,10 @@ fwd4_fast(struct tern_ctx *ctx, const struct fwd4_in *in, struct rte_mbuf *m, ui
 	if ((w & FWD4_MAC_MASK) != in->mac || (tv & km) != k ||
 	    (ol & RTE_MBUF_F_RX_VLAN_STRIPPED))
 		return false;
-	tot = rte_be_to_cpu_16(ih->total_length);
+	tot = FWD_BE16(ih->total_length);
 	if (tot < sizeof(*ih) || (uint32_t)tot + RTE_ETHER_HDR_LEN > m->pkt_len ||
 	    ck == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
-	    (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD && fwd4_hdr_sum20(ih) != 0xffff))
+	    (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD && !fwd4_hdr_cksum_ok(ih)))
 		return false;
 	/* nothing the checks of fwd4_input() or ip4_input() would stop or answer */
 	if (ih->time_to_live <= 1)
@@ -125,8 +141,12 @@ fwd4_fast(struct tern_ctx *ctx, const struct fwd4_in *in, struct rte_mbuf *m, ui
 	if (unlikely(in->claim) &&
 	    (ih->next_proto_id == in->claim_proto || ih->next_proto_id == IPPROTO_ICMP))
 		return false;
-	/* gathered with its Ethernet header (fwd4_flush() rewrites it in place) */
-	m->l2_len = RTE_ETHER_HDR_LEN;
+	/*
+	 * Gathered with its Ethernet header (fwd4_flush() rewrites it in
+	 * place): l2_len says how long; no other Tx offload field is used
+	 * on the way out (the offload flags are cleared there).
+	 */
+	m->tx_offload = rte_mbuf_tx_offload(RTE_ETHER_HDR_LEN, 0, 0, 0, 0, 0, 0);
 	if (m->pkt_len > (uint32_t)tot + RTE_ETHER_HDR_LEN)	/* ethernet padding */
 		pkt_cut(m, (uint32_t)tot + RTE_ETHER_HDR_LEN);
 	if (unlikely(*nb == FWD_BATCH)) {
@@ -135,7 +155,7 @@ fwd4_fast(struct tern_ctx *ctx, const struct fwd4_in *in, struct rte_mbuf *m, ui
 		*nb = 0;
 	}
 	nc->fwd4_if[*nb] = in->ifindex;
-	nc->fwd4_dst[*nb] = rte_be_to_cpu_32(ih->dst_addr);
+	nc->fwd4_dst[*nb] = FWD_BE32(ih->dst_addr);
 	nc->fwd4[(*nb)++] = m;
 	return true;
 }
