@@ -41,6 +41,9 @@
 #define ICMP6_PACKET_TOO_BIG	2
 #define ICMP6_TIME_EXCEEDED	3
 #define IP6_HLEN		40
+#define FWD4_NO_ROUTE		UINT32_MAX	/* rte_lpm_lookupx4()'s default: no next hop is */
+
+_Static_assert(FWD_BATCH % 4 == 0, "fwd4_flush() looks routes up four at a time");
 
 const uint8_t fwd4_first_byte[256] = {
 	[0] = 1, [127] = 1, [169] = 2, [224 ... 255] = 1,
@@ -251,7 +254,15 @@ fwd4_flush(struct tern_ctx *ctx)
 	uint32_t nfwd = 0;
 
 	nc->nb_fwd4 = 0;
-	rte_lpm_lookup_bulk(net->lpm4, nc->fwd4_dst, hop, n);
+	/* four at a time (FWD_BATCH is a multiple of 4): the last few padded */
+	for (i = n; i & 3; i++)
+		nc->fwd4_dst[i] = 0;
+	for (i = 0; i < n; i += 4) {
+		xmm_t ip;
+
+		memcpy(&ip, &nc->fwd4_dst[i], sizeof(ip));
+		rte_lpm_lookupx4(net->lpm4, ip, &hop[i], FWD4_NO_ROUTE);
+	}
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = nc->fwd4[i];
 		uint16_t l2 = m->l2_len;
@@ -261,8 +272,8 @@ fwd4_flush(struct tern_ctx *ctx)
 		uint16_t out;
 		tern_ip4_t gw;
 
-		if (likely(hop[i] & RTE_LPM_LOOKUP_SUCCESS)) {
-			idx = hop[i] & 0x00ffffff;
+		if (likely(hop[i] != FWD4_NO_ROUTE)) {
+			idx = hop[i];
 		} else {
 			int32_t def = __atomic_load_n(&net->default4, __ATOMIC_ACQUIRE);
 
