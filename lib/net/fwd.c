@@ -238,6 +238,38 @@ fwd_send(struct tern_ctx *ctx, const struct tern_iface *ofp, struct rte_mbuf *m,
 	ctx_tx(ctx, ofp->ifindex, m);
 }
 
+/*
+ * The output port's tx buffer as fwd4_flush() fills it for a run of
+ * packets to one next hop: its fill level in a register (ctx_tx() reloads
+ * it after every write to a packet), written back before anything else
+ * may send (fwd4_txq_sync()). max is 0 when ctx_tx() must see each packet
+ * (a capture on).
+ */
+struct fwd4_txq {
+	struct tern_ctx_port *p;	/* NULL: none held */
+	uint16_t n;			/* p->tx_n while held */
+	uint16_t max;
+};
+
+static inline void
+fwd4_txq_sync(struct fwd4_txq *q)
+{
+	if (q->p != NULL) {
+		q->p->tx_n = q->n;
+		q->p = NULL;
+		q->max = 0;
+	}
+}
+
+static inline void
+fwd4_txq_hold(struct tern_ctx *ctx, struct fwd4_txq *q, uint16_t out)
+{
+	fwd4_txq_sync(q);
+	q->p = &ctx->ports[out];
+	q->n = q->p->tx_n;
+	q->max = ctx->cap == NULL ? TERN_TX_BUF : 0;
+}
+
 static void
 fwd4_flush(struct tern_ctx *ctx)
 {
@@ -252,6 +284,7 @@ fwd4_flush(struct tern_ctx *ctx)
 	tern_ip4_t last_gw = 0;
 	bool resolved = false;
 	uint32_t nfwd = 0;
+	struct fwd4_txq txq = { .p = NULL, .n = 0, .max = 0 };
 
 	nc->nb_fwd4 = 0;
 	/* four at a time (FWD_BATCH is a multiple of 4): the last few padded */
@@ -279,6 +312,7 @@ fwd4_flush(struct tern_ctx *ctx)
 
 			if (unlikely(def < 0)) {
 				TERN_STAT_INC(ctx, drop_fwd4_noroute);
+				fwd4_txq_sync(&txq);
 				rte_pktmbuf_adj(m, l2);
 				fwd4_error(ctx, nc->fwd4_if[i], m, ICMP4_DEST_UNREACH,
 					   ICMP4_NET_UNREACH, 0);
@@ -306,8 +340,10 @@ fwd4_flush(struct tern_ctx *ctx)
 			last_out = out;
 			last_gw = gw;
 			resolved = false;
+			fwd4_txq_hold(ctx, &txq, out);
 		}
 		if (unlikely(FWD_BE16(ih->total_length) > ofp->mtu)) {
+			fwd4_txq_sync(&txq);
 			rte_pktmbuf_adj(m, l2);
 			fwd4_too_big(ctx, nc->fwd4_if[i], out, gw, m);
 			continue;
@@ -317,6 +353,7 @@ fwd4_flush(struct tern_ctx *ctx)
 		if (!resolved) {
 			if (unlikely(neigh_resolved(ctx, out, 4, &gw, &eth.dst_addr, NULL) != 0)) {
 				/* held while ARP resolves it, or sent while stale and probed */
+				fwd4_txq_sync(&txq);
 				rte_pktmbuf_adj(m, l2);
 				m->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;
 				neigh_output(ctx, out, 4, &gw, m, RTE_ETHER_TYPE_IPV4);
@@ -329,12 +366,21 @@ fwd4_flush(struct tern_ctx *ctx)
 			/* an untagged IPv4 frame in and out: the two MACs change */
 			memcpy(rte_pktmbuf_mtod(m, void *), &eth, 2 * RTE_ETHER_ADDR_LEN);
 			m->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;
-			ctx_tx(ctx, out, m);
+			if (likely(txq.n < txq.max)) {
+				txq.p->tx_buf[txq.n++] = m;
+			} else {
+				/* full (one flush, or the drop), or captured */
+				fwd4_txq_sync(&txq);
+				ctx_tx(ctx, out, m);
+				fwd4_txq_hold(ctx, &txq, out);
+			}
 		} else {
+			fwd4_txq_sync(&txq);
 			rte_pktmbuf_adj(m, l2);
 			fwd_send(ctx, ofp, m, &eth.dst_addr, RTE_ETHER_TYPE_IPV4);
 		}
 	}
+	fwd4_txq_sync(&txq);
 	TERN_STAT_ADD(ctx, fwd4_pkts, nfwd);
 }
 
