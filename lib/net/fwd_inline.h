@@ -20,9 +20,10 @@
 
 /*
  * Whether the ones' complement sum of a 20-byte IPv4 header (no options)
- * is 0xffff: its checksum is right. The five 32-bit words add up below
- * 2^35 in 64 bits; each fold to half the width is the high half of x plus
- * x rotated by half its width, which carries around the end by itself.
+ * is 0xffff: its checksum is right. Two 64-bit words and a 32-bit one
+ * added with their carries brought around (RFC 1071: wider words fold to
+ * the same sum); each fold to half the width is the high half of x plus x
+ * rotated by half its width, which carries around the end by itself.
  */
 static inline bool
 fwd4_hdr_cksum_ok(const void *ih)
@@ -34,7 +35,11 @@ fwd4_hdr_cksum_ok(const void *ih)
 	memcpy(&a, p, 8);
 	memcpy(&b, p + 8, 8);
 	memcpy(&c, p + 16, 4);
-	sum = (a & 0xffffffff) + (a >> 32) + (b & 0xffffffff) + (b >> 32) + c;
+	/* after a carry out the sum is at most 2^64 - 2: adding it back cannot carry */
+	sum = a + b;
+	sum += sum < b;
+	sum += c;
+	sum += sum < c;
 	t = (uint32_t)((sum + ((sum << 32) | (sum >> 32))) >> 32);
 	t = (t + ((t << 16) | (t >> 16))) >> 16;
 	return (uint16_t)t == 0xffff;
@@ -123,7 +128,8 @@ fwd4_fast(struct tern_ctx *ctx, const struct fwd4_in *in, struct rte_mbuf *m, ui
 	    (ol & RTE_MBUF_F_RX_VLAN_STRIPPED))
 		return false;
 	tot = FWD_BE16(ih->total_length);
-	if (tot < sizeof(*ih) || (uint32_t)tot + RTE_ETHER_HDR_LEN > m->pkt_len ||
+	/* 20 <= tot <= pkt_len - 14 (pkt_len >= data_len >= 34 here) */
+	if ((uint32_t)tot - sizeof(*ih) > m->pkt_len - (RTE_ETHER_HDR_LEN + sizeof(*ih)) ||
 	    ck == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
 	    (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD && !fwd4_hdr_cksum_ok(ih)))
 		return false;
