@@ -76,7 +76,7 @@ measure() {
 	local vg=(valgrind --tool=callgrind --compress-strings=no --compress-pos=no
 		  --callgrind-out-file="$WORK/cg-$router.%p")
 	if [ "$router" = tern-l3fwd ]; then
-		fn=tern_ctx_poll ready="tern-l3fwd: ready"
+		fn=worker_main ready="tern-l3fwd: ready"
 		"${vg[@]}" --toggle-collect=$fn "$L3FWD" "${eal[@]}" -- \
 			--port 0,addr=10.252.0.1/16 --route 10.253.0.0/16,dev=0 \
 			--neigh "10.254.0.0,$TP_MAC,dev=0" --neigh "10.253.0.0,$TP_MAC,dev=0" \
@@ -164,9 +164,11 @@ for r in "${ROUTERS[@]}"; do
 	IPP[$r]=$(awk -v i="$ir" -v p="$pk" 'BEGIN { printf "%.1f", i / p }')
 	echo "== $r: $ir instructions in its loop over $pk packets back at testpmd" \
 	     "(${SECS} s under callgrind): ${IPP[$r]} per packet"
-	callgrind_annotate "$WORK/$r.callgrind" 2>/dev/null |
-		awk -v p="$pk" '/^ *[0-9,]+ .*[:(]/ && n < 14 { v = $1; gsub(",", "", v);
-			printf "   %8.1f  %s\n", v / p, $0; n++ }' | sed 's/([^)]*)//'
+	# inclusive, per packet: the loop, the PMD's rx and tx, the router's own work
+	callgrind_annotate --inclusive=yes "$WORK/$r.callgrind" 2>/dev/null |
+		awk -v p="$pk" '/^ *[0-9][0-9,]* / && !/PROGRAM TOTALS/ && n < 24 {
+			v = $1; gsub(",", "", v); f = $0; sub(/^ *[0-9,]+ +(\([^)]*\) +)?/, "", f)
+			printf "   %8.1f  %s\n", v / p, f; n++ }'
 done
 echo "RESULT workload=l3fwd-callgrind tern_ir_per_pkt=${IPP[tern-l3fwd]:-nan}" \
      "dpdk_ir_per_pkt=${IPP[dpdk-l3fwd]:-nan}"

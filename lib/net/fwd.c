@@ -282,7 +282,8 @@ fwd4_flush(struct tern_ctx *ctx)
 	struct rte_ether_hdr eth;	/* its MACs, for the frames to it */
 	uint16_t last_out = UINT16_MAX;
 	tern_ip4_t last_gw = 0;
-	bool resolved = false;
+	bool resolved = false, in_place = false;	/* in_place: untagged out */
+	uint16_t mtu = 0;
 	uint32_t nfwd = 0;
 	struct fwd4_txq txq = { .p = NULL, .n = 0, .max = 0 };
 
@@ -299,7 +300,8 @@ fwd4_flush(struct tern_ctx *ctx)
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = nc->fwd4[i];
 		uint16_t l2 = m->l2_len;
-		struct rte_ipv4_hdr *ih = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2);
+		uint8_t *frame = rte_pktmbuf_mtod(m, uint8_t *);
+		struct rte_ipv4_hdr *ih = (struct rte_ipv4_hdr *)(frame + l2);
 		const struct tern_nexthop *nh;
 		uint32_t idx;
 		uint16_t out;
@@ -340,9 +342,11 @@ fwd4_flush(struct tern_ctx *ctx)
 			last_out = out;
 			last_gw = gw;
 			resolved = false;
+			mtu = ofp->mtu;
+			in_place = ofp->vlan_id == 0;
 			fwd4_txq_hold(ctx, &txq, out);
 		}
-		if (unlikely(FWD_BE16(ih->total_length) > ofp->mtu)) {
+		if (unlikely(FWD_BE16(ih->total_length) > mtu)) {
 			fwd4_txq_sync(&txq);
 			rte_pktmbuf_adj(m, l2);
 			fwd4_too_big(ctx, nc->fwd4_if[i], out, gw, m);
@@ -362,9 +366,9 @@ fwd4_flush(struct tern_ctx *ctx)
 			rte_ether_addr_copy(&ofp->mac, &eth.src_addr);
 			resolved = true;
 		}
-		if (likely(l2 == RTE_ETHER_HDR_LEN && ofp->vlan_id == 0)) {
+		if (likely(l2 == RTE_ETHER_HDR_LEN && in_place)) {
 			/* an untagged IPv4 frame in and out: the two MACs change */
-			memcpy(rte_pktmbuf_mtod(m, void *), &eth, 2 * RTE_ETHER_ADDR_LEN);
+			memcpy(frame, &eth, 2 * RTE_ETHER_ADDR_LEN);
 			m->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;
 			if (likely(txq.n < txq.max)) {
 				txq.p->tx_buf[txq.n++] = m;
