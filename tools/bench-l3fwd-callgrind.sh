@@ -73,7 +73,7 @@ measure() {
 	local fifo="$WORK/tp-$1.cmd" fn ready cg
 	local eal=(-l 0 --no-huge -m 512 --no-pci --file-prefix "${TAG}r$router" --log-level='*:notice'
 		   --vdev "net_memif0,role=server,id=0,socket=$sock,socket-abstract=no,mac=$RTR_MAC")
-	local vg=(valgrind --tool=callgrind --compress-strings=no --compress-pos=no
+	local vg=(valgrind --tool=callgrind --fair-sched=yes --compress-strings=no --compress-pos=no
 		  --callgrind-out-file="$WORK/cg-$router.%p")
 	if [ "$router" = tern-l3fwd ]; then
 		fn=worker_main ready="tern-l3fwd: ready"
@@ -95,7 +95,7 @@ measure() {
 	done
 	[ -S "$sock" ] || die "$router not ready after 180 s"
 	mkfifo "$fifo"
-	stdbuf -oL "$TESTPMD" --lcores "0@1,1@1" --no-huge -m 512 --no-pci --file-prefix "${TAG}tp" \
+	nice -n "${TP_NICE:-0}" stdbuf -oL "$TESTPMD" --lcores "0@1,1@1" --no-huge -m 512 --no-pci --file-prefix "${TAG}tp" \
 		--log-level='*:notice' \
 		--vdev "net_memif0,role=client,id=0,socket=$sock,socket-abstract=no,mac=$TP_MAC" -- \
 		-i --nb-cores=1 --total-num-mbufs=16384 --forward-mode=flowgen \
@@ -128,10 +128,15 @@ measure() {
 		sleep 0.5
 	done
 	[ $up -eq 1 ] || die "memif link did not come up"
+	# idle: the router polling an empty ring, no traffic yet (dump .1)
+	callgrind_control -z "$R_PID" >/dev/null || die "callgrind_control -z failed"
+	sleep 3
+	callgrind_control -d "$R_PID" >/dev/null || die "callgrind_control -d failed"
 	off=$(sz)
 	cmd "start"
 	wait_log "packet forwarding - ports=" 50 "$off" || die "testpmd did not start"
 	sleep 2
+	# traffic (dump .2)
 	callgrind_control -z "$R_PID" >/dev/null || die "callgrind_control -z failed"
 	local rx0 rx1
 	rx0=$(rx_now)
@@ -148,22 +153,44 @@ measure() {
 	exec 3>&-
 	stop_pid "$TP_PID" testpmd 10
 	TP_PID=''
-	cg=$(ls "$WORK"/cg-"$router".*.1 2>/dev/null | head -1)
-	[ -n "$cg" ] || die "no callgrind dump for $router"
-	cp "$cg" "$WORK/$router.callgrind"
-	local ir
-	ir=$(awk '/^(summary|totals):/ { print $2; exit }' "$cg")
-	echo "$ir $((rx1 - rx0))"
+	local idle busy
+	idle=$(ls "$WORK"/cg-"$router".*.1 2>/dev/null | head -1)
+	busy=$(ls "$WORK"/cg-"$router".*.2 2>/dev/null | head -1)
+	[ -n "$idle" ] && [ -n "$busy" ] || die "no callgrind dumps for $router"
+	cp "$busy" "$WORK/$router.callgrind"
+	echo "$(cg_sum "$idle" "$fn") $(cg_sum "$busy" "$fn") $((rx1 - rx0))"
+}
+
+# cg_sum FILE LOOP_FN: "INSTRUCTIONS POLLS": the dump's total, and the calls
+# from the loop (LOOP_FN, or tern_ctx_poll inside it) into the memif PMD:
+# its rx function, once per poll (its tx is called from deeper down)
+cg_sum() {
+	awk -v loop="$2" '
+		/^(summary|totals):/ && !ir { ir = $2 }
+		/^fn=/ { fn = substr($0, 4); sub(/^\([0-9]+\) */, "", fn); cob = "" }
+		/^cob=/ { cob = $0 }
+		/^calls=/ { split($1, a, "=")
+			if ((fn == loop || fn == loop ".cold" || fn == "tern_ctx_poll") &&
+			    cob ~ /memif/) polls += a[2]
+			cob = "" }
+		END { printf "%d %d\n", ir, polls }' "$1"
 }
 
 declare -A IPP
 for r in "${ROUTERS[@]}"; do
 	measure "$r" >"$WORK/result"
-	read -r ir pk <"$WORK/result"
-	[ -n "${pk:-}" ] && [ "$pk" -gt 0 ] || die "$r: no packets came back"
-	IPP[$r]=$(awk -v i="$ir" -v p="$pk" 'BEGIN { printf "%.1f", i / p }')
+	read -r ir0 po0 ir pk_polls pk <"$WORK/result"
+	[ -n "${pk:-}" ] && [ "$pk" -gt 0 ] && [ "${po0:-0}" -gt 0 ] || die "$r: no packets came back"
+	# the polls that found nothing cost what an idle poll costs: out
+	read -r IPP[$r] RAW idle_cost idle_polls < <(awk -v i0="$ir0" -v p0="$po0" -v i="$ir" \
+		-v po="$pk_polls" -v n="$pk" 'BEGIN { c = i0 / p0; busy = int((n + 31) / 32)
+		idle = po - busy; if (idle < 0) idle = 0
+		printf "%.1f %.1f %.1f %d\n", (i - idle * c) / n, i / n, c, idle }')
 	echo "== $r: $ir instructions in its loop over $pk packets back at testpmd" \
-	     "(${SECS} s under callgrind): ${IPP[$r]} per packet"
+	     "(${SECS} s under callgrind): $RAW per packet;"
+	echo "   $pk_polls polls, $idle_polls of them beyond one per 32 packets, at $idle_cost" \
+	     "each (an idle poll, measured before the traffic: $ir0 instructions, $po0 polls):"
+	echo "   ${IPP[$r]} instructions per forwarded packet without them"
 	# inclusive, per packet: the loop, the PMD's rx and tx, the router's own work
 	callgrind_annotate --inclusive=yes "$WORK/$r.callgrind" 2>/dev/null |
 		awk -v p="$pk" '/^ *[0-9][0-9,]* / && !/PROGRAM TOTALS/ && n < 24 {
