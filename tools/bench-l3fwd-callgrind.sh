@@ -7,18 +7,24 @@
 # on the client end of a memif pair; the router on the server end sending
 # every packet back), with the router under `valgrind --tool=callgrind`,
 # collecting only inside its forwarding loop (tern-l3fwd: worker_main;
-# DPDK's l3fwd: lpm_main_loop). Callgrind slows the router some 50 times,
-# so testpmd keeps the memif ring full and every rx burst is a full one,
-# for both routers alike. Once testpmd has sent for 2 s the counters are
-# zeroed (callgrind_control -z), then after SECONDS dumped
-# (callgrind_control -d); the packets testpmd got back between the two
-# (its RX-packets, read right after each) divide the instructions. The
-# memif PMD's rx and tx (the copies in and out of the ring) are in both
-# counts: the difference is what each router does per packet.
+# DPDK's l3fwd: lpm_main_loop), so the memif PMD's rx and tx (the copies in
+# and out of the ring, the mbufs) count for both: the difference is what
+# each router does per packet. With callgrind_control the counters are
+# zeroed and dumped twice: 3 s with the link up and no traffic (the cost of
+# an idle poll: instructions over the loop's calls into the PMD's rx), then,
+# once testpmd has sent for 2 s, SECONDS of traffic, divided by the packets
+# testpmd got back in that window (its RX-packets, read right after each).
+# Polls beyond one per 32 packets are taken out at the idle cost.
+# Callgrind slows the router some 50 times, so on a quiet machine testpmd
+# keeps its ring full and every poll is a full burst (the poll counts
+# printed say whether it did). On a loaded one testpmd runs in bursts, most
+# polls find nothing, and the figures move by 100 instructions from run to
+# run (docs/l3fwd.md). TP_NICE=N runs testpmd under nice -n N.
 # ROUTER: tern-l3fwd and/or dpdk-l3fwd (default both). Prints per router
-# the instructions, packets and instructions per packet, its top functions,
-# and a last line:
+# the instructions, packets and polls, the figure per forwarded packet, its
+# top functions (inclusive, per packet, raw), and a last line:
 #   RESULT workload=l3fwd-callgrind tern_ir_per_pkt=... dpdk_ir_per_pkt=...
+# KEEP=1 keeps the callgrind files and logs (in /tmp/l3fwd-cg.*).
 set -u
 BUILD=${1:-build}
 SECS=${2:-10}
