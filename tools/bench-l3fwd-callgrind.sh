@@ -76,7 +76,7 @@ trap 'exit 130' INT TERM
 # one router under callgrind: prints "INSTR PKTS"
 measure() {
 	local router=$1 sock="$WORK/memif-$1.sock" rlog="$WORK/$1.log" tlog="$WORK/tp-$1.log"
-	local fifo="$WORK/tp-$1.cmd" fn ready cg
+	local fifo="$WORK/tp-$1.cmd" fn ready
 	local eal=(-l 0 --no-huge -m 512 --no-pci --file-prefix "${TAG}r$router" --log-level='*:notice'
 		   --vdev "net_memif0,role=server,id=0,socket=$sock,socket-abstract=no,mac=$RTR_MAC")
 	local vg=(valgrind --tool=callgrind --fair-sched=yes --compress-strings=no --compress-pos=no
