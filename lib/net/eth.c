@@ -104,13 +104,19 @@ eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t 
 	const struct tern_iface *ifp = &ctx->net->ifaces[port];
 	bool sw_l4 = !(ifp->dev->caps & TERN_CAP_RX_L4_CKSUM);
 	bool fwd4 = __atomic_load_n(&ifp->fwd, __ATOMIC_RELAXED) & TERN_FWD_IP4;
-	uint16_t i;
+	struct tern_net_ctx *nc = netc(ctx);
+	struct fwd4_in in = { 0 };
+	uint16_t i, nb = 0, nfast = 0;
 
 	/*
 	 * Packets written by another core (or a NIC) miss the cache twice: the
 	 * mbuf, then the data its buf_addr/data_off point to. Ask for the
 	 * mbufs further ahead than the data.
 	 */
+	if (fwd4) {
+		fwd4 = fwd4_in_init(&in, ctx, ifp);
+		nb = nc->nb_fwd4;
+	}
 	for (i = 0; i < n && i < ETH_PF_MBUF; i++)
 		rte_prefetch0(pkts[i]);
 	for (i = 0; i < n && i < ETH_PF_DATA; i++)
@@ -118,17 +124,31 @@ eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t 
 	for (i = 0; i < n; i++) {
 		if (i + ETH_PF_MBUF < n)
 			rte_prefetch0(pkts[i + ETH_PF_MBUF]);
-		if (i + ETH_PF_DATA < n)
-			eth_prefetch_data(pkts[i + ETH_PF_DATA]);
 		/* a router's common case first: what it forwards needs no more */
-		if (fwd4 && fwd4_fast(ctx, ifp, pkts[i]))
-			continue;
+		if (fwd4) {
+			/* its headers: the first line */
+			if (i + ETH_PF_DATA < n)
+				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + ETH_PF_DATA], void *));
+			if (fwd4_fast(ctx, &in, pkts[i], &nb)) {
+				nfast++;
+				continue;
+			}
+			nc->nb_fwd4 = nb;
+		} else if (i + ETH_PF_DATA < n) {
+			eth_prefetch_data(pkts[i + ETH_PF_DATA]);
+		}
 		/* not for a frame the device (or whoever marked it) found good */
 		if (sw_l4 && i + 1 < n &&
 		    (pkts[i + 1]->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) !=
 			    RTE_MBUF_F_RX_L4_CKSUM_GOOD)
 			eth_prefetch_rest(pkts[i + 1]);
 		eth_input_one(ctx, ifp, pkts[i]);
+		nb = nc->nb_fwd4;	/* the input path may have gathered it, or flushed */
+	}
+	if (fwd4) {
+		nc->nb_fwd4 = nb;
+		TERN_STAT_ADD(ctx, eth_in, nfast);
+		TERN_STAT_ADD(ctx, ip4_in, nfast);
 	}
 	fwd_flush(ctx);
 }

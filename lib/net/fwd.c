@@ -30,6 +30,7 @@
 #include <rte_mbuf.h>
 
 #include "tern_net_priv.h"
+#include "fwd_inline.h"
 
 #define ICMP4_DEST_UNREACH	3
 #define ICMP4_NET_UNREACH	0
@@ -40,6 +41,13 @@
 #define ICMP6_PACKET_TOO_BIG	2
 #define ICMP6_TIME_EXCEEDED	3
 #define IP6_HLEN		40
+#define FWD4_NO_ROUTE		UINT32_MAX	/* rte_lpm_lookupx4()'s default: no next hop is */
+
+_Static_assert(FWD_BATCH % 4 == 0, "fwd4_flush() looks routes up four at a time");
+
+const uint8_t fwd4_first_byte[256] = {
+	[0] = 1, [127] = 1, [169] = 2, [224 ... 255] = 1,
+};
 
 int
 tern_net_forward_set(struct tern_net *net, uint16_t ifindex, uint32_t flags)
@@ -140,6 +148,11 @@ fwd4_input(struct tern_ctx *ctx, uint16_t ifindex, struct rte_mbuf *m)
 		fwd4_error(ctx, ifindex, m, ICMP4_TIME_EXCEEDED, 0, 0);
 		goto drop;
 	}
+	/* gathered as fwd4_fast() gathers: from the Ethernet header, l2_len long */
+	if (unlikely(rte_pktmbuf_prepend(m, m->l2_len) == NULL)) {
+		TERN_STAT_INC(ctx, drop_nomem);
+		goto drop;
+	}
 	if (unlikely(nc->nb_fwd4 == FWD_BATCH))
 		fwd_flush(ctx);
 	nc->fwd4_if[nc->nb_fwd4] = ifindex;
@@ -150,16 +163,25 @@ drop:
 	rte_pktmbuf_free(m);
 }
 
-/* Decrement the TTL and update the header checksum to match (RFC 1624). */
+/*
+ * Decrement the TTL (at least 2 here) and update the header checksum to
+ * match: RFC 1624 eqn. 3, HC' = ~(~HC + ~m + m'), with m the 16-bit word
+ * of TTL and protocol. In the byte order it is read in (TTL the low byte
+ * of m on a little-endian CPU, the high one on a big-endian one; ones'
+ * complement sums do not care), m' = m - 1 (or m - 0x100) with no borrow,
+ * so ~m + m' is the constant 0xfffe (0xfeff): one addition and two folds,
+ * the same result as cksum_update16() (the unit tests compare both with a
+ * full recompute).
+ */
 static inline void
 fwd4_ttl_dec(struct rte_ipv4_hdr *ih)
 {
-	uint16_t old, new;
+	uint32_t s = (uint32_t)(uint16_t)~ih->hdr_checksum +
+		(RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN ? 0xfffe : 0xfeff);
 
-	memcpy(&old, &ih->time_to_live, 2);	/* TTL and protocol: one 16-bit word */
 	ih->time_to_live--;
-	memcpy(&new, &ih->time_to_live, 2);
-	ih->hdr_checksum = cksum_update16(ih->hdr_checksum, old, new);
+	s = (s & 0xffff) + (s >> 16);
+	ih->hdr_checksum = (uint16_t)~s;
 }
 
 /* @m is larger than the MTU of @out: fragments, or Fragmentation Needed if DF. */
@@ -216,6 +238,38 @@ fwd_send(struct tern_ctx *ctx, const struct tern_iface *ofp, struct rte_mbuf *m,
 	ctx_tx(ctx, ofp->ifindex, m);
 }
 
+/*
+ * The output port's tx buffer as fwd4_flush() fills it for a run of
+ * packets to one next hop: its fill level in a register (ctx_tx() reloads
+ * it after every write to a packet), written back before anything else
+ * may send (fwd4_txq_sync()). max is 0 when ctx_tx() must see each packet
+ * (a capture on).
+ */
+struct fwd4_txq {
+	struct tern_ctx_port *p;	/* NULL: none held */
+	uint16_t n;			/* p->tx_n while held */
+	uint16_t max;
+};
+
+static inline void
+fwd4_txq_sync(struct fwd4_txq *q)
+{
+	if (q->p != NULL) {
+		q->p->tx_n = q->n;
+		q->p = NULL;
+		q->max = 0;
+	}
+}
+
+static inline void
+fwd4_txq_hold(struct tern_ctx *ctx, struct fwd4_txq *q, uint16_t out)
+{
+	fwd4_txq_sync(q);
+	q->p = &ctx->ports[out];
+	q->n = q->p->tx_n;
+	q->max = ctx->cap == NULL ? TERN_TX_BUF : 0;
+}
+
 static void
 fwd4_flush(struct tern_ctx *ctx)
 {
@@ -225,28 +279,43 @@ fwd4_flush(struct tern_ctx *ctx)
 	uint16_t n = nc->nb_fwd4, i;
 	/* the last next hop checked and resolved, for the packets after it */
 	const struct tern_iface *ofp = NULL;
-	struct rte_ether_addr mac;
+	struct rte_ether_hdr eth;	/* its MACs, for the frames to it */
 	uint16_t last_out = UINT16_MAX;
 	tern_ip4_t last_gw = 0;
-	bool resolved = false;
+	bool resolved = false, in_place = false;	/* in_place: untagged out */
+	uint16_t mtu = 0;
+	uint32_t nfwd = 0;
+	struct fwd4_txq txq = { .p = NULL, .n = 0, .max = 0 };
 
 	nc->nb_fwd4 = 0;
-	rte_lpm_lookup_bulk(net->lpm4, nc->fwd4_dst, hop, n);
+	/* four at a time (FWD_BATCH is a multiple of 4): the last few padded */
+	for (i = n; i & 3; i++)
+		nc->fwd4_dst[i] = 0;
+	for (i = 0; i < n; i += 4) {
+		xmm_t ip;
+
+		memcpy(&ip, &nc->fwd4_dst[i], sizeof(ip));
+		rte_lpm_lookupx4(net->lpm4, ip, &hop[i], FWD4_NO_ROUTE);
+	}
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = nc->fwd4[i];
-		struct rte_ipv4_hdr *ih = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+		uint16_t l2 = m->l2_len;
+		uint8_t *frame = rte_pktmbuf_mtod(m, uint8_t *);
+		struct rte_ipv4_hdr *ih = (struct rte_ipv4_hdr *)(frame + l2);
 		const struct tern_nexthop *nh;
 		uint32_t idx;
 		uint16_t out;
 		tern_ip4_t gw;
 
-		if (likely(hop[i] & RTE_LPM_LOOKUP_SUCCESS)) {
-			idx = hop[i] & 0x00ffffff;
+		if (likely(hop[i] != FWD4_NO_ROUTE)) {
+			idx = hop[i];
 		} else {
 			int32_t def = __atomic_load_n(&net->default4, __ATOMIC_ACQUIRE);
 
 			if (unlikely(def < 0)) {
 				TERN_STAT_INC(ctx, drop_fwd4_noroute);
+				fwd4_txq_sync(&txq);
+				rte_pktmbuf_adj(m, l2);
 				fwd4_error(ctx, nc->fwd4_if[i], m, ICMP4_DEST_UNREACH,
 					   ICMP4_NET_UNREACH, 0);
 				rte_pktmbuf_free(m);
@@ -273,24 +342,50 @@ fwd4_flush(struct tern_ctx *ctx)
 			last_out = out;
 			last_gw = gw;
 			resolved = false;
+			mtu = ofp->mtu;
+			in_place = ofp->vlan_id == 0;
+			fwd4_txq_hold(ctx, &txq, out);
 		}
-		if (unlikely(rte_be_to_cpu_16(ih->total_length) > ofp->mtu)) {
+		if (unlikely(FWD_BE16(ih->total_length) > mtu)) {
+			fwd4_txq_sync(&txq);
+			rte_pktmbuf_adj(m, l2);
 			fwd4_too_big(ctx, nc->fwd4_if[i], out, gw, m);
 			continue;
 		}
 		fwd4_ttl_dec(ih);
-		TERN_STAT_INC(ctx, fwd4_pkts);
+		nfwd++;
 		if (!resolved) {
-			if (unlikely(neigh_resolved(ctx, out, 4, &gw, &mac, NULL) != 0)) {
+			if (unlikely(neigh_resolved(ctx, out, 4, &gw, &eth.dst_addr, NULL) != 0)) {
 				/* held while ARP resolves it, or sent while stale and probed */
+				fwd4_txq_sync(&txq);
+				rte_pktmbuf_adj(m, l2);
 				m->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;
 				neigh_output(ctx, out, 4, &gw, m, RTE_ETHER_TYPE_IPV4);
 				continue;
 			}
+			rte_ether_addr_copy(&ofp->mac, &eth.src_addr);
 			resolved = true;
 		}
-		fwd_send(ctx, ofp, m, &mac, RTE_ETHER_TYPE_IPV4);
+		if (likely(l2 == RTE_ETHER_HDR_LEN && in_place)) {
+			/* an untagged IPv4 frame in and out: the two MACs change */
+			memcpy(frame, &eth, 2 * RTE_ETHER_ADDR_LEN);
+			m->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;
+			if (likely(txq.n < txq.max)) {
+				txq.p->tx_buf[txq.n++] = m;
+			} else {
+				/* full (one flush, or the drop), or captured */
+				fwd4_txq_sync(&txq);
+				ctx_tx(ctx, out, m);
+				fwd4_txq_hold(ctx, &txq, out);
+			}
+		} else {
+			fwd4_txq_sync(&txq);
+			rte_pktmbuf_adj(m, l2);
+			fwd_send(ctx, ofp, m, &eth.dst_addr, RTE_ETHER_TYPE_IPV4);
+		}
 	}
+	fwd4_txq_sync(&txq);
+	TERN_STAT_ADD(ctx, fwd4_pkts, nfwd);
 }
 
 static inline bool

@@ -448,6 +448,59 @@ test_fwd4_random_headers_checksum_equals_full_recompute(void **state)
 	assert_int_equal(drops(fx), 0);
 }
 
+/*
+ * Random headers in bursts of 32, every other one with one bit flipped in
+ * bytes 4 to 19 (ID to destination: a single flipped bit always breaks a
+ * ones' complement sum): the broken ones are all counted in drop_ip4_cksum
+ * and none leaves; the others, in the same bursts, are all forwarded. The
+ * one-pass check verifies the checksum its own way (fwd4_hdr_cksum_ok()).
+ */
+static void
+test_fwd4_random_headers_one_bit_flipped_dropped(void **state)
+{
+	struct fixture *fx = *state;
+	struct rte_mbuf *ms[32];
+	uint8_t in[128];
+	uint64_t good = 0, bad = 0;
+	unsigned int b, i;
+
+	rng_state = 1624;
+	for (b = 0; b < 64; b++) {
+		for (i = 0; i < 32; i++) {
+			struct f4 p = {
+				.src = test_ip4(10, 1, (uint8_t)rng(), (uint8_t)(1 + rng() % 250)),
+				.dst = test_ip4(10, 3, (uint8_t)rng(), (uint8_t)rng()),
+				.ttl = (uint8_t)(2 + rng() % 254),
+				.proto = (uint8_t)rng(),
+				.frag = (uint16_t)(rng() & 0x7fff),
+				.plen = 40,
+			};
+			uint8_t *ip = in + TEST_ETH_LEN;
+
+			frame4(in, &p);
+			put16(ip + 4, (uint16_t)rng());		/* ID */
+			put16(ip + 10, 0);
+			put16(ip + 10, ref_cksum(ip, IP4_LEN));
+			if (i & 1) {
+				uint32_t bit = rng() % (16 * 8);
+
+				ip[4 + bit / 8] ^= (uint8_t)(1u << (bit % 8));
+				bad++;
+			} else {
+				good++;
+			}
+			ms[i] = tern_test_mbuf_from(in, TEST_ETH_LEN + IP4_LEN + 40);
+		}
+		tern_ctx_input(fx->ctx, 0, ms, 32);
+		tern_ctx_flush(fx->ctx);
+		assert_int_equal(fx->cap[1].nb_cap, 16);
+		test_env_cap_clear(&fx->cap[1]);
+	}
+	assert_int_equal(stats(fx).fwd4_pkts, good);
+	assert_int_equal(stats(fx).drop_ip4_cksum, bad);
+	assert_int_equal(drops(fx), bad);
+}
+
 /* ---- IPv4 drop reasons, one counter each ---- */
 
 static void
@@ -1049,6 +1102,7 @@ main(void)
 		T(test_fwd4_ttl_0_gets_time_exceeded),
 		cmocka_unit_test(test_cksum_update16_matches_full_recompute),
 		T(test_fwd4_random_headers_checksum_equals_full_recompute),
+		T(test_fwd4_random_headers_one_bit_flipped_dropped),
 		T(test_fwd4_link_broadcast_frame_not_forwarded),
 		T(test_fwd4_martian_destinations_not_forwarded),
 		T(test_fwd4_multicast_not_forwarded),
