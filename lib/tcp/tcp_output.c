@@ -1142,15 +1142,16 @@ tcp_output(struct tern_tcp_stream *s)
 			goto out;
 	}
 	for (;;) {
-		uint32_t pipe = tcp_pipe(s);
+		uint32_t pipe;
 
-		/* new data: within the peer's window and the congestion window's room */
 		flight = s->snd_nxt - s->snd_una;
-		wnd = s->snd_wnd > flight ? s->snd_wnd - flight : 0;
-		avail = tcp_cwnd(s);
-		avail = avail > pipe ? avail - pipe : 0;
-		avail = RTE_MIN(avail, wnd);
 		if (s->sndq_bytes > 0) {
+			/* new data: within the peer's window and the congestion window's room */
+			pipe = tcp_pipe(s);
+			wnd = s->snd_wnd > flight ? s->snd_wnd - flight : 0;
+			avail = tcp_cwnd(s);
+			avail = avail > pipe ? avail - pipe : 0;
+			avail = RTE_MIN(avail, wnd);
 			len = tcp_min(tcp_min(tcp_seg_max(s), s->sndq_bytes), avail);
 			if (len == 0)
 				break;
