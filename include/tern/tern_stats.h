@@ -216,6 +216,7 @@ extern "C" {
 	X(tcp_conn_established,	"connections that reached ESTABLISHED")	\
 	X(tcp_conn_closed,	"control blocks freed")			\
 	X(tcp_rec_nomem,	"sends put off: no loss-recovery block to be had") \
+	X(tcp_cc_nomem,		"sends put off: no congestion-control block to be had") \
 	X(tcp_syncache_added,	"half-open connections held in the syncache") \
 	X(tcp_syncache_overflow, "SYNs met with a full syncache")		\
 	X(tcp_synack_retrans,	"SYN-ACKs retransmitted")			\

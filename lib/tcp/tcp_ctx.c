@@ -24,6 +24,7 @@
 
 #define TCB_CHUNK	64	/* control blocks allocated at a time */
 #define REC_CHUNK	64	/* loss-recovery blocks allocated at a time */
+#define CC_CHUNK	64	/* congestion-control blocks allocated at a time */
 #define SEG_CHUNK	256	/* retransmit queue entries allocated at a time */
 
 /*
@@ -297,6 +298,36 @@ nomem:
 	return -ENOBUFS;
 }
 
+/*
+ * tcp_cc_get()'s slow path: the connection's first congestion-control
+ * block, set up as a new connection's (RFC 6928 initial window, the
+ * algorithm's own start). @return 0; -ENOBUFS if none can be had (counted
+ * in tcp_cc_nomem).
+ */
+int
+tcp_cc_alloc(struct tern_tcp_stream *s)
+{
+	struct tern_tcp_ctx *tc = s->tc;
+	struct tcp_cc_conn *c;
+
+	TERN_ASSERT(s->cc == NULL);
+	if (tc->ccs.in_use >= tc->cc_max)
+		goto nomem;
+	c = tcp_pool_get(&tc->ccs);
+	if (c == NULL)
+		goto nomem;
+	memset(c, 0, sizeof(*c));
+	if (s->cc_id == 0)
+		s->cc_id = tcp_cc_id(tc->cc_ops);
+	c->mss = s->mss;
+	tcp_cc_of(s)->init(c, tc->ctx->now_ns);
+	s->cc = c;
+	return 0;
+nomem:
+	TERN_STAT_INC(tc->ctx, tcp_cc_nomem);
+	return -ENOBUFS;
+}
+
 uint64_t
 tcp_rtxq_visits(const struct tern_tcp_stream *s)
 {
@@ -316,6 +347,10 @@ tcp_stream_free(struct tern_tcp_stream *s)
 		tcp_tproxy_unref(tc);
 	if (tcp_has_rec(s))
 		tcp_rec_release(s);	/* (tcp_rtxq_free_all() gave it back already) */
+	if (s->cc != NULL) {
+		tcp_pool_put(&tc->ccs, s->cc);
+		s->cc = NULL;
+	}
 	if (s->tf & TF_LISTENER) {
 		rte_free(s->lx);
 		s->lx = NULL;
@@ -573,6 +608,7 @@ tcp_ctx_fini(struct tern_ctx *ctx)
 	TERN_ASSERT(tc->recs.in_use == 0);
 	tcp_pool_fini(&tc->tcbs);
 	tcp_pool_fini(&tc->recs);
+	tcp_pool_fini(&tc->ccs);
 	tcp_pool_fini(&tc->segpool);
 	tcp_syncache_fini(tc);
 	tcp_tw_fini(tc);
@@ -604,6 +640,9 @@ tcp_ctx_init(struct tern_ctx *ctx, const struct tern_ctx_param *param)
 		      UINT32_MAX, true, ctx->socket_id);
 	tcp_pool_init(&tc->recs, "tern_tcp_rec", sizeof(struct tcp_rec), REC_CHUNK, UINT32_MAX,
 		      true, ctx->socket_id);
+	tc->cc_max = UINT32_MAX;
+	tcp_pool_init(&tc->ccs, "tern_tcp_cc", sizeof(struct tcp_cc_conn), CC_CHUNK, UINT32_MAX,
+		      false, ctx->socket_id);
 	tcp_pool_init(&tc->segpool, "tern_tcp_segs", sizeof(struct tern_tcp_seg), SEG_CHUNK,
 		      (uint32_t)ctx->mp->size * 2, false, ctx->socket_id);
 	tc->cc_ops = tc->cfg.cc != NULL ? tcp_cc_find(tc->cfg.cc) : tcp_cc_default();

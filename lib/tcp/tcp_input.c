@@ -257,7 +257,8 @@ tcp_set_mss(struct tern_tcp_stream *s, uint16_t peer_mss)
 	if (s->tf & TF_TS_OK)
 		mss -= TERN_TCPOLEN_TS + 2;
 	s->mss = (uint16_t)tcp_max(mss, 64);
-	s->cc.mss = s->mss;
+	if (s->cc != NULL)
+		s->cc->mss = s->mss;
 }
 
 static void

@@ -1007,8 +1007,11 @@ tcp_send_new(struct tern_tcp_stream *s, uint32_t len, uint16_t flags)
 {
 	struct tern_tcp_seg *seg;
 
-	/* the first entry in the retransmit queue: the loss-recovery block with it */
-	if (unlikely(tcp_rec_get(s) != 0))
+	/*
+	 * The first entry in the retransmit queue: the loss-recovery block
+	 * with it; the first ever: the congestion-control block (kept).
+	 */
+	if (unlikely(tcp_cc_get(s) != 0 || tcp_rec_get(s) != 0))
 		return -ENOBUFS;
 	seg = tcp_seg_alloc(s);
 	if (seg == NULL) {
@@ -1062,7 +1065,7 @@ tcp_output_rtx(struct tern_tcp_stream *s, bool *blocked)
 	*blocked = false;
 	while ((seg = s->rec->lost_head) != NULL) {
 		uint32_t pipe = tcp_pipe(s);
-		uint32_t room = s->cc.cwnd > pipe ? s->cc.cwnd - pipe : 0;
+		uint32_t room = s->cc->cwnd > pipe ? s->cc->cwnd - pipe : 0;
 
 		if (room < RTE_MIN(seg->len, (uint32_t)s->mss)) {
 			*blocked = true;
@@ -1084,13 +1087,13 @@ tcp_output_rtx(struct tern_tcp_stream *s, bool *blocked)
 static void
 tcp_idle_restart(struct tern_tcp_stream *s)
 {
-	uint32_t rw = tcp_cc_iw(s->cc.mss);
+	uint32_t rw = tcp_cc_iw(s->cc->mss);
 
-	if (s->cc.cwnd <= rw)
+	if (s->cc->cwnd <= rw)
 		return;
-	s->cc.cwnd = rw;
+	s->cc->cwnd = rw;
 	if (tcp_cc_of(s)->on_idle_restart != NULL)
-		tcp_cc_of(s)->on_idle_restart(&s->cc, s->tc->ctx->now_ns);
+		tcp_cc_of(s)->on_idle_restart(s->cc, s->tc->ctx->now_ns);
 	TERN_STAT_INC(s->tc->ctx, tcp_idle_restarts);
 }
 
@@ -1139,14 +1142,16 @@ tcp_output(struct tern_tcp_stream *s)
 			goto out;
 	}
 	for (;;) {
-		uint32_t pipe = tcp_pipe(s);
+		uint32_t pipe;
 
-		/* new data: within the peer's window and the congestion window's room */
 		flight = s->snd_nxt - s->snd_una;
-		wnd = s->snd_wnd > flight ? s->snd_wnd - flight : 0;
-		avail = s->cc.cwnd > pipe ? s->cc.cwnd - pipe : 0;
-		avail = RTE_MIN(avail, wnd);
 		if (s->sndq_bytes > 0) {
+			/* new data: within the peer's window and the congestion window's room */
+			pipe = tcp_pipe(s);
+			wnd = s->snd_wnd > flight ? s->snd_wnd - flight : 0;
+			avail = tcp_cwnd(s);
+			avail = avail > pipe ? avail - pipe : 0;
+			avail = RTE_MIN(avail, wnd);
 			len = tcp_min(tcp_min(tcp_seg_max(s), s->sndq_bytes), avail);
 			if (len == 0)
 				break;

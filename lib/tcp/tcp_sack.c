@@ -508,7 +508,7 @@ undo_reduction(struct tern_tcp_stream *s)
 {
 	struct tern_tcp_seg *seg;
 
-	tcp_cc_of(s)->undo(&s->cc, s->tc->ctx->now_ns);
+	tcp_cc_of(s)->undo(s->cc, s->tc->ctx->now_ns);
 	/* what was marked lost and not yet resent is in flight after all */
 	while ((seg = s->rec->lost_head) != NULL) {
 		list_unlink(&s->rec->lost_head, &s->rec->lost_tail, seg);
@@ -533,7 +533,7 @@ recovery_enter(struct tern_tcp_stream *s, uint32_t flight)
 {
 	s->tf |= TF_IN_RECOVERY;
 	s->recover = s->snd_max;
-	tcp_cc_of(s)->on_loss(&s->cc, flight, s->tc->ctx->now_ns);
+	tcp_cc_of(s)->on_loss(s->cc, flight, s->tc->ctx->now_ns);
 	s->rec->prr_delivered = 0;
 	s->rec->prr_out = 0;
 	s->rec->recover_fs = RTE_MAX(flight, 1u);
@@ -548,7 +548,7 @@ recovery_enter(struct tern_tcp_stream *s, uint32_t flight)
 static void
 prr_update(struct tern_tcp_stream *s, uint32_t delivered)
 {
-	uint32_t pipe = tcp_pipe(s), ssthresh = s->cc.ssthresh;
+	uint32_t pipe = tcp_pipe(s), ssthresh = s->cc->ssthresh;
 	int64_t sndcnt;
 
 	s->rec->prr_delivered += delivered;
@@ -568,7 +568,7 @@ prr_update(struct tern_tcp_stream *s, uint32_t delivered)
 	/* the fast retransmission itself goes at once (RFC 6937 3.1) */
 	if (s->rec->prr_out == 0 && sndcnt < s->mss && s->rec->lost_head != NULL)
 		sndcnt = s->mss;
-	s->cc.cwnd = pipe + (uint32_t)sndcnt;
+	s->cc->cwnd = pipe + (uint32_t)sndcnt;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -627,12 +627,12 @@ tcp_tlp_fire(struct tern_tcp_stream *s)
 	if (s->sndq_bytes > 0 && s->snd_wnd > flight &&
 	    s->snd_wnd - flight >= RTE_MIN((uint32_t)s->mss, s->sndq_bytes)) {
 		/* new data, if the peer's window lets it: one segment */
-		uint32_t cwnd = s->cc.cwnd;
+		uint32_t cwnd = s->cc->cwnd;
 
-		s->cc.cwnd = tcp_pipe(s) + s->mss;
+		s->cc->cwnd = tcp_pipe(s) + s->mss;
 		s->tf |= TF_PUSH;
 		tcp_output(s);
-		s->cc.cwnd = RTE_MAX(cwnd, s->cc.cwnd - s->mss);
+		s->cc->cwnd = RTE_MAX(cwnd, s->cc->cwnd - s->mss);
 	} else if ((seg = tcp_rtxq_last(&s->rec->rtxq)) != NULL) {
 		/*
 		 * The whole last entry (up to tso_max), not its last MSS as RFC
@@ -671,7 +671,7 @@ tcp_sack_rto(struct tern_tcp_stream *s, bool first)
 	struct tern_tcp_seg *seg;
 	uint32_t flight = s->snd_max - s->snd_una;
 
-	tcp_cc_of(s)->on_rto(&s->cc, flight, first, s->tc->ctx->now_ns);
+	tcp_cc_of(s)->on_rto(s->cc, flight, first, s->tc->ctx->now_ns);
 	if (first) {
 		s->undo_marker = s->snd_una ? s->snd_una : 1;
 		s->undo_retrans = 0;
@@ -803,7 +803,7 @@ ack_cc(struct tern_tcp_stream *s, uint32_t delivered, int64_t rtt_ns)
 	ca.min_rtt_us = s->min_rtt_us;
 	ca.pad = 0;
 	if (delivered > 0)
-		tcp_cc_of(s)->on_ack(&s->cc, &ca);
+		tcp_cc_of(s)->on_ack(s->cc, &ca);
 }
 
 /*
@@ -850,8 +850,8 @@ ack_recv_plain(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
 		s->dupacks = 0;
 	}
 	ack_cc(s, delivered, rtt_ns);
-	if (s->cc.cwnd > TCP_MAX_BUF)
-		s->cc.cwnd = TCP_MAX_BUF;
+	if (s->cc->cwnd > TCP_MAX_BUF)
+		s->cc->cwnd = TCP_MAX_BUF;
 	tcp_rtx_schedule(s, 0, true);	/* the queue is empty: the timer stops */
 	tcp_mark_dirty(s);
 	if (si->len == 0 && !(si->flags & TH_FIN))
@@ -956,9 +956,9 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 		if (decide) {
 			if ((s->tf & TF_TLP_RTX) && SEQ_GT(ack, s->tlp_high_seq) &&
 			    !(s->tf & (TF_IN_RECOVERY | TF_LOSS))) {
-				tcp_cc_of(s)->on_loss(&s->cc, flight_before, now);
-				s->cc.cwnd = s->cc.ssthresh;
-				tcp_cc_of(s)->on_recovery_end(&s->cc, now);
+				tcp_cc_of(s)->on_loss(s->cc, flight_before, now);
+				s->cc->cwnd = s->cc->ssthresh;
+				tcp_cc_of(s)->on_recovery_end(s->cc, now);
 				TERN_STAT_INC(s->tc->ctx, tcp_tlp_recoveries);
 			}
 			s->tf &= ~TF_TLP_RTX;
@@ -973,8 +973,8 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 	if ((s->tf & (TF_IN_RECOVERY | TF_LOSS)) && SEQ_GEQ(s->snd_una, s->recover) &&
 	    acked > 0) {
 		if (s->tf & TF_IN_RECOVERY) {
-			s->cc.cwnd = s->cc.ssthresh;	/* RFC 6937: end of recovery */
-			tcp_cc_of(s)->on_recovery_end(&s->cc, now);
+			s->cc->cwnd = s->cc->ssthresh;	/* RFC 6937: end of recovery */
+			tcp_cc_of(s)->on_recovery_end(s->cc, now);
 		}
 		s->tf &= ~(TF_IN_RECOVERY | TF_LOSS);
 		if (!(s->tf & TF_SACK_OK) && s->rec->sacked_out != 0)
@@ -985,8 +985,8 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 	} else if (acked > 0 || (delivered > 0 && !(s->tf & TF_LOSS))) {
 		ack_cc(s, delivered, rtt_ns);
 	}
-	if (s->cc.cwnd > TCP_MAX_BUF)
-		s->cc.cwnd = TCP_MAX_BUF;
+	if (s->cc->cwnd > TCP_MAX_BUF)
+		s->cc->cwnd = TCP_MAX_BUF;
 	if (acked > 0 || reo_left != 0 || s->rec->lost_head != NULL)
 		tcp_rtx_schedule(s, reo_left, acked > 0);
 	if (acked > 0 || delivered > 0 || s->rec->lost_head != NULL)
@@ -1049,8 +1049,11 @@ tcp_cc_init(struct tern_tcp_stream *s)
 {
 	if (s->cc_id == 0)
 		s->cc_id = tcp_cc_id(s->tc->cc_ops);
-	s->cc.mss = s->mss;
-	tcp_cc_of(s)->init(&s->cc, s->tc->ctx->now_ns);
+	/* a block taken already (our SYN): start it again with the MSS now known */
+	if (s->cc != NULL) {
+		s->cc->mss = s->mss;
+		tcp_cc_of(s)->init(s->cc, s->tc->ctx->now_ns);
+	}
 	s->rack_reo_mult = 1;
 	/*
 	 * RFC 6582 3.2 step 1: recover starts at the ISS. Left at 0, the

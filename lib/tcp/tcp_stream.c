@@ -867,8 +867,8 @@ tern_tcp_info(const struct tern_tcp_stream *s, struct tern_tcp_info *info)
 	info->rtt_us = s->srtt >> TCP_RTT_SHIFT;
 	info->rttvar_us = s->rttvar >> TCP_RTTVAR_SHIFT;
 	info->rto_us = s->rto_us;
-	info->cwnd = s->cc.cwnd;
-	info->ssthresh = s->cc.ssthresh;
+	info->cwnd = tcp_cwnd(s);
+	info->ssthresh = s->cc != NULL ? s->cc->ssthresh : TCP_CC_SSTHRESH_INF;
 	info->min_rtt_us = s->min_rtt_us;
 	info->sacked = s->rec->sacked_out;
 	info->lost = s->rec->lost_out;

@@ -307,7 +307,13 @@ struct tern_tcp_stream {
 	struct tern_tcp_ooo *ooo;	/* allocated at the first gap */
 
 	/* --- loss recovery and congestion control (tcp_sack.c, tcp_cc_*.c) --- */
-	struct tcp_cc_conn cc;		/* cwnd, ssthresh, the algorithm's state */
+	/*
+	 * cwnd, ssthresh, the algorithm's state: a block of the context's pool
+	 * (tcp_cc_get()), taken when the connection first queues something to
+	 * send and kept until it goes; NULL before (an idle connection that
+	 * has sent nothing carries none: tcp_cwnd() is then the initial window).
+	 */
+	struct tcp_cc_conn *cc;
 	uint8_t rtx_kind;		/* what TCP_T_RTX is now: TCP_RTX_* */
 	uint8_t rack_reord;		/* reordering seen: keep a reordering window */
 	uint8_t rack_reo_mult;		/* RFC 8985 6.2: reo_wnd multiplier (D-SACK) */
@@ -448,6 +454,9 @@ struct tern_tcp_ctx {
 	/* loss-recovery blocks (struct tcp_rec); recs.in_use: held by connections */
 	struct tcp_pool recs;
 	uint32_t rec_max;		/* held at most: UINT32_MAX (tests lower it to make them fail) */
+	/* congestion-control blocks (struct tcp_cc_conn), one per connection that has sent */
+	struct tcp_pool ccs;
+	uint32_t cc_max;		/* held at most: UINT32_MAX (tests lower it) */
 	uint64_t rtxq_visits;		/* rtxq.visits of the blocks given back */
 	bool ack_fast_off;		/* tests: every ACK through the general path */
 	/*
@@ -543,6 +552,30 @@ static inline const struct tcp_cc_ops *
 tcp_cc_of(const struct tern_tcp_stream *s)
 {
 	return tcp_cc_algos[s->cc_id];
+}
+
+int tcp_cc_alloc(struct tern_tcp_stream *s);
+
+/*
+ * The congestion-control block of @s, taken from the context's pool and
+ * set up (tcp_cc_of(s)->init()) the first time: 0, or -ENOBUFS (none to be
+ * had, counted in tcp_cc_nomem). Called before anything enters the
+ * retransmit queue (tcp_send_new()), so that every congestion event
+ * (an ACK of new data, a loss, a timeout, an undo) finds one.
+ */
+static inline int
+tcp_cc_get(struct tern_tcp_stream *s)
+{
+	if (likely(s->cc != NULL))
+		return 0;
+	return tcp_cc_alloc(s);
+}
+
+/* The congestion window of @s: its block's, or the initial window before it has one. */
+static inline uint32_t
+tcp_cwnd(const struct tern_tcp_stream *s)
+{
+	return likely(s->cc != NULL) ? s->cc->cwnd : tcp_cc_iw(s->mss);
 }
 
 /* Keepalive settings of @s: its own or the context's. */

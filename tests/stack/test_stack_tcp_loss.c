@@ -340,7 +340,7 @@ dbg_state(const char *what, struct harness *h, const struct tern_tcp_stream *s)
 	       "lost_head %p (%#x) sent_head %p recover %u undo_marker %u undo_retrans %d\n",
 	       (double)harness_now(h) / SEC, what, s->snd_una - s->iss, s->snd_max - s->iss,
 	       s->snd_nxt - s->iss, s->rec->rtxq.nb, s->tf, s->rec->lost_out, s->rec->sacked_out,
-	       s->rec->retrans_out, s->cc.cwnd, s->cc.ssthresh, s->snd_wnd, s->rtx_kind, s->backoff,
+	       s->rec->retrans_out, s->cc->cwnd, s->cc->ssthresh, s->snd_wnd, s->rtx_kind, s->backoff,
 	       s->tmr[TCP_T_RTX] ? (double)((uint64_t)s->tmr[TCP_T_RTX] << TCP_TMR_SHIFT) / SEC : 0.0, s->sndq_bytes,
 	       s->dupacks, (void *)s->rec->lost_head, s->rec->lost_head ? s->rec->lost_head->flags : 0,
 	       (void *)s->rec->sent_head, s->recover - s->iss, s->undo_marker ? s->undo_marker - s->iss : 0,
@@ -1082,11 +1082,11 @@ per_ack_work(struct fixture *f, uint32_t flight, struct work *w)
 		harness_run(f->h, MS);
 		while (tern_tcp_read(b, buf, sizeof(buf)) > 0)
 			;
-		if (a->rec->rtxq.nb >= flight * 9 / 10 && a->cc.cwnd >= 2 * flight * mss)
+		if (a->rec->rtxq.nb >= flight * 9 / 10 && a->cc->cwnd >= 2 * flight * mss)
 			break;
 	}
 	printf("%u in flight after %.2f s (cwnd %u segments)\n", a->rec->rtxq.nb,
-	       (double)harness_now(f->h) / SEC, a->cc.cwnd / mss);
+	       (double)harness_now(f->h) / SEC, a->cc->cwnd / mss);
 	assert_true(a->rec->rtxq.nb >= flight * 9 / 10);
 	s0 = harness_stats(f->h, HARNESS_A);
 	v0 = tcp_rtxq_visits(a);

@@ -20,6 +20,11 @@
  *   another connection gives its block back (the retry timer); a connect
  *   without one fails at once with ENOBUFS.
  *
+ * And the congestion-control block (struct tcp_cc_conn, tcp_cc_get()):
+ * taken with the first thing a connection queues to send, kept until the
+ * connection goes; none to be had: the data waits, counted (tcp_cc_nomem),
+ * and goes once one can be had.
+ *
  * Every test checks that both pools are back where they started.
  */
 #define TCP_TEST_CAP_FIXTURE
@@ -334,6 +339,126 @@ test_rec_none_to_be_had_data_waits_then_goes(void **state)
 	close_clean(h, l, a1, b1);
 }
 
+/* Congestion-control blocks in use in both contexts. */
+static uint32_t
+ccs(struct harness *h)
+{
+	return tc_of(h, HARNESS_A)->ccs.in_use + tc_of(h, HARNESS_B)->ccs.in_use;
+}
+
+/*
+ * The congestion-control block (cwnd, ssthresh, the algorithm's state)
+ * comes with the first thing a connection queues to send and stays with
+ * it: A's SYN took one; B, which has sent nothing, holds none and its
+ * tern_tcp_info() gives the initial window. B's first answer takes one,
+ * set up as a new connection's (the initial window, for B's MSS); it is
+ * kept once all is acknowledged, and goes with the connection.
+ */
+static void
+test_cc_taken_with_first_send_kept_until_freed(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__);
+	struct tern_tcp_stream *l, *a, *b;
+	struct tern_tcp_info ti;
+	uint64_t got_a = 0, got_b = 0;
+
+	tcp_pair(h, 4, &l, &a, &b);
+	harness_run(h, 10 * MS);
+	assert_non_null(a->cc);
+	assert_null(b->cc);
+	assert_int_equal(tc_of(h, HARNESS_A)->ccs.in_use, 1);
+	assert_int_equal(tc_of(h, HARNESS_B)->ccs.in_use, 0);
+	assert_true(a->cc->cwnd >= tcp_cc_iw(a->mss));
+	tern_tcp_info(b, &ti);
+	assert_int_equal(ti.cwnd, tcp_cc_iw(b->mss));
+	assert_int_equal(ti.ssthresh, TCP_CC_SSTHRESH_INF);
+	assert_int_equal(tcp_stream_check(b), 0);
+
+	write_all(a, 0, 1000, 1);
+	harness_run(h, 10 * MS);
+	read_check(b, &got_b, 1);
+	assert_int_equal(got_b, 1000);
+	assert_null(b->cc);		/* received, ACKed, sent nothing */
+	write_all(b, 0, 5000, 2);
+	harness_run(h, 100 * MS);
+	assert_non_null(b->cc);		/* taken as the data went out */
+	assert_int_equal(b->cc->mss, b->mss);
+	read_check(a, &got_a, 2);
+	assert_int_equal(got_a, 5000);
+	assert_false(tcp_has_rec(b));
+	assert_non_null(b->cc);		/* kept, all acknowledged */
+	assert_true(b->cc->cwnd >= tcp_cc_iw(b->mss));
+	assert_int_equal(ccs(h), 2);
+	assert_int_equal(STAT(h, HARNESS_B, tcp_cc_nomem), 0);
+	close_clean(h, l, a, b);
+	assert_int_equal(ccs(h), 0);
+}
+
+/*
+ * No congestion-control block to be had (B's context may hold none, as a
+ * failed allocation): B's write is queued but nothing goes; tcp_cc_nomem
+ * counts it; no loss-recovery block or retransmit entry is taken for it.
+ * Once blocks can be had again, the retry timer sends the data, intact.
+ * A connect without one fails at once with ENOBUFS. Pools back to where
+ * they started.
+ */
+static void
+test_cc_none_to_be_had_data_waits_then_goes(void **state)
+{
+	struct fixture *f = *state;
+	struct harness *h = make(f, __func__);
+	struct tern_tcp_ctx *tcb = tc_of(h, HARNESS_B);
+	struct tern_tcp_stream *l, *a, *b, *b2;
+	uint64_t got = 0, nomem0, t0;
+	struct ev_tally ev = { 0 };
+
+	tcp_pair(h, 4, &l, &a, &b);
+	harness_run(h, 10 * MS);
+	assert_null(b->cc);
+	tcb->cc_max = 0;
+	nomem0 = STAT(h, HARNESS_B, tcp_cc_nomem);
+
+	write_all(b, 0, 3000, 9);
+	harness_run(h, 10 * MS);
+	assert_null(b->cc);
+	assert_false(tcp_has_rec(b));
+	assert_int_equal(b->snd_max, b->snd_una);	/* nothing sent */
+	assert_int_equal(b->sndq_bytes, 3000);
+	assert_true(STAT(h, HARNESS_B, tcp_cc_nomem) > nomem0);
+	assert_int_equal(tcb->ccs.in_use, 0);
+	assert_int_equal(tcb->recs.in_use, 0);
+	assert_int_equal(tcp_stream_check(b), 0);
+	read_check(a, &got, 9);
+	assert_int_equal(got, 0);
+
+	/* a connect from B: no block for its SYN */
+	b2 = tern_tcp_connect(harness_ctx(h, HARNESS_B), &(struct tern_tcp_param){
+		.remote = harness_addr(HARNESS_A, 4, TCP_PORT_B),
+		.local.family = 4,
+	});
+	assert_non_null(b2);
+	assert_int_equal(tern_tcp_state(b2), TERN_TCP_CLOSED);
+	ev_collect(h, HARNESS_B, &ev);
+	assert_int_equal(ev.n[TERN_EV_ERROR], 1);
+	assert_int_equal(ev.last_err, -ENOBUFS);
+	tern_tcp_close(b2);
+
+	/* blocks again: the retry timer (an RTO) sends the data */
+	tcb->cc_max = UINT32_MAX;
+	t0 = harness_now(h);
+	while (got < 3000) {
+		harness_run(h, MS);
+		read_check(a, &got, 9);
+		assert_true(harness_now(h) - t0 < 10 * SEC);
+	}
+	assert_int_equal(got, 3000);
+	assert_non_null(b->cc);
+	assert_int_equal(tcb->ccs.in_use, 1);
+	close_clean(h, l, a, b);
+	assert_int_equal(ccs(h), 0);
+}
+
 /* Streams of @h's side @sd by the walk of the control-block pool; each is checked. */
 static unsigned int
 walk_streams(struct harness *h, enum harness_side sd, const struct tern_tcp_stream *want)
@@ -410,6 +535,8 @@ main(void)
 		T(test_rec_given_back_on_close),
 		T(test_rec_none_to_be_had_data_waits_then_goes),
 		T(test_rec_stream_walk_sees_live_streams_only),
+		T(test_cc_taken_with_first_send_kept_until_freed),
+		T(test_cc_none_to_be_had_data_waits_then_goes),
 	};
 	int ret;
 

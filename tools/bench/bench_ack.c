@@ -138,7 +138,7 @@ run_once(uint32_t flight, struct sample *w)
 	harness_set_tap(h, ptap_fn, &tap);
 	for (i = 0; i < 60 * SEC / MS; i++) {
 		pump(h, a, b);
-		if (a->rec->rtxq.nb >= flight * 9 / 10 && a->cc.cwnd >= 2 * flight * mss)
+		if (a->rec->rtxq.nb >= flight * 9 / 10 && a->cc->cwnd >= 2 * flight * mss)
 			break;
 	}
 	if (a->rec->rtxq.nb < flight * 9 / 10) {
