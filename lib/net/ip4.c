@@ -365,7 +365,11 @@ ip_tmpl_output(struct tern_ctx *ctx, const struct tern_ip_tmpl *t, struct rte_mb
 		rte_pktmbuf_free(m);
 		return;
 	}
-	memcpy(h, t->hdr, t->hlen);
+	/* Ethernet and IPv4, the common case: a copy of constant length, inlined */
+	if (likely(t->hlen == RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr)))
+		memcpy(h, t->hdr, RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr));
+	else
+		memcpy(h, t->hdr, t->hlen);
 	m->l2_len = t->l2_len;
 	m->l3_len = t->hlen - t->l2_len;
 	m->ol_flags |= t->ol_flags;
