@@ -157,8 +157,9 @@ remote_resolve(struct l4fwd_worker *w, int f, uint64_t now)
 
 /*
  * Send @n datagrams through @s: to @dst, or (@dst NULL) each back to where
- * it came from. Counts what the stack takes in @c; what it refuses is freed
- * and counted, and the rest is still offered.
+ * it came from, as received (tern_udp_echo_burst()). Counts what the stack
+ * takes in @c; what it refuses is freed and counted, and the rest is still
+ * offered.
  */
 static void
 send_counted(struct l4fwd_worker *w, struct tern_udp_stream *s, struct rte_mbuf **pkts,
@@ -174,8 +175,8 @@ send_counted(struct l4fwd_worker *w, struct tern_udp_stream *s, struct rte_mbuf 
 	while (i < n) {
 		if (dst != NULL)
 			k = tern_udp_send_burst(s, pkts + i, n - i, dst);
-		else
-			k = tern_udp_reply_burst(s, pkts + i, n - i);
+		else	/* the echo: data as received */
+			k = tern_udp_echo_burst(s, pkts + i, n - i);
 		for (j = i; j < i + k; j++)
 			c->tx_bytes += len[j];
 		c->tx_dgrams += k;
