@@ -3,24 +3,31 @@
 # testpmd <-> memif harness (tools/testpmd-memif.sh, flowgen), counted by
 # callgrind: the echo (tern-l4fwd --mode echo, or dpdk-testpmd 5tswap as the
 # floor) runs under valgrind as the memif server, with the harness's
-# arguments; dpdk-testpmd flowgen runs natively as the client and keeps the
-# echo's rx ring full (valgrind slows the echo down some 50 times), so every
-# rx burst is a full one, as when the echo is the bottleneck of the real run.
+# arguments; dpdk-testpmd flowgen runs natively as the client. valgrind
+# slows the echo down some 50 times, so testpmd sends far more than it
+# takes: the echo's rx bursts are full ones (32), as when the echo is the
+# bottleneck of the real run (the script prints the datagrams per round).
 #
-# Once traffic flows, the counters are zeroed (callgrind_control -z), run
-# for --seconds, and dumped (callgrind_control -d) with traffic still
-# flowing: the window holds only busy rounds. The datagrams in the window:
+# First an idle window (no traffic yet: the echo polls empty rings): the
+# counters are zeroed (callgrind_control -z), run for 3 s and dumped
+# (callgrind_control -d). Then testpmd starts; once traffic flows, the busy
+# window: zeroed, --seconds, dumped with traffic still flowing. The busy
+# window also holds polls that found the ring empty (testpmd, on a shared
+# CPU, does not keep it full all the time); each is charged what an idle
+# poll costs and taken off (tools/callgrind-memif.py). The datagrams in the
+# busy window:
 #   tern:    calls to udp_input (one per datagram; a real function in the
 #            release build too)
-#   testpmd: calls to the memif PMD's rx function times the burst (32):
-#            the ring is never short of packets (the script checks that the
-#            peer forwarded as many as it received in bursts of 32: rx
-#            bursts and packets are printed)
-# Prints the instructions per datagram, split by object (the memif PMD,
-# mempool/mbuf, the echo's own code) and the top functions per datagram.
-# The memif PMD of Debian's DPDK carries no symbols: its functions show as
-# addresses; the two busiest are its rx and tx burst functions, told apart
-# by the caller.
+#   testpmd: testpmd flowgen's RX counter over the window ("show port
+#            stats" just after the zero and just after the dump)
+# Prints the instructions per datagram (all of them, and with the empty
+# polls taken off), split by object (the memif PMD, the echo's own code),
+# by stage (the PMD's rx and tx burst calls; tern's input, output, flush,
+# the example's loop) and by function. The memif PMD of Debian's DPDK
+# carries no symbols: its functions show as addresses; rx is the one an idle
+# poll calls, tx the other one called from outside the PMD. A tx call count
+# above 1/32 per datagram means testpmd was slow to read its ring and the
+# echo's flush tried again (counted in the figures).
 #
 # Usage: tools/bench-memif-callgrind.sh [--build DIR] [--peer tern|testpmd]
 #                                       [--seconds N] [--keep FILE]
@@ -127,8 +134,13 @@ for _ in $(seq 60); do
 	kill -0 "$TP_PID" 2>/dev/null || fail "testpmd exited"
 done
 [ "$up" -eq 1 ] || fail "memif link did not come up"
+# the idle window first: the echo polls empty rings, nothing buffered
+sleep 1
+callgrind_control -z "$SRV_PID" >/dev/null || fail "callgrind_control -z failed"
+sleep "$IDLE"
+callgrind_control -d "$SRV_PID" >/dev/null || fail "callgrind_control -d failed"
 cmd "start"
-sleep 3					# ramp up: the server's rx ring fills
+sleep 3					# ramp up
 callgrind_control -z "$SRV_PID" >/dev/null || fail "callgrind_control -z failed"
 cmd "show port stats 0"
 sleep "$SECS"
@@ -136,14 +148,11 @@ callgrind_control -d "$SRV_PID" >/dev/null || fail "callgrind_control -d failed"
 cmd "show port stats 0"
 sleep 0.5
 cmd "stop"
-sleep 2					# the echo drains its ring, then only polls
-callgrind_control -z "$SRV_PID" >/dev/null || fail "callgrind_control -z failed"
-sleep "$IDLE"
-callgrind_control -d "$SRV_PID" >/dev/null || fail "callgrind_control -d failed"
+sleep 0.5
 [ -s "$OUT.1" ] && [ -s "$OUT.2" ] || fail "no callgrind dumps"
-if [ -n "$KEEP" ]; then cp "$OUT.1" "$KEEP"; cp "$OUT.2" "$KEEP.idle"; fi
+if [ -n "$KEEP" ]; then cp "$OUT.2" "$KEEP"; cp "$OUT.1" "$KEEP.idle"; fi
 
 # testpmd's RX packets (the echoes) over the busy window
 echoes=$(awk '/RX-packets:/ && /RX-missed:/ { v[n++] = $2 } END { if (n >= 2) print v[n-1] - v[n-2]; else print 0 }' "$TP_LOG")
 
-python3 "$(dirname "$0")/callgrind-memif.py" "$OUT.1" "$OUT.2" "$PEER" "$echoes"
+python3 "$(dirname "$0")/callgrind-memif.py" "$OUT.2" "$OUT.1" "$PEER" "$echoes"

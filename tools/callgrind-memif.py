@@ -141,6 +141,12 @@ for f, what in ((rx, "rx burst (copies in, allocates mbufs)"),
 	c, v = be[f]
 	ci, vi = ie.get(f, (0, 0))
 	print(f"  {(v - k * vi) / dgrams:8.1f}  {(c - k * ci) / dgrams:6.3f} calls  {f}: {what}")
+pmd = 0.0
+for f in (rx, tx):
+	if f is not None:
+		pmd += be[f][1] - k * ie.get(f, (0, 0))[1]
+print(f"  the echo's own part (all but the memif PMD's rx and tx calls): {(total - pmd) / dgrams:.1f}"
+      f"/datagram")
 if peer == "tern":
 	bi, ii = inclusive(busy), inclusive(idle)
 	print("tern and the example (inclusive per datagram, calls per datagram; empty polls"
@@ -150,6 +156,8 @@ if peer == "tern":
 			("tern_ctx_input", "eth/ip/udp input of a burst"),
 			("udp_input", "udp input (inside the above)"),
 			("tern_udp_recv_burst", "the example takes the datagrams"),
+			("echo_step", "the example's echo: take, send back (output inlined in LTO)"),
+			("tern_udp_echo_burst", "udp/ip/eth output into the tx buffer"),
 			("tern_udp_reply_burst", "udp/ip/eth output into the tx buffer"),
 			("tern_ctx_flush", "tx buffer to the PMD (tx burst inside)"),
 			("tern_ctx_events", "the example's event drain")):
