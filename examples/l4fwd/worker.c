@@ -155,55 +155,65 @@ remote_resolve(struct l4fwd_worker *w, int f, uint64_t now)
 	return false;
 }
 
-/*
- * Send @n datagrams through @s: to @dst, or (@dst NULL) each back to where
- * it came from. Counts what the stack takes in @c; what it refuses is freed
- * and counted, and the rest is still offered.
- */
-static void
-send_counted(struct l4fwd_worker *w, struct tern_udp_stream *s, struct rte_mbuf **pkts,
-	     uint16_t n, const struct tern_sockaddr *dst, struct l4fwd_counts *c)
-{
-	uint32_t len[L4FWD_MAX_BURST];
-	uint16_t i, j, k;
-
-	/* Lengths first: once accepted, a datagram may leave and be freed. */
-	for (i = 0; i < n; i++)
-		len[i] = pkts[i]->pkt_len;
-	i = 0;
-	while (i < n) {
-		if (dst != NULL)
-			k = tern_udp_send_burst(s, pkts + i, n - i, dst);
-		else
-			k = tern_udp_reply_burst(s, pkts + i, n - i);
-		for (j = i; j < i + k; j++)
-			c->tx_bytes += len[j];
-		c->tx_dgrams += k;
-		i += k;
-		if (i < n && rte_errno == ENOBUFS) {
-			/* the device queue is full: the rest would fail too */
-			w->st.d.send_failed += n - i;
-			rte_pktmbuf_free_bulk(pkts + i, n - i);
-			break;
-		}
-		if (i < n) {
-			w->st.d.send_failed++;
-			rte_pktmbuf_free(pkts[i]);
-			i++;
-		}
-	}
-}
-
-static void
-count_rx(struct l4fwd_counts *c, struct rte_mbuf **pkts, uint16_t n)
+/* The payload bytes of @n datagrams. */
+static uint64_t
+sum_len(struct rte_mbuf **pkts, uint16_t n)
 {
 	uint64_t bytes = 0;
 	uint16_t i;
 
 	for (i = 0; i < n; i++)
 		bytes += pkts[i]->pkt_len;
+	return bytes;
+}
+
+/*
+ * Send @n datagrams of @bytes payload bytes in all through @s: to @dst, or
+ * (@dst NULL) each back to where it came from, as received
+ * (tern_udp_echo_burst()). Counts what the stack takes in @c; what it
+ * refuses is freed and counted, and the rest is still offered. The bytes
+ * sent are @bytes less those refused: an accepted datagram may have left
+ * and been freed already, a refused one is still ours to read.
+ */
+static void
+send_counted(struct l4fwd_worker *w, struct tern_udp_stream *s, struct rte_mbuf **pkts,
+	     uint16_t n, uint64_t bytes, const struct tern_sockaddr *dst, struct l4fwd_counts *c)
+{
+	uint16_t i = 0, k;
+
+	while (i < n) {
+		if (dst != NULL)
+			k = tern_udp_send_burst(s, pkts + i, n - i, dst);
+		else	/* the echo: data as received */
+			k = tern_udp_echo_burst(s, pkts + i, n - i);
+		c->tx_dgrams += k;
+		i += k;
+		if (i < n && rte_errno == ENOBUFS) {
+			/* the device queue is full: the rest would fail too */
+			w->st.d.send_failed += n - i;
+			bytes -= sum_len(pkts + i, n - i);
+			rte_pktmbuf_free_bulk(pkts + i, n - i);
+			break;
+		}
+		if (i < n) {
+			w->st.d.send_failed++;
+			bytes -= pkts[i]->pkt_len;
+			rte_pktmbuf_free(pkts[i]);
+			i++;
+		}
+	}
+	c->tx_bytes += bytes;
+}
+
+/* Count @n datagrams received; @return their payload bytes. */
+static uint64_t
+count_rx(struct l4fwd_counts *c, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint64_t bytes = sum_len(pkts, n);
+
 	c->rx_dgrams += n;
 	c->rx_bytes += bytes;
+	return bytes;
 }
 
 static void
@@ -217,8 +227,9 @@ echo_step(struct l4fwd_worker *w)
 		if (w->s[f] == NULL)
 			continue;
 		while ((n = tern_udp_recv_burst(w->s[f], pkts, w->o->burst)) > 0) {
-			count_rx(&w->st.c[f], pkts, n);
-			send_counted(w, w->s[f], pkts, n, NULL, &w->st.c[f]);
+			uint64_t bytes = count_rx(&w->st.c[f], pkts, n);
+
+			send_counted(w, w->s[f], pkts, n, bytes, NULL, &w->st.c[f]);
 		}
 	}
 }
@@ -287,8 +298,8 @@ fwd_step(struct l4fwd_worker *w)
 			}
 			if (nb > 0) {
 				if (o->have_raddr[b]) {
-					send_counted(w, w->s[b], to_b, nb, &w->remote[b],
-						     &w->st.c[b]);
+					send_counted(w, w->s[b], to_b, nb, sum_len(to_b, nb),
+						     &w->remote[b], &w->st.c[b]);
 				} else {
 					w->st.d.no_backend += nb;
 					rte_pktmbuf_free_bulk(to_b, nb);
@@ -298,8 +309,8 @@ fwd_step(struct l4fwd_worker *w)
 				if (w->have_client) {
 					int cf = index_of(w->client.family);
 
-					send_counted(w, w->s[cf], to_c, nc, &w->client,
-						     &w->st.c[cf]);
+					send_counted(w, w->s[cf], to_c, nc, sum_len(to_c, nc),
+						     &w->client, &w->st.c[cf]);
 				} else {
 					w->st.d.no_client += nc;
 					rte_pktmbuf_free_bulk(to_c, nc);
@@ -392,7 +403,7 @@ tx_step(struct l4fwd_worker *w)
 		}
 	}
 	w->tx_seq += n;
-	send_counted(w, w->s[f], pkts, n, &w->remote[f], &w->st.c[f]);
+	send_counted(w, w->s[f], pkts, n, sum_len(pkts, n), &w->remote[f], &w->st.c[f]);
 }
 
 void

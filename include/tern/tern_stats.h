@@ -160,6 +160,7 @@ extern "C" {
 	X(udp_cksum_rx_sw,	"UDP checksums verified in software")	\
 	X(udp_cksum_tx_hw,	"UDP checksums left to the device")	\
 	X(udp_cksum_tx_sw,	"UDP checksums computed in software")	\
+	X(udp_cksum_tx_kept,	"UDP checksums of echoes kept from the request")	\
 	X(drop_udp_short,	"dropped: UDP header truncated")		\
 	X(drop_udp_len,		"dropped: UDP length field invalid")	\
 	X(drop_udp_cksum,	"dropped: UDP checksum bad")		\

@@ -128,6 +128,21 @@ TERN_API uint16_t tern_udp_reply_burst(struct tern_udp_stream *s, struct rte_mbu
 				       uint16_t n);
 
 /**
+ * As tern_udp_reply_burst(), for datagrams sent back with their data as
+ * received, neither rewritten nor resized: an echo. Where the reply has the
+ * request's addresses and ports, swapped, its UDP checksum is the
+ * request's (the same words in the sum), not summed again: a request that
+ * came without one (IPv4, 0) goes back without one. Otherwise (a
+ * wildcard-bound stream whose route to the sender has another source
+ * address, IPv6, the first datagram to an address) the checksum is computed
+ * as by tern_udp_reply_burst(). A datagram whose data was changed must go
+ * through tern_udp_reply_burst(): here it could leave with a wrong checksum.
+ * @return as tern_udp_send_burst().
+ */
+TERN_API uint16_t tern_udp_echo_burst(struct tern_udp_stream *s, struct rte_mbuf **pkts,
+				      uint16_t n);
+
+/**
  * Copy @p len bytes from @p buf into one datagram to @p dst (NULL: the
  * connected remote). @return @p len, or a negative errno (as above, plus
  * -ENOBUFS when no mbuf is free).

@@ -172,6 +172,7 @@ net_output_oneshot(struct tern_ctx *ctx, uint8_t family, uint16_t ifindex,
 	if (family == 4) {
 		memcpy(ih + offsetof(struct rte_ipv4_hdr, src_addr), src, 4);
 		memcpy(ih + offsetof(struct rte_ipv4_hdr, dst_addr), dst, 4);
+		t->ip4_sum = cksum_fold64(cksum_add_scalar(ih, sizeof(struct rte_ipv4_hdr), 0));
 	} else {
 		memcpy(ih + offsetof(struct rte_ipv6_hdr, src_addr), src, 16);
 		memcpy(ih + offsetof(struct rte_ipv6_hdr, dst_addr), dst, 16);

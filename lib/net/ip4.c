@@ -338,6 +338,7 @@ ip_tmpl_init(struct tern_ctx *ctx, struct tern_ip_tmpl *t, uint8_t family,
 		struct rte_ipv4_hdr *ih = (struct rte_ipv4_hdr *)(t->hdr + t->l2_len);
 
 		ip4_hdr_fill(ih, s4, d4, proto, ctx->net->p.ttl, true);
+		t->ip4_sum = cksum_fold64(cksum_add_scalar(ih, sizeof(*ih), 0));
 		t->hlen = (uint8_t)(t->l2_len + sizeof(*ih));
 		t->ol_flags = RTE_MBUF_F_TX_IPV4;
 		if (ifp->dev->caps & TERN_CAP_TX_IP4_CKSUM)
@@ -365,17 +366,30 @@ ip_tmpl_output(struct tern_ctx *ctx, const struct tern_ip_tmpl *t, struct rte_mb
 		rte_pktmbuf_free(m);
 		return;
 	}
-	memcpy(h, t->hdr, t->hlen);
+	/* Ethernet and IPv4, the common case: a copy of constant length, inlined */
+	if (likely(t->hlen == RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr)))
+		memcpy(h, t->hdr, RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr));
+	else
+		memcpy(h, t->hdr, t->hlen);
 	m->l2_len = t->l2_len;
 	m->l3_len = t->hlen - t->l2_len;
 	m->ol_flags |= t->ol_flags;
 	if (t->family == 4) {
 		struct rte_ipv4_hdr *ih = (struct rte_ipv4_hdr *)(h + t->l2_len);
 
-		ih->total_length = rte_cpu_to_be_16((uint16_t)(l4 + sizeof(*ih)));
-		ih->packet_id = rte_cpu_to_be_16(netc(ctx)->ip4_id++);
-		if (t->ip_cksum_sw)
-			ih->hdr_checksum = ip4_hdr_cksum(ih, sizeof(*ih));
+		uint16_t tot = rte_cpu_to_be_16((uint16_t)(l4 + sizeof(*ih)));
+		uint16_t id = rte_cpu_to_be_16(netc(ctx)->ip4_id++);
+
+		ih->total_length = tot;
+		ih->packet_id = id;
+		if (t->ip_cksum_sw) {
+			/* the template's sum, and the two fields that change (RFC 1071) */
+			uint32_t sum = (uint32_t)t->ip4_sum + tot + id;
+
+			sum = (sum & 0xffff) + (sum >> 16);
+			sum = (sum & 0xffff) + (sum >> 16);
+			ih->hdr_checksum = (uint16_t)~sum;
+		}
 		TERN_STAT_INC(ctx, ip4_out);
 	} else {
 		struct rte_ipv6_hdr *ih = (struct rte_ipv6_hdr *)(h + t->l2_len);

@@ -40,6 +40,7 @@ struct tern_ip_tmpl {
 	uint8_t l2_len;
 	uint8_t hlen;			/* l2_len + the IP header */
 	bool ip_cksum_sw;		/* IPv4 header checksum in software */
+	uint16_t ip4_sum;		/* of the IPv4 header as in hdr (length, id 0) */
 	uint16_t mtu;			/* the interface's */
 	uint64_t ol_flags;
 	uint64_t until_ns;		/* the next hop's address is good until then */

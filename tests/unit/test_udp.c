@@ -419,6 +419,111 @@ test_ip6_reply_burst_answers_each_sender(void **state)
 	reply_case(state, 6);
 }
 
+/*
+ * Replies to a sender already answered go out on its kept route and headers
+ * (the fast path): each one right, in bursts where the senders take turns
+ * and the data of one is rewritten.
+ */
+static void
+test_ip4_reply_burst_kept_route_each_reply_right(void **state)
+{
+	struct fixture *f = *state;
+	struct test_env *a = env_open(&f->a, 0, 0);
+	struct tern_sockaddr local = any_sa(4, PORT_US);
+	struct tern_udp_stream *s = stream_open(a, &local, NULL);
+	static const uint16_t plen[] = { 10, 40, 64, 33, 1 };
+	static const uint8_t who[] = { 0, 0, 1, 0, 0 };	/* PEER or PEER2 */
+	struct rte_mbuf *m[RTE_DIM(plen)];
+	unsigned int i, round;
+
+	fill(data, 200, 7);
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < RTE_DIM(plen); i++) {
+			struct dgram in = dg(4, who[i] ? PEER2 : PEER, US, (uint16_t)(1000 + i),
+					     PORT_US, data + i, plen[i]);
+
+			feed_dgram(a, &in);
+		}
+		assert_int_equal(tern_udp_recv_burst(s, m, RTE_DIM(m)), RTE_DIM(m));
+		*rte_pktmbuf_mtod(m[3], uint8_t *) ^= 0x5a;	/* rewritten in place */
+		assert_int_equal(tern_udp_reply_burst(s, m, RTE_DIM(m)), RTE_DIM(m));
+		tern_ctx_flush(a->ctx);
+		assert_int_equal(a->nb_cap, RTE_DIM(plen));
+		for (i = 0; i < RTE_DIM(plen); i++) {
+			struct dgram out = dg(4, US, who[i] ? PEER2 : PEER, PORT_US,
+					      (uint16_t)(1000 + i), rbuf, plen[i]);
+
+			memcpy(rbuf, data + i, plen[i]);
+			if (i == 3)
+				rbuf[0] ^= 0x5a;
+			check_udp_out(a, i, &out, who[i] ? &peer2_mac : &peer_mac);
+		}
+		test_env_cap_clear(a);
+	}
+	assert_int_equal(test_env_stats(a).udp_out, 2 * RTE_DIM(plen));
+	tern_udp_close(s);
+	finish(f);
+}
+
+/*
+ * echo_burst: a reply on the kept route keeps the request's checksum (the
+ * same words, swapped), a request without one (0) goes back without one,
+ * and a field the device called partial (L4_CKSUM_NONE) is summed again.
+ * The first reply to an address takes the per-datagram path: summed.
+ */
+static void
+test_ip4_echo_burst_keeps_request_checksum(void **state)
+{
+	struct fixture *f = *state;
+	struct test_env *a = env_open(&f->a, 0, 0);
+	struct tern_sockaddr local = any_sa(4, PORT_US);
+	struct tern_udp_stream *s = stream_open(a, &local, NULL);
+	uint8_t fr[4][FRAME_MAX], out[FRAME_MAX];
+	size_t len[4];
+	struct rte_mbuf *m[4];
+	unsigned int i;
+
+	fill(data, 200, 8);
+	for (i = 0; i < 4; i++) {
+		struct dgram in = dg(4, PEER, US, 1234, PORT_US, data + 10 * i, 30 + i);
+		uint8_t *u = fr[i] + l4_off(4);
+
+		len[i] = dgram_frame(fr[i], &in, NULL);
+		if (i == 2)
+			put16(u + 6, 0);		/* no checksum */
+		if (i == 3)		/* partial: the pseudo-header sum only */
+			put16(u + 6, ref_phdr(4, fr[i] + ETH_LEN, UDP_LEN + 30 + i, PROTO_UDP));
+		feed_segs(a, fr[i], len[i], 0, i == 3 ? RTE_MBUF_F_RX_L4_CKSUM_NONE : 0);
+	}
+	assert_int_equal(tern_udp_recv_burst(s, m, 4), 4);
+	assert_int_equal(tern_udp_echo_burst(s, m, 4), 4);
+	tern_ctx_flush(a->ctx);
+	assert_int_equal(a->nb_cap, 4);
+	for (i = 0; i < 4; i++) {
+		struct dgram o = dg(4, US, PEER, PORT_US, 1234, data + 10 * i, 30 + i);
+		const uint8_t *u = out + l4_off(4);
+
+		if (i == 2) {
+			/* as sent, but for the addresses, the ports and the 0 checksum */
+			assert_int_equal(test_env_cap_copy(a, i, out, sizeof(out)), len[i]);
+			assert_int_equal(get16(u), PORT_US);
+			assert_int_equal(get16(u + 2), 1234);
+			assert_int_equal(get16(u + 6), 0);
+			assert_memory_equal(u + UDP_LEN, data + 10 * i, 30 + i);
+			continue;
+		}
+		check_udp_out(a, i, &o, &peer_mac);
+		if (i == 1) {
+			test_env_cap_copy(a, i, out, sizeof(out));
+			assert_memory_equal(u + 6, fr[i] + l4_off(4) + 6, 2);
+		}
+	}
+	assert_int_equal(test_env_stats(a).udp_cksum_tx_kept, 2);
+	assert_int_equal(test_env_stats(a).udp_cksum_tx_sw, 2);
+	tern_udp_close(s);
+	finish(f);
+}
+
 /* ==== demultiplexing and binding ==== */
 
 /* A connected stream gets its peer's datagrams; the wildcard one on the port gets the rest. */
@@ -900,6 +1005,8 @@ main(void)
 		T(test_rx_checksum_none_data_verified_is_accepted),
 		T(test_ip4_reply_burst_answers_each_sender),
 		T(test_ip6_reply_burst_answers_each_sender),
+		T(test_ip4_reply_burst_kept_route_each_reply_right),
+		T(test_ip4_echo_burst_keeps_request_checksum),
 		T(test_connected_stream_takes_precedence_for_its_peer),
 		T(test_stream_bound_to_address_wins_over_wildcard),
 		T(test_exact_duplicate_is_eaddrinuse),
