@@ -160,10 +160,19 @@ isn_clock(uint64_t now_ns)
 	return (uint32_t)(now_ns / ISN_TICK_NS);
 }
 
+/* The ISN from the hash's low half; the timestamp offset (if asked) from its high half. */
+static inline uint32_t
+isn_split(uint64_t h, uint64_t now_ns, uint32_t *ts_off)
+{
+	if (ts_off != NULL)
+		*ts_off = (uint32_t)(h >> 32);
+	return isn_clock(now_ns) + (uint32_t)h;
+}
+
 uint32_t
 tcp_isn4(const struct tern_tcp_isn_secret *secret,
 	      uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
-	      uint64_t now_ns)
+	      uint64_t now_ns, uint32_t *ts_off)
 {
 	/* The 4-tuple as it sits in the headers: network byte order. */
 	uint8_t msg[12];
@@ -172,13 +181,13 @@ tcp_isn4(const struct tern_tcp_isn_secret *secret,
 	memcpy(msg + 4, &raddr, 4);
 	memcpy(msg + 8, &lport, 2);
 	memcpy(msg + 10, &rport, 2);
-	return isn_clock(now_ns) + (uint32_t)siphash24(secret->key, msg, sizeof(msg));
+	return isn_split(siphash24(secret->key, msg, sizeof(msg)), now_ns, ts_off);
 }
 
 uint32_t
 tcp_isn6(const struct tern_tcp_isn_secret *secret,
 	      const uint8_t laddr[16], uint16_t lport,
-	      const uint8_t raddr[16], uint16_t rport, uint64_t now_ns)
+	      const uint8_t raddr[16], uint16_t rport, uint64_t now_ns, uint32_t *ts_off)
 {
 	uint8_t msg[36];
 
@@ -186,5 +195,5 @@ tcp_isn6(const struct tern_tcp_isn_secret *secret,
 	memcpy(msg + 16, raddr, 16);
 	memcpy(msg + 32, &lport, 2);
 	memcpy(msg + 34, &rport, 2);
-	return isn_clock(now_ns) + (uint32_t)siphash24(secret->key, msg, sizeof(msg));
+	return isn_split(siphash24(secret->key, msg, sizeof(msg)), now_ns, ts_off);
 }

@@ -374,11 +374,10 @@ tern_tcp_connect(struct tern_ctx *ctx, const struct tern_tcp_param *p)
 	s->rcv_ws = (cfg->flags & TERN_TCP_CFG_NO_WSCALE) ? 0 : tcp_wscale_for(s->rcv_buf);
 	if (local.family == 4)
 		s->iss = tcp_isn4(&tc->isn_secret, local.ip4, k.lport, p->remote.ip4,
-				       k.rport, ctx->now_ns);
+				       k.rport, ctx->now_ns, &s->ts_off);
 	else
 		s->iss = tcp_isn6(&tc->isn_secret, k.laddr, k.lport, k.raddr, k.rport,
-				       ctx->now_ns);
-	s->ts_off = (uint32_t)siphash24(tc->cookie_secret.key, &k, sizeof(k));
+				       ctx->now_ns, &s->ts_off);
 	s->snd_una = s->snd_nxt = s->snd_max = s->iss;
 	s->rto_us = (uint32_t)(cfg->rto_init_ns / 1000);
 	s->idle_t = tcp_t20(ctx->now_ns);

@@ -187,8 +187,9 @@ tcp_syn_timer(struct tern_timer *t)
 	ctx_timer_arm(tc->ctx, &sc->timer, tc->ctx->now_ns + syn_rto(tc, sc->tries));
 }
 
+/* The ISN of @k's connection, and its timestamp offset (*@ts_off) from the same hash. */
 static uint32_t
-key_isn(const struct tern_tcp_ctx *tc, const struct tern_tcp_key *k)
+key_isn(const struct tern_tcp_ctx *tc, const struct tern_tcp_key *k, uint32_t *ts_off)
 {
 	if (k->family == 4) {
 		uint32_t la, ra;
@@ -196,17 +197,10 @@ key_isn(const struct tern_tcp_ctx *tc, const struct tern_tcp_key *k)
 		memcpy(&la, k->laddr, 4);
 		memcpy(&ra, k->raddr, 4);
 		return tcp_isn4(&tc->isn_secret, la, k->lport, ra, k->rport,
-				     tc->ctx->now_ns);
+				     tc->ctx->now_ns, ts_off);
 	}
 	return tcp_isn6(&tc->isn_secret, k->laddr, k->lport, k->raddr, k->rport,
-			     tc->ctx->now_ns);
-}
-
-/* A per-connection timestamp offset (RFC 7323 5.4 suggests randomizing it). */
-static uint32_t
-key_ts_off(const struct tern_tcp_ctx *tc, const struct tern_tcp_key *k)
-{
-	return (uint32_t)siphash24(tc->cookie_secret.key, k, sizeof(*k));
+			     tc->ctx->now_ns, ts_off);
 }
 
 /* What a SYN asks for, as far as our configuration lets it. */
@@ -241,6 +235,7 @@ tcp_syn_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbu
 	const struct syn_ask a = syn_ask(tc, ip, si);
 	struct tern_tcp_syn *sc;
 	struct tern_tcp_key k;
+	uint32_t ts_off;
 
 	if (l->lx->param_flags & TERN_TCP_F_SYN_HOLD) {
 		tcp_syn_hold(tc, l, m, ip, si);
@@ -288,13 +283,13 @@ tcp_syn_input(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbu
 	sc->key = k;
 	sc->listener = l;
 	sc->irs = si->seq;
-	sc->iss = key_isn(tc, &k);
+	sc->iss = key_isn(tc, &k, &ts_off);
 	sc->peer_mss = a.peer_mss;
 	sc->peer_ws = a.peer_ws >= 0 ? (uint8_t)a.peer_ws : 0xff;
 	sc->sack_ok = a.sack;
 	sc->ts_ok = a.ts;
 	sc->ts_recent = a.ts ? o->ts_val : 0;
-	sc->ts_off = a.ts ? key_ts_off(tc, &k) : 0;
+	sc->ts_off = a.ts ? ts_off : 0;
 	sc->peer_wnd = si->wnd;
 	timer_init(&sc->timer, tcp_syn_timer);
 	if (tcp_hash_add(tc, &k, sc, TCP_REC_SYN) != 0) {
@@ -445,14 +440,16 @@ tcp_syn_hold(struct tern_tcp_ctx *tc, struct tern_tcp_stream *l, struct rte_mbuf
 	const struct syn_ask a = syn_ask(tc, ip, si);
 	struct tern_tcp_stream *s;
 	struct tern_tcp_key k;
+	uint32_t iss, ts_off;
 
 	tcp_key_make(&k, ip, si->th->src_port, si->th->dst_port);
 	if (tcp_acceptq_full(l)) {
 		TERN_STAT_INC(tc->ctx, drop_tcp_backlog);
 		goto drop;
 	}
-	s = stream_from_syn(tc, l, &k, key_isn(tc, &k), si->seq, a.peer_mss, a.peer_ws, a.sack, a.ts,
-			    a.ts ? o->ts_val : 0, a.ts ? key_ts_off(tc, &k) : 0, true);
+	iss = key_isn(tc, &k, &ts_off);
+	s = stream_from_syn(tc, l, &k, iss, si->seq, a.peer_mss, a.peer_ws, a.sack, a.ts,
+			    a.ts ? o->ts_val : 0, a.ts ? ts_off : 0, true);
 	if (s == NULL)
 		goto drop;	/* counted */
 	/* the SYN-ACK will offer what the SYN did, as a syncache entry's would */

@@ -54,15 +54,19 @@ int tcp_isn_init(struct tern_tcp_isn_secret *secret, const uint8_t *key);
  * with M = @now_ns / 4000 (a 4-microsecond timer) and F the low 32 bits of
  * SipHash-2-4 of the 4-tuple under @secret.
  * Addresses and ports are in network byte order, as in the headers.
+ * *@ts_off (@ts_off may be NULL): the connection's timestamp offset (RFC
+ * 7323 5.4, 7.1), the high 32 bits of the same hash: one SipHash a
+ * connection for both, each half as unpredictable as the other.
  */
 uint32_t tcp_isn4(const struct tern_tcp_isn_secret *secret,
 		       uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
-		       uint64_t now_ns);
+		       uint64_t now_ns, uint32_t *ts_off);
 
 /* Same for IPv6: @laddr and @raddr are the 16 bytes of each address. */
 uint32_t tcp_isn6(const struct tern_tcp_isn_secret *secret,
 		       const uint8_t laddr[16], uint16_t lport,
-		       const uint8_t raddr[16], uint16_t rport, uint64_t now_ns);
+		       const uint8_t raddr[16], uint16_t rport, uint64_t now_ns,
+		       uint32_t *ts_off);
 
 
 

@@ -164,10 +164,10 @@ test_isn_init_random_key_from_kernel(void **state)
 	/* 2^-128 odds of a false failure. */
 	assert_memory_not_equal(s1.key, zero, sizeof(zero));
 	assert_memory_not_equal(s1.key, s2.key, sizeof(s1.key));
-	assert_true(tcp_isn4(&s1, L4, LP, R4, RP, T0) !=
-		    tcp_isn4(&s2, L4, LP, R4, RP, T0) ||
-		    tcp_isn4(&s1, L4, LP, R4, RP + 1, T0) !=
-		    tcp_isn4(&s2, L4, LP, R4, RP + 1, T0));
+	assert_true(tcp_isn4(&s1, L4, LP, R4, RP, T0, NULL) !=
+		    tcp_isn4(&s2, L4, LP, R4, RP, T0, NULL) ||
+		    tcp_isn4(&s1, L4, LP, R4, RP + 1, T0, NULL) !=
+		    tcp_isn4(&s2, L4, LP, R4, RP + 1, T0, NULL));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -195,10 +195,46 @@ test_isn_rfc6528_is_clock_plus_keyed_hash(void **state)
 	memcpy(msg6 + 34, &rp, 2);
 	f4 = (uint32_t)siphash24(key_a, msg4, sizeof(msg4));
 	f6 = (uint32_t)siphash24(key_a, msg6, sizeof(msg6));
-	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, 0), f4);
-	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, T0), f4 + (uint32_t)(T0 / 4000));
-	assert_int_equal(tcp_isn6(&s, l6, LP, r6, RP, 0), f6);
-	assert_int_equal(tcp_isn6(&s, l6, LP, r6, RP, T0), f6 + (uint32_t)(T0 / 4000));
+	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, 0, NULL), f4);
+	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, T0, NULL), f4 + (uint32_t)(T0 / 4000));
+	assert_int_equal(tcp_isn6(&s, l6, LP, r6, RP, 0, NULL), f6);
+	assert_int_equal(tcp_isn6(&s, l6, LP, r6, RP, T0, NULL), f6 + (uint32_t)(T0 / 4000));
+}
+
+/*
+ * The timestamp offset is the high half of the ISN's hash: the same for a
+ * 4-tuple whatever the clock, another for another 4-tuple or secret.
+ */
+static void
+test_isn_timestamp_offset_is_the_hash_high_half(void **state)
+{
+	struct tern_tcp_isn_secret s, s2;
+	uint8_t msg4[12];
+	uint32_t l = L4, r = R4;
+	uint16_t lp = LP, rp = RP;
+	uint32_t off, off2, off6, off6b;
+	uint64_t h;
+
+	(void)state;
+	secret_a(&s);
+	memcpy(msg4, &l, 4);
+	memcpy(msg4 + 4, &r, 4);
+	memcpy(msg4 + 8, &lp, 2);
+	memcpy(msg4 + 10, &rp, 2);
+	h = siphash24(key_a, msg4, sizeof(msg4));
+	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, T0, &off), (uint32_t)h + (uint32_t)(T0 / 4000));
+	assert_int_equal(off, (uint32_t)(h >> 32));
+	tcp_isn4(&s, L4, LP, R4, RP, 3 * T0, &off2);
+	assert_int_equal(off2, off);
+	tcp_isn4(&s, L4, LP, R4, RP ^ RTE_BE16(1), T0, &off2);
+	assert_int_not_equal(off2, off);
+	assert_int_equal(tcp_isn_init(&s2, NULL), 0);	/* 2^-32 odds of a false failure below */
+	tcp_isn4(&s2, L4, LP, R4, RP, T0, &off2);
+	assert_int_not_equal(off2, off);
+	tcp_isn6(&s, l6, LP, r6, RP, T0, &off6);
+	tcp_isn6(&s, l6, LP, r6, RP, 7 * T0, &off6b);
+	assert_int_equal(off6, off6b);
+	assert_int_not_equal(off6, off);
 }
 
 static void
@@ -209,12 +245,12 @@ test_isn_deterministic_for_same_inputs(void **state)
 	(void)state;
 	secret_a(&s1);
 	secret_a(&s2);
-	assert_int_equal(tcp_isn4(&s1, L4, LP, R4, RP, T0),
-			 tcp_isn4(&s2, L4, LP, R4, RP, T0));
-	assert_int_equal(tcp_isn4(&s1, L4, LP, R4, RP, T0),
-			 tcp_isn4(&s1, L4, LP, R4, RP, T0));
-	assert_int_equal(tcp_isn6(&s1, l6, LP, r6, RP, T0),
-			 tcp_isn6(&s2, l6, LP, r6, RP, T0));
+	assert_int_equal(tcp_isn4(&s1, L4, LP, R4, RP, T0, NULL),
+			 tcp_isn4(&s2, L4, LP, R4, RP, T0, NULL));
+	assert_int_equal(tcp_isn4(&s1, L4, LP, R4, RP, T0, NULL),
+			 tcp_isn4(&s1, L4, LP, R4, RP, T0, NULL));
+	assert_int_equal(tcp_isn6(&s1, l6, LP, r6, RP, T0, NULL),
+			 tcp_isn6(&s2, l6, LP, r6, RP, T0, NULL));
 }
 
 /* Each element of the 4-tuple matters, and so does which end is local. */
@@ -227,24 +263,24 @@ test_isn_differs_between_4_tuples(void **state)
 
 	(void)state;
 	secret_a(&s);
-	base4 = tcp_isn4(&s, L4, LP, R4, RP, T0);
-	assert_int_not_equal(tcp_isn4(&s, L4 ^ RTE_BE32(1), LP, R4, RP, T0), base4);
-	assert_int_not_equal(tcp_isn4(&s, L4, LP ^ RTE_BE16(1), R4, RP, T0), base4);
-	assert_int_not_equal(tcp_isn4(&s, L4, LP, R4 ^ RTE_BE32(1), RP, T0), base4);
-	assert_int_not_equal(tcp_isn4(&s, L4, LP, R4, RP ^ RTE_BE16(1), T0), base4);
-	assert_int_not_equal(tcp_isn4(&s, R4, RP, L4, LP, T0), base4);
-	assert_int_not_equal(tcp_isn4(&s, L4, RP, R4, LP, T0), base4);
+	base4 = tcp_isn4(&s, L4, LP, R4, RP, T0, NULL);
+	assert_int_not_equal(tcp_isn4(&s, L4 ^ RTE_BE32(1), LP, R4, RP, T0, NULL), base4);
+	assert_int_not_equal(tcp_isn4(&s, L4, LP ^ RTE_BE16(1), R4, RP, T0, NULL), base4);
+	assert_int_not_equal(tcp_isn4(&s, L4, LP, R4 ^ RTE_BE32(1), RP, T0, NULL), base4);
+	assert_int_not_equal(tcp_isn4(&s, L4, LP, R4, RP ^ RTE_BE16(1), T0, NULL), base4);
+	assert_int_not_equal(tcp_isn4(&s, R4, RP, L4, LP, T0, NULL), base4);
+	assert_int_not_equal(tcp_isn4(&s, L4, RP, R4, LP, T0, NULL), base4);
 
-	base6 = tcp_isn6(&s, l6, LP, r6, RP, T0);
+	base6 = tcp_isn6(&s, l6, LP, r6, RP, T0, NULL);
 	memcpy(x6, l6, 16);
 	x6[7] ^= 0x10;
-	assert_int_not_equal(tcp_isn6(&s, x6, LP, r6, RP, T0), base6);
+	assert_int_not_equal(tcp_isn6(&s, x6, LP, r6, RP, T0, NULL), base6);
 	memcpy(x6, r6, 16);
 	x6[0] ^= 0x80;
-	assert_int_not_equal(tcp_isn6(&s, l6, LP, x6, RP, T0), base6);
-	assert_int_not_equal(tcp_isn6(&s, l6, LP ^ RTE_BE16(1), r6, RP, T0), base6);
-	assert_int_not_equal(tcp_isn6(&s, l6, LP, r6, RP ^ RTE_BE16(1), T0), base6);
-	assert_int_not_equal(tcp_isn6(&s, r6, RP, l6, LP, T0), base6);
+	assert_int_not_equal(tcp_isn6(&s, l6, LP, x6, RP, T0, NULL), base6);
+	assert_int_not_equal(tcp_isn6(&s, l6, LP ^ RTE_BE16(1), r6, RP, T0, NULL), base6);
+	assert_int_not_equal(tcp_isn6(&s, l6, LP, r6, RP ^ RTE_BE16(1), T0, NULL), base6);
+	assert_int_not_equal(tcp_isn6(&s, r6, RP, l6, LP, T0, NULL), base6);
 }
 
 static int
@@ -269,7 +305,7 @@ test_isn_spread_over_many_ports(void **state)
 	isn = malloc(N * sizeof(*isn));
 	assert_non_null(isn);
 	for (i = 0; i < N; i++) {
-		isn[i] = tcp_isn4(&s, L4, rte_cpu_to_be_16((uint16_t)(30000 + i)), R4, RP, T0);
+		isn[i] = tcp_isn4(&s, L4, rte_cpu_to_be_16((uint16_t)(30000 + i)), R4, RP, T0, NULL);
 		high += isn[i] >> 31;
 	}
 	qsort(isn, N, sizeof(*isn), cmp_u32);
@@ -293,18 +329,18 @@ test_isn_advances_by_1_every_4_microseconds(void **state)
 
 	(void)state;
 	secret_a(&s);
-	base = tcp_isn4(&s, L4, LP, R4, RP, t);
-	base6 = tcp_isn6(&s, l6, LP, r6, RP, t);
-	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, t + 1), base);
-	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, t + 3999), base);
-	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, t + 4000), base + 1);
-	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, t - 1), base - 1);
+	base = tcp_isn4(&s, L4, LP, R4, RP, t, NULL);
+	base6 = tcp_isn6(&s, l6, LP, r6, RP, t, NULL);
+	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, t + 1, NULL), base);
+	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, t + 3999, NULL), base);
+	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, t + 4000, NULL), base + 1);
+	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, t - 1, NULL), base - 1);
 	for (k = 0; k <= 100000; k += 997) {
-		assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, t + 4000ull * k), base + k);
-		assert_int_equal(tcp_isn6(&s, l6, LP, r6, RP, t + 4000ull * k), base6 + k);
+		assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, t + 4000ull * k, NULL), base + k);
+		assert_int_equal(tcp_isn6(&s, l6, LP, r6, RP, t + 4000ull * k, NULL), base6 + k);
 	}
 	/* One second is 250,000 ticks. */
-	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, t + UINT64_C(1000000000)),
+	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, t + UINT64_C(1000000000), NULL),
 			 base + 250000);
 }
 
@@ -318,13 +354,13 @@ test_isn_clock_wraps_modulo_2_32(void **state)
 
 	(void)state;
 	secret_a(&s);
-	f = tcp_isn4(&s, L4, LP, R4, RP, 0);
-	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, wrap), f);
-	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, wrap - 4000), f - 1);
-	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, 3 * wrap + 8000), f + 2);
+	f = tcp_isn4(&s, L4, LP, R4, RP, 0, NULL);
+	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, wrap, NULL), f);
+	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, wrap - 4000, NULL), f - 1);
+	assert_int_equal(tcp_isn4(&s, L4, LP, R4, RP, 3 * wrap + 8000, NULL), f + 2);
 	/* And the ISN keeps increasing through the wrap in sequence space. */
-	assert_true(SEQ_LT(tcp_isn4(&s, L4, LP, R4, RP, wrap - 4000),
-			   tcp_isn4(&s, L4, LP, R4, RP, wrap + 4000)));
+	assert_true(SEQ_LT(tcp_isn4(&s, L4, LP, R4, RP, wrap - 4000, NULL),
+			   tcp_isn4(&s, L4, LP, R4, RP, wrap + 4000, NULL)));
 }
 
 static void
@@ -342,10 +378,10 @@ test_isn_differs_for_a_different_secret(void **state)
 	for (i = 0; i < 1000; i++) {
 		uint16_t lp = rte_cpu_to_be_16((uint16_t)(1024 + i));
 
-		same4 += tcp_isn4(&s1, L4, lp, R4, RP, T0) ==
-			 tcp_isn4(&s2, L4, lp, R4, RP, T0);
-		same6 += tcp_isn6(&s1, l6, lp, r6, RP, T0) ==
-			 tcp_isn6(&s2, l6, lp, r6, RP, T0);
+		same4 += tcp_isn4(&s1, L4, lp, R4, RP, T0, NULL) ==
+			 tcp_isn4(&s2, L4, lp, R4, RP, T0, NULL);
+		same6 += tcp_isn6(&s1, l6, lp, r6, RP, T0, NULL) ==
+			 tcp_isn6(&s2, l6, lp, r6, RP, T0, NULL);
 	}
 	assert_true(same4 <= 1);
 	assert_true(same6 <= 1);
@@ -363,8 +399,8 @@ test_isn_v4_and_v4_mapped_v6_differ(void **state)
 	secret_a(&s);
 	memcpy(ml + 12, &l, 4);
 	memcpy(mr + 12, &r, 4);
-	assert_int_not_equal(tcp_isn4(&s, L4, LP, R4, RP, T0),
-			     tcp_isn6(&s, ml, LP, mr, RP, T0));
+	assert_int_not_equal(tcp_isn4(&s, L4, LP, R4, RP, T0, NULL),
+			     tcp_isn6(&s, ml, LP, mr, RP, T0, NULL));
 }
 
 int
@@ -378,6 +414,7 @@ main(void)
 		cmocka_unit_test(test_isn_init_copies_the_given_key),
 		cmocka_unit_test(test_isn_init_random_key_from_kernel),
 		cmocka_unit_test(test_isn_rfc6528_is_clock_plus_keyed_hash),
+		cmocka_unit_test(test_isn_timestamp_offset_is_the_hash_high_half),
 		cmocka_unit_test(test_isn_deterministic_for_same_inputs),
 		cmocka_unit_test(test_isn_differs_between_4_tuples),
 		cmocka_unit_test(test_isn_spread_over_many_ports),
