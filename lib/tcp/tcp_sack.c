@@ -985,7 +985,8 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 	} else if (acked > 0 || (delivered > 0 && !(s->tf & TF_LOSS))) {
 		ack_cc(s, delivered, rtt_ns);
 	}
-	if (s->cc->cwnd > TCP_MAX_BUF)
+	/* (no block: nothing was ever sent, this ACK acknowledged nothing) */
+	if (s->cc != NULL && s->cc->cwnd > TCP_MAX_BUF)
 		s->cc->cwnd = TCP_MAX_BUF;
 	if (acked > 0 || reo_left != 0 || s->rec->lost_head != NULL)
 		tcp_rtx_schedule(s, reo_left, acked > 0);

@@ -17,6 +17,7 @@
 #define POOL_SIZE	1023
 #define POOL_CACHE	0	/* no cache: the available count is exact */
 #define HOUR_NS		(3600ULL * 1000 * 1000 * 1000)
+#define EPOCH_MAX	((uint64_t)1 << 62)	/* 146 years: 1.28 M inputs */
 
 const struct rte_ether_addr fuzz_mac_us = { { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 } };
 const struct rte_ether_addr fuzz_mac_peer = { { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 } };
@@ -107,28 +108,17 @@ env_fini(void)
 		rmdir(dir);
 }
 
-void
-fuzz_env_init(const char *name)
+/*
+ * The shared tern_net of every input's context: interfaces on the two
+ * devices, our addresses, the peer as a permanent neighbor. Made again
+ * when the clock would pass EPOCH_MAX (fuzz_ctx_open()).
+ */
+static void
+env_net_make(void)
 {
 	struct tern_net_param np = { 0 };
-	struct tern_vdev_param vp = { 0 };
-	char prefix[64];
-	char *argv[] = {
-		(char *)(uintptr_t)name, "--no-huge", "-m", "256", "--no-pci",
-		"--file-prefix", prefix, "--log-level=*:error", "--no-telemetry",
-		"--no-shconf", "-l", "0", NULL,
-	};
 	struct tern_net *n;
 
-	if (env.ready)
-		return;
-	snprintf(prefix, sizeof(prefix), "tern_fuzz_%s_%d", name, (int)getpid());
-	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0)
-		die("rte_eal_init");
-	env.mp = rte_pktmbuf_pool_create("fuzz_pool", POOL_SIZE, POOL_CACHE, 0,
-					 RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
-	if (env.mp == NULL)
-		die("pool");
 	np.socket_id = SOCKET_ID_ANY;
 	np.max_routes4 = 16;
 	np.max_routes6 = 16;
@@ -138,15 +128,6 @@ fuzz_env_init(const char *name)
 	env.net = n = tern_net_create(&np);
 	if (n == NULL)
 		die("tern_net_create");
-	vp.mp = env.mp;
-	vp.tx = env_tx;
-	vp.mac = fuzz_mac_us;
-	vp.name = "fuzz0";
-	env.dev[0] = tern_dev_create_virtual(&vp);
-	vp.name = "fuzz1";
-	env.dev[1] = tern_dev_create_virtual(&vp);
-	if (env.dev[0] == NULL || env.dev[1] == NULL)
-		die("tern_dev_create_virtual");
 	if (tern_net_iface_add(n, env.dev[0], 0) != 0 ||
 	    tern_net_iface_add(n, env.dev[1], FUZZ_VLAN) != 1)
 		die("tern_net_iface_add");
@@ -158,6 +139,38 @@ fuzz_env_init(const char *name)
 	if (tern_net_neigh4_set(n, 0, FUZZ_IP4_PEER, &fuzz_mac_peer) != 0 ||
 	    tern_net_neigh6_set(n, 0, &fuzz_ip6_peer, &fuzz_mac_peer) != 0)
 		die("neighbor");
+}
+
+void
+fuzz_env_init(const char *name)
+{
+	struct tern_vdev_param vp = { 0 };
+	char prefix[64];
+	char *argv[] = {
+		(char *)(uintptr_t)name, "--no-huge", "-m", "256", "--no-pci",
+		"--file-prefix", prefix, "--log-level=*:error", "--no-telemetry",
+		"--no-shconf", "-l", "0", NULL,
+	};
+
+	if (env.ready)
+		return;
+	snprintf(prefix, sizeof(prefix), "tern_fuzz_%s_%d", name, (int)getpid());
+	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0)
+		die("rte_eal_init");
+	env.mp = rte_pktmbuf_pool_create("fuzz_pool", POOL_SIZE, POOL_CACHE, 0,
+					 RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	if (env.mp == NULL)
+		die("pool");
+	vp.mp = env.mp;
+	vp.tx = env_tx;
+	vp.mac = fuzz_mac_us;
+	vp.name = "fuzz0";
+	env.dev[0] = tern_dev_create_virtual(&vp);
+	vp.name = "fuzz1";
+	env.dev[1] = tern_dev_create_virtual(&vp);
+	if (env.dev[0] == NULL || env.dev[1] == NULL)
+		die("tern_dev_create_virtual");
+	env_net_make();
 	env.ready = true;
 	atexit(env_fini);
 }
@@ -170,6 +183,18 @@ fuzz_ctx_open(const struct tern_tcp_config *tcp)
 
 	if (env.ctx != NULL)
 		fuzz_ctx_close();
+	/*
+	 * Each input's clock starts an hour after the one before, so that what
+	 * the shared net holds from earlier inputs (neighbors, path MTUs,
+	 * fragments) has aged out. Before the clock could wrap (2^64 ns is
+	 * 5.1 M hours: one harness process passes that in a long run), a new
+	 * net and the clock from its start.
+	 */
+	if (env.epoch >= EPOCH_MAX) {
+		tern_net_destroy(env.net);
+		env_net_make();
+		env.epoch = 0;
+	}
 	small.max_conns = 16;
 	small.syncache_size = 16;
 	small.timewait_max = 16;
