@@ -51,6 +51,9 @@
 #     tern-l3fwd and HAProxy (PROXY lines); split TCP against routing,
 #     100 MB with 10 ms on each link and 1 % loss on the server's (virtual
 #     time, the stack test's world), four loss seeds (SPLIT lines).
+# 12. two stacks at once (tools/bench-two-stacks.sh): udp-echo, tcp-rr and
+#     tcp-crr on one lcore (--single) alone on each CPU, then on both at
+#     once; TWOSTACKS lines: one core's figure, both together, the scaling.
 # Close other work first: the machine has 2 vCPUs and these poll both.
 set -u
 BUILD=${1:-build}
@@ -161,6 +164,9 @@ for seed in 0 1 2 3; do
 		| grep -v '^harness: ' | tee -a /tmp/tern-bench-split.log) || rc=1
 done
 echo
+echo "== 12. two stacks at once: udp-echo, tcp-rr, tcp-crr on one lcore each, alone and on both CPUs together"
+"$HERE/bench-two-stacks.sh" "$BUILD" 3 1 | tee /tmp/tern-bench-two-stacks.log || rc=1
+echo
 echo "== summary"
 # bench-proxy.sh prints its PROXY lines as it goes and again at its end: once here
 grep -h '^PROXY\|^SPLIT' /tmp/tern-bench-proxy.log /tmp/tern-bench-split.log 2>/dev/null |
@@ -169,6 +175,7 @@ grep -h '^PROXY\|^SPLIT' /tmp/tern-bench-proxy.log /tmp/tern-bench-split.log 2>/
 grep -h '^RESULT' $proxy_logs
 grep -h '^DROPIN' /tmp/tern-bench-dropin.log 2>/dev/null
 grep -h '^IDLE' /tmp/tern-bench-idle.log
+grep -h '^TWOSTACKS' /tmp/tern-bench-two-stacks.log
 grep -h '^RESULT' /tmp/tern-bench-2.log /tmp/tern-bench-5.log /tmp/tern-bench-3.log \
 	/tmp/tern-bench-4.log
 # shellcheck disable=SC2086
