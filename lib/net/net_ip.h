@@ -158,6 +158,20 @@ struct net_tmpl_slot {
 };
 
 /*
+ * Is @t, which net_dest_tmpl(@d) gave, still @d's? A sender that keeps @t
+ * across several packets asks before each: a flush in between may run a
+ * virtual device's tx callback that feeds this context, and what that
+ * sends may take the slot.
+ */
+static inline bool
+net_dest_tmpl_ours(const struct net_dest *d, const struct tern_ip_tmpl *t)
+{
+	const struct net_tmpl_slot *e = container_of(t, const struct net_tmpl_slot, tmpl);
+
+	return e->owner == d && e->tag == d->tag;
+}
+
+/*
  * The headers of one next hop for packets that belong to no dest (replies
  * of a listener, resets): struct tern_ip_tmpl with the next hop and the
  * generations it was built under. @ok: it was built.

@@ -606,6 +606,7 @@ tcp_ctx_fini(struct tern_ctx *ctx)
 	TERN_ASSERT(tc->nb_conns == 0);
 	TERN_ASSERT(tc->segpool.in_use == 0);
 	TERN_ASSERT(tc->recs.in_use == 0);
+	TERN_ASSERT(tc->ccs.in_use == 0);
 	tcp_pool_fini(&tc->tcbs);
 	tcp_pool_fini(&tc->recs);
 	tcp_pool_fini(&tc->ccs);

@@ -1063,6 +1063,7 @@ tcp_output_rtx(struct tern_tcp_stream *s, bool *blocked)
 	unsigned int n = 0;
 
 	*blocked = false;
+	TERN_ASSERT(s->rec->lost_head == NULL || s->cc != NULL);
 	while ((seg = s->rec->lost_head) != NULL) {
 		uint32_t pipe = tcp_pipe(s);
 		uint32_t room = s->cc->cwnd > pipe ? s->cc->cwnd - pipe : 0;
@@ -1087,7 +1088,10 @@ tcp_output_rtx(struct tern_tcp_stream *s, bool *blocked)
 static void
 tcp_idle_restart(struct tern_tcp_stream *s)
 {
-	uint32_t rw = tcp_cc_iw(s->cc->mss);
+	uint32_t rw;
+
+	TERN_ASSERT(s->cc != NULL);	/* rack_xmit_ns is set: a segment was sent */
+	rw = tcp_cc_iw(s->cc->mss);
 
 	if (s->cc->cwnd <= rw)
 		return;

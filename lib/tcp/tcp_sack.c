@@ -508,6 +508,8 @@ undo_reduction(struct tern_tcp_stream *s)
 {
 	struct tern_tcp_seg *seg;
 
+	/* the cc block: taken with the first send, kept until the stream is freed */
+	TERN_ASSERT(s->cc != NULL);
 	tcp_cc_of(s)->undo(s->cc, s->tc->ctx->now_ns);
 	/* what was marked lost and not yet resent is in flight after all */
 	while ((seg = s->rec->lost_head) != NULL) {
@@ -533,6 +535,7 @@ recovery_enter(struct tern_tcp_stream *s, uint32_t flight)
 {
 	s->tf |= TF_IN_RECOVERY;
 	s->recover = s->snd_max;
+	TERN_ASSERT(s->cc != NULL);
 	tcp_cc_of(s)->on_loss(s->cc, flight, s->tc->ctx->now_ns);
 	s->rec->prr_delivered = 0;
 	s->rec->prr_out = 0;
@@ -548,9 +551,11 @@ recovery_enter(struct tern_tcp_stream *s, uint32_t flight)
 static void
 prr_update(struct tern_tcp_stream *s, uint32_t delivered)
 {
-	uint32_t pipe = tcp_pipe(s), ssthresh = s->cc->ssthresh;
+	uint32_t pipe = tcp_pipe(s), ssthresh;
 	int64_t sndcnt;
 
+	TERN_ASSERT(s->cc != NULL);
+	ssthresh = s->cc->ssthresh;
 	s->rec->prr_delivered += delivered;
 	if (pipe > ssthresh) {
 		/* proportional rate reduction */
@@ -627,8 +632,10 @@ tcp_tlp_fire(struct tern_tcp_stream *s)
 	if (s->sndq_bytes > 0 && s->snd_wnd > flight &&
 	    s->snd_wnd - flight >= RTE_MIN((uint32_t)s->mss, s->sndq_bytes)) {
 		/* new data, if the peer's window lets it: one segment */
-		uint32_t cwnd = s->cc->cwnd;
+		uint32_t cwnd;
 
+		TERN_ASSERT(s->cc != NULL);
+		cwnd = s->cc->cwnd;
 		s->cc->cwnd = tcp_pipe(s) + s->mss;
 		s->tf |= TF_PUSH;
 		tcp_output(s);
@@ -671,6 +678,7 @@ tcp_sack_rto(struct tern_tcp_stream *s, bool first)
 	struct tern_tcp_seg *seg;
 	uint32_t flight = s->snd_max - s->snd_una;
 
+	TERN_ASSERT(s->cc != NULL);
 	tcp_cc_of(s)->on_rto(s->cc, flight, first, s->tc->ctx->now_ns);
 	if (first) {
 		s->undo_marker = s->snd_una ? s->snd_una : 1;
@@ -802,6 +810,7 @@ ack_cc(struct tern_tcp_stream *s, uint32_t delivered, int64_t rtt_ns)
 	ca.srtt_us = s->srtt >> TCP_RTT_SHIFT;
 	ca.min_rtt_us = s->min_rtt_us;
 	ca.pad = 0;
+	TERN_ASSERT(delivered == 0 || s->cc != NULL);
 	if (delivered > 0)
 		tcp_cc_of(s)->on_ack(s->cc, &ca);
 }
@@ -850,6 +859,7 @@ ack_recv_plain(struct tern_tcp_stream *s, const struct tcp_seg_in *si)
 		s->dupacks = 0;
 	}
 	ack_cc(s, delivered, rtt_ns);
+	TERN_ASSERT(s->cc != NULL);	/* ack_plain(): the ACK took what was sent */
 	if (s->cc->cwnd > TCP_MAX_BUF)
 		s->cc->cwnd = TCP_MAX_BUF;
 	tcp_rtx_schedule(s, 0, true);	/* the queue is empty: the timer stops */
@@ -956,6 +966,7 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 		if (decide) {
 			if ((s->tf & TF_TLP_RTX) && SEQ_GT(ack, s->tlp_high_seq) &&
 			    !(s->tf & (TF_IN_RECOVERY | TF_LOSS))) {
+				TERN_ASSERT(s->cc != NULL);
 				tcp_cc_of(s)->on_loss(s->cc, flight_before, now);
 				s->cc->cwnd = s->cc->ssthresh;
 				tcp_cc_of(s)->on_recovery_end(s->cc, now);
@@ -973,6 +984,7 @@ tcp_ack_recv(struct tern_tcp_stream *s, const struct tcp_seg_in *si, bool is_dup
 	if ((s->tf & (TF_IN_RECOVERY | TF_LOSS)) && SEQ_GEQ(s->snd_una, s->recover) &&
 	    acked > 0) {
 		if (s->tf & TF_IN_RECOVERY) {
+			TERN_ASSERT(s->cc != NULL);
 			s->cc->cwnd = s->cc->ssthresh;	/* RFC 6937: end of recovery */
 			tcp_cc_of(s)->on_recovery_end(s->cc, now);
 		}

@@ -197,26 +197,55 @@ tern_udp_sendv_burst(struct tern_udp_stream *s, struct rte_mbuf **pkts, uint16_t
 
 /*
  * The common case of a reply: IPv4, to the address the last datagram went
- * to, whose route and headers (s->dest and its template) are kept. Checked
- * once per run of datagrams to the same address rather than per datagram;
- * anything else (another address, the first datagram to one, a full device
- * queue, too big for the link) goes through udp_send_one(). @t: the
- * template found for @dst4, kept across the burst. @return true if @m went
- * out. @echo: @m's data is as received (tern_udp_echo_burst()): the reply
- * keeps the request's UDP checksum where it covers the same words.
+ * to, whose route and headers (s->dest and its template) are kept. What
+ * belongs to the stream (its family, the kept destination's kind and route
+ * generation, the source address) is read once per run of datagrams
+ * (reply_run_init()), again after any datagram that took the general path;
+ * what belongs to the datagram is checked for each. Anything else (another
+ * address, the first datagram to one, a full device queue, too big for the
+ * link) goes through udp_send_one().
+ */
+struct reply_run {
+	const struct tern_ip_tmpl *t;	/* found for dst4 at the run's first datagram */
+	struct tern_sockaddr src;
+	tern_ip4_t dst4;		/* the kept destination */
+	bool ok;			/* the stream and its kept destination allow the fast path */
+};
+
+static inline void
+reply_run_init(struct tern_udp_stream *s, struct reply_run *r)
+{
+	const struct tern_ctx *ctx = s->ctx;
+
+	r->t = NULL;
+	r->ok = s->local.family == 4 && s->dest.family == 4 && s->dest_unicast &&
+		!s->dest_once &&
+		s->dest.route_gen == __atomic_load_n(&ctx->net->route_gen, __ATOMIC_ACQUIRE);
+	if (!r->ok)
+		return;
+	r->dst4 = s->dest_addr.ip4;
+	r->src = s->local;
+	if (s->local_any)
+		r->src.ip4 = s->dest_src.ip4;
+}
+
+/*
+ * @return true if @m went out. @echo: @m's data is as received
+ * (tern_udp_echo_burst()): the reply keeps the request's UDP checksum where
+ * it covers the same words.
  */
 static inline bool
-udp_reply4_fast(struct tern_udp_stream *s, struct rte_mbuf *m, const struct tern_ip_tmpl **t,
-		tern_ip4_t *t_dst, bool echo)
+udp_reply4_fast(struct tern_udp_stream *s, struct rte_mbuf *m, struct reply_run *r, bool echo)
 {
 	struct tern_ctx *ctx = s->ctx;
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 	const struct rte_udp_hdr *ruh;
 	const struct rte_ipv4_hdr *rih;
-	struct tern_sockaddr src, dst;
+	struct tern_sockaddr dst;
 	uint32_t ulen;
 
-	if ((m->packet_type & (RTE_PTYPE_L3_MASK | RTE_PTYPE_L4_MASK)) !=
+	if (!r->ok ||
+	    (m->packet_type & (RTE_PTYPE_L3_MASK | RTE_PTYPE_L4_MASK)) !=
 	    (RTE_PTYPE_L3_IPV4_EXT_UNKNOWN | RTE_PTYPE_L4_UDP) ||
 	    m->l4_len != sizeof(*ruh) || m->l3_len < sizeof(*rih) ||
 	    rte_pktmbuf_headroom(m) < UDP_HEADROOM(4) ||
@@ -227,30 +256,33 @@ udp_reply4_fast(struct tern_udp_stream *s, struct rte_mbuf *m, const struct tern
 	dst.ip4 = rih->src_addr;
 	dst.port = ruh->src_port;
 	ulen = m->pkt_len + sizeof(struct rte_udp_hdr);
-	if (s->local.family != 4 || dst.port == 0 || m->pkt_len > TERN_UDP_MAX_PAYLOAD ||
-	    s->dest.family != 4 || s->dest_addr.ip4 != dst.ip4 || !s->dest_unicast ||
-	    s->dest_once ||
-	    s->dest.route_gen != __atomic_load_n(&ctx->net->route_gen, __ATOMIC_ACQUIRE) ||
-	    !ctx_tx_room(ctx, s->dest.ifindex))
+	if (dst.ip4 != r->dst4 || dst.port == 0 || m->pkt_len > TERN_UDP_MAX_PAYLOAD)
 		return false;
-	dst.family = 4;
-	src = s->local;
-	if (s->local_any)
-		src.ip4 = s->dest_src.ip4;
-	if (*t == NULL || *t_dst != dst.ip4) {
-		*t = net_dest_tmpl(ctx, &s->dest, &src.ip4, &dst.ip4);
-		if (*t == NULL)
+	if (unlikely(ctx->ports[s->dest.ifindex].tx_n >= TERN_TX_BUF)) {
+		if (!ctx_tx_room(ctx, s->dest.ifindex))
 			return false;
-		*t_dst = dst.ip4;
+		/*
+		 * The port was flushed: a virtual device's tx callback may have
+		 * fed this context, and what that sent may have taken the
+		 * template's slot. (With room, nothing below flushes.)
+		 */
+		if (r->t != NULL && !net_dest_tmpl_ours(&s->dest, r->t))
+			r->t = NULL;
 	}
-	if (ulen + (*t)->hlen - (*t)->l2_len > (*t)->mtu)
+	dst.family = 4;
+	if (r->t == NULL) {
+		r->t = net_dest_tmpl(ctx, &s->dest, &r->src.ip4, &r->dst4);
+		if (r->t == NULL)
+			return false;
+	}
+	if (ulen + r->t->hlen - r->t->l2_len > r->t->mtu)
 		return false;
 	/*
 	 * An echo: the same addresses, ports, length and data, swapped places
 	 * in the sum, so the same checksum (0, none, stays none). Not when the
 	 * device said the field holds a partial sum (L4_CKSUM_NONE).
 	 */
-	echo = echo && rih->dst_addr == src.ip4 && ruh->dst_port == src.port &&
+	echo = echo && rih->dst_addr == r->src.ip4 && ruh->dst_port == r->src.port &&
 		ruh->dgram_len == rte_cpu_to_be_16((uint16_t)ulen) &&
 		(m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) != RTE_MBUF_F_RX_L4_CKSUM_NONE;
 	/* Received flags must not read as transmit requests (as below). */
@@ -262,36 +294,35 @@ udp_reply4_fast(struct tern_udp_stream *s, struct rte_mbuf *m, const struct tern
 			(struct rte_udp_hdr *)rte_pktmbuf_prepend(m, sizeof(*uh));
 
 		uh->dst_port = dst.port;
-		uh->src_port = src.port;
+		uh->src_port = r->src.port;
 		m->l4_len = sizeof(*uh);
 		TERN_STAT_INC(ctx, udp_cksum_tx_kept);
 	} else {
 		rte_pktmbuf_prepend(m, sizeof(struct rte_udp_hdr));
-		udp_finish(ctx, m, &src, &dst, (uint16_t)ulen,
+		udp_finish(ctx, m, &r->src, &dst, (uint16_t)ulen,
 			   &ctx->net->ifaces[s->dest.ifindex]);
 	}
 	TERN_STAT_INC(ctx, udp_out);
-	ip_tmpl_output(ctx, *t, m);
+	ip_tmpl_output(ctx, r->t, m);
 	return true;
 }
 
 static inline uint16_t
 udp_reply_n(struct tern_udp_stream *s, struct rte_mbuf **pkts, uint16_t n, bool echo)
 {
-	const struct tern_ip_tmpl *t = NULL;
+	struct reply_run r;
 	struct tern_sockaddr dst;
-	tern_ip4_t t_dst = 0;
 	uint32_t ptype;
 	uint64_t ol;
 	uint16_t i;
 	int ret;
 
+	reply_run_init(s, &r);
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 
-		if (likely(udp_reply4_fast(s, m, &t, &t_dst, echo)))
+		if (likely(udp_reply4_fast(s, m, &r, echo)))
 			continue;
-		t = NULL;	/* the slow path may change s->dest */
 		ret = tern_udp_pkt_src(m, &dst);
 		if (unlikely(ret != 0)) {
 			rte_errno = -ret;
@@ -306,6 +337,8 @@ udp_reply_n(struct tern_udp_stream *s, struct rte_mbuf **pkts, uint16_t n, bool 
 		m->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;
 		m->packet_type = 0;
 		ret = udp_send_one(s, m, &dst);
+		/* it may have changed s->dest: read the stream again */
+		reply_run_init(s, &r);
 		if (unlikely(ret != 0)) {
 			/* still the caller's, as received: it may try again */
 			m->ol_flags = ol;

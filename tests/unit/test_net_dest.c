@@ -670,6 +670,58 @@ test_dest_ip6_slot_reuse_same_storage(void **state)
 	slot_reuse_same_storage(state, 6);
 }
 
+/*
+ * A template kept across several sends (the UDP reply burst keeps one per
+ * run) is asked net_dest_tmpl_ours() before each: once another dest whose
+ * tag falls on the same slot has taken it, the answer is no, and the next
+ * net_dest_tmpl() builds the first dest's headers again.
+ */
+static void
+kept_tmpl_taken(void **state, uint8_t family)
+{
+	struct test_env *e = env_open(state);
+	const struct tern_ip_tmpl *t1, *t2;
+	struct net_dest d1, d2;
+	struct fam f;
+	unsigned int i;
+
+	fam_get(family, &f);
+	neigh_set(e, &f, &f.peer, &peer_mac, TERN_NEIGH_REACHABLE);
+	neigh_set(e, &f, &f.gw, &peer_mac2, TERN_NEIGH_REACHABLE);
+	assert_int_equal(net_dest_init(e->ctx, &d1, family, f.peer.a, PROTO_TCP), 0);
+	for (i = 0; i < NET_TMPL_CACHE; i++)
+		assert_int_equal(net_dest_init(e->ctx, &d2, family, f.gw.a, PROTO_TCP), 0);
+	assert_int_equal(d2.tag & (NET_TMPL_CACHE - 1), d1.tag & (NET_TMPL_CACHE - 1));
+	t1 = net_dest_tmpl(e->ctx, &d1, f.our.a, f.peer.a);
+	assert_non_null(t1);
+	assert_true(net_dest_tmpl_ours(&d1, t1));
+	assert_false(net_dest_tmpl_ours(&d2, t1));
+	t2 = net_dest_tmpl(e->ctx, &d2, f.our.a, f.gw.a);
+	assert_ptr_equal(t2, t1);		/* the same slot */
+	assert_false(net_dest_tmpl_ours(&d1, t1));
+	assert_true(net_dest_tmpl_ours(&d2, t2));
+	t1 = net_dest_tmpl(e->ctx, &d1, f.our.a, f.peer.a);
+	assert_true(net_dest_tmpl_ours(&d1, t1));
+	assert_false(net_dest_tmpl_ours(&d2, t2));
+	/* and what it sends goes to the peer, not out of d2's headers */
+	assert_int_equal(dest_send(e, &f, &d1, &f.peer, 80, 0, 0), 0);
+	assert_data_frame(e, 0, &f, &peer_mac, &f.peer, 80, 0);
+	assert_int_equal(e->nb_cap, 1);
+	test_env_finish(e);
+}
+
+static void
+test_dest_ip4_kept_tmpl_taken_is_not_ours(void **state)
+{
+	kept_tmpl_taken(state, 4);
+}
+
+static void
+test_dest_ip6_kept_tmpl_taken_is_not_ours(void **state)
+{
+	kept_tmpl_taken(state, 6);
+}
+
 static void
 test_dest_ip4_neigh_mac_change_on_next_frame(void **state)
 {
@@ -1109,6 +1161,10 @@ main(void)
 		cmocka_unit_test_teardown(test_dest_ip4_slot_reuse_same_storage,
 					  test_env_teardown),
 		cmocka_unit_test_teardown(test_dest_ip6_slot_reuse_same_storage,
+					  test_env_teardown),
+		cmocka_unit_test_teardown(test_dest_ip4_kept_tmpl_taken_is_not_ours,
+					  test_env_teardown),
+		cmocka_unit_test_teardown(test_dest_ip6_kept_tmpl_taken_is_not_ours,
 					  test_env_teardown),
 		cmocka_unit_test_teardown(test_dest_ip4_no_route_is_enetunreach,
 					  test_env_teardown),
