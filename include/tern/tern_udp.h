@@ -122,7 +122,9 @@ TERN_API uint16_t tern_udp_sendv_burst(struct tern_udp_stream *s, struct rte_mbu
  * Send each of @p n datagrams received on @p s (by tern_udp_recv_burst(),
  * data possibly rewritten but not moved) back to where it came from,
  * reusing its buffers: the fast path of an echo server.
- * @return as tern_udp_send_burst().
+ * @return as tern_udp_send_burst(), but for ECONNREFUSED: a reply goes to
+ *   each datagram's sender, and an ICMP error that came for the stream is
+ *   left for tern_udp_recv_burst() to report.
  */
 TERN_API uint16_t tern_udp_reply_burst(struct tern_udp_stream *s, struct rte_mbuf **pkts,
 				       uint16_t n);
@@ -137,7 +139,7 @@ TERN_API uint16_t tern_udp_reply_burst(struct tern_udp_stream *s, struct rte_mbu
  * address, IPv6, the first datagram to an address) the checksum is computed
  * as by tern_udp_reply_burst(). A datagram whose data was changed must go
  * through tern_udp_reply_burst(): here it could leave with a wrong checksum.
- * @return as tern_udp_send_burst().
+ * @return as tern_udp_reply_burst().
  */
 TERN_API uint16_t tern_udp_echo_burst(struct tern_udp_stream *s, struct rte_mbuf **pkts,
 				      uint16_t n);
