@@ -156,8 +156,7 @@ host4_fast(struct tern_ctx *ctx, const struct host4_in *in, struct rte_mbuf *m)
 	ip.l3_len = sizeof(*ih);
 	ip.l4_len = tot - sizeof(*ih);
 	ip.transparent = 0;
-	ip.v4.src = ih->src_addr;
-	ip.v4.dst = ih->dst_addr;
+	memcpy(&ip.v4, &ih->src_addr, sizeof(ip.v4));	/* source, then destination */
 	if (m->pkt_len > (uint32_t)tot + RTE_ETHER_HDR_LEN)	/* ethernet padding */
 		pkt_cut(m, (uint32_t)tot + RTE_ETHER_HDR_LEN);
 	/* rte_pktmbuf_adj() by both headers, whose checks were made above */
@@ -247,7 +246,8 @@ eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t 
 			nfast++;
 		else
 			eth_input_one(ctx, ifp, pkts[i]);
-		nb = nc->nb_fwd4;	/* the input path may have gathered it, or flushed */
+		if (fwd4)
+			nb = nc->nb_fwd4;	/* the input path may have gathered it, or flushed */
 	}
 	if (fwd4)
 		nc->nb_fwd4 = nb;
