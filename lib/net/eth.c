@@ -78,7 +78,8 @@ drop:
 struct host4_in {
 	uint64_t mac;		/* our MAC, as the first 8 bytes of a frame to it load, masked */
 	tern_ip4_t addr;	/* the interface's first address */
-	uint16_t ifindex;
+	/* what the L4 input is told: the fields the same for every frame set once */
+	struct tern_ip_info ip;
 };
 
 /*
@@ -98,7 +99,11 @@ host4_in_init(struct host4_in *in, const struct tern_iface *ifp)
 		return false;
 	memcpy(&mac, &ifp->mac, sizeof(ifp->mac));
 	in->mac = mac & FWD4_MAC_MASK;
-	in->ifindex = ifp->ifindex;
+	in->ip.family = 4;
+	in->ip.bcast = 0;
+	in->ip.ifindex = ifp->ifindex;
+	in->ip.l3_len = sizeof(struct rte_ipv4_hdr);
+	in->ip.transparent = 0;
 	return true;
 }
 
@@ -114,14 +119,14 @@ host4_in_init(struct host4_in *in, const struct tern_iface *ifp)
  * rest (each check here is one of those, so nothing it refuses is lost).
  */
 static inline bool
-host4_fast(struct tern_ctx *ctx, const struct host4_in *in, struct rte_mbuf *m)
+host4_fast(struct tern_ctx *ctx, struct host4_in *in, struct rte_mbuf *m)
 {
 	static const uint8_t type_vhl[4] = { 0x08, 0x00, RTE_IPV4_VHL_DEF, 0 };
 	static const uint8_t type_vhl_mask[4] = { 0xff, 0xff, 0xff, 0 };
 	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
 	const struct rte_ipv4_hdr *ih = (const struct rte_ipv4_hdr *)(f + RTE_ETHER_HDR_LEN);
 	uint64_t ol = m->ol_flags, ck = ol & RTE_MBUF_F_RX_IP_CKSUM_MASK, w;
-	struct tern_ip_info ip;
+	struct tern_ip_info *ip;
 	tern_l4_input_t fn;
 	uint32_t tv, k, km;
 	uint16_t tot;
@@ -148,15 +153,11 @@ host4_fast(struct tern_ctx *ctx, const struct host4_in *in, struct rte_mbuf *m)
 	if (unlikely(fn == NULL))
 		return false;
 
-	ip.family = 4;
-	ip.proto = ih->next_proto_id;
-	ip.ttl = ih->time_to_live;
-	ip.bcast = 0;
-	ip.ifindex = in->ifindex;
-	ip.l3_len = sizeof(*ih);
-	ip.l4_len = tot - sizeof(*ih);
-	ip.transparent = 0;
-	memcpy(&ip.v4, &ih->src_addr, sizeof(ip.v4));	/* source, then destination */
+	ip = &in->ip;
+	ip->proto = ih->next_proto_id;
+	ip->ttl = ih->time_to_live;
+	ip->l4_len = tot - sizeof(*ih);
+	memcpy(&ip->v4, &ih->src_addr, sizeof(ip->v4));	/* source, then destination */
 	if (m->pkt_len > (uint32_t)tot + RTE_ETHER_HDR_LEN)	/* ethernet padding */
 		pkt_cut(m, (uint32_t)tot + RTE_ETHER_HDR_LEN);
 	/* rte_pktmbuf_adj() by both headers, whose checks were made above */
@@ -165,7 +166,7 @@ host4_fast(struct tern_ctx *ctx, const struct host4_in *in, struct rte_mbuf *m)
 	m->pkt_len -= RTE_ETHER_HDR_LEN + sizeof(*ih);
 	m->l2_len = RTE_ETHER_HDR_LEN;
 	m->l3_len = sizeof(*ih);
-	fn(ctx, m, &ip);
+	fn(ctx, m, ip);
 	return true;
 }
 
