@@ -76,7 +76,7 @@ drop:
  * (host4_in_init()).
  */
 struct host4_in {
-	uint64_t mac;		/* our MAC, as the first 8 bytes of a frame to it load, masked */
+	uint64_t mac;		/* our MAC as a frame's first 8 bytes load, masked */
 	tern_ip4_t addr;	/* the interface's first address */
 	/* what the L4 input is told: the fields the same for every frame set once */
 	struct tern_ip_info ip;
@@ -247,8 +247,9 @@ eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t 
 			nfast++;
 		else
 			eth_input_one(ctx, ifp, pkts[i]);
+		/* the input path may have gathered it, or flushed */
 		if (fwd4)
-			nb = nc->nb_fwd4;	/* the input path may have gathered it, or flushed */
+			nb = nc->nb_fwd4;
 	}
 	if (fwd4)
 		nc->nb_fwd4 = nb;

@@ -1246,8 +1246,9 @@ main(void)
 		ENV_TEST(test_icmp4_echo_to_broadcast_is_not_answered),
 		ENV_TEST(test_eth_padding_is_trimmed_before_reply),
 		ENV_TEST(test_ip4_burst_counts_every_frame_once_and_each_drop_by_its_reason),
-		cmocka_unit_test_setup_teardown(test_ip4_first_address_that_is_a_broadcast_stays_one,
-						env_setup_bcast_first, test_env_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_ip4_first_address_that_is_a_broadcast_stays_one,
+			env_setup_bcast_first, test_env_teardown),
 		ENV_TEST(test_ip6_truncated_header_is_dropped),
 		ENV_TEST(test_ip6_bad_version_is_dropped),
 		ENV_TEST(test_ip6_payload_length_beyond_frame_is_dropped),
