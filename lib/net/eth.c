@@ -71,6 +71,105 @@ drop:
 	rte_pktmbuf_free(m);
 }
 
+/*
+ * What host4_fast() needs of the input interface, read once per burst
+ * (host4_in_init()).
+ */
+struct host4_in {
+	uint64_t mac;		/* our MAC as a frame's first 8 bytes load, masked */
+	tern_ip4_t addr;	/* the interface's first address */
+	/* what the L4 input is told: the fields the same for every frame set once */
+	struct tern_ip_info ip;
+};
+
+/*
+ * @return false if no frame of @ifp can take host4_fast() this burst: a
+ * VLAN interface, no IPv4 address, or a first address that is also a
+ * broadcast address of the interface (ip4_input() takes it as one).
+ */
+static inline bool
+host4_in_init(struct host4_in *in, const struct tern_iface *ifp)
+{
+	uint64_t mac = 0;
+
+	if (ifp->vlan_id != 0 || ifp->nb_addr4 == 0)
+		return false;
+	in->addr = ifp->addr4[0].addr;
+	if (ip4_is_bcast(ifp, in->addr))
+		return false;
+	memcpy(&mac, &ifp->mac, sizeof(ifp->mac));
+	in->mac = mac & FWD4_MAC_MASK;
+	in->ip.family = 4;
+	in->ip.bcast = 0;
+	in->ip.ifindex = ifp->ifindex;
+	in->ip.l3_len = sizeof(struct rte_ipv4_hdr);
+	in->ip.transparent = 0;
+	return true;
+}
+
+/*
+ * Frame @m (data at its Ethernet header) came in on the interface of @in:
+ * if it is the common case of a packet for us (untagged, to our MAC, a
+ * valid 20-byte IPv4 header whose checksum the device found good or that
+ * sums right, no martian source, not a fragment, to the interface's first
+ * address, a protocol with an input), hand it to that input at once, as
+ * eth_input_one() and ip4_input() would, with the same tern_ip_info. The
+ * caller counts it (eth_in, ip4_in). @return true if it took @m; false:
+ * send it through the usual input, which checks, counts and answers the
+ * rest (each check here is one of those, so nothing it refuses is lost).
+ */
+static inline bool
+host4_fast(struct tern_ctx *ctx, struct host4_in *in, struct rte_mbuf *m)
+{
+	static const uint8_t type_vhl[4] = { 0x08, 0x00, RTE_IPV4_VHL_DEF, 0 };
+	static const uint8_t type_vhl_mask[4] = { 0xff, 0xff, 0xff, 0 };
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+	const struct rte_ipv4_hdr *ih = (const struct rte_ipv4_hdr *)(f + RTE_ETHER_HDR_LEN);
+	uint64_t ol = m->ol_flags, ck = ol & RTE_MBUF_F_RX_IP_CKSUM_MASK, w;
+	struct tern_ip_info *ip;
+	tern_l4_input_t fn;
+	uint32_t tv, k, km;
+	uint16_t tot;
+
+	if (m->data_len < RTE_ETHER_HDR_LEN + sizeof(*ih))
+		return false;
+	memcpy(&w, f, 8);
+	memcpy(&tv, f + 12, 4);		/* ether_type, version and header length, TOS */
+	memcpy(&k, type_vhl, 4);
+	memcpy(&km, type_vhl_mask, 4);
+	if ((w & FWD4_MAC_MASK) != in->mac || (tv & km) != k ||
+	    (ol & RTE_MBUF_F_RX_VLAN_STRIPPED) || ih->dst_addr != in->addr)
+		return false;
+	tot = FWD_BE16(ih->total_length);
+	/* 20 <= tot <= pkt_len - 14 (pkt_len >= data_len >= 34 here) */
+	if ((uint32_t)tot - sizeof(*ih) > m->pkt_len - (RTE_ETHER_HDR_LEN + sizeof(*ih)) ||
+	    ck == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
+	    (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD && !fwd4_hdr_cksum_ok(ih)))
+		return false;
+	if ((fwd4_first_byte[((const uint8_t *)&ih->src_addr)[0]] & 1) ||
+	    (ih->fragment_offset & FWD_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)))
+		return false;
+	fn = netc(ctx)->l4_input[ih->next_proto_id];
+	if (unlikely(fn == NULL))
+		return false;
+
+	ip = &in->ip;
+	ip->proto = ih->next_proto_id;
+	ip->ttl = ih->time_to_live;
+	ip->l4_len = tot - sizeof(*ih);
+	memcpy(&ip->v4, &ih->src_addr, sizeof(ip->v4));	/* source, then destination */
+	if (m->pkt_len > (uint32_t)tot + RTE_ETHER_HDR_LEN)	/* ethernet padding */
+		pkt_cut(m, (uint32_t)tot + RTE_ETHER_HDR_LEN);
+	/* rte_pktmbuf_adj() by both headers, whose checks were made above */
+	m->data_off += RTE_ETHER_HDR_LEN + sizeof(*ih);
+	m->data_len -= RTE_ETHER_HDR_LEN + sizeof(*ih);
+	m->pkt_len -= RTE_ETHER_HDR_LEN + sizeof(*ih);
+	m->l2_len = RTE_ETHER_HDR_LEN;
+	m->l3_len = sizeof(*ih);
+	fn(ctx, m, ip);
+	return true;
+}
+
 /* The headers, and the next line: a small datagram's payload, summed by UDP. */
 static inline void
 eth_prefetch_data(const struct rte_mbuf *m)
@@ -106,6 +205,8 @@ eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t 
 	bool fwd4 = __atomic_load_n(&ifp->fwd, __ATOMIC_RELAXED) & TERN_FWD_IP4;
 	struct tern_net_ctx *nc = netc(ctx);
 	struct fwd4_in in = { 0 };
+	struct host4_in hin = { 0 };
+	bool host4 = host4_in_init(&hin, ifp);
 	uint16_t i, nb = 0, nfast = 0;
 
 	/*
@@ -142,14 +243,18 @@ eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t 
 		    (pkts[i + 1]->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) !=
 			    RTE_MBUF_F_RX_L4_CKSUM_GOOD)
 			eth_prefetch_rest(pkts[i + 1]);
-		eth_input_one(ctx, ifp, pkts[i]);
-		nb = nc->nb_fwd4;	/* the input path may have gathered it, or flushed */
+		if (host4 && host4_fast(ctx, &hin, pkts[i]))
+			nfast++;
+		else
+			eth_input_one(ctx, ifp, pkts[i]);
+		/* the input path may have gathered it, or flushed */
+		if (fwd4)
+			nb = nc->nb_fwd4;
 	}
-	if (fwd4) {
+	if (fwd4)
 		nc->nb_fwd4 = nb;
-		TERN_STAT_ADD(ctx, eth_in, nfast);
-		TERN_STAT_ADD(ctx, ip4_in, nfast);
-	}
+	TERN_STAT_ADD(ctx, eth_in, nfast);
+	TERN_STAT_ADD(ctx, ip4_in, nfast);
 	fwd_flush(ctx);
 }
 

@@ -83,6 +83,25 @@ env_setup(void **state)
 	return env_setup_with(state, 0, false);
 }
 
+/* The interface's first address: 10.1.255.255/16, its subnet's broadcast address. */
+static int
+env_setup_bcast_first(void **state)
+{
+	struct test_env_param p = {
+		.name = "eth_test", .mac = our_mac, .cap_max = CAP_MAX, .mark_pool = true,
+	};
+	struct test_env *e = calloc(1, sizeof(*e));
+
+	if (e == NULL)
+		return -1;
+	*state = e;
+	if (test_env_open(e, &p) != 0 ||
+	    tern_net_addr4_add(e->net, 0, test_ip4(10, 1, 255, 255), 16) != 0 ||
+	    tern_net_neigh4_set(e->net, 0, PEER_IP4, &peer_mac) != 0)
+		return -1;
+	return test_env_start(e);
+}
+
 static int
 env_setup_tagged(void **state)
 {
@@ -738,6 +757,168 @@ test_eth_padding_is_trimmed_before_reply(void **state)
 	test_env_finish(e);
 }
 
+/* ---- one burst: the common case and every exception beside it ---- */
+
+#define BURST_MAX	24
+
+struct burst {
+	struct rte_mbuf *m[BURST_MAX];
+	uint16_t n;
+};
+
+/* Frame @f (@len bytes) into @b, with RX offload flags @ol (and VLAN TCI @tci). */
+static void
+burst_add(struct burst *b, const uint8_t *f, size_t len, uint64_t ol, uint16_t tci)
+{
+	struct rte_mbuf *m = tern_test_mbuf_from(f, len);
+
+	assert_true(b->n < BURST_MAX);
+	m->ol_flags |= ol;
+	m->vlan_tci = tci;
+	b->m[b->n++] = m;
+}
+
+/* IPv4 packet @ip (@n bytes) to @dst_mac, untagged, into @b. */
+static void
+burst_add4(struct burst *b, const struct rte_ether_addr *dst_mac, const uint8_t *ip, size_t n,
+	   uint64_t ol)
+{
+	uint8_t f[FRAME_MAX];
+
+	burst_add(b, f, eth_frame(f, dst_mac, -1, ET_IPV4, ip, n), ol, 0);
+}
+
+/*
+ * Frames of the common case (to our MAC and our first address, a bare
+ * header) take a shorter way through the input than the rest: in one
+ * burst, between them, each exception is still made out, dropped under
+ * its own reason or delivered, and every frame counted once (eth_in,
+ * ip4_in), whatever way it took.
+ */
+static void
+test_ip4_burst_counts_every_frame_once_and_each_drop_by_its_reason(void **state)
+{
+	struct test_env *e = *state;
+	const tern_ip4_t second = test_ip4(10, 0, 1, 1);
+	uint8_t ic[128], ip[256], fr[256], f[256];
+	struct burst b = { .n = 0 };
+	size_t icn, n, len, half;
+	struct tern_stats st;
+	unsigned int good = 0;
+
+	assert_int_equal(tern_net_addr4_add(e->net, 0, second, 24), 0);
+	n = echo4_pkt(ip, ic, &icn, 24);
+	/* answered: plain; again; a wrong sum the device vouched for; padded */
+	burst_add4(&b, &our_mac, ip, n, 0), good++;
+	burst_add4(&b, &our_mac, ip, n, 0), good++;
+	ip[11] ^= 0x01;
+	burst_add4(&b, &our_mac, ip, n, RTE_MBUF_F_RX_IP_CKSUM_GOOD), good++;
+	/* drop_ip4_cksum: the wrong sum unchecked, then a right one the device refused */
+	burst_add4(&b, &our_mac, ip, n, 0);
+	ip[11] ^= 0x01;
+	burst_add4(&b, &our_mac, ip, n, RTE_MBUF_F_RX_IP_CKSUM_BAD);
+	len = eth_frame(f, &our_mac, -1, ET_IPV4, ip, n);
+	memset(f + len, 0xee, 16);	/* trailing padding, not data */
+	burst_add(&b, f, len + 16, 0, 0), good++;
+	/* answered: to the broadcast MAC; with options; to the second address */
+	burst_add4(&b, &bcast_mac, ip, n, 0), good++;
+	n = ip4_pkt(fr, PEER_IP4, OUR_IP4, PROTO_ICMP, 8, ic, icn);
+	burst_add4(&b, &our_mac, fr, n, 0), good++;
+	n = ip4_pkt(fr, PEER_IP4, second, PROTO_ICMP, 0, ic, icn);
+	burst_add4(&b, &our_mac, fr, n, 0), good++;
+	/* to the subnet's broadcast address, our MAC: taken, not answered */
+	n = ip4_pkt(fr, PEER_IP4, test_ip4(10, 0, 0, 255), PROTO_ICMP, 0, ic, icn);
+	burst_add4(&b, &our_mac, fr, n, 0);
+	/* in two fragments: reassembled and answered */
+	half = 16;
+	n = ip4_pkt(fr, PEER_IP4, OUR_IP4, PROTO_ICMP, 0, ic, half);
+	put16(fr + 2, (uint16_t)(IP4_LEN + half));
+	put16(fr + 6, 0x2000);		/* MF */
+	ip4_fix_cksum(fr);
+	burst_add4(&b, &our_mac, fr, n, 0);
+	n = ip4_pkt(fr, PEER_IP4, OUR_IP4, PROTO_ICMP, 0, ic + half, icn - half);
+	put16(fr + 6, half / 8);	/* offset, last */
+	ip4_fix_cksum(fr);
+	burst_add4(&b, &our_mac, fr, n, 0), good++;
+	/* drop_ip4_src, drop_ip4_not_ours, drop_ip4_proto (and its unreachable) */
+	n = ip4_pkt(fr, test_ip4(127, 0, 0, 1), OUR_IP4, PROTO_ICMP, 0, ic, icn);
+	burst_add4(&b, &our_mac, fr, n, 0);
+	n = ip4_pkt(fr, PEER_IP4, test_ip4(10, 0, 0, 99), PROTO_ICMP, 0, ic, icn);
+	burst_add4(&b, &our_mac, fr, n, 0);
+	n = ip4_pkt(fr, PEER_IP4, OUR_IP4, PROTO_UNKNOWN, 0, ic, icn);
+	burst_add4(&b, &our_mac, fr, n, 0);
+	/* drop_ip4_len twice (beyond the frame; below the header), drop_ip4_version */
+	n = echo4_pkt(ip, ic, &icn, 24);
+	memcpy(fr, ip, n);
+	put16(fr + 2, (uint16_t)(n + 1));
+	ip4_fix_cksum(fr);
+	burst_add4(&b, &our_mac, fr, n, 0);
+	put16(fr + 2, IP4_LEN - 1);
+	ip4_fix_cksum(fr);
+	burst_add4(&b, &our_mac, fr, n, 0);
+	memcpy(fr, ip, n);
+	fr[0] = 0x65;
+	ip4_fix_cksum(fr);
+	burst_add4(&b, &our_mac, fr, n, 0);
+	/* not to our MAC; tagged by the device (stripped), not ours: ethernet drops */
+	burst_add4(&b, &other_mac, ip, n, 0);
+	burst_add(&b, f, eth_frame(f, &our_mac, -1, ET_IPV4, ip, n),
+		  RTE_MBUF_F_RX_VLAN_STRIPPED | RTE_MBUF_F_RX_VLAN, 5);
+	/* and the common case last, after them all */
+	burst_add4(&b, &our_mac, ip, n, 0), good++;
+
+	tern_ctx_input(e->ctx, 0, b.m, b.n);
+	tern_ctx_flush(e->ctx);
+	st = test_env_stats(e);
+	assert_int_equal(st.eth_in, b.n);
+	assert_int_equal(st.drop_eth_not_ours, 1);
+	assert_int_equal(st.drop_eth_vlan, 1);
+	assert_int_equal(st.ip4_in, b.n - 2);
+	assert_int_equal(st.drop_ip4_cksum, 2);
+	assert_int_equal(st.drop_ip4_src, 1);
+	assert_int_equal(st.drop_ip4_not_ours, 1);
+	assert_int_equal(st.drop_ip4_proto, 1);
+	assert_int_equal(st.drop_ip4_len, 2);
+	assert_int_equal(st.drop_ip4_version, 1);
+	assert_int_equal(st.drop_ip4_short, 0);
+	assert_int_equal(st.ip4_opts_skipped, 1);
+	assert_int_equal(st.frag_in, 2);
+	assert_int_equal(st.icmp4_in, good + 1);	/* and the broadcast one */
+	assert_int_equal(st.icmp4_echo_out, good);
+	assert_int_equal(st.icmp4_unreach_out, 1);
+	assert_int_equal(e->nb_cap, good + 1);
+	test_env_finish(e);
+}
+
+/*
+ * An interface whose first address is also the broadcast address of its
+ * subnet (10.1.255.255/16): a packet to it is a broadcast (RFC 1122
+ * 3.3.6), taken but not answered, on every frame of a burst.
+ */
+static void
+test_ip4_first_address_that_is_a_broadcast_stays_one(void **state)
+{
+	struct test_env *e = *state;
+	const tern_ip4_t a = test_ip4(10, 1, 255, 255);
+	uint8_t ic[64], ip[128];
+	struct burst b = { .n = 0 };
+	size_t icn, n;
+	struct tern_stats st;
+
+	icn = icmp4_echo(ic, 1, 1, 8);
+	n = ip4_pkt(ip, PEER_IP4, a, PROTO_ICMP, 0, ic, icn);
+	burst_add4(&b, &our_mac, ip, n, 0);
+	burst_add4(&b, &our_mac, ip, n, 0);
+	tern_ctx_input(e->ctx, 0, b.m, b.n);
+	tern_ctx_flush(e->ctx);
+	st = test_env_stats(e);
+	assert_int_equal(st.ip4_in, 2);
+	assert_int_equal(st.icmp4_echo_in, 2);
+	assert_int_equal(st.icmp4_echo_out, 0);
+	assert_int_equal(e->nb_cap, 0);
+	test_env_finish(e);
+}
+
 /* ---- IPv6 ---- */
 
 static size_t
@@ -1064,6 +1245,10 @@ main(void)
 		ENV_TEST(test_icmp4_truncated_message_is_dropped),
 		ENV_TEST(test_icmp4_echo_to_broadcast_is_not_answered),
 		ENV_TEST(test_eth_padding_is_trimmed_before_reply),
+		ENV_TEST(test_ip4_burst_counts_every_frame_once_and_each_drop_by_its_reason),
+		cmocka_unit_test_setup_teardown(
+			test_ip4_first_address_that_is_a_broadcast_stays_one,
+			env_setup_bcast_first, test_env_teardown),
 		ENV_TEST(test_ip6_truncated_header_is_dropped),
 		ENV_TEST(test_ip6_bad_version_is_dropped),
 		ENV_TEST(test_ip6_payload_length_beyond_frame_is_dropped),
