@@ -169,9 +169,9 @@ drop:
  * of TTL and protocol. In the byte order it is read in (TTL the low byte
  * of m on a little-endian CPU, the high one on a big-endian one; ones'
  * complement sums do not care), m' = m - 1 (or m - 0x100) with no borrow,
- * so ~m + m' is the constant 0xfffe (0xfeff): one addition and two folds,
- * the same result as cksum_update16() (the unit tests compare both with a
- * full recompute).
+ * so ~m + m' is the constant 0xfffe (0xfeff): one addition and one fold
+ * (the sum is at most 0x1fffd), the same result as cksum_update16() (the
+ * unit tests compare both with a full recompute).
  */
 static inline void
 fwd4_ttl_dec(struct rte_ipv4_hdr *ih)

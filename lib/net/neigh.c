@@ -18,7 +18,8 @@
  * slot's `reach` bounds the search for the keys whose hash lands there
  * (home): one more than the distance of the farthest such key ever
  * inserted. Once every slot has been used, an absent key costs a search of
- * its home's reach, not of the whole probe distance. Entries age: a confirmed entry is REACHABLE for neigh_reachable_ns, then STALE
+ * its home's reach, not of the whole probe distance. Entries age: a
+ * confirmed entry is REACHABLE for neigh_reachable_ns, then STALE
  * (still used, and refreshed by a new request on use) for neigh_stale_ns,
  * then as good as absent. Readers take no lock; writers, which are rare
  * (ARP/ND input, the start of a resolution), take net->neigh_lock.
