@@ -206,7 +206,7 @@ eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t 
 	struct tern_net_ctx *nc = netc(ctx);
 	struct fwd4_in in = { 0 };
 	struct host4_in hin = { 0 };
-	bool host4 = host4_in_init(&hin, ifp);
+	int host4 = -1;		/* not yet asked: a router's burst may never need it */
 	uint16_t i, nb = 0, nfast = 0;
 
 	/*
@@ -243,6 +243,8 @@ eth_input(struct tern_ctx *ctx, uint16_t port, struct rte_mbuf **pkts, uint16_t 
 		    (pkts[i + 1]->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) !=
 			    RTE_MBUF_F_RX_L4_CKSUM_GOOD)
 			eth_prefetch_rest(pkts[i + 1]);
+		if (unlikely(host4 < 0))
+			host4 = host4_in_init(&hin, ifp);
 		if (host4 && host4_fast(ctx, &hin, pkts[i]))
 			nfast++;
 		else
