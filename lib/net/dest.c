@@ -60,7 +60,7 @@ dest_tmpl(struct tern_ctx *ctx, struct net_dest *d, const void *src, const void 
 	struct net_tmpl_slot *e = &nc->tmpl[d->tag & (NET_TMPL_CACHE - 1)];
 	uint32_t ngen = __atomic_load_n(&ctx->net->neigh_gen, __ATOMIC_ACQUIRE);
 
-	if (likely(e->owner == d && e->tag == d->tag && e->route_gen == d->route_gen &&
+	if (likely(net_tmpl_slot_ours(e, d) && e->route_gen == d->route_gen &&
 		   e->neigh_gen == ngen && ctx->now_ns < e->tmpl.until_ns))
 		return &e->tmpl;
 	e->owner = NULL;

@@ -164,11 +164,15 @@ struct net_tmpl_slot {
  * sends may take the slot.
  */
 static inline bool
+net_tmpl_slot_ours(const struct net_tmpl_slot *e, const struct net_dest *d)
+{
+	return e->owner == d && e->tag == d->tag;
+}
+
+static inline bool
 net_dest_tmpl_ours(const struct net_dest *d, const struct tern_ip_tmpl *t)
 {
-	const struct net_tmpl_slot *e = container_of(t, const struct net_tmpl_slot, tmpl);
-
-	return e->owner == d && e->tag == d->tag;
+	return net_tmpl_slot_ours(container_of(t, const struct net_tmpl_slot, tmpl), d);
 }
 
 /*

@@ -268,9 +268,7 @@ dest_slot(struct test_env *e, const struct net_dest *d)
 static bool
 dest_has_tmpl(struct test_env *e, const struct net_dest *d)
 {
-	const struct net_tmpl_slot *sl = dest_slot(e, d);
-
-	return sl->owner == d && sl->tag == d->tag;
+	return net_tmpl_slot_ours(dest_slot(e, d), d);
 }
 
 /*
